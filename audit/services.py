@@ -1,0 +1,106 @@
+"""Writing the access log. Every read or change of a child's data calls ``audit_record``.
+
+Rows form a hash chain: ``hash = sha256(prev_hash + canonical(row))``. Appends are
+serialized (a PostgreSQL advisory transaction lock; SQLite's write lock does it there)
+so the chain has no forks. ``audit_record`` runs in the caller's transaction: a
+rolled-back change leaves no log row, and a denied attempt is logged in its own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from audit.models import Action, AuditEvent, Outcome
+from referral_hub.middleware import current_request_id
+
+GENESIS = "0" * 64
+_CHAIN_LOCK_KEY = 0x52484155  # 'RHAU'
+
+
+def canonical(event: AuditEvent) -> str:
+    payload: dict[str, Any] = {
+        "at": event.at.isoformat(),
+        "actor": event.actor_id,
+        "actor_label": event.actor_label,
+        "child": event.child_id,
+        "action": event.action,
+        "data_category": event.data_category,
+        "purpose": event.purpose,
+        "consent": event.consent_id,
+        "outcome": event.outcome,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "detail": event.detail,
+        "request_id": event.request_id,
+    }
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"))
+
+
+def compute_hash(prev_hash: str, event: AuditEvent) -> str:
+    return hashlib.sha256((prev_hash + canonical(event)).encode()).hexdigest()
+
+
+def _actor_label(actor) -> str:  # type: ignore[no-untyped-def]
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return "anonymous"
+    from referral_hub.roles import user_roles
+
+    name = actor.get_full_name() or actor.get_username()
+    roles = ",".join(user_roles(actor)) or "user"
+    return f"{name} ({roles})"[:255]
+
+
+@transaction.atomic
+def audit_record(
+    *,
+    actor,  # User | AnonymousUser | None
+    action: str,
+    child=None,  # families.Child | None
+    child_id: int | None = None,
+    data_category: str = "",
+    purpose: str = "",
+    consent=None,
+    outcome: str = Outcome.ALLOWED,
+    object_type: str = "",
+    object_id: object = "",
+    detail: str = "",
+) -> AuditEvent:
+    if action not in Action.values:
+        raise ValueError(f"unknown audit action {action!r}")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+    last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    event = AuditEvent(
+        at=timezone.now(),
+        actor=actor if authenticated else None,
+        actor_label=_actor_label(actor),
+        child=child,
+        action=action,
+        data_category=data_category,
+        purpose=purpose,
+        consent=consent,
+        outcome=outcome,
+        object_type=object_type,
+        object_id=str(object_id or ""),
+        detail=detail[:500],
+        request_id=current_request_id.get(),
+        prev_hash=last or GENESIS,
+    )
+    if child is None and child_id is not None:
+        event.child_id = child_id
+    event.hash = compute_hash(event.prev_hash, event)
+    event.save(force_insert=True)
+    return event
+
+
+def audit_denied(**kwargs: Any) -> AuditEvent:
+    """Log a refused attempt so it survives the refusal's rollback: call it outside the
+    failing transaction (or before raising from a non-atomic view)."""
+    return audit_record(outcome=Outcome.DENIED, **kwargs)

@@ -1,0 +1,73 @@
+"""A family's own record: households, the guardians who speak for a child, children."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+
+
+class Family(models.Model):
+    name = models.CharField(max_length=200, help_text="Household name, e.g. 'Rivera family'.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "families"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Relationship(models.TextChoices):
+    MOTHER = "mother", "Mother"
+    FATHER = "father", "Father"
+    PARENT = "parent", "Parent"
+    GRANDPARENT = "grandparent", "Grandparent"
+    FOSTER_PARENT = "foster_parent", "Foster parent"
+    LEGAL_GUARDIAN = "legal_guardian", "Legal guardian"
+    OTHER = "other", "Other caregiver"
+
+
+class Guardian(models.Model):
+    """A user who may act for the family's children. Only guardians with
+    ``has_legal_authority`` may grant or revoke consent."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="guardian")
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="guardians")
+    relationship = models.CharField(max_length=20, choices=Relationship.choices)
+    has_legal_authority = models.BooleanField(default=True)
+    phone = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.user.get_full_name() or self.user.get_username()
+
+
+class Child(models.Model):
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="children")
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField()
+    preferred_language = models.CharField(max_length=8, default="en", help_text="ISO 639-1")
+    pronouns = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "children"
+        ordering = ["date_of_birth", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                "family",
+                Lower("first_name"),
+                Lower("last_name"),
+                "date_of_birth",
+                name="child_unique_per_family",
+            )
+        ]
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def __str__(self) -> str:
+        return self.name

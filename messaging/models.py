@@ -1,0 +1,1 @@
+"""Case chat messages (issue 5 builds this app)."""

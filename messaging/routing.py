@@ -1,0 +1,3 @@
+"""WebSocket routes (issue 5 adds the case chat consumer)."""
+
+websocket_urlpatterns: list = []

@@ -1,0 +1,116 @@
+"""Sign-in for people (session) and programs (token), and who-am-I."""
+
+from __future__ import annotations
+
+from axes.exceptions import AxesBackendPermissionDenied
+from axes.helpers import get_lockout_message
+from django.contrib.auth import authenticate
+from django.contrib.auth import views as auth_views
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.authtoken.models import Token
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from referral_hub.errors import ApplicationError
+from referral_hub.realtime import send_event_now, user_group
+from referral_hub.roles import provider_of, user_roles
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    """Logging out force-closes the user's open sockets (they authenticated with the
+    session that ends here)."""
+
+    def post(self, request, *args, **kwargs):  # type: ignore[no-untyped-def]
+        user_id = request.user.pk if request.user.is_authenticated else None
+        response = super().post(request, *args, **kwargs)
+        if user_id is not None:
+            send_event_now(user_group(user_id), {"type": "force.close", "reason": "logout"})
+        return response
+
+
+class TokenInput(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+
+
+class ObtainTokenApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(
+        request=TokenInput,
+        responses={200: inline_serializer("TokenOutput", {"token": serializers.CharField()})},
+        summary="Exchange a username and password for an API token",
+    )
+    def post(self, request: Request) -> Response:
+        data = TokenInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            user = authenticate(
+                request._request,
+                username=data.validated_data["username"],
+                password=data.validated_data["password"],
+            )
+        except AxesBackendPermissionDenied:
+            raise ApplicationError("locked_out", str(get_lockout_message()), status=403) from None
+        if getattr(request._request, "axes_locked_out", False):
+            raise ApplicationError("locked_out", str(get_lockout_message()), status=403)
+        if user is None or not user.is_active:
+            raise ApplicationError(
+                "invalid_credentials", "Unable to sign in with those credentials.", status=400
+            )
+        token, _ = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+
+class MeOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    name = serializers.CharField()
+    roles = serializers.ListField(child=serializers.ChoiceField(["provider", "guardian", "curator"]))
+    provider = serializers.IntegerField(allow_null=True, help_text="The caller's directory listing id.")
+
+
+class MeApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=MeOutput, summary="The signed-in user and their roles")
+    def get(self, request: Request) -> Response:
+        user = request.user
+        provider = provider_of(user)
+        return Response(
+            MeOutput(
+                {
+                    "id": user.pk,
+                    "username": user.get_username(),
+                    "name": user.get_full_name() or user.get_username(),
+                    "roles": user_roles(user),
+                    "provider": provider.pk if provider else None,
+                }
+            ).data
+        )
+
+
+def lockout_response(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:  # type: ignore[no-untyped-def]
+    """django-axes lockout: JSON ``{"detail", "code": "locked_out"}`` (403) for the API,
+    the friendly page for people."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(get_lockout_message()), "code": "locked_out"}, status=403)
+    return render(request, "registration/locked_out.html", status=403)
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

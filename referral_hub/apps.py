@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class ReferralHubConfig(AppConfig):
+    name = "referral_hub"

@@ -1,0 +1,84 @@
+"""One exception type for the application and the DRF handler that renders every
+error as ``{"detail": ..., "code": ...}`` with the right status."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class ApplicationError(Exception):
+    """A refusal the client can act on: ``code`` is stable, ``message`` is for people."""
+
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        status: int = 400,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.status = status
+        self.extra = extra or {}
+
+
+class NotFound(ApplicationError):
+    """The same answer for "missing" and "forbidden" so ids leak nothing."""
+
+    def __init__(self, what: str = "Object") -> None:
+        super().__init__("not_found", f"{what} not found.", status=404)
+
+
+def _first_message(detail: Any) -> str:
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            inner = _first_message(value)
+            return inner if key == "non_field_errors" else f"{key}: {inner}"
+        return "Invalid input."
+    if isinstance(detail, list):
+        return _first_message(detail[0]) if detail else "Invalid input."
+    return str(detail)
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, ApplicationError):
+        body = {"detail": exc.message, "code": exc.code, **exc.extra}
+        return Response(body, status=exc.status)
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+    if isinstance(exc, Http404):
+        return Response({"detail": "Not found.", "code": "not_found"}, status=404)
+    if isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        fields = exc.detail
+        response.data = {
+            "detail": _first_message(fields),
+            "code": "invalid",
+            "errors": fields,
+        }
+        response.status_code = status.HTTP_400_BAD_REQUEST
+        return response
+    if isinstance(exc, exceptions.APIException):
+        codes = exc.get_codes()
+        code = codes if isinstance(codes, str) else getattr(exc, "default_code", "error")
+        detail = exc.detail
+        response.data = {
+            "detail": str(detail) if not isinstance(detail, (dict, list)) else _first_message(detail),
+            "code": code,
+        }
+        if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
+            response.data["retry_after_seconds"] = int(exc.wait)
+    return response

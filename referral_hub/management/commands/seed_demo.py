@@ -1,0 +1,52 @@
+"""Demo data for trying Referral Hub locally. Idempotent: run it as often as you like.
+
+Each app seeds its own part in ``<app>/demo.py`` (``seed(world, stdout)``), in
+dependency order; ``world`` carries the objects later parts need (users, providers,
+children...).
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+ORDER = ["directory", "families", "consent", "referrals", "messaging"]
+
+LOGINS = [
+    ("pediatrician", "provider on family 1's care team (pediatrician)"),
+    ("educator", "provider on family 1's care team (early childhood educator)"),
+    ("social_worker", "provider on family 1's care team (social worker)"),
+    ("slp", "provider on family 1's care team (speech-language pathologist)"),
+    ("imh_clinician", "provider on family 1's care team (infant mental health clinician)"),
+    ("outsider", "provider with no consent from anyone"),
+    ("guardian", "guardian of family 1"),
+    ("guardian2", "guardian of family 2"),
+    ("curator", "verifies endorsements"),
+]
+
+
+class Command(BaseCommand):
+    help = "Load demo organizations, providers, families, consents, referrals and a case chat."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG:
+            raise CommandError("seed_demo creates well-known passwords; refused when DJANGO_DEBUG=0.")
+        world: dict[str, Any] = {"password": settings.DEMO_PASSWORD}
+        with transaction.atomic():
+            for app in ORDER:
+                try:
+                    module = import_module(f"{app}.demo")
+                except ModuleNotFoundError as exc:
+                    if exc.name != f"{app}.demo":
+                        raise
+                    continue
+                module.seed(world, self.stdout)
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data ready. Logins (password: {settings.DEMO_PASSWORD}):")
+        )
+        for username, what in LOGINS:
+            self.stdout.write(f"  {username:<14} {what}")

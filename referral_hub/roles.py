@@ -1,0 +1,52 @@
+"""Roles are derived, never stored twice: a provider is a user linked to a directory
+listing, a guardian a user with a Guardian row, a curator a staff user or a member of
+the ``curator`` group."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+CURATOR_GROUP = "curator"
+
+
+def provider_of(user: AbstractBaseUser | AnonymousUser):  # type: ignore[no-untyped-def]
+    from directory.models import Provider
+
+    if not user.is_authenticated:
+        return None
+    cached = getattr(user, "_provider_cache", False)
+    if cached is not False:
+        return cached
+    provider = Provider.objects.filter(user=user).select_related("organization").first()
+    user._provider_cache = provider  # type: ignore[union-attr]
+    return provider
+
+
+def guardian_of(user: AbstractBaseUser | AnonymousUser):  # type: ignore[no-untyped-def]
+    from families.models import Guardian
+
+    if not user.is_authenticated:
+        return None
+    cached = getattr(user, "_guardian_cache", False)
+    if cached is not False:
+        return cached
+    guardian = Guardian.objects.filter(user=user).first()
+    user._guardian_cache = guardian  # type: ignore[union-attr]
+    return guardian
+
+
+def is_curator(user: AbstractBaseUser | AnonymousUser) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return bool(user.is_staff or user.groups.filter(name=CURATOR_GROUP).exists())
+
+
+def user_roles(user: AbstractBaseUser | AnonymousUser) -> list[str]:
+    roles: list[str] = []
+    if provider_of(user) is not None:
+        roles.append("provider")
+    if guardian_of(user) is not None:
+        roles.append("guardian")
+    if is_curator(user):
+        roles.append("curator")
+    return roles

@@ -1,0 +1,28 @@
+"""WebSocket authentication for non-browser clients: ``Authorization: Token <key>`` on
+the handshake. Browsers use the session cookie (AuthMiddlewareStack)."""
+
+from __future__ import annotations
+
+from channels.db import database_sync_to_async
+from channels.middleware import BaseMiddleware
+
+
+@database_sync_to_async
+def _user_for_token(key: str):  # type: ignore[no-untyped-def]
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.select_related("user").filter(key=key).first()
+    if token is None or not token.user.is_active:
+        return None
+    return token.user
+
+
+class TokenAuthMiddleware(BaseMiddleware):
+    async def __call__(self, scope, receive, send):  # type: ignore[no-untyped-def]
+        headers = dict(scope.get("headers", []))
+        raw = headers.get(b"authorization", b"").decode("latin-1")
+        if raw.lower().startswith("token "):
+            user = await _user_for_token(raw[6:].strip())
+            if user is not None:
+                scope = dict(scope, user=user)
+        return await super().__call__(scope, receive, send)

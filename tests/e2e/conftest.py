@@ -1,0 +1,251 @@
+"""Real servers and a real browser.
+
+``live_server_factory`` starts daphne processes (``referral_hub.asgi``) on free ports
+against a fresh database loaded with ``seed_demo``: a SQLite file by default, a fresh
+PostgreSQL database when ``DATABASE_URL`` is set. Several processes share that database
+and, when ``REDIS_URL`` is set (or ``redis=True``), Redis.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_http(port: int, proc: subprocess.Popen, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"daphne exited early with {proc.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"daphne on port {port} did not start in {timeout}s")
+
+
+@dataclass
+class ServerGroup:
+    env: dict[str, str]
+    tmpdir: Path
+    procs: list[tuple[subprocess.Popen, int]] = field(default_factory=list)
+    drop_db: str | None = None
+
+    @property
+    def urls(self) -> list[str]:
+        return [f"http://127.0.0.1:{port}" for _, port in self.procs]
+
+    @property
+    def url(self) -> str:
+        return self.urls[0]
+
+    def start_process(self, port: int | None = None) -> str:
+        port = port or free_port()
+        log = open(self.tmpdir / f"daphne-{port}.log", "ab")  # noqa: SIM115
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "daphne",
+                "-b",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "referral_hub.asgi:application",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        _wait_http(port, proc)
+        self.procs.append((proc, port))
+        return f"http://127.0.0.1:{port}"
+
+    def kill(self, index: int, sig: int = signal.SIGKILL) -> None:
+        proc, _ = self.procs[index]
+        proc.send_signal(sig)
+        proc.wait(timeout=10)
+
+    def restart(self, index: int) -> str:
+        _, port = self.procs[index]
+        self.procs.pop(index)
+        url = self.start_process(port)
+        self.procs.insert(index, self.procs.pop())
+        return url
+
+    def manage(self, *args: str) -> str:
+        out = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return out.stdout
+
+    def stop(self) -> None:
+        for proc, _ in self.procs:
+            if proc.poll() is None:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+        self.procs.clear()
+
+
+def _server_env(tmpdir: Path, *, redis: bool) -> tuple[dict[str, str], str | None]:
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    env.update(
+        DJANGO_DEBUG="1",
+        API_THROTTLE_ANON="off",
+        API_THROTTLE_USER="off",
+        PYTHONUNBUFFERED="1",
+        SITE_URL="http://127.0.0.1",
+    )
+    drop_db = None
+    base_db = os.environ.get("DATABASE_URL")
+    if base_db:
+        name = f"rh_e2e_{uuid.uuid4().hex[:10]}"
+        parsed = urlparse(base_db)
+        admin = urlunparse(parsed._replace(path="/postgres"))
+        import psycopg
+
+        with psycopg.connect(admin.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        env["DATABASE_URL"] = urlunparse(parsed._replace(path=f"/{name}"))
+        drop_db = name
+    else:
+        env["SQLITE_PATH"] = str(tmpdir / "e2e.sqlite3")
+    redis_url = os.environ.get("REDIS_URL")
+    if redis or redis_url:
+        from tests.conftest import DEFAULT_REDIS, require_service
+
+        url = require_service(redis_url or DEFAULT_REDIS, "Redis")
+        # A database number of its own keeps parallel runs' groups apart.
+        env["REDIS_URL"] = url.rsplit("/", 1)[0] + "/" + os.environ.get("E2E_REDIS_DB", "5")
+    return env, drop_db
+
+
+def _drop_database(name: str) -> None:
+    import psycopg
+
+    parsed = urlparse(os.environ["DATABASE_URL"])
+    admin = urlunparse(parsed._replace(path="/postgres")).replace("postgres://", "postgresql://", 1)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def live_server_factory():
+    """``start(processes=1, redis=False) -> ServerGroup`` with demo data loaded."""
+    groups: list[ServerGroup] = []
+
+    def start(processes: int = 1, redis: bool = False) -> ServerGroup:
+        tmpdir = Path(tempfile.mkdtemp(prefix="rh-e2e-"))
+        env, drop_db = _server_env(tmpdir, redis=redis)
+        group = ServerGroup(env=env, tmpdir=tmpdir, drop_db=drop_db)
+        groups.append(group)
+        group.manage("migrate", "--noinput", "-v", "0")
+        group.manage("seed_demo")
+        for _ in range(processes):
+            group.start_process()
+        return group
+
+    yield start
+    for group in groups:
+        group.stop()
+        if group.drop_db:
+            _drop_database(group.drop_db)
+        shutil.rmtree(group.tmpdir, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def live_server_module():
+    """One demo server shared by a module's read-mostly browser tests."""
+    tmpdir = Path(tempfile.mkdtemp(prefix="rh-e2e-"))
+    env, drop_db = _server_env(tmpdir, redis=False)
+    group = ServerGroup(env=env, tmpdir=tmpdir, drop_db=drop_db)
+    group.manage("migrate", "--noinput", "-v", "0")
+    group.manage("seed_demo")
+    group.start_process()
+    yield group
+    group.stop()
+    if drop_db:
+        _drop_database(drop_db)
+    shutil.rmtree(tmpdir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        message = f"chromium not found at {CHROMIUM} (apt-get install chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def new_page(browser):
+    """``new_page() -> Page`` in its own context (own cookies); all closed afterwards."""
+    contexts = []
+
+    def make():
+        context = browser.new_context()
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def login(page, base_url: str, username: str, password: str = "demo-pass-2026") -> None:
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state("networkidle")

@@ -1,0 +1,101 @@
+"""Deployment story: production settings pass Django's deploy checks, refuse to start
+without a secret, and the compose file describes a scalable stack."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_DEBUG", "SECRET_KEY"}
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **env}, capture_output=True, text=True
+    )
+
+
+def test_production_settings_pass_check_deploy():
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_DEBUG="0",
+        SECRET_KEY="x7!k2v9q-production-like-secret-key-with-plenty-of-entropy-4f8a1c",
+        ALLOWED_HOSTS="hub.example.org",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_secret_key():
+    result = _manage("check", DJANGO_DEBUG="0", ALLOWED_HOSTS="hub.example.org")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_seed_demo_refused_in_production():
+    result = _manage(
+        "seed_demo",
+        DJANGO_DEBUG="0",
+        SECRET_KEY="x7!k2v9q-production-like-secret-key-with-plenty-of-entropy-4f8a1c",
+        ALLOWED_HOSTS="hub.example.org",
+    )
+    assert result.returncode != 0
+    assert "refused when DJANGO_DEBUG=0" in result.stderr
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def test_compose_has_the_four_services(compose):
+    assert set(compose["services"]) == {"postgres", "redis", "migrate", "web"}
+    assert compose["services"]["postgres"]["image"].startswith("postgres:")
+    assert compose["services"]["redis"]["image"].startswith("redis:")
+
+
+def test_compose_services_are_healthchecked_and_ordered(compose):
+    services = compose["services"]
+    for name in ("postgres", "redis", "web"):
+        assert services[name]["healthcheck"]["test"], name
+    web_deps = services["web"]["depends_on"]
+    assert web_deps["migrate"]["condition"] == "service_completed_successfully"
+    assert web_deps["postgres"]["condition"] == "service_healthy"
+    assert web_deps["redis"]["condition"] == "service_healthy"
+    assert services["migrate"]["depends_on"]["postgres"]["condition"] == "service_healthy"
+    assert "migrate" in services["migrate"]["command"]
+
+
+def test_compose_web_scales_and_shares_services(compose):
+    web = compose["services"]["web"]
+    # A fixed host port would make a second replica fail to bind.
+    assert "ports" not in web
+    assert web["deploy"]["replicas"] >= 2
+    env = web["environment"]
+    assert env["DATABASE_URL"].startswith("postgres://") and "@postgres:5432/" in env["DATABASE_URL"]
+    assert env["REDIS_URL"] == "redis://redis:6379/0"
+    assert env["DJANGO_DEBUG"] == "0"
+    assert "daphne" in web["command"]
+    assert "referral_hub.asgi:application" in web["command"]
+    # Every env var the web tier needs is the same for the migrate step.
+    assert compose["services"]["migrate"]["environment"] == env
+
+
+def test_dockerfile_runs_daphne_as_non_root():
+    text = (ROOT / "Dockerfile").read_text()
+    assert "FROM python:3.11" in text
+    assert "USER app" in text
+    assert "requirements.txt" in text
