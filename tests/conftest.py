@@ -42,6 +42,12 @@ def postgres_url() -> str:
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """PBKDF2 costs ~0.3 s a password; tests hash many. Production hashing is untouched."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_caches():
     """Throttle counters and axes state live in the cache: no test inherits another's."""
     from django.core.cache import cache

@@ -1,0 +1,12 @@
+from tests.routes import Route, everyone
+
+ROUTES = [
+    Route("home", everyone(200)),
+    Route("login", {**everyone(302), "anonymous": 200}),
+    Route("logout", everyone(302), method="post"),
+    Route("schema", everyone(200)),
+    Route("swagger-ui", everyone(200)),
+    Route("healthz", everyone(200)),
+    Route("api-token", everyone(400), method="post", data=lambda w: {"username": "nobody"}),
+    Route("api-me", {**everyone(200), "anonymous": 403}),
+]

@@ -1,0 +1,86 @@
+"""Every route, every role (Zulip's test_urls pattern): a URL pattern without an entry
+in tests/routes/<app>.py fails, and each entry pins the answer per role."""
+
+from __future__ import annotations
+
+import pkgutil
+from importlib import import_module
+
+import pytest
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+import tests.routes as routes_pkg
+from tests.routes import ROLE_USERNAMES, ROLES, Route
+
+SKIP_PREFIXES = ("admin/", "static/")
+
+
+def _walk(patterns, prefix=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern), pattern.name
+
+
+def _expectations() -> tuple[list[Route], list]:
+    routes, ws_routes = [], []
+    for info in pkgutil.iter_modules(routes_pkg.__path__):
+        module = import_module(f"tests.routes.{info.name}")
+        routes += getattr(module, "ROUTES", [])
+        ws_routes += getattr(module, "WS_ROUTES", [])
+    return routes, ws_routes
+
+
+ROUTES, WS_ROUTES = _expectations()
+
+
+def test_every_http_route_is_in_the_inventory():
+    covered = {route.name for route in ROUTES}
+    missing = []
+    for path, name in _walk(get_resolver().url_patterns):
+        if path.startswith(SKIP_PREFIXES):
+            continue
+        if name is None:
+            missing.append(f"{path} (unnamed: name it)")
+        elif name not in covered:
+            missing.append(f"{path} ({name})")
+    assert not missing, "Routes with no expectation in tests/routes/: " + ", ".join(missing)
+
+
+def test_every_websocket_route_is_in_the_inventory():
+    from messaging.routing import websocket_urlpatterns
+
+    covered = {route.name for route in WS_ROUTES}
+    names = [p.name for p in websocket_urlpatterns]
+    assert None not in names, "name every websocket route"
+    assert set(names) <= covered, f"WebSocket routes missing from tests/routes/: {set(names) - covered}"
+
+
+def test_every_role_is_pinned_for_every_route():
+    for route in ROUTES:
+        assert set(route.expect) == set(ROLES), f"{route.name}: expectations must cover {ROLES}"
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=[r.label or f"{r.method}-{r.name}" for r in ROUTES])
+def test_route_answers_each_role_as_expected(route: Route, demo, client):
+    from django.contrib.auth.models import User
+
+    url = reverse(route.name, kwargs=route.kwargs(demo)) + (f"?{route.query}" if route.query else "")
+    got = {}
+    for role in ROLES:
+        client.logout()
+        if role != "anonymous":
+            client.force_login(User.objects.get(username=ROLE_USERNAMES[role]))
+        # Each role starts from the same world: writes are rolled back.
+        with transaction.atomic():
+            data = route.data(demo) if route.data else None
+            response = (
+                getattr(client, route.method)(url, data=data, content_type="application/json")
+                if route.method != "get"
+                else client.get(url)
+            )
+            got[role] = response.status_code
+            transaction.set_rollback(True)
+    assert got == route.expect, f"{route.method.upper()} {url}"
