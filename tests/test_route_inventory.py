@@ -50,7 +50,7 @@ def test_every_http_route_is_in_the_inventory():
 
 
 def test_every_websocket_route_is_in_the_inventory():
-    from messaging.routing import websocket_urlpatterns
+    from referral_hub.routing import websocket_urlpatterns
 
     covered = {route.name for route in WS_ROUTES}
     names = [p.name for p in websocket_urlpatterns]
@@ -84,3 +84,31 @@ def test_route_answers_each_role_as_expected(route: Route, demo, client):
             got[role] = response.status_code
             transaction.set_rollback(True)
     assert got == route.expect, f"{route.method.upper()} {url}"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("ws_route", WS_ROUTES, ids=[r.name for r in WS_ROUTES])
+async def test_websocket_route_answers_each_role_as_expected(ws_route, demo):
+    from asgiref.sync import sync_to_async
+    from channels.testing import WebsocketCommunicator
+    from django.test import Client
+
+    from referral_hub.asgi import application
+
+    path = ws_route.path(demo)
+    got = {}
+    for role in ROLES:
+        headers = [(b"origin", b"http://testserver"), (b"host", b"testserver")]
+        if role != "anonymous":
+            client = Client()
+            from django.contrib.auth.models import User
+
+            user = await sync_to_async(User.objects.get)(username=ROLE_USERNAMES[role])
+            await sync_to_async(client.force_login)(user)
+            cookie = client.cookies["sessionid"].value
+            headers.append((b"cookie", f"sessionid={cookie}".encode()))
+        communicator = WebsocketCommunicator(application, path, headers=headers)
+        connected, code = await communicator.connect(timeout=5)
+        got[role] = "accept" if connected else code
+        await communicator.disconnect()
+    assert got == ws_route.expect, path

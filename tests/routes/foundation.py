@@ -1,4 +1,4 @@
-from tests.routes import Route, everyone
+from tests.routes import Route, WsRoute, everyone
 
 ROUTES = [
     Route("home", everyone(200)),
@@ -9,4 +9,19 @@ ROUTES = [
     Route("healthz", everyone(200)),
     Route("api-token", everyone(400), method="post", data=lambda w: {"username": "nobody"}),
     Route("api-me", {**everyone(200), "anonymous": 403}),
+]
+
+WS_ROUTES = [
+    WsRoute(
+        "ws-notifications",
+        path=lambda w: "/ws/notifications/",
+        expect={
+            "anonymous": 4401,
+            "guardian": "accept",
+            "guardian2": "accept",
+            "team_provider": "accept",
+            "outsider": "accept",
+            "curator": "accept",
+        },
+    ),
 ]

@@ -1,0 +1,46 @@
+"""``/ws/notifications/``: one socket per signed-in tab for in-app notifications
+addressed to the user's group (``user.<id>``): new referrals, status changes, mentions.
+
+Events on the group:
+- ``{"type": "notify", "kind": str, "payload": dict}`` -> forwarded to the client as
+  ``{"type": "notify", "kind", "payload"}`` (payloads carry ids and labels only).
+- ``{"type": "force.close", "reason": str}`` -> close 4403 (logout, deactivation).
+- ``{"type": "access.changed", ...}`` -> ignored here (case sockets re-check access).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from referral_hub.realtime import user_group
+
+
+class NotificationsConsumer(AsyncJsonWebsocketConsumer):
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=4401)
+            return
+        self.group = user_group(user.pk)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+
+    async def disconnect(self, code: int) -> None:
+        if hasattr(self, "group"):
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        await self.send_json(
+            {"type": "error", "code": "read_only", "detail": "This socket only delivers notifications."}
+        )
+
+    async def notify(self, event: dict[str, Any]) -> None:
+        await self.send_json({"type": "notify", "kind": event["kind"], "payload": event.get("payload", {})})
+
+    async def force_close(self, event: dict[str, Any]) -> None:
+        await self.close(code=4403)
+
+    async def access_changed(self, event: dict[str, Any]) -> None:
+        return None
