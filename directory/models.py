@@ -1,16 +1,27 @@
-"""The directory: organizations and the providers families can find.
+"""The directory: organizations, the providers families can find, where they work and
+the endorsements that vouch for them.
 
-Issue 2 extends this file (locations, endorsements, services, languages...). Other apps
-rely only on ``Organization``, ``Provider.user``, ``Provider.organization``,
-``Provider.name`` and ``Provider.discipline``.
+Other apps rely only on ``Organization``, ``Provider.user``, ``Provider.organization``,
+``Provider.name``, ``Provider.discipline`` and ``Provider.hsds_id``.
+
+Storage is shaped by the public search (a page must cost a constant number of queries
+on SQLite and PostgreSQL alike): code lists that people filter on (languages, payment
+options) are stored as ``|code|code|`` strings so one indexed-friendly ``LIKE`` works on
+both databases, and ``search_text`` denormalizes what the text search reads (name,
+organization, services, specialties) so PostgreSQL can index ``to_tsvector`` of one
+column (see migration 0003).
 """
 
 from __future__ import annotations
 
+import datetime
 import uuid
+from collections.abc import Iterable
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 
 class Discipline(models.TextChoices):
@@ -23,6 +34,94 @@ class Discipline(models.TextChoices):
     PSYCHOLOGIST = "psychologist", "Psychologist"
     HOME_VISITOR = "home_visitor", "Home visitor"
     EARLY_INTERVENTION_COORDINATOR = "early_intervention_coordinator", "Early intervention coordinator"
+
+
+class EndorsementCategory(models.TextChoices):
+    """Alliance for the Advancement of Infant Mental Health: IMH-E® and ECMH-E®."""
+
+    INFANT_FAMILY_ASSOCIATE = "infant_family_associate", "Infant Family Associate (IMH-E®)"
+    INFANT_FAMILY_SPECIALIST = "infant_family_specialist", "Infant Family Specialist (IMH-E®)"
+    INFANT_MENTAL_HEALTH_SPECIALIST = "infant_mental_health_specialist", "Infant Mental Health Specialist (IMH-E®)"
+    INFANT_MENTAL_HEALTH_MENTOR_CLINICAL = (
+        "infant_mental_health_mentor_clinical",
+        "Infant Mental Health Mentor – Clinical (IMH-E®)",
+    )
+    INFANT_MENTAL_HEALTH_MENTOR_POLICY = (
+        "infant_mental_health_mentor_policy",
+        "Infant Mental Health Mentor – Policy (IMH-E®)",
+    )
+    INFANT_MENTAL_HEALTH_MENTOR_RESEARCH = (
+        "infant_mental_health_mentor_research",
+        "Infant Mental Health Mentor – Research/Faculty (IMH-E®)",
+    )
+    EARLY_CHILDHOOD_FAMILY_ASSOCIATE = (
+        "early_childhood_family_associate",
+        "Early Childhood Family Associate (ECMH-E®)",
+    )
+    EARLY_CHILDHOOD_FAMILY_SPECIALIST = (
+        "early_childhood_family_specialist",
+        "Early Childhood Family Specialist (ECMH-E®)",
+    )
+    EARLY_CHILDHOOD_MENTAL_HEALTH_SPECIALIST = (
+        "early_childhood_mental_health_specialist",
+        "Early Childhood Mental Health Specialist (ECMH-E®)",
+    )
+    EARLY_CHILDHOOD_MENTAL_HEALTH_MENTOR = (
+        "early_childhood_mental_health_mentor",
+        "Early Childhood Mental Health Mentor (ECMH-E®)",
+    )
+
+
+class PaymentOption(models.TextChoices):
+    MEDICAID = "medicaid", "Medicaid"
+    CHIP = "chip", "CHIP"
+    PRIVATE_INSURANCE = "private_insurance", "Private insurance"
+    SLIDING_SCALE = "sliding_scale", "Sliding scale"
+    SELF_PAY = "self_pay", "Self-pay"
+    FREE = "free", "Free of charge"
+
+
+# ISO 639-1 codes people are likely to need; any valid two-letter code is accepted.
+LANGUAGE_NAMES = {
+    "en": "English",
+    "es": "Spanish",
+    "zh": "Chinese",
+    "vi": "Vietnamese",
+    "tl": "Tagalog",
+    "ar": "Arabic",
+    "fr": "French",
+    "ht": "Haitian Creole",
+    "ko": "Korean",
+    "ru": "Russian",
+    "pt": "Portuguese",
+    "so": "Somali",
+    "hmn": "Hmong",
+    "am": "Amharic",
+    "de": "German",
+    "hi": "Hindi",
+    "ur": "Urdu",
+    "pl": "Polish",
+    "sk": "Slovak",
+    "ja": "Japanese",
+    "fa": "Persian",
+    "sw": "Swahili",
+    "ne": "Nepali",
+    "bn": "Bengali",
+    "pa": "Punjabi",
+    "it": "Italian",
+    "uk": "Ukrainian",
+    "asl": "American Sign Language",
+}
+
+
+def join_codes(codes: Iterable[str]) -> str:
+    """``["en", "es"] -> "|en|es|"``: a membership test is ``contains "|es|"``."""
+    unique = sorted({c.strip().lower() for c in codes if c and c.strip()})
+    return f"|{'|'.join(unique)}|" if unique else ""
+
+
+def split_codes(stored: str) -> list[str]:
+    return [c for c in (stored or "").split("|") if c]
 
 
 class Organization(models.Model):
@@ -57,15 +156,185 @@ class Provider(models.Model):
     organization = models.ForeignKey(
         Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="providers"
     )
-    name = models.CharField(max_length=255)
+    name = models.CharField(max_length=255, db_index=True)
     discipline = models.CharField(max_length=40, choices=Discipline.choices, db_index=True)
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
+    bio = models.TextField(blank=True)
+    services = models.JSONField(default=list, blank=True, help_text="Services offered, one phrase each.")
+    specialties = models.JSONField(default=list, blank=True)
+    languages = models.CharField(
+        max_length=200, blank=True, default="", help_text='ISO 639-1 codes stored as "|en|es|".'
+    )
+    payment_options = models.CharField(
+        max_length=200, blank=True, default="", help_text='Payment codes stored as "|medicaid|self_pay|".'
+    )
+    ages_min_months = models.PositiveSmallIntegerField(default=0)
+    ages_max_months = models.PositiveSmallIntegerField(default=72)
+    accepting_new_families = models.BooleanField(default=True)
+    telehealth = models.BooleanField(default=False)
+    assured_date = models.DateField(
+        null=True, blank=True, help_text="When the listing was last verified (HSDS assured_date)."
+    )
+    search_text = models.TextField(blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ages_min_months__lte=models.F("ages_max_months")),
+                name="provider_ages_in_order",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_discipline_display()})"
+
+    @property
+    def language_codes(self) -> list[str]:
+        return split_codes(self.languages)
+
+    @property
+    def payment_codes(self) -> list[str]:
+        return split_codes(self.payment_options)
+
+    def build_search_text(self, organization_name: str | None = None) -> str:
+        if organization_name is None:
+            organization_name = self.organization.name if self.organization_id else ""
+        parts = [self.name, organization_name or "", *self.services, *self.specialties]
+        return " ".join(p for p in parts if p)
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        # Kept in step on every ORM save; bulk paths (import, generator) set it themselves.
+        self.search_text = self.build_search_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
+
+
+class Location(models.Model):
+    """Where a provider sees families. lat/lng are indexed together for the bounding-box
+    prefilter of distance search."""
+
+    hsds_id = models.UUIDField(default=uuid.uuid4, editable=False, db_index=True)
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="locations")
+    name = models.CharField(max_length=255, blank=True)
+    address_1 = models.CharField(max_length=255, blank=True)
+    city = models.CharField(max_length=100)
+    state = models.CharField(max_length=64, help_text="Two-letter code for US addresses.")
+    zip = models.CharField(max_length=20, db_index=True)
+    lat = models.FloatField(null=True, blank=True)
+    lng = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["lat", "lng"], name="location_lat_lng")]
+
+    def __str__(self) -> str:
+        return f"{self.city}, {self.state} {self.zip}"
+
+
+class EndorsementStatus(models.TextChoices):
+    PENDING = "pending", "Pending verification"
+    VERIFIED = "verified", "Verified"
+    EXPIRED = "expired", "Expired"
+    REVOKED = "revoked", "Revoked"
+
+
+# What a curator may store; ``expired`` is never stored, it is read from the date.
+STORED_STATUSES = [
+    (EndorsementStatus.PENDING.value, EndorsementStatus.PENDING.label),
+    (EndorsementStatus.VERIFIED.value, EndorsementStatus.VERIFIED.label),
+    (EndorsementStatus.REVOKED.value, EndorsementStatus.REVOKED.label),
+]
+
+
+class EndorsementQuerySet(models.QuerySet):
+    def shown_as_endorsed(self, today: datetime.date | None = None) -> EndorsementQuerySet:
+        """Invariant 6: the only endorsements anyone may present as endorsed."""
+        today = today or timezone.localdate()
+        return self.filter(status=EndorsementStatus.VERIFIED, expires_on__gte=today)
+
+
+class Endorsement(models.Model):
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="endorsements")
+    category = models.CharField(max_length=48, choices=EndorsementCategory.choices)
+    credential_number = models.CharField(max_length=64, blank=True)
+    issuing_association = models.CharField(max_length=255, blank=True)
+    issued_on = models.DateField()
+    expires_on = models.DateField()
+    status = models.CharField(max_length=10, choices=STORED_STATUSES, default=EndorsementStatus.PENDING)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = EndorsementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-issued_on", "id"]
+        indexes = [
+            models.Index(fields=["category", "status", "expires_on"], name="endorsement_lookup"),
+            models.Index(fields=["provider", "status", "expires_on"], name="endorsement_provider"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["pending", "verified", "revoked"]),
+                name="endorsement_status_stored",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} — {self.provider.name}"
+
+    def clean(self) -> None:
+        if self.issued_on and self.expires_on and self.expires_on < self.issued_on:
+            raise ValidationError({"expires_on": "An endorsement cannot expire before it was issued."})
+
+    def effective_status(self, today: datetime.date | None = None) -> str:
+        """The status people see: ``expired`` from the date, so it is never stale."""
+        if self.status == EndorsementStatus.REVOKED:
+            return EndorsementStatus.REVOKED.value
+        if self.expires_on < (today or timezone.localdate()):
+            return EndorsementStatus.EXPIRED.value
+        return self.status
+
+    @property
+    def display_status(self) -> str:
+        return self.effective_status()
+
+    @property
+    def is_shown_as_endorsed(self) -> bool:
+        return self.effective_status() == EndorsementStatus.VERIFIED
+
+
+class EndorsementReview(models.Model):
+    """Append-only history of every endorsement status change: who, when, what."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", "Created"
+        VERIFIED = "verified", "Verified"
+        REVOKED = "revoked", "Revoked"
+        RESET = "reset", "Returned to pending"
+        EDITED = "edited", "Edited"
+
+    endorsement = models.ForeignKey(Endorsement, on_delete=models.CASCADE, related_name="reviews")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_username = models.CharField(max_length=150, blank=True, help_text="Kept if the account goes.")
+    action = models.CharField(max_length=10, choices=Action.choices)
+    from_status = models.CharField(max_length=10, blank=True)
+    to_status = models.CharField(max_length=10)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.actor_username or 'system'} {self.action} {self.endorsement_id} at {self.created_at:%Y-%m-%d %H:%M}"
