@@ -1,0 +1,84 @@
+"""Every API error is {"detail", "code"} with the right status."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+
+pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_unknown_api_route_is_json_404(api_client):
+    user = User.objects.create_user("carol", password="pw-carol-2026")
+    api_client.force_authenticate(user)
+    response = api_client.get("/api/v1/me/", HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    response = api_client.delete("/api/v1/me/")
+    assert response.status_code == 405
+    assert response.json()["code"] == "method_not_allowed"
+
+
+def test_malformed_json_is_a_400_with_code(api_client):
+    response = api_client.post("/api/v1/auth/token/", data="{not json", content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "parse_error"
+
+
+def test_anonymous_throttle_answers_429_with_code(api_client):
+    from rest_framework.throttling import AnonRateThrottle
+
+    old = AnonRateThrottle.THROTTLE_RATES
+    AnonRateThrottle.THROTTLE_RATES = {**old, "anon": "2/min"}
+    try:
+        responses = [
+            api_client.post("/api/v1/auth/token/", {"username": "x", "password": "y"}) for _ in range(3)
+        ]
+    finally:
+        AnonRateThrottle.THROTTLE_RATES = old
+    assert [r.status_code for r in responses] == [400, 400, 429]
+    body = responses[2].json()
+    assert body["code"] == "throttled"
+    assert body["retry_after_seconds"] > 0
+
+
+def _settings_value(expr: str, **env: str) -> str:
+    base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    code = f"import django; django.setup(); from django.conf import settings as s; print({expr})"
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**base, "DJANGO_SETTINGS_MODULE": "referral_hub.settings", **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return out.stdout.strip()
+
+
+def test_embedded_default_is_sqlite_and_in_memory_layer():
+    assert _settings_value("s.DATABASES['default']['ENGINE']") == "django.db.backends.sqlite3"
+    assert _settings_value("s.CHANNEL_LAYERS['default']['BACKEND']") == "channels.layers.InMemoryChannelLayer"
+
+
+def test_environment_switches_to_postgres_and_redis():
+    env = {"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/x", "REDIS_URL": "redis://127.0.0.1:6379/0"}
+    assert _settings_value("s.DATABASES['default']['ENGINE']", **env) == "django.db.backends.postgresql"
+    assert (
+        _settings_value("s.CHANNEL_LAYERS['default']['BACKEND']", **env)
+        == "channels_redis.core.RedisChannelLayer"
+    )
+    assert (
+        _settings_value("s.CACHES['default']['BACKEND']", **env)
+        == "django.core.cache.backends.redis.RedisCache"
+    )
+
+
+def test_throttling_can_be_switched_off():
+    env = {"API_THROTTLE_ANON": "off", "API_THROTTLE_USER": "off"}
+    assert _settings_value("s.REST_FRAMEWORK['DEFAULT_THROTTLE_CLASSES']", **env) == "[]"
