@@ -65,6 +65,7 @@ def audit_record(
     data_category: str = "",
     purpose: str = "",
     consent=None,
+    consent_id: int | None = None,
     outcome: str = Outcome.ALLOWED,
     object_type: str = "",
     object_id: object = "",
@@ -95,12 +96,81 @@ def audit_record(
     )
     if child is None and child_id is not None:
         event.child_id = child_id
+    if consent is None and consent_id is not None:
+        event.consent_id = consent_id
     event.hash = compute_hash(event.prev_hash, event)
     event.save(force_insert=True)
     return event
+
+
+def _lock_chain() -> str:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+    return AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS
+
+
+@transaction.atomic
+def audit_record_many(
+    *,
+    actor,  # User | AnonymousUser | None
+    action: str,
+    entries: list[dict[str, Any]],
+) -> list[AuditEvent]:
+    """One row per entry (keys as ``audit_record``'s: child_id, data_category, purpose,
+    consent_id, outcome, object_type, object_id, detail), chained in order and written
+    with one INSERT: a list page costs the same few queries for 1 or 100 children."""
+    if action not in Action.values:
+        raise ValueError(f"unknown audit action {action!r}")
+    if not entries:
+        return []
+    prev = _lock_chain()
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    label = _actor_label(actor)
+    at = timezone.now()
+    request_id = current_request_id.get()
+    events = []
+    for entry in entries:
+        event = AuditEvent(
+            at=at,
+            actor=actor if authenticated else None,
+            actor_label=label,
+            child_id=entry.get("child_id"),
+            action=action,
+            data_category=entry.get("data_category", ""),
+            purpose=entry.get("purpose", ""),
+            consent_id=entry.get("consent_id"),
+            outcome=entry.get("outcome", Outcome.ALLOWED),
+            object_type=entry.get("object_type", ""),
+            object_id=str(entry.get("object_id") or ""),
+            detail=str(entry.get("detail", ""))[:500],
+            request_id=request_id,
+            prev_hash=prev,
+        )
+        event.hash = compute_hash(prev, event)
+        prev = event.hash
+        events.append(event)
+    return AuditEvent.objects.bulk_create(events)
 
 
 def audit_denied(**kwargs: Any) -> AuditEvent:
     """Log a refused attempt so it survives the refusal's rollback: call it outside the
     failing transaction (or before raising from a non-atomic view)."""
     return audit_record(outcome=Outcome.DENIED, **kwargs)
+
+
+def verify_chain(*, chunk_size: int = 2000) -> tuple[int, AuditEvent | None, str]:
+    """Walk the log in id order recomputing every hash. Returns ``(rows_checked,
+    first_broken_row_or_None, reason)``. A row is broken when its content no longer
+    matches its hash, or its ``prev_hash`` is not the previous row's hash (a row was
+    removed or inserted)."""
+    prev = GENESIS
+    checked = 0
+    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=chunk_size):
+        if event.prev_hash != prev:
+            return checked, event, "prev_hash does not match the previous row's hash"
+        if compute_hash(event.prev_hash, event) != event.hash:
+            return checked, event, "content does not match its hash"
+        prev = event.hash
+        checked += 1
+    return checked, None, ""

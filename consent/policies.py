@@ -5,6 +5,12 @@ A consent covers a provider when it names the provider, or names the organizatio
 provider currently belongs to (``Provider.organization``: leaving the organization ends
 the cover at once). Every answer is one indexed query; ``covering_consents`` is the bulk
 form, usable as a subquery so list pages cost a constant number of queries.
+
+The consent rows are the source of truth. django-guardian's ``families.view_child``
+object permission (direct foreign-key table ``ChildUserObjectPermission``) mirrors them
+for code that asks ``user.has_perm("families.view_child", child)``: granted here when a
+consent is granted, removed in the revocation transaction. Nothing but this module calls
+guardian.
 """
 
 from __future__ import annotations
@@ -12,15 +18,22 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from consent.models import CATEGORY_FIELDS, PURPOSE_FIELDS, Consent
+from families.models import Child, Guardian
+from referral_hub.errors import ApplicationError, NotFound
+
+VIEW_CHILD = "families.view_child"
 
 
-def _scope_filter(purpose: str, categories: Iterable[str]) -> Q:
-    if purpose not in PURPOSE_FIELDS:
-        raise ValueError(f"unknown purpose {purpose!r}")
-    q = Q(**{PURPOSE_FIELDS[purpose]: True})
+def _scope_filter(purpose: str | None, categories: Iterable[str]) -> Q:
+    """``purpose=None`` means "for any purpose" (every consent has at least one)."""
+    q = Q()
+    if purpose is not None:
+        if purpose not in PURPOSE_FIELDS:
+            raise ValueError(f"unknown purpose {purpose!r}")
+        q &= Q(**{PURPOSE_FIELDS[purpose]: True})
     for category in categories:
         if category not in CATEGORY_FIELDS:
             raise ValueError(f"unknown data category {category!r}")
@@ -28,10 +41,18 @@ def _scope_filter(purpose: str, categories: Iterable[str]) -> Q:
     return q
 
 
+def _categories(categories: Iterable[str] | str | None) -> tuple[str, ...]:
+    if categories is None:
+        return ()
+    if isinstance(categories, str):
+        return (categories,)
+    return tuple(categories)
+
+
 def covering_consents(
     *,
     provider,  # directory.models.Provider
-    purpose: str,
+    purpose: str | None,
     categories: Iterable[str] = (),
     at: datetime | None = None,
 ) -> QuerySet[Consent]:
@@ -46,7 +67,7 @@ def consent_for(
     *,
     provider,
     child_id: int,
-    purpose: str,
+    purpose: str | None,
     categories: Iterable[str] = (),
     at: datetime | None = None,
 ) -> Consent | None:
@@ -61,19 +82,19 @@ def consent_for(
     )
 
 
-def may_access(*, provider, child_id: int, purpose: str, categories: Iterable[str] = ()) -> bool:
+def may_access(*, provider, child_id: int, purpose: str | None, categories: Iterable[str] = ()) -> bool:
     return (
         consent_for(provider=provider, child_id=child_id, purpose=purpose, categories=categories) is not None
     )
 
 
-def covered_child_ids(*, provider, purpose: str, categories: Iterable[str] = ()) -> QuerySet:
+def covered_child_ids(*, provider, purpose: str | None, categories: Iterable[str] = ()) -> QuerySet:
     """Ids of children covered for ``provider``: use as ``child_id__in=`` in a selector."""
     return covering_consents(provider=provider, purpose=purpose, categories=categories).values("child_id")
 
 
 def covered_exists(
-    *, provider, purpose: str, categories: Iterable[str] = (), child_ref: str = "child_id"
+    *, provider, purpose: str | None, categories: Iterable[str] = (), child_ref: str = "child_id"
 ) -> Exists:
     """``Exists`` subquery for annotating/filtering a queryset row by row in SQL."""
     return Exists(
@@ -81,3 +102,165 @@ def covered_exists(
             child_id=OuterRef(child_ref)
         )
     )
+
+
+# --- By user: one query whatever the caller's role ---------------------------------
+
+
+def _user_recipient_q(user_id: int) -> Q:
+    """Consents naming the user's directory listing, or the organization it belongs to
+    now (a join through the listing, so membership is read at query time)."""
+    return Q(recipient_provider__user_id=user_id) | Q(recipient_organization__providers__user_id=user_id)
+
+
+def consents_covering_user(
+    user, *, purpose: str | None = None, categories: Iterable[str] = (), at: datetime | None = None
+) -> QuerySet[Consent]:
+    """Active consents covering any provider listing of ``user`` (empty for non-providers)."""
+    if user is None or not user.is_authenticated:
+        return Consent.objects.none()
+    # May repeat a row (organization join): wrap in ``pk__in`` where rows are listed.
+    return Consent.objects.active(at).filter(_user_recipient_q(user.pk), _scope_filter(purpose, categories))
+
+
+def guardian_children_q(user, prefix: str = "") -> Q:
+    """Children whose family ``user`` is a guardian of (``prefix`` e.g. ``"child__"``)."""
+    return Q(**{f"{prefix}family__guardians__user_id": user.pk})
+
+
+def visible_children(
+    user, *, purpose: str | None = None, categories: Iterable[str] | str = ()
+) -> QuerySet[Child]:
+    """Children ``user`` may see: their own family's, plus those an active consent covers
+    for ``purpose``/``categories``. Each row is annotated with ``access_consent_id`` (None
+    for the family's own guardians). A constant number of queries for any list."""
+    if user is None or not user.is_authenticated:
+        return Child.objects.none()
+    categories = _categories(categories)
+    consent_sq = (
+        consents_covering_user(user, purpose=purpose, categories=categories)
+        .filter(child_id=OuterRef("pk"))
+        .order_by("-expires_on", "-id")
+        .values("id")[:1]
+    )
+    own = Exists(Guardian.objects.filter(family_id=OuterRef("family_id"), user_id=user.pk))
+    return (
+        Child.objects.annotate(is_own=own, access_consent_id=Subquery(consent_sq))
+        .filter(Q(is_own=True) | Q(access_consent_id__isnull=False))
+        .order_by("date_of_birth", "id")
+    )
+
+
+def access_child(
+    actor, child_id: object, purpose: str | None = None, category: Iterable[str] | str | None = None
+) -> Child:
+    """The child if ``actor`` is one of its guardians or a provider an active consent
+    covers for ``purpose`` and ``category`` now; otherwise ``NotFound`` (the same answer
+    for missing and forbidden). One query. The returned child carries
+    ``access_consent_id`` (the consent that allowed it, None for guardians) and
+    ``is_own`` for the audit row."""
+    try:
+        pk = int(str(child_id))
+    except (TypeError, ValueError):
+        raise NotFound("Child") from None
+    child = visible_children(actor, purpose=purpose, categories=_categories(category)).filter(pk=pk).first()
+    if child is None:
+        raise NotFound("Child")
+    return child
+
+
+def guardian_for_child(user, child_id: object) -> Guardian:
+    """The guardian row through which ``user`` speaks for the child, or ``NotFound``."""
+    guardian = Guardian.objects.filter(
+        user_id=getattr(user, "pk", None), family__children__pk=child_id
+    ).first()
+    if guardian is None:
+        raise NotFound("Child")
+    return guardian
+
+
+def require_guardian(user) -> Guardian:  # type: ignore[no-untyped-def]
+    """Guardian-only operations refuse other roles with 403 ``guardian_only``."""
+    from referral_hub.roles import guardian_of
+
+    guardian = guardian_of(user)
+    if guardian is None:
+        raise ApplicationError("guardian_only", "Only a child's guardian may do this.", status=403)
+    return guardian
+
+
+def access_consent(actor, consent_id: object) -> Consent:
+    """A consent the actor may read: any consent for their family's children (guardian),
+    or an active one covering them (provider). ``NotFound`` otherwise."""
+    try:
+        pk = int(str(consent_id))
+    except (TypeError, ValueError):
+        raise NotFound("Consent") from None
+    if actor is None or not actor.is_authenticated:
+        raise NotFound("Consent")
+    own = Consent.objects.filter(guardian_children_q(actor, "child__"), pk=pk)
+    covering = consents_covering_user(actor).filter(pk=pk)
+    consent = (
+        Consent.objects.filter(Q(pk__in=own.values("pk")) | Q(pk__in=covering.values("pk")))
+        .select_related(
+            "child",
+            "granted_by__user",
+            "recipient_provider__organization",
+            "recipient_organization",
+            "attested_by",
+            "revoked_by",
+        )
+        .first()
+    )
+    if consent is None:
+        raise NotFound("Consent")
+    return consent
+
+
+# --- django-guardian mirror ----------------------------------------------------------
+
+
+def consent_user_ids(consent: Consent) -> list[int]:
+    """Users a consent reaches: the named provider's login, or the logins of the
+    organization's current members."""
+    from directory.models import Provider
+
+    if consent.recipient_provider_id is not None:
+        providers = Provider.objects.filter(pk=consent.recipient_provider_id)
+    else:
+        providers = Provider.objects.filter(organization_id=consent.recipient_organization_id)
+    return list(providers.filter(user__isnull=False).values_list("user_id", flat=True))
+
+
+def grant_object_permissions(consent: Consent) -> None:
+    from django.contrib.auth.models import User
+    from guardian.shortcuts import assign_perm
+
+    users = list(User.objects.filter(pk__in=consent_user_ids(consent)))
+    if users:
+        assign_perm(VIEW_CHILD, users, consent.child)
+
+
+def revoke_object_permissions(consent: Consent, user_ids: list[int]) -> list[int]:
+    """Remove ``view_child`` from the users whose only cover for the child was this
+    consent; returns the user ids it removed it from."""
+    from django.contrib.auth.models import User
+    from guardian.shortcuts import remove_perm
+
+    still_covered = set(
+        Consent.objects.active()
+        .filter(child_id=consent.child_id)
+        .exclude(pk=consent.pk)
+        .filter(
+            Q(recipient_provider__user_id__in=user_ids)
+            | Q(recipient_organization__providers__user_id__in=user_ids)
+        )
+        .values_list("recipient_provider__user_id", "recipient_organization__providers__user_id")
+        .distinct()
+        .iterator()
+    )
+    keep = {uid for pair in still_covered for uid in pair if uid is not None}
+    drop = [uid for uid in user_ids if uid not in keep]
+    if drop:
+        remove_perm(VIEW_CHILD, list(User.objects.filter(pk__in=drop)), consent.child)
+    return drop

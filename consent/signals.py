@@ -10,3 +10,8 @@ socket events with ``send_event_on_commit``.
 from django.dispatch import Signal
 
 consent_revoked = Signal()
+
+# ``consent_expired(sender=Consent, consent=Consent)``: sent when ``expire_consents``
+# records that a consent's expiry day has passed (access already ended at expiry: the
+# gate compares dates at query time; this is for cleanup such as care-team rows).
+consent_expired = Signal()

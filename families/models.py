@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 
 class Family(models.Model):
@@ -71,3 +72,44 @@ class Child(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Invitation(models.Model):
+    """A provider recording a first contact invites the guardian to the portal. Only a
+    SHA-256 of the token is stored (the link is the secret); single use, expiring."""
+
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="invitations")
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="+")
+    email = models.EmailField()
+    relationship = models.CharField(max_length=20, choices=Relationship.choices, default=Relationship.PARENT)
+    invited_by = models.ForeignKey(
+        "directory.Provider", on_delete=models.PROTECT, related_name="family_invitations"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    used_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+
+class ChildUserObjectPermission(UserObjectPermissionBase):
+    """django-guardian object permissions on a child, with a real foreign key (the
+    generic table stores ids as text and cannot be joined or indexed well). Maintained
+    by ``consent/policies.py`` only: a covered provider's user holds ``view_child``."""
+
+    content_object = models.ForeignKey(Child, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        pass
+
+
+class ChildGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Child, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        pass

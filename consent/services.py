@@ -1,0 +1,471 @@
+"""Every write to consents: grant (guardian e-signature, or a provider attesting a paper
+or verbal consent), revoke, and recording expiry.
+
+Each service validates everything before writing, so a refusal changes nothing; the
+refusal itself is logged (audit outcome ``denied``) after the failed transaction has
+rolled back, and re-raised as the ``ApplicationError`` the API renders.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable
+from datetime import date, datetime, timedelta
+from typing import Any, TypeVar
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from audit.models import Action
+from audit.services import audit_denied, audit_record
+from consent import policies
+from consent.models import (
+    CATEGORY_FIELDS,
+    PURPOSE_FIELDS,
+    Consent,
+    ConsentEvent,
+    ConsentEventKind,
+    SignatureMethod,
+)
+from consent.signals import consent_expired, consent_revoked
+from consent.texts import TEXT_VERSION, authorization_sections, recipient_is_educator, render_text
+from families.models import Child, Guardian
+from referral_hub.errors import ApplicationError, NotFound
+from referral_hub.realtime import send_event_on_commit, user_group
+
+MAX_TERM_DAYS = 365
+T = TypeVar("T")
+
+
+def _log_refusals(action: str) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """Log an ``ApplicationError`` raised by the wrapped service as a denied attempt,
+    outside the rolled-back transaction, then re-raise it."""
+
+    def wrap(fn: Callable[..., T]) -> Callable[..., T]:
+        @functools.wraps(fn)
+        def inner(**kwargs: Any) -> T:
+            try:
+                return fn(**kwargs)
+            except ApplicationError as exc:
+                child_id = kwargs.get("child_id")
+                consent_id = kwargs.get("consent_id")
+                if consent_id is not None and child_id is None:
+                    child_id = Consent.objects.filter(pk=_int_or_none(consent_id)).values("child_id")[:1]
+                    child_id = child_id[0]["child_id"] if child_id else None
+                child_pk = _int_or_none(child_id)
+                audit_denied(
+                    actor=kwargs.get("actor"),
+                    action=action,
+                    # Only link a child that exists: an attempt on a made-up id is still logged.
+                    child_id=child_pk if child_pk and Child.objects.filter(pk=child_pk).exists() else None,
+                    object_type="consent",
+                    object_id=consent_id or "",
+                    detail=f"{exc.code}: {exc.message}",
+                )
+                raise
+
+        return inner
+
+    return wrap
+
+
+def _int_or_none(value: object) -> int | None:
+    try:
+        return int(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def validate_scope(purposes: Iterable[str], data_categories: Iterable[str]) -> tuple[list[str], list[str]]:
+    purposes, data_categories = list(dict.fromkeys(purposes)), list(dict.fromkeys(data_categories))
+    if not purposes:
+        raise ApplicationError("purposes_required", "Choose at least one purpose.")
+    if not data_categories:
+        raise ApplicationError("data_categories_required", "Choose at least one kind of information.")
+    unknown = [p for p in purposes if p not in PURPOSE_FIELDS]
+    if unknown:
+        raise ApplicationError(
+            "unknown_purpose", f"Unknown purpose: {unknown[0]}.", extra={"field": "purposes"}
+        )
+    unknown = [c for c in data_categories if c not in CATEGORY_FIELDS]
+    if unknown:
+        raise ApplicationError(
+            "unknown_data_category",
+            f"Unknown data category: {unknown[0]}.",
+            extra={"field": "data_categories"},
+        )
+    return purposes, data_categories
+
+
+def validate_expiry(expires_on: date | None, *, today: date | None = None) -> date:
+    today = today or timezone.now().date()
+    if expires_on is None:
+        raise ApplicationError(
+            "expiry_required", "An expiry date is required.", extra={"field": "expires_on"}
+        )
+    if expires_on < today:
+        raise ApplicationError(
+            "invalid_expiry", "The expiry date is in the past.", extra={"field": "expires_on"}
+        )
+    if expires_on > today + timedelta(days=MAX_TERM_DAYS):
+        raise ApplicationError(
+            "invalid_expiry", "A consent may last at most one year.", extra={"field": "expires_on"}
+        )
+    return expires_on
+
+
+def resolve_recipient(
+    *, recipient_provider_id: object = None, recipient_organization_id: object = None
+) -> tuple[Any, Any]:
+    from directory.models import Organization, Provider
+
+    given = [v for v in (recipient_provider_id, recipient_organization_id) if v not in (None, "")]
+    if len(given) != 1:
+        raise ApplicationError(
+            "recipient_required", "Name exactly one recipient: a provider or an organization."
+        )
+    if recipient_provider_id not in (None, ""):
+        provider = (
+            Provider.objects.select_related("organization")
+            .filter(pk=_int_or_none(recipient_provider_id))
+            .first()
+        )
+        if provider is None:
+            raise ApplicationError(
+                "unknown_recipient",
+                "No such provider in the directory.",
+                extra={"field": "recipient_provider"},
+            )
+        return provider, None
+    organization = Organization.objects.filter(pk=_int_or_none(recipient_organization_id)).first()
+    if organization is None:
+        raise ApplicationError(
+            "unknown_recipient",
+            "No such organization in the directory.",
+            extra={"field": "recipient_organization"},
+        )
+    return None, organization
+
+
+def authorization_for(
+    *,
+    child: Child,
+    guardian: Guardian,
+    provider: Any,
+    organization: Any,
+    purposes,
+    data_categories,
+    expires_on,
+) -> tuple[list, str]:
+    """The sections shown before signing and the exact text stored when signed."""
+    sections = authorization_sections(
+        child_name=child.name,
+        guardian_name=str(guardian),
+        recipient_name=str(provider or organization),
+        purposes=purposes,
+        data_categories=data_categories,
+        expires_on=expires_on,
+        educator=recipient_is_educator(provider=provider, organization=organization),
+    )
+    return sections, render_text(sections)
+
+
+def _create(
+    *,
+    actor: AbstractBaseUser,
+    child: Child,
+    guardian: Guardian,
+    provider: Any,
+    organization: Any,
+    purposes: list[str],
+    data_categories: list[str],
+    expires_on: date,
+    signature_method: str,
+    attested_by: Any = None,
+    paper_form_reference: str = "",
+) -> Consent:
+    _, text = authorization_for(
+        child=child,
+        guardian=guardian,
+        provider=provider,
+        organization=organization,
+        purposes=purposes,
+        data_categories=data_categories,
+        expires_on=expires_on,
+    )
+    now = timezone.now()
+    flags = {field: code in purposes for code, field in PURPOSE_FIELDS.items()}
+    flags.update({field: code in data_categories for code, field in CATEGORY_FIELDS.items()})
+    consent = Consent.objects.create(
+        child=child,
+        granted_by=guardian,
+        recipient_provider=provider,
+        recipient_organization=organization,
+        valid_from=now,
+        expires_on=expires_on,
+        text_version=TEXT_VERSION,
+        signed_text=text,
+        signature_method=signature_method,
+        attested_by=attested_by,
+        paper_form_reference=paper_form_reference,
+        signed_at=now,
+        **flags,
+    )
+    ConsentEvent.objects.create(
+        consent=consent,
+        kind=ConsentEventKind.GRANTED,
+        actor=actor,
+        at=now,
+        detail={
+            "signature_method": signature_method,
+            "text_version": TEXT_VERSION,
+            "purposes": purposes,
+            "data_categories": data_categories,
+            "expires_on": expires_on.isoformat(),
+        },
+    )
+    policies.grant_object_permissions(consent)
+    audit_record(
+        actor=actor,
+        action=Action.CREATE,
+        child=child,
+        consent=consent,
+        object_type="consent",
+        object_id=consent.pk,
+        detail=f"granted to {provider or organization} until {expires_on.isoformat()}",
+    )
+    for user_id in policies.consent_user_ids(consent):
+        send_event_on_commit(
+            user_group(user_id),
+            {
+                "type": "access.changed",
+                "reason": "consent_granted",
+                "child_id": child.pk,
+                "consent_id": consent.pk,
+            },
+        )
+    return consent
+
+
+@_log_refusals(Action.CREATE)
+@transaction.atomic
+def consent_grant(
+    *,
+    actor: AbstractBaseUser,
+    child_id: object,
+    purposes: Iterable[str],
+    data_categories: Iterable[str],
+    expires_on: date | None,
+    password: str | None,
+    recipient_provider_id: object = None,
+    recipient_organization_id: object = None,
+    text_version: str | None = None,
+) -> Consent:
+    """A guardian with legal authority signs in the portal, re-entering their password
+    (the e-signature). Refusals: 403 ``guardian_only`` / ``no_legal_authority``, 404 for a
+    child outside the family, 400 for scope, recipient, expiry or signature problems,
+    409 ``text_version_changed`` if the text shown is no longer current."""
+    guardian = policies.require_guardian(actor)
+    policies.guardian_for_child(actor, _int_or_none(child_id))
+    child = Child.objects.get(pk=_int_or_none(child_id))
+    if not guardian.has_legal_authority:
+        raise ApplicationError(
+            "no_legal_authority", "Only a guardian with legal authority may consent.", status=403
+        )
+    purposes, data_categories = validate_scope(purposes, data_categories)
+    provider, organization = resolve_recipient(
+        recipient_provider_id=recipient_provider_id, recipient_organization_id=recipient_organization_id
+    )
+    expires_on = validate_expiry(expires_on)
+    if text_version and text_version != TEXT_VERSION:
+        raise ApplicationError(
+            "text_version_changed",
+            "The authorization text changed since you read it; please review it again.",
+            status=409,
+            extra={"text_version": TEXT_VERSION},
+        )
+    if not password or not actor.check_password(password):
+        raise ApplicationError(
+            "invalid_signature", "Re-enter your password to sign.", extra={"field": "password"}
+        )
+    return _create(
+        actor=actor,
+        child=child,
+        guardian=guardian,
+        provider=provider,
+        organization=organization,
+        purposes=purposes,
+        data_categories=data_categories,
+        expires_on=expires_on,
+        signature_method=SignatureMethod.PORTAL_ESIGNATURE,
+    )
+
+
+@_log_refusals(Action.CREATE)
+@transaction.atomic
+def consent_attest(
+    *,
+    actor: AbstractBaseUser,
+    child_id: object,
+    guardian_id: object,
+    signature_method: str,
+    purposes: Iterable[str],
+    data_categories: Iterable[str],
+    expires_on: date | None,
+    paper_form_reference: str = "",
+) -> Consent:
+    """A provider records a consent the guardian gave on paper (scanned form reference
+    required) or verbally, to that provider. Only the provider who invited the family
+    may attest for it, so a provider cannot grant themselves access to any child."""
+    from referral_hub.roles import provider_of
+
+    provider = provider_of(actor)
+    if provider is None:
+        raise ApplicationError("provider_only", "Only a provider may attest a consent.", status=403)
+    child = (
+        Child.objects.filter(pk=_int_or_none(child_id), family__invitations__invited_by=provider)
+        .distinct()
+        .first()
+    )
+    if child is None:
+        raise NotFound("Child")
+    guardian = Guardian.objects.filter(pk=_int_or_none(guardian_id), family_id=child.family_id).first()
+    if guardian is None:
+        raise ApplicationError(
+            "unknown_guardian", "No such guardian in this family.", extra={"field": "guardian"}
+        )
+    if not guardian.has_legal_authority:
+        raise ApplicationError("no_legal_authority", "This guardian may not consent.", status=403)
+    if signature_method not in (
+        SignatureMethod.PROVIDER_ATTESTED_PAPER,
+        SignatureMethod.PROVIDER_ATTESTED_VERBAL,
+    ):
+        raise ApplicationError("invalid_signature_method", "Attest a paper or verbal consent.")
+    if signature_method == SignatureMethod.PROVIDER_ATTESTED_PAPER and not paper_form_reference.strip():
+        raise ApplicationError(
+            "form_reference_required",
+            "Give the scanned paper form's reference.",
+            extra={"field": "paper_form_reference"},
+        )
+    purposes, data_categories = validate_scope(purposes, data_categories)
+    expires_on = validate_expiry(expires_on)
+    return _create(
+        actor=actor,
+        child=child,
+        guardian=guardian,
+        provider=provider,
+        organization=None,
+        purposes=purposes,
+        data_categories=data_categories,
+        expires_on=expires_on,
+        signature_method=signature_method,
+        attested_by=provider,
+        paper_form_reference=paper_form_reference.strip(),
+    )
+
+
+@_log_refusals(Action.UPDATE)
+@transaction.atomic
+def consent_revoke(*, actor: AbstractBaseUser, consent_id: object, reason: str = "") -> Consent:
+    """A guardian with legal authority revokes a consent for their family's child.
+
+    In one transaction: the row's ``revoked_*`` fields are set by a conditional UPDATE
+    (so of two concurrent revocations exactly one wins), a ``revoked`` history row is
+    added, the covered users' ``view_child`` object permissions are removed,
+    ``consent_revoked`` is sent (receivers act inside this transaction), and after commit
+    each affected user's group gets ``access.changed`` so open sockets re-check."""
+    guardian = policies.require_guardian(actor)
+    consent = (
+        Consent.objects.select_for_update()
+        .filter(policies.guardian_children_q(actor, "child__"), pk=_int_or_none(consent_id))
+        .first()
+    )
+    if consent is None:
+        raise NotFound("Consent")
+    if not guardian.has_legal_authority:
+        raise ApplicationError(
+            "no_legal_authority", "Only a guardian with legal authority may revoke.", status=403
+        )
+    if consent.revoked_at is not None:
+        raise ApplicationError("already_revoked", "This consent was already revoked.")
+    now = timezone.now()
+    if consent.expires_on < now.date():
+        raise ApplicationError("consent_expired", "This consent has already expired.")
+    reason = (reason or "").strip()[:1000]
+    updated = Consent.objects.filter(pk=consent.pk, revoked_at__isnull=True).update(
+        revoked_at=now, revoked_by=actor, revoke_reason=reason
+    )
+    if not updated:
+        raise ApplicationError("already_revoked", "This consent was already revoked.")
+    consent.revoked_at, consent.revoked_by, consent.revoke_reason = now, actor, reason
+    ConsentEvent.objects.create(
+        consent=consent, kind=ConsentEventKind.REVOKED, actor=actor, at=now, detail={"reason": reason}
+    )
+    user_ids = policies.consent_user_ids(consent)
+    policies.revoke_object_permissions(consent, user_ids)
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        child_id=consent.child_id,
+        consent=consent,
+        object_type="consent",
+        object_id=consent.pk,
+        detail="revoked" + (f": {reason}" if reason else ""),
+    )
+    consent_revoked.send(sender=Consent, consent=consent, actor=actor)
+    _announce(consent, user_ids, "consent_revoked")
+    return consent
+
+
+def _announce(consent: Consent, user_ids: list[int], reason: str) -> None:
+    for user_id in user_ids:
+        send_event_on_commit(
+            user_group(user_id),
+            {
+                "type": "access.changed",
+                "reason": reason,
+                "child_id": consent.child_id,
+                "consent_id": consent.pk,
+            },
+        )
+
+
+@transaction.atomic
+def consents_record_expiry(*, now: datetime | None = None) -> list[Consent]:
+    """Append an ``expired`` history row for each consent whose expiry day has passed
+    and that has none yet; remove the mirrored object permissions; tell affected users.
+
+    Access itself already ended at expiry: the gate compares dates at query time. This
+    records it in the history (run by ``manage.py expire_consents``, e.g. daily, and
+    idempotent)."""
+    now = now or timezone.now()
+    due = list(
+        Consent.objects.select_for_update()
+        .filter(expires_on__lt=now.date())
+        .exclude(revoked_at__lte=now)
+        .exclude(events__kind=ConsentEventKind.EXPIRED)
+        .order_by("id")
+    )
+    for consent in due:
+        ConsentEvent.objects.create(
+            consent=consent,
+            kind=ConsentEventKind.EXPIRED,
+            actor=None,
+            at=now,
+            detail={"expires_on": consent.expires_on.isoformat()},
+        )
+        user_ids = policies.consent_user_ids(consent)
+        policies.revoke_object_permissions(consent, user_ids)
+        audit_record(
+            actor=None,
+            action=Action.UPDATE,
+            child_id=consent.child_id,
+            consent=consent,
+            object_type="consent",
+            object_id=consent.pk,
+            detail="expired",
+        )
+        consent_expired.send(sender=Consent, consent=consent)
+        _announce(consent, user_ids, "consent_expired")
+    return due
