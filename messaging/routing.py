@@ -1,3 +1,9 @@
-"""WebSocket routes (issue 5 adds the case chat consumer)."""
+"""WebSocket routes of the case chat (collected by ``referral_hub.routing``)."""
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from messaging.consumers import CaseChatConsumer
+
+websocket_urlpatterns = [
+    path("ws/cases/<int:case_id>/", CaseChatConsumer.as_asgi(), name="ws-case-chat"),
+]

@@ -1,0 +1,366 @@
+"""``/ws/cases/<case_id>/?after=<id>``: the case chat socket (protocol in
+docs/messaging.md and the CONTRACT's WebSocket section).
+
+Thin on purpose: authenticate, ask ``messaging.policies`` on connect and on every frame,
+call ``messaging.services``, forward events. Durability lives in the database: live
+events are at-most-once, so every delivery is checked against the per-case ``seq`` and
+a gap is filled from the database before anything newer goes out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+import uuid
+from collections import deque
+from typing import Any
+from urllib.parse import parse_qs
+
+from channels.consumer import get_handler_name
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from messaging import selectors, services
+from messaging.policies import chat_access
+from referral_hub.errors import ApplicationError, NotFound
+from referral_hub.realtime import case_group, user_group
+
+log = logging.getLogger(__name__)
+
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_FORBIDDEN = 4403
+CLOSE_BAD_REQUEST = 4400
+# Repeatedly over the frame-size or message-rate limit (HTTP 429 in spirit).
+CLOSE_TOO_MANY_VIOLATIONS = 4429
+
+MAX_FRAME_BYTES = 64 * 1024
+MESSAGES_PER_SECOND = 10
+VIOLATIONS_BEFORE_CLOSE = 5
+VIOLATION_WINDOW_SECONDS = 10.0
+TYPING_MIN_INTERVAL_SECONDS = 2.0
+HEARTBEAT_SECONDS = 15.0
+# Deliveries re-ask the policy when the last answer is older than this: a lost
+# `access.changed` event (the layer is at-most-once) cannot keep a socket open for long.
+RECHECK_AFTER_SECONDS = 5.0
+
+
+@database_sync_to_async
+def _access(user, case_id: int):  # type: ignore[no-untyped-def]
+    return chat_access(user, case_id)
+
+
+@database_sync_to_async
+def _replay(user, case_id: int, after: int | None) -> tuple[list[dict[str, Any]], int]:  # type: ignore[no-untyped-def]
+    """Stored messages after ``after`` and the seq the socket then stands at."""
+    if after is None:
+        last_id = selectors.last_message_id(case_id=case_id)
+        return [], selectors.seq_at(case_id=case_id, message_id=last_id)
+    messages = services.message_history_read(actor=user, case_id=case_id, after=after, limit=None)
+    if messages:
+        return [selectors.message_payload(m) for m in messages], messages[-1].seq
+    return [], selectors.seq_at(case_id=case_id, message_id=after)
+
+
+@database_sync_to_async
+def _gap(case_id: int, after_seq: int, through_seq: int) -> list[dict[str, Any]]:
+    messages = selectors.messages_in_seq_range(case_id=case_id, after_seq=after_seq, through_seq=through_seq)
+    return [selectors.message_payload(m) for m in messages]
+
+
+class CaseChatConsumer(AsyncJsonWebsocketConsumer):
+    closing = False
+    left = False
+    heartbeat: asyncio.Task | None = None
+
+    # --- lifecycle -----------------------------------------------------------------
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        self.user = user
+        self.case_id = int(self.scope["url_route"]["kwargs"]["case_id"])
+        after = self._after_param()
+        if after is False:
+            await self.close(code=CLOSE_BAD_REQUEST)
+            return
+        self.groups_joined: list[str] = []
+        self.message_times: deque[float] = deque()
+        self.violation_times: deque[float] = deque()
+        self.last_typing = 0.0
+        # The user group first: a revocation racing this handshake is either seen by the
+        # policy below or arrives as `access.changed` afterwards.
+        await self._join(user_group(user.pk))
+        if await _access(user, self.case_id) is None:
+            await self._leave()
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        self.last_verified = time.monotonic()
+        # Join the case group BEFORE reading the replay: events queued meanwhile are
+        # de-duplicated by seq, so there is no gap and no duplicate.
+        await self._join(case_group(self.case_id))
+        await self.accept()
+        try:
+            replay, self.last_seq = await _replay(user, self.case_id, after)
+        except NotFound:
+            await self._deny()
+            return
+        for payload in replay:
+            await self.send_json({"type": "message.new", "message": payload})
+        await database_sync_to_async(services.presence_join)(
+            actor=user, case_id=self.case_id, channel_name=self.channel_name
+        )
+        self.heartbeat = asyncio.ensure_future(self._heartbeat())
+
+    async def disconnect(self, code: int) -> None:
+        self.closing = True
+        await self._leave()
+
+    def _after_param(self) -> int | None | bool:
+        """``after`` as an int >= 0, None when absent, False when malformed."""
+        raw = parse_qs(self.scope.get("query_string", b"").decode("latin-1")).get("after")
+        if not raw or raw[0] == "":
+            return None
+        try:
+            value = int(raw[0])
+        except ValueError:
+            return False
+        return value if value >= 0 else False
+
+    async def _join(self, group: str) -> None:
+        await self.channel_layer.group_add(group, self.channel_name)
+        self.groups_joined.append(group)
+
+    async def _leave(self) -> None:
+        if self.left:
+            return
+        self.left = True
+        if self.heartbeat is not None and self.heartbeat is not asyncio.current_task():
+            self.heartbeat.cancel()
+        for group in getattr(self, "groups_joined", []):
+            try:
+                await self.channel_layer.group_discard(group, self.channel_name)
+            except Exception:  # the layer being down must not keep the socket alive
+                log.warning("group_discard %s failed", group, exc_info=True)
+        if hasattr(self, "last_seq"):
+            try:
+                await database_sync_to_async(services.presence_leave)(channel_name=self.channel_name)
+            except Exception:
+                log.warning("presence_leave failed", exc_info=True)
+
+    async def _deny(self, code: int = CLOSE_FORBIDDEN) -> None:
+        """Close, and from this moment forward nothing more: every handler checks
+        ``closing`` before sending."""
+        if self.closing:
+            return
+        self.closing = True
+        await self.close(code=code)
+        await self._leave()
+
+    async def _heartbeat(self) -> None:
+        while True:
+            await asyncio.sleep(HEARTBEAT_SECONDS)
+            try:
+                if not await self._allowed():
+                    return
+                await database_sync_to_async(services.presence_touch)(channel_name=self.channel_name)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.warning("chat heartbeat failed", exc_info=True)
+
+    async def _allowed(self) -> bool:
+        if self.closing:
+            return False
+        if await _access(self.user, self.case_id) is None:
+            await self._deny()
+            return False
+        self.last_verified = time.monotonic()
+        return True
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        # The user group also carries events meant for other sockets (notifications):
+        # an event type without a handler here is ignored, not a crash.
+        if getattr(self, get_handler_name(message), None) is None:
+            return
+        await super().dispatch(message)
+
+    # --- client frames -------------------------------------------------------------
+    async def receive(
+        self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any
+    ) -> None:
+        if self.closing:
+            return
+        raw = text_data if text_data is not None else bytes_data
+        size = len(raw.encode()) if isinstance(raw, str) else len(raw or b"")
+        if size > MAX_FRAME_BYTES:
+            await self._violation("frame_too_large", f"Frames are limited to {MAX_FRAME_BYTES} bytes.")
+            return
+        try:
+            content = json.loads(raw or "")
+        except (ValueError, TypeError):
+            await self._error("bad_json", "The frame is not valid JSON.")
+            return
+        if not isinstance(content, dict) or not isinstance(content.get("type"), str):
+            await self._error("bad_frame", 'A frame is a JSON object with a "type".')
+            return
+        handler = self.FRAMES.get(content["type"])
+        if handler is None:
+            await self._error("unknown_type", f"Unknown frame type {content['type'][:40]!r}.")
+            return
+        await handler(self, content)
+
+    async def _frame_send(self, content: dict[str, Any]) -> None:
+        if not await self._message_slot():
+            return
+        try:
+            client_msg_id = uuid.UUID(str(content.get("client_msg_id")))
+        except ValueError:
+            await self._error("invalid_client_msg_id", "client_msg_id must be a UUID.")
+            return
+        try:
+            result = await database_sync_to_async(services.message_send)(
+                actor=self.user, case_id=self.case_id, body=content.get("body"), client_msg_id=client_msg_id
+            )
+        except NotFound:  # the policy said no: this frame and the socket end here
+            await self._deny()
+            return
+        except ApplicationError as exc:
+            await self._error(exc.code, exc.message, client_msg_id=str(client_msg_id))
+            return
+        except Exception:
+            log.exception("message_send failed")
+            await self._error(
+                "not_stored", "The message was not stored; send it again.", client_msg_id=str(client_msg_id)
+            )
+            return
+        self.last_verified = time.monotonic()
+        if not self.closing:
+            await self.send_json(
+                {"type": "message.ack", "client_msg_id": str(client_msg_id), "id": result.message.pk}
+            )
+
+    async def _frame_change(self, content: dict[str, Any]) -> None:
+        if not await self._message_slot():
+            return
+        message_id = content.get("message_id")
+        if not isinstance(message_id, int) or isinstance(message_id, bool):
+            await self._error("invalid_message", "message_id must be an integer.")
+            return
+        if not await self._allowed():
+            return
+        try:
+            if content["type"] == "message.edit":
+                await database_sync_to_async(services.message_edit)(
+                    actor=self.user, case_id=self.case_id, message_id=message_id, body=content.get("body")
+                )
+            else:
+                await database_sync_to_async(services.message_delete)(
+                    actor=self.user, case_id=self.case_id, message_id=message_id
+                )
+        except ApplicationError as exc:
+            await self._error(exc.code, exc.message)
+
+    async def _frame_typing(self, content: dict[str, Any]) -> None:
+        now = time.monotonic()
+        if now - self.last_typing < TYPING_MIN_INTERVAL_SECONDS:
+            return  # ephemeral: extra typing frames are simply dropped
+        self.last_typing = now
+        if not await self._allowed():
+            return
+        await self.channel_layer.group_send(
+            case_group(self.case_id), {"type": "chat.typing", "user_id": self.user.pk}
+        )
+
+    async def _frame_read(self, content: dict[str, Any]) -> None:
+        message_id = content.get("message_id")
+        if not isinstance(message_id, int) or isinstance(message_id, bool):
+            await self._error("invalid_message", "message_id must be an integer.")
+            return
+        try:
+            await database_sync_to_async(services.read_marker_set)(
+                actor=self.user, case_id=self.case_id, message_id=message_id
+            )
+        except NotFound:
+            await self._deny()
+        except ApplicationError as exc:
+            await self._error(exc.code, exc.message)
+
+    FRAMES = {
+        "message.send": _frame_send,
+        "message.edit": _frame_change,
+        "message.delete": _frame_change,
+        "typing": _frame_typing,
+        "read": _frame_read,
+    }
+
+    async def _message_slot(self) -> bool:
+        now = time.monotonic()
+        while self.message_times and now - self.message_times[0] >= 1.0:
+            self.message_times.popleft()
+        if len(self.message_times) >= MESSAGES_PER_SECOND:
+            await self._violation("rate_limited", f"At most {MESSAGES_PER_SECOND} messages per second.")
+            return False
+        self.message_times.append(now)
+        return True
+
+    async def _violation(self, code: str, detail: str) -> None:
+        now = time.monotonic()
+        while self.violation_times and now - self.violation_times[0] >= VIOLATION_WINDOW_SECONDS:
+            self.violation_times.popleft()
+        self.violation_times.append(now)
+        await self._error(code, detail)
+        if len(self.violation_times) >= VIOLATIONS_BEFORE_CLOSE:
+            await self._deny(code=CLOSE_TOO_MANY_VIOLATIONS)
+
+    async def _error(self, code: str, detail: str, **extra: Any) -> None:
+        if not self.closing:
+            await self.send_json({"type": "error", "code": code, "detail": detail, **extra})
+
+    # --- group events --------------------------------------------------------------
+    async def chat_message(self, event: dict[str, Any]) -> None:
+        if self.closing:
+            return
+        payload = event["message"]
+        seq = payload["seq"]
+        if seq <= self.last_seq:
+            return  # already sent (replay, or a gap fill that overtook this event)
+        if time.monotonic() - self.last_verified > RECHECK_AFTER_SECONDS and not await self._allowed():
+            return
+        if seq > self.last_seq + 1:
+            # A live event was lost or overtaken: send the stored ones in order.
+            for missing in await _gap(self.case_id, self.last_seq, seq):
+                if self.closing:
+                    return
+                await self.send_json({"type": "message.new", "message": missing})
+        elif not self.closing:
+            await self.send_json({"type": "message.new", "message": payload})
+        self.last_seq = seq
+
+    async def chat_updated(self, event: dict[str, Any]) -> None:
+        if not self.closing:
+            await self.send_json({"type": "message.updated", "message": event["message"]})
+
+    async def chat_read(self, event: dict[str, Any]) -> None:
+        if not self.closing:
+            await self.send_json(
+                {"type": "read", "user_id": event["user_id"], "message_id": event["message_id"]}
+            )
+
+    async def chat_presence(self, event: dict[str, Any]) -> None:
+        if not self.closing:
+            await self.send_json({"type": "presence", "online": event["online"]})
+
+    async def chat_typing(self, event: dict[str, Any]) -> None:
+        if not self.closing and event["user_id"] != self.user.pk:
+            await self.send_json({"type": "typing", "user_id": event["user_id"]})
+
+    async def access_changed(self, event: dict[str, Any]) -> None:
+        """Consent revoked, team membership ended...: ask the policy again."""
+        await self._allowed()
+
+    async def force_close(self, event: dict[str, Any]) -> None:
+        """Logout or deactivation: this user's sockets end now."""
+        await self._deny()

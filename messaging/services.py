@@ -1,0 +1,236 @@
+"""Every write of the case chat. Each service asks ``messaging.policies`` itself (so a
+socket frame, a REST call and the demo seed are gated the same way), runs in one
+transaction, records audit, and queues socket events for after the commit.
+
+Events on ``case.<id>`` (handled by ``messaging.consumers.CaseChatConsumer``):
+- ``chat.message`` ``{message}`` — a new stored message.
+- ``chat.updated`` ``{message}`` — an edit or a removal.
+- ``chat.read`` ``{user_id, message_id}`` — a read marker moved.
+- ``chat.presence`` ``{online}`` — who of the team has a socket open on the case.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from audit.models import Action
+from audit.services import audit_record
+from messaging import selectors
+from messaging.models import MAX_BODY_CHARS, ChatConnection, Message, MessageRevision, ReadMarker
+from messaging.policies import AUDIT_CATEGORY, AUDIT_PURPOSE, ChatAccess, access_case_chat
+from referral_hub.errors import ApplicationError, NotFound
+from referral_hub.notify import notify_user_on_commit
+from referral_hub.realtime import case_group, send_event_on_commit
+from referrals.models import CareTeamMember, Case
+
+MENTION = re.compile(r"(?<![\w@])@([\w.+-]{1,150})")
+
+
+@dataclass(frozen=True)
+class SendResult:
+    message: Message
+    created: bool
+
+
+def _clean_body(body: object) -> str:
+    if not isinstance(body, str) or not body.strip():
+        raise ApplicationError("invalid_body", "body must be non-empty text.")
+    if len(body) > MAX_BODY_CHARS:
+        raise ApplicationError("body_too_long", f"body is limited to {MAX_BODY_CHARS} characters.")
+    if "\x00" in body:
+        raise ApplicationError("invalid_body", "body must not contain NUL characters.")
+    return body
+
+
+def _audit(*, actor, access: ChatAccess, action: str, object_id: object, detail: str = "") -> None:  # type: ignore[no-untyped-def]
+    audit_record(
+        actor=actor,
+        action=action,
+        child_id=access.child_id,
+        data_category=AUDIT_CATEGORY,
+        purpose=AUDIT_PURPOSE,
+        consent=access.consent,
+        object_type="case_message" if action != Action.VIEW else "case_messages",
+        object_id=object_id,
+        detail=detail,
+    )
+
+
+def _notify_mentions(*, message: Message, access: ChatAccess) -> None:
+    usernames = {name.lower() for name in MENTION.findall(message.body)}
+    if not usernames:
+        return
+    # Only current members of this case's team (a handful of rows): a mention never
+    # reaches an outsider.
+    team = CareTeamMember.objects.filter(case_id=message.case_id, left_at__isnull=True).values_list(
+        "user_id", "user__username"
+    )
+    for user_id, username in team:
+        if user_id != message.author_id and username.lower() in usernames:
+            notify_user_on_commit(
+                user_id,
+                "mention",
+                {"case_id": message.case_id, "message_id": message.pk, "by": access.provider.name},
+            )
+
+
+@transaction.atomic
+def message_send(*, actor, case_id: int, body: str, client_msg_id: uuid.UUID) -> SendResult:  # type: ignore[no-untyped-def]
+    """Store a message from ``actor`` (a current consented team member) and queue its
+    broadcast to the case group for after the commit.
+
+    Idempotent per (author, client_msg_id): a repeat stores nothing and returns the
+    original (``created=False``). Sends to one case are serialized by a row lock on the
+    case, so ids (and ``seq``) commit in increasing order within the case.
+    """
+    body = _clean_body(body)
+    access = access_case_chat(actor, case_id)
+    # The lock: id order == commit order within a case (no reader can see id N+1
+    # committed while N is still in flight, which would let `after=` skip N).
+    list(Case.objects.select_for_update().filter(pk=case_id).values_list("pk", flat=True))
+    existing = (
+        Message.objects.select_related("author_provider")
+        .filter(author_id=actor.pk, client_msg_id=client_msg_id)
+        .first()
+    )
+    if existing is not None:
+        if existing.case_id != case_id:
+            raise ApplicationError(
+                "client_msg_id_reused", "client_msg_id was already used for another case.", status=409
+            )
+        return SendResult(message=existing, created=False)
+    last_seq = Message.objects.filter(case_id=case_id).aggregate(m=Max("seq"))["m"] or 0
+    message = Message.objects.create(
+        case_id=case_id,
+        seq=last_seq + 1,
+        author=actor,
+        author_provider=access.provider,
+        body=body,
+        client_msg_id=client_msg_id,
+    )
+    _audit(actor=actor, access=access, action=Action.MESSAGE, object_id=message.pk)
+    _notify_mentions(message=message, access=access)
+    send_event_on_commit(
+        case_group(case_id), {"type": "chat.message", "message": selectors.message_payload(message)}
+    )
+    return SendResult(message=message, created=True)
+
+
+def _own_message_for_change(*, actor, case_id: int, message_id: int) -> tuple[Message, ChatAccess]:  # type: ignore[no-untyped-def]
+    message = (
+        Message.objects.select_for_update(of=("self",))
+        .select_related("author_provider")
+        .filter(pk=message_id, case_id=case_id)
+        .first()
+    )
+    if message is None:
+        raise NotFound("Message")
+    access = access_case_chat(actor, message.case_id)
+    if message.author_id != actor.pk:
+        raise ApplicationError("not_author", "Only the author may change a message.", status=403)
+    if message.is_deleted:
+        raise ApplicationError("message_removed", "This message was removed.", status=409)
+    return message, access
+
+
+@transaction.atomic
+def message_edit(*, actor, case_id: int, message_id: int, body: str) -> Message:  # type: ignore[no-untyped-def]
+    """The author replaces the text; the previous text is kept in an append-only
+    ``MessageRevision``. Broadcasts ``chat.updated`` after commit."""
+    body = _clean_body(body)
+    message, access = _own_message_for_change(actor=actor, case_id=case_id, message_id=message_id)
+    if body == message.body:
+        return message
+    MessageRevision.objects.create(message=message, previous_body=message.body, edited_by=actor)
+    message.body = body
+    message.edited_at = timezone.now()
+    message.save(update_fields=["body", "edited_at"])
+    _audit(actor=actor, access=access, action=Action.UPDATE, object_id=message.pk, detail="edited")
+    send_event_on_commit(
+        case_group(message.case_id), {"type": "chat.updated", "message": selectors.message_payload(message)}
+    )
+    return message
+
+
+@transaction.atomic
+def message_delete(*, actor, case_id: int, message_id: int) -> Message:  # type: ignore[no-untyped-def]
+    """Soft removal by the author: the team sees "message removed"; the text stays in the
+    row for the audit trail. Broadcasts ``chat.updated`` after commit."""
+    message, access = _own_message_for_change(actor=actor, case_id=case_id, message_id=message_id)
+    message.deleted_at = timezone.now()
+    message.save(update_fields=["deleted_at"])
+    _audit(actor=actor, access=access, action=Action.UPDATE, object_id=message.pk, detail="removed")
+    send_event_on_commit(
+        case_group(message.case_id), {"type": "chat.updated", "message": selectors.message_payload(message)}
+    )
+    return message
+
+
+@transaction.atomic
+def message_history_read(*, actor, case_id: int, after: int, limit: int | None) -> list[Message]:  # type: ignore[no-untyped-def]
+    """Stored messages with ``id > after`` (ascending), for a consented member; the read
+    itself is an audit row (REST history and socket replay alike)."""
+    access = access_case_chat(actor, case_id)
+    messages = selectors.messages_after(case_id=case_id, after=after, limit=limit)
+    _audit(
+        actor=actor,
+        access=access,
+        action=Action.VIEW,
+        object_id=case_id,
+        detail=f"after={after} returned={len(messages)}",
+    )
+    return messages
+
+
+@transaction.atomic
+def read_marker_set(*, actor, case_id: int, message_id: int) -> ReadMarker:  # type: ignore[no-untyped-def]
+    """Move ``actor``'s read marker forward to ``message_id`` (never back). Broadcasts
+    ``chat.read`` when it moved."""
+    access_case_chat(actor, case_id)
+    if not Message.objects.filter(case_id=case_id, pk=message_id).exists():
+        raise ApplicationError("invalid_message", "message_id is not a message of this case.")
+    marker, _ = ReadMarker.objects.select_for_update().get_or_create(case_id=case_id, user_id=actor.pk)
+    if message_id > marker.last_read_message_id:
+        marker.last_read_message_id = message_id
+        marker.save(update_fields=["last_read_message_id", "updated_at"])
+        send_event_on_commit(
+            case_group(case_id), {"type": "chat.read", "user_id": actor.pk, "message_id": message_id}
+        )
+    return marker
+
+
+def _broadcast_presence(case_id: int) -> list[int]:
+    online = selectors.online_user_ids(case_id=case_id)
+    send_event_on_commit(case_group(case_id), {"type": "chat.presence", "online": online})
+    return online
+
+
+@transaction.atomic
+def presence_join(*, actor, case_id: int, channel_name: str) -> list[int]:  # type: ignore[no-untyped-def]
+    """Record an open socket (the caller has checked the policy) and broadcast who is
+    online."""
+    ChatConnection.objects.update_or_create(
+        channel_name=channel_name,
+        defaults={"case_id": case_id, "user_id": actor.pk, "last_seen": timezone.now()},
+    )
+    return _broadcast_presence(case_id)
+
+
+@transaction.atomic
+def presence_leave(*, channel_name: str) -> None:
+    connection = ChatConnection.objects.filter(channel_name=channel_name).first()
+    if connection is None:
+        return
+    connection.delete()
+    _broadcast_presence(connection.case_id)
+
+
+def presence_touch(*, channel_name: str) -> None:
+    """Heartbeat: keep an open socket counted as online."""
+    ChatConnection.objects.filter(channel_name=channel_name).update(last_seen=timezone.now())
