@@ -10,8 +10,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('directory', '0003_provider_fulltext_index'),
-        ('referrals', '0002_referrals'),
+        ('directory', '0001_initial'),
+        ('referrals', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
