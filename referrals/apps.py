@@ -4,3 +4,16 @@ from django.apps import AppConfig
 class ReferralsConfig(AppConfig):
     name = "referrals"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from consent.signals import consent_revoked
+
+        consent_revoked.connect(_on_consent_revoked, dispatch_uid="referrals.on_consent_revoked")
+
+
+def _on_consent_revoked(sender, consent, actor=None, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    """Runs inside the revocation transaction (see consent.signals): memberships end and
+    recipients' referral permissions go atomically with the revocation."""
+    from referrals.services import access_end_for_revoked_consent
+
+    access_end_for_revoked_consent(consent=consent)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from guardian.models import UserObjectPermissionBase
 
 
 class Case(models.Model):
@@ -52,3 +53,187 @@ class CareTeamMember(models.Model):
         indexes = [
             models.Index(fields=["user", "case"], name="team_user_case", condition=Q(left_at__isnull=True)),
         ]
+
+
+# --- Referrals ------------------------------------------------------------------------
+
+
+class Urgency(models.TextChoices):
+    ROUTINE = "routine", "Routine"
+    SOON = "soon", "Soon"
+    URGENT = "urgent", "Urgent"
+
+
+class ConcernType(models.TextChoices):
+    SOCIAL_EMOTIONAL = "social_emotional", "Social-emotional / relationship"
+    DEVELOPMENTAL = "developmental", "Developmental"
+    SPEECH_LANGUAGE = "speech_language", "Speech and language"
+    BEHAVIORAL = "behavioral", "Behavior"
+    AUTISM_SCREENING = "autism_screening", "Autism screening follow-up"
+    CAREGIVER_WELLBEING = "caregiver_wellbeing", "Caregiver well-being"
+    FAMILY_SUPPORT = "family_support", "Family support / basic needs"
+    OTHER = "other", "Other"
+
+
+class ReferralStatus(models.TextChoices):
+    SENT = "sent", "Sent"
+    RECEIVED = "received", "Received"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    SCHEDULED = "scheduled", "Scheduled"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+OPEN_STATUSES = (
+    ReferralStatus.SENT,
+    ReferralStatus.RECEIVED,
+    ReferralStatus.ACCEPTED,
+    ReferralStatus.SCHEDULED,
+)
+
+
+class DeclineReason(models.TextChoices):
+    NO_CAPACITY = "no_capacity", "No capacity"
+    NOT_ELIGIBLE = "not_eligible", "Not eligible"
+    OUT_OF_AREA = "out_of_area", "Out of area"
+    FAMILY_UNREACHABLE = "family_unreachable", "Family unreachable"
+    FAMILY_DECLINED = "family_declined", "Family declined"
+    OTHER = "other", "Other"
+
+
+class Outcome(models.TextChoices):
+    CONNECTED = "connected", "Connected to services"
+    EVALUATED_NOT_ELIGIBLE = "evaluated_not_eligible", "Evaluated, not eligible"
+    FAMILY_DECLINED = "family_declined", "Family declined"
+    UNREACHABLE = "unreachable", "Family unreachable"
+
+
+class Referral(models.Model):
+    """One referral of a child from one provider to another.
+
+    ``data_categories`` lists the consent data categories this referral discloses (always
+    ``demographics``; ``screening_results`` / ``caregiver_screening`` when screenings are
+    attached); the recipient may read the details only while a consent covers all of them.
+    Status changes go through ``referrals.services`` (conditional, locked updates).
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="referrals")
+    child = models.ForeignKey("families.Child", on_delete=models.PROTECT, related_name="referrals")
+    from_provider = models.ForeignKey(
+        "directory.Provider", on_delete=models.PROTECT, related_name="referrals_sent"
+    )
+    to_provider = models.ForeignKey(
+        "directory.Provider", on_delete=models.PROTECT, related_name="referrals_received"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    concern_type = models.CharField(max_length=30, choices=ConcernType.choices, default=ConcernType.OTHER)
+    urgency = models.CharField(max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE)
+    data_categories = models.JSONField(default=list)
+
+    status = models.CharField(
+        max_length=12, choices=ReferralStatus.choices, default=ReferralStatus.SENT, db_index=True
+    )
+    decline_reason = models.CharField(max_length=30, choices=DeclineReason.choices, blank=True)
+    decline_note = models.TextField(blank=True)
+    appointment_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=30, choices=Outcome.choices, blank=True)
+    outcome_note = models.TextField(blank=True)
+    cancel_reason = models.TextField(blank=True)
+
+    sent_at = models.DateTimeField()
+    # IDEA Part C style clocks: contact within 7 days, first appointment within 45 days.
+    contact_due_at = models.DateTimeField()
+    appointment_due_at = models.DateTimeField()
+    received_at = models.DateTimeField(null=True, blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    scheduled_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Idempotency-Key of the creating request, scoped to the sender, and a hash of its body
+    # (same key + different body is refused rather than silently replayed).
+    idempotency_key = models.CharField(max_length=200, blank=True)
+    request_fingerprint = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_provider", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="referral_idempotency_per_sender",
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_provider=models.F("to_provider")), name="referral_not_to_self"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["to_provider", "status", "-sent_at"], name="referral_inbox"),
+            models.Index(fields=["from_provider", "status", "-sent_at"], name="referral_outbox"),
+            models.Index(fields=["child", "-sent_at"], name="referral_child"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Referral #{self.pk} ({self.status})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def overdue_flags(self, now=None) -> list[str]:  # type: ignore[no-untyped-def]
+        """Which Part C style clocks have run out: ``contact`` (no answer within 7 days)
+        and ``appointment`` (no appointment within 45 days)."""
+        from django.utils import timezone
+
+        now = now or timezone.now()
+        flags = []
+        if self.status in (ReferralStatus.SENT, ReferralStatus.RECEIVED) and now > self.contact_due_at:
+            flags.append("contact")
+        if (
+            self.status in (ReferralStatus.SENT, ReferralStatus.RECEIVED, ReferralStatus.ACCEPTED)
+            and now > self.appointment_due_at
+        ):
+            flags.append("appointment")
+        return flags
+
+
+class Screening(models.Model):
+    """A screening result attached to a referral. ``inputs`` are the scores entered,
+    ``result`` what ``referrals.screening`` derived from them (zones, bands, flags)."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="screenings")
+    instrument = models.CharField(max_length=20)
+    administered_on = models.DateField()
+    inputs = models.JSONField()
+    result = models.JSONField()
+
+    class Meta:
+        ordering = ["id"]
+
+
+class ReferralEvent(models.Model):
+    """A timeline row: one per status change (and one for sending)."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12)
+    at = models.DateTimeField()
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class ReferralUserObjectPermission(UserObjectPermissionBase):
+    """django-guardian direct foreign-key table for ``Referral`` (integer FK, indexed),
+    granted and revoked only through ``referrals.policies``."""
+
+    content_object = models.ForeignKey(Referral, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        indexes = [models.Index(fields=["user", "content_object"], name="referral_perm_user_obj")]

@@ -1,0 +1,415 @@
+"""REST API for referrals and cases (thin: parse, call a service or selector, serialize)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from referral_hub.pagination import Pagination
+from referral_hub.roles import provider_of
+from referrals import policies, selectors, services
+from referrals.models import (
+    CareTeamMember,
+    Case,
+    ConcernType,
+    DeclineReason,
+    Outcome,
+    Referral,
+    ReferralStatus,
+    Urgency,
+)
+from referrals.screening import summary, validate_screening
+
+# --- output --------------------------------------------------------------------------------
+
+
+class ProviderRef(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    discipline = serializers.CharField()
+
+
+class ChildRef(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class ReferralListOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    case = serializers.IntegerField(source="case_id")
+    status = serializers.ChoiceField(ReferralStatus.choices)
+    urgency = serializers.ChoiceField(Urgency.choices)
+    concern_type = serializers.ChoiceField(ConcernType.choices)
+    child = ChildRef()
+    from_provider = ProviderRef()
+    to_provider = ProviderRef()
+    sent_at = serializers.DateTimeField()
+    contact_due_at = serializers.DateTimeField()
+    appointment_due_at = serializers.DateTimeField()
+    appointment_at = serializers.DateTimeField(allow_null=True)
+    outcome = serializers.CharField(allow_blank=True)
+    overdue = serializers.SerializerMethodField(
+        help_text="Clocks run out: contact (7 days), appointment (45 days)."
+    )
+
+    def get_overdue(self, obj: Referral) -> list[str]:
+        return obj.overdue_flags()
+
+
+class ScreeningOutput(serializers.Serializer):
+    instrument = serializers.CharField()
+    administered_on = serializers.DateField()
+    inputs = serializers.JSONField()
+    result = serializers.JSONField()
+    summary = serializers.SerializerMethodField()
+
+    def get_summary(self, obj: Any) -> str:
+        return summary(obj.instrument, obj.result)
+
+
+class EventOutput(serializers.Serializer):
+    actor = serializers.SerializerMethodField()
+    from_status = serializers.CharField(allow_blank=True)
+    to_status = serializers.CharField()
+    at = serializers.DateTimeField()
+    note = serializers.CharField(allow_blank=True)
+
+    def get_actor(self, obj: Any) -> dict[str, Any] | None:
+        if obj.actor is None:
+            return None
+        return {"id": obj.actor.pk, "name": obj.actor.get_full_name() or obj.actor.get_username()}
+
+
+class ReferralDetailOutput(ReferralListOutput):
+    reason = serializers.CharField()
+    data_categories = serializers.ListField(child=serializers.CharField())
+    decline_reason = serializers.CharField(allow_blank=True)
+    decline_note = serializers.CharField(allow_blank=True)
+    outcome_note = serializers.CharField(allow_blank=True)
+    cancel_reason = serializers.CharField(allow_blank=True)
+    received_at = serializers.DateTimeField(allow_null=True)
+    responded_at = serializers.DateTimeField(allow_null=True)
+    closed_at = serializers.DateTimeField(allow_null=True)
+    screenings = ScreeningOutput(many=True)
+    timeline = EventOutput(many=True, source="events.all")
+    your_role = serializers.SerializerMethodField()
+    actions = serializers.SerializerMethodField(help_text="Transitions the caller may attempt now.")
+
+    def get_your_role(self, obj: Referral) -> str:
+        return self.context.get("role", "")
+
+    def get_actions(self, obj: Referral) -> list[str]:
+        role = self.context.get("role")
+        return [
+            verb
+            for verb, (who, froms, _) in services.TRANSITIONS.items()
+            if who == role and obj.status in froms
+        ]
+
+
+def referral_body(referral: Referral, role: str) -> dict[str, Any]:
+    return ReferralDetailOutput(selectors.referral_detail(referral=referral), context={"role": role}).data
+
+
+# --- input ---------------------------------------------------------------------------------
+
+
+class ScreeningInput(serializers.Serializer):
+    instrument = serializers.ChoiceField(["asq_3", "asq_se_2", "mchat_r_f", "epds"])
+    administered_on = serializers.DateField()
+    interval_months = serializers.IntegerField(required=False, help_text="asq_3, asq_se_2")
+    domain_scores = serializers.DictField(
+        child=serializers.IntegerField(), required=False, help_text="asq_3: five domains, 0-60 each"
+    )
+    total = serializers.IntegerField(required=False, help_text="asq_se_2; mchat_r_f 0-20; epds 0-30")
+    follow_up_total = serializers.IntegerField(required=False, help_text="mchat_r_f, optional")
+    item_10 = serializers.IntegerField(required=False, help_text="epds 0-3")
+
+
+class ReferralCreateInput(serializers.Serializer):
+    child = serializers.IntegerField()
+    to_provider = serializers.IntegerField()
+    reason = serializers.CharField(max_length=5000)
+    urgency = serializers.ChoiceField(Urgency.choices, default=Urgency.ROUTINE)
+    concern_type = serializers.ChoiceField(ConcernType.choices, default=ConcernType.OTHER)
+    screenings = serializers.ListField(child=serializers.JSONField(), required=False, default=list)
+    data_categories = serializers.ListField(
+        child=serializers.ChoiceField(list(services.ATTACHABLE_CATEGORIES)),
+        required=False,
+        default=list,
+        help_text="Extra categories to share; screenings add their own; demographics always.",
+    )
+
+
+# --- referrals -----------------------------------------------------------------------------
+
+
+class ReferralListCreateApi(APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("box", enum=["inbox", "outbox"], required=False),
+            OpenApiParameter("status", description="comma-separated status codes", required=False),
+        ],
+        responses=ReferralListOutput(many=True),
+        summary="Referrals the caller may see (inbox: to me; outbox: from me)",
+    )
+    def get(self, request: Request) -> Response:
+        qs = selectors.referral_list(
+            actor=request.user, box=request.query_params.get("box"), status=request.query_params.get("status")
+        )
+        paginator = Pagination()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        return paginator.get_paginated_response(ReferralListOutput(page, many=True).data)
+
+    @extend_schema(
+        request=ReferralCreateInput,
+        parameters=[OpenApiParameter("Idempotency-Key", location=OpenApiParameter.HEADER, required=False)],
+        responses={201: ReferralDetailOutput},
+        summary="Send a referral (403 consent_required without a covering consent)",
+    )
+    def post(self, request: Request) -> Response:
+        data = ReferralCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        key = request.headers.get("Idempotency-Key", "").strip()
+        result = services.referral_send(
+            actor=request.user,
+            child_id=v["child"],
+            to_provider_id=v["to_provider"],
+            reason=v["reason"],
+            urgency=v["urgency"],
+            concern_type=v["concern_type"],
+            screenings=v["screenings"],
+            data_categories=v["data_categories"],
+            idempotency_key=key,
+            fingerprint=services.request_fingerprint(request.data) if key else "",
+        )
+        headers = {"Location": f"/api/v1/referrals/{result.referral.pk}/"}
+        if result.replayed:
+            headers["Idempotent-Replayed"] = "true"
+        return Response(referral_body(result.referral, policies.ROLE_REFERRER), status=201, headers=headers)
+
+
+class ReferralDetailApi(APIView):
+    @extend_schema(
+        responses=ReferralDetailOutput,
+        summary="A referral with its timeline (recipient's first open marks it received)",
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        access = services.referral_open(actor=request.user, referral_id=pk)
+        return Response(referral_body(access.referral, access.role))
+
+
+class _TransitionApi(APIView):
+    verb = ""
+    input_class: type[serializers.Serializer] = serializers.Serializer
+
+    def post(self, request: Request, pk: int) -> Response:
+        data = self.input_class(data=request.data)
+        data.is_valid(raise_exception=True)
+        referral = self.perform(request, pk, dict(data.validated_data))
+        return Response(referral_body(referral, policies.access_referral(request.user, referral.pk).role))
+
+    def perform(self, request: Request, pk: int, v: dict[str, Any]) -> Referral:
+        raise NotImplementedError
+
+
+class NoteInput(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+
+class DeclineInput(NoteInput):
+    decline_reason = serializers.ChoiceField(DeclineReason.choices)
+
+
+class ScheduleInput(NoteInput):
+    appointment_at = serializers.DateTimeField()
+
+
+class CompleteInput(NoteInput):
+    outcome = serializers.ChoiceField(Outcome.choices)
+
+
+class CancelInput(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+
+def _transition_schema(verb: str, body: type[serializers.Serializer]):  # type: ignore[no-untyped-def]
+    return extend_schema(
+        request=body,
+        responses={200: ReferralDetailOutput},
+        summary=f"{verb.capitalize()} a referral (409 invalid_transition from the wrong status)",
+    )
+
+
+class ReferralAcceptApi(_TransitionApi):
+    input_class = NoteInput
+
+    @_transition_schema("accept", NoteInput)
+    def post(self, request: Request, pk: int) -> Response:
+        return super().post(request, pk)
+
+    def perform(self, request: Request, pk: int, v: dict[str, Any]) -> Referral:
+        return services.referral_accept(actor=request.user, referral_id=pk, note=v["note"])
+
+
+class ReferralDeclineApi(_TransitionApi):
+    input_class = DeclineInput
+
+    @_transition_schema("decline", DeclineInput)
+    def post(self, request: Request, pk: int) -> Response:
+        return super().post(request, pk)
+
+    def perform(self, request: Request, pk: int, v: dict[str, Any]) -> Referral:
+        return services.referral_decline(
+            actor=request.user, referral_id=pk, decline_reason=v["decline_reason"], note=v["note"]
+        )
+
+
+class ReferralScheduleApi(_TransitionApi):
+    input_class = ScheduleInput
+
+    @_transition_schema("schedule", ScheduleInput)
+    def post(self, request: Request, pk: int) -> Response:
+        return super().post(request, pk)
+
+    def perform(self, request: Request, pk: int, v: dict[str, Any]) -> Referral:
+        return services.referral_schedule(
+            actor=request.user, referral_id=pk, appointment_at=v["appointment_at"], note=v["note"]
+        )
+
+
+class ReferralCompleteApi(_TransitionApi):
+    input_class = CompleteInput
+
+    @_transition_schema("complete", CompleteInput)
+    def post(self, request: Request, pk: int) -> Response:
+        return super().post(request, pk)
+
+    def perform(self, request: Request, pk: int, v: dict[str, Any]) -> Referral:
+        return services.referral_complete(
+            actor=request.user, referral_id=pk, outcome=v["outcome"], note=v["note"]
+        )
+
+
+class ReferralCancelApi(_TransitionApi):
+    input_class = CancelInput
+
+    @_transition_schema("cancel", CancelInput)
+    def post(self, request: Request, pk: int) -> Response:
+        return super().post(request, pk)
+
+    def perform(self, request: Request, pk: int, v: dict[str, Any]) -> Referral:
+        return services.referral_cancel(actor=request.user, referral_id=pk, reason=v["reason"])
+
+
+class ReferralCountsApi(APIView):
+    @extend_schema(
+        responses=inline_serializer(
+            "ReferralCounts",
+            {
+                "waiting_for_you": serializers.IntegerField(),
+                "new": serializers.IntegerField(),
+                "overdue": serializers.IntegerField(),
+                "awaiting_response": serializers.IntegerField(),
+            },
+        ),
+        summary="Dashboard counters ('waiting for you' badge)",
+    )
+    def get(self, request: Request) -> Response:
+        return Response(selectors.referral_counts(actor=request.user))
+
+
+class ScreeningValidateApi(APIView):
+    @extend_schema(
+        request=ScreeningInput,
+        responses=inline_serializer(
+            "ScreeningValidation",
+            {
+                "instrument": serializers.CharField(),
+                "inputs": serializers.JSONField(),
+                "result": serializers.JSONField(),
+                "summary": serializers.CharField(),
+            },
+        ),
+        summary="Score a screening without saving it (live validation in the referral form)",
+    )
+    def post(self, request: Request) -> Response:
+        result = validate_screening(request.data, index=0)
+        return Response(
+            {
+                "instrument": result.instrument,
+                "inputs": result.inputs,
+                "result": result.result,
+                "summary": summary(result.instrument, result.result),
+            }
+        )
+
+
+class RecipientOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    discipline = serializers.CharField()
+    organization = serializers.CharField(source="organization.name", default="")
+
+
+class RecipientSearchApi(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("q", required=False)],
+        responses=RecipientOutput(many=True),
+        summary="Directory providers who can receive referrals (have an account)",
+    )
+    def get(self, request: Request) -> Response:
+        me = provider_of(request.user)
+        rows = selectors.recipient_search(
+            q=request.query_params.get("q", ""), exclude_provider_id=me.pk if me else None
+        )
+        return Response(RecipientOutput(rows, many=True).data)
+
+
+# --- cases ---------------------------------------------------------------------------------
+
+
+class TeamMemberOutput(serializers.Serializer):
+    provider = serializers.SerializerMethodField()
+    user_id = serializers.IntegerField()
+    role = serializers.CharField()
+    joined_at = serializers.DateTimeField()
+
+    def get_provider(self, obj: CareTeamMember) -> dict[str, Any]:
+        p = obj.provider
+        return {
+            "id": p.pk,
+            "name": p.name,
+            "discipline": p.discipline,
+            "organization": p.organization.name if p.organization_id else "",
+        }
+
+
+class CaseOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    child = ChildRef()
+    created_at = serializers.DateTimeField()
+    care_team = TeamMemberOutput(many=True, source="current_team")
+    unread_count = serializers.IntegerField()
+
+
+class CaseListApi(APIView):
+    @extend_schema(responses=CaseOutput(many=True), summary="Cases the caller may open, with the care team")
+    def get(self, request: Request) -> Response:
+        paginator = Pagination()
+        page = paginator.paginate_queryset(selectors.case_list(actor=request.user), request, view=self)
+        return paginator.get_paginated_response(CaseOutput(page, many=True).data)
+
+
+class CaseDetailApi(APIView):
+    @extend_schema(responses=CaseOutput, summary="A case with its care team")
+    def get(self, request: Request, pk: int) -> Response:
+        access = services.case_open(actor=request.user, case_id=pk)
+        case: Case = selectors.case_detail(actor=request.user, case=access.case)
+        return Response(CaseOutput(case).data)

@@ -1,0 +1,133 @@
+"""Demo referrals for family 1 (Mateo) in several states, and Mateo's case with a care
+team of the five team providers. Idempotent: each referral has a fixed Idempotency-Key,
+so a second run replays instead of creating, and transitions are only applied from the
+states they start from. Runs after consent (the services check the consents)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.utils import timezone
+
+from referrals import services
+from referrals.models import ReferralStatus, TeamRole
+
+S = ReferralStatus
+
+
+def _send(world: dict[str, Any], key: str, sender: str, recipient: str, **fields: Any):  # type: ignore[no-untyped-def]
+    # The fingerprint names the demo referral, not its body (the screening date moves daily).
+    body = {"demo": key}
+    return services.referral_send(
+        actor=world["users"][sender],
+        child_id=world["children"]["mateo"].pk,
+        to_provider_id=world["providers"][recipient].pk,
+        idempotency_key=f"demo-{key}",
+        fingerprint=services.request_fingerprint(body),
+        **fields,
+    ).referral
+
+
+def seed(world: dict[str, Any], stdout) -> None:  # type: ignore[no-untyped-def]
+    with services.emails_suppressed():
+        _seed(world, stdout)
+
+
+def _seed(world: dict[str, Any], stdout) -> None:  # type: ignore[no-untyped-def]
+    users = world["users"]
+    referrals = world.setdefault("referrals", {})
+    administered = timezone.now().date() - datetime.timedelta(days=3)
+
+    scheduled = _send(
+        world,
+        "asqse-imh",
+        "pediatrician",
+        "imh_clinician",
+        reason="ASQ:SE-2 at the 18-month visit is above the cutoff; parent reports sleep and "
+        "separation difficulties. Requesting infant mental health assessment.",
+        urgency="soon",
+        concern_type="social_emotional",
+        screenings=[
+            {
+                "instrument": "asq_se_2",
+                "administered_on": administered.isoformat(),
+                "interval_months": 18,
+                "total": 70,
+            }
+        ],
+    )
+    imh = users["imh_clinician"]
+    if scheduled.status in (S.SENT, S.RECEIVED):
+        services.referral_accept(
+            actor=imh, referral_id=scheduled.pk, note="We can see the family this month."
+        )
+        scheduled.refresh_from_db()
+    if scheduled.status == S.ACCEPTED:
+        services.referral_schedule(
+            actor=imh,
+            referral_id=scheduled.pk,
+            appointment_at=(timezone.now() + datetime.timedelta(days=10)).replace(microsecond=0),
+        )
+    referrals["scheduled"] = scheduled
+
+    referrals["sent"] = _send(
+        world,
+        "speech-slp",
+        "educator",
+        "slp",
+        reason="Few words at 20 months in the classroom; family asked for a speech evaluation.",
+        concern_type="speech_language",
+    )
+
+    completed = _send(
+        world,
+        "family-imh",
+        "social_worker",
+        "imh_clinician",
+        reason="Family stress after a housing move; caregiver asked for dyadic support.",
+        concern_type="family_support",
+    )
+    if completed.status in (S.SENT, S.RECEIVED):
+        services.referral_accept(actor=imh, referral_id=completed.pk)
+        completed.refresh_from_db()
+    if completed.status == S.ACCEPTED:
+        services.referral_complete(
+            actor=imh,
+            referral_id=completed.pk,
+            outcome="connected",
+            note="Family enrolled in child-parent psychotherapy.",
+        )
+    referrals["completed"] = completed
+
+    declined = _send(
+        world,
+        "coordination-sw",
+        "slp",
+        "social_worker",
+        reason="Family may need help with benefits paperwork.",
+        concern_type="family_support",
+    )
+    if declined.status in (S.SENT, S.RECEIVED):
+        services.referral_decline(
+            actor=users["social_worker"],
+            referral_id=declined.pk,
+            decline_reason="other",
+            note="Already on my caseload; no separate referral needed.",
+        )
+    referrals["declined"] = declined
+
+    case = services.case_get_or_create(child=world["children"]["mateo"])
+    roles = {
+        "pediatrician": TeamRole.REFERRER,
+        "educator": TeamRole.REFERRER,
+        "social_worker": TeamRole.LEAD,
+        "slp": TeamRole.REFERRER,
+        "imh_clinician": TeamRole.RECIPIENT,
+    }
+    for username, role in roles.items():
+        services.care_team_member_add(case=case, provider=world["providers"][username], role=role)
+    world.setdefault("cases", {})["mateo"] = case
+    stdout.write(
+        f"referrals: {len(referrals)} referrals for Mateo, case #{case.pk} with {len(roles)} members"
+    )

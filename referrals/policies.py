@@ -1,0 +1,202 @@
+"""Who may see or act on a referral or a case. The only module that touches
+django-guardian's tables for referrals.
+
+Referral access = an object permission (``view_referral`` in the direct foreign-key table
+``ReferralUserObjectPermission``, granted at sending to the referrer, the recipient and
+the child's guardians) AND, for the recipient, an active consent covering the recipient
+for ``referral`` and every data category the referral carries. The referrer keeps seeing
+what they wrote and the guardians their child's record whatever happens to the
+recipient's consent. Revocation also removes the recipient's permission row (receiver in
+``referrals.receivers``), so a later consent does not silently reopen an old referral.
+
+Case access = guardian of the child, or a current care-team member whose provider is
+covered for ``care_coordination`` right now (membership alone never discloses: expiry
+has no signal, so the gate is checked on every access).
+
+Missing and forbidden give the same ``NotFound``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Permission
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from consent.models import PURPOSE_FIELDS, Consent
+from consent.policies import consent_for
+from families.models import Guardian
+from referral_hub.errors import NotFound
+from referral_hub.roles import provider_of
+from referrals.models import CareTeamMember, Case, Referral, ReferralUserObjectPermission
+
+VIEW_PERMISSION = "view_referral"
+
+ROLE_REFERRER = "referrer"
+ROLE_RECIPIENT = "recipient"
+ROLE_GUARDIAN = "guardian"
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def _view_permission() -> Permission:
+    cached = getattr(_view_permission, "_cached", None)
+    if cached is None:
+        cached = Permission.objects.get(content_type__app_label="referrals", codename=VIEW_PERMISSION)
+        _view_permission._cached = cached  # type: ignore[attr-defined]
+    return cached
+
+
+# --- guardian grants (called by services, inside their transaction) ---------------------
+
+
+def grant_referral_access(*, referral: Referral, user_ids: Iterable[int]) -> None:
+    permission = _view_permission()
+    ids = sorted(set(user_ids))
+    existing = set(
+        ReferralUserObjectPermission.objects.filter(
+            content_object=referral, permission=permission, user_id__in=ids
+        ).values_list("user_id", flat=True)
+    )
+    ReferralUserObjectPermission.objects.bulk_create(
+        [
+            ReferralUserObjectPermission(content_object=referral, permission=permission, user_id=uid)
+            for uid in ids
+            if uid not in existing
+        ]
+    )
+
+
+def revoke_referral_access(*, referral_ids: Iterable[int], user_id: int) -> int:
+    deleted, _ = ReferralUserObjectPermission.objects.filter(
+        content_object_id__in=list(referral_ids), user_id=user_id, permission=_view_permission()
+    ).delete()
+    return deleted
+
+
+def has_referral_permission(user_ref: str = "pk", *, user_id: int) -> Exists:
+    """``Exists`` over the direct permission table, for filtering referral querysets."""
+    return Exists(
+        ReferralUserObjectPermission.objects.filter(
+            content_object_id=OuterRef(user_ref), user_id=user_id, permission__codename=VIEW_PERMISSION
+        )
+    )
+
+
+# --- consent on top of permissions -------------------------------------------------------
+
+
+def recipient_consent(referral: Referral) -> Consent | None:
+    return consent_for(
+        provider=referral.to_provider,
+        child_id=referral.child_id,
+        purpose="referral",
+        categories=referral.data_categories or ["demographics"],
+    )
+
+
+def member_consent_exists(provider_ref: str, org_ref: str, child_ref: str, purpose: str) -> Exists:
+    """Row-wise ``Exists``: an active consent covering the provider in ``provider_ref``
+    (or its organization in ``org_ref``) for ``purpose`` about the child in ``child_ref``.
+    The bulk twin of ``consent_for`` when the provider varies per row (care-team lists)."""
+    return Exists(
+        Consent.objects.active()
+        .filter(**{PURPOSE_FIELDS[purpose]: True}, child_id=OuterRef(child_ref))
+        .filter(
+            Q(recipient_provider_id=OuterRef(provider_ref))
+            | Q(recipient_organization_id=OuterRef(org_ref), recipient_organization_id__isnull=False)
+        )
+    )
+
+
+@dataclass
+class ReferralAccess:
+    referral: Referral
+    role: str
+    consent: Consent | None = None
+
+
+def is_guardian_of(user: User, child) -> bool:  # type: ignore[no-untyped-def]
+    if not user.is_authenticated:
+        return False
+    return Guardian.objects.filter(user_id=user.pk, family_id=child.family_id).exists()
+
+
+def access_referral(actor: User, referral_id: int | str) -> ReferralAccess:
+    """The referral and the actor's role in it, or ``NotFound`` for missing/forbidden."""
+    if not actor.is_authenticated:
+        raise NotFound("Referral")
+    try:
+        pk = int(referral_id)
+    except (TypeError, ValueError):
+        raise NotFound("Referral") from None
+    referral = (
+        Referral.objects.filter(pk=pk)
+        .annotate(_perm=has_referral_permission(user_id=actor.pk))
+        .select_related("child", "from_provider__organization", "to_provider__organization", "case")
+        .first()
+    )
+    if referral is None or not referral._perm:  # type: ignore[attr-defined]
+        raise NotFound("Referral")
+    if referral.from_provider.user_id == actor.pk:
+        return ReferralAccess(referral, ROLE_REFERRER)
+    if referral.to_provider.user_id == actor.pk:
+        consent = recipient_consent(referral)
+        if consent is None:
+            raise NotFound("Referral")
+        return ReferralAccess(referral, ROLE_RECIPIENT, consent)
+    if is_guardian_of(actor, referral.child):
+        return ReferralAccess(referral, ROLE_GUARDIAN)
+    raise NotFound("Referral")
+
+
+@dataclass
+class CaseAccess:
+    case: Case
+    role: str  # "guardian" or "member"
+    membership: CareTeamMember | None = None
+
+
+def access_case(actor: User, case_id: int | str) -> CaseAccess:
+    """The case if ``actor`` is a guardian of its child, or a current team member still
+    covered by consent for ``care_coordination``; ``NotFound`` otherwise."""
+    if not actor.is_authenticated:
+        raise NotFound("Case")
+    try:
+        pk = int(case_id)
+    except (TypeError, ValueError):
+        raise NotFound("Case") from None
+    case = Case.objects.filter(pk=pk).select_related("child").first()
+    if case is None:
+        raise NotFound("Case")
+    if is_guardian_of(actor, case.child):
+        return CaseAccess(case, "guardian")
+    membership = (
+        CareTeamMember.objects.filter(case=case, user_id=actor.pk, left_at__isnull=True)
+        .select_related("provider")
+        .first()
+    )
+    if membership is None:
+        raise NotFound("Case")
+    if consent_for(provider=membership.provider, child_id=case.child_id, purpose="care_coordination") is None:
+        raise NotFound("Case")
+    return CaseAccess(case, "member", membership)
+
+
+def visible_cases(actor: User) -> QuerySet[Case]:
+    """Cases ``actor`` may open (same rule as ``access_case``), as one SQL filter."""
+    if not actor.is_authenticated:
+        return Case.objects.none()
+    guardian_q = Exists(Guardian.objects.filter(user_id=actor.pk, family_id=OuterRef("child__family_id")))
+    provider = provider_of(actor)
+    if provider is None:
+        return Case.objects.filter(guardian_q)
+    member = CareTeamMember.objects.filter(case_id=OuterRef("pk"), user_id=actor.pk, left_at__isnull=True)
+    covered = Consent.objects.active().filter(
+        Q(recipient_provider_id=provider.pk)
+        | Q(recipient_organization_id=provider.organization_id, recipient_organization_id__isnull=False),
+        purpose_care_coordination=True,
+        child_id=OuterRef("child_id"),
+    )
+    return Case.objects.filter(guardian_q | (Exists(member) & Exists(covered)))

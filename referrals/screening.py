@@ -1,0 +1,261 @@
+"""Typed, server-validated screening results attached to referrals.
+
+The client sends the scores it has (``inputs``); the server derives every
+interpretation (zones, bands, flags) so a referral never carries a hand-typed
+"positive". Out-of-range or unknown values raise ``ApplicationError`` (400,
+``invalid_screening``) naming the field, e.g. ``screenings[0].domain_scores.fine_motor``.
+
+Sources (see docs/referrals.md for the full notes):
+
+- ASQ-3: Squires & Bricker, *Ages & Stages Questionnaires, Third Edition* (Paul H.
+  Brookes, 2009), User's Guide Table 18 / the per-interval Information Summary sheets:
+  the cutoff is 2 SD below the mean of the normative sample, the monitoring zone lies
+  between 1 and 2 SD below the mean. The referral cutoffs for all 21 intervals are in
+  ``ASQ3_CUTOFFS``. The 1-SD edges of the monitoring zone are only in the licensed User's
+  Guide, which we could not consult: ``ASQ3_MONITORING_EDGES`` holds the intervals whose
+  edges have been entered; for the others a score above the cutoff is reported as
+  ``above`` with ``monitoring_zone_known: false`` rather than guessing.
+- ASQ:SE-2: Squires, Bricker & Twombly, *ASQ:SE-2* (Brookes, 2015): one total per
+  questionnaire interval, referral when the total is at or above the interval's cutoff.
+- M-CHAT-R/F: Robins, Fein & Barton (2009): 20 items, total 0-2 low, 3-7 medium,
+  8-20 high risk; the Follow-Up interview is positive when its total is 2 or more.
+- EPDS: Cox, Holden & Sagovsky (1987): 10 items, total 0-30; we flag probable
+  depression at 13 or more (the original validation threshold for probable major
+  depression) and any non-zero answer to item 10 (thoughts of self-harm) regardless of
+  the total. EPDS is the caregiver's data: it needs the ``caregiver_screening`` category.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from referral_hub.errors import ApplicationError
+
+ASQ3_DOMAINS = ("communication", "gross_motor", "fine_motor", "problem_solving", "personal_social")
+
+# interval (months) -> cutoff per domain, in ASQ3_DOMAINS order (2 SD below the mean).
+ASQ3_CUTOFFS: dict[int, tuple[float, float, float, float, float]] = {
+    2: (22.77, 41.84, 30.16, 24.62, 33.71),
+    4: (34.60, 38.41, 29.62, 34.98, 33.16),
+    6: (29.65, 22.25, 25.14, 27.72, 25.34),
+    8: (33.06, 30.61, 40.15, 36.17, 35.84),
+    9: (13.97, 17.82, 31.32, 28.72, 18.91),
+    10: (22.87, 30.07, 37.97, 32.51, 27.25),
+    12: (15.64, 21.49, 34.50, 27.32, 21.73),
+    14: (17.40, 25.80, 23.06, 22.56, 23.18),
+    16: (16.81, 37.91, 31.98, 30.51, 26.43),
+    18: (13.06, 37.38, 34.32, 25.74, 27.19),
+    20: (20.50, 39.89, 36.05, 28.84, 33.36),
+    22: (13.04, 27.75, 29.61, 29.30, 30.07),
+    24: (25.17, 38.07, 35.16, 29.78, 31.54),
+    27: (24.02, 28.01, 18.42, 27.62, 25.31),
+    30: (33.30, 36.14, 19.25, 27.08, 32.01),
+    33: (25.36, 34.80, 12.28, 26.92, 28.96),
+    36: (30.99, 36.99, 18.07, 30.29, 35.33),
+    42: (27.06, 36.27, 19.82, 28.11, 31.12),
+    48: (30.72, 32.78, 15.81, 31.30, 26.60),
+    54: (31.85, 35.18, 17.32, 28.12, 32.33),
+    60: (33.19, 31.28, 26.54, 29.99, 39.07),
+}
+# interval -> top edge of the monitoring zone (1 SD below the mean) per domain. Enter
+# values only from the User's Guide (Table 18, "1.0 SD" column).
+ASQ3_MONITORING_EDGES: dict[int, tuple[float, float, float, float, float]] = {}
+
+# ASQ:SE-2 interval (months) -> referral cutoff (refer at or above). Verify against the
+# licensed ASQ:SE-2 User's Guide before clinical use (see docs/referrals.md).
+ASQ_SE2_CUTOFFS: dict[int, int] = {2: 35, 6: 45, 12: 50, 18: 65, 24: 65, 30: 85, 36: 105, 48: 85, 60: 95}
+ASQ_SE2_MAX_TOTAL = 400  # generous ceiling: (items x 10) + 5 per caregiver concern
+
+EPDS_PROBABLE_DEPRESSION = 13
+
+INSTRUMENTS = {
+    "asq_3": "ASQ-3",
+    "asq_se_2": "ASQ:SE-2",
+    "mchat_r_f": "M-CHAT-R/F",
+    "epds": "EPDS",
+}
+CHILD_INSTRUMENTS = {"asq_3", "asq_se_2", "mchat_r_f"}
+CAREGIVER_INSTRUMENTS = {"epds"}
+
+
+@dataclass(frozen=True)
+class ScreeningResult:
+    instrument: str
+    administered_on: datetime.date
+    inputs: dict[str, Any]
+    result: dict[str, Any]
+
+    @property
+    def data_category(self) -> str:
+        return "caregiver_screening" if self.instrument in CAREGIVER_INSTRUMENTS else "screening_results"
+
+
+def _fail(field: str, message: str) -> ApplicationError:
+    return ApplicationError("invalid_screening", f"{field}: {message}", status=400, extra={"field": field})
+
+
+def _int(
+    data: dict[str, Any], key: str, prefix: str, lo: int, hi: int, *, required: bool = True
+) -> int | None:
+    field = f"{prefix}.{key}"
+    if key not in data or data[key] is None or data[key] == "":
+        if required:
+            raise _fail(field, "is required.")
+        return None
+    value = data[key]
+    if isinstance(value, bool):
+        raise _fail(field, "must be an integer.")
+    if isinstance(value, str):
+        try:
+            value = int(value.strip())
+        except ValueError:
+            raise _fail(field, "must be an integer.") from None
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise _fail(field, "must be a whole number.")
+        value = int(value)
+    if not isinstance(value, int):
+        raise _fail(field, "must be an integer.")
+    if not lo <= value <= hi:
+        raise _fail(field, f"must be between {lo} and {hi}.")
+    return value
+
+
+def _date(data: dict[str, Any], prefix: str) -> datetime.date:
+    field = f"{prefix}.administered_on"
+    raw = data.get("administered_on")
+    if isinstance(raw, datetime.date):
+        value = raw
+    elif isinstance(raw, str) and raw:
+        try:
+            value = datetime.date.fromisoformat(raw)
+        except ValueError:
+            raise _fail(field, "must be a date (YYYY-MM-DD).") from None
+    else:
+        raise _fail(field, "is required.")
+    if value > datetime.date.today() + datetime.timedelta(days=1):
+        raise _fail(field, "cannot be in the future.")
+    return value
+
+
+def _asq_3(data: dict[str, Any], prefix: str) -> tuple[dict, dict]:
+    interval = _int(data, "interval_months", prefix, 0, 1000)
+    if interval not in ASQ3_CUTOFFS:
+        known = ", ".join(str(i) for i in ASQ3_CUTOFFS)
+        raise _fail(
+            f"{prefix}.interval_months", f"no ASQ-3 questionnaire for {interval} months (known: {known})."
+        )
+    raw_scores = data.get("domain_scores")
+    if not isinstance(raw_scores, dict):
+        raise _fail(f"{prefix}.domain_scores", "must be an object with the five domain scores.")
+    unknown = set(raw_scores) - set(ASQ3_DOMAINS)
+    if unknown:
+        raise _fail(f"{prefix}.domain_scores.{sorted(unknown)[0]}", "is not an ASQ-3 domain.")
+    scores = {d: _int(raw_scores, d, f"{prefix}.domain_scores", 0, 60) for d in ASQ3_DOMAINS}
+    cutoffs = dict(zip(ASQ3_DOMAINS, ASQ3_CUTOFFS[interval], strict=True))
+    edges = ASQ3_MONITORING_EDGES.get(interval)
+    edge_by_domain = dict(zip(ASQ3_DOMAINS, edges, strict=True)) if edges else {}
+    zones = {}
+    for domain, score in scores.items():
+        if score <= cutoffs[domain]:
+            zones[domain] = "below"
+        elif edge_by_domain and score <= edge_by_domain[domain]:
+            zones[domain] = "monitoring"
+        else:
+            zones[domain] = "above"
+    result = {
+        "zones": zones,
+        "cutoffs": cutoffs,
+        "monitoring_zone_known": bool(edges),
+        "any_below": any(z == "below" for z in zones.values()),
+    }
+    return {"interval_months": interval, "domain_scores": scores}, result
+
+
+def _asq_se_2(data: dict[str, Any], prefix: str) -> tuple[dict, dict]:
+    interval = _int(data, "interval_months", prefix, 0, 1000)
+    if interval not in ASQ_SE2_CUTOFFS:
+        known = ", ".join(str(i) for i in ASQ_SE2_CUTOFFS)
+        raise _fail(
+            f"{prefix}.interval_months", f"no ASQ:SE-2 questionnaire for {interval} months (known: {known})."
+        )
+    total = _int(data, "total", prefix, 0, ASQ_SE2_MAX_TOTAL)
+    cutoff = ASQ_SE2_CUTOFFS[interval]
+    return {"interval_months": interval, "total": total}, {
+        "cutoff": cutoff,
+        "above_cutoff": total >= cutoff,
+    }
+
+
+def _mchat(data: dict[str, Any], prefix: str) -> tuple[dict, dict]:
+    total = _int(data, "total", prefix, 0, 20)
+    follow_up = _int(data, "follow_up_total", prefix, 0, 20, required=False)
+    band = "low" if total <= 2 else "medium" if total <= 7 else "high"
+    result: dict[str, Any] = {"risk_band": band, "follow_up_positive": None}
+    if follow_up is not None:
+        result["follow_up_positive"] = follow_up >= 2
+    inputs = {"total": total}
+    if follow_up is not None:
+        inputs["follow_up_total"] = follow_up
+    return inputs, result
+
+
+def _epds(data: dict[str, Any], prefix: str) -> tuple[dict, dict]:
+    total = _int(data, "total", prefix, 0, 30)
+    item_10 = _int(data, "item_10", prefix, 0, 3)
+    if item_10 > total:
+        raise _fail(f"{prefix}.item_10", "cannot exceed the total score.")
+    return {"total": total, "item_10": item_10}, {
+        "probable_depression": total >= EPDS_PROBABLE_DEPRESSION,
+        "threshold": EPDS_PROBABLE_DEPRESSION,
+        "self_harm_flag": item_10 > 0,
+    }
+
+
+_SCORERS = {"asq_3": _asq_3, "asq_se_2": _asq_se_2, "mchat_r_f": _mchat, "epds": _epds}
+
+
+def validate_screening(data: Any, *, index: int = 0) -> ScreeningResult:
+    prefix = f"screenings[{index}]"
+    if not isinstance(data, dict):
+        raise _fail(prefix, "must be an object.")
+    instrument = data.get("instrument")
+    if instrument not in _SCORERS:
+        raise _fail(f"{prefix}.instrument", f"must be one of {', '.join(_SCORERS)}.")
+    administered_on = _date(data, prefix)
+    inputs, result = _SCORERS[instrument](data, prefix)
+    return ScreeningResult(
+        instrument=instrument, administered_on=administered_on, inputs=inputs, result=result
+    )
+
+
+def validate_screenings(items: Any) -> list[ScreeningResult]:
+    if items is None:
+        return []
+    if not isinstance(items, list):
+        raise _fail("screenings", "must be a list.")
+    if len(items) > 10:
+        raise _fail("screenings", "at most 10 screenings per referral.")
+    return [validate_screening(item, index=i) for i, item in enumerate(items)]
+
+
+def summary(instrument: str, result: dict[str, Any]) -> str:
+    """A one-line human reading of a derived result (for pages and FHIR notes)."""
+    if instrument == "asq_3":
+        below = [d.replace("_", " ") for d, z in result["zones"].items() if z == "below"]
+        return "Below cutoff: " + ", ".join(below) if below else "Above cutoff in all areas"
+    if instrument == "asq_se_2":
+        return "Above cutoff (refer)" if result["above_cutoff"] else "Below cutoff"
+    if instrument == "mchat_r_f":
+        text = f"{result['risk_band'].capitalize()} risk"
+        if result.get("follow_up_positive") is not None:
+            text += "; follow-up " + ("positive" if result["follow_up_positive"] else "negative")
+        return text
+    if instrument == "epds":
+        parts = ["Probable depression" if result["probable_depression"] else "Below threshold"]
+        if result["self_harm_flag"]:
+            parts.append("self-harm item endorsed")
+        return "; ".join(parts)
+    return ""

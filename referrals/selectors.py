@@ -1,0 +1,204 @@
+"""Every read in referrals, already limited to what ``actor`` may see, with the joins a
+page needs so it costs a constant number of queries whatever it holds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, IntegerField, Prefetch, Q, QuerySet, Value
+from django.utils import timezone
+
+from consent.policies import covered_exists
+from referral_hub.errors import ApplicationError
+from referral_hub.roles import provider_of
+from referrals import policies
+from referrals.extensions import case_annotators
+from referrals.models import CareTeamMember, Case, Referral, ReferralEvent, ReferralStatus
+
+S = ReferralStatus
+BOXES = ("inbox", "outbox")
+
+
+def _visible(actor) -> QuerySet[Referral]:  # type: ignore[no-untyped-def]
+    """Referrals with a permission row for ``actor``; rows where the actor is the
+    recipient also need a consent in force right now (revocation and expiry hide them)."""
+    if not actor.is_authenticated:
+        return Referral.objects.none()
+    qs = Referral.objects.filter(policies.has_referral_permission(user_id=actor.pk))
+    provider = provider_of(actor)
+    if provider is not None:
+        qs = qs.filter(
+            ~Q(to_provider_id=provider.pk)
+            | covered_exists(provider=provider, purpose="referral", categories=["demographics"])
+        )
+    return qs
+
+
+def referral_list(*, actor, box: str | None = None, status: str | None = None) -> QuerySet[Referral]:  # type: ignore[no-untyped-def]
+    if box not in (None, "", *BOXES):
+        raise ApplicationError(
+            "invalid_parameter", "box must be inbox or outbox.", extra={"parameter": "box"}
+        )
+    statuses: list[str] = []
+    if status:
+        statuses = [s for s in status.split(",") if s]
+        unknown = [s for s in statuses if s not in S.values]
+        if unknown:
+            raise ApplicationError(
+                "invalid_parameter",
+                f"status must be among {', '.join(S.values)}.",
+                extra={"parameter": "status"},
+            )
+    qs = _visible(actor)
+    if box:
+        provider = provider_of(actor)
+        if provider is None:
+            return Referral.objects.none()
+        qs = (
+            qs.filter(to_provider_id=provider.pk)
+            if box == "inbox"
+            else qs.filter(from_provider_id=provider.pk)
+        )
+    if statuses:
+        qs = qs.filter(status__in=statuses)
+    return qs.select_related("child", "from_provider", "to_provider").order_by("-sent_at", "-id")
+
+
+def referral_detail(*, referral: Referral) -> Referral:
+    """The referral with its timeline and screenings (after ``access_referral``)."""
+    return (
+        Referral.objects.select_related(
+            "child", "from_provider__organization", "to_provider__organization", "case"
+        )
+        .prefetch_related(
+            "screenings", Prefetch("events", queryset=ReferralEvent.objects.select_related("actor"))
+        )
+        .get(pk=referral.pk)
+    )
+
+
+def overdue_q(now=None) -> Q:  # type: ignore[no-untyped-def]
+    now = now or timezone.now()
+    return Q(status__in=[S.SENT, S.RECEIVED], contact_due_at__lt=now) | Q(
+        status__in=[S.SENT, S.RECEIVED, S.ACCEPTED], appointment_due_at__lt=now
+    )
+
+
+def needs_action_q(provider_id: int, now=None) -> Q:  # type: ignore[no-untyped-def]
+    """Inbox rows waiting for the recipient: answer, schedule, or record the outcome of a
+    past appointment."""
+    now = now or timezone.now()
+    return Q(to_provider_id=provider_id) & (
+        Q(status__in=[S.SENT, S.RECEIVED, S.ACCEPTED]) | Q(status=S.SCHEDULED, appointment_at__lt=now)
+    )
+
+
+def referral_counts(*, actor) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """Dashboard counters in one query: ``waiting_for_you`` (inbox needing action),
+    ``new`` (unopened), ``overdue`` (either box), ``awaiting_response`` (outbox)."""
+    provider = provider_of(actor)
+    if provider is None:
+        return {"waiting_for_you": 0, "new": 0, "overdue": 0, "awaiting_response": 0}
+    now = timezone.now()
+    mine = Q(to_provider_id=provider.pk) | Q(from_provider_id=provider.pk)
+    return (
+        _visible(actor)
+        .filter(mine)
+        .aggregate(
+            waiting_for_you=Count("pk", filter=needs_action_q(provider.pk, now)),
+            new=Count("pk", filter=Q(to_provider_id=provider.pk, status=S.SENT)),
+            overdue=Count("pk", filter=overdue_q(now)),
+            awaiting_response=Count(
+                "pk", filter=Q(from_provider_id=provider.pk, status__in=[S.SENT, S.RECEIVED])
+            ),
+        )
+    )
+
+
+def dashboard(*, actor, limit: int = 50) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    provider = provider_of(actor)
+    base = referral_list(actor=actor)
+    now = timezone.now()
+    mine = Q(to_provider_id=provider.pk) | Q(from_provider_id=provider.pk)
+    return {
+        "counts": referral_counts(actor=actor),
+        "needs_action": list(base.filter(needs_action_q(provider.pk, now))[:limit]),
+        "overdue": list(base.filter(mine).filter(overdue_q(now))[:limit]),
+        "awaiting_response": list(
+            base.filter(from_provider_id=provider.pk, status__in=[S.SENT, S.RECEIVED])[:limit]
+        ),
+        "recent_outbox": list(base.filter(from_provider_id=provider.pk)[:10]),
+        "now": now,
+    }
+
+
+# --- cases -------------------------------------------------------------------------------
+
+
+def _current_team() -> Prefetch:
+    members = (
+        CareTeamMember.objects.filter(left_at__isnull=True)
+        .annotate(
+            _covered=policies.member_consent_exists(
+                "provider_id", "provider__organization_id", "case__child_id", "care_coordination"
+            )
+        )
+        .filter(_covered=True)
+        .select_related("provider__organization")
+        .order_by("joined_at", "id")
+    )
+    return Prefetch("members", queryset=members, to_attr="current_team")
+
+
+def _annotate(qs: QuerySet[Case], actor) -> QuerySet[Case]:  # type: ignore[no-untyped-def]
+    for annotate in case_annotators:
+        qs = annotate(qs, actor)
+    if "unread_count" not in qs.query.annotations:
+        qs = qs.annotate(unread_count=Value(0, output_field=IntegerField()))
+    return qs
+
+
+def case_list(*, actor) -> QuerySet[Case]:  # type: ignore[no-untyped-def]
+    """Cases ``actor`` may open, with the current team (members still covered by
+    consent) and ``unread_count`` from the registered annotators."""
+    qs = policies.visible_cases(actor).select_related("child").prefetch_related(_current_team())
+    return _annotate(qs, actor).order_by("-created_at", "-id")
+
+
+def case_detail(*, actor, case: Case) -> Case:  # type: ignore[no-untyped-def]
+    qs = Case.objects.filter(pk=case.pk).select_related("child").prefetch_related(_current_team())
+    return _annotate(qs, actor).get()
+
+
+def case_referrals(*, actor, case: Case) -> QuerySet[Referral]:  # type: ignore[no-untyped-def]
+    return referral_list(actor=actor).filter(case_id=case.pk)
+
+
+def consented_children(*, provider) -> QuerySet:  # type: ignore[no-untyped-def]
+    """Children ``provider`` may refer (covered for ``referral``): the new-referral picker."""
+    from consent.policies import covered_child_ids
+    from families.models import Child
+
+    if provider is None:
+        return Child.objects.none()
+    return Child.objects.filter(pk__in=covered_child_ids(provider=provider, purpose="referral")).order_by(
+        "last_name", "first_name", "id"
+    )
+
+
+def recipient_search(*, q: str, exclude_provider_id: int | None = None, limit: int = 20) -> QuerySet:
+    """Directory providers who can receive referrals (they have an account)."""
+    from directory.models import Provider
+
+    qs = Provider.objects.filter(user__isnull=False).select_related("organization")
+    if exclude_provider_id:
+        qs = qs.exclude(pk=exclude_provider_id)
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(organization__name__icontains=q) | Q(discipline__icontains=q))
+    return qs.order_by("name", "id")[:limit]
+
+
+def portal_referrals(*, actor) -> QuerySet[Referral]:  # type: ignore[no-untyped-def]
+    """A guardian's children's referrals (through the permission rows granted at sending)."""
+    return referral_list(actor=actor).prefetch_related("events")

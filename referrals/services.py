@@ -1,0 +1,645 @@
+"""Every write in referrals: sending, the lifecycle transitions, opening (receipt), and
+care-team membership. Keyword-only and typed; each records audit rows and queues its
+notifications with ``transaction.on_commit`` so nothing is announced that rolled back.
+
+Concurrency: a transition locks the referral row (``select_for_update``; on SQLite the
+``BEGIN IMMEDIATE`` write lock serializes the same way) and re-checks the status under
+the lock, so of several concurrent conflicting transitions exactly one wins and the
+others get 409 ``invalid_transition``. Receipt is a conditional ``UPDATE ... WHERE
+status = 'sent'``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import datetime
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from audit.models import Action
+from audit.services import audit_denied, audit_record
+from consent.models import CATEGORY_FIELDS
+from consent.policies import consent_for
+from directory.models import Provider
+from families.models import Child, Guardian
+from referral_hub.errors import ApplicationError
+from referral_hub.notify import notify_user_on_commit
+from referral_hub.realtime import send_event_on_commit, user_group
+from referral_hub.roles import provider_of
+from referrals import policies
+from referrals.models import (
+    CareTeamMember,
+    Case,
+    ConcernType,
+    DeclineReason,
+    Outcome,
+    Referral,
+    ReferralEvent,
+    ReferralStatus,
+    Screening,
+    TeamRole,
+    Urgency,
+)
+from referrals.screening import validate_screenings
+
+CONTACT_DUE = datetime.timedelta(days=7)
+APPOINTMENT_DUE = datetime.timedelta(days=45)
+# Categories a sender may attach on top of the ones screenings imply.
+ATTACHABLE_CATEGORIES = ("developmental_history", "family_history")
+
+S = ReferralStatus
+
+
+def _bad(field: str, message: str, code: str = "invalid") -> ApplicationError:
+    return ApplicationError(code, f"{field}: {message}", status=400, extra={"field": field})
+
+
+def _choice(value: Any, choices: Iterable[str], field: str, *, default: str | None = None) -> str:
+    if (value is None or value == "") and default is not None:
+        return default
+    if value not in set(choices):
+        raise _bad(field, f"must be one of {', '.join(choices)}.")
+    return value
+
+
+_emails_suppressed: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "referral_emails_off", default=False
+)
+
+
+@contextlib.contextmanager
+def emails_suppressed() -> Iterator[None]:
+    """No notification emails for writes inside this block (demo seeding, benchmarks)."""
+    token = _emails_suppressed.set(True)
+    try:
+        yield
+    finally:
+        _emails_suppressed.reset(token)
+
+
+def _email_on_commit(user, subject: str, path: str) -> None:  # type: ignore[no-untyped-def]
+    """An email with a link only: no child's name or details ever leave in mail."""
+    address = getattr(user, "email", "")
+    if not address or _emails_suppressed.get():
+        return
+    body = (
+        "You have an update on Referral Hub.\n\n"
+        f"Sign in to see it: {settings.SITE_URL.rstrip('/')}{path}\n\n"
+        "For privacy, details are only shown after you sign in."
+    )
+    transaction.on_commit(lambda: send_mail(subject, body, None, [address], fail_silently=True))
+
+
+def _audit(*, actor, referral: Referral, action: str, consent=None, detail: str = "", outcome=None) -> None:  # type: ignore[no-untyped-def]
+    """One row per data category the referral carries (ASTM E2147: category + purpose)."""
+    for category in referral.data_categories or ["demographics"]:
+        kwargs: dict[str, Any] = dict(
+            actor=actor,
+            action=action,
+            child_id=referral.child_id,
+            data_category=category,
+            purpose="referral",
+            consent=consent,
+            object_type="referral",
+            object_id=referral.pk,
+            detail=detail,
+        )
+        if outcome is not None:
+            kwargs["outcome"] = outcome
+        audit_record(**kwargs)
+
+
+def request_fingerprint(data: Any) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+# --- sending ---------------------------------------------------------------------------
+
+
+@dataclass
+class SendResult:
+    referral: Referral
+    replayed: bool = False
+
+
+def referral_send(
+    *,
+    actor,  # User
+    child_id: Any,
+    to_provider_id: Any,
+    reason: str,
+    urgency: str = Urgency.ROUTINE,
+    concern_type: str = ConcernType.OTHER,
+    screenings: list[dict[str, Any]] | None = None,
+    data_categories: Iterable[str] = (),
+    idempotency_key: str = "",
+    fingerprint: str = "",
+) -> SendResult:
+    """Send a referral from the actor's provider listing.
+
+    Refusals: 403 ``not_a_provider``; 400 for bad input (naming the field); 400
+    ``recipient_has_no_account``; 403 ``consent_required`` when the sender is not
+    covered for ``referral`` about the child, or no active consent covers the recipient
+    for ``referral`` and every attached category (the attempt is audited as denied and
+    nothing is stored); 422 ``idempotency_key_reused`` for a reused key with a different
+    body. A replay of the same key and body returns the first referral (``replayed``).
+    """
+    from_provider = provider_of(actor)
+    if from_provider is None:
+        raise ApplicationError("not_a_provider", "Only providers can send referrals.", status=403)
+    if len(idempotency_key) > 200:
+        raise _bad("Idempotency-Key", "at most 200 characters.")
+    if idempotency_key:
+        replay = _replay(from_provider, idempotency_key, fingerprint)
+        if replay is not None:
+            return replay
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise _bad("reason", "is required.")
+    if len(reason) > 5000:
+        raise _bad("reason", "at most 5000 characters.")
+    urgency = _choice(urgency, Urgency.values, "urgency", default=Urgency.ROUTINE)
+    concern_type = _choice(concern_type, ConcernType.values, "concern_type", default=ConcernType.OTHER)
+    results = validate_screenings(screenings)
+    categories = ["demographics"]
+    for extra in data_categories or ():
+        _choice(extra, ATTACHABLE_CATEGORIES, "data_categories")
+        if extra not in categories:
+            categories.append(extra)
+    for result in results:
+        if result.data_category not in categories:
+            categories.append(result.data_category)
+    categories.sort(key=list(CATEGORY_FIELDS).index)
+
+    try:
+        to_pk = int(to_provider_id)
+        child_pk = int(child_id)
+    except (TypeError, ValueError):
+        raise _bad(
+            "to_provider" if not str(to_provider_id).isdigit() else "child", "must be an id."
+        ) from None
+    to_provider = Provider.objects.select_related("organization").filter(pk=to_pk).first()
+    if to_provider is None:
+        raise _bad("to_provider", "no such provider in the directory.")
+    if to_provider.user_id is None:
+        raise ApplicationError(
+            "recipient_has_no_account",
+            "This provider has no Referral Hub account and cannot receive referrals yet.",
+            status=400,
+            extra={"field": "to_provider"},
+        )
+    if to_provider.pk == from_provider.pk:
+        raise _bad("to_provider", "you cannot refer to yourself.", code="invalid_recipient")
+
+    # The sender must itself be allowed to see the child (no referrals about strangers):
+    # the same 403 whether the child is missing or simply not covered, so ids leak nothing.
+    sender_consent = consent_for(provider=from_provider, child_id=child_pk, purpose="referral")
+    recipient_cover = (
+        consent_for(provider=to_provider, child_id=child_pk, purpose="referral", categories=categories)
+        if sender_consent is not None
+        else None
+    )
+    if sender_consent is None or recipient_cover is None:
+        child_exists = sender_consent is not None
+        audit_denied(
+            actor=actor,
+            action=Action.DISCLOSE,
+            child_id=child_pk if child_exists else None,
+            data_category=",".join(categories)[:40],
+            purpose="referral",
+            object_type="referral",
+            detail=(
+                f"referral to provider {to_provider.pk} refused: "
+                + ("sender not covered" if not child_exists else "no consent covers the recipient")
+            ),
+        )
+        raise ApplicationError(
+            "consent_required",
+            "No active consent covers this recipient for a referral with the data attached."
+            if child_exists
+            else "You are not covered by a consent for this child.",
+            status=403,
+            extra={"data_categories": categories} if child_exists else {},
+        )
+
+    try:
+        with transaction.atomic():
+            referral = _create(
+                actor=actor,
+                from_provider=from_provider,
+                to_provider=to_provider,
+                child_id=child_pk,
+                reason=reason,
+                urgency=urgency,
+                concern_type=concern_type,
+                categories=categories,
+                results=results,
+                consent=recipient_cover,
+                idempotency_key=idempotency_key,
+                fingerprint=fingerprint,
+            )
+    except IntegrityError:
+        # Two requests with the same key raced: the loser replays the winner.
+        if idempotency_key:
+            replay = _replay(from_provider, idempotency_key, fingerprint)
+            if replay is not None:
+                return replay
+        raise
+    return SendResult(referral)
+
+
+def _replay(from_provider: Provider, key: str, fingerprint: str) -> SendResult | None:
+    existing = Referral.objects.filter(from_provider=from_provider, idempotency_key=key).first()
+    if existing is None:
+        return None
+    if existing.request_fingerprint != fingerprint:
+        raise ApplicationError(
+            "idempotency_key_reused",
+            "This Idempotency-Key was already used with a different request body.",
+            status=422,
+        )
+    return SendResult(existing, replayed=True)
+
+
+def _create(
+    *,
+    actor,  # User
+    from_provider: Provider,
+    to_provider: Provider,
+    child_id: int,
+    reason: str,
+    urgency: str,
+    concern_type: str,
+    categories: list[str],
+    results: list,
+    consent,  # Consent
+    idempotency_key: str,
+    fingerprint: str,
+) -> Referral:
+    child = Child.objects.get(pk=child_id)
+    case = case_get_or_create(child=child)
+    now = timezone.now()
+    referral = Referral.objects.create(
+        case=case,
+        child=child,
+        from_provider=from_provider,
+        to_provider=to_provider,
+        created_by=actor,
+        reason=reason,
+        concern_type=concern_type,
+        urgency=urgency,
+        data_categories=categories,
+        status=S.SENT,
+        sent_at=now,
+        contact_due_at=now + CONTACT_DUE,
+        appointment_due_at=now + APPOINTMENT_DUE,
+        idempotency_key=idempotency_key,
+        request_fingerprint=fingerprint if idempotency_key else "",
+    )
+    Screening.objects.bulk_create(
+        [
+            Screening(
+                referral=referral,
+                instrument=r.instrument,
+                administered_on=r.administered_on,
+                inputs=r.inputs,
+                result=r.result,
+            )
+            for r in results
+        ]
+    )
+    ReferralEvent.objects.create(referral=referral, actor=actor, from_status="", to_status=S.SENT, at=now)
+    guardian_user_ids = Guardian.objects.filter(family_id=child.family_id).values_list("user_id", flat=True)
+    policies.grant_referral_access(
+        referral=referral, user_ids=[actor.pk, to_provider.user_id, *guardian_user_ids]
+    )
+    _audit(actor=actor, referral=referral, action=Action.DISCLOSE, consent=consent, detail="referral sent")
+    notify_user_on_commit(
+        to_provider.user_id,
+        "referral.received",
+        {"referral_id": referral.pk, "status": S.SENT, "label": f"New referral #{referral.pk}"},
+    )
+    _email_on_commit(to_provider.user, "New referral on Referral Hub", f"/referrals/{referral.pk}/")
+    return referral
+
+
+# --- opening (receipt) ------------------------------------------------------------------
+
+
+def referral_open(*, actor, referral_id: Any) -> policies.ReferralAccess:  # type: ignore[no-untyped-def]
+    """Open a referral's details: access check, receipt on the recipient's first open
+    (``sent`` -> ``received``), and an audit row per data category read."""
+    access = policies.access_referral(actor, referral_id)
+    referral = access.referral
+    with transaction.atomic():
+        if access.role == policies.ROLE_RECIPIENT and referral.status == S.SENT:
+            now = timezone.now()
+            if Referral.objects.filter(pk=referral.pk, status=S.SENT).update(
+                status=S.RECEIVED, received_at=now, updated_at=now
+            ):
+                referral.status, referral.received_at = S.RECEIVED, now
+                ReferralEvent.objects.create(
+                    referral=referral, actor=actor, from_status=S.SENT, to_status=S.RECEIVED, at=now
+                )
+                _notify_referrer(referral)
+        _audit(actor=actor, referral=referral, action=Action.VIEW, consent=access.consent)
+    return access
+
+
+# --- lifecycle ---------------------------------------------------------------------------
+
+# verb -> (who may do it, from which statuses, to which status)
+TRANSITIONS: dict[str, tuple[str, tuple[str, ...], str]] = {
+    "accept": (policies.ROLE_RECIPIENT, (S.SENT, S.RECEIVED), S.ACCEPTED),
+    "decline": (policies.ROLE_RECIPIENT, (S.SENT, S.RECEIVED), S.DECLINED),
+    "schedule": (policies.ROLE_RECIPIENT, (S.ACCEPTED,), S.SCHEDULED),
+    # An outcome can close the loop without an appointment (e.g. the family is unreachable).
+    "complete": (policies.ROLE_RECIPIENT, (S.ACCEPTED, S.SCHEDULED), S.COMPLETED),
+    "cancel": (policies.ROLE_REFERRER, (S.SENT, S.RECEIVED, S.ACCEPTED, S.SCHEDULED), S.CANCELLED),
+}
+
+
+def _transition(*, actor, referral_id: Any, verb: str, changes: dict[str, Any], note: str) -> Referral:  # type: ignore[no-untyped-def]
+    role, from_statuses, to_status = TRANSITIONS[verb]
+    access = policies.access_referral(actor, referral_id)
+    if access.role != role:
+        raise ApplicationError(
+            "not_allowed", f"Only the referral's {role} can {verb} it.", status=403, extra={"action": verb}
+        )
+    with transaction.atomic():
+        referral = (
+            Referral.objects.select_for_update()
+            .select_related("child", "from_provider", "to_provider", "case")
+            .get(pk=access.referral.pk)
+        )
+        if referral.status not in from_statuses:
+            raise ApplicationError(
+                "invalid_transition",
+                f"Cannot {verb} a referral that is {referral.status}.",
+                status=409,
+                extra={"status": referral.status, "action": verb},
+            )
+        now = timezone.now()
+        previous = referral.status
+        for field, value in changes.items():
+            setattr(referral, field, value)
+        referral.status = to_status
+        if verb in ("accept", "decline"):
+            referral.responded_at = now
+        if verb == "schedule":
+            referral.scheduled_at = now
+        if verb in ("complete", "cancel"):
+            referral.closed_at = now
+        if referral.received_at is None and previous == S.SENT and role == policies.ROLE_RECIPIENT:
+            referral.received_at = now
+        referral.save()
+        ReferralEvent.objects.create(
+            referral=referral, actor=actor, from_status=previous, to_status=to_status, at=now, note=note
+        )
+        _audit(
+            actor=actor,
+            referral=referral,
+            action=Action.UPDATE,
+            consent=access.consent,
+            detail=f"{previous} -> {to_status}",
+        )
+        if verb == "accept":
+            _join_care_team(referral)
+        if role == policies.ROLE_RECIPIENT:
+            _notify_referrer(referral)
+        else:
+            notify_user_on_commit(
+                referral.to_provider.user_id,
+                "referral.status_changed",
+                {
+                    "referral_id": referral.pk,
+                    "status": to_status,
+                    "label": f"Referral #{referral.pk} {to_status}",
+                },
+            )
+    return referral
+
+
+def _notify_referrer(referral: Referral) -> None:
+    user_id = referral.from_provider.user_id
+    if user_id is None:
+        return
+    notify_user_on_commit(
+        user_id,
+        "referral.status_changed",
+        {
+            "referral_id": referral.pk,
+            "status": referral.status,
+            "label": f"Referral #{referral.pk} {referral.status}",
+        },
+    )
+    if referral.status in (S.DECLINED, S.COMPLETED):
+        _email_on_commit(
+            referral.from_provider.user,
+            f"Referral #{referral.pk} was {referral.status}",
+            f"/referrals/{referral.pk}/",
+        )
+
+
+def referral_accept(*, actor, referral_id: Any, note: str = "") -> Referral:  # type: ignore[no-untyped-def]
+    """Recipient accepts (from sent/received). Joins the care team when consent covers
+    ``care_coordination`` (recipient, and the referrer if covered too)."""
+    return _transition(actor=actor, referral_id=referral_id, verb="accept", changes={}, note=_note(note))
+
+
+def referral_decline(*, actor, referral_id: Any, decline_reason: str, note: str = "") -> Referral:  # type: ignore[no-untyped-def]
+    reason = _choice(decline_reason, DeclineReason.values, "decline_reason")
+    note = _note(note)
+    return _transition(
+        actor=actor,
+        referral_id=referral_id,
+        verb="decline",
+        changes={"decline_reason": reason, "decline_note": note},
+        note=note,
+    )
+
+
+def referral_schedule(*, actor, referral_id: Any, appointment_at: Any, note: str = "") -> Referral:  # type: ignore[no-untyped-def]
+    when = _datetime(appointment_at, "appointment_at")
+    return _transition(
+        actor=actor,
+        referral_id=referral_id,
+        verb="schedule",
+        changes={"appointment_at": when},
+        note=_note(note),
+    )
+
+
+def referral_complete(*, actor, referral_id: Any, outcome: str, note: str = "") -> Referral:  # type: ignore[no-untyped-def]
+    value = _choice(outcome, Outcome.values, "outcome")
+    note = _note(note)
+    return _transition(
+        actor=actor,
+        referral_id=referral_id,
+        verb="complete",
+        changes={"outcome": value, "outcome_note": note},
+        note=note,
+    )
+
+
+def referral_cancel(*, actor, referral_id: Any, reason: str = "") -> Referral:  # type: ignore[no-untyped-def]
+    reason = _note(reason, field="reason")
+    return _transition(
+        actor=actor, referral_id=referral_id, verb="cancel", changes={"cancel_reason": reason}, note=reason
+    )
+
+
+def _note(value: Any, field: str = "note") -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise _bad(field, "must be text.")
+    if len(value) > 5000:
+        raise _bad(field, "at most 5000 characters.")
+    return value.strip()
+
+
+def _datetime(value: Any, field: str) -> datetime.datetime:
+    if isinstance(value, datetime.datetime):
+        parsed = value
+    elif isinstance(value, str) and value:
+        from django.utils.dateparse import parse_datetime
+
+        try:
+            parsed = parse_datetime(value.strip())
+        except ValueError:
+            parsed = None
+        if parsed is None:
+            raise _bad(field, "must be an ISO 8601 date-time, e.g. 2026-12-01T15:30:00Z.")
+    else:
+        raise _bad(field, "is required.")
+    if timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed, datetime.UTC)
+    return parsed
+
+
+# --- cases and care teams ----------------------------------------------------------------
+
+
+def case_open(*, actor, case_id: Any) -> policies.CaseAccess:  # type: ignore[no-untyped-def]
+    """Open a case (``access_case``) and log the read of the child's team record."""
+    access = policies.access_case(actor, case_id)
+    audit_record(
+        actor=actor,
+        action=Action.VIEW,
+        child_id=access.case.child_id,
+        data_category="demographics",
+        purpose="care_coordination",
+        object_type="case",
+        object_id=access.case.pk,
+    )
+    return access
+
+
+def case_get_or_create(*, child: Child) -> Case:
+    case, _ = Case.objects.get_or_create(child=child)
+    return case
+
+
+def care_team_member_add(*, case: Case, provider: Provider, role: str) -> CareTeamMember:
+    """Add ``provider`` to the case's team (idempotent: an existing current membership is
+    returned). The caller has checked the ``care_coordination`` consent."""
+    if role not in TeamRole.values:
+        raise ValueError(f"unknown team role {role!r}")
+    if provider.user_id is None:
+        raise ApplicationError("recipient_has_no_account", "Team members need an account.", status=400)
+    current = CareTeamMember.objects.filter(case=case, provider=provider, left_at__isnull=True).first()
+    if current is not None:
+        return current
+    member = CareTeamMember.objects.create(case=case, provider=provider, user_id=provider.user_id, role=role)
+    event = {"type": "access.changed", "case_id": case.pk, "user_id": provider.user_id, "change": "joined"}
+    send_event_on_commit(user_group(provider.user_id), event)
+    return member
+
+
+def care_team_member_end(*, membership: CareTeamMember, reason: str) -> None:
+    """End a membership (``left_at``) and tell the member's sockets to re-check access."""
+    if membership.left_at is not None:
+        return
+    membership.left_at = timezone.now()
+    membership.left_reason = reason[:100]
+    membership.save(update_fields=["left_at", "left_reason"])
+    event = {
+        "type": "access.changed",
+        "case_id": membership.case_id,
+        "user_id": membership.user_id,
+        "change": "left",
+        "reason": reason,
+    }
+    # To the user's group: every socket of theirs (case chats included) re-checks access.
+    send_event_on_commit(user_group(membership.user_id), event)
+
+
+def _join_care_team(referral: Referral) -> None:
+    for provider, role in (
+        (referral.to_provider, TeamRole.RECIPIENT),
+        (referral.from_provider, TeamRole.REFERRER),
+    ):
+        if provider.user_id is None:
+            continue
+        if consent_for(provider=provider, child_id=referral.child_id, purpose="care_coordination") is None:
+            continue
+        care_team_member_add(case=referral.case, provider=provider, role=role)
+
+
+# --- consent revocation (receiver, inside the revocation transaction) -----------------------
+
+
+def access_end_for_revoked_consent(*, consent) -> None:  # type: ignore[no-untyped-def]
+    """Called inside the revoking transaction: ends care-team memberships and removes the
+    recipients' referral permissions that no other active consent still justifies."""
+    if consent.recipient_provider_id is not None:
+        providers = list(
+            Provider.objects.filter(pk=consent.recipient_provider_id).select_related("organization")
+        )
+    else:
+        providers = list(
+            Provider.objects.filter(organization_id=consent.recipient_organization_id).select_related(
+                "organization"
+            )
+        )
+    if not providers:
+        return
+    by_id = {p.pk: p for p in providers}
+    memberships = CareTeamMember.objects.filter(
+        case__child_id=consent.child_id, provider_id__in=by_id, left_at__isnull=True
+    )
+    for membership in memberships:
+        provider = by_id[membership.provider_id]
+        if consent_for(provider=provider, child_id=consent.child_id, purpose="care_coordination") is None:
+            care_team_member_end(membership=membership, reason="consent_revoked")
+    referrals = Referral.objects.filter(child_id=consent.child_id, to_provider_id__in=by_id)
+    for referral in referrals:
+        provider = by_id[referral.to_provider_id]
+        if provider.user_id is None:
+            continue
+        referral.to_provider = provider
+        if policies.recipient_consent(referral) is None:
+            if policies.revoke_referral_access(referral_ids=[referral.pk], user_id=provider.user_id):
+                send_event_on_commit(
+                    user_group(provider.user_id),
+                    {"type": "access.changed", "referral_id": referral.pk, "change": "revoked"},
+                )
+
+
+def referral_export(*, actor, referral_id: Any) -> policies.ReferralAccess:  # type: ignore[no-untyped-def]
+    """Access check + audit for reading a referral as FHIR (no receipt: a system read is
+    not the recipient opening it)."""
+    access = policies.access_referral(actor, referral_id)
+    _audit(actor=actor, referral=access.referral, action=Action.EXPORT, consent=access.consent, detail="fhir")
+    return access

@@ -1,0 +1,36 @@
+from django.urls import path
+
+from referrals import apis, fhir, views
+
+api_urlpatterns = [
+    path("referrals/", apis.ReferralListCreateApi.as_view(), name="api-referral-list"),
+    path("referrals/counts/", apis.ReferralCountsApi.as_view(), name="api-referral-counts"),
+    path("referrals/recipients/", apis.RecipientSearchApi.as_view(), name="api-referral-recipients"),
+    path(
+        "referrals/screenings/validate/",
+        apis.ScreeningValidateApi.as_view(),
+        name="api-referral-screening-validate",
+    ),
+    path("referrals/<int:pk>/", apis.ReferralDetailApi.as_view(), name="api-referral-detail"),
+    path("referrals/<int:pk>/accept/", apis.ReferralAcceptApi.as_view(), name="api-referral-accept"),
+    path("referrals/<int:pk>/decline/", apis.ReferralDeclineApi.as_view(), name="api-referral-decline"),
+    path("referrals/<int:pk>/schedule/", apis.ReferralScheduleApi.as_view(), name="api-referral-schedule"),
+    path("referrals/<int:pk>/complete/", apis.ReferralCompleteApi.as_view(), name="api-referral-complete"),
+    path("referrals/<int:pk>/cancel/", apis.ReferralCancelApi.as_view(), name="api-referral-cancel"),
+    path("cases/", apis.CaseListApi.as_view(), name="api-case-list"),
+    path("cases/<int:pk>/", apis.CaseDetailApi.as_view(), name="api-case-detail"),
+]
+
+fhir_urlpatterns = [
+    path("ServiceRequest/<int:pk>", fhir.ServiceRequestApi.as_view(), name="fhir-servicerequest"),
+    path("Task/<int:pk>", fhir.TaskApi.as_view(), name="fhir-task"),
+]
+
+urlpatterns = [
+    path("dashboard/", views.dashboard, name="referrals-dashboard"),
+    path("referrals/new/", views.referral_new, name="referral-new"),
+    path("referrals/<int:pk>/", views.referral_page, name="referral-page"),
+    path("referrals/<int:pk>/<str:verb>/", views.referral_action, name="referral-action"),
+    path("cases/<int:pk>/", views.case_page, name="case-page"),
+    path("portal/referrals/", views.portal_referrals, name="portal-referrals"),
+]

@@ -1,0 +1,192 @@
+"""Web pages for providers (dashboard, new referral, referral detail, case) and the
+family portal's referral list. Thin: the same services and selectors as the API."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from referral_hub.errors import ApplicationError, NotFound
+from referral_hub.roles import guardian_of, provider_of
+from referrals import selectors, services
+from referrals.models import ConcernType, DeclineReason, Outcome, Urgency
+from referrals.screening import ASQ3_DOMAINS, INSTRUMENTS, summary
+
+
+def _not_found_as_404(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound:
+            raise Http404 from None
+
+    return wrapper
+
+
+def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "referrals/forbidden.html", {"message": message}, status=403)
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    if provider_of(request.user) is None:
+        return _forbidden(request, "The dashboard is for providers.")
+    context = selectors.dashboard(actor=request.user)
+    context["provider"] = provider_of(request.user)
+    return render(request, "referrals/dashboard.html", context)
+
+
+def _screening_from_post(post: Any) -> list[dict[str, Any]]:
+    instrument = post.get("screening_instrument", "")
+    if not instrument:
+        return []
+    item: dict[str, Any] = {"instrument": instrument, "administered_on": post.get("administered_on", "")}
+    for key in ("interval_months", "total", "follow_up_total", "item_10"):
+        if post.get(key, "") != "":
+            item[key] = post.get(key)
+    if instrument == "asq_3":
+        item["domain_scores"] = {d: post.get(f"domain_{d}", "") for d in ASQ3_DOMAINS}
+    return [item]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def referral_new(request: HttpRequest) -> HttpResponse:
+    provider = provider_of(request.user)
+    if provider is None:
+        return _forbidden(request, "Only providers can send referrals.")
+    error = None
+    status = 200
+    if request.method == "POST":
+        post = request.POST
+        try:
+            result = services.referral_send(
+                actor=request.user,
+                child_id=post.get("child"),
+                to_provider_id=post.get("to_provider"),
+                reason=post.get("reason", ""),
+                urgency=post.get("urgency", ""),
+                concern_type=post.get("concern_type", ""),
+                screenings=_screening_from_post(post),
+                data_categories=post.getlist("data_categories"),
+            )
+        except ApplicationError as exc:
+            error, status = exc, exc.status
+        else:
+            messages.success(request, f"Referral #{result.referral.pk} sent.")
+            return redirect("referral-page", pk=result.referral.pk)
+    context = {
+        "children": selectors.consented_children(provider=provider),
+        "recipients": selectors.recipient_search(q="", exclude_provider_id=provider.pk, limit=100),
+        "urgencies": Urgency.choices,
+        "concern_types": ConcernType.choices,
+        "instruments": INSTRUMENTS,
+        "asq3_domains": ASQ3_DOMAINS,
+        "attachable": services.ATTACHABLE_CATEGORIES,
+        "error": error,
+        "form": request.POST if request.method == "POST" else {},
+    }
+    return render(request, "referrals/referral_new.html", context, status=status)
+
+
+@login_required
+@_not_found_as_404
+def referral_page(request: HttpRequest, pk: int) -> HttpResponse:
+    access = services.referral_open(actor=request.user, referral_id=pk)
+    referral = selectors.referral_detail(referral=access.referral)
+    actions = [
+        verb
+        for verb, (who, froms, _) in services.TRANSITIONS.items()
+        if who == access.role and referral.status in froms
+    ]
+    screenings = [
+        (s, INSTRUMENTS.get(s.instrument, s.instrument), summary(s.instrument, s.result))
+        for s in referral.screenings.all()
+    ]
+    return render(
+        request,
+        "referrals/referral_detail.html",
+        {
+            "referral": referral,
+            "role": access.role,
+            "actions": actions,
+            "screenings": screenings,
+            "decline_reasons": DeclineReason.choices,
+            "outcomes": Outcome.choices,
+            "overdue": referral.overdue_flags(),
+        },
+    )
+
+
+ACTIONS: dict[str, Callable[..., Any]] = {
+    "accept": lambda user, pk, post: services.referral_accept(
+        actor=user, referral_id=pk, note=post.get("note", "")
+    ),
+    "decline": lambda user, pk, post: services.referral_decline(
+        actor=user, referral_id=pk, decline_reason=post.get("decline_reason", ""), note=post.get("note", "")
+    ),
+    "schedule": lambda user, pk, post: services.referral_schedule(
+        actor=user, referral_id=pk, appointment_at=post.get("appointment_at", ""), note=post.get("note", "")
+    ),
+    "complete": lambda user, pk, post: services.referral_complete(
+        actor=user, referral_id=pk, outcome=post.get("outcome", ""), note=post.get("note", "")
+    ),
+    "cancel": lambda user, pk, post: services.referral_cancel(
+        actor=user, referral_id=pk, reason=post.get("reason", "")
+    ),
+}
+
+
+@login_required
+@require_POST
+@_not_found_as_404
+def referral_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
+    if verb not in ACTIONS:
+        raise Http404
+    try:
+        referral = ACTIONS[verb](request.user, pk, request.POST)
+    except NotFound:
+        raise
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Referral #{referral.pk} is now {referral.get_status_display().lower()}.")
+    return redirect("referral-page", pk=pk)
+
+
+@login_required
+@_not_found_as_404
+def case_page(request: HttpRequest, pk: int) -> HttpResponse:
+    access = services.case_open(actor=request.user, case_id=pk)
+    case = selectors.case_detail(actor=request.user, case=access.case)
+    return render(
+        request,
+        "referrals/case_detail.html",
+        {
+            "case": case,
+            "role": access.role,
+            "referrals": selectors.case_referrals(actor=request.user, case=case),
+        },
+    )
+
+
+@login_required
+def portal_referrals(request: HttpRequest) -> HttpResponse:
+    if guardian_of(request.user) is None:
+        return _forbidden(request, "This page is for families.")
+    return render(
+        request,
+        "referrals/portal_referrals.html",
+        {
+            "referrals": selectors.portal_referrals(actor=request.user),
+            "cases": selectors.case_list(actor=request.user),
+        },
+    )
