@@ -325,7 +325,7 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):
             return
         payload = event["message"]
         seq = payload["seq"]
-        if seq <= self.last_seq:
+        if payload["case_id"] != self.case_id or seq <= self.last_seq:
             return  # already sent (replay, or a gap fill that overtook this event)
         if time.monotonic() - self.last_verified > RECHECK_AFTER_SECONDS and not await self._allowed():
             return
@@ -335,9 +335,10 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):
                 if self.closing:
                     return
                 await self.send_json({"type": "message.new", "message": missing})
+                self.last_seq = missing["seq"]
         elif not self.closing:
             await self.send_json({"type": "message.new", "message": payload})
-        self.last_seq = seq
+            self.last_seq = seq
 
     async def chat_updated(self, event: dict[str, Any]) -> None:
         if not self.closing:
