@@ -213,7 +213,7 @@ class _TransitionApi(APIView):
         data = self.input_class(data=request.data)
         data.is_valid(raise_exception=True)
         referral = self.perform(request, pk, dict(data.validated_data))
-        return Response(referral_body(referral, policies.access_referral(request.user, referral.pk).role))
+        return Response(referral_body(referral, policies.role_in(request.user, referral)))
 
     def perform(self, request: Request, pk: int, v: dict[str, Any]) -> Referral:
         raise NotImplementedError

@@ -6,9 +6,12 @@ class ReferralsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from consent.signals import consent_revoked
+        from consent import signals
 
-        consent_revoked.connect(_on_consent_revoked, dispatch_uid="referrals.on_consent_revoked")
+        signals.consent_revoked.connect(_on_consent_revoked, dispatch_uid="referrals.on_consent_revoked")
+        expired = getattr(signals, "consent_expired", None)
+        if expired is not None:
+            expired.connect(_on_consent_expired, dispatch_uid="referrals.on_consent_expired")
 
 
 def _on_consent_revoked(sender, consent, actor=None, **kwargs) -> None:  # type: ignore[no-untyped-def]
@@ -16,4 +19,12 @@ def _on_consent_revoked(sender, consent, actor=None, **kwargs) -> None:  # type:
     recipients' referral permissions go atomically with the revocation."""
     from referrals.services import access_end_for_revoked_consent
 
-    access_end_for_revoked_consent(consent=consent)
+    access_end_for_revoked_consent(consent=consent, reason="consent_revoked")
+
+
+def _on_consent_expired(sender, consent, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    """Expiry already hid everything at query time (the gate compares dates); this
+    records the end of the memberships and drops stale permission rows."""
+    from referrals.services import access_end_for_revoked_consent
+
+    access_end_for_revoked_consent(consent=consent, reason="consent_expired")

@@ -41,11 +41,8 @@ User = AbstractBaseUser | AnonymousUser
 
 
 def _view_permission() -> Permission:
-    cached = getattr(_view_permission, "_cached", None)
-    if cached is None:
-        cached = Permission.objects.get(content_type__app_label="referrals", codename=VIEW_PERMISSION)
-        _view_permission._cached = cached  # type: ignore[attr-defined]
-    return cached
+    # Not cached across calls: permission ids change when a test database is flushed.
+    return Permission.objects.get(content_type__app_label="referrals", codename=VIEW_PERMISSION)
 
 
 # --- guardian grants (called by services, inside their transaction) ---------------------
@@ -70,7 +67,7 @@ def grant_referral_access(*, referral: Referral, user_ids: Iterable[int]) -> Non
 
 def revoke_referral_access(*, referral_ids: Iterable[int], user_id: int) -> int:
     deleted, _ = ReferralUserObjectPermission.objects.filter(
-        content_object_id__in=list(referral_ids), user_id=user_id, permission=_view_permission()
+        content_object_id__in=list(referral_ids), user_id=user_id, permission__codename=VIEW_PERMISSION
     ).delete()
     return deleted
 
@@ -121,6 +118,15 @@ def is_guardian_of(user: User, child) -> bool:  # type: ignore[no-untyped-def]
     if not user.is_authenticated:
         return False
     return Guardian.objects.filter(user_id=user.pk, family_id=child.family_id).exists()
+
+
+def role_in(actor: User, referral: Referral) -> str:
+    """The actor's part in a referral they just acted on (no access check)."""
+    if referral.from_provider.user_id == actor.pk:
+        return ROLE_REFERRER
+    if referral.to_provider.user_id == actor.pk:
+        return ROLE_RECIPIENT
+    return ROLE_GUARDIAN
 
 
 def access_referral(actor: User, referral_id: int | str) -> ReferralAccess:

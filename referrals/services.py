@@ -415,6 +415,9 @@ def _transition(*, actor, referral_id: Any, verb: str, changes: dict[str, Any], 
         )
         if verb == "accept":
             _join_care_team(referral)
+        if verb == "decline" and referral.to_provider.user_id:
+            # Need to know: a recipient who declined has no further use for the child's data.
+            policies.revoke_referral_access(referral_ids=[referral.pk], user_id=referral.to_provider.user_id)
         if role == policies.ROLE_RECIPIENT:
             _notify_referrer(referral)
         else:
@@ -600,7 +603,7 @@ def _join_care_team(referral: Referral) -> None:
 # --- consent revocation (receiver, inside the revocation transaction) -----------------------
 
 
-def access_end_for_revoked_consent(*, consent) -> None:  # type: ignore[no-untyped-def]
+def access_end_for_revoked_consent(*, consent, reason: str = "consent_revoked") -> None:  # type: ignore[no-untyped-def]
     """Called inside the revoking transaction: ends care-team memberships and removes the
     recipients' referral permissions that no other active consent still justifies."""
     if consent.recipient_provider_id is not None:
@@ -622,7 +625,7 @@ def access_end_for_revoked_consent(*, consent) -> None:  # type: ignore[no-untyp
     for membership in memberships:
         provider = by_id[membership.provider_id]
         if consent_for(provider=provider, child_id=consent.child_id, purpose="care_coordination") is None:
-            care_team_member_end(membership=membership, reason="consent_revoked")
+            care_team_member_end(membership=membership, reason=reason)
     referrals = Referral.objects.filter(child_id=consent.child_id, to_provider_id__in=by_id)
     for referral in referrals:
         provider = by_id[referral.to_provider_id]

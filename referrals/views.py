@@ -159,6 +159,9 @@ def referral_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, f"Referral #{referral.pk} is now {referral.get_status_display().lower()}.")
+        if referral.status == "declined":
+            # The recipient's access ended with the decline: back to the dashboard.
+            return redirect("referrals-dashboard")
     return redirect("referral-page", pk=pk)
 
 
