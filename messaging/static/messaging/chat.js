@@ -1,0 +1,273 @@
+// Case chat panel ([data-chat-panel], see messaging/chat_panel.html). Vanilla JS, no
+// inline script (CSP script-src 'self'): everything comes from data- attributes.
+// Socket /ws/cases/<id>/?after=<last id>: history by replay, then live. Reconnects with
+// exponential backoff resuming from the last id; re-sends unacknowledged messages with
+// the same client_msg_id (the server stores each once). If the socket cannot open, falls
+// back to REST (polling GET + POST). Closed with 4403: "Your access to this case has ended".
+(function () {
+  "use strict";
+
+  function uuid4() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    var b = new Uint8Array(16);
+    crypto.getRandomValues(b);
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    var h = Array.prototype.map.call(b, function (x) { return (x + 0x100).toString(16).slice(1); }).join("");
+    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
+  }
+
+  function Chat(panel) {
+    this.panel = panel;
+    this.caseId = panel.dataset.caseId;
+    this.userId = parseInt(panel.dataset.userId, 10);
+    this.wsPath = panel.dataset.wsPath;
+    this.apiUrl = panel.dataset.apiUrl;
+    this.csrf = panel.dataset.csrf;
+    this.log = panel.querySelector("[data-chat-log]");
+    this.status = panel.querySelector("[data-chat-status]");
+    this.presence = panel.querySelector("[data-chat-presence]");
+    this.typing = panel.querySelector("[data-chat-typing]");
+    this.form = panel.querySelector("[data-chat-form]");
+    this.input = panel.querySelector("[data-chat-input]");
+    this.ended = panel.querySelector("[data-chat-ended]");
+    this.lastId = 0;
+    this.names = {};        // user id -> name, learned from messages
+    this.pending = {};      // client_msg_id -> body, until acknowledged
+    this.readBy = {};       // user id -> message id
+    this.delay = 500;
+    this.failures = 0;
+    this.over = false;
+    this.mode = "socket";
+    this.lastTypingSent = 0;
+    this.typingTimer = null;
+    this.bind();
+    this.connect();
+  }
+
+  Chat.prototype.setStatus = function (text) { this.status.textContent = text; };
+
+  Chat.prototype.bind = function () {
+    var self = this;
+    this.form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var body = self.input.value;
+      if (!body.trim() || self.over) return;
+      self.input.value = "";
+      self.send(body);
+    });
+    this.input.addEventListener("input", function () {
+      var now = Date.now();
+      if (self.mode === "socket" && self.ws && self.ws.readyState === 1 && now - self.lastTypingSent > 2000) {
+        self.lastTypingSent = now;
+        self.ws.send(JSON.stringify({ type: "typing" }));
+      }
+    });
+  };
+
+  Chat.prototype.connect = function () {
+    if (this.over) return;
+    var self = this;
+    var scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    var opened = false;
+    var ws = new WebSocket(scheme + location.host + this.wsPath + "?after=" + this.lastId);
+    this.ws = ws;
+    ws.onopen = function () {
+      opened = true;
+      self.delay = 500;
+      self.failures = 0;
+      self.setStatus("Connected");
+      Object.keys(self.pending).forEach(function (id) { self.sendFrame(id, self.pending[id]); });
+    };
+    ws.onmessage = function (e) {
+      var frame;
+      try { frame = JSON.parse(e.data); } catch (err) { return; }
+      self.handle(frame);
+    };
+    ws.onclose = function (e) {
+      if (self.over) return;
+      if (e.code === 4403 || e.code === 4401) { self.end(); return; }
+      if (!opened) self.failures += 1;
+      if (self.failures >= 3) { self.startFallback(); return; }
+      self.setStatus("Reconnecting…");
+      setTimeout(function () { self.connect(); }, self.delay);
+      self.delay = Math.min(self.delay * 2, 30000);
+    };
+  };
+
+  Chat.prototype.end = function () {
+    this.over = true;
+    if (this.ws) { try { this.ws.close(); } catch (err) { /* already closed */ } }
+    this.ended.hidden = false;
+    this.setStatus("Disconnected");
+    this.typing.textContent = "";
+    this.presence.textContent = "";
+    this.input.disabled = true;
+    this.form.querySelector("[data-chat-send]").disabled = true;
+  };
+
+  Chat.prototype.handle = function (frame) {
+    switch (frame.type) {
+      case "message.new": this.addMessage(frame.message); break;
+      case "message.updated": this.updateMessage(frame.message); break;
+      case "message.ack": delete this.pending[frame.client_msg_id]; break;
+      case "typing": this.showTyping(frame.user_id); break;
+      case "presence": this.showPresence(frame.online); break;
+      case "read": this.readBy[frame.user_id] = frame.message_id; this.renderReads(); break;
+      case "error": this.setStatus("Error: " + frame.detail); break;
+    }
+  };
+
+  Chat.prototype.name = function (userId) {
+    return this.names[userId] || "A team member";
+  };
+
+  Chat.prototype.fill = function (li, m) {
+    li.textContent = "";
+    var head = document.createElement("p");
+    head.className = "chat-meta";
+    var who = document.createElement("strong");
+    who.textContent = m.author.name;
+    var when = document.createElement("time");
+    when.dateTime = m.created_at;
+    when.textContent = new Date(m.created_at).toLocaleString();
+    head.appendChild(who);
+    head.appendChild(document.createTextNode(" · " + m.author.discipline.replace(/_/g, " ") + " · "));
+    head.appendChild(when);
+    var body = document.createElement("p");
+    body.className = "chat-body";
+    if (m.deleted) {
+      body.textContent = "message removed";
+      body.classList.add("chat-removed");
+    } else {
+      body.textContent = m.body;  // textContent: plain text, always escaped
+      if (m.edited_at) {
+        var edited = document.createElement("span");
+        edited.className = "chat-edited";
+        edited.textContent = " (edited)";
+        body.appendChild(edited);
+      }
+    }
+    li.appendChild(head);
+    li.appendChild(body);
+  };
+
+  Chat.prototype.addMessage = function (m) {
+    if (m.id <= this.lastId) return;  // replay after a reconnect overlaps: keep each once
+    this.lastId = m.id;
+    this.names[m.author.id] = m.author.name;
+    delete this.pending[m.client_msg_id];
+    var li = document.createElement("li");
+    li.className = "chat-message" + (m.author.id === this.userId ? " chat-mine" : "");
+    li.dataset.messageId = m.id;
+    this.fill(li, m);
+    this.log.appendChild(li);
+    li.scrollIntoView({ block: "nearest" });
+    if (this.typing.dataset.userId === String(m.author.id)) this.typing.textContent = "";
+    this.markRead(m.id);
+    this.renderReads();
+  };
+
+  Chat.prototype.updateMessage = function (m) {
+    var li = this.log.querySelector('[data-message-id="' + m.id + '"]');
+    if (li) { this.fill(li, m); this.renderReads(); }
+  };
+
+  Chat.prototype.markRead = function (id) {
+    var self = this;
+    if (this.mode !== "socket" || document.visibilityState === "hidden") return;
+    clearTimeout(this.readTimer);
+    this.readTimer = setTimeout(function () {
+      if (self.ws && self.ws.readyState === 1) self.ws.send(JSON.stringify({ type: "read", message_id: id }));
+    }, 500);
+  };
+
+  Chat.prototype.renderReads = function () {
+    var self = this;
+    this.log.querySelectorAll(".chat-read").forEach(function (el) { el.remove(); });
+    var byMessage = {};
+    Object.keys(this.readBy).forEach(function (uid) {
+      if (parseInt(uid, 10) === self.userId) return;
+      (byMessage[self.readBy[uid]] = byMessage[self.readBy[uid]] || []).push(self.name(uid));
+    });
+    Object.keys(byMessage).forEach(function (mid) {
+      var li = self.log.querySelector('[data-message-id="' + mid + '"]');
+      if (!li) return;
+      var mark = document.createElement("p");
+      mark.className = "chat-read";
+      mark.textContent = "Seen by " + byMessage[mid].join(", ");
+      li.appendChild(mark);
+    });
+  };
+
+  Chat.prototype.showTyping = function (userId) {
+    var self = this;
+    this.typing.dataset.userId = String(userId);
+    this.typing.textContent = this.name(userId) + " is typing…";
+    clearTimeout(this.typingTimer);
+    this.typingTimer = setTimeout(function () { self.typing.textContent = ""; }, 4000);
+  };
+
+  Chat.prototype.showPresence = function (online) {
+    var self = this;
+    var others = online.filter(function (id) { return id !== self.userId; });
+    this.presence.textContent = others.length
+      ? "Online now: " + others.map(function (id) { return self.name(id); }).join(", ")
+      : "No one else from the team is online.";
+  };
+
+  Chat.prototype.send = function (body) {
+    var id = uuid4();
+    this.pending[id] = body;
+    this.sendFrame(id, body);
+  };
+
+  Chat.prototype.sendFrame = function (id, body) {
+    if (this.mode === "socket") {
+      if (this.ws && this.ws.readyState === 1) {
+        this.ws.send(JSON.stringify({ type: "message.send", body: body, client_msg_id: id }));
+      }
+      return;  // otherwise re-sent on reconnect
+    }
+    var self = this;
+    fetch(this.apiUrl, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": this.csrf },
+      body: JSON.stringify({ body: body, client_msg_id: id }),
+    }).then(function (r) {
+      if (r.status === 404 || r.status === 403) { self.end(); return null; }
+      return r.ok ? r.json() : null;
+    }).then(function (m) {
+      if (m) { delete self.pending[id]; self.poll(); }
+    }).catch(function () { /* kept in pending; retried by the next poll */ });
+  };
+
+  // REST fallback: the socket could not open (proxy, firewall...). Poll for new messages.
+  Chat.prototype.startFallback = function () {
+    var self = this;
+    this.mode = "rest";
+    this.setStatus("Live updates unavailable; checking for new messages every few seconds.");
+    this.poll();
+    this.pollTimer = setInterval(function () {
+      if (self.over) { clearInterval(self.pollTimer); return; }
+      self.poll();
+      Object.keys(self.pending).forEach(function (id) { self.sendFrame(id, self.pending[id]); });
+    }, 3000);
+  };
+
+  Chat.prototype.poll = function () {
+    var self = this;
+    fetch(this.apiUrl + "?after=" + this.lastId + "&limit=200", { credentials: "same-origin" })
+      .then(function (r) {
+        if (r.status === 404 || r.status === 403) { self.end(); return null; }
+        return r.ok ? r.json() : null;
+      })
+      .then(function (page) {
+        if (page) page.results.forEach(function (m) { self.addMessage(m); });
+      })
+      .catch(function () { /* try again on the next tick */ });
+  };
+
+  document.querySelectorAll("[data-chat-panel]").forEach(function (panel) { new Chat(panel); });
+})();

@@ -1,0 +1,61 @@
+"""Two providers chat on Mateo's case page in two browsers; the guardian revokes one
+provider's consent and that provider's chat ends with a clear notice."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import login
+
+# Redis: the revocation is made by another process (manage.py shell) and must reach the
+# server's sockets through the channel layer.
+pytestmark = [pytest.mark.e2e, pytest.mark.services]
+
+
+def _case_and_consent(group, username: str) -> dict:
+    out = group.manage(
+        "shell",
+        "-c",
+        "import json; from referrals.models import Case; from consent.models import Consent; "
+        "case = Case.objects.get(child__first_name='Mateo'); "
+        f"consent = Consent.objects.active().get(child=case.child, recipient_provider__user__username='{username}'); "
+        "print(json.dumps({'case': case.pk, 'consent': consent.pk}))",
+    )
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def test_two_providers_chat_live_and_revocation_ends_the_chat_with_a_notice(live_server_factory, new_page):
+    group = live_server_factory(processes=1, redis=True)
+    ids = _case_and_consent(group, "educator")
+    maya, jordan = new_page(), new_page()
+    for page, username in ((maya, "pediatrician"), (jordan, "educator")):
+        login(page, group.url, username)
+        page.goto(f"{group.url}/cases/{ids['case']}/")
+        expect(page.locator("[data-chat-status]")).to_have_text("Connected")
+    # History is there (the demo conversation), rendered as text.
+    expect(jordan.locator(".chat-message").first).to_contain_text("18-month visit")
+
+    maya.get_by_label("Message the care team").press_sequentially("Eval moved to <Wed>")
+    expect(jordan.locator("[data-chat-typing]")).to_have_text("Dr. Maya Chen is typing…")
+    maya.get_by_role("button", name="Send").click()
+    expect(jordan.locator(".chat-message").last).to_contain_text("Eval moved to <Wed>")
+    expect(jordan.locator(".chat-message").last).to_contain_text("Dr. Maya Chen")
+
+    # The guardian revokes Jordan's consent (the consent service the portal and API call).
+    group.manage(
+        "shell",
+        "-c",
+        "from django.contrib.auth.models import User; from consent.services import consent_revoke; "
+        f"consent_revoke(actor=User.objects.get(username='guardian'), consent_id={ids['consent']}, reason='e2e')",
+    )
+    expect(jordan.locator("[data-chat-ended]")).to_be_visible()
+    expect(jordan.locator("[data-chat-ended]")).to_have_text("Your access to this case has ended.")
+    expect(jordan.get_by_label("Message the care team")).to_be_disabled()
+    # Maya keeps chatting; nothing more reaches Jordan.
+    maya.get_by_label("Message the care team").fill("After the revocation")
+    maya.get_by_role("button", name="Send").click()
+    expect(maya.locator(".chat-message").last).to_contain_text("After the revocation")
+    expect(jordan.locator(".chat-message").last).not_to_contain_text("After the revocation")
