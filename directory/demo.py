@@ -1,13 +1,31 @@
 """Demo directory: organizations, one provider login per discipline on family 1's team,
-an outsider, and a curator. Idempotent (natural keys)."""
+an outsider, a curator, and about thirty more listings around Ann Arbor and Detroit
+(Michigan, home of the first infant mental health endorsement) so searching is useful.
+Idempotent (natural keys and UUIDv5 ids)."""
 
 from __future__ import annotations
 
+import datetime
+import random
+import uuid
 from typing import Any
 
 from django.contrib.auth.models import Group, User
+from django.utils import timezone
 
-from directory.models import Discipline, Organization, Provider
+from directory import geo, synthetic
+from directory.models import (
+    Discipline,
+    Endorsement,
+    EndorsementCategory,
+    EndorsementReview,
+    Location,
+    Organization,
+    Provider,
+    join_codes,
+)
+
+DEMO_NS = uuid.UUID("0b7a1a52-2f0e-4a43-8a8c-5d6c0f1d2e33")
 
 ORGANIZATIONS = {
     "clinic": "Sunrise Pediatrics",
@@ -16,6 +34,7 @@ ORGANIZATIONS = {
     "county": "County Family Services",
     "elsewhere": "Faraway Child Development Clinic",
 }
+ORG_ZIPS = {"clinic": "48104", "center": "48103", "imh": "48108", "county": "48197", "elsewhere": "49855"}
 
 # username -> (full name, discipline, organization key)
 PROVIDER_LOGINS = {
@@ -26,6 +45,100 @@ PROVIDER_LOGINS = {
     "imh_clinician": ("Dr. Lucia Romero", Discipline.MENTAL_HEALTH_CLINICIAN, "imh"),
     "outsider": ("Alex Outsider", Discipline.PSYCHOLOGIST, "elsewhere"),
 }
+
+# username -> listing details
+LOGIN_DETAILS: dict[str, dict[str, Any]] = {
+    "pediatrician": {
+        "bio": "Pediatrician who screens every baby's development and every parent's mood at well visits.",
+        "services": ["well-child visits", "developmental screening", "postpartum depression screening"],
+        "specialties": ["prematurity and NICU follow-up"],
+        "languages": ["en", "zh"],
+        "payment": ["medicaid", "chip", "private_insurance"],
+        "ages": (0, 72),
+        "telehealth": False,
+    },
+    "educator": {
+        "bio": "Infant-toddler teacher focused on social-emotional learning and partnering with families.",
+        "services": ["infant and toddler care", "social-emotional learning"],
+        "specialties": ["challenging behavior"],
+        "languages": ["en"],
+        "payment": ["sliding_scale", "self_pay"],
+        "ages": (6, 60),
+        "telehealth": False,
+    },
+    "social_worker": {
+        "bio": "Connects families with housing, food and benefits, and coordinates care across providers.",
+        "services": ["care coordination", "family support", "benefits navigation"],
+        "specialties": ["foster and adoptive families"],
+        "languages": ["en", "hi"],
+        "payment": ["free"],
+        "ages": (0, 72),
+        "telehealth": True,
+    },
+    "slp": {
+        "bio": "Speech-language pathologist for late talkers and babies with feeding difficulties.",
+        "services": ["speech therapy", "feeding therapy", "language delay evaluation"],
+        "specialties": ["feeding difficulties"],
+        "languages": ["en"],
+        "payment": ["medicaid", "private_insurance"],
+        "ages": (12, 72),
+        "telehealth": True,
+    },
+    "imh_clinician": {
+        "bio": "Infant mental health clinician offering child-parent psychotherapy in English and Spanish, "
+        "at home, in the clinic or by video.",
+        "services": [
+            "child-parent psychotherapy",
+            "infant mental health consultation",
+            "perinatal mood support",
+        ],
+        "specialties": ["attachment", "trauma and loss", "perinatal mental health"],
+        "languages": ["en", "es"],
+        "payment": ["medicaid", "sliding_scale", "private_insurance"],
+        "ages": (0, 60),
+        "telehealth": True,
+    },
+    "outsider": {
+        "bio": "Developmental and autism evaluations in the Upper Peninsula.",
+        "services": ["developmental evaluation", "autism evaluation"],
+        "specialties": ["autism spectrum"],
+        "languages": ["en"],
+        "payment": ["private_insurance", "self_pay"],
+        "ages": (18, 72),
+        "telehealth": True,
+    },
+}
+
+# username -> (category, status, credential, expires in days from today)
+LOGIN_ENDORSEMENTS = {
+    "imh_clinician": (EndorsementCategory.INFANT_MENTAL_HEALTH_SPECIALIST, "verified", "MI-IMH-2041", 300),
+    "educator": (EndorsementCategory.INFANT_FAMILY_ASSOCIATE, "pending", "MI-IFA-7710", 365),
+    "social_worker": (EndorsementCategory.INFANT_FAMILY_SPECIALIST, "verified", "MI-IFS-3307", -30),
+    "outsider": (
+        EndorsementCategory.EARLY_CHILDHOOD_MENTAL_HEALTH_SPECIALIST,
+        "revoked",
+        "MI-ECMH-0099",
+        200,
+    ),
+}
+
+# More listings: ZIPs around Ann Arbor, Ypsilanti and Detroit.
+EXTRA_ZIPS = [
+    "48104",
+    "48103",
+    "48105",
+    "48108",
+    "48197",
+    "48198",
+    "48201",
+    "48202",
+    "48207",
+    "48226",
+    "48126",
+    "48170",
+]
+EXTRA_LISTINGS = 30
+MICHIGAN_AIMH = "Michigan Association for Infant Mental Health"
 
 
 def ensure_user(username: str, full_name: str, password: str, **extra: Any) -> User:
@@ -40,11 +153,114 @@ def ensure_user(username: str, full_name: str, password: str, **extra: Any) -> U
     return user
 
 
+def _location(provider: Provider, zip_code: str, address: str) -> None:
+    lat, lng, city, state = geo.zip_place(zip_code)  # type: ignore[misc]
+    Location.objects.update_or_create(
+        provider=provider,
+        hsds_id=uuid.uuid5(DEMO_NS, f"location:{provider.hsds_id}"),
+        defaults={
+            "address_1": address,
+            "city": city.title(),
+            "state": state,
+            "zip": zip_code,
+            "lat": lat,
+            "lng": lng,
+        },
+    )
+
+
+def _endorsement(
+    provider: Provider, category: str, status: str, credential: str, expires_in: int, curator: User
+) -> None:
+    today = timezone.localdate()
+    endorsement, created = Endorsement.objects.get_or_create(
+        provider=provider,
+        category=category,
+        credential_number=credential,
+        defaults={
+            "issuing_association": MICHIGAN_AIMH,
+            "issued_on": today + datetime.timedelta(days=expires_in) - datetime.timedelta(days=3 * 365),
+            "expires_on": today + datetime.timedelta(days=expires_in),
+            "status": status,
+            "status_changed_by": curator if status != "pending" else None,
+            "status_changed_at": timezone.now() if status != "pending" else None,
+        },
+    )
+    if created:
+        EndorsementReview.objects.create(
+            endorsement=endorsement, actor=None, action=EndorsementReview.Action.CREATED, to_status="pending"
+        )
+        if status != "pending":
+            EndorsementReview.objects.create(
+                endorsement=endorsement,
+                actor=curator,
+                actor_username=curator.username,
+                action=status,
+                from_status="pending",
+                to_status=status,
+                note="Checked with the issuing association (demo).",
+            )
+
+
+def _extra_listings(orgs: dict[str, Organization], curator: User) -> int:
+    rng = random.Random(2026)  # the same listings every run
+    today = timezone.localdate()
+    disciplines = Discipline.values
+    made = 0
+    for i in range(EXTRA_LISTINGS):
+        discipline = disciplines[i % len(disciplines)]
+        fields = synthetic.provider_fields(rng, discipline, today)
+        name = synthetic.person_name(rng, discipline)
+        zip_code = EXTRA_ZIPS[i % len(EXTRA_ZIPS)]
+        org = list(orgs.values())[i % 4]
+        if i % 3 == 0:  # Spanish speakers are common in the demo area's families
+            fields["languages"] = join_codes([*fields["languages"].strip("|").split("|"), "es"])
+        hsds_id = uuid.uuid5(DEMO_NS, f"listing:{i}")
+        provider, created = Provider.objects.get_or_create(
+            hsds_id=hsds_id, defaults={"name": name, "organization": org, **fields}
+        )
+        made += created
+        _location(
+            provider, zip_code, f"{100 + 17 * i} {rng.choice(['Main', 'Liberty', 'Washtenaw', 'Packard'])} St"
+        )
+        roll = i % 5
+        if roll in (0, 1):
+            category = (
+                EndorsementCategory.INFANT_MENTAL_HEALTH_SPECIALIST
+                if discipline in ("mental_health_clinician", "psychologist", "social_worker")
+                else EndorsementCategory.INFANT_FAMILY_SPECIALIST
+            )
+            _endorsement(provider, category, "verified", f"MI-DEMO-{1000 + i}", 120 + 10 * i, curator)
+        elif roll == 2:
+            _endorsement(
+                provider,
+                EndorsementCategory.EARLY_CHILDHOOD_FAMILY_ASSOCIATE,
+                "pending",
+                f"MI-DEMO-{1000 + i}",
+                365,
+                curator,
+            )
+        elif roll == 3 and i % 2:
+            _endorsement(
+                provider,
+                EndorsementCategory.INFANT_FAMILY_ASSOCIATE,
+                "verified",
+                f"MI-DEMO-{1000 + i}",
+                -45,
+                curator,
+            )
+    return made
+
+
 def seed(world: dict[str, Any], stdout) -> None:  # type: ignore[no-untyped-def]
     password = world["password"]
     users = world.setdefault("users", {})
     orgs = world.setdefault("organizations", {})
     providers = world.setdefault("providers", {})
+    curator = ensure_user("curator", "Casey Curator", password, is_staff=True)
+    group, _ = Group.objects.get_or_create(name="curator")
+    curator.groups.add(group)
+    users["curator"] = curator
     for key, name in ORGANIZATIONS.items():
         orgs[key], _ = Organization.objects.get_or_create(name=name)
     for username, (full_name, discipline, org_key) in PROVIDER_LOGINS.items():
@@ -54,9 +270,24 @@ def seed(world: dict[str, Any], stdout) -> None:  # type: ignore[no-untyped-def]
             user=user,
             defaults={"name": full_name, "discipline": discipline, "organization": orgs[org_key]},
         )
+        detail = LOGIN_DETAILS[username]
+        provider.bio = detail["bio"]
+        provider.services = detail["services"]
+        provider.specialties = detail["specialties"]
+        provider.languages = join_codes(detail["languages"])
+        provider.payment_options = join_codes(detail["payment"])
+        provider.ages_min_months, provider.ages_max_months = detail["ages"]
+        provider.telehealth = detail["telehealth"]
+        provider.accepting_new_families = username != "outsider"
+        provider.assured_date = provider.assured_date or timezone.localdate()
+        provider.save()
+        _location(provider, ORG_ZIPS[org_key], f"{200 + len(username)} Main St")
+        if username in LOGIN_ENDORSEMENTS:
+            category, status, credential, expires_in = LOGIN_ENDORSEMENTS[username]
+            _endorsement(provider, category, status, credential, expires_in, curator)
         providers[username] = provider
-    curator = ensure_user("curator", "Casey Curator", password, is_staff=True)
-    group, _ = Group.objects.get_or_create(name="curator")
-    curator.groups.add(group)
-    users["curator"] = curator
-    stdout.write(f"directory: {len(orgs)} organizations, {len(providers)} provider logins")
+    extra = _extra_listings(orgs, curator)
+    stdout.write(
+        f"directory: {len(orgs)} organizations, {len(providers)} provider logins, "
+        f"{EXTRA_LISTINGS} more listings ({extra} new)"
+    )

@@ -41,7 +41,10 @@ class EndorsementCategory(models.TextChoices):
 
     INFANT_FAMILY_ASSOCIATE = "infant_family_associate", "Infant Family Associate (IMH-E®)"
     INFANT_FAMILY_SPECIALIST = "infant_family_specialist", "Infant Family Specialist (IMH-E®)"
-    INFANT_MENTAL_HEALTH_SPECIALIST = "infant_mental_health_specialist", "Infant Mental Health Specialist (IMH-E®)"
+    INFANT_MENTAL_HEALTH_SPECIALIST = (
+        "infant_mental_health_specialist",
+        "Infant Mental Health Specialist (IMH-E®)",
+    )
     INFANT_MENTAL_HEALTH_MENTOR_CLINICAL = (
         "infant_mental_health_mentor_clinical",
         "Infant Mental Health Mentor – Clinical (IMH-E®)",

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
-import factory
+import datetime
 
-from directory.models import Discipline, Organization, Provider
+import factory
+from django.utils import timezone
+
+from directory import geo
+from directory.models import Discipline, Endorsement, EndorsementCategory, Location, Organization, Provider
 from tests.factories.base import UserFactory
 
 
@@ -14,7 +18,8 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
 
 
 class ProviderFactory(factory.django.DjangoModelFactory):
-    """A provider listing with a login (``user``); pass ``user=None`` for a listing only."""
+    """A provider listing with a login (``user``); pass ``user=None`` for a listing only.
+    ``languages``/``payment_options`` take the stored ``|a|b|`` form (see ``join_codes``)."""
 
     class Meta:
         model = Provider
@@ -23,3 +28,40 @@ class ProviderFactory(factory.django.DjangoModelFactory):
     discipline = Discipline.MENTAL_HEALTH_CLINICIAN
     organization = factory.SubFactory(OrganizationFactory)
     user = factory.SubFactory(UserFactory)
+    languages = "|en|"
+    ages_min_months = 0
+    ages_max_months = 72
+
+
+def _centroid(zip_code: str, index: int) -> float | None:
+    point = geo.zip_centroid(zip_code)
+    return point[index] if point else None
+
+
+class LocationFactory(factory.django.DjangoModelFactory):
+    """A location at a ZIP's centroid unless ``lat``/``lng`` are given."""
+
+    class Meta:
+        model = Location
+
+    provider = factory.SubFactory(ProviderFactory)
+    city = "Ann Arbor"
+    state = "MI"
+    zip = "48104"
+    lat = factory.LazyAttribute(lambda o: _centroid(o.zip, 0))
+    lng = factory.LazyAttribute(lambda o: _centroid(o.zip, 1))
+
+
+class EndorsementFactory(factory.django.DjangoModelFactory):
+    """Verified and valid for a year unless told otherwise."""
+
+    class Meta:
+        model = Endorsement
+
+    provider = factory.SubFactory(ProviderFactory)
+    category = EndorsementCategory.INFANT_MENTAL_HEALTH_SPECIALIST
+    credential_number = factory.Sequence(lambda n: f"TEST-{n:05d}")
+    issuing_association = "Michigan Association for Infant Mental Health"
+    issued_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=700))
+    expires_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=365))
+    status = "verified"

@@ -1,7 +1,6 @@
 from tests.routes import Route, WsRoute, everyone
 
 ROUTES = [
-    Route("home", everyone(200)),
     Route("login", {**everyone(302), "anonymous": 200}),
     Route("logout", everyone(302), method="post"),
     Route("schema", everyone(200)),

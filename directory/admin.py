@@ -1,0 +1,161 @@
+"""Django admin for the directory. Endorsement status changes made here are recorded
+in ``EndorsementReview`` exactly like the curator page's (who, when, what)."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db import transaction
+
+from directory import services
+from directory.models import (
+    Endorsement,
+    EndorsementReview,
+    EndorsementStatus,
+    Location,
+    Organization,
+    Provider,
+)
+from referral_hub.errors import ApplicationError
+
+
+class LocationInline(admin.TabularInline):
+    model = Location
+    extra = 0
+    fields = ["name", "address_1", "city", "state", "zip", "lat", "lng"]
+
+
+class EndorsementInline(admin.TabularInline):
+    model = Endorsement
+    extra = 0
+    fields = ["category", "credential_number", "issuing_association", "issued_on", "expires_on", "status"]
+    readonly_fields = ["status"]
+    show_change_link = True
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "email", "phone", "website"]
+    search_fields = ["name"]
+    readonly_fields = ["hsds_id"]
+
+
+@admin.register(Provider)
+class ProviderAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "discipline",
+        "organization",
+        "accepting_new_families",
+        "telehealth",
+        "assured_date",
+    ]
+    list_filter = ["discipline", "accepting_new_families", "telehealth"]
+    search_fields = ["name", "organization__name"]
+    list_select_related = ["organization"]
+    raw_id_fields = ["user", "organization"]
+    readonly_fields = ["hsds_id"]
+    inlines = [LocationInline, EndorsementInline]
+
+    def save_formset(self, request, form, formset, change):  # type: ignore[no-untyped-def]
+        # Endorsements added inline are recorded as created by this admin user.
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            obj.delete()
+        for instance in instances:
+            is_new = instance.pk is None
+            instance.save()
+            if isinstance(instance, Endorsement) and is_new:
+                services.endorsement_record_admin_change(
+                    actor=request.user, endorsement=instance, previous_status=None
+                )
+        formset.save_m2m()
+
+
+class EndorsementReviewInline(admin.TabularInline):
+    model = EndorsementReview
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "actor_username", "action", "from_status", "to_status", "note"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(Endorsement)
+class EndorsementAdmin(admin.ModelAdmin):
+    list_display = ["provider", "category", "status", "display_status", "expires_on", "status_changed_by"]
+    list_filter = ["status", "category"]
+    search_fields = ["provider__name", "credential_number"]
+    list_select_related = ["provider", "status_changed_by"]
+    raw_id_fields = ["provider"]
+    readonly_fields = ["status_changed_at", "status_changed_by", "created_at"]
+    inlines = [EndorsementReviewInline]
+    actions = ["verify_selected", "revoke_selected"]
+
+    @admin.display(description="Shown as")
+    def display_status(self, obj: Endorsement) -> str:
+        return obj.display_status
+
+    @transaction.atomic
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        previous = Endorsement.objects.get(pk=obj.pk).status if change else None
+        if previous is not None and previous != obj.status:
+            # Status moves go through the service: lock, timestamps, history.
+            new_status = obj.status
+            obj.status = previous
+            super().save_model(request, obj, form, change)
+            try:
+                services.endorsement_set_status(
+                    actor=request.user,
+                    endorsement_id=obj.pk,
+                    status=new_status,
+                    note="Changed in the admin.",
+                    check_policy=False,
+                )
+            except ApplicationError as exc:
+                self.message_user(request, exc.message, level=messages.ERROR)
+            obj.refresh_from_db()
+            return
+        super().save_model(request, obj, form, change)
+        services.endorsement_record_admin_change(
+            actor=request.user, endorsement=obj, previous_status=previous, note="Changed in the admin."
+        )
+
+    def _bulk(self, request, queryset, status: str, verb: str) -> None:  # type: ignore[no-untyped-def]
+        done = 0
+        for endorsement in queryset:
+            try:
+                services.endorsement_set_status(
+                    actor=request.user, endorsement_id=endorsement.pk, status=status, check_policy=False
+                )
+                done += 1
+            except ApplicationError as exc:
+                self.message_user(request, f"{endorsement}: {exc.message}", level=messages.WARNING)
+        self.message_user(request, f"{verb} {done} endorsement(s).")
+
+    @admin.action(description="Verify selected endorsements")
+    def verify_selected(self, request, queryset):  # type: ignore[no-untyped-def]
+        self._bulk(request, queryset, EndorsementStatus.VERIFIED, "Verified")
+
+    @admin.action(description="Revoke selected endorsements")
+    def revoke_selected(self, request, queryset):  # type: ignore[no-untyped-def]
+        self._bulk(request, queryset, EndorsementStatus.REVOKED, "Revoked")
+
+
+@admin.register(EndorsementReview)
+class EndorsementReviewAdmin(admin.ModelAdmin):
+    """Read-only: the history is append-only."""
+
+    list_display = ["created_at", "endorsement", "actor_username", "action", "from_status", "to_status"]
+    list_filter = ["action"]
+    list_select_related = ["endorsement", "endorsement__provider"]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False

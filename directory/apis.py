@@ -1,0 +1,155 @@
+"""Public directory API (no login, throttled by the project's DRF throttles)."""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from directory import selectors
+from directory.models import Discipline, EndorsementCategory, PaymentOption
+
+
+class EndorsementOutput(serializers.Serializer):
+    category = serializers.ChoiceField(choices=EndorsementCategory.choices)
+    status = serializers.CharField(source="display_status", help_text="Always `verified` in public output.")
+    expires_on = serializers.DateField()
+
+
+class LocationOutput(serializers.Serializer):
+    city = serializers.CharField()
+    state = serializers.CharField()
+    zip = serializers.CharField()
+    lat = serializers.FloatField(allow_null=True)
+    lng = serializers.FloatField(allow_null=True)
+
+
+class LocationDetailOutput(LocationOutput):
+    name = serializers.CharField()
+    address_1 = serializers.CharField()
+
+
+class OrganizationOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class AgesOutput(serializers.Serializer):
+    min_months = serializers.IntegerField(source="ages_min_months")
+    max_months = serializers.IntegerField(source="ages_max_months")
+
+
+class ProviderOutput(serializers.Serializer):
+    """One listing. ``endorsements`` holds only verified, unexpired endorsements: nothing
+    else is ever presented as endorsed."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    discipline = serializers.ChoiceField(choices=Discipline.choices)
+    organization = OrganizationOutput(allow_null=True)
+    endorsed = serializers.SerializerMethodField()
+    endorsed_since = serializers.SerializerMethodField()
+    endorsements = EndorsementOutput(many=True, source="public_endorsements")
+    languages = serializers.ListField(child=serializers.CharField(), source="language_codes")
+    locations = LocationOutput(many=True)
+    distance_miles = serializers.SerializerMethodField(
+        help_text="Miles to the nearest location; present only when `near` is given."
+    )
+    accepting_new_families = serializers.BooleanField()
+    telehealth = serializers.BooleanField()
+    ages_served = AgesOutput(source="*")
+    payment_options = serializers.ListField(child=serializers.CharField(), source="payment_codes")
+    services = serializers.ListField(child=serializers.CharField())
+
+    def get_endorsed(self, obj) -> bool:  # type: ignore[no-untyped-def]
+        return bool(obj.public_endorsements)
+
+    def get_endorsed_since(self, obj) -> str | None:  # type: ignore[no-untyped-def]
+        since = selectors.endorsed_since(obj)
+        return since.isoformat() if since else None
+
+    def get_distance_miles(self, obj) -> float | None:  # type: ignore[no-untyped-def]
+        distance = getattr(obj, "distance_miles", None)
+        return round(distance, 2) if distance is not None else None
+
+    def to_representation(self, instance):  # type: ignore[no-untyped-def]
+        data = super().to_representation(instance)
+        if not hasattr(instance, "distance_miles"):
+            data.pop("distance_miles")
+        return data
+
+
+class ProviderDetailOutput(ProviderOutput):
+    hsds_id = serializers.UUIDField()
+    bio = serializers.CharField()
+    specialties = serializers.ListField(child=serializers.CharField())
+    email = serializers.EmailField()
+    phone = serializers.CharField()
+    assured_date = serializers.DateField(allow_null=True, help_text="When the listing was last verified.")
+    locations = LocationDetailOutput(many=True)
+
+
+def _choices(values: list[str]) -> str:
+    return ", ".join(f"`{v}`" for v in values)
+
+
+SEARCH_PARAMETERS = [
+    OpenApiParameter("q", str, description="Text: name, organization, services, specialties."),
+    OpenApiParameter("discipline", str, enum=Discipline.values, description=_choices(Discipline.values)),
+    OpenApiParameter(
+        "endorsement",
+        str,
+        enum=EndorsementCategory.values,
+        description="Endorsement category; matches verified, unexpired endorsements only.",
+    ),
+    OpenApiParameter("language", str, description="ISO 639-1 code, e.g. `es`."),
+    OpenApiParameter("near", str, description="A 5-digit US ZIP code or `lat,lng` in decimal degrees."),
+    OpenApiParameter(
+        "radius_miles", OpenApiTypes.NUMBER, description="With `near`: miles, > 0 and <= 500 (default 25)."
+    ),
+    OpenApiParameter("age_months", int, description="The child's age in months (>= 0)."),
+    OpenApiParameter("accepting", bool, description="Accepting new families."),
+    OpenApiParameter("telehealth", bool, description="Offers telehealth."),
+    OpenApiParameter("payment", str, enum=PaymentOption.values, description=_choices(PaymentOption.values)),
+    OpenApiParameter(
+        "ordering",
+        str,
+        enum=list(selectors.ORDERINGS),
+        description="`distance` (needs `near`; the default when `near` is given), `name` (default "
+        "otherwise), `-endorsed_since` (most recently endorsed first).",
+    ),
+]
+
+
+class ProviderListApi(GenericAPIView):
+    """Search the directory. Bad parameters get 400 ``invalid_parameter`` naming the
+    parameter; a page costs at most 4 SQL queries."""
+
+    permission_classes = [AllowAny]
+    serializer_class = ProviderOutput
+
+    @extend_schema(
+        parameters=SEARCH_PARAMETERS,
+        responses=ProviderOutput(many=True),
+        summary="Search endorsed providers",
+        operation_id="providers_search",
+        auth=[],
+    )
+    def get(self, request: Request) -> Response:
+        search = selectors.parse_provider_search(request.query_params)
+        page = self.paginate_queryset(selectors.provider_search(search))
+        return self.get_paginated_response(ProviderOutput(page, many=True).data)
+
+
+class ProviderDetailApi(GenericAPIView):
+    permission_classes = [AllowAny]
+    serializer_class = ProviderDetailOutput
+
+    @extend_schema(summary="One directory listing", operation_id="providers_detail", auth=[])
+    def get(self, request: Request, provider_id: int) -> Response:
+        provider = selectors.provider_get_public(provider_id=provider_id)
+        return Response(ProviderDetailOutput(provider).data)

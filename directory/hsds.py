@@ -1,0 +1,437 @@
+"""Open Referral HSDS 3.0 mapping, both ways.
+
+Export: an Organization is an HSDS ``organization``; each Provider listing is one HSDS
+``service`` (id = ``Provider.hsds_id``) with its locations as ``service_at_locations``,
+languages, ages (HSDS uses years: months / 12), ``assured_date``, and our codes
+(discipline, verified endorsements, payment options, telehealth, accepting) as
+``attributes`` whose taxonomy terms belong to the ``referral-hub:*`` taxonomies. Ids of
+nested objects are UUIDv5 derived from their parent so an export is stable.
+
+Import: accepts any of the shapes HSDS publishes (a service, an organization with nested
+services, a service_at_location with its service, a list of them, or an API page with
+``contents``). Imported endorsements are only claims: they arrive ``pending``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from directory import geo
+from directory.models import (
+    LANGUAGE_NAMES,
+    Discipline,
+    EndorsementCategory,
+    Organization,
+    PaymentOption,
+    Provider,
+    join_codes,
+)
+
+NAMESPACE = uuid.UUID("6f1c1f0e-5c8e-4d4a-9a51-2f3c8b9d7e10")
+TAXONOMIES = {
+    "discipline": "referral-hub:discipline",
+    "endorsement": "referral-hub:endorsement",
+    "payment_option": "referral-hub:payment-option",
+    "telehealth": "referral-hub:telehealth",
+    "accepting_new_families": "referral-hub:accepting-new-families",
+}
+DEFAULT_IMPORT_DISCIPLINE = Discipline.MENTAL_HEALTH_CLINICIAN.value
+
+
+def _uid(parent: Any, what: str) -> str:
+    return str(uuid.uuid5(NAMESPACE, f"{parent}:{what}"))
+
+
+def _term(kind: str, code: str, name: str) -> dict[str, Any]:
+    return {
+        "id": _uid("term", f"{kind}:{code}"),
+        "code": code,
+        "name": name,
+        "description": f"{name} ({TAXONOMIES[kind]})",
+        "taxonomy": TAXONOMIES[kind],
+    }
+
+
+def _attribute(provider: Provider, kind: str, code: str, name: str, value: str) -> dict[str, Any]:
+    term = _term(kind, code, name)
+    return {
+        "id": _uid(provider.hsds_id, f"attribute:{kind}:{code}"),
+        "link_id": str(provider.hsds_id),
+        "link_type": kind,
+        "link_entity": "service",
+        "taxonomy_term_id": term["id"],
+        "taxonomy_term": term,
+        "value": value,
+    }
+
+
+def organization_to_hsds(org: Organization) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": str(org.hsds_id), "name": org.name, "description": org.description or ""}
+    if org.email:
+        data["email"] = org.email
+    if org.website:
+        data["website"] = org.website
+    return data
+
+
+def _location(provider: Provider, loc) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    location: dict[str, Any] = {
+        "id": str(loc.hsds_id),
+        "location_type": "physical",
+        "name": loc.name or f"{provider.name} — {loc.city}",
+        "addresses": [
+            {
+                "id": _uid(loc.hsds_id, "address"),
+                "location_id": str(loc.hsds_id),
+                "address_1": loc.address_1 or "",
+                "city": loc.city,
+                "state_province": loc.state,
+                "postal_code": loc.zip,
+                "country": "US",
+                "address_type": "physical",
+            }
+        ],
+    }
+    if loc.lat is not None and loc.lng is not None:
+        location["latitude"] = loc.lat
+        location["longitude"] = loc.lng
+    return {
+        "id": _uid(loc.hsds_id, "service_at_location"),
+        "service_id": str(provider.hsds_id),
+        "location_id": str(loc.hsds_id),
+        "location": location,
+    }
+
+
+def service_to_hsds(provider: Provider, *, full: bool = True) -> dict[str, Any]:
+    """One listing as an HSDS service; ``full=False`` gives the one-to-one fields of
+    ``service_list.json`` (the API list shape). Needs ``public_endorsements`` prefetched."""
+    endorsements = list(getattr(provider, "public_endorsements", []))
+    data: dict[str, Any] = {
+        "id": str(provider.hsds_id),
+        "name": provider.name,
+        "alternate_name": provider.get_discipline_display(),
+        "description": provider.bio or f"{provider.get_discipline_display()}.",
+        "status": "active" if provider.accepting_new_families else "inactive",
+        "minimum_age": round(provider.ages_min_months / 12, 2),
+        "maximum_age": round(provider.ages_max_months / 12, 2),
+        "eligibility_description": (
+            f"Children from {provider.ages_min_months} to {provider.ages_max_months} months and their families."
+        ),
+        "fees_description": ", ".join(
+            PaymentOption(c).label for c in provider.payment_codes if c in PaymentOption.values
+        ),
+        "accreditations": "; ".join(
+            f"{e.get_category_display()} (verified, expires {e.expires_on.isoformat()})" for e in endorsements
+        ),
+        "last_modified": provider.updated_at.isoformat() if provider.updated_at else None,
+    }
+    if provider.email:
+        data["email"] = provider.email
+    if provider.assured_date:
+        data["assured_date"] = provider.assured_date.isoformat()
+    if provider.organization_id:
+        data["organization_id"] = str(provider.organization.hsds_id)
+        data["organization"] = organization_to_hsds(provider.organization)
+    if data["last_modified"] is None:
+        del data["last_modified"]
+    if not full:
+        return data
+    data["languages"] = [
+        {
+            "id": _uid(provider.hsds_id, f"language:{code}"),
+            "service_id": str(provider.hsds_id),
+            "code": code,
+            "name": LANGUAGE_NAMES.get(code, code),
+        }
+        for code in provider.language_codes
+    ]
+    data["service_at_locations"] = [_location(provider, loc) for loc in provider.locations.all()]
+    data["phones"] = (
+        [
+            {
+                "id": _uid(provider.hsds_id, "phone"),
+                "service_id": str(provider.hsds_id),
+                "number": provider.phone,
+            }
+        ]
+        if provider.phone
+        else []
+    )
+    attributes = [
+        _attribute(
+            provider,
+            "discipline",
+            provider.discipline,
+            provider.get_discipline_display(),
+            provider.discipline,
+        )
+    ]
+    for e in endorsements:
+        value = json.dumps(
+            {
+                "category": e.category,
+                "credential_number": e.credential_number,
+                "issuing_association": e.issuing_association,
+                "issued_on": e.issued_on.isoformat(),
+                "expires_on": e.expires_on.isoformat(),
+            }
+        )
+        attr = _attribute(provider, "endorsement", e.category, e.get_category_display(), value)
+        attr["id"] = _uid(provider.hsds_id, f"attribute:endorsement:{e.pk}")
+        attributes.append(attr)
+    for code in provider.payment_codes:
+        if code in PaymentOption.values:
+            attributes.append(_attribute(provider, "payment_option", code, PaymentOption(code).label, code))
+    attributes.append(
+        _attribute(provider, "telehealth", "telehealth", "Telehealth", str(provider.telehealth).lower())
+    )
+    attributes.append(
+        _attribute(
+            provider,
+            "accepting_new_families",
+            "accepting_new_families",
+            "Accepting new families",
+            str(provider.accepting_new_families).lower(),
+        )
+    )
+    data["attributes"] = attributes
+    return data
+
+
+# --- Import -------------------------------------------------------------------------
+
+
+class RowError(Exception):
+    """A record that cannot be imported; the message says why."""
+
+
+@dataclass
+class ParsedService:
+    hsds_id: uuid.UUID
+    fields: dict[str, Any]
+    organization: dict[str, Any] | None
+    locations: list[dict[str, Any]]
+    endorsements: list[dict[str, Any]]
+    warnings: list[str] = field(default_factory=list)
+
+
+def as_uuid(value: Any, what: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(value))
+    except (ValueError, TypeError, AttributeError):
+        raise RowError(f"{what} {value!r} is not a UUID") from None
+
+
+def _date(value: Any, what: str) -> datetime.date | None:
+    if value in (None, ""):
+        return None
+    try:
+        return datetime.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        raise RowError(f"{what} {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _months(years: Any, what: str) -> int | None:
+    if years in (None, ""):
+        return None
+    try:
+        value = float(years)
+    except (TypeError, ValueError):
+        raise RowError(f"{what} {years!r} is not a number") from None
+    if value < 0:
+        raise RowError(f"{what} cannot be negative")
+    return min(int(round(value * 12)), 32767)
+
+
+def parse_organization(data: dict[str, Any]) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise RowError("organization is not an object")
+    if not data.get("name"):
+        raise RowError("organization has no name")
+    return {
+        "hsds_id": as_uuid(data.get("id"), "organization id"),
+        "name": str(data["name"])[:255],
+        "description": str(data.get("description") or ""),
+        "email": str(data.get("email") or "")[:254],
+        "website": str(data.get("website") or "")[:200],
+    }
+
+
+def _parse_location(raw: dict[str, Any], warnings: list[str]) -> dict[str, Any] | None:
+    loc = raw.get("location") if "location" in raw else raw
+    if not isinstance(loc, dict):
+        return None
+    addresses = loc.get("addresses") or []
+    address = next((a for a in addresses if a.get("address_type") == "physical"), None) or (
+        addresses[0] if addresses else {}
+    )
+    if loc.get("location_type") == "virtual" and not address:
+        return None
+    lat, lng = loc.get("latitude"), loc.get("longitude")
+    try:
+        lat = float(lat) if lat not in (None, "") else None
+        lng = float(lng) if lng not in (None, "") else None
+    except (TypeError, ValueError):
+        lat = lng = None
+    if lat is not None and lng is not None and not (-90 <= lat <= 90 and -180 <= lng <= 180):
+        warnings.append(f"location {loc.get('id')}: coordinates ({lat}, {lng}) out of range, ignored")
+        lat = lng = None
+    postal = str(address.get("postal_code") or "").strip()
+    city = str(address.get("city") or "")[:100]
+    state = str(address.get("state_province") or "")[:64]
+    if (lat is None or lng is None) and geo.ZIP_RE.match(postal[:5]):
+        place = geo.zip_place(postal[:5])
+        if place:
+            lat, lng = place[0], place[1]
+            city, state = city or place[2], state or place[3]
+    return {
+        "hsds_id": as_uuid(loc.get("id") or uuid.uuid4(), "location id"),
+        "name": str(loc.get("name") or "")[:255],
+        "address_1": str(address.get("address_1") or "")[:255],
+        "city": city,
+        "state": state,
+        "zip": postal[:20],
+        "lat": lat,
+        "lng": lng,
+    }
+
+
+def parse_service(data: dict[str, Any], *, organization: dict[str, Any] | None = None) -> ParsedService:
+    """Map one HSDS service to our fields. Raises ``RowError`` with the reason when the
+    record cannot become a listing; anything merely unusable becomes a warning."""
+    if not isinstance(data, dict):
+        raise RowError("service is not an object")
+    warnings: list[str] = []
+    hsds_id = as_uuid(data.get("id"), "service id")
+    name = str(data.get("name") or "").strip()
+    if not name:
+        raise RowError("service has no name")
+    if data.get("organization"):
+        organization = parse_organization(data["organization"])
+
+    discipline = DEFAULT_IMPORT_DISCIPLINE
+    payments: list[str] = []
+    endorsements: list[dict[str, Any]] = []
+    flags: dict[str, bool] = {}
+    for attr in data.get("attributes") or []:
+        term = attr.get("taxonomy_term") or {}
+        kind = attr.get("link_type")
+        if term.get("taxonomy") not in TAXONOMIES.values() or kind not in TAXONOMIES:
+            continue
+        value = str(attr.get("value") or term.get("code") or "")
+        if kind == "discipline":
+            if value not in Discipline.values:
+                raise RowError(f"unknown discipline {value!r}")
+            discipline = value
+        elif kind == "payment_option":
+            if value not in PaymentOption.values:
+                raise RowError(f"unknown payment option {value!r}")
+            payments.append(value)
+        elif kind in ("telehealth", "accepting_new_families"):
+            flags[kind] = value.lower() == "true"
+        elif kind == "endorsement":
+            try:
+                detail = json.loads(value)
+            except ValueError:
+                detail = {"category": value}
+            if detail.get("category") not in EndorsementCategory.values:
+                raise RowError(f"unknown endorsement category {detail.get('category')!r}")
+            issued = _date(detail.get("issued_on"), "endorsement issued_on")
+            expires = _date(detail.get("expires_on"), "endorsement expires_on")
+            if issued is None or expires is None:
+                raise RowError("an endorsement needs issued_on and expires_on")
+            endorsements.append(
+                {
+                    "category": detail["category"],
+                    "credential_number": str(detail.get("credential_number") or "")[:64],
+                    "issuing_association": str(detail.get("issuing_association") or "")[:255],
+                    "issued_on": issued,
+                    "expires_on": expires,
+                }
+            )
+
+    languages = []
+    for lang in data.get("languages") or []:
+        code = str(lang.get("code") or "").lower()
+        if len(code) == 2 and code.isalpha():
+            languages.append(code)
+        elif code:
+            warnings.append(f"language code {code!r} is not ISO 639-1, skipped")
+
+    min_months = _months(data.get("minimum_age"), "minimum_age")
+    max_months = _months(data.get("maximum_age"), "maximum_age")
+    min_months = 0 if min_months is None else min_months
+    max_months = max(72, min_months) if max_months is None else max_months
+    if min_months > max_months:
+        raise RowError("minimum_age is greater than maximum_age")
+
+    locations = []
+    for raw in data.get("service_at_locations") or []:
+        loc = _parse_location(raw, warnings)
+        if loc is not None:
+            locations.append(loc)
+
+    phones = data.get("phones") or []
+    fields = {
+        "name": name[:255],
+        "discipline": discipline,
+        "bio": str(data.get("description") or ""),
+        "email": str(data.get("email") or "")[:254],
+        "phone": str(phones[0].get("number") or "")[:40] if phones else "",
+        "languages": join_codes(languages),
+        "payment_options": join_codes(payments),
+        "ages_min_months": min_months,
+        "ages_max_months": max_months,
+        "accepting_new_families": flags.get(
+            "accepting_new_families", data.get("status", "active") == "active"
+        ),
+        "telehealth": flags.get("telehealth", False),
+        "assured_date": _date(data.get("assured_date"), "assured_date"),
+    }
+    if fields["email"] and "@" not in fields["email"]:
+        warnings.append(f"email {fields['email']!r} ignored")
+        fields["email"] = ""
+    return ParsedService(
+        hsds_id=hsds_id,
+        fields=fields,
+        organization=organization,
+        locations=locations,
+        endorsements=endorsements,
+        warnings=warnings,
+    )
+
+
+def records_from_document(doc: Any) -> list[tuple[str, dict[str, Any], dict[str, Any] | None]]:
+    """Flatten any published HSDS shape into ``(kind, record, parent_org)`` rows, where
+    kind is "service" or "organization". Rows are numbered in this order for reports."""
+    if isinstance(doc, dict) and isinstance(doc.get("contents"), list):
+        doc = doc["contents"]
+    items = doc if isinstance(doc, list) else [doc]
+    rows: list[tuple[str, dict[str, Any], dict[str, Any] | None]] = []
+    for item in items:
+        if not isinstance(item, dict):
+            rows.append(("invalid", {"value": item}, None))
+        elif isinstance(item.get("service"), dict):  # a service_at_location
+            service = dict(item["service"])
+            service.setdefault("service_at_locations", [{"location": item.get("location")}])
+            rows.append(("service", service, None))
+        elif "services" in item or (
+            "description" in item and "status" not in item and "legal_status" in item
+        ):
+            rows.append(("organization", item, None))
+            for service in item.get("services") or []:
+                rows.append(("service", service, item))
+        elif "status" in item or "service_at_locations" in item or "organization_id" in item:
+            rows.append(("service", item, None))
+        elif "taxonomy" in item or "code" in item or "uri" in item and "name" in item and "version" in item:
+            rows.append(("taxonomy", item, None))
+        elif "name" in item and "description" in item:
+            rows.append(("organization", item, None))
+        else:
+            rows.append(("invalid", item, None))
+    return rows

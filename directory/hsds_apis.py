@@ -1,0 +1,99 @@
+"""HSDS 3.0 API shape (``/hsds/...``), public and throttled like the rest of the API.
+Pages follow the HSDS ``Page`` object: ``total_items, total_pages, page_number, size,
+first_page, last_page, empty, contents``; ``page`` and ``per_page`` (<= 100)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from directory import hsds, selectors
+from referral_hub.errors import ApplicationError
+
+PAGE_PARAMETERS = [
+    OpenApiParameter("page", int, description="1-based page number."),
+    OpenApiParameter("per_page", int, description="Items per page, at most 100 (default 20)."),
+]
+
+
+def _page(request: Request, qs: QuerySet, render: Any) -> dict[str, Any]:
+    def number(name: str, default: int) -> int:
+        raw = request.query_params.get(name) or ""
+        if not raw:
+            return default
+        try:
+            value = int(raw)
+        except ValueError:
+            raise ApplicationError(
+                "invalid_parameter", f"{name} must be a positive integer.", extra={"parameter": name}
+            ) from None
+        if value < 1:
+            raise ApplicationError(
+                "invalid_parameter", f"{name} must be a positive integer.", extra={"parameter": name}
+            )
+        return value
+
+    page, per_page = number("page", 1), min(number("per_page", 20), 100)
+    total = qs.count()
+    pages = max(1, math.ceil(total / per_page))
+    if page > pages:
+        raise ApplicationError("invalid_page", "page is past the end.", extra={"parameter": "page"})
+    items = list(qs[(page - 1) * per_page : page * per_page])
+    return {
+        "total_items": total,
+        "total_pages": pages,
+        "page_number": page,
+        "size": len(items),
+        "first_page": page == 1,
+        "last_page": page == pages,
+        "empty": total == 0,
+        "contents": [render(item) for item in items],
+    }
+
+
+class HsdsServiceListApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        parameters=[*PAGE_PARAMETERS, OpenApiParameter("search", str, description="Text search.")],
+        responses={200: OpenApiTypes.OBJECT},
+        summary="HSDS 3.0: services (one-to-one fields)",
+        operation_id="hsds_services_list",
+        auth=[],
+    )
+    def get(self, request: Request) -> Response:
+        search = selectors.ProviderSearch(q=(request.query_params.get("search") or "").strip()[:200])
+        qs = selectors.provider_search(search)
+        return Response(_page(request, qs, lambda p: hsds.service_to_hsds(p, full=False)))
+
+
+class HsdsServiceDetailApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        responses={200: OpenApiTypes.OBJECT}, summary="HSDS 3.0: one fully nested service", auth=[]
+    )
+    def get(self, request: Request, service_id: str) -> Response:
+        provider = selectors.provider_get_by_hsds_id(hsds_id=service_id)
+        return Response(hsds.service_to_hsds(provider))
+
+
+class HsdsOrganizationListApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        parameters=PAGE_PARAMETERS,
+        responses={200: OpenApiTypes.OBJECT},
+        summary="HSDS 3.0: organizations",
+        auth=[],
+    )
+    def get(self, request: Request) -> Response:
+        return Response(_page(request, selectors.organizations_list(), hsds.organization_to_hsds))

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+import random
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+from tqdm import tqdm
+
+from directory import synthetic
+from directory.models import Discipline, Endorsement, Location, Organization, Provider
+
+
+class Command(BaseCommand):
+    help = (
+        "Add N synthetic listings (realistic names, every discipline, endorsements that are "
+        "verified, pending, expired or revoked, real US ZIP centroids). Bulk inserts in batches."
+    )
+
+    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+        parser.add_argument("--providers", type=int, required=True)
+        parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument("--batch-size", type=int, default=5000)
+        parser.add_argument("--no-progress", action="store_true")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        total: int = options["providers"]
+        if not 0 < total <= 5_000_000:
+            raise CommandError("--providers must be between 1 and 5,000,000")
+        rng = random.Random(options["seed"])
+        batch_size: int = options["batch_size"]
+        today = timezone.localdate()
+        zips = synthetic.standard_zips()
+        disciplines = Discipline.values
+        started = time.monotonic()
+
+        # About 12 listings per organization, each organization in one ZIP.
+        org_count = max(1, total // 12)
+        org_zips = [rng.choice(zips) for _ in range(org_count)]
+        orgs = [
+            Organization(hsds_id=synthetic.rng_uuid(rng), name=synthetic.organization_name(rng, z[3]))
+            for z in org_zips
+        ]
+        with transaction.atomic():
+            for start in range(0, len(orgs), batch_size):
+                Organization.objects.bulk_create(orgs[start : start + batch_size])
+
+        bar = tqdm(total=total, unit="providers", disable=options["no_progress"], desc="generate_directory")
+        made = 0
+        while made < total:
+            n = min(batch_size, total - made)
+            providers, homes = [], []
+            for _ in range(n):
+                org_index = rng.randrange(org_count)
+                discipline = disciplines[rng.randrange(len(disciplines))]
+                fields = synthetic.provider_fields(rng, discipline, today)
+                provider = Provider(
+                    hsds_id=synthetic.rng_uuid(rng),
+                    organization=orgs[org_index],
+                    name=synthetic.person_name(rng, discipline),
+                    **fields,
+                )
+                provider.search_text = provider.build_search_text(orgs[org_index].name)
+                providers.append(provider)
+                homes.append(org_zips[org_index])
+            with transaction.atomic():
+                Provider.objects.bulk_create(providers)
+                locations, endorsements = [], []
+                for provider, home in zip(providers, homes, strict=True):
+                    locations.append(
+                        Location(
+                            hsds_id=synthetic.rng_uuid(rng),
+                            provider=provider,
+                            **synthetic.zip_location(home, rng),
+                        )
+                    )
+                    if rng.random() < 0.1:  # a second office elsewhere
+                        locations.append(
+                            Location(
+                                hsds_id=synthetic.rng_uuid(rng),
+                                provider=provider,
+                                **synthetic.zip_location(rng.choice(zips), rng),
+                            )
+                        )
+                    endorsement = synthetic.endorsement_fields(rng, provider.discipline, today)
+                    if endorsement:
+                        endorsements.append(Endorsement(provider=provider, **endorsement))
+                Location.objects.bulk_create(locations)
+                Endorsement.objects.bulk_create(endorsements)
+            made += n
+            bar.update(n)
+        bar.close()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Generated {total} providers in {org_count} organizations in {time.monotonic() - started:.1f}s"
+            )
+        )

@@ -1,0 +1,29 @@
+"""Who may do what in the directory. Reading is public; curation is for curators."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+from directory.models import Endorsement
+from referral_hub.errors import ApplicationError, NotFound
+from referral_hub.roles import is_curator
+
+
+def can_curate(actor: AbstractBaseUser | AnonymousUser) -> bool:
+    return is_curator(actor)
+
+
+def require_curator(actor: AbstractBaseUser | AnonymousUser) -> None:
+    if not is_curator(actor):
+        raise ApplicationError("forbidden", "Only curators may verify or revoke endorsements.", status=403)
+
+
+def access_endorsement_for_curation(
+    actor: AbstractBaseUser | AnonymousUser, endorsement_id: int
+) -> Endorsement:
+    """The endorsement, for a curator. Non-curators are refused before the id is looked up."""
+    require_curator(actor)
+    endorsement = Endorsement.objects.select_related("provider").filter(pk=endorsement_id).first()
+    if endorsement is None:
+        raise NotFound("Endorsement")
+    return endorsement

@@ -1,0 +1,313 @@
+"""Every read of the directory. The public search is one queryset whatever its filters:
+``count`` + page + two prefetches (endorsements shown as endorsed, locations) = 4 queries
+per page, the organization comes in by join."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import BooleanField, Exists, F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+
+from directory import geo
+from directory.models import (
+    Discipline,
+    Endorsement,
+    EndorsementCategory,
+    EndorsementReview,
+    Location,
+    Organization,
+    PaymentOption,
+    Provider,
+)
+from referral_hub.errors import ApplicationError, NotFound
+
+DEFAULT_RADIUS_MILES = 25.0
+MAX_RADIUS_MILES = 500.0
+ORDERINGS = ("distance", "name", "-endorsed_since")
+LANGUAGE_RE = re.compile(r"^[a-z]{2}$")
+LATLNG_RE = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
+TRUE_WORDS = {"true", "1", "yes", "on"}
+FALSE_WORDS = {"false", "0", "no", "off"}
+
+# Must match the index expression in migrations/0003 exactly (PostgreSQL only).
+FTS_SQL = (
+    'to_tsvector(\'english\'::regconfig, "directory_provider"."search_text") '
+    "@@ websearch_to_tsquery('english'::regconfig, %s)"
+)
+
+
+@dataclass(frozen=True)
+class ProviderSearch:
+    """A validated search. Build it with ``parse_provider_search`` from query params."""
+
+    q: str = ""
+    discipline: str | None = None
+    endorsement: str | None = None
+    language: str | None = None
+    near: tuple[float, float] | None = None
+    near_label: str = ""
+    radius_miles: float = DEFAULT_RADIUS_MILES
+    age_months: int | None = None
+    accepting: bool | None = None
+    telehealth: bool | None = None
+    payment: str | None = None
+    ordering: str | None = None
+
+    @property
+    def effective_ordering(self) -> str:
+        return self.ordering or ("distance" if self.near else "name")
+
+
+def _bad(parameter: str, message: str) -> ApplicationError:
+    return ApplicationError("invalid_parameter", message, extra={"parameter": parameter})
+
+
+def _code(params: Mapping[str, str], name: str, choices: list[str]) -> str | None:
+    raw = (params.get(name) or "").strip()
+    if not raw:
+        return None
+    if raw not in choices:
+        raise _bad(name, f"{name} must be one of: {', '.join(choices)}.")
+    return raw
+
+
+def _flag(params: Mapping[str, str], name: str) -> bool | None:
+    raw = (params.get(name) or "").strip().lower()
+    if not raw:
+        return None
+    if raw in TRUE_WORDS:
+        return True
+    if raw in FALSE_WORDS:
+        return False
+    raise _bad(name, f"{name} must be true or false.")
+
+
+def parse_near(raw: str) -> tuple[float, float]:
+    """A 5-digit US ZIP (ZIP+4 accepted) or ``lat,lng`` in decimal degrees."""
+    value = raw.strip()
+    if re.fullmatch(r"\d{5}(-\d{4})?", value):
+        point = geo.zip_centroid(value[:5])
+        if point is None:
+            raise _bad("near", f"near: {value} is not a known US ZIP code.")
+        return point
+    match = LATLNG_RE.match(value)
+    if match:
+        lat, lng = float(match.group(1)), float(match.group(2))
+        if -90 <= lat <= 90 and -180 <= lng <= 180:
+            return lat, lng
+    raise _bad("near", "near must be a 5-digit US ZIP code or 'lat,lng' in decimal degrees.")
+
+
+def parse_provider_search(params: Mapping[str, str]) -> ProviderSearch:
+    """Validate query parameters; every refusal is a 400 ``invalid_parameter`` naming the
+    parameter. Empty values mean "not given" (an empty web form field)."""
+    discipline = _code(params, "discipline", Discipline.values)
+    endorsement = _code(params, "endorsement", EndorsementCategory.values)
+    payment = _code(params, "payment", PaymentOption.values)
+
+    language = (params.get("language") or "").strip().lower() or None
+    if language is not None and not LANGUAGE_RE.match(language):
+        raise _bad("language", "language must be a two-letter ISO 639-1 code such as 'es'.")
+
+    near = None
+    near_raw = (params.get("near") or "").strip()
+    if near_raw:
+        near = parse_near(near_raw)
+
+    radius = DEFAULT_RADIUS_MILES
+    radius_raw = (params.get("radius_miles") or "").strip()
+    if radius_raw:
+        try:
+            radius = float(radius_raw)
+        except ValueError:
+            raise _bad("radius_miles", "radius_miles must be a number.") from None
+        if not (0 < radius <= MAX_RADIUS_MILES) or radius != radius:
+            raise _bad("radius_miles", "radius_miles must be greater than 0 and at most 500.")
+
+    age = None
+    age_raw = (params.get("age_months") or "").strip()
+    if age_raw:
+        try:
+            age = int(age_raw)
+        except ValueError:
+            raise _bad("age_months", "age_months must be a whole number of months.") from None
+        if age < 0:
+            raise _bad("age_months", "age_months cannot be negative.")
+
+    ordering = (params.get("ordering") or "").strip() or None
+    if ordering is not None and ordering not in ORDERINGS:
+        raise _bad("ordering", f"ordering must be one of: {', '.join(ORDERINGS)}.")
+    if ordering == "distance" and near is None:
+        raise _bad("ordering", "ordering=distance needs near (a ZIP or lat,lng).")
+
+    q = (params.get("q") or "").strip()
+    if len(q) > 200:
+        raise _bad("q", "q is limited to 200 characters.")
+
+    return ProviderSearch(
+        q=q,
+        discipline=discipline,
+        endorsement=endorsement,
+        language=language,
+        near=near,
+        near_label=near_raw,
+        radius_miles=radius,
+        age_months=age,
+        accepting=_flag(params, "accepting"),
+        telehealth=_flag(params, "telehealth"),
+        payment=payment,
+        ordering=ordering,
+    )
+
+
+def _public_prefetches(today: datetime.date) -> list[Prefetch]:
+    return [
+        Prefetch(
+            "endorsements",
+            queryset=Endorsement.objects.shown_as_endorsed(today).order_by("issued_on", "id"),
+            to_attr="public_endorsements",
+        ),
+        Prefetch("locations", queryset=Location.objects.order_by("id")),
+    ]
+
+
+def _text_filter(qs: QuerySet[Provider], q: str) -> QuerySet[Provider]:
+    if connection.vendor == "postgresql":
+        # The user text is a bound parameter; only our constant SQL is spliced in.
+        return qs.filter(RawSQL(FTS_SQL, [q], output_field=BooleanField()))  # noqa: S611
+    # SQLite fallback: every word must appear somewhere in the searchable text.
+    for word in q.split():
+        qs = qs.filter(search_text__icontains=word)
+    return qs
+
+
+def provider_search(search: ProviderSearch, *, today: datetime.date | None = None) -> QuerySet[Provider]:
+    """Public search: anyone may read every listing. Endorsements come prefetched as
+    ``public_endorsements`` (verified and unexpired only); with ``near`` each row carries
+    ``distance_miles`` to its nearest location."""
+    today = today or timezone.localdate()
+    qs = Provider.objects.select_related("organization").prefetch_related(*_public_prefetches(today))
+
+    if search.q:
+        qs = _text_filter(qs, search.q)
+    if search.discipline:
+        qs = qs.filter(discipline=search.discipline)
+    if search.language:
+        qs = qs.filter(languages__contains=f"|{search.language}|")
+    if search.payment:
+        qs = qs.filter(payment_options__contains=f"|{search.payment}|")
+    if search.age_months is not None:
+        qs = qs.filter(ages_min_months__lte=search.age_months, ages_max_months__gte=search.age_months)
+    if search.accepting is not None:
+        qs = qs.filter(accepting_new_families=search.accepting)
+    if search.telehealth is not None:
+        qs = qs.filter(telehealth=search.telehealth)
+    if search.endorsement:
+        qs = qs.filter(
+            Exists(
+                Endorsement.objects.shown_as_endorsed(today).filter(
+                    provider=OuterRef("pk"), category=search.endorsement
+                )
+            )
+        )
+    if search.near:
+        lat, lng = search.near
+        min_lat, max_lat, min_lng, max_lng = geo.bounding_box(lat, lng, search.radius_miles)
+        in_box = Location.objects.filter(lat__range=(min_lat, max_lat), lng__range=(min_lng, max_lng))
+        nearest = (
+            in_box.filter(provider=OuterRef("pk"))
+            .annotate(d=geo.distance_expression(lat, lng))
+            .order_by("d")
+            .values("d")[:1]
+        )
+        qs = (
+            qs.filter(pk__in=in_box.values("provider_id"))
+            .annotate(distance_miles=Subquery(nearest))
+            .filter(distance_miles__lte=search.radius_miles)
+        )
+
+    ordering = search.effective_ordering
+    if ordering == "distance":
+        qs = qs.order_by("distance_miles", "name", "id")
+    elif ordering == "-endorsed_since":
+        since = (
+            Endorsement.objects.shown_as_endorsed(today)
+            .filter(provider=OuterRef("pk"))
+            .order_by("issued_on")
+            .values("issued_on")[:1]
+        )
+        qs = qs.annotate(endorsed_since=Subquery(since)).order_by(
+            F("endorsed_since").desc(nulls_last=True), "name", "id"
+        )
+    else:
+        qs = qs.order_by("name", "id")
+    return qs
+
+
+def provider_get_public(*, provider_id: int, today: datetime.date | None = None) -> Provider:
+    provider = (
+        Provider.objects.select_related("organization")
+        .prefetch_related(*_public_prefetches(today or timezone.localdate()))
+        .filter(pk=provider_id)
+        .first()
+    )
+    if provider is None:
+        raise NotFound("Provider")
+    return provider
+
+
+def provider_get_by_hsds_id(*, hsds_id: str) -> Provider:
+    try:
+        provider = (
+            Provider.objects.select_related("organization")
+            .prefetch_related(*_public_prefetches(timezone.localdate()))
+            .filter(hsds_id=hsds_id)
+            .first()
+        )
+    except Exception:  # a malformed UUID is simply not found
+        provider = None
+    if provider is None:
+        raise NotFound("Service")
+    return provider
+
+
+def providers_for_export() -> QuerySet[Provider]:
+    return (
+        Provider.objects.select_related("organization")
+        .prefetch_related(*_public_prefetches(timezone.localdate()))
+        .order_by("id")
+    )
+
+
+def organizations_list() -> QuerySet[Organization]:
+    return Organization.objects.order_by("name", "id")
+
+
+def endorsements_for_curation(*, status: str | None = None) -> QuerySet[Endorsement]:
+    """The curator's worklist: pending first, then the rest by provider."""
+    qs = Endorsement.objects.select_related("provider", "provider__organization", "status_changed_by")
+    if status:
+        today = timezone.localdate()
+        if status == "expired":
+            qs = qs.filter(expires_on__lt=today).exclude(status="revoked")
+        elif status == "revoked":
+            qs = qs.filter(status="revoked")
+        else:
+            qs = qs.filter(status=status, expires_on__gte=today)
+    return qs.order_by("status", "provider__name", "id")
+
+
+def endorsement_history(*, endorsement_ids: list[int]) -> QuerySet[EndorsementReview]:
+    return EndorsementReview.objects.filter(endorsement_id__in=endorsement_ids).select_related("actor")
+
+
+def endorsed_since(provider: Provider) -> datetime.date | None:
+    """From the prefetched public endorsements (no query)."""
+    dates = [e.issued_on for e in getattr(provider, "public_endorsements", [])]
+    return min(dates) if dates else None

@@ -1,0 +1,219 @@
+"""Every write to the directory. Endorsement status changes are recorded in
+``EndorsementReview`` (who, when, from what to what) in the same transaction."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from directory.models import (
+    Endorsement,
+    EndorsementReview,
+    EndorsementStatus,
+    Location,
+    Organization,
+    Provider,
+)
+from directory.policies import require_curator
+from referral_hub.errors import ApplicationError
+
+
+def _record(
+    *,
+    endorsement: Endorsement,
+    actor: AbstractBaseUser | None,
+    action: str,
+    from_status: str,
+    note: str = "",
+) -> EndorsementReview:
+    return EndorsementReview.objects.create(
+        endorsement=endorsement,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor_username=actor.get_username() if actor is not None and actor.is_authenticated else "",
+        action=action,
+        from_status=from_status,
+        to_status=endorsement.status,
+        note=note,
+    )
+
+
+@transaction.atomic
+def endorsement_set_status(
+    *,
+    actor: AbstractBaseUser,
+    endorsement_id: int,
+    status: str,
+    note: str = "",
+    check_policy: bool = True,
+) -> Endorsement:
+    """A curator verifies, revokes or returns an endorsement to pending. The row is locked
+    so two curators acting at once are recorded in order. ``check_policy=False`` is for
+    the Django admin, which has already checked its own permissions."""
+    if check_policy:
+        require_curator(actor)
+    actions = {
+        EndorsementStatus.VERIFIED: EndorsementReview.Action.VERIFIED,
+        EndorsementStatus.REVOKED: EndorsementReview.Action.REVOKED,
+        EndorsementStatus.PENDING: EndorsementReview.Action.RESET,
+    }
+    if status not in actions:
+        raise ApplicationError("invalid_parameter", "status must be verified, revoked or pending.")
+    endorsement = Endorsement.objects.select_for_update().select_related("provider").get(pk=endorsement_id)
+    if status == EndorsementStatus.VERIFIED and endorsement.expires_on < timezone.localdate():
+        raise ApplicationError(
+            "endorsement_expired",
+            "This endorsement has expired; record the renewed one instead of verifying it.",
+            status=409,
+        )
+    previous = endorsement.status
+    if previous == status:
+        return endorsement
+    endorsement.status = status
+    endorsement.status_changed_at = timezone.now()
+    endorsement.status_changed_by = actor
+    endorsement.save(update_fields=["status", "status_changed_at", "status_changed_by"])
+    _record(endorsement=endorsement, actor=actor, action=actions[status], from_status=previous, note=note)
+    return endorsement
+
+
+def endorsement_record_admin_change(
+    *, actor: AbstractBaseUser, endorsement: Endorsement, previous_status: str | None, note: str = ""
+) -> None:
+    """The admin saved an endorsement (create or edit): record who and what."""
+    if previous_status is None:
+        action = EndorsementReview.Action.CREATED
+    elif previous_status != endorsement.status:
+        action = {
+            EndorsementStatus.VERIFIED: EndorsementReview.Action.VERIFIED,
+            EndorsementStatus.REVOKED: EndorsementReview.Action.REVOKED,
+            EndorsementStatus.PENDING: EndorsementReview.Action.RESET,
+        }[EndorsementStatus(endorsement.status)]
+    else:
+        action = EndorsementReview.Action.EDITED
+    _record(endorsement=endorsement, actor=actor, action=action, from_status=previous_status or "", note=note)
+
+
+@transaction.atomic
+def endorsement_create(
+    *,
+    actor: AbstractBaseUser | None,
+    provider: Provider,
+    category: str,
+    issued_on: datetime.date,
+    expires_on: datetime.date,
+    credential_number: str = "",
+    issuing_association: str = "",
+) -> Endorsement:
+    """A claimed endorsement starts pending: only a curator can make it count."""
+    endorsement = Endorsement(
+        provider=provider,
+        category=category,
+        credential_number=credential_number,
+        issuing_association=issuing_association,
+        issued_on=issued_on,
+        expires_on=expires_on,
+        status=EndorsementStatus.PENDING,
+    )
+    endorsement.full_clean()
+    endorsement.save()
+    _record(endorsement=endorsement, actor=actor, action=EndorsementReview.Action.CREATED, from_status="")
+    return endorsement
+
+
+@transaction.atomic
+def organization_upsert(*, hsds_id: Any, name: str, **fields: Any) -> Organization:
+    organization, created = Organization.objects.get_or_create(
+        hsds_id=hsds_id, defaults={"name": name, **fields}
+    )
+    changed = not created and (
+        organization.name != name or any(getattr(organization, k) != v for k, v in fields.items())
+    )
+    if changed:
+        organization.name = name
+        for key, value in fields.items():
+            setattr(organization, key, value)
+        organization.save()
+        # The organization's name is part of each listing's searchable text.
+        for provider in organization.providers.all():
+            provider.save(update_fields=["search_text"])
+    return organization
+
+
+@transaction.atomic
+def provider_upsert(
+    *,
+    hsds_id: Any,
+    fields: dict[str, Any],
+    locations: list[dict[str, Any]],
+) -> tuple[Provider, bool]:
+    """Create or update a listing by its HSDS id and replace its locations (matched by
+    their own HSDS ids so re-importing the same file changes nothing)."""
+    provider = Provider.objects.filter(hsds_id=hsds_id).first()
+    created = provider is None
+    if provider is None:
+        provider = Provider(hsds_id=hsds_id)
+    for key, value in fields.items():
+        setattr(provider, key, value)
+    provider.full_clean(exclude=["user", "hsds_id"])
+    provider.save()
+    keep = []
+    for loc in locations:
+        location, _ = Location.objects.update_or_create(
+            provider=provider,
+            hsds_id=loc["hsds_id"],
+            defaults={k: v for k, v in loc.items() if k != "hsds_id"},
+        )
+        keep.append(location.pk)
+    provider.locations.exclude(pk__in=keep).delete()
+    return provider, created
+
+
+@transaction.atomic
+def endorsement_import(
+    *,
+    provider: Provider,
+    category: str,
+    credential_number: str,
+    issuing_association: str,
+    issued_on: datetime.date,
+    expires_on: datetime.date,
+) -> Endorsement:
+    """Imported endorsements are claims: new ones start pending, and an import never
+    changes the status a curator gave an existing one (matched by category+credential)."""
+    existing = Endorsement.objects.filter(
+        provider=provider, category=category, credential_number=credential_number
+    ).first()
+    if existing is not None:
+        new_values = (issuing_association or existing.issuing_association, issued_on, expires_on)
+        if new_values == (existing.issuing_association, existing.issued_on, existing.expires_on):
+            return existing
+        previous = existing.status
+        existing.issuing_association, existing.issued_on, existing.expires_on = new_values
+        # New dates are a new claim: a curator must look again before it counts.
+        if existing.status == EndorsementStatus.VERIFIED:
+            existing.status = EndorsementStatus.PENDING
+        existing.full_clean()
+        existing.save()
+        _record(
+            endorsement=existing,
+            actor=None,
+            action=EndorsementReview.Action.RESET
+            if previous != existing.status
+            else EndorsementReview.Action.EDITED,
+            from_status=previous,
+            note="Dates or issuer changed by import.",
+        )
+        return existing
+    return endorsement_create(
+        actor=None,
+        provider=provider,
+        category=category,
+        credential_number=credential_number,
+        issuing_association=issuing_association,
+        issued_on=issued_on,
+        expires_on=expires_on,
+    )

@@ -1,0 +1,139 @@
+"""Web pages: the family-facing search and profile, and the curator's worklist."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from directory import policies, selectors, services
+from directory.models import (
+    LANGUAGE_NAMES,
+    Discipline,
+    EndorsementCategory,
+    EndorsementStatus,
+    PaymentOption,
+)
+from referral_hub.errors import ApplicationError, NotFound
+
+PAGE_SIZE = 20
+# Languages offered in the search form; the API accepts any ISO 639-1 code.
+FORM_LANGUAGES = ["en", "es", "zh", "vi", "ar", "fr", "ht", "ko", "ru", "pt", "so", "tl"]
+
+
+@require_GET
+def search_page(request: HttpRequest) -> HttpResponse:
+    params = request.GET
+    error = None
+    page = None
+    searched = any(params.get(k) for k in params if k != "page")
+    try:
+        search = selectors.parse_provider_search(params)
+    except ApplicationError as exc:
+        error = exc
+        search = None
+    if search is not None:
+        paginator = Paginator(selectors.provider_search(search), PAGE_SIZE)
+        try:
+            page = paginator.page(params.get("page") or 1)
+        except (EmptyPage, PageNotAnInteger):
+            error = ApplicationError("invalid_page", "That page does not exist.", extra={"parameter": "page"})
+    query_without_page = urlencode([(k, v) for k, v in params.items() if k != "page" and v])
+    context = {
+        "params": params,
+        "search": search,
+        "page": page,
+        "searched": searched,
+        "error": error,
+        "error_parameter": error.extra.get("parameter") if error else None,
+        "query_without_page": query_without_page,
+        "disciplines": Discipline.choices,
+        "endorsements": EndorsementCategory.choices,
+        "payments": PaymentOption.choices,
+        "languages": [(code, LANGUAGE_NAMES[code]) for code in FORM_LANGUAGES],
+        "language_names": LANGUAGE_NAMES,
+    }
+    return render(request, "directory/search.html", context, status=400 if error else 200)
+
+
+@require_GET
+def provider_page(request: HttpRequest, provider_id: int) -> HttpResponse:
+    try:
+        provider = selectors.provider_get_public(provider_id=provider_id)
+    except NotFound:
+        raise Http404("No such provider") from None
+    context = {
+        "provider": provider,
+        "languages": [LANGUAGE_NAMES.get(c, c) for c in provider.language_codes],
+        "payments": [PaymentOption(c).label for c in provider.payment_codes if c in PaymentOption.values],
+        "endorsed_since": selectors.endorsed_since(provider),
+    }
+    return render(request, "directory/provider.html", context)
+
+
+@login_required
+@require_GET
+def curate_page(request: HttpRequest) -> HttpResponse:
+    if not policies.can_curate(request.user):
+        raise PermissionDenied
+    status = request.GET.get("status") or "pending"
+    if status not in EndorsementStatus.values and status != "all":
+        status = "pending"
+    paginator = Paginator(selectors.endorsements_for_curation(status=None if status == "all" else status), 50)
+    page = paginator.get_page(request.GET.get("page"))
+    history = defaultdict(list)
+    for review in selectors.endorsement_history(endorsement_ids=[e.pk for e in page.object_list]):
+        history[review.endorsement_id].append(review)
+    rows = [(e, history[e.pk]) for e in page.object_list]
+    return render(
+        request,
+        "directory/curate.html",
+        {
+            "page": page,
+            "rows": rows,
+            "status": status,
+            "statuses": [*EndorsementStatus.choices, ("all", "All")],
+        },
+    )
+
+
+def _change(request: HttpRequest, endorsement_id: int, status: str, verb: str) -> HttpResponse:
+    if not policies.can_curate(request.user):
+        raise PermissionDenied
+    try:
+        policies.access_endorsement_for_curation(request.user, endorsement_id)
+        endorsement = services.endorsement_set_status(
+            actor=request.user,  # type: ignore[arg-type]
+            endorsement_id=endorsement_id,
+            status=status,
+            note=(request.POST.get("note") or "").strip()[:2000],
+        )
+    except NotFound:
+        raise Http404("No such endorsement") from None
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, f"{verb} {endorsement.get_category_display()} for {endorsement.provider.name}."
+        )
+    back = request.POST.get("next") or ""
+    return redirect(back if back.startswith("/curate/") else "curate")
+
+
+@login_required
+@require_POST
+def endorsement_verify(request: HttpRequest, endorsement_id: int) -> HttpResponse:
+    return _change(request, endorsement_id, EndorsementStatus.VERIFIED, "Verified")
+
+
+@login_required
+@require_POST
+def endorsement_revoke(request: HttpRequest, endorsement_id: int) -> HttpResponse:
+    return _change(request, endorsement_id, EndorsementStatus.REVOKED, "Revoked")
