@@ -48,6 +48,15 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_content_types():
+    """Transactional tests flush and recreate content types and permissions with new ids;
+    a cached ContentType (guardian's permission rows point at it) would be stale."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_caches():
     """Throttle counters and axes state live in the cache: no test inherits another's."""
     from django.core.cache import cache
