@@ -320,3 +320,14 @@ def test_the_openapi_schema_documents_the_search_filters(api_client):
         "page",
         "page_size",
     } <= params
+
+
+def test_postgresql_text_search_uses_a_gin_index_on_the_searchable_text():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the GIN index exists on PostgreSQL only; SQLite uses the icontains fallback")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'directory_provider_fts'")
+        (definition,) = cursor.fetchone()
+    assert "USING gin" in definition and "to_tsvector('english'::regconfig, search_text)" in definition

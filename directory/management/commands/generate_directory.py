@@ -43,6 +43,11 @@ class Command(BaseCommand):
             Organization(hsds_id=synthetic.rng_uuid(rng), name=synthetic.organization_name(rng, z[3]))
             for z in org_zips
         ]
+        if Organization.objects.filter(hsds_id=orgs[0].hsds_id).exists():
+            raise CommandError(
+                f"Listings from --seed {options['seed']} are already here (ids are derived from the seed); "
+                "use another seed to add more."
+            )
         with transaction.atomic():
             for start in range(0, len(orgs), batch_size):
                 Organization.objects.bulk_create(orgs[start : start + batch_size])
