@@ -1,5 +1,8 @@
-"""Demo consents: family 1's guardian covers the five team providers for Mateo (all
-purposes, all categories but caregiver screening except for the IMH clinician)."""
+"""Demo consents. Family 1's guardian covers the five team providers for Mateo (all
+purposes, all categories but caregiver screening except for the IMH clinician); Lucía's
+history holds a revoked consent (pediatrician) and an expired one (SLP). Family 2's
+guardian covers the social worker for Ava, so no team login sees Ava through the
+pediatrician role. ``outsider`` never gets any consent. Idempotent."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from consent import policies
 from consent.models import (
     CATEGORY_FIELDS,
     PURPOSE_FIELDS,
@@ -16,32 +20,124 @@ from consent.models import (
     ConsentEventKind,
     SignatureMethod,
 )
+from consent.services import authorization_for
 
 TEAM = ["pediatrician", "educator", "social_worker", "slp", "imh_clinician"]
 DEMO_TEXT_VERSION = "demo-2026-01"
 
 
+def _flags(caregiver: bool) -> dict[str, bool]:
+    flags = {field: True for field in PURPOSE_FIELDS.values()}
+    flags.update({field: True for field in CATEGORY_FIELDS.values()})
+    flags["category_caregiver_screening"] = caregiver
+    return flags
+
+
+def _ensure(
+    *, guardian, child, provider, caregiver: bool = False, start_days_ago: int = 0, term_days: int = 300
+) -> tuple[Consent, bool]:
+    """The demo consent for (child, provider) in its intended state, created once;
+    returns (consent, created)."""
+    mine = Consent.objects.filter(child=child, recipient_provider=provider)
+    if start_days_ago == 0:
+        existing = mine.active().first()
+    elif term_days < start_days_ago:
+        existing = mine.filter(expires_on__lt=timezone.now().date(), revoked_at__isnull=True).first()
+    else:
+        existing = mine.filter(revoked_at__isnull=False).first()
+    if existing is not None:
+        return existing, False
+    flags = _flags(caregiver)
+    start = timezone.now() - timedelta(days=start_days_ago)
+    expires_on = start.date() + timedelta(days=term_days)
+    _, text = authorization_for(
+        child=child,
+        guardian=guardian,
+        provider=provider,
+        organization=None,
+        purposes=[code for code, field in PURPOSE_FIELDS.items() if flags[field]],
+        data_categories=[code for code, field in CATEGORY_FIELDS.items() if flags[field]],
+        expires_on=expires_on,
+    )
+    consent = Consent.objects.create(
+        child=child,
+        granted_by=guardian,
+        recipient_provider=provider,
+        valid_from=start,
+        signed_at=start,
+        expires_on=expires_on,
+        text_version=DEMO_TEXT_VERSION,
+        signed_text=text,
+        signature_method=SignatureMethod.PORTAL_ESIGNATURE,
+        **flags,
+    )
+    ConsentEvent.objects.create(consent=consent, kind=ConsentEventKind.GRANTED, actor=guardian.user, at=start)
+    return consent, True
+
+
 def seed(world: dict[str, Any], stdout) -> None:  # type: ignore[no-untyped-def]
     guardian = world["guardians"]["guardian"]
-    child = world["children"]["mateo"]
+    guardian2 = world["guardians"]["guardian2"]
+    children = world["children"]
+    providers = world["providers"]
     consents = world.setdefault("consents", {})
+
     for username in TEAM:
-        provider = world["providers"][username]
-        existing = Consent.objects.active().filter(child=child, recipient_provider=provider).first()
-        if existing is None:
-            flags = {field: True for field in PURPOSE_FIELDS.values()}
-            flags.update({field: True for field in CATEGORY_FIELDS.values()})
-            flags["category_caregiver_screening"] = username == "imh_clinician"
-            existing = Consent.objects.create(
-                child=child,
-                granted_by=guardian,
-                recipient_provider=provider,
-                expires_on=(timezone.now() + timedelta(days=300)).date(),
-                text_version=DEMO_TEXT_VERSION,
-                signed_text="Demo consent (seed data).",
-                signature_method=SignatureMethod.PORTAL_ESIGNATURE,
-                **flags,
-            )
-            ConsentEvent.objects.create(consent=existing, kind=ConsentEventKind.GRANTED, actor=guardian.user)
-        consents[username] = existing
-    stdout.write(f"consent: {len(consents)} active consents for family 1")
+        consent, created = _ensure(
+            guardian=guardian,
+            child=children["mateo"],
+            provider=providers[username],
+            caregiver=username == "imh_clinician",
+        )
+        if created:
+            policies.grant_object_permissions(consent)
+        consents[username] = consent
+
+    # Family 2 shares with someone else entirely.
+    consent, created = _ensure(guardian=guardian2, child=children["ava"], provider=providers["social_worker"])
+    if created:
+        policies.grant_object_permissions(consent)
+    consents["ava_social_worker"] = consent
+
+    # History: a revoked consent (Lucía -> pediatrician) ...
+    revoked, created = _ensure(
+        guardian=guardian,
+        child=children["lucia"],
+        provider=providers["pediatrician"],
+        start_days_ago=40,
+        term_days=200,
+    )
+    if created:
+        at = timezone.now() - timedelta(days=10)
+        Consent.objects.filter(pk=revoked.pk).update(
+            revoked_at=at, revoked_by=guardian.user, revoke_reason="We moved to another clinic."
+        )
+        ConsentEvent.objects.create(
+            consent=revoked,
+            kind=ConsentEventKind.REVOKED,
+            actor=guardian.user,
+            at=at,
+            detail={"reason": "We moved to another clinic."},
+        )
+        revoked.refresh_from_db()
+    consents["lucia_revoked"] = revoked
+
+    # ... and an expired one (Lucía -> SLP), with its expiry recorded.
+    expired, created = _ensure(
+        guardian=guardian,
+        child=children["lucia"],
+        provider=providers["slp"],
+        start_days_ago=400,
+        term_days=365,
+    )
+    if created:
+        ConsentEvent.objects.create(
+            consent=expired,
+            kind=ConsentEventKind.EXPIRED,
+            at=timezone.now() - timedelta(days=34),
+            detail={"expires_on": expired.expires_on.isoformat()},
+        )
+    consents["lucia_expired"] = expired
+    stdout.write(
+        f"consent: {len(TEAM)} active consents for family 1, 1 for family 2, one revoked and one expired in history"
+    )

@@ -98,9 +98,18 @@ def validate_scope(purposes: Iterable[str], data_categories: Iterable[str]) -> t
     return purposes, data_categories
 
 
-def validate_expiry(expires_on: date | None, *, today: date | None = None) -> date:
+def validate_expiry(expires_on: date | str | None, *, today: date | None = None) -> date:
     today = today or timezone.now().date()
-    if expires_on is None:
+    if isinstance(expires_on, datetime):
+        expires_on = expires_on.date()
+    if isinstance(expires_on, str) and expires_on:
+        try:
+            expires_on = date.fromisoformat(expires_on)
+        except ValueError:
+            raise ApplicationError(
+                "invalid_expiry", "expires_on must be a date (YYYY-MM-DD).", extra={"field": "expires_on"}
+            ) from None
+    if not isinstance(expires_on, date):
         raise ApplicationError(
             "expiry_required", "An expiry date is required.", extra={"field": "expires_on"}
         )
@@ -256,7 +265,7 @@ def consent_grant(
     child_id: object,
     purposes: Iterable[str],
     data_categories: Iterable[str],
-    expires_on: date | None,
+    expires_on: date | str | None,
     password: str | None,
     recipient_provider_id: object = None,
     recipient_organization_id: object = None,
@@ -312,7 +321,7 @@ def consent_attest(
     signature_method: str,
     purposes: Iterable[str],
     data_categories: Iterable[str],
-    expires_on: date | None,
+    expires_on: date | str | None,
     paper_form_reference: str = "",
 ) -> Consent:
     """A provider records a consent the guardian gave on paper (scanned form reference

@@ -1,0 +1,234 @@
+"""Consents over HTTP (guardians grant and revoke; guardians and covered providers
+read) and the FHIR Consent read. Thin: parse, call a service or selector, serialize."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.generics import GenericAPIView
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from audit.models import Action
+from audit.services import audit_denied, audit_record, audit_record_many
+from consent import policies, selectors, services
+from consent.fhir import consent_resource
+from consent.models import CATEGORY_FIELDS, PURPOSE_FIELDS, Consent, SignatureMethod
+from consent.texts import TEXT_VERSION, plain_summary
+from referral_hub.errors import ApplicationError
+
+# Set by the server, never by the client: sending one is refused (and logged).
+READ_ONLY_FIELDS = (
+    "id",
+    "status",
+    "granted_by",
+    "valid_from",
+    "signed_at",
+    "created_at",
+    "revoked_at",
+    "revoked_by",
+    "revoke_reason",
+    "signature_method",
+    "signed_text",
+    "text_version_signed",
+    "attested_by",
+)
+
+
+class PartyOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class EventOutput(serializers.Serializer):
+    kind = serializers.CharField()
+    at = serializers.DateTimeField()
+    actor = serializers.SerializerMethodField()
+    detail = serializers.JSONField()
+
+    def get_actor(self, obj) -> str | None:  # type: ignore[no-untyped-def]
+        if obj.actor is None:
+            return None
+        return obj.actor.get_full_name() or obj.actor.get_username()
+
+
+class ConsentOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    child = serializers.IntegerField(source="child_id")
+    child_name = serializers.CharField(source="child.name")
+    recipient_provider = PartyOutput(allow_null=True)
+    recipient_organization = PartyOutput(allow_null=True)
+    purposes = serializers.ListField(child=serializers.ChoiceField(list(PURPOSE_FIELDS)))
+    data_categories = serializers.ListField(child=serializers.ChoiceField(list(CATEGORY_FIELDS)))
+    valid_from = serializers.DateTimeField()
+    expires_on = serializers.DateField()
+    status = serializers.ChoiceField(["active", "expired", "revoked"])
+    summary = serializers.SerializerMethodField()
+    granted_by = serializers.SerializerMethodField()
+    signature_method = serializers.ChoiceField(SignatureMethod.choices)
+    paper_form_reference = serializers.CharField()
+    text_version = serializers.CharField()
+    signed_text = serializers.CharField()
+    signed_at = serializers.DateTimeField()
+    revoked_at = serializers.DateTimeField(allow_null=True)
+    revoke_reason = serializers.CharField()
+    events = EventOutput(many=True, source="events.all")
+
+    def get_summary(self, obj: Consent) -> str:
+        return plain_summary(obj)
+
+    def get_granted_by(self, obj: Consent) -> str:
+        return str(obj.granted_by)
+
+
+def _audit_entries(consents: list[Consent]) -> list[dict]:
+    return [
+        {"child_id": c.child_id, "consent_id": c.pk, "object_type": "consent", "object_id": c.pk}
+        for c in consents
+    ]
+
+
+class ConsentsApi(GenericAPIView):
+    serializer_class = ConsentOutput
+
+    class Input(serializers.Serializer):
+        child = serializers.IntegerField()
+        recipient_provider = serializers.IntegerField(required=False, allow_null=True)
+        recipient_organization = serializers.IntegerField(required=False, allow_null=True)
+        purposes = serializers.ListField(child=serializers.ChoiceField(list(PURPOSE_FIELDS)))
+        data_categories = serializers.ListField(child=serializers.ChoiceField(list(CATEGORY_FIELDS)))
+        expires_on = serializers.DateField(help_text="At most one year ahead; not in the past.")
+        password = serializers.CharField(
+            write_only=True, help_text="Your password, re-entered: the portal e-signature."
+        )
+        text_version = serializers.CharField(
+            required=False, help_text=f"The authorization text version you read (current: {TEXT_VERSION})."
+        )
+
+    @extend_schema(
+        parameters=[OpenApiParameter("child", int, description="Only this child's consents.")],
+        responses=ConsentOutput(many=True),
+        summary="Consents I may see (guardian: all of my family's, any state; provider: active ones covering me)",
+    )
+    def get(self, request: Request) -> Response:
+        raw = request.query_params.get("child")
+        child_id = None
+        if raw not in (None, ""):
+            try:
+                child_id = int(raw)
+            except ValueError:
+                raise ApplicationError(
+                    "invalid_parameter", "child must be an integer id.", extra={"parameter": "child"}
+                ) from None
+        page = self.paginate_queryset(selectors.consent_list(actor=request.user, child_id=child_id))
+        audit_record_many(actor=request.user, action=Action.VIEW, entries=_audit_entries(page))
+        return self.get_paginated_response(ConsentOutput(page, many=True).data)
+
+    @extend_schema(
+        request=Input,
+        responses={
+            201: ConsentOutput,
+            400: OpenApiResponse(description="unknown_recipient, unknown_purpose, invalid_expiry, ..."),
+            403: OpenApiResponse(description="guardian_only, no_legal_authority"),
+            404: OpenApiResponse(description="The child is not in your family"),
+        },
+        summary="Grant a consent (guardian; e-signature by re-entering the password)",
+    )
+    def post(self, request: Request) -> Response:
+        body = request.data if isinstance(request.data, dict) else {}
+        forbidden = [name for name in READ_ONLY_FIELDS if name in body]
+        if forbidden:
+            audit_denied(
+                actor=request.user,
+                action=Action.CREATE,
+                object_type="consent",
+                detail=f"read_only_field: {forbidden[0]}",
+            )
+            raise ApplicationError(
+                "read_only_field", f"{forbidden[0]} is set by the server.", extra={"field": forbidden[0]}
+            )
+        purposes = body.get("purposes")
+        categories = body.get("data_categories")
+        consent = services.consent_grant(
+            actor=request.user,
+            child_id=body.get("child"),
+            recipient_provider_id=body.get("recipient_provider"),
+            recipient_organization_id=body.get("recipient_organization"),
+            purposes=[str(p) for p in purposes] if isinstance(purposes, list) else [str(purposes or "")],
+            data_categories=[str(c) for c in categories]
+            if isinstance(categories, list)
+            else [str(categories or "")],
+            expires_on=body.get("expires_on"),
+            password=str(body.get("password") or ""),
+            text_version=str(body.get("text_version") or "") or None,
+        )
+        consent = selectors.consent_list(actor=request.user).get(pk=consent.pk)
+        return Response(ConsentOutput(consent).data, status=status.HTTP_201_CREATED)
+
+
+class ConsentRevokeApi(APIView):
+    class Input(serializers.Serializer):
+        reason = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+
+    @extend_schema(
+        request=Input,
+        responses={200: ConsentOutput},
+        summary="Revoke a consent (guardian); effective at once; 400 already_revoked the second time",
+    )
+    def post(self, request: Request, consent_id: int) -> Response:
+        body = request.data if isinstance(request.data, dict) else {}
+        services.consent_revoke(
+            actor=request.user, consent_id=consent_id, reason=str(body.get("reason") or "")
+        )
+        consent = selectors.consent_list(actor=request.user).get(pk=consent_id)
+        return Response(ConsentOutput(consent).data)
+
+
+class FhirJsonRenderer(JSONRenderer):
+    media_type = "application/fhir+json"
+    format = "fhir"
+
+
+class FirstRenderer(BaseContentNegotiation):
+    """FHIR clients send varied Accept headers; the answer is always fhir+json."""
+
+    def select_parser(self, request, parsers):  # type: ignore[no-untyped-def]
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):  # type: ignore[no-untyped-def]
+        return renderers[0], renderers[0].media_type
+
+
+class FhirConsentApi(APIView):
+    renderer_classes = [FhirJsonRenderer]
+    content_negotiation_class = FirstRenderer
+
+    @extend_schema(
+        responses={(200, "application/fhir+json"): dict},
+        summary="A consent as a FHIR R4 Consent (the guardian, or a provider it covers now)",
+    )
+    def get(self, request: Request, consent_id: int) -> Response:
+        try:
+            consent = policies.access_consent(request.user, consent_id)
+        except ApplicationError:
+            child_id = Consent.objects.filter(pk=consent_id).values_list("child_id", flat=True).first()
+            audit_denied(
+                actor=request.user,
+                action=Action.DISCLOSE,
+                child_id=child_id,
+                object_type="fhir_consent",
+                object_id=consent_id,
+            )
+            raise
+        audit_record(
+            actor=request.user,
+            action=Action.DISCLOSE,
+            child_id=consent.child_id,
+            consent=consent,
+            object_type="fhir_consent",
+            object_id=consent.pk,
+        )
+        return Response(consent_resource(consent))

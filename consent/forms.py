@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+
+from consent.models import DataCategory, Purpose
+from consent.services import MAX_TERM_DAYS
+
+
+def default_expiry() -> datetime.date:
+    return timezone.now().date() + datetime.timedelta(days=180)
+
+
+class ScopeForm(forms.Form):
+    """Step 1: recipient (from the directory search), purposes, information, expiry."""
+
+    recipient_provider = forms.IntegerField(widget=forms.HiddenInput)
+    purposes = forms.MultipleChoiceField(
+        choices=Purpose.choices, widget=forms.CheckboxSelectMultiple, label="Why may they see it?"
+    )
+    data_categories = forms.MultipleChoiceField(
+        choices=DataCategory.choices, widget=forms.CheckboxSelectMultiple, label="What may they see?"
+    )
+    expires_on = forms.DateField(
+        label=f"Until (at most {MAX_TERM_DAYS} days from today)",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        initial=default_expiry,
+    )
+
+
+class SignForm(ScopeForm):
+    """Step 2: the guardian has read the authorization and signs with their password."""
+
+    text_version = forms.CharField(widget=forms.HiddenInput)
+    password = forms.CharField(
+        label="Your password (your signature)",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason (optional)", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from consent import apis, views
+
+urlpatterns = [
+    path("portal/", views.portal, name="portal"),
+    path("portal/children/<int:child_id>/", views.child_page, name="portal-child"),
+    path("portal/children/<int:child_id>/share/", views.consent_new, name="portal-consent-new"),
+    path("portal/consents/<int:consent_id>/revoke/", views.consent_revoke, name="portal-consent-revoke"),
+    path("portal/provider/", views.provider_children, name="portal-provider"),
+]
+
+api_urlpatterns = [
+    path("consents/", apis.ConsentsApi.as_view(), name="api-consents"),
+    path("consents/<int:consent_id>/revoke/", apis.ConsentRevokeApi.as_view(), name="api-consent-revoke"),
+]
+
+fhir_urlpatterns = [
+    path("Consent/<int:consent_id>", apis.FhirConsentApi.as_view(), name="fhir-consent"),
+]

@@ -1,0 +1,284 @@
+"""The family portal (my children, their consents, granting, revoking, history) and the
+provider's view of the children whose consent covers them. Thin: policies decide,
+services write, every read of a child's data is audited."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from audit.models import Action
+from audit.services import audit_denied, audit_record, audit_record_many
+from consent import policies, selectors, services
+from consent.forms import RevokeForm, ScopeForm, SignForm
+from consent.models import Consent, DataCategory, Purpose
+from consent.texts import TEXT_VERSION, plain_summary
+from families.models import Child
+from referral_hub.errors import ApplicationError
+from referral_hub.roles import guardian_of, provider_of
+
+SEARCH_LIMIT = 20
+
+
+def _forbidden(request: HttpRequest, text: str) -> HttpResponse:
+    return render(request, "families/message.html", {"title": "Not available", "text": text}, status=403)
+
+
+def _not_found(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "families/message.html",
+        {"title": "Not found", "text": "There is nothing here for you."},
+        status=404,
+    )
+
+
+def _with_summaries(consents: list[Consent]) -> list[Consent]:
+    for consent in consents:
+        consent.summary = plain_summary(consent)  # type: ignore[attr-defined]
+    return consents
+
+
+@login_required
+def portal(request: HttpRequest) -> HttpResponse:
+    """A guardian's home: each child with their consents in plain language."""
+    if guardian_of(request.user) is None:
+        if provider_of(request.user) is not None:
+            return redirect("portal-provider")
+        return _forbidden(request, "The family portal is for parents and guardians.")
+    children = list(policies.visible_children(request.user).filter(is_own=True))
+    consents = _with_summaries(list(selectors.consent_list(actor=request.user).filter(child__in=children)))
+    for child in children:
+        child.consent_rows = [c for c in consents if c.child_id == child.pk]  # type: ignore[attr-defined]
+    audit_record_many(
+        actor=request.user,
+        action=Action.VIEW,
+        entries=[
+            {"child_id": c.pk, "data_category": "demographics", "object_type": "portal", "object_id": c.pk}
+            for c in children
+        ],
+    )
+    return render(request, "consent/portal.html", {"children": children})
+
+
+def _own_child(request: HttpRequest, child_id: object) -> Child | None:
+    child_id = services._int_or_none(child_id)
+    try:
+        child = policies.access_child(request.user, child_id)
+    except ApplicationError:
+        child = None
+    if child is None or not child.is_own:  # type: ignore[attr-defined]
+        audit_denied(
+            actor=request.user,
+            action=Action.VIEW,
+            child_id=Child.objects.filter(pk=child_id).values_list("pk", flat=True).first()
+            if child_id
+            else None,
+            object_type="portal",
+            object_id=child_id,
+        )
+        return None
+    return child
+
+
+@login_required
+def child_page(request: HttpRequest, child_id: int) -> HttpResponse:
+    """One child: consents (with plain-language summaries) and their full history."""
+    child = _own_child(request, child_id)
+    if child is None:
+        return _not_found(request)
+    consents = _with_summaries(list(selectors.consent_list(actor=request.user, child_id=child.pk)))
+    audit_record(
+        actor=request.user,
+        action=Action.VIEW,
+        child=child,
+        data_category="demographics",
+        object_type="portal",
+        object_id=child.pk,
+    )
+    history = sorted(
+        ((event, consent) for consent in consents for event in consent.events.all()),
+        key=lambda pair: (pair[0].at, pair[0].pk),
+        reverse=True,
+    )
+    return render(request, "consent/child.html", {"child": child, "consents": consents, "history": history})
+
+
+def _provider_search(q: str):  # type: ignore[no-untyped-def]
+    from directory.models import Provider
+
+    q = q.strip()
+    if not q:
+        return []
+    return list(
+        Provider.objects.select_related("organization")
+        .filter(Q(name__icontains=q) | Q(organization__name__icontains=q))
+        .order_by("name", "id")[:SEARCH_LIMIT]
+    )
+
+
+def _recipient(provider_id: object):  # type: ignore[no-untyped-def]
+    from directory.models import Provider
+
+    try:
+        return Provider.objects.select_related("organization").filter(pk=int(str(provider_id))).first()
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consent_new(request: HttpRequest, child_id: int) -> HttpResponse:
+    """Grant a consent in three steps on one URL: find the provider in the directory,
+    choose what/why/until when, then read the authorization and sign with a password."""
+    guardian = guardian_of(request.user)
+    if guardian is None:
+        return _forbidden(request, "Only a child's guardian may grant a consent.")
+    data = request.POST if request.method == "POST" else request.GET
+    child = _own_child(request, child_id)
+    if child is None:
+        return _not_found(request)
+    provider = _recipient(data.get("recipient_provider"))
+    context = {
+        "child": child,
+        "q": data.get("q", ""),
+        "purposes": Purpose.choices,
+        "categories": DataCategory.choices,
+    }
+    if provider is None:
+        context["results"] = _provider_search(context["q"])
+        context["searched"] = bool(context["q"].strip())
+        return render(request, "consent/new_pick.html", context)
+    context["provider"] = provider
+    step = data.get("step", "scope")
+    if request.method == "GET" or step == "scope":
+        form = ScopeForm(
+            request.POST if step == "scope" and request.method == "POST" else None,
+            initial={"recipient_provider": provider.pk},
+        )
+        if request.method == "POST" and form.is_valid():
+            return _review(
+                request,
+                context,
+                form.cleaned_data,
+                SignForm(initial={**form.cleaned_data, "text_version": TEXT_VERSION}),
+            )
+        return render(
+            request, "consent/new_scope.html", {**context, "form": form}, status=400 if form.errors else 200
+        )
+    form = SignForm(request.POST)
+    if not form.is_valid():
+        scope = ScopeForm(request.POST)
+        if scope.is_valid():
+            return _review(request, context, scope.cleaned_data, form, status=400)
+        return render(request, "consent/new_scope.html", {**context, "form": scope}, status=400)
+    try:
+        consent = services.consent_grant(
+            actor=request.user,
+            child_id=child.pk,
+            recipient_provider_id=provider.pk,
+            purposes=form.cleaned_data["purposes"],
+            data_categories=form.cleaned_data["data_categories"],
+            expires_on=form.cleaned_data["expires_on"],
+            password=form.cleaned_data["password"],
+            text_version=form.cleaned_data["text_version"],
+        )
+    except ApplicationError as exc:
+        field = exc.extra.get("field")
+        form.add_error(field if field in form.fields else None, exc.message)
+        return _review(request, context, form.cleaned_data, form, status=400)
+    messages.success(request, f"Consent given: {plain_summary(consent)}")
+    return redirect("portal-child", child_id=child.pk)
+
+
+def _review(
+    request: HttpRequest, context: dict, scope: dict, form: SignForm, status: int = 200
+) -> HttpResponse:
+    sections, _ = services.authorization_for(
+        child=context["child"],
+        guardian=guardian_of(request.user),
+        provider=context["provider"],
+        organization=None,
+        purposes=scope["purposes"],
+        data_categories=scope["data_categories"],
+        expires_on=scope["expires_on"],
+    )
+    try:
+        services.validate_expiry(scope["expires_on"])
+    except ApplicationError as exc:
+        form.add_error("expires_on" if "expires_on" in form.fields else None, exc.message)
+        status = 400
+    return render(
+        request,
+        "consent/new_review.html",
+        {**context, "form": form, "scope": scope, "sections": sections, "text_version": TEXT_VERSION},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consent_revoke(request: HttpRequest, consent_id: int) -> HttpResponse:
+    """One click to the confirmation page, one more to revoke."""
+    if guardian_of(request.user) is None:
+        return _forbidden(request, "Only a child's guardian may revoke a consent.")
+    consent = (
+        selectors.consent_list(actor=request.user)
+        .filter(policies.guardian_children_q(request.user, "child__"), pk=consent_id)
+        .first()
+    )
+    if consent is None:
+        audit_denied(actor=request.user, action=Action.UPDATE, object_type="consent", object_id=consent_id)
+        return _not_found(request)
+    form = RevokeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consent_revoke(
+                actor=request.user, consent_id=consent.pk, reason=form.cleaned_data["reason"]
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                f"Consent revoked. {consent.recipient_provider or consent.recipient_organization} "
+                "can no longer see this information.",
+            )
+        return redirect("portal-child", child_id=consent.child_id)
+    consent.summary = plain_summary(consent)  # type: ignore[attr-defined]
+    return render(request, "consent/revoke.html", {"consent": consent, "form": form})
+
+
+@login_required
+def provider_children(request: HttpRequest) -> HttpResponse:
+    """A provider's view: children an active consent covers them for, with what, why and
+    until when. Constant queries; each child shown is an audited read."""
+    if provider_of(request.user) is None:
+        return _forbidden(request, "This page is for providers.")
+    consents = _with_summaries(
+        list(
+            selectors.consent_list(actor=request.user)
+            .filter(pk__in=policies.consents_covering_user(request.user).values("pk"))
+            .order_by("child__last_name", "child__first_name", "-expires_on")
+        )
+    )
+    audit_record_many(
+        actor=request.user,
+        action=Action.VIEW,
+        entries=[
+            {
+                "child_id": c.child_id,
+                "data_category": "demographics",
+                "purpose": ",".join(c.purposes),
+                "consent_id": c.pk,
+                "object_type": "provider_children",
+                "object_id": c.child_id,
+            }
+            for c in consents
+        ],
+    )
+    return render(request, "consent/provider_children.html", {"consents": consents})

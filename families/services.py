@@ -1,0 +1,322 @@
+"""Every write to a family's record: guardians registering themselves, a provider's
+first-contact invitation and its acceptance, and guardians adding children."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.contrib.auth.models import AbstractBaseUser, User
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.models import Action
+from audit.services import audit_record
+from families.models import Child, Family, Guardian, Invitation, Relationship
+from referral_hub.errors import ApplicationError
+
+CONFIRM_SALT = "families.registration.confirm"
+CONFIRM_MAX_AGE = 3 * 24 * 3600
+INVITATION_TTL = timedelta(days=7)
+
+
+def _check_password(password: str, password2: str, user: User | None = None) -> None:
+    if password != password2:
+        raise ApplicationError("password_mismatch", "The two passwords differ.", extra={"field": "password2"})
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        raise ApplicationError("weak_password", " ".join(exc.messages), extra={"field": "password"}) from None
+
+
+def _normalize_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def _email_in_use(email: str) -> bool:
+    return (
+        User.objects.filter(username__iexact=email).exists()
+        or User.objects.filter(email__iexact=email).exists()
+    )
+
+
+@transaction.atomic
+def guardian_register(
+    *,
+    email: str,
+    password: str,
+    password2: str,
+    first_name: str,
+    last_name: str,
+    relationship: str = Relationship.PARENT,
+) -> User | None:
+    """A guardian signs up: an inactive user (username = email), their household and
+    Guardian row; a confirmation link is e-mailed and activates the account.
+
+    An address already registered gets a reminder e-mail instead and the caller shows
+    the same "check your e-mail" page, so the form does not reveal who has an account.
+    Returns the new user, or None for an address already in use."""
+    email = _normalize_email(email)
+    if not email or "@" not in email:
+        raise ApplicationError("invalid_email", "Enter a valid e-mail address.", extra={"field": "email"})
+    if relationship not in Relationship.values:
+        raise ApplicationError(
+            "invalid_relationship", "Choose a relationship.", extra={"field": "relationship"}
+        )
+    _check_password(password, password2, User(username=email, email=email, first_name=first_name))
+    if _email_in_use(email):
+        send_mail(
+            "Your Referral Hub account",
+            "Someone (hopefully you) tried to register this address again. You already have an "
+            "account: sign in, or reset your password with a provider's help.",
+            settings.DEFAULT_FROM_EMAIL,
+            [email],
+        )
+        return None
+    user = User.objects.create_user(
+        username=email,
+        email=email,
+        password=password,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+    )
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    family = Family.objects.create(name=f"{last_name.strip() or email} family")
+    Guardian.objects.create(user=user, family=family, relationship=relationship)
+    token = signing.dumps({"u": user.pk}, salt=CONFIRM_SALT)
+    link = settings.SITE_URL.rstrip("/") + reverse("families-confirm", kwargs={"token": token})
+    transaction.on_commit(
+        lambda: send_mail(
+            "Confirm your Referral Hub account",
+            f"Welcome to Referral Hub. Confirm your e-mail address to sign in:\n\n{link}\n\n"
+            "The link works for 3 days.",
+            settings.DEFAULT_FROM_EMAIL,
+            [email],
+        )
+    )
+    return user
+
+
+@transaction.atomic
+def guardian_confirm(*, token: str) -> User:
+    try:
+        data = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
+    except signing.BadSignature:
+        raise ApplicationError("invalid_token", "This confirmation link is invalid or has expired.") from None
+    user = User.objects.select_for_update().filter(pk=data.get("u"), guardian__isnull=False).first()
+    if user is None:
+        raise ApplicationError("invalid_token", "This confirmation link is invalid or has expired.")
+    if not user.is_active:
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+    return user
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _child_exists(family_id: int, first_name: str, last_name: str, date_of_birth: date) -> bool:
+    return (
+        Child.objects.annotate(f=Lower("first_name"), l=Lower("last_name"))
+        .filter(family_id=family_id, f=first_name.lower(), l=last_name.lower(), date_of_birth=date_of_birth)
+        .exists()
+    )
+
+
+def _validate_child(first_name: str, last_name: str, date_of_birth: date | None) -> None:
+    if not first_name.strip() or not last_name.strip():
+        raise ApplicationError("name_required", "Enter the child's first and last name.")
+    if date_of_birth is None:
+        raise ApplicationError("date_of_birth_required", "Enter the child's date of birth.")
+    if date_of_birth > timezone.now().date():
+        raise ApplicationError("invalid_date_of_birth", "The date of birth is in the future.")
+
+
+def _new_child(
+    *, family: Family, first_name: str, last_name: str, date_of_birth: date, **extra: str
+) -> Child:
+    first_name, last_name = first_name.strip(), last_name.strip()
+    _validate_child(first_name, last_name, date_of_birth)
+    duplicate = ApplicationError(
+        "duplicate_child",
+        f"{first_name} {last_name}, born {date_of_birth.isoformat()}, is already in this family.",
+        status=409,
+    )
+    if _child_exists(family.pk, first_name, last_name, date_of_birth):
+        raise duplicate
+    try:
+        with transaction.atomic():
+            return Child.objects.create(
+                family=family,
+                first_name=first_name,
+                last_name=last_name,
+                date_of_birth=date_of_birth,
+                **extra,
+            )
+    except IntegrityError:  # a concurrent twin won the unique constraint
+        raise duplicate from None
+
+
+@transaction.atomic
+def child_create(
+    *,
+    actor: AbstractBaseUser,
+    first_name: str,
+    last_name: str,
+    date_of_birth: date | None,
+    preferred_language: str = "en",
+    pronouns: str = "",
+) -> Child:
+    """A guardian adds a child to their own family. 403 ``guardian_only`` for others,
+    409 ``duplicate_child`` for the same name and birth date in the family."""
+    from referral_hub.roles import guardian_of
+
+    guardian = guardian_of(actor)
+    if guardian is None:
+        raise ApplicationError(
+            "guardian_only", "Only a guardian may add a child to their family.", status=403
+        )
+    child = _new_child(
+        family=guardian.family,
+        first_name=first_name,
+        last_name=last_name,
+        date_of_birth=date_of_birth,  # type: ignore[arg-type]
+        preferred_language=(preferred_language or "en")[:8],
+        pronouns=(pronouns or "")[:40],
+    )
+    audit_record(
+        actor=actor,
+        action=Action.CREATE,
+        child=child,
+        data_category="demographics",
+        object_type="child",
+        object_id=child.pk,
+    )
+    return child
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    actor: AbstractBaseUser,
+    family_name: str,
+    guardian_email: str,
+    child_first_name: str,
+    child_last_name: str,
+    child_date_of_birth: date | None,
+    relationship: str = Relationship.PARENT,
+    preferred_language: str = "en",
+) -> tuple[Invitation, str]:
+    """A provider records a first contact: a new household and its child, and an
+    invitation e-mailed to the guardian. Returns the invitation and the raw token (shown
+    once to the provider, e.g. to read out or print; only its hash is stored). The
+    provider gets no access to the child from this: that needs the guardian's consent."""
+    from referral_hub.roles import provider_of
+
+    provider = provider_of(actor)
+    if provider is None:
+        raise ApplicationError("provider_only", "Only a provider may invite a family.", status=403)
+    email = _normalize_email(guardian_email)
+    if not email or "@" not in email:
+        raise ApplicationError(
+            "invalid_email", "Enter the guardian's e-mail address.", extra={"field": "guardian_email"}
+        )
+    if relationship not in Relationship.values:
+        raise ApplicationError(
+            "invalid_relationship", "Choose a relationship.", extra={"field": "relationship"}
+        )
+    _validate_child(child_first_name, child_last_name, child_date_of_birth)
+    family = Family.objects.create(name=(family_name or f"{child_last_name} family").strip()[:200])
+    child = _new_child(
+        family=family,
+        first_name=child_first_name,
+        last_name=child_last_name,
+        date_of_birth=child_date_of_birth,  # type: ignore[arg-type]
+        preferred_language=(preferred_language or "en")[:8],
+    )
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        family=family,
+        child=child,
+        email=email,
+        relationship=relationship,
+        invited_by=provider,
+        token_hash=_token_hash(token),
+        expires_at=timezone.now() + INVITATION_TTL,
+    )
+    audit_record(
+        actor=actor,
+        action=Action.CREATE,
+        child=child,
+        data_category="demographics",
+        object_type="invitation",
+        object_id=invitation.pk,
+        detail="first contact recorded; guardian invited",
+    )
+    link = settings.SITE_URL.rstrip("/") + reverse("families-invitation", kwargs={"token": token})
+    transaction.on_commit(
+        lambda: send_mail(
+            "You are invited to Referral Hub",
+            f"{provider.name} invited you to Referral Hub, where you decide who may see "
+            f"information about your child. Set your password here:\n\n{link}\n\n"
+            "The link works once, for 7 days.",
+            settings.DEFAULT_FROM_EMAIL,
+            [email],
+        )
+    )
+    return invitation, token
+
+
+def invitation_lookup(token: str) -> Invitation:
+    """The open invitation for a token, or 404 ``invalid_invitation`` (used, expired or
+    unknown: the same answer)."""
+    invitation = (
+        Invitation.objects.select_related("family", "child", "invited_by")
+        .filter(token_hash=_token_hash(token or ""), used_at__isnull=True, expires_at__gt=timezone.now())
+        .first()
+    )
+    if invitation is None:
+        raise ApplicationError(
+            "invalid_invitation", "This invitation link is invalid, used or expired.", status=404
+        )
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, password: str, password2: str, first_name: str, last_name: str) -> User:
+    """The invited guardian sets a password: an active user (the e-mail link proved the
+    address) joins the family as a guardian. The token works once."""
+    invitation = invitation_lookup(token)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.used_at is not None:
+        raise ApplicationError(
+            "invalid_invitation", "This invitation link is invalid, used or expired.", status=404
+        )
+    email = invitation.email
+    _check_password(password, password2, User(username=email, email=email, first_name=first_name))
+    if _email_in_use(email):
+        raise ApplicationError(
+            "email_taken", "An account already uses this e-mail address: sign in instead.", status=409
+        )
+    user = User.objects.create_user(
+        username=email,
+        email=email,
+        password=password,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+    )
+    Guardian.objects.create(user=user, family=invitation.family, relationship=invitation.relationship)
+    invitation.used_at = timezone.now()
+    invitation.used_by = user
+    invitation.save(update_fields=["used_at", "used_by"])
+    return user

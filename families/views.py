@@ -1,0 +1,122 @@
+"""Family pages: registration and its confirmation, accepting a provider's invitation,
+adding a child, and a provider recording a first contact."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from families import services
+from families.forms import AcceptInvitationForm, ChildForm, InviteForm, RegisterForm
+from referral_hub.errors import ApplicationError
+from referral_hub.roles import guardian_of, provider_of
+
+BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def _apply_error(form, exc: ApplicationError) -> None:  # type: ignore[no-untyped-def]
+    field = exc.extra.get("field")
+    form.add_error(field if field in form.fields else None, exc.message)
+
+
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest) -> HttpResponse:
+    form = RegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.guardian_register(**form.cleaned_data)
+        except ApplicationError as exc:
+            _apply_error(form, exc)
+        else:
+            return render(request, "families/register_done.html", {"email": form.cleaned_data["email"]})
+    return render(request, "families/register.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        services.guardian_confirm(token=token)
+    except ApplicationError as exc:
+        return render(
+            request, "families/message.html", {"title": "Link not valid", "text": exc.message}, status=400
+        )
+    messages.success(request, "Your e-mail address is confirmed. You can sign in now.")
+    return redirect("login")
+
+
+@require_http_methods(["GET", "POST"])
+def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        invitation = services.invitation_lookup(token)
+    except ApplicationError as exc:
+        return render(
+            request,
+            "families/message.html",
+            {"title": "Invitation not valid", "text": exc.message},
+            status=404,
+        )
+    form = AcceptInvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invitation_accept(token=token, **form.cleaned_data)
+        except ApplicationError as exc:
+            _apply_error(form, exc)
+        else:
+            login(request, user, backend=BACKEND)
+            messages.success(request, "Welcome! Your account is ready.")
+            return redirect("portal")
+    return render(
+        request,
+        "families/accept_invitation.html",
+        {"form": form, "invitation": invitation},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def add_child(request: HttpRequest) -> HttpResponse:
+    if guardian_of(request.user) is None:
+        return render(
+            request,
+            "families/message.html",
+            {"title": "Not available", "text": "For guardians only."},
+            status=403,
+        )
+    form = ChildForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            child = services.child_create(actor=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, f"{child.name} was added to your family.")
+            return redirect("portal")
+    return render(request, "families/add_child.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invite(request: HttpRequest) -> HttpResponse:
+    if provider_of(request.user) is None:
+        return render(
+            request,
+            "families/message.html",
+            {"title": "Not available", "text": "For providers only."},
+            status=403,
+        )
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation, token = services.invitation_create(actor=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            _apply_error(form, exc)
+        else:
+            link = settings.SITE_URL.rstrip("/") + reverse("families-invitation", kwargs={"token": token})
+            return render(request, "families/invite_done.html", {"invitation": invitation, "link": link})
+    return render(request, "families/invite.html", {"form": form}, status=400 if form.errors else 200)
