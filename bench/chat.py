@@ -1,0 +1,400 @@
+#!/usr/bin/env python
+"""Case chat delivery benchmark (a script, not a test). Results: docs/benchmarks/chat.md.
+
+    .venv/bin/python bench/chat.py [--duration 5] [--quick]
+
+Systems, each one server process on this machine, clients in this process:
+- B1: a bare `websockets` broadcast server (receive a frame, broadcast it to the room).
+- B3: a Channels consumer over channels-redis: group_add on connect, group_send per
+  frame, forward the event; no auth, no policy, no database.
+- B6: our full path: referral_hub.asgi with token auth, CaseChatConsumer, the policy on
+  every frame, message_send (PostgreSQL commit with audit row) -> on-commit group_send ->
+  seq check -> clients.
+
+Scenarios: 20 and 100 clients in one case, and 100 cases active at once (2 clients
+each), at 10 and 50 messages/s in total. Each message carries its send time; latency is
+measured at every receiving client (sender included). Uses PostgreSQL database
+rh_bench_chat (dropped and recreated) and Redis database 13.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from collections import defaultdict
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # run as a script: the project root is importable
+    sys.path.insert(0, str(ROOT))
+DB_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/rh_bench_chat")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
+N_PROVIDERS = 100
+N_SMALL_CASES = 100
+
+
+# --- B3 server application (imported by daphne with BENCH_ROLE=b3) -------------------
+if os.environ.get("BENCH_ROLE") == "b3":
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "referral_hub.settings")
+    django.setup()
+    from channels.generic.websocket import AsyncJsonWebsocketConsumer
+    from channels.routing import URLRouter
+    from django.urls import path
+
+    class BareCaseConsumer(AsyncJsonWebsocketConsumer):
+        async def connect(self) -> None:
+            self.group = f"bench.case.{self.scope['url_route']['kwargs']['case_id']}"
+            await self.channel_layer.group_add(self.group, self.channel_name)
+            await self.accept()
+
+        async def disconnect(self, code: int) -> None:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+        async def receive_json(self, content, **kwargs):  # type: ignore[no-untyped-def]
+            await self.channel_layer.group_send(
+                self.group, {"type": "chat.message", "message": {"body": content["body"]}}
+            )
+
+        async def chat_message(self, event):  # type: ignore[no-untyped-def]
+            await self.send_json({"type": "message.new", "message": event["message"]})
+
+    b3_application = URLRouter([path("ws/cases/<int:case_id>/", BareCaseConsumer.as_asgi())])
+
+
+# --- B1 server --------------------------------------------------------------------------
+async def serve_b1(port: int) -> None:
+    import websockets
+
+    rooms: dict[str, set] = defaultdict(set)
+
+    async def handler(ws):  # type: ignore[no-untyped-def]
+        room = ws.request.path
+        rooms[room].add(ws)
+        try:
+            async for raw in ws:
+                frame = json.loads(raw)
+                websockets.broadcast(
+                    rooms[room], json.dumps({"type": "message.new", "message": {"body": frame["body"]}})
+                )
+        finally:
+            rooms[room].discard(ws)
+
+    async with websockets.serve(handler, "127.0.0.1", port, max_queue=None):
+        await asyncio.Future()
+
+
+# --- B6 data ----------------------------------------------------------------------------
+def setup_b6() -> None:
+    """Runs in a subprocess with DATABASE_URL set: providers with tokens, one big case
+    with every provider, and small cases with two members each; prints the layout."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "referral_hub.settings")
+    django.setup()
+    from datetime import date, timedelta
+
+    from django.contrib.auth.models import User
+    from django.utils import timezone
+    from rest_framework.authtoken.models import Token
+
+    from consent.models import Consent
+    from directory.models import Provider
+    from families.models import Child, Family, Guardian
+    from referrals.models import CareTeamMember, Case
+
+    family = Family.objects.create(name="Bench family")
+    guardian_user = User.objects.create_user("bench_guardian")
+    guardian = Guardian.objects.create(user=guardian_user, family=family, relationship="parent")
+    users, providers, tokens = [], [], []
+    for i in range(N_PROVIDERS):
+        user = User.objects.create_user(f"bench_p{i}")
+        users.append(user)
+        providers.append(
+            Provider.objects.create(user=user, name=f"Bench Provider {i}", discipline="social_worker")
+        )
+        tokens.append(Token.objects.create(user=user).key)
+    expires = (timezone.now() + timedelta(days=30)).date()
+
+    def make_case(name: str, members: list[int]) -> int:
+        child = Child.objects.create(
+            family=family, first_name=name, last_name="Bench", date_of_birth=date(2025, 1, 1)
+        )
+        case = Case.objects.create(child=child)
+        for i in members:
+            CareTeamMember.objects.create(case=case, provider=providers[i], user=users[i], role="recipient")
+            Consent.objects.create(
+                child=child,
+                granted_by=guardian,
+                recipient_provider=providers[i],
+                purpose_messaging=True,
+                purpose_care_coordination=True,
+                category_case_notes=True,
+                expires_on=expires,
+                text_version="bench",
+                signed_text="bench",
+                signature_method="portal_esignature",
+            )
+        return case.pk
+
+    big = make_case("Big", list(range(N_PROVIDERS)))
+    small = [make_case(f"Small{i}", [i, (i + 1) % N_PROVIDERS]) for i in range(N_SMALL_CASES)]
+    print(json.dumps({"tokens": tokens, "big": big, "small": small}))
+
+
+# --- client side ------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_port(port: int, proc: subprocess.Popen, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("server exited early")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("server did not start")
+
+
+async def run_scenario(
+    port: int,
+    layout: list[tuple[int, list[str | None]]],
+    rate: float,
+    duration: float,
+    full_protocol: bool,
+) -> dict:
+    """``layout``: (case_id, [token per client]). Sends ``rate`` msgs/s in total, rotating
+    over cases and, within a case, over its clients (so no socket exceeds the 10/s
+    limit). Returns latency percentiles and delivered/expected."""
+    import websockets
+
+    latencies: list[float] = []
+    delivered = 0
+    clients: list[tuple[int, object]] = []
+    for case_id, tokens in layout:
+        for token in tokens:
+            headers = {"Origin": f"http://127.0.0.1:{port}"}
+            if token:
+                headers["Authorization"] = f"Token {token}"
+            ws = await websockets.connect(
+                f"ws://127.0.0.1:{port}/ws/cases/{case_id}/", additional_headers=headers, max_queue=None
+            )
+            clients.append((case_id, ws))
+    run_id = uuid.uuid4().hex[:8]
+
+    async def reader(ws) -> None:  # type: ignore[no-untyped-def]
+        nonlocal delivered
+        try:
+            async for raw in ws:
+                now = time.time()
+                frame = json.loads(raw)
+                if frame.get("type") != "message.new":
+                    continue
+                try:
+                    stamp = json.loads(frame["message"]["body"])
+                except (ValueError, TypeError):
+                    continue
+                if isinstance(stamp, dict) and stamp.get("r") == run_id:
+                    delivered += 1
+                    latencies.append((now - stamp["t"]) * 1000)
+        except websockets.ConnectionClosed:
+            pass
+
+    readers = [asyncio.create_task(reader(ws)) for _, ws in clients]
+    await asyncio.sleep(1.0)  # presence frames and connects settle
+    by_case: dict[int, list] = defaultdict(list)
+    for case_id, ws in clients:
+        by_case[case_id].append(ws)
+    cases = list(by_case)
+    turn: dict[int, int] = defaultdict(int)
+    expected = 0
+    total = int(rate * duration)
+    start = time.monotonic()
+    for n in range(total):
+        target = start + n / rate
+        delay = target - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        case_id = cases[n % len(cases)]
+        members = by_case[case_id]
+        sender = members[turn[case_id] % len(members)]
+        turn[case_id] += 1
+        body = json.dumps({"r": run_id, "t": time.time(), "n": n})
+        frame = {"type": "message.send", "body": body}
+        if full_protocol:
+            frame["client_msg_id"] = str(uuid.uuid4())
+        await sender.send(json.dumps(frame))
+        expected += len(members)
+    deadline = time.monotonic() + 10
+    while delivered < expected and time.monotonic() < deadline:
+        await asyncio.sleep(0.1)
+    for _, ws in clients:
+        await ws.close()
+    await asyncio.gather(*readers)
+    lat = sorted(latencies)
+
+    def pct(p: float) -> float:
+        return lat[min(len(lat) - 1, int(p * len(lat)))] if lat else float("nan")
+
+    return {
+        "p50": pct(0.50),
+        "p99": pct(0.99),
+        "delivered": delivered,
+        "expected": expected,
+        "per_second": delivered / duration,
+        "mean": statistics.fmean(lat) if lat else float("nan"),
+    }
+
+
+def _db_admin(url: str) -> str:
+    return urlunparse(urlparse(url)._replace(path="/postgres")).replace("postgres://", "postgresql://", 1)
+
+
+def prepare_b6(env: dict[str, str]) -> dict:
+    import psycopg
+
+    name = urlparse(DB_URL).path.lstrip("/")
+    with psycopg.connect(_db_admin(DB_URL), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
+    )
+    out = subprocess.run(
+        [sys.executable, "bench/chat.py", "--setup-b6"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def start_server(system: str, env: dict[str, str]) -> tuple[subprocess.Popen, int]:
+    port = free_port()
+    log = open(Path("/tmp") / f"bench-chat-{system}.log", "ab")  # noqa: SIM115
+    if system == "B1":
+        cmd = [sys.executable, "bench/chat.py", "--serve-b1", str(port)]
+    elif system == "B3":
+        cmd = [
+            sys.executable,
+            "-m",
+            "daphne",
+            "-b",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "bench.chat:b3_application",
+        ]
+        env = {**env, "BENCH_ROLE": "b3"}
+    else:
+        cmd = [
+            sys.executable,
+            "-m",
+            "daphne",
+            "-b",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "referral_hub.asgi:application",
+        ]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    wait_port(port, proc)
+    return proc, port
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--duration", type=float, default=5.0)
+    parser.add_argument("--quick", action="store_true", help="only 20 clients in one case")
+    parser.add_argument("--serve-b1", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--setup-b6", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve_b1:
+        asyncio.run(serve_b1(args.serve_b1))
+        return
+    if args.setup_b6:
+        setup_b6()
+        return
+
+    env = {
+        **os.environ,
+        "DATABASE_URL": DB_URL,
+        "REDIS_URL": REDIS_URL,
+        "DJANGO_DEBUG": "1",
+        "API_THROTTLE_ANON": "off",
+        "API_THROTTLE_USER": "off",
+        "LOG_LEVEL": "ERROR",
+        "DJANGO_SETTINGS_MODULE": "referral_hub.settings",
+    }
+    print("preparing B6 data...", file=sys.stderr)
+    data = prepare_b6(env)
+    tokens = data["tokens"]
+    scenarios = {
+        "20 clients, 1 case": [(data["big"], tokens[:20])],
+        "100 clients, 1 case": [(data["big"], tokens[:100])],
+        "100 cases x 2 clients": [
+            (c, [tokens[i], tokens[(i + 1) % N_PROVIDERS]]) for i, c in enumerate(data["small"])
+        ],
+    }
+    if args.quick:
+        scenarios = {k: v for k, v in scenarios.items() if k.startswith("20")}
+    results = []
+    for system in ("B1", "B3", "B6"):
+        proc, port = start_server(system, env)
+        try:
+            for scenario, layout in scenarios.items():
+                if system != "B6":
+                    layout = [(case_id, [None] * len(toks)) for case_id, toks in layout]
+                for rate in (10, 50):
+                    r = asyncio.run(
+                        run_scenario(port, layout, rate, args.duration, full_protocol=system == "B6")
+                    )
+                    r.update(system=system, scenario=scenario, rate=rate)
+                    results.append(r)
+                    print(
+                        f"{system} {scenario:<22} {rate:>3} msg/s  p50 {r['p50']:7.1f} ms  p99 {r['p99']:7.1f} ms  "
+                        f"delivered {r['delivered']}/{r['expected']}  ({r['per_second']:.0f}/s)",
+                        flush=True,
+                    )
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=5)
+    print("\n| scenario | msg/s | system | p50 ms | p99 ms | delivered/expected | deliveries/s | B6/B1 p99 |")
+    print("|---|---|---|---|---|---|---|---|")
+    b1 = {(r["scenario"], r["rate"]): r for r in results if r["system"] == "B1"}
+    for r in sorted(results, key=lambda r: (r["scenario"], r["rate"], r["system"])):
+        ratio = ""
+        if r["system"] == "B6":
+            ratio = f"{r['p99'] / b1[(r['scenario'], r['rate'])]['p99']:.1f}x"
+        print(
+            f"| {r['scenario']} | {r['rate']} | {r['system']} | {r['p50']:.1f} | {r['p99']:.1f} | "
+            f"{r['delivered']}/{r['expected']} | {r['per_second']:.0f} | {ratio} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
