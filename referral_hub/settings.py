@@ -192,7 +192,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "referral_hub.pagination.Pagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "referral_hub.schema.AutoSchema",
     "EXCEPTION_HANDLER": "referral_hub.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": _throttle_classes,
     "DEFAULT_THROTTLE_RATES": _throttle_rates,
