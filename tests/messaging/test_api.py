@@ -56,7 +56,11 @@ def test_every_history_read_is_audited_as_care_coordination_on_case_notes(api_cl
     api_client.force_authenticate(team.users[0])
     api_client.get(url(team))
     read = AuditEvent.objects.filter(action="view", actor=team.users[0]).get()
-    assert (read.child_id, read.data_category, read.purpose) == (team.child.pk, "case_notes", "care_coordination")
+    assert (read.child_id, read.data_category, read.purpose) == (
+        team.child.pk,
+        "case_notes",
+        "care_coordination",
+    )
 
 
 def test_posting_sends_like_the_socket_and_is_idempotent(api_client):
@@ -85,7 +89,8 @@ def test_outsiders_and_revoked_members_get_the_same_not_found(api_client):
 
 
 @pytest.mark.parametrize(
-    "query,parameter", [("after=-1", "after"), ("after=x", "after"), ("limit=0", "limit"), ("limit=201", "limit")]
+    "query,parameter",
+    [("after=-1", "after"), ("after=x", "after"), ("limit=0", "limit"), ("limit=201", "limit")],
 )
 def test_bad_cursor_parameters_are_a_400_naming_the_parameter(api_client, query, parameter):
     team = care_team(1)
@@ -114,3 +119,31 @@ def test_the_demo_seeds_a_conversation_in_mateos_case_once(demo):
     assert count == len(messaging_demo.CONVERSATION)
     messaging_demo.seed(demo, StringIO())
     assert Message.objects.filter(case=case).count() == count
+
+
+def test_the_case_list_shows_each_member_their_unread_count(api_client):
+    from messaging.services import read_marker_set
+
+    team = care_team(2)
+    first = stored_message(team, 0, "one")
+    stored_message(team, 0, "two")
+    api_client.force_authenticate(team.users[1])
+
+    def unread() -> int:
+        rows = api_client.get("/api/v1/cases/").json()["results"]
+        return next(row["unread_count"] for row in rows if row["id"] == team.case.pk)
+
+    assert unread() == 2
+    read_marker_set(actor=team.users[1], case_id=team.case.pk, message_id=first.pk)
+    assert unread() == 1
+
+
+def test_the_chat_panel_renders_only_for_those_who_may_chat(client):
+    from django.template.loader import render_to_string
+
+    team = care_team(1)
+    outsider = ProviderFactory().user
+    member_html = render_to_string("messaging/chat_panel.html", {"case": team.case, "user": team.users[0]})
+    outsider_html = render_to_string("messaging/chat_panel.html", {"case": team.case, "user": outsider})
+    assert "data-chat-panel" in member_html and f'data-case-id="{team.case.pk}"' in member_html
+    assert "data-chat-panel" not in outsider_html and "care-team members" in outsider_html

@@ -1,0 +1,16 @@
+"""``{% chat_allowed case user as allowed %}``: the chat policy for templates, so a page
+that shows a case to more people (a guardian, say) renders the panel only for those who
+may chat."""
+
+from __future__ import annotations
+
+from django import template
+
+from messaging.policies import chat_access
+
+register = template.Library()
+
+
+@register.simple_tag
+def chat_allowed(case, user) -> bool:  # type: ignore[no-untyped-def]
+    return chat_access(user, case.pk) is not None
