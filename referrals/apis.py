@@ -163,8 +163,8 @@ class ReferralListCreateApi(APIView):
             actor=request.user, box=request.query_params.get("box"), status=request.query_params.get("status")
         )
         paginator = Pagination()
-        page = paginator.paginate_queryset(qs, request, view=self)
-        return paginator.get_paginated_response(ReferralListOutput(page, many=True).data)
+        ids = paginator.paginate_queryset(selectors.referral_ids(qs), request, view=self)
+        return paginator.get_paginated_response(ReferralListOutput(selectors.hydrate(ids), many=True).data)
 
     @extend_schema(
         request=ReferralCreateInput,

@@ -222,7 +222,7 @@ def validate_screening(data: Any, *, index: int = 0) -> ScreeningResult:
     if not isinstance(data, dict):
         raise _fail(prefix, "must be an object.")
     instrument = data.get("instrument")
-    if instrument not in _SCORERS:
+    if not isinstance(instrument, str) or instrument not in _SCORERS:
         raise _fail(f"{prefix}.instrument", f"must be one of {', '.join(_SCORERS)}.")
     administered_on = _date(data, prefix)
     inputs, result = _SCORERS[instrument](data, prefix)

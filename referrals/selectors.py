@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Count, IntegerField, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 
-from consent.policies import covered_exists
+from consent.policies import covered_child_ids
 from referral_hub.errors import ApplicationError
 from referral_hub.roles import provider_of
 from referrals import policies
@@ -19,19 +19,29 @@ S = ReferralStatus
 BOXES = ("inbox", "outbox")
 
 
-def _visible(actor) -> QuerySet[Referral]:  # type: ignore[no-untyped-def]
+def _scope(actor, box: str | None = None) -> QuerySet[Referral]:  # type: ignore[no-untyped-def]
     """Referrals with a permission row for ``actor``; rows where the actor is the
-    recipient also need a consent in force right now (revocation and expiry hide them)."""
+    recipient also need a consent in force right now (revocation and expiry hide them).
+
+    Written with ``IN (subquery)`` filters rather than correlated ``EXISTS`` inside an
+    ``OR``: PostgreSQL then hashes the permission and consent sets once per query (see
+    docs/benchmarks/referrals.md), whatever the size of the inbox."""
     if not actor.is_authenticated:
         return Referral.objects.none()
-    qs = Referral.objects.filter(policies.has_referral_permission(user_id=actor.pk))
+    permitted = policies.permitted_referral_ids(user_id=actor.pk)
     provider = provider_of(actor)
-    if provider is not None:
-        qs = qs.filter(
-            ~Q(to_provider_id=provider.pk)
-            | covered_exists(provider=provider, purpose="referral", categories=["demographics"])
-        )
-    return qs
+    if box and provider is None:
+        return Referral.objects.none()
+    if provider is None:
+        return Referral.objects.filter(pk__in=permitted)
+    covered = covered_child_ids(provider=provider, purpose="referral", categories=["demographics"])
+    if box == "inbox":
+        return Referral.objects.filter(to_provider_id=provider.pk, child_id__in=covered, pk__in=permitted)
+    if box == "outbox":
+        return Referral.objects.filter(from_provider_id=provider.pk, pk__in=permitted)
+    return Referral.objects.filter(pk__in=permitted).filter(
+        ~Q(to_provider_id=provider.pk) | Q(child_id__in=covered)
+    )
 
 
 def referral_list(*, actor, box: str | None = None, status: str | None = None) -> QuerySet[Referral]:  # type: ignore[no-untyped-def]
@@ -49,19 +59,22 @@ def referral_list(*, actor, box: str | None = None, status: str | None = None) -
                 f"status must be among {', '.join(S.values)}.",
                 extra={"parameter": "status"},
             )
-    qs = _visible(actor)
-    if box:
-        provider = provider_of(actor)
-        if provider is None:
-            return Referral.objects.none()
-        qs = (
-            qs.filter(to_provider_id=provider.pk)
-            if box == "inbox"
-            else qs.filter(from_provider_id=provider.pk)
-        )
+    qs = _scope(actor, box or None)
     if statuses:
         qs = qs.filter(status__in=statuses)
     return qs.select_related("child", "from_provider", "to_provider").order_by("-sent_at", "-id")
+
+
+def referral_ids(qs: QuerySet[Referral]) -> QuerySet:
+    """The same rows as ids only: paginate this (a narrow sort), then ``hydrate`` the page."""
+    return qs.select_related(None).values_list("id", flat=True)
+
+
+def hydrate(ids: list[int]) -> list[Referral]:
+    """One query: the page's referrals with their parties, in the order of ``ids``."""
+    rows = Referral.objects.filter(pk__in=ids).select_related("child", "from_provider", "to_provider")
+    by_id = {r.pk: r for r in rows}
+    return [by_id[i] for i in ids if i in by_id]
 
 
 def referral_detail(*, referral: Referral) -> Referral:
@@ -102,7 +115,7 @@ def referral_counts(*, actor) -> dict[str, int]:  # type: ignore[no-untyped-def]
     now = timezone.now()
     mine = Q(to_provider_id=provider.pk) | Q(from_provider_id=provider.pk)
     return (
-        _visible(actor)
+        _scope(actor)
         .filter(mine)
         .aggregate(
             waiting_for_you=Count("pk", filter=needs_action_q(provider.pk, now)),
@@ -116,18 +129,23 @@ def referral_counts(*, actor) -> dict[str, int]:  # type: ignore[no-untyped-def]
 
 
 def dashboard(*, actor, limit: int = 50) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """The provider dashboard's sections (each capped at ``limit`` rows, sorted on ids
+    first and hydrated after, so a huge inbox costs a narrow sort, not a wide one)."""
     provider = provider_of(actor)
-    base = referral_list(actor=actor)
     now = timezone.now()
     mine = Q(to_provider_id=provider.pk) | Q(from_provider_id=provider.pk)
+    inbox = referral_list(actor=actor, box="inbox")
+    outbox = referral_list(actor=actor, box="outbox")
+
+    def top(qs: QuerySet[Referral], n: int = limit) -> list[Referral]:
+        return hydrate(list(referral_ids(qs)[:n]))
+
     return {
         "counts": referral_counts(actor=actor),
-        "needs_action": list(base.filter(needs_action_q(provider.pk, now))[:limit]),
-        "overdue": list(base.filter(mine).filter(overdue_q(now))[:limit]),
-        "awaiting_response": list(
-            base.filter(from_provider_id=provider.pk, status__in=[S.SENT, S.RECEIVED])[:limit]
-        ),
-        "recent_outbox": list(base.filter(from_provider_id=provider.pk)[:10]),
+        "needs_action": top(inbox.filter(needs_action_q(provider.pk, now))),
+        "overdue": top(referral_list(actor=actor).filter(mine).filter(overdue_q(now))),
+        "awaiting_response": top(outbox.filter(status__in=[S.SENT, S.RECEIVED])),
+        "recent_outbox": top(outbox, 10),
         "now": now,
     }
 

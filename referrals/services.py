@@ -66,7 +66,7 @@ def _bad(field: str, message: str, code: str = "invalid") -> ApplicationError:
 def _choice(value: Any, choices: Iterable[str], field: str, *, default: str | None = None) -> str:
     if (value is None or value == "") and default is not None:
         return default
-    if value not in set(choices):
+    if not isinstance(value, str) or value not in set(choices):
         raise _bad(field, f"must be one of {', '.join(choices)}.")
     return value
 

@@ -1,0 +1,51 @@
+"""Read-only admin views: every change goes through ``referrals.services`` (consent
+gate, locks, audit, events), so the admin never edits referrals or teams."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from referrals.models import CareTeamMember, Case, Referral, ReferralEvent
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+
+class EventInline(admin.TabularInline):
+    model = ReferralEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["at", "actor", "from_status", "to_status", "note"]
+
+    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(Referral)
+class ReferralAdmin(ReadOnlyAdmin):
+    list_display = ["id", "status", "urgency", "from_provider", "to_provider", "sent_at"]
+    list_filter = ["status", "urgency"]
+    list_select_related = ["from_provider", "to_provider"]
+    raw_id_fields = ["child", "from_provider", "to_provider", "case", "created_by"]
+    inlines = [EventInline]
+
+
+@admin.register(Case)
+class CaseAdmin(ReadOnlyAdmin):
+    list_display = ["id", "child", "created_at"]
+    raw_id_fields = ["child"]
+
+
+@admin.register(CareTeamMember)
+class CareTeamMemberAdmin(ReadOnlyAdmin):
+    list_display = ["case", "provider", "role", "joined_at", "left_at", "left_reason"]
+    list_select_related = ["provider"]
+    raw_id_fields = ["case", "provider", "user"]
