@@ -39,10 +39,11 @@ def access_log(request: HttpRequest, child_id: int) -> HttpResponse:
             {"title": "Not found", "text": "There is nothing here for you."},
             status=404,
         )
-    page = Paginator(selectors.child_access_log(child_id=child.pk), 50).get_page(request.GET.get("page"))
+    # Logged first, so the page and its row count agree (this view is listed too).
     audit_record(
         actor=request.user, action=Action.VIEW, child=child, object_type="access_log", object_id=child.pk
     )
+    page = Paginator(selectors.child_access_log(child_id=child.pk), 50).get_page(request.GET.get("page"))
     return render(request, "audit/access_log.html", {"child": child, "page": page})
 
 

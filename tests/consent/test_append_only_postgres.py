@@ -1,0 +1,86 @@
+"""On PostgreSQL the database itself refuses to change history: consent events and
+audit rows cannot be updated or deleted, and a consent row may change only by being
+revoked, once. Runs against a fresh database migrated for this test (so it runs whatever
+the suite's default database); skipped without PostgreSQL locally, failing under CI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+import pytest
+
+pytestmark = pytest.mark.services
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def migrated_pg(postgres_url):
+    import psycopg
+
+    parsed = urlparse(postgres_url)
+    admin = urlunparse(parsed._replace(path="/postgres", scheme="postgresql"))
+    name = f"rh_appendonly_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = urlunparse(parsed._replace(path=f"/{name}"))
+    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+    env.update(DATABASE_URL=url, DJANGO_DEBUG="1")
+    try:
+        for command in (["migrate", "--noinput", "-v", "0"], ["seed_demo"]):
+            subprocess.run(
+                [sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True
+            )
+        with psycopg.connect(url.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
+            # One audit row to tamper with, written the normal way.
+            subprocess.run(
+                [sys.executable, "manage.py", "export_audit", "--output", os.devnull],
+                cwd=ROOT,
+                env=env,
+                check=True,
+                capture_output=True,
+            )
+            yield conn
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def refused(conn, sql: str) -> bool:
+    import psycopg
+
+    try:
+        conn.execute(sql)
+    except psycopg.errors.InsufficientPrivilege:
+        return True
+    return False
+
+
+def test_consent_history_cannot_be_altered(migrated_pg):
+    assert migrated_pg.execute("SELECT count(*) FROM consent_consentevent").fetchone()[0] > 0
+    assert refused(migrated_pg, "UPDATE consent_consentevent SET kind = 'granted'")
+    assert refused(migrated_pg, "DELETE FROM consent_consentevent")
+
+
+def test_audit_rows_cannot_be_altered(migrated_pg):
+    assert migrated_pg.execute("SELECT count(*) FROM audit_auditevent").fetchone()[0] > 0
+    assert refused(migrated_pg, "UPDATE audit_auditevent SET detail = 'nothing to see'")
+    assert refused(migrated_pg, "DELETE FROM audit_auditevent")
+
+
+def test_a_consent_changes_only_by_being_revoked_once(migrated_pg):
+    active_id = migrated_pg.execute(
+        "SELECT id FROM consent_consent WHERE revoked_at IS NULL AND expires_on >= now()::date LIMIT 1"
+    ).fetchone()[0]
+    assert refused(
+        migrated_pg, f"UPDATE consent_consent SET expires_on = expires_on + 30 WHERE id = {active_id}"
+    )
+    assert refused(migrated_pg, f"DELETE FROM consent_consent WHERE id = {active_id}")
+    migrated_pg.execute(
+        f"UPDATE consent_consent SET revoked_at = now(), revoke_reason = 'test' WHERE id = {active_id}"
+    )
+    assert refused(migrated_pg, f"UPDATE consent_consent SET revoke_reason = 'edited' WHERE id = {active_id}")

@@ -1,0 +1,128 @@
+"""An IDOR walk: every families/consent/audit endpoint, with every family's ids, as the
+guardian, the other guardian, the outsider, a provider whose consent was revoked, and
+anonymous. Nobody finds another family's data, and foreign writes change nothing."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from consent.models import Consent
+from consent.services import consent_grant, consent_revoke
+from tests.factories.directory import ProviderFactory
+
+pytestmark = pytest.mark.django_db
+
+FAMILY_1 = {"mateo", "lucia"}
+FAMILY_2 = {"ava"}
+
+
+@pytest.fixture
+def walk_world(demo):
+    """The demo world plus a provider who was covered for Mateo until revoked."""
+    revoked = ProviderFactory(name="Riley Revoked")
+    guardian = demo["guardians"]["guardian"]
+    consent = consent_grant(
+        actor=guardian.user,
+        child_id=demo["children"]["mateo"].pk,
+        recipient_provider_id=revoked.pk,
+        purposes=["referral"],
+        data_categories=["demographics"],
+        expires_on=demo["consents"]["pediatrician"].expires_on,
+        password=demo["password"],
+    )
+    consent_revoke(actor=guardian.user, consent_id=consent.pk, reason="walk")
+    demo["revoked_provider_user"] = revoked.user
+    return demo
+
+
+def reads(world, keys):
+    children = world["children"]
+    for key in sorted(keys):
+        child = children[key]
+        yield f"/api/v1/children/{child.pk}/"
+        yield f"/api/v1/children/{child.pk}/access-log/"
+        yield f"/api/v1/consents/?child={child.pk}"
+        yield f"/portal/children/{child.pk}/"
+        yield f"/portal/children/{child.pk}/access-log/"
+        yield f"/portal/children/{child.pk}/share/"
+        for consent in Consent.objects.filter(child=child):
+            yield f"/fhir/Consent/{consent.pk}"
+            yield f"/portal/consents/{consent.pk}/revoke/"
+
+
+LISTS = [
+    "/api/v1/children/",
+    "/api/v1/consents/",
+    "/portal/",
+    "/portal/provider/",
+    "/api/v1/audit/export/",
+    "/audit/export/",
+]
+
+
+def names(world, keys):
+    return [world["children"][key].name for key in keys]
+
+
+@pytest.mark.parametrize(
+    "who, foreign",
+    [
+        ("guardian", FAMILY_2),
+        ("guardian2", FAMILY_1),
+        ("outsider", FAMILY_1 | FAMILY_2),
+        ("revoked", FAMILY_1 | FAMILY_2),
+        ("anonymous", FAMILY_1 | FAMILY_2),
+    ],
+)
+def test_nobody_finds_another_familys_data(walk_world, who, foreign):
+    world = walk_world
+    client = Client()
+    if who == "revoked":
+        client.force_login(world["revoked_provider_user"])
+    elif who != "anonymous":
+        client.force_login(User.objects.get(username=who))
+    foreign_names = names(world, foreign)
+    foreign_ids = {world["children"][key].pk for key in foreign}
+    before = list(Consent.objects.values_list("pk", "revoked_at").order_by("pk"))
+
+    for url in [*reads(world, foreign), *LISTS]:
+        response = client.get(url)
+        content = b"".join(response.streaming_content) if response.streaming else response.content
+        text = content.decode()
+        if url in LISTS or "?" in url:  # filtered lists answer 200 with nothing foreign in them
+            assert response.status_code in (200, 302, 403), url
+        else:
+            assert response.status_code in (302, 403, 404), f"{who} GET {url} -> {response.status_code}"
+        if url.startswith("/api/v1/audit/export/") or url.startswith("/audit/export/"):
+            continue  # curators only; covered by the route inventory
+        for name in foreign_names:
+            assert name not in text, f"{who} saw {name} at {url}"
+        if response.get("Content-Type", "").startswith("application/json") and response.status_code == 200:
+            results = response.json().get("results", [])
+            seen = {row.get("child", row.get("id")) for row in results}
+            assert not seen & foreign_ids, f"{who} listed a foreign child at {url}"
+            if "?child=" in url:
+                assert results == [], f"{who} saw consents at {url}"
+
+    for consent in Consent.objects.filter(child_id__in=foreign_ids):
+        for url in (f"/api/v1/consents/{consent.pk}/revoke/", f"/portal/consents/{consent.pk}/revoke/"):
+            response = client.post(url, {"reason": "idor"})
+            assert response.status_code in (302, 403, 404), f"{who} POST {url} -> {response.status_code}"
+            if who != "anonymous":
+                assert response.status_code in (403, 404)
+    response = client.post(
+        "/api/v1/consents/",
+        {
+            "child": next(iter(foreign_ids)),
+            "recipient_provider": world["providers"]["outsider"].pk,
+            "purposes": ["referral"],
+            "data_categories": ["demographics"],
+            "expires_on": "2027-01-01",
+            "password": world["password"],
+        },
+        content_type="application/json",
+    )
+    assert response.status_code in (403, 404)
+    assert list(Consent.objects.values_list("pk", "revoked_at").order_by("pk")) == before, "nothing changed"
