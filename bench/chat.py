@@ -241,7 +241,8 @@ async def run_scenario(
             frame["client_msg_id"] = str(uuid.uuid4())
         await sender.send(json.dumps(frame))
         expected += len(members)
-    deadline = time.monotonic() + 10
+    # Generous drain: a saturated run shows up as latency, only real loss as < expected.
+    deadline = time.monotonic() + 30
     while delivered < expected and time.monotonic() < deadline:
         await asyncio.sleep(0.1)
     for _, ws in clients:

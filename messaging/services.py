@@ -214,7 +214,9 @@ def _broadcast_presence(case_id: int) -> list[int]:
 @transaction.atomic
 def presence_join(*, actor, case_id: int, channel_name: str) -> list[int]:  # type: ignore[no-untyped-def]
     """Record an open socket (the caller has checked the policy) and broadcast who is
-    online."""
+    online. Rows left behind by a killed process are swept here."""
+    stale = timezone.now() - 2 * selectors.PRESENCE_TTL
+    ChatConnection.objects.filter(case_id=case_id, last_seen__lt=stale).delete()
     ChatConnection.objects.update_or_create(
         channel_name=channel_name,
         defaults={"case_id": case_id, "user_id": actor.pk, "last_seen": timezone.now()},
