@@ -181,7 +181,7 @@ def test_list_endpoints_cost_a_constant_number_of_queries(
 ):
     guardian, _ = family
     providers = [ProviderFactory() for _ in range(3)]
-    for n in range(6):
+    for _ in range(6):
         child = ChildFactory(family=guardian.family)
         for provider in providers:
             grant(guardian, child, provider=provider)

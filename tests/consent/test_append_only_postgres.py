@@ -50,11 +50,11 @@ def migrated_pg(postgres_url):
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def refused(conn, sql: str) -> bool:
+def refused(conn, sql: str, params=()) -> bool:
     import psycopg
 
     try:
-        conn.execute(sql)
+        conn.execute(sql, params)
     except psycopg.errors.InsufficientPrivilege:
         return True
     return False
@@ -77,10 +77,12 @@ def test_a_consent_changes_only_by_being_revoked_once(migrated_pg):
         "SELECT id FROM consent_consent WHERE revoked_at IS NULL AND expires_on >= now()::date LIMIT 1"
     ).fetchone()[0]
     assert refused(
-        migrated_pg, f"UPDATE consent_consent SET expires_on = expires_on + 30 WHERE id = {active_id}"
+        migrated_pg, "UPDATE consent_consent SET expires_on = expires_on + 30 WHERE id = %s", [active_id]
     )
-    assert refused(migrated_pg, f"DELETE FROM consent_consent WHERE id = {active_id}")
+    assert refused(migrated_pg, "DELETE FROM consent_consent WHERE id = %s", [active_id])
     migrated_pg.execute(
-        f"UPDATE consent_consent SET revoked_at = now(), revoke_reason = 'test' WHERE id = {active_id}"
+        "UPDATE consent_consent SET revoked_at = now(), revoke_reason = 'test' WHERE id = %s", [active_id]
     )
-    assert refused(migrated_pg, f"UPDATE consent_consent SET revoke_reason = 'edited' WHERE id = {active_id}")
+    assert refused(
+        migrated_pg, "UPDATE consent_consent SET revoke_reason = 'edited' WHERE id = %s", [active_id]
+    )
