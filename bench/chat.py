@@ -217,7 +217,7 @@ async def run_scenario(
             pass
 
     readers = [asyncio.create_task(reader(ws)) for _, ws in clients]
-    await asyncio.sleep(1.0)  # presence frames and connects settle
+    await asyncio.sleep(1.0 + len(clients) / 50)  # connects and presence broadcasts settle
     by_case: dict[int, list] = defaultdict(list)
     for case_id, ws in clients:
         by_case[case_id].append(ws)

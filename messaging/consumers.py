@@ -42,8 +42,9 @@ VIOLATIONS_BEFORE_CLOSE = 5
 VIOLATION_WINDOW_SECONDS = 10.0
 TYPING_MIN_INTERVAL_SECONDS = 2.0
 HEARTBEAT_SECONDS = 15.0
-# Deliveries re-ask the policy when the last answer is older than this: a lost
-# `access.changed` event (the layer is at-most-once) cannot keep a socket open for long.
+# Deliveries re-ask the policy (in the background) when the last answer is older than
+# this: a lost `access.changed` event (the layer is at-most-once) cannot keep a socket
+# open for long while messages flow; the heartbeat covers quiet cases.
 RECHECK_AFTER_SECONDS = 5.0
 
 
@@ -82,6 +83,7 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):
     closing = False
     left = False
     heartbeat: asyncio.Task | None = None
+    recheck: asyncio.Future | None = None
 
     # --- lifecycle -----------------------------------------------------------------
     async def connect(self) -> None:
@@ -186,6 +188,13 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):
             return False
         self.last_verified = time.monotonic()
         return True
+
+    def _recheck_soon(self) -> None:
+        """Re-ask the policy in the background: deliveries do not wait for it, and a
+        denial closes the socket within one query's time."""
+        if self.recheck is None or self.recheck.done():
+            self.last_verified = time.monotonic()  # one check in flight at a time
+            self.recheck = asyncio.ensure_future(self._allowed())
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         # The user group also carries events meant for other sockets (notifications):
@@ -336,8 +345,8 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):
         seq = payload["seq"]
         if payload["case_id"] != self.case_id or seq <= self.last_seq:
             return  # already sent (replay, or a gap fill that overtook this event)
-        if time.monotonic() - self.last_verified > RECHECK_AFTER_SECONDS and not await self._allowed():
-            return
+        if time.monotonic() - self.last_verified > RECHECK_AFTER_SECONDS:
+            self._recheck_soon()
         if seq > self.last_seq + 1:
             # A live event was lost or overtaken: send the stored ones in order.
             for missing in await _gap(self.case_id, self.last_seq, seq):

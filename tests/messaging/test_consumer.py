@@ -313,3 +313,19 @@ async def test_mentioning_a_team_member_notifies_them(sockets):
         event = await layer.receive(inbox)
     assert event["kind"] == "mention"
     assert event["payload"]["message_id"] == ack["id"] and event["payload"]["case_id"] == team.case.pk
+
+
+async def test_a_lost_revocation_event_still_closes_the_socket_once_messages_flow(sockets, monkeypatch):
+    from messaging import consumers
+
+    # Every delivery counts as "the last policy answer is old" (normally after 5 s).
+    monkeypatch.setattr(consumers, "RECHECK_AFTER_SECONDS", 0.0)
+    team = await db(care_team)(2)
+    a, _, _ = await sockets.open(team.users[0], team.case.pk)
+    b, _, _ = await sockets.open(team.users[1], team.case.pk)
+    consent = team.consents[team.providers[1].pk]
+    consent.revoked_at = timezone.now()
+    await db(consent.save)()  # revoked, and its access.changed event "lost"
+    await a.send_json_to(send_frame("anyone there?"))
+    await next_frame(a, "message.ack")
+    assert await close_code(b) == 4403
