@@ -38,12 +38,12 @@ READ_ONLY_FIELDS = (
 )
 
 
-class PartyOutput(serializers.Serializer):
+class ConsentPartyOutput(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
 
-class EventOutput(serializers.Serializer):
+class ConsentEventOutput(serializers.Serializer):
     kind = serializers.CharField()
     at = serializers.DateTimeField()
     actor = serializers.SerializerMethodField()
@@ -59,8 +59,8 @@ class ConsentOutput(serializers.Serializer):
     id = serializers.IntegerField()
     child = serializers.IntegerField(source="child_id")
     child_name = serializers.CharField(source="child.name")
-    recipient_provider = PartyOutput(allow_null=True)
-    recipient_organization = PartyOutput(allow_null=True)
+    recipient_provider = ConsentPartyOutput(allow_null=True)
+    recipient_organization = ConsentPartyOutput(allow_null=True)
     purposes = serializers.ListField(child=serializers.ChoiceField(list(PURPOSE_FIELDS)))
     data_categories = serializers.ListField(child=serializers.ChoiceField(list(CATEGORY_FIELDS)))
     valid_from = serializers.DateTimeField()
@@ -75,7 +75,7 @@ class ConsentOutput(serializers.Serializer):
     signed_at = serializers.DateTimeField()
     revoked_at = serializers.DateTimeField(allow_null=True)
     revoke_reason = serializers.CharField()
-    events = EventOutput(many=True, source="events.all")
+    events = ConsentEventOutput(many=True, source="events.all")
 
     def get_summary(self, obj: Consent) -> str:
         return plain_summary(obj)
@@ -94,7 +94,7 @@ def _audit_entries(consents: list[Consent]) -> list[dict]:
 class ConsentsApi(GenericAPIView):
     serializer_class = ConsentOutput
 
-    class Input(serializers.Serializer):
+    class ConsentGrantInput(serializers.Serializer):
         child = serializers.IntegerField()
         recipient_provider = serializers.IntegerField(required=False, allow_null=True)
         recipient_organization = serializers.IntegerField(required=False, allow_null=True)
@@ -128,7 +128,7 @@ class ConsentsApi(GenericAPIView):
         return self.get_paginated_response(ConsentOutput(page, many=True).data)
 
     @extend_schema(
-        request=Input,
+        request=ConsentGrantInput,
         responses={
             201: ConsentOutput,
             400: OpenApiResponse(description="unknown_recipient, unknown_purpose, invalid_expiry, ..."),
@@ -170,11 +170,11 @@ class ConsentsApi(GenericAPIView):
 
 
 class ConsentRevokeApi(APIView):
-    class Input(serializers.Serializer):
+    class ConsentRevokeInput(serializers.Serializer):
         reason = serializers.CharField(required=False, allow_blank=True, max_length=1000)
 
     @extend_schema(
-        request=Input,
+        request=ConsentRevokeInput,
         responses={200: ConsentOutput},
         summary="Revoke a consent (guardian); effective at once; 400 already_revoked the second time",
     )

@@ -161,12 +161,17 @@ def consent_new(request: HttpRequest, child_id: int) -> HttpResponse:
             initial={"recipient_provider": provider.pk},
         )
         if request.method == "POST" and form.is_valid():
-            return _review(
-                request,
-                context,
-                form.cleaned_data,
-                SignForm(initial={**form.cleaned_data, "text_version": TEXT_VERSION}),
-            )
+            try:
+                services.validate_expiry(form.cleaned_data["expires_on"])
+            except ApplicationError as exc:
+                form.add_error("expires_on", exc.message)
+            else:
+                return _review(
+                    request,
+                    context,
+                    form.cleaned_data,
+                    SignForm(initial={**form.cleaned_data, "text_version": TEXT_VERSION}),
+                )
         return render(
             request, "consent/new_scope.html", {**context, "form": form}, status=400 if form.errors else 200
         )
@@ -207,11 +212,6 @@ def _review(
         data_categories=scope["data_categories"],
         expires_on=scope["expires_on"],
     )
-    try:
-        services.validate_expiry(scope["expires_on"])
-    except ApplicationError as exc:
-        form.add_error("expires_on" if "expires_on" in form.fields else None, exc.message)
-        status = 400
     return render(
         request,
         "consent/new_review.html",

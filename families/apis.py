@@ -66,7 +66,7 @@ class ChildOutput(serializers.Serializer):
 class ChildrenApi(GenericAPIView):
     serializer_class = ChildOutput
 
-    class Input(serializers.Serializer):
+    class ChildCreateInput(serializers.Serializer):
         first_name = serializers.CharField(max_length=100)
         last_name = serializers.CharField(max_length=100)
         date_of_birth = serializers.DateField()
@@ -102,12 +102,12 @@ class ChildrenApi(GenericAPIView):
         return self.get_paginated_response(ChildOutput(page, many=True).data)
 
     @extend_schema(
-        request=Input,
+        request=ChildCreateInput,
         responses={201: ChildOutput},
         summary="Add a child to my family (guardian); 409 duplicate_child for the same name and birth date",
     )
     def post(self, request: Request) -> Response:
-        data = self.Input(data=request.data)
+        data = self.ChildCreateInput(data=request.data)
         if not data.is_valid():
             audit_denied(
                 actor=request.user, action=Action.CREATE, object_type="child", detail="invalid input"
@@ -161,7 +161,7 @@ class ChildDetailApi(APIView):
 
 
 class InvitationApi(APIView):
-    class Input(serializers.Serializer):
+    class InvitationInput(serializers.Serializer):
         family_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
         guardian_email = serializers.EmailField()
         relationship = serializers.ChoiceField(Relationship.choices, default=Relationship.PARENT)
@@ -170,22 +170,22 @@ class InvitationApi(APIView):
         child_date_of_birth = serializers.DateField()
         preferred_language = serializers.CharField(max_length=8, required=False, default="en")
 
-    class Output(serializers.Serializer):
+    class InvitationOutput(serializers.Serializer):
         id = serializers.IntegerField()
         email = serializers.EmailField()
         expires_at = serializers.DateTimeField()
         invitation_url = serializers.CharField(help_text="Shown once; also e-mailed to the guardian.")
 
     @extend_schema(
-        request=Input,
-        responses={201: Output},
+        request=InvitationInput,
+        responses={201: InvitationOutput},
         summary="Record a first contact and invite the guardian (provider)",
     )
     def post(self, request: Request) -> Response:
         from django.conf import settings
         from django.urls import reverse
 
-        data = self.Input(data=request.data)
+        data = self.InvitationInput(data=request.data)
         data.is_valid(raise_exception=True)
         invitation, token = services.invitation_create(actor=request.user, **data.validated_data)
         url = settings.SITE_URL.rstrip("/") + reverse("families-invitation", kwargs={"token": token})
@@ -195,4 +195,4 @@ class InvitationApi(APIView):
             "expires_at": invitation.expires_at,
             "invitation_url": url,
         }
-        return Response(self.Output(body).data, status=status.HTTP_201_CREATED)
+        return Response(self.InvitationOutput(body).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,33 @@
+"""Consents are read-only here: grant and revoke go through the services (history,
+object permissions, signals and events must move together)."""
+
+from django.contrib import admin
+
+from consent.models import Consent, ConsentEvent
+
+
+class ConsentEventInline(admin.TabularInline):
+    model = ConsentEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["kind", "actor", "at", "detail"]
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(Consent)
+class ConsentAdmin(admin.ModelAdmin):
+    list_display = ["id", "child", "recipient_provider", "recipient_organization", "expires_on", "revoked_at"]
+    list_select_related = ["child", "recipient_provider", "recipient_organization"]
+    list_filter = ["signature_method"]
+    inlines = [ConsentEventInline]
+
+    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
