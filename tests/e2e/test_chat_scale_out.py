@@ -9,6 +9,7 @@ acknowledged (re-sent with the same client_msg_id after a reconnect).
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import shutil
 import socket
@@ -165,6 +166,13 @@ class ChatClient:
             await self.ws.close()
 
 
+def run_async(scenario) -> None:
+    """Run an async scenario on its own event loop in a worker thread: the browser tests'
+    sync Playwright keeps an event loop running on the main thread for the session."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, scenario()).result()
+
+
 def demo_ids(group) -> dict:
     out = group.manage(
         "shell",
@@ -229,7 +237,11 @@ def assert_exactly_once_in_order(clients, senders, stored: list[int]) -> None:
         assert set(acked) <= set(c.received), f"{c.name}: missing {sorted(set(acked) - set(c.received))[:5]}"
 
 
-async def test_kill_9_one_process_mid_conversation_loses_and_duplicates_nothing(chat_servers):
+def test_kill_9_one_process_mid_conversation_loses_and_duplicates_nothing(chat_servers):
+    run_async(lambda: _kill_9_scenario(chat_servers))
+
+
+async def _kill_9_scenario(chat_servers) -> None:
     group, ids, tokens = chat_servers
     clients = [
         ChatClient(name, tokens[name], ids["case"], group.urls)
@@ -244,7 +256,11 @@ async def test_kill_9_one_process_mid_conversation_loses_and_duplicates_nothing(
     assert any(code != 4403 for code in clients[0].close_codes)
 
 
-async def test_messages_cross_processes_and_revoking_consent_closes_the_member_within_a_second(chat_servers):
+def test_messages_cross_processes_and_revoking_consent_closes_the_member_within_a_second(chat_servers):
+    run_async(lambda: _revocation_scenario(chat_servers))
+
+
+async def _revocation_scenario(chat_servers) -> None:
     group, ids, tokens = chat_servers
     alice = ChatClient("alice", tokens["pediatrician"], ids["case"], group.urls)
     bob = ChatClient("bob", tokens["educator"], ids["case"], group.urls)
@@ -323,7 +339,7 @@ def own_redis(redis_url):
     redis.stop()
 
 
-async def test_restarting_redis_mid_conversation_never_acks_and_loses(
+def test_restarting_redis_mid_conversation_never_acks_and_loses(
     live_server_factory, postgres_url, own_redis, monkeypatch
 ):
     monkeypatch.setenv("DATABASE_URL", postgres_url)
@@ -332,6 +348,10 @@ async def test_restarting_redis_mid_conversation_never_acks_and_loses(
     group = live_server_factory(processes=2, redis=True)
     ids = demo_ids(group)
     tokens = {name: token_for(group.url, name) for name in ("pediatrician", "educator", "slp")}
+    run_async(lambda: _redis_restart_scenario(group, ids, tokens, own_redis))
+
+
+async def _redis_restart_scenario(group, ids, tokens, own_redis) -> None:
     clients = [ChatClient(name, tokens[name], ids["case"], group.urls) for name in tokens]
     for index, client in enumerate(clients):
         await client.open(index % 2)
