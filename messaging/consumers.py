@@ -89,12 +89,14 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self) -> None:
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
+            self.closing = True
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
         self.user = user
         self.case_id = int(self.scope["url_route"]["kwargs"]["case_id"])
         after = self._after_param()
         if after is False:
+            self.closing = True
             await self.close(code=CLOSE_BAD_REQUEST)
             return
         self.groups_joined: list[str] = []
@@ -105,6 +107,7 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):
         # policy below or arrives as `access.changed` afterwards.
         await self._join(user_group(user.pk))
         if await _access(user, self.case_id) is None:
+            self.closing = True
             await self._leave()
             await self.close(code=CLOSE_FORBIDDEN)
             return

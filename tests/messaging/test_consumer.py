@@ -329,3 +329,9 @@ async def test_a_lost_revocation_event_still_closes_the_socket_once_messages_flo
     await a.send_json_to(send_frame("anyone there?"))
     await next_frame(a, "message.ack")
     assert await close_code(b) == 4403
+
+
+async def test_a_malformed_after_is_refused(sockets):
+    team = await db(care_team)(1)
+    _, connected, code = await sockets.open(team.users[0], team.case.pk, after="yesterday")
+    assert (connected, code) == (False, 4400)
