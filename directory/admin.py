@@ -38,6 +38,11 @@ class OrganizationAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     readonly_fields = ["hsds_id"]
 
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        super().save_model(request, obj, form, change)
+        if change and "name" in form.changed_data:
+            services.organization_refresh_search_text(organization=obj)
+
 
 @admin.register(Provider)
 class ProviderAdmin(admin.ModelAdmin):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -264,14 +265,15 @@ def provider_get_public(*, provider_id: int, today: datetime.date | None = None)
 
 def provider_get_by_hsds_id(*, hsds_id: str) -> Provider:
     try:
-        provider = (
-            Provider.objects.select_related("organization")
-            .prefetch_related(*_public_prefetches(timezone.localdate()))
-            .filter(hsds_id=hsds_id)
-            .first()
-        )
-    except Exception:  # a malformed UUID is simply not found
-        provider = None
+        key = uuid.UUID(hsds_id)
+    except ValueError:
+        raise NotFound("Service") from None  # a malformed id is simply not found
+    provider = (
+        Provider.objects.select_related("organization")
+        .prefetch_related(*_public_prefetches(timezone.localdate()))
+        .filter(hsds_id=key)
+        .first()
+    )
     if provider is None:
         raise NotFound("Service")
     return provider

@@ -137,10 +137,15 @@ def organization_upsert(*, hsds_id: Any, name: str, **fields: Any) -> Organizati
         for key, value in fields.items():
             setattr(organization, key, value)
         organization.save()
-        # The organization's name is part of each listing's searchable text.
-        for provider in organization.providers.all():
-            provider.save(update_fields=["search_text"])
+        organization_refresh_search_text(organization=organization)
     return organization
+
+
+@transaction.atomic
+def organization_refresh_search_text(*, organization: Organization) -> None:
+    """The organization's name is part of each listing's searchable text."""
+    for provider in organization.providers.select_related("organization"):
+        provider.save(update_fields=["search_text"])
 
 
 @transaction.atomic

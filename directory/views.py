@@ -33,7 +33,6 @@ def search_page(request: HttpRequest) -> HttpResponse:
     params = request.GET
     error = None
     page = None
-    searched = any(params.get(k) for k in params if k != "page")
     try:
         search = selectors.parse_provider_search(params)
     except ApplicationError as exc:
@@ -50,7 +49,6 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "params": params,
         "search": search,
         "page": page,
-        "searched": searched,
         "error": error,
         "error_parameter": error.extra.get("parameter") if error else None,
         "query_without_page": query_without_page,

@@ -218,3 +218,19 @@ def test_admin_pages_for_the_directory_load(client):
         "/admin/directory/organization/",
     ):
         assert client.get(url).status_code == 200, url
+
+
+def test_renaming_an_organization_in_the_admin_keeps_text_search_right(client, api_client):
+    admin = UserFactory(username="root4", is_staff=True, is_superuser=True)
+    provider = ProviderFactory(name="Kim Park", user=None)
+    org = provider.organization
+    client.force_login(admin)
+
+    response = client.post(
+        f"/admin/directory/organization/{org.pk}/change/",
+        {"name": "Bluebird Family Clinic", "description": "", "email": "", "phone": "", "website": ""},
+    )
+
+    assert response.status_code == 302
+    found = api_client.get("/api/v1/providers/", {"q": "Bluebird"}).json()["results"]
+    assert [r["name"] for r in found] == ["Kim Park"]
