@@ -75,11 +75,10 @@ def revoke_referral_access(*, referral_ids: Iterable[int], user_id: int) -> int:
 def permitted_referral_ids(*, user_id: int) -> QuerySet:
     """Ids of referrals ``user_id`` holds ``view_referral`` on, as a subquery
     (``pk__in=``): PostgreSQL hashes it once instead of probing per row."""
+    # The permission id as a literal (one tiny query): a join to auth_permission and
+    # django_content_type here skews PostgreSQL's row estimates into per-row probing.
     return ReferralUserObjectPermission.objects.filter(
-        user_id=user_id,
-        permission_id__in=Permission.objects.filter(
-            content_type__app_label="referrals", codename=VIEW_PERMISSION
-        ).values("id"),
+        user_id=user_id, permission_id=_view_permission().pk
     ).values("content_object_id")
 
 
