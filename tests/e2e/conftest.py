@@ -118,7 +118,25 @@ class ServerGroup:
         self.procs.clear()
 
 
-def _server_env(tmpdir: Path, *, redis: bool) -> tuple[dict[str, str], str | None]:
+def _admin_dsn() -> str:
+    parsed = urlparse(os.environ["DATABASE_URL"])
+    return urlunparse(parsed._replace(path="/postgres")).replace("postgres://", "postgresql://", 1)
+
+
+def _pg_execute(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(_admin_dsn(), autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def _manage_with(env: dict[str, str], *args: str) -> None:
+    subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
+
+
+def _base_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
     env.update(
         DJANGO_DEBUG="1",
@@ -127,20 +145,59 @@ def _server_env(tmpdir: Path, *, redis: bool) -> tuple[dict[str, str], str | Non
         PYTHONUNBUFFERED="1",
         SITE_URL="http://127.0.0.1",
     )
-    drop_db = None
-    base_db = os.environ.get("DATABASE_URL")
-    if base_db:
-        name = f"rh_e2e_{uuid.uuid4().hex[:10]}"
-        parsed = urlparse(base_db)
-        admin = urlunparse(parsed._replace(path="/postgres"))
-        import psycopg
+    return env
 
-        with psycopg.connect(admin.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
+
+@pytest.fixture(scope="session")
+def demo_template():
+    """Migrate and seed the demo world once per session and backend; every server group
+    starts from a copy (a file copy on SQLite, ``CREATE DATABASE ... TEMPLATE`` on
+    PostgreSQL). Returns ``get() -> template`` for the backend ``DATABASE_URL`` names
+    at call time (tests may point a group at PostgreSQL with monkeypatch)."""
+    tmpdir = Path(tempfile.mkdtemp(prefix="rh-e2e-template-"))
+    templates: dict[str, dict[str, str]] = {}
+
+    def get() -> dict[str, str]:
+        key = os.environ.get("DATABASE_URL", "")
+        if key in templates:
+            return templates[key]
+        env = _base_env()
+        if key:
+            name = f"rh_e2e_tpl_{uuid.uuid4().hex[:10]}"
+            _pg_execute(f'CREATE DATABASE "{name}"')
+            env["DATABASE_URL"] = urlunparse(urlparse(key)._replace(path=f"/{name}"))
+            env["DB_CONN_MAX_AGE"] = "0"
+            template = {"postgres": name, "admin": _admin_dsn()}
+        else:
+            env["SQLITE_PATH"] = str(tmpdir / "template.sqlite3")
+            template = {"sqlite": env["SQLITE_PATH"]}
+        _manage_with(env, "migrate", "--noinput", "-v", "0")
+        _manage_with(env, "seed_demo")
+        templates[key] = template
+        return template
+
+    yield get
+    for template in templates.values():
+        if "postgres" in template:
+            import psycopg
+
+            with psycopg.connect(template["admin"], autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{template["postgres"]}" WITH (FORCE)')
+    shutil.rmtree(tmpdir, ignore_errors=True)
+
+
+def _server_env(tmpdir: Path, template: dict[str, str], *, redis: bool) -> tuple[dict[str, str], str | None]:
+    env = _base_env()
+    drop_db = None
+    if "postgres" in template:
+        name = f"rh_e2e_{uuid.uuid4().hex[:10]}"
+        _pg_execute(f'CREATE DATABASE "{name}" TEMPLATE "{template["postgres"]}"')
+        parsed = urlparse(os.environ["DATABASE_URL"])
         env["DATABASE_URL"] = urlunparse(parsed._replace(path=f"/{name}"))
         drop_db = name
     else:
         env["SQLITE_PATH"] = str(tmpdir / "e2e.sqlite3")
+        shutil.copyfile(template["sqlite"], env["SQLITE_PATH"])
     redis_url = os.environ.get("REDIS_URL")
     if redis or redis_url:
         from tests.conftest import DEFAULT_REDIS, require_service
@@ -152,26 +209,19 @@ def _server_env(tmpdir: Path, *, redis: bool) -> tuple[dict[str, str], str | Non
 
 
 def _drop_database(name: str) -> None:
-    import psycopg
-
-    parsed = urlparse(os.environ["DATABASE_URL"])
-    admin = urlunparse(parsed._replace(path="/postgres")).replace("postgres://", "postgresql://", 1)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    _pg_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture
-def live_server_factory():
+def live_server_factory(demo_template):
     """``start(processes=1, redis=False) -> ServerGroup`` with demo data loaded."""
     groups: list[ServerGroup] = []
 
     def start(processes: int = 1, redis: bool = False) -> ServerGroup:
         tmpdir = Path(tempfile.mkdtemp(prefix="rh-e2e-"))
-        env, drop_db = _server_env(tmpdir, redis=redis)
+        env, drop_db = _server_env(tmpdir, demo_template(), redis=redis)
         group = ServerGroup(env=env, tmpdir=tmpdir, drop_db=drop_db)
         groups.append(group)
-        group.manage("migrate", "--noinput", "-v", "0")
-        group.manage("seed_demo")
         for _ in range(processes):
             group.start_process()
         return group
@@ -185,13 +235,11 @@ def live_server_factory():
 
 
 @pytest.fixture(scope="module")
-def live_server_module():
+def live_server_module(demo_template):
     """One demo server shared by a module's read-mostly browser tests."""
     tmpdir = Path(tempfile.mkdtemp(prefix="rh-e2e-"))
-    env, drop_db = _server_env(tmpdir, redis=False)
+    env, drop_db = _server_env(tmpdir, demo_template(), redis=False)
     group = ServerGroup(env=env, tmpdir=tmpdir, drop_db=drop_db)
-    group.manage("migrate", "--noinput", "-v", "0")
-    group.manage("seed_demo")
     group.start_process()
     yield group
     group.stop()
@@ -200,8 +248,10 @@ def live_server_module():
     shutil.rmtree(tmpdir, ignore_errors=True)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    # Module scope: Playwright's sync API keeps an event loop running in this thread
+    # while open, which would break asyncio-based tests in later modules.
     if not Path(CHROMIUM).exists():
         message = f"chromium not found at {CHROMIUM} (apt-get install chromium)"
         if os.environ.get("CI"):
