@@ -47,9 +47,12 @@ def test_anonymous_throttle_answers_429_with_code(api_client):
     assert body["retry_after_seconds"] > 0
 
 
-def _settings_value(expr: str, **env: str) -> str:
+def _settings_values(*exprs: str, **env: str) -> list[str]:
+    """Evaluate settings expressions in a fresh process with ``env`` (one start-up)."""
     base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
-    code = f"import django; django.setup(); from django.conf import settings as s; print({expr})"
+    code = "import django; django.setup(); from django.conf import settings as s; " + "; ".join(
+        f"print({expr})" for expr in exprs
+    )
     out = subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
@@ -58,27 +61,30 @@ def _settings_value(expr: str, **env: str) -> str:
         text=True,
         check=True,
     )
-    return out.stdout.strip()
+    return out.stdout.strip().splitlines()
+
+
+ENGINE = "s.DATABASES['default']['ENGINE']"
+LAYER = "s.CHANNEL_LAYERS['default']['BACKEND']"
+CACHE = "s.CACHES['default']['BACKEND']"
 
 
 def test_embedded_default_is_sqlite_and_in_memory_layer():
-    assert _settings_value("s.DATABASES['default']['ENGINE']") == "django.db.backends.sqlite3"
-    assert _settings_value("s.CHANNEL_LAYERS['default']['BACKEND']") == "channels.layers.InMemoryChannelLayer"
+    assert _settings_values(ENGINE, LAYER) == [
+        "django.db.backends.sqlite3",
+        "channels.layers.InMemoryChannelLayer",
+    ]
 
 
 def test_environment_switches_to_postgres_and_redis():
     env = {"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/x", "REDIS_URL": "redis://127.0.0.1:6379/0"}
-    assert _settings_value("s.DATABASES['default']['ENGINE']", **env) == "django.db.backends.postgresql"
-    assert (
-        _settings_value("s.CHANNEL_LAYERS['default']['BACKEND']", **env)
-        == "channels_redis.core.RedisChannelLayer"
-    )
-    assert (
-        _settings_value("s.CACHES['default']['BACKEND']", **env)
-        == "django.core.cache.backends.redis.RedisCache"
-    )
+    assert _settings_values(ENGINE, LAYER, CACHE, **env) == [
+        "django.db.backends.postgresql",
+        "channels_redis.core.RedisChannelLayer",
+        "django.core.cache.backends.redis.RedisCache",
+    ]
 
 
 def test_throttling_can_be_switched_off():
     env = {"API_THROTTLE_ANON": "off", "API_THROTTLE_USER": "off"}
-    assert _settings_value("s.REST_FRAMEWORK['DEFAULT_THROTTLE_CLASSES']", **env) == "[]"
+    assert _settings_values("s.REST_FRAMEWORK['DEFAULT_THROTTLE_CLASSES']", **env) == ["[]"]
