@@ -44,6 +44,17 @@ def test_two_providers_chat_live_and_revocation_ends_the_chat_with_a_notice(live
     expect(jordan.locator(".chat-message").last).to_contain_text("Eval moved to <Wed>")
     expect(jordan.locator(".chat-message").last).to_contain_text("Dr. Maya Chen")
 
+    # Sam's network blocks WebSockets: the panel falls back to REST (polling + POST).
+    sam = new_page()
+    sam.route_web_socket("**/ws/cases/**", lambda ws: ws.close(code=1006))
+    login(sam, group.url, "slp")
+    sam.goto(f"{group.url}/cases/{ids['case']}/")
+    expect(sam.locator("[data-chat-status]")).to_contain_text("Live updates unavailable")
+    expect(sam.locator(".chat-message").last).to_contain_text("Eval moved to <Wed>")
+    sam.get_by_label("Message the care team").fill("Sent over the REST fallback")
+    sam.get_by_role("button", name="Send").click()
+    expect(maya.locator(".chat-message").last).to_contain_text("Sent over the REST fallback")
+
     # The guardian revokes Jordan's consent (the consent service the portal and API call).
     group.manage(
         "shell",
