@@ -19,7 +19,7 @@ from referral_hub.roles import is_curator
 
 @login_required
 def access_log(request: HttpRequest, child_id: int) -> HttpResponse:
-    from consent.policies import access_child
+    from consent.policies import access_child, as_id
 
     try:
         child = access_child(request.user, child_id)
@@ -29,7 +29,7 @@ def access_log(request: HttpRequest, child_id: int) -> HttpResponse:
         audit_denied(
             actor=request.user,
             action=Action.VIEW,
-            child_id=Child.objects.filter(pk=child_id).values_list("pk", flat=True).first(),
+            child_id=Child.objects.filter(pk=as_id(child_id)).values_list("pk", flat=True).first(),
             object_type="access_log",
             object_id=child_id,
         )

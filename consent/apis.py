@@ -117,12 +117,11 @@ class ConsentsApi(GenericAPIView):
         raw = request.query_params.get("child")
         child_id = None
         if raw not in (None, ""):
-            try:
-                child_id = int(raw)
-            except ValueError:
+            child_id = policies.as_id(raw)
+            if child_id is None:
                 raise ApplicationError(
                     "invalid_parameter", "child must be an integer id.", extra={"parameter": "child"}
-                ) from None
+                )
         page = self.paginate_queryset(selectors.consent_list(actor=request.user, child_id=child_id))
         audit_record_many(actor=request.user, action=Action.VIEW, entries=_audit_entries(page))
         return self.get_paginated_response(ConsentOutput(page, many=True).data)
@@ -214,7 +213,11 @@ class FhirConsentApi(APIView):
         try:
             consent = policies.access_consent(request.user, consent_id)
         except ApplicationError:
-            child_id = Consent.objects.filter(pk=consent_id).values_list("child_id", flat=True).first()
+            child_id = (
+                Consent.objects.filter(pk=policies.as_id(consent_id))
+                .values_list("child_id", flat=True)
+                .first()
+            )
             audit_denied(
                 actor=request.user,
                 action=Action.DISCLOSE,

@@ -25,6 +25,17 @@ from families.models import Child, Guardian
 from referral_hub.errors import ApplicationError, NotFound
 
 VIEW_CHILD = "families.view_child"
+MAX_ID = 2**63 - 1
+
+
+def as_id(value: object) -> int | None:
+    """A database id from untrusted input, or None (not an integer, or outside the
+    positive 64-bit range every database accepts)."""
+    try:
+        number = int(str(value))
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number <= MAX_ID else None
 
 
 def _scope_filter(purpose: str | None, categories: Iterable[str]) -> Q:
@@ -159,10 +170,9 @@ def access_child(
     for missing and forbidden). One query. The returned child carries
     ``access_consent_id`` (the consent that allowed it, None for guardians) and
     ``is_own`` for the audit row."""
-    try:
-        pk = int(str(child_id))
-    except (TypeError, ValueError):
-        raise NotFound("Child") from None
+    pk = as_id(child_id)
+    if pk is None:
+        raise NotFound("Child")
     child = visible_children(actor, purpose=purpose, categories=_categories(category)).filter(pk=pk).first()
     if child is None:
         raise NotFound("Child")
@@ -172,7 +182,7 @@ def access_child(
 def guardian_for_child(user, child_id: object) -> Guardian:
     """The guardian row through which ``user`` speaks for the child, or ``NotFound``."""
     guardian = Guardian.objects.filter(
-        user_id=getattr(user, "pk", None), family__children__pk=child_id
+        user_id=getattr(user, "pk", None), family__children__pk=as_id(child_id)
     ).first()
     if guardian is None:
         raise NotFound("Child")
@@ -192,10 +202,9 @@ def require_guardian(user) -> Guardian:  # type: ignore[no-untyped-def]
 def access_consent(actor, consent_id: object) -> Consent:
     """A consent the actor may read: any consent for their family's children (guardian),
     or an active one covering them (provider). ``NotFound`` otherwise."""
-    try:
-        pk = int(str(consent_id))
-    except (TypeError, ValueError):
-        raise NotFound("Consent") from None
+    pk = as_id(consent_id)
+    if pk is None:
+        raise NotFound("Consent")
     if actor is None or not actor.is_authenticated:
         raise NotFound("Consent")
     own = Consent.objects.filter(guardian_children_q(actor, "child__"), pk=pk)

@@ -71,10 +71,7 @@ def _log_refusals(action: str) -> Callable[[Callable[..., T]], Callable[..., T]]
 
 
 def _int_or_none(value: object) -> int | None:
-    try:
-        return int(str(value))
-    except (TypeError, ValueError):
-        return None
+    return policies.as_id(value)
 
 
 def validate_scope(purposes: Iterable[str], data_categories: Iterable[str]) -> tuple[list[str], list[str]]:

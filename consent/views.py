@@ -124,10 +124,7 @@ def _provider_search(q: str):  # type: ignore[no-untyped-def]
 def _recipient(provider_id: object):  # type: ignore[no-untyped-def]
     from directory.models import Provider
 
-    try:
-        return Provider.objects.select_related("organization").filter(pk=int(str(provider_id))).first()
-    except (TypeError, ValueError):
-        return None
+    return Provider.objects.select_related("organization").filter(pk=policies.as_id(provider_id)).first()
 
 
 @login_required
@@ -228,7 +225,7 @@ def consent_revoke(request: HttpRequest, consent_id: int) -> HttpResponse:
         return _forbidden(request, "Only a child's guardian may revoke a consent.")
     consent = (
         selectors.consent_list(actor=request.user)
-        .filter(policies.guardian_children_q(request.user, "child__"), pk=consent_id)
+        .filter(policies.guardian_children_q(request.user, "child__"), pk=policies.as_id(consent_id))
         .first()
     )
     if consent is None:

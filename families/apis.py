@@ -139,7 +139,9 @@ class ChildDetailApi(APIView):
             audit_denied(
                 actor=request.user,
                 action=Action.VIEW,
-                child_id=Child.objects.filter(pk=child_id).values_list("pk", flat=True).first(),
+                child_id=Child.objects.filter(pk=policies.as_id(child_id))
+                .values_list("pk", flat=True)
+                .first(),
                 data_category="demographics",
                 purpose=purpose or "",
                 object_type="child",

@@ -127,3 +127,13 @@ def test_the_access_log_page_lists_reads(client, world):
     assert page.status_code == 200
     html = page.content.decode()
     assert provider.user.get_full_name() in html, html[html.find("<main") :][:3000]
+
+
+def test_the_access_log_costs_a_constant_number_of_queries(api_client, world, django_assert_max_num_queries):
+    guardian, child, provider, _ = world
+    for n in range(30):
+        audit_record(actor=provider.user, action="view", child=child, detail=f"read {n}")
+    api_client.force_authenticate(guardian.user)
+    with django_assert_max_num_queries(12):
+        response = api_client.get(f"/api/v1/children/{child.pk}/access-log/?page_size=100")
+    assert response.json()["count"] == 30

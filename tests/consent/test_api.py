@@ -198,3 +198,17 @@ def test_list_endpoints_cost_a_constant_number_of_queries(
     assert response.json()["count"] == 6
     with django_assert_max_num_queries(12):
         assert api_client.get("/api/v1/consents/").json()["count"] == 6
+
+
+def test_out_of_range_ids_are_plain_not_founds(as_guardian, family, provider):
+    _, child = family
+    huge = 2**70
+    assert as_guardian.get(f"/api/v1/consents/?child={huge}").json()["parameter"] == "child"
+    assert as_guardian.get(f"/api/v1/children/{huge}/").status_code == 404
+    response = as_guardian.post("/api/v1/consents/", {**body(child, provider), "child": huge}, format="json")
+    assert (response.status_code, response.json()["code"]) == (404, "not_found")
+    response = as_guardian.post(
+        "/api/v1/consents/", body(child, provider, recipient_provider=huge), format="json"
+    )
+    assert response.json()["code"] == "unknown_recipient"
+    assert as_guardian.post(f"/api/v1/consents/{huge}/revoke/", {}, format="json").status_code == 404

@@ -4,6 +4,7 @@ expiry; an organization consent follows current membership."""
 from __future__ import annotations
 
 import datetime
+import io
 
 import pytest
 from django.utils import timezone
@@ -130,3 +131,28 @@ def test_the_gate_is_one_query(family, provider, grant, django_assert_num_querie
         policies.consent_for(
             provider=provider, child_id=child.pk, purpose="referral", categories=["demographics"]
         )
+
+
+def test_the_expire_consents_command_records_expiry_once(family, provider):
+    from django.core.management import call_command
+
+    from tests.factories.consent import ConsentFactory
+
+    guardian, child = family
+    # Signed long ago (the service refuses a past expiry, so the row is made directly).
+    consent = ConsentFactory(
+        child=child,
+        granted_by=guardian,
+        recipient_provider=provider,
+        valid_from=timezone.now() - datetime.timedelta(days=100),
+        expires_on=timezone.now().date() - datetime.timedelta(days=1),
+    )
+    out = io.StringIO()
+    call_command("expire_consents", stdout=out)
+    call_command("expire_consents", stdout=out)
+    assert out.getvalue().splitlines() == [
+        "1 consent(s) recorded as expired",
+        "0 consent(s) recorded as expired",
+    ]
+    assert consent.events.filter(kind="expired").count() == 1
+    assert AuditEvent.objects.filter(consent=consent, detail="expired").exists()
