@@ -103,6 +103,8 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):
         self.message_times: deque[float] = deque()
         self.violation_times: deque[float] = deque()
         self.last_typing = 0.0
+        # Live deliveries and the heartbeat's catch-up both advance last_seq: one at a time.
+        self.delivery_lock = asyncio.Lock()
         # The user group first: a revocation racing this handshake is either seen by the
         # policy below or arrives as `access.changed` afterwards.
         await self._join(user_group(user.pk))
@@ -178,6 +180,7 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):
                 if not await self._allowed():
                     return
                 await db(services.presence_touch)(channel_name=self.channel_name)
+                await self._catch_up()
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -341,7 +344,23 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json({"type": "error", "code": code, "detail": detail, **extra})
 
     # --- group events --------------------------------------------------------------
+    async def _catch_up(self) -> None:
+        """Send stored messages this socket has not had. A lost live event is normally
+        noticed at the next one (its seq jumps); this also covers the last messages of
+        a burst whose events were lost (layer overflow or expiry)."""
+        async with self.delivery_lock:
+            missing = await _gap(self.case_id, self.last_seq, 2**31)
+            for payload in missing:
+                if self.closing:
+                    return
+                await self.send_json({"type": "message.new", "message": payload})
+                self.last_seq = payload["seq"]
+
     async def chat_message(self, event: dict[str, Any]) -> None:
+        async with self.delivery_lock:
+            await self._deliver(event)
+
+    async def _deliver(self, event: dict[str, Any]) -> None:
         if self.closing:
             return
         payload = event["message"]

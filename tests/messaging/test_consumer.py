@@ -335,3 +335,22 @@ async def test_a_malformed_after_is_refused(sockets):
     team = await db(care_team)(1)
     _, connected, code = await sockets.open(team.users[0], team.case.pk, after="yesterday")
     assert (connected, code) == (False, 4400)
+
+
+async def test_the_heartbeat_delivers_stored_messages_whose_live_events_were_lost(sockets, monkeypatch):
+    from messaging import consumers
+
+    monkeypatch.setattr(consumers, "HEARTBEAT_SECONDS", 0.2)
+    team = await db(care_team)(2)
+    b, _, _ = await sockets.open(team.users[1], team.case.pk, after=0)
+    # The last message of a burst, stored, its event lost: no later event reveals the gap.
+    await db(Message.objects.create)(
+        case=team.case,
+        seq=1,
+        author=team.users[0],
+        author_provider=team.providers[0],
+        body="last words",
+        client_msg_id=uuid.uuid4(),
+    )
+    assert (await next_frame(b, "message.new"))["message"]["body"] == "last words"
+    await b.receive_nothing(timeout=0.5)  # and only once
