@@ -70,7 +70,9 @@ class HsdsServiceListApi(APIView):
         auth=[],
     )
     def get(self, request: Request) -> Response:
-        search = selectors.ProviderSearch(q=(request.query_params.get("search") or "").strip()[:200])
+        search = selectors.ProviderSearch(
+            q=(request.query_params.get("search") or "").replace("\x00", "").strip()[:200]
+        )
         qs = selectors.provider_search(search)
         return Response(_page(request, qs, lambda p: hsds.service_to_hsds(p, full=False)))
 

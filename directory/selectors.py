@@ -147,7 +147,8 @@ def parse_provider_search(params: Mapping[str, str]) -> ProviderSearch:
     if ordering == "distance" and near is None:
         raise _bad("ordering", "ordering=distance needs near (a ZIP or lat,lng).")
 
-    q = (params.get("q") or "").strip()
+    # NUL cannot travel in a PostgreSQL string; it never means anything in a search.
+    q = (params.get("q") or "").replace("\x00", "").strip()
     if len(q) > 200:
         raise _bad("q", "q is limited to 200 characters.")
 

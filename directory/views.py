@@ -111,7 +111,7 @@ def _change(request: HttpRequest, endorsement_id: int, status: str, verb: str) -
             actor=request.user,  # type: ignore[arg-type]
             endorsement_id=endorsement_id,
             status=status,
-            note=(request.POST.get("note") or "").strip()[:2000],
+            note=(request.POST.get("note") or "").replace("\x00", "").strip()[:2000],
         )
     except NotFound:
         raise Http404("No such endorsement") from None

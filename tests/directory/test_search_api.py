@@ -240,6 +240,14 @@ def test_bad_input_is_a_400_naming_the_parameter(search, parameter, value):
     assert body["detail"]
 
 
+def test_odd_text_never_breaks_the_search(search, api_client):
+    listing("Plain Name")
+    for text in ["\x00", "a\x00b", "'; DROP TABLE x; --", "(((", '"unclosed', "!!! & | <->", "ü" * 199]:
+        assert search(q=text).status_code == 200, text
+        assert api_client.get("/hsds/services", {"search": text}).status_code == 200, text
+    assert search(q="x" * 201).json()["parameter"] == "q"
+
+
 def test_radius_of_exactly_500_is_allowed(search):
     assert search(near="48104", radius_miles=500).status_code == 200
 
