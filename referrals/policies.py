@@ -117,6 +117,19 @@ def member_consent_exists(provider_ref: str, org_ref: str, child_ref: str, purpo
     )
 
 
+MAX_ID = 2**63 - 1  # bigint: larger ids cannot exist, and would overflow the driver
+
+
+def _pk(value: object, what: str) -> int:
+    try:
+        pk = int(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise NotFound(what) from None
+    if not 0 < pk <= MAX_ID:
+        raise NotFound(what)
+    return pk
+
+
 @dataclass
 class ReferralAccess:
     referral: Referral
@@ -143,10 +156,7 @@ def access_referral(actor: User, referral_id: int | str) -> ReferralAccess:
     """The referral and the actor's role in it, or ``NotFound`` for missing/forbidden."""
     if not actor.is_authenticated:
         raise NotFound("Referral")
-    try:
-        pk = int(referral_id)
-    except (TypeError, ValueError):
-        raise NotFound("Referral") from None
+    pk = _pk(referral_id, "Referral")
     referral = (
         Referral.objects.filter(pk=pk)
         .annotate(_perm=has_referral_permission(user_id=actor.pk))
@@ -179,10 +189,7 @@ def access_case(actor: User, case_id: int | str) -> CaseAccess:
     covered by consent for ``care_coordination``; ``NotFound`` otherwise."""
     if not actor.is_authenticated:
         raise NotFound("Case")
-    try:
-        pk = int(case_id)
-    except (TypeError, ValueError):
-        raise NotFound("Case") from None
+    pk = _pk(case_id, "Case")
     case = Case.objects.filter(pk=pk).select_related("child").first()
     if case is None:
         raise NotFound("Case")

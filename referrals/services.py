@@ -118,6 +118,16 @@ def _audit(*, actor, referral: Referral, action: str, consent=None, detail: str 
         audit_record(**kwargs)
 
 
+def _id(value: Any, field: str) -> int:
+    try:
+        pk = int(value)
+    except (TypeError, ValueError):
+        raise _bad(field, "must be an id.") from None
+    if not 0 < pk <= policies.MAX_ID:
+        raise _bad(field, "must be an id.")
+    return pk
+
+
 def request_fingerprint(data: Any) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -181,13 +191,8 @@ def referral_send(
             categories.append(result.data_category)
     categories.sort(key=list(CATEGORY_FIELDS).index)
 
-    try:
-        to_pk = int(to_provider_id)
-        child_pk = int(child_id)
-    except (TypeError, ValueError):
-        raise _bad(
-            "to_provider" if not str(to_provider_id).isdigit() else "child", "must be an id."
-        ) from None
+    to_pk = _id(to_provider_id, "to_provider")
+    child_pk = _id(child_id, "child")
     to_provider = Provider.objects.select_related("organization").filter(pk=to_pk).first()
     if to_provider is None:
         raise _bad("to_provider", "no such provider in the directory.")

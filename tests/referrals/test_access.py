@@ -184,3 +184,21 @@ def test_revocation_ends_care_team_membership(world, as_user, inbox_of, django_c
     ]
     assert events and events[0]["change"] == "left"
     assert as_user(world.recipient.user).get(f"/api/v1/cases/{referral.case_id}/").status_code == 404
+
+
+@pytest.mark.parametrize("bad", [0, -1, 2**63, 2**80, "abc", None])
+def test_ids_out_of_range_are_simply_not_found(world, bad):
+    from referral_hub.errors import NotFound
+    from referrals.policies import access_case, access_referral
+
+    with pytest.raises(NotFound):
+        access_referral(world.referrer.user, bad)
+    with pytest.raises(NotFound):
+        access_case(world.referrer.user, bad)
+
+
+def test_huge_ids_in_urls_are_404(world, as_user):
+    client = as_user(world.referrer.user)
+    assert client.get("/api/v1/referrals/9223372036854775808/").status_code == 404
+    assert client.get("/api/v1/cases/9223372036854775808/").status_code == 404
+    assert client.get("/fhir/Task/9223372036854775808").status_code == 404

@@ -165,7 +165,10 @@ def test_epds_out_of_range_or_inconsistent(total, item_10, field):
 
 
 def test_unknown_instruments_and_missing_or_future_dates_are_refused():
-    assert refused({"instrument": ["asq_3"], "administered_on": DAY}).extra["field"] == "screenings[0].instrument"
+    assert (
+        refused({"instrument": ["asq_3"], "administered_on": DAY}).extra["field"]
+        == "screenings[0].instrument"
+    )
     assert refused(["not", "an", "object"]).extra["field"] == "screenings[0]"
     assert (
         refused({"instrument": "phq_9", "administered_on": DAY}).extra["field"] == "screenings[0].instrument"

@@ -81,7 +81,15 @@ def test_referring_to_yourself_is_refused(world, as_user):
 
 @pytest.mark.parametrize(
     "field,value",
-    [("reason", ""), ("urgency", "whenever"), ("concern_type", "astrology"), ("to_provider", 999999)],
+    [
+        ("reason", ""),
+        ("urgency", "whenever"),
+        ("concern_type", "astrology"),
+        ("to_provider", 999999),
+        ("to_provider", 2**63),
+        ("child", 2**64),
+        ("child", 0),
+    ],
 )
 def test_bad_fields_are_named(world, as_user, field, value):
     response = as_user(world.referrer.user).post(
