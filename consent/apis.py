@@ -38,6 +38,11 @@ READ_ONLY_FIELDS = (
 )
 
 
+# Plain strings in the schema (documented here): the same field name carries a different
+# choice set in the referrals API, and colliding enums fail ``check --deploy``.
+CATEGORY_HELP = "Data category codes: " + ", ".join(f"`{code}`" for code in CATEGORY_FIELDS) + "."
+
+
 class ConsentPartyOutput(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
@@ -62,10 +67,10 @@ class ConsentOutput(serializers.Serializer):
     recipient_provider = ConsentPartyOutput(allow_null=True)
     recipient_organization = ConsentPartyOutput(allow_null=True)
     purposes = serializers.ListField(child=serializers.ChoiceField(list(PURPOSE_FIELDS)))
-    data_categories = serializers.ListField(child=serializers.ChoiceField(list(CATEGORY_FIELDS)))
+    data_categories = serializers.ListField(child=serializers.CharField(), help_text=CATEGORY_HELP)
     valid_from = serializers.DateTimeField()
     expires_on = serializers.DateField()
-    status = serializers.ChoiceField(["active", "expired", "revoked"])
+    status = serializers.CharField(help_text="`active`, `expired` (computed from expires_on) or `revoked`.")
     summary = serializers.SerializerMethodField()
     granted_by = serializers.SerializerMethodField()
     signature_method = serializers.ChoiceField(SignatureMethod.choices)
@@ -99,7 +104,7 @@ class ConsentsApi(GenericAPIView):
         recipient_provider = serializers.IntegerField(required=False, allow_null=True)
         recipient_organization = serializers.IntegerField(required=False, allow_null=True)
         purposes = serializers.ListField(child=serializers.ChoiceField(list(PURPOSE_FIELDS)))
-        data_categories = serializers.ListField(child=serializers.ChoiceField(list(CATEGORY_FIELDS)))
+        data_categories = serializers.ListField(child=serializers.CharField(), help_text=CATEGORY_HELP)
         expires_on = serializers.DateField(help_text="At most one year ahead; not in the past.")
         password = serializers.CharField(
             write_only=True, help_text="Your password, re-entered: the portal e-signature."
