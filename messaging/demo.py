@@ -9,6 +9,7 @@ import uuid
 from typing import Any
 
 from messaging.services import message_send
+from referral_hub.errors import NotFound
 from referrals.models import CareTeamMember, Case, TeamRole
 
 TEAM = ["pediatrician", "educator", "social_worker", "slp", "imh_clinician"]
@@ -57,11 +58,14 @@ def seed(world: dict[str, Any], stdout) -> None:  # type: ignore[no-untyped-def]
     case = _ensure_case(world)
     sent = 0
     for index, (username, body) in enumerate(CONVERSATION):
-        result = message_send(
-            actor=world["users"][username],
-            case_id=case.pk,
-            body=body,
-            client_msg_id=uuid.uuid5(_NS, f"mateo-{index}"),
-        )
+        try:
+            result = message_send(
+                actor=world["users"][username],
+                case_id=case.pk,
+                body=body,
+                client_msg_id=uuid.uuid5(_NS, f"mateo-{index}"),
+            )
+        except NotFound:  # not (or no longer) a consented member in this world: skip
+            continue
         sent += result.created
     stdout.write(f"messaging: {len(CONVERSATION)} messages in Mateo's case chat ({sent} new)")
