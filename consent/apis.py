@@ -240,3 +240,42 @@ class FhirConsentApi(APIView):
             object_id=consent.pk,
         )
         return Response(consent_resource(consent))
+
+
+class ConsentAttestApi(APIView):
+    class ConsentAttestInput(serializers.Serializer):
+        child = serializers.IntegerField()
+        guardian = serializers.IntegerField(help_text="The guardian who gave the consent (same family).")
+        signature_method = serializers.ChoiceField(
+            [SignatureMethod.PROVIDER_ATTESTED_PAPER, SignatureMethod.PROVIDER_ATTESTED_VERBAL]
+        )
+        paper_form_reference = serializers.CharField(
+            required=False, allow_blank=True, help_text="Required for paper: the scanned form's reference."
+        )
+        purposes = serializers.ListField(child=serializers.ChoiceField(list(PURPOSE_FIELDS)))
+        data_categories = serializers.ListField(child=serializers.CharField(), help_text=CATEGORY_HELP)
+        expires_on = serializers.DateField()
+
+    @extend_schema(
+        request=ConsentAttestInput,
+        responses={201: ConsentOutput},
+        summary="Record a paper or verbal consent to me (provider; only for a family I invited)",
+    )
+    def post(self, request: Request) -> Response:
+        body = request.data if isinstance(request.data, dict) else {}
+        purposes = body.get("purposes")
+        categories = body.get("data_categories")
+        consent = services.consent_attest(
+            actor=request.user,
+            child_id=body.get("child"),
+            guardian_id=body.get("guardian"),
+            signature_method=str(body.get("signature_method") or ""),
+            paper_form_reference=str(body.get("paper_form_reference") or ""),
+            purposes=[str(p) for p in purposes] if isinstance(purposes, list) else [str(purposes or "")],
+            data_categories=[str(c) for c in categories]
+            if isinstance(categories, list)
+            else [str(categories or "")],
+            expires_on=body.get("expires_on"),
+        )
+        consent = selectors.consent_list(actor=request.user).get(pk=consent.pk)
+        return Response(ConsentOutput(consent).data, status=status.HTTP_201_CREATED)

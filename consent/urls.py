@@ -12,6 +12,7 @@ urlpatterns = [
 
 api_urlpatterns = [
     path("consents/", apis.ConsentsApi.as_view(), name="api-consents"),
+    path("consents/attested/", apis.ConsentAttestApi.as_view(), name="api-consent-attest"),
     path("consents/<int:consent_id>/revoke/", apis.ConsentRevokeApi.as_view(), name="api-consent-revoke"),
 ]
 

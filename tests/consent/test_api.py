@@ -212,3 +212,43 @@ def test_out_of_range_ids_are_plain_not_founds(as_guardian, family, provider):
     )
     assert response.json()["code"] == "unknown_recipient"
     assert as_guardian.post(f"/api/v1/consents/{huge}/revoke/", {}, format="json").status_code == 404
+
+
+def test_a_provider_records_a_paper_consent_from_a_family_they_invited(api_client):
+    from families.services import invitation_create
+
+    provider = ProviderFactory()
+    invitation, _ = invitation_create(
+        actor=provider.user,
+        family_name="",
+        guardian_email="paper@example.test",
+        child_first_name="Noa",
+        child_last_name="Lind",
+        child_date_of_birth=datetime.date(2025, 5, 5),
+    )
+    guardian = GuardianFactory(family=invitation.family)
+    api_client.force_authenticate(provider.user)
+    paper = {
+        "child": invitation.child_id,
+        "guardian": guardian.pk,
+        "signature_method": "provider_attested_paper",
+        "purposes": ["referral"],
+        "data_categories": ["demographics"],
+        "expires_on": in_days(30),
+    }
+    missing = api_client.post("/api/v1/consents/attested/", paper, format="json")
+    assert (missing.status_code, missing.json()["code"]) == (400, "form_reference_required")
+    created = api_client.post(
+        "/api/v1/consents/attested/", {**paper, "paper_form_reference": "SCAN-0042"}, format="json"
+    )
+    assert created.status_code == 201, created.json()
+    assert created.json()["signature_method"] == "provider_attested_paper"
+    assert created.json()["paper_form_reference"] == "SCAN-0042"
+    other_child = ChildFactory()
+    refused = api_client.post(
+        "/api/v1/consents/attested/",
+        {**paper, "child": other_child.pk, "paper_form_reference": "x"},
+        format="json",
+    )
+    assert refused.status_code == 404
+    assert Consent.objects.count() == 1

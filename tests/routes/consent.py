@@ -119,6 +119,20 @@ ROUTES = [
         data=lambda w: {"reason": "route inventory"},
     ),
     Route(
+        # Nobody in the demo invited family 1, so even the team provider may not attest for it.
+        "api-consent-attest",
+        {**everyone(404), "anonymous": 403, "guardian": 403, "guardian2": 403, "curator": 403},
+        method="post",
+        data=lambda w: {
+            "child": _mateo(w),
+            "guardian": w["guardians"]["guardian"].pk,
+            "signature_method": "provider_attested_verbal",
+            "purposes": ["referral"],
+            "data_categories": ["demographics"],
+            "expires_on": (datetime.date.today() + datetime.timedelta(days=30)).isoformat(),
+        },
+    ),
+    Route(
         "fhir-consent",
         {**everyone(404), "anonymous": 403, "guardian": 200, "team_provider": 200},
         kwargs=_pediatrician_consent,
