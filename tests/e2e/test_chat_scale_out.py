@@ -205,9 +205,20 @@ async def converse(clients, senders, *, seconds: float, during=None, at: float =
     start = time.monotonic()
     fault = None
     n = 0
-    while time.monotonic() - start < seconds:
+    fault_done_at: float | None = None
+
+    def still_sending() -> bool:
+        if time.monotonic() - start < seconds:
+            return True
+        # On a slow machine the fault may outlast `seconds`: keep talking through it and
+        # for a while after, so there is always traffic after the fault.
+        return fault is not None and (fault_done_at is None or time.monotonic() - fault_done_at < 1.5)
+
+    while still_sending():
         if fault is None and during is not None and time.monotonic() - start >= at:
             fault = asyncio.create_task(asyncio.to_thread(during))
+        if fault is not None and fault_done_at is None and fault.done():
+            fault_done_at = time.monotonic()
         for sender in senders:
             n += 1
             await sender.send(f"{sender.name} {n}")
