@@ -21,6 +21,8 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils import timezone
 
 
@@ -180,6 +182,11 @@ class Provider(models.Model):
         null=True, blank=True, help_text="When the listing was last verified (HSDS assured_date)."
     )
     search_text = models.TextField(blank=True, default="", editable=False)
+    # Summary of the *verified* endorsements, kept by Endorsement.save()/delete, only for
+    # ordering by ``-endorsed_since`` without a subquery per listing. Whether something
+    # is shown as endorsed is never read from here: that always comes from the dates.
+    verified_since = models.DateField(null=True, blank=True, editable=False)
+    verified_until = models.DateField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -316,6 +323,10 @@ class Endorsement(models.Model):
         if self.issued_on and self.expires_on and self.expires_on < self.issued_on:
             raise ValidationError({"expires_on": "An endorsement cannot expire before it was issued."})
 
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().save(*args, **kwargs)
+        refresh_verified_summary(self.provider_id)
+
     def effective_status(self, today: datetime.date | None = None) -> str:
         """The status people see: ``expired`` from the date, so it is never stale."""
         if self.status == EndorsementStatus.REVOKED:
@@ -331,6 +342,22 @@ class Endorsement(models.Model):
     @property
     def is_shown_as_endorsed(self) -> bool:
         return self.effective_status() == EndorsementStatus.VERIFIED
+
+
+def refresh_verified_summary(provider_id: int) -> None:
+    """Recompute ``Provider.verified_since/until`` from the provider's verified endorsements."""
+    summary = Endorsement.objects.filter(
+        provider_id=provider_id, status=EndorsementStatus.VERIFIED
+    ).aggregate(since=models.Min("issued_on"), until=models.Max("expires_on"))
+    Provider.objects.filter(pk=provider_id).update(
+        verified_since=summary["since"], verified_until=summary["until"]
+    )
+
+
+@receiver(post_delete, sender=Endorsement)
+def _endorsement_deleted(sender, instance: Endorsement, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    # post_delete also fires for queryset deletes (e.g. the admin's bulk delete).
+    refresh_verified_summary(instance.provider_id)
 
 
 class EndorsementReview(models.Model):

@@ -11,7 +11,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import BooleanField, Exists, F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Case,
+    DateField,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    When,
+)
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -238,14 +249,14 @@ def provider_search(search: ProviderSearch, *, today: datetime.date | None = Non
     if ordering == "distance":
         qs = qs.order_by("distance_miles", "name", "id")
     elif ordering == "-endorsed_since":
-        since = (
-            Endorsement.objects.shown_as_endorsed(today)
-            .filter(provider=OuterRef("pk"))
-            .order_by("issued_on")
-            .values("issued_on")[:1]
+        # From the per-listing summary of verified endorsements (kept on every save), so
+        # the sort reads one row per listing instead of running a subquery for each.
+        # Display never uses it: ``endorsed_since`` in results comes from the dates.
+        current = Case(
+            When(verified_until__gte=today, then=F("verified_since")), default=None, output_field=DateField()
         )
-        qs = qs.annotate(endorsed_since=Subquery(since)).order_by(
-            F("endorsed_since").desc(nulls_last=True), "name", "id"
+        qs = qs.annotate(endorsement_order=current).order_by(
+            F("endorsement_order").desc(nulls_last=True), "name", "id"
         )
     else:
         qs = qs.order_by("name", "id")

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from directory.geo import haversine_miles, zip_centroid
-from directory.models import join_codes
+from directory.models import Endorsement, join_codes
 from tests.directory.conftest import destination, names
 from tests.factories.directory import (
     EndorsementFactory,
@@ -339,3 +339,27 @@ def test_postgresql_text_search_uses_a_gin_index_on_the_searchable_text():
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'directory_provider_fts'")
         (definition,) = cursor.fetchone()
     assert "USING gin" in definition and "to_tsvector('english'::regconfig, search_text)" in definition
+
+
+def test_most_recently_endorsed_ordering_follows_revocation_expiry_and_deletion(search):
+    today = TODAY()
+    recent = listing("Recent")
+    recent_endorsement = EndorsementFactory(provider=recent, issued_on=today - datetime.timedelta(days=10))
+    older = listing("Older")
+    EndorsementFactory(provider=older, issued_on=today - datetime.timedelta(days=500))
+    lapsed = listing("Lapsed")
+    EndorsementFactory(
+        provider=lapsed,
+        issued_on=today - datetime.timedelta(days=5),
+        expires_on=today - datetime.timedelta(days=1),
+    )
+    listing("Aaron None")
+
+    assert names(search(ordering="-endorsed_since")) == ["Recent", "Older", "Aaron None", "Lapsed"]
+
+    recent_endorsement.status = "revoked"
+    recent_endorsement.save()
+    assert names(search(ordering="-endorsed_since")) == ["Older", "Aaron None", "Lapsed", "Recent"]
+
+    Endorsement.objects.filter(provider=older).delete()
+    assert names(search(ordering="-endorsed_since")) == ["Aaron None", "Lapsed", "Older", "Recent"]

@@ -102,7 +102,7 @@ class Command(BaseCommand):
         made = 0
         while made < total:
             n = min(batch_size, total - made)
-            providers, homes = [], []
+            providers, homes, claims = [], [], []
             for _ in range(n):
                 org_index = rng.randrange(org_count)
                 discipline = disciplines[rng.randrange(len(disciplines))]
@@ -114,12 +114,17 @@ class Command(BaseCommand):
                     **fields,
                 )
                 provider.search_text = provider.build_search_text(orgs[org_index].name)
+                claim = synthetic.endorsement_fields(rng, discipline, today)
+                if claim and claim["status"] == "verified":
+                    # bulk_create skips Endorsement.save(): set the summary it would keep.
+                    provider.verified_since, provider.verified_until = claim["issued_on"], claim["expires_on"]
                 providers.append(provider)
                 homes.append(org_zips[org_index])
+                claims.append(claim)
             with transaction.atomic():
                 Provider.objects.bulk_create(providers)
                 locations, endorsements = [], []
-                for provider, home in zip(providers, homes, strict=True):
+                for provider, home, claim in zip(providers, homes, claims, strict=True):
                     locations.append(
                         Location(
                             hsds_id=synthetic.rng_uuid(rng),
@@ -135,9 +140,8 @@ class Command(BaseCommand):
                                 **synthetic.zip_location(rng.choice(zips), rng),
                             )
                         )
-                    endorsement = synthetic.endorsement_fields(rng, provider.discipline, today)
-                    if endorsement:
-                        endorsements.append(Endorsement(provider=provider, **endorsement))
+                    if claim:
+                        endorsements.append(Endorsement(provider=provider, **claim))
                 Location.objects.bulk_create(locations)
                 Endorsement.objects.bulk_create(endorsements)
             made += n
