@@ -53,6 +53,7 @@ def test_search_page_never_shows_a_pending_or_expired_endorsement_as_endorsed(cl
     page = client.get("/").content.decode()
     assert "Pending Person" in page and "Expired Person" in page
     assert "Endorsed:" not in page
+    assert "miles away" not in page  # no distance without a ZIP
     profile = client.get(f"/providers/{pending.pk}/").content.decode()
     assert "no verified endorsement" in profile
 
