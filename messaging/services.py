@@ -63,7 +63,8 @@ def _audit(*, actor, access: ChatAccess, action: str, object_id: object, detail:
 
 
 def _notify_mentions(*, message: Message, access: ChatAccess) -> None:
-    usernames = {name.lower() for name in MENTION.findall(message.body)}
+    # "@slp." or "@slp," at the end of a sentence still mentions "slp".
+    usernames = {name.rstrip(".+-").lower() for name in MENTION.findall(message.body)}
     if not usernames:
         return
     # Only current members of this case's team (a handful of rows): a mention never

@@ -3,6 +3,7 @@ against the real ASGI stack: origin check, session/token auth, routing)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 
@@ -299,20 +300,27 @@ async def test_read_receipts_reach_the_team_and_clear_unread_counts(sockets):
     assert await db(unread)(bob) == 0
 
 
-async def test_mentioning_a_team_member_notifies_them(sockets):
+async def test_mentioning_a_team_member_notifies_them_and_nobody_else(sockets):
     team = await db(care_team)(2)
     alice, bob = team.users
+    outsider = (await db(ProviderFactory)()).user
     layer = get_channel_layer()
     inbox = await layer.new_channel()
     await layer.group_add(user_group(bob.pk), inbox)
+    outsider_inbox = await layer.new_channel()
+    await layer.group_add(user_group(outsider.pk), outsider_inbox)
     a, _, _ = await sockets.open(alice, team.case.pk)
-    await a.send_json_to(send_frame(f"@{bob.username} can you call the family?"))
+    await a.send_json_to(
+        send_frame(f"@{outsider.username}: can you call the family, @{bob.username.upper()}?")
+    )
     ack = await next_frame(a, "message.ack")
     event = await layer.receive(inbox)
     while event["type"] != "notify":
         event = await layer.receive(inbox)
     assert event["kind"] == "mention"
     assert event["payload"]["message_id"] == ack["id"] and event["payload"]["case_id"] == team.case.pk
+    with pytest.raises(asyncio.TimeoutError):
+        await asyncio.wait_for(layer.receive(outsider_inbox), timeout=0.3)
 
 
 async def test_a_lost_revocation_event_still_closes_the_socket_once_messages_flow(sockets, monkeypatch):
