@@ -48,7 +48,9 @@ def chat_access(user, case_id: int) -> ChatAccess | None:  # type: ignore[no-unt
         return None
     member = (
         CareTeamMember.objects.select_related("case", "provider")
-        .filter(case_id=case_id, user_id=user.pk, left_at__isnull=True)
+        # is_active from the database, not from `user`: a socket's user object was
+        # loaded at connect and would not see a later deactivation.
+        .filter(case_id=case_id, user_id=user.pk, left_at__isnull=True, user__is_active=True)
         .first()
     )
     if member is None:

@@ -362,3 +362,13 @@ async def test_the_heartbeat_delivers_stored_messages_whose_live_events_were_los
     )
     assert (await next_frame(b, "message.new"))["message"]["body"] == "last words"
     await b.receive_nothing(timeout=0.5)  # and only once
+
+
+async def test_a_deactivated_account_is_closed_on_its_next_frame(sockets):
+    from django.contrib.auth.models import User
+
+    team = await db(care_team)(1)
+    a, _, _ = await sockets.open(team.users[0], team.case.pk)
+    await db(User.objects.filter(pk=team.users[0].pk).update)(is_active=False)
+    await a.send_json_to({"type": "typing"})
+    assert await close_code(a) == 4403
