@@ -47,11 +47,8 @@ LATLNG_RE = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
 TRUE_WORDS = {"true", "1", "yes", "on"}
 FALSE_WORDS = {"false", "0", "no", "off"}
 
-# Must match the index expression in migrations/0003 exactly (PostgreSQL only).
-FTS_SQL = (
-    'to_tsvector(\'english\'::regconfig, "directory_provider"."search_text") '
-    "@@ websearch_to_tsquery('english'::regconfig, %s)"
-)
+# PostgreSQL only: the stored tsvector column and its GIN index (migration 0006).
+FTS_SQL = '"directory_provider"."search_vector" @@ websearch_to_tsquery(\'english\'::regconfig, %s)'
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,6 @@
 """PostgreSQL full-text search: a GIN expression index over ``search_text``.
 
-The expression must match ``directory.selectors.FTS_SQL`` character for character, or the
-planner will not use the index. Other databases (SQLite) get nothing here: the selector
+Superseded by 0006 (a stored tsvector column), which drops this index. Other databases (SQLite) get nothing here: the selector
 falls back to ``icontains`` there.
 """
 

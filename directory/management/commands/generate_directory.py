@@ -14,7 +14,7 @@ from directory import synthetic
 from directory.models import Discipline, Endorsement, Location, Organization, Provider
 
 # One source for the index's SQL: the migration that creates it.
-fts_migration = import_module("directory.migrations.0003_provider_fulltext_index")
+fts_migration = import_module("directory.migrations.0006_provider_search_vector")
 
 
 class Command(BaseCommand):
