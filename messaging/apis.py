@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from messaging import selectors, services
 from messaging.models import MAX_BODY_CHARS
+from messaging.policies import MAX_ID
 from referral_hub.errors import ApplicationError
 
 DEFAULT_LIMIT = 50
@@ -79,7 +80,7 @@ class CaseMessagesApi(APIView):
         summary="A case's chat history in ascending id order (cursor by id)",
     )
     def get(self, request: Request, case_id: int) -> Response:
-        after = _int_param(request, "after", 0, 0)
+        after = _int_param(request, "after", 0, 0, MAX_ID)
         limit = _int_param(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
         messages = services.message_history_read(
             actor=request.user, case_id=case_id, after=after, limit=limit

@@ -24,7 +24,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
 from messaging import selectors, services
-from messaging.policies import chat_access
+from messaging.policies import MAX_ID, chat_access
 from referral_hub.errors import ApplicationError, NotFound
 from referral_hub.realtime import case_group, user_group
 
@@ -141,7 +141,7 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):
             value = int(raw[0])
         except ValueError:
             return False
-        return value if value >= 0 else False
+        return value if 0 <= value <= MAX_ID else False
 
     async def _join(self, group: str) -> None:
         await self.channel_layer.group_add(group, self.channel_name)
@@ -272,7 +272,7 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):
         if not await self._message_slot():
             return
         message_id = content.get("message_id")
-        if not isinstance(message_id, int) or isinstance(message_id, bool):
+        if not isinstance(message_id, int) or isinstance(message_id, bool) or not 0 < message_id <= MAX_ID:
             await self._error("invalid_message", "message_id must be an integer.")
             return
         if not await self._allowed():
@@ -302,7 +302,7 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):
 
     async def _frame_read(self, content: dict[str, Any]) -> None:
         message_id = content.get("message_id")
-        if not isinstance(message_id, int) or isinstance(message_id, bool):
+        if not isinstance(message_id, int) or isinstance(message_id, bool) or not 0 < message_id <= MAX_ID:
             await self._error("invalid_message", "message_id must be an integer.")
             return
         try:

@@ -17,6 +17,8 @@ from consent.policies import consent_for
 from referral_hub.errors import NotFound
 from referrals.models import CareTeamMember
 
+# Ids beyond a 64-bit signed integer exist in no table (and overflow the driver).
+MAX_ID = 2**63 - 1
 CHAT_PURPOSE = "messaging"
 CHAT_CATEGORIES = ("case_notes",)
 # What audit rows name: chat is care coordination on case notes.
@@ -45,6 +47,8 @@ class ChatAccess:
 def chat_access(user, case_id: int) -> ChatAccess | None:  # type: ignore[no-untyped-def]
     """The membership and consent that allow ``user`` to chat on ``case_id``, or None."""
     if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    if not 0 < case_id <= MAX_ID:
         return None
     member = (
         CareTeamMember.objects.select_related("case", "provider")

@@ -147,3 +147,11 @@ def test_the_chat_panel_renders_only_for_those_who_may_chat(client):
     outsider_html = render_to_string("messaging/chat_panel.html", {"case": team.case, "user": outsider})
     assert "data-chat-panel" in member_html and f'data-case-id="{team.case.pk}"' in member_html
     assert "data-chat-panel" not in outsider_html and "care-team members" in outsider_html
+
+
+def test_ids_beyond_64_bits_are_answered_not_crashed_on(api_client):
+    team = care_team(1)
+    api_client.force_authenticate(team.users[0])
+    assert api_client.get(f"/api/v1/cases/{2**63}/messages/").status_code == 404
+    response = api_client.get(f"{url(team)}?after={2**63}")
+    assert response.status_code == 400 and response.json()["parameter"] == "after"

@@ -372,3 +372,12 @@ async def test_a_deactivated_account_is_closed_on_its_next_frame(sockets):
     await db(User.objects.filter(pk=team.users[0].pk).update)(is_active=False)
     await a.send_json_to({"type": "typing"})
     assert await close_code(a) == 4403
+
+
+async def test_out_of_range_ids_in_frames_get_an_error_frame(sockets):
+    team = await db(care_team)(1)
+    a, _, _ = await sockets.open(team.users[0], team.case.pk)
+    await a.send_json_to({"type": "read", "message_id": 2**64})
+    assert (await next_frame(a, "error"))["code"] == "invalid_message"
+    await a.send_json_to({"type": "message.edit", "message_id": -1, "body": "x"})
+    assert (await next_frame(a, "error"))["code"] == "invalid_message"
