@@ -25,6 +25,21 @@ def _error_body_has_code(response, case) -> None:
         assert isinstance(body, dict) and "detail" in body and "code" in body, body
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """The real WSGI handler closes the DB connection at the end of every request
+    (``close_old_connections``); inside a test that would drop the test's transaction on
+    PostgreSQL. Django's test client disconnects it the same way."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 FUZZ = settings(
     max_examples=15,
     deadline=None,
