@@ -87,3 +87,31 @@ def test_openapi_schema_and_offline_swagger(client):
     html = docs.content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in html
     assert "cdn" not in html.lower()
+
+
+def test_navigation_shows_each_role_its_places_and_badges(client, demo):
+    client.force_login(demo["users"]["slp"])
+    html = client.get("/").content.decode()
+    assert 'href="/dashboard/"' in html and 'href="/portal/provider/"' in html
+    assert 'href="/portal/"' not in html and 'href="/curate/"' not in html
+    # The demo has a referral waiting for the SLP: the badge shows the count.
+    from referrals.selectors import referral_counts
+
+    waiting = referral_counts(actor=demo["users"]["slp"])["waiting_for_you"]
+    assert waiting > 0
+    assert f'aria-label="referrals waiting for you">{waiting}</span>' in html
+
+    client.force_login(demo["users"]["guardian"])
+    html = client.get("/").content.decode()
+    assert 'href="/portal/"' in html and 'href="/portal/referrals/"' in html
+    assert 'href="/dashboard/"' not in html
+
+    client.force_login(demo["users"]["curator"])
+    html = client.get("/").content.decode()
+    assert 'href="/curate/"' in html and 'href="/audit/export/"' in html
+
+
+def test_anonymous_navigation_offers_search_and_sign_in(client):
+    html = client.get("/").content.decode()
+    assert 'href="/accounts/login/"' in html
+    assert 'href="/dashboard/"' not in html
