@@ -80,9 +80,11 @@ def test_environment_switches_to_postgres_and_redis():
     env = {"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/x", "REDIS_URL": "redis://127.0.0.1:6379/0"}
     assert _settings_values(ENGINE, LAYER, CACHE, **env) == [
         "django.db.backends.postgresql",
-        "channels_redis.core.RedisChannelLayer",
+        "channels_redis.pubsub.RedisPubSubChannelLayer",
         "django.core.cache.backends.redis.RedisCache",
     ]
+    env["REDIS_CHANNEL_LAYER"] = "core"
+    assert _settings_values(LAYER, **env) == ["channels_redis.core.RedisChannelLayer"]
 
 
 def test_throttling_can_be_switched_off():
