@@ -4,14 +4,14 @@ provider's consent and that provider's chat ends with a clear notice."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import login
 
-# Redis: the revocation is made by another process (manage.py shell) and must reach the
-# server's sockets through the channel layer.
+# Redis: the chat runs over the real channel layer the deployment uses.
 pytestmark = [pytest.mark.e2e, pytest.mark.services]
 
 
@@ -22,7 +22,7 @@ def _case_and_consent(group, username: str) -> dict:
         "import json; from referrals.models import Case; from consent.models import Consent; "
         "case = Case.objects.get(child__first_name='Mateo'); "
         f"consent = Consent.objects.active().get(child=case.child, recipient_provider__user__username='{username}'); "
-        "print(json.dumps({'case': case.pk, 'consent': consent.pk}))",
+        "print(json.dumps({'case': case.pk, 'child': case.child_id, 'consent': consent.pk}))",
     )
     return json.loads(out.strip().splitlines()[-1])
 
@@ -55,13 +55,14 @@ def test_two_providers_chat_live_and_revocation_ends_the_chat_with_a_notice(live
     sam.get_by_role("button", name="Send").click()
     expect(maya.locator(".chat-message").last).to_contain_text("Sent over the REST fallback")
 
-    # The guardian revokes Jordan's consent (the consent service the portal and API call).
-    group.manage(
-        "shell",
-        "-c",
-        "from django.contrib.auth.models import User; from consent.services import consent_revoke; "
-        f"consent_revoke(actor=User.objects.get(username='guardian'), consent_id={ids['consent']}, reason='e2e')",
-    )
+    # Mateo's guardian, in her own browser, revokes Jordan's consent in the family portal.
+    rosa = new_page()
+    login(rosa, group.url, "guardian")
+    rosa.goto(f"{group.url}/portal/children/{ids['child']}/")
+    row = rosa.get_by_role("row").filter(has_text="Jordan Ellis").filter(has_text="Active")
+    row.get_by_role("link", name=re.compile("Revoke consent for Jordan Ellis")).click()
+    rosa.get_by_role("button", name="Yes, revoke").click()
+    expect(rosa.get_by_role("status")).to_contain_text("Consent revoked")
     expect(jordan.locator("[data-chat-ended]")).to_be_visible()
     expect(jordan.locator("[data-chat-ended]")).to_have_text("Your access to this case has ended.")
     expect(jordan.get_by_label("Message the care team")).to_be_disabled()
