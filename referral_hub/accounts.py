@@ -40,8 +40,10 @@ class LogoutView(auth_views.LogoutView):
 
 
 class TokenInput(serializers.Serializer):
-    username = serializers.CharField()
-    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+    # Usernames are at most 150 characters (Django's User); longer input is refused before
+    # it reaches authentication and the lockout records.
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=4096, style={"input_type": "password"}, trim_whitespace=False)
 
 
 class ObtainTokenApi(APIView):

@@ -98,13 +98,11 @@ class ServerGroup:
 
     def manage(self, *args: str) -> str:
         out = subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            check=True,
+            [sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, capture_output=True, text=True
         )
+        if out.returncode:
+            # The command's own error, so a failure in CI explains itself.
+            raise RuntimeError(f"manage.py {args[0]} failed ({out.returncode}):\n{out.stderr[-3000:]}")
         return out.stdout
 
     def stop(self) -> None:

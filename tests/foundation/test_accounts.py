@@ -115,3 +115,10 @@ def test_anonymous_navigation_offers_search_and_sign_in(client):
     html = client.get("/").content.decode()
     assert 'href="/accounts/login/"' in html
     assert 'href="/dashboard/"' not in html
+
+
+def test_overlong_username_is_refused_cleanly(api_client):
+    response = api_client.post("/api/v1/auth/token/", {"username": "u" * 300, "password": "x"})
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+    assert "username" in response.json()["detail"]

@@ -38,7 +38,7 @@ def test_dashboard_shows_waiting_for_you_and_the_inbox(world, client):
 def test_the_new_referral_form_offers_only_consented_children(world, client):
     from tests.factories.families import ChildFactory
 
-    stranger = ChildFactory()
+    stranger = ChildFactory(first_name="Zebulon", last_name="Quartermaine")
     html = signed_in(client, world.referrer.user).get("/referrals/new/").content.decode()
     assert world.child.first_name in html
     assert stranger.first_name not in html
