@@ -408,6 +408,15 @@ def consent_revoke(*, actor: AbstractBaseUser, consent_id: object, reason: str =
     ConsentEvent.objects.create(
         consent=consent, kind=ConsentEventKind.REVOKED, actor=actor, at=now, detail={"reason": reason}
     )
+    user_ids = _end_access(consent, actor=actor, detail="revoked" + (f": {reason}" if reason else ""))
+    consent_revoked.send(sender=Consent, consent=consent, actor=actor)
+    _announce(consent, user_ids, "consent_revoked")
+    return consent
+
+
+def _end_access(consent: Consent, *, actor, detail: str) -> list[int]:  # type: ignore[no-untyped-def]
+    """What revocation and expiry share: remove the covered users' mirrored object
+    permissions and audit the change. Returns the affected user ids (to announce)."""
     user_ids = policies.consent_user_ids(consent)
     policies.revoke_object_permissions(consent, user_ids)
     audit_record(
@@ -417,11 +426,9 @@ def consent_revoke(*, actor: AbstractBaseUser, consent_id: object, reason: str =
         consent=consent,
         object_type="consent",
         object_id=consent.pk,
-        detail="revoked" + (f": {reason}" if reason else ""),
+        detail=detail,
     )
-    consent_revoked.send(sender=Consent, consent=consent, actor=actor)
-    _announce(consent, user_ids, "consent_revoked")
-    return consent
+    return user_ids
 
 
 def _announce(consent: Consent, user_ids: list[int], reason: str) -> None:
@@ -461,17 +468,7 @@ def consents_record_expiry(*, now: datetime | None = None) -> list[Consent]:
             at=now,
             detail={"expires_on": consent.expires_on.isoformat()},
         )
-        user_ids = policies.consent_user_ids(consent)
-        policies.revoke_object_permissions(consent, user_ids)
-        audit_record(
-            actor=None,
-            action=Action.UPDATE,
-            child_id=consent.child_id,
-            consent=consent,
-            object_type="consent",
-            object_id=consent.pk,
-            detail="expired",
-        )
+        user_ids = _end_access(consent, actor=None, detail="expired")
         consent_expired.send(sender=Consent, consent=consent)
         _announce(consent, user_ids, "consent_expired")
     return due
