@@ -16,6 +16,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     first_name = factory.Faker("first_name")
     last_name = factory.Faker("last_name")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.test")
+
     @factory.post_generation
     def password(self, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
         self.set_password(extracted or PASSWORD)
