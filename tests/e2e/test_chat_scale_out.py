@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import json
 import shutil
 import socket
@@ -145,10 +146,9 @@ class ChatClient:
             asyncio.ensure_future(self._quiet_send(frame))
 
     async def _quiet_send(self, frame: str) -> None:
-        try:
+        # A send that fails here is re-sent after the reconnect (it stays in ``pending``).
+        with contextlib.suppress(Exception):
             await self.ws.send(frame)
-        except Exception:  # noqa: S110 - re-sent after the reconnect
-            pass
 
     async def send(self, body: str) -> None:
         client_msg_id = str(uuid.uuid4())
