@@ -250,7 +250,8 @@ class ConsentAttestApi(APIView):
             [SignatureMethod.PROVIDER_ATTESTED_PAPER, SignatureMethod.PROVIDER_ATTESTED_VERBAL]
         )
         paper_form_reference = serializers.CharField(
-            required=False, allow_blank=True, help_text="Required for paper: the scanned form's reference."
+            help_text="Required: the reference of the signed paper form (verbal consents are written "
+            "up on it). Missing: 400 form_reference_required."
         )
         purposes = serializers.ListField(child=serializers.ChoiceField(list(PURPOSE_FIELDS)))
         data_categories = serializers.ListField(child=serializers.CharField(), help_text=CATEGORY_HELP)
@@ -258,8 +259,16 @@ class ConsentAttestApi(APIView):
 
     @extend_schema(
         request=ConsentAttestInput,
-        responses={201: ConsentOutput},
-        summary="Record a paper or verbal consent to me (provider; only for a family I invited)",
+        responses={
+            201: ConsentOutput,
+            400: OpenApiResponse(description="form_reference_required, invalid_expiry, ..."),
+            404: OpenApiResponse(description="Not a child of a family you invited"),
+            409: OpenApiResponse(
+                description="guardian_revoked: a guardian revoked your access; only they can grant it again"
+            ),
+        },
+        summary="Record a paper or verbal consent to me (provider; only for a family I invited; "
+        "the guardians are notified)",
     )
     def post(self, request: Request) -> Response:
         body = request.data if isinstance(request.data, dict) else {}

@@ -13,7 +13,9 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
@@ -32,6 +34,7 @@ from consent.signals import consent_expired, consent_revoked
 from consent.texts import TEXT_VERSION, authorization_sections, recipient_is_educator, render_text
 from families.models import Child, Guardian
 from referral_hub.errors import ApplicationError, NotFound
+from referral_hub.notify import notify_user_on_commit
 from referral_hub.realtime import send_event_on_commit, user_group
 
 MAX_TERM_DAYS = 365
@@ -323,7 +326,14 @@ def consent_attest(
 ) -> Consent:
     """A provider records a consent the guardian gave on paper (scanned form reference
     required) or verbally, to that provider. Only the provider who invited the family
-    may attest for it, so a provider cannot grant themselves access to any child."""
+    may attest for it, so a provider cannot grant themselves access to any child.
+
+    Attestation cannot override the guardian: once a guardian of the family revoked a
+    consent covering this provider, attesting is refused (409 ``guardian_revoked``)
+    until a guardian e-signs a new consent to that provider for this child in the
+    portal. Every guardian of the family is notified (in the app and by e-mail).
+    The signed form's reference is required for both methods (400
+    ``form_reference_required``)."""
     from referral_hub.roles import provider_of
 
     provider = provider_of(actor)
@@ -348,15 +358,23 @@ def consent_attest(
         SignatureMethod.PROVIDER_ATTESTED_VERBAL,
     ):
         raise ApplicationError("invalid_signature_method", "Attest a paper or verbal consent.")
-    if signature_method == SignatureMethod.PROVIDER_ATTESTED_PAPER and not paper_form_reference.strip():
+    if not (paper_form_reference or "").strip():
+        # Verbal consents too: the provider writes them up on the signed paper form.
         raise ApplicationError(
             "form_reference_required",
-            "Give the scanned paper form's reference.",
+            "Give the reference of the signed paper form.",
             extra={"field": "paper_form_reference"},
+        )
+    if policies.guardian_withdrew(provider=provider, child=child):
+        raise ApplicationError(
+            "guardian_revoked",
+            "A guardian of this family revoked your access. Only a guardian can grant it again, "
+            "in the portal.",
+            status=409,
         )
     purposes, data_categories = validate_scope(purposes, data_categories)
     expires_on = validate_expiry(expires_on)
-    return _create(
+    consent = _create(
         actor=actor,
         child=child,
         guardian=guardian,
@@ -369,6 +387,38 @@ def consent_attest(
         attested_by=provider,
         paper_form_reference=paper_form_reference.strip(),
     )
+    _notify_guardians_of_attestation(consent)
+    return consent
+
+
+def _notify_guardians_of_attestation(consent: Consent) -> None:
+    """Every guardian of the family hears, in the app and by e-mail, that a provider
+    recorded a consent in their name, with the way to revoke it (ids and a link only:
+    nothing about the child leaves in mail)."""
+    path = f"/portal/children/{consent.child_id}/"
+    guardians = Guardian.objects.filter(family__children=consent.child_id).select_related("user")
+    for guardian in guardians:
+        notify_user_on_commit(
+            guardian.user_id,
+            "consent.attested",
+            {
+                "consent_id": consent.pk,
+                "child_id": consent.child_id,
+                "label": "A provider recorded a consent in your name: check it or revoke it",
+            },
+        )
+        address = guardian.user.email
+        if address:
+            body = (
+                "A provider recorded on Referral Hub a consent that you gave on paper or by "
+                "phone. If you did not give it, or no longer agree, revoke it here:\n\n"
+                f"{settings.SITE_URL.rstrip('/')}{path}"
+            )
+            transaction.on_commit(
+                lambda a=address, b=body: send_mail(
+                    "A consent was recorded in your name", b, None, [a], fail_silently=True
+                )
+            )
 
 
 @_log_refusals(Action.UPDATE)

@@ -39,26 +39,63 @@ class ChildRef(serializers.Serializer):
     name = serializers.CharField()
 
 
+# A stub (``restricted: true``, the caller's consent for the child ended) keeps the
+# referral's id, status, parties and dates; these say something about the child: null.
+STUB_NULL_FIELDS = ("case", "child", "urgency", "concern_type", "appointment_at", "outcome")
+STUB_DETAIL_NULL_FIELDS = (
+    "reason",
+    "decline_reason",
+    "decline_note",
+    "outcome_note",
+    "cancel_reason",
+)
+
+
 class ReferralListOutput(serializers.Serializer):
     id = serializers.IntegerField()
-    case = serializers.IntegerField(source="case_id")
+    restricted = serializers.SerializerMethodField(
+        help_text="True when no active consent covers you for this child any more: a stub "
+        "without the child (child, case, urgency, concern, appointment, outcome are null)."
+    )
+    case = serializers.IntegerField(source="case_id", allow_null=True)
     status = serializers.ChoiceField(ReferralStatus.choices)
-    urgency = serializers.ChoiceField(Urgency.choices)
-    concern_type = serializers.ChoiceField(ConcernType.choices)
-    child = ChildRef()
+    urgency = serializers.ChoiceField(Urgency.choices, allow_null=True)
+    concern_type = serializers.ChoiceField(ConcernType.choices, allow_null=True)
+    child = ChildRef(allow_null=True)
     from_provider = ProviderRef()
     to_provider = ProviderRef()
     sent_at = serializers.DateTimeField()
     contact_due_at = serializers.DateTimeField()
     appointment_due_at = serializers.DateTimeField()
     appointment_at = serializers.DateTimeField(allow_null=True)
-    outcome = serializers.CharField(allow_blank=True)
+    outcome = serializers.CharField(allow_blank=True, allow_null=True)
     overdue = serializers.SerializerMethodField(
         help_text="Clocks run out: contact (7 days), appointment (45 days)."
     )
 
     def get_overdue(self, obj: Referral) -> list[str]:
         return obj.overdue_flags()
+
+    def get_restricted(self, obj: Referral) -> bool:
+        return is_restricted(obj)
+
+    def to_representation(self, instance: Referral) -> dict[str, Any]:
+        if is_restricted(instance):
+            return self.stub(instance)
+        return dict(super().to_representation(instance))
+
+    def stub(self, instance: Referral) -> dict[str, Any]:
+        keep = ("id", "status", "from_provider", "to_provider", "sent_at", "contact_due_at")
+        data = {name: self.fields[name].to_representation(self.fields[name].get_attribute(instance)) for name in keep}
+        data["appointment_due_at"] = self.fields["appointment_due_at"].to_representation(instance.appointment_due_at)
+        data.update({name: None for name in STUB_NULL_FIELDS})
+        data.update(restricted=True, overdue=instance.overdue_flags())
+        return data
+
+
+def is_restricted(referral: Referral) -> bool:
+    """Set by ``selectors.hydrate`` (lists) and the detail view (``access.restricted``)."""
+    return not getattr(referral, "child_visible", True)
 
 
 class ScreeningOutput(serializers.Serializer):
@@ -105,15 +142,38 @@ class ReferralDetailOutput(ReferralListOutput):
 
     def get_actions(self, obj: Referral) -> list[str]:
         role = self.context.get("role")
+        if is_restricted(obj):
+            return []
         return [
             verb
             for verb, (who, froms, _) in services.TRANSITIONS.items()
             if who == role and obj.status in froms
         ]
 
+    def stub(self, instance: Referral) -> dict[str, Any]:
+        data = super().stub(instance)
+        data.update({name: None for name in STUB_DETAIL_NULL_FIELDS})
+        data.update(
+            data_categories=[],
+            screenings=[],
+            # Who moved it when, without the notes (or the names: a guardian's names the family).
+            timeline=[
+                {"actor": None, "from_status": e.from_status, "to_status": e.to_status, "at": e.at, "note": ""}
+                for e in instance.events.all()
+            ],
+            received_at=instance.received_at,
+            responded_at=instance.responded_at,
+            closed_at=instance.closed_at,
+            your_role=self.get_your_role(instance),
+            actions=[],
+        )
+        return data
 
-def referral_body(referral: Referral, role: str) -> dict[str, Any]:
-    return ReferralDetailOutput(selectors.referral_detail(referral=referral), context={"role": role}).data
+
+def referral_body(referral: Referral, role: str, *, restricted: bool = False) -> dict[str, Any]:
+    detail = selectors.referral_detail(referral=referral)
+    detail.child_visible = not restricted  # type: ignore[attr-defined]
+    return ReferralDetailOutput(detail, context={"role": role}).data
 
 
 # --- input ---------------------------------------------------------------------------------
@@ -164,7 +224,8 @@ class ReferralListCreateApi(APIView):
         )
         paginator = Pagination()
         ids = paginator.paginate_queryset(selectors.referral_ids(qs), request, view=self)
-        return paginator.get_paginated_response(ReferralListOutput(selectors.hydrate(ids), many=True).data)
+        rows = selectors.hydrate(ids, actor=request.user)
+        return paginator.get_paginated_response(ReferralListOutput(rows, many=True).data)
 
     @extend_schema(
         request=ReferralCreateInput,
@@ -198,11 +259,12 @@ class ReferralListCreateApi(APIView):
 class ReferralDetailApi(APIView):
     @extend_schema(
         responses=ReferralDetailOutput,
-        summary="A referral with its timeline (recipient's first open marks it received)",
+        summary="A referral with its timeline (recipient's first open marks it received); "
+        "a stub (restricted: true, no child) for a referrer whose consent ended",
     )
     def get(self, request: Request, pk: int) -> Response:
         access = services.referral_open(actor=request.user, referral_id=pk)
-        return Response(referral_body(access.referral, access.role))
+        return Response(referral_body(access.referral, access.role, restricted=access.restricted))
 
 
 class _TransitionApi(APIView):

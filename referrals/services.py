@@ -171,6 +171,7 @@ def referral_send(
     if idempotency_key:
         replay = _replay(from_provider, idempotency_key, fingerprint)
         if replay is not None:
+            _replay_gate(actor, replay.referral)
             return replay
 
     reason = (reason or "").strip()
@@ -258,9 +259,19 @@ def referral_send(
         if idempotency_key:
             replay = _replay(from_provider, idempotency_key, fingerprint)
             if replay is not None:
+                _replay_gate(actor, replay.referral)
                 return replay
         raise
     return SendResult(referral)
+
+
+def _replay_gate(actor, referral: Referral) -> None:  # type: ignore[no-untyped-def]
+    """A replay answers with the whole referral: only while the sender is still covered."""
+    if policies.referrer_consent(referral) is None:
+        _audit_stub(actor=actor, referral=referral, what="idempotent replay")
+        raise ApplicationError(
+            "consent_required", "You are not covered by a consent for this child.", status=403
+        )
 
 
 def _replay(from_provider: Provider, key: str, fingerprint: str) -> SendResult | None:
@@ -346,6 +357,9 @@ def referral_open(*, actor, referral_id: Any) -> policies.ReferralAccess:  # typ
     (``sent`` -> ``received``), and an audit row per data category read."""
     access = policies.access_referral(actor, referral_id)
     referral = access.referral
+    if access.restricted:
+        _audit_stub(actor=actor, referral=referral, what="view")
+        return access
     with transaction.atomic():
         if access.role == policies.ROLE_RECIPIENT and referral.status == S.SENT:
             now = timezone.now()
@@ -377,6 +391,14 @@ TRANSITIONS: dict[str, tuple[str, tuple[str, ...], str]] = {
 def _transition(*, actor, referral_id: Any, verb: str, changes: dict[str, Any], note: str) -> Referral:  # type: ignore[no-untyped-def]
     role, from_statuses, to_status = TRANSITIONS[verb]
     access = policies.access_referral(actor, referral_id)
+    if access.restricted:
+        _audit_stub(actor=actor, referral=access.referral, what=verb)
+        raise ApplicationError(
+            "consent_required",
+            "No active consent covers you for this child any more: you can no longer act on this referral.",
+            status=403,
+            extra={"action": verb},
+        )
     if access.role != role:
         raise ApplicationError(
             "not_allowed", f"Only the referral's {role} can {verb} it.", status=403, extra={"action": verb}
@@ -649,5 +671,23 @@ def referral_export(*, actor, referral_id: Any) -> policies.ReferralAccess:  # t
     """Access check + audit for reading a referral as FHIR (no receipt: a system read is
     not the recipient opening it)."""
     access = policies.access_referral(actor, referral_id)
+    if access.restricted:
+        # A FHIR ServiceRequest/Task needs its subject: without consent there is none to give.
+        _audit_stub(actor=actor, referral=access.referral, what="fhir export")
+        raise NotFound("Referral")
     _audit(actor=actor, referral=access.referral, action=Action.EXPORT, consent=access.consent, detail="fhir")
     return access
+
+
+def _audit_stub(*, actor, referral: Referral, what: str) -> None:  # type: ignore[no-untyped-def]
+    """The referrer's consent ended: nothing about the child was disclosed; the guardian
+    still sees the attempt in the access log (outcome ``denied``)."""
+    audit_denied(
+        actor=actor,
+        action=Action.VIEW if what in ("view", "fhir export") else Action.UPDATE,
+        child_id=referral.child_id,
+        purpose="referral",
+        object_type="referral",
+        object_id=referral.pk,
+        detail=f"{what}: referrer no longer covered by consent (stub only)",
+    )

@@ -101,6 +101,8 @@ def referral_new(request: HttpRequest) -> HttpResponse:
 @_not_found_as_404
 def referral_page(request: HttpRequest, pk: int) -> HttpResponse:
     access = services.referral_open(actor=request.user, referral_id=pk)
+    if access.restricted:
+        return render(request, "referrals/referral_restricted.html", {"referral": access.referral})
     referral = selectors.referral_detail(referral=access.referral)
     actions = [
         verb
