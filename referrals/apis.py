@@ -86,8 +86,13 @@ class ReferralListOutput(serializers.Serializer):
 
     def stub(self, instance: Referral) -> dict[str, Any]:
         keep = ("id", "status", "from_provider", "to_provider", "sent_at", "contact_due_at")
-        data = {name: self.fields[name].to_representation(self.fields[name].get_attribute(instance)) for name in keep}
-        data["appointment_due_at"] = self.fields["appointment_due_at"].to_representation(instance.appointment_due_at)
+        data = {
+            name: self.fields[name].to_representation(self.fields[name].get_attribute(instance))
+            for name in keep
+        }
+        data["appointment_due_at"] = self.fields["appointment_due_at"].to_representation(
+            instance.appointment_due_at
+        )
         data.update({name: None for name in STUB_NULL_FIELDS})
         data.update(restricted=True, overdue=instance.overdue_flags())
         return data
@@ -158,7 +163,13 @@ class ReferralDetailOutput(ReferralListOutput):
             screenings=[],
             # Who moved it when, without the notes (or the names: a guardian's names the family).
             timeline=[
-                {"actor": None, "from_status": e.from_status, "to_status": e.to_status, "at": e.at, "note": ""}
+                {
+                    "actor": None,
+                    "from_status": e.from_status,
+                    "to_status": e.to_status,
+                    "at": e.at,
+                    "note": "",
+                }
                 for e in instance.events.all()
             ],
             received_at=instance.received_at,

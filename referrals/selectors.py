@@ -162,9 +162,7 @@ def dashboard(*, actor, limit: int = 50) -> dict[str, Any]:  # type: ignore[no-u
 def _current_team() -> Prefetch:
     members = (
         CareTeamMember.objects.filter(left_at__isnull=True)
-        .annotate(
-            _covered=policies.member_covered_exists(policies.TEAM_PURPOSE)
-        )
+        .annotate(_covered=policies.member_covered_exists(policies.TEAM_PURPOSE))
         .filter(_covered=True)
         .select_related("provider__organization")
         .order_by("joined_at", "id")
@@ -193,7 +191,11 @@ def case_detail(*, actor, case: Case) -> Case:  # type: ignore[no-untyped-def]
 
 
 def case_referrals(*, actor, case: Case) -> QuerySet[Referral]:  # type: ignore[no-untyped-def]
-    return referral_list(actor=actor).filter(case_id=case.pk).annotate(child_visible=policies.child_visible(actor))
+    return (
+        referral_list(actor=actor)
+        .filter(case_id=case.pk)
+        .annotate(child_visible=policies.child_visible(actor))
+    )
 
 
 def consented_children(*, provider) -> QuerySet:  # type: ignore[no-untyped-def]
