@@ -15,6 +15,7 @@ import logging
 import time
 import uuid
 from collections import deque
+from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -22,11 +23,14 @@ from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
+from django.utils import timezone
 
+from consent.policies import consent_ends_at
 from messaging import selectors, services
-from messaging.policies import MAX_ID, chat_access
+from messaging.policies import MAX_ID, ChatAccess, chat_access
 from referral_hub.errors import ApplicationError, NotFound
 from referral_hub.realtime import case_group, user_group
+from referrals.services import care_team_end_lapsed
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +88,11 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):
     left = False
     heartbeat: asyncio.Task | None = None
     recheck: asyncio.Future | None = None
+    # When the consent that lets this socket in stops covering (expiry day over, UTC):
+    # every frame in or out compares against it, and a timer closes an idle socket then.
+    access_until: datetime | None = None
+    expiry_timer: asyncio.TimerHandle | None = None
+    expiry_task: asyncio.Future | None = None
 
     # --- lifecycle -----------------------------------------------------------------
     async def connect(self) -> None:
@@ -108,11 +117,13 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):
         # The user group first: a revocation racing this handshake is either seen by the
         # policy below or arrives as `access.changed` afterwards.
         await self._join(user_group(user.pk))
-        if await _access(user, self.case_id) is None:
+        access = await _access(user, self.case_id)
+        if access is None:
             self.closing = True
             await self._leave()
             await self.close(code=CLOSE_FORBIDDEN)
             return
+        self._watch_expiry(access)
         self.last_verified = time.monotonic()
         # Join the case group BEFORE reading the replay: events queued meanwhile are
         # de-duplicated by seq, so there is no gap and no duplicate.
@@ -153,6 +164,8 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):
         self.left = True
         if self.heartbeat is not None and self.heartbeat is not asyncio.current_task():
             self.heartbeat.cancel()
+        if self.expiry_timer is not None:
+            self.expiry_timer.cancel()
         for group in getattr(self, "groups_joined", []):
             try:
                 await self.channel_layer.group_discard(group, self.channel_name)
@@ -189,10 +202,49 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):
     async def _allowed(self) -> bool:
         if self.closing:
             return False
-        if await _access(self.user, self.case_id) is None:
+        access = await _access(self.user, self.case_id)
+        if access is None:
             await self._deny()
             return False
+        self._watch_expiry(access)
         self.last_verified = time.monotonic()
+        return True
+
+    # --- consent expiry: on time, not at the next heartbeat -------------------------
+    def _watch_expiry(self, access: ChatAccess) -> None:
+        """Cache when the covering consent ends and arm a timer for that instant (a new
+        or longer consent re-arms it at the next check)."""
+        self.access_until = consent_ends_at(access.consent)
+        if self.expiry_timer is not None:
+            self.expiry_timer.cancel()
+        delay = max(0.0, (self.access_until - timezone.now()).total_seconds())
+        self.expiry_timer = asyncio.get_running_loop().call_later(delay, self._on_expiry)
+
+    def _on_expiry(self) -> None:
+        if not self.closing:
+            self.expiry_task = asyncio.ensure_future(self._expire())
+
+    async def _expire(self) -> None:
+        """The consent's end instant: ask the gate again (a guardian may have granted a
+        new consent meanwhile); if it says no, close 4403 and end the lapsed membership."""
+        if await self._allowed():
+            return
+        await db(care_team_end_lapsed)(case_id=self.case_id, user_id=self.user.pk)
+
+    def _past_expiry(self) -> bool:
+        return self.access_until is not None and timezone.now() >= self.access_until
+
+    async def _may_send(self) -> bool:
+        """Checked before every frame in or out: closed, or past the cached expiry
+        instant (then closed 4403 here, before anything goes out)."""
+        if self.closing:
+            return False
+        if self._past_expiry():
+            await self._deny()
+            self.expiry_task = asyncio.ensure_future(
+                db(care_team_end_lapsed)(case_id=self.case_id, user_id=self.user.pk)
+            )
+            return False
         return True
 
     def _recheck_soon(self) -> None:
@@ -217,7 +269,7 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):
     async def receive(
         self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any
     ) -> None:
-        if self.closing:
+        if not await self._may_send():
             return
         raw = text_data if text_data is not None else bytes_data
         size = len(raw.encode()) if isinstance(raw, str) else len(raw or b"")
@@ -263,7 +315,7 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):
             )
             return
         self.last_verified = time.monotonic()
-        if not self.closing:
+        if await self._may_send():
             await self.send_json(
                 {"type": "message.ack", "client_msg_id": str(client_msg_id), "id": result.message.pk}
             )
@@ -340,7 +392,7 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):
             await self._deny(code=CLOSE_TOO_MANY_VIOLATIONS)
 
     async def _error(self, code: str, detail: str, **extra: Any) -> None:
-        if not self.closing:
+        if await self._may_send():
             await self.send_json({"type": "error", "code": code, "detail": detail, **extra})
 
     # --- group events --------------------------------------------------------------
@@ -351,7 +403,7 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):
         async with self.delivery_lock:
             missing = await _gap(self.case_id, self.last_seq, 2**31)
             for payload in missing:
-                if self.closing:
+                if not await self._may_send():
                     return
                 await self.send_json({"type": "message.new", "message": payload})
                 self.last_seq = payload["seq"]
@@ -361,7 +413,7 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):
             await self._deliver(event)
 
     async def _deliver(self, event: dict[str, Any]) -> None:
-        if self.closing:
+        if not await self._may_send():
             return
         payload = event["message"]
         seq = payload["seq"]
@@ -372,30 +424,30 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):
         if seq > self.last_seq + 1:
             # A live event was lost or overtaken: send the stored ones in order.
             for missing in await _gap(self.case_id, self.last_seq, seq):
-                if self.closing:
+                if not await self._may_send():
                     return
                 await self.send_json({"type": "message.new", "message": missing})
                 self.last_seq = missing["seq"]
-        elif not self.closing:
+        elif await self._may_send():
             await self.send_json({"type": "message.new", "message": payload})
             self.last_seq = seq
 
     async def chat_updated(self, event: dict[str, Any]) -> None:
-        if not self.closing:
+        if await self._may_send():
             await self.send_json({"type": "message.updated", "message": event["message"]})
 
     async def chat_read(self, event: dict[str, Any]) -> None:
-        if not self.closing:
+        if await self._may_send():
             await self.send_json(
                 {"type": "read", "user_id": event["user_id"], "message_id": event["message_id"]}
             )
 
     async def chat_presence(self, event: dict[str, Any]) -> None:
-        if not self.closing:
+        if await self._may_send():
             await self.send_json({"type": "presence", "online": event["online"]})
 
     async def chat_typing(self, event: dict[str, Any]) -> None:
-        if not self.closing and event["user_id"] != self.user.pk:
+        if event["user_id"] != self.user.pk and await self._may_send():
             await self.send_json({"type": "typing", "user_id": event["user_id"]})
 
     async def access_changed(self, event: dict[str, Any]) -> None:

@@ -12,10 +12,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
+
 from consent.models import Consent
 from consent.policies import consent_for
 from referral_hub.errors import NotFound
 from referrals.models import CareTeamMember
+from referrals.policies import member_covered_exists
 
 # Ids beyond a 64-bit signed integer exist in no table (and overflow the driver).
 MAX_ID = 2**63 - 1
@@ -68,6 +71,14 @@ def chat_access(user, case_id: int) -> ChatAccess | None:  # type: ignore[no-unt
     if consent is None:
         return None
     return ChatAccess(member=member, consent=consent)
+
+
+def chat_members(*, case_id: int) -> QuerySet[CareTeamMember]:
+    """Members the gate lets into the case chat now, in one query (the bulk form of
+    ``chat_access``, for fan-out such as mentions)."""
+    return CareTeamMember.objects.filter(case_id=case_id, left_at__isnull=True, user__is_active=True).filter(
+        member_covered_exists(CHAT_PURPOSE, CHAT_CATEGORIES)
+    )
 
 
 def access_case_chat(actor, case_id: int) -> ChatAccess:  # type: ignore[no-untyped-def]

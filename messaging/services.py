@@ -23,11 +23,11 @@ from audit.models import Action
 from audit.services import audit_record
 from messaging import selectors
 from messaging.models import MAX_BODY_CHARS, ChatConnection, Message, MessageRevision, ReadMarker
-from messaging.policies import AUDIT_CATEGORY, AUDIT_PURPOSE, ChatAccess, access_case_chat
+from messaging.policies import AUDIT_CATEGORY, AUDIT_PURPOSE, ChatAccess, access_case_chat, chat_members
 from referral_hub.errors import ApplicationError, NotFound
 from referral_hub.notify import notify_user_on_commit
 from referral_hub.realtime import case_group, send_event_on_commit
-from referrals.models import CareTeamMember, Case
+from referrals.models import Case
 
 MENTION = re.compile(r"(?<![\w@])@([\w.+-]{1,150})")
 
@@ -67,11 +67,10 @@ def _notify_mentions(*, message: Message, access: ChatAccess) -> None:
     usernames = {name.rstrip(".+-").lower() for name in MENTION.findall(message.body)}
     if not usernames:
         return
-    # Only current members of this case's team (a handful of rows): a mention never
-    # reaches an outsider.
-    team = CareTeamMember.objects.filter(case_id=message.case_id, left_at__isnull=True).values_list(
-        "user_id", "user__username"
-    )
+    # Only members the chat gate lets in now (current, and covered by consent at this
+    # moment; a handful of rows): a mention never reaches an outsider or a member
+    # whose consent expired or was revoked.
+    team = chat_members(case_id=message.case_id).values_list("user_id", "user__username")
     for user_id, username in team:
         if user_id != message.author_id and username.lower() in usernames:
             notify_user_on_commit(

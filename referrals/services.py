@@ -615,6 +615,29 @@ def care_team_member_end(*, membership: CareTeamMember, reason: str) -> None:
     send_event_on_commit(user_group(membership.user_id), event)
 
 
+@transaction.atomic
+def care_team_end_lapsed(*, case_id: int, user_id: int) -> bool:
+    """End ``user_id``'s current membership of the case when no consent covers its
+    provider for ``care_coordination`` any more (expiry has no signal of its own: the
+    chat socket calls this at the expiry instant, the ``expire_consents`` job for every
+    consent). Idempotent; True when a membership ended."""
+    membership = (
+        CareTeamMember.objects.select_for_update()
+        .select_related("provider__organization", "case")
+        .filter(case_id=case_id, user_id=user_id, left_at__isnull=True)
+        .first()
+    )
+    if membership is None:
+        return False
+    covered = consent_for(
+        provider=membership.provider, child_id=membership.case.child_id, purpose=policies.TEAM_PURPOSE
+    )
+    if covered is not None:
+        return False
+    care_team_member_end(membership=membership, reason="consent_expired")
+    return True
+
+
 def _join_care_team(referral: Referral) -> None:
     for provider, role in (
         (referral.to_provider, TeamRole.RECIPIENT),
