@@ -622,7 +622,7 @@ def care_team_end_lapsed(*, case_id: int, user_id: int) -> bool:
     chat socket calls this at the expiry instant, the ``expire_consents`` job for every
     consent). Idempotent; True when a membership ended."""
     membership = (
-        CareTeamMember.objects.select_for_update()
+        CareTeamMember.objects.select_for_update(of=("self",))
         .select_related("provider__organization", "case")
         .filter(case_id=case_id, user_id=user_id, left_at__isnull=True)
         .first()
