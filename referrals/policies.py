@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Permission
-from django.db.models import BooleanField, Exists, Expression, ExpressionWrapper, OuterRef, QuerySet, Value
+from django.db.models import BooleanField, Exists, Expression, ExpressionWrapper, OuterRef, Q, QuerySet, Value
 
 from consent import policies as consent_policies
 from consent.models import Consent
@@ -130,11 +130,13 @@ def child_visible(actor: User) -> Expression:
     scope already limits recipients further). One SQL expression for any list."""
     if not actor.is_authenticated:
         return Value(False, output_field=BooleanField())
-    visible: Expression = consent_policies.guardian_exists(actor, "child__family_id")
+    visible = Q(consent_policies.guardian_exists(actor, "child__family_id"))
     provider = provider_of(actor)
     if provider is not None:
-        visible = visible | consent_policies.covered_exists(
-            provider=provider, purpose=REFERRER_PURPOSE, categories=REFERRER_CATEGORIES
+        visible |= Q(
+            consent_policies.covered_exists(
+                provider=provider, purpose=REFERRER_PURPOSE, categories=REFERRER_CATEGORIES
+            )
         )
     return ExpressionWrapper(visible, output_field=BooleanField())
 
