@@ -128,12 +128,12 @@ class EventOutput(serializers.Serializer):
 
 
 class ReferralDetailOutput(ReferralListOutput):
-    reason = serializers.CharField()
+    reason = serializers.CharField(allow_null=True, help_text="null in a stub (restricted)")
     data_categories = serializers.ListField(child=serializers.CharField())
-    decline_reason = serializers.CharField(allow_blank=True)
-    decline_note = serializers.CharField(allow_blank=True)
-    outcome_note = serializers.CharField(allow_blank=True)
-    cancel_reason = serializers.CharField(allow_blank=True)
+    decline_reason = serializers.CharField(allow_blank=True, allow_null=True)
+    decline_note = serializers.CharField(allow_blank=True, allow_null=True)
+    outcome_note = serializers.CharField(allow_blank=True, allow_null=True)
+    cancel_reason = serializers.CharField(allow_blank=True, allow_null=True)
     received_at = serializers.DateTimeField(allow_null=True)
     responded_at = serializers.DateTimeField(allow_null=True)
     closed_at = serializers.DateTimeField(allow_null=True)
@@ -157,6 +157,7 @@ class ReferralDetailOutput(ReferralListOutput):
 
     def stub(self, instance: Referral) -> dict[str, Any]:
         data = super().stub(instance)
+        when = serializers.DateTimeField().to_representation
         data.update({name: None for name in STUB_DETAIL_NULL_FIELDS})
         data.update(
             data_categories=[],
@@ -167,17 +168,17 @@ class ReferralDetailOutput(ReferralListOutput):
                     "actor": None,
                     "from_status": e.from_status,
                     "to_status": e.to_status,
-                    "at": e.at,
+                    "at": when(e.at),
                     "note": "",
                 }
                 for e in instance.events.all()
             ],
-            received_at=instance.received_at,
-            responded_at=instance.responded_at,
-            closed_at=instance.closed_at,
             your_role=self.get_your_role(instance),
             actions=[],
         )
+        for name in ("received_at", "responded_at", "closed_at"):
+            value = getattr(instance, name)
+            data[name] = when(value) if value else None
         return data
 
 
