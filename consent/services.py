@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.models import Action
-from audit.services import audit_denied, audit_record
+from audit.services import audit_denied, audit_lock_chains_for, audit_record
 from consent import policies
 from consent.models import (
     CATEGORY_FIELDS,
@@ -376,17 +376,20 @@ def consent_attest(
 def consent_revoke(*, actor: AbstractBaseUser, consent_id: object, reason: str = "") -> Consent:
     """A guardian with legal authority revokes a consent for their family's child.
 
+    Locks: the child's audit chain, then the consent row (the documented lock order).
     In one transaction: the row's ``revoked_*`` fields are set by a conditional UPDATE
     (so of two concurrent revocations exactly one wins), a ``revoked`` history row is
     added, the covered users' ``view_child`` object permissions are removed,
     ``consent_revoked`` is sent (receivers act inside this transaction), and after commit
     each affected user's group gets ``access.changed`` so open sockets re-check."""
     guardian = policies.require_guardian(actor)
-    consent = (
-        Consent.objects.select_for_update()
-        .filter(policies.guardian_children_q(actor, "child__"), pk=_int_or_none(consent_id))
-        .first()
-    )
+    mine = Consent.objects.filter(policies.guardian_children_q(actor, "child__"), pk=_int_or_none(consent_id))
+    # Lock order (docs/security.md): the child's audit chain first, then the consent row.
+    # A chat send holds the same chain lock before its own row locks, so the two queue
+    # instead of deadlocking. NO KEY UPDATE: inserts that merely reference the consent
+    # (audit rows, messages) are not blocked by the revocation's row lock.
+    audit_lock_chains_for(child_ids=mine.values_list("child_id", flat=True))
+    consent = mine.select_for_update(no_key=True).first()
     if consent is None:
         raise NotFound("Consent")
     if not guardian.has_legal_authority:
