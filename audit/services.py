@@ -360,3 +360,25 @@ def verify_chain(*, chunk_size: int = 2000) -> tuple[int, AuditEvent | None, str
     intact when ``reason`` is empty."""
     result = verify_log(chunk_size=chunk_size)
     return result.checked, result.broken, result.reason
+
+
+def audit_admin_read(
+    *, actor: Any, object_type: str, rows: list[tuple[int | None, object]]
+) -> list[AuditEvent]:
+    """An admin page showed these rows (child id or None, object id): one log row per
+    child shown, plus one for the page itself when it showed rows of no child."""
+    by_child: dict[int | None, list[str]] = {}
+    for child_id, object_id in rows:
+        by_child.setdefault(child_id, []).append(str(object_id))
+    by_child.setdefault(None, [])
+    entries = [
+        {
+            "child_id": child_id,
+            "object_type": object_type,
+            "object_id": ids[0] if len(ids) == 1 else "",
+            "detail": f"admin: {len(ids)} row(s) shown",
+        }
+        for child_id, ids in by_child.items()
+        if child_id is not None or ids or not rows
+    ]
+    return audit_record_many(actor=actor, action=Action.VIEW, entries=entries)
