@@ -1,8 +1,8 @@
 """SQL for the PostgreSQL guards that keep history tables append-only, shared by the
 apps' migrations (each app installs its own tables' guards).
 
-``rh_forbid_truncate`` refuses a ``TRUNCATE`` of a history table unless the session
-belongs to a superuser (who could drop the trigger anyway; Django's test flush runs as
+``rh_forbid_truncate`` refuses a ``TRUNCATE`` of a history table unless the current role
+is a superuser (who could drop the trigger anyway; Django's test flush runs as
 one). Row triggers (``BEFORE UPDATE OR DELETE``) never fire on ``TRUNCATE``, so without
 it a ``TRUNCATE`` emptied the access log silently."""
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 FORBID_TRUNCATE_FUNCTION = """
 CREATE OR REPLACE FUNCTION rh_forbid_truncate() RETURNS trigger AS $$
 BEGIN
-    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = session_user AND rolsuper) THEN
+    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = current_user AND rolsuper) THEN
         RETURN NULL;
     END IF;
     RAISE EXCEPTION '% is append-only (TRUNCATE refused)', TG_TABLE_NAME

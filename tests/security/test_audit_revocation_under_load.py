@@ -64,7 +64,8 @@ def test_revocation_under_four_sending_threads_never_fails(on_postgres):
         )
         barrier = threading.Barrier(SENDERS + 1)
         threads = [
-            threading.Thread(target=_sender, args=(user, team.case.pk, barrier, errors)) for user in team.users
+            threading.Thread(target=_sender, args=(user, team.case.pk, barrier, errors))
+            for user in team.users
         ]
         for thread in threads:
             thread.start()
