@@ -21,6 +21,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.db.utils import InternalError, ProgrammingError
+from psycopg import sql
 
 from audit.models import AuditEvent
 from audit.services import audit_record, audit_seal, compute_hash, verify_log
@@ -150,7 +151,8 @@ def test_the_app_role_writes_normally_but_cannot_rewrite_history(app_role):
     audit_seal()
     assert verify_log().intact
     for table in HISTORY:
-        for statement in (f"UPDATE {table} SET id = id", f"DELETE FROM {table}", f"TRUNCATE {table}"):
+        for verb in ("UPDATE {} SET id = id", "DELETE FROM {}", "TRUNCATE {}"):
+            statement = sql.SQL(verb).format(sql.Identifier(table))
             with pytest.raises(ProgrammingError, match="permission denied"), connection.cursor() as cursor:
                 cursor.execute(statement)
     for statement in (
