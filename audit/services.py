@@ -362,23 +362,46 @@ def verify_chain(*, chunk_size: int = 2000) -> tuple[int, AuditEvent | None, str
     return result.checked, result.broken, result.reason
 
 
-def audit_admin_read(
-    *, actor: Any, object_type: str, rows: list[tuple[int | None, object]]
+def audit_list_read(
+    *,
+    actor: Any,
+    object_type: str,
+    rows: list[tuple[int | None, object]],
+    purpose: str = "",
+    data_category: str = "",
+    detail: str = "",
 ) -> list[AuditEvent]:
-    """An admin page showed these rows (child id or None, object id): one log row per
-    child shown, plus one for the page itself when it showed rows of no child."""
-    by_child: dict[int | None, list[str]] = {}
+    """A list showed these rows (child id or None, object id): one ``view`` row per
+    child shown, in one batch; rows of no child are not logged here (an empty list
+    names no child)."""
+    by_child: dict[int, list[str]] = {}
     for child_id, object_id in rows:
-        by_child.setdefault(child_id, []).append(str(object_id))
-    by_child.setdefault(None, [])
+        if child_id is not None:
+            by_child.setdefault(child_id, []).append(str(object_id))
     entries = [
         {
             "child_id": child_id,
             "object_type": object_type,
             "object_id": ids[0] if len(ids) == 1 else "",
-            "detail": f"admin: {len(ids)} row(s) shown",
+            "purpose": purpose,
+            "data_category": data_category,
+            "detail": f"{detail}: {len(ids)} shown" if detail else f"{len(ids)} shown",
         }
         for child_id, ids in by_child.items()
-        if child_id is not None or ids or not rows
     ]
     return audit_record_many(actor=actor, action=Action.VIEW, entries=entries)
+
+
+def audit_admin_read(
+    *, actor: Any, object_type: str, rows: list[tuple[int | None, object]]
+) -> list[AuditEvent]:
+    """An admin page showed these rows: one row per child shown (``audit_list_read``),
+    plus one for the page itself when it showed rows of no child or none at all."""
+    events = audit_list_read(actor=actor, object_type=object_type, rows=rows, detail="admin")
+    if not events or any(child_id is None for child_id, _ in rows):
+        events += audit_record_many(
+            actor=actor,
+            action=Action.VIEW,
+            entries=[{"object_type": object_type, "detail": f"admin: {len(rows)} row(s) shown"}],
+        )
+    return events

@@ -475,3 +475,13 @@ def consents_record_expiry(*, now: datetime | None = None) -> list[Consent]:
         consent_expired.send(sender=Consent, consent=consent)
         _announce(consent, user_ids, "consent_expired")
     return due
+
+
+def portal_child_shown(
+    *, actor: AbstractBaseUser, child_id: int, object_type: str, object_id: object
+) -> None:
+    """A guardian's portal page showed this child (the consent form, the revoke
+    confirmation): an audited read."""
+    audit_record(
+        actor=actor, action=Action.VIEW, child_id=child_id, object_type=object_type, object_id=object_id
+    )

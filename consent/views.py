@@ -139,6 +139,9 @@ def consent_new(request: HttpRequest, child_id: int) -> HttpResponse:
     child = _own_child(request, child_id)
     if child is None:
         return _not_found(request)
+    services.portal_child_shown(
+        actor=request.user, child_id=child.pk, object_type="consent_form", object_id=child.pk
+    )
     provider = _recipient(data.get("recipient_provider"))
     context = {
         "child": child,
@@ -247,6 +250,9 @@ def consent_revoke(request: HttpRequest, consent_id: int) -> HttpResponse:
             )
         return redirect("portal-child", child_id=consent.child_id)
     consent.summary = plain_summary(consent)  # type: ignore[attr-defined]
+    services.portal_child_shown(
+        actor=request.user, child_id=consent.child_id, object_type="consent", object_id=consent.pk
+    )
     return render(request, "consent/revoke.html", {"consent": consent, "form": form})
 
 

@@ -164,7 +164,9 @@ class ReferralListCreateApi(APIView):
         )
         paginator = Pagination()
         ids = paginator.paginate_queryset(selectors.referral_ids(qs), request, view=self)
-        return paginator.get_paginated_response(ReferralListOutput(selectors.hydrate(ids), many=True).data)
+        referrals = selectors.hydrate(ids)
+        services.referrals_shown(actor=request.user, referrals=referrals, detail="referral list")
+        return paginator.get_paginated_response(ReferralListOutput(referrals, many=True).data)
 
     @extend_schema(
         request=ReferralCreateInput,
@@ -404,6 +406,7 @@ class CaseListApi(APIView):
     def get(self, request: Request) -> Response:
         paginator = Pagination()
         page = paginator.paginate_queryset(selectors.case_list(actor=request.user), request, view=self)
+        services.cases_shown(actor=request.user, cases=page, detail="case list")
         return paginator.get_paginated_response(CaseOutput(page, many=True).data)
 
 

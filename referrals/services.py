@@ -26,7 +26,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from audit.models import Action
-from audit.services import audit_denied, audit_record
+from audit.services import audit_denied, audit_list_read, audit_record
 from consent.models import CATEGORY_FIELDS
 from consent.policies import consent_for
 from directory.models import Provider
@@ -169,7 +169,7 @@ def referral_send(
     if len(idempotency_key) > 200:
         raise _bad("Idempotency-Key", "at most 200 characters.")
     if idempotency_key:
-        replay = _replay(from_provider, idempotency_key, fingerprint)
+        replay = _replay(actor, from_provider, idempotency_key, fingerprint)
         if replay is not None:
             return replay
 
@@ -256,14 +256,16 @@ def referral_send(
     except IntegrityError:
         # Two requests with the same key raced: the loser replays the winner.
         if idempotency_key:
-            replay = _replay(from_provider, idempotency_key, fingerprint)
+            replay = _replay(actor, from_provider, idempotency_key, fingerprint)
             if replay is not None:
                 return replay
         raise
     return SendResult(referral)
 
 
-def _replay(from_provider: Provider, key: str, fingerprint: str) -> SendResult | None:
+def _replay(actor, from_provider: Provider, key: str, fingerprint: str) -> SendResult | None:  # type: ignore[no-untyped-def]
+    """The first referral sent with this key, if the body matches; the replay returns
+    the full referral again, so it is an audited read."""
     existing = Referral.objects.filter(from_provider=from_provider, idempotency_key=key).first()
     if existing is None:
         return None
@@ -273,6 +275,7 @@ def _replay(from_provider: Provider, key: str, fingerprint: str) -> SendResult |
             "This Idempotency-Key was already used with a different request body.",
             status=422,
         )
+    _audit(actor=actor, referral=existing, action=Action.VIEW, detail="idempotent replay")
     return SendResult(existing, replayed=True)
 
 
@@ -651,3 +654,40 @@ def referral_export(*, actor, referral_id: Any) -> policies.ReferralAccess:  # t
     access = policies.access_referral(actor, referral_id)
     _audit(actor=actor, referral=access.referral, action=Action.EXPORT, consent=access.consent, detail="fhir")
     return access
+
+
+# --- audited list reads -----------------------------------------------------------------
+
+
+def referrals_shown(*, actor, referrals: Iterable[Referral], detail: str) -> None:  # type: ignore[no-untyped-def]
+    """A list page or API showed these referrals: one audit row per child shown, written
+    in one batch (the list costs the same few queries for 1 or 100 rows)."""
+    audit_list_read(
+        actor=actor,
+        object_type="referral",
+        purpose="referral",
+        detail=detail,
+        rows=[(referral.child_id, referral.pk) for referral in referrals],
+    )
+
+
+def cases_shown(*, actor, cases: Iterable[Case], detail: str) -> None:  # type: ignore[no-untyped-def]
+    """A list showed these cases (each names its child): one audit row per child."""
+    audit_list_read(
+        actor=actor,
+        object_type="case",
+        purpose="care_coordination",
+        detail=detail,
+        rows=[(case.child_id, case.pk) for case in cases],
+    )
+
+
+def children_shown(*, actor, children: Iterable[Any], detail: str) -> None:  # type: ignore[no-untyped-def]
+    """A picker listed these children by name: one audit row per child."""
+    audit_list_read(
+        actor=actor,
+        object_type="child",
+        purpose="referral",
+        detail=detail,
+        rows=[(child.pk, child.pk) for child in children],
+    )
