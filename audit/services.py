@@ -26,7 +26,7 @@ import json
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -35,8 +35,10 @@ from django.db.models import Count, Max
 from django.utils import timezone
 
 from audit.models import Action, AuditEvent, AuditSeal, Outcome
+from audit.selectors import parse_period
+from referral_hub.errors import ApplicationError
 from referral_hub.middleware import current_request_id
-from referral_hub.roles import user_roles
+from referral_hub.roles import is_curator, user_roles
 
 GENESIS = "0" * 64
 _CHAIN_LOCK_CLASS = 0x52484155  # 'RHAU'
@@ -405,3 +407,24 @@ def audit_admin_read(
             entries=[{"object_type": object_type, "detail": f"admin: {len(rows)} row(s) shown"}],
         )
     return events
+
+
+def audit_export_allowed(*, actor: Any) -> None:
+    """Curators only: anyone else gets 403 ``curator_only``, logged as denied."""
+    if not is_curator(actor):
+        audit_denied(actor=actor, action=Action.EXPORT, object_type="audit_log", detail="not a curator")
+        raise ApplicationError("curator_only", "Only curators may export the access log.", status=403)
+
+
+def audit_export_open(*, actor: Any, start: str | None, end: str | None) -> tuple[date, date]:
+    """Check and log a CSV export of a period (inclusive UTC dates, 400 naming the bad
+    parameter); returns the period for ``selectors.audit_period``."""
+    audit_export_allowed(actor=actor)
+    first, last = parse_period(start, end)
+    audit_record(
+        actor=actor,
+        action=Action.EXPORT,
+        object_type="audit_log",
+        detail=f"CSV export {first.isoformat()}..{last.isoformat()}",
+    )
+    return first, last

@@ -485,3 +485,27 @@ def portal_child_shown(
     audit_record(
         actor=actor, action=Action.VIEW, child_id=child_id, object_type=object_type, object_id=object_id
     )
+
+
+def access_log_open(*, actor: AbstractBaseUser, child_id: object) -> Child:
+    """A guardian opens their child's access log ("who has seen my child's
+    information"). Only the child's own guardians; everyone else gets the same
+    ``NotFound`` (logged as a denied attempt, outside any transaction). The read itself
+    is logged before the rows are fetched, so the page and its row count agree. The gate
+    lives here; the rows live in ``audit``, which is only given ids."""
+    pk = policies.as_id(child_id)
+    try:
+        child = policies.access_child(actor, pk)
+        if not child.is_own:  # type: ignore[attr-defined]
+            raise NotFound("Child")
+    except ApplicationError:
+        audit_denied(
+            actor=actor,
+            action=Action.VIEW,
+            child_id=Child.objects.filter(pk=pk).values_list("pk", flat=True).first() if pk else None,
+            object_type="access_log",
+            object_id=child_id,
+        )
+        raise
+    audit_record(actor=actor, action=Action.VIEW, child=child, object_type="access_log", object_id=child.pk)
+    return child

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from audit import selectors as audit_selectors
 from audit.models import Action
 from audit.services import audit_denied, audit_record, audit_record_many
 from consent import policies, selectors, services
@@ -285,3 +287,16 @@ def provider_children(request: HttpRequest) -> HttpResponse:
         ],
     )
     return render(request, "consent/provider_children.html", {"consents": consents})
+
+
+@login_required
+def access_log(request: HttpRequest, child_id: int) -> HttpResponse:
+    """The guardian's "who has seen my child's information" page."""
+    try:
+        child = services.access_log_open(actor=request.user, child_id=child_id)
+    except ApplicationError:
+        return _not_found(request)
+    page = Paginator(audit_selectors.child_access_log(child_id=child.pk), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "consent/access_log.html", {"child": child, "page": page})
