@@ -456,13 +456,14 @@ def consents_record_expiry(*, now: datetime | None = None) -> list[Consent]:
     records it in the history (run by ``manage.py expire_consents``, e.g. daily, and
     idempotent)."""
     now = now or timezone.now()
-    due = list(
-        Consent.objects.select_for_update()
-        .filter(expires_on__lt=now.date())
+    pending = (
+        Consent.objects.filter(expires_on__lt=now.date())
         .exclude(revoked_at__lte=now)
         .exclude(events__kind=ConsentEventKind.EXPIRED)
-        .order_by("id")
     )
+    # Lock order (docs/security.md): the children's audit chains, then the consent rows.
+    audit_lock_chains_for(child_ids=set(pending.values_list("child_id", flat=True)))
+    due = list(pending.select_for_update(no_key=True).order_by("id"))
     for consent in due:
         ConsentEvent.objects.create(
             consent=consent,
