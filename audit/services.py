@@ -73,9 +73,19 @@ def audit_lock_chains_for(*, child_ids: Iterable[int]) -> None:
     _lock_chains(chain_key(child_id=child_id, actor_id=None) for child_id in child_ids)
 
 
-def _head(chain: str) -> str:
-    last = AuditEvent.objects.filter(chain=chain).order_by("-id").values_list("hash", flat=True).first()
-    return last or GENESIS
+def _heads(chains: Iterable[str]) -> dict[str, str]:
+    """The newest hash of each chain (GENESIS for a new one), in one query."""
+    wanted = list(dict.fromkeys(chains))
+    if len(wanted) == 1:  # the common case: an index walk to the newest row
+        last = (
+            AuditEvent.objects.filter(chain=wanted[0]).order_by("-id").values_list("hash", flat=True).first()
+        )
+        return {wanted[0]: last or GENESIS}
+    newest = (
+        AuditEvent.objects.filter(chain__in=wanted).values("chain").annotate(last=Max("id")).values("last")
+    )
+    found = dict(AuditEvent.objects.filter(pk__in=newest).values_list("chain", "hash"))
+    return {chain: found.get(chain, GENESIS) for chain in wanted}
 
 
 def canonical(event: AuditEvent) -> str:
@@ -149,7 +159,7 @@ def audit_record(
         detail=detail[:500],
         request_id=current_request_id.get(),
         chain=chain,
-        prev_hash=_head(chain),
+        prev_hash=_heads([chain])[chain],
     )
     if child is None and child_id is not None:
         event.child_id = child_id
@@ -178,7 +188,7 @@ def audit_record_many(
     actor_id = actor.pk if authenticated else None
     chains = [chain_key(child_id=entry.get("child_id"), actor_id=actor_id) for entry in entries]
     _lock_chains(chains)
-    heads = {chain: _head(chain) for chain in dict.fromkeys(chains)}
+    heads = _heads(chains)
     label = _actor_label(actor)
     at = timezone.now()
     request_id = current_request_id.get()
@@ -249,14 +259,27 @@ def _sealed_heads() -> dict[str, list[Any]]:
     return merged
 
 
-def _current_heads() -> tuple[dict[str, list[Any]], int, int]:
-    per_chain = list(AuditEvent.objects.values("chain").annotate(n=Count("id"), last=Max("id")))
+# Rows commit out of id order across chains (a transaction may hold a lower id while a
+# later one commits first): a seal re-examines chains touched this far below its
+# predecessor's newest row.
+_SEAL_OVERLAP_IDS = 10_000
+
+
+def _current_heads(since_id: int) -> tuple[dict[str, list[Any]], int, int]:
+    """(length, head hash) of every chain with a row above ``since_id``; the newest row
+    id; the total row count. Costs the moved chains, not the whole log."""
+    moved = AuditEvent.objects.filter(pk__gt=since_id).values_list("chain", flat=True).distinct()
+    per_chain = list(
+        AuditEvent.objects.filter(chain__in=list(moved))
+        .values("chain")
+        .annotate(n=Count("id"), last=Max("id"))
+    )
     hashes = dict(
         AuditEvent.objects.filter(pk__in=[row["last"] for row in per_chain]).values_list("pk", "hash")
     )
     heads = {row["chain"]: [row["n"], hashes[row["last"]]] for row in per_chain}
-    up_to = max((row["last"] for row in per_chain), default=0)
-    return heads, up_to, sum(row["n"] for row in per_chain)
+    up_to = AuditEvent.objects.aggregate(m=Max("id"))["m"] or 0
+    return heads, up_to, AuditEvent.objects.count()
 
 
 @transaction.atomic
@@ -270,7 +293,8 @@ def audit_seal(*, now: datetime | None = None) -> AuditSeal:
             cursor.execute("SELECT pg_advisory_xact_lock(%s, 0)", [_CHAIN_LOCK_CLASS + 1])
     previous = AuditSeal.objects.order_by("-id").first()
     sealed = _sealed_heads()
-    heads, up_to_id, row_count = _current_heads()
+    since = max((previous.up_to_id if previous else 0) - _SEAL_OVERLAP_IDS, 0)
+    heads, up_to_id, row_count = _current_heads(since)
     changed = {chain: head for chain, head in heads.items() if sealed.get(chain) != head}
     seal = AuditSeal(
         at=now or timezone.now(),
