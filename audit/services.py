@@ -61,9 +61,16 @@ def _lock_key(chain: str) -> int:
 def _lock_chains(chains: Iterable[str]) -> None:
     if connection.vendor != "postgresql":
         return
+    keys = sorted({_lock_key(chain) for chain in chains})
+    if not keys:
+        return
+    # One statement for any number of chains (a list page stays a constant number of
+    # queries), taking the locks in ascending key order (no deadlock between batches).
     with connection.cursor() as cursor:
-        for key in sorted({_lock_key(chain) for chain in chains}):
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_CHAIN_LOCK_CLASS, key])
+        cursor.execute(
+            "SELECT count(pg_advisory_xact_lock(%s, k)) FROM (SELECT unnest(%s::int[]) AS k ORDER BY 1) AS s",
+            [_CHAIN_LOCK_CLASS, keys],
+        )
 
 
 def audit_lock_chains_for(*, child_ids: Iterable[int]) -> None:
