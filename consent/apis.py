@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit import selectors as audit_selectors
 from audit.models import Action
 from audit.services import audit_denied, audit_record, audit_record_many
 from consent import policies, selectors, services
@@ -288,3 +289,32 @@ class ConsentAttestApi(APIView):
         )
         consent = selectors.consent_list(actor=request.user).get(pk=consent.pk)
         return Response(ConsentOutput(consent).data, status=status.HTTP_201_CREATED)
+
+
+class AccessLogEntryOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    at = serializers.DateTimeField()
+    who = serializers.CharField(source="actor_label")
+    action = serializers.ChoiceField(Action.choices)
+    data_category = serializers.CharField()
+    purpose = serializers.CharField()
+    consent = serializers.IntegerField(source="consent_id", allow_null=True)
+    outcome = serializers.CharField()
+    object_type = serializers.CharField()
+    request_id = serializers.CharField()
+
+
+class AccessLogApi(GenericAPIView):
+    """The guardian's accounting of disclosures for their child (the gate is consent's;
+    the rows are audit's)."""
+
+    serializer_class = AccessLogEntryOutput
+
+    @extend_schema(
+        responses=AccessLogEntryOutput(many=True),
+        summary="Who saw or changed my child's information, when and why (guardian)",
+    )
+    def get(self, request: Request, child_id: int) -> Response:
+        child = services.access_log_open(actor=request.user, child_id=child_id)
+        page = self.paginate_queryset(audit_selectors.child_access_log(child_id=child.pk))
+        return self.get_paginated_response(AccessLogEntryOutput(page, many=True).data)

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.models import Action
-from audit.services import audit_denied, audit_record
+from audit.services import audit_denied, audit_lock_chains_for, audit_record
 from consent import policies
 from consent.models import (
     CATEGORY_FIELDS,
@@ -426,17 +426,20 @@ def _notify_guardians_of_attestation(consent: Consent) -> None:
 def consent_revoke(*, actor: AbstractBaseUser, consent_id: object, reason: str = "") -> Consent:
     """A guardian with legal authority revokes a consent for their family's child.
 
+    Locks: the child's audit chain, then the consent row (the documented lock order).
     In one transaction: the row's ``revoked_*`` fields are set by a conditional UPDATE
     (so of two concurrent revocations exactly one wins), a ``revoked`` history row is
     added, the covered users' ``view_child`` object permissions are removed,
     ``consent_revoked`` is sent (receivers act inside this transaction), and after commit
     each affected user's group gets ``access.changed`` so open sockets re-check."""
     guardian = policies.require_guardian(actor)
-    consent = (
-        Consent.objects.select_for_update()
-        .filter(policies.guardian_children_q(actor, "child__"), pk=_int_or_none(consent_id))
-        .first()
-    )
+    mine = Consent.objects.filter(policies.guardian_children_q(actor, "child__"), pk=_int_or_none(consent_id))
+    # Lock order (docs/security.md): the child's audit chain first, then the consent row.
+    # A chat send holds the same chain lock before its own row locks, so the two queue
+    # instead of deadlocking. NO KEY UPDATE: inserts that merely reference the consent
+    # (audit rows, messages) are not blocked by the revocation's row lock.
+    audit_lock_chains_for(child_ids=mine.values_list("child_id", flat=True))
+    consent = mine.select_for_update(no_key=True).first()
     if consent is None:
         raise NotFound("Consent")
     if not guardian.has_legal_authority:
@@ -503,13 +506,14 @@ def consents_record_expiry(*, now: datetime | None = None) -> list[Consent]:
     records it in the history (run by ``manage.py expire_consents``, e.g. daily, and
     idempotent)."""
     now = now or timezone.now()
-    due = list(
-        Consent.objects.select_for_update()
-        .filter(expires_on__lt=now.date())
+    pending = (
+        Consent.objects.filter(expires_on__lt=now.date())
         .exclude(revoked_at__lte=now)
         .exclude(events__kind=ConsentEventKind.EXPIRED)
-        .order_by("id")
     )
+    # Lock order (docs/security.md): the children's audit chains, then the consent rows.
+    audit_lock_chains_for(child_ids=set(pending.values_list("child_id", flat=True)))
+    due = list(pending.select_for_update(no_key=True).order_by("id"))
     for consent in due:
         ConsentEvent.objects.create(
             consent=consent,
@@ -522,3 +526,37 @@ def consents_record_expiry(*, now: datetime | None = None) -> list[Consent]:
         consent_expired.send(sender=Consent, consent=consent)
         _announce(consent, user_ids, "consent_expired")
     return due
+
+
+def portal_child_shown(
+    *, actor: AbstractBaseUser, child_id: int, object_type: str, object_id: object
+) -> None:
+    """A guardian's portal page showed this child (the consent form, the revoke
+    confirmation): an audited read."""
+    audit_record(
+        actor=actor, action=Action.VIEW, child_id=child_id, object_type=object_type, object_id=object_id
+    )
+
+
+def access_log_open(*, actor: AbstractBaseUser, child_id: object) -> Child:
+    """A guardian opens their child's access log ("who has seen my child's
+    information"). Only the child's own guardians; everyone else gets the same
+    ``NotFound`` (logged as a denied attempt, outside any transaction). The read itself
+    is logged before the rows are fetched, so the page and its row count agree. The gate
+    lives here; the rows live in ``audit``, which is only given ids."""
+    pk = policies.as_id(child_id)
+    try:
+        child = policies.access_child(actor, pk)
+        if not child.is_own:  # type: ignore[attr-defined]
+            raise NotFound("Child")
+    except ApplicationError:
+        audit_denied(
+            actor=actor,
+            action=Action.VIEW,
+            child_id=Child.objects.filter(pk=pk).values_list("pk", flat=True).first() if pk else None,
+            object_type="access_log",
+            object_id=child_id,
+        )
+        raise
+    audit_record(actor=actor, action=Action.VIEW, child=child, object_type="access_log", object_id=child.pk)
+    return child

@@ -20,7 +20,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from audit.models import Action
-from audit.services import audit_record
+from audit.services import audit_lock_chains_for, audit_record
 from messaging import selectors
 from messaging.models import MAX_BODY_CHARS, ChatConnection, Message, MessageRevision, ReadMarker
 from messaging.policies import AUDIT_CATEGORY, AUDIT_PURPOSE, ChatAccess, access_case_chat, chat_members
@@ -86,10 +86,15 @@ def message_send(*, actor, case_id: int, body: str, client_msg_id: uuid.UUID) ->
     broadcast to the case group for after the commit.
 
     Idempotent per (author, client_msg_id): a repeat stores nothing and returns the
-    original (``created=False``). Sends to one case are serialized by a row lock on the
+    original (``created=False``). Locks: the child's audit chain, then the case row.
+    Sends to one case are serialized by a row lock on the
     case, so ids (and ``seq``) commit in increasing order within the case.
     """
     body = _clean_body(body)
+    # Lock order (docs/security.md): the child's audit chain before any row lock, as
+    # revocation does; the gate is asked after it, so a send queued behind a revocation
+    # sees the revocation.
+    audit_lock_chains_for(child_ids=Case.objects.filter(pk=case_id).values_list("child_id", flat=True))
     access = access_case_chat(actor, case_id)
     # The lock: id order == commit order within a case (no reader can see id N+1
     # committed while N is still in flight, which would let `after=` skip N).

@@ -8,6 +8,7 @@ channels-redis and a Redis cache (shared throttling and lockouts across replicas
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -39,6 +40,17 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DJANGO_DEBUG=0.")
     SECRET_KEY = _DEV_SECRET
+
+# The access log's seals are HMACs under a key that is NOT in the database (so whoever
+# can write the tables cannot re-sign rewritten chains). Production requires it; a debug
+# checkout derives one from its SECRET_KEY (generated per checkout, never committed).
+AUDIT_SEAL_KEY = os.environ.get("AUDIT_SEAL_KEY") or ""
+if not AUDIT_SEAL_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("AUDIT_SEAL_KEY must be set when DJANGO_DEBUG=0.")
+    AUDIT_SEAL_KEY = hashlib.sha256(("audit-seal:" + SECRET_KEY).encode()).hexdigest()
+# verify_audit fails when rows older than this are not covered by a seal.
+AUDIT_SEAL_MAX_AGE_SECONDS = int(os.environ.get("AUDIT_SEAL_MAX_AGE_SECONDS") or 86400)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"] if DEBUG else [])
 if not DEBUG and not ALLOWED_HOSTS:

@@ -237,6 +237,7 @@ class ReferralListCreateApi(APIView):
         paginator = Pagination()
         ids = paginator.paginate_queryset(selectors.referral_ids(qs), request, view=self)
         rows = selectors.hydrate(ids, actor=request.user)
+        services.referrals_shown(actor=request.user, referrals=rows, detail="referral list")
         return paginator.get_paginated_response(ReferralListOutput(rows, many=True).data)
 
     @extend_schema(
@@ -478,6 +479,7 @@ class CaseListApi(APIView):
     def get(self, request: Request) -> Response:
         paginator = Pagination()
         page = paginator.paginate_queryset(selectors.case_list(actor=request.user), request, view=self)
+        services.cases_shown(actor=request.user, cases=page, detail="case list")
         return paginator.get_paginated_response(CaseOutput(page, many=True).data)
 
 

@@ -26,7 +26,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from audit.models import Action
-from audit.services import audit_denied, audit_record
+from audit.services import audit_denied, audit_list_read, audit_record
 from consent.models import CATEGORY_FIELDS
 from consent.policies import consent_for
 from directory.models import Provider
@@ -169,7 +169,7 @@ def referral_send(
     if len(idempotency_key) > 200:
         raise _bad("Idempotency-Key", "at most 200 characters.")
     if idempotency_key:
-        replay = _replay(from_provider, idempotency_key, fingerprint)
+        replay = _replay(actor, from_provider, idempotency_key, fingerprint)
         if replay is not None:
             _replay_gate(actor, replay.referral)
             return replay
@@ -257,7 +257,7 @@ def referral_send(
     except IntegrityError:
         # Two requests with the same key raced: the loser replays the winner.
         if idempotency_key:
-            replay = _replay(from_provider, idempotency_key, fingerprint)
+            replay = _replay(actor, from_provider, idempotency_key, fingerprint)
             if replay is not None:
                 _replay_gate(actor, replay.referral)
                 return replay
@@ -274,7 +274,9 @@ def _replay_gate(actor, referral: Referral) -> None:  # type: ignore[no-untyped-
         )
 
 
-def _replay(from_provider: Provider, key: str, fingerprint: str) -> SendResult | None:
+def _replay(actor, from_provider: Provider, key: str, fingerprint: str) -> SendResult | None:  # type: ignore[no-untyped-def]
+    """The first referral sent with this key, if the body matches; the replay returns
+    the full referral again, so it is an audited read."""
     existing = Referral.objects.filter(from_provider=from_provider, idempotency_key=key).first()
     if existing is None:
         return None
@@ -284,6 +286,7 @@ def _replay(from_provider: Provider, key: str, fingerprint: str) -> SendResult |
             "This Idempotency-Key was already used with a different request body.",
             status=422,
         )
+    _audit(actor=actor, referral=existing, action=Action.VIEW, detail="idempotent replay")
     return SendResult(existing, replayed=True)
 
 
@@ -713,4 +716,42 @@ def _audit_stub(*, actor, referral: Referral, what: str) -> None:  # type: ignor
         object_type="referral",
         object_id=referral.pk,
         detail=f"{what}: referrer no longer covered by consent (stub only)",
+    )
+
+
+# --- audited list reads -----------------------------------------------------------------
+
+
+def referrals_shown(*, actor, referrals: Iterable[Referral], detail: str) -> None:  # type: ignore[no-untyped-def]
+    """A list page or API showed these referrals: one audit row per child shown, written
+    in one batch (the list costs the same few queries for 1 or 100 rows)."""
+    audit_list_read(
+        actor=actor,
+        object_type="referral",
+        purpose="referral",
+        detail=detail,
+        # A stub (the caller's consent ended) names no child: nothing was disclosed.
+        rows=[(r.child_id, r.pk) for r in referrals if getattr(r, "child_visible", True)],
+    )
+
+
+def cases_shown(*, actor, cases: Iterable[Case], detail: str) -> None:  # type: ignore[no-untyped-def]
+    """A list showed these cases (each names its child): one audit row per child."""
+    audit_list_read(
+        actor=actor,
+        object_type="case",
+        purpose="care_coordination",
+        detail=detail,
+        rows=[(case.child_id, case.pk) for case in cases],
+    )
+
+
+def children_shown(*, actor, children: Iterable[Any], detail: str) -> None:  # type: ignore[no-untyped-def]
+    """A picker listed these children by name: one audit row per child."""
+    audit_list_read(
+        actor=actor,
+        object_type="child",
+        purpose="referral",
+        detail=detail,
+        rows=[(child.pk, child.pk) for child in children],
     )

@@ -40,6 +40,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if provider_of(request.user) is None:
         return _forbidden(request, "The dashboard is for providers.")
     context = selectors.dashboard(actor=request.user)
+    shown = {
+        r.pk: r
+        for key in ("needs_action", "overdue", "awaiting_response", "recent_outbox")
+        for r in context[key]
+    }
+    services.referrals_shown(actor=request.user, referrals=shown.values(), detail="dashboard")
     context["provider"] = provider_of(request.user)
     return render(request, "referrals/dashboard.html", context)
 
@@ -83,8 +89,10 @@ def referral_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Referral #{result.referral.pk} sent.")
             return redirect("referral-page", pk=result.referral.pk)
+    children = list(selectors.consented_children(provider=provider))
+    services.children_shown(actor=request.user, children=children, detail="referral form child picker")
     context = {
-        "children": selectors.consented_children(provider=provider),
+        "children": children,
         "recipients": selectors.recipient_search(q="", exclude_provider_id=provider.pk, limit=100),
         "urgencies": Urgency.choices,
         "concern_types": ConcernType.choices,
@@ -187,11 +195,8 @@ def case_page(request: HttpRequest, pk: int) -> HttpResponse:
 def portal_referrals(request: HttpRequest) -> HttpResponse:
     if guardian_of(request.user) is None:
         return _forbidden(request, "This page is for families.")
-    return render(
-        request,
-        "referrals/portal_referrals.html",
-        {
-            "referrals": selectors.portal_referrals(actor=request.user),
-            "cases": selectors.case_list(actor=request.user),
-        },
-    )
+    referrals = list(selectors.portal_referrals(actor=request.user))
+    cases = list(selectors.case_list(actor=request.user))
+    services.referrals_shown(actor=request.user, referrals=referrals, detail="family referrals page")
+    services.cases_shown(actor=request.user, cases=cases, detail="family referrals page")
+    return render(request, "referrals/portal_referrals.html", {"referrals": referrals, "cases": cases})
