@@ -17,7 +17,7 @@ from families.forms import AcceptInvitationForm, ChildForm, InviteForm, Register
 from referral_hub.errors import ApplicationError
 from referral_hub.roles import guardian_of, provider_of
 
-BACKEND = "django.contrib.auth.backends.ModelBackend"
+BACKEND = "referral_hub.auth_backends.AccountBackend"
 
 
 def _apply_error(form, exc: ApplicationError) -> None:  # type: ignore[no-untyped-def]

@@ -74,6 +74,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every later reader sees the client address and scheme resolved from
+    # TRUSTED_PROXY_COUNT, never a client-supplied X-Forwarded-* value.
+    "referral_hub.proxy.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "referral_hub.middleware.RequestIdMiddleware",
@@ -82,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before any view (and CSRF's process_view): NUL bytes and invalid Unicode are a 400.
+    "referral_hub.middleware.InvalidTextMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Axes last: it inspects the outcome of authentication.
@@ -162,7 +167,8 @@ else:
 # --- Auth ---------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend + the production refusal of demo accounts (also for old sessions).
+    "referral_hub.auth_backends.AccountBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -182,6 +188,20 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "referral_hub.accounts.lockout_response"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_CLIENT_IP_CALLABLE = "referral_hub.proxy.client_ip"
+
+# How many reverse proxies in front of the app append to X-Forwarded-For / set
+# X-Forwarded-Proto. 0: none believed (see referral_hub/proxy.py).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0") or 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+# Only ever holds the scheme TrustedProxyMiddleware resolved (it overwrites the header).
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# API tokens (``Authorization: Token``) are refused this many days after issue.
+API_TOKEN_TTL_DAYS = int(os.environ.get("API_TOKEN_TTL_DAYS", "30") or 30)
+if API_TOKEN_TTL_DAYS < 1:
+    raise ImproperlyConfigured("API_TOKEN_TTL_DAYS must be 1 or more.")
 
 # --- API ----------------------------------------------------------------------------
 _throttle_anon = os.environ.get("API_THROTTLE_ANON", "120/min")
@@ -198,7 +218,7 @@ if _throttle_user.lower() != "off":
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "referral_hub.auth_backends.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "referral_hub.pagination.Pagination",
@@ -208,6 +228,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "referral_hub.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": _throttle_classes,
     "DEFAULT_THROTTLE_RATES": _throttle_rates,
+    # Throttles key on REMOTE_ADDR, which TrustedProxyMiddleware has already resolved.
+    "NUM_PROXIES": 0,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -255,7 +277,6 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -283,5 +304,24 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
-# Demo logins are refused in production.
+# Demo logins are refused in production (referral_hub/auth_backends.py): these names,
+# any address in the reserved demo.invalid domain, and this password.
 DEMO_PASSWORD = "demo-pass-2026"
+# Fixed from DJANGO_DEBUG at start-up (test runners switch DEBUG off at run time).
+DEMO_LOGINS_ALLOWED = DEBUG
+DEMO_USERNAMES = frozenset(
+    {
+        "pediatrician",
+        "educator",
+        "social_worker",
+        "slp",
+        "imh_clinician",
+        "outsider",
+        "guardian",
+        "guardian2",
+        "guardian_es",
+        "curator",
+        "reviewer",
+        "coordinator",
+    }
+)
