@@ -9,6 +9,8 @@ channels-redis and a Redis cache (shared throttling and lockouts across replicas
 from __future__ import annotations
 
 import os
+import secrets
+import time
 from pathlib import Path
 
 import dj_database_url
@@ -33,12 +35,32 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
 
-_DEV_SECRET = "dev-insecure-secret-key-only-for-local-use-never-in-production-0123456789"
+
+
+def checkout_secret_key(path: Path) -> str:
+    """The development key of this checkout: random, written once to a git-ignored file
+    (``.secret_key``) on the first debug start, so no key is a constant in the repository.
+    Concurrent first starts agree: only one creates the file, the others read it."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(50):
+            key = path.read_text().strip()
+            if key:
+                return key
+            time.sleep(0.05)  # another process is writing it
+        raise ImproperlyConfigured(f"{path} is empty: delete it to generate a new key.") from None
+    key = secrets.token_urlsafe(50)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key + "\n")
+    return key
+
+
 SECRET_KEY = os.environ.get("SECRET_KEY") or ""
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DJANGO_DEBUG=0.")
-    SECRET_KEY = _DEV_SECRET
+    SECRET_KEY = checkout_secret_key(Path(os.environ.get("SECRET_KEY_FILE") or BASE_DIR / ".secret_key"))
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"] if DEBUG else [])
 if not DEBUG and not ALLOWED_HOSTS:
@@ -202,6 +224,9 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 API_TOKEN_TTL_DAYS = int(os.environ.get("API_TOKEN_TTL_DAYS", "30") or 30)
 if API_TOKEN_TTL_DAYS < 1:
     raise ImproperlyConfigured("API_TOKEN_TTL_DAYS must be 1 or more.")
+
+# Web sign-ups per client address (referral_hub/ratelimit.py syntax; "off" disables).
+REGISTRATION_RATE = os.environ.get("REGISTRATION_RATE", "10/hour")
 
 # --- API ----------------------------------------------------------------------------
 _throttle_anon = os.environ.get("API_THROTTLE_ANON", "120/min")
