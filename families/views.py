@@ -38,9 +38,7 @@ def _dead_invitation(request: HttpRequest, text: str) -> HttpResponse:
 def register(request: HttpRequest) -> HttpResponse:
     """Sign-up. Throttled per client address (``REGISTRATION_RATE``); the answer is the
     same "check your e-mail" page for new and already registered addresses."""
-    if request.method == "POST" and not allow(
-        "register", client_ip(request), settings.REGISTRATION_RATE
-    ):
+    if request.method == "POST" and not allow("register", client_ip(request), settings.REGISTRATION_RATE):
         return render(
             request,
             "families/message.html",

@@ -46,7 +46,11 @@ class AccountBackend(ModelBackend):
         return account_may_sign_in(user)
 
     def authenticate(
-        self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
     ) -> AbstractBaseUser | None:
         user = super().authenticate(request, username=username, password=password, **kwargs)
         if user is not None and not settings.DEMO_LOGINS_ALLOWED and password == settings.DEMO_PASSWORD:
@@ -78,7 +82,9 @@ class ExpiringTokenAuthentication(TokenAuthentication):
     def authenticate_credentials(self, key: str) -> tuple[Any, Token]:
         user, token = super().authenticate_credentials(key)
         if not token_is_live(token):
-            raise exceptions.AuthenticationFailed("The token has expired: ask for a new one.", code="token_expired")
+            raise exceptions.AuthenticationFailed(
+                "The token has expired: ask for a new one.", code="token_expired"
+            )
         if not account_may_sign_in(user):
             raise exceptions.AuthenticationFailed("User inactive or deleted.", code="authentication_failed")
         return user, token

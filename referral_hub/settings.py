@@ -36,7 +36,6 @@ def env_list(name: str, default: list[str]) -> list[str]:
 DEBUG = env_bool("DJANGO_DEBUG", True)
 
 
-
 def checkout_secret_key(path: Path) -> str:
     """The development key of this checkout: random, written once to a git-ignored file
     (``.secret_key``) on the first debug start, so no key is a constant in the repository.
