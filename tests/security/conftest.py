@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import socket
 import subprocess
 import sys
 import time
-import http.client
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -31,7 +31,9 @@ def _request(method: str, url: str, body: dict | None, headers: dict[str, str]) 
     connection = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port or 80, timeout=30)
     try:
         payload = json.dumps(body).encode() if body is not None else None
-        connection.request(method, parts.path, body=payload, headers={"Content-Type": "application/json", **headers})
+        connection.request(
+            method, parts.path, body=payload, headers={"Content-Type": "application/json", **headers}
+        )
         response = connection.getresponse()
         return response.status, json.loads(response.read() or b"null")
     finally:
