@@ -10,7 +10,7 @@ session, an existing API token, a WebSocket handshake.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -58,12 +58,13 @@ class AccountBackend(ModelBackend):
         return user
 
 
-def token_expires_at(token: Token) -> Any:
-    return token.created + timedelta(days=settings.API_TOKEN_TTL_DAYS)
+def token_expires_at(token: Token) -> datetime:
+    created: datetime = token.created
+    return created + timedelta(days=settings.API_TOKEN_TTL_DAYS)
 
 
 def token_is_live(token: Token) -> bool:
-    return timezone.now() < token_expires_at(token)
+    return bool(timezone.now() < token_expires_at(token))
 
 
 def user_for_token(key: str) -> AbstractBaseUser | None:
@@ -72,12 +73,13 @@ def user_for_token(key: str) -> AbstractBaseUser | None:
     token = Token.objects.select_related("user").filter(key=key).first()
     if token is None or not token_is_live(token) or not account_may_sign_in(token.user):
         return None
-    return token.user
+    user: AbstractBaseUser = token.user
+    return user
 
 
 class ExpiringTokenAuthentication(TokenAuthentication):
     """``Authorization: Token <key>``, refused once the token is older than
-    ``API_TOKEN_TTL_DAYS`` (401 ``token_expired``) or its account may not sign in."""
+    ``API_TOKEN_TTL_DAYS`` (``token_expired``; 403, as DRF answers when session auth comes first) or its account may not sign in."""
 
     def authenticate_credentials(self, key: str) -> tuple[Any, Token]:
         user, token = super().authenticate_credentials(key)
