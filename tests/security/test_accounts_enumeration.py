@@ -58,10 +58,12 @@ def test_registering_takes_as_long_for_a_known_address_as_for_a_new_one(client, 
         register(client, email)
         return time.perf_counter() - start
 
-    new = statistics.median(seconds(f"new{n}@example.org") for n in range(5))
-    taken = statistics.median(seconds(KNOWN) for _ in range(5))
+    # Interleaved, so a busy machine slows both alike.
+    pairs = [(seconds(f"new{n}@example.org"), seconds(KNOWN)) for n in range(7)]
+    new = statistics.median(p[0] for p in pairs)
+    taken = statistics.median(p[1] for p in pairs)
     # Before: ~11 ms for a known address against ~225 ms for a new one (one hash).
-    assert 0.6 < taken / new < 1.6, (taken, new)
+    assert 0.5 < taken / new < 2.0, pairs
 
 
 def test_the_known_address_is_told_by_e_mail_not_on_the_page(
