@@ -10,4 +10,4 @@ RUN SECRET_KEY=build-only-not-secret-0123456789abcdefghijklmnopqrstuvwxyz AUDIT_
 RUN useradd --system --uid 10001 app && chown -R app /app
 USER app
 EXPOSE 8000
-CMD ["daphne", "-b", "0.0.0.0", "-p", "8000", "--proxy-headers", "referral_hub.asgi:application"]
+CMD ["daphne", "-b", "0.0.0.0", "-p", "8000", "referral_hub.asgi:application"]

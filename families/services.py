@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import AbstractBaseUser, User
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -73,13 +74,10 @@ def guardian_register(
         )
     _check_password(password, password2, User(username=email, email=email, first_name=first_name))
     if _email_in_use(email):
-        send_mail(
-            "Your Referral Hub account",
-            "Someone (hopefully you) tried to register this address again. You already have an "
-            "account: sign in, or reset your password with a provider's help.",
-            settings.DEFAULT_FROM_EMAIL,
-            [email],
-        )
+        # The same work as a new account (one password hash) and the same answer, so
+        # neither the page nor its timing says whether the address has an account.
+        make_password(password)
+        _mail_already_registered(email)
         return None
     user = User.objects.create_user(
         username=email,
@@ -106,18 +104,37 @@ def guardian_register(
     return user
 
 
+def _mail_already_registered(email: str) -> None:
+    transaction.on_commit(
+        lambda: send_mail(
+            "Your Referral Hub account",
+            "Someone (hopefully you) used this address to sign up for Referral Hub. You already "
+            "have an account: sign in, or reset your password with a provider's help. If this "
+            "was not you, you can ignore this message.",
+            settings.DEFAULT_FROM_EMAIL,
+            [email],
+        )
+    )
+
+
 @transaction.atomic
 def guardian_confirm(*, token: str) -> User:
+    """The e-mail link activates a new account once. It never re-activates an account
+    an administrator deactivated (a link already used answers like an invalid one)."""
     try:
         data = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
     except signing.BadSignature:
         raise ApplicationError("invalid_token", "This confirmation link is invalid or has expired.") from None
-    user = User.objects.select_for_update().filter(pk=data.get("u"), guardian__isnull=False).first()
-    if user is None:
+    guardian = (
+        Guardian.objects.select_for_update().select_related("user").filter(user_id=data.get("u")).first()
+    )
+    if guardian is None or guardian.email_confirmed_at is not None:
         raise ApplicationError("invalid_token", "This confirmation link is invalid or has expired.")
-    if not user.is_active:
-        user.is_active = True
-        user.save(update_fields=["is_active"])
+    guardian.email_confirmed_at = timezone.now()
+    guardian.save(update_fields=["email_confirmed_at"])
+    user = guardian.user
+    user.is_active = True
+    user.save(update_fields=["is_active"])
     return user
 
 
@@ -293,9 +310,12 @@ def invitation_lookup(token: str) -> Invitation:
 
 
 @transaction.atomic
-def invitation_accept(*, token: str, password: str, password2: str, first_name: str, last_name: str) -> User:
+def invitation_accept(
+    *, token: str, password: str, password2: str, first_name: str, last_name: str
+) -> User | None:
     """The invited guardian sets a password: an active user (the e-mail link proved the
-    address) joins the family as a guardian. The token works once."""
+    address) joins the family as a guardian. The token works once. For an address that
+    already has an account: None (the caller answers as for a dead link) and an e-mail."""
     invitation = invitation_lookup(token)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.used_at is not None:
@@ -305,9 +325,13 @@ def invitation_accept(*, token: str, password: str, password2: str, first_name: 
     email = invitation.email
     _check_password(password, password2, User(username=email, email=email, first_name=first_name))
     if _email_in_use(email):
-        raise ApplicationError(
-            "email_taken", "An account already uses this e-mail address: sign in instead.", status=409
-        )
+        # Whoever holds the link (the provider saw it too) learns nothing: the answer is
+        # the one for any dead link; the address's owner is told by e-mail.
+        make_password(password)  # the same work as a new account
+        invitation.used_at = timezone.now()
+        invitation.save(update_fields=["used_at"])
+        _mail_already_registered(email)
+        return None
     user = User.objects.create_user(
         username=email,
         email=email,
@@ -315,7 +339,12 @@ def invitation_accept(*, token: str, password: str, password2: str, first_name: 
         first_name=first_name.strip(),
         last_name=last_name.strip(),
     )
-    Guardian.objects.create(user=user, family=invitation.family, relationship=invitation.relationship)
+    Guardian.objects.create(
+        user=user,
+        family=invitation.family,
+        relationship=invitation.relationship,
+        email_confirmed_at=timezone.now(),
+    )
     invitation.used_at = timezone.now()
     invitation.used_by = user
     invitation.save(update_fields=["used_at", "used_by"])

@@ -28,6 +28,7 @@ from django.utils import timezone
 from consent.policies import consent_ends_at
 from messaging import selectors, services
 from messaging.policies import MAX_ID, ChatAccess, chat_access
+from referral_hub.consumers import refuse
 from referral_hub.errors import ApplicationError, NotFound
 from referral_hub.realtime import case_group, user_group
 from referrals.services import care_team_end_lapsed
@@ -42,6 +43,8 @@ CLOSE_TOO_MANY_VIOLATIONS = 4429
 
 MAX_FRAME_BYTES = 64 * 1024
 MESSAGES_PER_SECOND = 10
+# Each read frame is a database write; a client marks what it shows, a few per second.
+READS_PER_SECOND = 5
 VIOLATIONS_BEFORE_CLOSE = 5
 VIOLATION_WINDOW_SECONDS = 10.0
 TYPING_MIN_INTERVAL_SECONDS = 2.0
@@ -99,17 +102,18 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
             self.closing = True
-            await self.close(code=CLOSE_UNAUTHENTICATED)
+            await refuse(self, CLOSE_UNAUTHENTICATED)
             return
         self.user = user
         self.case_id = int(self.scope["url_route"]["kwargs"]["case_id"])
         after = self._after_param()
         if after is False:
             self.closing = True
-            await self.close(code=CLOSE_BAD_REQUEST)
+            await refuse(self, CLOSE_BAD_REQUEST)
             return
         self.groups_joined: list[str] = []
         self.message_times: deque[float] = deque()
+        self.read_times: deque[float] = deque()
         self.violation_times: deque[float] = deque()
         self.last_typing = 0.0
         # Live deliveries and the heartbeat's catch-up both advance last_seq: one at a time.
@@ -121,7 +125,7 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):
         if access is None:
             self.closing = True
             await self._leave()
-            await self.close(code=CLOSE_FORBIDDEN)
+            await refuse(self, CLOSE_FORBIDDEN)
             return
         self._watch_expiry(access)
         self.last_verified = time.monotonic()
@@ -353,6 +357,8 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):
         )
 
     async def _frame_read(self, content: dict[str, Any]) -> None:
+        if not await self._slot(self.read_times, READS_PER_SECOND, "read frames"):
+            return
         message_id = content.get("message_id")
         if not isinstance(message_id, int) or isinstance(message_id, bool) or not 0 < message_id <= MAX_ID:
             await self._error("invalid_message", "message_id must be an integer.")
@@ -373,13 +379,17 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):
     }
 
     async def _message_slot(self) -> bool:
+        return await self._slot(self.message_times, MESSAGES_PER_SECOND, "messages")
+
+    async def _slot(self, times: deque[float], per_second: int, what: str) -> bool:
+        """A sliding one-second window; going over is a violation (enough close 4429)."""
         now = time.monotonic()
-        while self.message_times and now - self.message_times[0] >= 1.0:
-            self.message_times.popleft()
-        if len(self.message_times) >= MESSAGES_PER_SECOND:
-            await self._violation("rate_limited", f"At most {MESSAGES_PER_SECOND} messages per second.")
+        while times and now - times[0] >= 1.0:
+            times.popleft()
+        if len(times) >= per_second:
+            await self._violation("rate_limited", f"At most {per_second} {what} per second.")
             return False
-        self.message_times.append(now)
+        times.append(now)
         return True
 
     async def _violation(self, code: str, detail: str) -> None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import secrets
+import time
 from pathlib import Path
 
 import dj_database_url
@@ -34,12 +36,31 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
 
-_DEV_SECRET = "dev-insecure-secret-key-only-for-local-use-never-in-production-0123456789"
+
+def checkout_secret_key(path: Path) -> str:
+    """The development key of this checkout: random, written once to a git-ignored file
+    (``.secret_key``) on the first debug start, so no key is a constant in the repository.
+    Concurrent first starts agree: only one creates the file, the others read it."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(50):
+            key = path.read_text().strip()
+            if key:
+                return key
+            time.sleep(0.05)  # another process is writing it
+        raise ImproperlyConfigured(f"{path} is empty: delete it to generate a new key.") from None
+    key = secrets.token_urlsafe(50)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key + "\n")
+    return key
+
+
 SECRET_KEY = os.environ.get("SECRET_KEY") or ""
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DJANGO_DEBUG=0.")
-    SECRET_KEY = _DEV_SECRET
+    SECRET_KEY = checkout_secret_key(Path(os.environ.get("SECRET_KEY_FILE") or BASE_DIR / ".secret_key"))
 
 # The access log's seals are HMACs under a key that is NOT in the database (so whoever
 # can write the tables cannot re-sign rewritten chains). Production requires it; a debug
@@ -86,6 +107,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every later reader sees the client address and scheme resolved from
+    # TRUSTED_PROXY_COUNT, never a client-supplied X-Forwarded-* value.
+    "referral_hub.proxy.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "referral_hub.middleware.RequestIdMiddleware",
@@ -94,6 +118,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before any view (and CSRF's process_view): NUL bytes and invalid Unicode are a 400.
+    "referral_hub.middleware.InvalidTextMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Axes last: it inspects the outcome of authentication.
@@ -174,7 +200,8 @@ else:
 # --- Auth ---------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend + the production refusal of demo accounts (also for old sessions).
+    "referral_hub.auth_backends.AccountBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -194,6 +221,23 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "referral_hub.accounts.lockout_response"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_CLIENT_IP_CALLABLE = "referral_hub.proxy.client_ip"
+
+# How many reverse proxies in front of the app append to X-Forwarded-For / set
+# X-Forwarded-Proto. 0: none believed (see referral_hub/proxy.py).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0") or 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+# Only ever holds the scheme TrustedProxyMiddleware resolved (it overwrites the header).
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# API tokens (``Authorization: Token``) are refused this many days after issue.
+API_TOKEN_TTL_DAYS = int(os.environ.get("API_TOKEN_TTL_DAYS", "30") or 30)
+if API_TOKEN_TTL_DAYS < 1:
+    raise ImproperlyConfigured("API_TOKEN_TTL_DAYS must be 1 or more.")
+
+# Web sign-ups per client address (referral_hub/ratelimit.py syntax; "off" disables).
+REGISTRATION_RATE = os.environ.get("REGISTRATION_RATE", "10/hour")
 
 # --- API ----------------------------------------------------------------------------
 _throttle_anon = os.environ.get("API_THROTTLE_ANON", "120/min")
@@ -210,7 +254,7 @@ if _throttle_user.lower() != "off":
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "referral_hub.auth_backends.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "referral_hub.pagination.Pagination",
@@ -220,6 +264,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "referral_hub.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": _throttle_classes,
     "DEFAULT_THROTTLE_RATES": _throttle_rates,
+    # Throttles key on REMOTE_ADDR, which TrustedProxyMiddleware has already resolved.
+    "NUM_PROXIES": 0,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -267,7 +313,6 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -295,5 +340,24 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
-# Demo logins are refused in production.
+# Demo logins are refused in production (referral_hub/auth_backends.py): these names,
+# any address in the reserved demo.invalid domain, and this password.
 DEMO_PASSWORD = "demo-pass-2026"
+# Fixed from DJANGO_DEBUG at start-up (test runners switch DEBUG off at run time).
+DEMO_LOGINS_ALLOWED = DEBUG
+DEMO_USERNAMES = frozenset(
+    {
+        "pediatrician",
+        "educator",
+        "social_worker",
+        "slp",
+        "imh_clinician",
+        "outsider",
+        "guardian",
+        "guardian2",
+        "guardian_es",
+        "curator",
+        "reviewer",
+        "coordinator",
+    }
+)

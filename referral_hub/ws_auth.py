@@ -1,20 +1,13 @@
 """WebSocket authentication for non-browser clients: ``Authorization: Token <key>`` on
-the handshake. Browsers use the session cookie (AuthMiddlewareStack)."""
+the handshake. Browsers use the session cookie (AuthMiddlewareStack). The same rules
+as the API apply: expired tokens and (in production) demo accounts are refused."""
 
 from __future__ import annotations
 
 from channels.db import database_sync_to_async
 from channels.middleware import BaseMiddleware
 
-
-@database_sync_to_async
-def _user_for_token(key: str):  # type: ignore[no-untyped-def]
-    from rest_framework.authtoken.models import Token
-
-    token = Token.objects.select_related("user").filter(key=key).first()
-    if token is None or not token.user.is_active:
-        return None
-    return token.user
+from referral_hub.auth_backends import user_for_token
 
 
 class TokenAuthMiddleware(BaseMiddleware):
@@ -22,7 +15,7 @@ class TokenAuthMiddleware(BaseMiddleware):
         headers = dict(scope.get("headers", []))
         raw = headers.get(b"authorization", b"").decode("latin-1")
         if raw.lower().startswith("token "):
-            user = await _user_for_token(raw[6:].strip())
+            user = await database_sync_to_async(user_for_token)(raw[6:].strip())
             if user is not None:
                 scope = dict(scope, user=user)
         return await super().__call__(scope, receive, send)

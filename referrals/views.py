@@ -3,6 +3,7 @@ family portal's referral list. Thin: the same services and selectors as the API.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -63,6 +64,16 @@ def _screening_from_post(post: Any) -> list[dict[str, Any]]:
     return [item]
 
 
+def _submission_id(request: HttpRequest) -> str:
+    """The form's idempotency token: a new one per form shown, the posted one when valid.
+    A double-submitted form (two clicks, a resend after a timeout) posts the same token,
+    so ``referral_send`` stores one referral and the second post replays it."""
+    try:
+        return str(uuid.UUID(request.POST.get("submission_id", "")))
+    except ValueError:
+        return str(uuid.uuid4())
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def referral_new(request: HttpRequest) -> HttpResponse:
@@ -71,23 +82,32 @@ def referral_new(request: HttpRequest) -> HttpResponse:
         return _forbidden(request, "Only providers can send referrals.")
     error = None
     status = 200
+    submission_id = _submission_id(request)
     if request.method == "POST":
         post = request.POST
+        fields = {
+            "child_id": post.get("child"),
+            "to_provider_id": post.get("to_provider"),
+            "reason": post.get("reason", ""),
+            "urgency": post.get("urgency", ""),
+            "concern_type": post.get("concern_type", ""),
+            "screenings": _screening_from_post(post),
+            "data_categories": post.getlist("data_categories"),
+        }
         try:
             result = services.referral_send(
                 actor=request.user,
-                child_id=post.get("child"),
-                to_provider_id=post.get("to_provider"),
-                reason=post.get("reason", ""),
-                urgency=post.get("urgency", ""),
-                concern_type=post.get("concern_type", ""),
-                screenings=_screening_from_post(post),
-                data_categories=post.getlist("data_categories"),
+                idempotency_key=f"web:{submission_id}",
+                fingerprint=services.request_fingerprint(fields),
+                **fields,
             )
         except ApplicationError as exc:
             error, status = exc, exc.status
+            if exc.code == "idempotency_key_reused":  # an old form sent again, changed
+                submission_id = str(uuid.uuid4())
         else:
-            messages.success(request, f"Referral #{result.referral.pk} sent.")
+            sent = "was already sent" if result.replayed else "sent"
+            messages.success(request, f"Referral #{result.referral.pk} {sent}.")
             return redirect("referral-page", pk=result.referral.pk)
     children = list(selectors.consented_children(provider=provider))
     services.children_shown(actor=request.user, children=children, detail="referral form child picker")
@@ -101,6 +121,7 @@ def referral_new(request: HttpRequest) -> HttpResponse:
         "attachable": services.ATTACHABLE_CATEGORIES,
         "error": error,
         "form": request.POST if request.method == "POST" else {},
+        "submission_id": submission_id,
     }
     return render(request, "referrals/referral_new.html", context, status=status)
 
