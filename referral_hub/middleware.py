@@ -7,7 +7,9 @@ import re
 import uuid
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+from referral_hub.errors import BUSY_RETRY_AFTER_SECONDS, database_busy_body, is_database_busy
 
 current_request_id: contextvars.ContextVar[str] = contextvars.ContextVar("current_request_id", default="")
 _SAFE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -27,4 +29,24 @@ class RequestIdMiddleware:
         finally:
             current_request_id.reset(token)
         response["X-Request-ID"] = request_id
+        return response
+
+
+class DatabaseBusyMiddleware:
+    """Web pages and anything outside DRF: lock contention that outlived SQLite's busy
+    timeout is a 503 with ``code: database_busy`` and ``Retry-After``, never a 500 (the
+    API's exception handler answers the same). With WAL and IMMEDIATE transactions it
+    should not happen; this is the floor, not the plan."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not is_database_busy(exception):
+            return None
+        response = JsonResponse(database_busy_body(), status=503)
+        response["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
         return response

@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "referral_hub.middleware.RequestIdMiddleware",
+    "referral_hub.middleware.DatabaseBusyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -118,12 +119,25 @@ if DATABASE_URL:
     }
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:
+    SQLITE_TIMEOUT = float(os.environ.get("SQLITE_TIMEOUT", "20"))
+    SQLITE_INIT_COMMAND = (
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+        f"PRAGMA busy_timeout={int(SQLITE_TIMEOUT * 1000)}"
+    )
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
-            # Several daphne workers or threads may write: wait instead of failing.
-            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
+            # Concurrency on the embedded default (docs/embedded-default.md): WAL lets
+            # readers and one writer run together; every transaction begins IMMEDIATE
+            # (takes the write lock up front, so the busy timeout can wait for it instead
+            # of the read-to-write upgrade deadlock that returns SQLITE_BUSY at once);
+            # the timeout (seconds) is the busy handler on every connection.
+            "OPTIONS": {
+                "init_command": SQLITE_INIT_COMMAND,
+                "transaction_mode": "IMMEDIATE",
+                "timeout": SQLITE_TIMEOUT,
+            },
         }
     }
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
