@@ -16,7 +16,14 @@ from audit.models import Action
 from audit.services import audit_denied, audit_record, audit_record_many
 from consent import policies, selectors, services
 from consent.fhir import consent_resource
-from consent.models import CATEGORY_FIELDS, PURPOSE_FIELDS, Consent, SignatureMethod
+from consent.models import (
+    CATEGORY_FIELDS,
+    PURPOSE_FIELDS,
+    Consent,
+    ConsentStatus,
+    DataCategory,
+    SignatureMethod,
+)
 from consent.texts import TEXT_VERSION, plain_summary
 from referral_hub.errors import ApplicationError
 
@@ -38,8 +45,9 @@ READ_ONLY_FIELDS = (
 )
 
 
-# Plain strings in the schema (documented here): the same field name carries a different
-# choice set in the referrals API, and colliding enums fail ``check --deploy``.
+# Typed enums in the schema; their component names are fixed in SPECTACULAR_SETTINGS
+# ``ENUM_NAME_OVERRIDES`` (the referrals API carries other choice sets under the same
+# field names).
 CATEGORY_HELP = "Data category codes: " + ", ".join(f"`{code}`" for code in CATEGORY_FIELDS) + "."
 
 
@@ -67,10 +75,14 @@ class ConsentOutput(serializers.Serializer):
     recipient_provider = ConsentPartyOutput(allow_null=True)
     recipient_organization = ConsentPartyOutput(allow_null=True)
     purposes = serializers.ListField(child=serializers.ChoiceField(list(PURPOSE_FIELDS)))
-    data_categories = serializers.ListField(child=serializers.CharField(), help_text=CATEGORY_HELP)
+    data_categories = serializers.ListField(
+        child=serializers.ChoiceField(DataCategory.choices), help_text=CATEGORY_HELP
+    )
     valid_from = serializers.DateTimeField()
     expires_on = serializers.DateField()
-    status = serializers.CharField(help_text="`active`, `expired` (computed from expires_on) or `revoked`.")
+    status = serializers.ChoiceField(
+        ConsentStatus.choices, help_text="`expired` is computed from `expires_on`; `revoked` is final."
+    )
     summary = serializers.SerializerMethodField()
     granted_by = serializers.SerializerMethodField()
     signature_method = serializers.ChoiceField(SignatureMethod.choices)
@@ -104,7 +116,9 @@ class ConsentsApi(GenericAPIView):
         recipient_provider = serializers.IntegerField(required=False, allow_null=True)
         recipient_organization = serializers.IntegerField(required=False, allow_null=True)
         purposes = serializers.ListField(child=serializers.ChoiceField(list(PURPOSE_FIELDS)))
-        data_categories = serializers.ListField(child=serializers.CharField(), help_text=CATEGORY_HELP)
+        data_categories = serializers.ListField(
+            child=serializers.ChoiceField(DataCategory.choices), help_text=CATEGORY_HELP
+        )
         expires_on = serializers.DateField(help_text="At most one year ahead; not in the past.")
         password = serializers.CharField(
             write_only=True, help_text="Your password, re-entered: the portal e-signature."
@@ -253,7 +267,9 @@ class ConsentAttestApi(APIView):
             required=False, allow_blank=True, help_text="Required for paper: the scanned form's reference."
         )
         purposes = serializers.ListField(child=serializers.ChoiceField(list(PURPOSE_FIELDS)))
-        data_categories = serializers.ListField(child=serializers.CharField(), help_text=CATEGORY_HELP)
+        data_categories = serializers.ListField(
+            child=serializers.ChoiceField(DataCategory.choices), help_text=CATEGORY_HELP
+        )
         expires_on = serializers.DateField()
 
     @extend_schema(

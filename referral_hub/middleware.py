@@ -6,6 +6,7 @@ import contextvars
 import re
 import uuid
 from collections.abc import Callable
+from http import HTTPStatus
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
@@ -49,4 +50,29 @@ class DatabaseBusyMiddleware:
             return None
         response = JsonResponse(database_busy_body(), status=503)
         response["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
+        return response
+
+
+API_PREFIXES = ("/api/v1/", "/fhir/", "/hsds/")
+_ERROR_CODES = {400: "bad_request", 403: "permission_denied", 404: "not_found", 405: "method_not_allowed"}
+
+
+class ApiErrorBodyMiddleware:
+    """Under the API prefixes every error is ``{"detail", "code"}`` JSON, also when Django
+    answers before DRF does (a URL that matches no route, e.g. ``/api/v1/cases/1.5/``, or
+    a request Django refuses): clients and the OpenAPI schema see one error shape."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code in _ERROR_CODES
+            and request.path.startswith(API_PREFIXES)
+            and "json" not in response.get("Content-Type", "")
+        ):
+            phrase = HTTPStatus(response.status_code).phrase
+            code = _ERROR_CODES[response.status_code]
+            return JsonResponse({"detail": f"{phrase}.", "code": code}, status=response.status_code)
         return response

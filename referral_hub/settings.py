@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "referral_hub.middleware.RequestIdMiddleware",
+    "referral_hub.middleware.ApiErrorBodyMiddleware",
     "referral_hub.middleware.DatabaseBusyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -240,6 +241,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The API is documented as JSON in, JSON out (DRF's form parsers stay for its own test
+    # client; a malformed multipart body is refused by the HTTP server before Django).
+    "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
+    # Field names shared by several choice sets get one named enum each (no hashed names).
+    "ENUM_NAME_OVERRIDES": {
+        "ConsentStatusEnum": "consent.models.ConsentStatus",
+        "ReferralStatusEnum": "referrals.models.ReferralStatus",
+        "DataCategoryEnum": "consent.models.DataCategory",
+        "AttachableDataCategoryEnum": "referrals.services.ATTACHABLE_CATEGORIES",
+    },
 }
 
 # --- Static, i18n -------------------------------------------------------------------
