@@ -26,7 +26,7 @@ UNSAFE_ERRORS = {
 }
 
 
-class ErrorOutput(serializers.Serializer):
+class ErrorOutput(serializers.Serializer[Any]):
     """Every error body: ``detail`` for people, ``code`` for programs; some codes add
     fields (``errors`` per input field, ``parameter``, ``retry_after_seconds``...)."""
 
@@ -43,7 +43,7 @@ class AutoSchema(BaseAutoSchema):
         return type(serializer).__qualname__.replace(".", "")
 
     def _map_basic_serializer(self, serializer, direction):  # type: ignore[no-untyped-def]
-        schema: dict[str, Any] = super()._map_basic_serializer(serializer, direction)
+        schema: dict[str, Any] = super()._map_basic_serializer(serializer, direction)  # type: ignore[no-untyped-call]  # drf-spectacular is untyped
         # Output fields sent only sometimes (``distance_miles`` without ``near``) are
         # listed on the serializer as ``schema_optional_fields``: documented, not required.
         optional_names = set(getattr(serializer, "schema_optional_fields", ()))
