@@ -130,3 +130,39 @@ def test_a_generated_client_runs_a_referral_from_send_to_completion(live_server_
     assert outcome.outcome == "connected"
     assert outcome.outcome_note == "Weekly speech sessions."
     assert [event.to_status for event in outcome.timeline] == ["sent", "accepted", "scheduled", "completed"]
+
+
+def test_the_same_client_reads_the_directory_and_a_familys_consents(live_server_factory, generated):
+    """Conditional fields and typed enums as a client sees them: ``distance_miles`` only
+    with ``near``; consent ``status`` and ``data_categories`` as named enums."""
+    server = live_server_factory()
+    client_package = generated(server.url)
+    api = lambda name: _module(f"api.api.{name}")  # noqa: E731
+    models = _module("models")
+    types = _module("types")
+    public = client_package.Client(base_url=server.url, raise_on_unexpected_status=True)
+
+    near = api("providers_search").sync(client=public, near="48104", page_size=5)
+    assert isinstance(near, models.PaginatedProviderOutputList), near
+    assert near.count >= 1 and near.results
+    assert all(isinstance(p.distance_miles, float) for p in near.results)
+    listing = api("providers_search").sync(client=public, q="Okafor")
+    assert [p.name for p in listing.results] == ["Samuel Okafor"]
+    assert isinstance(listing.results[0].distance_miles, types.Unset)
+    detail = api("providers_detail").sync(listing.results[0].id, client=public)
+    assert isinstance(detail, models.ProviderDetailOutput), detail
+    assert isinstance(detail.email, str)
+
+    token = api("api_v1_auth_token_create").sync(
+        client=public, body=models.TokenInputRequest(username="guardian", password=PASSWORD)
+    )
+    rosa = client_package.AuthenticatedClient(
+        base_url=server.url, token=token.token, prefix="Token", raise_on_unexpected_status=True
+    )
+    consents = api("api_v1_consents_list").sync(client=rosa)
+    assert isinstance(consents, models.PaginatedConsentOutputList), consents
+    assert consents.count == len(consents.results) >= 5
+    statuses = {consent.status for consent in consents.results}
+    assert statuses <= set(models.ConsentStatusEnum) and models.ConsentStatusEnum.ACTIVE in statuses
+    shared = {category for consent in consents.results for category in consent.data_categories}
+    assert models.DataCategoryEnum.DEMOGRAPHICS in shared
