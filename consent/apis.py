@@ -17,7 +17,14 @@ from audit.models import Action
 from audit.services import audit_denied, audit_record, audit_record_many
 from consent import policies, selectors, services
 from consent.fhir import consent_resource
-from consent.models import CATEGORY_FIELDS, PURPOSE_FIELDS, Consent, SignatureMethod
+from consent.models import (
+    CATEGORY_FIELDS,
+    PURPOSE_FIELDS,
+    Consent,
+    ConsentStatus,
+    DataCategory,
+    SignatureMethod,
+)
 from consent.texts import TEXT_VERSION, plain_summary
 from referral_hub.errors import ApplicationError
 
@@ -39,8 +46,9 @@ READ_ONLY_FIELDS = (
 )
 
 
-# Plain strings in the schema (documented here): the same field name carries a different
-# choice set in the referrals API, and colliding enums fail ``check --deploy``.
+# Typed enums in the schema; their component names are fixed in SPECTACULAR_SETTINGS
+# ``ENUM_NAME_OVERRIDES`` (the referrals API carries other choice sets under the same
+# field names).
 CATEGORY_HELP = "Data category codes: " + ", ".join(f"`{code}`" for code in CATEGORY_FIELDS) + "."
 
 
@@ -68,10 +76,14 @@ class ConsentOutput(serializers.Serializer):
     recipient_provider = ConsentPartyOutput(allow_null=True)
     recipient_organization = ConsentPartyOutput(allow_null=True)
     purposes = serializers.ListField(child=serializers.ChoiceField(list(PURPOSE_FIELDS)))
-    data_categories = serializers.ListField(child=serializers.CharField(), help_text=CATEGORY_HELP)
+    data_categories = serializers.ListField(
+        child=serializers.ChoiceField(DataCategory.choices), help_text=CATEGORY_HELP
+    )
     valid_from = serializers.DateTimeField()
     expires_on = serializers.DateField()
-    status = serializers.CharField(help_text="`active`, `expired` (computed from expires_on) or `revoked`.")
+    status = serializers.ChoiceField(
+        ConsentStatus.choices, help_text="`expired` is computed from `expires_on`; `revoked` is final."
+    )
     summary = serializers.SerializerMethodField()
     granted_by = serializers.SerializerMethodField()
     signature_method = serializers.ChoiceField(SignatureMethod.choices)
@@ -105,7 +117,9 @@ class ConsentsApi(GenericAPIView):
         recipient_provider = serializers.IntegerField(required=False, allow_null=True)
         recipient_organization = serializers.IntegerField(required=False, allow_null=True)
         purposes = serializers.ListField(child=serializers.ChoiceField(list(PURPOSE_FIELDS)))
-        data_categories = serializers.ListField(child=serializers.CharField(), help_text=CATEGORY_HELP)
+        data_categories = serializers.ListField(
+            child=serializers.ChoiceField(DataCategory.choices), help_text=CATEGORY_HELP
+        )
         expires_on = serializers.DateField(help_text="At most one year ahead; not in the past.")
         password = serializers.CharField(
             write_only=True, help_text="Your password, re-entered: the portal e-signature."
@@ -255,7 +269,9 @@ class ConsentAttestApi(APIView):
             "up on it). Missing: 400 form_reference_required."
         )
         purposes = serializers.ListField(child=serializers.ChoiceField(list(PURPOSE_FIELDS)))
-        data_categories = serializers.ListField(child=serializers.CharField(), help_text=CATEGORY_HELP)
+        data_categories = serializers.ListField(
+            child=serializers.ChoiceField(DataCategory.choices), help_text=CATEGORY_HELP
+        )
         expires_on = serializers.DateField()
 
     @extend_schema(

@@ -113,6 +113,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "referral_hub.middleware.RequestIdMiddleware",
+    "referral_hub.middleware.ApiErrorBodyMiddleware",
+    "referral_hub.middleware.DatabaseBusyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -156,12 +158,25 @@ if DATABASE_URL:
     }
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:
+    SQLITE_TIMEOUT = float(os.environ.get("SQLITE_TIMEOUT", "20"))
+    SQLITE_INIT_COMMAND = (
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+        f"PRAGMA busy_timeout={int(SQLITE_TIMEOUT * 1000)}"
+    )
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
-            # Several daphne workers or threads may write: wait instead of failing.
-            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
+            # Concurrency on the embedded default (docs/embedded-default.md): WAL lets
+            # readers and one writer run together; every transaction begins IMMEDIATE
+            # (takes the write lock up front, so the busy timeout can wait for it instead
+            # of the read-to-write upgrade deadlock that returns SQLITE_BUSY at once);
+            # the timeout (seconds) is the busy handler on every connection.
+            "OPTIONS": {
+                "init_command": SQLITE_INIT_COMMAND,
+                "transaction_mode": "IMMEDIATE",
+                "timeout": SQLITE_TIMEOUT,
+            },
         }
     }
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
@@ -284,6 +299,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The API is documented as JSON in, JSON out (DRF's form parsers stay for its own test
+    # client; a malformed multipart body is refused by the HTTP server before Django).
+    "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
+    # Field names shared by several choice sets get one named enum each (no hashed names).
+    "ENUM_NAME_OVERRIDES": {
+        "ConsentStatusEnum": "consent.models.ConsentStatus",
+        "ReferralStatusEnum": "referrals.models.ReferralStatus",
+        "DataCategoryEnum": "consent.models.DataCategory",
+        "AttachableDataCategoryEnum": "referrals.services.ATTACHABLE_CATEGORIES",
+    },
 }
 
 # --- Static, i18n -------------------------------------------------------------------

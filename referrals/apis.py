@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from consent.models import DataCategory
 from referral_hub.pagination import Pagination
 from referral_hub.roles import provider_of
 from referrals import policies, selectors, services
@@ -129,7 +130,7 @@ class EventOutput(serializers.Serializer):
 
 class ReferralDetailOutput(ReferralListOutput):
     reason = serializers.CharField(allow_null=True, help_text="null in a stub (restricted)")
-    data_categories = serializers.ListField(child=serializers.CharField())
+    data_categories = serializers.ListField(child=serializers.ChoiceField(DataCategory.choices))
     decline_reason = serializers.CharField(allow_blank=True, allow_null=True)
     decline_note = serializers.CharField(allow_blank=True, allow_null=True)
     outcome_note = serializers.CharField(allow_blank=True, allow_null=True)
@@ -222,6 +223,8 @@ class ReferralCreateInput(serializers.Serializer):
 
 
 class ReferralListCreateApi(APIView):
+    pagination_class = Pagination
+
     @extend_schema(
         parameters=[
             OpenApiParameter("box", enum=["inbox", "outbox"], required=False),
@@ -234,7 +237,7 @@ class ReferralListCreateApi(APIView):
         qs = selectors.referral_list(
             actor=request.user, box=request.query_params.get("box"), status=request.query_params.get("status")
         )
-        paginator = Pagination()
+        paginator = self.pagination_class()
         ids = paginator.paginate_queryset(selectors.referral_ids(qs), request, view=self)
         rows = selectors.hydrate(ids, actor=request.user)
         services.referrals_shown(actor=request.user, referrals=rows, detail="referral list")
@@ -475,9 +478,11 @@ class CaseOutput(serializers.Serializer):
 
 
 class CaseListApi(APIView):
+    pagination_class = Pagination
+
     @extend_schema(responses=CaseOutput(many=True), summary="Cases the caller may open, with the care team")
     def get(self, request: Request) -> Response:
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(selectors.case_list(actor=request.user), request, view=self)
         services.cases_shown(actor=request.user, cases=page, detail="case list")
         return paginator.get_paginated_response(CaseOutput(page, many=True).data)
