@@ -19,10 +19,11 @@ migrate: $(STAMP)
 demo: migrate
 	$(PY) manage.py seed_demo
 
-## The app on the embedded default (SQLite + in-memory channel layer), demo data loaded.
+## The app on the embedded default (SQLite + in-memory channel layer), demo data loaded:
+## daphne and a Celery worker with beat (filesystem broker), both under honcho.
 run: demo
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	$(VENV)/bin/daphne -b 127.0.0.1 -p 8000 referral_hub.asgi:application
+	$(VENV)/bin/honcho start -f Procfile
 
 ## The whole test suite (exit 0 means green).
 test: $(STAMP)
@@ -40,4 +41,4 @@ fmt: $(STAMP)
 	$(VENV)/bin/ruff format .
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .celery

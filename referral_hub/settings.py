@@ -71,9 +71,12 @@ INSTALLED_APPS = [
     "referrals",
     "messaging",
     "audit",
+    "outbox",
+    "django_prometheus",
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "referral_hub.middleware.RequestIdMiddleware",
@@ -86,6 +89,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Axes last: it inspects the outcome of authentication.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "referral_hub.urls"
@@ -244,7 +248,15 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
+# --- Mail (12-factor) ---------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# A hung SMTP server must not hold a worker (or an outbox lease) forever.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "15"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@referral-hub.local")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
@@ -282,6 +294,64 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# --- Background jobs (Celery) ------------------------------------------------------
+# Production: Redis (REDIS_URL) is the broker; the compose file runs it with AOF so
+# queued jobs survive a restart. Embedded default: kombu's filesystem transport, which
+# needs no service and no extra package (SQLAlchemy's would add a dependency and fight
+# SQLite's single writer); web, worker and beat on one machine share a folder. Nothing
+# durable rides on the broker anyway: the outbox table holds every notification and
+# beat sweeps it, so a lost "deliver now" kick only delays mail by one sweep.
+CELERY_QUEUE_DIR = Path(os.environ.get("CELERY_QUEUE_DIR", str(BASE_DIR / ".celery")))
+if REDIS_URL:
+    CELERY_BROKER_URL = REDIS_URL
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": 3600}
+else:
+    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(CELERY_QUEUE_DIR / "queue"),
+        "data_folder_out": str(CELERY_QUEUE_DIR / "queue"),
+        "control_folder": str(CELERY_QUEUE_DIR / "control"),
+        "processed_folder": str(CELERY_QUEUE_DIR / "processed"),
+        "store_processed": False,
+    }
+    for _folder in ("queue", "control", "processed"):
+        (CELERY_QUEUE_DIR / _folder).mkdir(parents=True, exist_ok=True)
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A request that kicks the outbox must not hang on a broker that is down.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+CELERY_BEAT_SCHEDULE_FILENAME = str(CELERY_QUEUE_DIR / "beat-schedule")
+CELERY_TIMEZONE = "UTC"
+_DAILY = 24 * 3600
+CELERY_BEAT_SCHEDULE = {
+    # The sweep is the outbox's safety net: rows whose "deliver now" kick was lost or
+    # whose backoff has passed go out within this interval.
+    "outbox-deliver": {"task": "outbox.tasks.deliver_outbox", "schedule": 15.0},
+    "consent-expire": {"task": "consent.tasks.expire_consents", "schedule": 3600.0},
+    "consent-expiry-notices": {"task": "consent.tasks.notify_expiring_consents", "schedule": 3600.0},
+    "referral-clock-reminders": {"task": "referrals.tasks.remind_part_c_clocks", "schedule": 900.0},
+    "endorsement-expiry-reminders": {"task": "directory.tasks.remind_endorsement_expiry", "schedule": _DAILY},
+    "listing-verification-requests": {
+        "task": "directory.tasks.request_listing_verification",
+        "schedule": _DAILY,
+    },
+}
+
+# --- Outbox -------------------------------------------------------------------------
+OUTBOX_MAX_BACKOFF_S = int(os.environ.get("OUTBOX_MAX_BACKOFF_S", "300"))
+OUTBOX_BASE_BACKOFF_S = int(os.environ.get("OUTBOX_BASE_BACKOFF_S", "5"))
+# After this many failed attempts a row is "failed": it stays in the table, shows in the
+# admin and the outbox_failed metric, and is retried only when staff requeue it.
+OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "25"))
+
+# --- Metrics ------------------------------------------------------------------------
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+PROMETHEUS_EXPORT_MIGRATIONS = False
 
 # Demo logins are refused in production.
 DEMO_PASSWORD = "demo-pass-2026"
