@@ -26,6 +26,7 @@ from django.conf import settings
 from messaging import selectors, services
 from messaging.policies import MAX_ID, chat_access
 from referral_hub.errors import ApplicationError, NotFound
+from referral_hub.metrics import OPEN_CHAT_SOCKETS
 from referral_hub.realtime import case_group, user_group
 
 log = logging.getLogger(__name__)
@@ -118,6 +119,8 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):
         # de-duplicated by seq, so there is no gap and no duplicate.
         await self._join(case_group(self.case_id))
         await self.accept()
+        OPEN_CHAT_SOCKETS.inc()
+        self.counted = True
         try:
             replay, self.last_seq = await _replay(user, self.case_id, after)
         except NotFound:
@@ -130,6 +133,9 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):
 
     async def disconnect(self, code: int) -> None:
         self.closing = True
+        if getattr(self, "counted", False):
+            OPEN_CHAT_SOCKETS.dec()
+            self.counted = False
         await self._leave()
 
     def _after_param(self) -> int | None | bool:

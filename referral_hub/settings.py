@@ -352,6 +352,7 @@ OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "25"))
 # --- Metrics ------------------------------------------------------------------------
 METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 PROMETHEUS_EXPORT_MIGRATIONS = False
+METRICS_COLLECTORS = ["referrals.metrics.collect", "outbox.metrics.collect", "audit.metrics.collect"]
 
 # Demo logins are refused in production.
 DEMO_PASSWORD = "demo-pass-2026"
