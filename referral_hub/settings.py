@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -327,19 +328,22 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 CELERY_BEAT_SCHEDULE_FILENAME = str(CELERY_QUEUE_DIR / "beat-schedule")
 CELERY_TIMEZONE = "UTC"
-_DAILY = 24 * 3600
 CELERY_BEAT_SCHEDULE = {
     # The sweep is the outbox's safety net: rows whose "deliver now" kick was lost or
     # whose backoff has passed go out within this interval.
     "outbox-deliver": {"task": "outbox.tasks.deliver_outbox", "schedule": 15.0},
-    "consent-expire": {"task": "consent.tasks.expire_consents", "schedule": 3600.0},
-    "consent-expiry-notices": {"task": "consent.tasks.notify_expiring_consents", "schedule": 3600.0},
-    "referral-clock-reminders": {"task": "referrals.tasks.remind_part_c_clocks", "schedule": 900.0},
-    "endorsement-expiry-reminders": {"task": "directory.tasks.remind_endorsement_expiry", "schedule": _DAILY},
-    "listing-verification-requests": {
-        "task": "directory.tasks.request_listing_verification",
-        "schedule": _DAILY,
+    # Daily jobs at fixed UTC times; all idempotent, so a second beat or a manual run
+    # sends nothing twice.
+    "consent-expire": {"task": "consent.tasks.expire_consents", "schedule": crontab(hour=0, minute=5)},
+    "consent-expiry-notices": {
+        "task": "consent.tasks.notify_expiring_consents",
+        "schedule": crontab(hour=14, minute=0),
     },
+    "endorsement-expiry-reminders": {
+        "task": "directory.tasks.remind_endorsement_expiry",
+        "schedule": crontab(hour=13, minute=0),
+    },
+    "referral-clock-reminders": {"task": "referrals.tasks.remind_part_c_clocks", "schedule": 900.0},
 }
 
 # --- Outbox -------------------------------------------------------------------------
