@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "referral_hub.middleware.RequestIdMiddleware",
+    "referral_hub.logs.AccessLogMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -289,11 +290,26 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Production logs are JSON lines (LOG_FORMAT=json|text; json by default with DEBUG off)
+# with an access line per request (LOG_ACCESS; on by default in production, where
+# daphne's own access log is not used).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")
+LOG_ACCESS = env_bool("LOG_ACCESS", not DEBUG)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "referral_hub.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "referral_hub.access": {"level": "INFO" if LOG_ACCESS else "WARNING"},
+        "celery": {"level": os.environ.get("LOG_LEVEL", "INFO")},
+    },
 }
 
 # --- Background jobs (Celery) ------------------------------------------------------
@@ -319,6 +335,8 @@ else:
     for _folder in ("queue", "control", "processed"):
         (CELERY_QUEUE_DIR / _folder).mkdir(parents=True, exist_ok=True)
 CELERY_TASK_IGNORE_RESULT = True
+# Workers log through Django's LOGGING (JSON lines in production), not Celery's format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
