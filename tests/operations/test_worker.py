@@ -36,7 +36,7 @@ def worker(transactional_db, tmp_path):
     app.conf.broker_transport_options = django_settings.CELERY_BROKER_TRANSPORT_OPTIONS
 
 
-def wait_for(predicate, timeout: float = 20.0) -> bool:
+def wait_for(predicate, timeout: float = 60.0) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
@@ -49,7 +49,9 @@ def test_a_worker_delivers_the_referral_email_queued_by_the_request(worker, smtp
     smtp.up()
     world = referral_world()
     referral = send(world)
-    assert wait_for(lambda: len(smtp.mailbox.messages) == 1), "the worker delivered the e-mail"
+    assert wait_for(lambda: len(smtp.mailbox.messages) == 1), list(
+        OutboxMessage.objects.values("status", "attempts", "last_error", "next_attempt_at")
+    )
     message = smtp.mailbox.messages[0]
     assert f"/referrals/{referral.pk}/" in message.get_payload()
     assert message["To"] == world.recipient.user.email
