@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -29,6 +30,7 @@ from celery import current_app
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
+from django.db import connection as db_connection
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -171,12 +173,7 @@ def _mark_failed(message: OutboxMessage, now: datetime, error: Exception) -> Non
     )
 
 
-def outbox_deliver_one(*, message_id: int, connection: Any = None, now: datetime | None = None) -> bool:
-    """Deliver one due row if this caller wins its claim. True when it was sent."""
-    now = now or timezone.now()
-    message = _claim(message_id, now)
-    if message is None:
-        return False
+def _deliver_claimed(message: OutboxMessage, connection: Any, now: datetime) -> bool:
     try:
         _send(message, connection)
     except Exception as exc:  # any transport error: retry later, never lose the row
@@ -186,28 +183,64 @@ def outbox_deliver_one(*, message_id: int, connection: Any = None, now: datetime
     return True
 
 
-def outbox_deliver_due(*, limit: int = 500) -> DeliveryReport:
-    """Deliver every due pending row (oldest first, up to ``limit``) over one SMTP
-    connection. Safe to run in several workers at once."""
+def outbox_deliver_one(*, message_id: int, connection: Any = None, now: datetime | None = None) -> bool:
+    """Deliver one due row if this caller wins its claim. True when it was sent."""
+    now = now or timezone.now()
+    message = _claim(message_id, now)
+    if message is None:
+        return False
+    return _deliver_claimed(message, connection, now)
+
+
+@transaction.atomic
+def _claim_batch(now: datetime, limit: int) -> list[OutboxMessage]:
+    """Lease up to ``limit`` due rows in one statement pair. PostgreSQL: rows another
+    worker is claiming are skipped (SKIP LOCKED); SQLite: the write transaction
+    (BEGIN IMMEDIATE) serializes claims."""
+    due = OutboxMessage.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
+    if db_connection.features.has_select_for_update_skip_locked:
+        due = due.select_for_update(skip_locked=True)
+    batch = list(due.order_by("next_attempt_at", "id")[:limit])
+    OutboxMessage.objects.filter(pk__in=[m.pk for m in batch]).update(next_attempt_at=now + LEASE)
+    return batch
+
+
+def _release(messages: list[OutboxMessage], now: datetime) -> None:
+    """Hand unsent rows of an expiring lease back (due again at once)."""
+    OutboxMessage.objects.filter(
+        pk__in=[m.pk for m in messages], status=OutboxStatus.PENDING, next_attempt_at=now + LEASE
+    ).update(next_attempt_at=now)
+
+
+def outbox_deliver_due(*, limit: int = 200) -> DeliveryReport:
+    """Deliver due pending rows (oldest first, up to ``limit``) over one SMTP session.
+    Safe to run in several workers at once: each row is leased to one worker, and a
+    worker whose lease is half spent (a slow mail server) hands the rest back rather
+    than risk another worker sending them too."""
     now = timezone.now()
-    due = list(
-        OutboxMessage.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
-        .order_by("next_attempt_at", "id")
-        .values_list("pk", flat=True)[:limit]
-    )
-    if not due:
+    batch = _claim_batch(now, limit)
+    if not batch:
         return DeliveryReport(sent=0, failed_attempts=0)
     connection = get_connection(fail_silently=False)
-    sent = 0
     try:
-        for pk in due:
-            sent += outbox_deliver_one(message_id=pk, connection=connection, now=now)
+        # One SMTP session for the batch (an unopened backend reconnects per message).
+        connection.open()
+    except Exception:  # server down: each row's own attempt records the failure
+        log.warning("outbox: mail server unreachable", exc_info=True)
+    started, sent, tried = time.monotonic(), 0, 0
+    try:
+        for message in batch:
+            if time.monotonic() - started > LEASE.total_seconds() / 2:
+                _release(batch[tried:], now)
+                break
+            sent += _deliver_claimed(message, connection, now)
+            tried += 1
     finally:
         try:
             connection.close()
         except Exception:  # closing a broken SMTP session must not hide the report
             log.debug("outbox: SMTP close failed", exc_info=True)
-    return DeliveryReport(sent=sent, failed_attempts=len(due) - sent)
+    return DeliveryReport(sent=sent, failed_attempts=tried - sent)
 
 
 @transaction.atomic
