@@ -20,10 +20,10 @@ demo: migrate
 	$(PY) manage.py seed_demo
 
 ## The app on the embedded default (SQLite + in-memory channel layer), demo data loaded:
-## daphne and a Celery worker with beat (filesystem broker), both under honcho.
+## daphne and a Celery worker with beat (filesystem broker), both under scripts/run.py.
 run: demo
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	$(VENV)/bin/honcho start -f Procfile
+	$(PY) scripts/run.py
 
 ## The whole test suite (exit 0 means green).
 test: $(STAMP)
