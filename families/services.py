@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import uuid
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -13,7 +14,6 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import AbstractBaseUser, User
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -22,6 +22,7 @@ from django.utils import timezone
 from audit.models import Action
 from audit.services import audit_record
 from families.models import Child, Family, Guardian, Invitation, Relationship
+from outbox.services import outbox_email
 from referral_hub.errors import ApplicationError
 
 CONFIRM_SALT = "families.registration.confirm"
@@ -92,28 +93,27 @@ def guardian_register(
     Guardian.objects.create(user=user, family=family, relationship=relationship)
     token = signing.dumps({"u": user.pk}, salt=CONFIRM_SALT)
     link = settings.SITE_URL.rstrip("/") + reverse("families-confirm", kwargs={"token": token})
-    transaction.on_commit(
-        lambda: send_mail(
-            "Confirm your Referral Hub account",
-            f"Welcome to Referral Hub. Confirm your e-mail address to sign in:\n\n{link}\n\n"
-            "The link works for 3 days.",
-            settings.DEFAULT_FROM_EMAIL,
-            [email],
-        )
+    outbox_email(
+        key=f"account:confirm:{user.pk}",
+        to_address=email,
+        subject="Confirm your Referral Hub account",
+        body=f"Welcome to Referral Hub. Confirm your e-mail address to sign in:\n\n{link}\n\n"
+        "The link works for 3 days.",
+        kind="account.confirm",
+        recipient_id=user.pk,
     )
     return user
 
 
 def _mail_already_registered(email: str) -> None:
-    transaction.on_commit(
-        lambda: send_mail(
-            "Your Referral Hub account",
-            "Someone (hopefully you) used this address to sign up for Referral Hub. You already "
-            "have an account: sign in, or reset your password with a provider's help. If this "
-            "was not you, you can ignore this message.",
-            settings.DEFAULT_FROM_EMAIL,
-            [email],
-        )
+    outbox_email(
+        key=f"account:exists:{email}:{uuid.uuid4().hex}",
+        to_address=email,
+        subject="Your Referral Hub account",
+        body="Someone (hopefully you) used this address to sign up for Referral Hub. You already "
+        "have an account: sign in, or reset your password with a provider's help. If this "
+        "was not you, you can ignore this message.",
+        kind="account.exists",
     )
 
 
@@ -281,15 +281,14 @@ def invitation_create(
         detail="first contact recorded; guardian invited",
     )
     link = settings.SITE_URL.rstrip("/") + reverse("families-invitation", kwargs={"token": token})
-    transaction.on_commit(
-        lambda: send_mail(
-            "You are invited to Referral Hub",
-            f"{provider.name} invited you to Referral Hub, where you decide who may see "
-            f"information about your child. Set your password here:\n\n{link}\n\n"
-            "The link works once, for 7 days.",
-            settings.DEFAULT_FROM_EMAIL,
-            [email],
-        )
+    outbox_email(
+        key=f"invitation:{invitation.pk}",
+        to_address=email,
+        subject="You are invited to Referral Hub",
+        body=f"{provider.name} invited you to Referral Hub, where you decide who may see "
+        f"information about your child. Set your password here:\n\n{link}\n\n"
+        "The link works once, for 7 days.",
+        kind="invitation",
     )
     return invitation, token
 

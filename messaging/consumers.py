@@ -30,6 +30,7 @@ from messaging import selectors, services
 from messaging.policies import MAX_ID, ChatAccess, chat_access
 from referral_hub.consumers import refuse
 from referral_hub.errors import ApplicationError, NotFound
+from referral_hub.metrics import OPEN_CHAT_SOCKETS
 from referral_hub.realtime import case_group, user_group
 from referrals.services import care_team_end_lapsed
 
@@ -133,6 +134,8 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):
         # de-duplicated by seq, so there is no gap and no duplicate.
         await self._join(case_group(self.case_id))
         await self.accept()
+        OPEN_CHAT_SOCKETS.inc()
+        self.counted = True
         try:
             replay, self.last_seq = await _replay(user, self.case_id, after)
         except NotFound:
@@ -145,6 +148,9 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):
 
     async def disconnect(self, code: int) -> None:
         self.closing = True
+        if getattr(self, "counted", False):
+            OPEN_CHAT_SOCKETS.dec()
+            self.counted = False
         await self._leave()
 
     def _after_param(self) -> int | None | bool:

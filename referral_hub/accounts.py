@@ -6,7 +6,6 @@ from axes.exceptions import AxesBackendPermissionDenied
 from axes.helpers import get_lockout_message
 from django.contrib.auth import authenticate
 from django.contrib.auth import views as auth_views
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -124,9 +123,3 @@ def lockout_response(request: HttpRequest, original_response=None, credentials=N
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": str(get_lockout_message()), "code": "locked_out"}, status=403)
     return render(request, "registration/locked_out.html", status=403)
-
-
-def healthz(request: HttpRequest) -> JsonResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -104,15 +105,19 @@ INSTALLED_APPS = [
     "referrals",
     "messaging",
     "audit",
+    "outbox",
+    "django_prometheus",
 ]
 
 MIDDLEWARE = [
     # First: every later reader sees the client address and scheme resolved from
     # TRUSTED_PROXY_COUNT, never a client-supplied X-Forwarded-* value.
     "referral_hub.proxy.TrustedProxyMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "referral_hub.middleware.RequestIdMiddleware",
+    "referral_hub.logs.AccessLogMiddleware",
     "referral_hub.middleware.ApiErrorBodyMiddleware",
     "referral_hub.middleware.DatabaseBusyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -126,6 +131,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Axes last: it inspects the outcome of authentication.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "referral_hub.urls"
@@ -327,7 +333,15 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
+# --- Mail (12-factor) ---------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# A hung SMTP server must not hold a worker (or an outbox lease) forever.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "15"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@referral-hub.local")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
@@ -358,12 +372,91 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Production logs are JSON lines (LOG_FORMAT=json|text; json by default with DEBUG off)
+# with an access line per request (LOG_ACCESS; on by default in production, where
+# daphne's own access log is not used).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")
+LOG_ACCESS = env_bool("LOG_ACCESS", not DEBUG)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "referral_hub.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "referral_hub.access": {"level": "INFO" if LOG_ACCESS else "WARNING"},
+        "celery": {"level": os.environ.get("LOG_LEVEL", "INFO")},
+    },
 }
+
+# --- Background jobs (Celery) ------------------------------------------------------
+# Production: Redis (REDIS_URL) is the broker; the compose file runs it with AOF so
+# queued jobs survive a restart. Embedded default: kombu's filesystem transport, which
+# needs no service and no extra package (SQLAlchemy's would add a dependency and fight
+# SQLite's single writer); web, worker and beat on one machine share a folder. Nothing
+# durable rides on the broker anyway: the outbox table holds every notification and
+# beat sweeps it, so a lost "deliver now" kick only delays mail by one sweep.
+CELERY_QUEUE_DIR = Path(os.environ.get("CELERY_QUEUE_DIR", str(BASE_DIR / ".celery")))
+if REDIS_URL:
+    CELERY_BROKER_URL = REDIS_URL
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": 3600}
+else:
+    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(CELERY_QUEUE_DIR / "queue"),
+        "data_folder_out": str(CELERY_QUEUE_DIR / "queue"),
+        "control_folder": str(CELERY_QUEUE_DIR / "control"),
+        "processed_folder": str(CELERY_QUEUE_DIR / "processed"),
+        "store_processed": False,
+    }
+    for _folder in ("queue", "control", "processed"):
+        (CELERY_QUEUE_DIR / _folder).mkdir(parents=True, exist_ok=True)
+CELERY_TASK_IGNORE_RESULT = True
+# Workers log through Django's LOGGING (JSON lines in production), not Celery's format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A request that kicks the outbox must not hang on a broker that is down.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+CELERY_BEAT_SCHEDULE_FILENAME = str(CELERY_QUEUE_DIR / "beat-schedule")
+CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULE = {
+    # The sweep is the outbox's safety net: rows whose "deliver now" kick was lost or
+    # whose backoff has passed go out within this interval.
+    "outbox-deliver": {"task": "outbox.tasks.deliver_outbox", "schedule": 15.0},
+    # Daily jobs at fixed UTC times; all idempotent, so a second beat or a manual run
+    # sends nothing twice.
+    "consent-expire": {"task": "consent.tasks.expire_consents", "schedule": crontab(hour=0, minute=5)},
+    "consent-expiry-notices": {
+        "task": "consent.tasks.notify_expiring_consents",
+        "schedule": crontab(hour=14, minute=0),
+    },
+    "endorsement-expiry-reminders": {
+        "task": "directory.tasks.remind_endorsement_expiry",
+        "schedule": crontab(hour=13, minute=0),
+    },
+    "referral-clock-reminders": {"task": "referrals.tasks.remind_part_c_clocks", "schedule": 900.0},
+}
+
+# --- Outbox -------------------------------------------------------------------------
+OUTBOX_MAX_BACKOFF_S = int(os.environ.get("OUTBOX_MAX_BACKOFF_S", "300"))
+OUTBOX_BASE_BACKOFF_S = int(os.environ.get("OUTBOX_BASE_BACKOFF_S", "5"))
+# After this many failed attempts a row is "failed": it stays in the table, shows in the
+# admin and the outbox_failed metric, and is retried only when staff requeue it.
+OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "25"))
+
+# --- Metrics ------------------------------------------------------------------------
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+PROMETHEUS_EXPORT_MIGRATIONS = False
+METRICS_COLLECTORS = ["referrals.metrics.collect", "outbox.metrics.collect", "audit.metrics.collect"]
 
 # Demo logins are refused in production (referral_hub/auth_backends.py): these names,
 # any address in the reserved demo.invalid domain, and this password.

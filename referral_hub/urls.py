@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from referral_hub import accounts
+from referral_hub import accounts, ops
 
 APPS = ["directory", "families", "consent", "referrals", "messaging", "audit"]
 
@@ -43,6 +43,8 @@ urlpatterns = [
     path("api/v1/", include(api_urlpatterns)),
     path("fhir/", include(_collect("fhir_urlpatterns"))),
     path("hsds/", include(_collect("hsds_urlpatterns"))),
-    path("healthz", accounts.healthz, name="healthz"),
+    path("healthz", ops.healthz, name="healthz"),
+    path("readyz", ops.readyz, name="readyz"),
+    path("metrics", ops.metrics, name="metrics"),
     *_collect("urlpatterns"),
 ]

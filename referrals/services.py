@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -31,8 +30,8 @@ from consent.models import CATEGORY_FIELDS
 from consent.policies import consent_for
 from directory.models import Provider
 from families.models import Child, Guardian
+from outbox.services import language_of, outbox_email, outbox_notify
 from referral_hub.errors import ApplicationError, NotFound
-from referral_hub.notify import notify_user_on_commit
 from referral_hub.realtime import send_event_on_commit, user_group
 from referral_hub.roles import provider_of
 from referrals import policies
@@ -86,8 +85,9 @@ def emails_suppressed() -> Iterator[None]:
         _emails_suppressed.reset(token)
 
 
-def _email_on_commit(user, subject: str, path: str) -> None:  # type: ignore[no-untyped-def]
-    """An email with a link only: no child's name or details ever leave in mail."""
+def _email_on_commit(user, subject: str, path: str, *, key: str) -> None:  # type: ignore[no-untyped-def]
+    """An outbox e-mail (sent after commit, retried until delivered) with a link only:
+    no child's name or details ever leave in mail."""
     address = getattr(user, "email", "")
     if not address or _emails_suppressed.get():
         return
@@ -96,7 +96,18 @@ def _email_on_commit(user, subject: str, path: str) -> None:  # type: ignore[no-
         f"Sign in to see it: {settings.SITE_URL.rstrip('/')}{path}\n\n"
         "For privacy, details are only shown after you sign in."
     )
-    transaction.on_commit(lambda: send_mail(subject, body, None, [address], fail_silently=True))
+    outbox_email(
+        key=key,
+        to_address=address,
+        subject=subject,
+        body=body,
+        kind="referral",
+        recipient_id=user.pk,
+        language=language_of(user),
+    )
+
+
+NEW_REFERRAL_SUBJECT = {"en": "New referral on Referral Hub", "es": "Nueva remisión en Referral Hub"}
 
 
 def _audit(*, actor, referral: Referral, action: str, consent=None, detail: str = "", outcome=None) -> None:  # type: ignore[no-untyped-def]
@@ -343,12 +354,18 @@ def _create(
         referral=referral, user_ids=[actor.pk, to_provider.user_id, *guardian_user_ids]
     )
     _audit(actor=actor, referral=referral, action=Action.DISCLOSE, consent=consent, detail="referral sent")
-    notify_user_on_commit(
+    outbox_notify(
         to_provider.user_id,
         "referral.received",
         {"referral_id": referral.pk, "status": S.SENT, "label": f"New referral #{referral.pk}"},
     )
-    _email_on_commit(to_provider.user, "New referral on Referral Hub", f"/referrals/{referral.pk}/")
+    recipient = to_provider.user
+    _email_on_commit(
+        recipient,
+        NEW_REFERRAL_SUBJECT.get(language_of(recipient), NEW_REFERRAL_SUBJECT["en"]),
+        f"/referrals/{referral.pk}/",
+        key=f"referral:{referral.pk}:sent:email",
+    )
     return referral
 
 
@@ -451,7 +468,7 @@ def _transition(*, actor, referral_id: Any, verb: str, changes: dict[str, Any], 
         if role == policies.ROLE_RECIPIENT:
             _notify_referrer(referral)
         else:
-            notify_user_on_commit(
+            outbox_notify(
                 referral.to_provider.user_id,
                 "referral.status_changed",
                 {
@@ -467,7 +484,7 @@ def _notify_referrer(referral: Referral) -> None:
     user_id = referral.from_provider.user_id
     if user_id is None:
         return
-    notify_user_on_commit(
+    outbox_notify(
         user_id,
         "referral.status_changed",
         {
@@ -481,6 +498,7 @@ def _notify_referrer(referral: Referral) -> None:
             referral.from_provider.user,
             f"Referral #{referral.pk} was {referral.status}",
             f"/referrals/{referral.pk}/",
+            key=f"referral:{referral.pk}:{referral.status}:email",
         )
 
 

@@ -74,8 +74,8 @@ def compose() -> dict:
     return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 
 
-def test_compose_has_the_four_services(compose):
-    assert set(compose["services"]) == {"postgres", "redis", "migrate", "web"}
+def test_compose_has_the_app_and_job_services(compose):
+    assert set(compose["services"]) == {"postgres", "redis", "migrate", "web", "worker", "beat"}
     assert compose["services"]["postgres"]["image"].startswith("postgres:")
     assert compose["services"]["redis"]["image"].startswith("redis:")
 
@@ -119,3 +119,29 @@ def test_dockerfile_runs_daphne_as_non_root():
     assert "FROM python:3.11" in text
     assert "USER app" in text
     assert "requirements.txt" in text
+
+
+def test_compose_runs_scalable_workers_and_exactly_one_beat(compose):
+    services = compose["services"]
+    worker, beat = services["worker"], services["beat"]
+    assert worker["command"][:4] == ["celery", "-A", "referral_hub", "worker"]
+    assert "ports" not in worker and worker["deploy"]["replicas"] >= 1
+    assert "--beat" not in worker["command"], "beat runs once, in its own service"
+    assert beat["command"][:4] == ["celery", "-A", "referral_hub", "beat"]
+    assert beat["deploy"]["replicas"] == 1
+    for job in (worker, beat):
+        assert job["environment"] == services["web"]["environment"]
+        assert job["depends_on"]["redis"]["condition"] == "service_healthy"
+        assert job["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    assert "inspect ping" in " ".join(worker["healthcheck"]["test"])
+
+
+def test_compose_redis_keeps_queued_jobs_across_restarts(compose):
+    redis = compose["services"]["redis"]
+    command = redis["command"]
+    assert command[command.index("--appendonly") + 1] == "yes"
+    assert any(volume.endswith(":/data") for volume in redis["volumes"])
+
+
+def test_compose_web_healthcheck_asks_readiness(compose):
+    assert "/readyz" in " ".join(compose["services"]["web"]["healthcheck"]["test"])
