@@ -37,7 +37,7 @@ from django.utils import timezone
 from audit.models import Action, AuditEvent, AuditSeal, Outcome
 from audit.selectors import parse_period
 from referral_hub.errors import ApplicationError
-from referral_hub.middleware import current_request_id
+from referral_hub.request_context import current_request_id
 from referral_hub.roles import is_curator, user_roles
 
 GENESIS = "0" * 64

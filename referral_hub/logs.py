@@ -17,7 +17,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
-from referral_hub.middleware import current_request_id
+from referral_hub.request_context import current_request_id
 
 access_log = logging.getLogger("referral_hub.access")
 

@@ -3,7 +3,6 @@ and the one check for invalid text in any request."""
 
 from __future__ import annotations
 
-import contextvars
 import json
 import re
 import uuid
@@ -17,8 +16,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from referral_hub.errors import BUSY_RETRY_AFTER_SECONDS, database_busy_body, is_database_busy
+from referral_hub.request_context import current_request_id
 
-current_request_id: contextvars.ContextVar[str] = contextvars.ContextVar("current_request_id", default="")
 _SAFE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
