@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "referrals",
     "messaging",
     "audit",
+    "endorsement",
 ]
 
 MIDDLEWARE = [
@@ -186,6 +187,8 @@ AXES_ENABLED = env_bool("AXES_ENABLED", True)
 # --- API ----------------------------------------------------------------------------
 _throttle_anon = os.environ.get("API_THROTTLE_ANON", "120/min")
 _throttle_user = os.environ.get("API_THROTTLE_USER", "1200/min")
+# The public credential check (GET /api/v1/verify/{number}/): per client address, "off" disables.
+API_THROTTLE_VERIFY = os.environ.get("API_THROTTLE_VERIFY", "30/min")
 _throttle_classes = []
 _throttle_rates: dict[str, str | None] = {}
 if _throttle_anon.lower() != "off":
