@@ -40,6 +40,14 @@ def _application_or_404(request: HttpRequest, pk: int) -> Any:
         raise Http404 from None
 
 
+def _own_or_403(request: HttpRequest, pk: int) -> Any:
+    """The applicant's own application; 404 if invisible, 403 if visible but not theirs."""
+    application = _application_or_404(request, pk)
+    if not is_owner(request.user, application):
+        raise PermissionDenied
+    return application
+
+
 def _form(
     serializer_class: type[serializers.Serializer], request: HttpRequest, lists: tuple[str, ...] = ()
 ) -> dict[str, Any]:
@@ -154,7 +162,7 @@ def application_page(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    _application_or_404(request, pk)
+    _own_or_403(request, pk)
     return _act(
         request,
         f"/endorsement/applications/{pk}/",
@@ -168,7 +176,7 @@ def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def reference_request(request: HttpRequest, pk: int) -> HttpResponse:
-    _application_or_404(request, pk)
+    _own_or_403(request, pk)
     return _act(
         request,
         f"/endorsement/applications/{pk}/",
