@@ -54,7 +54,7 @@ class TrainingOutput(TrainingInput):
     domains = serializers.ListField(child=serializers.ChoiceField(Domain.choices))  # type: ignore[assignment]
 
 
-class ProviderRef(serializers.Serializer):
+class EndorsementProviderRef(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
@@ -69,7 +69,7 @@ class RscInput(serializers.Serializer):
 
 class RscOutput(serializers.Serializer):
     id = serializers.IntegerField()
-    consultant = ProviderRef()
+    consultant = EndorsementProviderRef()
     started_on = serializers.DateField()
     ended_on = serializers.DateField()
     hours = serializers.DecimalField(max_digits=6, decimal_places=2)
@@ -118,7 +118,7 @@ class RscListApi(GenericAPIView):  # type: ignore[type-arg]
 # --- applications -----------------------------------------------------------------------
 
 
-class RequirementOutput(serializers.Serializer):
+class EndorsementRequirementOutput(serializers.Serializer):
     rule = serializers.CharField()
     label = serializers.CharField()
     required = serializers.FloatField()
@@ -127,7 +127,7 @@ class RequirementOutput(serializers.Serializer):
     missing = serializers.FloatField(help_text="How much is still needed (0 when met).")
 
 
-class ReferenceOutput(serializers.Serializer):
+class EndorsementReferenceOutput(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     email = serializers.EmailField()
@@ -140,8 +140,8 @@ class ReferenceOutput(serializers.Serializer):
     recommend = serializers.BooleanField(allow_null=True)
 
 
-class ReviewOutput(serializers.Serializer):
-    reviewer = ProviderRef(
+class EndorsementReviewOutput(serializers.Serializer):
+    reviewer = EndorsementProviderRef(
         allow_null=True, help_text="null for the applicant: reviewers stay anonymous to them"
     )
     round = serializers.IntegerField()
@@ -150,14 +150,14 @@ class ReviewOutput(serializers.Serializer):
     decided_at = serializers.DateTimeField(allow_null=True)
 
 
-class EventOutput(serializers.Serializer):
+class ApplicationEventOutput(serializers.Serializer):
     from_status = serializers.CharField()
     to_status = serializers.CharField()
     note = serializers.CharField()
     at = serializers.DateTimeField()
 
 
-class GrantedOutput(serializers.Serializer):
+class GrantedEndorsementOutput(serializers.Serializer):
     id = serializers.IntegerField()
     credential_number = serializers.CharField()
     expires_on = serializers.DateField()
@@ -170,20 +170,20 @@ class ApplicationOutput(serializers.Serializer):
     association = serializers.CharField()
     rule_set_version = serializers.IntegerField()
     status = serializers.ChoiceField(ApplicationStatus.choices)
-    provider = ProviderRef()
+    provider = EndorsementProviderRef()
     exam_code = serializers.CharField()
     created_at = serializers.DateTimeField()
     submitted_at = serializers.DateTimeField(allow_null=True)
     decided_at = serializers.DateTimeField(allow_null=True)
-    endorsement = GrantedOutput(allow_null=True)
+    endorsement = GrantedEndorsementOutput(allow_null=True)
 
 
 class ApplicationDetailOutput(ApplicationOutput):
-    requirements = RequirementOutput(many=True)
+    requirements = EndorsementRequirementOutput(many=True)
     missing = serializers.ListField(child=serializers.CharField())
-    references = ReferenceOutput(many=True)
-    reviews = ReviewOutput(many=True)
-    timeline = EventOutput(many=True)
+    references = EndorsementReferenceOutput(many=True)
+    reviews = EndorsementReviewOutput(many=True)
+    timeline = ApplicationEventOutput(many=True)
 
 
 def _granted(application: Application) -> dict[str, Any] | None:
@@ -297,7 +297,7 @@ class ApplicationDetailApi(APIView):
         return Response(_detail(request, access_application(request.user, pk)))
 
 
-class SubmitInput(serializers.Serializer):
+class ApplicationSubmitInput(serializers.Serializer):
     attest_ethics = serializers.BooleanField(
         help_text="I follow the code of ethics and have no sanctions (required to submit)."
     )
@@ -305,10 +305,12 @@ class SubmitInput(serializers.Serializer):
 
 class ApplicationSubmitApi(APIView):
     @extend_schema(
-        request=SubmitInput, responses={200: ApplicationDetailOutput}, summary="Submit (or re-submit)"
+        request=ApplicationSubmitInput,
+        responses={200: ApplicationDetailOutput},
+        summary="Submit (or re-submit)",
     )
     def post(self, request: Request, pk: int) -> Response:
-        data = SubmitInput(data=request.data)
+        data = ApplicationSubmitInput(data=request.data)
         data.is_valid(raise_exception=True)
         application = services.application_submit(
             actor=request.user, application_id=pk, attest_ethics=data.validated_data["attest_ethics"]
@@ -326,7 +328,7 @@ class ApplicationWithdrawApi(APIView):
         )
 
 
-class ReferenceInput(serializers.Serializer):
+class EndorsementReferenceInput(serializers.Serializer):
     name = serializers.CharField(max_length=255)
     email = serializers.EmailField()
     waiver = serializers.BooleanField(required=False, default=False, help_text="Waive seeing the ratings.")
@@ -334,27 +336,29 @@ class ReferenceInput(serializers.Serializer):
 
 class ReferenceRequestApi(APIView):
     @extend_schema(
-        request=ReferenceInput, responses={201: ReferenceOutput}, summary="Ask a reference (e-mails a link)"
+        request=EndorsementReferenceInput,
+        responses={201: EndorsementReferenceOutput},
+        summary="Ask a reference (e-mails a link)",
     )
     def post(self, request: Request, pk: int) -> Response:
-        data = ReferenceInput(data=request.data)
+        data = EndorsementReferenceInput(data=request.data)
         data.is_valid(raise_exception=True)
         reference = services.reference_request(actor=request.user, application_id=pk, **data.validated_data)
         return Response(_reference(reference, applicant=True), status=201)
 
 
-class AssignInput(serializers.Serializer):
+class ApplicationAssignInput(serializers.Serializer):
     reviewers = serializers.ListField(child=serializers.IntegerField(), help_text="Two reviewer user ids.")
 
 
 class ApplicationAssignApi(APIView):
     @extend_schema(
-        request=AssignInput,
+        request=ApplicationAssignInput,
         responses={200: ApplicationDetailOutput},
         summary="Assign two reviewers (curator)",
     )
     def post(self, request: Request, pk: int) -> Response:
-        data = AssignInput(data=request.data)
+        data = ApplicationAssignInput(data=request.data)
         data.is_valid(raise_exception=True)
         application = services.application_assign(
             actor=request.user, application_id=pk, reviewer_ids=data.validated_data["reviewers"]
@@ -362,17 +366,19 @@ class ApplicationAssignApi(APIView):
         return Response(_detail(request, application))
 
 
-class ReviewInput(serializers.Serializer):
+class EndorsementReviewInput(serializers.Serializer):
     decision = serializers.ChoiceField(Decision.choices)
     feedback = serializers.CharField(required=False, allow_blank=True, default="", max_length=10000)
 
 
 class ApplicationReviewApi(APIView):
     @extend_schema(
-        request=ReviewInput, responses={200: ApplicationDetailOutput}, summary="Decide (assigned reviewer)"
+        request=EndorsementReviewInput,
+        responses={200: ApplicationDetailOutput},
+        summary="Decide (assigned reviewer)",
     )
     def post(self, request: Request, pk: int) -> Response:
-        data = ReviewInput(data=request.data)
+        data = EndorsementReviewInput(data=request.data)
         data.is_valid(raise_exception=True)
         application = services.application_review(
             actor=request.user, application_id=pk, **data.validated_data
@@ -384,14 +390,14 @@ class ApplicationReviewApi(APIView):
 
 
 class RenewalOutput(serializers.Serializer):
-    endorsement = GrantedOutput()
+    endorsement = GrantedEndorsementOutput()
     category = serializers.ChoiceField(EndorsementCategory.choices)
-    status = serializers.ChoiceField(["current", "due", "lapsed", "revoked"])
+    status = serializers.CharField(help_text="current | due (inside the grace period) | lapsed | revoked")
     period_start = serializers.DateField()
     period_end = serializers.DateField()
     due_on = serializers.DateField()
     lapses_on = serializers.DateField()
-    requirements = RequirementOutput(many=True)
+    requirements = EndorsementRequirementOutput(many=True)
     missing = serializers.ListField(child=serializers.CharField())
     open_application = serializers.IntegerField(allow_null=True)
 
@@ -446,7 +452,7 @@ class VerifyOutput(serializers.Serializer):
     name = serializers.CharField()
     category = serializers.ChoiceField(EndorsementCategory.choices)
     association = serializers.CharField()
-    status = serializers.ChoiceField(["verified", "expired", "revoked"])
+    status = serializers.CharField(help_text="verified | expired | revoked")
     valid_through = serializers.DateField()
 
 

@@ -181,7 +181,7 @@ def reference_request(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         f"/endorsement/applications/{pk}/",
         lambda: services.reference_request(
-            actor=request.user, application_id=pk, **_form(apis.ReferenceInput, request)
+            actor=request.user, application_id=pk, **_form(apis.EndorsementReferenceInput, request)
         ),
         "Reference asked: they will receive a link by e-mail.",
     )
@@ -210,7 +210,7 @@ def application_review(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         f"/endorsement/applications/{pk}/",
         lambda: services.application_review(
-            actor=request.user, application_id=pk, **_form(apis.ReviewInput, request)
+            actor=request.user, application_id=pk, **_form(apis.EndorsementReviewInput, request)
         ),
         "Decision recorded.",
     )

@@ -229,6 +229,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Two "status" choice sets (referrals, endorsement applications): named, not hashed.
+    "ENUM_NAME_OVERRIDES": {
+        "ApplicationStatusEnum": "endorsement.models.ApplicationStatus",
+        "ReferralStatusEnum": "referrals.models.ReferralStatus",
+    },
 }
 
 # --- Static, i18n -------------------------------------------------------------------
