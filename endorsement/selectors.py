@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 from directory.models import Endorsement, EndorsementStatus, Provider
@@ -68,6 +68,14 @@ def may_give_rsc(*, provider_id: int) -> bool:
         .filter(provider_id=provider_id, category__in=rsc_consultant_categories())
         .exists()
     )
+
+
+def rsc_consultants(*, exclude: Provider, limit: int = 300) -> QuerySet[Provider]:
+    """Directory providers who may give RSC now, for the log form's choice list."""
+    eligible = Endorsement.objects.shown_as_endorsed().filter(
+        provider=OuterRef("pk"), category__in=rsc_consultant_categories()
+    )
+    return Provider.objects.filter(Exists(eligible)).exclude(pk=exclude.pk).order_by("name", "id")[:limit]
 
 
 # --- the rules engine's facts ---------------------------------------------------

@@ -84,6 +84,7 @@ def portfolio_page(request: HttpRequest) -> HttpResponse:
         "provider": provider,
         "training": selectors.training_list(provider=provider)[:100],
         "rsc": selectors.rsc_list(provider=provider)[:100],
+        "consultants": selectors.rsc_consultants(exclude=provider),
         "applications": selectors.application_list(actor=request.user).filter(provider=provider),
         "renewals": selectors.renewal_status(provider=provider),
         "domains": Domain.choices,
