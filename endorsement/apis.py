@@ -7,10 +7,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.http import FileResponse
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
 from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -25,6 +27,7 @@ from endorsement.models import (
     ApplicationKind,
     ApplicationStatus,
     Decision,
+    DocumentKind,
     Domain,
     RscFormat,
 )
@@ -384,6 +387,61 @@ class ApplicationReviewApi(APIView):
             actor=request.user, application_id=pk, **data.validated_data
         )
         return Response(_detail(request, application))
+
+
+# --- documents ----------------------------------------------------------------------------
+
+
+class DocumentInput(serializers.Serializer):
+    file = serializers.FileField(help_text="PDF, PNG or JPEG (checked by content), at most 10 MB.")
+    kind = serializers.ChoiceField(DocumentKind.choices, required=False, default=DocumentKind.OTHER)
+
+
+class DocumentOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(DocumentKind.choices)
+    original_name = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    uploaded_at = serializers.DateTimeField()
+
+
+class DocumentListApi(GenericAPIView):  # type: ignore[type-arg]
+    pagination_class = Pagination
+    serializer_class = DocumentOutput
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(responses={200: DocumentOutput(many=True)}, summary="The provider's portfolio documents")
+    def get(self, request: Request) -> Response:
+        provider = require_provider(request.user)
+        page = self.paginate_queryset(selectors.document_list(provider=provider))
+        return self.get_paginated_response(DocumentOutput(page, many=True).data)
+
+    @extend_schema(
+        request={"multipart/form-data": DocumentInput},
+        responses={201: DocumentOutput},
+        summary="Upload a document (413 over 10 MB, 415 unless PDF/PNG/JPEG by content)",
+    )
+    def post(self, request: Request) -> Response:
+        require_provider(request.user)
+        data = DocumentInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        document = services.document_upload(actor=request.user, upload=v["file"], kind=v["kind"])
+        return Response(DocumentOutput(document).data, status=201)
+
+
+class DocumentDownloadApi(APIView):
+    @extend_schema(
+        responses={(200, "application/octet-stream"): bytes},
+        summary="Read a document (owner, assigned reviewers, curators; audited)",
+    )
+    def get(self, request: Request, pk: int) -> FileResponse:
+        document = services.document_read(actor=request.user, document_id=pk)
+        response = FileResponse(document.file.open("rb"), content_type=document.content_type)
+        response["Content-Disposition"] = f'attachment; filename="document-{document.pk}"'
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
 
 
 # --- renewal ------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ earned and renewed. Invariants that belong to one row are database constraints.
 from __future__ import annotations
 
 import datetime
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -284,3 +285,34 @@ class EndorsementTerm(models.Model):
     @property
     def lapses_on(self) -> datetime.date:
         return self.due_on + datetime.timedelta(days=self.rule_set.grace_days)
+
+
+class DocumentKind(models.TextChoices):
+    TRANSCRIPT = "transcript", "Transcript"
+    CERTIFICATE = "certificate", "Certificate"
+    LICENSE = "license", "License"
+    OTHER = "other", "Other"
+
+
+def document_path(instance: Document, filename: str) -> str:
+    # Never the uploader's file name on disk: it is kept in ``original_name`` only.
+    return f"endorsement/{instance.provider_id}/{uuid.uuid4().hex}"
+
+
+class Document(models.Model):
+    """A portfolio document (transcript, certificate). Read by the owner, the reviewers
+    assigned to one of the owner's applications, and curators; every read is audited."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="endorsement_documents")
+    kind = models.CharField(max_length=12, choices=DocumentKind.choices, default=DocumentKind.OTHER)
+    file = models.FileField(upload_to=document_path, max_length=255)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.original_name}"

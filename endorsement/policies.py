@@ -12,7 +12,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from directory.models import Provider
-from endorsement.models import Application, ReviewerAssignment
+from endorsement.models import Application, Document, ReviewerAssignment
 from referral_hub.errors import ApplicationError, NotFound
 from referral_hub.roles import is_curator, is_reviewer, provider_of
 
@@ -76,3 +76,27 @@ def access_own_application(actor: Actor, application_id: object) -> Application:
     if not is_owner(actor, application):
         raise ApplicationError("forbidden", "Only the applicant may do this.", status=403)
     return application
+
+
+def visible_documents(actor: Actor) -> QuerySet[Document]:
+    """Documents ``actor`` may read: all for curators; their own; and, for a reviewer,
+    those of applicants whose application is assigned to them."""
+    qs = Document.objects.all()
+    if is_curator(actor):
+        return qs
+    if not actor.is_authenticated:
+        return qs.none()
+    condition = Q(provider__user_id=actor.pk)
+    if is_reviewer(actor):
+        assigned = ReviewerAssignment.objects.filter(
+            application__provider_id=OuterRef("provider_id"), reviewer_id=actor.pk
+        )
+        condition |= Q(Exists(assigned))
+    return qs.filter(condition)
+
+
+def access_document(actor: Actor, document_id: object) -> Document:
+    document = visible_documents(actor).select_related("provider").filter(pk=as_id(document_id)).first()
+    if document is None:
+        raise NotFound("Document")
+    return document

@@ -16,6 +16,7 @@ from endorsement.models import (
     Application,
     ApplicationKind,
     ApplicationStatus,
+    Document,
     EndorsementTerm,
     Reference,
     ReviewerAssignment,
@@ -29,6 +30,10 @@ from referral_hub.errors import ApplicationError
 
 def training_list(*, provider: Provider) -> QuerySet[TrainingEntry]:
     return TrainingEntry.objects.filter(provider=provider)
+
+
+def document_list(*, provider: Provider) -> QuerySet[Document]:
+    return Document.objects.filter(provider=provider)
 
 
 def rsc_list(*, provider: Provider) -> QuerySet[RscEntry]:

@@ -18,10 +18,13 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from audit.models import Action
+from audit.services import audit_record
 from directory.models import Endorsement, EndorsementCategory, Provider
 from directory.services import endorsement_grant
 from endorsement import rules, selectors
@@ -31,6 +34,7 @@ from endorsement.models import (
     ApplicationKind,
     ApplicationStatus,
     Decision,
+    Document,
     Domain,
     EndorsementTerm,
     Reference,
@@ -42,6 +46,7 @@ from endorsement.models import (
 from endorsement.policies import (
     Actor,
     access_application,
+    access_document,
     access_own_application,
     require_curator,
     require_provider,
@@ -670,3 +675,56 @@ def term_reinstate(*, actor: Actor, endorsement_id: int, due_on: datetime.date, 
     term.due_on, term.lapsed_at = due_on, None
     term.save(update_fields=["due_on", "lapsed_at"])
     return term
+
+
+# --- documents ----------------------------------------------------------------------------
+
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+# What the file's first bytes must be; the name and the browser's claimed type count for nothing.
+MAGIC = (
+    (b"%PDF-", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+)
+
+
+def sniff_content_type(head: bytes) -> str | None:
+    return next((kind for magic, kind in MAGIC if head.startswith(magic)), None)
+
+
+@transaction.atomic
+def document_upload(*, actor: Actor, upload: UploadedFile, kind: str = "other") -> Document:
+    """A provider adds a portfolio document: at most 10 MB, a PDF, PNG or JPEG by its
+    content, stored through Django's storage API."""
+    provider = require_provider(actor)
+    if upload.size is None or upload.size > MAX_DOCUMENT_BYTES:
+        raise ApplicationError("file_too_large", "Documents are limited to 10 MB.", 413)
+    upload.seek(0)
+    content_type = sniff_content_type(upload.read(16))
+    upload.seek(0)
+    if content_type is None:
+        raise ApplicationError("unsupported_file_type", "Upload a PDF, PNG or JPEG file.", 415)
+    document = Document(
+        provider=provider,
+        kind=kind,
+        original_name=(upload.name or "document")[:255],
+        content_type=content_type,
+        size=upload.size,
+    )
+    document.file.save(document.original_name, upload, save=False)
+    document.save()
+    return document
+
+
+@transaction.atomic
+def document_read(*, actor: Actor, document_id: int) -> Document:
+    """Open a document for reading (owner, assigned reviewers, curators): audited."""
+    document = access_document(actor, document_id)
+    audit_record(
+        actor=actor,
+        action=Action.VIEW,
+        object_type="endorsement_document",
+        object_id=document.pk,
+        detail=f"{document.get_kind_display()} of provider {document.provider_id}",
+    )
+    return document

@@ -56,6 +56,10 @@ api_urlpatterns = [
         apis.ApplicationReviewApi.as_view(),
         name="api-endorsement-review",
     ),
+    path("endorsement/documents/", apis.DocumentListApi.as_view(), name="api-endorsement-documents"),
+    path(
+        "endorsement/documents/<int:pk>/", apis.DocumentDownloadApi.as_view(), name="api-endorsement-document"
+    ),
     path("endorsement/renewal/", apis.RenewalApi.as_view(), name="api-endorsement-renewal"),
     path("verify/<str:credential_number>/", apis.VerifyApi.as_view(), name="api-verify"),
 ]

@@ -110,6 +110,16 @@ ROUTES = [
         data=lambda w: {"decision": "hold"},
     ),
     Route("api-endorsement-renewal", PROVIDERS_ONLY),
+    Route("api-endorsement-documents", PROVIDERS_ONLY),
+    Route(
+        "api-endorsement-documents",
+        {**everyone(403), "team_provider": 415, "outsider": 415},
+        method="post",
+        data=lambda w: {},
+        label="post-documents-as-json",
+    ),
+    # Reads by owner, reviewer and curator are in tests/endorsement/test_documents.py.
+    Route("api-endorsement-document", {**everyone(404), "anonymous": 403}, kwargs=lambda w: {"pk": 999999}),
     Route("api-verify", everyone(200), kwargs=lambda w: {"credential_number": "MI-IMH-2041"}),
     Route(
         "api-verify",
