@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from directory.models import Provider
+from directory.models import Endorsement, EndorsementStatus, Provider
 from endorsement.models import Application, Document, ReviewerAssignment
 from referral_hub.errors import ApplicationError, NotFound
 from referral_hub.roles import is_curator, is_reviewer, provider_of
@@ -100,3 +100,14 @@ def access_document(actor: Actor, document_id: object) -> Document:
     if document is None:
         raise NotFound("Document")
     return document
+
+
+def access_endorsement_letter(actor: Actor, endorsement_id: object) -> Endorsement:
+    """The holder of a (non-pending, numbered) endorsement, or a curator."""
+    qs = Endorsement.objects.exclude(status=EndorsementStatus.PENDING).exclude(credential_number="")
+    if not is_curator(actor):
+        qs = qs.filter(provider__user_id=actor.pk) if actor.is_authenticated else qs.none()
+    endorsement = qs.select_related("provider").filter(pk=as_id(endorsement_id)).first()
+    if endorsement is None:
+        raise NotFound("Endorsement")
+    return endorsement

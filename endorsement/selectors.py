@@ -290,6 +290,15 @@ def term_status(*, endorsement: Endorsement, term: Any, today: datetime.date) ->
     return "current"
 
 
+def lapsed_terms(limit: int = 100) -> list[EndorsementTerm]:
+    """Lapsed endorsements a curator may reinstate (recorded lapses, newest first)."""
+    return list(
+        EndorsementTerm.objects.filter(lapsed_at__isnull=False)
+        .select_related("endorsement__provider", "rule_set")
+        .order_by("-lapsed_at")[:limit]
+    )
+
+
 def overdue_terms(*, today: datetime.date) -> list[EndorsementTerm]:
     """Terms past their due date plus grace that are not yet recorded as lapsed."""
     candidates = EndorsementTerm.objects.filter(lapsed_at__isnull=True, due_on__lt=today).select_related(

@@ -17,6 +17,17 @@ urlpatterns = [
     path("endorsement/applications/<int:pk>/assign/", views.application_assign, name="endorsement-assign"),
     path("endorsement/applications/<int:pk>/review/", views.application_review, name="endorsement-review"),
     path("endorsement/curate/", views.curator_queue_page, name="endorsement-curate"),
+    path(
+        "endorsement/curate/endorsements/<int:endorsement_id>/reinstate/",
+        views.term_reinstate,
+        name="endorsement-reinstate",
+    ),
+    path("endorsement/documents/", views.document_upload, name="endorsement-document-upload"),
+    path(
+        "endorsement/letters/<int:endorsement_id>.pdf",
+        views.verification_letter,
+        name="endorsement-letter",
+    ),
     path("endorsement/reviews/", views.reviewer_page, name="endorsement-reviews"),
     path("references/<str:token>/", views.reference_page, name="endorsement-reference-answer"),
     path("verify/", views.verify_page, name="verify"),

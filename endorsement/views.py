@@ -4,6 +4,7 @@ and credential check. Forms are parsed with the API's input serializers."""
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections.abc import Callable
 from typing import Any
@@ -19,9 +20,15 @@ from rest_framework import serializers
 from rest_framework.request import Request
 
 from directory.models import EndorsementCategory
-from endorsement import apis, selectors, services
-from endorsement.models import Decision, Domain, RscFormat
-from endorsement.policies import access_application, is_owner, require_curator, require_provider
+from endorsement import apis, letter, selectors, services
+from endorsement.models import Decision, DocumentKind, Domain, RscFormat
+from endorsement.policies import (
+    access_application,
+    access_endorsement_letter,
+    is_owner,
+    require_curator,
+    require_provider,
+)
 from referral_hub.errors import ApplicationError
 from referral_hub.roles import is_curator, is_reviewer
 
@@ -85,6 +92,8 @@ def portfolio_page(request: HttpRequest) -> HttpResponse:
         "training": selectors.training_list(provider=provider)[:100],
         "rsc": selectors.rsc_list(provider=provider)[:100],
         "consultants": selectors.rsc_consultants(exclude=provider),
+        "documents": selectors.document_list(provider=provider)[:100],
+        "document_kinds": DocumentKind.choices,
         "applications": selectors.application_list(actor=request.user).filter(provider=provider),
         "renewals": selectors.renewal_status(provider=provider),
         "domains": Domain.choices,
@@ -217,14 +226,68 @@ def application_review(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_GET
-def curator_queue_page(request: HttpRequest) -> HttpResponse:
+def _curator_or_403(request: HttpRequest) -> None:
     try:
         require_curator(request.user)
     except ApplicationError:
         raise PermissionDenied from None
-    return render(request, "endorsement/curate.html", {"queue": selectors.curator_queue()})
+
+
+@login_required
+@require_GET
+def curator_queue_page(request: HttpRequest) -> HttpResponse:
+    _curator_or_403(request)
+    context = {"queue": selectors.curator_queue(), "lapsed": selectors.lapsed_terms()}
+    return render(request, "endorsement/curate.html", context)
+
+
+@login_required
+@require_POST
+def term_reinstate(request: HttpRequest, endorsement_id: int) -> HttpResponse:
+    """A curator reinstates a lapsed endorsement (new due date and a reason, recorded)."""
+    _curator_or_403(request)
+
+    def run() -> None:
+        try:
+            due_on = datetime.date.fromisoformat(request.POST.get("due_on", ""))
+        except ValueError:
+            raise ApplicationError("invalid", "Give the new due date as YYYY-MM-DD.", 400) from None
+        services.term_reinstate(
+            actor=request.user,
+            endorsement_id=endorsement_id,
+            due_on=due_on,
+            note=request.POST.get("note", ""),
+        )
+
+    return _act(request, "endorsement-curate", run, "Endorsement reinstated.")
+
+
+@login_required
+@require_POST
+def document_upload(request: HttpRequest) -> HttpResponse:
+    _provider_or_403(request)
+    upload = request.FILES.get("file")
+
+    def run() -> None:
+        if upload is None:
+            raise ApplicationError("invalid", "Choose a file to upload.", 400)
+        services.document_upload(actor=request.user, upload=upload, kind=request.POST.get("kind", "other"))
+
+    return _act(request, "endorsement-portfolio", run, "Document uploaded.")
+
+
+@login_required
+@require_GET
+def verification_letter(request: HttpRequest, endorsement_id: int) -> HttpResponse:
+    try:
+        endorsement = access_endorsement_letter(request.user, endorsement_id)
+    except ApplicationError:
+        raise Http404 from None
+    response = HttpResponse(letter.render_letter(endorsement), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="verification-{endorsement.credential_number}.pdf"'
+    )
+    return response
 
 
 @login_required

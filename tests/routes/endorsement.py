@@ -62,6 +62,19 @@ ROUTES = [
     ),
     Route("endorsement-review", {**PAGE_APP, "curator": 302}, method="post", kwargs=_app, data=lambda w: {}),
     Route("endorsement-curate", PAGE_CURATOR),
+    Route(
+        "endorsement-reinstate",
+        {**everyone(403), "anonymous": 302, "curator": 302},
+        method="post",
+        kwargs=lambda w: {"endorsement_id": w["endorsement"]["renewal_endorsement"].pk},
+        data=lambda w: {},
+    ),
+    Route("endorsement-document-upload", FORM_PROVIDERS, method="post", data=lambda w: {}),
+    Route(
+        "endorsement-letter",
+        {**everyone(404), "anonymous": 302, "curator": 200},
+        kwargs=lambda w: {"endorsement_id": w["providers"]["imh_clinician"].endorsements.get().pk},
+    ),
     Route("endorsement-reviews", {**everyone(403), "anonymous": 302}),
     Route("endorsement-reference-answer", everyone(200), kwargs=_token),
     Route(
