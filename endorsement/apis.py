@@ -31,7 +31,7 @@ from endorsement.models import (
     Domain,
     RscFormat,
 )
-from endorsement.policies import Actor, access_application, is_owner, require_provider
+from endorsement.policies import Actor, access_application, is_owner, may_see_exam_code, require_provider
 from referral_hub.errors import ApplicationError, NotFound
 from referral_hub.pagination import Pagination
 
@@ -174,7 +174,7 @@ class ApplicationOutput(serializers.Serializer):
     rule_set_version = serializers.IntegerField()
     status = serializers.ChoiceField(ApplicationStatus.choices)
     provider = EndorsementProviderRef()
-    exam_code = serializers.CharField()
+    exam_code = serializers.CharField(allow_null=True, help_text="null for reviewers (blind exam scoring)")
     created_at = serializers.DateTimeField()
     submitted_at = serializers.DateTimeField(allow_null=True)
     decided_at = serializers.DateTimeField(allow_null=True)
@@ -196,7 +196,7 @@ def _granted(application: Application) -> dict[str, Any] | None:
     return {"id": e.pk, "credential_number": e.credential_number, "expires_on": e.expires_on}
 
 
-def application_body(application: Application) -> dict[str, Any]:
+def application_body(application: Application, actor: Actor) -> dict[str, Any]:
     return {
         "id": application.pk,
         "kind": application.kind,
@@ -205,7 +205,7 @@ def application_body(application: Application) -> dict[str, Any]:
         "rule_set_version": application.rule_set.version,
         "status": application.status,
         "provider": {"id": application.provider.pk, "name": application.provider.name},
-        "exam_code": application.exam_code,
+        "exam_code": application.exam_code if may_see_exam_code(actor, application) else None,
         "created_at": application.created_at,
         "submitted_at": application.submitted_at,
         "decided_at": application.decided_at,
@@ -231,7 +231,7 @@ def application_detail_body(application: Application, actor: Actor) -> dict[str,
     applicant = is_owner(actor, application)
     requirements = selectors.application_requirements(application)
     return {
-        **application_body(application),
+        **application_body(application, actor),
         "requirements": requirements,
         "missing": [f"{r['rule']}: {r['missing']:g} more" for r in requirements if not r["met"]],
         "references": [_reference(r, applicant=applicant) for r in application.references.all()],
@@ -273,7 +273,7 @@ class ApplicationListApi(GenericAPIView):  # type: ignore[type-arg]
         if status and status not in ApplicationStatus.values:
             raise ApplicationError("invalid_parameter", "Unknown status.", extra={"parameter": "status"})
         page = self.paginate_queryset(selectors.application_list(actor=request.user, status=status))
-        return self.get_paginated_response([application_body(a) for a in page])
+        return self.get_paginated_response([application_body(a, request.user) for a in page])
 
     @extend_schema(
         request=ApplicationCreateInput,
@@ -387,6 +387,71 @@ class ApplicationReviewApi(APIView):
             actor=request.user, application_id=pk, **data.validated_data
         )
         return Response(_detail(request, application))
+
+
+# --- exams (blind) ------------------------------------------------------------------------
+
+
+class ExamInput(serializers.Serializer):
+    answers = serializers.CharField(max_length=100_000)
+
+
+class ExamOutput(serializers.Serializer):
+    """What a scorer sees: the code, the category and the answers, never the applicant."""
+
+    exam_code = serializers.CharField()
+    category = serializers.ChoiceField(EndorsementCategory.choices)
+    answers = serializers.CharField()
+    my_score = serializers.IntegerField(allow_null=True)
+    scores_in = serializers.IntegerField(help_text="How many scorers have scored (of two).")
+
+
+def exam_body(exam: Any, actor: Actor) -> dict[str, Any]:
+    scores = list(exam.scores.all())
+    mine = next((s.score for s in scores if s.scorer_id == actor.pk), None)
+    return {
+        "exam_code": exam.application.exam_code,
+        "category": exam.application.category,
+        "answers": exam.answers,
+        "my_score": mine,
+        "scores_in": len(scores),
+    }
+
+
+class ExamSubmitApi(APIView):
+    @extend_schema(request=ExamInput, responses={201: None}, summary="Hand in the exam (applicant, once)")
+    def post(self, request: Request, pk: int) -> Response:
+        data = ExamInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.exam_submit(actor=request.user, application_id=pk, answers=data.validated_data["answers"])
+        return Response(status=201)
+
+
+class ExamListApi(GenericAPIView):  # type: ignore[type-arg]
+    pagination_class = Pagination
+    serializer_class = ExamOutput
+
+    @extend_schema(
+        responses={200: ExamOutput(many=True)}, summary="Exams to score blind (assigned reviewers)"
+    )
+    def get(self, request: Request) -> Response:
+        page = self.paginate_queryset(selectors.exams_to_score(actor=request.user))
+        return self.get_paginated_response([exam_body(e, request.user) for e in page])
+
+
+class ExamScoreInput(serializers.Serializer):
+    score = serializers.IntegerField(min_value=0, max_value=100)
+
+
+class ExamScoreApi(APIView):
+    @extend_schema(request=ExamScoreInput, responses={201: None}, summary="Score an exam by its code (once)")
+    def post(self, request: Request, exam_code: str) -> Response:
+        data = ExamScoreInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.exam_score_record(
+            actor=request.user, exam_code=exam_code, score=data.validated_data["score"]
+        )
+        return Response(status=201)
 
 
 # --- documents ----------------------------------------------------------------------------

@@ -316,3 +316,30 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.original_name}"
+
+
+class Exam(models.Model):
+    """The applicant's exam answers. Scorers see only ``application.exam_code``."""
+
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="exam")
+    answers = models.TextField()
+    submitted_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Exam {self.application.exam_code}"
+
+
+class ExamScore(models.Model):
+    exam = models.ForeignKey(Exam, on_delete=models.CASCADE, related_name="scores")
+    scorer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    score = models.PositiveSmallIntegerField()
+    scored_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["exam", "scorer"], name="exam_one_score_per_scorer"),
+            models.CheckConstraint(condition=models.Q(score__lte=100), name="exam_score_at_most_100"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.score} for exam {self.exam_id}"

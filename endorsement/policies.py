@@ -70,6 +70,12 @@ def is_owner(actor: Actor, application: Application) -> bool:
     return actor.is_authenticated and application.provider.user_id == actor.pk
 
 
+def may_see_exam_code(actor: Actor, application: Application) -> bool:
+    """Blind scoring: reviewers must not link an exam code to a name, so only the
+    applicant and curators see an application's exam code."""
+    return is_owner(actor, application) or is_curator(actor)
+
+
 def access_own_application(actor: Actor, application_id: object) -> Application:
     """For the applicant's own actions; others who may see it get 403, the rest 404."""
     application = access_application(actor, application_id)

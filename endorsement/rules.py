@@ -11,6 +11,8 @@ Rule kinds (the JSON format is documented in docs/endorsement.md):
   who gave the most.
 - ``references``: references who answered.
 - ``ethics_attestation``: 1 once the code of ethics and no-sanctions attestation is signed.
+- ``exam``: the exam score (0-100, the mean of the two blind scorers; 0 until both scored);
+  ``required`` is the pass mark.
 Any rule may carry ``first_year_exempt: true``: in the first term after the endorsement
 was first granted it requires nothing.
 """
@@ -32,6 +34,7 @@ RULE_KINDS = (
     "rsc_primary_consultant_share",
     "references",
     "ethics_attestation",
+    "exam",
 )
 
 # The category ladder per track: a reviewer must hold the applied level or higher.
@@ -93,6 +96,7 @@ class Facts:
     ethics_attested: bool = False
     provides_rsc: bool = False
     first_year: bool = False
+    exam_score: Decimal = Decimal(0)
 
 
 class Requirement(TypedDict):
@@ -152,12 +156,17 @@ def _ethics_have(rule: dict[str, Any], facts: Facts) -> Decimal:
     return Decimal(1 if facts.ethics_attested else 0)
 
 
+def _exam_have(rule: dict[str, Any], facts: Facts) -> Decimal:
+    return facts.exam_score
+
+
 HAVE: dict[str, Callable[[dict[str, Any], Facts], Decimal]] = {
     "training_hours": _training_have,
     "rsc_hours": _rsc_have,
     "rsc_primary_consultant_share": _share_have,
     "references": _references_have,
     "ethics_attestation": _ethics_have,
+    "exam": _exam_have,
 }
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 from directory.models import Endorsement, EndorsementStatus, Provider
@@ -18,6 +19,7 @@ from endorsement.models import (
     ApplicationStatus,
     Document,
     EndorsementTerm,
+    Exam,
     Reference,
     ReviewerAssignment,
     RscEntry,
@@ -87,7 +89,13 @@ def rsc_consultants(*, exclude: Provider, limit: int = 300) -> QuerySet[Provider
 
 
 def _facts(
-    *, provider: Provider, period: rules.Period, references: int, attested: bool, first_year: bool
+    *,
+    provider: Provider,
+    period: rules.Period,
+    references: int,
+    attested: bool,
+    first_year: bool,
+    exam_score: Decimal = Decimal(0),
 ) -> rules.Facts:
     training = [
         rules.Training(t.completed_on, t.hours, t.dei, t.about_providing_rsc)
@@ -110,7 +118,19 @@ def _facts(
         ethics_attested=attested,
         provides_rsc=provides,
         first_year=first_year,
+        exam_score=exam_score,
     )
+
+
+def exam_score(application: Application) -> Decimal:
+    """The mean of the two blind scores; 0 until two scorers have scored."""
+    exam = getattr(application, "exam", None)
+    if exam is None:
+        return Decimal(0)
+    scores = [s.score for s in exam.scores.all()]
+    if len(scores) < 2:
+        return Decimal(0)
+    return Decimal(sum(scores)) / len(scores)
 
 
 def application_period(application: Application, today: datetime.date | None = None) -> rules.Period:
@@ -146,6 +166,7 @@ def application_requirements(application: Application) -> list[rules.Requirement
         references=answered,
         attested=application.ethics_attested_at is not None,
         first_year=term is not None and is_first_year(term),
+        exam_score=exam_score(application),
     )
     key = "renewal" if application.kind == ApplicationKind.RENEWAL else "application"
     return rules.evaluate(application.rule_set.rules.get(key, []), facts)
@@ -185,6 +206,22 @@ def curator_queue() -> QuerySet[Application]:
     """Submitted, in-review and on-hold applications and renewals, oldest first."""
     open_statuses = [ApplicationStatus.SUBMITTED, ApplicationStatus.IN_REVIEW, ApplicationStatus.ON_HOLD]
     return _with_related(Application.objects.filter(status__in=open_statuses)).order_by("submitted_at", "id")
+
+
+def exams_to_score(*, actor: Actor) -> QuerySet[Exam]:
+    """Exams of the applications assigned to ``actor`` in their current round, for blind
+    scoring: the caller shows only the exam code, never who wrote it."""
+    return (
+        Exam.objects.filter(
+            application__assignments__reviewer_id=actor.pk,
+            application__assignments__round=F("application__round"),
+            application__status__in=[ApplicationStatus.SUBMITTED, ApplicationStatus.IN_REVIEW],
+        )
+        .select_related("application")
+        .prefetch_related("scores")
+        .distinct()
+        .order_by("submitted_at", "id")
+    )
 
 
 def reviewer_assigned(*, actor: Actor) -> QuerySet[Application]:

@@ -37,6 +37,8 @@ from endorsement.models import (
     Document,
     Domain,
     EndorsementTerm,
+    Exam,
+    ExamScore,
     Reference,
     ReviewerAssignment,
     RscEntry,
@@ -728,3 +730,43 @@ def document_read(*, actor: Actor, document_id: int) -> Document:
         detail=f"{document.get_kind_display()} of provider {document.provider_id}",
     )
     return document
+
+
+# --- exams (blind scoring) ----------------------------------------------------------------
+
+
+@transaction.atomic
+def exam_submit(*, actor: Actor, application_id: int, answers: str) -> Exam:
+    """The applicant hands in the exam once (categories whose rules have an ``exam`` rule)."""
+    application = access_own_application(actor, application_id)
+    has_exam = any(r.get("kind") == "exam" for r in application.rule_set.rules.get("application", []))
+    if not has_exam:
+        raise ApplicationError("no_exam", "This category has no exam.", 400)
+    if application.status not in OPEN or not answers.strip():
+        raise ApplicationError(
+            "invalid_transition", "An exam goes with an open application and has answers.", 409
+        )
+    exam, created = Exam.objects.get_or_create(application=application, defaults={"answers": answers})
+    if not created:
+        raise ApplicationError("exam_already_submitted", "The exam was already handed in.", 409)
+    _event(
+        application,
+        actor=actor,
+        from_status=application.status,
+        to_status=application.status,
+        note="Exam handed in.",
+    )
+    return exam
+
+
+@transaction.atomic
+def exam_score_record(*, actor: Actor, exam_code: str, score: int) -> ExamScore:
+    """An assigned reviewer scores an exam they know only by its code, once."""
+    exam = selectors.exams_to_score(actor=actor).filter(application__exam_code=exam_code).first()
+    if exam is None:
+        raise ApplicationError("not_found", "Exam not found.", 404)
+    if not 0 <= score <= 100:
+        raise ApplicationError("invalid", "A score is between 0 and 100.", 400)
+    if ExamScore.objects.filter(exam=exam, scorer_id=actor.pk).exists():
+        raise ApplicationError("already_scored", "You already scored this exam.", 409)
+    return ExamScore.objects.create(exam=exam, scorer_id=actor.pk, score=score)

@@ -29,6 +29,7 @@ urlpatterns = [
         name="endorsement-letter",
     ),
     path("endorsement/reviews/", views.reviewer_page, name="endorsement-reviews"),
+    path("endorsement/exams/<str:exam_code>/score/", views.exam_score, name="endorsement-exam-score"),
     path("references/<str:token>/", views.reference_page, name="endorsement-reference-answer"),
     path("verify/", views.verify_page, name="verify"),
 ]
@@ -70,6 +71,15 @@ api_urlpatterns = [
     path("endorsement/documents/", apis.DocumentListApi.as_view(), name="api-endorsement-documents"),
     path(
         "endorsement/documents/<int:pk>/", apis.DocumentDownloadApi.as_view(), name="api-endorsement-document"
+    ),
+    path(
+        "endorsement/applications/<int:pk>/exam/", apis.ExamSubmitApi.as_view(), name="api-endorsement-exam"
+    ),
+    path("endorsement/exams/", apis.ExamListApi.as_view(), name="api-endorsement-exams"),
+    path(
+        "endorsement/exams/<str:exam_code>/score/",
+        apis.ExamScoreApi.as_view(),
+        name="api-endorsement-exam-score",
     ),
     path("endorsement/renewal/", apis.RenewalApi.as_view(), name="api-endorsement-renewal"),
     path("verify/<str:credential_number>/", apis.VerifyApi.as_view(), name="api-verify"),

@@ -295,9 +295,23 @@ def verification_letter(request: HttpRequest, endorsement_id: int) -> HttpRespon
 def reviewer_page(request: HttpRequest) -> HttpResponse:
     if not is_reviewer(request.user):
         raise PermissionDenied
-    return render(
-        request, "endorsement/reviews.html", {"assigned": selectors.reviewer_assigned(actor=request.user)}
-    )
+    exams = [apis.exam_body(e, request.user) for e in selectors.exams_to_score(actor=request.user)]
+    context = {"assigned": selectors.reviewer_assigned(actor=request.user), "exams": exams}
+    return render(request, "endorsement/reviews.html", context)
+
+
+@login_required
+@require_POST
+def exam_score(request: HttpRequest, exam_code: str) -> HttpResponse:
+    """Blind scoring: the form names the exam code only."""
+    if not is_reviewer(request.user):
+        raise PermissionDenied
+
+    def run() -> None:
+        v = _form(apis.ExamScoreInput, request)
+        services.exam_score_record(actor=request.user, exam_code=exam_code, score=v["score"])
+
+    return _act(request, "endorsement-reviews", run, f"Score recorded for exam {exam_code}.")
 
 
 def _reference_input(request: HttpRequest) -> dict[str, Any]:

@@ -66,6 +66,8 @@ def brute_force(rule: dict, facts: rules.Facts) -> tuple[Decimal, Decimal]:
         return required, Decimal(facts.references_answered)
     if kind == "ethics_attestation":
         return required, Decimal(int(facts.ethics_attested))
+    if kind == "exam":
+        return required, facts.exam_score.quantize(Decimal("0.01"))
     day, training, per_consultant = facts.period.start, Decimal(0), {}
     while day <= facts.period.end:
         for t in facts.training:
@@ -98,9 +100,10 @@ def brute_force(rule: dict, facts: rules.Facts) -> tuple[Decimal, Decimal]:
     attested=st.booleans(),
     provides=st.booleans(),
     first_year=st.booleans(),
+    exam=st.integers(0, 10000).map(lambda n: Decimal(n) / 100),
 )
 def test_the_engine_agrees_with_a_day_by_day_recount(
-    training, rsc, rule_list, start, length, references, attested, provides, first_year
+    training, rsc, rule_list, start, length, references, attested, provides, first_year, exam
 ):
     facts = rules.Facts(
         period=rules.Period(start, start + datetime.timedelta(days=length - 1)),
@@ -110,6 +113,7 @@ def test_the_engine_agrees_with_a_day_by_day_recount(
         ethics_attested=attested,
         provides_rsc=provides,
         first_year=first_year,
+        exam_score=exam,
     )
     result = rules.evaluate(rule_list, facts)
     assert len(result) == len(rule_list)

@@ -76,6 +76,13 @@ ROUTES = [
         kwargs=lambda w: {"endorsement_id": w["providers"]["imh_clinician"].endorsements.get().pk},
     ),
     Route("endorsement-reviews", {**everyone(403), "anonymous": 302}),
+    Route(
+        "endorsement-exam-score",
+        {**everyone(403), "anonymous": 302},
+        method="post",
+        kwargs=lambda w: {"exam_code": "EX-DEMO0001"},
+        data=lambda w: {},
+    ),
     Route("endorsement-reference-answer", everyone(200), kwargs=_token),
     Route(
         "endorsement-reference-answer",
@@ -123,6 +130,15 @@ ROUTES = [
         data=lambda w: {"decision": "hold"},
     ),
     Route("api-endorsement-renewal", PROVIDERS_ONLY),
+    Route("api-endorsement-exam", OWNER_ONLY, method="post", kwargs=_app, data=lambda w: {"answers": "A"}),
+    Route("api-endorsement-exams", SIGNED_IN),
+    Route(
+        "api-endorsement-exam-score",
+        {**everyone(404), "anonymous": 403},
+        method="post",
+        kwargs=lambda w: {"exam_code": "EX-DEMO0001"},
+        data=lambda w: {"score": 80},
+    ),
     Route("api-endorsement-documents", PROVIDERS_ONLY),
     Route(
         "api-endorsement-documents",
