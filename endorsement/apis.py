@@ -54,7 +54,7 @@ class TrainingInput(serializers.Serializer):
 
 class TrainingOutput(TrainingInput):
     id = serializers.IntegerField()
-    domains = serializers.ListField(child=serializers.ChoiceField(Domain.choices))  # type: ignore[assignment]
+    domains = serializers.ListField(child=serializers.ChoiceField(Domain.choices))
 
 
 class EndorsementProviderRef(serializers.Serializer):
@@ -123,8 +123,9 @@ class RscListApi(GenericAPIView):  # type: ignore[type-arg]
 
 class EndorsementRequirementOutput(serializers.Serializer):
     rule = serializers.CharField()
-    label = serializers.CharField()
-    required = serializers.FloatField()
+    # DRF's metaclass moves declared fields off the class, so these names are safe here.
+    label = serializers.CharField()  # type: ignore[assignment]
+    required = serializers.FloatField()  # type: ignore[assignment]
     have = serializers.FloatField()
     met = serializers.BooleanField()
     missing = serializers.FloatField(help_text="How much is still needed (0 when met).")
@@ -273,7 +274,7 @@ class ApplicationListApi(GenericAPIView):  # type: ignore[type-arg]
         if status and status not in ApplicationStatus.values:
             raise ApplicationError("invalid_parameter", "Unknown status.", extra={"parameter": "status"})
         page = self.paginate_queryset(selectors.application_list(actor=request.user, status=status))
-        return self.get_paginated_response([application_body(a, request.user) for a in page])
+        return self.get_paginated_response([application_body(a, request.user) for a in page or []])
 
     @extend_schema(
         request=ApplicationCreateInput,
@@ -436,7 +437,7 @@ class ExamListApi(GenericAPIView):  # type: ignore[type-arg]
     )
     def get(self, request: Request) -> Response:
         page = self.paginate_queryset(selectors.exams_to_score(actor=request.user))
-        return self.get_paginated_response([exam_body(e, request.user) for e in page])
+        return self.get_paginated_response([exam_body(e, request.user) for e in page or []])
 
 
 class ExamScoreInput(serializers.Serializer):

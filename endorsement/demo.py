@@ -115,6 +115,7 @@ def _mid_application(world: dict[str, Any]) -> Application:
             format="individual",
         )
     rule_set = RuleSet.objects.filter(category=C.INFANT_FAMILY_SPECIALIST).order_by("-version").first()
+    assert rule_set is not None, "migration 0002 loads the default rules"
     application, created = Application.objects.get_or_create(
         provider=educator,
         category=C.INFANT_FAMILY_SPECIALIST,

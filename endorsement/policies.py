@@ -113,7 +113,7 @@ def access_endorsement_letter(actor: Actor, endorsement_id: object) -> Endorseme
     qs = Endorsement.objects.exclude(status=EndorsementStatus.PENDING).exclude(credential_number="")
     if not is_curator(actor):
         qs = qs.filter(provider__user_id=actor.pk) if actor.is_authenticated else qs.none()
-    endorsement = qs.select_related("provider").filter(pk=as_id(endorsement_id)).first()
+    endorsement: Endorsement | None = qs.select_related("provider").filter(pk=as_id(endorsement_id)).first()
     if endorsement is None:
         raise NotFound("Endorsement")
     return endorsement

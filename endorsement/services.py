@@ -11,9 +11,9 @@ import datetime
 import hashlib
 import json
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -227,7 +227,7 @@ def _event(
 ) -> None:
     ApplicationEvent.objects.create(
         application=application,
-        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor_id=actor.pk if actor is not None and actor.is_authenticated else None,
         from_status=from_status,
         to_status=to_status,
         note=note,
@@ -239,7 +239,7 @@ def _transition(
     *,
     actor: Actor | None,
     to: str,
-    allowed_from: list[str],
+    allowed_from: Sequence[str],
     note: str = "",
     **fields: Any,
 ) -> Application:
@@ -464,7 +464,7 @@ def application_assign(*, actor: Actor, application_id: int, reviewer_ids: list[
     application = _transition(application, actor=actor, to=S.IN_REVIEW, allowed_from=[S.SUBMITTED])
     for reviewer_id in reviewer_ids:
         ReviewerAssignment.objects.create(
-            application=application, reviewer_id=reviewer_id, round=application.round, assigned_by=actor
+            application=application, reviewer_id=reviewer_id, round=application.round, assigned_by_id=actor.pk
         )
     return application
 
@@ -695,7 +695,7 @@ def sniff_content_type(head: bytes) -> str | None:
 
 
 @transaction.atomic
-def document_upload(*, actor: Actor, upload: UploadedFile, kind: str = "other") -> Document:
+def document_upload(*, actor: Actor, upload: UploadedFile[Any], kind: str = "other") -> Document:
     """A provider adds a portfolio document: at most 10 MB, a PDF, PNG or JPEG by its
     content, stored through Django's storage API."""
     provider = require_provider(actor)
@@ -769,4 +769,4 @@ def exam_score_record(*, actor: Actor, exam_code: str, score: int) -> ExamScore:
         raise ApplicationError("invalid", "A score is between 0 and 100.", 400)
     if ExamScore.objects.filter(exam=exam, scorer_id=actor.pk).exists():
         raise ApplicationError("already_scored", "You already scored this exam.", 409)
-    return ExamScore.objects.create(exam=exam, scorer_id=actor.pk, score=score)
+    return ExamScore.objects.create(exam=exam, scorer_id=cast(int, actor.pk), score=score)

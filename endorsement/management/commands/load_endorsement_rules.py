@@ -15,7 +15,7 @@ from referral_hub.errors import ApplicationError
 try:  # YAML is optional: PyYAML ships with the dev requirements only.
     import yaml
 except ImportError:  # pragma: no cover
-    yaml = None
+    yaml = None  # type: ignore[assignment]
 
 
 def _read(path: Path) -> dict[str, Any]:
