@@ -27,7 +27,7 @@ from endorsement.models import (
     RuleSet,
     TrainingEntry,
 )
-from endorsement.services import token_hash
+from endorsement.services import rules_ensure_default, token_hash
 from referral_hub.roles import REVIEWER_GROUP
 
 C = EndorsementCategory
@@ -192,6 +192,7 @@ def _due_for_renewal(world: dict[str, Any]) -> Endorsement:
 
 
 def seed(world: dict[str, Any], stdout) -> None:  # type: ignore[no-untyped-def]
+    rules_ensure_default()
     _reviewers(world)
     application = _mid_application(world)
     renewal = _due_for_renewal(world)

@@ -13,6 +13,7 @@ import json
 import secrets
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, cast
 
 from django.conf import settings
@@ -96,6 +97,17 @@ def _validate_rules_file(data: dict[str, Any]) -> None:
     for category, entry in data["categories"].items():
         _check_rules(entry.get("application", []), f"{category}.application")
         _check_rules(entry.get("renewal", []), f"{category}.renewal")
+
+
+DEFAULT_RULES = Path(__file__).resolve().parent / "rules" / "default.json"
+
+
+def rules_ensure_default() -> list[RuleSet]:
+    """Load the shipped default rules unless some rules exist (a flushed test database,
+    a fresh demo)."""
+    if RuleSet.objects.exists():
+        return []
+    return rules_load(data=json.loads(DEFAULT_RULES.read_text(encoding="utf-8")))
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from directory.models import EndorsementCategory as C
+from endorsement.services import rules_ensure_default
 from tests.factories.base import UserFactory
 from tests.factories.directory import EndorsementFactory, ProviderFactory
 
@@ -26,6 +27,13 @@ def as_user(user) -> APIClient:
     if user is not None:
         client.force_authenticate(user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _default_rules(db):
+    """Migration 0002 ships the default rules; a transactional test elsewhere may have
+    flushed them."""
+    rules_ensure_default()
 
 
 @pytest.fixture
