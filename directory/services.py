@@ -247,7 +247,11 @@ def endorsement_grant(
     else:
         endorsement = Endorsement.objects.select_for_update().get(pk=endorsement_id, provider=provider)
         previous = endorsement.status
-        action = EndorsementReview.Action.EDITED if previous == EndorsementStatus.VERIFIED else EndorsementReview.Action.VERIFIED
+        action = (
+            EndorsementReview.Action.EDITED
+            if previous == EndorsementStatus.VERIFIED
+            else EndorsementReview.Action.VERIFIED
+        )
     endorsement.credential_number = credential_number
     endorsement.issuing_association = issuing_association
     endorsement.expires_on = expires_on
