@@ -229,10 +229,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    # Two "status" choice sets (referrals, endorsement applications): named, not hashed.
+    # Choice sets that share a field name ("status", "kind") across apps: named, not hashed.
     "ENUM_NAME_OVERRIDES": {
         "ApplicationStatusEnum": "endorsement.models.ApplicationStatus",
         "ReferralStatusEnum": "referrals.models.ReferralStatus",
+        "ApplicationKindEnum": "endorsement.models.ApplicationKind",
+        "DocumentKindEnum": "endorsement.models.DocumentKind",
     },
 }
 
