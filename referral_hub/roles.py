@@ -1,12 +1,14 @@
 """Roles are derived, never stored twice: a provider is a user linked to a directory
 listing, a guardian a user with a Guardian row, a curator a staff user or a member of
-the ``curator`` group."""
+the ``curator`` group, a reviewer a member of the ``reviewer`` group."""
 
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 CURATOR_GROUP = "curator"
+# Endorsement reviewers: endorsed providers a curator may assign to applications.
+REVIEWER_GROUP = "reviewer"
 
 
 def provider_of(user: AbstractBaseUser | AnonymousUser):  # type: ignore[no-untyped-def]
@@ -41,6 +43,16 @@ def is_curator(user: AbstractBaseUser | AnonymousUser) -> bool:
     return bool(user.is_staff or user.groups.filter(name=CURATOR_GROUP).exists())
 
 
+def is_reviewer(user: AbstractBaseUser | AnonymousUser) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    cached = getattr(user, "_reviewer_cache", None)
+    if cached is None:
+        cached = user.groups.filter(name=REVIEWER_GROUP).exists()
+        user._reviewer_cache = cached  # type: ignore[union-attr]
+    return bool(cached)
+
+
 def user_roles(user: AbstractBaseUser | AnonymousUser) -> list[str]:
     roles: list[str] = []
     if provider_of(user) is not None:
@@ -49,4 +61,6 @@ def user_roles(user: AbstractBaseUser | AnonymousUser) -> list[str]:
         roles.append("guardian")
     if is_curator(user):
         roles.append("curator")
+    if is_reviewer(user):
+        roles.append("reviewer")
     return roles

@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "audit",
     "outbox",
     "django_prometheus",
+    "endorsement",
 ]
 
 MIDDLEWARE = [
@@ -263,6 +264,8 @@ REGISTRATION_RATE = os.environ.get("REGISTRATION_RATE", "10/hour")
 # --- API ----------------------------------------------------------------------------
 _throttle_anon = os.environ.get("API_THROTTLE_ANON", "120/min")
 _throttle_user = os.environ.get("API_THROTTLE_USER", "1200/min")
+# The public credential check (GET /api/v1/verify/{number}/): per client address, "off" disables.
+API_THROTTLE_VERIFY = os.environ.get("API_THROTTLE_VERIFY", "30/min")
 _throttle_classes = []
 _throttle_rates: dict[str, str | None] = {}
 if _throttle_anon.lower() != "off":
@@ -314,14 +317,22 @@ SPECTACULAR_SETTINGS = {
         "ReferralStatusEnum": "referrals.models.ReferralStatus",
         "DataCategoryEnum": "consent.models.DataCategory",
         "AttachableDataCategoryEnum": "referrals.services.ATTACHABLE_CATEGORIES",
+        "ApplicationStatusEnum": "endorsement.models.ApplicationStatus",
+        "ApplicationKindEnum": "endorsement.models.ApplicationKind",
+        "DocumentKindEnum": "endorsement.models.DocumentKind",
     },
 }
 
 # --- Static, i18n -------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(BASE_DIR / "media"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploaded files (endorsement documents). Local files by default; an S3-compatible
+    # backend (e.g. django-storages' "storages.backends.s3.S3Storage") by setting.
+    "default": {
+        "BACKEND": os.environ.get("FILE_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage")
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
