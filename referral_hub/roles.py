@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 CURATOR_GROUP = "curator"
+NETWORK_LEAD_GROUP = "network_lead"
 
 
 def provider_of(user: AbstractBaseUser | AnonymousUser):  # type: ignore[no-untyped-def]
@@ -41,6 +42,14 @@ def is_curator(user: AbstractBaseUser | AnonymousUser) -> bool:
     return bool(user.is_staff or user.groups.filter(name=CURATOR_GROUP).exists())
 
 
+def is_network_lead(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Reads the network's aggregate indicators (``indicators/``): members of the
+    ``network_lead`` group. Never a provider or guardian role by itself."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return bool(user.groups.filter(name=NETWORK_LEAD_GROUP).exists())
+
+
 def user_roles(user: AbstractBaseUser | AnonymousUser) -> list[str]:
     roles: list[str] = []
     if provider_of(user) is not None:
@@ -49,4 +58,6 @@ def user_roles(user: AbstractBaseUser | AnonymousUser) -> list[str]:
         roles.append("guardian")
     if is_curator(user):
         roles.append("curator")
+    if is_network_lead(user):
+        roles.append("network_lead")
     return roles

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "consent",
     "referrals",
     "messaging",
+    "indicators",
     "audit",
 ]
 

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-ORDER = ["directory", "families", "consent", "referrals", "messaging"]
+ORDER = ["directory", "families", "consent", "referrals", "messaging", "indicators"]
 
 LOGINS = [
     ("pediatrician", "provider on family 1's care team (pediatrician)"),
@@ -26,6 +26,7 @@ LOGINS = [
     ("guardian", "guardian of family 1"),
     ("guardian2", "guardian of family 2"),
     ("curator", "verifies endorsements"),
+    ("network_lead", "network indicators (aggregates only)"),
 ]
 
 
