@@ -12,7 +12,6 @@ from rest_framework.views import APIView
 
 from directory.models import Discipline
 from indicators import services, table
-from indicators.params import parse_filters
 
 COUNT_HELP = 'A count: 0, an integer >= 11, or "<11" (withheld).'
 
@@ -86,8 +85,8 @@ class IndicatorsApi(APIView):
         description=COUNT_HELP,
     )
     def get(self, request: Request) -> Response:
-        filters = parse_filters(request.query_params)
-        return Response(services.indicators_read(actor=request.user, filters=filters, channel="api"))
+        _, report = services.indicators_read(actor=request.user, query=request.query_params, channel="api")
+        return Response(report)
 
 
 class CsvRenderer(BaseRenderer):
@@ -107,8 +106,9 @@ class IndicatorsCsvApi(APIView):
         summary="The indicators as CSV: period, indicator, breakdown, group, measure, value (network lead)",
     )
     def get(self, request: Request) -> HttpResponse:
-        filters = parse_filters(request.query_params)
-        report = services.indicators_read(actor=request.user, filters=filters, channel="csv")
+        filters, report = services.indicators_read(
+            actor=request.user, query=request.query_params, channel="csv"
+        )
         response = HttpResponse(table.to_csv(report), content_type="text/csv; charset=utf-8")
         name = f"indicators-{filters.period.start.isoformat()}-{filters.period.end.isoformat()}.csv"
         response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -479,10 +479,9 @@ def _period_json(period: Period) -> dict[str, Any]:
     return {"from": period.start.isoformat(), "to": period.end.isoformat(), "days": period.days}
 
 
-def network_indicators(*, filters: Filters, now: datetime.datetime | None = None) -> dict[str, Any]:
-    """Every indicator for the filtered period and the previous period of the same
-    length, suppressed (aggregates only: no child, no row per child). Callers check
-    the role first (``indicators.services.indicators_read``)."""
+def build_report(*, filters: Filters, now: datetime.datetime | None = None) -> tuple[Ledger, dict[str, Any]]:
+    """The report with true counts still in ``Slot``s (unsuppressed: never serialize
+    it; ``network_indicators`` publishes it). Tests read true counts from here."""
     now = now or timezone.now()
     current, previous = filters.period, filters.period.previous()
     start, end = previous.bounds()[0], current.bounds()[1]
@@ -525,4 +524,12 @@ def network_indicators(*, filters: Filters, now: datetime.datetime | None = None
         ),
         "capacity": capacity(ledger, capacity_table, disciplines),
     }
+    return ledger, report
+
+
+def network_indicators(*, filters: Filters, now: datetime.datetime | None = None) -> dict[str, Any]:
+    """Every indicator for the filtered period and the previous period of the same
+    length, suppressed (aggregates only: no child, no row per child). Callers check
+    the role first (``indicators.services.indicators_read``)."""
+    ledger, report = build_report(filters=filters, now=now)
     return ledger.publish(report)

@@ -10,7 +10,6 @@ from django.utils.http import urlencode
 
 from directory.models import Discipline
 from indicators import charts, services
-from indicators.params import parse_filters
 from referral_hub.errors import ApplicationError
 
 
@@ -18,8 +17,7 @@ from referral_hub.errors import ApplicationError
 def dashboard(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {"disciplines": Discipline.choices, "query": request.GET}
     try:
-        filters = parse_filters(request.GET)
-        report = services.indicators_read(actor=request.user, filters=filters, channel="page")
+        filters, report = services.indicators_read(actor=request.user, query=request.GET, channel="page")
     except ApplicationError as exc:
         if exc.status == 403:
             return render(
