@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpResponse
-from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
@@ -29,7 +32,7 @@ PARAMETERS = [
 ]
 
 
-class PeriodOutput(serializers.Serializer):
+class PeriodOutput(serializers.Serializer[Any]):
     from_ = serializers.DateField()
     to = serializers.DateField()
     days = serializers.IntegerField()
@@ -40,7 +43,7 @@ class PeriodOutput(serializers.Serializer):
         return fields
 
 
-class PeriodIndicatorsOutput(serializers.Serializer):
+class PeriodIndicatorsOutput(serializers.Serializer[Any]):
     """Each indicator: counts under ``count`` / ``*_count`` keys (see COUNT_HELP),
     breakdowns as lists under ``by_*`` keys; definitions in docs/indicators.md."""
 
@@ -64,7 +67,7 @@ class PeriodIndicatorsOutput(serializers.Serializer):
     consents = serializers.DictField(help_text="granted_count, revoked_count")
 
 
-class IndicatorsOutput(serializers.Serializer):
+class IndicatorsOutput(serializers.Serializer[Any]):
     period = PeriodOutput()
     previous_period = PeriodOutput()
     filters = serializers.DictField()

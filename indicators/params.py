@@ -107,7 +107,7 @@ def parse_period(raw_from: str | None, raw_to: str | None, today: datetime.date 
 
 @cache
 def _states() -> frozenset[str]:
-    return frozenset(row["state"] for row in zipcodes.list_all())
+    return frozenset(row["state"] for row in zipcodes.list_all())  # type: ignore[no-untyped-call]
 
 
 @cache
@@ -116,7 +116,7 @@ def _county_zips(county: str, state: str) -> tuple[str, ...]:
     return tuple(
         sorted(
             row["zip_code"]
-            for row in zipcodes.filter_by(state=state)
+            for row in zipcodes.filter_by(state=state)  # type: ignore[no-untyped-call]
             if (row.get("county") or "").lower().removesuffix(" county").strip() == wanted
         )
     )

@@ -71,6 +71,14 @@ class ReferralRow:
     responded_at: datetime.datetime | None
     appointment_at: datetime.datetime | None
 
+    @property
+    def contact_days(self) -> float | None:
+        return None if self.responded_at is None else _days(self.sent_at, self.responded_at)
+
+    @property
+    def appointment_days(self) -> float | None:
+        return None if self.appointment_at is None else _days(self.sent_at, self.appointment_at)
+
 
 @dataclass(frozen=True)
 class ScreeningRow:
@@ -86,12 +94,19 @@ def _in_area(qs: QuerySet[Any], provider_path: str, area: Area | None) -> QueryS
     if area is None:
         return qs
     first = Location.objects.filter(provider=OuterRef(provider_path)).order_by("id")
+    filtered: QuerySet[Any]
     if area.kind == "state":
-        return qs.annotate(area_key=Subquery(first.values("state")[:1])).filter(area_key__iexact=area.value)
-    if area.kind == "zip3":
-        return qs.annotate(area_key=Subquery(first.values("zip")[:1])).filter(area_key__startswith=area.value)
-    zip5 = first.annotate(zip5=Substr("zip", 1, 5)).values("zip5")[:1]
-    return qs.annotate(area_key=Subquery(zip5)).filter(area_key__in=area.zips)
+        filtered = qs.annotate(area_key=Subquery(first.values("state")[:1])).filter(
+            area_key__iexact=area.value
+        )
+    elif area.kind == "zip3":
+        filtered = qs.annotate(area_key=Subquery(first.values("zip")[:1])).filter(
+            area_key__startswith=area.value
+        )
+    else:
+        zip5 = first.annotate(zip5=Substr("zip", 1, 5)).values("zip5")[:1]
+        filtered = qs.annotate(area_key=Subquery(zip5)).filter(area_key__in=area.zips)
+    return filtered
 
 
 def counted_referrals(
@@ -330,7 +345,7 @@ def first_contact(
     end = _clock_end(period, now)
     answered = [r for r in rows if r.responded_at is not None]
     due = [r for r in rows if r.responded_at is not None or _days(r.sent_at, end) >= CONTACT_DAYS]
-    within = sum(1 for r in answered if _days(r.sent_at, r.responded_at) <= CONTACT_DAYS)  # type: ignore[arg-type]
+    within = sum(1 for r in answered if (r.contact_days or 0.0) <= CONTACT_DAYS)
     total = ledger.count(f"{p}.contact.due", len(due))
     yes = ledger.count(f"{p}.contact.within", within)
     no = ledger.count(f"{p}.contact.later", len(due) - within)
@@ -338,14 +353,14 @@ def first_contact(
     by_month = []
     for month in months_of(period):
         mine = [r for r in answered if r.sent_at.strftime("%Y-%m") == month]
-        stats = spread([_days(r.sent_at, r.responded_at) for r in mine], len({r.child_id for r in mine}))  # type: ignore[arg-type]
+        stats = spread([r.contact_days or 0.0 for r in mine], len({r.child_id for r in mine}))
         by_month.append({"month": month, **stats})
     return {
         "referrals_count": total,
         "within_7_days_count": yes,
         "after_7_days_count": no,
         "percent_within_7_days": Ratio(yes, total),
-        **spread([_days(r.sent_at, r.responded_at) for r in answered], len({r.child_id for r in answered})),  # type: ignore[arg-type]
+        **spread([r.contact_days or 0.0 for r in answered], len({r.child_id for r in answered})),
         "by_month": by_month,
     }
 
@@ -357,7 +372,7 @@ def first_appointment(
     live = [r for r in rows if r.status != ReferralStatus.DECLINED]
     booked = [r for r in live if r.appointment_at is not None]
     due = [r for r in live if r.appointment_at is not None or _days(r.sent_at, end) >= APPOINTMENT_DAYS]
-    within = sum(1 for r in booked if _days(r.sent_at, r.appointment_at) <= APPOINTMENT_DAYS)  # type: ignore[arg-type]
+    within = sum(1 for r in booked if (r.appointment_days or 0.0) <= APPOINTMENT_DAYS)
     total = ledger.count(f"{p}.appointment.due", len(due))
     yes = ledger.count(f"{p}.appointment.within", within)
     no = ledger.count(f"{p}.appointment.later", len(due) - within)
@@ -367,7 +382,7 @@ def first_appointment(
         "within_45_days_count": yes,
         "after_45_days_count": no,
         "percent_within_45_days": Ratio(yes, total),
-        **spread([_days(r.sent_at, r.appointment_at) for r in booked], len({r.child_id for r in booked})),  # type: ignore[arg-type]
+        **spread([r.appointment_days or 0.0 for r in booked], len({r.child_id for r in booked})),
     }
 
 
@@ -397,7 +412,7 @@ def declines(ledger: Ledger, p: str, rows: list[ReferralRow], disciplines: Seque
     cells = []
     for d_item in by_discipline:
         d = d_item["discipline"]
-        row = _breakdown(
+        reason_cells = _breakdown(
             ledger,
             f"{p}.declines.{d}",
             "reason",
@@ -405,7 +420,7 @@ def declines(ledger: Ledger, p: str, rows: list[ReferralRow], disciplines: Seque
             {r: grid[(d, r)] for r in reasons},
             d_item["count"],
         )
-        cells.append({"discipline": d, "by_reason": row})
+        cells.append({"discipline": d, "by_reason": reason_cells})
     for i, r_item in enumerate(by_reason):
         ledger.relate(r_item["count"], [c["by_reason"][i]["count"] for c in cells])
     return {
@@ -424,11 +439,11 @@ def consents(ledger: Ledger, p: str, counts: dict[tuple[str, str], int]) -> dict
 
 
 def capacity(ledger: Ledger, table: dict[str, dict[bool, int]], disciplines: Sequence[str]) -> dict[str, Any]:
-    rows = []
+    rows: list[dict[str, Any]] = []
     for d in disciplines:
         cells = _connected_free_pair(ledger, f"capacity.{d}", table.get(d, {}))
         rows.append({"discipline": d, **cells})
-    totals = {}
+    totals: dict[str, Slot] = {}
     for measure in ("count", "accepting_count", "not_accepting_count"):
         totals[measure] = ledger.count(f"capacity.{measure}", sum(r[measure].value for r in rows))
         ledger.relate(totals[measure], [r[measure] for r in rows])
@@ -532,4 +547,5 @@ def network_indicators(*, filters: Filters, now: datetime.datetime | None = None
     length, suppressed (aggregates only: no child, no row per child). Callers check
     the role first (``indicators.services.indicators_read``)."""
     ledger, report = build_report(filters=filters, now=now)
-    return ledger.publish(report)
+    published: dict[str, Any] = ledger.publish(report)
+    return published

@@ -77,32 +77,56 @@ def _reduced(rows: list[Equation], order: list[str]) -> list[Equation]:
     return [row for row in work if row[0]]
 
 
+def _rest(
+    coefs: list[tuple[str, float]], key: str, bounds: dict[str, tuple[float, float]]
+) -> tuple[float, float]:
+    lo = sum(c * (bounds[k][0] if c > 0 else bounds[k][1]) for k, c in coefs if k != key)
+    hi = sum(c * (bounds[k][1] if c > 0 else bounds[k][0]) for k, c in coefs if k != key)
+    return lo, hi
+
+
+def _tighten(
+    coefs: list[tuple[str, float]], rhs: float, bounds: dict[str, tuple[float, float]]
+) -> bool | None:
+    """One equation's pass: True if some bound tightened, None if contradictory."""
+    lo_all = sum(c * (bounds[k][0] if c > 0 else bounds[k][1]) for k, c in coefs)
+    hi_all = sum(c * (bounds[k][1] if c > 0 else bounds[k][0]) for k, c in coefs)
+    changed = False
+    for key, coef in coefs:
+        lo_k, hi_k = bounds[key]
+        # coef * x = rhs - sum(others): bound the others' sum, then divide.
+        lo_rest, hi_rest = (
+            lo_all - coef * (lo_k if coef > 0 else hi_k),
+            hi_all - coef * (hi_k if coef > 0 else lo_k),
+        )
+        if math.isnan(lo_rest) or math.isnan(hi_rest):  # inf - inf: sum the others afresh
+            lo_rest, hi_rest = _rest(coefs, key, bounds)
+        a, b = (rhs - hi_rest) / coef, (rhs - lo_rest) / coef
+        lo, hi = min(a, b), max(a, b)
+        new_lo = max(lo_k, math.ceil(lo - 1e-9)) if not math.isinf(lo) else lo_k
+        new_hi = min(hi_k, math.floor(hi + 1e-9)) if not math.isinf(hi) else hi_k
+        if new_lo > new_hi:
+            return None
+        if (new_lo, new_hi) != (lo_k, hi_k):
+            bounds[key] = (new_lo, new_hi)
+            changed = True
+    return changed
+
+
 def _propagate(
-    values: Mapping[str, int], equations: Sequence[Equation], hidden: set[str], cap: float
+    equations: Sequence[Equation], hidden: set[str], cap: float
 ) -> dict[str, tuple[float, float]] | None:
     """Interval propagation: the bounds an attacker can prove for each withheld count,
     or None when the hypothesis (every withheld count <= ``cap``) is inconsistent."""
     bounds = {k: (1.0, float(cap)) for k in hidden}
+    rows = [([(k, float(c)) for k, c in coefs.items()], float(rhs)) for coefs, rhs in equations]
     for _ in range(2 * len(hidden) + 4):
         changed = False
-        for coefs, rhs in equations:
-            for key, coef in coefs.items():
-                # coef * x = rhs - sum(others): bound the others' sum, then divide.
-                lo_rest = sum(
-                    c * (bounds[k][0] if c > 0 else bounds[k][1]) for k, c in coefs.items() if k != key
-                )
-                hi_rest = sum(
-                    c * (bounds[k][1] if c > 0 else bounds[k][0]) for k, c in coefs.items() if k != key
-                )
-                a, b = (float(rhs) - hi_rest) / float(coef), (float(rhs) - lo_rest) / float(coef)
-                lo, hi = min(a, b), max(a, b)
-                new_lo = max(bounds[key][0], math.ceil(lo - 1e-9) if lo != -math.inf else bounds[key][0])
-                new_hi = min(bounds[key][1], math.floor(hi + 1e-9) if hi != math.inf else bounds[key][1])
-                if new_lo > new_hi:
-                    return None
-                if (new_lo, new_hi) != bounds[key]:
-                    bounds[key] = (new_lo, new_hi)
-                    changed = True
+        for coefs, rhs in rows:
+            result = _tighten(coefs, rhs, bounds)
+            if result is None:
+                return None
+            changed = changed or result
         if not changed:
             break
     return bounds
@@ -113,7 +137,7 @@ def recoverable(values: Mapping[str, int], relations: Sequence[Relation], hidden
     equations = _equations(values, relations, hidden)
     pinned: set[str] = set()
     for cap in (THRESHOLD - 1, math.inf):
-        bounds = _propagate(values, equations, hidden, cap)
+        bounds = _propagate(equations, hidden, cap)
         if bounds is None:
             continue
         pinned |= {k for k in hidden if bounds[k][0] == bounds[k][1] == values[k]}
@@ -123,28 +147,54 @@ def recoverable(values: Mapping[str, int], relations: Sequence[Relation], hidden
 def _next_to_hide(
     values: Mapping[str, int], relations: Sequence[Relation], hidden: set[str], pinned: set[str]
 ) -> str | None:
-    candidates: list[tuple[int, str]] = []
+    """The smallest shown non-zero count in a relation of a pinned cell; when those hold
+    none (the cell was pinned through a chain of relations), widen the search one
+    relation at a time along withheld cells."""
+    reach, seen = set(pinned), -1
+    while len(reach) != seen:
+        seen = len(reach)
+        near = [[total, *parts] for total, parts in relations if reach & {total, *parts}]
+        candidates = [(values[k], k) for keys in near for k in keys if k not in hidden and values[k] > 0]
+        if candidates:
+            return min(candidates)[1]
+        reach |= {k for keys in near for k in keys}
+    return None
+
+
+def _components(values: Mapping[str, int], relations: list[Relation]) -> list[list[Relation]]:
+    """Relations grouped by shared cells: each group is suppressed on its own."""
+    parent = {k: k for k in values}
+
+    def root(k: str) -> str:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
     for total, parts in relations:
-        keys = [total, *parts]
-        if not pinned & set(keys):
-            continue
-        candidates += [(values[k], k) for k in keys if k not in hidden and values[k] > 0]
-    return min(candidates)[1] if candidates else None
+        for part in parts:
+            parent[root(part)] = root(total)
+    groups: dict[str, list[Relation]] = defaultdict(list)
+    for relation in relations:
+        groups[root(relation[0])].append(relation)
+    return list(groups.values())
 
 
 def suppress(values: Mapping[str, int], relations: Iterable[Relation]) -> set[str]:
     """The keys to withhold: every 1-10 count, plus complements until nothing withheld
     can be recovered (or nothing more can be withheld)."""
-    rels = [(total, list(parts)) for total, parts in relations]
     hidden = {k for k, v in values.items() if is_small(v)}
-    while True:
-        pinned = recoverable(values, rels, hidden)
-        if not pinned:
-            return hidden
-        extra = _next_to_hide(values, rels, hidden, pinned)
-        if extra is None:
-            return hidden
-        hidden.add(extra)
+    for group in _components(values, [(total, list(parts)) for total, parts in relations]):
+        keys = {k for total, parts in group for k in (total, *parts)}
+        mine = hidden & keys
+        while mine:
+            pinned = recoverable(values, group, mine)
+            extra = _next_to_hide(values, group, mine, pinned) if pinned else None
+            if extra is None:
+                break
+            mine.add(extra)
+        hidden |= mine
+    return hidden
 
 
 def publish(value: int, hidden: bool) -> int | str:
