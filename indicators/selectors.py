@@ -228,6 +228,14 @@ def spread(days: Sequence[float], children: int) -> dict[str, Any]:
     }
 
 
+def by_month_sent(rows: list[ReferralRow]) -> dict[str, list[ReferralRow]]:
+    """Rows by the UTC month they were sent, ``YYYY-MM`` (one pass; strftime is slow)."""
+    months: dict[str, list[ReferralRow]] = defaultdict(list)
+    for row in rows:
+        months[f"{row.sent_at.year:04d}-{row.sent_at.month:02d}"].append(row)
+    return months
+
+
 def months_of(period: Period) -> list[str]:
     months, day = [], period.start.replace(day=1)
     while day <= period.end:
@@ -325,9 +333,10 @@ def _connected_cells(
 
 def connected(ledger: Ledger, p: str, rows: list[ReferralRow], period: Period, total: Slot) -> dict[str, Any]:
     overall = _connected_cells(ledger, f"{p}.connected", rows, total)
+    monthly = by_month_sent(rows)
     by_month = []
     for month in months_of(period):
-        mine = [r for r in rows if r.sent_at.strftime("%Y-%m") == month]
+        mine = monthly.get(month, [])
         by_month.append({"month": month, **_connected_cells(ledger, f"{p}.connected.{month}", mine)})
     for measure in ("referrals_count", "connected_count", "not_connected_count"):
         ledger.relate(overall[measure], [m[measure] for m in by_month])
@@ -351,8 +360,9 @@ def first_contact(
     no = ledger.count(f"{p}.contact.later", len(due) - within)
     ledger.relate(total, [yes, no])
     by_month = []
+    monthly = by_month_sent(answered)
     for month in months_of(period):
-        mine = [r for r in answered if r.sent_at.strftime("%Y-%m") == month]
+        mine = monthly.get(month, [])
         stats = spread([r.contact_days or 0.0 for r in mine], len({r.child_id for r in mine}))
         by_month.append({"month": month, **stats})
     return {
