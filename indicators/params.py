@@ -22,6 +22,8 @@ from referral_hub.errors import ApplicationError
 
 DEFAULT_DAYS = 365
 MAX_DAYS = 5 * 366
+# Far enough from date.min/max that the previous period and day bounds never overflow.
+EARLIEST, LATEST = datetime.date(1900, 1, 1), datetime.date(2999, 12, 31)
 STATE_RE = re.compile(r"^[A-Za-z]{2}$")
 ZIP3_RE = re.compile(r"^\d{3}$")
 COUNTY_RE = re.compile(r"^(?P<county>[^,]{2,80}),\s*(?P<state>[A-Za-z]{2})$")
@@ -86,9 +88,12 @@ def _date(raw: str | None, parameter: str) -> datetime.date | None:
     if raw is None or raw == "":
         return None
     try:
-        return datetime.date.fromisoformat(raw)
+        value = datetime.date.fromisoformat(raw)
     except ValueError:
         raise invalid(parameter, "must be a date as YYYY-MM-DD.")
+    if not EARLIEST <= value <= LATEST:
+        raise invalid(parameter, f"must be between {EARLIEST} and {LATEST}.")
+    return value
 
 
 def parse_period(raw_from: str | None, raw_to: str | None, today: datetime.date | None = None) -> Period:

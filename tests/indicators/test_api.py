@@ -91,6 +91,8 @@ def test_the_api_answers_both_periods_and_the_filters(lead_client):
         ({"to": "2026-13-01"}, "to"),
         ({"from": "2026-06-01", "to": "2026-01-01"}, "from"),
         ({"from": "2000-01-01", "to": "2026-01-01"}, "from"),
+        ({"from": "0001-01-01", "to": "0001-12-31"}, "from"),
+        ({"to": "9999-12-31"}, "to"),
         ({"area": "Atlantis"}, "area"),
         ({"area": "ZZ"}, "area"),
         ({"area": "Nowhere County, MI"}, "area"),
