@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 WIDTH, BAR_AREA, LABEL_W = 640, 200, 190
@@ -204,6 +204,3 @@ def dashboard_charts(report: dict[str, Any]) -> list[Chart]:
         declines_chart(block, "discipline"),
         screenings_chart(block),
     ]
-
-
-__all__ = ["Chart", "dashboard_charts", "escape"]
