@@ -36,10 +36,19 @@ def guardian_of(user: AbstractBaseUser | AnonymousUser):  # type: ignore[no-unty
     return guardian
 
 
+def _group_names(user: AbstractBaseUser) -> frozenset[str]:
+    """The user's group names, read once per request (every page asks for the roles)."""
+    cached = getattr(user, "_group_names_cache", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))  # type: ignore[attr-defined]
+        user._group_names_cache = cached  # type: ignore[attr-defined]
+    return cached
+
+
 def is_curator(user: AbstractBaseUser | AnonymousUser) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
-    return bool(user.is_staff or user.groups.filter(name=CURATOR_GROUP).exists())
+    return bool(user.is_staff or CURATOR_GROUP in _group_names(user))  # type: ignore[arg-type]
 
 
 def is_network_lead(user: AbstractBaseUser | AnonymousUser) -> bool:
@@ -47,7 +56,7 @@ def is_network_lead(user: AbstractBaseUser | AnonymousUser) -> bool:
     ``network_lead`` group. Never a provider or guardian role by itself."""
     if not user.is_authenticated or not user.is_active:
         return False
-    return bool(user.groups.filter(name=NETWORK_LEAD_GROUP).exists())
+    return NETWORK_LEAD_GROUP in _group_names(user)  # type: ignore[arg-type]
 
 
 def user_roles(user: AbstractBaseUser | AnonymousUser) -> list[str]:
