@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 CURATOR_GROUP = "curator"
 # Endorsement reviewers: endorsed providers a curator may assign to applications.
 REVIEWER_GROUP = "reviewer"
+NETWORK_LEAD_GROUP = "network_lead"
 
 
 def provider_of(user: AbstractBaseUser | AnonymousUser):  # type: ignore[no-untyped-def]
@@ -37,20 +38,33 @@ def guardian_of(user: AbstractBaseUser | AnonymousUser):  # type: ignore[no-unty
     return guardian
 
 
+def _group_names(user: AbstractBaseUser) -> frozenset[str]:
+    """The user's group names, read once per request (every page asks for the roles)."""
+    cached = getattr(user, "_group_names_cache", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))  # type: ignore[attr-defined]
+        user._group_names_cache = cached  # type: ignore[attr-defined]
+    return cached
+
+
 def is_curator(user: AbstractBaseUser | AnonymousUser) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
-    return bool(user.is_staff or user.groups.filter(name=CURATOR_GROUP).exists())
+    return bool(user.is_staff or CURATOR_GROUP in _group_names(user))  # type: ignore[arg-type]
+
+
+def is_network_lead(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Reads the network's aggregate indicators (``indicators/``): members of the
+    ``network_lead`` group. Never a provider or guardian role by itself."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return NETWORK_LEAD_GROUP in _group_names(user)  # type: ignore[arg-type]
 
 
 def is_reviewer(user: AbstractBaseUser | AnonymousUser) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
-    cached = getattr(user, "_reviewer_cache", None)
-    if cached is None:
-        cached = user.groups.filter(name=REVIEWER_GROUP).exists()
-        user._reviewer_cache = cached  # type: ignore[union-attr]
-    return bool(cached)
+    return REVIEWER_GROUP in _group_names(user)  # type: ignore[arg-type]
 
 
 def user_roles(user: AbstractBaseUser | AnonymousUser) -> list[str]:
@@ -63,4 +77,6 @@ def user_roles(user: AbstractBaseUser | AnonymousUser) -> list[str]:
         roles.append("curator")
     if is_reviewer(user):
         roles.append("reviewer")
+    if is_network_lead(user):
+        roles.append("network_lead")
     return roles

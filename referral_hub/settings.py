@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "consent",
     "referrals",
     "messaging",
+    "indicators",
     "audit",
     "outbox",
     "django_prometheus",
@@ -487,6 +488,9 @@ DEMO_USERNAMES = frozenset(
         "guardian_es",
         "curator",
         "reviewer",
+        "reviewer2",
+        "renewing",
+        "network_lead",
         "coordinator",
     }
 )

@@ -12,7 +12,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from referral_hub import accounts, ops
 
-APPS = ["directory", "endorsement", "families", "consent", "referrals", "messaging", "audit"]
+APPS = ["directory", "endorsement", "families", "consent", "referrals", "messaging", "indicators", "audit"]
 
 
 def _collect(attr: str) -> list:
