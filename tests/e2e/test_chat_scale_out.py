@@ -306,8 +306,12 @@ async def _revocation_scenario(chat_servers) -> None:
     ]
     assert after_revocation, "no message was sent after the revocation"
     assert not set(after_revocation) & set(bob.received)
-    with pytest.raises(websockets.InvalidStatus):
-        await bob.open(0)
+    # Reconnecting is refused the way CONTRACT.md says: accepted, then closed with 4403,
+    # before any frame.
+    await bob.open(0)
+    with pytest.raises(websockets.ConnectionClosed) as closed:
+        await asyncio.wait_for(bob.ws.recv(), timeout=5)
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 4403
 
 
 @pytest.fixture
