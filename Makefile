@@ -27,6 +27,8 @@ run: demo
 ## The whole test suite (exit 0 means green).
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
+	# The layers of ARCHITECTURE.md as import-linter contracts (pyproject.toml).
+	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 	# Persistent connections held by async-test threads would block test DB teardown.
 	DB_CONN_MAX_AGE=0 $(VENV)/bin/pytest $(PYTEST_ARGS)

@@ -16,8 +16,8 @@ from audit import selectors
 from audit.models import Action
 from audit.services import audit_denied, audit_record
 from families.models import Child
+from people.roles import is_curator
 from referral_hub.errors import ApplicationError
-from referral_hub.roles import is_curator
 
 
 class AccessLogEntryOutput(serializers.Serializer):

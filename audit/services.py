@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from audit.models import Action, AuditEvent, Outcome
+from people.roles import user_roles
 from referral_hub.middleware import current_request_id
 
 GENESIS = "0" * 64
@@ -48,7 +49,6 @@ def compute_hash(prev_hash: str, event: AuditEvent) -> str:
 def _actor_label(actor) -> str:  # type: ignore[no-untyped-def]
     if actor is None or not getattr(actor, "is_authenticated", False):
         return "anonymous"
-    from referral_hub.roles import user_roles
 
     name = actor.get_full_name() or actor.get_username()
     roles = ",".join(user_roles(actor)) or "user"

@@ -13,8 +13,8 @@ from audit.apis import export_response
 from audit.models import Action
 from audit.services import audit_denied, audit_record
 from families.models import Child
+from people.roles import is_curator
 from referral_hub.errors import ApplicationError
-from referral_hub.roles import is_curator
 
 
 @login_required

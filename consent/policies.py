@@ -22,6 +22,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from consent.models import CATEGORY_FIELDS, PURPOSE_FIELDS, Consent
 from families.models import Child, Guardian
+from families.roles import guardian_of
 from referral_hub.errors import ApplicationError, NotFound
 
 VIEW_CHILD = "families.view_child"
@@ -191,7 +192,6 @@ def guardian_for_child(user, child_id: object) -> Guardian:
 
 def require_guardian(user) -> Guardian:  # type: ignore[no-untyped-def]
     """Guardian-only operations refuse other roles with 403 ``guardian_only``."""
-    from referral_hub.roles import guardian_of
 
     guardian = guardian_of(user)
     if guardian is None:

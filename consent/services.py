@@ -30,6 +30,7 @@ from consent.models import (
 )
 from consent.signals import consent_expired, consent_revoked
 from consent.texts import TEXT_VERSION, authorization_sections, recipient_is_educator, render_text
+from directory.roles import provider_of
 from families.models import Child, Guardian
 from referral_hub.errors import ApplicationError, NotFound
 from referral_hub.realtime import send_event_on_commit, user_group
@@ -324,7 +325,6 @@ def consent_attest(
     """A provider records a consent the guardian gave on paper (scanned form reference
     required) or verbally, to that provider. Only the provider who invited the family
     may attest for it, so a provider cannot grant themselves access to any child."""
-    from referral_hub.roles import provider_of
 
     provider = provider_of(actor)
     if provider is None:

@@ -17,9 +17,10 @@ from consent import policies, selectors, services
 from consent.forms import RevokeForm, ScopeForm, SignForm
 from consent.models import Consent, DataCategory, Purpose
 from consent.texts import TEXT_VERSION, plain_summary
+from directory.roles import provider_of
 from families.models import Child
+from families.roles import guardian_of
 from referral_hub.errors import ApplicationError
-from referral_hub.roles import guardian_of, provider_of
 
 SEARCH_LIMIT = 20
 

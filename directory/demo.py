@@ -24,6 +24,7 @@ from directory.models import (
     Provider,
     join_codes,
 )
+from people.demo import ensure_user
 
 DEMO_NS = uuid.UUID("0b7a1a52-2f0e-4a43-8a8c-5d6c0f1d2e33")
 
@@ -139,18 +140,6 @@ EXTRA_ZIPS = [
 ]
 EXTRA_LISTINGS = 30
 MICHIGAN_AIMH = "Michigan Association for Infant Mental Health"
-
-
-def ensure_user(username: str, full_name: str, password: str, **extra: Any) -> User:
-    first, _, last = full_name.replace("Dr. ", "").partition(" ")
-    user, created = User.objects.get_or_create(
-        username=username,
-        defaults={"first_name": first, "last_name": last, "email": f"{username}@demo.invalid", **extra},
-    )
-    if created:
-        user.set_password(password)
-        user.save(update_fields=["password"])
-    return user
 
 
 def _location(provider: Provider, zip_code: str, address: str) -> None:

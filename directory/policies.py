@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 from directory.models import Endorsement
+from people.roles import is_curator
 from referral_hub.errors import ApplicationError, NotFound
-from referral_hub.roles import is_curator
 
 
 def can_curate(actor: AbstractBaseUser | AnonymousUser) -> bool:

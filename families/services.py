@@ -21,6 +21,8 @@ from django.utils import timezone
 from audit.models import Action
 from audit.services import audit_record
 from families.models import Child, Family, Guardian, Invitation, Relationship
+from families.roles import guardian_of
+from people.roles import role_object
 from referral_hub.errors import ApplicationError
 
 CONFIRM_SALT = "families.registration.confirm"
@@ -179,8 +181,6 @@ def child_create(
 ) -> Child:
     """A guardian adds a child to their own family. 403 ``guardian_only`` for others,
     409 ``duplicate_child`` for the same name and birth date in the family."""
-    from referral_hub.roles import guardian_of
-
     guardian = guardian_of(actor)
     if guardian is None:
         raise ApplicationError(
@@ -221,9 +221,7 @@ def invitation_create(
     invitation e-mailed to the guardian. Returns the invitation and the raw token (shown
     once to the provider, e.g. to read out or print; only its hash is stored). The
     provider gets no access to the child from this: that needs the guardian's consent."""
-    from referral_hub.roles import provider_of
-
-    provider = provider_of(actor)
+    provider = role_object(actor, "provider")
     if provider is None:
         raise ApplicationError("provider_only", "Only a provider may invite a family.", status=403)
     email = _normalize_email(guardian_email)

@@ -14,8 +14,9 @@ from django.views.decorators.http import require_http_methods
 
 from families import services
 from families.forms import AcceptInvitationForm, ChildForm, InviteForm, RegisterForm
+from families.roles import guardian_of
+from people.roles import has_role
 from referral_hub.errors import ApplicationError
-from referral_hub.roles import guardian_of, provider_of
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -103,7 +104,7 @@ def add_child(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def invite(request: HttpRequest) -> HttpResponse:
-    if provider_of(request.user) is None:
+    if not has_role(request.user, "provider"):
         return render(
             request,
             "families/message.html",

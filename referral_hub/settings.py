@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "referral_hub",
+    "people",
     "directory",
     "families",
     "consent",
@@ -102,7 +103,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "referral_hub.context_processors.roles",
+                "people.context_processors.roles",
+                "referrals.context_processors.nav_counts",
             ],
         },
     },
@@ -180,7 +182,7 @@ AXES_FAILURE_LIMIT = 5
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_COOLOFF_TIME = 1  # hours
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "referral_hub.accounts.lockout_response"
+AXES_LOCKOUT_CALLABLE = "people.accounts.lockout_response"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 
 # --- API ----------------------------------------------------------------------------

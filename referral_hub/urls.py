@@ -10,9 +10,9 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from referral_hub import accounts
+from referral_hub import views
 
-APPS = ["directory", "families", "consent", "referrals", "messaging", "audit"]
+APPS = ["people", "directory", "families", "consent", "referrals", "messaging", "audit"]
 
 
 def _collect(attr: str) -> list:
@@ -29,20 +29,16 @@ def _collect(attr: str) -> list:
 
 
 api_urlpatterns = [
-    path("auth/token/", accounts.ObtainTokenApi.as_view(), name="api-token"),
-    path("me/", accounts.MeApi.as_view(), name="api-me"),
     *_collect("api_urlpatterns"),
 ]
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("accounts/login/", accounts.LoginView.as_view(), name="login"),
-    path("accounts/logout/", accounts.LogoutView.as_view(), name="logout"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/v1/", include(api_urlpatterns)),
     path("fhir/", include(_collect("fhir_urlpatterns"))),
     path("hsds/", include(_collect("hsds_urlpatterns"))),
-    path("healthz", accounts.healthz, name="healthz"),
+    path("healthz", views.healthz, name="healthz"),
     *_collect("urlpatterns"),
 ]

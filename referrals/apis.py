@@ -10,8 +10,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from directory.roles import provider_of
 from referral_hub.pagination import Pagination
-from referral_hub.roles import provider_of
 from referrals import policies, selectors, services
 from referrals.models import (
     CareTeamMember,

@@ -26,9 +26,9 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from consent.models import PURPOSE_FIELDS, Consent
 from consent.policies import consent_for
+from directory.roles import provider_of
 from families.models import Guardian
 from referral_hub.errors import NotFound
-from referral_hub.roles import provider_of
 from referrals.models import CareTeamMember, Case, Referral, ReferralUserObjectPermission
 
 VIEW_PERMISSION = "view_referral"

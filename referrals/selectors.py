@@ -9,8 +9,8 @@ from django.db.models import Count, IntegerField, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 
 from consent.policies import covered_child_ids
+from directory.roles import provider_of
 from referral_hub.errors import ApplicationError
-from referral_hub.roles import provider_of
 from referrals import policies
 from referrals.extensions import case_annotators
 from referrals.models import CareTeamMember, Case, Referral, ReferralEvent, ReferralStatus

@@ -30,11 +30,11 @@ from audit.services import audit_denied, audit_record
 from consent.models import CATEGORY_FIELDS
 from consent.policies import consent_for
 from directory.models import Provider
+from directory.roles import provider_of
 from families.models import Child, Guardian
 from referral_hub.errors import ApplicationError
 from referral_hub.notify import notify_user_on_commit
 from referral_hub.realtime import send_event_on_commit, user_group
-from referral_hub.roles import provider_of
 from referrals import policies
 from referrals.models import (
     CareTeamMember,

@@ -13,8 +13,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from directory.roles import provider_of
+from families.roles import guardian_of
 from referral_hub.errors import ApplicationError, NotFound
-from referral_hub.roles import guardian_of, provider_of
 from referrals import selectors, services
 from referrals.models import ConcernType, DeclineReason, Outcome, Urgency
 from referrals.screening import ASQ3_DOMAINS, INSTRUMENTS, summary

@@ -6,7 +6,6 @@ from axes.exceptions import AxesBackendPermissionDenied
 from axes.helpers import get_lockout_message
 from django.contrib.auth import authenticate
 from django.contrib.auth import views as auth_views
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -17,9 +16,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from people.roles import role_object, user_roles
 from referral_hub.errors import ApplicationError
 from referral_hub.realtime import send_event_now, user_group
-from referral_hub.roles import provider_of, user_roles
 
 
 class LoginView(auth_views.LoginView):
@@ -90,7 +89,7 @@ class MeApi(APIView):
     @extend_schema(responses=MeOutput, summary="The signed-in user and their roles")
     def get(self, request: Request) -> Response:
         user = request.user
-        provider = provider_of(user)
+        provider = role_object(user, "provider")
         return Response(
             MeOutput(
                 {
@@ -110,9 +109,3 @@ def lockout_response(request: HttpRequest, original_response=None, credentials=N
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": str(get_lockout_message()), "code": "locked_out"}, status=403)
     return render(request, "registration/locked_out.html", status=403)
-
-
-def healthz(request: HttpRequest) -> JsonResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
