@@ -18,9 +18,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from django.contrib.auth.models import User
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from guardian.shortcuts import assign_perm, remove_perm
 
 from consent.models import CATEGORY_FIELDS, PURPOSE_FIELDS, Consent
+from directory.models import Provider
 from families.models import Child, Guardian
 from families.roles import guardian_of
 from referral_hub.errors import ApplicationError, NotFound
@@ -232,7 +235,6 @@ def access_consent(actor, consent_id: object) -> Consent:
 def consent_user_ids(consent: Consent) -> list[int]:
     """Users a consent reaches: the named provider's login, or the logins of the
     organization's current members."""
-    from directory.models import Provider
 
     if consent.recipient_provider_id is not None:
         providers = Provider.objects.filter(pk=consent.recipient_provider_id)
@@ -242,8 +244,6 @@ def consent_user_ids(consent: Consent) -> list[int]:
 
 
 def grant_object_permissions(consent: Consent) -> None:
-    from django.contrib.auth.models import User
-    from guardian.shortcuts import assign_perm
 
     users = list(User.objects.filter(pk__in=consent_user_ids(consent)))
     if users:
@@ -253,8 +253,6 @@ def grant_object_permissions(consent: Consent) -> None:
 def revoke_object_permissions(consent: Consent, user_ids: list[int]) -> list[int]:
     """Remove ``view_child`` from the users whose only cover for the child was this
     consent; returns the user ids it removed it from."""
-    from django.contrib.auth.models import User
-    from guardian.shortcuts import remove_perm
 
     still_covered = set(
         Consent.objects.active()

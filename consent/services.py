@@ -30,6 +30,7 @@ from consent.models import (
 )
 from consent.signals import consent_expired, consent_revoked
 from consent.texts import TEXT_VERSION, authorization_sections, recipient_is_educator, render_text
+from directory.models import Organization, Provider
 from directory.roles import provider_of
 from families.models import Child, Guardian
 from referral_hub.errors import ApplicationError, NotFound
@@ -125,7 +126,6 @@ def validate_expiry(expires_on: date | str | None, *, today: date | None = None)
 def resolve_recipient(
     *, recipient_provider_id: object = None, recipient_organization_id: object = None
 ) -> tuple[Any, Any]:
-    from directory.models import Organization, Provider
 
     given = [v for v in (recipient_provider_id, recipient_organization_id) if v not in (None, "")]
     if len(given) != 1:

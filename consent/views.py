@@ -17,6 +17,7 @@ from consent import policies, selectors, services
 from consent.forms import RevokeForm, ScopeForm, SignForm
 from consent.models import Consent, DataCategory, Purpose
 from consent.texts import TEXT_VERSION, plain_summary
+from directory.models import Provider
 from directory.roles import provider_of
 from families.models import Child
 from families.roles import guardian_of
@@ -110,7 +111,6 @@ def child_page(request: HttpRequest, child_id: int) -> HttpResponse:
 
 
 def _provider_search(q: str):  # type: ignore[no-untyped-def]
-    from directory.models import Provider
 
     q = q.strip()
     if not q:
@@ -123,7 +123,6 @@ def _provider_search(q: str):  # type: ignore[no-untyped-def]
 
 
 def _recipient(provider_id: object):  # type: ignore[no-untyped-def]
-    from directory.models import Provider
 
     return Provider.objects.select_related("organization").filter(pk=policies.as_id(provider_id)).first()
 

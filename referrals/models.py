@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from guardian.models import UserObjectPermissionBase
 
 
@@ -185,7 +186,6 @@ class Referral(models.Model):
     def overdue_flags(self, now=None) -> list[str]:  # type: ignore[no-untyped-def]
         """Which Part C style clocks have run out: ``contact`` (no answer within 7 days)
         and ``appointment`` (no appointment within 45 days)."""
-        from django.utils import timezone
 
         now = now or timezone.now()
         flags = []

@@ -9,7 +9,9 @@ from django.db.models import Count, IntegerField, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 
 from consent.policies import covered_child_ids
+from directory.models import Provider
 from directory.roles import provider_of
+from families.models import Child
 from referral_hub.errors import ApplicationError
 from referrals import policies
 from referrals.extensions import case_annotators
@@ -194,8 +196,6 @@ def case_referrals(*, actor, case: Case) -> QuerySet[Referral]:  # type: ignore[
 
 def consented_children(*, provider) -> QuerySet:  # type: ignore[no-untyped-def]
     """Children ``provider`` may refer (covered for ``referral``): the new-referral picker."""
-    from consent.policies import covered_child_ids
-    from families.models import Child
 
     if provider is None:
         return Child.objects.none()
@@ -206,7 +206,6 @@ def consented_children(*, provider) -> QuerySet:  # type: ignore[no-untyped-def]
 
 def recipient_search(*, q: str, exclude_provider_id: int | None = None, limit: int = 20) -> QuerySet:
     """Directory providers who can receive referrals (they have an account)."""
-    from directory.models import Provider
 
     qs = Provider.objects.filter(user__isnull=False).select_related("organization")
     if exclude_provider_id:

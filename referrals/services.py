@@ -24,6 +24,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from audit.models import Action
 from audit.services import audit_denied, audit_record
@@ -521,8 +522,6 @@ def _datetime(value: Any, field: str) -> datetime.datetime:
     if isinstance(value, datetime.datetime):
         parsed = value
     elif isinstance(value, str) and value:
-        from django.utils.dateparse import parse_datetime
-
         try:
             parsed = parse_datetime(value.strip())
         except ValueError:
