@@ -35,7 +35,8 @@ class AccessLogEntryOutput(serializers.Serializer):
 
 def guardian_child(request: Request, child_id: int):  # type: ignore[no-untyped-def]
     """Only the child's own guardians read the log; everyone else gets the same 404."""
-    from consent.policies import access_child, as_id
+    from consent.policies import access_child
+    from referral_hub.ids import parse_id
 
     try:
         child = access_child(request.user, child_id)
@@ -45,7 +46,7 @@ def guardian_child(request: Request, child_id: int):  # type: ignore[no-untyped-
         audit_denied(
             actor=request.user,
             action=Action.VIEW,
-            child_id=Child.objects.filter(pk=as_id(child_id)).values_list("pk", flat=True).first(),
+            child_id=Child.objects.filter(pk=parse_id(child_id)).values_list("pk", flat=True).first(),
             object_type="access_log",
             object_id=child_id,
         )

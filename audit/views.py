@@ -19,7 +19,8 @@ from referral_hub.errors import ApplicationError
 
 @login_required
 def access_log(request: HttpRequest, child_id: int) -> HttpResponse:
-    from consent.policies import access_child, as_id
+    from consent.policies import access_child
+    from referral_hub.ids import parse_id
 
     try:
         child = access_child(request.user, child_id)
@@ -29,7 +30,7 @@ def access_log(request: HttpRequest, child_id: int) -> HttpResponse:
         audit_denied(
             actor=request.user,
             action=Action.VIEW,
-            child_id=Child.objects.filter(pk=as_id(child_id)).values_list("pk", flat=True).first(),
+            child_id=Child.objects.filter(pk=parse_id(child_id)).values_list("pk", flat=True).first(),
             object_type="access_log",
             object_id=child_id,
         )

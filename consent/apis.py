@@ -19,6 +19,7 @@ from consent.fhir import consent_resource
 from consent.models import CATEGORY_FIELDS, PURPOSE_FIELDS, Consent, SignatureMethod
 from consent.texts import TEXT_VERSION, plain_summary
 from referral_hub.errors import ApplicationError
+from referral_hub.ids import parse_id
 
 # Set by the server, never by the client: sending one is refused (and logged).
 READ_ONLY_FIELDS = (
@@ -122,7 +123,7 @@ class ConsentsApi(GenericAPIView):
         raw = request.query_params.get("child")
         child_id = None
         if raw not in (None, ""):
-            child_id = policies.as_id(raw)
+            child_id = parse_id(raw)
             if child_id is None:
                 raise ApplicationError(
                     "invalid_parameter", "child must be an integer id.", extra={"parameter": "child"}
@@ -219,9 +220,7 @@ class FhirConsentApi(APIView):
             consent = policies.access_consent(request.user, consent_id)
         except ApplicationError:
             child_id = (
-                Consent.objects.filter(pk=policies.as_id(consent_id))
-                .values_list("child_id", flat=True)
-                .first()
+                Consent.objects.filter(pk=parse_id(consent_id)).values_list("child_id", flat=True).first()
             )
             audit_denied(
                 actor=request.user,

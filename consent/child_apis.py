@@ -17,6 +17,7 @@ from consent.models import PURPOSE_FIELDS, Consent
 from families import services
 from families.models import Child
 from referral_hub.errors import ApplicationError
+from referral_hub.ids import parse_id
 
 PURPOSE_PARAM = OpenApiParameter(
     "purpose",
@@ -139,9 +140,7 @@ class ChildDetailApi(APIView):
             audit_denied(
                 actor=request.user,
                 action=Action.VIEW,
-                child_id=Child.objects.filter(pk=policies.as_id(child_id))
-                .values_list("pk", flat=True)
-                .first(),
+                child_id=Child.objects.filter(pk=parse_id(child_id)).values_list("pk", flat=True).first(),
                 data_category="demographics",
                 purpose=purpose or "",
                 object_type="child",

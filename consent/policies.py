@@ -27,19 +27,9 @@ from directory.models import Provider
 from families.models import Child, Guardian
 from families.roles import guardian_of
 from referral_hub.errors import ApplicationError, NotFound
+from referral_hub.ids import parse_id
 
 VIEW_CHILD = "families.view_child"
-MAX_ID = 2**63 - 1
-
-
-def as_id(value: object) -> int | None:
-    """A database id from untrusted input, or None (not an integer, or outside the
-    positive 64-bit range every database accepts)."""
-    try:
-        number = int(str(value))
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number <= MAX_ID else None
 
 
 def _scope_filter(purpose: str | None, categories: Iterable[str]) -> Q:
@@ -174,7 +164,7 @@ def access_child(
     for missing and forbidden). One query. The returned child carries
     ``access_consent_id`` (the consent that allowed it, None for guardians) and
     ``is_own`` for the audit row."""
-    pk = as_id(child_id)
+    pk = parse_id(child_id)
     if pk is None:
         raise NotFound("Child")
     child = visible_children(actor, purpose=purpose, categories=_categories(category)).filter(pk=pk).first()
@@ -186,7 +176,7 @@ def access_child(
 def guardian_for_child(user, child_id: object) -> Guardian:
     """The guardian row through which ``user`` speaks for the child, or ``NotFound``."""
     guardian = Guardian.objects.filter(
-        user_id=getattr(user, "pk", None), family__children__pk=as_id(child_id)
+        user_id=getattr(user, "pk", None), family__children__pk=parse_id(child_id)
     ).first()
     if guardian is None:
         raise NotFound("Child")
@@ -205,7 +195,7 @@ def require_guardian(user) -> Guardian:  # type: ignore[no-untyped-def]
 def access_consent(actor, consent_id: object) -> Consent:
     """A consent the actor may read: any consent for their family's children (guardian),
     or an active one covering them (provider). ``NotFound`` otherwise."""
-    pk = as_id(consent_id)
+    pk = parse_id(consent_id)
     if pk is None:
         raise NotFound("Consent")
     if actor is None or not actor.is_authenticated:

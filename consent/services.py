@@ -34,6 +34,7 @@ from directory.models import Organization, Provider
 from directory.roles import provider_of
 from families.models import Child, Guardian
 from referral_hub.errors import ApplicationError, NotFound
+from referral_hub.ids import parse_id
 from referral_hub.realtime import send_event_on_commit, user_group
 
 MAX_TERM_DAYS = 365
@@ -73,7 +74,7 @@ def _log_refusals(action: str) -> Callable[[Callable[..., T]], Callable[..., T]]
 
 
 def _int_or_none(value: object) -> int | None:
-    return policies.as_id(value)
+    return parse_id(value)
 
 
 def validate_scope(purposes: Iterable[str], data_categories: Iterable[str]) -> tuple[list[str], list[str]]:

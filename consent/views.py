@@ -22,6 +22,7 @@ from directory.roles import provider_of
 from families.models import Child
 from families.roles import guardian_of
 from referral_hub.errors import ApplicationError
+from referral_hub.ids import parse_id
 
 SEARCH_LIMIT = 20
 
@@ -124,7 +125,7 @@ def _provider_search(q: str):  # type: ignore[no-untyped-def]
 
 def _recipient(provider_id: object):  # type: ignore[no-untyped-def]
 
-    return Provider.objects.select_related("organization").filter(pk=policies.as_id(provider_id)).first()
+    return Provider.objects.select_related("organization").filter(pk=parse_id(provider_id)).first()
 
 
 @login_required
@@ -225,7 +226,7 @@ def consent_revoke(request: HttpRequest, consent_id: int) -> HttpResponse:
         return _forbidden(request, "Only a child's guardian may revoke a consent.")
     consent = (
         selectors.consent_list(actor=request.user)
-        .filter(policies.guardian_children_q(request.user, "child__"), pk=policies.as_id(consent_id))
+        .filter(policies.guardian_children_q(request.user, "child__"), pk=parse_id(consent_id))
         .first()
     )
     if consent is None:

@@ -13,8 +13,8 @@ from rest_framework.views import APIView
 
 from messaging import selectors, services
 from messaging.models import MAX_BODY_CHARS
-from messaging.policies import MAX_ID
 from referral_hub.errors import ApplicationError
+from referral_hub.ids import MAX_ID
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200

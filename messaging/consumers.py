@@ -24,8 +24,9 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
 from messaging import selectors, services
-from messaging.policies import MAX_ID, chat_access
+from messaging.policies import chat_access
 from referral_hub.errors import ApplicationError, NotFound
+from referral_hub.ids import parse_id
 from referral_hub.realtime import case_group, user_group
 
 log = logging.getLogger(__name__)
@@ -137,11 +138,8 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):
         raw = parse_qs(self.scope.get("query_string", b"").decode("latin-1")).get("after")
         if not raw or raw[0] == "":
             return None
-        try:
-            value = int(raw[0])
-        except ValueError:
-            return False
-        return value if 0 <= value <= MAX_ID else False
+        value = parse_id(raw[0], allow_zero=True)
+        return False if value is None else value
 
     async def _join(self, group: str) -> None:
         await self.channel_layer.group_add(group, self.channel_name)
@@ -272,7 +270,7 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):
         if not await self._message_slot():
             return
         message_id = content.get("message_id")
-        if not isinstance(message_id, int) or isinstance(message_id, bool) or not 0 < message_id <= MAX_ID:
+        if not isinstance(message_id, int) or parse_id(message_id) is None:
             await self._error("invalid_message", "message_id must be an integer.")
             return
         if not await self._allowed():
@@ -302,7 +300,7 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):
 
     async def _frame_read(self, content: dict[str, Any]) -> None:
         message_id = content.get("message_id")
-        if not isinstance(message_id, int) or isinstance(message_id, bool) or not 0 < message_id <= MAX_ID:
+        if not isinstance(message_id, int) or parse_id(message_id) is None:
             await self._error("invalid_message", "message_id must be an integer.")
             return
         try:

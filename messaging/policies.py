@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from consent.models import Consent
 from consent.policies import consent_for
 from referral_hub.errors import NotFound
+from referral_hub.ids import parse_id
 from referrals.models import CareTeamMember
 
 # Ids beyond a 64-bit signed integer exist in no table (and overflow the driver).
-MAX_ID = 2**63 - 1
 CHAT_PURPOSE = "messaging"
 CHAT_CATEGORIES = ("case_notes",)
 # What audit rows name: chat is care coordination on case notes.
@@ -48,7 +48,7 @@ def chat_access(user, case_id: int) -> ChatAccess | None:  # type: ignore[no-unt
     """The membership and consent that allow ``user`` to chat on ``case_id``, or None."""
     if user is None or not user.is_authenticated or not user.is_active:
         return None
-    if not 0 < case_id <= MAX_ID:
+    if parse_id(case_id) is None:
         return None
     member = (
         CareTeamMember.objects.select_related("case", "provider")

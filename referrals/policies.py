@@ -29,6 +29,7 @@ from consent.policies import consent_for
 from directory.roles import provider_of
 from families.models import Guardian
 from referral_hub.errors import NotFound
+from referral_hub.ids import parse_id
 from referrals.models import CareTeamMember, Case, Referral, ReferralUserObjectPermission
 
 VIEW_PERMISSION = "view_referral"
@@ -117,15 +118,9 @@ def member_consent_exists(provider_ref: str, org_ref: str, child_ref: str, purpo
     )
 
 
-MAX_ID = 2**63 - 1  # bigint: larger ids cannot exist, and would overflow the driver
-
-
 def _pk(value: object, what: str) -> int:
-    try:
-        pk = int(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise NotFound(what) from None
-    if not 0 < pk <= MAX_ID:
+    pk = parse_id(value)
+    if pk is None:
         raise NotFound(what)
     return pk
 

@@ -33,7 +33,9 @@ from consent.policies import consent_for
 from directory.models import Provider
 from directory.roles import provider_of
 from families.models import Child, Guardian
+from people.roles import Actor
 from referral_hub.errors import ApplicationError
+from referral_hub.ids import parse_id
 from referral_hub.notify import notify_user_on_commit
 from referral_hub.realtime import send_event_on_commit, user_group
 from referrals import policies
@@ -120,11 +122,8 @@ def _audit(*, actor, referral: Referral, action: str, consent=None, detail: str 
 
 
 def _id(value: Any, field: str) -> int:
-    try:
-        pk = int(value)
-    except (TypeError, ValueError):
-        raise _bad(field, "must be an id.") from None
-    if not 0 < pk <= policies.MAX_ID:
+    pk = parse_id(value)
+    if pk is None:
         raise _bad(field, "must be an id.")
     return pk
 
@@ -142,9 +141,24 @@ class SendResult:
     replayed: bool = False
 
 
+@dataclass
+class ReferralDraft:
+    """A referral that passed every check and may be written."""
+
+    from_provider: Provider
+    to_provider: Provider
+    child_id: int
+    reason: str
+    urgency: str
+    concern_type: str
+    categories: list[str]
+    results: list[Any]
+    consent: Any  # the Consent covering the recipient
+
+
 def referral_send(
     *,
-    actor,  # User
+    actor: Actor,
     child_id: Any,
     to_provider_id: Any,
     reason: str,
@@ -163,25 +177,51 @@ def referral_send(
     for ``referral`` and every attached category (the attempt is audited as denied and
     nothing is stored); 422 ``idempotency_key_reused`` for a reused key with a different
     body. A replay of the same key and body returns the first referral (``replayed``).
+    Tiers: ``check_referral_send`` (refusals), ``do_referral_send`` (the write),
+    ``notify_referral_sent`` (after commit).
     """
+    from_provider = check_sender(actor=actor, idempotency_key=idempotency_key)
+    if idempotency_key:
+        replay = _replay(from_provider, idempotency_key, fingerprint)
+        if replay is not None:
+            return replay
+    draft = check_referral_send(
+        actor=actor,
+        from_provider=from_provider,
+        child_id=child_id,
+        to_provider_id=to_provider_id,
+        reason=reason,
+        urgency=urgency,
+        concern_type=concern_type,
+        screenings=screenings,
+        data_categories=data_categories,
+    )
+    return do_referral_send(
+        actor=actor, draft=draft, idempotency_key=idempotency_key, fingerprint=fingerprint
+    )
+
+
+def check_sender(*, actor: Actor, idempotency_key: str) -> Provider:
     from_provider = provider_of(actor)
     if from_provider is None:
         raise ApplicationError("not_a_provider", "Only providers can send referrals.", status=403)
     if len(idempotency_key) > 200:
         raise _bad("Idempotency-Key", "at most 200 characters.")
-    if idempotency_key:
-        replay = _replay(from_provider, idempotency_key, fingerprint)
-        if replay is not None:
-            return replay
+    return from_provider
 
+
+def _check_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
         raise _bad("reason", "is required.")
     if len(reason) > 5000:
         raise _bad("reason", "at most 5000 characters.")
-    urgency = _choice(urgency, Urgency.values, "urgency", default=Urgency.ROUTINE)
-    concern_type = _choice(concern_type, ConcernType.values, "concern_type", default=ConcernType.OTHER)
-    results = validate_screenings(screenings)
+    return reason
+
+
+def _check_categories(data_categories: Iterable[str], results: list[Any]) -> list[str]:
+    """Demographics always, plus what the sender attached and what the screenings carry,
+    in the consent form's order."""
     categories = ["demographics"]
     for extra in data_categories or ():
         _choice(extra, ATTACHABLE_CATEGORIES, "data_categories")
@@ -191,9 +231,10 @@ def referral_send(
         if result.data_category not in categories:
             categories.append(result.data_category)
     categories.sort(key=list(CATEGORY_FIELDS).index)
+    return categories
 
-    to_pk = _id(to_provider_id, "to_provider")
-    child_pk = _id(child_id, "child")
+
+def _check_recipient(to_pk: int, from_provider: Provider) -> Provider:
     to_provider = Provider.objects.select_related("organization").filter(pk=to_pk).first()
     if to_provider is None:
         raise _bad("to_provider", "no such provider in the directory.")
@@ -206,62 +247,116 @@ def referral_send(
         )
     if to_provider.pk == from_provider.pk:
         raise _bad("to_provider", "you cannot refer to yourself.", code="invalid_recipient")
+    return to_provider
 
-    # The sender must itself be allowed to see the child (no referrals about strangers):
-    # the same 403 whether the child is missing or simply not covered, so ids leak nothing.
+
+def _check_consents(
+    *, actor: Actor, from_provider: Provider, to_provider: Provider, child_pk: int, categories: list[str]
+) -> Any:
+    """The consent covering the recipient. The sender must itself be allowed to see the
+    child (no referrals about strangers): the same 403 whether the child is missing or
+    simply not covered, so ids leak nothing. A refusal is audited."""
     sender_consent = consent_for(provider=from_provider, child_id=child_pk, purpose="referral")
     recipient_cover = (
         consent_for(provider=to_provider, child_id=child_pk, purpose="referral", categories=categories)
         if sender_consent is not None
         else None
     )
-    if sender_consent is None or recipient_cover is None:
-        child_exists = sender_consent is not None
-        audit_denied(
-            actor=actor,
-            action=Action.DISCLOSE,
-            child_id=child_pk if child_exists else None,
-            data_category=",".join(categories)[:40],
-            purpose="referral",
-            object_type="referral",
-            detail=(
-                f"referral to provider {to_provider.pk} refused: "
-                + ("sender not covered" if not child_exists else "no consent covers the recipient")
-            ),
-        )
-        raise ApplicationError(
-            "consent_required",
-            "No active consent covers this recipient for a referral with the data attached."
-            if child_exists
-            else "You are not covered by a consent for this child.",
-            status=403,
-            extra={"data_categories": categories} if child_exists else {},
-        )
+    if sender_consent is not None and recipient_cover is not None:
+        return recipient_cover
+    child_exists = sender_consent is not None
+    audit_denied(
+        actor=actor,
+        action=Action.DISCLOSE,
+        child_id=child_pk if child_exists else None,
+        data_category=",".join(categories)[:40],
+        purpose="referral",
+        object_type="referral",
+        detail=(
+            f"referral to provider {to_provider.pk} refused: "
+            + ("sender not covered" if not child_exists else "no consent covers the recipient")
+        ),
+    )
+    raise ApplicationError(
+        "consent_required",
+        "No active consent covers this recipient for a referral with the data attached."
+        if child_exists
+        else "You are not covered by a consent for this child.",
+        status=403,
+        extra={"data_categories": categories} if child_exists else {},
+    )
 
+
+def check_referral_send(
+    *,
+    actor: Actor,
+    from_provider: Provider,
+    child_id: Any,
+    to_provider_id: Any,
+    reason: str,
+    urgency: str,
+    concern_type: str,
+    screenings: list[dict[str, Any]] | None,
+    data_categories: Iterable[str],
+) -> ReferralDraft:
+    """Every refusal of ``referral_send``, in order; nothing is written but the audit
+    row of a consent refusal."""
+    reason = _check_reason(reason)
+    urgency = _choice(urgency, Urgency.values, "urgency", default=Urgency.ROUTINE)
+    concern_type = _choice(concern_type, ConcernType.values, "concern_type", default=ConcernType.OTHER)
+    results = validate_screenings(screenings)
+    categories = _check_categories(data_categories, results)
+    to_pk = _id(to_provider_id, "to_provider")
+    child_pk = _id(child_id, "child")
+    to_provider = _check_recipient(to_pk, from_provider)
+    consent = _check_consents(
+        actor=actor,
+        from_provider=from_provider,
+        to_provider=to_provider,
+        child_pk=child_pk,
+        categories=categories,
+    )
+    return ReferralDraft(
+        from_provider=from_provider,
+        to_provider=to_provider,
+        child_id=child_pk,
+        reason=reason,
+        urgency=urgency,
+        concern_type=concern_type,
+        categories=categories,
+        results=results,
+        consent=consent,
+    )
+
+
+def do_referral_send(
+    *, actor: Actor, draft: ReferralDraft, idempotency_key: str, fingerprint: str
+) -> SendResult:
+    """Write a checked referral in one transaction and notify the recipient after commit.
+    Two requests with the same idempotency key that race: the loser replays the winner."""
     try:
         with transaction.atomic():
             referral = _create(
-                actor=actor,
-                from_provider=from_provider,
-                to_provider=to_provider,
-                child_id=child_pk,
-                reason=reason,
-                urgency=urgency,
-                concern_type=concern_type,
-                categories=categories,
-                results=results,
-                consent=recipient_cover,
-                idempotency_key=idempotency_key,
-                fingerprint=fingerprint,
+                actor=actor, draft=draft, idempotency_key=idempotency_key, fingerprint=fingerprint
             )
+            notify_referral_sent(referral=referral, to_provider=draft.to_provider)
     except IntegrityError:
-        # Two requests with the same key raced: the loser replays the winner.
         if idempotency_key:
-            replay = _replay(from_provider, idempotency_key, fingerprint)
+            replay = _replay(draft.from_provider, idempotency_key, fingerprint)
             if replay is not None:
                 return replay
         raise
     return SendResult(referral)
+
+
+def notify_referral_sent(*, referral: Referral, to_provider: Provider) -> None:
+    """After commit: the recipient's bell and an e-mail."""
+    notify_user_on_commit(
+        to_provider.user_id,
+        "referral.received",
+        {"referral_id": referral.pk, "status": S.SENT, "label": f"New referral #{referral.pk}"},
+    )
+    _email_on_commit(to_provider.user, "New referral on Referral Hub", f"/referrals/{referral.pk}/")
 
 
 def _replay(from_provider: Provider, key: str, fingerprint: str) -> SendResult | None:
@@ -277,34 +372,20 @@ def _replay(from_provider: Provider, key: str, fingerprint: str) -> SendResult |
     return SendResult(existing, replayed=True)
 
 
-def _create(
-    *,
-    actor,  # User
-    from_provider: Provider,
-    to_provider: Provider,
-    child_id: int,
-    reason: str,
-    urgency: str,
-    concern_type: str,
-    categories: list[str],
-    results: list,
-    consent,  # Consent
-    idempotency_key: str,
-    fingerprint: str,
-) -> Referral:
-    child = Child.objects.get(pk=child_id)
+def _create(*, actor: Actor, draft: ReferralDraft, idempotency_key: str, fingerprint: str) -> Referral:
+    child = Child.objects.get(pk=draft.child_id)
     case = case_get_or_create(child=child)
     now = timezone.now()
     referral = Referral.objects.create(
         case=case,
         child=child,
-        from_provider=from_provider,
-        to_provider=to_provider,
+        from_provider=draft.from_provider,
+        to_provider=draft.to_provider,
         created_by=actor,
-        reason=reason,
-        concern_type=concern_type,
-        urgency=urgency,
-        data_categories=categories,
+        reason=draft.reason,
+        concern_type=draft.concern_type,
+        urgency=draft.urgency,
+        data_categories=draft.categories,
         status=S.SENT,
         sent_at=now,
         contact_due_at=now + CONTACT_DUE,
@@ -321,21 +402,17 @@ def _create(
                 inputs=r.inputs,
                 result=r.result,
             )
-            for r in results
+            for r in draft.results
         ]
     )
     ReferralEvent.objects.create(referral=referral, actor=actor, from_status="", to_status=S.SENT, at=now)
     guardian_user_ids = Guardian.objects.filter(family_id=child.family_id).values_list("user_id", flat=True)
     policies.grant_referral_access(
-        referral=referral, user_ids=[actor.pk, to_provider.user_id, *guardian_user_ids]
+        referral=referral, user_ids=[actor.pk, draft.to_provider.user_id, *guardian_user_ids]
     )
-    _audit(actor=actor, referral=referral, action=Action.DISCLOSE, consent=consent, detail="referral sent")
-    notify_user_on_commit(
-        to_provider.user_id,
-        "referral.received",
-        {"referral_id": referral.pk, "status": S.SENT, "label": f"New referral #{referral.pk}"},
+    _audit(
+        actor=actor, referral=referral, action=Action.DISCLOSE, consent=draft.consent, detail="referral sent"
     )
-    _email_on_commit(to_provider.user, "New referral on Referral Hub", f"/referrals/{referral.pk}/")
     return referral
 
 
