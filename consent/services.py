@@ -33,6 +33,7 @@ from consent.texts import TEXT_VERSION, authorization_sections, recipient_is_edu
 from directory.models import Organization, Provider
 from directory.roles import provider_of
 from families.models import Child, Guardian
+from referral_hub import events
 from referral_hub.errors import ApplicationError, NotFound
 from referral_hub.ids import parse_id
 from referral_hub.realtime import send_event_on_commit, user_group
@@ -246,12 +247,9 @@ def _create(
     for user_id in policies.consent_user_ids(consent):
         send_event_on_commit(
             user_group(user_id),
-            {
-                "type": "access.changed",
-                "reason": "consent_granted",
-                "child_id": child.pk,
-                "consent_id": consent.pk,
-            },
+            events.access_changed(
+                change="granted", reason="consent_granted", child_id=child.pk, consent_id=consent.pk
+            ),
         )
     return consent
 
@@ -436,12 +434,9 @@ def _announce(consent: Consent, user_ids: list[int], reason: str) -> None:
     for user_id in user_ids:
         send_event_on_commit(
             user_group(user_id),
-            {
-                "type": "access.changed",
-                "reason": reason,
-                "child_id": consent.child_id,
-                "consent_id": consent.pk,
-            },
+            events.access_changed(
+                change="revoked", reason=reason, child_id=consent.child_id, consent_id=consent.pk
+            ),
         )
 
 

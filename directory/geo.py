@@ -39,10 +39,6 @@ def zip_place(code: str) -> tuple[float, float, str, str] | None:
     return _zip_table().get(code[:5]) if code else None
 
 
-def all_zips() -> dict[str, tuple[float, float, str, str]]:
-    return _zip_table()
-
-
 def haversine_miles(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dlat, dlng = p2 - p1, math.radians(lng2 - lng1)

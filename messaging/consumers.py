@@ -23,7 +23,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
-from messaging import selectors, services
+from messaging import events, selectors, services
 from messaging.policies import chat_access
 from referral_hub.errors import ApplicationError, NotFound
 from referral_hub.ids import parse_id
@@ -75,8 +75,15 @@ def _replay(user, case_id: int, after: int | None) -> tuple[list[dict[str, Any]]
 
 
 @db
-def _gap(case_id: int, after_seq: int, through_seq: int) -> list[dict[str, Any]]:
-    messages = selectors.messages_in_seq_range(case_id=case_id, after_seq=after_seq, through_seq=through_seq)
+def _gap(user, case_id: int, after_seq: int, through_seq: int) -> list[dict[str, Any]] | None:  # type: ignore[no-untyped-def]
+    """Stored messages that live events missed, through the service (permission check
+    and audit); None when the user may no longer chat here."""
+    try:
+        messages = services.message_gap_read(
+            actor=user, case_id=case_id, after_seq=after_seq, through_seq=through_seq
+        )
+    except NotFound:
+        return None
     return [selectors.message_payload(m) for m in messages]
 
 
@@ -125,7 +132,7 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):
             await self._deny()
             return
         for payload in replay:
-            await self.send_json({"type": "message.new", "message": payload})
+            await self.send_json(events.message_new_frame(message=payload))
         await db(services.presence_join)(actor=user, case_id=self.case_id, channel_name=self.channel_name)
         self.heartbeat = asyncio.ensure_future(self._heartbeat())
 
@@ -263,7 +270,7 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):
         self.last_verified = time.monotonic()
         if not self.closing:
             await self.send_json(
-                {"type": "message.ack", "client_msg_id": str(client_msg_id), "id": result.message.pk}
+                events.message_ack_frame(client_msg_id=str(client_msg_id), message_id=result.message.pk)
             )
 
     async def _frame_change(self, content: dict[str, Any]) -> None:
@@ -295,7 +302,7 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):
         if not await self._allowed():
             return
         await self.channel_layer.group_send(
-            case_group(self.case_id), {"type": "chat.typing", "user_id": self.user.pk}
+            case_group(self.case_id), events.chat_typing(user_id=self.user.pk)
         )
 
     async def _frame_read(self, content: dict[str, Any]) -> None:
@@ -347,12 +354,7 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):
         noticed at the next one (its seq jumps); this also covers the last messages of
         a burst whose events were lost (layer overflow or expiry)."""
         async with self.delivery_lock:
-            missing = await _gap(self.case_id, self.last_seq, 2**31)
-            for payload in missing:
-                if self.closing:
-                    return
-                await self.send_json({"type": "message.new", "message": payload})
-                self.last_seq = payload["seq"]
+            await self._fill_gap(2**31)
 
     async def chat_message(self, event: dict[str, Any]) -> None:
         async with self.delivery_lock:
@@ -369,32 +371,38 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):
             self._recheck_soon()
         if seq > self.last_seq + 1:
             # A live event was lost or overtaken: send the stored ones in order.
-            for missing in await _gap(self.case_id, self.last_seq, seq):
-                if self.closing:
-                    return
-                await self.send_json({"type": "message.new", "message": missing})
-                self.last_seq = missing["seq"]
+            await self._fill_gap(seq)
         elif not self.closing:
-            await self.send_json({"type": "message.new", "message": payload})
+            await self.send_json(events.message_new_frame(message=payload))
             self.last_seq = seq
+
+    async def _fill_gap(self, through_seq: int) -> None:
+        """A live event was lost or overtaken: send the stored ones in order."""
+        gap = await _gap(self.user, self.case_id, self.last_seq, through_seq)
+        if gap is None:
+            await self._deny()
+            return
+        for missing in gap:
+            if self.closing:
+                return
+            await self.send_json(events.message_new_frame(message=missing))
+            self.last_seq = missing["seq"]
 
     async def chat_updated(self, event: dict[str, Any]) -> None:
         if not self.closing:
-            await self.send_json({"type": "message.updated", "message": event["message"]})
+            await self.send_json(events.message_updated_frame(message=event["message"]))
 
     async def chat_read(self, event: dict[str, Any]) -> None:
         if not self.closing:
-            await self.send_json(
-                {"type": "read", "user_id": event["user_id"], "message_id": event["message_id"]}
-            )
+            await self.send_json(events.read_frame(user_id=event["user_id"], message_id=event["message_id"]))
 
     async def chat_presence(self, event: dict[str, Any]) -> None:
         if not self.closing:
-            await self.send_json({"type": "presence", "online": event["online"]})
+            await self.send_json(events.presence_frame(online=event["online"]))
 
     async def chat_typing(self, event: dict[str, Any]) -> None:
         if not self.closing and event["user_id"] != self.user.pk:
-            await self.send_json({"type": "typing", "user_id": event["user_id"]})
+            await self.send_json(events.typing_frame(user_id=event["user_id"]))
 
     async def access_changed(self, event: dict[str, Any]) -> None:
         """Consent revoked, team membership ended...: ask the policy again."""

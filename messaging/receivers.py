@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Q
 
+from referral_hub import events
 from referral_hub.realtime import send_event_on_commit, user_group
 from referrals.models import CareTeamMember
 
@@ -25,5 +26,8 @@ def close_chats_on_consent_revoked(sender: Any, consent: Any, **kwargs: Any) -> 
     members = CareTeamMember.objects.filter(covered, case__child_id=consent.child_id, left_at__isnull=True)
     for user_id, case_id in members.values_list("user_id", "case_id").distinct():
         send_event_on_commit(
-            user_group(user_id), {"type": "access.changed", "case_id": case_id, "reason": "consent_revoked"}
+            user_group(user_id),
+            events.access_changed(
+                change="revoked", reason="consent_revoked", case_id=case_id, child_id=consent.child_id
+            ),
         )

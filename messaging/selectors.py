@@ -81,10 +81,6 @@ def online_user_ids(*, case_id: int) -> list[int]:
     )
 
 
-def read_markers(*, case_id: int) -> dict[int, int]:
-    return dict(ReadMarker.objects.filter(case_id=case_id).values_list("user_id", "last_read_message_id"))
-
-
 def annotate_unread_count(queryset: QuerySet, user) -> QuerySet:  # type: ignore[no-untyped-def]
     """``referrals.extensions`` case annotator: ``unread_count`` = messages by others,
     not removed, newer than the user's read marker. Two correlated subqueries, so the

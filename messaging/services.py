@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from audit.models import Action
 from audit.services import audit_record
-from messaging import selectors
+from messaging import events, selectors
 from messaging.models import MAX_BODY_CHARS, ChatConnection, Message, MessageRevision, ReadMarker
 from messaging.policies import AUDIT_CATEGORY, AUDIT_PURPOSE, ChatAccess, access_case_chat
 from referral_hub.errors import ApplicationError, NotFound
@@ -117,9 +117,7 @@ def message_send(*, actor, case_id: int, body: str, client_msg_id: uuid.UUID) ->
     )
     _audit(actor=actor, access=access, action=Action.MESSAGE, object_id=message.pk)
     _notify_mentions(message=message, access=access)
-    send_event_on_commit(
-        case_group(case_id), {"type": "chat.message", "message": selectors.message_payload(message)}
-    )
+    send_event_on_commit(case_group(case_id), events.chat_message(message=selectors.message_payload(message)))
     return SendResult(message=message, created=True)
 
 
@@ -154,7 +152,7 @@ def message_edit(*, actor, case_id: int, message_id: int, body: str) -> Message:
     message.save(update_fields=["body", "edited_at"])
     _audit(actor=actor, access=access, action=Action.UPDATE, object_id=message.pk, detail="edited")
     send_event_on_commit(
-        case_group(message.case_id), {"type": "chat.updated", "message": selectors.message_payload(message)}
+        case_group(message.case_id), events.chat_updated(message=selectors.message_payload(message))
     )
     return message
 
@@ -168,7 +166,7 @@ def message_delete(*, actor, case_id: int, message_id: int) -> Message:  # type:
     message.save(update_fields=["deleted_at"])
     _audit(actor=actor, access=access, action=Action.UPDATE, object_id=message.pk, detail="removed")
     send_event_on_commit(
-        case_group(message.case_id), {"type": "chat.updated", "message": selectors.message_payload(message)}
+        case_group(message.case_id), events.chat_updated(message=selectors.message_payload(message))
     )
     return message
 
@@ -190,6 +188,24 @@ def message_history_read(*, actor, case_id: int, after: int, limit: int | None) 
 
 
 @transaction.atomic
+def message_gap_read(*, actor, case_id: int, after_seq: int, through_seq: int) -> list[Message]:  # type: ignore[no-untyped-def]
+    """Messages ``after_seq < seq <= through_seq`` for a socket that missed live events:
+    the same permission check and audit row as the replay (``message_history_read``).
+    Raises ``NotFound`` when the actor may no longer chat on the case."""
+    access = access_case_chat(actor, case_id)
+    messages = selectors.messages_in_seq_range(case_id=case_id, after_seq=after_seq, through_seq=through_seq)
+    if messages:
+        _audit(
+            actor=actor,
+            access=access,
+            action=Action.VIEW,
+            object_id=case_id,
+            detail=f"gap after_seq={after_seq} returned={len(messages)}",
+        )
+    return messages
+
+
+@transaction.atomic
 def read_marker_set(*, actor, case_id: int, message_id: int) -> ReadMarker:  # type: ignore[no-untyped-def]
     """Move ``actor``'s read marker forward to ``message_id`` (never back). Broadcasts
     ``chat.read`` when it moved."""
@@ -200,15 +216,13 @@ def read_marker_set(*, actor, case_id: int, message_id: int) -> ReadMarker:  # t
     if message_id > marker.last_read_message_id:
         marker.last_read_message_id = message_id
         marker.save(update_fields=["last_read_message_id", "updated_at"])
-        send_event_on_commit(
-            case_group(case_id), {"type": "chat.read", "user_id": actor.pk, "message_id": message_id}
-        )
+        send_event_on_commit(case_group(case_id), events.chat_read(user_id=actor.pk, message_id=message_id))
     return marker
 
 
 def _broadcast_presence(case_id: int) -> list[int]:
     online = selectors.online_user_ids(case_id=case_id)
-    send_event_on_commit(case_group(case_id), {"type": "chat.presence", "online": online})
+    send_event_on_commit(case_group(case_id), events.chat_presence(online=online))
     return online
 
 

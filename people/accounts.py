@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from people.roles import role_object, user_roles
+from referral_hub import events
 from referral_hub.errors import ApplicationError
 from referral_hub.realtime import send_event_now, user_group
 
@@ -34,7 +35,7 @@ class LogoutView(auth_views.LogoutView):
         user_id = request.user.pk if request.user.is_authenticated else None
         response = super().post(request, *args, **kwargs)
         if user_id is not None:
-            send_event_now(user_group(user_id), {"type": "force.close", "reason": "logout"})
+            send_event_now(user_group(user_id), events.force_close(reason="logout"))
         return response
 
 

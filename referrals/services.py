@@ -34,6 +34,7 @@ from directory.models import Provider
 from directory.roles import provider_of
 from families.models import Child, Guardian
 from people.roles import Actor
+from referral_hub import events
 from referral_hub.errors import ApplicationError
 from referral_hub.ids import parse_id
 from referral_hub.notify import notify_user_on_commit
@@ -646,7 +647,9 @@ def care_team_member_add(*, case: Case, provider: Provider, role: str) -> CareTe
     if current is not None:
         return current
     member = CareTeamMember.objects.create(case=case, provider=provider, user_id=provider.user_id, role=role)
-    event = {"type": "access.changed", "case_id": case.pk, "user_id": provider.user_id, "change": "joined"}
+    event = events.access_changed(
+        change="joined", reason="team_joined", case_id=case.pk, child_id=case.child_id
+    )
     send_event_on_commit(user_group(provider.user_id), event)
     return member
 
@@ -658,13 +661,7 @@ def care_team_member_end(*, membership: CareTeamMember, reason: str) -> None:
     membership.left_at = timezone.now()
     membership.left_reason = reason[:100]
     membership.save(update_fields=["left_at", "left_reason"])
-    event = {
-        "type": "access.changed",
-        "case_id": membership.case_id,
-        "user_id": membership.user_id,
-        "change": "left",
-        "reason": reason,
-    }
+    event = events.access_changed(change="left", reason=reason, case_id=membership.case_id)
     # To the user's group: every socket of theirs (case chats included) re-checks access.
     send_event_on_commit(user_group(membership.user_id), event)
 
@@ -717,7 +714,13 @@ def access_end_for_revoked_consent(*, consent, reason: str = "consent_revoked") 
             if policies.revoke_referral_access(referral_ids=[referral.pk], user_id=provider.user_id):
                 send_event_on_commit(
                     user_group(provider.user_id),
-                    {"type": "access.changed", "referral_id": referral.pk, "change": "revoked"},
+                    events.access_changed(
+                        change="revoked",
+                        reason="consent_revoked",
+                        referral_id=referral.pk,
+                        case_id=referral.case_id,
+                        child_id=referral.child_id,
+                    ),
                 )
 
 
