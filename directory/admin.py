@@ -64,8 +64,12 @@ class ProviderAdmin(admin.ModelAdmin):
     def save_formset(self, request, form, formset, change):  # type: ignore[no-untyped-def]
         # Endorsements added inline are recorded as created by this admin user.
         instances = formset.save(commit=False)
+        services.endorsements_delete(
+            endorsements=[obj for obj in formset.deleted_objects if isinstance(obj, Endorsement)]
+        )
         for obj in formset.deleted_objects:
-            obj.delete()
+            if not isinstance(obj, Endorsement):
+                obj.delete()
         for instance in instances:
             is_new = instance.pk is None
             instance.save()
@@ -74,6 +78,9 @@ class ProviderAdmin(admin.ModelAdmin):
                     actor=request.user, endorsement=instance, previous_status=None
                 )
         formset.save_m2m()
+        if formset.model is Endorsement:
+            # Inline edits of dates change what counts as verified.
+            services.provider_verified_summary_refresh(provider_ids=[form.instance.pk])
 
 
 class EndorsementReviewInline(admin.TabularInline):
@@ -126,6 +133,12 @@ class EndorsementAdmin(admin.ModelAdmin):
         services.endorsement_record_admin_change(
             actor=request.user, endorsement=obj, previous_status=previous, note="Changed in the admin."
         )
+
+    def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
+        services.endorsements_delete(endorsements=[obj])
+
+    def delete_queryset(self, request, queryset):  # type: ignore[no-untyped-def]
+        services.endorsements_delete(endorsements=list(queryset))
 
     def _bulk(self, request, queryset, status: str, verb: str) -> None:  # type: ignore[no-untyped-def]
         done = 0

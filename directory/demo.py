@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
-from directory import geo, synthetic
+from directory import geo, services, synthetic
 from directory.models import (
     Discipline,
     Endorsement,
@@ -189,6 +189,7 @@ def _endorsement(
                 to_status=status,
                 note="Checked with the issuing association (demo).",
             )
+    services.provider_verified_summary_refresh(provider_ids=[provider.pk])
 
 
 def _extra_listings(orgs: dict[str, Organization], curator: User) -> int:

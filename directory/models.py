@@ -21,8 +21,6 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.signals import post_delete
-from django.dispatch import receiver
 from django.utils import timezone
 
 
@@ -323,10 +321,6 @@ class Endorsement(models.Model):
         if self.issued_on and self.expires_on and self.expires_on < self.issued_on:
             raise ValidationError({"expires_on": "An endorsement cannot expire before it was issued."})
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        super().save(*args, **kwargs)
-        refresh_verified_summary(self.provider_id)
-
     def effective_status(self, today: datetime.date | None = None) -> str:
         """The status people see: ``expired`` from the date, so it is never stale."""
         if self.status == EndorsementStatus.REVOKED:
@@ -342,22 +336,6 @@ class Endorsement(models.Model):
     @property
     def is_shown_as_endorsed(self) -> bool:
         return self.effective_status() == EndorsementStatus.VERIFIED
-
-
-def refresh_verified_summary(provider_id: int) -> None:
-    """Recompute ``Provider.verified_since/until`` from the provider's verified endorsements."""
-    summary = Endorsement.objects.filter(
-        provider_id=provider_id, status=EndorsementStatus.VERIFIED
-    ).aggregate(since=models.Min("issued_on"), until=models.Max("expires_on"))
-    Provider.objects.filter(pk=provider_id).update(
-        verified_since=summary["since"], verified_until=summary["until"]
-    )
-
-
-@receiver(post_delete, sender=Endorsement)
-def _endorsement_deleted(sender, instance: Endorsement, **kwargs) -> None:  # type: ignore[no-untyped-def]
-    # post_delete also fires for queryset deletes (e.g. the admin's bulk delete).
-    refresh_verified_summary(instance.provider_id)
 
 
 class EndorsementReview(models.Model):

@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import Max, Min
 from django.utils import timezone
 
 from directory.models import (
@@ -76,6 +78,7 @@ def endorsement_set_status(
     endorsement.status_changed_at = timezone.now()
     endorsement.status_changed_by = actor
     endorsement.save(update_fields=["status", "status_changed_at", "status_changed_by"])
+    provider_verified_summary_refresh(provider_ids=[endorsement.provider_id])
     _record(endorsement=endorsement, actor=actor, action=actions[status], from_status=previous, note=note)
     return endorsement
 
@@ -95,6 +98,31 @@ def endorsement_record_admin_change(
     else:
         action = EndorsementReview.Action.EDITED
     _record(endorsement=endorsement, actor=actor, action=action, from_status=previous_status or "", note=note)
+    provider_verified_summary_refresh(provider_ids=[endorsement.provider_id])
+
+
+@transaction.atomic
+def provider_verified_summary_refresh(*, provider_ids: Iterable[int]) -> None:
+    """Recompute ``Provider.verified_since/until`` (what search sorts and shows) from
+    each provider's verified endorsements. Every path that changes an endorsement's
+    status, dates or existence calls this; the model's ``save()`` does not."""
+    for provider_id in set(provider_ids):
+        summary = Endorsement.objects.filter(
+            provider_id=provider_id, status=EndorsementStatus.VERIFIED
+        ).aggregate(since=Min("issued_on"), until=Max("expires_on"))
+        Provider.objects.filter(pk=provider_id).update(
+            verified_since=summary["since"], verified_until=summary["until"]
+        )
+
+
+@transaction.atomic
+def endorsements_delete(*, endorsements: Iterable[Endorsement]) -> None:
+    """Delete endorsements (the admin) and keep their providers' summaries in step."""
+    provider_ids = []
+    for endorsement in endorsements:
+        provider_ids.append(endorsement.provider_id)
+        endorsement.delete()
+    provider_verified_summary_refresh(provider_ids=provider_ids)
 
 
 @transaction.atomic
@@ -203,6 +231,7 @@ def endorsement_import(
             existing.status = EndorsementStatus.PENDING
         existing.full_clean()
         existing.save()
+        provider_verified_summary_refresh(provider_ids=[existing.provider_id])
         _record(
             endorsement=existing,
             actor=None,
