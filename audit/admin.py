@@ -1,12 +1,14 @@
 """The access log is append-only: viewable, never editable, here as in the database."""
 
+from typing import Any
+
 from django.contrib import admin
 
 from audit.models import AuditEvent
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(admin.ModelAdmin[Any]):
     list_display = ["id", "at", "actor_label", "child", "action", "data_category", "purpose", "outcome"]
     list_filter = ["action", "outcome"]
     search_fields = ["actor_label", "request_id", "object_id"]

@@ -3,6 +3,8 @@ the curators' CSV export of a period."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import StreamingHttpResponse
 from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
 from rest_framework import serializers
@@ -20,7 +22,7 @@ from people.roles import is_curator
 from referral_hub.errors import ApplicationError
 
 
-class AccessLogEntryOutput(serializers.Serializer):
+class AccessLogEntryOutput(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     at = serializers.DateTimeField()
     who = serializers.CharField(source="actor_label")
@@ -54,7 +56,7 @@ def guardian_child(request: Request, child_id: int):  # type: ignore[no-untyped-
     return child
 
 
-class AccessLogApi(GenericAPIView):
+class AccessLogApi(GenericAPIView[Any]):
     serializer_class = AccessLogEntryOutput
 
     @extend_schema(

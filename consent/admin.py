@@ -1,12 +1,14 @@
 """Consents are read-only here: grant and revoke go through the services (history,
 object permissions, signals and events must move together)."""
 
+from typing import Any
+
 from django.contrib import admin
 
 from consent.models import Consent, ConsentEvent
 
 
-class ConsentEventInline(admin.TabularInline):
+class ConsentEventInline(admin.TabularInline[Any, Any]):
     model = ConsentEvent
     extra = 0
     can_delete = False
@@ -17,7 +19,7 @@ class ConsentEventInline(admin.TabularInline):
 
 
 @admin.register(Consent)
-class ConsentAdmin(admin.ModelAdmin):
+class ConsentAdmin(admin.ModelAdmin[Any]):
     list_display = ["id", "child", "recipient_provider", "recipient_organization", "expires_on", "revoked_at"]
     list_select_related = ["child", "recipient_provider", "recipient_organization"]
     list_filter = ["signature_method"]

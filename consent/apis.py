@@ -3,6 +3,8 @@ read) and the FHIR Consent read. Thin: parse, call a service or selector, serial
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
@@ -44,12 +46,12 @@ READ_ONLY_FIELDS = (
 CATEGORY_HELP = "Data category codes: " + ", ".join(f"`{code}`" for code in CATEGORY_FIELDS) + "."
 
 
-class ConsentPartyOutput(serializers.Serializer):
+class ConsentPartyOutput(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
 
-class ConsentEventOutput(serializers.Serializer):
+class ConsentEventOutput(serializers.Serializer[Any]):
     kind = serializers.CharField()
     at = serializers.DateTimeField()
     actor = serializers.SerializerMethodField()
@@ -61,7 +63,7 @@ class ConsentEventOutput(serializers.Serializer):
         return obj.actor.get_full_name() or obj.actor.get_username()
 
 
-class ConsentOutput(serializers.Serializer):
+class ConsentOutput(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     child = serializers.IntegerField(source="child_id")
     child_name = serializers.CharField(source="child.name")
@@ -90,17 +92,17 @@ class ConsentOutput(serializers.Serializer):
         return str(obj.granted_by)
 
 
-def _audit_entries(consents: list[Consent]) -> list[dict]:
+def _audit_entries(consents: list[Consent]) -> list[dict[str, Any]]:
     return [
         {"child_id": c.child_id, "consent_id": c.pk, "object_type": "consent", "object_id": c.pk}
         for c in consents
     ]
 
 
-class ConsentsApi(GenericAPIView):
+class ConsentsApi(GenericAPIView[Any]):
     serializer_class = ConsentOutput
 
-    class ConsentGrantInput(serializers.Serializer):
+    class ConsentGrantInput(serializers.Serializer[Any]):
         child = serializers.IntegerField()
         recipient_provider = serializers.IntegerField(required=False, allow_null=True)
         recipient_organization = serializers.IntegerField(required=False, allow_null=True)
@@ -175,7 +177,7 @@ class ConsentsApi(GenericAPIView):
 
 
 class ConsentRevokeApi(APIView):
-    class ConsentRevokeInput(serializers.Serializer):
+    class ConsentRevokeInput(serializers.Serializer[Any]):
         reason = serializers.CharField(required=False, allow_blank=True, max_length=1000)
 
     @extend_schema(
@@ -242,7 +244,7 @@ class FhirConsentApi(APIView):
 
 
 class ConsentAttestApi(APIView):
-    class ConsentAttestInput(serializers.Serializer):
+    class ConsentAttestInput(serializers.Serializer[Any]):
         child = serializers.IntegerField()
         guardian = serializers.IntegerField(help_text="The guardian who gave the consent (same family).")
         signature_method = serializers.ChoiceField(

@@ -3,6 +3,8 @@ active consent covers (``consent/policies.py`` decides). Every read is audited."
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
@@ -46,7 +48,7 @@ def access_purposes(child: Child, purpose: str | None, consents: dict[int, Conse
     return ",".join(consent.purposes) if consent else ""
 
 
-class ChildOutput(serializers.Serializer):
+class ChildOutput(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     first_name = serializers.CharField()
     last_name = serializers.CharField()
@@ -58,16 +60,16 @@ class ChildOutput(serializers.Serializer):
         help_text='How the caller may see this child: {"via": "guardian"} or {"via": "consent", "consent": id}.'
     )
 
-    def get_access(self, obj: Child) -> dict:
+    def get_access(self, obj: Child) -> dict[str, Any]:
         if getattr(obj, "is_own", False):
             return {"via": "guardian", "consent": None}
         return {"via": "consent", "consent": getattr(obj, "access_consent_id", None)}
 
 
-class ChildrenApi(GenericAPIView):
+class ChildrenApi(GenericAPIView[Any]):
     serializer_class = ChildOutput
 
-    class ChildCreateInput(serializers.Serializer):
+    class ChildCreateInput(serializers.Serializer[Any]):
         first_name = serializers.CharField(max_length=100)
         last_name = serializers.CharField(max_length=100)
         date_of_birth = serializers.DateField()

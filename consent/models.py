@@ -7,6 +7,8 @@ SQLite, instead of a JSON containment test.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -44,7 +46,7 @@ class ConsentStatus(models.TextChoices):
     REVOKED = "revoked", "Revoked"
 
 
-class ConsentQuerySet(models.QuerySet):
+class ConsentQuerySet(models.QuerySet[Any]):
     def active(self, at=None):  # type: ignore[no-untyped-def]
         """Consents in force at ``at`` (now by default): started, not revoked, and
         ``expires_on`` not yet passed (valid through the whole expiry day, UTC)."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
@@ -93,7 +94,7 @@ def may_access(*, provider, child_id: int, purpose: str | None, categories: Iter
     )
 
 
-def covered_child_ids(*, provider, purpose: str | None, categories: Iterable[str] = ()) -> QuerySet:
+def covered_child_ids(*, provider, purpose: str | None, categories: Iterable[str] = ()) -> QuerySet[Any]:
     """Ids of children covered for ``provider``: use as ``child_id__in=`` in a selector."""
     return covering_consents(provider=provider, purpose=purpose, categories=categories).values("child_id")
 

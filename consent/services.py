@@ -166,7 +166,7 @@ def authorization_for(
     purposes,
     data_categories,
     expires_on,
-) -> tuple[list, str]:
+) -> tuple[list[Any], str]:
     """The sections shown before signing and the exact text stored when signed."""
     sections = authorization_sections(
         child_name=child.name,

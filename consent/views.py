@@ -4,6 +4,8 @@ services write, every read of a child's data is audited."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
@@ -199,7 +201,7 @@ def consent_new(request: HttpRequest, child_id: int) -> HttpResponse:
 
 
 def _review(
-    request: HttpRequest, context: dict, scope: dict, form: SignForm, status: int = 200
+    request: HttpRequest, context: dict[str, Any], scope: dict[str, Any], form: SignForm, status: int = 200
 ) -> HttpResponse:
     sections, _ = services.authorization_for(
         child=context["child"],

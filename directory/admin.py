@@ -3,6 +3,8 @@ in ``EndorsementReview`` exactly like the curator page's (who, when, what)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin, messages
 from django.db import transaction
 
@@ -18,13 +20,13 @@ from directory.models import (
 from referral_hub.errors import ApplicationError
 
 
-class LocationInline(admin.TabularInline):
+class LocationInline(admin.TabularInline[Any, Any]):
     model = Location
     extra = 0
     fields = ["name", "address_1", "city", "state", "zip", "lat", "lng"]
 
 
-class EndorsementInline(admin.TabularInline):
+class EndorsementInline(admin.TabularInline[Any, Any]):
     model = Endorsement
     extra = 0
     fields = ["category", "credential_number", "issuing_association", "issued_on", "expires_on", "status"]
@@ -33,7 +35,7 @@ class EndorsementInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(admin.ModelAdmin[Any]):
     list_display = ["name", "email", "phone", "website"]
     search_fields = ["name"]
     readonly_fields = ["hsds_id"]
@@ -45,7 +47,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Provider)
-class ProviderAdmin(admin.ModelAdmin):
+class ProviderAdmin(admin.ModelAdmin[Any]):
     list_display = [
         "name",
         "discipline",
@@ -83,7 +85,7 @@ class ProviderAdmin(admin.ModelAdmin):
             services.provider_verified_summary_refresh(provider_ids=[form.instance.pk])
 
 
-class EndorsementReviewInline(admin.TabularInline):
+class EndorsementReviewInline(admin.TabularInline[Any, Any]):
     model = EndorsementReview
     extra = 0
     can_delete = False
@@ -95,7 +97,7 @@ class EndorsementReviewInline(admin.TabularInline):
 
 
 @admin.register(Endorsement)
-class EndorsementAdmin(admin.ModelAdmin):
+class EndorsementAdmin(admin.ModelAdmin[Any]):
     list_display = ["provider", "category", "status", "display_status", "expires_on", "status_changed_by"]
     list_filter = ["status", "category"]
     search_fields = ["provider__name", "credential_number"]
@@ -162,7 +164,7 @@ class EndorsementAdmin(admin.ModelAdmin):
 
 
 @admin.register(EndorsementReview)
-class EndorsementReviewAdmin(admin.ModelAdmin):
+class EndorsementReviewAdmin(admin.ModelAdmin[Any]):
     """Read-only: the history is append-only."""
 
     list_display = ["created_at", "endorsement", "actor_username", "action", "from_status", "to_status"]

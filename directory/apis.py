@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -14,13 +16,13 @@ from directory import selectors
 from directory.models import Discipline, EndorsementCategory, PaymentOption
 
 
-class EndorsementOutput(serializers.Serializer):
+class EndorsementOutput(serializers.Serializer[Any]):
     category = serializers.ChoiceField(choices=EndorsementCategory.choices)
     status = serializers.CharField(source="display_status", help_text="Always `verified` in public output.")
     expires_on = serializers.DateField()
 
 
-class LocationOutput(serializers.Serializer):
+class LocationOutput(serializers.Serializer[Any]):
     city = serializers.CharField()
     state = serializers.CharField()
     zip = serializers.CharField()
@@ -33,17 +35,17 @@ class LocationDetailOutput(LocationOutput):
     address_1 = serializers.CharField()
 
 
-class OrganizationOutput(serializers.Serializer):
+class OrganizationOutput(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
 
-class AgesOutput(serializers.Serializer):
+class AgesOutput(serializers.Serializer[Any]):
     min_months = serializers.IntegerField(source="ages_min_months")
     max_months = serializers.IntegerField(source="ages_max_months")
 
 
-class ProviderOutput(serializers.Serializer):
+class ProviderOutput(serializers.Serializer[Any]):
     """One listing. ``endorsements`` holds only verified, unexpired endorsements: nothing
     else is ever presented as endorsed."""
 
@@ -125,7 +127,7 @@ SEARCH_PARAMETERS = [
 ]
 
 
-class ProviderListApi(GenericAPIView):
+class ProviderListApi(GenericAPIView[Any]):
     """Search the directory. Bad parameters get 400 ``invalid_parameter`` naming the
     parameter; a page costs at most 4 SQL queries."""
 
@@ -145,7 +147,7 @@ class ProviderListApi(GenericAPIView):
         return self.get_paginated_response(ProviderOutput(page, many=True).data)
 
 
-class ProviderDetailApi(GenericAPIView):
+class ProviderDetailApi(GenericAPIView[Any]):
     permission_classes = [AllowAny]
     serializer_class = ProviderDetailOutput
 

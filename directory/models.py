@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -278,7 +279,7 @@ STORED_STATUSES = [
 ]
 
 
-class EndorsementQuerySet(models.QuerySet):
+class EndorsementQuerySet(models.QuerySet[Any]):
     def shown_as_endorsed(self, today: datetime.date | None = None) -> EndorsementQuerySet:
         """Invariant 6: the only endorsements anyone may present as endorsed."""
         today = today or timezone.localdate()

@@ -9,6 +9,7 @@ import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 from django.db.models import (
@@ -197,7 +198,7 @@ def parse_provider_search(params: Mapping[str, str]) -> ProviderSearch:
     )
 
 
-def _public_prefetches(today: datetime.date) -> list[Prefetch]:
+def _public_prefetches(today: datetime.date) -> list[Prefetch[Any]]:
     return [
         Prefetch(
             "endorsements",

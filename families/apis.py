@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
@@ -15,7 +17,7 @@ from families.models import Relationship
 
 
 class InvitationApi(APIView):
-    class InvitationInput(serializers.Serializer):
+    class InvitationInput(serializers.Serializer[Any]):
         family_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
         guardian_email = serializers.EmailField()
         relationship = serializers.ChoiceField(Relationship.choices, default=Relationship.PARENT)
@@ -24,7 +26,7 @@ class InvitationApi(APIView):
         child_date_of_birth = serializers.DateField()
         preferred_language = serializers.CharField(max_length=8, required=False, default="en")
 
-    class InvitationOutput(serializers.Serializer):
+    class InvitationOutput(serializers.Serializer[Any]):
         id = serializers.IntegerField()
         email = serializers.EmailField()
         expires_at = serializers.DateTimeField()

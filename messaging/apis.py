@@ -3,6 +3,7 @@ socket cannot open. Same policy and services as the socket."""
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -20,13 +21,13 @@ DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 
 
-class AuthorOutput(serializers.Serializer):
+class AuthorOutput(serializers.Serializer[Any]):
     id = serializers.IntegerField(help_text="The author's user id (as in typing/presence/read frames).")
     name = serializers.CharField()
     discipline = serializers.CharField()
 
 
-class MessageOutput(serializers.Serializer):
+class MessageOutput(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     seq = serializers.IntegerField(help_text="Dense per-case sequence number.")
     case_id = serializers.IntegerField()
@@ -38,14 +39,14 @@ class MessageOutput(serializers.Serializer):
     deleted = serializers.BooleanField()
 
 
-class HistoryOutput(serializers.Serializer):
+class HistoryOutput(serializers.Serializer[Any]):
     count = serializers.IntegerField(help_text="Messages with id > after (this page and later ones).")
     next = serializers.CharField(allow_null=True)
     previous = serializers.CharField(allow_null=True)
     results = MessageOutput(many=True)
 
 
-class SendInput(serializers.Serializer):
+class SendInput(serializers.Serializer[Any]):
     body = serializers.CharField(max_length=MAX_BODY_CHARS, trim_whitespace=False)
     client_msg_id = serializers.UUIDField()
 

@@ -90,8 +90,8 @@ def _gap(user, case_id: int, after_seq: int, through_seq: int) -> list[dict[str,
 class CaseChatConsumer(AsyncJsonWebsocketConsumer):
     closing = False
     left = False
-    heartbeat: asyncio.Task | None = None
-    recheck: asyncio.Future | None = None
+    heartbeat: asyncio.Task[None] | None = None
+    recheck: asyncio.Future[None] | None = None
 
     # --- lifecycle -----------------------------------------------------------------
     async def connect(self) -> None:

@@ -81,7 +81,7 @@ def online_user_ids(*, case_id: int) -> list[int]:
     )
 
 
-def annotate_unread_count(queryset: QuerySet, user) -> QuerySet:  # type: ignore[no-untyped-def]
+def annotate_unread_count(queryset: QuerySet[Any], user) -> QuerySet[Any]:  # type: ignore[no-untyped-def]
     """``referrals.extensions`` case annotator: ``unread_count`` = messages by others,
     not removed, newer than the user's read marker. Two correlated subqueries, so the
     case list stays one query."""

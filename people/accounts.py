@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from axes.exceptions import AxesBackendPermissionDenied
 from axes.helpers import get_lockout_message
 from django.contrib.auth import authenticate
@@ -39,7 +41,7 @@ class LogoutView(auth_views.LogoutView):
         return response
 
 
-class TokenInput(serializers.Serializer):
+class TokenInput(serializers.Serializer[Any]):
     # Usernames are at most 150 characters (Django's User); longer input is refused before
     # it reaches authentication and the lockout records.
     username = serializers.CharField(max_length=150)
@@ -48,7 +50,7 @@ class TokenInput(serializers.Serializer):
 
 class ObtainTokenApi(APIView):
     permission_classes = [AllowAny]
-    authentication_classes: list = []
+    authentication_classes: list[Any] = []
 
     @extend_schema(
         request=TokenInput,
@@ -76,7 +78,7 @@ class ObtainTokenApi(APIView):
         return Response({"token": token.key})
 
 
-class MeOutput(serializers.Serializer):
+class MeOutput(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     username = serializers.CharField()
     name = serializers.CharField()

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Model
 
 # Who is acting: every ``actor`` parameter in the project has this type.
-Actor = User | AnonymousUser | AbstractBaseUser
+Actor = User | AnonymousUser
 
 CURATOR_GROUP = "curator"
 

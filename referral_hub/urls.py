@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from importlib import import_module
+from typing import Any
 
 from django.contrib import admin
 from django.urls import include, path
@@ -15,8 +16,8 @@ from referral_hub import views
 APPS = ["people", "directory", "families", "consent", "referrals", "messaging", "audit"]
 
 
-def _collect(attr: str) -> list:
-    patterns: list = []
+def _collect(attr: str) -> list[Any]:
+    patterns: list[Any] = []
     for app in APPS:
         try:
             module = import_module(f"{app}.urls")

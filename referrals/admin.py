@@ -3,12 +3,14 @@ gate, locks, audit, events), so the admin never edits referrals or teams."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 
 from referrals.models import CareTeamMember, Case, Referral, ReferralEvent
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(admin.ModelAdmin[Any]):
     def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
         return False
 
@@ -19,7 +21,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class EventInline(admin.TabularInline):
+class EventInline(admin.TabularInline[Any, Any]):
     model = ReferralEvent
     extra = 0
     can_delete = False

@@ -28,18 +28,18 @@ from referrals.screening import summary, validate_screening
 # --- output --------------------------------------------------------------------------------
 
 
-class ProviderRef(serializers.Serializer):
+class ProviderRef(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     name = serializers.CharField()
     discipline = serializers.CharField()
 
 
-class ChildRef(serializers.Serializer):
+class ChildRef(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
 
-class ReferralListOutput(serializers.Serializer):
+class ReferralListOutput(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     case = serializers.IntegerField(source="case_id")
     status = serializers.ChoiceField(ReferralStatus.choices)
@@ -61,7 +61,7 @@ class ReferralListOutput(serializers.Serializer):
         return obj.overdue_flags()
 
 
-class ScreeningOutput(serializers.Serializer):
+class ScreeningOutput(serializers.Serializer[Any]):
     instrument = serializers.CharField()
     administered_on = serializers.DateField()
     inputs = serializers.JSONField()
@@ -72,7 +72,7 @@ class ScreeningOutput(serializers.Serializer):
         return summary(obj.instrument, obj.result)
 
 
-class EventOutput(serializers.Serializer):
+class EventOutput(serializers.Serializer[Any]):
     actor = serializers.SerializerMethodField()
     from_status = serializers.CharField(allow_blank=True)
     to_status = serializers.CharField()
@@ -119,7 +119,7 @@ def referral_body(referral: Referral, role: str) -> dict[str, Any]:
 # --- input ---------------------------------------------------------------------------------
 
 
-class ScreeningInput(serializers.Serializer):
+class ScreeningInput(serializers.Serializer[Any]):
     instrument = serializers.ChoiceField(["asq_3", "asq_se_2", "mchat_r_f", "epds"])
     administered_on = serializers.DateField()
     interval_months = serializers.IntegerField(required=False, help_text="asq_3, asq_se_2")
@@ -131,7 +131,7 @@ class ScreeningInput(serializers.Serializer):
     item_10 = serializers.IntegerField(required=False, help_text="epds 0-3")
 
 
-class ReferralCreateInput(serializers.Serializer):
+class ReferralCreateInput(serializers.Serializer[Any]):
     child = serializers.IntegerField()
     to_provider = serializers.IntegerField()
     reason = serializers.CharField(max_length=5000)
@@ -207,7 +207,7 @@ class ReferralDetailApi(APIView):
 
 class _TransitionApi(APIView):
     verb = ""
-    input_class: type[serializers.Serializer] = serializers.Serializer
+    input_class: type[serializers.Serializer[Any]] = serializers.Serializer[Any]
 
     def post(self, request: Request, pk: int) -> Response:
         data = self.input_class(data=request.data)
@@ -219,7 +219,7 @@ class _TransitionApi(APIView):
         raise NotImplementedError
 
 
-class NoteInput(serializers.Serializer):
+class NoteInput(serializers.Serializer[Any]):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
 
 
@@ -235,11 +235,11 @@ class CompleteInput(NoteInput):
     outcome = serializers.ChoiceField(Outcome.choices)
 
 
-class CancelInput(serializers.Serializer):
+class CancelInput(serializers.Serializer[Any]):
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
 
 
-def _transition_schema(verb: str, body: type[serializers.Serializer]):  # type: ignore[no-untyped-def]
+def _transition_schema(verb: str, body: type[serializers.Serializer[Any]]):  # type: ignore[no-untyped-def]
     return extend_schema(
         request=body,
         responses={200: ReferralDetailOutput},
@@ -351,7 +351,7 @@ class ScreeningValidateApi(APIView):
         )
 
 
-class RecipientOutput(serializers.Serializer):
+class RecipientOutput(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     name = serializers.CharField()
     discipline = serializers.CharField()
@@ -375,7 +375,7 @@ class RecipientSearchApi(APIView):
 # --- cases ---------------------------------------------------------------------------------
 
 
-class TeamMemberOutput(serializers.Serializer):
+class TeamMemberOutput(serializers.Serializer[Any]):
     provider = serializers.SerializerMethodField()
     user_id = serializers.IntegerField()
     role = serializers.CharField()
@@ -391,7 +391,7 @@ class TeamMemberOutput(serializers.Serializer):
         }
 
 
-class CaseOutput(serializers.Serializer):
+class CaseOutput(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     child = ChildRef()
     created_at = serializers.DateTimeField()

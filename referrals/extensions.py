@@ -8,8 +8,9 @@ selector, e.g. messaging adds ``unread_count``. Registered in the other app's
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.db.models import QuerySet
 
-CaseAnnotator = Callable[[QuerySet, object], QuerySet]
+CaseAnnotator = Callable[[QuerySet[Any], object], QuerySet[Any]]
 case_annotators: list[CaseAnnotator] = []

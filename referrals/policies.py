@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Permission
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -73,7 +74,7 @@ def revoke_referral_access(*, referral_ids: Iterable[int], user_id: int) -> int:
     return deleted
 
 
-def permitted_referral_ids(*, user_id: int) -> QuerySet:
+def permitted_referral_ids(*, user_id: int) -> QuerySet[Any]:
     """Ids of referrals ``user_id`` holds ``view_referral`` on, as a subquery
     (``pk__in=``): PostgreSQL hashes it once instead of probing per row."""
     # The permission id as a literal (one tiny query): a join to auth_permission and

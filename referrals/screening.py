@@ -140,7 +140,7 @@ def _date(data: dict[str, Any], prefix: str) -> datetime.date:
     return value
 
 
-def _asq_3(data: dict[str, Any], prefix: str) -> tuple[dict, dict]:
+def _asq_3(data: dict[str, Any], prefix: str) -> tuple[dict[str, Any], dict[str, Any]]:
     interval = _int(data, "interval_months", prefix, 0, 1000)
     if interval not in ASQ3_CUTOFFS:
         known = ", ".join(str(i) for i in ASQ3_CUTOFFS)
@@ -174,7 +174,7 @@ def _asq_3(data: dict[str, Any], prefix: str) -> tuple[dict, dict]:
     return {"interval_months": interval, "domain_scores": scores}, result
 
 
-def _asq_se_2(data: dict[str, Any], prefix: str) -> tuple[dict, dict]:
+def _asq_se_2(data: dict[str, Any], prefix: str) -> tuple[dict[str, Any], dict[str, Any]]:
     interval = _int(data, "interval_months", prefix, 0, 1000)
     if interval not in ASQ_SE2_CUTOFFS:
         known = ", ".join(str(i) for i in ASQ_SE2_CUTOFFS)
@@ -189,7 +189,7 @@ def _asq_se_2(data: dict[str, Any], prefix: str) -> tuple[dict, dict]:
     }
 
 
-def _mchat(data: dict[str, Any], prefix: str) -> tuple[dict, dict]:
+def _mchat(data: dict[str, Any], prefix: str) -> tuple[dict[str, Any], dict[str, Any]]:
     total = _int(data, "total", prefix, 0, 20)
     follow_up = _int(data, "follow_up_total", prefix, 0, 20, required=False)
     band = "low" if total <= 2 else "medium" if total <= 7 else "high"
@@ -202,7 +202,7 @@ def _mchat(data: dict[str, Any], prefix: str) -> tuple[dict, dict]:
     return inputs, result
 
 
-def _epds(data: dict[str, Any], prefix: str) -> tuple[dict, dict]:
+def _epds(data: dict[str, Any], prefix: str) -> tuple[dict[str, Any], dict[str, Any]]:
     total = _int(data, "total", prefix, 0, 30)
     item_10 = _int(data, "item_10", prefix, 0, 3)
     if item_10 > total:

@@ -67,7 +67,7 @@ def referral_list(*, actor, box: str | None = None, status: str | None = None) -
     return qs.select_related("child", "from_provider", "to_provider").order_by("-sent_at", "-id")
 
 
-def referral_ids(qs: QuerySet[Referral]) -> QuerySet:
+def referral_ids(qs: QuerySet[Referral]) -> QuerySet[Any]:
     """The same rows as ids only: paginate this (a narrow sort), then ``hydrate`` the page."""
     return qs.select_related(None).values_list("id", flat=True)
 
@@ -155,7 +155,7 @@ def dashboard(*, actor, limit: int = 50) -> dict[str, Any]:  # type: ignore[no-u
 # --- cases -------------------------------------------------------------------------------
 
 
-def _current_team() -> Prefetch:
+def _current_team() -> Prefetch[Any]:
     members = (
         CareTeamMember.objects.filter(left_at__isnull=True)
         .annotate(
@@ -194,7 +194,7 @@ def case_referrals(*, actor, case: Case) -> QuerySet[Referral]:  # type: ignore[
     return referral_list(actor=actor).filter(case_id=case.pk)
 
 
-def consented_children(*, provider) -> QuerySet:  # type: ignore[no-untyped-def]
+def consented_children(*, provider) -> QuerySet[Any]:  # type: ignore[no-untyped-def]
     """Children ``provider`` may refer (covered for ``referral``): the new-referral picker."""
 
     if provider is None:
@@ -204,7 +204,7 @@ def consented_children(*, provider) -> QuerySet:  # type: ignore[no-untyped-def]
     )
 
 
-def recipient_search(*, q: str, exclude_provider_id: int | None = None, limit: int = 20) -> QuerySet:
+def recipient_search(*, q: str, exclude_provider_id: int | None = None, limit: int = 20) -> QuerySet[Any]:
     """Directory providers who can receive referrals (they have an account)."""
 
     qs = Provider.objects.filter(user__isnull=False).select_related("organization")
