@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from audit.models import Action, AuditEvent, Outcome
-from people.roles import user_roles
+from people.roles import Actor, user_roles
 from referral_hub.middleware import current_request_id
 
 GENESIS = "0" * 64
@@ -46,7 +46,7 @@ def compute_hash(prev_hash: str, event: AuditEvent) -> str:
     return hashlib.sha256((prev_hash + canonical(event)).encode()).hexdigest()
 
 
-def _actor_label(actor) -> str:  # type: ignore[no-untyped-def]
+def _actor_label(actor: Actor) -> str:
     if actor is None or not getattr(actor, "is_authenticated", False):
         return "anonymous"
 

@@ -27,6 +27,7 @@ from consent.models import CATEGORY_FIELDS, PURPOSE_FIELDS, Consent
 from directory.models import Provider
 from families.models import Child, Guardian
 from families.roles import guardian_of
+from people.roles import Actor
 from referral_hub.errors import ApplicationError, NotFound
 from referral_hub.ids import parse_id
 
@@ -129,7 +130,7 @@ def consents_covering_user(
     return Consent.objects.active(at).filter(_user_recipient_q(user.pk), _scope_filter(purpose, categories))
 
 
-def guardian_children_q(user, prefix: str = "") -> Q:
+def guardian_children_q(user: Actor, prefix: str = "") -> Q:
     """Children whose family ``user`` is a guardian of (``prefix`` e.g. ``"child__"``)."""
     return Q(**{f"{prefix}family__guardians__user_id": user.pk})
 
@@ -174,7 +175,7 @@ def access_child(
     return child
 
 
-def guardian_for_child(user, child_id: object) -> Guardian:
+def guardian_for_child(user: Actor, child_id: object) -> Guardian:
     """The guardian row through which ``user`` speaks for the child, or ``NotFound``."""
     guardian = Guardian.objects.filter(
         user_id=getattr(user, "pk", None), family__children__pk=parse_id(child_id)
@@ -184,7 +185,7 @@ def guardian_for_child(user, child_id: object) -> Guardian:
     return guardian
 
 
-def require_guardian(user) -> Guardian:  # type: ignore[no-untyped-def]
+def require_guardian(user: Actor) -> Guardian:
     """Guardian-only operations refuse other roles with 403 ``guardian_only``."""
 
     guardian = guardian_of(user)
@@ -193,7 +194,7 @@ def require_guardian(user) -> Guardian:  # type: ignore[no-untyped-def]
     return guardian
 
 
-def access_consent(actor, consent_id: object) -> Consent:
+def access_consent(actor: Actor, consent_id: object) -> Consent:
     """A consent the actor may read: any consent for their family's children (guardian),
     or an active one covering them (provider). ``NotFound`` otherwise."""
     pk = parse_id(consent_id)

@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
@@ -33,6 +32,7 @@ from consent.texts import TEXT_VERSION, authorization_sections, recipient_is_edu
 from directory.models import Organization, Provider
 from directory.roles import provider_of
 from families.models import Child, Guardian
+from people.roles import Actor
 from referral_hub import events
 from referral_hub.errors import ApplicationError, NotFound
 from referral_hub.ids import parse_id
@@ -182,7 +182,7 @@ def authorization_for(
 
 def _create(
     *,
-    actor: AbstractBaseUser,
+    actor: Actor,
     child: Child,
     guardian: Guardian,
     provider: Any,
@@ -258,7 +258,7 @@ def _create(
 @transaction.atomic
 def consent_grant(
     *,
-    actor: AbstractBaseUser,
+    actor: Actor,
     child_id: object,
     purposes: Iterable[str],
     data_categories: Iterable[str],
@@ -312,7 +312,7 @@ def consent_grant(
 @transaction.atomic
 def consent_attest(
     *,
-    actor: AbstractBaseUser,
+    actor: Actor,
     child_id: object,
     guardian_id: object,
     signature_method: str,
@@ -372,7 +372,7 @@ def consent_attest(
 
 @_log_refusals(Action.UPDATE)
 @transaction.atomic
-def consent_revoke(*, actor: AbstractBaseUser, consent_id: object, reason: str = "") -> Consent:
+def consent_revoke(*, actor: Actor, consent_id: object, reason: str = "") -> Consent:
     """A guardian with legal authority revokes a consent for their family's child.
 
     In one transaction: the row's ``revoked_*`` fields are set by a conditional UPDATE

@@ -7,7 +7,6 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Max, Min
 from django.utils import timezone
@@ -21,13 +20,14 @@ from directory.models import (
     Provider,
 )
 from directory.policies import require_curator
+from people.roles import Actor
 from referral_hub.errors import ApplicationError
 
 
 def _record(
     *,
     endorsement: Endorsement,
-    actor: AbstractBaseUser | None,
+    actor: Actor | None,
     action: str,
     from_status: str,
     note: str = "",
@@ -46,7 +46,7 @@ def _record(
 @transaction.atomic
 def endorsement_set_status(
     *,
-    actor: AbstractBaseUser,
+    actor: Actor,
     endorsement_id: int,
     status: str,
     note: str = "",
@@ -84,7 +84,7 @@ def endorsement_set_status(
 
 
 def endorsement_record_admin_change(
-    *, actor: AbstractBaseUser, endorsement: Endorsement, previous_status: str | None, note: str = ""
+    *, actor: Actor, endorsement: Endorsement, previous_status: str | None, note: str = ""
 ) -> None:
     """The admin saved an endorsement (create or edit): record who and what."""
     if previous_status is None:
@@ -128,7 +128,7 @@ def endorsements_delete(*, endorsements: Iterable[Endorsement]) -> None:
 @transaction.atomic
 def endorsement_create(
     *,
-    actor: AbstractBaseUser | None,
+    actor: Actor | None,
     provider: Provider,
     category: str,
     issued_on: datetime.date,

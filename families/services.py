@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth import password_validation
-from django.contrib.auth.models import AbstractBaseUser, User
+from django.contrib.auth.models import User
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -22,7 +22,7 @@ from audit.models import Action
 from audit.services import audit_record
 from families.models import Child, Family, Guardian, Invitation, Relationship
 from families.roles import guardian_of
-from people.roles import role_object
+from people.roles import Actor, role_object
 from referral_hub.errors import ApplicationError
 
 CONFIRM_SALT = "families.registration.confirm"
@@ -172,7 +172,7 @@ def _new_child(
 @transaction.atomic
 def child_create(
     *,
-    actor: AbstractBaseUser,
+    actor: Actor,
     first_name: str,
     last_name: str,
     date_of_birth: date | None,
@@ -208,7 +208,7 @@ def child_create(
 @transaction.atomic
 def invitation_create(
     *,
-    actor: AbstractBaseUser,
+    actor: Actor,
     family_name: str,
     guardian_email: str,
     child_first_name: str,

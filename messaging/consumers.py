@@ -25,6 +25,7 @@ from django.conf import settings
 
 from messaging import events, selectors, services
 from messaging.policies import chat_access
+from people.roles import Actor
 from referral_hub.errors import ApplicationError, NotFound
 from referral_hub.ids import parse_id
 from referral_hub.realtime import case_group, user_group
@@ -58,12 +59,12 @@ def db(func):  # type: ignore[no-untyped-def]
 
 
 @db
-def _access(user, case_id: int):  # type: ignore[no-untyped-def]
+def _access(user: Actor, case_id: int):  # type: ignore[no-untyped-def]
     return chat_access(user, case_id)
 
 
 @db
-def _replay(user, case_id: int, after: int | None) -> tuple[list[dict[str, Any]], int]:  # type: ignore[no-untyped-def]
+def _replay(user: Actor, case_id: int, after: int | None) -> tuple[list[dict[str, Any]], int]:
     """Stored messages after ``after`` and the seq the socket then stands at."""
     if after is None:
         last_id = selectors.last_message_id(case_id=case_id)
@@ -75,7 +76,7 @@ def _replay(user, case_id: int, after: int | None) -> tuple[list[dict[str, Any]]
 
 
 @db
-def _gap(user, case_id: int, after_seq: int, through_seq: int) -> list[dict[str, Any]] | None:  # type: ignore[no-untyped-def]
+def _gap(user: Actor, case_id: int, after_seq: int, through_seq: int) -> list[dict[str, Any]] | None:
     """Stored messages that live events missed, through the service (permission check
     and audit); None when the user may no longer chat here."""
     try:

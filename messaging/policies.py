@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from consent.models import Consent
 from consent.policies import consent_for
+from people.roles import Actor
 from referral_hub.errors import NotFound
 from referral_hub.ids import parse_id
 from referrals.models import CareTeamMember
@@ -44,7 +45,7 @@ class ChatAccess:
         return self.member.provider
 
 
-def chat_access(user, case_id: int) -> ChatAccess | None:  # type: ignore[no-untyped-def]
+def chat_access(user: Actor, case_id: int) -> ChatAccess | None:
     """The membership and consent that allow ``user`` to chat on ``case_id``, or None."""
     if user is None or not user.is_authenticated or not user.is_active:
         return None
@@ -70,7 +71,7 @@ def chat_access(user, case_id: int) -> ChatAccess | None:  # type: ignore[no-unt
     return ChatAccess(member=member, consent=consent)
 
 
-def access_case_chat(actor, case_id: int) -> ChatAccess:  # type: ignore[no-untyped-def]
+def access_case_chat(actor: Actor, case_id: int) -> ChatAccess:
     """``chat_access`` or the same not-found for a missing case and a forbidden one."""
     access = chat_access(actor, case_id)
     if access is None:

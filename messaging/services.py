@@ -24,6 +24,7 @@ from audit.services import audit_record
 from messaging import events, selectors
 from messaging.models import MAX_BODY_CHARS, ChatConnection, Message, MessageRevision, ReadMarker
 from messaging.policies import AUDIT_CATEGORY, AUDIT_PURPOSE, ChatAccess, access_case_chat
+from people.roles import Actor
 from referral_hub.errors import ApplicationError, NotFound
 from referral_hub.notify import notify_user_on_commit
 from referral_hub.realtime import case_group, send_event_on_commit
@@ -48,7 +49,7 @@ def _clean_body(body: object) -> str:
     return body
 
 
-def _audit(*, actor, access: ChatAccess, action: str, object_id: object, detail: str = "") -> None:  # type: ignore[no-untyped-def]
+def _audit(*, actor: Actor, access: ChatAccess, action: str, object_id: object, detail: str = "") -> None:
     audit_record(
         actor=actor,
         action=action,
@@ -82,7 +83,7 @@ def _notify_mentions(*, message: Message, access: ChatAccess) -> None:
 
 
 @transaction.atomic
-def message_send(*, actor, case_id: int, body: str, client_msg_id: uuid.UUID) -> SendResult:  # type: ignore[no-untyped-def]
+def message_send(*, actor: Actor, case_id: int, body: str, client_msg_id: uuid.UUID) -> SendResult:
     """Store a message from ``actor`` (a current consented team member) and queue its
     broadcast to the case group for after the commit.
 
@@ -121,7 +122,7 @@ def message_send(*, actor, case_id: int, body: str, client_msg_id: uuid.UUID) ->
     return SendResult(message=message, created=True)
 
 
-def _own_message_for_change(*, actor, case_id: int, message_id: int) -> tuple[Message, ChatAccess]:  # type: ignore[no-untyped-def]
+def _own_message_for_change(*, actor: Actor, case_id: int, message_id: int) -> tuple[Message, ChatAccess]:
     message = (
         Message.objects.select_for_update(of=("self",))
         .select_related("author_provider")
@@ -139,7 +140,7 @@ def _own_message_for_change(*, actor, case_id: int, message_id: int) -> tuple[Me
 
 
 @transaction.atomic
-def message_edit(*, actor, case_id: int, message_id: int, body: str) -> Message:  # type: ignore[no-untyped-def]
+def message_edit(*, actor: Actor, case_id: int, message_id: int, body: str) -> Message:
     """The author replaces the text; the previous text is kept in an append-only
     ``MessageRevision``. Broadcasts ``chat.updated`` after commit."""
     body = _clean_body(body)
@@ -158,7 +159,7 @@ def message_edit(*, actor, case_id: int, message_id: int, body: str) -> Message:
 
 
 @transaction.atomic
-def message_delete(*, actor, case_id: int, message_id: int) -> Message:  # type: ignore[no-untyped-def]
+def message_delete(*, actor: Actor, case_id: int, message_id: int) -> Message:
     """Soft removal by the author: the team sees "message removed"; the text stays in the
     row for the audit trail. Broadcasts ``chat.updated`` after commit."""
     message, access = _own_message_for_change(actor=actor, case_id=case_id, message_id=message_id)
@@ -172,7 +173,7 @@ def message_delete(*, actor, case_id: int, message_id: int) -> Message:  # type:
 
 
 @transaction.atomic
-def message_history_read(*, actor, case_id: int, after: int, limit: int | None) -> list[Message]:  # type: ignore[no-untyped-def]
+def message_history_read(*, actor: Actor, case_id: int, after: int, limit: int | None) -> list[Message]:
     """Stored messages with ``id > after`` (ascending), for a consented member; the read
     itself is an audit row (REST history and socket replay alike)."""
     access = access_case_chat(actor, case_id)
@@ -188,7 +189,7 @@ def message_history_read(*, actor, case_id: int, after: int, limit: int | None) 
 
 
 @transaction.atomic
-def message_gap_read(*, actor, case_id: int, after_seq: int, through_seq: int) -> list[Message]:  # type: ignore[no-untyped-def]
+def message_gap_read(*, actor: Actor, case_id: int, after_seq: int, through_seq: int) -> list[Message]:
     """Messages ``after_seq < seq <= through_seq`` for a socket that missed live events:
     the same permission check and audit row as the replay (``message_history_read``).
     Raises ``NotFound`` when the actor may no longer chat on the case."""
@@ -206,7 +207,7 @@ def message_gap_read(*, actor, case_id: int, after_seq: int, through_seq: int) -
 
 
 @transaction.atomic
-def read_marker_set(*, actor, case_id: int, message_id: int) -> ReadMarker:  # type: ignore[no-untyped-def]
+def read_marker_set(*, actor: Actor, case_id: int, message_id: int) -> ReadMarker:
     """Move ``actor``'s read marker forward to ``message_id`` (never back). Broadcasts
     ``chat.read`` when it moved."""
     access_case_chat(actor, case_id)
@@ -227,7 +228,7 @@ def _broadcast_presence(case_id: int) -> list[int]:
 
 
 @transaction.atomic
-def presence_join(*, actor, case_id: int, channel_name: str) -> list[int]:  # type: ignore[no-untyped-def]
+def presence_join(*, actor: Actor, case_id: int, channel_name: str) -> list[int]:
     """Record an open socket (the caller has checked the policy) and broadcast who is
     online. Rows left behind by a killed process are swept here."""
     stale = timezone.now() - 2 * selectors.PRESENCE_TTL

@@ -29,6 +29,7 @@ from consent.models import PURPOSE_FIELDS, Consent
 from consent.policies import consent_for
 from directory.roles import provider_of
 from families.models import Guardian
+from people.roles import Actor
 from referral_hub.errors import NotFound
 from referral_hub.ids import parse_id
 from referrals.models import CareTeamMember, Case, Referral, ReferralUserObjectPermission
@@ -133,13 +134,13 @@ class ReferralAccess:
     consent: Consent | None = None
 
 
-def is_guardian_of(user: User, child) -> bool:  # type: ignore[no-untyped-def]
+def is_guardian_of(user: Actor, child) -> bool:  # type: ignore[no-untyped-def]
     if not user.is_authenticated:
         return False
     return Guardian.objects.filter(user_id=user.pk, family_id=child.family_id).exists()
 
 
-def role_in(actor: User, referral: Referral) -> str:
+def role_in(actor: Actor, referral: Referral) -> str:
     """The actor's part in a referral they just acted on (no access check)."""
     if referral.from_provider.user_id == actor.pk:
         return ROLE_REFERRER
@@ -148,7 +149,7 @@ def role_in(actor: User, referral: Referral) -> str:
     return ROLE_GUARDIAN
 
 
-def access_referral(actor: User, referral_id: int | str) -> ReferralAccess:
+def access_referral(actor: Actor, referral_id: int | str) -> ReferralAccess:
     """The referral and the actor's role in it, or ``NotFound`` for missing/forbidden."""
     if not actor.is_authenticated:
         raise NotFound("Referral")
@@ -159,7 +160,7 @@ def access_referral(actor: User, referral_id: int | str) -> ReferralAccess:
         .select_related("child", "from_provider__organization", "to_provider__organization", "case")
         .first()
     )
-    if referral is None or not referral._perm:  # type: ignore[attr-defined]
+    if referral is None or not referral._perm:
         raise NotFound("Referral")
     if referral.from_provider.user_id == actor.pk:
         return ReferralAccess(referral, ROLE_REFERRER)
@@ -180,7 +181,7 @@ class CaseAccess:
     membership: CareTeamMember | None = None
 
 
-def access_case(actor: User, case_id: int | str) -> CaseAccess:
+def access_case(actor: Actor, case_id: int | str) -> CaseAccess:
     """The case if ``actor`` is a guardian of its child, or a current team member still
     covered by consent for ``care_coordination``; ``NotFound`` otherwise."""
     if not actor.is_authenticated:
@@ -203,7 +204,7 @@ def access_case(actor: User, case_id: int | str) -> CaseAccess:
     return CaseAccess(case, "member", membership)
 
 
-def visible_cases(actor: User) -> QuerySet[Case]:
+def visible_cases(actor: Actor) -> QuerySet[Case]:
     """Cases ``actor`` may open (same rule as ``access_case``), as one SQL filter."""
     if not actor.is_authenticated:
         return Case.objects.none()

@@ -12,6 +12,7 @@ from consent.policies import covered_child_ids
 from directory.models import Provider
 from directory.roles import provider_of
 from families.models import Child
+from people.roles import Actor
 from referral_hub.errors import ApplicationError
 from referrals import policies
 from referrals.extensions import case_annotators
@@ -21,7 +22,7 @@ S = ReferralStatus
 BOXES = ("inbox", "outbox")
 
 
-def _scope(actor, box: str | None = None) -> QuerySet[Referral]:  # type: ignore[no-untyped-def]
+def _scope(actor: Actor, box: str | None = None) -> QuerySet[Referral]:
     """Referrals with a permission row for ``actor``; rows where the actor is the
     recipient also need a consent in force right now (revocation and expiry hide them).
 
@@ -46,7 +47,7 @@ def _scope(actor, box: str | None = None) -> QuerySet[Referral]:  # type: ignore
     )
 
 
-def referral_list(*, actor, box: str | None = None, status: str | None = None) -> QuerySet[Referral]:  # type: ignore[no-untyped-def]
+def referral_list(*, actor: Actor, box: str | None = None, status: str | None = None) -> QuerySet[Referral]:
     if box not in (None, "", *BOXES):
         raise ApplicationError(
             "invalid_parameter", "box must be inbox or outbox.", extra={"parameter": "box"}
@@ -108,7 +109,7 @@ def needs_action_q(provider_id: int, now=None) -> Q:  # type: ignore[no-untyped-
     )
 
 
-def referral_counts(*, actor) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def referral_counts(*, actor: Actor) -> dict[str, int]:
     """Dashboard counters in one query: ``waiting_for_you`` (inbox needing action),
     ``new`` (unopened), ``overdue`` (either box), ``awaiting_response`` (outbox)."""
     provider = provider_of(actor)
@@ -130,7 +131,7 @@ def referral_counts(*, actor) -> dict[str, int]:  # type: ignore[no-untyped-def]
     )
 
 
-def dashboard(*, actor, limit: int = 50) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def dashboard(*, actor: Actor, limit: int = 50) -> dict[str, Any]:
     """The provider dashboard's sections (each capped at ``limit`` rows, sorted on ids
     first and hydrated after, so a huge inbox costs a narrow sort, not a wide one)."""
     provider = provider_of(actor)
@@ -178,19 +179,19 @@ def _annotate(qs: QuerySet[Case], actor) -> QuerySet[Case]:  # type: ignore[no-u
     return qs
 
 
-def case_list(*, actor) -> QuerySet[Case]:  # type: ignore[no-untyped-def]
+def case_list(*, actor: Actor) -> QuerySet[Case]:
     """Cases ``actor`` may open, with the current team (members still covered by
     consent) and ``unread_count`` from the registered annotators."""
     qs = policies.visible_cases(actor).select_related("child").prefetch_related(_current_team())
     return _annotate(qs, actor).order_by("-created_at", "-id")
 
 
-def case_detail(*, actor, case: Case) -> Case:  # type: ignore[no-untyped-def]
+def case_detail(*, actor: Actor, case: Case) -> Case:
     qs = Case.objects.filter(pk=case.pk).select_related("child").prefetch_related(_current_team())
     return _annotate(qs, actor).get()
 
 
-def case_referrals(*, actor, case: Case) -> QuerySet[Referral]:  # type: ignore[no-untyped-def]
+def case_referrals(*, actor: Actor, case: Case) -> QuerySet[Referral]:
     return referral_list(actor=actor).filter(case_id=case.pk)
 
 
@@ -216,6 +217,6 @@ def recipient_search(*, q: str, exclude_provider_id: int | None = None, limit: i
     return qs.order_by("name", "id")[:limit]
 
 
-def portal_referrals(*, actor) -> QuerySet[Referral]:  # type: ignore[no-untyped-def]
+def portal_referrals(*, actor: Actor) -> QuerySet[Referral]:
     """A guardian's children's referrals (through the permission rows granted at sending)."""
     return referral_list(actor=actor).prefetch_related("events")

@@ -90,7 +90,7 @@ def emails_suppressed() -> Iterator[None]:
         _emails_suppressed.reset(token)
 
 
-def _email_on_commit(user, subject: str, path: str) -> None:  # type: ignore[no-untyped-def]
+def _email_on_commit(user: Actor, subject: str, path: str) -> None:
     """An email with a link only: no child's name or details ever leave in mail."""
     address = getattr(user, "email", "")
     if not address or _emails_suppressed.get():
@@ -103,7 +103,9 @@ def _email_on_commit(user, subject: str, path: str) -> None:  # type: ignore[no-
     transaction.on_commit(lambda: send_mail(subject, body, None, [address], fail_silently=True))
 
 
-def _audit(*, actor, referral: Referral, action: str, consent=None, detail: str = "", outcome=None) -> None:  # type: ignore[no-untyped-def]
+def _audit(
+    *, actor: Actor, referral: Referral, action: str, consent=None, detail: str = "", outcome=None
+) -> None:
     """One row per data category the referral carries (ASTM E2147: category + purpose)."""
     for category in referral.data_categories or ["demographics"]:
         kwargs: dict[str, Any] = dict(
@@ -420,7 +422,7 @@ def _create(*, actor: Actor, draft: ReferralDraft, idempotency_key: str, fingerp
 # --- opening (receipt) ------------------------------------------------------------------
 
 
-def referral_open(*, actor, referral_id: Any) -> policies.ReferralAccess:  # type: ignore[no-untyped-def]
+def referral_open(*, actor: Actor, referral_id: Any) -> policies.ReferralAccess:
     """Open a referral's details: access check, receipt on the recipient's first open
     (``sent`` -> ``received``), and an audit row per data category read."""
     access = policies.access_referral(actor, referral_id)
@@ -453,7 +455,7 @@ TRANSITIONS: dict[str, tuple[str, tuple[str, ...], str]] = {
 }
 
 
-def _transition(*, actor, referral_id: Any, verb: str, changes: dict[str, Any], note: str) -> Referral:  # type: ignore[no-untyped-def]
+def _transition(*, actor: Actor, referral_id: Any, verb: str, changes: dict[str, Any], note: str) -> Referral:
     role, from_statuses, to_status = TRANSITIONS[verb]
     access = policies.access_referral(actor, referral_id)
     if access.role != role:
@@ -538,13 +540,13 @@ def _notify_referrer(referral: Referral) -> None:
         )
 
 
-def referral_accept(*, actor, referral_id: Any, note: str = "") -> Referral:  # type: ignore[no-untyped-def]
+def referral_accept(*, actor: Actor, referral_id: Any, note: str = "") -> Referral:
     """Recipient accepts (from sent/received). Joins the care team when consent covers
     ``care_coordination`` (recipient, and the referrer if covered too)."""
     return _transition(actor=actor, referral_id=referral_id, verb="accept", changes={}, note=_note(note))
 
 
-def referral_decline(*, actor, referral_id: Any, decline_reason: str, note: str = "") -> Referral:  # type: ignore[no-untyped-def]
+def referral_decline(*, actor: Actor, referral_id: Any, decline_reason: str, note: str = "") -> Referral:
     reason = _choice(decline_reason, DeclineReason.values, "decline_reason")
     note = _note(note)
     return _transition(
@@ -556,7 +558,7 @@ def referral_decline(*, actor, referral_id: Any, decline_reason: str, note: str 
     )
 
 
-def referral_schedule(*, actor, referral_id: Any, appointment_at: Any, note: str = "") -> Referral:  # type: ignore[no-untyped-def]
+def referral_schedule(*, actor: Actor, referral_id: Any, appointment_at: Any, note: str = "") -> Referral:
     when = _datetime(appointment_at, "appointment_at")
     return _transition(
         actor=actor,
@@ -567,7 +569,7 @@ def referral_schedule(*, actor, referral_id: Any, appointment_at: Any, note: str
     )
 
 
-def referral_complete(*, actor, referral_id: Any, outcome: str, note: str = "") -> Referral:  # type: ignore[no-untyped-def]
+def referral_complete(*, actor: Actor, referral_id: Any, outcome: str, note: str = "") -> Referral:
     value = _choice(outcome, Outcome.values, "outcome")
     note = _note(note)
     return _transition(
@@ -579,7 +581,7 @@ def referral_complete(*, actor, referral_id: Any, outcome: str, note: str = "") 
     )
 
 
-def referral_cancel(*, actor, referral_id: Any, reason: str = "") -> Referral:  # type: ignore[no-untyped-def]
+def referral_cancel(*, actor: Actor, referral_id: Any, reason: str = "") -> Referral:
     reason = _note(reason, field="reason")
     return _transition(
         actor=actor, referral_id=referral_id, verb="cancel", changes={"cancel_reason": reason}, note=reason
@@ -616,7 +618,7 @@ def _datetime(value: Any, field: str) -> datetime.datetime:
 # --- cases and care teams ----------------------------------------------------------------
 
 
-def case_open(*, actor, case_id: Any) -> policies.CaseAccess:  # type: ignore[no-untyped-def]
+def case_open(*, actor: Actor, case_id: Any) -> policies.CaseAccess:
     """Open a case (``access_case``) and log the read of the child's team record."""
     access = policies.access_case(actor, case_id)
     audit_record(
@@ -724,7 +726,7 @@ def access_end_for_revoked_consent(*, consent, reason: str = "consent_revoked") 
                 )
 
 
-def referral_export(*, actor, referral_id: Any) -> policies.ReferralAccess:  # type: ignore[no-untyped-def]
+def referral_export(*, actor: Actor, referral_id: Any) -> policies.ReferralAccess:
     """Access check + audit for reading a referral as FHIR (no receipt: a system read is
     not the recipient opening it)."""
     access = policies.access_referral(actor, referral_id)
