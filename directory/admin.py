@@ -85,12 +85,15 @@ class ProviderAdmin(admin.ModelAdmin[Any]):
             services.provider_verified_summary_refresh(provider_ids=[form.instance.pk])
 
 
+REVIEW_FIELDS = ("created_at", "actor_username", "action", "from_status", "to_status", "note")
+
+
 class EndorsementReviewInline(admin.TabularInline[Any, Any]):
     model = EndorsementReview
     extra = 0
     can_delete = False
-    fields = ["created_at", "actor_username", "action", "from_status", "to_status", "note"]
-    readonly_fields = fields
+    fields = REVIEW_FIELDS
+    readonly_fields = REVIEW_FIELDS
 
     def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False

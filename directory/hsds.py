@@ -134,7 +134,7 @@ def service_to_hsds(provider: Provider, *, full: bool = True) -> dict[str, Any]:
         data["email"] = provider.email
     if provider.assured_date:
         data["assured_date"] = provider.assured_date.isoformat()
-    if provider.organization_id:
+    if provider.organization is not None:
         data["organization_id"] = str(provider.organization.hsds_id)
         data["organization"] = organization_to_hsds(provider.organization)
     if data["last_modified"] is None:

@@ -229,11 +229,11 @@ class Provider(models.Model):
 
     def build_search_text(self, organization_name: str | None = None) -> str:
         if organization_name is None:
-            organization_name = self.organization.name if self.organization_id else ""
+            organization_name = self.organization.name if self.organization is not None else ""
         parts = [self.name, organization_name or "", *self.services, *self.specialties]
         return " ".join(p for p in parts if p)
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # Kept in step on every ORM save; bulk paths (import, generator) set it themselves.
         self.search_text = self.build_search_text()
         update_fields = kwargs.get("update_fields")
@@ -279,7 +279,7 @@ STORED_STATUSES = [
 ]
 
 
-class EndorsementQuerySet(models.QuerySet[Any]):
+class EndorsementQuerySet(models.QuerySet["Endorsement"]):
     def shown_as_endorsed(self, today: datetime.date | None = None) -> EndorsementQuerySet:
         """Invariant 6: the only endorsements anyone may present as endorsed."""
         today = today or timezone.localdate()

@@ -14,5 +14,5 @@ def provider_of(user: Actor) -> Provider | None:
     if cached is not False:
         return cached  # type: ignore[return-value]  # narrowed: False was ruled out above
     provider = Provider.objects.filter(user=user).select_related("organization").first()
-    user._provider_cache = provider
+    user._provider_cache = provider  # type: ignore[attr-defined]  # per-request memo on the user object
     return provider

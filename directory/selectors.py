@@ -266,7 +266,7 @@ def provider_search(search: ProviderSearch, *, today: datetime.date | None = Non
 
     ordering = search.effective_ordering
     if ordering == "distance":
-        qs = qs.order_by("distance_miles", "name", "id")
+        qs = qs.order_by("distance_miles", "name", "id")  # type: ignore[misc]  # annotated above when near is given; the plugin sees model fields only
     elif ordering == "-endorsed_since":
         # From the per-listing summary of verified endorsements (kept on every save), so
         # the sort reads one row per listing instead of running a subquery for each.

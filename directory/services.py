@@ -7,6 +7,7 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Max, Min
 from django.utils import timezone
@@ -76,10 +77,16 @@ def endorsement_set_status(
         return endorsement
     endorsement.status = status
     endorsement.status_changed_at = timezone.now()
-    endorsement.status_changed_by = actor
+    endorsement.status_changed_by = actor if isinstance(actor, User) else None
     endorsement.save(update_fields=["status", "status_changed_at", "status_changed_by"])
     provider_verified_summary_refresh(provider_ids=[endorsement.provider_id])
-    _record(endorsement=endorsement, actor=actor, action=actions[status], from_status=previous, note=note)
+    _record(
+        endorsement=endorsement,
+        actor=actor,
+        action=actions[EndorsementStatus(status)],
+        from_status=previous,
+        note=note,
+    )
     return endorsement
 
 

@@ -128,7 +128,7 @@ def standard_zips() -> list[tuple[str, float, float, str, str]]:
 
     rows = [
         (z["zip_code"], float(z["lat"]), float(z["long"]), z["city"], z["state"])
-        for z in zipcodes.list_all()
+        for z in zipcodes.list_all()  # type: ignore[no-untyped-call]  # zipcodes ships no type hints
         if z.get("zip_code_type") == "STANDARD" and z.get("lat") and z.get("long")
     ]
     return sorted(rows)

@@ -14,5 +14,5 @@ def guardian_of(user: Actor) -> Guardian | None:
     if cached is not False:
         return cached  # type: ignore[return-value]  # narrowed: False was ruled out above
     guardian = Guardian.objects.filter(user=user).first()
-    user._guardian_cache = guardian
+    user._guardian_cache = guardian  # type: ignore[attr-defined]  # per-request memo on the user object
     return guardian

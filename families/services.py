@@ -248,7 +248,7 @@ def invitation_create(
         child=child,
         email=email,
         relationship=relationship,
-        invited_by=provider,
+        invited_by_id=provider.pk,
         token_hash=_token_hash(token),
         expires_at=timezone.now() + INVITATION_TTL,
     )
@@ -261,11 +261,12 @@ def invitation_create(
         object_id=invitation.pk,
         detail="first contact recorded; guardian invited",
     )
+    inviter = invitation.invited_by.name
     link = settings.SITE_URL.rstrip("/") + reverse("families-invitation", kwargs={"token": token})
     transaction.on_commit(
         lambda: send_mail(
             "You are invited to Referral Hub",
-            f"{provider.name} invited you to Referral Hub, where you decide who may see "
+            f"{inviter} invited you to Referral Hub, where you decide who may see "
             f"information about your child. Set your password here:\n\n{link}\n\n"
             "The link works once, for 7 days.",
             settings.DEFAULT_FROM_EMAIL,

@@ -8,6 +8,7 @@ from axes.exceptions import AxesBackendPermissionDenied
 from axes.helpers import get_lockout_message
 from django.contrib.auth import authenticate
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -98,7 +99,7 @@ class MeApi(APIView):
                 {
                     "id": user.pk,
                     "username": user.get_username(),
-                    "name": user.get_full_name() or user.get_username(),
+                    "name": (user.get_full_name() if isinstance(user, User) else "") or user.get_username(),
                     "roles": user_roles(user),
                     "provider": provider.pk if provider else None,
                 }

@@ -17,7 +17,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from referral_hub.realtime import user_group
 
 
-class NotificationsConsumer(AsyncJsonWebsocketConsumer):
+class NotificationsConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # channels ships no type information
     async def connect(self) -> None:
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:

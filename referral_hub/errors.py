@@ -79,6 +79,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             "detail": str(detail) if not isinstance(detail, (dict, list)) else _first_message(detail),
             "code": code,
         }
-        if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
-            response.data["retry_after_seconds"] = int(exc.wait)
+        wait = getattr(exc, "wait", None)  # set by Throttled; the DRF stubs do not declare it
+        if isinstance(exc, exceptions.Throttled) and wait is not None:
+            response.data["retry_after_seconds"] = int(wait)
     return response

@@ -3,21 +3,27 @@ the handshake. Browsers use the session cookie (AuthMiddlewareStack)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from channels.db import database_sync_to_async
 from channels.middleware import BaseMiddleware
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-@database_sync_to_async
-def _user_for_token(key: str):  # type: ignore[no-untyped-def]
+
+@database_sync_to_async  # type: ignore[untyped-decorator]  # channels ships no type information
+def _user_for_token(key: str) -> User | None:
     from rest_framework.authtoken.models import Token
 
     token = Token.objects.select_related("user").filter(key=key).first()
     if token is None or not token.user.is_active:
         return None
-    return token.user
+    user: User = token.user
+    return user
 
 
-class TokenAuthMiddleware(BaseMiddleware):
+class TokenAuthMiddleware(BaseMiddleware):  # type: ignore[misc]  # channels ships no type information
     async def __call__(self, scope, receive, send):  # type: ignore[no-untyped-def]
         headers = dict(scope.get("headers", []))
         raw = headers.get(b"authorization", b"").decode("latin-1")
