@@ -12,7 +12,9 @@ import hashlib
 import json
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import connection, transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from audit.models import Action, AuditEvent, Outcome
@@ -46,11 +48,12 @@ def compute_hash(prev_hash: str, event: AuditEvent) -> str:
     return hashlib.sha256((prev_hash + canonical(event)).encode()).hexdigest()
 
 
-def _actor_label(actor: Actor) -> str:
+def _actor_label(actor: Actor | None) -> str:
     if actor is None or not getattr(actor, "is_authenticated", False):
         return "anonymous"
 
-    name = actor.get_full_name() or actor.get_username()
+    full_name = actor.get_full_name() if isinstance(actor, User) else ""
+    name = full_name or actor.get_username()
     roles = ",".join(user_roles(actor)) or "user"
     return f"{name} ({roles})"[:255]
 
@@ -58,13 +61,13 @@ def _actor_label(actor: Actor) -> str:
 @transaction.atomic
 def audit_record(
     *,
-    actor,  # User | AnonymousUser | None
+    actor: Actor | None,
     action: str,
-    child=None,  # families.Child | None
+    child: Model | None = None,  # a families.Child; audit imports no domain app
     child_id: int | None = None,
     data_category: str = "",
     purpose: str = "",
-    consent=None,
+    consent: Model | None = None,  # a consent.Consent
     consent_id: int | None = None,
     outcome: str = Outcome.ALLOWED,
     object_type: str = "",
@@ -77,16 +80,15 @@ def audit_record(
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
     last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
-    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     event = AuditEvent(
         at=timezone.now(),
-        actor=actor if authenticated else None,
+        actor=actor if isinstance(actor, User) else None,  # an AnonymousUser by label only
         actor_label=_actor_label(actor),
-        child=child,
+        child_id=child.pk if child is not None else child_id,
         action=action,
         data_category=data_category,
         purpose=purpose,
-        consent=consent,
+        consent_id=consent.pk if consent is not None else consent_id,
         outcome=outcome,
         object_type=object_type,
         object_id=str(object_id or ""),
@@ -94,10 +96,6 @@ def audit_record(
         request_id=current_request_id.get(),
         prev_hash=last or GENESIS,
     )
-    if child is None and child_id is not None:
-        event.child_id = child_id
-    if consent is None and consent_id is not None:
-        event.consent_id = consent_id
     event.hash = compute_hash(event.prev_hash, event)
     event.save(force_insert=True)
     return event
@@ -113,7 +111,7 @@ def _lock_chain() -> str:
 @transaction.atomic
 def audit_record_many(
     *,
-    actor,  # User | AnonymousUser | None
+    actor: Actor | None,
     action: str,
     entries: list[dict[str, Any]],
 ) -> list[AuditEvent]:
@@ -125,7 +123,7 @@ def audit_record_many(
     if not entries:
         return []
     prev = _lock_chain()
-    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    user = actor if isinstance(actor, User) else None  # an AnonymousUser is recorded by label only
     label = _actor_label(actor)
     at = timezone.now()
     request_id = current_request_id.get()
@@ -133,7 +131,7 @@ def audit_record_many(
     for entry in entries:
         event = AuditEvent(
             at=at,
-            actor=actor if authenticated else None,
+            actor=user,
             actor_label=label,
             child_id=entry.get("child_id"),
             action=action,
