@@ -15,7 +15,8 @@ import logging
 import time
 import uuid
 from collections import deque
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, ParamSpec, TypeVar, cast
 from urllib.parse import parse_qs
 
 from channels.consumer import get_handler_name
@@ -24,7 +25,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
 from messaging import events, selectors, services
-from messaging.policies import chat_access
+from messaging.policies import ChatAccess, chat_access
 from people.roles import Actor
 from referral_hub.errors import ApplicationError, NotFound
 from referral_hub.ids import parse_id
@@ -50,16 +51,21 @@ HEARTBEAT_SECONDS = 15.0
 RECHECK_AFTER_SECONDS = 5.0
 
 
-def db(func):  # type: ignore[no-untyped-def]
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def db(func: Callable[P, R]) -> Callable[P, Awaitable[R]]:
     """``database_sync_to_async``; on PostgreSQL in the shared thread pool instead of the
     one thread-sensitive thread, so sockets' database work runs in parallel (each worker
     thread has its own connection). SQLite has one writer anyway (and the in-memory test
     database is shared-cache, which fails instead of waiting), so it stays on one thread."""
-    return database_sync_to_async(func, thread_sensitive=not settings.IS_POSTGRES)
+    wrapped = database_sync_to_async(func, thread_sensitive=not settings.IS_POSTGRES)
+    return cast("Callable[P, Awaitable[R]]", wrapped)  # channels ships no type information
 
 
 @db
-def _access(user: Actor, case_id: int):  # type: ignore[no-untyped-def]
+def _access(user: Actor, case_id: int) -> ChatAccess | None:
     return chat_access(user, case_id)
 
 
@@ -88,11 +94,11 @@ def _gap(user: Actor, case_id: int, after_seq: int, through_seq: int) -> list[di
     return [selectors.message_payload(m) for m in messages]
 
 
-class CaseChatConsumer(AsyncJsonWebsocketConsumer):
+class CaseChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # channels ships no type information
     closing = False
     left = False
     heartbeat: asyncio.Task[None] | None = None
-    recheck: asyncio.Future[None] | None = None
+    recheck: asyncio.Future[bool] | None = None
 
     # --- lifecycle -----------------------------------------------------------------
     async def connect(self) -> None:

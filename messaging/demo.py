@@ -39,7 +39,8 @@ CONVERSATION = [
 def _ensure_case(world: dict[str, Any]) -> Case:
     cases = world.setdefault("cases", {})
     if "mateo" in cases:
-        return cases["mateo"]
+        existing: Case = cases["mateo"]
+        return existing
     case, _ = Case.objects.get_or_create(child=world["children"]["mateo"])
     for username in TEAM:
         provider = world["providers"][username]

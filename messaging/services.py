@@ -24,7 +24,7 @@ from audit.services import audit_record
 from messaging import events, selectors
 from messaging.models import MAX_BODY_CHARS, ChatConnection, Message, MessageRevision, ReadMarker
 from messaging.policies import AUDIT_CATEGORY, AUDIT_PURPOSE, ChatAccess, access_case_chat
-from people.roles import Actor
+from people.roles import Actor, signed_in
 from referral_hub.errors import ApplicationError, NotFound
 from referral_hub.notify import notify_user_on_commit
 from referral_hub.realtime import case_group, send_event_on_commit
@@ -83,7 +83,7 @@ def _notify_mentions(*, message: Message, access: ChatAccess) -> None:
 
 
 @transaction.atomic
-def message_send(*, actor: Actor, case_id: int, body: str, client_msg_id: uuid.UUID) -> SendResult:
+def message_send(*, actor: Actor, case_id: int, body: object, client_msg_id: uuid.UUID) -> SendResult:
     """Store a message from ``actor`` (a current consented team member) and queue its
     broadcast to the case group for after the commit.
 
@@ -111,7 +111,7 @@ def message_send(*, actor: Actor, case_id: int, body: str, client_msg_id: uuid.U
     message = Message.objects.create(
         case_id=case_id,
         seq=last_seq + 1,
-        author=actor,
+        author=signed_in(actor),
         author_provider=access.provider,
         body=body,
         client_msg_id=client_msg_id,
@@ -140,14 +140,14 @@ def _own_message_for_change(*, actor: Actor, case_id: int, message_id: int) -> t
 
 
 @transaction.atomic
-def message_edit(*, actor: Actor, case_id: int, message_id: int, body: str) -> Message:
+def message_edit(*, actor: Actor, case_id: int, message_id: int, body: object) -> Message:
     """The author replaces the text; the previous text is kept in an append-only
     ``MessageRevision``. Broadcasts ``chat.updated`` after commit."""
     body = _clean_body(body)
     message, access = _own_message_for_change(actor=actor, case_id=case_id, message_id=message_id)
     if body == message.body:
         return message
-    MessageRevision.objects.create(message=message, previous_body=message.body, edited_by=actor)
+    MessageRevision.objects.create(message=message, previous_body=message.body, edited_by=signed_in(actor))
     message.body = body
     message.edited_at = timezone.now()
     message.save(update_fields=["body", "edited_at"])
@@ -211,13 +211,14 @@ def read_marker_set(*, actor: Actor, case_id: int, message_id: int) -> ReadMarke
     """Move ``actor``'s read marker forward to ``message_id`` (never back). Broadcasts
     ``chat.read`` when it moved."""
     access_case_chat(actor, case_id)
+    user = signed_in(actor)
     if not Message.objects.filter(case_id=case_id, pk=message_id).exists():
         raise ApplicationError("invalid_message", "message_id is not a message of this case.")
-    marker, _ = ReadMarker.objects.select_for_update().get_or_create(case_id=case_id, user_id=actor.pk)
+    marker, _ = ReadMarker.objects.select_for_update().get_or_create(case_id=case_id, user_id=user.pk)
     if message_id > marker.last_read_message_id:
         marker.last_read_message_id = message_id
         marker.save(update_fields=["last_read_message_id", "updated_at"])
-        send_event_on_commit(case_group(case_id), events.chat_read(user_id=actor.pk, message_id=message_id))
+        send_event_on_commit(case_group(case_id), events.chat_read(user_id=user.pk, message_id=message_id))
     return marker
 
 
@@ -235,7 +236,7 @@ def presence_join(*, actor: Actor, case_id: int, channel_name: str) -> list[int]
     ChatConnection.objects.filter(case_id=case_id, last_seen__lt=stale).delete()
     ChatConnection.objects.update_or_create(
         channel_name=channel_name,
-        defaults={"case_id": case_id, "user_id": actor.pk, "last_seen": timezone.now()},
+        defaults={"case_id": case_id, "user_id": signed_in(actor).pk, "last_seen": timezone.now()},
     )
     return _broadcast_presence(case_id)
 

@@ -8,9 +8,11 @@ selector, e.g. messaging adds ``unread_count``. Registered in the other app's
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from django.db.models import QuerySet
 
-CaseAnnotator = Callable[[QuerySet[Any], object], QuerySet[Any]]
+from people.roles import Actor
+from referrals.models import Case
+
+CaseAnnotator = Callable[[QuerySet[Case], Actor], QuerySet[Case]]
 case_annotators: list[CaseAnnotator] = []
