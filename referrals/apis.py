@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -101,7 +102,7 @@ class ReferralDetailOutput(ReferralListOutput):
     actions = serializers.SerializerMethodField(help_text="Transitions the caller may attempt now.")
 
     def get_your_role(self, obj: Referral) -> str:
-        return self.context.get("role", "")
+        return str(self.context.get("role", ""))
 
     def get_actions(self, obj: Referral) -> list[str]:
         role = self.context.get("role")
@@ -163,7 +164,7 @@ class ReferralListCreateApi(APIView):
             actor=request.user, box=request.query_params.get("box"), status=request.query_params.get("status")
         )
         paginator = Pagination()
-        ids = paginator.paginate_queryset(selectors.referral_ids(qs), request, view=self)
+        ids: list[int] = paginator.paginate_queryset(selectors.referral_ids(qs), request, view=self) or []
         return paginator.get_paginated_response(ReferralListOutput(selectors.hydrate(ids), many=True).data)
 
     @extend_schema(
@@ -235,11 +236,14 @@ class CompleteInput(NoteInput):
     outcome = serializers.ChoiceField(Outcome.choices)
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
 class CancelInput(serializers.Serializer[Any]):
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
 
 
-def _transition_schema(verb: str, body: type[serializers.Serializer[Any]]):  # type: ignore[no-untyped-def]
+def _transition_schema(verb: str, body: type[serializers.Serializer[Any]]) -> Callable[[F], F]:
     return extend_schema(
         request=body,
         responses={200: ReferralDetailOutput},
@@ -387,7 +391,7 @@ class TeamMemberOutput(serializers.Serializer[Any]):
             "id": p.pk,
             "name": p.name,
             "discipline": p.discipline,
-            "organization": p.organization.name if p.organization_id else "",
+            "organization": p.organization.name if p.organization is not None else "",
         }
 
 
@@ -403,7 +407,9 @@ class CaseListApi(APIView):
     @extend_schema(responses=CaseOutput(many=True), summary="Cases the caller may open, with the care team")
     def get(self, request: Request) -> Response:
         paginator = Pagination()
-        page = paginator.paginate_queryset(selectors.case_list(actor=request.user), request, view=self)
+        page: list[Case] = (
+            paginator.paginate_queryset(selectors.case_list(actor=request.user), request, view=self) or []
+        )
         return paginator.get_paginated_response(CaseOutput(page, many=True).data)
 
 

@@ -61,7 +61,7 @@ def service_request(referral: Referral) -> dict[str, Any]:
     resource: dict[str, Any] = {
         "resourceType": "ServiceRequest",
         "id": str(referral.pk),
-        "status": SERVICE_REQUEST_STATUS[referral.status],
+        "status": SERVICE_REQUEST_STATUS[S(referral.status)],
         "intent": "order",
         "priority": PRIORITY[referral.urgency],
         "category": [
@@ -93,7 +93,7 @@ def task(referral: Referral) -> dict[str, Any]:
     resource: dict[str, Any] = {
         "resourceType": "Task",
         "id": str(referral.pk),
-        "status": TASK_STATUS[referral.status],
+        "status": TASK_STATUS[S(referral.status)],
         "intent": "order",
         "priority": PRIORITY[referral.urgency],
         "focus": {"reference": f"ServiceRequest/{referral.pk}"},

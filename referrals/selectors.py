@@ -135,8 +135,9 @@ def dashboard(*, actor: Actor, limit: int = 50) -> dict[str, Any]:
     """The provider dashboard's sections (each capped at ``limit`` rows, sorted on ids
     first and hydrated after, so a huge inbox costs a narrow sort, not a wide one)."""
     provider = provider_of(actor)
+    provider_id = provider.pk if provider is not None else 0  # not a provider: every section is empty
     now = timezone.now()
-    mine = Q(to_provider_id=provider.pk) | Q(from_provider_id=provider.pk)
+    mine = Q(to_provider_id=provider_id) | Q(from_provider_id=provider_id)
     inbox = referral_list(actor=actor, box="inbox")
     outbox = referral_list(actor=actor, box="outbox")
 
@@ -145,7 +146,7 @@ def dashboard(*, actor: Actor, limit: int = 50) -> dict[str, Any]:
 
     return {
         "counts": referral_counts(actor=actor),
-        "needs_action": top(inbox.filter(needs_action_q(provider.pk, now))),
+        "needs_action": top(inbox.filter(needs_action_q(provider_id, now))),
         "overdue": top(referral_list(actor=actor).filter(mine).filter(overdue_q(now))),
         "awaiting_response": top(outbox.filter(status__in=[S.SENT, S.RECEIVED])),
         "recent_outbox": top(outbox, 10),

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -28,12 +29,12 @@ from django.utils.dateparse import parse_datetime
 
 from audit.models import Action
 from audit.services import audit_denied, audit_record
-from consent.models import CATEGORY_FIELDS
+from consent.models import CATEGORY_FIELDS, Consent
 from consent.policies import consent_for
 from directory.models import Provider
 from directory.roles import provider_of
 from families.models import Child, Guardian
-from people.roles import Actor
+from people.roles import Actor, signed_in
 from referral_hub import events
 from referral_hub.errors import ApplicationError
 from referral_hub.ids import parse_id
@@ -90,7 +91,7 @@ def emails_suppressed() -> Iterator[None]:
         _emails_suppressed.reset(token)
 
 
-def _email_on_commit(user: Actor, subject: str, path: str) -> None:
+def _email_on_commit(user: User | None, subject: str, path: str) -> None:
     """An email with a link only: no child's name or details ever leave in mail."""
     address = getattr(user, "email", "")
     if not address or _emails_suppressed.get():
@@ -103,8 +104,19 @@ def _email_on_commit(user: Actor, subject: str, path: str) -> None:
     transaction.on_commit(lambda: send_mail(subject, body, None, [address], fail_silently=True))
 
 
+def _known(user_ids: Iterable[int | None]) -> list[int]:
+    """User ids that exist (a listing without an account has none)."""
+    return [user_id for user_id in user_ids if user_id is not None]
+
+
 def _audit(
-    *, actor: Actor, referral: Referral, action: str, consent=None, detail: str = "", outcome=None
+    *,
+    actor: Actor,
+    referral: Referral,
+    action: str,
+    consent: Consent | None = None,
+    detail: str = "",
+    outcome: str | None = None,
 ) -> None:
     """One row per data category the referral carries (ASTM E2147: category + purpose)."""
     for category in referral.data_categories or ["demographics"]:
@@ -354,8 +366,10 @@ def do_referral_send(
 
 def notify_referral_sent(*, referral: Referral, to_provider: Provider) -> None:
     """After commit: the recipient's bell and an e-mail."""
+    if to_provider.user is None:  # checked before sending; nothing to notify otherwise
+        return
     notify_user_on_commit(
-        to_provider.user_id,
+        to_provider.user.pk,
         "referral.received",
         {"referral_id": referral.pk, "status": S.SENT, "label": f"New referral #{referral.pk}"},
     )
@@ -384,7 +398,7 @@ def _create(*, actor: Actor, draft: ReferralDraft, idempotency_key: str, fingerp
         child=child,
         from_provider=draft.from_provider,
         to_provider=draft.to_provider,
-        created_by=actor,
+        created_by=signed_in(actor),
         reason=draft.reason,
         concern_type=draft.concern_type,
         urgency=draft.urgency,
@@ -408,10 +422,13 @@ def _create(*, actor: Actor, draft: ReferralDraft, idempotency_key: str, fingerp
             for r in draft.results
         ]
     )
-    ReferralEvent.objects.create(referral=referral, actor=actor, from_status="", to_status=S.SENT, at=now)
+    ReferralEvent.objects.create(
+        referral=referral, actor=signed_in(actor), from_status="", to_status=S.SENT, at=now
+    )
     guardian_user_ids = Guardian.objects.filter(family_id=child.family_id).values_list("user_id", flat=True)
     policies.grant_referral_access(
-        referral=referral, user_ids=[actor.pk, draft.to_provider.user_id, *guardian_user_ids]
+        referral=referral,
+        user_ids=[signed_in(actor).pk, *_known([draft.to_provider.user_id, *guardian_user_ids])],
     )
     _audit(
         actor=actor, referral=referral, action=Action.DISCLOSE, consent=draft.consent, detail="referral sent"
@@ -435,7 +452,11 @@ def referral_open(*, actor: Actor, referral_id: Any) -> policies.ReferralAccess:
             ):
                 referral.status, referral.received_at = S.RECEIVED, now
                 ReferralEvent.objects.create(
-                    referral=referral, actor=actor, from_status=S.SENT, to_status=S.RECEIVED, at=now
+                    referral=referral,
+                    actor=signed_in(actor),
+                    from_status=S.SENT,
+                    to_status=S.RECEIVED,
+                    at=now,
                 )
                 _notify_referrer(referral)
         _audit(actor=actor, referral=referral, action=Action.VIEW, consent=access.consent)
@@ -490,7 +511,12 @@ def _transition(*, actor: Actor, referral_id: Any, verb: str, changes: dict[str,
             referral.received_at = now
         referral.save()
         ReferralEvent.objects.create(
-            referral=referral, actor=actor, from_status=previous, to_status=to_status, at=now, note=note
+            referral=referral,
+            actor=signed_in(actor),
+            from_status=previous,
+            to_status=to_status,
+            at=now,
+            note=note,
         )
         _audit(
             actor=actor,
@@ -506,7 +532,7 @@ def _transition(*, actor: Actor, referral_id: Any, verb: str, changes: dict[str,
             policies.revoke_referral_access(referral_ids=[referral.pk], user_id=referral.to_provider.user_id)
         if role == policies.ROLE_RECIPIENT:
             _notify_referrer(referral)
-        else:
+        elif referral.to_provider.user_id is not None:
             notify_user_on_commit(
                 referral.to_provider.user_id,
                 "referral.status_changed",
@@ -599,6 +625,7 @@ def _note(value: Any, field: str = "note") -> str:
 
 
 def _datetime(value: Any, field: str) -> datetime.datetime:
+    parsed: datetime.datetime | None
     if isinstance(value, datetime.datetime):
         parsed = value
     elif isinstance(value, str) and value:
