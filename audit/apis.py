@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import StreamingHttpResponse
-from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -38,7 +39,7 @@ class AccessLogEntryOutput(serializers.Serializer[Any]):
 def guardian_child(request: Request, child_id: int):  # type: ignore[no-untyped-def]
     """Only the child's own guardians read the log; everyone else gets the same 404."""
     from consent.policies import access_child
-    from referral_hub.ids import parse_id
+    from referral_hub.ids import id_for_lookup
 
     try:
         child = access_child(request.user, child_id)
@@ -48,7 +49,7 @@ def guardian_child(request: Request, child_id: int):  # type: ignore[no-untyped-
         audit_denied(
             actor=request.user,
             action=Action.VIEW,
-            child_id=Child.objects.filter(pk=parse_id(child_id)).values_list("pk", flat=True).first(),
+            child_id=Child.objects.filter(pk=id_for_lookup(child_id)).values_list("pk", flat=True).first(),
             object_type="access_log",
             object_id=child_id,
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 
 from audit import selectors
@@ -20,17 +20,17 @@ from referral_hub.errors import ApplicationError
 @login_required
 def access_log(request: HttpRequest, child_id: int) -> HttpResponse:
     from consent.policies import access_child
-    from referral_hub.ids import parse_id
+    from referral_hub.ids import id_for_lookup
 
     try:
         child = access_child(request.user, child_id)
     except ApplicationError:
         child = None
-    if child is None or not child.is_own:  # type: ignore[attr-defined]
+    if child is None or not child.is_own:
         audit_denied(
             actor=request.user,
             action=Action.VIEW,
-            child_id=Child.objects.filter(pk=parse_id(child_id)).values_list("pk", flat=True).first(),
+            child_id=Child.objects.filter(pk=id_for_lookup(child_id)).values_list("pk", flat=True).first(),
             object_type="access_log",
             object_id=child_id,
         )
@@ -49,7 +49,7 @@ def access_log(request: HttpRequest, child_id: int) -> HttpResponse:
 
 
 @login_required
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     if not is_curator(request.user):
         audit_denied(
             actor=request.user, action=Action.EXPORT, object_type="audit_log", detail="not a curator"

@@ -18,10 +18,10 @@ from audit.models import Action
 from audit.services import audit_denied, audit_record, audit_record_many
 from consent import policies, selectors, services
 from consent.fhir import consent_resource
-from consent.models import CATEGORY_FIELDS, PURPOSE_FIELDS, Consent, SignatureMethod
+from consent.models import CATEGORY_FIELDS, PURPOSE_FIELDS, Consent, ConsentEvent, SignatureMethod
 from consent.texts import TEXT_VERSION, plain_summary
 from referral_hub.errors import ApplicationError
-from referral_hub.ids import parse_id
+from referral_hub.ids import id_for_lookup, parse_id
 
 # Set by the server, never by the client: sending one is refused (and logged).
 READ_ONLY_FIELDS = (
@@ -57,7 +57,7 @@ class ConsentEventOutput(serializers.Serializer[Any]):
     actor = serializers.SerializerMethodField()
     detail = serializers.JSONField()
 
-    def get_actor(self, obj) -> str | None:  # type: ignore[no-untyped-def]
+    def get_actor(self, obj: ConsentEvent) -> str | None:
         if obj.actor is None:
             return None
         return obj.actor.get_full_name() or obj.actor.get_username()
@@ -130,7 +130,7 @@ class ConsentsApi(GenericAPIView[Any]):
                 raise ApplicationError(
                     "invalid_parameter", "child must be an integer id.", extra={"parameter": "child"}
                 )
-        page = self.paginate_queryset(selectors.consent_list(actor=request.user, child_id=child_id))
+        page = self.paginate_queryset(selectors.consent_list(actor=request.user, child_id=child_id)) or []
         audit_record_many(actor=request.user, action=Action.VIEW, entries=_audit_entries(page))
         return self.get_paginated_response(ConsentOutput(page, many=True).data)
 
@@ -222,7 +222,9 @@ class FhirConsentApi(APIView):
             consent = policies.access_consent(request.user, consent_id)
         except ApplicationError:
             child_id = (
-                Consent.objects.filter(pk=parse_id(consent_id)).values_list("child_id", flat=True).first()
+                Consent.objects.filter(pk=id_for_lookup(consent_id))
+                .values_list("child_id", flat=True)
+                .first()
             )
             audit_denied(
                 actor=request.user,

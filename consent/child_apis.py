@@ -19,7 +19,7 @@ from consent.models import PURPOSE_FIELDS, Consent
 from families import services
 from families.models import Child
 from referral_hub.errors import ApplicationError
-from referral_hub.ids import parse_id
+from referral_hub.ids import id_for_lookup
 
 PURPOSE_PARAM = OpenApiParameter(
     "purpose",
@@ -39,12 +39,12 @@ def parse_purpose(request: Request) -> str | None:
     return purpose
 
 
-def access_purposes(child: Child, purpose: str | None, consents: dict[int, Consent]) -> str:
+def access_purposes(child: policies.VisibleChild, purpose: str | None, consents: dict[int, Consent]) -> str:
     """What the access log records as the purpose: the one asked for, else what the
     consent that allowed it covers (empty for a guardian's own reads)."""
     if purpose:
         return purpose
-    consent = consents.get(child.access_consent_id)  # type: ignore[attr-defined]
+    consent = consents.get(child.access_consent_id) if child.access_consent_id is not None else None
     return ",".join(consent.purposes) if consent else ""
 
 
@@ -84,7 +84,7 @@ class ChildrenApi(GenericAPIView[Any]):
     def get(self, request: Request) -> Response:
         purpose = parse_purpose(request)
         queryset = policies.visible_children(request.user, purpose=purpose, categories=["demographics"])
-        page = self.paginate_queryset(queryset)
+        page = self.paginate_queryset(queryset) or []
         consents = Consent.objects.in_bulk([c.access_consent_id for c in page if c.access_consent_id])
         audit_record_many(
             actor=request.user,
@@ -142,7 +142,9 @@ class ChildDetailApi(APIView):
             audit_denied(
                 actor=request.user,
                 action=Action.VIEW,
-                child_id=Child.objects.filter(pk=parse_id(child_id)).values_list("pk", flat=True).first(),
+                child_id=Child.objects.filter(pk=id_for_lookup(child_id))
+                .values_list("pk", flat=True)
+                .first(),
                 data_category="demographics",
                 purpose=purpose or "",
                 object_type="child",

@@ -17,7 +17,7 @@ ACT_REASON = {"referral": "TREAT", "care_coordination": "CAREMGT", "messaging": 
 
 def consent_resource(consent: Consent) -> dict[str, Any]:
     recipient: dict[str, Any]
-    if consent.recipient_provider_id:
+    if consent.recipient_provider is not None:
         recipient = {
             "reference": f"Practitioner/{consent.recipient_provider_id}",
             "display": consent.recipient_provider.name,
@@ -25,7 +25,7 @@ def consent_resource(consent: Consent) -> dict[str, Any]:
     else:
         recipient = {
             "reference": f"Organization/{consent.recipient_organization_id}",
-            "display": consent.recipient_organization.name,
+            "display": consent.recipient_organization.name if consent.recipient_organization else "",
         }
     policies = [
         {

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from django.contrib.auth.models import User
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django_stubs_ext import WithAnnotations
 from guardian.shortcuts import assign_perm, remove_perm
 
 from consent.models import CATEGORY_FIELDS, PURPOSE_FIELDS, Consent
@@ -29,7 +30,7 @@ from families.models import Child, Guardian
 from families.roles import guardian_of
 from people.roles import Actor
 from referral_hub.errors import ApplicationError, NotFound
-from referral_hub.ids import parse_id
+from referral_hub.ids import id_for_lookup, parse_id
 
 VIEW_CHILD = "families.view_child"
 
@@ -58,7 +59,7 @@ def _categories(categories: Iterable[str] | str | None) -> tuple[str, ...]:
 
 def covering_consents(
     *,
-    provider,  # directory.models.Provider
+    provider: Provider,
     purpose: str | None,
     categories: Iterable[str] = (),
     at: datetime | None = None,
@@ -72,7 +73,7 @@ def covering_consents(
 
 def consent_for(
     *,
-    provider,
+    provider: Provider | None,
     child_id: int,
     purpose: str | None,
     categories: Iterable[str] = (),
@@ -89,19 +90,23 @@ def consent_for(
     )
 
 
-def may_access(*, provider, child_id: int, purpose: str | None, categories: Iterable[str] = ()) -> bool:
+def may_access(
+    *, provider: Provider | None, child_id: int, purpose: str | None, categories: Iterable[str] = ()
+) -> bool:
     return (
         consent_for(provider=provider, child_id=child_id, purpose=purpose, categories=categories) is not None
     )
 
 
-def covered_child_ids(*, provider, purpose: str | None, categories: Iterable[str] = ()) -> QuerySet[Any]:
+def covered_child_ids(
+    *, provider: Provider, purpose: str | None, categories: Iterable[str] = ()
+) -> QuerySet[Any]:
     """Ids of children covered for ``provider``: use as ``child_id__in=`` in a selector."""
     return covering_consents(provider=provider, purpose=purpose, categories=categories).values("child_id")
 
 
 def covered_exists(
-    *, provider, purpose: str | None, categories: Iterable[str] = (), child_ref: str = "child_id"
+    *, provider: Provider, purpose: str | None, categories: Iterable[str] = (), child_ref: str = "child_id"
 ) -> Exists:
     """``Exists`` subquery for annotating/filtering a queryset row by row in SQL."""
     return Exists(
@@ -121,7 +126,7 @@ def _user_recipient_q(user_id: int) -> Q:
 
 
 def consents_covering_user(
-    user, *, purpose: str | None = None, categories: Iterable[str] = (), at: datetime | None = None
+    user: Actor, *, purpose: str | None = None, categories: Iterable[str] = (), at: datetime | None = None
 ) -> QuerySet[Consent]:
     """Active consents covering any provider listing of ``user`` (empty for non-providers)."""
     if user is None or not user.is_authenticated:
@@ -135,14 +140,24 @@ def guardian_children_q(user: Actor, prefix: str = "") -> Q:
     return Q(**{f"{prefix}family__guardians__user_id": user.pk})
 
 
+class ChildAccessFields(TypedDict):
+    """What ``visible_children`` annotates on each child."""
+
+    is_own: bool
+    access_consent_id: int | None
+
+
+VisibleChild = WithAnnotations[Child, ChildAccessFields]
+
+
 def visible_children(
-    user, *, purpose: str | None = None, categories: Iterable[str] | str = ()
-) -> QuerySet[Child]:
+    user: Actor, *, purpose: str | None = None, categories: Iterable[str] | str = ()
+) -> QuerySet[VisibleChild]:
     """Children ``user`` may see: their own family's, plus those an active consent covers
     for ``purpose``/``categories``. Each row is annotated with ``access_consent_id`` (None
     for the family's own guardians). A constant number of queries for any list."""
     if user is None or not user.is_authenticated:
-        return Child.objects.none()
+        return Child.objects.none()  # type: ignore[return-value]  # an empty queryset carries no annotations
     categories = _categories(categories)
     consent_sq = (
         consents_covering_user(user, purpose=purpose, categories=categories)
@@ -159,8 +174,8 @@ def visible_children(
 
 
 def access_child(
-    actor, child_id: object, purpose: str | None = None, category: Iterable[str] | str | None = None
-) -> Child:
+    actor: Actor, child_id: object, purpose: str | None = None, category: Iterable[str] | str | None = None
+) -> VisibleChild:
     """The child if ``actor`` is one of its guardians or a provider an active consent
     covers for ``purpose`` and ``category`` now; otherwise ``NotFound`` (the same answer
     for missing and forbidden). One query. The returned child carries
@@ -178,7 +193,7 @@ def access_child(
 def guardian_for_child(user: Actor, child_id: object) -> Guardian:
     """The guardian row through which ``user`` speaks for the child, or ``NotFound``."""
     guardian = Guardian.objects.filter(
-        user_id=getattr(user, "pk", None), family__children__pk=parse_id(child_id)
+        user_id=user.pk if isinstance(user, User) else 0, family__children__pk=id_for_lookup(child_id)
     ).first()
     if guardian is None:
         raise NotFound("Child")
@@ -231,7 +246,7 @@ def consent_user_ids(consent: Consent) -> list[int]:
     if consent.recipient_provider_id is not None:
         providers = Provider.objects.filter(pk=consent.recipient_provider_id)
     else:
-        providers = Provider.objects.filter(organization_id=consent.recipient_organization_id)
+        providers = Provider.objects.filter(organization_id=id_for_lookup(consent.recipient_organization_id))
     return list(providers.filter(user__isnull=False).values_list("user_id", flat=True))
 
 

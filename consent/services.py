@@ -32,10 +32,10 @@ from consent.texts import TEXT_VERSION, authorization_sections, recipient_is_edu
 from directory.models import Organization, Provider
 from directory.roles import provider_of
 from families.models import Child, Guardian
-from people.roles import Actor
+from people.roles import Actor, signed_in
 from referral_hub import events
 from referral_hub.errors import ApplicationError, NotFound
-from referral_hub.ids import parse_id
+from referral_hub.ids import id_for_lookup, parse_id
 from referral_hub.realtime import send_event_on_commit, user_group
 
 MAX_TERM_DAYS = 365
@@ -55,7 +55,7 @@ def _log_refusals(action: str) -> Callable[[Callable[..., T]], Callable[..., T]]
                 child_id = kwargs.get("child_id")
                 consent_id = kwargs.get("consent_id")
                 if consent_id is not None and child_id is None:
-                    child_id = Consent.objects.filter(pk=_int_or_none(consent_id)).values("child_id")[:1]
+                    child_id = Consent.objects.filter(pk=id_for_lookup(consent_id)).values("child_id")[:1]
                     child_id = child_id[0]["child_id"] if child_id else None
                 child_pk = _int_or_none(child_id)
                 audit_denied(
@@ -137,7 +137,7 @@ def resolve_recipient(
     if recipient_provider_id not in (None, ""):
         provider = (
             Provider.objects.select_related("organization")
-            .filter(pk=_int_or_none(recipient_provider_id))
+            .filter(pk=id_for_lookup(recipient_provider_id))
             .first()
         )
         if provider is None:
@@ -147,7 +147,7 @@ def resolve_recipient(
                 extra={"field": "recipient_provider"},
             )
         return provider, None
-    organization = Organization.objects.filter(pk=_int_or_none(recipient_organization_id)).first()
+    organization = Organization.objects.filter(pk=id_for_lookup(recipient_organization_id)).first()
     if organization is None:
         raise ApplicationError(
             "unknown_recipient",
@@ -161,11 +161,11 @@ def authorization_for(
     *,
     child: Child,
     guardian: Guardian,
-    provider: Any,
-    organization: Any,
-    purposes,
-    data_categories,
-    expires_on,
+    provider: Provider | None,
+    organization: Organization | None,
+    purposes: list[str],
+    data_categories: list[str],
+    expires_on: date,
 ) -> tuple[list[Any], str]:
     """The sections shown before signing and the exact text stored when signed."""
     sections = authorization_sections(
@@ -224,7 +224,7 @@ def _create(
     ConsentEvent.objects.create(
         consent=consent,
         kind=ConsentEventKind.GRANTED,
-        actor=actor,
+        actor=signed_in(actor),
         at=now,
         detail={
             "signature_method": signature_method,
@@ -274,7 +274,7 @@ def consent_grant(
     409 ``text_version_changed`` if the text shown is no longer current."""
     guardian = policies.require_guardian(actor)
     policies.guardian_for_child(actor, _int_or_none(child_id))
-    child = Child.objects.get(pk=_int_or_none(child_id))
+    child = Child.objects.get(pk=id_for_lookup(child_id))
     if not guardian.has_legal_authority:
         raise ApplicationError(
             "no_legal_authority", "Only a guardian with legal authority may consent.", status=403
@@ -329,13 +329,13 @@ def consent_attest(
     if provider is None:
         raise ApplicationError("provider_only", "Only a provider may attest a consent.", status=403)
     child = (
-        Child.objects.filter(pk=_int_or_none(child_id), family__invitations__invited_by=provider)
+        Child.objects.filter(pk=id_for_lookup(child_id), family__invitations__invited_by=provider)
         .distinct()
         .first()
     )
     if child is None:
         raise NotFound("Child")
-    guardian = Guardian.objects.filter(pk=_int_or_none(guardian_id), family_id=child.family_id).first()
+    guardian = Guardian.objects.filter(pk=id_for_lookup(guardian_id), family_id=child.family_id).first()
     if guardian is None:
         raise ApplicationError(
             "unknown_guardian", "No such guardian in this family.", extra={"field": "guardian"}
@@ -383,7 +383,7 @@ def consent_revoke(*, actor: Actor, consent_id: object, reason: str = "") -> Con
     guardian = policies.require_guardian(actor)
     consent = (
         Consent.objects.select_for_update()
-        .filter(policies.guardian_children_q(actor, "child__"), pk=_int_or_none(consent_id))
+        .filter(policies.guardian_children_q(actor, "child__"), pk=id_for_lookup(consent_id))
         .first()
     )
     if consent is None:
@@ -399,13 +399,17 @@ def consent_revoke(*, actor: Actor, consent_id: object, reason: str = "") -> Con
         raise ApplicationError("consent_expired", "This consent has already expired.")
     reason = (reason or "").strip()[:1000]
     updated = Consent.objects.filter(pk=consent.pk, revoked_at__isnull=True).update(
-        revoked_at=now, revoked_by=actor, revoke_reason=reason
+        revoked_at=now, revoked_by=signed_in(actor), revoke_reason=reason
     )
     if not updated:
         raise ApplicationError("already_revoked", "This consent was already revoked.")
-    consent.revoked_at, consent.revoked_by, consent.revoke_reason = now, actor, reason
+    consent.revoked_at, consent.revoked_by, consent.revoke_reason = now, signed_in(actor), reason
     ConsentEvent.objects.create(
-        consent=consent, kind=ConsentEventKind.REVOKED, actor=actor, at=now, detail={"reason": reason}
+        consent=consent,
+        kind=ConsentEventKind.REVOKED,
+        actor=signed_in(actor),
+        at=now,
+        detail={"reason": reason},
     )
     user_ids = _end_access(consent, actor=actor, detail="revoked" + (f": {reason}" if reason else ""))
     consent_revoked.send(sender=Consent, consent=consent, actor=actor)

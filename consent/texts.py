@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from consent.models import DataCategory, Purpose
+from directory.models import Organization, Provider
 
 TEXT_VERSION = "rh-authorization-2026-11"
 
@@ -55,11 +56,13 @@ def _join(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def recipient_is_educator(*, provider=None, organization=None) -> bool:  # type: ignore[no-untyped-def]
+def recipient_is_educator(
+    *, provider: Provider | None = None, organization: Organization | None = None
+) -> bool:
     if provider is not None:
         return provider.discipline in EDUCATOR_DISCIPLINES
     if organization is not None:
-        return organization.providers.filter(discipline__in=EDUCATOR_DISCIPLINES).exists()
+        return bool(organization.providers.filter(discipline__in=EDUCATOR_DISCIPLINES).exists())
     return False
 
 

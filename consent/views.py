@@ -24,7 +24,7 @@ from directory.roles import provider_of
 from families.models import Child
 from families.roles import guardian_of
 from referral_hub.errors import ApplicationError
-from referral_hub.ids import parse_id
+from referral_hub.ids import id_for_lookup
 
 SEARCH_LIMIT = 20
 
@@ -76,7 +76,7 @@ def _own_child(request: HttpRequest, child_id: object) -> Child | None:
         child = policies.access_child(request.user, child_id)
     except ApplicationError:
         child = None
-    if child is None or not child.is_own:  # type: ignore[attr-defined]
+    if child is None or not child.is_own:
         audit_denied(
             actor=request.user,
             action=Action.VIEW,
@@ -127,7 +127,7 @@ def _provider_search(q: str):  # type: ignore[no-untyped-def]
 
 def _recipient(provider_id: object):  # type: ignore[no-untyped-def]
 
-    return Provider.objects.select_related("organization").filter(pk=parse_id(provider_id)).first()
+    return Provider.objects.select_related("organization").filter(pk=id_for_lookup(provider_id)).first()
 
 
 @login_required
@@ -143,7 +143,7 @@ def consent_new(request: HttpRequest, child_id: int) -> HttpResponse:
     if child is None:
         return _not_found(request)
     provider = _recipient(data.get("recipient_provider"))
-    context = {
+    context: dict[str, Any] = {
         "child": child,
         "q": data.get("q", ""),
         "purposes": Purpose.choices,
@@ -205,7 +205,7 @@ def _review(
 ) -> HttpResponse:
     sections, _ = services.authorization_for(
         child=context["child"],
-        guardian=guardian_of(request.user),
+        guardian=policies.guardian_for_child(request.user, context["child"].pk),
         provider=context["provider"],
         organization=None,
         purposes=scope["purposes"],
@@ -228,7 +228,7 @@ def consent_revoke(request: HttpRequest, consent_id: int) -> HttpResponse:
         return _forbidden(request, "Only a child's guardian may revoke a consent.")
     consent = (
         selectors.consent_list(actor=request.user)
-        .filter(policies.guardian_children_q(request.user, "child__"), pk=parse_id(consent_id))
+        .filter(policies.guardian_children_q(request.user, "child__"), pk=id_for_lookup(consent_id))
         .first()
     )
     if consent is None:

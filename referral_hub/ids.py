@@ -18,3 +18,9 @@ def parse_id(value: object, *, allow_zero: bool = False) -> int | None:
         return None
     low = 0 if allow_zero else 1
     return number if low <= number <= MAX_ID else None
+
+
+def id_for_lookup(value: object) -> int:
+    """``parse_id(value)`` for a database filter: 0 (which no row has) when it is not an
+    id, so a malformed id finds nothing instead of raising."""
+    return parse_id(value) or 0
