@@ -3,9 +3,10 @@ the curators' CSV export of a period."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from django.http import StreamingHttpResponse
+from django.http import HttpRequest, StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -36,7 +37,7 @@ class AccessLogEntryOutput(serializers.Serializer[Any]):
     request_id = serializers.CharField()
 
 
-def guardian_child(request: Request, child_id: int):  # type: ignore[no-untyped-def]
+def guardian_child(request: Request, child_id: int) -> Child:
     """Only the child's own guardians read the log; everyone else gets the same 404."""
     from consent.policies import access_child
     from referral_hub.ids import id_for_lookup
@@ -74,7 +75,7 @@ class AccessLogApi(GenericAPIView[Any]):
         return self.get_paginated_response(data)
 
 
-def export_response(request, start: str | None, end: str | None) -> StreamingHttpResponse:  # type: ignore[no-untyped-def]
+def export_response(request: HttpRequest, start: str | None, end: str | None) -> StreamingHttpResponse:
     """Curators only (403 ``curator_only``); the export itself is logged."""
     if not is_curator(request.user):
         audit_denied(
@@ -104,7 +105,12 @@ class CsvRenderer(BaseRenderer):
     media_type = "text/csv"
     format = "csv"
 
-    def render(self, data, accepted_media_type=None, renderer_context=None):  # type: ignore[no-untyped-def]
+    def render(
+        self,
+        data: Any,
+        accepted_media_type: str | None = None,
+        renderer_context: Mapping[str, Any] | None = None,
+    ) -> bytes:
         return JSONRenderer().render(data)
 
 
@@ -121,5 +127,5 @@ class AuditExportApi(APIView):
         responses={(200, "text/csv"): OpenApiTypes.STR},
         summary="Export the access log of a period as CSV (curator)",
     )
-    def get(self, request: Request):  # type: ignore[no-untyped-def]
+    def get(self, request: Request) -> StreamingHttpResponse:
         return export_response(request, request.query_params.get("start"), request.query_params.get("end"))

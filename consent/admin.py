@@ -4,6 +4,7 @@ object permissions, signals and events must move together)."""
 from typing import Any
 
 from django.contrib import admin
+from django.http import HttpRequest
 
 from consent.models import Consent, ConsentEvent
 
@@ -14,7 +15,7 @@ class ConsentEventInline(admin.TabularInline[Any, Any]):
     can_delete = False
     readonly_fields = ["kind", "actor", "at", "detail"]
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
@@ -25,11 +26,11 @@ class ConsentAdmin(admin.ModelAdmin[Any]):
     list_filter = ["signature_method"]
     inlines = [ConsentEventInline]
 
-    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return [f.name for f in self.model._meta.fields]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -126,7 +126,7 @@ class ChildrenApi(GenericAPIView[Any]):
                 detail=f"{exc.code}: {exc.message}",
             )
             raise
-        child.is_own = True  # type: ignore[attr-defined]
+        child.is_own = True  # type: ignore[attr-defined]  # a new child is its guardian's own, as visible_children annotates
         return Response(ChildOutput(child).data, status=status.HTTP_201_CREATED)
 
 

@@ -23,6 +23,7 @@ from consent.models import (
 from consent.services import authorization_for
 from directory.models import Provider
 from families.models import Child, Guardian
+from people.demo import Writer
 
 TEAM = ["pediatrician", "educator", "social_worker", "slp", "imh_clinician"]
 DEMO_TEXT_VERSION = "demo-2026-01"
@@ -83,7 +84,7 @@ def _ensure(
     return consent, True
 
 
-def seed(world: dict[str, Any], stdout) -> None:  # type: ignore[no-untyped-def]
+def seed(world: dict[str, Any], stdout: Writer) -> None:
     guardian = world["guardians"]["guardian"]
     guardian2 = world["guardians"]["guardian2"]
     children = world["children"]

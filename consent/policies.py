@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.contrib.auth.models import User
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
@@ -147,7 +147,8 @@ class ChildAccessFields(TypedDict):
     access_consent_id: int | None
 
 
-VisibleChild = WithAnnotations[Child, ChildAccessFields]
+if TYPE_CHECKING:  # the two-argument form exists for the type checker only
+    VisibleChild = WithAnnotations[Child, ChildAccessFields]
 
 
 def visible_children(

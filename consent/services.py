@@ -417,7 +417,7 @@ def consent_revoke(*, actor: Actor, consent_id: object, reason: str = "") -> Con
     return consent
 
 
-def _end_access(consent: Consent, *, actor, detail: str) -> list[int]:  # type: ignore[no-untyped-def]
+def _end_access(consent: Consent, *, actor: Actor | None, detail: str) -> list[int]:
     """What revocation and expiry share: remove the covered users' mirrored object
     permissions and audit the change. Returns the affected user ids (to announce)."""
     user_ids = policies.consent_user_ids(consent)

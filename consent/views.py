@@ -44,7 +44,7 @@ def _not_found(request: HttpRequest) -> HttpResponse:
 
 def _with_summaries(consents: list[Consent]) -> list[Consent]:
     for consent in consents:
-        consent.summary = plain_summary(consent)  # type: ignore[attr-defined]
+        consent.summary = plain_summary(consent)  # type: ignore[attr-defined]  # for the template  # for the template
     return consents
 
 
@@ -58,7 +58,7 @@ def portal(request: HttpRequest) -> HttpResponse:
     children = list(policies.visible_children(request.user).filter(is_own=True))
     consents = _with_summaries(list(selectors.consent_list(actor=request.user).filter(child__in=children)))
     for child in children:
-        child.consent_rows = [c for c in consents if c.child_id == child.pk]  # type: ignore[attr-defined]
+        child.consent_rows = [c for c in consents if c.child_id == child.pk]  # type: ignore[attr-defined]  # for the template
     audit_record_many(
         actor=request.user,
         action=Action.VIEW,
@@ -113,7 +113,7 @@ def child_page(request: HttpRequest, child_id: int) -> HttpResponse:
     return render(request, "consent/child.html", {"child": child, "consents": consents, "history": history})
 
 
-def _provider_search(q: str):  # type: ignore[no-untyped-def]
+def _provider_search(q: str) -> list[Provider]:
 
     q = q.strip()
     if not q:
@@ -125,7 +125,7 @@ def _provider_search(q: str):  # type: ignore[no-untyped-def]
     )
 
 
-def _recipient(provider_id: object):  # type: ignore[no-untyped-def]
+def _recipient(provider_id: object) -> Provider | None:
 
     return Provider.objects.select_related("organization").filter(pk=id_for_lookup(provider_id)).first()
 
@@ -249,7 +249,7 @@ def consent_revoke(request: HttpRequest, consent_id: int) -> HttpResponse:
                 "can no longer see this information.",
             )
         return redirect("portal-child", child_id=consent.child_id)
-    consent.summary = plain_summary(consent)  # type: ignore[attr-defined]
+    consent.summary = plain_summary(consent)  # type: ignore[attr-defined]  # for the template
     return render(request, "consent/revoke.html", {"consent": consent, "form": form})
 
 

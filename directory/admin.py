@@ -7,6 +7,8 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from directory import services
 from directory.models import (
@@ -40,7 +42,7 @@ class OrganizationAdmin(admin.ModelAdmin[Any]):
     search_fields = ["name"]
     readonly_fields = ["hsds_id"]
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
         if change and "name" in form.changed_data:
             services.organization_refresh_search_text(organization=obj)
@@ -63,7 +65,7 @@ class ProviderAdmin(admin.ModelAdmin[Any]):
     readonly_fields = ["hsds_id"]
     inlines = [LocationInline, EndorsementInline]
 
-    def save_formset(self, request, form, formset, change):  # type: ignore[no-untyped-def]
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         # Endorsements added inline are recorded as created by this admin user.
         instances = formset.save(commit=False)
         services.endorsements_delete(
@@ -95,7 +97,7 @@ class EndorsementReviewInline(admin.TabularInline[Any, Any]):
     fields = REVIEW_FIELDS
     readonly_fields = REVIEW_FIELDS
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
@@ -115,7 +117,7 @@ class EndorsementAdmin(admin.ModelAdmin[Any]):
         return obj.display_status
 
     @transaction.atomic
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         previous = Endorsement.objects.get(pk=obj.pk).status if change else None
         if previous is not None and previous != obj.status:
             # Status moves go through the service: lock, timestamps, history.
@@ -139,13 +141,13 @@ class EndorsementAdmin(admin.ModelAdmin[Any]):
             actor=request.user, endorsement=obj, previous_status=previous, note="Changed in the admin."
         )
 
-    def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
+    def delete_model(self, request: HttpRequest, obj: Endorsement) -> None:
         services.endorsements_delete(endorsements=[obj])
 
-    def delete_queryset(self, request, queryset):  # type: ignore[no-untyped-def]
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Endorsement]) -> None:
         services.endorsements_delete(endorsements=list(queryset))
 
-    def _bulk(self, request, queryset, status: str, verb: str) -> None:  # type: ignore[no-untyped-def]
+    def _bulk(self, request: HttpRequest, queryset: QuerySet[Endorsement], status: str, verb: str) -> None:
         done = 0
         for endorsement in queryset:
             try:
@@ -158,11 +160,11 @@ class EndorsementAdmin(admin.ModelAdmin[Any]):
         self.message_user(request, f"{verb} {done} endorsement(s).")
 
     @admin.action(description="Verify selected endorsements")
-    def verify_selected(self, request, queryset):  # type: ignore[no-untyped-def]
+    def verify_selected(self, request: HttpRequest, queryset: QuerySet[Endorsement]) -> None:
         self._bulk(request, queryset, EndorsementStatus.VERIFIED, "Verified")
 
     @admin.action(description="Revoke selected endorsements")
-    def revoke_selected(self, request, queryset):  # type: ignore[no-untyped-def]
+    def revoke_selected(self, request: HttpRequest, queryset: QuerySet[Endorsement]) -> None:
         self._bulk(request, queryset, EndorsementStatus.REVOKED, "Revoked")
 
 
@@ -174,11 +176,11 @@ class EndorsementReviewAdmin(admin.ModelAdmin[Any]):
     list_filter = ["action"]
     list_select_related = ["endorsement", "endorsement__provider"]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from directory import selectors
-from directory.models import Discipline, EndorsementCategory, PaymentOption
+from directory.models import Discipline, EndorsementCategory, PaymentOption, Provider
 
 
 class EndorsementOutput(serializers.Serializer[Any]):
@@ -67,18 +67,19 @@ class ProviderOutput(serializers.Serializer[Any]):
     payment_options = serializers.ListField(child=serializers.CharField(), source="payment_codes")
     services = serializers.ListField(child=serializers.CharField())
 
-    def get_endorsed(self, obj) -> bool:  # type: ignore[no-untyped-def]
-        return bool(obj.public_endorsements)
+    def get_endorsed(self, obj: Provider) -> bool:
+        # Prefetched by the selector (Prefetch(..., to_attr="public_endorsements")).
+        return bool(getattr(obj, "public_endorsements", None))
 
-    def get_endorsed_since(self, obj) -> str | None:  # type: ignore[no-untyped-def]
+    def get_endorsed_since(self, obj: Provider) -> str | None:
         since = selectors.endorsed_since(obj)
         return since.isoformat() if since else None
 
-    def get_distance_miles(self, obj) -> float | None:  # type: ignore[no-untyped-def]
+    def get_distance_miles(self, obj: Provider) -> float | None:
         distance = getattr(obj, "distance_miles", None)
         return round(distance, 2) if distance is not None else None
 
-    def to_representation(self, instance):  # type: ignore[no-untyped-def]
+    def to_representation(self, instance: Provider) -> dict[str, Any]:
         data = super().to_representation(instance)
         if not hasattr(instance, "distance_miles"):
             data.pop("distance_miles")

@@ -24,7 +24,7 @@ from directory.models import (
     Provider,
     join_codes,
 )
-from people.demo import ensure_user
+from people.demo import Writer, ensure_user
 
 DEMO_NS = uuid.UUID("0b7a1a52-2f0e-4a43-8a8c-5d6c0f1d2e33")
 
@@ -143,7 +143,7 @@ MICHIGAN_AIMH = "Michigan Association for Infant Mental Health"
 
 
 def _location(provider: Provider, zip_code: str, address: str) -> None:
-    lat, lng, city, state = geo.zip_place(zip_code)  # type: ignore[misc]
+    lat, lng, city, state = geo.zip_place(zip_code) or (None, None, "", "")
     Location.objects.update_or_create(
         provider=provider,
         hsds_id=uuid.uuid5(DEMO_NS, f"location:{provider.hsds_id}"),
@@ -242,7 +242,7 @@ def _extra_listings(orgs: dict[str, Organization], curator: User) -> int:
     return made
 
 
-def seed(world: dict[str, Any], stdout) -> None:  # type: ignore[no-untyped-def]
+def seed(world: dict[str, Any], stdout: Writer) -> None:
     password = world["password"]
     users = world.setdefault("users", {})
     orgs = world.setdefault("organizations", {})

@@ -25,6 +25,7 @@ from directory.models import (
     LANGUAGE_NAMES,
     Discipline,
     EndorsementCategory,
+    Location,
     Organization,
     PaymentOption,
     Provider,
@@ -78,7 +79,7 @@ def organization_to_hsds(org: Organization) -> dict[str, Any]:
     return data
 
 
-def _location(provider: Provider, loc) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def _location(provider: Provider, loc: Location) -> dict[str, Any]:
     location: dict[str, Any] = {
         "id": str(loc.hsds_id),
         "location_type": "physical",

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.contrib import admin
+from django.http import HttpRequest
 
 from families.models import Child, Family, Guardian, Invitation
 
@@ -34,8 +35,8 @@ class InvitationAdmin(admin.ModelAdmin[Any]):
     list_select_related = ["family", "invited_by"]
     exclude = ["token_hash"]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -6,10 +6,10 @@ from datetime import date
 from typing import Any
 
 from families.models import Child, Family, Guardian, Relationship
-from people.demo import ensure_user
+from people.demo import Writer, ensure_user
 
 
-def seed(world: dict[str, Any], stdout) -> None:  # type: ignore[no-untyped-def]
+def seed(world: dict[str, Any], stdout: Writer) -> None:
     password = world["password"]
     users = world.setdefault("users", {})
     families = world.setdefault("families", {})

@@ -190,7 +190,7 @@ def child_create(
         family=guardian.family,
         first_name=first_name,
         last_name=last_name,
-        date_of_birth=date_of_birth,  # type: ignore[arg-type]
+        date_of_birth=date_of_birth,  # type: ignore[arg-type]  # _validate_child refused None above
         preferred_language=(preferred_language or "en")[:8],
         pronouns=(pronouns or "")[:40],
     )
@@ -239,7 +239,7 @@ def invitation_create(
         family=family,
         first_name=child_first_name,
         last_name=child_last_name,
-        date_of_birth=child_date_of_birth,  # type: ignore[arg-type]
+        date_of_birth=child_date_of_birth,  # type: ignore[arg-type]  # _validate_child refused None above
         preferred_language=(preferred_language or "en")[:8],
     )
     token = secrets.token_urlsafe(32)

@@ -3,6 +3,7 @@ adding a child, and a provider recording a first contact."""
 
 from __future__ import annotations
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -21,7 +22,7 @@ from referral_hub.errors import ApplicationError
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
-def _apply_error(form, exc: ApplicationError) -> None:  # type: ignore[no-untyped-def]
+def _apply_error(form: forms.Form, exc: ApplicationError) -> None:
     field = exc.extra.get("field")
     form.add_error(field if field in form.fields else None, exc.message)
 

@@ -9,6 +9,7 @@ import uuid
 from typing import Any
 
 from messaging.services import message_send
+from people.demo import Writer
 from referral_hub.errors import NotFound
 from referrals.models import CareTeamMember, Case, TeamRole
 
@@ -55,7 +56,7 @@ def _ensure_case(world: dict[str, Any]) -> Case:
     return case
 
 
-def seed(world: dict[str, Any], stdout) -> None:  # type: ignore[no-untyped-def]
+def seed(world: dict[str, Any], stdout: Writer) -> None:
     case = _ensure_case(world)
     sent = 0
     for index, (username, body) in enumerate(CONVERSATION):

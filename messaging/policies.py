@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from consent.models import Consent
 from consent.policies import consent_for
+from directory.models import Provider
 from people.roles import Actor
 from referral_hub.errors import NotFound
 from referral_hub.ids import parse_id
@@ -41,7 +42,7 @@ class ChatAccess:
         return self.member.case.child_id
 
     @property
-    def provider(self):  # type: ignore[no-untyped-def]
+    def provider(self) -> Provider:
         return self.member.provider
 
 

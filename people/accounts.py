@@ -34,7 +34,7 @@ class LogoutView(auth_views.LogoutView):
     """Logging out force-closes the user's open sockets (they authenticated with the
     session that ends here)."""
 
-    def post(self, request, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         user_id = request.user.pk if request.user.is_authenticated else None
         response = super().post(request, *args, **kwargs)
         if user_id is not None:
@@ -107,7 +107,9 @@ class MeApi(APIView):
         )
 
 
-def lockout_response(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:  # type: ignore[no-untyped-def]
+def lockout_response(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials: Any = None
+) -> HttpResponse:
     """django-axes lockout: JSON ``{"detail", "code": "locked_out"}`` (403) for the API,
     the friendly page for people."""
     if request.path.startswith("/api/"):

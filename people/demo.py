@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from django.contrib.auth.models import User
 
@@ -17,3 +17,9 @@ def ensure_user(username: str, full_name: str, password: str, **extra: Any) -> U
         user.set_password(password)
         user.save(update_fields=["password"])
     return user
+
+
+class Writer(Protocol):
+    """Where a demo seed reports: a management command's stdout or a StringIO."""
+
+    def write(self, msg: str, /) -> Any: ...

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.openapi import AutoSchema as BaseAutoSchema
+from drf_spectacular.utils import Direction
+from rest_framework.serializers import Serializer
 
 
 class AutoSchema(BaseAutoSchema):
@@ -10,5 +14,5 @@ class AutoSchema(BaseAutoSchema):
     so bare class names collide across views and apps. Components are named after the
     qualified name instead: ``ConsentRevokeApiInput``."""
 
-    def get_serializer_name(self, serializer, direction):  # type: ignore[no-untyped-def]
+    def get_serializer_name(self, serializer: Serializer[Any], direction: Direction) -> str:
         return type(serializer).__qualname__.replace(".", "")

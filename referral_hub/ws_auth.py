@@ -3,7 +3,7 @@ the handshake. Browsers use the session cookie (AuthMiddlewareStack)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from channels.db import database_sync_to_async
 from channels.middleware import BaseMiddleware
@@ -24,7 +24,7 @@ def _user_for_token(key: str) -> User | None:
 
 
 class TokenAuthMiddleware(BaseMiddleware):  # type: ignore[misc]  # channels ships no type information
-    async def __call__(self, scope, receive, send):  # type: ignore[no-untyped-def]
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> Any:
         headers = dict(scope.get("headers", []))
         raw = headers.get(b"authorization", b"").decode("latin-1")
         if raw.lower().startswith("token "):

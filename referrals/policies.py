@@ -28,7 +28,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from consent.models import PURPOSE_FIELDS, Consent
 from consent.policies import consent_for
 from directory.roles import provider_of
-from families.models import Guardian
+from families.models import Child, Guardian
 from people.roles import Actor
 from referral_hub.errors import NotFound
 from referral_hub.ids import parse_id
@@ -134,7 +134,7 @@ class ReferralAccess:
     consent: Consent | None = None
 
 
-def is_guardian_of(user: Actor, child) -> bool:  # type: ignore[no-untyped-def]
+def is_guardian_of(user: Actor, child: Child) -> bool:
     if not user.is_authenticated:
         return False
     return Guardian.objects.filter(user_id=user.pk, family_id=child.family_id).exists()

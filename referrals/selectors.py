@@ -3,6 +3,7 @@ page needs so it costs a constant number of queries whatever it holds."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.db.models import Count, IntegerField, Prefetch, Q, QuerySet, Value
@@ -93,14 +94,14 @@ def referral_detail(*, referral: Referral) -> Referral:
     )
 
 
-def overdue_q(now=None) -> Q:  # type: ignore[no-untyped-def]
+def overdue_q(now: datetime.datetime | None = None) -> Q:
     now = now or timezone.now()
     return Q(status__in=[S.SENT, S.RECEIVED], contact_due_at__lt=now) | Q(
         status__in=[S.SENT, S.RECEIVED, S.ACCEPTED], appointment_due_at__lt=now
     )
 
 
-def needs_action_q(provider_id: int, now=None) -> Q:  # type: ignore[no-untyped-def]
+def needs_action_q(provider_id: int, now: datetime.datetime | None = None) -> Q:
     """Inbox rows waiting for the recipient: answer, schedule, or record the outcome of a
     past appointment."""
     now = now or timezone.now()
@@ -172,7 +173,7 @@ def _current_team() -> Prefetch[Any]:
     return Prefetch("members", queryset=members, to_attr="current_team")
 
 
-def _annotate(qs: QuerySet[Case], actor) -> QuerySet[Case]:  # type: ignore[no-untyped-def]
+def _annotate(qs: QuerySet[Case], actor: Actor) -> QuerySet[Case]:
     for annotate in case_annotators:
         qs = annotate(qs, actor)
     if "unread_count" not in qs.query.annotations:
@@ -196,7 +197,7 @@ def case_referrals(*, actor: Actor, case: Case) -> QuerySet[Referral]:
     return referral_list(actor=actor).filter(case_id=case.pk)
 
 
-def consented_children(*, provider) -> QuerySet[Any]:  # type: ignore[no-untyped-def]
+def consented_children(*, provider: Provider) -> QuerySet[Any]:
     """Children ``provider`` may refer (covered for ``referral``): the new-referral picker."""
 
     if provider is None:

@@ -37,7 +37,7 @@ from families.models import Child, Guardian
 from people.roles import Actor, signed_in
 from referral_hub import events
 from referral_hub.errors import ApplicationError
-from referral_hub.ids import parse_id
+from referral_hub.ids import id_for_lookup, parse_id
 from referral_hub.notify import notify_user_on_commit
 from referral_hub.realtime import send_event_on_commit, user_group
 from referrals import policies
@@ -710,7 +710,7 @@ def _join_care_team(referral: Referral) -> None:
 # --- consent revocation (receiver, inside the revocation transaction) -----------------------
 
 
-def access_end_for_revoked_consent(*, consent, reason: str = "consent_revoked") -> None:  # type: ignore[no-untyped-def]
+def access_end_for_revoked_consent(*, consent: Consent, reason: str = "consent_revoked") -> None:
     """Called inside the revoking transaction: ends care-team memberships and removes the
     recipients' referral permissions that no other active consent still justifies."""
     if consent.recipient_provider_id is not None:
@@ -719,9 +719,9 @@ def access_end_for_revoked_consent(*, consent, reason: str = "consent_revoked") 
         )
     else:
         providers = list(
-            Provider.objects.filter(organization_id=consent.recipient_organization_id).select_related(
-                "organization"
-            )
+            Provider.objects.filter(
+                organization_id=id_for_lookup(consent.recipient_organization_id)
+            ).select_related("organization")
         )
     if not providers:
         return
