@@ -22,7 +22,7 @@ from consent import policies, selectors, services
 from consent.fhir import consent_resource
 from consent.models import CATEGORY_FIELDS, PURPOSE_FIELDS, Consent, ConsentEvent, SignatureMethod
 from consent.texts import TEXT_VERSION, plain_summary
-from referral_hub.errors import ApplicationError
+from referral_hub.errors import ApplicationError, input_error
 from referral_hub.ids import id_for_lookup, parse_id
 
 # Set by the server, never by the client: sending one is refused (and logged).
@@ -101,6 +101,23 @@ def _audit_entries(consents: list[Consent]) -> list[dict[str, Any]]:
     ]
 
 
+# Input refusals keep the codes the API has always answered with (docs/API.md).
+GRANT_INPUT_CODES: dict[str, tuple[str, int]] = {
+    "child": ("not_found", 404),
+    "recipient_provider": ("unknown_recipient", 400),
+    "recipient_organization": ("unknown_recipient", 400),
+    "purposes": ("unknown_purpose", 400),
+    "data_categories": ("unknown_data_category", 400),
+    "expires_on": ("invalid_expiry", 400),
+    "password": ("invalid_signature", 400),
+}
+ATTEST_INPUT_CODES: dict[str, tuple[str, int]] = {
+    **GRANT_INPUT_CODES,
+    "guardian": ("unknown_guardian", 400),
+    "signature_method": ("invalid_signature_method", 400),
+}
+
+
 class ConsentsApi(GenericAPIView[Any]):
     serializer_class = ConsentOutput
 
@@ -150,29 +167,31 @@ class ConsentsApi(GenericAPIView[Any]):
         body = request.data if isinstance(request.data, dict) else {}
         forbidden = [name for name in READ_ONLY_FIELDS if name in body]
         if forbidden:
-            audit_denied(
+            services.consent_input_refuse(
                 actor=request.user,
-                action=Action.CREATE,
-                object_type="consent",
-                detail=f"read_only_field: {forbidden[0]}",
+                error=ApplicationError(
+                    "read_only_field", f"{forbidden[0]} is set by the server.", extra={"field": forbidden[0]}
+                ),
+                child_id=body.get("child"),
             )
-            raise ApplicationError(
-                "read_only_field", f"{forbidden[0]} is set by the server.", extra={"field": forbidden[0]}
+        data = self.ConsentGrantInput(data=body)
+        if not data.is_valid():
+            services.consent_input_refuse(
+                actor=request.user,
+                error=input_error(data.errors, GRANT_INPUT_CODES),
+                child_id=body.get("child"),
             )
-        purposes = body.get("purposes")
-        categories = body.get("data_categories")
+        valid = data.validated_data
         consent = services.consent_grant(
             actor=request.user,
-            child_id=body.get("child"),
-            recipient_provider_id=body.get("recipient_provider"),
-            recipient_organization_id=body.get("recipient_organization"),
-            purposes=[str(p) for p in purposes] if isinstance(purposes, list) else [str(purposes or "")],
-            data_categories=[str(c) for c in categories]
-            if isinstance(categories, list)
-            else [str(categories or "")],
-            expires_on=body.get("expires_on"),
-            password=str(body.get("password") or ""),
-            text_version=str(body.get("text_version") or "") or None,
+            child_id=valid["child"],
+            recipient_provider_id=valid.get("recipient_provider"),
+            recipient_organization_id=valid.get("recipient_organization"),
+            purposes=valid["purposes"],
+            data_categories=valid["data_categories"],
+            expires_on=valid["expires_on"],
+            password=valid["password"],
+            text_version=valid.get("text_version") or None,
         )
         consent = selectors.consent_list(actor=request.user).get(pk=consent.pk)
         return Response(ConsentOutput(consent).data, status=status.HTTP_201_CREATED)
@@ -188,9 +207,11 @@ class ConsentRevokeApi(APIView):
         summary="Revoke a consent (guardian); effective at once; 400 already_revoked the second time",
     )
     def post(self, request: Request, consent_id: int) -> Response:
-        body = request.data if isinstance(request.data, dict) else {}
+        data = self.ConsentRevokeInput(data=request.data)
+        if not data.is_valid():
+            raise input_error(data.errors, {"reason": ("invalid_reason", 400)})
         services.consent_revoke(
-            actor=request.user, consent_id=consent_id, reason=str(body.get("reason") or "")
+            actor=request.user, consent_id=consent_id, reason=data.validated_data.get("reason", "")
         )
         consent = selectors.consent_list(actor=request.user).get(pk=consent_id)
         return Response(ConsentOutput(consent).data)
@@ -271,19 +292,23 @@ class ConsentAttestApi(APIView):
     )
     def post(self, request: Request) -> Response:
         body = request.data if isinstance(request.data, dict) else {}
-        purposes = body.get("purposes")
-        categories = body.get("data_categories")
+        data = self.ConsentAttestInput(data=body)
+        if not data.is_valid():
+            services.consent_input_refuse(
+                actor=request.user,
+                error=input_error(data.errors, ATTEST_INPUT_CODES),
+                child_id=body.get("child"),
+            )
+        valid = data.validated_data
         consent = services.consent_attest(
             actor=request.user,
-            child_id=body.get("child"),
-            guardian_id=body.get("guardian"),
-            signature_method=str(body.get("signature_method") or ""),
-            paper_form_reference=str(body.get("paper_form_reference") or ""),
-            purposes=[str(p) for p in purposes] if isinstance(purposes, list) else [str(purposes or "")],
-            data_categories=[str(c) for c in categories]
-            if isinstance(categories, list)
-            else [str(categories or "")],
-            expires_on=body.get("expires_on"),
+            child_id=valid["child"],
+            guardian_id=valid["guardian"],
+            signature_method=valid["signature_method"],
+            paper_form_reference=valid.get("paper_form_reference", ""),
+            purposes=valid["purposes"],
+            data_categories=valid["data_categories"],
+            expires_on=valid["expires_on"],
         )
         consent = selectors.consent_list(actor=request.user).get(pk=consent.pk)
         return Response(ConsentOutput(consent).data, status=status.HTTP_201_CREATED)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from django.db import transaction
 from django.utils import timezone
@@ -252,6 +252,13 @@ def _create(
             ),
         )
     return consent
+
+
+@_log_refusals(Action.CREATE)
+def consent_input_refuse(*, actor: Actor, error: ApplicationError, child_id: object = None) -> NoReturn:
+    """An API's input serializer refused the request: logged as a denied attempt like
+    every other refusal of a consent write (the child linked when it exists)."""
+    raise error
 
 
 @_log_refusals(Action.CREATE)
