@@ -16,18 +16,20 @@ import uuid
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from audit.models import Action
 from audit.services import audit_record
+from consent.models import Consent
 from messaging import events, selectors
 from messaging.models import MAX_BODY_CHARS, ChatConnection, Message, MessageRevision, ReadMarker
 from messaging.policies import AUDIT_CATEGORY, AUDIT_PURPOSE, ChatAccess, access_case_chat
 from people.roles import Actor, signed_in
+from referral_hub import events as hub_events
 from referral_hub.errors import ApplicationError, NotFound
 from referral_hub.notify import notify_user_on_commit
-from referral_hub.realtime import case_group, send_event_on_commit
+from referral_hub.realtime import case_group, send_event_on_commit, user_group
 from referrals.models import CareTeamMember, Case
 
 MENTION = re.compile(r"(?<![\w@])@([\w.+-]{1,150})")
@@ -253,3 +255,25 @@ def presence_leave(*, channel_name: str) -> None:
 def presence_touch(*, channel_name: str) -> None:
     """Heartbeat: keep an open socket counted as online."""
     ChatConnection.objects.filter(channel_name=channel_name).update(last_seen=timezone.now())
+
+
+def chats_consent_revoked_notify(*, consent: Consent) -> None:
+    """Called (through a consent_revoked receiver) inside the revocation transaction. Every current team member the consent
+    covered gets ``access.changed`` after the commit: their case sockets re-ask the
+    policy and close with 4403 if nothing else covers them. (The consent app may send
+    the same event; a second re-check is harmless.)"""
+    covered = Q()
+    if consent.recipient_provider_id is not None:
+        covered |= Q(provider_id=consent.recipient_provider_id)
+    if consent.recipient_organization_id is not None:
+        covered |= Q(provider__organization_id=consent.recipient_organization_id)
+    if not covered:
+        return
+    members = CareTeamMember.objects.filter(covered, case__child_id=consent.child_id, left_at__isnull=True)
+    for user_id, case_id in members.values_list("user_id", "case_id").distinct():
+        send_event_on_commit(
+            user_group(user_id),
+            hub_events.access_changed(
+                change="revoked", reason="consent_revoked", case_id=case_id, child_id=consent.child_id
+            ),
+        )
