@@ -22,7 +22,7 @@ demo: migrate
 ## The app on the embedded default (SQLite + in-memory channel layer), demo data loaded.
 run: demo
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	$(VENV)/bin/daphne -b 127.0.0.1 -p 8000 referral_hub.asgi:application
+	$(PY) scripts/run.py
 
 ## The whole test suite (exit 0 means green).
 test: $(STAMP)

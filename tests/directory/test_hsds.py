@@ -18,8 +18,8 @@ from tests.factories.directory import EndorsementFactory, LocationFactory, Provi
 
 pytestmark = pytest.mark.django_db
 
-# The standards live next to the repository: ../shared/standards/hsds-3.0
-HSDS = Path(__file__).resolve().parents[3] / "shared" / "standards" / "hsds-3.0"
+# The published schemas and official examples, vendored with their source and licence.
+HSDS = Path(__file__).resolve().parents[1] / "data" / "hsds-3.0"
 EXAMPLES = HSDS / "examples"
 
 
