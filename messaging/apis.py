@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from messaging import selectors, services
 from messaging.models import MAX_BODY_CHARS
 from referral_hub.errors import ApplicationError
-from referral_hub.ids import MAX_ID
+from referral_hub.ids import MAX_ID, parse_id
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
@@ -67,6 +67,21 @@ def _int_param(request: Request, name: str, default: int, low: int, high: int | 
     return value
 
 
+def _after_param(request: Request) -> int:
+    """The ``after`` cursor: a message id (0, the default, means from the start)."""
+    raw = request.query_params.get("after")
+    if raw is None or raw == "":
+        return 0
+    after = parse_id(raw, allow_zero=True)
+    if after is None:
+        raise ApplicationError(
+            "invalid_parameter",
+            f"after must be an integer between 0 and {MAX_ID}.",
+            extra={"parameter": "after"},
+        )
+    return after
+
+
 class CaseMessagesApi(APIView):
     @extend_schema(
         parameters=[
@@ -81,7 +96,7 @@ class CaseMessagesApi(APIView):
         summary="A case's chat history in ascending id order (cursor by id)",
     )
     def get(self, request: Request, case_id: int) -> Response:
-        after = _int_param(request, "after", 0, 0, MAX_ID)
+        after = _after_param(request)
         limit = _int_param(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
         messages = services.message_history_read(
             actor=request.user, case_id=case_id, after=after, limit=limit
