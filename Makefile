@@ -19,7 +19,8 @@ migrate: $(STAMP)
 demo: migrate
 	$(PY) manage.py seed_demo
 
-## The app on the embedded default (SQLite + in-memory channel layer), demo data loaded.
+## The app on the embedded default (SQLite + in-memory channel layer), demo data loaded:
+## daphne and a Celery worker with beat (filesystem broker), both under scripts/run.py.
 run: demo
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) scripts/run.py
@@ -50,4 +51,4 @@ fmt: $(STAMP)
 	$(VENV)/bin/ruff format .
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .celery

@@ -41,9 +41,32 @@ class AuditEvent(models.Model):
     object_id = models.CharField(max_length=64, blank=True)
     detail = models.CharField(max_length=500, blank=True)
     request_id = models.CharField(max_length=64, blank=True)
+    # "child:<id>" for rows about a child, "actor:<id>" for the rest, "anonymous" for
+    # anonymous attempts; "" marks rows written before chains were split (one global chain).
+    chain = models.CharField(max_length=40, blank=True, default="")
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["child", "-at"], name="audit_child_at")]
+        indexes = [
+            models.Index(fields=["child", "-at"], name="audit_child_at"),
+            models.Index(fields=["chain", "-id"], name="audit_chain_id"),
+        ]
+
+
+class AuditSeal(models.Model):
+    """A signed snapshot of every chain's head: ``mac = HMAC(AUDIT_SEAL_KEY, payload)``
+    where the payload names the newest row covered, the row count and each chain's
+    (length, head hash), and the previous seal's MAC. The key is not in the database,
+    so whoever can write rows cannot write a seal that matches rewritten chains."""
+
+    at = models.DateTimeField()
+    up_to_id = models.BigIntegerField(help_text="Newest audit row covered (0: none).")
+    row_count = models.BigIntegerField()
+    heads = models.JSONField(help_text='{"chain": [length, head_hash], ...}')
+    prev_mac = models.CharField(max_length=64)
+    mac = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["id"]

@@ -142,6 +142,7 @@ def start_daphne(db_url: str, port: int) -> subprocess.Popen:
         "DATABASE_URL": db_url,
         "DJANGO_DEBUG": "0",
         "SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        "AUDIT_SEAL_KEY": "bench-only-audit-seal-key",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "0",
         "API_THROTTLE_ANON": "off",

@@ -201,6 +201,7 @@ def start_daphne(url: str, log: Path) -> tuple[subprocess.Popen, str]:
         "DATABASE_URL": url,
         "DJANGO_DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(50),
+        "AUDIT_SEAL_KEY": secrets.token_urlsafe(32),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "0",
         "API_THROTTLE_ANON": "off",

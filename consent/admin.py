@@ -1,11 +1,16 @@
-"""Consents are read-only here: grant and revoke go through the services (history,
-object permissions, signals and events must move together)."""
+"""Consents and their history are read-only here, by model permission
+(``consent.view_consent``; being staff is not enough), and every page is logged: grant
+and revoke go through the services (history, object permissions, signals and events
+must move together)."""
+
+from __future__ import annotations
 
 from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
 
+from audit.admin import AuditedReadOnlyAdmin
 from consent.models import Consent, ConsentEvent
 
 
@@ -18,19 +23,17 @@ class ConsentEventInline(admin.TabularInline[Any, Any]):
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-
-@admin.register(Consent)
-class ConsentAdmin(admin.ModelAdmin[Any]):
-    list_display = ["id", "child", "recipient_provider", "recipient_organization", "expires_on", "revoked_at"]
-    list_select_related = ["child", "recipient_provider", "recipient_organization"]
-    list_filter = ["signature_method"]
-    inlines = [ConsentEventInline]
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(Consent)
+class ConsentAdmin(AuditedReadOnlyAdmin):
+    audit_object_type = "consent"
+    list_display = ["id", "child", "recipient_provider", "recipient_organization", "expires_on", "revoked_at"]
+    list_select_related = ["child", "recipient_provider", "recipient_organization"]
+    list_filter = ["signature_method"]
+    inlines = [ConsentEventInline]

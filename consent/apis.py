@@ -16,11 +16,20 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit import selectors as audit_selectors
 from audit.models import Action
 from audit.services import audit_denied, audit_record, audit_record_many
 from consent import policies, selectors, services
 from consent.fhir import consent_resource
-from consent.models import CATEGORY_FIELDS, PURPOSE_FIELDS, Consent, ConsentEvent, SignatureMethod
+from consent.models import (
+    CATEGORY_FIELDS,
+    PURPOSE_FIELDS,
+    Consent,
+    ConsentEvent,
+    ConsentStatus,
+    DataCategory,
+    SignatureMethod,
+)
 from consent.texts import TEXT_VERSION, plain_summary
 from referral_hub.errors import ApplicationError, input_error
 from referral_hub.ids import id_for_lookup, parse_id
@@ -43,8 +52,9 @@ READ_ONLY_FIELDS = (
 )
 
 
-# Plain strings in the schema (documented here): the same field name carries a different
-# choice set in the referrals API, and colliding enums fail ``check --deploy``.
+# Typed enums in the schema; their component names are fixed in SPECTACULAR_SETTINGS
+# ``ENUM_NAME_OVERRIDES`` (the referrals API carries other choice sets under the same
+# field names).
 CATEGORY_HELP = "Data category codes: " + ", ".join(f"`{code}`" for code in CATEGORY_FIELDS) + "."
 
 
@@ -72,10 +82,14 @@ class ConsentOutput(serializers.Serializer[Any]):
     recipient_provider = ConsentPartyOutput(allow_null=True)
     recipient_organization = ConsentPartyOutput(allow_null=True)
     purposes = serializers.ListField(child=serializers.ChoiceField(list(PURPOSE_FIELDS)))
-    data_categories = serializers.ListField(child=serializers.CharField(), help_text=CATEGORY_HELP)
+    data_categories = serializers.ListField(
+        child=serializers.ChoiceField(DataCategory.choices), help_text=CATEGORY_HELP
+    )
     valid_from = serializers.DateTimeField()
     expires_on = serializers.DateField()
-    status = serializers.CharField(help_text="`active`, `expired` (computed from expires_on) or `revoked`.")
+    status = serializers.ChoiceField(
+        ConsentStatus.choices, help_text="`expired` is computed from `expires_on`; `revoked` is final."
+    )
     summary = serializers.SerializerMethodField()
     granted_by = serializers.SerializerMethodField()
     signature_method = serializers.ChoiceField(SignatureMethod.choices)
@@ -126,7 +140,9 @@ class ConsentsApi(GenericAPIView[Any]):
         recipient_provider = serializers.IntegerField(required=False, allow_null=True)
         recipient_organization = serializers.IntegerField(required=False, allow_null=True)
         purposes = serializers.ListField(child=serializers.ChoiceField(list(PURPOSE_FIELDS)))
-        data_categories = serializers.ListField(child=serializers.CharField(), help_text=CATEGORY_HELP)
+        data_categories = serializers.ListField(
+            child=serializers.ChoiceField(DataCategory.choices), help_text=CATEGORY_HELP
+        )
         expires_on = serializers.DateField(help_text="At most one year ahead; not in the past.")
         password = serializers.CharField(
             write_only=True, help_text="Your password, re-entered: the portal e-signature."
@@ -279,16 +295,27 @@ class ConsentAttestApi(APIView):
             [SignatureMethod.PROVIDER_ATTESTED_PAPER, SignatureMethod.PROVIDER_ATTESTED_VERBAL]
         )
         paper_form_reference = serializers.CharField(
-            required=False, allow_blank=True, help_text="Required for paper: the scanned form's reference."
+            help_text="Required: the reference of the signed paper form (verbal consents are written "
+            "up on it). Missing: 400 form_reference_required."
         )
         purposes = serializers.ListField(child=serializers.ChoiceField(list(PURPOSE_FIELDS)))
-        data_categories = serializers.ListField(child=serializers.CharField(), help_text=CATEGORY_HELP)
+        data_categories = serializers.ListField(
+            child=serializers.ChoiceField(DataCategory.choices), help_text=CATEGORY_HELP
+        )
         expires_on = serializers.DateField()
 
     @extend_schema(
         request=ConsentAttestInput,
-        responses={201: ConsentOutput},
-        summary="Record a paper or verbal consent to me (provider; only for a family I invited)",
+        responses={
+            201: ConsentOutput,
+            400: OpenApiResponse(description="form_reference_required, invalid_expiry, ..."),
+            404: OpenApiResponse(description="Not a child of a family you invited"),
+            409: OpenApiResponse(
+                description="guardian_revoked: a guardian revoked your access; only they can grant it again"
+            ),
+        },
+        summary="Record a paper or verbal consent to me (provider; only for a family I invited; "
+        "the guardians are notified)",
     )
     def post(self, request: Request) -> Response:
         body = request.data if isinstance(request.data, dict) else {}
@@ -312,3 +339,32 @@ class ConsentAttestApi(APIView):
         )
         consent = selectors.consent_list(actor=request.user).get(pk=consent.pk)
         return Response(ConsentOutput(consent).data, status=status.HTTP_201_CREATED)
+
+
+class AccessLogEntryOutput(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    at = serializers.DateTimeField()
+    who = serializers.CharField(source="actor_label")
+    action = serializers.ChoiceField(Action.choices)
+    data_category = serializers.CharField()
+    purpose = serializers.CharField()
+    consent = serializers.IntegerField(source="consent_id", allow_null=True)
+    outcome = serializers.CharField()
+    object_type = serializers.CharField()
+    request_id = serializers.CharField()
+
+
+class AccessLogApi(GenericAPIView[Any]):
+    """The guardian's accounting of disclosures for their child (the gate is consent's;
+    the rows are audit's)."""
+
+    serializer_class = AccessLogEntryOutput
+
+    @extend_schema(
+        responses=AccessLogEntryOutput(many=True),
+        summary="Who saw or changed my child's information, when and why (guardian)",
+    )
+    def get(self, request: Request, child_id: int) -> Response:
+        child = services.access_log_open(actor=request.user, child_id=child_id)
+        page = self.paginate_queryset(audit_selectors.child_access_log(child_id=child.pk))
+        return self.get_paginated_response(AccessLogEntryOutput(page, many=True).data)

@@ -16,7 +16,7 @@ guardian.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.contrib.auth.models import User
@@ -24,7 +24,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django_stubs_ext import WithAnnotations
 from guardian.shortcuts import assign_perm, remove_perm
 
-from consent.models import CATEGORY_FIELDS, PURPOSE_FIELDS, Consent
+from consent.models import CATEGORY_FIELDS, PURPOSE_FIELDS, Consent, SignatureMethod
 from directory.models import Provider
 from families.models import Child, Guardian
 from families.roles import guardian_of
@@ -57,6 +57,15 @@ def _categories(categories: Iterable[str] | str | None) -> tuple[str, ...]:
     return tuple(categories)
 
 
+def _recipient_q(provider_id: object, organization_id: object) -> Q:
+    """Consents naming the provider, or the organization it belongs to (``None``: none).
+    Works with plain ids and with ``OuterRef`` expressions alike."""
+    q = Q(recipient_provider_id=provider_id)
+    if organization_id is not None:
+        q |= Q(recipient_organization_id=organization_id, recipient_organization_id__isnull=False)
+    return q
+
+
 def covering_consents(
     *,
     provider: Provider,
@@ -64,11 +73,12 @@ def covering_consents(
     categories: Iterable[str] = (),
     at: datetime | None = None,
 ) -> QuerySet[Consent]:
-    """Active consents that cover ``provider`` for ``purpose`` and every category."""
-    recipient = Q(recipient_provider_id=provider.pk)
-    if provider.organization_id is not None:
-        recipient |= Q(recipient_organization_id=provider.organization_id)
-    return Consent.objects.active(at).filter(recipient, _scope_filter(purpose, categories))
+    """THE RULE, written once: consents in force at ``at`` (now by default) that cover
+    ``provider`` (or its current organization) for ``purpose`` and every category.
+    Every other question below is a form of this one."""
+    return Consent.objects.active(at).filter(
+        _recipient_q(provider.pk, provider.organization_id), _scope_filter(purpose, categories)
+    )
 
 
 def consent_for(
@@ -108,12 +118,40 @@ def covered_child_ids(
 def covered_exists(
     *, provider: Provider, purpose: str | None, categories: Iterable[str] = (), child_ref: str = "child_id"
 ) -> Exists:
-    """``Exists`` subquery for annotating/filtering a queryset row by row in SQL."""
+    """``Exists`` subquery for annotating/filtering a queryset row by row in SQL: is the
+    row's child (``child_ref``) covered for ``provider``?"""
     return Exists(
         covering_consents(provider=provider, purpose=purpose, categories=categories).filter(
             child_id=OuterRef(child_ref)
         )
     )
+
+
+def row_provider_covered_exists(
+    *,
+    provider_ref: str,
+    organization_ref: str,
+    child_ref: str,
+    purpose: str | None,
+    categories: Iterable[str] = (),
+) -> Exists:
+    """The same rule when the provider varies per row (care-team lists, mention fan-out):
+    an active consent covering the row's provider (``provider_ref``) or its organization
+    (``organization_ref``) for ``purpose``/``categories`` about the row's child."""
+    return Exists(
+        Consent.objects.active()
+        .filter(_recipient_q(OuterRef(provider_ref), OuterRef(organization_ref)))
+        .filter(_scope_filter(purpose, categories), child_id=OuterRef(child_ref))
+    )
+
+
+def consent_ends_at(consent: Consent) -> datetime:
+    """The instant a consent stops covering (it is valid through its whole expiry day,
+    UTC), or its revocation time if earlier. Sockets cache it to close on time."""
+    end = datetime.combine(consent.expires_on + timedelta(days=1), time.min, tzinfo=UTC)
+    if consent.revoked_at is not None and consent.revoked_at < end:
+        return consent.revoked_at
+    return end
 
 
 # --- By user: one query whatever the caller's role ---------------------------------
@@ -149,6 +187,24 @@ class ChildAccessFields(TypedDict):
 
 if TYPE_CHECKING:  # the two-argument form exists for the type checker only
     VisibleChild = WithAnnotations[Child, ChildAccessFields]
+
+
+def is_guardian_of(user: Actor | None, child_id: object) -> bool:
+    """THE OTHER RULE, written once: does ``user`` speak for this child as a guardian of
+    its family (now)? One indexed query."""
+    if user is None or not user.is_authenticated:
+        return False
+    return Guardian.objects.filter(user_id=user.pk, family__children__pk=id_for_lookup(child_id)).exists()
+
+
+def guardian_exists(user: Actor, family_ref: str) -> Exists:
+    """Row-wise ``is_guardian_of``: the row's family (``family_ref``, e.g.
+    ``"child__family_id"``) has ``user`` as a guardian."""
+    return Exists(
+        Guardian.objects.filter(
+            user_id=user.pk if isinstance(user, User) else 0, family_id=OuterRef(family_ref)
+        )
+    )
 
 
 def visible_children(
@@ -208,6 +264,29 @@ def require_guardian(user: Actor) -> Guardian:
     if guardian is None:
         raise ApplicationError("guardian_only", "Only a child's guardian may do this.", status=403)
     return guardian
+
+
+def guardian_withdrew(*, provider: Provider, child: Child) -> bool:
+    """Has a guardian of ``child``'s family revoked a consent covering ``provider`` (or
+    its organization), for any child of the family, with no guardian e-signed grant to
+    that provider for ``child`` since? Then a provider's attestation may not restore the
+    access: only the guardian can (finding 2 of issue 8). Two indexed queries."""
+    recipient = _recipient_q(provider.pk, provider.organization_id)
+    last_revoked = (
+        Consent.objects.filter(recipient, child__family_id=child.family_id, revoked_at__isnull=False)
+        .order_by("-revoked_at")
+        .values_list("revoked_at", flat=True)
+        .first()
+    )
+    if last_revoked is None:
+        return False
+    regranted = Consent.objects.filter(
+        recipient,
+        child_id=child.pk,
+        signature_method=SignatureMethod.PORTAL_ESIGNATURE,
+        signed_at__gt=last_revoked,
+    )
+    return not regranted.exists()
 
 
 def access_consent(actor: Actor, consent_id: object) -> Consent:

@@ -13,11 +13,13 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from typing import Any, NoReturn, TypeVar
 
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
 from audit.models import Action
-from audit.services import audit_denied, audit_record
+from audit.services import audit_denied, audit_lock_chains_for, audit_record
 from consent import policies
 from consent.models import (
     CATEGORY_FIELDS,
@@ -36,6 +38,7 @@ from people.roles import Actor, signed_in
 from referral_hub import events
 from referral_hub.errors import ApplicationError, NotFound
 from referral_hub.ids import id_for_lookup, parse_id
+from referral_hub.notify import notify_user_on_commit
 from referral_hub.realtime import send_event_on_commit, user_group
 
 MAX_TERM_DAYS = 365
@@ -330,7 +333,14 @@ def consent_attest(
 ) -> Consent:
     """A provider records a consent the guardian gave on paper (scanned form reference
     required) or verbally, to that provider. Only the provider who invited the family
-    may attest for it, so a provider cannot grant themselves access to any child."""
+    may attest for it, so a provider cannot grant themselves access to any child.
+
+    Attestation cannot override the guardian: once a guardian of the family revoked a
+    consent covering this provider, attesting is refused (409 ``guardian_revoked``)
+    until a guardian e-signs a new consent to that provider for this child in the
+    portal. Every guardian of the family is notified (in the app and by e-mail).
+    The signed form's reference is required for both methods (400
+    ``form_reference_required``)."""
 
     provider = provider_of(actor)
     if provider is None:
@@ -354,15 +364,23 @@ def consent_attest(
         SignatureMethod.PROVIDER_ATTESTED_VERBAL,
     ):
         raise ApplicationError("invalid_signature_method", "Attest a paper or verbal consent.")
-    if signature_method == SignatureMethod.PROVIDER_ATTESTED_PAPER and not paper_form_reference.strip():
+    if not (paper_form_reference or "").strip():
+        # Verbal consents too: the provider writes them up on the signed paper form.
         raise ApplicationError(
             "form_reference_required",
-            "Give the scanned paper form's reference.",
+            "Give the reference of the signed paper form.",
             extra={"field": "paper_form_reference"},
+        )
+    if policies.guardian_withdrew(provider=provider, child=child):
+        raise ApplicationError(
+            "guardian_revoked",
+            "A guardian of this family revoked your access. Only a guardian can grant it again, "
+            "in the portal.",
+            status=409,
         )
     purposes, data_categories = validate_scope(purposes, data_categories)
     expires_on = validate_expiry(expires_on)
-    return _create(
+    consent = _create(
         actor=actor,
         child=child,
         guardian=guardian,
@@ -375,6 +393,43 @@ def consent_attest(
         attested_by=provider,
         paper_form_reference=paper_form_reference.strip(),
     )
+    _notify_guardians_of_attestation(consent)
+    return consent
+
+
+def _notify_guardians_of_attestation(consent: Consent) -> None:
+    """Every guardian of the family hears, in the app and by e-mail, that a provider
+    recorded a consent in their name, with the way to revoke it (ids and a link only:
+    nothing about the child leaves in mail)."""
+    path = f"/portal/children/{consent.child_id}/"
+    guardians = Guardian.objects.filter(family__children=consent.child_id).select_related("user")
+    for guardian in guardians:
+        notify_user_on_commit(
+            guardian.user_id,
+            "consent.attested",
+            {
+                "consent_id": consent.pk,
+                "child_id": consent.child_id,
+                "label": "A provider recorded a consent in your name: check it or revoke it",
+            },
+        )
+        address = guardian.user.email
+        if address:
+            body = (
+                "A provider recorded on Referral Hub a consent that you gave on paper or by "
+                "phone. If you did not give it, or no longer agree, revoke it here:\n\n"
+                f"{settings.SITE_URL.rstrip('/')}{path}"
+            )
+            transaction.on_commit(
+                functools.partial(
+                    send_mail,
+                    "A consent was recorded in your name",
+                    body,
+                    None,
+                    [address],
+                    fail_silently=True,
+                )
+            )
 
 
 @_log_refusals(Action.UPDATE)
@@ -382,17 +437,22 @@ def consent_attest(
 def consent_revoke(*, actor: Actor, consent_id: object, reason: str = "") -> Consent:
     """A guardian with legal authority revokes a consent for their family's child.
 
+    Locks: the child's audit chain, then the consent row (the documented lock order).
     In one transaction: the row's ``revoked_*`` fields are set by a conditional UPDATE
     (so of two concurrent revocations exactly one wins), a ``revoked`` history row is
     added, the covered users' ``view_child`` object permissions are removed,
     ``consent_revoked`` is sent (receivers act inside this transaction), and after commit
     each affected user's group gets ``access.changed`` so open sockets re-check."""
     guardian = policies.require_guardian(actor)
-    consent = (
-        Consent.objects.select_for_update()
-        .filter(policies.guardian_children_q(actor, "child__"), pk=id_for_lookup(consent_id))
-        .first()
+    mine = Consent.objects.filter(
+        policies.guardian_children_q(actor, "child__"), pk=id_for_lookup(consent_id)
     )
+    # Lock order (docs/security.md): the child's audit chain first, then the consent row.
+    # A chat send holds the same chain lock before its own row locks, so the two queue
+    # instead of deadlocking. NO KEY UPDATE: inserts that merely reference the consent
+    # (audit rows, messages) are not blocked by the revocation's row lock.
+    audit_lock_chains_for(child_ids=mine.values_list("child_id", flat=True))
+    consent = mine.select_for_update(no_key=True).first()
     if consent is None:
         raise NotFound("Consent")
     if not guardian.has_legal_authority:
@@ -460,13 +520,14 @@ def consents_record_expiry(*, now: datetime | None = None) -> list[Consent]:
     records it in the history (run by ``manage.py expire_consents``, e.g. daily, and
     idempotent)."""
     now = now or timezone.now()
-    due = list(
-        Consent.objects.select_for_update()
-        .filter(expires_on__lt=now.date())
+    pending = (
+        Consent.objects.filter(expires_on__lt=now.date())
         .exclude(revoked_at__lte=now)
         .exclude(events__kind=ConsentEventKind.EXPIRED)
-        .order_by("id")
     )
+    # Lock order (docs/security.md): the children's audit chains, then the consent rows.
+    audit_lock_chains_for(child_ids=set(pending.values_list("child_id", flat=True)))
+    due = list(pending.select_for_update(no_key=True).order_by("id"))
     for consent in due:
         ConsentEvent.objects.create(
             consent=consent,
@@ -479,3 +540,35 @@ def consents_record_expiry(*, now: datetime | None = None) -> list[Consent]:
         consent_expired.send(sender=Consent, consent=consent)
         _announce(consent, user_ids, "consent_expired")
     return due
+
+
+def portal_child_shown(*, actor: Actor, child_id: int, object_type: str, object_id: object) -> None:
+    """A guardian's portal page showed this child (the consent form, the revoke
+    confirmation): an audited read."""
+    audit_record(
+        actor=actor, action=Action.VIEW, child_id=child_id, object_type=object_type, object_id=object_id
+    )
+
+
+def access_log_open(*, actor: Actor, child_id: object) -> Child:
+    """A guardian opens their child's access log ("who has seen my child's
+    information"). Only the child's own guardians; everyone else gets the same
+    ``NotFound`` (logged as a denied attempt, outside any transaction). The read itself
+    is logged before the rows are fetched, so the page and its row count agree. The gate
+    lives here; the rows live in ``audit``, which is only given ids."""
+    pk = parse_id(child_id)
+    try:
+        child = policies.access_child(actor, pk)
+        if not child.is_own:
+            raise NotFound("Child")
+    except ApplicationError:
+        audit_denied(
+            actor=actor,
+            action=Action.VIEW,
+            child_id=Child.objects.filter(pk=pk).values_list("pk", flat=True).first() if pk else None,
+            object_type="access_log",
+            object_id=child_id,
+        )
+        raise
+    audit_record(actor=actor, action=Action.VIEW, child=child, object_type="access_log", object_id=child.pk)
+    return child

@@ -8,6 +8,7 @@ urlpatterns = [
     path("portal/children/<int:child_id>/share/", views.consent_new, name="portal-consent-new"),
     path("portal/consents/<int:consent_id>/revoke/", views.consent_revoke, name="portal-consent-revoke"),
     path("portal/provider/", views.provider_children, name="portal-provider"),
+    path("portal/children/<int:child_id>/access-log/", views.access_log, name="portal-access-log"),
 ]
 
 api_urlpatterns = [
@@ -16,6 +17,7 @@ api_urlpatterns = [
     path("consents/", apis.ConsentsApi.as_view(), name="api-consents"),
     path("consents/attested/", apis.ConsentAttestApi.as_view(), name="api-consent-attest"),
     path("consents/<int:consent_id>/revoke/", apis.ConsentRevokeApi.as_view(), name="api-consent-revoke"),
+    path("children/<int:child_id>/access-log/", apis.AccessLogApi.as_view(), name="api-child-access-log"),
 ]
 
 fhir_urlpatterns = [

@@ -8,11 +8,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from audit import selectors as audit_selectors
 from audit.models import Action
 from audit.services import audit_denied, audit_record, audit_record_many
 from consent import policies, selectors, services
@@ -142,6 +144,9 @@ def consent_new(request: HttpRequest, child_id: int) -> HttpResponse:
     child = _own_child(request, child_id)
     if child is None:
         return _not_found(request)
+    services.portal_child_shown(
+        actor=request.user, child_id=child.pk, object_type="consent_form", object_id=child.pk
+    )
     provider = _recipient(data.get("recipient_provider"))
     context: dict[str, Any] = {
         "child": child,
@@ -250,6 +255,9 @@ def consent_revoke(request: HttpRequest, consent_id: int) -> HttpResponse:
             )
         return redirect("portal-child", child_id=consent.child_id)
     consent.summary = plain_summary(consent)  # type: ignore[attr-defined]  # for the template
+    services.portal_child_shown(
+        actor=request.user, child_id=consent.child_id, object_type="consent", object_id=consent.pk
+    )
     return render(request, "consent/revoke.html", {"consent": consent, "form": form})
 
 
@@ -282,3 +290,16 @@ def provider_children(request: HttpRequest) -> HttpResponse:
         ],
     )
     return render(request, "consent/provider_children.html", {"consents": consents})
+
+
+@login_required
+def access_log(request: HttpRequest, child_id: int) -> HttpResponse:
+    """The guardian's "who has seen my child's information" page."""
+    try:
+        child = services.access_log_open(actor=request.user, child_id=child_id)
+    except ApplicationError:
+        return _not_found(request)
+    page = Paginator(audit_selectors.child_access_log(child_id=child.pk), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "consent/access_log.html", {"child": child, "page": page})

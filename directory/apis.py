@@ -49,6 +49,8 @@ class ProviderOutput(serializers.Serializer[Any]):
     """One listing. ``endorsements`` holds only verified, unexpired endorsements: nothing
     else is ever presented as endorsed."""
 
+    schema_optional_fields = ("distance_miles",)
+
     id = serializers.IntegerField()
     name = serializers.CharField()
     discipline = serializers.ChoiceField(choices=Discipline.choices)
@@ -90,7 +92,7 @@ class ProviderDetailOutput(ProviderOutput):
     hsds_id = serializers.UUIDField()
     bio = serializers.CharField()
     specialties = serializers.ListField(child=serializers.CharField())
-    email = serializers.EmailField()
+    email = serializers.CharField(help_text="The listing's e-mail address; empty when it lists none.")
     phone = serializers.CharField()
     assured_date = serializers.DateField(allow_null=True, help_text="When the listing was last verified.")
     locations = LocationDetailOutput(many=True)

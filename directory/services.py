@@ -258,3 +258,43 @@ def endorsement_import(
         issued_on=issued_on,
         expires_on=expires_on,
     )
+
+
+@transaction.atomic
+def endorsement_grant(
+    *,
+    actor: Actor | None,
+    provider: Provider,
+    category: str,
+    credential_number: str,
+    issuing_association: str,
+    issued_on: datetime.date,
+    expires_on: datetime.date,
+    endorsement_id: int | None = None,
+    note: str = "",
+) -> Endorsement:
+    """The endorsement process granted (or renewed) an endorsement: create it verified,
+    or move the existing one (``endorsement_id``) to the new expiry, verified. Runs in
+    the caller's transaction, so the directory changes together with the decision."""
+    if endorsement_id is None:
+        endorsement = Endorsement(provider=provider, category=category, issued_on=issued_on)
+        previous = ""
+        action = EndorsementReview.Action.VERIFIED
+    else:
+        endorsement = Endorsement.objects.select_for_update().get(pk=endorsement_id, provider=provider)
+        previous = endorsement.status
+        action = (
+            EndorsementReview.Action.EDITED
+            if previous == EndorsementStatus.VERIFIED
+            else EndorsementReview.Action.VERIFIED
+        )
+    endorsement.credential_number = credential_number
+    endorsement.issuing_association = issuing_association
+    endorsement.expires_on = expires_on
+    endorsement.status = EndorsementStatus.VERIFIED
+    endorsement.status_changed_at = timezone.now()
+    endorsement.status_changed_by = actor if isinstance(actor, User) else None
+    endorsement.full_clean()
+    endorsement.save()
+    _record(endorsement=endorsement, actor=actor, action=action, from_status=previous, note=note)
+    return endorsement

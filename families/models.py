@@ -39,6 +39,12 @@ class Guardian(models.Model):
     has_legal_authority = models.BooleanField(default=True)
     phone = models.CharField(max_length=40, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    email_confirmed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the e-mail link first activated the account. A confirmation link "
+        "works once: it never re-activates an account an administrator deactivated.",
+    )
 
     def __str__(self) -> str:
         return self.user.get_full_name() or self.user.get_username()

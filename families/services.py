@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import uuid
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -22,6 +23,7 @@ from audit.models import Action
 from audit.services import audit_record
 from families.models import Child, Family, Guardian, Invitation, Relationship
 from families.roles import guardian_of
+from outbox.services import outbox_email
 from people.roles import Actor, role_object
 from referral_hub.errors import ApplicationError
 
@@ -75,13 +77,10 @@ def guardian_register(
         )
     _check_password(password, password2, User(username=email, email=email, first_name=first_name))
     if _email_in_use(email):
-        send_mail(
-            "Your Referral Hub account",
-            "Someone (hopefully you) tried to register this address again. You already have an "
-            "account: sign in, or reset your password with a provider's help.",
-            settings.DEFAULT_FROM_EMAIL,
-            [email],
-        )
+        # The same work as a new account (one password hash) and the same answer, so
+        # neither the page nor its timing says whether the address has an account.
+        make_password(password)
+        _mail_already_registered(email)
         return None
     user = User.objects.create_user(
         username=email,
@@ -96,30 +95,48 @@ def guardian_register(
     Guardian.objects.create(user=user, family=family, relationship=relationship)
     token = signing.dumps({"u": user.pk}, salt=CONFIRM_SALT)
     link = settings.SITE_URL.rstrip("/") + reverse("families-confirm", kwargs={"token": token})
-    transaction.on_commit(
-        lambda: send_mail(
-            "Confirm your Referral Hub account",
-            f"Welcome to Referral Hub. Confirm your e-mail address to sign in:\n\n{link}\n\n"
-            "The link works for 3 days.",
-            settings.DEFAULT_FROM_EMAIL,
-            [email],
-        )
+    outbox_email(
+        key=f"account:confirm:{user.pk}",
+        to_address=email,
+        subject="Confirm your Referral Hub account",
+        body=f"Welcome to Referral Hub. Confirm your e-mail address to sign in:\n\n{link}\n\n"
+        "The link works for 3 days.",
+        kind="account.confirm",
+        recipient_id=user.pk,
     )
     return user
 
 
+def _mail_already_registered(email: str) -> None:
+    outbox_email(
+        key=f"account:exists:{email}:{uuid.uuid4().hex}",
+        to_address=email,
+        subject="Your Referral Hub account",
+        body="Someone (hopefully you) used this address to sign up for Referral Hub. You already "
+        "have an account: sign in, or reset your password with a provider's help. If this "
+        "was not you, you can ignore this message.",
+        kind="account.exists",
+    )
+
+
 @transaction.atomic
 def guardian_confirm(*, token: str) -> User:
+    """The e-mail link activates a new account once. It never re-activates an account
+    an administrator deactivated (a link already used answers like an invalid one)."""
     try:
         data = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
     except signing.BadSignature:
         raise ApplicationError("invalid_token", "This confirmation link is invalid or has expired.") from None
-    user = User.objects.select_for_update().filter(pk=data.get("u"), guardian__isnull=False).first()
-    if user is None:
+    guardian = (
+        Guardian.objects.select_for_update().select_related("user").filter(user_id=data.get("u")).first()
+    )
+    if guardian is None or guardian.email_confirmed_at is not None:
         raise ApplicationError("invalid_token", "This confirmation link is invalid or has expired.")
-    if not user.is_active:
-        user.is_active = True
-        user.save(update_fields=["is_active"])
+    guardian.email_confirmed_at = timezone.now()
+    guardian.save(update_fields=["email_confirmed_at"])
+    user = guardian.user
+    user.is_active = True
+    user.save(update_fields=["is_active"])
     return user
 
 
@@ -263,15 +280,14 @@ def invitation_create(
     )
     inviter = invitation.invited_by.name
     link = settings.SITE_URL.rstrip("/") + reverse("families-invitation", kwargs={"token": token})
-    transaction.on_commit(
-        lambda: send_mail(
-            "You are invited to Referral Hub",
-            f"{inviter} invited you to Referral Hub, where you decide who may see "
-            f"information about your child. Set your password here:\n\n{link}\n\n"
-            "The link works once, for 7 days.",
-            settings.DEFAULT_FROM_EMAIL,
-            [email],
-        )
+    outbox_email(
+        key=f"invitation:{invitation.pk}",
+        to_address=email,
+        subject="You are invited to Referral Hub",
+        body=f"{inviter} invited you to Referral Hub, where you decide who may see "
+        f"information about your child. Set your password here:\n\n{link}\n\n"
+        "The link works once, for 7 days.",
+        kind="invitation",
     )
     return invitation, token
 
@@ -292,9 +308,12 @@ def invitation_lookup(token: str) -> Invitation:
 
 
 @transaction.atomic
-def invitation_accept(*, token: str, password: str, password2: str, first_name: str, last_name: str) -> User:
+def invitation_accept(
+    *, token: str, password: str, password2: str, first_name: str, last_name: str
+) -> User | None:
     """The invited guardian sets a password: an active user (the e-mail link proved the
-    address) joins the family as a guardian. The token works once."""
+    address) joins the family as a guardian. The token works once. For an address that
+    already has an account: None (the caller answers as for a dead link) and an e-mail."""
     invitation = invitation_lookup(token)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.used_at is not None:
@@ -304,9 +323,13 @@ def invitation_accept(*, token: str, password: str, password2: str, first_name: 
     email = invitation.email
     _check_password(password, password2, User(username=email, email=email, first_name=first_name))
     if _email_in_use(email):
-        raise ApplicationError(
-            "email_taken", "An account already uses this e-mail address: sign in instead.", status=409
-        )
+        # Whoever holds the link (the provider saw it too) learns nothing: the answer is
+        # the one for any dead link; the address's owner is told by e-mail.
+        make_password(password)  # the same work as a new account
+        invitation.used_at = timezone.now()
+        invitation.save(update_fields=["used_at"])
+        _mail_already_registered(email)
+        return None
     user = User.objects.create_user(
         username=email,
         email=email,
@@ -314,7 +337,12 @@ def invitation_accept(*, token: str, password: str, password2: str, first_name: 
         first_name=first_name.strip(),
         last_name=last_name.strip(),
     )
-    Guardian.objects.create(user=user, family=invitation.family, relationship=invitation.relationship)
+    Guardian.objects.create(
+        user=user,
+        family=invitation.family,
+        relationship=invitation.relationship,
+        email_confirmed_at=timezone.now(),
+    )
     invitation.used_at = timezone.now()
     invitation.used_by = user
     invitation.save(update_fields=["used_at", "used_by"])

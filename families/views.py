@@ -18,8 +18,11 @@ from families.forms import AcceptInvitationForm, ChildForm, InviteForm, Register
 from families.roles import guardian_of
 from people.roles import has_role
 from referral_hub.errors import ApplicationError
+from referral_hub.proxy import client_ip
+from referral_hub.ratelimit import allow
 
-BACKEND = "django.contrib.auth.backends.ModelBackend"
+BACKEND = "referral_hub.auth_backends.AccountBackend"
+DEAD_INVITATION = "This invitation link is invalid, used or expired."
 
 
 def _apply_error(form: forms.Form, exc: ApplicationError) -> None:
@@ -27,8 +30,23 @@ def _apply_error(form: forms.Form, exc: ApplicationError) -> None:
     form.add_error(field if field in form.fields else None, exc.message)
 
 
+def _dead_invitation(request: HttpRequest, text: str) -> HttpResponse:
+    return render(
+        request, "families/message.html", {"title": "Invitation not valid", "text": text}, status=404
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest) -> HttpResponse:
+    """Sign-up. Throttled per client address (``REGISTRATION_RATE``); the answer is the
+    same "check your e-mail" page for new and already registered addresses."""
+    if request.method == "POST" and not allow("register", client_ip(request), settings.REGISTRATION_RATE):
+        return render(
+            request,
+            "families/message.html",
+            {"title": "Too many sign-ups", "text": "Too many sign-ups from your address. Try again later."},
+            status=429,
+        )
     form = RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -56,12 +74,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     try:
         invitation = services.invitation_lookup(token)
     except ApplicationError as exc:
-        return render(
-            request,
-            "families/message.html",
-            {"title": "Invitation not valid", "text": exc.message},
-            status=404,
-        )
+        return _dead_invitation(request, exc.message)
     form = AcceptInvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -69,6 +82,8 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         except ApplicationError as exc:
             _apply_error(form, exc)
         else:
+            if user is None:  # the address has an account: told by e-mail, not here
+                return _dead_invitation(request, DEAD_INVITATION)
             login(request, user, backend=BACKEND)
             messages.success(request, "Welcome! Your account is ready.")
             return redirect("portal")

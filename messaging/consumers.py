@@ -16,6 +16,7 @@ import time
 import uuid
 from collections import deque
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any, ParamSpec, TypeVar, cast
 from urllib.parse import parse_qs
 
@@ -23,13 +24,18 @@ from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
+from django.utils import timezone
 
+from consent.policies import consent_ends_at
 from messaging import events, selectors, services
 from messaging.policies import ChatAccess, chat_access
 from people.roles import Actor
+from referral_hub.consumers import refuse
 from referral_hub.errors import ApplicationError, NotFound
 from referral_hub.ids import parse_id
+from referral_hub.metrics import OPEN_CHAT_SOCKETS
 from referral_hub.realtime import case_group, user_group
+from referrals.services import care_team_end_lapsed
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +47,8 @@ CLOSE_TOO_MANY_VIOLATIONS = 4429
 
 MAX_FRAME_BYTES = 64 * 1024
 MESSAGES_PER_SECOND = 10
+# Each read frame is a database write; a client marks what it shows, a few per second.
+READS_PER_SECOND = 5
 VIOLATIONS_BEFORE_CLOSE = 5
 VIOLATION_WINDOW_SECONDS = 10.0
 TYPING_MIN_INTERVAL_SECONDS = 2.0
@@ -99,23 +107,29 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # cha
     left = False
     heartbeat: asyncio.Task[None] | None = None
     recheck: asyncio.Future[bool] | None = None
+    # When the consent that lets this socket in stops covering (expiry day over, UTC):
+    # every frame in or out compares against it, and a timer closes an idle socket then.
+    access_until: datetime | None = None
+    expiry_timer: asyncio.TimerHandle | None = None
+    expiry_task: asyncio.Future[Any] | None = None
 
     # --- lifecycle -----------------------------------------------------------------
     async def connect(self) -> None:
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
             self.closing = True
-            await self.close(code=CLOSE_UNAUTHENTICATED)
+            await refuse(self, CLOSE_UNAUTHENTICATED)
             return
         self.user = user
         self.case_id = int(self.scope["url_route"]["kwargs"]["case_id"])
         after = self._after_param()
         if after is False:
             self.closing = True
-            await self.close(code=CLOSE_BAD_REQUEST)
+            await refuse(self, CLOSE_BAD_REQUEST)
             return
         self.groups_joined: list[str] = []
         self.message_times: deque[float] = deque()
+        self.read_times: deque[float] = deque()
         self.violation_times: deque[float] = deque()
         self.last_typing = 0.0
         # Live deliveries and the heartbeat's catch-up both advance last_seq: one at a time.
@@ -123,16 +137,20 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # cha
         # The user group first: a revocation racing this handshake is either seen by the
         # policy below or arrives as `access.changed` afterwards.
         await self._join(user_group(user.pk))
-        if await _access(user, self.case_id) is None:
+        access = await _access(user, self.case_id)
+        if access is None:
             self.closing = True
             await self._leave()
-            await self.close(code=CLOSE_FORBIDDEN)
+            await refuse(self, CLOSE_FORBIDDEN)
             return
+        self._watch_expiry(access)
         self.last_verified = time.monotonic()
         # Join the case group BEFORE reading the replay: events queued meanwhile are
         # de-duplicated by seq, so there is no gap and no duplicate.
         await self._join(case_group(self.case_id))
         await self.accept()
+        OPEN_CHAT_SOCKETS.inc()
+        self.counted = True
         try:
             replay, self.last_seq = await _replay(user, self.case_id, after)
         except NotFound:
@@ -145,6 +163,9 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # cha
 
     async def disconnect(self, code: int) -> None:
         self.closing = True
+        if getattr(self, "counted", False):
+            OPEN_CHAT_SOCKETS.dec()
+            self.counted = False
         await self._leave()
 
     def _after_param(self) -> int | None | bool:
@@ -165,6 +186,8 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # cha
         self.left = True
         if self.heartbeat is not None and self.heartbeat is not asyncio.current_task():
             self.heartbeat.cancel()
+        if self.expiry_timer is not None:
+            self.expiry_timer.cancel()
         for group in getattr(self, "groups_joined", []):
             try:
                 await self.channel_layer.group_discard(group, self.channel_name)
@@ -201,10 +224,49 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # cha
     async def _allowed(self) -> bool:
         if self.closing:
             return False
-        if await _access(self.user, self.case_id) is None:
+        access = await _access(self.user, self.case_id)
+        if access is None:
             await self._deny()
             return False
+        self._watch_expiry(access)
         self.last_verified = time.monotonic()
+        return True
+
+    # --- consent expiry: on time, not at the next heartbeat -------------------------
+    def _watch_expiry(self, access: ChatAccess) -> None:
+        """Cache when the covering consent ends and arm a timer for that instant (a new
+        or longer consent re-arms it at the next check)."""
+        self.access_until = consent_ends_at(access.consent)
+        if self.expiry_timer is not None:
+            self.expiry_timer.cancel()
+        delay = max(0.0, (self.access_until - timezone.now()).total_seconds())
+        self.expiry_timer = asyncio.get_running_loop().call_later(delay, self._on_expiry)
+
+    def _on_expiry(self) -> None:
+        if not self.closing:
+            self.expiry_task = asyncio.ensure_future(self._expire())
+
+    async def _expire(self) -> None:
+        """The consent's end instant: ask the gate again (a guardian may have granted a
+        new consent meanwhile); if it says no, close 4403 and end the lapsed membership."""
+        if await self._allowed():
+            return
+        await db(care_team_end_lapsed)(case_id=self.case_id, user_id=self.user.pk)
+
+    def _past_expiry(self) -> bool:
+        return self.access_until is not None and timezone.now() >= self.access_until
+
+    async def _may_send(self) -> bool:
+        """Checked before every frame in or out: closed, or past the cached expiry
+        instant (then closed 4403 here, before anything goes out)."""
+        if self.closing:
+            return False
+        if self._past_expiry():
+            await self._deny()
+            self.expiry_task = asyncio.ensure_future(
+                db(care_team_end_lapsed)(case_id=self.case_id, user_id=self.user.pk)
+            )
+            return False
         return True
 
     def _recheck_soon(self) -> None:
@@ -229,7 +291,7 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # cha
     async def receive(
         self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any
     ) -> None:
-        if self.closing:
+        if not await self._may_send():
             return
         raw = text_data if text_data is not None else bytes_data
         size = len(raw.encode()) if isinstance(raw, str) else len(raw or b"")
@@ -275,7 +337,7 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # cha
             )
             return
         self.last_verified = time.monotonic()
-        if not self.closing:
+        if await self._may_send():
             await self.send_json(
                 events.message_ack_frame(client_msg_id=str(client_msg_id), message_id=result.message.pk)
             )
@@ -313,6 +375,8 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # cha
         )
 
     async def _frame_read(self, content: dict[str, Any]) -> None:
+        if not await self._slot(self.read_times, READS_PER_SECOND, "read frames"):
+            return
         message_id = content.get("message_id")
         if not isinstance(message_id, int) or parse_id(message_id) is None:
             await self._error("invalid_message", "message_id must be an integer.")
@@ -333,13 +397,17 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # cha
     }
 
     async def _message_slot(self) -> bool:
+        return await self._slot(self.message_times, MESSAGES_PER_SECOND, "messages")
+
+    async def _slot(self, times: deque[float], per_second: int, what: str) -> bool:
+        """A sliding one-second window; going over is a violation (enough close 4429)."""
         now = time.monotonic()
-        while self.message_times and now - self.message_times[0] >= 1.0:
-            self.message_times.popleft()
-        if len(self.message_times) >= MESSAGES_PER_SECOND:
-            await self._violation("rate_limited", f"At most {MESSAGES_PER_SECOND} messages per second.")
+        while times and now - times[0] >= 1.0:
+            times.popleft()
+        if len(times) >= per_second:
+            await self._violation("rate_limited", f"At most {per_second} {what} per second.")
             return False
-        self.message_times.append(now)
+        times.append(now)
         return True
 
     async def _violation(self, code: str, detail: str) -> None:
@@ -352,7 +420,7 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # cha
             await self._deny(code=CLOSE_TOO_MANY_VIOLATIONS)
 
     async def _error(self, code: str, detail: str, **extra: Any) -> None:
-        if not self.closing:
+        if await self._may_send():
             await self.send_json({"type": "error", "code": code, "detail": detail, **extra})
 
     # --- group events --------------------------------------------------------------
@@ -368,7 +436,7 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # cha
             await self._deliver(event)
 
     async def _deliver(self, event: dict[str, Any]) -> None:
-        if self.closing:
+        if not await self._may_send():
             return
         payload = event["message"]
         seq = payload["seq"]
@@ -379,7 +447,7 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # cha
         if seq > self.last_seq + 1:
             # A live event was lost or overtaken: send the stored ones in order.
             await self._fill_gap(seq)
-        elif not self.closing:
+        elif await self._may_send():
             await self.send_json(events.message_new_frame(message=payload))
             self.last_seq = seq
 
@@ -390,25 +458,25 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # cha
             await self._deny()
             return
         for missing in gap:
-            if self.closing:
+            if not await self._may_send():
                 return
             await self.send_json(events.message_new_frame(message=missing))
             self.last_seq = missing["seq"]
 
     async def chat_updated(self, event: dict[str, Any]) -> None:
-        if not self.closing:
+        if await self._may_send():
             await self.send_json(events.message_updated_frame(message=event["message"]))
 
     async def chat_read(self, event: dict[str, Any]) -> None:
-        if not self.closing:
+        if await self._may_send():
             await self.send_json(events.read_frame(user_id=event["user_id"], message_id=event["message_id"]))
 
     async def chat_presence(self, event: dict[str, Any]) -> None:
-        if not self.closing:
+        if await self._may_send():
             await self.send_json(events.presence_frame(online=event["online"]))
 
     async def chat_typing(self, event: dict[str, Any]) -> None:
-        if not self.closing and event["user_id"] != self.user.pk:
+        if event["user_id"] != self.user.pk and await self._may_send():
             await self.send_json(events.typing_frame(user_id=event["user_id"]))
 
     async def access_changed(self, event: dict[str, Any]) -> None:

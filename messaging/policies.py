@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
+
 from consent.models import Consent
 from consent.policies import consent_for
 from directory.models import Provider
@@ -19,8 +21,8 @@ from people.roles import Actor
 from referral_hub.errors import NotFound
 from referral_hub.ids import parse_id
 from referrals.models import CareTeamMember
+from referrals.policies import member_covered_exists
 
-# Ids beyond a 64-bit signed integer exist in no table (and overflow the driver).
 CHAT_PURPOSE = "messaging"
 CHAT_CATEGORIES = ("case_notes",)
 # What audit rows name: chat is care coordination on case notes.
@@ -70,6 +72,14 @@ def chat_access(user: Actor, case_id: int) -> ChatAccess | None:
     if consent is None:
         return None
     return ChatAccess(member=member, consent=consent)
+
+
+def chat_members(*, case_id: int) -> QuerySet[CareTeamMember]:
+    """Members the gate lets into the case chat now, in one query (the bulk form of
+    ``chat_access``, for fan-out such as mentions)."""
+    return CareTeamMember.objects.filter(case_id=case_id, left_at__isnull=True, user__is_active=True).filter(
+        member_covered_exists(CHAT_PURPOSE, CHAT_CATEGORIES)
+    )
 
 
 def access_case_chat(actor: Actor, case_id: int) -> ChatAccess:

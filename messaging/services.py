@@ -20,11 +20,11 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from audit.models import Action
-from audit.services import audit_record
+from audit.services import audit_lock_chains_for, audit_record
 from consent.models import Consent
 from messaging import events, selectors
 from messaging.models import MAX_BODY_CHARS, ChatConnection, Message, MessageRevision, ReadMarker
-from messaging.policies import AUDIT_CATEGORY, AUDIT_PURPOSE, ChatAccess, access_case_chat
+from messaging.policies import AUDIT_CATEGORY, AUDIT_PURPOSE, ChatAccess, access_case_chat, chat_members
 from people.roles import Actor, signed_in
 from referral_hub import events as hub_events
 from referral_hub.errors import ApplicationError, NotFound
@@ -70,11 +70,10 @@ def _notify_mentions(*, message: Message, access: ChatAccess) -> None:
     usernames = {name.rstrip(".+-").lower() for name in MENTION.findall(message.body)}
     if not usernames:
         return
-    # Only current members of this case's team (a handful of rows): a mention never
-    # reaches an outsider.
-    team = CareTeamMember.objects.filter(case_id=message.case_id, left_at__isnull=True).values_list(
-        "user_id", "user__username"
-    )
+    # Only members the chat gate lets in now (current, and covered by consent at this
+    # moment; a handful of rows): a mention never reaches an outsider or a member
+    # whose consent expired or was revoked.
+    team = chat_members(case_id=message.case_id).values_list("user_id", "user__username")
     for user_id, username in team:
         if user_id != message.author_id and username.lower() in usernames:
             notify_user_on_commit(
@@ -90,10 +89,15 @@ def message_send(*, actor: Actor, case_id: int, body: object, client_msg_id: uui
     broadcast to the case group for after the commit.
 
     Idempotent per (author, client_msg_id): a repeat stores nothing and returns the
-    original (``created=False``). Sends to one case are serialized by a row lock on the
+    original (``created=False``). Locks: the child's audit chain, then the case row.
+    Sends to one case are serialized by a row lock on the
     case, so ids (and ``seq``) commit in increasing order within the case.
     """
     body = _clean_body(body)
+    # Lock order (docs/security.md): the child's audit chain before any row lock, as
+    # revocation does; the gate is asked after it, so a send queued behind a revocation
+    # sees the revocation.
+    audit_lock_chains_for(child_ids=Case.objects.filter(pk=case_id).values_list("child_id", flat=True))
     access = access_case_chat(actor, case_id)
     # The lock: id order == commit order within a case (no reader can see id N+1
     # committed while N is still in flight, which would let `after=` skip N).

@@ -13,7 +13,6 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -21,6 +20,7 @@ from rest_framework.views import APIView
 
 from people.roles import role_object, user_roles
 from referral_hub import events
+from referral_hub.auth_backends import issue_token, revoke_tokens, token_expires_at
 from referral_hub.errors import ApplicationError
 from referral_hub.realtime import send_event_now, user_group
 
@@ -32,11 +32,15 @@ class LoginView(auth_views.LoginView):
 
 class LogoutView(auth_views.LogoutView):
     """Logging out force-closes the user's open sockets (they authenticated with the
-    session that ends here)."""
+    session that ends here) and revokes the user's API token (one per user: signing out
+    ends every credential the person holds; programs ask for a new token)."""
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        user_id = request.user.pk if request.user.is_authenticated else None
+        user = request.user if request.user.is_authenticated else None
+        user_id = user.pk if user is not None else None
         response = super().post(request, *args, **kwargs)
+        if user is not None:
+            revoke_tokens(user)
         if user_id is not None:
             send_event_now(user_group(user_id), events.force_close(reason="logout"))
         return response
@@ -55,7 +59,17 @@ class ObtainTokenApi(APIView):
 
     @extend_schema(
         request=TokenInput,
-        responses={200: inline_serializer("TokenOutput", {"token": serializers.CharField()})},
+        responses={
+            200: inline_serializer(
+                "TokenOutput",
+                {
+                    "token": serializers.CharField(),
+                    "expires_at": serializers.DateTimeField(
+                        help_text="API_TOKEN_TTL_DAYS after issue; signing out of the web app revokes it."
+                    ),
+                },
+            )
+        },
         summary="Exchange a username and password for an API token",
     )
     def post(self, request: Request) -> Response:
@@ -75,15 +89,17 @@ class ObtainTokenApi(APIView):
             raise ApplicationError(
                 "invalid_credentials", "Unable to sign in with those credentials.", status=400
             )
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        token = issue_token(user)
+        return Response({"token": token.key, "expires_at": token_expires_at(token)})
 
 
 class MeOutput(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     username = serializers.CharField()
     name = serializers.CharField()
-    roles = serializers.ListField(child=serializers.ChoiceField(["provider", "guardian", "curator"]))
+    roles = serializers.ListField(
+        child=serializers.ChoiceField(["provider", "guardian", "curator", "reviewer", "network_lead"])
+    )
     provider = serializers.IntegerField(allow_null=True, help_text="The caller's directory listing id.")
 
 

@@ -1,6 +1,7 @@
 """Roles are derived, never stored twice: a provider is a user linked to a directory
 listing, a guardian a user with a Guardian row, a curator a staff user or a member of
-the ``curator`` group.
+the ``curator`` group, a reviewer a member of the ``reviewer`` group, a network lead a
+member of the ``network_lead`` group.
 
 This module knows no domain app. An app that owns a role registers a resolver for it
 (``register_role``) in its ``AppConfig.ready``; ``user_roles`` and ``role_object`` ask
@@ -21,6 +22,9 @@ from referral_hub.errors import NotFound
 Actor = User | AnonymousUser
 
 CURATOR_GROUP = "curator"
+# Endorsement reviewers: endorsed providers a curator may assign to applications.
+REVIEWER_GROUP = "reviewer"
+NETWORK_LEAD_GROUP = "network_lead"
 
 RoleResolver = Callable[[Actor], Model | None]
 
@@ -53,16 +57,46 @@ def signed_in(actor: Actor) -> User:
     return actor
 
 
+def _group_names(user: User) -> frozenset[str]:
+    """The user's group names, read once per request (every page asks for the roles)."""
+    cached: frozenset[str] | None = getattr(user, "_group_names_cache", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        user._group_names_cache = cached  # type: ignore[attr-defined]  # per-request memo on the user object
+    return cached
+
+
+def _active_user(user: Actor) -> User | None:
+    if not user.is_authenticated or not user.is_active or not isinstance(user, User):
+        return None
+    return user
+
+
 def is_curator(user: Actor) -> bool:
-    if not user.is_authenticated or not user.is_active:
+    account = _active_user(user)
+    if account is None:
         return False
-    if not isinstance(user, User):
-        return False
-    return bool(user.is_staff or user.groups.filter(name=CURATOR_GROUP).exists())
+    return bool(account.is_staff or CURATOR_GROUP in _group_names(account))
+
+
+def is_network_lead(user: Actor) -> bool:
+    """Reads the network's aggregate indicators (``indicators/``): members of the
+    ``network_lead`` group. Never a provider or guardian role by itself."""
+    account = _active_user(user)
+    return account is not None and NETWORK_LEAD_GROUP in _group_names(account)
+
+
+def is_reviewer(user: Actor) -> bool:
+    account = _active_user(user)
+    return account is not None and REVIEWER_GROUP in _group_names(account)
 
 
 def user_roles(user: Actor) -> list[str]:
     roles = [name for name in _RESOLVERS if has_role(user, name)]
     if is_curator(user):
         roles.append("curator")
+    if is_reviewer(user):
+        roles.append("reviewer")
+    if is_network_lead(user):
+        roles.append("network_lead")
     return roles

@@ -1,5 +1,5 @@
 """ASGI entry point: HTTP goes to Django, WebSockets to the Channels router behind the
-Origin check and session/token authentication."""
+Origin check (scheme, host and port) and session/token authentication."""
 
 from __future__ import annotations
 
@@ -12,15 +12,16 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from referral_hub.origin import OriginValidator  # noqa: E402
 from referral_hub.routing import websocket_urlpatterns  # noqa: E402
 from referral_hub.ws_auth import TokenAuthMiddleware  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
+        # Origin must match in scheme, host and port (referral_hub/origin.py).
+        "websocket": OriginValidator(
             AuthMiddlewareStack(TokenAuthMiddleware(URLRouter(websocket_urlpatterns)))
         ),
     }

@@ -12,16 +12,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from channels.generic.websocket import AsyncJsonWebsocketConsumer, AsyncWebsocketConsumer
 
 from referral_hub.realtime import user_group
+
+
+async def refuse(consumer: AsyncWebsocketConsumer, code: int) -> None:
+    """Refuse a socket with an application close code (4401, 4403, ...). A close before
+    ``accept`` becomes a bare HTTP 403 at the handshake and the code is lost, so accept
+    first, then close: the client learns why. (Origin refusals stay HTTP 403.)"""
+    await consumer.accept()
+    await consumer.close(code=code)
 
 
 class NotificationsConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # channels ships no type information
     async def connect(self) -> None:
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
-            await self.close(code=4401)
+            await refuse(self, 4401)
             return
         self.group = user_group(user.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)

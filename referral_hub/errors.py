@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import OperationalError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -48,7 +49,31 @@ def _first_message(detail: Any) -> str:
     return str(detail)
 
 
+BUSY_RETRY_AFTER_SECONDS = 1
+
+
+def is_database_busy(exc: BaseException) -> bool:
+    """SQLite's lock contention (``database is locked``) that outlived the busy timeout:
+    the failed transaction rolled back, and the client may retry."""
+    if not isinstance(exc, OperationalError):
+        return False
+    message = str(exc).lower()
+    return "database is locked" in message or "database table is locked" in message
+
+
+def database_busy_body() -> dict[str, Any]:
+    return {
+        "detail": "The database is busy; the change was not made. Retry shortly.",
+        "code": "database_busy",
+        "retry_after_seconds": BUSY_RETRY_AFTER_SECONDS,
+    }
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if is_database_busy(exc):
+        return Response(
+            database_busy_body(), status=503, headers={"Retry-After": str(BUSY_RETRY_AFTER_SECONDS)}
+        )
     if isinstance(exc, ApplicationError):
         body = {"detail": exc.message, "code": exc.code, **exc.extra}
         return Response(body, status=exc.status)

@@ -1,15 +1,23 @@
-"""Request ids: one per request, echoed in ``X-Request-ID`` and stored on audit rows."""
+"""Request ids (one per request, echoed in ``X-Request-ID`` and stored on audit rows)
+and the one check for invalid text in any request."""
 
 from __future__ import annotations
 
-import contextvars
+import json
 import re
 import uuid
 from collections.abc import Callable
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import unquote_to_bytes
 
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 
-current_request_id: contextvars.ContextVar[str] = contextvars.ContextVar("current_request_id", default="")
+from referral_hub.errors import BUSY_RETRY_AFTER_SECONDS, database_busy_body, is_database_busy
+from referral_hub.request_context import current_request_id
+
 _SAFE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
@@ -27,4 +35,141 @@ class RequestIdMiddleware:
         finally:
             current_request_id.reset(token)
         response["X-Request-ID"] = request_id
+        return response
+
+
+# Text PostgreSQL cannot store or that no honest client sends: NUL, UTF-16 surrogate
+# halves (only reachable through JSON "\ud800" escapes) and the two non-characters.
+_INVALID_TEXT = re.compile("[\x00\ud800-\udfff\ufffe\uffff]")
+_API_PREFIXES = ("/api/", "/fhir/", "/hsds/")
+_INVALID_DETAIL = "The request contains invalid text (a NUL byte or invalid Unicode)."
+
+
+class InvalidText(Exception):
+    pass
+
+
+def _check_text(value: str) -> None:
+    if _INVALID_TEXT.search(value):
+        raise InvalidText
+
+
+def _check_urlencoded(raw: bytes | str) -> None:
+    """Every name and value of a query string or form body, decoded strictly."""
+    data = raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw
+    for pair in data.split(b"&"):
+        for part in pair.split(b"=", 1):
+            try:
+                _check_text(unquote_to_bytes(part.replace(b"+", b" ")).decode("utf-8"))
+            except UnicodeDecodeError:
+                raise InvalidText from None
+
+
+def _check_json(value: Any) -> None:
+    if isinstance(value, str):
+        _check_text(value)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_text(key)
+            _check_json(item)
+    elif isinstance(value, list):
+        for item in value:
+            _check_json(item)
+
+
+def _check_body(request: HttpRequest) -> None:
+    content_type = request.content_type or ""
+    if content_type == "application/x-www-form-urlencoded":
+        _check_urlencoded(request.body)
+    elif content_type == "multipart/form-data":
+        for key, values in request.POST.lists():
+            _check_text(key)
+            for value in values:
+                _check_text(value)
+    elif content_type.endswith("json") and request.body:
+        try:
+            parsed = json.loads(request.body.decode("utf-8"))
+        except UnicodeDecodeError:
+            raise InvalidText from None
+        except ValueError:
+            return  # not JSON: the API's parser answers parse_error
+        _check_json(parsed)
+
+
+def check_request_text(request: HttpRequest) -> None:
+    """Raise :class:`InvalidText` if the path, query string or body carries invalid text."""
+    _check_text(request.path)
+    _check_urlencoded(request.META.get("QUERY_STRING", ""))
+    if request.method in {"POST", "PUT", "PATCH", "DELETE"}:
+        try:
+            _check_body(request)
+        except RequestDataTooBig:
+            return  # Django refuses the body itself, later, with its own 400
+
+
+class InvalidTextMiddleware:
+    """One place for invalid text: a NUL byte or invalid Unicode anywhere in the path,
+    query string, form or JSON body is a 400 ``invalid_parameter`` before any view runs
+    (JSON for the API, FHIR and HSDS; the 400 page for people). Placed after
+    authentication so the 400 page renders in the app's layout."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            check_request_text(request)
+        except InvalidText:
+            return self.refuse(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def refuse(request: HttpRequest) -> HttpResponse:
+        if request.path.startswith(_API_PREFIXES):
+            return JsonResponse({"detail": _INVALID_DETAIL, "code": "invalid_parameter"}, status=400)
+        return render(request, "400.html", {"detail": _INVALID_DETAIL}, status=400)
+
+
+class DatabaseBusyMiddleware:
+    """Web pages and anything outside DRF: lock contention that outlived SQLite's busy
+    timeout is a 503 with ``code: database_busy`` and ``Retry-After``, never a 500 (the
+    API's exception handler answers the same). With WAL and IMMEDIATE transactions it
+    should not happen; this is the floor, not the plan."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not is_database_busy(exception):
+            return None
+        response = JsonResponse(database_busy_body(), status=503)
+        response["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
+        return response
+
+
+API_PREFIXES = ("/api/v1/", "/fhir/", "/hsds/")
+_ERROR_CODES = {400: "bad_request", 403: "permission_denied", 404: "not_found", 405: "method_not_allowed"}
+
+
+class ApiErrorBodyMiddleware:
+    """Under the API prefixes every error is ``{"detail", "code"}`` JSON, also when Django
+    answers before DRF does (a URL that matches no route, e.g. ``/api/v1/cases/1.5/``, or
+    a request Django refuses): clients and the OpenAPI schema see one error shape."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code in _ERROR_CODES
+            and request.path.startswith(API_PREFIXES)
+            and "json" not in response.get("Content-Type", "")
+        ):
+            phrase = HTTPStatus(response.status_code).phrase
+            code = _ERROR_CODES[response.status_code]
+            return JsonResponse({"detail": f"{phrase}.", "code": code}, status=response.status_code)
         return response

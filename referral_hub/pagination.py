@@ -51,3 +51,9 @@ class Pagination(PageNumberPagination):
             raise ApplicationError(
                 "invalid_page", "page is past the end or not a positive integer.", extra={"parameter": "page"}
             ) from None
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        """The envelope as sent: all four keys, always (``next``/``previous`` null at the ends)."""
+        envelope = super().get_paginated_response_schema(schema)
+        envelope["required"] = ["count", "next", "previous", "results"]
+        return envelope

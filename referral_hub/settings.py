@@ -8,11 +8,15 @@ channels-redis and a Redis cache (shared throttling and lockouts across replicas
 
 from __future__ import annotations
 
+import hashlib
 import os
+import secrets
+import time
 from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 # Generic Django classes (ModelAdmin[...], ...) subscriptable at runtime, as the types say.
@@ -37,12 +41,42 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
 
-_DEV_SECRET = "dev-insecure-secret-key-only-for-local-use-never-in-production-0123456789"
+
+def checkout_secret_key(path: Path) -> str:
+    """The development key of this checkout: random, written once to a git-ignored file
+    (``.secret_key``) on the first debug start, so no key is a constant in the repository.
+    Concurrent first starts agree: only one creates the file, the others read it."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(50):
+            key = path.read_text().strip()
+            if key:
+                return key
+            time.sleep(0.05)  # another process is writing it
+        raise ImproperlyConfigured(f"{path} is empty: delete it to generate a new key.") from None
+    key = secrets.token_urlsafe(50)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key + "\n")
+    return key
+
+
 SECRET_KEY = os.environ.get("SECRET_KEY") or ""
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DJANGO_DEBUG=0.")
-    SECRET_KEY = _DEV_SECRET
+    SECRET_KEY = checkout_secret_key(Path(os.environ.get("SECRET_KEY_FILE") or BASE_DIR / ".secret_key"))
+
+# The access log's seals are HMACs under a key that is NOT in the database (so whoever
+# can write the tables cannot re-sign rewritten chains). Production requires it; a debug
+# checkout derives one from its SECRET_KEY (generated per checkout, never committed).
+AUDIT_SEAL_KEY = os.environ.get("AUDIT_SEAL_KEY") or ""
+if not AUDIT_SEAL_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("AUDIT_SEAL_KEY must be set when DJANGO_DEBUG=0.")
+    AUDIT_SEAL_KEY = hashlib.sha256(("audit-seal:" + SECRET_KEY).encode()).hexdigest()
+# verify_audit fails when rows older than this are not covered by a seal.
+AUDIT_SEAL_MAX_AGE_SECONDS = int(os.environ.get("AUDIT_SEAL_MAX_AGE_SECONDS") or 86400)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"] if DEBUG else [])
 if not DEBUG and not ALLOWED_HOSTS:
@@ -75,22 +109,36 @@ INSTALLED_APPS = [
     "consent",
     "referrals",
     "messaging",
+    "indicators",
     "audit",
+    "outbox",
+    "django_prometheus",
+    "endorsement",
 ]
 
 MIDDLEWARE = [
+    # First: every later reader sees the client address and scheme resolved from
+    # TRUSTED_PROXY_COUNT, never a client-supplied X-Forwarded-* value.
+    "referral_hub.proxy.TrustedProxyMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "referral_hub.middleware.RequestIdMiddleware",
+    "referral_hub.logs.AccessLogMiddleware",
+    "referral_hub.middleware.ApiErrorBodyMiddleware",
+    "referral_hub.middleware.DatabaseBusyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before any view (and CSRF's process_view): NUL bytes and invalid Unicode are a 400.
+    "referral_hub.middleware.InvalidTextMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Axes last: it inspects the outcome of authentication.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "referral_hub.urls"
@@ -124,12 +172,25 @@ if DATABASE_URL:
     }
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:
+    SQLITE_TIMEOUT = float(os.environ.get("SQLITE_TIMEOUT", "20"))
+    SQLITE_INIT_COMMAND = (
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+        f"PRAGMA busy_timeout={int(SQLITE_TIMEOUT * 1000)}"
+    )
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
-            # Several daphne workers or threads may write: wait instead of failing.
-            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
+            # Concurrency on the embedded default (docs/embedded-default.md): WAL lets
+            # readers and one writer run together; every transaction begins IMMEDIATE
+            # (takes the write lock up front, so the busy timeout can wait for it instead
+            # of the read-to-write upgrade deadlock that returns SQLITE_BUSY at once);
+            # the timeout (seconds) is the busy handler on every connection.
+            "OPTIONS": {
+                "init_command": SQLITE_INIT_COMMAND,
+                "transaction_mode": "IMMEDIATE",
+                "timeout": SQLITE_TIMEOUT,
+            },
         }
     }
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
@@ -168,7 +229,8 @@ else:
 # --- Auth ---------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend + the production refusal of demo accounts (also for old sessions).
+    "referral_hub.auth_backends.AccountBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -188,10 +250,29 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "people.accounts.lockout_response"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_CLIENT_IP_CALLABLE = "referral_hub.proxy.client_ip"
+
+# How many reverse proxies in front of the app append to X-Forwarded-For / set
+# X-Forwarded-Proto. 0: none believed (see referral_hub/proxy.py).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0") or 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+# Only ever holds the scheme TrustedProxyMiddleware resolved (it overwrites the header).
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# API tokens (``Authorization: Token``) are refused this many days after issue.
+API_TOKEN_TTL_DAYS = int(os.environ.get("API_TOKEN_TTL_DAYS", "30") or 30)
+if API_TOKEN_TTL_DAYS < 1:
+    raise ImproperlyConfigured("API_TOKEN_TTL_DAYS must be 1 or more.")
+
+# Web sign-ups per client address (referral_hub/ratelimit.py syntax; "off" disables).
+REGISTRATION_RATE = os.environ.get("REGISTRATION_RATE", "10/hour")
 
 # --- API ----------------------------------------------------------------------------
 _throttle_anon = os.environ.get("API_THROTTLE_ANON", "120/min")
 _throttle_user = os.environ.get("API_THROTTLE_USER", "1200/min")
+# The public credential check (GET /api/v1/verify/{number}/): per client address, "off" disables.
+API_THROTTLE_VERIFY = os.environ.get("API_THROTTLE_VERIFY", "30/min")
 _throttle_classes = []
 _throttle_rates: dict[str, str | None] = {}
 if _throttle_anon.lower() != "off":
@@ -204,7 +285,7 @@ if _throttle_user.lower() != "off":
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "referral_hub.auth_backends.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "referral_hub.pagination.Pagination",
@@ -214,6 +295,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "referral_hub.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": _throttle_classes,
     "DEFAULT_THROTTLE_RATES": _throttle_rates,
+    # Throttles key on REMOTE_ADDR, which TrustedProxyMiddleware has already resolved.
+    "NUM_PROXIES": 0,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -232,13 +315,31 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The API is documented as JSON in, JSON out (DRF's form parsers stay for its own test
+    # client; a malformed multipart body is refused by the HTTP server before Django).
+    "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
+    # Field names shared by several choice sets get one named enum each (no hashed names).
+    "ENUM_NAME_OVERRIDES": {
+        "ConsentStatusEnum": "consent.models.ConsentStatus",
+        "ReferralStatusEnum": "referrals.models.ReferralStatus",
+        "DataCategoryEnum": "consent.models.DataCategory",
+        "AttachableDataCategoryEnum": "referrals.services.ATTACHABLE_CATEGORIES",
+        "ApplicationStatusEnum": "endorsement.models.ApplicationStatus",
+        "ApplicationKindEnum": "endorsement.models.ApplicationKind",
+        "DocumentKindEnum": "endorsement.models.DocumentKind",
+    },
 }
 
 # --- Static, i18n -------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(BASE_DIR / "media"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploaded files (endorsement documents). Local files by default; an S3-compatible
+    # backend (e.g. django-storages' "storages.backends.s3.S3Storage") by setting.
+    "default": {
+        "BACKEND": os.environ.get("FILE_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage")
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
@@ -250,7 +351,15 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
+# --- Mail (12-factor) ---------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# A hung SMTP server must not hold a worker (or an outbox lease) forever.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "15"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@referral-hub.local")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
@@ -261,7 +370,6 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -282,12 +390,113 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Production logs are JSON lines (LOG_FORMAT=json|text; json by default with DEBUG off)
+# with an access line per request (LOG_ACCESS; on by default in production, where
+# daphne's own access log is not used).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")
+LOG_ACCESS = env_bool("LOG_ACCESS", not DEBUG)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "referral_hub.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "referral_hub.access": {"level": "INFO" if LOG_ACCESS else "WARNING"},
+        "celery": {"level": os.environ.get("LOG_LEVEL", "INFO")},
+    },
 }
 
-# Demo logins are refused in production.
+# --- Background jobs (Celery) ------------------------------------------------------
+# Production: Redis (REDIS_URL) is the broker; the compose file runs it with AOF so
+# queued jobs survive a restart. Embedded default: kombu's filesystem transport, which
+# needs no service and no extra package (SQLAlchemy's would add a dependency and fight
+# SQLite's single writer); web, worker and beat on one machine share a folder. Nothing
+# durable rides on the broker anyway: the outbox table holds every notification and
+# beat sweeps it, so a lost "deliver now" kick only delays mail by one sweep.
+CELERY_QUEUE_DIR = Path(os.environ.get("CELERY_QUEUE_DIR", str(BASE_DIR / ".celery")))
+if REDIS_URL:
+    CELERY_BROKER_URL = REDIS_URL
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": 3600}
+else:
+    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(CELERY_QUEUE_DIR / "queue"),
+        "data_folder_out": str(CELERY_QUEUE_DIR / "queue"),
+        "control_folder": str(CELERY_QUEUE_DIR / "control"),
+        "processed_folder": str(CELERY_QUEUE_DIR / "processed"),
+        "store_processed": False,
+    }
+    for _folder in ("queue", "control", "processed"):
+        (CELERY_QUEUE_DIR / _folder).mkdir(parents=True, exist_ok=True)
+CELERY_TASK_IGNORE_RESULT = True
+# Workers log through Django's LOGGING (JSON lines in production), not Celery's format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A request that kicks the outbox must not hang on a broker that is down.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+CELERY_BEAT_SCHEDULE_FILENAME = str(CELERY_QUEUE_DIR / "beat-schedule")
+CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULE = {
+    # The sweep is the outbox's safety net: rows whose "deliver now" kick was lost or
+    # whose backoff has passed go out within this interval.
+    "outbox-deliver": {"task": "outbox.tasks.deliver_outbox", "schedule": 15.0},
+    # Daily jobs at fixed UTC times; all idempotent, so a second beat or a manual run
+    # sends nothing twice.
+    "consent-expire": {"task": "consent.tasks.expire_consents", "schedule": crontab(hour=0, minute=5)},
+    "consent-expiry-notices": {
+        "task": "consent.tasks.notify_expiring_consents",
+        "schedule": crontab(hour=14, minute=0),
+    },
+    "endorsement-expiry-reminders": {
+        "task": "directory.tasks.remind_endorsement_expiry",
+        "schedule": crontab(hour=13, minute=0),
+    },
+    "referral-clock-reminders": {"task": "referrals.tasks.remind_part_c_clocks", "schedule": 900.0},
+}
+
+# --- Outbox -------------------------------------------------------------------------
+OUTBOX_MAX_BACKOFF_S = int(os.environ.get("OUTBOX_MAX_BACKOFF_S", "300"))
+OUTBOX_BASE_BACKOFF_S = int(os.environ.get("OUTBOX_BASE_BACKOFF_S", "5"))
+# After this many failed attempts a row is "failed": it stays in the table, shows in the
+# admin and the outbox_failed metric, and is retried only when staff requeue it.
+OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "25"))
+
+# --- Metrics ------------------------------------------------------------------------
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+PROMETHEUS_EXPORT_MIGRATIONS = False
+METRICS_COLLECTORS = ["referrals.metrics.collect", "outbox.metrics.collect", "audit.metrics.collect"]
+
+# Demo logins are refused in production (referral_hub/auth_backends.py): these names,
+# any address in the reserved demo.invalid domain, and this password.
 DEMO_PASSWORD = "demo-pass-2026"
+# Fixed from DJANGO_DEBUG at start-up (test runners switch DEBUG off at run time).
+DEMO_LOGINS_ALLOWED = DEBUG
+DEMO_USERNAMES = frozenset(
+    {
+        "pediatrician",
+        "educator",
+        "social_worker",
+        "slp",
+        "imh_clinician",
+        "outsider",
+        "guardian",
+        "guardian2",
+        "guardian_es",
+        "curator",
+        "reviewer",
+        "reviewer2",
+        "renewing",
+        "network_lead",
+        "coordinator",
+    }
+)

@@ -11,9 +11,19 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from referral_hub import views
+from referral_hub import ops
 
-APPS = ["people", "directory", "families", "consent", "referrals", "messaging", "audit"]
+APPS = [
+    "people",
+    "directory",
+    "endorsement",
+    "families",
+    "consent",
+    "referrals",
+    "messaging",
+    "indicators",
+    "audit",
+]
 
 
 def _collect(attr: str) -> list[Any]:
@@ -40,6 +50,8 @@ urlpatterns = [
     path("api/v1/", include(api_urlpatterns)),
     path("fhir/", include(_collect("fhir_urlpatterns"))),
     path("hsds/", include(_collect("hsds_urlpatterns"))),
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", ops.healthz, name="healthz"),
+    path("readyz", ops.readyz, name="readyz"),
+    path("metrics", ops.metrics, name="metrics"),
     *_collect("urlpatterns"),
 ]

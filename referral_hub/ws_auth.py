@@ -1,26 +1,15 @@
 """WebSocket authentication for non-browser clients: ``Authorization: Token <key>`` on
-the handshake. Browsers use the session cookie (AuthMiddlewareStack)."""
+the handshake. Browsers use the session cookie (AuthMiddlewareStack). The same rules
+as the API apply: expired tokens and (in production) demo accounts are refused."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.middleware import BaseMiddleware
 
-if TYPE_CHECKING:
-    from django.contrib.auth.models import User
-
-
-@database_sync_to_async  # type: ignore[untyped-decorator]  # channels ships no type information
-def _user_for_token(key: str) -> User | None:
-    from rest_framework.authtoken.models import Token
-
-    token = Token.objects.select_related("user").filter(key=key).first()
-    if token is None or not token.user.is_active:
-        return None
-    user: User = token.user
-    return user
+from referral_hub.auth_backends import user_for_token
 
 
 class TokenAuthMiddleware(BaseMiddleware):  # type: ignore[misc]  # channels ships no type information
@@ -28,7 +17,7 @@ class TokenAuthMiddleware(BaseMiddleware):  # type: ignore[misc]  # channels shi
         headers = dict(scope.get("headers", []))
         raw = headers.get(b"authorization", b"").decode("latin-1")
         if raw.lower().startswith("token "):
-            user = await _user_for_token(raw[6:].strip())
+            user = await database_sync_to_async(user_for_token)(raw[6:].strip())
             if user is not None:
                 scope = dict(scope, user=user)
         return await super().__call__(scope, receive, send)

@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from consent.models import DataCategory
 from directory.roles import provider_of
 from referral_hub.pagination import Pagination
 from referrals import policies, selectors, services
@@ -40,26 +41,68 @@ class ChildRef(serializers.Serializer[Any]):
     name = serializers.CharField()
 
 
+# A stub (``restricted: true``, the caller's consent for the child ended) keeps the
+# referral's id, status, parties and dates; these say something about the child: null.
+STUB_NULL_FIELDS = ("case", "child", "urgency", "concern_type", "appointment_at", "outcome")
+STUB_DETAIL_NULL_FIELDS = (
+    "reason",
+    "decline_reason",
+    "decline_note",
+    "outcome_note",
+    "cancel_reason",
+)
+
+
 class ReferralListOutput(serializers.Serializer[Any]):
     id = serializers.IntegerField()
-    case = serializers.IntegerField(source="case_id")
+    restricted = serializers.SerializerMethodField(
+        help_text="True when no active consent covers you for this child any more: a stub "
+        "without the child (child, case, urgency, concern, appointment, outcome are null)."
+    )
+    case = serializers.IntegerField(source="case_id", allow_null=True)
     status = serializers.ChoiceField(ReferralStatus.choices)
-    urgency = serializers.ChoiceField(Urgency.choices)
-    concern_type = serializers.ChoiceField(ConcernType.choices)
-    child = ChildRef()
+    urgency = serializers.ChoiceField(Urgency.choices, allow_null=True)
+    concern_type = serializers.ChoiceField(ConcernType.choices, allow_null=True)
+    child = ChildRef(allow_null=True)
     from_provider = ProviderRef()
     to_provider = ProviderRef()
     sent_at = serializers.DateTimeField()
     contact_due_at = serializers.DateTimeField()
     appointment_due_at = serializers.DateTimeField()
     appointment_at = serializers.DateTimeField(allow_null=True)
-    outcome = serializers.CharField(allow_blank=True)
+    outcome = serializers.CharField(allow_blank=True, allow_null=True)
     overdue = serializers.SerializerMethodField(
         help_text="Clocks run out: contact (7 days), appointment (45 days)."
     )
 
     def get_overdue(self, obj: Referral) -> list[str]:
         return obj.overdue_flags()
+
+    def get_restricted(self, obj: Referral) -> bool:
+        return is_restricted(obj)
+
+    def to_representation(self, instance: Referral) -> dict[str, Any]:
+        if is_restricted(instance):
+            return self.stub(instance)
+        return dict(super().to_representation(instance))
+
+    def stub(self, instance: Referral) -> dict[str, Any]:
+        keep = ("id", "status", "from_provider", "to_provider", "sent_at", "contact_due_at")
+        data = {
+            name: self.fields[name].to_representation(self.fields[name].get_attribute(instance))
+            for name in keep
+        }
+        data["appointment_due_at"] = self.fields["appointment_due_at"].to_representation(
+            instance.appointment_due_at
+        )
+        data.update({name: None for name in STUB_NULL_FIELDS})
+        data.update(restricted=True, overdue=instance.overdue_flags())
+        return data
+
+
+def is_restricted(referral: Referral) -> bool:
+    """Set by ``selectors.hydrate`` (lists) and the detail view (``access.restricted``)."""
+    return not getattr(referral, "child_visible", True)
 
 
 class ScreeningOutput(serializers.Serializer[Any]):
@@ -87,12 +130,12 @@ class EventOutput(serializers.Serializer[Any]):
 
 
 class ReferralDetailOutput(ReferralListOutput):
-    reason = serializers.CharField()
-    data_categories = serializers.ListField(child=serializers.CharField())
-    decline_reason = serializers.CharField(allow_blank=True)
-    decline_note = serializers.CharField(allow_blank=True)
-    outcome_note = serializers.CharField(allow_blank=True)
-    cancel_reason = serializers.CharField(allow_blank=True)
+    reason = serializers.CharField(allow_null=True, help_text="null in a stub (restricted)")
+    data_categories = serializers.ListField(child=serializers.ChoiceField(DataCategory.choices))
+    decline_reason = serializers.CharField(allow_blank=True, allow_null=True)
+    decline_note = serializers.CharField(allow_blank=True, allow_null=True)
+    outcome_note = serializers.CharField(allow_blank=True, allow_null=True)
+    cancel_reason = serializers.CharField(allow_blank=True, allow_null=True)
     received_at = serializers.DateTimeField(allow_null=True)
     responded_at = serializers.DateTimeField(allow_null=True)
     closed_at = serializers.DateTimeField(allow_null=True)
@@ -106,15 +149,45 @@ class ReferralDetailOutput(ReferralListOutput):
 
     def get_actions(self, obj: Referral) -> list[str]:
         role = self.context.get("role")
+        if is_restricted(obj):
+            return []
         return [
             verb
             for verb, (who, froms, _) in services.TRANSITIONS.items()
             if who == role and obj.status in froms
         ]
 
+    def stub(self, instance: Referral) -> dict[str, Any]:
+        data = super().stub(instance)
+        when = serializers.DateTimeField().to_representation
+        data.update({name: None for name in STUB_DETAIL_NULL_FIELDS})
+        data.update(
+            data_categories=[],
+            screenings=[],
+            # Who moved it when, without the notes (or the names: a guardian's names the family).
+            timeline=[
+                {
+                    "actor": None,
+                    "from_status": e.from_status,
+                    "to_status": e.to_status,
+                    "at": when(e.at),
+                    "note": "",
+                }
+                for e in instance.events.all()
+            ],
+            your_role=self.get_your_role(instance),
+            actions=[],
+        )
+        for name in ("received_at", "responded_at", "closed_at"):
+            value = getattr(instance, name)
+            data[name] = when(value) if value else None
+        return data
 
-def referral_body(referral: Referral, role: str) -> dict[str, Any]:
-    return ReferralDetailOutput(selectors.referral_detail(referral=referral), context={"role": role}).data
+
+def referral_body(referral: Referral, role: str, *, restricted: bool = False) -> dict[str, Any]:
+    detail = selectors.referral_detail(referral=referral)
+    detail.child_visible = not restricted  # type: ignore[attr-defined]  # read by ReferralDetailOutput
+    return ReferralDetailOutput(detail, context={"role": role}).data
 
 
 # --- input ---------------------------------------------------------------------------------
@@ -151,6 +224,8 @@ class ReferralCreateInput(serializers.Serializer[Any]):
 
 
 class ReferralListCreateApi(APIView):
+    pagination_class = Pagination
+
     @extend_schema(
         parameters=[
             OpenApiParameter("box", enum=["inbox", "outbox"], required=False),
@@ -165,7 +240,9 @@ class ReferralListCreateApi(APIView):
         )
         paginator = Pagination()
         ids: list[int] = paginator.paginate_queryset(selectors.referral_ids(qs), request, view=self) or []
-        return paginator.get_paginated_response(ReferralListOutput(selectors.hydrate(ids), many=True).data)
+        rows = selectors.hydrate(ids, actor=request.user)
+        services.referrals_shown(actor=request.user, referrals=rows, detail="referral list")
+        return paginator.get_paginated_response(ReferralListOutput(rows, many=True).data)
 
     @extend_schema(
         request=ReferralCreateInput,
@@ -199,11 +276,12 @@ class ReferralListCreateApi(APIView):
 class ReferralDetailApi(APIView):
     @extend_schema(
         responses=ReferralDetailOutput,
-        summary="A referral with its timeline (recipient's first open marks it received)",
+        summary="A referral with its timeline (recipient's first open marks it received); "
+        "a stub (restricted: true, no child) for a referrer whose consent ended",
     )
     def get(self, request: Request, pk: int) -> Response:
         access = services.referral_open(actor=request.user, referral_id=pk)
-        return Response(referral_body(access.referral, access.role))
+        return Response(referral_body(access.referral, access.role, restricted=access.restricted))
 
 
 class _TransitionApi(APIView):
@@ -404,12 +482,15 @@ class CaseOutput(serializers.Serializer[Any]):
 
 
 class CaseListApi(APIView):
+    pagination_class = Pagination
+
     @extend_schema(responses=CaseOutput(many=True), summary="Cases the caller may open, with the care team")
     def get(self, request: Request) -> Response:
         paginator = Pagination()
         page: list[Case] = (
             paginator.paginate_queryset(selectors.case_list(actor=request.user), request, view=self) or []
         )
+        services.cases_shown(actor=request.user, cases=page, detail="case list")
         return paginator.get_paginated_response(CaseOutput(page, many=True).data)
 
 

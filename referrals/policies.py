@@ -1,17 +1,23 @@
 """Who may see or act on a referral or a case. The only module that touches
 django-guardian's tables for referrals.
 
-Referral access = an object permission (``view_referral`` in the direct foreign-key table
-``ReferralUserObjectPermission``, granted at sending to the referrer, the recipient and
-the child's guardians) AND, for the recipient, an active consent covering the recipient
-for ``referral`` and every data category the referral carries. The referrer keeps seeing
-what they wrote and the guardians their child's record whatever happens to the
-recipient's consent. Revocation also removes the recipient's permission row (receiver in
-``referrals.receivers``), so a later consent does not silently reopen an old referral.
+One gate for every role: the consent rule lives in ``consent.policies`` (``consent_for``
+and its bulk forms; ``is_guardian_of``) and every role asks it at the moment of the
+read or action:
 
-Case access = guardian of the child, or a current care-team member whose provider is
-covered for ``care_coordination`` right now (membership alone never discloses: expiry
-has no signal, so the gate is checked on every access).
+- guardian: a guardian of the child's family, now;
+- recipient: an active consent covering the recipient for ``referral`` and every data
+  category the referral carries (otherwise ``NotFound``);
+- referrer: an active consent covering the referrer for ``referral`` and
+  ``demographics``. A referrer whose consent ended keeps a **stub** (``restricted``):
+  the referral's id, status, parties and dates, no child, no reason, notes, outcome or
+  screenings, and no action (403 ``consent_required``); FHIR answers 404;
+- care-team member: a current member covered for ``care_coordination`` now.
+
+Referral access = an object permission (``view_referral``, direct foreign-key table,
+granted at sending to the referrer, the recipient and the child's guardians) AND the
+role's gate above. Revocation also removes the recipient's permission row (receiver in
+``referrals.receivers``), so a later consent does not silently reopen an old referral.
 
 Missing and forbidden give the same ``NotFound``.
 """
@@ -22,13 +28,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Permission
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.contrib.auth.models import Permission
+from django.db.models import BooleanField, Exists, Expression, ExpressionWrapper, OuterRef, Q, QuerySet, Value
 
-from consent.models import PURPOSE_FIELDS, Consent
+from consent import policies as consent_policies
+from consent.models import Consent
 from consent.policies import consent_for
 from directory.roles import provider_of
-from families.models import Child, Guardian
 from people.roles import Actor
 from referral_hub.errors import NotFound
 from referral_hub.ids import parse_id
@@ -39,8 +45,6 @@ VIEW_PERMISSION = "view_referral"
 ROLE_REFERRER = "referrer"
 ROLE_RECIPIENT = "recipient"
 ROLE_GUARDIAN = "guardian"
-
-User = AbstractBaseUser | AnonymousUser
 
 
 def _view_permission() -> Permission:
@@ -106,18 +110,36 @@ def recipient_consent(referral: Referral) -> Consent | None:
     )
 
 
-def member_consent_exists(provider_ref: str, org_ref: str, child_ref: str, purpose: str) -> Exists:
-    """Row-wise ``Exists``: an active consent covering the provider in ``provider_ref``
-    (or its organization in ``org_ref``) for ``purpose`` about the child in ``child_ref``.
-    The bulk twin of ``consent_for`` when the provider varies per row (care-team lists)."""
-    return Exists(
-        Consent.objects.active()
-        .filter(**{PURPOSE_FIELDS[purpose]: True}, child_id=OuterRef(child_ref))
-        .filter(
-            Q(recipient_provider_id=OuterRef(provider_ref))
-            | Q(recipient_organization_id=OuterRef(org_ref), recipient_organization_id__isnull=False)
-        )
+TEAM_PURPOSE = "care_coordination"
+REFERRER_PURPOSE = "referral"
+REFERRER_CATEGORIES = ("demographics",)
+
+
+def referrer_consent(referral: Referral) -> Consent | None:
+    """The referrer's cover for reading the referral's child now (or None: a stub)."""
+    return consent_for(
+        provider=referral.from_provider,
+        child_id=referral.child_id,
+        purpose=REFERRER_PURPOSE,
+        categories=REFERRER_CATEGORIES,
     )
+
+
+def child_visible(actor: Actor) -> Expression:
+    """Row-wise (on ``Referral``): may ``actor`` see the row's child now? A guardian of
+    the family, or a provider covered for ``referral`` + ``demographics`` (the list
+    scope already limits recipients further). One SQL expression for any list."""
+    if not actor.is_authenticated:
+        return Value(False, output_field=BooleanField())
+    visible = Q(consent_policies.guardian_exists(actor, "child__family_id"))
+    provider = provider_of(actor)
+    if provider is not None:
+        visible |= Q(
+            consent_policies.covered_exists(
+                provider=provider, purpose=REFERRER_PURPOSE, categories=REFERRER_CATEGORIES
+            )
+        )
+    return ExpressionWrapper(visible, output_field=BooleanField())
 
 
 def _pk(value: object, what: str) -> int:
@@ -132,12 +154,8 @@ class ReferralAccess:
     referral: Referral
     role: str
     consent: Consent | None = None
-
-
-def is_guardian_of(user: Actor, child: Child) -> bool:
-    if not user.is_authenticated:
-        return False
-    return Guardian.objects.filter(user_id=user.pk, family_id=child.family_id).exists()
+    # The referrer's consent ended: a stub only (no child, no details, no actions).
+    restricted: bool = False
 
 
 def role_in(actor: Actor, referral: Referral) -> str:
@@ -163,13 +181,14 @@ def access_referral(actor: Actor, referral_id: int | str) -> ReferralAccess:
     if referral is None or not referral._perm:
         raise NotFound("Referral")
     if referral.from_provider.user_id == actor.pk:
-        return ReferralAccess(referral, ROLE_REFERRER)
+        consent = referrer_consent(referral)
+        return ReferralAccess(referral, ROLE_REFERRER, consent, restricted=consent is None)
     if referral.to_provider.user_id == actor.pk:
         consent = recipient_consent(referral)
         if consent is None:
             raise NotFound("Referral")
         return ReferralAccess(referral, ROLE_RECIPIENT, consent)
-    if is_guardian_of(actor, referral.child):
+    if consent_policies.is_guardian_of(actor, referral.child_id):
         return ReferralAccess(referral, ROLE_GUARDIAN)
     raise NotFound("Referral")
 
@@ -190,7 +209,7 @@ def access_case(actor: Actor, case_id: int | str) -> CaseAccess:
     case = Case.objects.filter(pk=pk).select_related("child").first()
     if case is None:
         raise NotFound("Case")
-    if is_guardian_of(actor, case.child):
+    if consent_policies.is_guardian_of(actor, case.child_id):
         return CaseAccess(case, "guardian")
     membership = (
         CareTeamMember.objects.filter(case=case, user_id=actor.pk, left_at__isnull=True)
@@ -199,24 +218,30 @@ def access_case(actor: Actor, case_id: int | str) -> CaseAccess:
     )
     if membership is None:
         raise NotFound("Case")
-    if consent_for(provider=membership.provider, child_id=case.child_id, purpose="care_coordination") is None:
+    if consent_for(provider=membership.provider, child_id=case.child_id, purpose=TEAM_PURPOSE) is None:
         raise NotFound("Case")
     return CaseAccess(case, "member", membership)
+
+
+def member_covered_exists(purpose: str, categories: Iterable[str] = ()) -> Exists:
+    """Row-wise (on ``CareTeamMember``): the member's provider is covered now."""
+    return consent_policies.row_provider_covered_exists(
+        provider_ref="provider_id",
+        organization_ref="provider__organization_id",
+        child_ref="case__child_id",
+        purpose=purpose,
+        categories=categories,
+    )
 
 
 def visible_cases(actor: Actor) -> QuerySet[Case]:
     """Cases ``actor`` may open (same rule as ``access_case``), as one SQL filter."""
     if not actor.is_authenticated:
         return Case.objects.none()
-    guardian_q = Exists(Guardian.objects.filter(user_id=actor.pk, family_id=OuterRef("child__family_id")))
+    guardian_q = consent_policies.guardian_exists(actor, "child__family_id")
     provider = provider_of(actor)
     if provider is None:
         return Case.objects.filter(guardian_q)
     member = CareTeamMember.objects.filter(case_id=OuterRef("pk"), user_id=actor.pk, left_at__isnull=True)
-    covered = Consent.objects.active().filter(
-        Q(recipient_provider_id=provider.pk)
-        | Q(recipient_organization_id=provider.organization_id, recipient_organization_id__isnull=False),
-        purpose_care_coordination=True,
-        child_id=OuterRef("child_id"),
-    )
-    return Case.objects.filter(guardian_q | (Exists(member) & Exists(covered)))
+    covered = consent_policies.covered_exists(provider=provider, purpose=TEAM_PURPOSE)
+    return Case.objects.filter(guardian_q | (Exists(member) & covered))

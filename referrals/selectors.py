@@ -74,9 +74,15 @@ def referral_ids(qs: QuerySet[Referral]) -> QuerySet[Any]:
     return qs.select_related(None).values_list("id", flat=True)
 
 
-def hydrate(ids: list[int]) -> list[Referral]:
-    """One query: the page's referrals with their parties, in the order of ``ids``."""
-    rows = Referral.objects.filter(pk__in=ids).select_related("child", "from_provider", "to_provider")
+def hydrate(ids: list[int], *, actor: Actor) -> list[Referral]:
+    """One query: the page's referrals with their parties, in the order of ``ids``, each
+    with ``child_visible`` (the consent gate asked now, in SQL: a referrer whose
+    consent ended gets the row as a stub)."""
+    rows = (
+        Referral.objects.filter(pk__in=ids)
+        .select_related("child", "from_provider", "to_provider")
+        .annotate(child_visible=policies.child_visible(actor))
+    )
     by_id = {r.pk: r for r in rows}
     return [by_id[i] for i in ids if i in by_id]
 
@@ -143,7 +149,7 @@ def dashboard(*, actor: Actor, limit: int = 50) -> dict[str, Any]:
     outbox = referral_list(actor=actor, box="outbox")
 
     def top(qs: QuerySet[Referral], n: int = limit) -> list[Referral]:
-        return hydrate(list(referral_ids(qs)[:n]))
+        return hydrate(list(referral_ids(qs)[:n]), actor=actor)
 
     return {
         "counts": referral_counts(actor=actor),
@@ -161,11 +167,7 @@ def dashboard(*, actor: Actor, limit: int = 50) -> dict[str, Any]:
 def _current_team() -> Prefetch[Any]:
     members = (
         CareTeamMember.objects.filter(left_at__isnull=True)
-        .annotate(
-            _covered=policies.member_consent_exists(
-                "provider_id", "provider__organization_id", "case__child_id", "care_coordination"
-            )
-        )
+        .annotate(_covered=policies.member_covered_exists(policies.TEAM_PURPOSE))
         .filter(_covered=True)
         .select_related("provider__organization")
         .order_by("joined_at", "id")
@@ -194,7 +196,11 @@ def case_detail(*, actor: Actor, case: Case) -> Case:
 
 
 def case_referrals(*, actor: Actor, case: Case) -> QuerySet[Referral]:
-    return referral_list(actor=actor).filter(case_id=case.pk)
+    return (
+        referral_list(actor=actor)
+        .filter(case_id=case.pk)
+        .annotate(child_visible=policies.child_visible(actor))
+    )
 
 
 def consented_children(*, provider: Provider) -> QuerySet[Any]:

@@ -22,23 +22,22 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from audit.models import Action
-from audit.services import audit_denied, audit_record
+from audit.services import audit_denied, audit_list_read, audit_record
 from consent.models import CATEGORY_FIELDS, Consent
 from consent.policies import consent_for
 from directory.models import Provider
 from directory.roles import provider_of
 from families.models import Child, Guardian
+from outbox.services import language_of, outbox_email, outbox_notify
 from people.roles import Actor, signed_in
 from referral_hub import events
-from referral_hub.errors import ApplicationError
+from referral_hub.errors import ApplicationError, NotFound
 from referral_hub.ids import id_for_lookup, parse_id
-from referral_hub.notify import notify_user_on_commit
 from referral_hub.realtime import send_event_on_commit, user_group
 from referrals import policies
 from referrals.models import (
@@ -91,17 +90,29 @@ def emails_suppressed() -> Iterator[None]:
         _emails_suppressed.reset(token)
 
 
-def _email_on_commit(user: User | None, subject: str, path: str) -> None:
-    """An email with a link only: no child's name or details ever leave in mail."""
-    address = getattr(user, "email", "")
-    if not address or _emails_suppressed.get():
+def _email_on_commit(user: User | None, subject: str, path: str, *, key: str) -> None:
+    """An outbox e-mail (sent after commit, retried until delivered) with a link only:
+    no child's name or details ever leave in mail."""
+    if user is None or not user.email or _emails_suppressed.get():
         return
+    address = user.email
     body = (
         "You have an update on Referral Hub.\n\n"
         f"Sign in to see it: {settings.SITE_URL.rstrip('/')}{path}\n\n"
         "For privacy, details are only shown after you sign in."
     )
-    transaction.on_commit(lambda: send_mail(subject, body, None, [address], fail_silently=True))
+    outbox_email(
+        key=key,
+        to_address=address,
+        subject=subject,
+        body=body,
+        kind="referral",
+        recipient_id=user.pk,
+        language=language_of(user),
+    )
+
+
+NEW_REFERRAL_SUBJECT = {"en": "New referral on Referral Hub", "es": "Nueva remisión en Referral Hub"}
 
 
 def _known(user_ids: Iterable[int | None]) -> list[int]:
@@ -197,8 +208,9 @@ def referral_send(
     """
     from_provider = check_sender(actor=actor, idempotency_key=idempotency_key)
     if idempotency_key:
-        replay = _replay(from_provider, idempotency_key, fingerprint)
+        replay = _replay(actor, from_provider, idempotency_key, fingerprint)
         if replay is not None:
+            _replay_gate(actor, replay.referral)
             return replay
     draft = check_referral_send(
         actor=actor,
@@ -357,26 +369,44 @@ def do_referral_send(
             notify_referral_sent(referral=referral, to_provider=draft.to_provider)
     except IntegrityError:
         if idempotency_key:
-            replay = _replay(draft.from_provider, idempotency_key, fingerprint)
+            replay = _replay(actor, draft.from_provider, idempotency_key, fingerprint)
             if replay is not None:
+                _replay_gate(actor, replay.referral)
                 return replay
         raise
     return SendResult(referral)
 
 
 def notify_referral_sent(*, referral: Referral, to_provider: Provider) -> None:
-    """After commit: the recipient's bell and an e-mail."""
-    if to_provider.user is None:  # checked before sending; nothing to notify otherwise
+    """Through the outbox, after commit: the recipient's bell and an e-mail."""
+    recipient = to_provider.user
+    if recipient is None:  # checked before sending; nothing to notify otherwise
         return
-    notify_user_on_commit(
-        to_provider.user.pk,
+    outbox_notify(
+        recipient.pk,
         "referral.received",
         {"referral_id": referral.pk, "status": S.SENT, "label": f"New referral #{referral.pk}"},
     )
-    _email_on_commit(to_provider.user, "New referral on Referral Hub", f"/referrals/{referral.pk}/")
+    _email_on_commit(
+        recipient,
+        NEW_REFERRAL_SUBJECT.get(language_of(recipient), NEW_REFERRAL_SUBJECT["en"]),
+        f"/referrals/{referral.pk}/",
+        key=f"referral:{referral.pk}:sent:email",
+    )
 
 
-def _replay(from_provider: Provider, key: str, fingerprint: str) -> SendResult | None:
+def _replay_gate(actor: Actor, referral: Referral) -> None:
+    """A replay answers with the whole referral: only while the sender is still covered."""
+    if policies.referrer_consent(referral) is None:
+        _audit_stub(actor=actor, referral=referral, what="idempotent replay")
+        raise ApplicationError(
+            "consent_required", "You are not covered by a consent for this child.", status=403
+        )
+
+
+def _replay(actor: Actor, from_provider: Provider, key: str, fingerprint: str) -> SendResult | None:
+    """The first referral sent with this key, if the body matches; the replay returns
+    the full referral again, so it is an audited read."""
     existing = Referral.objects.filter(from_provider=from_provider, idempotency_key=key).first()
     if existing is None:
         return None
@@ -386,6 +416,7 @@ def _replay(from_provider: Provider, key: str, fingerprint: str) -> SendResult |
             "This Idempotency-Key was already used with a different request body.",
             status=422,
         )
+    _audit(actor=actor, referral=existing, action=Action.VIEW, detail="idempotent replay")
     return SendResult(existing, replayed=True)
 
 
@@ -444,6 +475,9 @@ def referral_open(*, actor: Actor, referral_id: Any) -> policies.ReferralAccess:
     (``sent`` -> ``received``), and an audit row per data category read."""
     access = policies.access_referral(actor, referral_id)
     referral = access.referral
+    if access.restricted:
+        _audit_stub(actor=actor, referral=referral, what="view")
+        return access
     with transaction.atomic():
         if access.role == policies.ROLE_RECIPIENT and referral.status == S.SENT:
             now = timezone.now()
@@ -479,6 +513,14 @@ TRANSITIONS: dict[str, tuple[str, tuple[str, ...], str]] = {
 def _transition(*, actor: Actor, referral_id: Any, verb: str, changes: dict[str, Any], note: str) -> Referral:
     role, from_statuses, to_status = TRANSITIONS[verb]
     access = policies.access_referral(actor, referral_id)
+    if access.restricted:
+        _audit_stub(actor=actor, referral=access.referral, what=verb)
+        raise ApplicationError(
+            "consent_required",
+            "No active consent covers you for this child any more: you can no longer act on this referral.",
+            status=403,
+            extra={"action": verb},
+        )
     if access.role != role:
         raise ApplicationError(
             "not_allowed", f"Only the referral's {role} can {verb} it.", status=403, extra={"action": verb}
@@ -533,7 +575,7 @@ def _transition(*, actor: Actor, referral_id: Any, verb: str, changes: dict[str,
         if role == policies.ROLE_RECIPIENT:
             _notify_referrer(referral)
         elif referral.to_provider.user_id is not None:
-            notify_user_on_commit(
+            outbox_notify(
                 referral.to_provider.user_id,
                 "referral.status_changed",
                 {
@@ -549,7 +591,7 @@ def _notify_referrer(referral: Referral) -> None:
     user_id = referral.from_provider.user_id
     if user_id is None:
         return
-    notify_user_on_commit(
+    outbox_notify(
         user_id,
         "referral.status_changed",
         {
@@ -563,6 +605,7 @@ def _notify_referrer(referral: Referral) -> None:
             referral.from_provider.user,
             f"Referral #{referral.pk} was {referral.status}",
             f"/referrals/{referral.pk}/",
+            key=f"referral:{referral.pk}:{referral.status}:email",
         )
 
 
@@ -695,6 +738,29 @@ def care_team_member_end(*, membership: CareTeamMember, reason: str) -> None:
     send_event_on_commit(user_group(membership.user_id), event)
 
 
+@transaction.atomic
+def care_team_end_lapsed(*, case_id: int, user_id: int) -> bool:
+    """End ``user_id``'s current membership of the case when no consent covers its
+    provider for ``care_coordination`` any more (expiry has no signal of its own: the
+    chat socket calls this at the expiry instant, the ``expire_consents`` job for every
+    consent). Idempotent; True when a membership ended."""
+    membership = (
+        CareTeamMember.objects.select_for_update(of=("self",))
+        .select_related("provider__organization", "case")
+        .filter(case_id=case_id, user_id=user_id, left_at__isnull=True)
+        .first()
+    )
+    if membership is None:
+        return False
+    covered = consent_for(
+        provider=membership.provider, child_id=membership.case.child_id, purpose=policies.TEAM_PURPOSE
+    )
+    if covered is not None:
+        return False
+    care_team_member_end(membership=membership, reason="consent_expired")
+    return True
+
+
 def _join_care_team(referral: Referral) -> None:
     for provider, role in (
         (referral.to_provider, TeamRole.RECIPIENT),
@@ -757,5 +823,61 @@ def referral_export(*, actor: Actor, referral_id: Any) -> policies.ReferralAcces
     """Access check + audit for reading a referral as FHIR (no receipt: a system read is
     not the recipient opening it)."""
     access = policies.access_referral(actor, referral_id)
+    if access.restricted:
+        # A FHIR ServiceRequest/Task needs its subject: without consent there is none to give.
+        _audit_stub(actor=actor, referral=access.referral, what="fhir export")
+        raise NotFound("Referral")
     _audit(actor=actor, referral=access.referral, action=Action.EXPORT, consent=access.consent, detail="fhir")
     return access
+
+
+def _audit_stub(*, actor: Actor, referral: Referral, what: str) -> None:
+    """The referrer's consent ended: nothing about the child was disclosed; the guardian
+    still sees the attempt in the access log (outcome ``denied``)."""
+    audit_denied(
+        actor=actor,
+        action=Action.VIEW if what in ("view", "fhir export") else Action.UPDATE,
+        child_id=referral.child_id,
+        purpose="referral",
+        object_type="referral",
+        object_id=referral.pk,
+        detail=f"{what}: referrer no longer covered by consent (stub only)",
+    )
+
+
+# --- audited list reads -----------------------------------------------------------------
+
+
+def referrals_shown(*, actor: Actor, referrals: Iterable[Referral], detail: str) -> None:
+    """A list page or API showed these referrals: one audit row per child shown, written
+    in one batch (the list costs the same few queries for 1 or 100 rows)."""
+    audit_list_read(
+        actor=actor,
+        object_type="referral",
+        purpose="referral",
+        detail=detail,
+        # A stub (the caller's consent ended) names no child: nothing was disclosed.
+        rows=[(r.child_id, r.pk) for r in referrals if getattr(r, "child_visible", True)],
+    )
+
+
+def cases_shown(*, actor: Actor, cases: Iterable[Case], detail: str) -> None:
+    """A list showed these cases (each names its child): one audit row per child."""
+    audit_list_read(
+        actor=actor,
+        object_type="case",
+        purpose="care_coordination",
+        detail=detail,
+        rows=[(case.child_id, case.pk) for case in cases],
+    )
+
+
+def children_shown(*, actor: Actor, children: Iterable[Any], detail: str) -> None:
+    """A picker listed these children by name: one audit row per child."""
+    audit_list_read(
+        actor=actor,
+        object_type="child",
+        purpose="referral",
+        detail=detail,
+        rows=[(child.pk, child.pk) for child in children],
+    )

@@ -3,6 +3,7 @@ family portal's referral list. Thin: the same services and selectors as the API.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -41,6 +42,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if provider_of(request.user) is None:
         return _forbidden(request, "The dashboard is for providers.")
     context = selectors.dashboard(actor=request.user)
+    shown = {
+        r.pk: r
+        for key in ("needs_action", "overdue", "awaiting_response", "recent_outbox")
+        for r in context[key]
+    }
+    services.referrals_shown(actor=request.user, referrals=shown.values(), detail="dashboard")
     context["provider"] = provider_of(request.user)
     return render(request, "referrals/dashboard.html", context)
 
@@ -58,6 +65,16 @@ def _screening_from_post(post: Any) -> list[dict[str, Any]]:
     return [item]
 
 
+def _submission_id(request: HttpRequest) -> str:
+    """The form's idempotency token: a new one per form shown, the posted one when valid.
+    A double-submitted form (two clicks, a resend after a timeout) posts the same token,
+    so ``referral_send`` stores one referral and the second post replays it."""
+    try:
+        return str(uuid.UUID(request.POST.get("submission_id", "")))
+    except ValueError:
+        return str(uuid.uuid4())
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def referral_new(request: HttpRequest) -> HttpResponse:
@@ -66,26 +83,37 @@ def referral_new(request: HttpRequest) -> HttpResponse:
         return _forbidden(request, "Only providers can send referrals.")
     error = None
     status = 200
+    submission_id = _submission_id(request)
     if request.method == "POST":
         post = request.POST
+        fields: dict[str, Any] = {
+            "child_id": post.get("child"),
+            "to_provider_id": post.get("to_provider"),
+            "reason": post.get("reason", ""),
+            "urgency": post.get("urgency", ""),
+            "concern_type": post.get("concern_type", ""),
+            "screenings": _screening_from_post(post),
+            "data_categories": post.getlist("data_categories"),
+        }
         try:
             result = services.referral_send(
                 actor=request.user,
-                child_id=post.get("child"),
-                to_provider_id=post.get("to_provider"),
-                reason=post.get("reason", ""),
-                urgency=post.get("urgency", ""),
-                concern_type=post.get("concern_type", ""),
-                screenings=_screening_from_post(post),
-                data_categories=post.getlist("data_categories"),
+                idempotency_key=f"web:{submission_id}",
+                fingerprint=services.request_fingerprint(fields),
+                **fields,
             )
         except ApplicationError as exc:
             error, status = exc, exc.status
+            if exc.code == "idempotency_key_reused":  # an old form sent again, changed
+                submission_id = str(uuid.uuid4())
         else:
-            messages.success(request, f"Referral #{result.referral.pk} sent.")
+            sent = "was already sent" if result.replayed else "sent"
+            messages.success(request, f"Referral #{result.referral.pk} {sent}.")
             return redirect("referral-page", pk=result.referral.pk)
+    children = list(selectors.consented_children(provider=provider))
+    services.children_shown(actor=request.user, children=children, detail="referral form child picker")
     context = {
-        "children": selectors.consented_children(provider=provider),
+        "children": children,
         "recipients": selectors.recipient_search(q="", exclude_provider_id=provider.pk, limit=100),
         "urgencies": Urgency.choices,
         "concern_types": ConcernType.choices,
@@ -94,6 +122,7 @@ def referral_new(request: HttpRequest) -> HttpResponse:
         "attachable": services.ATTACHABLE_CATEGORIES,
         "error": error,
         "form": request.POST if request.method == "POST" else {},
+        "submission_id": submission_id,
     }
     return render(request, "referrals/referral_new.html", context, status=status)
 
@@ -102,6 +131,8 @@ def referral_new(request: HttpRequest) -> HttpResponse:
 @_not_found_as_404
 def referral_page(request: HttpRequest, pk: int) -> HttpResponse:
     access = services.referral_open(actor=request.user, referral_id=pk)
+    if access.restricted:
+        return render(request, "referrals/referral_restricted.html", {"referral": access.referral})
     referral = selectors.referral_detail(referral=access.referral)
     actions = [
         verb
@@ -186,11 +217,8 @@ def case_page(request: HttpRequest, pk: int) -> HttpResponse:
 def portal_referrals(request: HttpRequest) -> HttpResponse:
     if guardian_of(request.user) is None:
         return _forbidden(request, "This page is for families.")
-    return render(
-        request,
-        "referrals/portal_referrals.html",
-        {
-            "referrals": selectors.portal_referrals(actor=request.user),
-            "cases": selectors.case_list(actor=request.user),
-        },
-    )
+    referrals = list(selectors.portal_referrals(actor=request.user))
+    cases = list(selectors.case_list(actor=request.user))
+    services.referrals_shown(actor=request.user, referrals=referrals, detail="family referrals page")
+    services.cases_shown(actor=request.user, cases=cases, detail="family referrals page")
+    return render(request, "referrals/portal_referrals.html", {"referrals": referrals, "cases": cases})

@@ -1,7 +1,7 @@
 """`make run`: start the app's processes, say when it is ready, stop them all on Ctrl-C.
 
-Each entry of PROCESSES is one long-running command (the ASGI server today; the job
-worker joins the list when it lands). The script waits until the web server answers,
+Each entry of PROCESSES is one long-running command (the ASGI server and the Celery
+worker with beat). The script waits until the web server answers,
 prints one line saying where to go, then waits: the first process to exit, or Ctrl-C,
 stops the others.
 """
@@ -23,6 +23,17 @@ PORT = int(os.environ.get("RUN_PORT", "8000"))
 
 PROCESSES: list[list[str]] = [
     [str(VENV_BIN / "daphne"), "-b", HOST, "-p", str(PORT), "referral_hub.asgi:application"],
+    # Background jobs with an embedded beat (one process on the embedded default; in
+    # production worker and beat are separate services, see docs/operations.md).
+    [
+        str(VENV_BIN / "celery"),
+        "-A",
+        "referral_hub",
+        "worker",
+        "--beat",
+        "--loglevel=INFO",
+        "--concurrency=1",
+    ],
 ]
 
 

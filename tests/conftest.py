@@ -57,6 +57,18 @@ def _fresh_content_types():
 
 
 @pytest.fixture(autouse=True)
+def _jobs_run_inline():
+    """Celery tasks run in the calling process (eager), so a test sees the outbox kick's
+    effect at once; worker tests (tests/operations) switch to a real worker."""
+    from referral_hub.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
 def _fresh_caches():
     """Throttle counters and axes state live in the cache: no test inherits another's."""
     from django.core.cache import cache

@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 import tests.routes as routes_pkg
 from tests.routes import ROLE_USERNAMES, ROLES, Route
+from tests.ws import handshake
 
 SKIP_PREFIXES = ("admin/", "static/")
 
@@ -108,7 +109,6 @@ async def test_websocket_route_answers_each_role_as_expected(ws_route, demo):
             cookie = client.cookies["sessionid"].value
             headers.append((b"cookie", f"sessionid={cookie}".encode()))
         communicator = WebsocketCommunicator(application, path, headers=headers)
-        connected, code = await communicator.connect(timeout=5)
-        got[role] = "accept" if connected else code
+        got[role] = await handshake(communicator)
         await communicator.disconnect()
     assert got == ws_route.expect, path

@@ -136,4 +136,6 @@ def test_the_access_log_costs_a_constant_number_of_queries(api_client, world, dj
     api_client.force_authenticate(guardian.user)
     with django_assert_max_num_queries(12):
         response = api_client.get(f"/api/v1/children/{child.pk}/access-log/?page_size=100")
-    assert response.json()["count"] == 30
+    # The 30 reads, and this one: the read is logged before the rows are fetched (as the
+    # page does), so the log a guardian reads always includes their own look at it.
+    assert response.json()["count"] == 31

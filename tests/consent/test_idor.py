@@ -59,6 +59,9 @@ LISTS = [
     "/portal/provider/",
     "/api/v1/audit/export/",
     "/audit/export/",
+    "/api/v1/indicators/",
+    "/api/v1/indicators/export.csv",
+    "/indicators/",
 ]
 
 
@@ -74,6 +77,7 @@ def names(world, keys):
         ("outsider", FAMILY_1 | FAMILY_2),
         ("revoked", FAMILY_1 | FAMILY_2),
         ("anonymous", FAMILY_1 | FAMILY_2),
+        ("network_lead", FAMILY_1 | FAMILY_2),
     ],
 )
 def test_nobody_finds_another_familys_data(walk_world, who, foreign):

@@ -18,7 +18,7 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     base = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_DEBUG", "SECRET_KEY"}
+        if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_DEBUG", "SECRET_KEY", "AUDIT_SEAL_KEY"}
     }
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **env}, capture_output=True, text=True
@@ -33,6 +33,7 @@ def test_production_settings_pass_check_deploy():
         "WARNING",
         DJANGO_DEBUG="0",
         SECRET_KEY="x7!k2v9q-production-like-secret-key-with-plenty-of-entropy-4f8a1c",
+        AUDIT_SEAL_KEY="a-seal-key-kept-outside-the-database-9c1e",
         ALLOWED_HOSTS="hub.example.org",
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -45,11 +46,23 @@ def test_production_refuses_to_start_without_secret_key():
     assert "SECRET_KEY must be set" in result.stderr
 
 
+def test_production_refuses_to_start_without_the_audit_seal_key():
+    result = _manage(
+        "check",
+        DJANGO_DEBUG="0",
+        SECRET_KEY="x7!k2v9q-production-like-secret-key-with-plenty-of-entropy-4f8a1c",
+        ALLOWED_HOSTS="hub.example.org",
+    )
+    assert result.returncode != 0
+    assert "AUDIT_SEAL_KEY must be set" in result.stderr
+
+
 def test_seed_demo_refused_in_production():
     result = _manage(
         "seed_demo",
         DJANGO_DEBUG="0",
         SECRET_KEY="x7!k2v9q-production-like-secret-key-with-plenty-of-entropy-4f8a1c",
+        AUDIT_SEAL_KEY="a-seal-key-kept-outside-the-database-9c1e",
         ALLOWED_HOSTS="hub.example.org",
     )
     assert result.returncode != 0
@@ -61,8 +74,8 @@ def compose() -> dict:
     return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 
 
-def test_compose_has_the_four_services(compose):
-    assert set(compose["services"]) == {"postgres", "redis", "migrate", "web"}
+def test_compose_has_the_app_and_job_services(compose):
+    assert set(compose["services"]) == {"postgres", "redis", "migrate", "web", "worker", "beat"}
     assert compose["services"]["postgres"]["image"].startswith("postgres:")
     assert compose["services"]["redis"]["image"].startswith("redis:")
 
@@ -76,7 +89,8 @@ def test_compose_services_are_healthchecked_and_ordered(compose):
     assert web_deps["postgres"]["condition"] == "service_healthy"
     assert web_deps["redis"]["condition"] == "service_healthy"
     assert services["migrate"]["depends_on"]["postgres"]["condition"] == "service_healthy"
-    assert "migrate" in services["migrate"]["command"]
+    assert "manage.py migrate" in " ".join(services["migrate"]["command"])
+    assert "manage.py create_app_role" in " ".join(services["migrate"]["command"])
 
 
 def test_compose_web_scales_and_shares_services(compose):
@@ -90,8 +104,14 @@ def test_compose_web_scales_and_shares_services(compose):
     assert env["DJANGO_DEBUG"] == "0"
     assert "daphne" in web["command"]
     assert "referral_hub.asgi:application" in web["command"]
-    # Every env var the web tier needs is the same for the migrate step.
-    assert compose["services"]["migrate"]["environment"] == env
+    # Every env var the web tier needs is the same for the migrate step, except the
+    # database role: migrations run as the owner, the app as the least-privilege role.
+    migrate_env = compose["services"]["migrate"]["environment"]
+    assert {k: v for k, v in migrate_env.items() if k not in {"DATABASE_URL", "APP_DB_PASSWORD"}} == {
+        k: v for k, v in env.items() if k != "DATABASE_URL"
+    }
+    assert env["DATABASE_URL"].startswith("postgres://referral_hub_app:")
+    assert migrate_env["DATABASE_URL"].startswith("postgres://referral_hub:")
 
 
 def test_dockerfile_runs_daphne_as_non_root():
@@ -99,3 +119,29 @@ def test_dockerfile_runs_daphne_as_non_root():
     assert "FROM python:3.11" in text
     assert "USER app" in text
     assert "requirements.txt" in text
+
+
+def test_compose_runs_scalable_workers_and_exactly_one_beat(compose):
+    services = compose["services"]
+    worker, beat = services["worker"], services["beat"]
+    assert worker["command"][:4] == ["celery", "-A", "referral_hub", "worker"]
+    assert "ports" not in worker and worker["deploy"]["replicas"] >= 1
+    assert "--beat" not in worker["command"], "beat runs once, in its own service"
+    assert beat["command"][:4] == ["celery", "-A", "referral_hub", "beat"]
+    assert beat["deploy"]["replicas"] == 1
+    for job in (worker, beat):
+        assert job["environment"] == services["web"]["environment"]
+        assert job["depends_on"]["redis"]["condition"] == "service_healthy"
+        assert job["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    assert "inspect ping" in " ".join(worker["healthcheck"]["test"])
+
+
+def test_compose_redis_keeps_queued_jobs_across_restarts(compose):
+    redis = compose["services"]["redis"]
+    command = redis["command"]
+    assert command[command.index("--appendonly") + 1] == "yes"
+    assert any(volume.endswith(":/data") for volume in redis["volumes"])
+
+
+def test_compose_web_healthcheck_asks_readiness(compose):
+    assert "/readyz" in " ".join(compose["services"]["web"]["healthcheck"]["test"])

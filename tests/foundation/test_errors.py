@@ -90,3 +90,56 @@ def test_environment_switches_to_postgres_and_redis():
 def test_throttling_can_be_switched_off():
     env = {"API_THROTTLE_ANON": "off", "API_THROTTLE_USER": "off"}
     assert _settings_values("s.REST_FRAMEWORK['DEFAULT_THROTTLE_CLASSES']", **env) == ["[]"]
+
+
+def test_an_api_url_that_matches_no_route_is_a_json_404(api_client):
+    for path in ("/api/v1/cases/1.5/", "/api/v1/referrals/abc/accept/", "/fhir/Task/not-a-number"):
+        response = api_client.get(path)
+        assert response.status_code == 404, path
+        assert response["Content-Type"] == "application/json"
+        assert response.json() == {"detail": "Not Found.", "code": "not_found"}
+
+
+def test_a_web_page_that_matches_no_route_stays_an_html_404(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
+
+
+def test_a_lock_that_outlives_the_busy_timeout_is_a_503_to_retry_not_a_500():
+    """The floor under the SQLite defaults (the live version holds a real lock: see
+    tests/e2e/test_concurrency.py): the API and web pages answer 503 ``database_busy``."""
+    from django.db import OperationalError
+    from django.test import RequestFactory
+
+    from referral_hub.errors import exception_handler
+    from referral_hub.middleware import DatabaseBusyMiddleware
+
+    locked = OperationalError("database is locked")
+    api_response = exception_handler(locked, {})
+    assert api_response.status_code == 503
+    assert api_response.data["code"] == "database_busy"
+    assert api_response["Retry-After"] == "1"
+    page = DatabaseBusyMiddleware(lambda request: None).process_exception(
+        RequestFactory().post("/referrals/1/accept/"), locked
+    )
+    assert page.status_code == 503 and page["Retry-After"] == "1"
+    # Other database errors are not dressed up as "busy".
+    assert exception_handler(OperationalError("no such table: x"), {}) is None
+
+
+def test_the_embedded_default_runs_wal_with_immediate_transactions_and_a_busy_timeout(tmp_path):
+    """Every connection of the default SQLite database is in WAL mode with a busy
+    timeout, and transactions begin IMMEDIATE (docs/embedded-default.md)."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    env.update(DJANGO_SETTINGS_MODULE="referral_hub.settings", SQLITE_PATH=str(tmp_path / "db.sqlite3"))
+    code = (
+        "import django; django.setup(); from django.db import connection; "
+        "c = connection.cursor(); "
+        "print(c.execute('PRAGMA journal_mode').fetchone()[0]); "
+        "print(c.execute('PRAGMA busy_timeout').fetchone()[0]); "
+        "print(connection.transaction_mode)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["wal", "20000", "IMMEDIATE"]

@@ -14,6 +14,7 @@ from django.test import Client
 from referral_hub.asgi import application
 from referral_hub.notify import notify_user_on_commit
 from referral_hub.realtime import user_group
+from tests.ws import handshake
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -129,6 +130,5 @@ async def test_token_authenticates_non_browser_clients(alice):
             (b"authorization", b"Token nope"),
         ],
     )
-    connected, code = await bad.connect(timeout=5)
-    assert (connected, code) == (False, 4401)
+    assert await handshake(bad) == 4401
     await bad.disconnect()

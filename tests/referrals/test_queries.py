@@ -1,4 +1,6 @@
-"""List pages cost the same number of queries with 3 rows or 30."""
+"""List pages cost the same number of queries with 3 rows or 30. (Each list also logs
+one audit row per child shown: a fixed few queries — the chain locks, the chain heads,
+one INSERT — whatever the number of rows.)"""
 
 from __future__ import annotations
 
@@ -29,7 +31,7 @@ def _fill(world, n):
 def test_lists_cost_a_constant_number_of_queries(world, as_user, django_assert_max_num_queries, path):
     client = as_user(world.referrer.user)
     _fill(world, 3)
-    with django_assert_max_num_queries(8) as small:
+    with django_assert_max_num_queries(12) as small:
         assert client.get(path).status_code == 200
     _fill(world, 27)
     with django_assert_max_num_queries(len(small.captured_queries)):
@@ -41,10 +43,10 @@ def test_the_guardian_list_and_dashboard_page_are_constant_too(
 ):
     _fill(world, 3)
     guardian = as_user(world.guardian.user)
-    with django_assert_max_num_queries(8) as small:
+    with django_assert_max_num_queries(12) as small:
         guardian.get("/api/v1/referrals/")
     client.force_login(world.referrer.user)
-    with django_assert_max_num_queries(20) as page:
+    with django_assert_max_num_queries(28) as page:
         assert client.get("/dashboard/").status_code == 200
     _fill(world, 27)
     with django_assert_max_num_queries(len(small.captured_queries)):

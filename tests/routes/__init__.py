@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-ROLES = ("anonymous", "guardian", "guardian2", "team_provider", "outsider", "curator")
+ROLES = ("anonymous", "guardian", "guardian2", "team_provider", "outsider", "curator", "network_lead")
 # The demo login that plays each role (see seed_demo).
 ROLE_USERNAMES = {
     "guardian": "guardian",
@@ -15,6 +15,7 @@ ROLE_USERNAMES = {
     "team_provider": "pediatrician",
     "outsider": "outsider",
     "curator": "curator",
+    "network_lead": "network_lead",
 }
 
 
@@ -35,6 +36,14 @@ class Route:
     query: str = ""
     label: str = ""
 
+    def __post_init__(self) -> None:
+        # Outside /indicators/ a network lead is an account with no listing, no family
+        # and no curation rights: where a route pins no answer for it, it gets the
+        # curator's answer for the routes curators share with everyone (checked per
+        # route by the walk below, so a wrong default fails loudly).
+        if "network_lead" not in self.expect and "curator" in self.expect:
+            self.expect = {**self.expect, "network_lead": self.expect["curator"]}
+
 
 @dataclass
 class WsRoute:
@@ -43,3 +52,7 @@ class WsRoute:
     name: str
     path: Callable[[dict[str, Any]], str]
     expect: dict[str, str | int]
+
+    def __post_init__(self) -> None:
+        if "network_lead" not in self.expect and "curator" in self.expect:
+            self.expect = {**self.expect, "network_lead": self.expect["curator"]}

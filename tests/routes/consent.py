@@ -121,7 +121,14 @@ ROUTES = [
     Route(
         # Nobody in the demo invited family 1, so even the team provider may not attest for it.
         "api-consent-attest",
-        {**everyone(404), "anonymous": 403, "guardian": 403, "guardian2": 403, "curator": 403},
+        {
+            **everyone(404),
+            "anonymous": 403,
+            "guardian": 403,
+            "guardian2": 403,
+            "curator": 403,
+            "network_lead": 403,
+        },
         method="post",
         data=lambda w: {
             "child": _mateo(w),

@@ -6,6 +6,9 @@ ROUTES = [
     Route("schema", everyone(200)),
     Route("swagger-ui", everyone(200)),
     Route("healthz", everyone(200)),
+    Route("readyz", everyone(200)),
+    # Tests run with DEBUG off and no METRICS_TOKEN: the route does not exist.
+    Route("metrics", everyone(404)),
     Route("api-token", everyone(400), method="post", data=lambda w: {"username": "nobody"}),
     Route("api-me", {**everyone(200), "anonymous": 403}),
 ]

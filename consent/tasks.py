@@ -1,0 +1,21 @@
+"""Consent jobs (scheduled in settings.CELERY_BEAT_SCHEDULE); thin, idempotent."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from consent.reminders import consents_notify_expiring
+from consent.services import consents_record_expiry
+from outbox.jobs import tracked
+
+
+@shared_task(name="consent.tasks.expire_consents")
+@tracked("expire_consents")
+def expire_consents() -> dict[str, int]:
+    return {"expired": len(consents_record_expiry())}
+
+
+@shared_task(name="consent.tasks.notify_expiring_consents")
+@tracked("notify_expiring_consents")
+def notify_expiring_consents() -> dict[str, int]:
+    return {"notices": consents_notify_expiring()}

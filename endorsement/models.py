@@ -1,0 +1,345 @@
+"""The endorsement process: a provider's logs, the association's rules (as versioned
+data), applications and their timeline, references, reviewer assignments, and the term
+(due date, grace) of each endorsement this process granted.
+
+The directory shows the result (``directory.Endorsement``); this app owns how it is
+earned and renewed. Invariants that belong to one row are database constraints.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from directory.models import Endorsement, EndorsementCategory, Provider
+
+MAX_HOURS_PER_DAY = Decimal("24")
+
+
+class Domain(models.TextChoices):
+    """The eight domains of the Alliance competency guidelines."""
+
+    THEORETICAL_FOUNDATIONS = "theoretical_foundations", "Theoretical foundations"
+    LAW_REGULATION_AGENCY_POLICY = "law_regulation_agency_policy", "Law, regulation & agency policy"
+    SYSTEMS_EXPERTISE = "systems_expertise", "Systems expertise"
+    DIRECT_SERVICE_SKILLS = "direct_service_skills", "Direct service skills"
+    WORKING_WITH_OTHERS = "working_with_others", "Working with others"
+    COMMUNICATING = "communicating", "Communicating"
+    THINKING = "thinking", "Thinking"
+    REFLECTION = "reflection", "Reflection"
+
+
+class ApplicationStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    IN_REVIEW = "in_review", "In review"
+    DEFERRED = "deferred", "Deferred"
+    ON_HOLD = "on_hold", "On hold"
+    APPROVED = "approved", "Approved"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class ApplicationKind(models.TextChoices):
+    INITIAL = "initial", "New endorsement"
+    RENEWAL = "renewal", "Renewal"
+
+
+class Decision(models.TextChoices):
+    APPROVE = "approve", "Approve"
+    DEFER = "defer", "Defer"
+    HOLD = "hold", "Hold"
+
+
+class RscFormat(models.TextChoices):
+    INDIVIDUAL = "individual", "Individual"
+    GROUP = "group", "Group"
+
+
+class RuleSet(models.Model):
+    """One version of an association's requirements for one category. Rows are never
+    edited: a change of rules is a new ``version``; applications keep the version they
+    were opened under, so a past decision is never re-judged by new rules."""
+
+    association = models.CharField(max_length=255)
+    category = models.CharField(max_length=48, choices=EndorsementCategory.choices)
+    version = models.PositiveIntegerField()
+    rules = models.JSONField(help_text="The category's entry of the rules file (see docs/endorsement.md).")
+    fingerprint = models.CharField(max_length=64, help_text="sha256 of the canonical rules JSON.")
+    loaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["association", "category", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "category", "version"], name="ruleset_version_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.association} · {self.category} v{self.version}"
+
+    @property
+    def grace_days(self) -> int:
+        return int(self.rules.get("grace_days", 0))
+
+    @property
+    def term_days(self) -> int:
+        return int(self.rules.get("term_days", 365))
+
+
+class TrainingEntry(models.Model):
+    """One in-service training the provider attended."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="training_entries")
+    title = models.CharField(max_length=255)
+    provider_org = models.CharField(max_length=255, blank=True, help_text="Who offered the training.")
+    completed_on = models.DateField()
+    hours = models.DecimalField(max_digits=5, decimal_places=2)
+    domains = models.JSONField(default=list, blank=True)
+    dei = models.BooleanField(default=False, help_text="About diversity, equity and inclusion.")
+    about_providing_rsc = models.BooleanField(default=False, help_text="About providing RSC.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-completed_on", "-id"]
+        indexes = [models.Index(fields=["provider", "completed_on"], name="training_provider_date")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(hours__gt=0, hours__lte=24), name="training_hours_in_a_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.hours} h)"
+
+    def clean(self) -> None:
+        if self.completed_on and self.completed_on > timezone.localdate():
+            raise ValidationError({"completed_on": "A training cannot be completed in the future."})
+        unknown = set(self.domains or []) - set(Domain.values)
+        if unknown:
+            raise ValidationError({"domains": f"Unknown competency domain(s): {', '.join(sorted(unknown))}."})
+
+
+class RscEntry(models.Model):
+    """Reflective supervision/consultation received from ``consultant`` over a span of days."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="rsc_entries")
+    consultant = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="rsc_given")
+    started_on = models.DateField()
+    ended_on = models.DateField()
+    hours = models.DecimalField(max_digits=6, decimal_places=2)
+    format = models.CharField(max_length=10, choices=RscFormat.choices, default=RscFormat.INDIVIDUAL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-ended_on", "-id"]
+        indexes = [models.Index(fields=["provider", "ended_on"], name="rsc_provider_date")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(hours__gt=0), name="rsc_hours_positive"),
+            models.CheckConstraint(
+                condition=models.Q(ended_on__gte=models.F("started_on")), name="rsc_dates_in_order"
+            ),
+            models.CheckConstraint(condition=~models.Q(consultant=models.F("provider")), name="rsc_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"RSC {self.started_on}–{self.ended_on} ({self.hours} h)"
+
+    @property
+    def days(self) -> int:
+        return (self.ended_on - self.started_on).days + 1
+
+    def clean(self) -> None:
+        today = timezone.localdate()
+        if self.ended_on and self.ended_on > today:
+            raise ValidationError({"ended_on": "RSC cannot end in the future."})
+        if self.started_on and self.ended_on and self.started_on > self.ended_on:
+            raise ValidationError({"ended_on": "RSC must end on or after the day it started."})
+        if self.hours is not None and self.started_on and self.ended_on:
+            if self.hours > MAX_HOURS_PER_DAY * self.days:
+                raise ValidationError({"hours": "At most 24 hours a day."})
+
+
+class Application(models.Model):
+    """A provider's application for a category (or a renewal of an endorsement).
+    ``status`` changes only through services, by conditional update, with a timeline row."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="endorsement_applications")
+    kind = models.CharField(max_length=10, choices=ApplicationKind.choices, default=ApplicationKind.INITIAL)
+    category = models.CharField(max_length=48, choices=EndorsementCategory.choices)
+    rule_set = models.ForeignKey(RuleSet, on_delete=models.PROTECT, related_name="applications")
+    endorsement = models.ForeignKey(
+        Endorsement, null=True, blank=True, on_delete=models.SET_NULL, related_name="applications"
+    )
+    status = models.CharField(
+        max_length=10, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT
+    )
+    round = models.PositiveSmallIntegerField(default=0, help_text="Review rounds: +1 on every submit.")
+    exam_code = models.CharField(max_length=16, unique=True, help_text="What blind exam scorers see.")
+    ethics_attested_at = models.DateTimeField(null=True, blank=True)
+    decision_snapshot = models.JSONField(
+        default=dict, blank=True, help_text="The requirements as judged at approval; never recomputed."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "submitted_at"], name="application_queue")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.get_category_display()} · {self.provider.name}"
+
+
+class ApplicationEvent(models.Model):
+    """The timeline: one row per status change or notable step."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_status = models.CharField(max_length=10, blank=True)
+    to_status = models.CharField(max_length=10, blank=True)
+    note = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status}->{self.to_status} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class Reference(models.Model):
+    """A reference asked to rate the applicant through a single-use, expiring link.
+    Only the sha256 of the link's token is stored."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="references")
+    name = models.CharField(max_length=255)
+    email = models.EmailField()
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    waiver = models.BooleanField(default=False, help_text="The applicant never sees the ratings.")
+    answered_at = models.DateTimeField(null=True, blank=True)
+    ratings = models.JSONField(default=dict, blank=True)
+    recommend = models.BooleanField(null=True, blank=True)
+    comments = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Reference {self.name} for application {self.application_id}"
+
+
+class ReviewerAssignment(models.Model):
+    """A reviewer on an application for one review round, and their decision."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="assignments")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    round = models.PositiveSmallIntegerField()
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assigned_at = models.DateTimeField(default=timezone.now)
+    decision = models.CharField(max_length=10, choices=Decision.choices, blank=True)
+    feedback = models.TextField(blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["assigned_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "round", "reviewer"], name="assignment_one_per_reviewer_round"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Reviewer {self.reviewer_id} on {self.application_id} r{self.round}"
+
+
+class EndorsementTerm(models.Model):
+    """The renewal clock of an endorsement this process granted: due each ``due_on``,
+    shown until ``due_on + grace`` (the directory's ``expires_on``), then lapsed."""
+
+    endorsement = models.OneToOneField(Endorsement, on_delete=models.CASCADE, related_name="term")
+    rule_set = models.ForeignKey(RuleSet, on_delete=models.PROTECT, related_name="+")
+    first_issued_on = models.DateField()
+    due_on = models.DateField()
+    lapsed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+
+    def __str__(self) -> str:
+        return f"Term of endorsement {self.endorsement_id}, due {self.due_on}"
+
+    @property
+    def lapses_on(self) -> datetime.date:
+        return self.due_on + datetime.timedelta(days=self.rule_set.grace_days)
+
+
+class DocumentKind(models.TextChoices):
+    TRANSCRIPT = "transcript", "Transcript"
+    CERTIFICATE = "certificate", "Certificate"
+    LICENSE = "license", "License"
+    OTHER = "other", "Other"
+
+
+def document_path(instance: Document, filename: str) -> str:
+    # Never the uploader's file name on disk: it is kept in ``original_name`` only.
+    return f"endorsement/{instance.provider_id}/{uuid.uuid4().hex}"
+
+
+class Document(models.Model):
+    """A portfolio document (transcript, certificate). Read by the owner, the reviewers
+    assigned to one of the owner's applications, and curators; every read is audited."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="endorsement_documents")
+    kind = models.CharField(max_length=12, choices=DocumentKind.choices, default=DocumentKind.OTHER)
+    file = models.FileField(upload_to=document_path, max_length=255)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.original_name}"
+
+
+class Exam(models.Model):
+    """The applicant's exam answers. Scorers see only ``application.exam_code``."""
+
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="exam")
+    answers = models.TextField()
+    submitted_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Exam {self.application.exam_code}"
+
+
+class ExamScore(models.Model):
+    exam = models.ForeignKey(Exam, on_delete=models.CASCADE, related_name="scores")
+    scorer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    score = models.PositiveSmallIntegerField()
+    scored_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["exam", "scorer"], name="exam_one_score_per_scorer"),
+            models.CheckConstraint(condition=models.Q(score__lte=100), name="exam_score_at_most_100"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.score} for exam {self.exam_id}"

@@ -1,0 +1,783 @@
+"""Every write of the endorsement process. Services are keyword-only and atomic;
+application status changes are conditional updates (``UPDATE ... WHERE status IN``) so
+of two concurrent conflicting actions exactly one wins, and each writes a timeline row.
+
+Mail to references goes through ONE function, ``notify_reference_requested``, so the
+transport (today Django's mail after commit) can be swapped for the outbox."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import secrets
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, cast
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from audit.models import Action
+from audit.services import audit_record
+from directory.models import Endorsement, EndorsementCategory, Provider
+from directory.services import endorsement_grant
+from endorsement import rules, selectors
+from endorsement.models import (
+    Application,
+    ApplicationEvent,
+    ApplicationKind,
+    ApplicationStatus,
+    Decision,
+    Document,
+    Domain,
+    EndorsementTerm,
+    Exam,
+    ExamScore,
+    Reference,
+    ReviewerAssignment,
+    RscEntry,
+    RuleSet,
+    TrainingEntry,
+)
+from endorsement.policies import (
+    access_application,
+    access_document,
+    access_own_application,
+    require_curator,
+    require_provider,
+)
+from people.roles import Actor, is_curator
+from referral_hub.errors import ApplicationError
+
+S = ApplicationStatus
+REFERENCE_LINK_DAYS = 30
+# An applicant may change their mind until a decision; these are the live states.
+OPEN = [S.DRAFT, S.SUBMITTED, S.IN_REVIEW, S.DEFERRED, S.ON_HOLD]
+
+
+def _invalid(exc: ValidationError) -> ApplicationError:
+    fields = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+    field, messages = next(iter(fields.items()))
+    return ApplicationError("invalid", f"{field}: {messages[0]}", 400, extra={"errors": fields})
+
+
+# --- rules as data -------------------------------------------------------------------
+
+
+def _fingerprint(entry: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(entry, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+def _check_rules(entries: Iterable[dict[str, Any]], where: str) -> None:
+    for rule in entries:
+        if rule.get("kind") not in rules.RULE_KINDS:
+            raise ApplicationError("invalid_rules", f"{where}: unknown rule kind {rule.get('kind')!r}.")
+        try:
+            if Decimal(str(rule["required"])) < 0:
+                raise ValueError
+        except (KeyError, ValueError, ArithmeticError):
+            raise ApplicationError("invalid_rules", f"{where}: 'required' must be a number >= 0.")
+
+
+def _validate_rules_file(data: dict[str, Any]) -> None:
+    if data.get("format") != 1 or not data.get("association") or not isinstance(data.get("categories"), dict):
+        raise ApplicationError("invalid_rules", "Expected {format: 1, association, categories{...}}.")
+    unknown = set(data["categories"]) - set(EndorsementCategory.values)
+    unknown |= set(data.get("rsc_consultant_categories", [])) - set(EndorsementCategory.values)
+    if unknown:
+        raise ApplicationError("invalid_rules", f"Unknown categories: {', '.join(sorted(unknown))}.")
+    for category, entry in data["categories"].items():
+        _check_rules(entry.get("application", []), f"{category}.application")
+        _check_rules(entry.get("renewal", []), f"{category}.renewal")
+
+
+DEFAULT_RULES = Path(__file__).resolve().parent / "rules" / "default.json"
+
+
+def rules_ensure_default() -> list[RuleSet]:
+    """Load the shipped default rules unless some rules exist (a flushed test database,
+    a fresh demo)."""
+    if RuleSet.objects.exists():
+        return []
+    return rules_load(data=json.loads(DEFAULT_RULES.read_text(encoding="utf-8")))
+
+
+@transaction.atomic
+def rules_load(*, data: dict[str, Any]) -> list[RuleSet]:
+    """Load a rules file. A category whose rules changed gets a new version; unchanged
+    ones are left alone (loading the same file twice creates nothing). Returns the new
+    versions."""
+    _validate_rules_file(data)
+    shared = {
+        "rsc_consultant_categories": data.get("rsc_consultant_categories", []),
+        "credential_prefix": data.get("credential_prefix", "RH"),
+    }
+    created: list[RuleSet] = []
+    for category, entry in data["categories"].items():
+        stored = {**entry, **shared}
+        fingerprint = _fingerprint(stored)
+        latest = (
+            RuleSet.objects.select_for_update()
+            .filter(association=data["association"], category=category)
+            .order_by("-version")
+            .first()
+        )
+        if latest is not None and latest.fingerprint == fingerprint:
+            continue
+        created.append(
+            RuleSet.objects.create(
+                association=data["association"],
+                category=category,
+                version=(latest.version + 1) if latest else 1,
+                rules=stored,
+                fingerprint=fingerprint,
+            )
+        )
+    return created
+
+
+# --- logs ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def training_add(
+    *,
+    actor: Actor,
+    title: str,
+    completed_on: datetime.date,
+    hours: Decimal,
+    provider_org: str = "",
+    domains: list[str] | None = None,
+    dei: bool = False,
+    about_providing_rsc: bool = False,
+) -> TrainingEntry:
+    """The provider logs a training. At most 24 hours a day: the day's entries together."""
+    provider = require_provider(actor)
+    entry = TrainingEntry(
+        provider=provider,
+        title=title,
+        provider_org=provider_org,
+        completed_on=completed_on,
+        hours=hours,
+        domains=sorted(set(domains or [])),
+        dei=dei,
+        about_providing_rsc=about_providing_rsc,
+    )
+    try:
+        entry.full_clean()
+    except ValidationError as exc:
+        raise _invalid(exc)
+    same_day = sum(
+        TrainingEntry.objects.filter(provider=provider, completed_on=completed_on).values_list(
+            "hours", flat=True
+        ),
+        Decimal(0),
+    )
+    if same_day + hours > rules_max_per_day():
+        raise ApplicationError("too_many_hours", "At most 24 training hours a day.", 400)
+    entry.save()
+    return entry
+
+
+def rules_max_per_day() -> Decimal:
+    return Decimal(24)
+
+
+@transaction.atomic
+def rsc_add(
+    *,
+    actor: Actor,
+    consultant_id: int,
+    started_on: datetime.date,
+    ended_on: datetime.date,
+    hours: Decimal,
+    format: str = "individual",
+) -> RscEntry:
+    """The provider logs RSC received. The consultant must be a directory provider who
+    holds a verified endorsement of a category the rules allow to give RSC."""
+    provider = require_provider(actor)
+    consultant = Provider.objects.filter(pk=consultant_id).first()
+    if (
+        consultant is None
+        or consultant.pk == provider.pk
+        or not selectors.may_give_rsc(provider_id=consultant.pk)
+    ):
+        raise ApplicationError(
+            "consultant_not_eligible",
+            "The consultant must be another directory provider with a verified endorsement that allows giving RSC.",
+            400,
+        )
+    entry = RscEntry(
+        provider=provider,
+        consultant=consultant,
+        started_on=started_on,
+        ended_on=ended_on,
+        hours=hours,
+        format=format,
+    )
+    try:
+        entry.full_clean()
+    except ValidationError as exc:
+        raise _invalid(exc)
+    entry.save()
+    return entry
+
+
+# --- applications ------------------------------------------------------------------------
+
+
+def _event(
+    application: Application, *, actor: Actor | None, from_status: str, to_status: str, note: str = ""
+) -> None:
+    ApplicationEvent.objects.create(
+        application=application,
+        actor_id=actor.pk if actor is not None and actor.is_authenticated else None,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+    )
+
+
+def _transition(
+    application: Application,
+    *,
+    actor: Actor | None,
+    to: str,
+    allowed_from: Sequence[str],
+    note: str = "",
+    **fields: Any,
+) -> Application:
+    """``UPDATE ... WHERE status IN allowed_from``: zero rows means someone else moved it
+    first (or the move is not allowed), and the caller gets 409."""
+    before = Application.objects.filter(pk=application.pk).values_list("status", flat=True).first()
+    updated = Application.objects.filter(pk=application.pk, status__in=allowed_from).update(
+        status=to, **fields
+    )
+    if not updated:
+        raise ApplicationError(
+            "invalid_transition", f"An application that is {before} cannot become {to}.", status=409
+        )
+    _event(application, actor=actor, from_status=str(before), to_status=to, note=note)
+    application.refresh_from_db()
+    return application
+
+
+def _new_exam_code() -> str:
+    return "EX-" + secrets.token_hex(4).upper()
+
+
+@transaction.atomic
+def application_create(
+    *, actor: Actor, category: str, association: str | None = None, kind: str = ApplicationKind.INITIAL
+) -> Application:
+    """A provider opens an application (or a renewal of an endorsement this process
+    granted) under the association's current rule set, which the application keeps."""
+    provider = require_provider(actor)
+    endorsement: Endorsement | None = None
+    if kind == ApplicationKind.RENEWAL:
+        endorsement = (
+            Endorsement.objects.filter(provider=provider, category=category, term__isnull=False)
+            .select_related("term__rule_set")
+            .first()
+        )
+        if endorsement is None:
+            raise ApplicationError(
+                "nothing_to_renew", "You hold no endorsement of this category to renew.", 400
+            )
+        rule_set = selectors.rule_set_for(category=category, association=endorsement.issuing_association)
+    else:
+        rule_set = selectors.rule_set_for(category=category, association=association)
+    if Application.objects.filter(provider=provider, category=category, kind=kind, status__in=OPEN).exists():
+        raise ApplicationError("already_open", "You already have an open application for this category.", 409)
+    application = Application.objects.create(
+        provider=provider,
+        kind=kind,
+        category=category,
+        rule_set=rule_set,
+        endorsement=endorsement,
+        exam_code=_new_exam_code(),
+    )
+    _event(application, actor=actor, from_status="", to_status=S.DRAFT, note=f"Rules: {rule_set}")
+    return application
+
+
+@transaction.atomic
+def application_submit(*, actor: Actor, application_id: int, attest_ethics: bool) -> Application:
+    """The applicant submits (or re-submits after a deferral or hold), signing the code of
+    ethics and no-sanctions attestation. A renewal whose rule set allows it and whose
+    every requirement is met is approved at once."""
+    application = access_own_application(actor, application_id)
+    if not attest_ethics:
+        raise ApplicationError(
+            "attestation_required", "Sign the code of ethics and no-sanctions attestation to submit.", 400
+        )
+    application = _transition(
+        application,
+        actor=actor,
+        to=S.SUBMITTED,
+        allowed_from=[S.DRAFT, S.DEFERRED, S.ON_HOLD],
+        submitted_at=timezone.now(),
+        ethics_attested_at=timezone.now(),
+        round=application.round + 1,
+    )
+    if application.kind == ApplicationKind.RENEWAL and application.rule_set.rules.get("auto_approve_renewal"):
+        requirements = selectors.application_requirements(application)
+        if rules.all_met(requirements):
+            _approve(
+                application,
+                actor=None,
+                requirements=requirements,
+                note="Every requirement met: auto-approved.",
+            )
+    return application
+
+
+@transaction.atomic
+def application_withdraw(*, actor: Actor, application_id: int) -> Application:
+    application = access_own_application(actor, application_id)
+    return _transition(application, actor=actor, to=S.WITHDRAWN, allowed_from=OPEN)
+
+
+# --- references --------------------------------------------------------------------------
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def notify_reference_requested(*, reference: Reference, link: str) -> None:
+    """The ONE place reference e-mail leaves from (swap for the outbox at merge). Sent
+    after commit; the body names the applicant and category only."""
+    applicant = reference.application.provider.name
+    category = reference.application.get_category_display()
+    subject = f"Reference request for {applicant} ({category})"
+    body = (
+        f"Hello {reference.name},\n\n{applicant} applied for the {category} endorsement and named you "
+        f"as a reference. Please answer through this personal link (single use, valid until "
+        f"{reference.expires_at:%Y-%m-%d}):\n\n{link}\n"
+    )
+    recipient = reference.email
+    transaction.on_commit(
+        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient], fail_silently=True)
+    )
+
+
+@transaction.atomic
+def reference_request(
+    *, actor: Actor, application_id: int, name: str, email: str, waiver: bool = False
+) -> Reference:
+    """The applicant names a reference; the reference gets a single-use link by e-mail.
+    Only the token's hash is stored."""
+    application = access_own_application(actor, application_id)
+    if application.status not in OPEN:
+        raise ApplicationError("invalid_transition", "This application is closed.", 409)
+    token = secrets.token_urlsafe(32)
+    reference = Reference.objects.create(
+        application=application,
+        name=name,
+        email=email,
+        token_hash=token_hash(token),
+        expires_at=timezone.now() + datetime.timedelta(days=REFERENCE_LINK_DAYS),
+        waiver=waiver,
+    )
+    _event(
+        application,
+        actor=actor,
+        from_status=application.status,
+        to_status=application.status,
+        note=f"Reference requested from {name}.",
+    )
+    notify_reference_requested(reference=reference, link=f"{settings.SITE_URL}/references/{token}/")
+    return reference
+
+
+def reference_for_token(*, token: str) -> Reference:
+    """The reference a link belongs to, while it is unused and unexpired. Unknown links
+    are 404; used or expired ones 410."""
+    reference = selectors.reference_by_hash(token_hash=token_hash(token))
+    if reference is None:
+        raise ApplicationError("not_found", "This reference link is not valid.", 404)
+    if reference.answered_at is not None:
+        raise ApplicationError("reference_link_used", "This reference link was already used.", 410)
+    if reference.expires_at <= timezone.now():
+        raise ApplicationError("reference_link_expired", "This reference link has expired.", 410)
+    return reference
+
+
+@transaction.atomic
+def reference_answer(
+    *, token: str, ratings: dict[str, int], recommend: bool, comments: str = "", waiver: bool = False
+) -> Reference:
+    """A reference answers (no login). Single use: the conditional update lets exactly one
+    of two simultaneous answers through."""
+    reference = reference_for_token(token=token)
+    bad = {
+        k: v
+        for k, v in ratings.items()
+        if k not in Domain.values or not isinstance(v, int) or not 1 <= v <= 5
+    }
+    if bad or not ratings:
+        raise ApplicationError("invalid_ratings", "Rate one or more competency domains from 1 to 5.", 400)
+    now = timezone.now()
+    updated = Reference.objects.filter(pk=reference.pk, answered_at__isnull=True, expires_at__gt=now).update(
+        answered_at=now,
+        ratings=ratings,
+        recommend=recommend,
+        comments=comments,
+        waiver=reference.waiver or waiver,
+    )
+    if not updated:
+        raise ApplicationError("reference_link_used", "This reference link was already used.", 410)
+    application = reference.application
+    _event(
+        application,
+        actor=None,
+        from_status=application.status,
+        to_status=application.status,
+        note=f"Reference from {reference.name} answered.",
+    )
+    reference.refresh_from_db()
+    return reference
+
+
+# --- review -------------------------------------------------------------------------------
+
+
+def _check_reviewers(application: Application, reviewer_ids: list[int]) -> None:
+    if len(reviewer_ids) != 2 or len(set(reviewer_ids)) != 2:
+        raise ApplicationError("two_reviewers_required", "Assign exactly two different reviewers.", 400)
+    eligible = {u.pk for u in selectors.eligible_reviewers(application=application)}
+    refused = [i for i in reviewer_ids if i not in eligible]
+    if refused:
+        raise ApplicationError(
+            "reviewer_not_eligible",
+            "Reviewers must be endorsed at the applied category or higher, and neither the applicant "
+            f"nor one of the applicant's RSC consultants (refused: {', '.join(map(str, refused))}).",
+            400,
+        )
+
+
+@transaction.atomic
+def application_assign(*, actor: Actor, application_id: int, reviewer_ids: list[int]) -> Application:
+    """A curator assigns two eligible reviewers to a submitted application."""
+    require_curator(actor)
+    application = access_application(actor, application_id)
+    if application.kind == ApplicationKind.RENEWAL:
+        raise ApplicationError("invalid_transition", "Renewals are decided by a curator, not reviewers.", 409)
+    _check_reviewers(application, reviewer_ids)
+    application = _transition(application, actor=actor, to=S.IN_REVIEW, allowed_from=[S.SUBMITTED])
+    for reviewer_id in reviewer_ids:
+        ReviewerAssignment.objects.create(
+            application=application, reviewer_id=reviewer_id, round=application.round, assigned_by_id=actor.pk
+        )
+    return application
+
+
+def _credential_number(application: Application) -> str:
+    initials = "".join(word[0] for word in application.category.split("_")).upper()
+    prefix = application.rule_set.rules.get("credential_prefix", "RH")
+    return f"{prefix}-{initials}-E{application.pk:06d}"
+
+
+def _approve(
+    application: Application, *, actor: Actor | None, requirements: list[rules.Requirement], note: str
+) -> None:
+    """Approval and the directory change happen in one transaction."""
+    if not rules.all_met(requirements):
+        raise ApplicationError(
+            "requirements_not_met",
+            "Not every requirement is met: " + "; ".join(rules.missing(requirements)),
+            409,
+            extra={"missing": rules.missing(requirements)},
+        )
+    today = timezone.localdate()
+    rule_set = application.rule_set
+    grant_actor = actor if isinstance(actor, AbstractBaseUser) else None
+    if application.kind == ApplicationKind.RENEWAL and application.endorsement is not None:
+        term = EndorsementTerm.objects.select_for_update().get(endorsement=application.endorsement)
+        term.due_on = term.due_on + datetime.timedelta(days=rule_set.term_days)
+        term.rule_set = rule_set
+        term.lapsed_at = None
+        endorsement = endorsement_grant(
+            actor=grant_actor,
+            provider=application.provider,
+            category=application.category,
+            credential_number=application.endorsement.credential_number,
+            issuing_association=rule_set.association,
+            issued_on=application.endorsement.issued_on,
+            expires_on=term.due_on + datetime.timedelta(days=rule_set.grace_days),
+            endorsement_id=application.endorsement.pk,
+            note=f"Renewal approved (application {application.pk}).",
+        )
+        term.save()
+    else:
+        due_on = today + datetime.timedelta(days=rule_set.term_days)
+        endorsement = endorsement_grant(
+            actor=grant_actor,
+            provider=application.provider,
+            category=application.category,
+            credential_number=_credential_number(application),
+            issuing_association=rule_set.association,
+            issued_on=today,
+            expires_on=due_on + datetime.timedelta(days=rule_set.grace_days),
+            note=f"Endorsement approved (application {application.pk}).",
+        )
+        EndorsementTerm.objects.create(
+            endorsement=endorsement, rule_set=rule_set, first_issued_on=today, due_on=due_on
+        )
+    snapshot = {"rule_set": str(rule_set), "rule_set_id": rule_set.pk, "requirements": requirements}
+    _transition(
+        application,
+        actor=actor,
+        to=S.APPROVED,
+        allowed_from=[S.IN_REVIEW, S.SUBMITTED],
+        note=note,
+        decided_at=timezone.now(),
+        decision_snapshot=snapshot,
+        endorsement=endorsement,
+    )
+
+
+def _resolve(application: Application, *, actor: Actor, decisions: list[ReviewerAssignment]) -> None:
+    """Both reviewers decided: both approve -> approved; any defer -> deferred; else on hold."""
+    chosen = {a.decision for a in decisions}
+    if chosen == {Decision.APPROVE}:
+        _approve(
+            application,
+            actor=actor,
+            requirements=selectors.application_requirements(application),
+            note="Both reviewers approved.",
+        )
+    elif Decision.DEFER in chosen:
+        _transition(
+            application, actor=actor, to=S.DEFERRED, allowed_from=[S.IN_REVIEW], decided_at=timezone.now()
+        )
+    else:
+        _transition(application, actor=actor, to=S.ON_HOLD, allowed_from=[S.IN_REVIEW])
+
+
+def _check_decision(decision: str, feedback: str) -> None:
+    if decision not in Decision.values:
+        raise ApplicationError("invalid_decision", "decision must be approve, defer or hold.", 400)
+    if decision == Decision.DEFER and not feedback.strip():
+        raise ApplicationError(
+            "feedback_required", "A deferral needs feedback the applicant can act on.", 400
+        )
+
+
+@transaction.atomic
+def application_review(
+    *, actor: Actor, application_id: int, decision: str, feedback: str = ""
+) -> Application:
+    """An assigned reviewer decides (or, for a renewal, a curator). The application row is
+    locked so the second of two simultaneous decisions sees the first."""
+    _check_decision(decision, feedback)
+    application = access_application(actor, application_id)
+    Application.objects.select_for_update().filter(pk=application.pk).first()
+    application.refresh_from_db()
+    if application.kind == ApplicationKind.RENEWAL:
+        return _renewal_decide(application, actor=actor, decision=decision, feedback=feedback)
+    assignment = ReviewerAssignment.objects.filter(
+        application=application, round=application.round, reviewer_id=actor.pk
+    ).first()
+    if assignment is None:
+        raise ApplicationError("forbidden", "Only the application's assigned reviewers decide.", 403)
+    if application.status != S.IN_REVIEW or assignment.decision:
+        raise ApplicationError("invalid_transition", "This review is already decided.", 409)
+    if decision == Decision.APPROVE:
+        requirements = selectors.application_requirements(application)
+        if not rules.all_met(requirements):
+            raise ApplicationError(
+                "requirements_not_met",
+                "Not every requirement is met: " + "; ".join(rules.missing(requirements)),
+                409,
+                extra={"missing": rules.missing(requirements)},
+            )
+    assignment.decision, assignment.feedback, assignment.decided_at = decision, feedback, timezone.now()
+    assignment.save(update_fields=["decision", "feedback", "decided_at"])
+    _event(
+        application,
+        actor=actor,
+        from_status=application.status,
+        to_status=application.status,
+        note=f"A reviewer decided: {decision}.",
+    )
+    decisions = list(ReviewerAssignment.objects.filter(application=application, round=application.round))
+    if all(a.decision for a in decisions):
+        _resolve(application, actor=actor, decisions=decisions)
+    application.refresh_from_db()
+    return application
+
+
+def _renewal_decide(application: Application, *, actor: Actor, decision: str, feedback: str) -> Application:
+    if not is_curator(actor):
+        raise ApplicationError("forbidden", "A curator decides renewals.", 403)
+    if decision == Decision.APPROVE:
+        _approve(
+            application,
+            actor=actor,
+            requirements=selectors.application_requirements(application),
+            note="Renewal approved by a curator.",
+        )
+    elif decision == Decision.DEFER:
+        _transition(
+            application,
+            actor=actor,
+            to=S.DEFERRED,
+            allowed_from=[S.SUBMITTED],
+            note=feedback,
+            decided_at=timezone.now(),
+        )
+    else:
+        _transition(application, actor=actor, to=S.ON_HOLD, allowed_from=[S.SUBMITTED], note=feedback)
+    application.refresh_from_db()
+    return application
+
+
+# --- lapse and reinstatement -------------------------------------------------------------
+
+
+@transaction.atomic
+def terms_lapse_overdue(*, today: datetime.date | None = None) -> int:
+    """Record every term past its due date plus grace as lapsed (the directory already
+    stops showing it: its ``expires_on`` is that same day). For the jobs engine."""
+    today = today or timezone.localdate()
+    now = timezone.now()
+    count = 0
+    for term in selectors.overdue_terms(today=today):
+        count += EndorsementTerm.objects.filter(pk=term.pk, lapsed_at__isnull=True).update(lapsed_at=now)
+    return count
+
+
+@transaction.atomic
+def term_reinstate(*, actor: Actor, endorsement_id: int, due_on: datetime.date, note: str) -> EndorsementTerm:
+    """A curator reinstates a lapsed endorsement with a new due date: recorded in the
+    directory's endorsement history with the curator's name and note."""
+    require_curator(actor)
+    term = (
+        EndorsementTerm.objects.select_for_update()
+        .select_related("endorsement__provider", "rule_set")
+        .filter(endorsement_id=endorsement_id)
+        .first()
+    )
+    if term is None:
+        raise ApplicationError("not_found", "Endorsement not found.", 404)
+    if not note.strip():
+        raise ApplicationError("note_required", "Say why the endorsement is reinstated.", 400)
+    if due_on <= timezone.localdate():
+        raise ApplicationError("invalid", "The new due date must be in the future.", 400)
+    endorsement = term.endorsement
+    endorsement_grant(
+        actor=actor if isinstance(actor, AbstractBaseUser) else None,
+        provider=endorsement.provider,
+        category=endorsement.category,
+        credential_number=endorsement.credential_number,
+        issuing_association=endorsement.issuing_association,
+        issued_on=endorsement.issued_on,
+        expires_on=due_on + datetime.timedelta(days=term.rule_set.grace_days),
+        endorsement_id=endorsement.pk,
+        note=f"Reinstated: {note}",
+    )
+    term.due_on, term.lapsed_at = due_on, None
+    term.save(update_fields=["due_on", "lapsed_at"])
+    return term
+
+
+# --- documents ----------------------------------------------------------------------------
+
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+# What the file's first bytes must be; the name and the browser's claimed type count for nothing.
+MAGIC = (
+    (b"%PDF-", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+)
+
+
+def sniff_content_type(head: bytes) -> str | None:
+    return next((kind for magic, kind in MAGIC if head.startswith(magic)), None)
+
+
+@transaction.atomic
+def document_upload(*, actor: Actor, upload: UploadedFile[Any], kind: str = "other") -> Document:
+    """A provider adds a portfolio document: at most 10 MB, a PDF, PNG or JPEG by its
+    content, stored through Django's storage API."""
+    provider = require_provider(actor)
+    if upload.size is None or upload.size > MAX_DOCUMENT_BYTES:
+        raise ApplicationError("file_too_large", "Documents are limited to 10 MB.", 413)
+    upload.seek(0)
+    content_type = sniff_content_type(upload.read(16))
+    upload.seek(0)
+    if content_type is None:
+        raise ApplicationError("unsupported_file_type", "Upload a PDF, PNG or JPEG file.", 415)
+    document = Document(
+        provider=provider,
+        kind=kind,
+        original_name=(upload.name or "document")[:255],
+        content_type=content_type,
+        size=upload.size,
+    )
+    document.file.save(document.original_name, upload, save=False)
+    document.save()
+    return document
+
+
+@transaction.atomic
+def document_read(*, actor: Actor, document_id: int) -> Document:
+    """Open a document for reading (owner, assigned reviewers, curators): audited."""
+    document = access_document(actor, document_id)
+    audit_record(
+        actor=actor,
+        action=Action.VIEW,
+        object_type="endorsement_document",
+        object_id=document.pk,
+        detail=f"{document.get_kind_display()} of provider {document.provider_id}",
+    )
+    return document
+
+
+# --- exams (blind scoring) ----------------------------------------------------------------
+
+
+@transaction.atomic
+def exam_submit(*, actor: Actor, application_id: int, answers: str) -> Exam:
+    """The applicant hands in the exam once (categories whose rules have an ``exam`` rule)."""
+    application = access_own_application(actor, application_id)
+    has_exam = any(r.get("kind") == "exam" for r in application.rule_set.rules.get("application", []))
+    if not has_exam:
+        raise ApplicationError("no_exam", "This category has no exam.", 400)
+    if application.status not in OPEN or not answers.strip():
+        raise ApplicationError(
+            "invalid_transition", "An exam goes with an open application and has answers.", 409
+        )
+    exam, created = Exam.objects.get_or_create(application=application, defaults={"answers": answers})
+    if not created:
+        raise ApplicationError("exam_already_submitted", "The exam was already handed in.", 409)
+    _event(
+        application,
+        actor=actor,
+        from_status=application.status,
+        to_status=application.status,
+        note="Exam handed in.",
+    )
+    return exam
+
+
+@transaction.atomic
+def exam_score_record(*, actor: Actor, exam_code: str, score: int) -> ExamScore:
+    """An assigned reviewer scores an exam they know only by its code, once."""
+    exam = selectors.exams_to_score(actor=actor).filter(application__exam_code=exam_code).first()
+    if exam is None:
+        raise ApplicationError("not_found", "Exam not found.", 404)
+    if not 0 <= score <= 100:
+        raise ApplicationError("invalid", "A score is between 0 and 100.", 400)
+    if ExamScore.objects.filter(exam=exam, scorer_id=actor.pk).exists():
+        raise ApplicationError("already_scored", "You already scored this exam.", 409)
+    return ExamScore.objects.create(exam=exam, scorer_id=cast(int, actor.pk), score=score)

@@ -1,0 +1,125 @@
+"""Network indicators over HTTP (network leads only): JSON and the same table as CSV."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.fields import Field
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from directory.models import Discipline
+from indicators import services, table
+
+COUNT_HELP = 'A count: 0, an integer >= 11, or "<11" (withheld).'
+
+PARAMETERS = [
+    OpenApiParameter(
+        "from", OpenApiTypes.DATE, description="First day (UTC). Default: 364 days before `to`."
+    ),
+    OpenApiParameter("to", OpenApiTypes.DATE, description="Last day (UTC), inclusive. Default: today."),
+    OpenApiParameter(
+        "area", OpenApiTypes.STR, description="State (`MI`), ZIP3 (`481`) or county (`Washtenaw County, MI`)."
+    ),
+    OpenApiParameter(
+        "discipline", OpenApiTypes.STR, enum=Discipline.values, description="Recipient discipline."
+    ),
+]
+
+
+class PeriodOutput(serializers.Serializer[Any]):
+    from_ = serializers.DateField()
+    to = serializers.DateField()
+    days = serializers.IntegerField()
+
+    def get_fields(self) -> dict[str, Field[Any, Any, Any, Any]]:
+        fields = super().get_fields()
+        fields["from"] = fields.pop("from_")
+        return fields
+
+
+class PeriodIndicatorsOutput(serializers.Serializer[Any]):
+    """Each indicator: counts under ``count`` / ``*_count`` keys (see COUNT_HELP),
+    breakdowns as lists under ``by_*`` keys; definitions in docs/indicators.md."""
+
+    children_referred = serializers.DictField(help_text="count, by_age_band[], by_concern_type[]")
+    referral_sources = serializers.DictField(help_text="count, by_discipline[] (sender's discipline)")
+    screenings = serializers.DictField(help_text="count, by_instrument[{instrument, count, by_band[]}]")
+    connected = serializers.DictField(
+        help_text="referrals_count, connected_count, not_connected_count, percent, by_month[]"
+    )
+    first_contact = serializers.DictField(
+        help_text="referrals_count, within_7_days_count, after_7_days_count, percent_within_7_days, "
+        "median_days, p90_days, statistics_note, by_month[]"
+    )
+    first_appointment = serializers.DictField(
+        help_text="referrals_count, within_45_days_count, after_45_days_count, percent_within_45_days, "
+        "median_days, p90_days, statistics_note"
+    )
+    declines = serializers.DictField(
+        help_text="count, by_reason[], by_discipline[], by_discipline_and_reason[]"
+    )
+    consents = serializers.DictField(help_text="granted_count, revoked_count")
+
+
+class IndicatorsOutput(serializers.Serializer[Any]):
+    period = PeriodOutput()
+    previous_period = PeriodOutput()
+    filters = serializers.DictField()
+    area_rule = serializers.CharField()
+    suppression = serializers.DictField()
+    current = PeriodIndicatorsOutput()
+    previous = PeriodIndicatorsOutput()
+    capacity = serializers.DictField(
+        help_text="as_of, rule, count, accepting_count, not_accepting_count, by_discipline[]"
+    )
+
+
+class IndicatorsApi(APIView):
+    @extend_schema(
+        parameters=PARAMETERS,
+        responses=IndicatorsOutput,
+        summary="Network indicators for a period and the previous one (network lead; aggregates only)",
+        description=COUNT_HELP,
+    )
+    def get(self, request: Request) -> Response:
+        _, report = services.indicators_read(actor=request.user, query=request.query_params, channel="api")
+        return Response(report)
+
+
+class CsvRenderer(BaseRenderer):
+    media_type = "text/csv"
+    format = "csv"
+
+    def render(
+        self,
+        data: Any,
+        accepted_media_type: str | None = None,
+        renderer_context: Mapping[str, Any] | None = None,
+    ) -> bytes:
+        return JSONRenderer().render(data)  # errors only; the table itself is written by the view
+
+
+class IndicatorsCsvApi(APIView):
+    renderer_classes = [JSONRenderer, CsvRenderer]
+
+    @extend_schema(
+        parameters=PARAMETERS,
+        responses={(200, "text/csv"): OpenApiTypes.STR},
+        summary="The indicators as CSV: period, indicator, breakdown, group, measure, value (network lead)",
+    )
+    def get(self, request: Request) -> HttpResponse:
+        filters, report = services.indicators_read(
+            actor=request.user, query=request.query_params, channel="csv"
+        )
+        response = HttpResponse(table.to_csv(report), content_type="text/csv; charset=utf-8")
+        name = f"indicators-{filters.period.start.isoformat()}-{filters.period.end.isoformat()}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response

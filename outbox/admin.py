@@ -1,0 +1,46 @@
+"""Staff see stuck notifications here (filter status = failed) and can requeue them."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from outbox import services
+from outbox.models import JobRun, OutboxMessage
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin[OutboxMessage]):
+    list_display = (
+        "id",
+        "channel",
+        "kind",
+        "to_address",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "last_error",
+    )
+    list_filter = ("status", "channel", "kind")
+    search_fields = ("to_address", "key")
+    readonly_fields = [f.name for f in OutboxMessage._meta.fields]
+    actions = ["requeue"]
+
+    @admin.action(description="Requeue the selected failed notifications")
+    def requeue(self, request: HttpRequest, queryset: QuerySet[OutboxMessage]) -> None:
+        count = services.outbox_requeue(message_ids=list(queryset.values_list("pk", flat=True)))
+        self.message_user(request, f"{count} notification(s) requeued.", messages.SUCCESS)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(JobRun)
+class JobRunAdmin(admin.ModelAdmin[JobRun]):
+    list_display = ("job", "started_at", "finished_at", "ok", "detail")
+    list_filter = ("job", "ok")
+    readonly_fields = [f.name for f in JobRun._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

@@ -1,0 +1,270 @@
+"""Writing and delivering outbox rows.
+
+Write side (called by domain services inside their transaction): ``outbox_email`` and
+``outbox_in_app`` store a row keyed by ``key`` (a repeat of the key stores nothing new)
+and, once the transaction commits, ask for delivery: in-app rows are pushed from this
+process at once (the live push needs this process's channel layer on the embedded
+default), e-mail rows by kicking the Celery task. Beat sweeps every due row as well, so
+a lost kick only delays a notification.
+
+Delivery side (``outbox_deliver_due``): each row is claimed with a conditional UPDATE
+that moves its due time forward by a lease, so two workers never send the same row;
+success marks it ``sent`` (never picked up again), failure schedules the next attempt
+with exponential backoff capped at ``OUTBOX_MAX_BACKOFF_S``; after
+``OUTBOX_MAX_ATTEMPTS`` the row is ``failed`` and waits for staff (admin, metric).
+A crash between the SMTP hand-off and the ``sent`` mark can resend after the lease;
+the Message-ID derived from the key lets mail systems drop such a duplicate."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from celery import current_app
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import connection as db_connection
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from outbox.models import Channel, OutboxMessage, OutboxStatus
+
+log = logging.getLogger(__name__)
+
+DELIVER_TASK = "outbox.tasks.deliver_outbox"
+LEASE = timedelta(seconds=120)
+
+
+@dataclass(frozen=True)
+class DeliveryReport:
+    sent: int
+    failed_attempts: int
+
+
+def _store(*, key: str, defaults: dict[str, Any]) -> OutboxMessage | None:
+    message, created = OutboxMessage.objects.get_or_create(key=key[:200], defaults=defaults)
+    return message if created else None
+
+
+@transaction.atomic
+def outbox_email(
+    *,
+    key: str,
+    to_address: str,
+    subject: str,
+    body: str,
+    kind: str,
+    recipient_id: int | None = None,
+    language: str = "en",
+) -> OutboxMessage | None:
+    """Queue one e-mail. Returns the new row, or None when ``key`` was already queued
+    (or there is no address). The body must carry links only, never a child's details."""
+    if not to_address:
+        return None
+    message = _store(
+        key=key,
+        defaults={
+            "channel": Channel.EMAIL,
+            "to_address": to_address,
+            "subject": subject[:200],
+            "body": body,
+            "kind": kind,
+            "recipient_id": recipient_id,
+            "language": language or "en",
+        },
+    )
+    if message is not None:
+        transaction.on_commit(kick_delivery)
+    return message
+
+
+@transaction.atomic
+def outbox_in_app(
+    *, key: str, user_id: int, kind: str, payload: dict[str, Any], language: str = "en"
+) -> OutboxMessage | None:
+    """Queue one in-app notification (ids and short labels only) for ``user_id``; it
+    is pushed to the user's sockets right after commit."""
+    message = _store(
+        key=key,
+        defaults={
+            "channel": Channel.IN_APP,
+            "recipient_id": user_id,
+            "kind": kind,
+            "payload": payload,
+            "language": language or "en",
+        },
+    )
+    if message is not None:
+        message_id = message.pk
+        transaction.on_commit(lambda: outbox_deliver_one(message_id=message_id))
+    return message
+
+
+def kick_delivery() -> None:
+    """Ask a worker to deliver now. Never fails the caller: the beat sweep catches up."""
+    try:
+        current_app.tasks[DELIVER_TASK].delay()
+    except Exception:
+        log.warning("outbox: could not enqueue delivery; the periodic sweep will send it", exc_info=True)
+
+
+def backoff_seconds(attempts: int) -> int:
+    """Seconds to wait after the ``attempts``-th failure: base * 2^(n-1), capped."""
+    exponent = max(attempts - 1, 0)
+    return int(min(settings.OUTBOX_BASE_BACKOFF_S * (2 ** min(exponent, 30)), settings.OUTBOX_MAX_BACKOFF_S))
+
+
+def _claim(message_id: int, now: datetime) -> OutboxMessage | None:
+    claimed = OutboxMessage.objects.filter(
+        pk=message_id, status=OutboxStatus.PENDING, next_attempt_at__lte=now
+    ).update(next_attempt_at=now + LEASE)
+    if claimed != 1:
+        return None
+    return OutboxMessage.objects.get(pk=message_id)
+
+
+def message_id_header(key: str) -> str:
+    return f"<{hashlib.sha256(key.encode()).hexdigest()[:40]}@referral-hub.outbox>"
+
+
+def _send(message: OutboxMessage, connection: Any) -> None:
+    if message.channel == Channel.EMAIL:
+        EmailMessage(
+            message.subject,
+            message.body,
+            settings.DEFAULT_FROM_EMAIL,
+            [message.to_address],
+            connection=connection,
+            headers={"Message-ID": message_id_header(message.key)},
+        ).send()
+        return
+    layer = get_channel_layer()
+    if layer is not None and message.recipient_id is not None:
+        event = {"type": "notify", "kind": message.kind, "payload": message.payload}
+        async_to_sync(layer.group_send)(f"user.{message.recipient_id}", event)
+
+
+def _mark_sent(message: OutboxMessage, now: datetime) -> None:
+    OutboxMessage.objects.filter(pk=message.pk, status=OutboxStatus.PENDING).update(
+        status=OutboxStatus.SENT, sent_at=now, attempts=F("attempts") + 1, last_error=""
+    )
+
+
+def _mark_failed(message: OutboxMessage, now: datetime, error: Exception) -> None:
+    attempts = message.attempts + 1
+    gave_up = attempts >= settings.OUTBOX_MAX_ATTEMPTS
+    OutboxMessage.objects.filter(pk=message.pk, status=OutboxStatus.PENDING).update(
+        attempts=attempts,
+        status=OutboxStatus.FAILED if gave_up else OutboxStatus.PENDING,
+        next_attempt_at=now + timedelta(seconds=backoff_seconds(attempts)),
+        last_error=f"{type(error).__name__}: {error}"[:500],
+    )
+    log.warning(
+        "outbox: delivery failed",
+        extra={"outbox_id": message.pk, "kind": message.kind, "attempts": attempts, "gave_up": gave_up},
+    )
+
+
+def _deliver_claimed(message: OutboxMessage, connection: Any, now: datetime) -> bool:
+    try:
+        _send(message, connection)
+    except Exception as exc:  # any transport error: retry later, never lose the row
+        _mark_failed(message, now, exc)
+        return False
+    _mark_sent(message, now)
+    return True
+
+
+def outbox_deliver_one(*, message_id: int, connection: Any = None, now: datetime | None = None) -> bool:
+    """Deliver one due row if this caller wins its claim. True when it was sent."""
+    now = now or timezone.now()
+    message = _claim(message_id, now)
+    if message is None:
+        return False
+    return _deliver_claimed(message, connection, now)
+
+
+@transaction.atomic
+def _claim_batch(now: datetime, limit: int) -> list[OutboxMessage]:
+    """Lease up to ``limit`` due rows in one statement pair. PostgreSQL: rows another
+    worker is claiming are skipped (SKIP LOCKED); SQLite: the write transaction
+    (BEGIN IMMEDIATE) serializes claims."""
+    due = OutboxMessage.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
+    if db_connection.features.has_select_for_update_skip_locked:
+        due = due.select_for_update(skip_locked=True)
+    batch = list(due.order_by("next_attempt_at", "id")[:limit])
+    OutboxMessage.objects.filter(pk__in=[m.pk for m in batch]).update(next_attempt_at=now + LEASE)
+    return batch
+
+
+def _release(messages: list[OutboxMessage], now: datetime) -> None:
+    """Hand unsent rows of an expiring lease back (due again at once)."""
+    OutboxMessage.objects.filter(
+        pk__in=[m.pk for m in messages], status=OutboxStatus.PENDING, next_attempt_at=now + LEASE
+    ).update(next_attempt_at=now)
+
+
+def outbox_deliver_due(*, limit: int = 200) -> DeliveryReport:
+    """Deliver due pending rows (oldest first, up to ``limit``) over one SMTP session.
+    Safe to run in several workers at once: each row is leased to one worker, and a
+    worker whose lease is half spent (a slow mail server) hands the rest back rather
+    than risk another worker sending them too."""
+    now = timezone.now()
+    batch = _claim_batch(now, limit)
+    if not batch:
+        return DeliveryReport(sent=0, failed_attempts=0)
+    connection = get_connection(fail_silently=False)
+    try:
+        # One SMTP session for the batch (an unopened backend reconnects per message).
+        connection.open()
+    except Exception:  # server down: each row's own attempt records the failure
+        log.warning("outbox: mail server unreachable", exc_info=True)
+    started, sent, tried = time.monotonic(), 0, 0
+    try:
+        for message in batch:
+            if time.monotonic() - started > LEASE.total_seconds() / 2:
+                _release(batch[tried:], now)
+                break
+            sent += _deliver_claimed(message, connection, now)
+            tried += 1
+    finally:
+        try:
+            connection.close()
+        except Exception:  # closing a broken SMTP session must not hide the report
+            log.debug("outbox: SMTP close failed", exc_info=True)
+    return DeliveryReport(sent=sent, failed_attempts=tried - sent)
+
+
+@transaction.atomic
+def outbox_requeue(*, message_ids: list[int]) -> int:
+    """Staff: give failed rows a fresh start (delivered at the next sweep)."""
+    return OutboxMessage.objects.filter(pk__in=message_ids, status=OutboxStatus.FAILED).update(
+        status=OutboxStatus.PENDING, attempts=0, next_attempt_at=timezone.now(), last_error=""
+    )
+
+
+def outbox_notify(
+    user_id: int, kind: str, payload: dict[str, Any], *, key: str | None = None, language: str = "en"
+) -> OutboxMessage | None:
+    """An in-app notification for ``user_id`` through the outbox. Without ``key`` the
+    notification is one of a kind (an event that happens once per transaction)."""
+    return outbox_in_app(
+        key=key or f"{kind}:{user_id}:{uuid.uuid4().hex}",
+        user_id=user_id,
+        kind=kind,
+        payload=payload,
+        language=language,
+    )
+
+
+def language_of(user: Any) -> str:
+    """The recipient's preferred language when the account carries one, else English."""
+    return str(getattr(user, "preferred_language", "") or "en")

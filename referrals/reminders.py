@@ -1,0 +1,129 @@
+"""Part C clock reminders (run by referrals.tasks every 15 minutes).
+
+- First contact (due 7 days after sending): the recipient is reminded on day 5 while the
+  referral is still unanswered (sent/received); on day 8 (the clock has run out) the
+  referrer is told it is overdue.
+- First appointment (due 45 days after sending): the recipient is reminded on day 38
+  (one week left) while no appointment is scheduled (sent/received/accepted); once the
+  clock has run out the referrer is told it is overdue.
+
+One reminder per referral per clock and step: each has a fixed outbox key, and the
+query skips referrals whose key is already queued, so re-runs send nothing twice."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Cast, Concat
+from django.utils import timezone
+
+from outbox.models import OutboxMessage
+from outbox.services import language_of, outbox_email, outbox_notify
+from referrals.models import Referral, ReferralStatus
+
+S = ReferralStatus
+UNANSWERED = (S.SENT, S.RECEIVED)
+NOT_SCHEDULED = (S.SENT, S.RECEIVED, S.ACCEPTED)
+
+
+@dataclass(frozen=True)
+class Step:
+    clock: str  # "contact" | "appointment"
+    step: str  # "reminder" (to the recipient) | "overdue" (to the referrer)
+    after: timedelta  # since sent_at
+    statuses: tuple[str, ...]
+    subject: str
+
+
+STEPS = (
+    Step(
+        "contact",
+        "reminder",
+        timedelta(days=5),
+        UNANSWERED,
+        "Reminder: a referral is waiting for first contact",
+    ),
+    Step(
+        "contact",
+        "overdue",
+        timedelta(days=7),
+        UNANSWERED,
+        "A referral you sent is overdue for first contact",
+    ),
+    Step(
+        "appointment",
+        "reminder",
+        timedelta(days=38),
+        NOT_SCHEDULED,
+        "Reminder: a referral needs an appointment",
+    ),
+    Step(
+        "appointment",
+        "overdue",
+        timedelta(days=45),
+        NOT_SCHEDULED,
+        "A referral you sent has no appointment yet",
+    ),
+)
+
+
+def _key_expr(step: Step) -> Concat:
+    """The in-app row's key (always written when the provider has an account)."""
+    return Concat(
+        Value("referral:"),
+        Cast(OuterRef("pk"), CharField()),
+        Value(f":clock:{step.clock}:{step.step}:in_app"),
+        output_field=CharField(),
+    )
+
+
+def _due(step: Step, now: datetime) -> QuerySet[Referral]:
+    already = OutboxMessage.objects.filter(key=_key_expr(step))
+    return (
+        Referral.objects.filter(status__in=step.statuses, sent_at__lte=now - step.after)
+        .filter(~Q(Exists(already)))
+        .select_related("to_provider__user", "from_provider__user")
+        .order_by("id")
+    )
+
+
+def _remind(referral: Referral, step: Step) -> bool:
+    provider = referral.to_provider if step.step == "reminder" else referral.from_provider
+    user = provider.user
+    if user is None:
+        return False
+    key = f"referral:{referral.pk}:clock:{step.clock}:{step.step}"
+    path = f"/referrals/{referral.pk}/"
+    outbox_notify(
+        user.pk,
+        f"referral.clock.{step.clock}.{step.step}",
+        {"referral_id": referral.pk, "label": f"Referral #{referral.pk}: {step.subject.lower()}"},
+        key=key + ":in_app",
+        language=language_of(user),
+    )
+    outbox_email(
+        key=key,
+        to_address=user.email,
+        subject=step.subject,
+        body=f"{step.subject}.\n\nSign in to see it: {settings.SITE_URL.rstrip('/')}{path}\n\n"
+        "For privacy, details are only shown after you sign in.",
+        kind="referral.clock",
+        recipient_id=user.pk,
+        language=language_of(user),
+    )
+    return True
+
+
+@transaction.atomic
+def referrals_remind_clocks(*, now: datetime | None = None) -> dict[str, int]:
+    """Queue every Part C reminder that is due and not yet queued."""
+    now = now or timezone.now()
+    counts: dict[str, int] = {}
+    for step in STEPS:
+        sent = sum(_remind(referral, step) for referral in _due(step, now))
+        counts[f"{step.clock}_{step.step}"] = sent
+    return counts

@@ -1,0 +1,65 @@
+"""The network lead reads the network's indicators in a real browser: opens the
+dashboard, changes the period, sees the charts change, exports the CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import login
+
+pytestmark = pytest.mark.e2e
+
+
+def test_network_lead_changes_the_period_and_exports_the_csv(live_server_module, new_page):
+    page = new_page()
+    errors: list[str] = []
+    page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    login(page, live_server_module.url, "network_lead")
+    page.get_by_role("link", name="Indicators").click()
+    page.wait_for_load_state("networkidle")
+
+    assert page.get_by_role("heading", level=1).inner_text() == "Network indicators"
+    for title in (
+        "Median days to first contact by month, against the 7-day target",
+        "Referrals connected to services (%) by month sent",
+        "Declined referrals by reason",
+        "Declined referrals by discipline",
+        "Screenings by instrument and result band",
+    ):
+        assert page.get_by_role("img", name=title).is_visible(), title
+        assert page.get_by_role("table", name=f"{title} (data)").count() == 1
+    connected = page.locator("#chart-connected svg")
+    before = connected.inner_html()
+    assert "7 d target" in page.locator("#chart-first-contact svg").inner_html()
+
+    page.get_by_label("From", exact=True).fill("2025-01-01")
+    page.get_by_label("To", exact=True).fill("2025-03-31")
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_load_state("networkidle")
+
+    assert "from=2025-01-01" in page.url
+    assert "2025-01-01 to 2025-03-31 (90 days)" in page.locator("#period-summary").inner_text()
+    after = connected.inner_html()
+    assert after != before
+    months = page.get_by_role("table", name="Referrals connected to services (%) by month sent (data)")
+    assert months.locator("tbody th").all_inner_texts() == ["2025-01", "2025-02", "2025-03"]
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Export CSV").click()
+    download = download_info.value
+    assert download.suggested_filename == "indicators-2025-01-01-2025-03-31.csv"
+    rows = list(csv.DictReader(io.StringIO(Path(download.path()).read_text())))
+    assert {row["indicator"] for row in rows} >= {
+        "children_referred",
+        "connected",
+        "first_contact",
+        "declines",
+    }
+    for row in rows:
+        if row["measure"] == "count" or row["measure"].endswith("_count"):
+            assert row["value"] in ("0", "<11") or int(row["value"]) >= 11, row
+    assert not [e for e in errors if not e.endswith("/favicon.ico")], errors  # the app has no icon

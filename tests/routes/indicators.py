@@ -1,0 +1,21 @@
+"""Network indicators: network leads only (everyone else 403; anonymous to the login page)."""
+
+from tests.routes import Route, everyone
+
+ROUTES = [
+    Route("indicators-dashboard", {**everyone(403), "anonymous": 302, "network_lead": 200}),
+    Route(
+        "indicators-dashboard",
+        {**everyone(403), "anonymous": 302, "network_lead": 400},
+        query="from=someday",
+        label="get-indicators-dashboard-bad",
+    ),
+    Route("api-indicators", {**everyone(403), "network_lead": 200}),
+    Route(
+        "api-indicators",
+        {**everyone(403), "network_lead": 400},
+        query="discipline=wizard",
+        label="get-api-indicators-bad",
+    ),
+    Route("api-indicators-csv", {**everyone(403), "network_lead": 200}),
+]
