@@ -129,6 +129,7 @@ ATTEST_INPUT_CODES: dict[str, tuple[str, int]] = {
     **GRANT_INPUT_CODES,
     "guardian": ("unknown_guardian", 400),
     "signature_method": ("invalid_signature_method", 400),
+    "paper_form_reference": ("form_reference_required", 400),
 }
 
 
