@@ -295,9 +295,13 @@ class ConsentAttestApi(APIView):
         signature_method = serializers.ChoiceField(
             [SignatureMethod.PROVIDER_ATTESTED_PAPER, SignatureMethod.PROVIDER_ATTESTED_VERBAL]
         )
+        # Checked by the service, after who may attest for which child (a stranger learns
+        # nothing about the form's rules): missing or blank is 400 form_reference_required.
         paper_form_reference = serializers.CharField(
+            default="",
+            allow_blank=True,
             help_text="Required: the reference of the signed paper form (verbal consents are written "
-            "up on it). Missing: 400 form_reference_required."
+            "up on it). Missing: 400 form_reference_required.",
         )
         purposes = serializers.ListField(child=serializers.ChoiceField(list(PURPOSE_FIELDS)))
         data_categories = serializers.ListField(
