@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint fmt migrate demo clean
+.PHONY: run test lint typecheck fmt migrate demo clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,9 +28,19 @@ run: demo
 ## The whole test suite (exit 0 means green).
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
+	# The layers of ARCHITECTURE.md as import-linter contracts (pyproject.toml).
+	$(VENV)/bin/lint-imports
+	# No application function above cyclomatic rank C (radon/xenon); tests and generated
+	# migrations are not application code.
+	$(VENV)/bin/xenon --max-absolute C --max-modules B --max-average A -e "*/migrations/*,.venv/*,tests/*" .
+	# mypy --strict with django-stubs and the DRF stubs; what it checks is in pyproject.toml.
+	$(VENV)/bin/mypy
 	$(PY) manage.py makemigrations --check --dry-run
 	# Persistent connections held by async-test threads would block test DB teardown.
 	DB_CONN_MAX_AGE=0 $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -14,7 +14,7 @@ from audit.models import AuditEvent, AuditSeal
 from audit.services import audit_admin_read
 
 
-class AuditedReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AuditedReadOnlyAdmin(admin.ModelAdmin[Any]):
     """Viewable with the model's view permission only; no add, change or delete; the
     list page logs one row per child it shows, the detail page one row."""
 

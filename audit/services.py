@@ -30,15 +30,16 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import connection, transaction
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Model
 from django.utils import timezone
 
 from audit.models import Action, AuditEvent, AuditSeal, Outcome
 from audit.selectors import parse_period
+from people.roles import Actor, is_curator, user_roles
 from referral_hub.errors import ApplicationError
 from referral_hub.request_context import current_request_id
-from referral_hub.roles import is_curator, user_roles
 
 GENESIS = "0" * 64
 _CHAIN_LOCK_CLASS = 0x52484155  # 'RHAU'
@@ -120,10 +121,11 @@ def compute_hash(prev_hash: str, event: AuditEvent) -> str:
     return hashlib.sha256((prev_hash + canonical(event)).encode()).hexdigest()
 
 
-def _actor_label(actor) -> str:  # type: ignore[no-untyped-def]
+def _actor_label(actor: Actor | None) -> str:
     if actor is None or not getattr(actor, "is_authenticated", False):
         return "anonymous"
-    name = actor.get_full_name() or actor.get_username()
+    full_name = actor.get_full_name() if isinstance(actor, User) else ""
+    name = full_name or actor.get_username()
     roles = ",".join(user_roles(actor)) or "user"
     return f"{name} ({roles})"[:255]
 
@@ -131,13 +133,13 @@ def _actor_label(actor) -> str:  # type: ignore[no-untyped-def]
 @transaction.atomic
 def audit_record(
     *,
-    actor,  # User | AnonymousUser | None
+    actor: Actor | None,
     action: str,
-    child=None,  # families.Child | None
+    child: Model | None = None,  # a families.Child; audit imports no domain app
     child_id: int | None = None,
     data_category: str = "",
     purpose: str = "",
-    consent=None,
+    consent: Model | None = None,  # a consent.Consent
     consent_id: int | None = None,
     outcome: str = Outcome.ALLOWED,
     object_type: str = "",
@@ -146,20 +148,22 @@ def audit_record(
 ) -> AuditEvent:
     if action not in Action.values:
         raise ValueError(f"unknown audit action {action!r}")
-    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    user = actor if isinstance(actor, User) else None  # an AnonymousUser is recorded by label only
     if child is not None:
         child_id = child.pk
-    chain = chain_key(child_id=child_id, actor_id=actor.pk if authenticated else None)
+    if consent is not None:
+        consent_id = consent.pk
+    chain = chain_key(child_id=child_id, actor_id=user.pk if user is not None else None)
     _lock_chains([chain])
     event = AuditEvent(
         at=timezone.now(),
-        actor=actor if authenticated else None,
+        actor=user,
         actor_label=_actor_label(actor),
-        child=child,
+        child_id=child_id,
         action=action,
         data_category=data_category,
         purpose=purpose,
-        consent=consent,
+        consent_id=consent_id,
         outcome=outcome,
         object_type=object_type,
         object_id=str(object_id or ""),
@@ -168,10 +172,6 @@ def audit_record(
         chain=chain,
         prev_hash=_heads([chain])[chain],
     )
-    if child is None and child_id is not None:
-        event.child_id = child_id
-    if consent is None and consent_id is not None:
-        event.consent_id = consent_id
     event.hash = compute_hash(event.prev_hash, event)
     event.save(force_insert=True)
     return event
@@ -180,7 +180,7 @@ def audit_record(
 @transaction.atomic
 def audit_record_many(
     *,
-    actor,  # User | AnonymousUser | None
+    actor: Actor | None,
     action: str,
     entries: list[dict[str, Any]],
 ) -> list[AuditEvent]:
@@ -191,19 +191,19 @@ def audit_record_many(
         raise ValueError(f"unknown audit action {action!r}")
     if not entries:
         return []
-    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
-    actor_id = actor.pk if authenticated else None
+    user = actor if isinstance(actor, User) else None  # an AnonymousUser is recorded by label only
+    actor_id = user.pk if user is not None else None
     chains = [chain_key(child_id=entry.get("child_id"), actor_id=actor_id) for entry in entries]
     _lock_chains(chains)
     heads = _heads(chains)
     label = _actor_label(actor)
     at = timezone.now()
     request_id = current_request_id.get()
-    events = []
+    events: list[AuditEvent] = []
     for entry, chain in zip(entries, chains, strict=True):
         event = AuditEvent(
             at=at,
-            actor=actor if authenticated else None,
+            actor=user,
             actor_label=label,
             child_id=entry.get("child_id"),
             action=action,
@@ -397,7 +397,7 @@ def verify_chain(*, chunk_size: int = 2000) -> tuple[int, AuditEvent | None, str
 
 def audit_list_read(
     *,
-    actor: Any,
+    actor: Actor,
     object_type: str,
     rows: list[tuple[int | None, object]],
     purpose: str = "",
@@ -426,7 +426,7 @@ def audit_list_read(
 
 
 def audit_admin_read(
-    *, actor: Any, object_type: str, rows: list[tuple[int | None, object]]
+    *, actor: Actor, object_type: str, rows: list[tuple[int | None, object]]
 ) -> list[AuditEvent]:
     """An admin page showed these rows: one row per child shown (``audit_list_read``),
     plus one for the page itself when it showed rows of no child or none at all."""
@@ -440,14 +440,14 @@ def audit_admin_read(
     return events
 
 
-def audit_export_allowed(*, actor: Any) -> None:
+def audit_export_allowed(*, actor: Actor) -> None:
     """Curators only: anyone else gets 403 ``curator_only``, logged as denied."""
     if not is_curator(actor):
         audit_denied(actor=actor, action=Action.EXPORT, object_type="audit_log", detail="not a curator")
         raise ApplicationError("curator_only", "Only curators may export the access log.", status=403)
 
 
-def audit_export_open(*, actor: Any, start: str | None, end: str | None) -> tuple[date, date]:
+def audit_export_open(*, actor: Actor, start: str | None, end: str | None) -> tuple[date, date]:
     """Check and log a CSV export of a period (inclusive UTC dates, 400 naming the bad
     parameter); returns the period for ``selectors.audit_period``."""
     audit_export_allowed(actor=actor)

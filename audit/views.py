@@ -4,7 +4,7 @@ page is the consent app's.)"""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 
 from audit import services
@@ -13,7 +13,7 @@ from referral_hub.errors import ApplicationError
 
 
 @login_required
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     error = None
     try:
         services.audit_export_allowed(actor=request.user)

@@ -14,7 +14,7 @@ from audit.admin import AuditedReadOnlyAdmin
 from consent.models import Consent, ConsentEvent
 
 
-class ConsentEventInline(admin.TabularInline):  # type: ignore[type-arg]
+class ConsentEventInline(admin.TabularInline[Any, Any]):
     model = ConsentEvent
     extra = 0
     can_delete = False

@@ -3,11 +3,15 @@ read) and the FHIR Consent read. Thin: parse, call a service or selector, serial
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.renderers import JSONRenderer
+from rest_framework.parsers import BaseParser
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -21,12 +25,14 @@ from consent.models import (
     CATEGORY_FIELDS,
     PURPOSE_FIELDS,
     Consent,
+    ConsentEvent,
     ConsentStatus,
     DataCategory,
     SignatureMethod,
 )
 from consent.texts import TEXT_VERSION, plain_summary
-from referral_hub.errors import ApplicationError
+from referral_hub.errors import ApplicationError, input_error
+from referral_hub.ids import id_for_lookup, parse_id
 
 # Set by the server, never by the client: sending one is refused (and logged).
 READ_ONLY_FIELDS = (
@@ -52,24 +58,24 @@ READ_ONLY_FIELDS = (
 CATEGORY_HELP = "Data category codes: " + ", ".join(f"`{code}`" for code in CATEGORY_FIELDS) + "."
 
 
-class ConsentPartyOutput(serializers.Serializer):
+class ConsentPartyOutput(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
 
-class ConsentEventOutput(serializers.Serializer):
+class ConsentEventOutput(serializers.Serializer[Any]):
     kind = serializers.CharField()
     at = serializers.DateTimeField()
     actor = serializers.SerializerMethodField()
     detail = serializers.JSONField()
 
-    def get_actor(self, obj) -> str | None:  # type: ignore[no-untyped-def]
+    def get_actor(self, obj: ConsentEvent) -> str | None:
         if obj.actor is None:
             return None
         return obj.actor.get_full_name() or obj.actor.get_username()
 
 
-class ConsentOutput(serializers.Serializer):
+class ConsentOutput(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     child = serializers.IntegerField(source="child_id")
     child_name = serializers.CharField(source="child.name")
@@ -102,17 +108,35 @@ class ConsentOutput(serializers.Serializer):
         return str(obj.granted_by)
 
 
-def _audit_entries(consents: list[Consent]) -> list[dict]:
+def _audit_entries(consents: list[Consent]) -> list[dict[str, Any]]:
     return [
         {"child_id": c.child_id, "consent_id": c.pk, "object_type": "consent", "object_id": c.pk}
         for c in consents
     ]
 
 
-class ConsentsApi(GenericAPIView):
+# Input refusals keep the codes the API has always answered with (docs/API.md).
+GRANT_INPUT_CODES: dict[str, tuple[str, int]] = {
+    "child": ("not_found", 404),
+    "recipient_provider": ("unknown_recipient", 400),
+    "recipient_organization": ("unknown_recipient", 400),
+    "purposes": ("unknown_purpose", 400),
+    "data_categories": ("unknown_data_category", 400),
+    "expires_on": ("invalid_expiry", 400),
+    "password": ("invalid_signature", 400),
+}
+ATTEST_INPUT_CODES: dict[str, tuple[str, int]] = {
+    **GRANT_INPUT_CODES,
+    "guardian": ("unknown_guardian", 400),
+    "signature_method": ("invalid_signature_method", 400),
+    "paper_form_reference": ("form_reference_required", 400),
+}
+
+
+class ConsentsApi(GenericAPIView[Any]):
     serializer_class = ConsentOutput
 
-    class ConsentGrantInput(serializers.Serializer):
+    class ConsentGrantInput(serializers.Serializer[Any]):
         child = serializers.IntegerField()
         recipient_provider = serializers.IntegerField(required=False, allow_null=True)
         recipient_organization = serializers.IntegerField(required=False, allow_null=True)
@@ -137,12 +161,12 @@ class ConsentsApi(GenericAPIView):
         raw = request.query_params.get("child")
         child_id = None
         if raw not in (None, ""):
-            child_id = policies.as_id(raw)
+            child_id = parse_id(raw)
             if child_id is None:
                 raise ApplicationError(
                     "invalid_parameter", "child must be an integer id.", extra={"parameter": "child"}
                 )
-        page = self.paginate_queryset(selectors.consent_list(actor=request.user, child_id=child_id))
+        page = self.paginate_queryset(selectors.consent_list(actor=request.user, child_id=child_id)) or []
         audit_record_many(actor=request.user, action=Action.VIEW, entries=_audit_entries(page))
         return self.get_paginated_response(ConsentOutput(page, many=True).data)
 
@@ -160,36 +184,38 @@ class ConsentsApi(GenericAPIView):
         body = request.data if isinstance(request.data, dict) else {}
         forbidden = [name for name in READ_ONLY_FIELDS if name in body]
         if forbidden:
-            audit_denied(
+            services.consent_input_refuse(
                 actor=request.user,
-                action=Action.CREATE,
-                object_type="consent",
-                detail=f"read_only_field: {forbidden[0]}",
+                error=ApplicationError(
+                    "read_only_field", f"{forbidden[0]} is set by the server.", extra={"field": forbidden[0]}
+                ),
+                child_id=body.get("child"),
             )
-            raise ApplicationError(
-                "read_only_field", f"{forbidden[0]} is set by the server.", extra={"field": forbidden[0]}
+        data = self.ConsentGrantInput(data=body)
+        if not data.is_valid():
+            services.consent_input_refuse(
+                actor=request.user,
+                error=input_error(data.errors, GRANT_INPUT_CODES),
+                child_id=body.get("child"),
             )
-        purposes = body.get("purposes")
-        categories = body.get("data_categories")
+        valid = data.validated_data
         consent = services.consent_grant(
             actor=request.user,
-            child_id=body.get("child"),
-            recipient_provider_id=body.get("recipient_provider"),
-            recipient_organization_id=body.get("recipient_organization"),
-            purposes=[str(p) for p in purposes] if isinstance(purposes, list) else [str(purposes or "")],
-            data_categories=[str(c) for c in categories]
-            if isinstance(categories, list)
-            else [str(categories or "")],
-            expires_on=body.get("expires_on"),
-            password=str(body.get("password") or ""),
-            text_version=str(body.get("text_version") or "") or None,
+            child_id=valid["child"],
+            recipient_provider_id=valid.get("recipient_provider"),
+            recipient_organization_id=valid.get("recipient_organization"),
+            purposes=valid["purposes"],
+            data_categories=valid["data_categories"],
+            expires_on=valid["expires_on"],
+            password=valid["password"],
+            text_version=valid.get("text_version") or None,
         )
         consent = selectors.consent_list(actor=request.user).get(pk=consent.pk)
         return Response(ConsentOutput(consent).data, status=status.HTTP_201_CREATED)
 
 
 class ConsentRevokeApi(APIView):
-    class ConsentRevokeInput(serializers.Serializer):
+    class ConsentRevokeInput(serializers.Serializer[Any]):
         reason = serializers.CharField(required=False, allow_blank=True, max_length=1000)
 
     @extend_schema(
@@ -198,9 +224,11 @@ class ConsentRevokeApi(APIView):
         summary="Revoke a consent (guardian); effective at once; 400 already_revoked the second time",
     )
     def post(self, request: Request, consent_id: int) -> Response:
-        body = request.data if isinstance(request.data, dict) else {}
+        data = self.ConsentRevokeInput(data=request.data)
+        if not data.is_valid():
+            raise input_error(data.errors, {"reason": ("invalid_reason", 400)})
         services.consent_revoke(
-            actor=request.user, consent_id=consent_id, reason=str(body.get("reason") or "")
+            actor=request.user, consent_id=consent_id, reason=data.validated_data.get("reason", "")
         )
         consent = selectors.consent_list(actor=request.user).get(pk=consent_id)
         return Response(ConsentOutput(consent).data)
@@ -214,11 +242,14 @@ class FhirJsonRenderer(JSONRenderer):
 class FirstRenderer(BaseContentNegotiation):
     """FHIR clients send varied Accept headers; the answer is always fhir+json."""
 
-    def select_parser(self, request, parsers):  # type: ignore[no-untyped-def]
-        return parsers[0] if parsers else None
+    def select_parser(self, request: Request, parsers: Iterable[BaseParser]) -> BaseParser | None:
+        return next(iter(parsers), None)
 
-    def select_renderer(self, request, renderers, format_suffix=None):  # type: ignore[no-untyped-def]
-        return renderers[0], renderers[0].media_type
+    def select_renderer(
+        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
+    ) -> tuple[BaseRenderer, str]:
+        renderer = next(iter(renderers))
+        return renderer, renderer.media_type
 
 
 class FhirConsentApi(APIView):
@@ -234,7 +265,7 @@ class FhirConsentApi(APIView):
             consent = policies.access_consent(request.user, consent_id)
         except ApplicationError:
             child_id = (
-                Consent.objects.filter(pk=policies.as_id(consent_id))
+                Consent.objects.filter(pk=id_for_lookup(consent_id))
                 .values_list("child_id", flat=True)
                 .first()
             )
@@ -258,15 +289,19 @@ class FhirConsentApi(APIView):
 
 
 class ConsentAttestApi(APIView):
-    class ConsentAttestInput(serializers.Serializer):
+    class ConsentAttestInput(serializers.Serializer[Any]):
         child = serializers.IntegerField()
         guardian = serializers.IntegerField(help_text="The guardian who gave the consent (same family).")
         signature_method = serializers.ChoiceField(
             [SignatureMethod.PROVIDER_ATTESTED_PAPER, SignatureMethod.PROVIDER_ATTESTED_VERBAL]
         )
+        # Checked by the service, after who may attest for which child (a stranger learns
+        # nothing about the form's rules): missing or blank is 400 form_reference_required.
         paper_form_reference = serializers.CharField(
+            default="",
+            allow_blank=True,
             help_text="Required: the reference of the signed paper form (verbal consents are written "
-            "up on it). Missing: 400 form_reference_required."
+            "up on it). Missing: 400 form_reference_required.",
         )
         purposes = serializers.ListField(child=serializers.ChoiceField(list(PURPOSE_FIELDS)))
         data_categories = serializers.ListField(
@@ -289,25 +324,29 @@ class ConsentAttestApi(APIView):
     )
     def post(self, request: Request) -> Response:
         body = request.data if isinstance(request.data, dict) else {}
-        purposes = body.get("purposes")
-        categories = body.get("data_categories")
+        data = self.ConsentAttestInput(data=body)
+        if not data.is_valid():
+            services.consent_input_refuse(
+                actor=request.user,
+                error=input_error(data.errors, ATTEST_INPUT_CODES),
+                child_id=body.get("child"),
+            )
+        valid = data.validated_data
         consent = services.consent_attest(
             actor=request.user,
-            child_id=body.get("child"),
-            guardian_id=body.get("guardian"),
-            signature_method=str(body.get("signature_method") or ""),
-            paper_form_reference=str(body.get("paper_form_reference") or ""),
-            purposes=[str(p) for p in purposes] if isinstance(purposes, list) else [str(purposes or "")],
-            data_categories=[str(c) for c in categories]
-            if isinstance(categories, list)
-            else [str(categories or "")],
-            expires_on=body.get("expires_on"),
+            child_id=valid["child"],
+            guardian_id=valid["guardian"],
+            signature_method=valid["signature_method"],
+            paper_form_reference=valid.get("paper_form_reference", ""),
+            purposes=valid["purposes"],
+            data_categories=valid["data_categories"],
+            expires_on=valid["expires_on"],
         )
         consent = selectors.consent_list(actor=request.user).get(pk=consent.pk)
         return Response(ConsentOutput(consent).data, status=status.HTTP_201_CREATED)
 
 
-class AccessLogEntryOutput(serializers.Serializer):
+class AccessLogEntryOutput(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     at = serializers.DateTimeField()
     who = serializers.CharField(source="actor_label")
@@ -320,7 +359,7 @@ class AccessLogEntryOutput(serializers.Serializer):
     request_id = serializers.CharField()
 
 
-class AccessLogApi(GenericAPIView):
+class AccessLogApi(GenericAPIView[Any]):
     """The guardian's accounting of disclosures for their child (the gate is consent's;
     the rows are audit's)."""
 

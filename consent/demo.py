@@ -21,6 +21,9 @@ from consent.models import (
     SignatureMethod,
 )
 from consent.services import authorization_for
+from directory.models import Provider
+from families.models import Child, Guardian
+from people.demo import Writer
 
 TEAM = ["pediatrician", "educator", "social_worker", "slp", "imh_clinician"]
 DEMO_TEXT_VERSION = "demo-2026-01"
@@ -34,7 +37,13 @@ def _flags(caregiver: bool) -> dict[str, bool]:
 
 
 def _ensure(
-    *, guardian, child, provider, caregiver: bool = False, start_days_ago: int = 0, term_days: int = 300
+    *,
+    guardian: Guardian,
+    child: Child,
+    provider: Provider,
+    caregiver: bool = False,
+    start_days_ago: int = 0,
+    term_days: int = 300,
 ) -> tuple[Consent, bool]:
     """The demo consent for (child, provider) in its intended state, created once;
     returns (consent, created)."""
@@ -75,7 +84,7 @@ def _ensure(
     return consent, True
 
 
-def seed(world: dict[str, Any], stdout) -> None:  # type: ignore[no-untyped-def]
+def seed(world: dict[str, Any], stdout: Writer) -> None:
     guardian = world["guardians"]["guardian"]
     guardian2 = world["guardians"]["guardian2"]
     children = world["children"]

@@ -15,18 +15,22 @@ CODE_SYSTEM = "https://referral-hub.example.org/fhir/CodeSystem"
 ACT_REASON = {"referral": "TREAT", "care_coordination": "CAREMGT", "messaging": "TREAT"}
 
 
-def consent_resource(consent: Consent) -> dict[str, Any]:
-    recipient: dict[str, Any]
-    if consent.recipient_provider_id:
-        recipient = {
+def _recipient(consent: Consent) -> dict[str, Any]:
+    """A consent names exactly one recipient: a provider or an organization."""
+    if consent.recipient_provider is not None:
+        return {
             "reference": f"Practitioner/{consent.recipient_provider_id}",
             "display": consent.recipient_provider.name,
         }
-    else:
-        recipient = {
-            "reference": f"Organization/{consent.recipient_organization_id}",
-            "display": consent.recipient_organization.name,
-        }
+    organization = consent.recipient_organization
+    return {
+        "reference": f"Organization/{consent.recipient_organization_id}",
+        "display": organization.name if organization is not None else "",
+    }
+
+
+def consent_resource(consent: Consent) -> dict[str, Any]:
+    recipient = _recipient(consent)
     policies = [
         {
             "authority": "https://www.hhs.gov/hipaa",

@@ -7,6 +7,8 @@ SQLite, instead of a JSON containment test.
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -44,8 +46,8 @@ class ConsentStatus(models.TextChoices):
     REVOKED = "revoked", "Revoked"
 
 
-class ConsentQuerySet(models.QuerySet):
-    def active(self, at=None):  # type: ignore[no-untyped-def]
+class ConsentQuerySet(models.QuerySet["Consent"]):
+    def active(self, at: datetime.datetime | None = None) -> ConsentQuerySet:
         """Consents in force at ``at`` (now by default): started, not revoked, and
         ``expires_on`` not yet passed (valid through the whole expiry day, UTC)."""
         at = at or timezone.now()

@@ -17,25 +17,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any, TypedDict
 
+from django.contrib.auth.models import User
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django_stubs_ext import WithAnnotations
+from guardian.shortcuts import assign_perm, remove_perm
 
 from consent.models import CATEGORY_FIELDS, PURPOSE_FIELDS, Consent, SignatureMethod
+from directory.models import Provider
 from families.models import Child, Guardian
+from families.roles import guardian_of
+from people.roles import Actor
 from referral_hub.errors import ApplicationError, NotFound
+from referral_hub.ids import id_for_lookup, parse_id
 
 VIEW_CHILD = "families.view_child"
-MAX_ID = 2**63 - 1
-
-
-def as_id(value: object) -> int | None:
-    """A database id from untrusted input, or None (not an integer, or outside the
-    positive 64-bit range every database accepts)."""
-    try:
-        number = int(str(value))
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number <= MAX_ID else None
 
 
 def _scope_filter(purpose: str | None, categories: Iterable[str]) -> Q:
@@ -71,7 +68,7 @@ def _recipient_q(provider_id: object, organization_id: object) -> Q:
 
 def covering_consents(
     *,
-    provider,  # directory.models.Provider
+    provider: Provider,
     purpose: str | None,
     categories: Iterable[str] = (),
     at: datetime | None = None,
@@ -86,7 +83,7 @@ def covering_consents(
 
 def consent_for(
     *,
-    provider,
+    provider: Provider | None,
     child_id: int,
     purpose: str | None,
     categories: Iterable[str] = (),
@@ -103,19 +100,23 @@ def consent_for(
     )
 
 
-def may_access(*, provider, child_id: int, purpose: str | None, categories: Iterable[str] = ()) -> bool:
+def may_access(
+    *, provider: Provider | None, child_id: int, purpose: str | None, categories: Iterable[str] = ()
+) -> bool:
     return (
         consent_for(provider=provider, child_id=child_id, purpose=purpose, categories=categories) is not None
     )
 
 
-def covered_child_ids(*, provider, purpose: str | None, categories: Iterable[str] = ()) -> QuerySet:
+def covered_child_ids(
+    *, provider: Provider, purpose: str | None, categories: Iterable[str] = ()
+) -> QuerySet[Any]:
     """Ids of children covered for ``provider``: use as ``child_id__in=`` in a selector."""
     return covering_consents(provider=provider, purpose=purpose, categories=categories).values("child_id")
 
 
 def covered_exists(
-    *, provider, purpose: str | None, categories: Iterable[str] = (), child_ref: str = "child_id"
+    *, provider: Provider, purpose: str | None, categories: Iterable[str] = (), child_ref: str = "child_id"
 ) -> Exists:
     """``Exists`` subquery for annotating/filtering a queryset row by row in SQL: is the
     row's child (``child_ref``) covered for ``provider``?"""
@@ -163,7 +164,7 @@ def _user_recipient_q(user_id: int) -> Q:
 
 
 def consents_covering_user(
-    user, *, purpose: str | None = None, categories: Iterable[str] = (), at: datetime | None = None
+    user: Actor, *, purpose: str | None = None, categories: Iterable[str] = (), at: datetime | None = None
 ) -> QuerySet[Consent]:
     """Active consents covering any provider listing of ``user`` (empty for non-providers)."""
     if user is None or not user.is_authenticated:
@@ -172,33 +173,48 @@ def consents_covering_user(
     return Consent.objects.active(at).filter(_user_recipient_q(user.pk), _scope_filter(purpose, categories))
 
 
-def guardian_children_q(user, prefix: str = "") -> Q:
+def guardian_children_q(user: Actor, prefix: str = "") -> Q:
     """Children whose family ``user`` is a guardian of (``prefix`` e.g. ``"child__"``)."""
     return Q(**{f"{prefix}family__guardians__user_id": user.pk})
 
 
-def is_guardian_of(user, child_id: object) -> bool:  # type: ignore[no-untyped-def]
+class ChildAccessFields(TypedDict):
+    """What ``visible_children`` annotates on each child."""
+
+    is_own: bool
+    access_consent_id: int | None
+
+
+if TYPE_CHECKING:  # the two-argument form exists for the type checker only
+    VisibleChild = WithAnnotations[Child, ChildAccessFields]
+
+
+def is_guardian_of(user: Actor | None, child_id: object) -> bool:
     """THE OTHER RULE, written once: does ``user`` speak for this child as a guardian of
     its family (now)? One indexed query."""
     if user is None or not user.is_authenticated:
         return False
-    return Guardian.objects.filter(user_id=user.pk, family__children__pk=as_id(child_id)).exists()
+    return Guardian.objects.filter(user_id=user.pk, family__children__pk=id_for_lookup(child_id)).exists()
 
 
-def guardian_exists(user, family_ref: str) -> Exists:  # type: ignore[no-untyped-def]
+def guardian_exists(user: Actor, family_ref: str) -> Exists:
     """Row-wise ``is_guardian_of``: the row's family (``family_ref``, e.g.
     ``"child__family_id"``) has ``user`` as a guardian."""
-    return Exists(Guardian.objects.filter(user_id=getattr(user, "pk", None), family_id=OuterRef(family_ref)))
+    return Exists(
+        Guardian.objects.filter(
+            user_id=user.pk if isinstance(user, User) else 0, family_id=OuterRef(family_ref)
+        )
+    )
 
 
 def visible_children(
-    user, *, purpose: str | None = None, categories: Iterable[str] | str = ()
-) -> QuerySet[Child]:
+    user: Actor, *, purpose: str | None = None, categories: Iterable[str] | str = ()
+) -> QuerySet[VisibleChild]:
     """Children ``user`` may see: their own family's, plus those an active consent covers
     for ``purpose``/``categories``. Each row is annotated with ``access_consent_id`` (None
     for the family's own guardians). A constant number of queries for any list."""
     if user is None or not user.is_authenticated:
-        return Child.objects.none()
+        return Child.objects.none()  # type: ignore[return-value]  # an empty queryset carries no annotations
     categories = _categories(categories)
     consent_sq = (
         consents_covering_user(user, purpose=purpose, categories=categories)
@@ -215,14 +231,14 @@ def visible_children(
 
 
 def access_child(
-    actor, child_id: object, purpose: str | None = None, category: Iterable[str] | str | None = None
-) -> Child:
+    actor: Actor, child_id: object, purpose: str | None = None, category: Iterable[str] | str | None = None
+) -> VisibleChild:
     """The child if ``actor`` is one of its guardians or a provider an active consent
     covers for ``purpose`` and ``category`` now; otherwise ``NotFound`` (the same answer
     for missing and forbidden). One query. The returned child carries
     ``access_consent_id`` (the consent that allowed it, None for guardians) and
     ``is_own`` for the audit row."""
-    pk = as_id(child_id)
+    pk = parse_id(child_id)
     if pk is None:
         raise NotFound("Child")
     child = visible_children(actor, purpose=purpose, categories=_categories(category)).filter(pk=pk).first()
@@ -231,19 +247,18 @@ def access_child(
     return child
 
 
-def guardian_for_child(user, child_id: object) -> Guardian:
+def guardian_for_child(user: Actor, child_id: object) -> Guardian:
     """The guardian row through which ``user`` speaks for the child, or ``NotFound``."""
     guardian = Guardian.objects.filter(
-        user_id=getattr(user, "pk", None), family__children__pk=as_id(child_id)
+        user_id=user.pk if isinstance(user, User) else 0, family__children__pk=id_for_lookup(child_id)
     ).first()
     if guardian is None:
         raise NotFound("Child")
     return guardian
 
 
-def require_guardian(user) -> Guardian:  # type: ignore[no-untyped-def]
+def require_guardian(user: Actor) -> Guardian:
     """Guardian-only operations refuse other roles with 403 ``guardian_only``."""
-    from referral_hub.roles import guardian_of
 
     guardian = guardian_of(user)
     if guardian is None:
@@ -251,7 +266,7 @@ def require_guardian(user) -> Guardian:  # type: ignore[no-untyped-def]
     return guardian
 
 
-def guardian_withdrew(*, provider, child: Child) -> bool:  # type: ignore[no-untyped-def]
+def guardian_withdrew(*, provider: Provider, child: Child) -> bool:
     """Has a guardian of ``child``'s family revoked a consent covering ``provider`` (or
     its organization), for any child of the family, with no guardian e-signed grant to
     that provider for ``child`` since? Then a provider's attestation may not restore the
@@ -274,10 +289,10 @@ def guardian_withdrew(*, provider, child: Child) -> bool:  # type: ignore[no-unt
     return not regranted.exists()
 
 
-def access_consent(actor, consent_id: object) -> Consent:
+def access_consent(actor: Actor, consent_id: object) -> Consent:
     """A consent the actor may read: any consent for their family's children (guardian),
     or an active one covering them (provider). ``NotFound`` otherwise."""
-    pk = as_id(consent_id)
+    pk = parse_id(consent_id)
     if pk is None:
         raise NotFound("Consent")
     if actor is None or not actor.is_authenticated:
@@ -307,18 +322,15 @@ def access_consent(actor, consent_id: object) -> Consent:
 def consent_user_ids(consent: Consent) -> list[int]:
     """Users a consent reaches: the named provider's login, or the logins of the
     organization's current members."""
-    from directory.models import Provider
 
     if consent.recipient_provider_id is not None:
         providers = Provider.objects.filter(pk=consent.recipient_provider_id)
     else:
-        providers = Provider.objects.filter(organization_id=consent.recipient_organization_id)
+        providers = Provider.objects.filter(organization_id=id_for_lookup(consent.recipient_organization_id))
     return list(providers.filter(user__isnull=False).values_list("user_id", flat=True))
 
 
 def grant_object_permissions(consent: Consent) -> None:
-    from django.contrib.auth.models import User
-    from guardian.shortcuts import assign_perm
 
     users = list(User.objects.filter(pk__in=consent_user_ids(consent)))
     if users:
@@ -328,8 +340,6 @@ def grant_object_permissions(consent: Consent) -> None:
 def revoke_object_permissions(consent: Consent, user_ids: list[int]) -> list[int]:
     """Remove ``view_child`` from the users whose only cover for the child was this
     consent; returns the user ids it removed it from."""
-    from django.contrib.auth.models import User
-    from guardian.shortcuts import remove_perm
 
     still_covered = set(
         Consent.objects.active()

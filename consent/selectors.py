@@ -6,9 +6,10 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from consent import policies
 from consent.models import Consent, ConsentEvent
+from people.roles import Actor
 
 
-def consent_list(*, actor, child_id: int | None = None) -> QuerySet[Consent]:
+def consent_list(*, actor: Actor, child_id: int | None = None) -> QuerySet[Consent]:
     """Guardians: every consent (any state) for their family's children. Providers: the
     active consents that cover them now. Constant queries: joins + one prefetch."""
     if actor is None or not actor.is_authenticated:

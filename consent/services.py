@@ -11,10 +11,9 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
@@ -32,8 +31,13 @@ from consent.models import (
 )
 from consent.signals import consent_expired, consent_revoked
 from consent.texts import TEXT_VERSION, authorization_sections, recipient_is_educator, render_text
+from directory.models import Organization, Provider
+from directory.roles import provider_of
 from families.models import Child, Guardian
+from people.roles import Actor, signed_in
+from referral_hub import events
 from referral_hub.errors import ApplicationError, NotFound
+from referral_hub.ids import id_for_lookup, parse_id
 from referral_hub.notify import notify_user_on_commit
 from referral_hub.realtime import send_event_on_commit, user_group
 
@@ -54,7 +58,7 @@ def _log_refusals(action: str) -> Callable[[Callable[..., T]], Callable[..., T]]
                 child_id = kwargs.get("child_id")
                 consent_id = kwargs.get("consent_id")
                 if consent_id is not None and child_id is None:
-                    child_id = Consent.objects.filter(pk=_int_or_none(consent_id)).values("child_id")[:1]
+                    child_id = Consent.objects.filter(pk=id_for_lookup(consent_id)).values("child_id")[:1]
                     child_id = child_id[0]["child_id"] if child_id else None
                 child_pk = _int_or_none(child_id)
                 audit_denied(
@@ -74,7 +78,7 @@ def _log_refusals(action: str) -> Callable[[Callable[..., T]], Callable[..., T]]
 
 
 def _int_or_none(value: object) -> int | None:
-    return policies.as_id(value)
+    return parse_id(value)
 
 
 def validate_scope(purposes: Iterable[str], data_categories: Iterable[str]) -> tuple[list[str], list[str]]:
@@ -127,7 +131,6 @@ def validate_expiry(expires_on: date | str | None, *, today: date | None = None)
 def resolve_recipient(
     *, recipient_provider_id: object = None, recipient_organization_id: object = None
 ) -> tuple[Any, Any]:
-    from directory.models import Organization, Provider
 
     given = [v for v in (recipient_provider_id, recipient_organization_id) if v not in (None, "")]
     if len(given) != 1:
@@ -137,7 +140,7 @@ def resolve_recipient(
     if recipient_provider_id not in (None, ""):
         provider = (
             Provider.objects.select_related("organization")
-            .filter(pk=_int_or_none(recipient_provider_id))
+            .filter(pk=id_for_lookup(recipient_provider_id))
             .first()
         )
         if provider is None:
@@ -147,7 +150,7 @@ def resolve_recipient(
                 extra={"field": "recipient_provider"},
             )
         return provider, None
-    organization = Organization.objects.filter(pk=_int_or_none(recipient_organization_id)).first()
+    organization = Organization.objects.filter(pk=id_for_lookup(recipient_organization_id)).first()
     if organization is None:
         raise ApplicationError(
             "unknown_recipient",
@@ -161,12 +164,12 @@ def authorization_for(
     *,
     child: Child,
     guardian: Guardian,
-    provider: Any,
-    organization: Any,
-    purposes,
-    data_categories,
-    expires_on,
-) -> tuple[list, str]:
+    provider: Provider | None,
+    organization: Organization | None,
+    purposes: list[str],
+    data_categories: list[str],
+    expires_on: date,
+) -> tuple[list[Any], str]:
     """The sections shown before signing and the exact text stored when signed."""
     sections = authorization_sections(
         child_name=child.name,
@@ -182,7 +185,7 @@ def authorization_for(
 
 def _create(
     *,
-    actor: AbstractBaseUser,
+    actor: Actor,
     child: Child,
     guardian: Guardian,
     provider: Any,
@@ -224,7 +227,7 @@ def _create(
     ConsentEvent.objects.create(
         consent=consent,
         kind=ConsentEventKind.GRANTED,
-        actor=actor,
+        actor=signed_in(actor),
         at=now,
         detail={
             "signature_method": signature_method,
@@ -247,21 +250,25 @@ def _create(
     for user_id in policies.consent_user_ids(consent):
         send_event_on_commit(
             user_group(user_id),
-            {
-                "type": "access.changed",
-                "reason": "consent_granted",
-                "child_id": child.pk,
-                "consent_id": consent.pk,
-            },
+            events.access_changed(
+                change="granted", reason="consent_granted", child_id=child.pk, consent_id=consent.pk
+            ),
         )
     return consent
+
+
+@_log_refusals(Action.CREATE)
+def consent_input_refuse(*, actor: Actor, error: ApplicationError, child_id: object = None) -> NoReturn:
+    """An API's input serializer refused the request: logged as a denied attempt like
+    every other refusal of a consent write (the child linked when it exists)."""
+    raise error
 
 
 @_log_refusals(Action.CREATE)
 @transaction.atomic
 def consent_grant(
     *,
-    actor: AbstractBaseUser,
+    actor: Actor,
     child_id: object,
     purposes: Iterable[str],
     data_categories: Iterable[str],
@@ -277,7 +284,7 @@ def consent_grant(
     409 ``text_version_changed`` if the text shown is no longer current."""
     guardian = policies.require_guardian(actor)
     policies.guardian_for_child(actor, _int_or_none(child_id))
-    child = Child.objects.get(pk=_int_or_none(child_id))
+    child = Child.objects.get(pk=id_for_lookup(child_id))
     if not guardian.has_legal_authority:
         raise ApplicationError(
             "no_legal_authority", "Only a guardian with legal authority may consent.", status=403
@@ -315,7 +322,7 @@ def consent_grant(
 @transaction.atomic
 def consent_attest(
     *,
-    actor: AbstractBaseUser,
+    actor: Actor,
     child_id: object,
     guardian_id: object,
     signature_method: str,
@@ -334,19 +341,18 @@ def consent_attest(
     portal. Every guardian of the family is notified (in the app and by e-mail).
     The signed form's reference is required for both methods (400
     ``form_reference_required``)."""
-    from referral_hub.roles import provider_of
 
     provider = provider_of(actor)
     if provider is None:
         raise ApplicationError("provider_only", "Only a provider may attest a consent.", status=403)
     child = (
-        Child.objects.filter(pk=_int_or_none(child_id), family__invitations__invited_by=provider)
+        Child.objects.filter(pk=id_for_lookup(child_id), family__invitations__invited_by=provider)
         .distinct()
         .first()
     )
     if child is None:
         raise NotFound("Child")
-    guardian = Guardian.objects.filter(pk=_int_or_none(guardian_id), family_id=child.family_id).first()
+    guardian = Guardian.objects.filter(pk=id_for_lookup(guardian_id), family_id=child.family_id).first()
     if guardian is None:
         raise ApplicationError(
             "unknown_guardian", "No such guardian in this family.", extra={"field": "guardian"}
@@ -415,15 +421,20 @@ def _notify_guardians_of_attestation(consent: Consent) -> None:
                 f"{settings.SITE_URL.rstrip('/')}{path}"
             )
             transaction.on_commit(
-                lambda a=address, b=body: send_mail(
-                    "A consent was recorded in your name", b, None, [a], fail_silently=True
+                functools.partial(
+                    send_mail,
+                    "A consent was recorded in your name",
+                    body,
+                    None,
+                    [address],
+                    fail_silently=True,
                 )
             )
 
 
 @_log_refusals(Action.UPDATE)
 @transaction.atomic
-def consent_revoke(*, actor: AbstractBaseUser, consent_id: object, reason: str = "") -> Consent:
+def consent_revoke(*, actor: Actor, consent_id: object, reason: str = "") -> Consent:
     """A guardian with legal authority revokes a consent for their family's child.
 
     Locks: the child's audit chain, then the consent row (the documented lock order).
@@ -433,7 +444,9 @@ def consent_revoke(*, actor: AbstractBaseUser, consent_id: object, reason: str =
     ``consent_revoked`` is sent (receivers act inside this transaction), and after commit
     each affected user's group gets ``access.changed`` so open sockets re-check."""
     guardian = policies.require_guardian(actor)
-    mine = Consent.objects.filter(policies.guardian_children_q(actor, "child__"), pk=_int_or_none(consent_id))
+    mine = Consent.objects.filter(
+        policies.guardian_children_q(actor, "child__"), pk=id_for_lookup(consent_id)
+    )
     # Lock order (docs/security.md): the child's audit chain first, then the consent row.
     # A chat send holds the same chain lock before its own row locks, so the two queue
     # instead of deadlocking. NO KEY UPDATE: inserts that merely reference the consent
@@ -453,13 +466,17 @@ def consent_revoke(*, actor: AbstractBaseUser, consent_id: object, reason: str =
         raise ApplicationError("consent_expired", "This consent has already expired.")
     reason = (reason or "").strip()[:1000]
     updated = Consent.objects.filter(pk=consent.pk, revoked_at__isnull=True).update(
-        revoked_at=now, revoked_by=actor, revoke_reason=reason
+        revoked_at=now, revoked_by=signed_in(actor), revoke_reason=reason
     )
     if not updated:
         raise ApplicationError("already_revoked", "This consent was already revoked.")
-    consent.revoked_at, consent.revoked_by, consent.revoke_reason = now, actor, reason
+    consent.revoked_at, consent.revoked_by, consent.revoke_reason = now, signed_in(actor), reason
     ConsentEvent.objects.create(
-        consent=consent, kind=ConsentEventKind.REVOKED, actor=actor, at=now, detail={"reason": reason}
+        consent=consent,
+        kind=ConsentEventKind.REVOKED,
+        actor=signed_in(actor),
+        at=now,
+        detail={"reason": reason},
     )
     user_ids = _end_access(consent, actor=actor, detail="revoked" + (f": {reason}" if reason else ""))
     consent_revoked.send(sender=Consent, consent=consent, actor=actor)
@@ -467,7 +484,7 @@ def consent_revoke(*, actor: AbstractBaseUser, consent_id: object, reason: str =
     return consent
 
 
-def _end_access(consent: Consent, *, actor, detail: str) -> list[int]:  # type: ignore[no-untyped-def]
+def _end_access(consent: Consent, *, actor: Actor | None, detail: str) -> list[int]:
     """What revocation and expiry share: remove the covered users' mirrored object
     permissions and audit the change. Returns the affected user ids (to announce)."""
     user_ids = policies.consent_user_ids(consent)
@@ -488,12 +505,9 @@ def _announce(consent: Consent, user_ids: list[int], reason: str) -> None:
     for user_id in user_ids:
         send_event_on_commit(
             user_group(user_id),
-            {
-                "type": "access.changed",
-                "reason": reason,
-                "child_id": consent.child_id,
-                "consent_id": consent.pk,
-            },
+            events.access_changed(
+                change="revoked", reason=reason, child_id=consent.child_id, consent_id=consent.pk
+            ),
         )
 
 
@@ -528,9 +542,7 @@ def consents_record_expiry(*, now: datetime | None = None) -> list[Consent]:
     return due
 
 
-def portal_child_shown(
-    *, actor: AbstractBaseUser, child_id: int, object_type: str, object_id: object
-) -> None:
+def portal_child_shown(*, actor: Actor, child_id: int, object_type: str, object_id: object) -> None:
     """A guardian's portal page showed this child (the consent form, the revoke
     confirmation): an audited read."""
     audit_record(
@@ -538,16 +550,16 @@ def portal_child_shown(
     )
 
 
-def access_log_open(*, actor: AbstractBaseUser, child_id: object) -> Child:
+def access_log_open(*, actor: Actor, child_id: object) -> Child:
     """A guardian opens their child's access log ("who has seen my child's
     information"). Only the child's own guardians; everyone else gets the same
     ``NotFound`` (logged as a denied attempt, outside any transaction). The read itself
     is logged before the rows are fetched, so the page and its row count agree. The gate
     lives here; the rows live in ``audit``, which is only given ids."""
-    pk = policies.as_id(child_id)
+    pk = parse_id(child_id)
     try:
         child = policies.access_child(actor, pk)
-        if not child.is_own:  # type: ignore[attr-defined]
+        if not child.is_own:
             raise NotFound("Child")
     except ApplicationError:
         audit_denied(

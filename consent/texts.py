@@ -19,7 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from consent.models import DataCategory, Purpose
+from consent.models import Consent, DataCategory, Purpose
+from directory.models import Organization, Provider
 
 TEXT_VERSION = "rh-authorization-2026-11"
 
@@ -55,11 +56,13 @@ def _join(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def recipient_is_educator(*, provider=None, organization=None) -> bool:  # type: ignore[no-untyped-def]
+def recipient_is_educator(
+    *, provider: Provider | None = None, organization: Organization | None = None
+) -> bool:
     if provider is not None:
         return provider.discipline in EDUCATOR_DISCIPLINES
     if organization is not None:
-        return organization.providers.filter(discipline__in=EDUCATOR_DISCIPLINES).exists()
+        return bool(organization.providers.filter(discipline__in=EDUCATOR_DISCIPLINES).exists())
     return False
 
 
@@ -137,7 +140,7 @@ def render_text(sections: list[Section]) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def plain_summary(consent) -> str:  # type: ignore[no-untyped-def]
+def plain_summary(consent: Consent) -> str:
     """One sentence a family can read at a glance."""
     recipient = consent.recipient_provider or consent.recipient_organization
     what = _join([PLAIN_CATEGORIES[DataCategory(c)] for c in consent.data_categories])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from consent import apis, views
+from consent import apis, child_apis, views
 
 urlpatterns = [
     path("portal/", views.portal, name="portal"),
@@ -12,6 +12,8 @@ urlpatterns = [
 ]
 
 api_urlpatterns = [
+    path("children/", child_apis.ChildrenApi.as_view(), name="api-children"),
+    path("children/<int:child_id>/", child_apis.ChildDetailApi.as_view(), name="api-child"),
     path("consents/", apis.ConsentsApi.as_view(), name="api-consents"),
     path("consents/attested/", apis.ConsentAttestApi.as_view(), name="api-consent-attest"),
     path("consents/<int:consent_id>/revoke/", apis.ConsentRevokeApi.as_view(), name="api-consent-revoke"),

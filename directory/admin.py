@@ -3,8 +3,12 @@ in ``EndorsementReview`` exactly like the curator page's (who, when, what)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin, messages
 from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from directory import services
 from directory.models import (
@@ -18,13 +22,13 @@ from directory.models import (
 from referral_hub.errors import ApplicationError
 
 
-class LocationInline(admin.TabularInline):
+class LocationInline(admin.TabularInline[Any, Any]):
     model = Location
     extra = 0
     fields = ["name", "address_1", "city", "state", "zip", "lat", "lng"]
 
 
-class EndorsementInline(admin.TabularInline):
+class EndorsementInline(admin.TabularInline[Any, Any]):
     model = Endorsement
     extra = 0
     fields = ["category", "credential_number", "issuing_association", "issued_on", "expires_on", "status"]
@@ -33,19 +37,19 @@ class EndorsementInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(admin.ModelAdmin[Any]):
     list_display = ["name", "email", "phone", "website"]
     search_fields = ["name"]
     readonly_fields = ["hsds_id"]
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
         if change and "name" in form.changed_data:
             services.organization_refresh_search_text(organization=obj)
 
 
 @admin.register(Provider)
-class ProviderAdmin(admin.ModelAdmin):
+class ProviderAdmin(admin.ModelAdmin[Any]):
     list_display = [
         "name",
         "discipline",
@@ -61,11 +65,15 @@ class ProviderAdmin(admin.ModelAdmin):
     readonly_fields = ["hsds_id"]
     inlines = [LocationInline, EndorsementInline]
 
-    def save_formset(self, request, form, formset, change):  # type: ignore[no-untyped-def]
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         # Endorsements added inline are recorded as created by this admin user.
         instances = formset.save(commit=False)
+        services.endorsements_delete(
+            endorsements=[obj for obj in formset.deleted_objects if isinstance(obj, Endorsement)]
+        )
         for obj in formset.deleted_objects:
-            obj.delete()
+            if not isinstance(obj, Endorsement):
+                obj.delete()
         for instance in instances:
             is_new = instance.pk is None
             instance.save()
@@ -74,21 +82,27 @@ class ProviderAdmin(admin.ModelAdmin):
                     actor=request.user, endorsement=instance, previous_status=None
                 )
         formset.save_m2m()
+        if formset.model is Endorsement:
+            # Inline edits of dates change what counts as verified.
+            services.provider_verified_summary_refresh(provider_ids=[form.instance.pk])
 
 
-class EndorsementReviewInline(admin.TabularInline):
+REVIEW_FIELDS = ("created_at", "actor_username", "action", "from_status", "to_status", "note")
+
+
+class EndorsementReviewInline(admin.TabularInline[Any, Any]):
     model = EndorsementReview
     extra = 0
     can_delete = False
-    fields = ["created_at", "actor_username", "action", "from_status", "to_status", "note"]
-    readonly_fields = fields
+    fields = REVIEW_FIELDS
+    readonly_fields = REVIEW_FIELDS
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
 @admin.register(Endorsement)
-class EndorsementAdmin(admin.ModelAdmin):
+class EndorsementAdmin(admin.ModelAdmin[Any]):
     list_display = ["provider", "category", "status", "display_status", "expires_on", "status_changed_by"]
     list_filter = ["status", "category"]
     search_fields = ["provider__name", "credential_number"]
@@ -103,7 +117,7 @@ class EndorsementAdmin(admin.ModelAdmin):
         return obj.display_status
 
     @transaction.atomic
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         previous = Endorsement.objects.get(pk=obj.pk).status if change else None
         if previous is not None and previous != obj.status:
             # Status moves go through the service: lock, timestamps, history.
@@ -127,7 +141,13 @@ class EndorsementAdmin(admin.ModelAdmin):
             actor=request.user, endorsement=obj, previous_status=previous, note="Changed in the admin."
         )
 
-    def _bulk(self, request, queryset, status: str, verb: str) -> None:  # type: ignore[no-untyped-def]
+    def delete_model(self, request: HttpRequest, obj: Endorsement) -> None:
+        services.endorsements_delete(endorsements=[obj])
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Endorsement]) -> None:
+        services.endorsements_delete(endorsements=list(queryset))
+
+    def _bulk(self, request: HttpRequest, queryset: QuerySet[Endorsement], status: str, verb: str) -> None:
         done = 0
         for endorsement in queryset:
             try:
@@ -140,27 +160,27 @@ class EndorsementAdmin(admin.ModelAdmin):
         self.message_user(request, f"{verb} {done} endorsement(s).")
 
     @admin.action(description="Verify selected endorsements")
-    def verify_selected(self, request, queryset):  # type: ignore[no-untyped-def]
+    def verify_selected(self, request: HttpRequest, queryset: QuerySet[Endorsement]) -> None:
         self._bulk(request, queryset, EndorsementStatus.VERIFIED, "Verified")
 
     @admin.action(description="Revoke selected endorsements")
-    def revoke_selected(self, request, queryset):  # type: ignore[no-untyped-def]
+    def revoke_selected(self, request: HttpRequest, queryset: QuerySet[Endorsement]) -> None:
         self._bulk(request, queryset, EndorsementStatus.REVOKED, "Revoked")
 
 
 @admin.register(EndorsementReview)
-class EndorsementReviewAdmin(admin.ModelAdmin):
+class EndorsementReviewAdmin(admin.ModelAdmin[Any]):
     """Read-only: the history is append-only."""
 
     list_display = ["created_at", "endorsement", "actor_username", "action", "from_status", "to_status"]
     list_filter = ["action"]
     list_select_related = ["endorsement", "endorsement__provider"]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

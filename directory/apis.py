@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -11,16 +13,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from directory import selectors
-from directory.models import Discipline, EndorsementCategory, PaymentOption
+from directory.models import Discipline, EndorsementCategory, PaymentOption, Provider
 
 
-class EndorsementOutput(serializers.Serializer):
+class EndorsementOutput(serializers.Serializer[Any]):
     category = serializers.ChoiceField(choices=EndorsementCategory.choices)
     status = serializers.CharField(source="display_status", help_text="Always `verified` in public output.")
     expires_on = serializers.DateField()
 
 
-class LocationOutput(serializers.Serializer):
+class LocationOutput(serializers.Serializer[Any]):
     city = serializers.CharField()
     state = serializers.CharField()
     zip = serializers.CharField()
@@ -33,17 +35,17 @@ class LocationDetailOutput(LocationOutput):
     address_1 = serializers.CharField()
 
 
-class OrganizationOutput(serializers.Serializer):
+class OrganizationOutput(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
 
-class AgesOutput(serializers.Serializer):
+class AgesOutput(serializers.Serializer[Any]):
     min_months = serializers.IntegerField(source="ages_min_months")
     max_months = serializers.IntegerField(source="ages_max_months")
 
 
-class ProviderOutput(serializers.Serializer):
+class ProviderOutput(serializers.Serializer[Any]):
     """One listing. ``endorsements`` holds only verified, unexpired endorsements: nothing
     else is ever presented as endorsed."""
 
@@ -67,18 +69,19 @@ class ProviderOutput(serializers.Serializer):
     payment_options = serializers.ListField(child=serializers.CharField(), source="payment_codes")
     services = serializers.ListField(child=serializers.CharField())
 
-    def get_endorsed(self, obj) -> bool:  # type: ignore[no-untyped-def]
-        return bool(obj.public_endorsements)
+    def get_endorsed(self, obj: Provider) -> bool:
+        # Prefetched by the selector (Prefetch(..., to_attr="public_endorsements")).
+        return bool(getattr(obj, "public_endorsements", None))
 
-    def get_endorsed_since(self, obj) -> str | None:  # type: ignore[no-untyped-def]
+    def get_endorsed_since(self, obj: Provider) -> str | None:
         since = selectors.endorsed_since(obj)
         return since.isoformat() if since else None
 
-    def get_distance_miles(self, obj) -> float | None:  # type: ignore[no-untyped-def]
+    def get_distance_miles(self, obj: Provider) -> float | None:
         distance = getattr(obj, "distance_miles", None)
         return round(distance, 2) if distance is not None else None
 
-    def to_representation(self, instance):  # type: ignore[no-untyped-def]
+    def to_representation(self, instance: Provider) -> dict[str, Any]:
         data = super().to_representation(instance)
         if not hasattr(instance, "distance_miles"):
             data.pop("distance_miles")
@@ -127,7 +130,7 @@ SEARCH_PARAMETERS = [
 ]
 
 
-class ProviderListApi(GenericAPIView):
+class ProviderListApi(GenericAPIView[Any]):
     """Search the directory. Bad parameters get 400 ``invalid_parameter`` naming the
     parameter; a page costs at most 4 SQL queries."""
 
@@ -147,7 +150,7 @@ class ProviderListApi(GenericAPIView):
         return self.get_paginated_response(ProviderOutput(page, many=True).data)
 
 
-class ProviderDetailApi(GenericAPIView):
+class ProviderDetailApi(GenericAPIView[Any]):
     permission_classes = [AllowAny]
     serializer_class = ProviderDetailOutput
 

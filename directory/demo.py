@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
-from directory import geo, synthetic
+from directory import geo, services, synthetic
 from directory.models import (
     Discipline,
     Endorsement,
@@ -24,6 +24,7 @@ from directory.models import (
     Provider,
     join_codes,
 )
+from people.demo import Writer, ensure_user
 
 DEMO_NS = uuid.UUID("0b7a1a52-2f0e-4a43-8a8c-5d6c0f1d2e33")
 
@@ -141,20 +142,8 @@ EXTRA_LISTINGS = 30
 MICHIGAN_AIMH = "Michigan Association for Infant Mental Health"
 
 
-def ensure_user(username: str, full_name: str, password: str, **extra: Any) -> User:
-    first, _, last = full_name.replace("Dr. ", "").partition(" ")
-    user, created = User.objects.get_or_create(
-        username=username,
-        defaults={"first_name": first, "last_name": last, "email": f"{username}@demo.invalid", **extra},
-    )
-    if created:
-        user.set_password(password)
-        user.save(update_fields=["password"])
-    return user
-
-
 def _location(provider: Provider, zip_code: str, address: str) -> None:
-    lat, lng, city, state = geo.zip_place(zip_code)  # type: ignore[misc]
+    lat, lng, city, state = geo.zip_place(zip_code) or (None, None, "", "")
     Location.objects.update_or_create(
         provider=provider,
         hsds_id=uuid.uuid5(DEMO_NS, f"location:{provider.hsds_id}"),
@@ -200,6 +189,7 @@ def _endorsement(
                 to_status=status,
                 note="Checked with the issuing association (demo).",
             )
+    services.provider_verified_summary_refresh(provider_ids=[provider.pk])
 
 
 def _extra_listings(orgs: dict[str, Organization], curator: User) -> int:
@@ -252,7 +242,7 @@ def _extra_listings(orgs: dict[str, Organization], curator: User) -> int:
     return made
 
 
-def seed(world: dict[str, Any], stdout) -> None:  # type: ignore[no-untyped-def]
+def seed(world: dict[str, Any], stdout: Writer) -> None:
     password = world["password"]
     users = world.setdefault("users", {})
     orgs = world.setdefault("organizations", {})

@@ -9,7 +9,8 @@ import math
 import re
 from functools import cache
 
-from django.db.models import F, FloatField, Func, Value
+from django.db.models import F, FloatField, Value
+from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sqrt
 
 EARTH_RADIUS_MILES = 3958.8
@@ -22,7 +23,7 @@ def _zip_table() -> dict[str, tuple[float, float, str, str]]:
     import zipcodes
 
     table = {}
-    for row in zipcodes.list_all():
+    for row in zipcodes.list_all():  # type: ignore[no-untyped-call]  # zipcodes ships no type hints
         if row.get("lat") and row.get("long"):
             table[row["zip_code"]] = (float(row["lat"]), float(row["long"]), row["city"], row["state"])
     return table
@@ -37,10 +38,6 @@ def zip_centroid(code: str) -> tuple[float, float] | None:
 def zip_place(code: str) -> tuple[float, float, str, str] | None:
     """(lat, lng, city, state) for a ZIP, or None."""
     return _zip_table().get(code[:5]) if code else None
-
-
-def all_zips() -> dict[str, tuple[float, float, str, str]]:
-    return _zip_table()
 
 
 def haversine_miles(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
@@ -59,7 +56,9 @@ def bounding_box(lat: float, lng: float, radius_miles: float) -> tuple[float, fl
     return lat - dlat, lat + dlat, lng - dlng, lng + dlng
 
 
-def distance_expression(lat: float, lng: float, lat_field: str = "lat", lng_field: str = "lng") -> Func:
+def distance_expression(
+    lat: float, lng: float, lat_field: str = "lat", lng_field: str = "lng"
+) -> CombinedExpression:
     """Haversine distance in miles from (lat, lng) to the row's coordinates, in SQL."""
     flt = FloatField()
     lat0 = Value(math.radians(lat), output_field=flt)

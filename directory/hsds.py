@@ -25,6 +25,7 @@ from directory.models import (
     LANGUAGE_NAMES,
     Discipline,
     EndorsementCategory,
+    Location,
     Organization,
     PaymentOption,
     Provider,
@@ -78,7 +79,7 @@ def organization_to_hsds(org: Organization) -> dict[str, Any]:
     return data
 
 
-def _location(provider: Provider, loc) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def _location(provider: Provider, loc: Location) -> dict[str, Any]:
     location: dict[str, Any] = {
         "id": str(loc.hsds_id),
         "location_type": "physical",
@@ -134,7 +135,7 @@ def service_to_hsds(provider: Provider, *, full: bool = True) -> dict[str, Any]:
         data["email"] = provider.email
     if provider.assured_date:
         data["assured_date"] = provider.assured_date.isoformat()
-    if provider.organization_id:
+    if provider.organization is not None:
         data["organization_id"] = str(provider.organization.hsds_id)
         data["organization"] = organization_to_hsds(provider.organization)
     if data["last_modified"] is None:
@@ -262,25 +263,37 @@ def parse_organization(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _pick_address(loc: dict[str, Any]) -> dict[str, Any]:
+    """The physical address if there is one, else the first, else none."""
+    addresses = loc.get("addresses") or []
+    physical = next((a for a in addresses if a.get("address_type") == "physical"), None)
+    return physical or (addresses[0] if addresses else {})
+
+
+def _coordinate(value: Any) -> float | None:
+    return float(value) if value not in (None, "") else None
+
+
+def _coordinates(loc: dict[str, Any], warnings: list[str]) -> tuple[float | None, float | None]:
+    """Latitude and longitude when both parse and lie on Earth; else (None, None)."""
+    try:
+        lat, lng = _coordinate(loc.get("latitude")), _coordinate(loc.get("longitude"))
+    except (TypeError, ValueError):
+        return None, None
+    if lat is not None and lng is not None and not (-90 <= lat <= 90 and -180 <= lng <= 180):
+        warnings.append(f"location {loc.get('id')}: coordinates ({lat}, {lng}) out of range, ignored")
+        return None, None
+    return lat, lng
+
+
 def _parse_location(raw: dict[str, Any], warnings: list[str]) -> dict[str, Any] | None:
     loc = raw.get("location") if "location" in raw else raw
     if not isinstance(loc, dict):
         return None
-    addresses = loc.get("addresses") or []
-    address = next((a for a in addresses if a.get("address_type") == "physical"), None) or (
-        addresses[0] if addresses else {}
-    )
+    address = _pick_address(loc)
     if loc.get("location_type") == "virtual" and not address:
         return None
-    lat, lng = loc.get("latitude"), loc.get("longitude")
-    try:
-        lat = float(lat) if lat not in (None, "") else None
-        lng = float(lng) if lng not in (None, "") else None
-    except (TypeError, ValueError):
-        lat = lng = None
-    if lat is not None and lng is not None and not (-90 <= lat <= 90 and -180 <= lng <= 180):
-        warnings.append(f"location {loc.get('id')}: coordinates ({lat}, {lng}) out of range, ignored")
-        lat = lng = None
+    lat, lng = _coordinates(loc, warnings)
     postal = str(address.get("postal_code") or "").strip()
     city = str(address.get("city") or "")[:100]
     state = str(address.get("state_province") or "")[:64]
@@ -301,6 +314,102 @@ def _parse_location(raw: dict[str, Any], warnings: list[str]) -> dict[str, Any] 
     }
 
 
+@dataclass
+class _Attributes:
+    """What a service's taxonomy-linked attributes say about the listing."""
+
+    discipline: str = DEFAULT_IMPORT_DISCIPLINE
+    payments: list[str] = field(default_factory=list)
+    endorsements: list[dict[str, Any]] = field(default_factory=list)
+    flags: dict[str, bool] = field(default_factory=dict)
+
+
+def _parse_endorsement(value: str) -> dict[str, Any]:
+    try:
+        detail = json.loads(value)
+    except ValueError:
+        detail = {"category": value}
+    if detail.get("category") not in EndorsementCategory.values:
+        raise RowError(f"unknown endorsement category {detail.get('category')!r}")
+    issued = _date(detail.get("issued_on"), "endorsement issued_on")
+    expires = _date(detail.get("expires_on"), "endorsement expires_on")
+    if issued is None or expires is None:
+        raise RowError("an endorsement needs issued_on and expires_on")
+    return {
+        "category": detail["category"],
+        "credential_number": str(detail.get("credential_number") or "")[:64],
+        "issuing_association": str(detail.get("issuing_association") or "")[:255],
+        "issued_on": issued,
+        "expires_on": expires,
+    }
+
+
+def _apply_attribute(found: _Attributes, kind: str, value: str) -> None:
+    if kind == "discipline":
+        if value not in Discipline.values:
+            raise RowError(f"unknown discipline {value!r}")
+        found.discipline = value
+    elif kind == "payment_option":
+        if value not in PaymentOption.values:
+            raise RowError(f"unknown payment option {value!r}")
+        found.payments.append(value)
+    elif kind in ("telehealth", "accepting_new_families"):
+        found.flags[kind] = value.lower() == "true"
+    elif kind == "endorsement":
+        found.endorsements.append(_parse_endorsement(value))
+
+
+def _parse_attributes(data: dict[str, Any]) -> _Attributes:
+    found = _Attributes()
+    for attr in data.get("attributes") or []:
+        term = attr.get("taxonomy_term") or {}
+        kind = attr.get("link_type")
+        if term.get("taxonomy") not in TAXONOMIES.values() or kind not in TAXONOMIES:
+            continue
+        _apply_attribute(found, kind, str(attr.get("value") or term.get("code") or ""))
+    return found
+
+
+def _parse_languages(data: dict[str, Any], warnings: list[str]) -> list[str]:
+    languages = []
+    for lang in data.get("languages") or []:
+        code = str(lang.get("code") or "").lower()
+        if len(code) == 2 and code.isalpha():
+            languages.append(code)
+        elif code:
+            warnings.append(f"language code {code!r} is not ISO 639-1, skipped")
+    return languages
+
+
+def _parse_age_range(data: dict[str, Any]) -> tuple[int, int]:
+    """Ages served in months; from birth and up to 72 months (or the minimum) when unsaid."""
+    min_months = _months(data.get("minimum_age"), "minimum_age")
+    max_months = _months(data.get("maximum_age"), "maximum_age")
+    min_months = 0 if min_months is None else min_months
+    max_months = max(72, min_months) if max_months is None else max_months
+    if min_months > max_months:
+        raise RowError("minimum_age is greater than maximum_age")
+    return min_months, max_months
+
+
+def _parse_locations(data: dict[str, Any], warnings: list[str]) -> list[dict[str, Any]]:
+    locations = []
+    for raw in data.get("service_at_locations") or []:
+        loc = _parse_location(raw, warnings)
+        if loc is not None:
+            locations.append(loc)
+    return locations
+
+
+def _contact_fields(data: dict[str, Any], warnings: list[str]) -> dict[str, str]:
+    phones = data.get("phones") or []
+    email = str(data.get("email") or "")[:254]
+    if email and "@" not in email:
+        warnings.append(f"email {email!r} ignored")
+        email = ""
+    return {"email": email, "phone": str(phones[0].get("number") or "")[:40] if phones else ""}
+
+
 def parse_service(data: dict[str, Any], *, organization: dict[str, Any] | None = None) -> ParsedService:
     """Map one HSDS service to our fields. Raises ``RowError`` with the reason when the
     record cannot become a listing; anything merely unusable becomes a warning."""
@@ -313,97 +422,67 @@ def parse_service(data: dict[str, Any], *, organization: dict[str, Any] | None =
         raise RowError("service has no name")
     if data.get("organization"):
         organization = parse_organization(data["organization"])
-
-    discipline = DEFAULT_IMPORT_DISCIPLINE
-    payments: list[str] = []
-    endorsements: list[dict[str, Any]] = []
-    flags: dict[str, bool] = {}
-    for attr in data.get("attributes") or []:
-        term = attr.get("taxonomy_term") or {}
-        kind = attr.get("link_type")
-        if term.get("taxonomy") not in TAXONOMIES.values() or kind not in TAXONOMIES:
-            continue
-        value = str(attr.get("value") or term.get("code") or "")
-        if kind == "discipline":
-            if value not in Discipline.values:
-                raise RowError(f"unknown discipline {value!r}")
-            discipline = value
-        elif kind == "payment_option":
-            if value not in PaymentOption.values:
-                raise RowError(f"unknown payment option {value!r}")
-            payments.append(value)
-        elif kind in ("telehealth", "accepting_new_families"):
-            flags[kind] = value.lower() == "true"
-        elif kind == "endorsement":
-            try:
-                detail = json.loads(value)
-            except ValueError:
-                detail = {"category": value}
-            if detail.get("category") not in EndorsementCategory.values:
-                raise RowError(f"unknown endorsement category {detail.get('category')!r}")
-            issued = _date(detail.get("issued_on"), "endorsement issued_on")
-            expires = _date(detail.get("expires_on"), "endorsement expires_on")
-            if issued is None or expires is None:
-                raise RowError("an endorsement needs issued_on and expires_on")
-            endorsements.append(
-                {
-                    "category": detail["category"],
-                    "credential_number": str(detail.get("credential_number") or "")[:64],
-                    "issuing_association": str(detail.get("issuing_association") or "")[:255],
-                    "issued_on": issued,
-                    "expires_on": expires,
-                }
-            )
-
-    languages = []
-    for lang in data.get("languages") or []:
-        code = str(lang.get("code") or "").lower()
-        if len(code) == 2 and code.isalpha():
-            languages.append(code)
-        elif code:
-            warnings.append(f"language code {code!r} is not ISO 639-1, skipped")
-
-    min_months = _months(data.get("minimum_age"), "minimum_age")
-    max_months = _months(data.get("maximum_age"), "maximum_age")
-    min_months = 0 if min_months is None else min_months
-    max_months = max(72, min_months) if max_months is None else max_months
-    if min_months > max_months:
-        raise RowError("minimum_age is greater than maximum_age")
-
-    locations = []
-    for raw in data.get("service_at_locations") or []:
-        loc = _parse_location(raw, warnings)
-        if loc is not None:
-            locations.append(loc)
-
-    phones = data.get("phones") or []
+    found = _parse_attributes(data)
+    languages = _parse_languages(data, warnings)
+    min_months, max_months = _parse_age_range(data)
+    locations = _parse_locations(data, warnings)
+    contact = _contact_fields(data, warnings)
     fields = {
         "name": name[:255],
-        "discipline": discipline,
+        "discipline": found.discipline,
         "bio": str(data.get("description") or ""),
-        "email": str(data.get("email") or "")[:254],
-        "phone": str(phones[0].get("number") or "")[:40] if phones else "",
+        "email": contact["email"],
+        "phone": contact["phone"],
         "languages": join_codes(languages),
-        "payment_options": join_codes(payments),
+        "payment_options": join_codes(found.payments),
         "ages_min_months": min_months,
         "ages_max_months": max_months,
-        "accepting_new_families": flags.get(
+        "accepting_new_families": found.flags.get(
             "accepting_new_families", data.get("status", "active") == "active"
         ),
-        "telehealth": flags.get("telehealth", False),
+        "telehealth": found.flags.get("telehealth", False),
         "assured_date": _date(data.get("assured_date"), "assured_date"),
     }
-    if fields["email"] and "@" not in fields["email"]:
-        warnings.append(f"email {fields['email']!r} ignored")
-        fields["email"] = ""
     return ParsedService(
         hsds_id=hsds_id,
         fields=fields,
         organization=organization,
         locations=locations,
-        endorsements=endorsements,
+        endorsements=found.endorsements,
         warnings=warnings,
     )
+
+
+def _is_organization(item: dict[str, Any]) -> bool:
+    return "services" in item or ("description" in item and "status" not in item and "legal_status" in item)
+
+
+def _is_service(item: dict[str, Any]) -> bool:
+    return "status" in item or "service_at_locations" in item or "organization_id" in item
+
+
+def _is_taxonomy(item: dict[str, Any]) -> bool:
+    return "taxonomy" in item or "code" in item or "uri" in item and "name" in item and "version" in item
+
+
+def _rows_of(item: Any) -> list[tuple[str, dict[str, Any], dict[str, Any] | None]]:
+    """One document item as rows: a service_at_location, an organization with its
+    services, a bare service, a taxonomy term, or an invalid item."""
+    if not isinstance(item, dict):
+        return [("invalid", {"value": item}, None)]
+    if isinstance(item.get("service"), dict):  # a service_at_location
+        service = dict(item["service"])
+        service.setdefault("service_at_locations", [{"location": item.get("location")}])
+        return [("service", service, None)]
+    if _is_organization(item):
+        return [("organization", item, None)] + [("service", s, item) for s in item.get("services") or []]
+    if _is_service(item):
+        return [("service", item, None)]
+    if _is_taxonomy(item):
+        return [("taxonomy", item, None)]
+    if "name" in item and "description" in item:
+        return [("organization", item, None)]
+    return [("invalid", item, None)]
 
 
 def records_from_document(doc: Any) -> list[tuple[str, dict[str, Any], dict[str, Any] | None]]:
@@ -414,24 +493,5 @@ def records_from_document(doc: Any) -> list[tuple[str, dict[str, Any], dict[str,
     items = doc if isinstance(doc, list) else [doc]
     rows: list[tuple[str, dict[str, Any], dict[str, Any] | None]] = []
     for item in items:
-        if not isinstance(item, dict):
-            rows.append(("invalid", {"value": item}, None))
-        elif isinstance(item.get("service"), dict):  # a service_at_location
-            service = dict(item["service"])
-            service.setdefault("service_at_locations", [{"location": item.get("location")}])
-            rows.append(("service", service, None))
-        elif "services" in item or (
-            "description" in item and "status" not in item and "legal_status" in item
-        ):
-            rows.append(("organization", item, None))
-            for service in item.get("services") or []:
-                rows.append(("service", service, item))
-        elif "status" in item or "service_at_locations" in item or "organization_id" in item:
-            rows.append(("service", item, None))
-        elif "taxonomy" in item or "code" in item or "uri" in item and "name" in item and "version" in item:
-            rows.append(("taxonomy", item, None))
-        elif "name" in item and "description" in item:
-            rows.append(("organization", item, None))
-        else:
-            rows.append(("invalid", item, None))
+        rows += _rows_of(item)
     return rows

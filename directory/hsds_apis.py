@@ -24,7 +24,7 @@ PAGE_PARAMETERS = [
 ]
 
 
-def _page(request: Request, qs: QuerySet, render: Any) -> dict[str, Any]:
+def _page(request: Request, qs: QuerySet[Any], render: Any) -> dict[str, Any]:
     def number(name: str, default: int) -> int:
         raw = request.query_params.get(name) or ""
         if not raw:

@@ -108,6 +108,23 @@ def _save_service(parsed: hsds.ParsedService, org: Organization | None, report: 
         report.updated += 1
 
 
+def _import_json_service(
+    number: int, record: dict[str, Any], parent: dict[str, Any] | None, report: ImportReport
+) -> None:
+    parent_org = hsds.parse_organization(parent) if parent else None
+    parsed = hsds.parse_service(record, organization=parent_org)
+    org = None
+    if parsed.organization:
+        org = _save_organization(parsed.organization, report)
+    elif record.get("organization_id"):
+        org_id = hsds.as_uuid(record["organization_id"], "organization_id")
+        org = Organization.objects.filter(hsds_id=org_id).first()
+        if org is None:
+            parsed.warnings.append(f"organization {org_id} not found; listed without one")
+    _save_service(parsed, org, report)
+    report.warnings += [(number, w) for w in parsed.warnings]
+
+
 def _import_json(path: Path, report: ImportReport) -> None:
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
@@ -120,18 +137,7 @@ def _import_json(path: Path, report: ImportReport) -> None:
                 if kind == "organization":
                     _save_organization(hsds.parse_organization(record), report)
                 elif kind == "service":
-                    parent_org = hsds.parse_organization(parent) if parent else None
-                    parsed = hsds.parse_service(record, organization=parent_org)
-                    org = None
-                    if parsed.organization:
-                        org = _save_organization(parsed.organization, report)
-                    elif record.get("organization_id"):
-                        org_id = hsds.as_uuid(record["organization_id"], "organization_id")
-                        org = Organization.objects.filter(hsds_id=org_id).first()
-                        if org is None:
-                            parsed.warnings.append(f"organization {org_id} not found; listed without one")
-                    _save_service(parsed, org, report)
-                    report.warnings += [(number, w) for w in parsed.warnings]
+                    _import_json_service(number, record, parent, report)
                 elif kind == "taxonomy":
                     report.skipped.append((number, "taxonomy records describe codes, not listings"))
                 else:
@@ -183,11 +189,8 @@ def _float(cell: str, column: str) -> float | None:
         raise hsds.RowError(f"{column} must be a number, not {cell!r}") from None
 
 
-def _csv_row(row: dict[str, str]) -> tuple[hsds.ParsedService, dict[str, Any] | None]:
-    row = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
-    for column in CSV_REQUIRED:
-        if not row.get(column):
-            raise hsds.RowError(f"{column} is required")
+def _csv_codes(row: dict[str, str]) -> tuple[list[str], list[str]]:
+    """The row's language and payment-option codes, each one checked."""
     if row["discipline"] not in Discipline.values:
         raise hsds.RowError(f"unknown discipline {row['discipline']!r}")
     languages = [code.lower() for code in _split(row.get("languages", ""))]
@@ -198,24 +201,38 @@ def _csv_row(row: dict[str, str]) -> tuple[hsds.ParsedService, dict[str, Any] | 
     for code in payments:
         if code not in PaymentOption.values:
             raise hsds.RowError(f"unknown payment option {code!r}")
+    return languages, payments
 
-    org = None
-    if row.get("organization"):
-        org_id = (
-            hsds.as_uuid(row["organization_id"], "organization_id")
-            if row.get("organization_id")
-            else uuid.uuid5(hsds.NAMESPACE, f"org:{row['organization'].lower()}")
-        )
-        org = {"hsds_id": org_id, "name": row["organization"][:255]}
 
+def _csv_organization(row: dict[str, str]) -> dict[str, Any] | None:
+    if not row.get("organization"):
+        return None
+    org_id = (
+        hsds.as_uuid(row["organization_id"], "organization_id")
+        if row.get("organization_id")
+        else uuid.uuid5(hsds.NAMESPACE, f"org:{row['organization'].lower()}")
+    )
+    return {"hsds_id": org_id, "name": row["organization"][:255]}
+
+
+def _csv_coordinates(row: dict[str, str]) -> tuple[float | None, float | None]:
+    lat, lng = _float(row.get("lat", ""), "lat"), _float(row.get("lng", ""), "lng")
+    if lat is None or lng is None:
+        if (lat is None) != (lng is None):
+            raise hsds.RowError("give both lat and lng, or neither")
+        return None, None
+    if not (-90 <= lat <= 90 and -180 <= lng <= 180):
+        raise hsds.RowError("lat/lng out of range")
+    return lat, lng
+
+
+def _csv_place(row: dict[str, str]) -> dict[str, Any]:
+    """Where the listing is: ZIP, city, state and coordinates (from the ZIP when the
+    row gives none)."""
     zip_code = row.get("zip", "")
     if zip_code and not geo.ZIP_RE.match(zip_code[:5]):
         raise hsds.RowError(f"zip {zip_code!r} is not a US ZIP code")
-    lat, lng = _float(row.get("lat", ""), "lat"), _float(row.get("lng", ""), "lng")
-    if (lat is None) != (lng is None):
-        raise hsds.RowError("give both lat and lng, or neither")
-    if lat is not None and not (-90 <= lat <= 90 and -180 <= lng <= 180):  # type: ignore[operator]
-        raise hsds.RowError("lat/lng out of range")
+    lat, lng = _csv_coordinates(row)
     city, state = row.get("city", ""), row.get("state", "")
     if zip_code:
         place = geo.zip_place(zip_code[:5])
@@ -224,55 +241,65 @@ def _csv_row(row: dict[str, str]) -> tuple[hsds.ParsedService, dict[str, Any] | 
         if lat is None:
             lat, lng = place[0], place[1]
         city, state = city or place[2], state or place[3]
+    return {"zip": zip_code, "city": city, "state": state, "lat": lat, "lng": lng}
 
+
+def _csv_hsds_id(row: dict[str, str]) -> uuid.UUID:
+    """The row's own id, else a stable one from name, discipline, organization and ZIP
+    (so re-importing the same sheet updates instead of duplicating)."""
     if row.get("id"):
-        hsds_id = hsds.as_uuid(row["id"], "id")
-    else:
-        key = "|".join(
-            [row["name"].lower(), row["discipline"], row.get("organization", "").lower(), zip_code]
-        )
-        hsds_id = uuid.uuid5(hsds.NAMESPACE, f"csv:{key}")
+        return hsds.as_uuid(row["id"], "id")
+    key = "|".join(
+        [row["name"].lower(), row["discipline"], row.get("organization", "").lower(), row.get("zip", "")]
+    )
+    return uuid.uuid5(hsds.NAMESPACE, f"csv:{key}")
 
-    locations = []
-    if zip_code or city:
-        locations.append(
-            {
-                "hsds_id": uuid.uuid5(hsds.NAMESPACE, f"{hsds_id}:csv-location"),
-                "name": "",
-                "address_1": row.get("address_1", "")[:255],
-                "city": city[:100],
-                "state": state[:64],
-                "zip": zip_code[:20],
-                "lat": lat,
-                "lng": lng,
-            }
-        )
 
-    endorsements = []
-    if row.get("endorsement_category"):
-        if row["endorsement_category"] not in EndorsementCategory.values:
-            raise hsds.RowError(f"unknown endorsement category {row['endorsement_category']!r}")
-        issued = hsds._date(row.get("issued_on"), "issued_on")
-        expires = hsds._date(row.get("expires_on"), "expires_on")
-        if issued is None or expires is None:
-            raise hsds.RowError("an endorsement needs issued_on and expires_on")
-        if expires < issued:
-            raise hsds.RowError("expires_on is before issued_on")
-        endorsements.append(
-            {
-                "category": row["endorsement_category"],
-                "credential_number": row.get("credential_number", "")[:64],
-                "issuing_association": row.get("issuing_association", "")[:255],
-                "issued_on": issued,
-                "expires_on": expires,
-            }
-        )
+def _csv_locations(row: dict[str, str], hsds_id: uuid.UUID, place: dict[str, Any]) -> list[dict[str, Any]]:
+    if not (place["zip"] or place["city"]):
+        return []
+    return [
+        {
+            "hsds_id": uuid.uuid5(hsds.NAMESPACE, f"{hsds_id}:csv-location"),
+            "name": "",
+            "address_1": row.get("address_1", "")[:255],
+            "city": place["city"][:100],
+            "state": place["state"][:64],
+            "zip": place["zip"][:20],
+            "lat": place["lat"],
+            "lng": place["lng"],
+        }
+    ]
 
+
+def _csv_endorsements(row: dict[str, str]) -> list[dict[str, Any]]:
+    if not row.get("endorsement_category"):
+        return []
+    if row["endorsement_category"] not in EndorsementCategory.values:
+        raise hsds.RowError(f"unknown endorsement category {row['endorsement_category']!r}")
+    issued = hsds._date(row.get("issued_on"), "issued_on")
+    expires = hsds._date(row.get("expires_on"), "expires_on")
+    if issued is None or expires is None:
+        raise hsds.RowError("an endorsement needs issued_on and expires_on")
+    if expires < issued:
+        raise hsds.RowError("expires_on is before issued_on")
+    return [
+        {
+            "category": row["endorsement_category"],
+            "credential_number": row.get("credential_number", "")[:64],
+            "issuing_association": row.get("issuing_association", "")[:255],
+            "issued_on": issued,
+            "expires_on": expires,
+        }
+    ]
+
+
+def _csv_fields(row: dict[str, str], languages: list[str], payments: list[str]) -> dict[str, Any]:
     min_months = _int(row.get("ages_min_months", ""), "ages_min_months", 0)
     max_months = _int(row.get("ages_max_months", ""), "ages_max_months", 72)
     if min_months > max_months:
         raise hsds.RowError("ages_min_months is greater than ages_max_months")
-    fields = {
+    return {
         "name": row["name"][:255],
         "discipline": row["discipline"],
         "email": row.get("email", "")[:254],
@@ -290,6 +317,22 @@ def _csv_row(row: dict[str, str]) -> tuple[hsds.ParsedService, dict[str, Any] | 
         "telehealth": _bool(row.get("telehealth", ""), "telehealth", False),
         "assured_date": hsds._date(row.get("assured_date"), "assured_date"),
     }
+
+
+def _csv_row(row: dict[str, str]) -> tuple[hsds.ParsedService, dict[str, Any] | None]:
+    """One spreadsheet row as a listing, checked section by section in column order;
+    the first problem found is the row's error."""
+    row = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
+    for column in CSV_REQUIRED:
+        if not row.get(column):
+            raise hsds.RowError(f"{column} is required")
+    languages, payments = _csv_codes(row)
+    org = _csv_organization(row)
+    place = _csv_place(row)
+    hsds_id = _csv_hsds_id(row)
+    locations = _csv_locations(row, hsds_id, place)
+    endorsements = _csv_endorsements(row)
+    fields = _csv_fields(row, languages, payments)
     return hsds.ParsedService(hsds_id, fields, org, locations, endorsements), org
 
 

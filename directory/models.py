@@ -17,12 +17,11 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.signals import post_delete
-from django.dispatch import receiver
 from django.utils import timezone
 
 
@@ -230,11 +229,11 @@ class Provider(models.Model):
 
     def build_search_text(self, organization_name: str | None = None) -> str:
         if organization_name is None:
-            organization_name = self.organization.name if self.organization_id else ""
+            organization_name = self.organization.name if self.organization is not None else ""
         parts = [self.name, organization_name or "", *self.services, *self.specialties]
         return " ".join(p for p in parts if p)
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # Kept in step on every ORM save; bulk paths (import, generator) set it themselves.
         self.search_text = self.build_search_text()
         update_fields = kwargs.get("update_fields")
@@ -280,7 +279,7 @@ STORED_STATUSES = [
 ]
 
 
-class EndorsementQuerySet(models.QuerySet):
+class EndorsementQuerySet(models.QuerySet["Endorsement"]):
     def shown_as_endorsed(self, today: datetime.date | None = None) -> EndorsementQuerySet:
         """Invariant 6: the only endorsements anyone may present as endorsed."""
         today = today or timezone.localdate()
@@ -323,10 +322,6 @@ class Endorsement(models.Model):
         if self.issued_on and self.expires_on and self.expires_on < self.issued_on:
             raise ValidationError({"expires_on": "An endorsement cannot expire before it was issued."})
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        super().save(*args, **kwargs)
-        refresh_verified_summary(self.provider_id)
-
     def effective_status(self, today: datetime.date | None = None) -> str:
         """The status people see: ``expired`` from the date, so it is never stale."""
         if self.status == EndorsementStatus.REVOKED:
@@ -342,22 +337,6 @@ class Endorsement(models.Model):
     @property
     def is_shown_as_endorsed(self) -> bool:
         return self.effective_status() == EndorsementStatus.VERIFIED
-
-
-def refresh_verified_summary(provider_id: int) -> None:
-    """Recompute ``Provider.verified_since/until`` from the provider's verified endorsements."""
-    summary = Endorsement.objects.filter(
-        provider_id=provider_id, status=EndorsementStatus.VERIFIED
-    ).aggregate(since=models.Min("issued_on"), until=models.Max("expires_on"))
-    Provider.objects.filter(pk=provider_id).update(
-        verified_since=summary["since"], verified_until=summary["until"]
-    )
-
-
-@receiver(post_delete, sender=Endorsement)
-def _endorsement_deleted(sender, instance: Endorsement, **kwargs) -> None:  # type: ignore[no-untyped-def]
-    # post_delete also fires for queryset deletes (e.g. the admin's bulk delete).
-    refresh_verified_summary(instance.provider_id)
 
 
 class EndorsementReview(models.Model):

@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-
 from directory.models import Endorsement
+from people.roles import Actor, is_curator
 from referral_hub.errors import ApplicationError, NotFound
-from referral_hub.roles import is_curator
 
 
-def can_curate(actor: AbstractBaseUser | AnonymousUser) -> bool:
+def can_curate(actor: Actor) -> bool:
     return is_curator(actor)
 
 
-def require_curator(actor: AbstractBaseUser | AnonymousUser) -> None:
+def require_curator(actor: Actor) -> None:
     if not is_curator(actor):
         raise ApplicationError("forbidden", "Only curators may verify or revoke endorsements.", status=403)
 
 
-def access_endorsement_for_curation(
-    actor: AbstractBaseUser | AnonymousUser, endorsement_id: int
-) -> Endorsement:
+def access_endorsement_for_curation(actor: Actor, endorsement_id: int) -> Endorsement:
     """The endorsement, for a curator. Non-curators are refused before the id is looked up."""
     require_curator(actor)
     endorsement = Endorsement.objects.select_related("provider").filter(pk=endorsement_id).first()

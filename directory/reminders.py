@@ -12,14 +12,14 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from directory.models import Endorsement, EndorsementStatus
 from outbox.services import language_of, outbox_email, outbox_notify
-from referral_hub.roles import CURATOR_GROUP
+from people.roles import CURATOR_GROUP
 
 THRESHOLDS = (7, 30, 60)
 
@@ -53,8 +53,8 @@ def _remind_provider(endorsement: Endorsement, days: int) -> bool:
     return created is not None
 
 
-def _curators() -> list:  # type: ignore[type-arg]
-    users = get_user_model().objects.filter(Q(is_staff=True) | Q(groups__name=CURATOR_GROUP), is_active=True)
+def _curators() -> list[User]:
+    users = User.objects.filter(Q(is_staff=True) | Q(groups__name=CURATOR_GROUP), is_active=True)
     return list(users.exclude(email="").distinct().order_by("id"))
 
 

@@ -9,6 +9,7 @@ import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 from django.db.models import (
@@ -113,53 +114,74 @@ def parse_near(raw: str) -> tuple[float, float]:
     raise _bad("near", "near must be a 5-digit US ZIP code or 'lat,lng' in decimal degrees.")
 
 
-def parse_provider_search(params: Mapping[str, str]) -> ProviderSearch:
-    """Validate query parameters; every refusal is a 400 ``invalid_parameter`` naming the
-    parameter. Empty values mean "not given" (an empty web form field)."""
-    discipline = _code(params, "discipline", Discipline.values)
-    endorsement = _code(params, "endorsement", EndorsementCategory.values)
-    payment = _code(params, "payment", PaymentOption.values)
+def _text(params: Mapping[str, str], name: str) -> str:
+    return (params.get(name) or "").strip()
 
-    language = (params.get("language") or "").strip().lower() or None
+
+def _parse_language(params: Mapping[str, str]) -> str | None:
+    language = _text(params, "language").lower() or None
     if language is not None and not LANGUAGE_RE.match(language):
         raise _bad("language", "language must be a two-letter ISO 639-1 code such as 'es'.")
+    return language
 
-    near = None
-    near_raw = (params.get("near") or "").strip()
-    if near_raw:
-        near = parse_near(near_raw)
 
-    radius = DEFAULT_RADIUS_MILES
-    radius_raw = (params.get("radius_miles") or "").strip()
-    if radius_raw:
-        try:
-            radius = float(radius_raw)
-        except ValueError:
-            raise _bad("radius_miles", "radius_miles must be a number.") from None
-        if not (0 < radius <= MAX_RADIUS_MILES) or radius != radius:
-            raise _bad("radius_miles", "radius_miles must be greater than 0 and at most 500.")
+def _parse_radius(params: Mapping[str, str]) -> float:
+    radius_raw = _text(params, "radius_miles")
+    if not radius_raw:
+        return DEFAULT_RADIUS_MILES
+    try:
+        radius = float(radius_raw)
+    except ValueError:
+        raise _bad("radius_miles", "radius_miles must be a number.") from None
+    if not (0 < radius <= MAX_RADIUS_MILES) or radius != radius:
+        raise _bad("radius_miles", "radius_miles must be greater than 0 and at most 500.")
+    return radius
 
-    age = None
-    age_raw = (params.get("age_months") or "").strip()
-    if age_raw:
-        try:
-            age = int(age_raw)
-        except ValueError:
-            raise _bad("age_months", "age_months must be a whole number of months.") from None
-        if age < 0:
-            raise _bad("age_months", "age_months cannot be negative.")
 
-    ordering = (params.get("ordering") or "").strip() or None
+def _parse_age(params: Mapping[str, str]) -> int | None:
+    age_raw = _text(params, "age_months")
+    if not age_raw:
+        return None
+    try:
+        age = int(age_raw)
+    except ValueError:
+        raise _bad("age_months", "age_months must be a whole number of months.") from None
+    if age < 0:
+        raise _bad("age_months", "age_months cannot be negative.")
+    return age
+
+
+def _parse_ordering(params: Mapping[str, str], near: tuple[float, float] | None) -> str | None:
+    ordering = _text(params, "ordering") or None
     if ordering is not None and ordering not in ORDERINGS:
         raise _bad("ordering", f"ordering must be one of: {', '.join(ORDERINGS)}.")
     if ordering == "distance" and near is None:
         raise _bad("ordering", "ordering=distance needs near (a ZIP or lat,lng).")
+    return ordering
 
+
+def _parse_q(params: Mapping[str, str]) -> str:
     # NUL cannot travel in a PostgreSQL string; it never means anything in a search.
     q = (params.get("q") or "").replace("\x00", "").strip()
     if len(q) > 200:
         raise _bad("q", "q is limited to 200 characters.")
+    return q
 
+
+def parse_provider_search(params: Mapping[str, str]) -> ProviderSearch:
+    """Validate query parameters; every refusal is a 400 ``invalid_parameter`` naming the
+    parameter. Empty values mean "not given" (an empty web form field). Parameters are
+    checked in a fixed order; the first refusal is the answer."""
+    discipline = _code(params, "discipline", Discipline.values)
+    endorsement = _code(params, "endorsement", EndorsementCategory.values)
+    payment = _code(params, "payment", PaymentOption.values)
+    language = _parse_language(params)
+    near_raw = _text(params, "near")
+    near = parse_near(near_raw) if near_raw else None
+    radius = _parse_radius(params)
+    age = _parse_age(params)
+    ordering = _parse_ordering(params, near)
+    q = _parse_q(params)
     return ProviderSearch(
         q=q,
         discipline=discipline,
@@ -176,7 +198,7 @@ def parse_provider_search(params: Mapping[str, str]) -> ProviderSearch:
     )
 
 
-def _public_prefetches(today: datetime.date) -> list[Prefetch]:
+def _public_prefetches(today: datetime.date) -> list[Prefetch[Any]]:
     return [
         Prefetch(
             "endorsements",
@@ -244,7 +266,7 @@ def provider_search(search: ProviderSearch, *, today: datetime.date | None = Non
 
     ordering = search.effective_ordering
     if ordering == "distance":
-        qs = qs.order_by("distance_miles", "name", "id")
+        qs = qs.order_by("distance_miles", "name", "id")  # type: ignore[misc]  # annotated above when near is given; the plugin sees model fields only
     elif ordering == "-endorsed_since":
         # From the per-listing summary of verified endorsements (kept on every save), so
         # the sort reads one row per listing instead of running a subquery for each.

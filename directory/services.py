@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import Max, Min
 from django.utils import timezone
 
 from directory.models import (
@@ -19,13 +21,14 @@ from directory.models import (
     Provider,
 )
 from directory.policies import require_curator
+from people.roles import Actor
 from referral_hub.errors import ApplicationError
 
 
 def _record(
     *,
     endorsement: Endorsement,
-    actor: AbstractBaseUser | None,
+    actor: Actor | None,
     action: str,
     from_status: str,
     note: str = "",
@@ -44,7 +47,7 @@ def _record(
 @transaction.atomic
 def endorsement_set_status(
     *,
-    actor: AbstractBaseUser,
+    actor: Actor,
     endorsement_id: int,
     status: str,
     note: str = "",
@@ -74,14 +77,21 @@ def endorsement_set_status(
         return endorsement
     endorsement.status = status
     endorsement.status_changed_at = timezone.now()
-    endorsement.status_changed_by = actor
+    endorsement.status_changed_by = actor if isinstance(actor, User) else None
     endorsement.save(update_fields=["status", "status_changed_at", "status_changed_by"])
-    _record(endorsement=endorsement, actor=actor, action=actions[status], from_status=previous, note=note)
+    provider_verified_summary_refresh(provider_ids=[endorsement.provider_id])
+    _record(
+        endorsement=endorsement,
+        actor=actor,
+        action=actions[EndorsementStatus(status)],
+        from_status=previous,
+        note=note,
+    )
     return endorsement
 
 
 def endorsement_record_admin_change(
-    *, actor: AbstractBaseUser, endorsement: Endorsement, previous_status: str | None, note: str = ""
+    *, actor: Actor, endorsement: Endorsement, previous_status: str | None, note: str = ""
 ) -> None:
     """The admin saved an endorsement (create or edit): record who and what."""
     if previous_status is None:
@@ -95,12 +105,37 @@ def endorsement_record_admin_change(
     else:
         action = EndorsementReview.Action.EDITED
     _record(endorsement=endorsement, actor=actor, action=action, from_status=previous_status or "", note=note)
+    provider_verified_summary_refresh(provider_ids=[endorsement.provider_id])
+
+
+@transaction.atomic
+def provider_verified_summary_refresh(*, provider_ids: Iterable[int]) -> None:
+    """Recompute ``Provider.verified_since/until`` (what search sorts and shows) from
+    each provider's verified endorsements. Every path that changes an endorsement's
+    status, dates or existence calls this; the model's ``save()`` does not."""
+    for provider_id in set(provider_ids):
+        summary = Endorsement.objects.filter(
+            provider_id=provider_id, status=EndorsementStatus.VERIFIED
+        ).aggregate(since=Min("issued_on"), until=Max("expires_on"))
+        Provider.objects.filter(pk=provider_id).update(
+            verified_since=summary["since"], verified_until=summary["until"]
+        )
+
+
+@transaction.atomic
+def endorsements_delete(*, endorsements: Iterable[Endorsement]) -> None:
+    """Delete endorsements (the admin) and keep their providers' summaries in step."""
+    provider_ids = []
+    for endorsement in endorsements:
+        provider_ids.append(endorsement.provider_id)
+        endorsement.delete()
+    provider_verified_summary_refresh(provider_ids=provider_ids)
 
 
 @transaction.atomic
 def endorsement_create(
     *,
-    actor: AbstractBaseUser | None,
+    actor: Actor | None,
     provider: Provider,
     category: str,
     issued_on: datetime.date,
@@ -203,6 +238,7 @@ def endorsement_import(
             existing.status = EndorsementStatus.PENDING
         existing.full_clean()
         existing.save()
+        provider_verified_summary_refresh(provider_ids=[existing.provider_id])
         _record(
             endorsement=existing,
             actor=None,
@@ -227,7 +263,7 @@ def endorsement_import(
 @transaction.atomic
 def endorsement_grant(
     *,
-    actor: AbstractBaseUser | None,
+    actor: Actor | None,
     provider: Provider,
     category: str,
     credential_number: str,
@@ -257,7 +293,7 @@ def endorsement_grant(
     endorsement.expires_on = expires_on
     endorsement.status = EndorsementStatus.VERIFIED
     endorsement.status_changed_at = timezone.now()
-    endorsement.status_changed_by = actor if actor is not None and actor.is_authenticated else None
+    endorsement.status_changed_by = actor if isinstance(actor, User) else None
     endorsement.full_clean()
     endorsement.save()
     _record(endorsement=endorsement, actor=actor, action=action, from_status=previous, note=note)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import random
 import uuid
+from typing import Any
 
 from directory import geo
 from directory.models import Discipline, EndorsementCategory, PaymentOption
@@ -127,7 +128,7 @@ def standard_zips() -> list[tuple[str, float, float, str, str]]:
 
     rows = [
         (z["zip_code"], float(z["lat"]), float(z["long"]), z["city"], z["state"])
-        for z in zipcodes.list_all()
+        for z in zipcodes.list_all()  # type: ignore[no-untyped-call]  # zipcodes ships no type hints
         if z.get("zip_code_type") == "STANDARD" and z.get("lat") and z.get("long")
     ]
     return sorted(rows)
@@ -146,7 +147,7 @@ def organization_name(rng: random.Random, city: str) -> str:
     return f"{city.title()} {rng.choice(ORG_SUFFIXES)}"
 
 
-def provider_fields(rng: random.Random, discipline: str, today: datetime.date) -> dict:
+def provider_fields(rng: random.Random, discipline: str, today: datetime.date) -> dict[str, Any]:
     languages = ["en"]
     if rng.random() < 0.32:
         languages.append("es")
@@ -171,7 +172,7 @@ def provider_fields(rng: random.Random, discipline: str, today: datetime.date) -
     }
 
 
-def endorsement_fields(rng: random.Random, discipline: str, today: datetime.date) -> dict | None:
+def endorsement_fields(rng: random.Random, discipline: str, today: datetime.date) -> dict[str, Any] | None:
     """About half of listings claim an endorsement; of those most are verified, some
     pending, some revoked and some past their expiry (so shown as expired)."""
     if rng.random() > 0.5:
@@ -216,7 +217,7 @@ def endorsement_fields(rng: random.Random, discipline: str, today: datetime.date
     }
 
 
-def zip_location(zip_row: tuple[str, float, float, str, str], rng: random.Random) -> dict:
+def zip_location(zip_row: tuple[str, float, float, str, str], rng: random.Random) -> dict[str, Any]:
     code, lat, lng, city, state = zip_row
     return {
         "name": "",

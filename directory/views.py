@@ -108,7 +108,7 @@ def _change(request: HttpRequest, endorsement_id: int, status: str, verb: str) -
     try:
         policies.access_endorsement_for_curation(request.user, endorsement_id)
         endorsement = services.endorsement_set_status(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             endorsement_id=endorsement_id,
             status=status,
             note=(request.POST.get("note") or "").replace("\x00", "").strip()[:2000],

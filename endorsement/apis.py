@@ -3,6 +3,7 @@ selector, serialize. Who may do what is in policies.py."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -12,9 +13,9 @@ from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
 from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import BaseParser, FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
-from rest_framework.renderers import JSONRenderer
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
@@ -31,14 +32,15 @@ from endorsement.models import (
     Domain,
     RscFormat,
 )
-from endorsement.policies import Actor, access_application, is_owner, may_see_exam_code, require_provider
+from endorsement.policies import access_application, is_owner, may_see_exam_code, require_provider
+from people.roles import Actor
 from referral_hub.errors import ApplicationError, NotFound
 from referral_hub.pagination import Pagination
 
 # --- logs ------------------------------------------------------------------------------
 
 
-class TrainingInput(serializers.Serializer):
+class TrainingInput(serializers.Serializer[Any]):
     title = serializers.CharField(max_length=255)
     provider_org = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
     completed_on = serializers.DateField()
@@ -57,12 +59,12 @@ class TrainingOutput(TrainingInput):
     domains = serializers.ListField(child=serializers.ChoiceField(Domain.choices))
 
 
-class EndorsementProviderRef(serializers.Serializer):
+class EndorsementProviderRef(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
 
-class RscInput(serializers.Serializer):
+class RscInput(serializers.Serializer[Any]):
     consultant = serializers.IntegerField(help_text="Directory provider id of the consultant.")
     started_on = serializers.DateField()
     ended_on = serializers.DateField()
@@ -70,7 +72,7 @@ class RscInput(serializers.Serializer):
     format = serializers.ChoiceField(RscFormat.choices, required=False, default=RscFormat.INDIVIDUAL)
 
 
-class RscOutput(serializers.Serializer):
+class RscOutput(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     consultant = EndorsementProviderRef()
     started_on = serializers.DateField()
@@ -79,7 +81,7 @@ class RscOutput(serializers.Serializer):
     format = serializers.ChoiceField(RscFormat.choices)
 
 
-class TrainingListApi(GenericAPIView):  # type: ignore[type-arg]
+class TrainingListApi(GenericAPIView[Any]):
     pagination_class = Pagination
     serializer_class = TrainingOutput
 
@@ -97,7 +99,7 @@ class TrainingListApi(GenericAPIView):  # type: ignore[type-arg]
         return Response(TrainingOutput(entry).data, status=201)
 
 
-class RscListApi(GenericAPIView):  # type: ignore[type-arg]
+class RscListApi(GenericAPIView[Any]):
     pagination_class = Pagination
     serializer_class = RscOutput
 
@@ -121,17 +123,17 @@ class RscListApi(GenericAPIView):  # type: ignore[type-arg]
 # --- applications -----------------------------------------------------------------------
 
 
-class EndorsementRequirementOutput(serializers.Serializer):
+class EndorsementRequirementOutput(serializers.Serializer[Any]):
     rule = serializers.CharField()
     # DRF's metaclass moves declared fields off the class, so these names are safe here.
-    label = serializers.CharField()  # type: ignore[assignment]
-    required = serializers.FloatField()  # type: ignore[assignment]
+    label = serializers.CharField()  # type: ignore[assignment]  # shadows Field.label in the stubs only
+    required = serializers.FloatField()  # type: ignore[assignment]  # shadows Field.required in the stubs only
     have = serializers.FloatField()
     met = serializers.BooleanField()
     missing = serializers.FloatField(help_text="How much is still needed (0 when met).")
 
 
-class EndorsementReferenceOutput(serializers.Serializer):
+class EndorsementReferenceOutput(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     name = serializers.CharField()
     email = serializers.EmailField()
@@ -144,7 +146,7 @@ class EndorsementReferenceOutput(serializers.Serializer):
     recommend = serializers.BooleanField(allow_null=True)
 
 
-class EndorsementReviewOutput(serializers.Serializer):
+class EndorsementReviewOutput(serializers.Serializer[Any]):
     reviewer = EndorsementProviderRef(
         allow_null=True, help_text="null for the applicant: reviewers stay anonymous to them"
     )
@@ -154,20 +156,20 @@ class EndorsementReviewOutput(serializers.Serializer):
     decided_at = serializers.DateTimeField(allow_null=True)
 
 
-class ApplicationEventOutput(serializers.Serializer):
+class ApplicationEventOutput(serializers.Serializer[Any]):
     from_status = serializers.CharField()
     to_status = serializers.CharField()
     note = serializers.CharField()
     at = serializers.DateTimeField()
 
 
-class GrantedEndorsementOutput(serializers.Serializer):
+class GrantedEndorsementOutput(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     credential_number = serializers.CharField()
     expires_on = serializers.DateField()
 
 
-class ApplicationOutput(serializers.Serializer):
+class ApplicationOutput(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     kind = serializers.ChoiceField(ApplicationKind.choices)
     category = serializers.ChoiceField(EndorsementCategory.choices)
@@ -255,13 +257,13 @@ def application_detail_body(application: Application, actor: Actor) -> dict[str,
     }
 
 
-class ApplicationCreateInput(serializers.Serializer):
+class ApplicationCreateInput(serializers.Serializer[Any]):
     category = serializers.ChoiceField(EndorsementCategory.choices)
     association = serializers.CharField(required=False, allow_blank=True, default="")
     kind = serializers.ChoiceField(ApplicationKind.choices, required=False, default=ApplicationKind.INITIAL)
 
 
-class ApplicationListApi(GenericAPIView):  # type: ignore[type-arg]
+class ApplicationListApi(GenericAPIView[Any]):
     pagination_class = Pagination
     serializer_class = ApplicationOutput
 
@@ -301,7 +303,7 @@ class ApplicationDetailApi(APIView):
         return Response(_detail(request, access_application(request.user, pk)))
 
 
-class ApplicationSubmitInput(serializers.Serializer):
+class ApplicationSubmitInput(serializers.Serializer[Any]):
     attest_ethics = serializers.BooleanField(
         help_text="I follow the code of ethics and have no sanctions (required to submit)."
     )
@@ -332,7 +334,7 @@ class ApplicationWithdrawApi(APIView):
         )
 
 
-class EndorsementReferenceInput(serializers.Serializer):
+class EndorsementReferenceInput(serializers.Serializer[Any]):
     name = serializers.CharField(max_length=255)
     email = serializers.EmailField()
     waiver = serializers.BooleanField(required=False, default=False, help_text="Waive seeing the ratings.")
@@ -351,7 +353,7 @@ class ReferenceRequestApi(APIView):
         return Response(_reference(reference, applicant=True), status=201)
 
 
-class ApplicationAssignInput(serializers.Serializer):
+class ApplicationAssignInput(serializers.Serializer[Any]):
     reviewers = serializers.ListField(child=serializers.IntegerField(), help_text="Two reviewer user ids.")
 
 
@@ -370,7 +372,7 @@ class ApplicationAssignApi(APIView):
         return Response(_detail(request, application))
 
 
-class EndorsementReviewInput(serializers.Serializer):
+class EndorsementReviewInput(serializers.Serializer[Any]):
     decision = serializers.ChoiceField(Decision.choices)
     feedback = serializers.CharField(required=False, allow_blank=True, default="", max_length=10000)
 
@@ -393,11 +395,11 @@ class ApplicationReviewApi(APIView):
 # --- exams (blind) ------------------------------------------------------------------------
 
 
-class ExamInput(serializers.Serializer):
+class ExamInput(serializers.Serializer[Any]):
     answers = serializers.CharField(max_length=100_000)
 
 
-class ExamOutput(serializers.Serializer):
+class ExamOutput(serializers.Serializer[Any]):
     """What a scorer sees: the code, the category and the answers, never the applicant."""
 
     exam_code = serializers.CharField()
@@ -428,7 +430,7 @@ class ExamSubmitApi(APIView):
         return Response(status=201)
 
 
-class ExamListApi(GenericAPIView):  # type: ignore[type-arg]
+class ExamListApi(GenericAPIView[Any]):
     pagination_class = Pagination
     serializer_class = ExamOutput
 
@@ -440,7 +442,7 @@ class ExamListApi(GenericAPIView):  # type: ignore[type-arg]
         return self.get_paginated_response([exam_body(e, request.user) for e in page or []])
 
 
-class ExamScoreInput(serializers.Serializer):
+class ExamScoreInput(serializers.Serializer[Any]):
     score = serializers.IntegerField(min_value=0, max_value=100)
 
 
@@ -458,12 +460,12 @@ class ExamScoreApi(APIView):
 # --- documents ----------------------------------------------------------------------------
 
 
-class DocumentInput(serializers.Serializer):
+class DocumentInput(serializers.Serializer[Any]):
     file = serializers.FileField(help_text="PDF, PNG or JPEG (checked by content), at most 10 MB.")
     kind = serializers.ChoiceField(DocumentKind.choices, required=False, default=DocumentKind.OTHER)
 
 
-class DocumentOutput(serializers.Serializer):
+class DocumentOutput(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     kind = serializers.ChoiceField(DocumentKind.choices)
     original_name = serializers.CharField()
@@ -472,7 +474,7 @@ class DocumentOutput(serializers.Serializer):
     uploaded_at = serializers.DateTimeField()
 
 
-class DocumentListApi(GenericAPIView):  # type: ignore[type-arg]
+class DocumentListApi(GenericAPIView[Any]):
     pagination_class = Pagination
     serializer_class = DocumentOutput
     parser_classes = [MultiPartParser, FormParser]
@@ -513,7 +515,7 @@ class DocumentDownloadApi(APIView):
 # --- renewal ------------------------------------------------------------------------------
 
 
-class RenewalOutput(serializers.Serializer):
+class RenewalOutput(serializers.Serializer[Any]):
     endorsement = GrantedEndorsementOutput()
     category = serializers.ChoiceField(EndorsementCategory.choices)
     status = serializers.CharField(help_text="current | due (inside the grace period) | lapsed | revoked")
@@ -572,7 +574,7 @@ class VerifyThrottle(AnonRateThrottle):
         return super().parse_rate(rate)
 
 
-class VerifyOutput(serializers.Serializer):
+class VerifyOutput(serializers.Serializer[Any]):
     name = serializers.CharField()
     category = serializers.ChoiceField(EndorsementCategory.choices)
     association = serializers.CharField()
@@ -615,11 +617,14 @@ class FhirJsonRenderer(JSONRenderer):
 class FirstRenderer(BaseContentNegotiation):
     """FHIR clients send varied Accept headers; the answer is always fhir+json."""
 
-    def select_parser(self, request, parsers):  # type: ignore[no-untyped-def]
-        return parsers[0] if parsers else None
+    def select_parser(self, request: Request, parsers: Iterable[BaseParser]) -> BaseParser | None:
+        return next(iter(parsers), None)
 
-    def select_renderer(self, request, renderers, format_suffix=None):  # type: ignore[no-untyped-def]
-        return renderers[0], renderers[0].media_type
+    def select_renderer(
+        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
+    ) -> tuple[BaseRenderer, str]:
+        first = next(iter(renderers))
+        return first, first.media_type
 
 
 class FhirPractitionerApi(APIView):

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
-from directory.demo import DEMO_NS, MICHIGAN_AIMH, ensure_user
+from directory.demo import DEMO_NS, MICHIGAN_AIMH
 from directory.models import Discipline, Endorsement, EndorsementCategory, EndorsementStatus, Provider
 from endorsement.models import (
     Application,
@@ -28,7 +28,8 @@ from endorsement.models import (
     TrainingEntry,
 )
 from endorsement.services import rules_ensure_default, token_hash
-from referral_hub.roles import REVIEWER_GROUP
+from people.demo import Writer, ensure_user
+from people.roles import REVIEWER_GROUP
 
 C = EndorsementCategory
 REVIEWERS = {
@@ -191,7 +192,7 @@ def _due_for_renewal(world: dict[str, Any]) -> Endorsement:
     return endorsement
 
 
-def seed(world: dict[str, Any], stdout) -> None:  # type: ignore[no-untyped-def]
+def seed(world: dict[str, Any], stdout: Writer) -> None:
     rules_ensure_default()
     _reviewers(world)
     application = _mid_application(world)

@@ -8,15 +8,14 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from directory.models import Endorsement, EndorsementStatus, Provider
+from directory.roles import provider_of
 from endorsement.models import Application, Document, ReviewerAssignment
+from people.roles import Actor, is_curator, is_reviewer
 from referral_hub.errors import ApplicationError, NotFound
-from referral_hub.roles import is_curator, is_reviewer, provider_of
-
-Actor = AbstractBaseUser | AnonymousUser
+from referral_hub.ids import id_for_lookup
 
 
 def require_provider(actor: Actor) -> Provider:
@@ -47,18 +46,11 @@ def visible_applications(actor: Actor) -> QuerySet[Application]:
     return qs.filter(condition)
 
 
-def as_id(value: object) -> int:
-    try:
-        return int(str(value))
-    except (TypeError, ValueError):
-        return 0
-
-
 def access_application(actor: Actor, application_id: object) -> Application:
     application = (
         visible_applications(actor)
         .select_related("provider", "rule_set", "endorsement")
-        .filter(pk=as_id(application_id))
+        .filter(pk=id_for_lookup(application_id))
         .first()
     )
     if application is None:
@@ -102,7 +94,9 @@ def visible_documents(actor: Actor) -> QuerySet[Document]:
 
 
 def access_document(actor: Actor, document_id: object) -> Document:
-    document = visible_documents(actor).select_related("provider").filter(pk=as_id(document_id)).first()
+    document = (
+        visible_documents(actor).select_related("provider").filter(pk=id_for_lookup(document_id)).first()
+    )
     if document is None:
         raise NotFound("Document")
     return document
@@ -113,7 +107,9 @@ def access_endorsement_letter(actor: Actor, endorsement_id: object) -> Endorseme
     qs = Endorsement.objects.exclude(status=EndorsementStatus.PENDING).exclude(credential_number="")
     if not is_curator(actor):
         qs = qs.filter(provider__user_id=actor.pk) if actor.is_authenticated else qs.none()
-    endorsement: Endorsement | None = qs.select_related("provider").filter(pk=as_id(endorsement_id)).first()
+    endorsement: Endorsement | None = (
+        qs.select_related("provider").filter(pk=id_for_lookup(endorsement_id)).first()
+    )
     if endorsement is None:
         raise NotFound("Endorsement")
     return endorsement

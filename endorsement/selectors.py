@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
@@ -26,7 +27,8 @@ from endorsement.models import (
     RuleSet,
     TrainingEntry,
 )
-from endorsement.policies import Actor, visible_applications
+from endorsement.policies import visible_applications
+from people.roles import Actor
 from referral_hub.errors import ApplicationError
 
 
@@ -230,7 +232,7 @@ def reviewer_assigned(*, actor: Actor) -> QuerySet[Application]:
     )
 
 
-def eligible_reviewers(*, application: Application) -> list[Any]:
+def eligible_reviewers(*, application: Application) -> list[User]:
     """Users a curator may assign: reviewers endorsed at the applied category or higher,
     not the applicant and none of the applicant's RSC consultants."""
     consultants = set(
@@ -243,10 +245,11 @@ def eligible_reviewers(*, application: Application) -> list[Any]:
         .exclude(provider_id__in=consultants)
         .select_related("provider__user")
     )
-    users: dict[int, Any] = {}
+    users: dict[int, User] = {}
     for endorsement in endorsements:
-        if rules.at_or_above(endorsement.category, application.category):
-            users[endorsement.provider.user.pk] = endorsement.provider.user
+        user = endorsement.provider.user  # never None: the filter above joined the user
+        if user is not None and rules.at_or_above(endorsement.category, application.category):
+            users[user.pk] = user
     return sorted(users.values(), key=lambda u: u.get_full_name() or u.username)
 
 

@@ -47,15 +47,14 @@ from endorsement.models import (
     TrainingEntry,
 )
 from endorsement.policies import (
-    Actor,
     access_application,
     access_document,
     access_own_application,
     require_curator,
     require_provider,
 )
+from people.roles import Actor, is_curator
 from referral_hub.errors import ApplicationError
-from referral_hub.roles import is_curator
 
 S = ApplicationStatus
 REFERENCE_LINK_DAYS = 30

@@ -29,8 +29,8 @@ from endorsement.policies import (
     require_curator,
     require_provider,
 )
+from people.roles import is_curator, is_reviewer
 from referral_hub.errors import ApplicationError
-from referral_hub.roles import is_curator, is_reviewer
 
 
 def _provider_or_403(request: HttpRequest) -> Any:
@@ -56,7 +56,7 @@ def _own_or_403(request: HttpRequest, pk: int) -> Any:
 
 
 def _form(
-    serializer_class: type[serializers.Serializer], request: HttpRequest, lists: tuple[str, ...] = ()
+    serializer_class: type[serializers.Serializer[Any]], request: HttpRequest, lists: tuple[str, ...] = ()
 ) -> dict[str, Any]:
     raw: dict[str, Any] = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
     for name in lists:
@@ -363,7 +363,7 @@ def verify_page(request: HttpRequest) -> HttpResponse:
     """``/verify/?credential=`` (public). Same answer as the API, same throttle budget."""
     number = request.GET.get("credential", "").strip()
     result, status = None, 200
-    if number and not apis.VerifyThrottle().allow_request(Request(request), None):  # type: ignore[arg-type]
+    if number and not apis.VerifyThrottle().allow_request(Request(request), None):  # type: ignore[arg-type]  # DRF ignores the view for this throttle
         return render(request, "endorsement/verify.html", {"number": number, "throttled": True}, status=429)
     if number:
         try:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from directory.demo import ensure_user
 from families.models import Child, Family, Guardian, Relationship
+from people.demo import Writer, ensure_user
 
 
-def seed(world: dict[str, Any], stdout) -> None:  # type: ignore[no-untyped-def]
+def seed(world: dict[str, Any], stdout: Writer) -> None:
     password = world["password"]
     users = world.setdefault("users", {})
     families = world.setdefault("families", {})

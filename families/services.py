@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import AbstractBaseUser, User
+from django.contrib.auth.models import User
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -22,7 +22,9 @@ from django.utils import timezone
 from audit.models import Action
 from audit.services import audit_record
 from families.models import Child, Family, Guardian, Invitation, Relationship
+from families.roles import guardian_of
 from outbox.services import outbox_email
+from people.roles import Actor, role_object
 from referral_hub.errors import ApplicationError
 
 CONFIRM_SALT = "families.registration.confirm"
@@ -187,7 +189,7 @@ def _new_child(
 @transaction.atomic
 def child_create(
     *,
-    actor: AbstractBaseUser,
+    actor: Actor,
     first_name: str,
     last_name: str,
     date_of_birth: date | None,
@@ -196,8 +198,6 @@ def child_create(
 ) -> Child:
     """A guardian adds a child to their own family. 403 ``guardian_only`` for others,
     409 ``duplicate_child`` for the same name and birth date in the family."""
-    from referral_hub.roles import guardian_of
-
     guardian = guardian_of(actor)
     if guardian is None:
         raise ApplicationError(
@@ -207,7 +207,7 @@ def child_create(
         family=guardian.family,
         first_name=first_name,
         last_name=last_name,
-        date_of_birth=date_of_birth,  # type: ignore[arg-type]
+        date_of_birth=date_of_birth,  # type: ignore[arg-type]  # _validate_child refused None above
         preferred_language=(preferred_language or "en")[:8],
         pronouns=(pronouns or "")[:40],
     )
@@ -225,7 +225,7 @@ def child_create(
 @transaction.atomic
 def invitation_create(
     *,
-    actor: AbstractBaseUser,
+    actor: Actor,
     family_name: str,
     guardian_email: str,
     child_first_name: str,
@@ -238,9 +238,7 @@ def invitation_create(
     invitation e-mailed to the guardian. Returns the invitation and the raw token (shown
     once to the provider, e.g. to read out or print; only its hash is stored). The
     provider gets no access to the child from this: that needs the guardian's consent."""
-    from referral_hub.roles import provider_of
-
-    provider = provider_of(actor)
+    provider = role_object(actor, "provider")
     if provider is None:
         raise ApplicationError("provider_only", "Only a provider may invite a family.", status=403)
     email = _normalize_email(guardian_email)
@@ -258,7 +256,7 @@ def invitation_create(
         family=family,
         first_name=child_first_name,
         last_name=child_last_name,
-        date_of_birth=child_date_of_birth,  # type: ignore[arg-type]
+        date_of_birth=child_date_of_birth,  # type: ignore[arg-type]  # _validate_child refused None above
         preferred_language=(preferred_language or "en")[:8],
     )
     token = secrets.token_urlsafe(32)
@@ -267,7 +265,7 @@ def invitation_create(
         child=child,
         email=email,
         relationship=relationship,
-        invited_by=provider,
+        invited_by_id=provider.pk,
         token_hash=_token_hash(token),
         expires_at=timezone.now() + INVITATION_TTL,
     )
@@ -280,12 +278,13 @@ def invitation_create(
         object_id=invitation.pk,
         detail="first contact recorded; guardian invited",
     )
+    inviter = invitation.invited_by.name
     link = settings.SITE_URL.rstrip("/") + reverse("families-invitation", kwargs={"token": token})
     outbox_email(
         key=f"invitation:{invitation.pk}",
         to_address=email,
         subject="You are invited to Referral Hub",
-        body=f"{provider.name} invited you to Referral Hub, where you decide who may see "
+        body=f"{inviter} invited you to Referral Hub, where you decide who may see "
         f"information about your child. Set your password here:\n\n{link}\n\n"
         "The link works once, for 7 days.",
         kind="invitation",

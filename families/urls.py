@@ -11,7 +11,5 @@ urlpatterns = [
 ]
 
 api_urlpatterns = [
-    path("children/", apis.ChildrenApi.as_view(), name="api-children"),
-    path("children/<int:child_id>/", apis.ChildDetailApi.as_view(), name="api-child"),
     path("invitations/", apis.InvitationApi.as_view(), name="api-invitations"),
 ]

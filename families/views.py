@@ -3,6 +3,7 @@ adding a child, and a provider recording a first contact."""
 
 from __future__ import annotations
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -14,16 +15,17 @@ from django.views.decorators.http import require_http_methods
 
 from families import services
 from families.forms import AcceptInvitationForm, ChildForm, InviteForm, RegisterForm
+from families.roles import guardian_of
+from people.roles import has_role
 from referral_hub.errors import ApplicationError
 from referral_hub.proxy import client_ip
 from referral_hub.ratelimit import allow
-from referral_hub.roles import guardian_of, provider_of
 
 BACKEND = "referral_hub.auth_backends.AccountBackend"
 DEAD_INVITATION = "This invitation link is invalid, used or expired."
 
 
-def _apply_error(form, exc: ApplicationError) -> None:  # type: ignore[no-untyped-def]
+def _apply_error(form: forms.Form, exc: ApplicationError) -> None:
     field = exc.extra.get("field")
     form.add_error(field if field in form.fields else None, exc.message)
 
@@ -118,7 +120,7 @@ def add_child(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def invite(request: HttpRequest) -> HttpResponse:
-    if provider_of(request.user) is None:
+    if not has_role(request.user, "provider"):
         return render(
             request,
             "families/message.html",

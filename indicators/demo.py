@@ -6,11 +6,11 @@ from typing import Any
 
 from django.contrib.auth.models import Group
 
-from directory.demo import ensure_user
-from referral_hub.roles import NETWORK_LEAD_GROUP
+from people.demo import Writer, ensure_user
+from people.roles import NETWORK_LEAD_GROUP
 
 
-def seed(world: dict[str, Any], stdout) -> None:  # type: ignore[no-untyped-def]
+def seed(world: dict[str, Any], stdout: Writer) -> None:
     user = ensure_user("network_lead", "Nia Network-Lead", world["password"])
     group, _ = Group.objects.get_or_create(name=NETWORK_LEAD_GROUP)
     user.groups.add(group)

@@ -112,7 +112,7 @@ def parse_period(raw_from: str | None, raw_to: str | None, today: datetime.date 
 
 @cache
 def _states() -> frozenset[str]:
-    return frozenset(row["state"] for row in zipcodes.list_all())  # type: ignore[no-untyped-call]
+    return frozenset(row["state"] for row in zipcodes.list_all())  # type: ignore[no-untyped-call]  # zipcodes ships no types
 
 
 @cache
@@ -121,7 +121,7 @@ def _county_zips(county: str, state: str) -> tuple[str, ...]:
     return tuple(
         sorted(
             row["zip_code"]
-            for row in zipcodes.filter_by(state=state)  # type: ignore[no-untyped-call]
+            for row in zipcodes.filter_by(state=state)  # type: ignore[no-untyped-call]  # zipcodes ships no types
             if (row.get("county") or "").lower().removesuffix(" county").strip() == wanted
         )
     )

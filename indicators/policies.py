@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-
+from people.roles import Actor, is_network_lead
 from referral_hub.errors import ApplicationError
-from referral_hub.roles import is_network_lead
 
 
-def require_network_lead(actor: AbstractBaseUser | AnonymousUser) -> None:
+def require_network_lead(actor: Actor) -> None:
     """403 ``network_lead_only`` for everyone else (the page and its URL are public
     knowledge; there is no object whose existence could leak)."""
     if not is_network_lead(actor):

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 
 from audit.models import Action
@@ -14,6 +13,7 @@ from audit.services import audit_denied, audit_record
 from indicators import selectors
 from indicators.params import Filters, parse_filters
 from indicators.policies import require_network_lead
+from people.roles import Actor
 from referral_hub.errors import ApplicationError
 
 OBJECT_TYPE = "network_indicators"
@@ -25,7 +25,7 @@ def _describe(filters: Filters, channel: str) -> str:
 
 
 def indicators_read(
-    *, actor: AbstractBaseUser | AnonymousUser, query: Mapping[str, str], channel: str
+    *, actor: Actor, query: Mapping[str, str], channel: str
 ) -> tuple[Filters, dict[str, Any]]:
     """The filters and the suppressed report for a network lead (``channel``: api, csv
     or page). Everyone else gets 403 ``network_lead_only`` (and a denied audit row)

@@ -3,6 +3,7 @@ socket cannot open. Same policy and services as the socket."""
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -13,20 +14,20 @@ from rest_framework.views import APIView
 
 from messaging import selectors, services
 from messaging.models import MAX_BODY_CHARS
-from messaging.policies import MAX_ID
 from referral_hub.errors import ApplicationError
+from referral_hub.ids import MAX_ID, parse_id
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 
 
-class AuthorOutput(serializers.Serializer):
+class AuthorOutput(serializers.Serializer[Any]):
     id = serializers.IntegerField(help_text="The author's user id (as in typing/presence/read frames).")
     name = serializers.CharField()
     discipline = serializers.CharField()
 
 
-class MessageOutput(serializers.Serializer):
+class MessageOutput(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     seq = serializers.IntegerField(help_text="Dense per-case sequence number.")
     case_id = serializers.IntegerField()
@@ -38,14 +39,14 @@ class MessageOutput(serializers.Serializer):
     deleted = serializers.BooleanField()
 
 
-class HistoryOutput(serializers.Serializer):
+class HistoryOutput(serializers.Serializer[Any]):
     count = serializers.IntegerField(help_text="Messages with id > after (this page and later ones).")
     next = serializers.CharField(allow_null=True)
     previous = serializers.CharField(allow_null=True)
     results = MessageOutput(many=True)
 
 
-class SendInput(serializers.Serializer):
+class SendInput(serializers.Serializer[Any]):
     body = serializers.CharField(max_length=MAX_BODY_CHARS, trim_whitespace=False)
     client_msg_id = serializers.UUIDField()
 
@@ -66,6 +67,21 @@ def _int_param(request: Request, name: str, default: int, low: int, high: int | 
     return value
 
 
+def _after_param(request: Request) -> int:
+    """The ``after`` cursor: a message id (0, the default, means from the start)."""
+    raw = request.query_params.get("after")
+    if raw is None or raw == "":
+        return 0
+    after = parse_id(raw, allow_zero=True)
+    if after is None:
+        raise ApplicationError(
+            "invalid_parameter",
+            f"after must be an integer between 0 and {MAX_ID}.",
+            extra={"parameter": "after"},
+        )
+    return after
+
+
 class CaseMessagesApi(APIView):
     @extend_schema(
         parameters=[
@@ -80,7 +96,7 @@ class CaseMessagesApi(APIView):
         summary="A case's chat history in ascending id order (cursor by id)",
     )
     def get(self, request: Request, case_id: int) -> Response:
-        after = _int_param(request, "after", 0, 0, MAX_ID)
+        after = _after_param(request)
         limit = _int_param(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
         messages = services.message_history_read(
             actor=request.user, case_id=case_id, after=after, limit=limit

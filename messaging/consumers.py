@@ -15,8 +15,9 @@ import logging
 import time
 import uuid
 from collections import deque
+from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, ParamSpec, TypeVar, cast
 from urllib.parse import parse_qs
 
 from channels.consumer import get_handler_name
@@ -26,10 +27,12 @@ from django.conf import settings
 from django.utils import timezone
 
 from consent.policies import consent_ends_at
-from messaging import selectors, services
-from messaging.policies import MAX_ID, ChatAccess, chat_access
+from messaging import events, selectors, services
+from messaging.policies import ChatAccess, chat_access
+from people.roles import Actor
 from referral_hub.consumers import refuse
 from referral_hub.errors import ApplicationError, NotFound
+from referral_hub.ids import parse_id
 from referral_hub.metrics import OPEN_CHAT_SOCKETS
 from referral_hub.realtime import case_group, user_group
 from referrals.services import care_team_end_lapsed
@@ -56,21 +59,26 @@ HEARTBEAT_SECONDS = 15.0
 RECHECK_AFTER_SECONDS = 5.0
 
 
-def db(func):  # type: ignore[no-untyped-def]
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def db(func: Callable[P, R]) -> Callable[P, Awaitable[R]]:
     """``database_sync_to_async``; on PostgreSQL in the shared thread pool instead of the
     one thread-sensitive thread, so sockets' database work runs in parallel (each worker
     thread has its own connection). SQLite has one writer anyway (and the in-memory test
     database is shared-cache, which fails instead of waiting), so it stays on one thread."""
-    return database_sync_to_async(func, thread_sensitive=not settings.IS_POSTGRES)
+    wrapped = database_sync_to_async(func, thread_sensitive=not settings.IS_POSTGRES)
+    return cast("Callable[P, Awaitable[R]]", wrapped)  # channels ships no type information
 
 
 @db
-def _access(user, case_id: int):  # type: ignore[no-untyped-def]
+def _access(user: Actor, case_id: int) -> ChatAccess | None:
     return chat_access(user, case_id)
 
 
 @db
-def _replay(user, case_id: int, after: int | None) -> tuple[list[dict[str, Any]], int]:  # type: ignore[no-untyped-def]
+def _replay(user: Actor, case_id: int, after: int | None) -> tuple[list[dict[str, Any]], int]:
     """Stored messages after ``after`` and the seq the socket then stands at."""
     if after is None:
         last_id = selectors.last_message_id(case_id=case_id)
@@ -82,21 +90,28 @@ def _replay(user, case_id: int, after: int | None) -> tuple[list[dict[str, Any]]
 
 
 @db
-def _gap(case_id: int, after_seq: int, through_seq: int) -> list[dict[str, Any]]:
-    messages = selectors.messages_in_seq_range(case_id=case_id, after_seq=after_seq, through_seq=through_seq)
+def _gap(user: Actor, case_id: int, after_seq: int, through_seq: int) -> list[dict[str, Any]] | None:
+    """Stored messages that live events missed, through the service (permission check
+    and audit); None when the user may no longer chat here."""
+    try:
+        messages = services.message_gap_read(
+            actor=user, case_id=case_id, after_seq=after_seq, through_seq=through_seq
+        )
+    except NotFound:
+        return None
     return [selectors.message_payload(m) for m in messages]
 
 
-class CaseChatConsumer(AsyncJsonWebsocketConsumer):
+class CaseChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # channels ships no type information
     closing = False
     left = False
-    heartbeat: asyncio.Task | None = None
-    recheck: asyncio.Future | None = None
+    heartbeat: asyncio.Task[None] | None = None
+    recheck: asyncio.Future[bool] | None = None
     # When the consent that lets this socket in stops covering (expiry day over, UTC):
     # every frame in or out compares against it, and a timer closes an idle socket then.
     access_until: datetime | None = None
     expiry_timer: asyncio.TimerHandle | None = None
-    expiry_task: asyncio.Future | None = None
+    expiry_task: asyncio.Future[Any] | None = None
 
     # --- lifecycle -----------------------------------------------------------------
     async def connect(self) -> None:
@@ -142,7 +157,7 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):
             await self._deny()
             return
         for payload in replay:
-            await self.send_json({"type": "message.new", "message": payload})
+            await self.send_json(events.message_new_frame(message=payload))
         await db(services.presence_join)(actor=user, case_id=self.case_id, channel_name=self.channel_name)
         self.heartbeat = asyncio.ensure_future(self._heartbeat())
 
@@ -158,11 +173,8 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):
         raw = parse_qs(self.scope.get("query_string", b"").decode("latin-1")).get("after")
         if not raw or raw[0] == "":
             return None
-        try:
-            value = int(raw[0])
-        except ValueError:
-            return False
-        return value if 0 <= value <= MAX_ID else False
+        value = parse_id(raw[0], allow_zero=True)
+        return False if value is None else value
 
     async def _join(self, group: str) -> None:
         await self.channel_layer.group_add(group, self.channel_name)
@@ -327,14 +339,14 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):
         self.last_verified = time.monotonic()
         if await self._may_send():
             await self.send_json(
-                {"type": "message.ack", "client_msg_id": str(client_msg_id), "id": result.message.pk}
+                events.message_ack_frame(client_msg_id=str(client_msg_id), message_id=result.message.pk)
             )
 
     async def _frame_change(self, content: dict[str, Any]) -> None:
         if not await self._message_slot():
             return
         message_id = content.get("message_id")
-        if not isinstance(message_id, int) or isinstance(message_id, bool) or not 0 < message_id <= MAX_ID:
+        if not isinstance(message_id, int) or parse_id(message_id) is None:
             await self._error("invalid_message", "message_id must be an integer.")
             return
         if not await self._allowed():
@@ -359,14 +371,14 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):
         if not await self._allowed():
             return
         await self.channel_layer.group_send(
-            case_group(self.case_id), {"type": "chat.typing", "user_id": self.user.pk}
+            case_group(self.case_id), events.chat_typing(user_id=self.user.pk)
         )
 
     async def _frame_read(self, content: dict[str, Any]) -> None:
         if not await self._slot(self.read_times, READS_PER_SECOND, "read frames"):
             return
         message_id = content.get("message_id")
-        if not isinstance(message_id, int) or isinstance(message_id, bool) or not 0 < message_id <= MAX_ID:
+        if not isinstance(message_id, int) or parse_id(message_id) is None:
             await self._error("invalid_message", "message_id must be an integer.")
             return
         try:
@@ -417,12 +429,7 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):
         noticed at the next one (its seq jumps); this also covers the last messages of
         a burst whose events were lost (layer overflow or expiry)."""
         async with self.delivery_lock:
-            missing = await _gap(self.case_id, self.last_seq, 2**31)
-            for payload in missing:
-                if not await self._may_send():
-                    return
-                await self.send_json({"type": "message.new", "message": payload})
-                self.last_seq = payload["seq"]
+            await self._fill_gap(2**31)
 
     async def chat_message(self, event: dict[str, Any]) -> None:
         async with self.delivery_lock:
@@ -439,32 +446,38 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):
             self._recheck_soon()
         if seq > self.last_seq + 1:
             # A live event was lost or overtaken: send the stored ones in order.
-            for missing in await _gap(self.case_id, self.last_seq, seq):
-                if not await self._may_send():
-                    return
-                await self.send_json({"type": "message.new", "message": missing})
-                self.last_seq = missing["seq"]
+            await self._fill_gap(seq)
         elif await self._may_send():
-            await self.send_json({"type": "message.new", "message": payload})
+            await self.send_json(events.message_new_frame(message=payload))
             self.last_seq = seq
+
+    async def _fill_gap(self, through_seq: int) -> None:
+        """A live event was lost or overtaken: send the stored ones in order."""
+        gap = await _gap(self.user, self.case_id, self.last_seq, through_seq)
+        if gap is None:
+            await self._deny()
+            return
+        for missing in gap:
+            if not await self._may_send():
+                return
+            await self.send_json(events.message_new_frame(message=missing))
+            self.last_seq = missing["seq"]
 
     async def chat_updated(self, event: dict[str, Any]) -> None:
         if await self._may_send():
-            await self.send_json({"type": "message.updated", "message": event["message"]})
+            await self.send_json(events.message_updated_frame(message=event["message"]))
 
     async def chat_read(self, event: dict[str, Any]) -> None:
         if await self._may_send():
-            await self.send_json(
-                {"type": "read", "user_id": event["user_id"], "message_id": event["message_id"]}
-            )
+            await self.send_json(events.read_frame(user_id=event["user_id"], message_id=event["message_id"]))
 
     async def chat_presence(self, event: dict[str, Any]) -> None:
         if await self._may_send():
-            await self.send_json({"type": "presence", "online": event["online"]})
+            await self.send_json(events.presence_frame(online=event["online"]))
 
     async def chat_typing(self, event: dict[str, Any]) -> None:
         if event["user_id"] != self.user.pk and await self._may_send():
-            await self.send_json({"type": "typing", "user_id": event["user_id"]})
+            await self.send_json(events.typing_frame(user_id=event["user_id"]))
 
     async def access_changed(self, event: dict[str, Any]) -> None:
         """Consent revoked, team membership ended...: ask the policy again."""

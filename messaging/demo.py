@@ -9,6 +9,7 @@ import uuid
 from typing import Any
 
 from messaging.services import message_send
+from people.demo import Writer
 from referral_hub.errors import NotFound
 from referrals.models import CareTeamMember, Case, TeamRole
 
@@ -39,7 +40,8 @@ CONVERSATION = [
 def _ensure_case(world: dict[str, Any]) -> Case:
     cases = world.setdefault("cases", {})
     if "mateo" in cases:
-        return cases["mateo"]
+        existing: Case = cases["mateo"]
+        return existing
     case, _ = Case.objects.get_or_create(child=world["children"]["mateo"])
     for username in TEAM:
         provider = world["providers"][username]
@@ -54,7 +56,7 @@ def _ensure_case(world: dict[str, Any]) -> Case:
     return case
 
 
-def seed(world: dict[str, Any], stdout) -> None:  # type: ignore[no-untyped-def]
+def seed(world: dict[str, Any], stdout: Writer) -> None:
     case = _ensure_case(world)
     sent = 0
     for index, (username, body) in enumerate(CONVERSATION):

@@ -16,12 +16,13 @@ from django.db.models import QuerySet
 
 from consent.models import Consent
 from consent.policies import consent_for
+from directory.models import Provider
+from people.roles import Actor
 from referral_hub.errors import NotFound
+from referral_hub.ids import parse_id
 from referrals.models import CareTeamMember
 from referrals.policies import member_covered_exists
 
-# Ids beyond a 64-bit signed integer exist in no table (and overflow the driver).
-MAX_ID = 2**63 - 1
 CHAT_PURPOSE = "messaging"
 CHAT_CATEGORIES = ("case_notes",)
 # What audit rows name: chat is care coordination on case notes.
@@ -43,15 +44,15 @@ class ChatAccess:
         return self.member.case.child_id
 
     @property
-    def provider(self):  # type: ignore[no-untyped-def]
+    def provider(self) -> Provider:
         return self.member.provider
 
 
-def chat_access(user, case_id: int) -> ChatAccess | None:  # type: ignore[no-untyped-def]
+def chat_access(user: Actor, case_id: int) -> ChatAccess | None:
     """The membership and consent that allow ``user`` to chat on ``case_id``, or None."""
     if user is None or not user.is_authenticated or not user.is_active:
         return None
-    if not 0 < case_id <= MAX_ID:
+    if parse_id(case_id) is None:
         return None
     member = (
         CareTeamMember.objects.select_related("case", "provider")
@@ -81,7 +82,7 @@ def chat_members(*, case_id: int) -> QuerySet[CareTeamMember]:
     )
 
 
-def access_case_chat(actor, case_id: int) -> ChatAccess:  # type: ignore[no-untyped-def]
+def access_case_chat(actor: Actor, case_id: int) -> ChatAccess:
     """``chat_access`` or the same not-found for a missing case and a forbidden one."""
     access = chat_access(actor, case_id)
     if access is None:

@@ -1,29 +1,13 @@
-"""Reactions to other apps' announcements (connected in ``MessagingConfig.ready``)."""
+"""Reactions to other apps' announcements (connected in ``MessagingConfig.ready``).
+Receivers are thin: the work is a service."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
-
-from referral_hub.realtime import send_event_on_commit, user_group
-from referrals.models import CareTeamMember
+from messaging.services import chats_consent_revoked_notify
 
 
 def close_chats_on_consent_revoked(sender: Any, consent: Any, **kwargs: Any) -> None:
-    """Runs inside the revocation transaction. Every current team member the consent
-    covered gets ``access.changed`` after the commit: their case sockets re-ask the
-    policy and close with 4403 if nothing else covers them. (The consent app may send
-    the same event; a second re-check is harmless.)"""
-    covered = Q()
-    if consent.recipient_provider_id is not None:
-        covered |= Q(provider_id=consent.recipient_provider_id)
-    if consent.recipient_organization_id is not None:
-        covered |= Q(provider__organization_id=consent.recipient_organization_id)
-    if not covered:
-        return
-    members = CareTeamMember.objects.filter(covered, case__child_id=consent.child_id, left_at__isnull=True)
-    for user_id, case_id in members.values_list("user_id", "case_id").distinct():
-        send_event_on_commit(
-            user_group(user_id), {"type": "access.changed", "case_id": case_id, "reason": "consent_revoked"}
-        )
+    """Runs inside the revocation transaction; see ``chats_consent_revoked_notify``."""
+    chats_consent_revoked_notify(consent=consent)

@@ -6,11 +6,14 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from messaging.models import ChatConnection, Message, ReadMarker
+from people.roles import Actor
+from referrals.models import Case
 
 # Presence rows count while refreshed this recently (sockets heartbeat every 15 s).
 PRESENCE_TTL = timedelta(seconds=45)
@@ -81,20 +84,17 @@ def online_user_ids(*, case_id: int) -> list[int]:
     )
 
 
-def read_markers(*, case_id: int) -> dict[int, int]:
-    return dict(ReadMarker.objects.filter(case_id=case_id).values_list("user_id", "last_read_message_id"))
-
-
-def annotate_unread_count(queryset: QuerySet, user) -> QuerySet:  # type: ignore[no-untyped-def]
+def annotate_unread_count(queryset: QuerySet[Case], user: Actor) -> QuerySet[Case]:
     """``referrals.extensions`` case annotator: ``unread_count`` = messages by others,
     not removed, newer than the user's read marker. Two correlated subqueries, so the
     case list stays one query."""
-    marker = ReadMarker.objects.filter(case_id=OuterRef(OuterRef("pk")), user_id=user.pk).values(
+    user_id = user.pk if isinstance(user, User) else 0  # an anonymous caller has no cases
+    marker = ReadMarker.objects.filter(case_id=OuterRef(OuterRef("pk")), user_id=user_id).values(
         "last_read_message_id"
     )[:1]
     unread = (
         Message.objects.filter(case_id=OuterRef("pk"), deleted_at__isnull=True)
-        .exclude(author_id=user.pk)
+        .exclude(author_id=user_id)
         .filter(id__gt=Coalesce(Subquery(marker), Value(0)))
         .order_by()
         .values("case_id")

@@ -16,18 +16,21 @@ import uuid
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from audit.models import Action
 from audit.services import audit_lock_chains_for, audit_record
-from messaging import selectors
+from consent.models import Consent
+from messaging import events, selectors
 from messaging.models import MAX_BODY_CHARS, ChatConnection, Message, MessageRevision, ReadMarker
 from messaging.policies import AUDIT_CATEGORY, AUDIT_PURPOSE, ChatAccess, access_case_chat, chat_members
+from people.roles import Actor, signed_in
+from referral_hub import events as hub_events
 from referral_hub.errors import ApplicationError, NotFound
 from referral_hub.notify import notify_user_on_commit
-from referral_hub.realtime import case_group, send_event_on_commit
-from referrals.models import Case
+from referral_hub.realtime import case_group, send_event_on_commit, user_group
+from referrals.models import CareTeamMember, Case
 
 MENTION = re.compile(r"(?<![\w@])@([\w.+-]{1,150})")
 
@@ -48,7 +51,7 @@ def _clean_body(body: object) -> str:
     return body
 
 
-def _audit(*, actor, access: ChatAccess, action: str, object_id: object, detail: str = "") -> None:  # type: ignore[no-untyped-def]
+def _audit(*, actor: Actor, access: ChatAccess, action: str, object_id: object, detail: str = "") -> None:
     audit_record(
         actor=actor,
         action=action,
@@ -81,7 +84,7 @@ def _notify_mentions(*, message: Message, access: ChatAccess) -> None:
 
 
 @transaction.atomic
-def message_send(*, actor, case_id: int, body: str, client_msg_id: uuid.UUID) -> SendResult:  # type: ignore[no-untyped-def]
+def message_send(*, actor: Actor, case_id: int, body: object, client_msg_id: uuid.UUID) -> SendResult:
     """Store a message from ``actor`` (a current consented team member) and queue its
     broadcast to the case group for after the commit.
 
@@ -114,20 +117,18 @@ def message_send(*, actor, case_id: int, body: str, client_msg_id: uuid.UUID) ->
     message = Message.objects.create(
         case_id=case_id,
         seq=last_seq + 1,
-        author=actor,
+        author=signed_in(actor),
         author_provider=access.provider,
         body=body,
         client_msg_id=client_msg_id,
     )
     _audit(actor=actor, access=access, action=Action.MESSAGE, object_id=message.pk)
     _notify_mentions(message=message, access=access)
-    send_event_on_commit(
-        case_group(case_id), {"type": "chat.message", "message": selectors.message_payload(message)}
-    )
+    send_event_on_commit(case_group(case_id), events.chat_message(message=selectors.message_payload(message)))
     return SendResult(message=message, created=True)
 
 
-def _own_message_for_change(*, actor, case_id: int, message_id: int) -> tuple[Message, ChatAccess]:  # type: ignore[no-untyped-def]
+def _own_message_for_change(*, actor: Actor, case_id: int, message_id: int) -> tuple[Message, ChatAccess]:
     message = (
         Message.objects.select_for_update(of=("self",))
         .select_related("author_provider")
@@ -145,26 +146,26 @@ def _own_message_for_change(*, actor, case_id: int, message_id: int) -> tuple[Me
 
 
 @transaction.atomic
-def message_edit(*, actor, case_id: int, message_id: int, body: str) -> Message:  # type: ignore[no-untyped-def]
+def message_edit(*, actor: Actor, case_id: int, message_id: int, body: object) -> Message:
     """The author replaces the text; the previous text is kept in an append-only
     ``MessageRevision``. Broadcasts ``chat.updated`` after commit."""
     body = _clean_body(body)
     message, access = _own_message_for_change(actor=actor, case_id=case_id, message_id=message_id)
     if body == message.body:
         return message
-    MessageRevision.objects.create(message=message, previous_body=message.body, edited_by=actor)
+    MessageRevision.objects.create(message=message, previous_body=message.body, edited_by=signed_in(actor))
     message.body = body
     message.edited_at = timezone.now()
     message.save(update_fields=["body", "edited_at"])
     _audit(actor=actor, access=access, action=Action.UPDATE, object_id=message.pk, detail="edited")
     send_event_on_commit(
-        case_group(message.case_id), {"type": "chat.updated", "message": selectors.message_payload(message)}
+        case_group(message.case_id), events.chat_updated(message=selectors.message_payload(message))
     )
     return message
 
 
 @transaction.atomic
-def message_delete(*, actor, case_id: int, message_id: int) -> Message:  # type: ignore[no-untyped-def]
+def message_delete(*, actor: Actor, case_id: int, message_id: int) -> Message:
     """Soft removal by the author: the team sees "message removed"; the text stays in the
     row for the audit trail. Broadcasts ``chat.updated`` after commit."""
     message, access = _own_message_for_change(actor=actor, case_id=case_id, message_id=message_id)
@@ -172,13 +173,13 @@ def message_delete(*, actor, case_id: int, message_id: int) -> Message:  # type:
     message.save(update_fields=["deleted_at"])
     _audit(actor=actor, access=access, action=Action.UPDATE, object_id=message.pk, detail="removed")
     send_event_on_commit(
-        case_group(message.case_id), {"type": "chat.updated", "message": selectors.message_payload(message)}
+        case_group(message.case_id), events.chat_updated(message=selectors.message_payload(message))
     )
     return message
 
 
 @transaction.atomic
-def message_history_read(*, actor, case_id: int, after: int, limit: int | None) -> list[Message]:  # type: ignore[no-untyped-def]
+def message_history_read(*, actor: Actor, case_id: int, after: int, limit: int | None) -> list[Message]:
     """Stored messages with ``id > after`` (ascending), for a consented member; the read
     itself is an audit row (REST history and socket replay alike)."""
     access = access_case_chat(actor, case_id)
@@ -194,37 +195,54 @@ def message_history_read(*, actor, case_id: int, after: int, limit: int | None) 
 
 
 @transaction.atomic
-def read_marker_set(*, actor, case_id: int, message_id: int) -> ReadMarker:  # type: ignore[no-untyped-def]
+def message_gap_read(*, actor: Actor, case_id: int, after_seq: int, through_seq: int) -> list[Message]:
+    """Messages ``after_seq < seq <= through_seq`` for a socket that missed live events:
+    the same permission check and audit row as the replay (``message_history_read``).
+    Raises ``NotFound`` when the actor may no longer chat on the case."""
+    access = access_case_chat(actor, case_id)
+    messages = selectors.messages_in_seq_range(case_id=case_id, after_seq=after_seq, through_seq=through_seq)
+    if messages:
+        _audit(
+            actor=actor,
+            access=access,
+            action=Action.VIEW,
+            object_id=case_id,
+            detail=f"gap after_seq={after_seq} returned={len(messages)}",
+        )
+    return messages
+
+
+@transaction.atomic
+def read_marker_set(*, actor: Actor, case_id: int, message_id: int) -> ReadMarker:
     """Move ``actor``'s read marker forward to ``message_id`` (never back). Broadcasts
     ``chat.read`` when it moved."""
     access_case_chat(actor, case_id)
+    user = signed_in(actor)
     if not Message.objects.filter(case_id=case_id, pk=message_id).exists():
         raise ApplicationError("invalid_message", "message_id is not a message of this case.")
-    marker, _ = ReadMarker.objects.select_for_update().get_or_create(case_id=case_id, user_id=actor.pk)
+    marker, _ = ReadMarker.objects.select_for_update().get_or_create(case_id=case_id, user_id=user.pk)
     if message_id > marker.last_read_message_id:
         marker.last_read_message_id = message_id
         marker.save(update_fields=["last_read_message_id", "updated_at"])
-        send_event_on_commit(
-            case_group(case_id), {"type": "chat.read", "user_id": actor.pk, "message_id": message_id}
-        )
+        send_event_on_commit(case_group(case_id), events.chat_read(user_id=user.pk, message_id=message_id))
     return marker
 
 
 def _broadcast_presence(case_id: int) -> list[int]:
     online = selectors.online_user_ids(case_id=case_id)
-    send_event_on_commit(case_group(case_id), {"type": "chat.presence", "online": online})
+    send_event_on_commit(case_group(case_id), events.chat_presence(online=online))
     return online
 
 
 @transaction.atomic
-def presence_join(*, actor, case_id: int, channel_name: str) -> list[int]:  # type: ignore[no-untyped-def]
+def presence_join(*, actor: Actor, case_id: int, channel_name: str) -> list[int]:
     """Record an open socket (the caller has checked the policy) and broadcast who is
     online. Rows left behind by a killed process are swept here."""
     stale = timezone.now() - 2 * selectors.PRESENCE_TTL
     ChatConnection.objects.filter(case_id=case_id, last_seen__lt=stale).delete()
     ChatConnection.objects.update_or_create(
         channel_name=channel_name,
-        defaults={"case_id": case_id, "user_id": actor.pk, "last_seen": timezone.now()},
+        defaults={"case_id": case_id, "user_id": signed_in(actor).pk, "last_seen": timezone.now()},
     )
     return _broadcast_presence(case_id)
 
@@ -241,3 +259,25 @@ def presence_leave(*, channel_name: str) -> None:
 def presence_touch(*, channel_name: str) -> None:
     """Heartbeat: keep an open socket counted as online."""
     ChatConnection.objects.filter(channel_name=channel_name).update(last_seen=timezone.now())
+
+
+def chats_consent_revoked_notify(*, consent: Consent) -> None:
+    """Called (through a consent_revoked receiver) inside the revocation transaction. Every current team member the consent
+    covered gets ``access.changed`` after the commit: their case sockets re-ask the
+    policy and close with 4403 if nothing else covers them. (The consent app may send
+    the same event; a second re-check is harmless.)"""
+    covered = Q()
+    if consent.recipient_provider_id is not None:
+        covered |= Q(provider_id=consent.recipient_provider_id)
+    if consent.recipient_organization_id is not None:
+        covered |= Q(provider__organization_id=consent.recipient_organization_id)
+    if not covered:
+        return
+    members = CareTeamMember.objects.filter(covered, case__child_id=consent.child_id, left_at__isnull=True)
+    for user_id, case_id in members.values_list("user_id", "case_id").distinct():
+        send_event_on_commit(
+            user_group(user_id),
+            hub_events.access_changed(
+                change="revoked", reason="consent_revoked", case_id=case_id, child_id=consent.child_id
+            ),
+        )

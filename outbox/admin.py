@@ -11,7 +11,7 @@ from outbox.models import JobRun, OutboxMessage
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
+class OutboxMessageAdmin(admin.ModelAdmin[OutboxMessage]):
     list_display = (
         "id",
         "channel",
@@ -37,7 +37,7 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
 
 @admin.register(JobRun)
-class JobRunAdmin(admin.ModelAdmin):
+class JobRunAdmin(admin.ModelAdmin[JobRun]):
     list_display = ("job", "started_at", "finished_at", "ok", "detail")
     list_filter = ("job", "ok")
     readonly_fields = [f.name for f in JobRun._meta.fields]

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, User
 from django.http import HttpRequest
 from django.utils import timezone
 from rest_framework import exceptions
@@ -51,7 +51,7 @@ class AccountBackend(ModelBackend):
         username: str | None = None,
         password: str | None = None,
         **kwargs: Any,
-    ) -> AbstractBaseUser | None:
+    ) -> User | None:
         user = super().authenticate(request, username=username, password=password, **kwargs)
         if user is not None and not settings.DEMO_LOGINS_ALLOWED and password == settings.DEMO_PASSWORD:
             return None
@@ -67,13 +67,13 @@ def token_is_live(token: Token) -> bool:
     return bool(timezone.now() < token_expires_at(token))
 
 
-def user_for_token(key: str) -> AbstractBaseUser | None:
+def user_for_token(key: str) -> User | None:
     """The user a live token signs in, or None (unknown, expired, inactive, demo in
     production). Used by the WebSocket handshake; the API uses the class below."""
     token = Token.objects.select_related("user").filter(key=key).first()
     if token is None or not token_is_live(token) or not account_may_sign_in(token.user):
         return None
-    user: AbstractBaseUser = token.user
+    user: User = token.user
     return user
 
 
@@ -92,7 +92,7 @@ class ExpiringTokenAuthentication(TokenAuthentication):
         return user, token
 
 
-def issue_token(user: AbstractBaseUser) -> Token:
+def issue_token(user: User) -> Token:
     """The user's live token; an expired one is replaced by a new key."""
     token, created = Token.objects.get_or_create(user=user)
     if not created and not token_is_live(token):
@@ -101,5 +101,5 @@ def issue_token(user: AbstractBaseUser) -> Token:
     return token
 
 
-def revoke_tokens(user: AbstractBaseUser) -> None:
+def revoke_tokens(user: User) -> None:
     Token.objects.filter(user=user).delete()

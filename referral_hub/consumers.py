@@ -25,7 +25,7 @@ async def refuse(consumer: AsyncWebsocketConsumer, code: int) -> None:
     await consumer.close(code=code)
 
 
-class NotificationsConsumer(AsyncJsonWebsocketConsumer):
+class NotificationsConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # channels ships no type information
     async def connect(self) -> None:
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:

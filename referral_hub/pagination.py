@@ -1,11 +1,17 @@
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, TypeVar
 
+from django.db.models import QuerySet
 from rest_framework.exceptions import NotFound as DRFNotFound
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
+from rest_framework.views import APIView
 
 from referral_hub.errors import ApplicationError
+
+T = TypeVar("T")
 
 
 class Pagination(PageNumberPagination):
@@ -16,7 +22,7 @@ class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
 
-    def get_page_size(self, request):  # type: ignore[no-untyped-def]
+    def get_page_size(self, request: Request) -> int:
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None or raw == "":
             return self.page_size
@@ -36,7 +42,9 @@ class Pagination(PageNumberPagination):
             )
         return min(value, self.max_page_size)
 
-    def paginate_queryset(self, queryset, request, view=None):  # type: ignore[no-untyped-def]
+    def paginate_queryset(
+        self, queryset: QuerySet[Any, T] | Sequence[T], request: Request, view: APIView | None = None
+    ) -> list[T] | None:
         try:
             return super().paginate_queryset(queryset, request, view)
         except DRFNotFound:

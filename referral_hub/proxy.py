@@ -111,5 +111,5 @@ class TrustedProxyMiddleware:
         meta["REMOTE_ADDR"] = address
         meta[PROTO_META] = scheme
         meta.pop(FOR_META, None)
-        request.client_ip = address  # type: ignore[attr-defined]
+        request.client_ip = address  # type: ignore[attr-defined]  # read back by referral_hub.proxy.client_ip
         return self.get_response(request)

@@ -7,7 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.openapi import AutoSchema as BaseAutoSchema
+from drf_spectacular.utils import Direction
 from rest_framework import serializers
+from rest_framework.serializers import Serializer
 
 # Every operation may answer these (bad input or paging, not signed in, refused, missing
 # or forbidden (one answer), throttled, database busy); unsafe methods add a conflict
@@ -39,10 +41,10 @@ class AutoSchema(BaseAutoSchema):
     so bare class names collide across views and apps. Components are named after the
     qualified name instead: ``ConsentRevokeApiInput``."""
 
-    def get_serializer_name(self, serializer, direction):  # type: ignore[no-untyped-def]
+    def get_serializer_name(self, serializer: Serializer[Any], direction: Direction) -> str:
         return type(serializer).__qualname__.replace(".", "")
 
-    def _map_basic_serializer(self, serializer, direction):  # type: ignore[no-untyped-def]
+    def _map_basic_serializer(self, serializer, direction):  # type: ignore[no-untyped-def]  # overrides untyped drf-spectacular internals
         schema: dict[str, Any] = super()._map_basic_serializer(serializer, direction)  # type: ignore[no-untyped-call]  # drf-spectacular is untyped
         # Output fields sent only sometimes (``distance_miles`` without ``near``) are
         # listed on the serializer as ``schema_optional_fields``: documented, not required.
@@ -53,7 +55,7 @@ class AutoSchema(BaseAutoSchema):
                 del schema["required"]
         return schema
 
-    def _get_response_bodies(self, direction="response"):  # type: ignore[no-untyped-def]
+    def _get_response_bodies(self, direction="response"):  # type: ignore[no-untyped-def]  # overrides untyped drf-spectacular internals
         responses: dict[str, Any] = super()._get_response_bodies(direction)
         if direction != "response":
             return responses

@@ -15,8 +15,12 @@ import time
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+
+# Generic Django classes (ModelAdmin[...], ...) subscriptable at runtime, as the types say.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -99,6 +103,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "referral_hub",
+    "people",
     "directory",
     "families",
     "consent",
@@ -150,7 +155,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "referral_hub.context_processors.roles",
+                "people.context_processors.roles",
+                "referrals.context_processors.nav_counts",
             ],
         },
     },
@@ -242,7 +248,7 @@ AXES_FAILURE_LIMIT = 5
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_COOLOFF_TIME = 1  # hours
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "referral_hub.accounts.lockout_response"
+AXES_LOCKOUT_CALLABLE = "people.accounts.lockout_response"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_CLIENT_IP_CALLABLE = "referral_hub.proxy.client_ip"
 

@@ -5,18 +5,29 @@
 from __future__ import annotations
 
 from importlib import import_module
+from typing import Any
 
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from referral_hub import accounts, ops
+from referral_hub import ops
 
-APPS = ["directory", "endorsement", "families", "consent", "referrals", "messaging", "indicators", "audit"]
+APPS = [
+    "people",
+    "directory",
+    "endorsement",
+    "families",
+    "consent",
+    "referrals",
+    "messaging",
+    "indicators",
+    "audit",
+]
 
 
-def _collect(attr: str) -> list:
-    patterns: list = []
+def _collect(attr: str) -> list[Any]:
+    patterns: list[Any] = []
     for app in APPS:
         try:
             module = import_module(f"{app}.urls")
@@ -29,15 +40,11 @@ def _collect(attr: str) -> list:
 
 
 api_urlpatterns = [
-    path("auth/token/", accounts.ObtainTokenApi.as_view(), name="api-token"),
-    path("me/", accounts.MeApi.as_view(), name="api-me"),
     *_collect("api_urlpatterns"),
 ]
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("accounts/login/", accounts.LoginView.as_view(), name="login"),
-    path("accounts/logout/", accounts.LogoutView.as_view(), name="logout"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/v1/", include(api_urlpatterns)),

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -11,8 +12,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from consent.models import DataCategory
+from directory.roles import provider_of
 from referral_hub.pagination import Pagination
-from referral_hub.roles import provider_of
 from referrals import policies, selectors, services
 from referrals.models import (
     CareTeamMember,
@@ -29,13 +30,13 @@ from referrals.screening import summary, validate_screening
 # --- output --------------------------------------------------------------------------------
 
 
-class ProviderRef(serializers.Serializer):
+class ProviderRef(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     name = serializers.CharField()
     discipline = serializers.CharField()
 
 
-class ChildRef(serializers.Serializer):
+class ChildRef(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
@@ -52,7 +53,7 @@ STUB_DETAIL_NULL_FIELDS = (
 )
 
 
-class ReferralListOutput(serializers.Serializer):
+class ReferralListOutput(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     restricted = serializers.SerializerMethodField(
         help_text="True when no active consent covers you for this child any more: a stub "
@@ -104,7 +105,7 @@ def is_restricted(referral: Referral) -> bool:
     return not getattr(referral, "child_visible", True)
 
 
-class ScreeningOutput(serializers.Serializer):
+class ScreeningOutput(serializers.Serializer[Any]):
     instrument = serializers.CharField()
     administered_on = serializers.DateField()
     inputs = serializers.JSONField()
@@ -115,7 +116,7 @@ class ScreeningOutput(serializers.Serializer):
         return summary(obj.instrument, obj.result)
 
 
-class EventOutput(serializers.Serializer):
+class EventOutput(serializers.Serializer[Any]):
     actor = serializers.SerializerMethodField()
     from_status = serializers.CharField(allow_blank=True)
     to_status = serializers.CharField()
@@ -144,7 +145,7 @@ class ReferralDetailOutput(ReferralListOutput):
     actions = serializers.SerializerMethodField(help_text="Transitions the caller may attempt now.")
 
     def get_your_role(self, obj: Referral) -> str:
-        return self.context.get("role", "")
+        return str(self.context.get("role", ""))
 
     def get_actions(self, obj: Referral) -> list[str]:
         role = self.context.get("role")
@@ -185,14 +186,14 @@ class ReferralDetailOutput(ReferralListOutput):
 
 def referral_body(referral: Referral, role: str, *, restricted: bool = False) -> dict[str, Any]:
     detail = selectors.referral_detail(referral=referral)
-    detail.child_visible = not restricted  # type: ignore[attr-defined]
+    detail.child_visible = not restricted  # type: ignore[attr-defined]  # read by ReferralDetailOutput
     return ReferralDetailOutput(detail, context={"role": role}).data
 
 
 # --- input ---------------------------------------------------------------------------------
 
 
-class ScreeningInput(serializers.Serializer):
+class ScreeningInput(serializers.Serializer[Any]):
     instrument = serializers.ChoiceField(["asq_3", "asq_se_2", "mchat_r_f", "epds"])
     administered_on = serializers.DateField()
     interval_months = serializers.IntegerField(required=False, help_text="asq_3, asq_se_2")
@@ -204,7 +205,7 @@ class ScreeningInput(serializers.Serializer):
     item_10 = serializers.IntegerField(required=False, help_text="epds 0-3")
 
 
-class ReferralCreateInput(serializers.Serializer):
+class ReferralCreateInput(serializers.Serializer[Any]):
     child = serializers.IntegerField()
     to_provider = serializers.IntegerField()
     reason = serializers.CharField(max_length=5000)
@@ -237,8 +238,8 @@ class ReferralListCreateApi(APIView):
         qs = selectors.referral_list(
             actor=request.user, box=request.query_params.get("box"), status=request.query_params.get("status")
         )
-        paginator = self.pagination_class()
-        ids = paginator.paginate_queryset(selectors.referral_ids(qs), request, view=self)
+        paginator = Pagination()
+        ids: list[int] = paginator.paginate_queryset(selectors.referral_ids(qs), request, view=self) or []
         rows = selectors.hydrate(ids, actor=request.user)
         services.referrals_shown(actor=request.user, referrals=rows, detail="referral list")
         return paginator.get_paginated_response(ReferralListOutput(rows, many=True).data)
@@ -285,7 +286,7 @@ class ReferralDetailApi(APIView):
 
 class _TransitionApi(APIView):
     verb = ""
-    input_class: type[serializers.Serializer] = serializers.Serializer
+    input_class: type[serializers.Serializer[Any]] = serializers.Serializer[Any]
 
     def post(self, request: Request, pk: int) -> Response:
         data = self.input_class(data=request.data)
@@ -297,7 +298,7 @@ class _TransitionApi(APIView):
         raise NotImplementedError
 
 
-class NoteInput(serializers.Serializer):
+class NoteInput(serializers.Serializer[Any]):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
 
 
@@ -313,11 +314,14 @@ class CompleteInput(NoteInput):
     outcome = serializers.ChoiceField(Outcome.choices)
 
 
-class CancelInput(serializers.Serializer):
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class CancelInput(serializers.Serializer[Any]):
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
 
 
-def _transition_schema(verb: str, body: type[serializers.Serializer]):  # type: ignore[no-untyped-def]
+def _transition_schema(verb: str, body: type[serializers.Serializer[Any]]) -> Callable[[F], F]:
     return extend_schema(
         request=body,
         responses={200: ReferralDetailOutput},
@@ -429,7 +433,7 @@ class ScreeningValidateApi(APIView):
         )
 
 
-class RecipientOutput(serializers.Serializer):
+class RecipientOutput(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     name = serializers.CharField()
     discipline = serializers.CharField()
@@ -453,7 +457,7 @@ class RecipientSearchApi(APIView):
 # --- cases ---------------------------------------------------------------------------------
 
 
-class TeamMemberOutput(serializers.Serializer):
+class TeamMemberOutput(serializers.Serializer[Any]):
     provider = serializers.SerializerMethodField()
     user_id = serializers.IntegerField()
     role = serializers.CharField()
@@ -465,11 +469,11 @@ class TeamMemberOutput(serializers.Serializer):
             "id": p.pk,
             "name": p.name,
             "discipline": p.discipline,
-            "organization": p.organization.name if p.organization_id else "",
+            "organization": p.organization.name if p.organization is not None else "",
         }
 
 
-class CaseOutput(serializers.Serializer):
+class CaseOutput(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     child = ChildRef()
     created_at = serializers.DateTimeField()
@@ -482,8 +486,10 @@ class CaseListApi(APIView):
 
     @extend_schema(responses=CaseOutput(many=True), summary="Cases the caller may open, with the care team")
     def get(self, request: Request) -> Response:
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(selectors.case_list(actor=request.user), request, view=self)
+        paginator = Pagination()
+        page: list[Case] = (
+            paginator.paginate_queryset(selectors.case_list(actor=request.user), request, view=self) or []
+        )
         services.cases_shown(actor=request.user, cases=page, detail="case list")
         return paginator.get_paginated_response(CaseOutput(page, many=True).data)
 

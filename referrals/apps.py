@@ -1,4 +1,12 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from django.apps import AppConfig
+
+if TYPE_CHECKING:  # models cannot be imported before the app registry is ready
+    from consent.models import Consent
+    from people.roles import Actor
 
 
 class ReferralsConfig(AppConfig):
@@ -14,7 +22,7 @@ class ReferralsConfig(AppConfig):
             expired.connect(_on_consent_expired, dispatch_uid="referrals.on_consent_expired")
 
 
-def _on_consent_revoked(sender, consent, actor=None, **kwargs) -> None:  # type: ignore[no-untyped-def]
+def _on_consent_revoked(sender: Any, consent: Consent, actor: Actor | None = None, **kwargs: Any) -> None:
     """Runs inside the revocation transaction (see consent.signals): memberships end and
     recipients' referral permissions go atomically with the revocation."""
     from referrals.services import access_end_for_revoked_consent
@@ -22,7 +30,7 @@ def _on_consent_revoked(sender, consent, actor=None, **kwargs) -> None:  # type:
     access_end_for_revoked_consent(consent=consent, reason="consent_revoked")
 
 
-def _on_consent_expired(sender, consent, **kwargs) -> None:  # type: ignore[no-untyped-def]
+def _on_consent_expired(sender: Any, consent: Consent, **kwargs: Any) -> None:
     """Expiry already hid everything at query time (the gate compares dates); this
     records the end of the memberships and drops stale permission rows."""
     from referrals.services import access_end_for_revoked_consent

@@ -10,13 +10,14 @@ from typing import Any
 
 from django.utils import timezone
 
+from people.demo import Writer
 from referrals import services
-from referrals.models import ReferralStatus, TeamRole
+from referrals.models import Referral, ReferralStatus, TeamRole
 
 S = ReferralStatus
 
 
-def _send(world: dict[str, Any], key: str, sender: str, recipient: str, **fields: Any):  # type: ignore[no-untyped-def]
+def _send(world: dict[str, Any], key: str, sender: str, recipient: str, **fields: Any) -> Referral:
     # The fingerprint names the demo referral, not its body (the screening date moves daily).
     body = {"demo": key}
     return services.referral_send(
@@ -29,12 +30,12 @@ def _send(world: dict[str, Any], key: str, sender: str, recipient: str, **fields
     ).referral
 
 
-def seed(world: dict[str, Any], stdout) -> None:  # type: ignore[no-untyped-def]
+def seed(world: dict[str, Any], stdout: Writer) -> None:
     with services.emails_suppressed():
         _seed(world, stdout)
 
 
-def _seed(world: dict[str, Any], stdout) -> None:  # type: ignore[no-untyped-def]
+def _seed(world: dict[str, Any], stdout: Writer) -> None:
     users = world["users"]
     referrals = world.setdefault("referrals", {})
     administered = timezone.now().date() - datetime.timedelta(days=3)

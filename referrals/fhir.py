@@ -4,6 +4,7 @@ follows ours). Same access rules and audit as the JSON API."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -11,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from directory.models import Provider
 from referrals import selectors, services
 from referrals.models import Referral, ReferralStatus
 from referrals.screening import INSTRUMENTS, summary
@@ -42,11 +44,11 @@ SERVICE_REQUEST_STATUS = {
 PRIORITY = {"routine": "routine", "soon": "urgent", "urgent": "asap"}
 
 
-def _iso(value) -> str | None:  # type: ignore[no-untyped-def]
+def _iso(value: datetime.date | datetime.datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _practitioner(provider) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def _practitioner(provider: Provider) -> dict[str, Any]:
     return {"reference": f"Practitioner/{provider.pk}", "display": provider.name}
 
 
@@ -61,7 +63,7 @@ def service_request(referral: Referral) -> dict[str, Any]:
     resource: dict[str, Any] = {
         "resourceType": "ServiceRequest",
         "id": str(referral.pk),
-        "status": SERVICE_REQUEST_STATUS[referral.status],
+        "status": SERVICE_REQUEST_STATUS[S(referral.status)],
         "intent": "order",
         "priority": PRIORITY[referral.urgency],
         "category": [
@@ -93,7 +95,7 @@ def task(referral: Referral) -> dict[str, Any]:
     resource: dict[str, Any] = {
         "resourceType": "Task",
         "id": str(referral.pk),
-        "status": TASK_STATUS[referral.status],
+        "status": TASK_STATUS[S(referral.status)],
         "intent": "order",
         "priority": PRIORITY[referral.urgency],
         "focus": {"reference": f"ServiceRequest/{referral.pk}"},

@@ -8,9 +8,12 @@ null; the consent gate is checked on top of it (membership alone never discloses
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from guardian.models import UserObjectPermissionBase
 
 
@@ -182,10 +185,9 @@ class Referral(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
-    def overdue_flags(self, now=None) -> list[str]:  # type: ignore[no-untyped-def]
+    def overdue_flags(self, now: datetime.datetime | None = None) -> list[str]:
         """Which Part C style clocks have run out: ``contact`` (no answer within 7 days)
         and ``appointment`` (no appointment within 45 days)."""
-        from django.utils import timezone
 
         now = now or timezone.now()
         flags = []

@@ -26,15 +26,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Permission
+from django.contrib.auth.models import Permission
 from django.db.models import BooleanField, Exists, Expression, ExpressionWrapper, OuterRef, Q, QuerySet, Value
 
 from consent import policies as consent_policies
 from consent.models import Consent
 from consent.policies import consent_for
+from directory.roles import provider_of
+from people.roles import Actor
 from referral_hub.errors import NotFound
-from referral_hub.roles import provider_of
+from referral_hub.ids import parse_id
 from referrals.models import CareTeamMember, Case, Referral, ReferralUserObjectPermission
 
 VIEW_PERMISSION = "view_referral"
@@ -42,8 +45,6 @@ VIEW_PERMISSION = "view_referral"
 ROLE_REFERRER = "referrer"
 ROLE_RECIPIENT = "recipient"
 ROLE_GUARDIAN = "guardian"
-
-User = AbstractBaseUser | AnonymousUser
 
 
 def _view_permission() -> Permission:
@@ -78,7 +79,7 @@ def revoke_referral_access(*, referral_ids: Iterable[int], user_id: int) -> int:
     return deleted
 
 
-def permitted_referral_ids(*, user_id: int) -> QuerySet:
+def permitted_referral_ids(*, user_id: int) -> QuerySet[Any]:
     """Ids of referrals ``user_id`` holds ``view_referral`` on, as a subquery
     (``pk__in=``): PostgreSQL hashes it once instead of probing per row."""
     # The permission id as a literal (one tiny query): a join to auth_permission and
@@ -124,7 +125,7 @@ def referrer_consent(referral: Referral) -> Consent | None:
     )
 
 
-def child_visible(actor: User) -> Expression:
+def child_visible(actor: Actor) -> Expression:
     """Row-wise (on ``Referral``): may ``actor`` see the row's child now? A guardian of
     the family, or a provider covered for ``referral`` + ``demographics`` (the list
     scope already limits recipients further). One SQL expression for any list."""
@@ -141,15 +142,9 @@ def child_visible(actor: User) -> Expression:
     return ExpressionWrapper(visible, output_field=BooleanField())
 
 
-MAX_ID = 2**63 - 1  # bigint: larger ids cannot exist, and would overflow the driver
-
-
 def _pk(value: object, what: str) -> int:
-    try:
-        pk = int(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise NotFound(what) from None
-    if not 0 < pk <= MAX_ID:
+    pk = parse_id(value)
+    if pk is None:
         raise NotFound(what)
     return pk
 
@@ -163,7 +158,7 @@ class ReferralAccess:
     restricted: bool = False
 
 
-def role_in(actor: User, referral: Referral) -> str:
+def role_in(actor: Actor, referral: Referral) -> str:
     """The actor's part in a referral they just acted on (no access check)."""
     if referral.from_provider.user_id == actor.pk:
         return ROLE_REFERRER
@@ -172,7 +167,7 @@ def role_in(actor: User, referral: Referral) -> str:
     return ROLE_GUARDIAN
 
 
-def access_referral(actor: User, referral_id: int | str) -> ReferralAccess:
+def access_referral(actor: Actor, referral_id: int | str) -> ReferralAccess:
     """The referral and the actor's role in it, or ``NotFound`` for missing/forbidden."""
     if not actor.is_authenticated:
         raise NotFound("Referral")
@@ -183,7 +178,7 @@ def access_referral(actor: User, referral_id: int | str) -> ReferralAccess:
         .select_related("child", "from_provider__organization", "to_provider__organization", "case")
         .first()
     )
-    if referral is None or not referral._perm:  # type: ignore[attr-defined]
+    if referral is None or not referral._perm:
         raise NotFound("Referral")
     if referral.from_provider.user_id == actor.pk:
         consent = referrer_consent(referral)
@@ -205,7 +200,7 @@ class CaseAccess:
     membership: CareTeamMember | None = None
 
 
-def access_case(actor: User, case_id: int | str) -> CaseAccess:
+def access_case(actor: Actor, case_id: int | str) -> CaseAccess:
     """The case if ``actor`` is a guardian of its child, or a current team member still
     covered by consent for ``care_coordination``; ``NotFound`` otherwise."""
     if not actor.is_authenticated:
@@ -239,7 +234,7 @@ def member_covered_exists(purpose: str, categories: Iterable[str] = ()) -> Exist
     )
 
 
-def visible_cases(actor: User) -> QuerySet[Case]:
+def visible_cases(actor: Actor) -> QuerySet[Case]:
     """Cases ``actor`` may open (same rule as ``access_case``), as one SQL filter."""
     if not actor.is_authenticated:
         return Case.objects.none()

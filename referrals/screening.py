@@ -96,13 +96,18 @@ def _fail(field: str, message: str) -> ApplicationError:
     return ApplicationError("invalid_screening", f"{field}: {message}", status=400, extra={"field": field})
 
 
-def _int(
-    data: dict[str, Any], key: str, prefix: str, lo: int, hi: int, *, required: bool = True
-) -> int | None:
+def _int(data: dict[str, Any], key: str, prefix: str, lo: int, hi: int) -> int:
+    """A required whole number in ``lo..hi``."""
+    value = _optional_int(data, key, prefix, lo, hi)
+    if value is None:
+        raise _fail(f"{prefix}.{key}", "is required.")
+    return value
+
+
+def _optional_int(data: dict[str, Any], key: str, prefix: str, lo: int, hi: int) -> int | None:
+    """A whole number in ``lo..hi``, or None when absent or empty."""
     field = f"{prefix}.{key}"
     if key not in data or data[key] is None or data[key] == "":
-        if required:
-            raise _fail(field, "is required.")
         return None
     value = data[key]
     if isinstance(value, bool):
@@ -140,7 +145,7 @@ def _date(data: dict[str, Any], prefix: str) -> datetime.date:
     return value
 
 
-def _asq_3(data: dict[str, Any], prefix: str) -> tuple[dict, dict]:
+def _asq_3(data: dict[str, Any], prefix: str) -> tuple[dict[str, Any], dict[str, Any]]:
     interval = _int(data, "interval_months", prefix, 0, 1000)
     if interval not in ASQ3_CUTOFFS:
         known = ", ".join(str(i) for i in ASQ3_CUTOFFS)
@@ -174,7 +179,7 @@ def _asq_3(data: dict[str, Any], prefix: str) -> tuple[dict, dict]:
     return {"interval_months": interval, "domain_scores": scores}, result
 
 
-def _asq_se_2(data: dict[str, Any], prefix: str) -> tuple[dict, dict]:
+def _asq_se_2(data: dict[str, Any], prefix: str) -> tuple[dict[str, Any], dict[str, Any]]:
     interval = _int(data, "interval_months", prefix, 0, 1000)
     if interval not in ASQ_SE2_CUTOFFS:
         known = ", ".join(str(i) for i in ASQ_SE2_CUTOFFS)
@@ -189,9 +194,9 @@ def _asq_se_2(data: dict[str, Any], prefix: str) -> tuple[dict, dict]:
     }
 
 
-def _mchat(data: dict[str, Any], prefix: str) -> tuple[dict, dict]:
+def _mchat(data: dict[str, Any], prefix: str) -> tuple[dict[str, Any], dict[str, Any]]:
     total = _int(data, "total", prefix, 0, 20)
-    follow_up = _int(data, "follow_up_total", prefix, 0, 20, required=False)
+    follow_up = _optional_int(data, "follow_up_total", prefix, 0, 20)
     band = "low" if total <= 2 else "medium" if total <= 7 else "high"
     result: dict[str, Any] = {"risk_band": band, "follow_up_positive": None}
     if follow_up is not None:
@@ -202,7 +207,7 @@ def _mchat(data: dict[str, Any], prefix: str) -> tuple[dict, dict]:
     return inputs, result
 
 
-def _epds(data: dict[str, Any], prefix: str) -> tuple[dict, dict]:
+def _epds(data: dict[str, Any], prefix: str) -> tuple[dict[str, Any], dict[str, Any]]:
     total = _int(data, "total", prefix, 0, 30)
     item_10 = _int(data, "item_10", prefix, 0, 3)
     if item_10 > total:

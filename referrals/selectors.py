@@ -3,14 +3,18 @@ page needs so it costs a constant number of queries whatever it holds."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.db.models import Count, IntegerField, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 
 from consent.policies import covered_child_ids
+from directory.models import Provider
+from directory.roles import provider_of
+from families.models import Child
+from people.roles import Actor
 from referral_hub.errors import ApplicationError
-from referral_hub.roles import provider_of
 from referrals import policies
 from referrals.extensions import case_annotators
 from referrals.models import CareTeamMember, Case, Referral, ReferralEvent, ReferralStatus
@@ -19,7 +23,7 @@ S = ReferralStatus
 BOXES = ("inbox", "outbox")
 
 
-def _scope(actor, box: str | None = None) -> QuerySet[Referral]:  # type: ignore[no-untyped-def]
+def _scope(actor: Actor, box: str | None = None) -> QuerySet[Referral]:
     """Referrals with a permission row for ``actor``; rows where the actor is the
     recipient also need a consent in force right now (revocation and expiry hide them).
 
@@ -44,7 +48,7 @@ def _scope(actor, box: str | None = None) -> QuerySet[Referral]:  # type: ignore
     )
 
 
-def referral_list(*, actor, box: str | None = None, status: str | None = None) -> QuerySet[Referral]:  # type: ignore[no-untyped-def]
+def referral_list(*, actor: Actor, box: str | None = None, status: str | None = None) -> QuerySet[Referral]:
     if box not in (None, "", *BOXES):
         raise ApplicationError(
             "invalid_parameter", "box must be inbox or outbox.", extra={"parameter": "box"}
@@ -65,12 +69,12 @@ def referral_list(*, actor, box: str | None = None, status: str | None = None) -
     return qs.select_related("child", "from_provider", "to_provider").order_by("-sent_at", "-id")
 
 
-def referral_ids(qs: QuerySet[Referral]) -> QuerySet:
+def referral_ids(qs: QuerySet[Referral]) -> QuerySet[Any]:
     """The same rows as ids only: paginate this (a narrow sort), then ``hydrate`` the page."""
     return qs.select_related(None).values_list("id", flat=True)
 
 
-def hydrate(ids: list[int], *, actor) -> list[Referral]:  # type: ignore[no-untyped-def]
+def hydrate(ids: list[int], *, actor: Actor) -> list[Referral]:
     """One query: the page's referrals with their parties, in the order of ``ids``, each
     with ``child_visible`` (the consent gate asked now, in SQL: a referrer whose
     consent ended gets the row as a stub)."""
@@ -96,14 +100,14 @@ def referral_detail(*, referral: Referral) -> Referral:
     )
 
 
-def overdue_q(now=None) -> Q:  # type: ignore[no-untyped-def]
+def overdue_q(now: datetime.datetime | None = None) -> Q:
     now = now or timezone.now()
     return Q(status__in=[S.SENT, S.RECEIVED], contact_due_at__lt=now) | Q(
         status__in=[S.SENT, S.RECEIVED, S.ACCEPTED], appointment_due_at__lt=now
     )
 
 
-def needs_action_q(provider_id: int, now=None) -> Q:  # type: ignore[no-untyped-def]
+def needs_action_q(provider_id: int, now: datetime.datetime | None = None) -> Q:
     """Inbox rows waiting for the recipient: answer, schedule, or record the outcome of a
     past appointment."""
     now = now or timezone.now()
@@ -112,7 +116,7 @@ def needs_action_q(provider_id: int, now=None) -> Q:  # type: ignore[no-untyped-
     )
 
 
-def referral_counts(*, actor) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def referral_counts(*, actor: Actor) -> dict[str, int]:
     """Dashboard counters in one query: ``waiting_for_you`` (inbox needing action),
     ``new`` (unopened), ``overdue`` (either box), ``awaiting_response`` (outbox)."""
     provider = provider_of(actor)
@@ -134,12 +138,13 @@ def referral_counts(*, actor) -> dict[str, int]:  # type: ignore[no-untyped-def]
     )
 
 
-def dashboard(*, actor, limit: int = 50) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def dashboard(*, actor: Actor, limit: int = 50) -> dict[str, Any]:
     """The provider dashboard's sections (each capped at ``limit`` rows, sorted on ids
     first and hydrated after, so a huge inbox costs a narrow sort, not a wide one)."""
     provider = provider_of(actor)
+    provider_id = provider.pk if provider is not None else 0  # not a provider: every section is empty
     now = timezone.now()
-    mine = Q(to_provider_id=provider.pk) | Q(from_provider_id=provider.pk)
+    mine = Q(to_provider_id=provider_id) | Q(from_provider_id=provider_id)
     inbox = referral_list(actor=actor, box="inbox")
     outbox = referral_list(actor=actor, box="outbox")
 
@@ -148,7 +153,7 @@ def dashboard(*, actor, limit: int = 50) -> dict[str, Any]:  # type: ignore[no-u
 
     return {
         "counts": referral_counts(actor=actor),
-        "needs_action": top(inbox.filter(needs_action_q(provider.pk, now))),
+        "needs_action": top(inbox.filter(needs_action_q(provider_id, now))),
         "overdue": top(referral_list(actor=actor).filter(mine).filter(overdue_q(now))),
         "awaiting_response": top(outbox.filter(status__in=[S.SENT, S.RECEIVED])),
         "recent_outbox": top(outbox, 10),
@@ -159,7 +164,7 @@ def dashboard(*, actor, limit: int = 50) -> dict[str, Any]:  # type: ignore[no-u
 # --- cases -------------------------------------------------------------------------------
 
 
-def _current_team() -> Prefetch:
+def _current_team() -> Prefetch[Any]:
     members = (
         CareTeamMember.objects.filter(left_at__isnull=True)
         .annotate(_covered=policies.member_covered_exists(policies.TEAM_PURPOSE))
@@ -170,7 +175,7 @@ def _current_team() -> Prefetch:
     return Prefetch("members", queryset=members, to_attr="current_team")
 
 
-def _annotate(qs: QuerySet[Case], actor) -> QuerySet[Case]:  # type: ignore[no-untyped-def]
+def _annotate(qs: QuerySet[Case], actor: Actor) -> QuerySet[Case]:
     for annotate in case_annotators:
         qs = annotate(qs, actor)
     if "unread_count" not in qs.query.annotations:
@@ -178,19 +183,19 @@ def _annotate(qs: QuerySet[Case], actor) -> QuerySet[Case]:  # type: ignore[no-u
     return qs
 
 
-def case_list(*, actor) -> QuerySet[Case]:  # type: ignore[no-untyped-def]
+def case_list(*, actor: Actor) -> QuerySet[Case]:
     """Cases ``actor`` may open, with the current team (members still covered by
     consent) and ``unread_count`` from the registered annotators."""
     qs = policies.visible_cases(actor).select_related("child").prefetch_related(_current_team())
     return _annotate(qs, actor).order_by("-created_at", "-id")
 
 
-def case_detail(*, actor, case: Case) -> Case:  # type: ignore[no-untyped-def]
+def case_detail(*, actor: Actor, case: Case) -> Case:
     qs = Case.objects.filter(pk=case.pk).select_related("child").prefetch_related(_current_team())
     return _annotate(qs, actor).get()
 
 
-def case_referrals(*, actor, case: Case) -> QuerySet[Referral]:  # type: ignore[no-untyped-def]
+def case_referrals(*, actor: Actor, case: Case) -> QuerySet[Referral]:
     return (
         referral_list(actor=actor)
         .filter(case_id=case.pk)
@@ -198,10 +203,8 @@ def case_referrals(*, actor, case: Case) -> QuerySet[Referral]:  # type: ignore[
     )
 
 
-def consented_children(*, provider) -> QuerySet:  # type: ignore[no-untyped-def]
+def consented_children(*, provider: Provider) -> QuerySet[Any]:
     """Children ``provider`` may refer (covered for ``referral``): the new-referral picker."""
-    from consent.policies import covered_child_ids
-    from families.models import Child
 
     if provider is None:
         return Child.objects.none()
@@ -210,9 +213,8 @@ def consented_children(*, provider) -> QuerySet:  # type: ignore[no-untyped-def]
     )
 
 
-def recipient_search(*, q: str, exclude_provider_id: int | None = None, limit: int = 20) -> QuerySet:
+def recipient_search(*, q: str, exclude_provider_id: int | None = None, limit: int = 20) -> QuerySet[Any]:
     """Directory providers who can receive referrals (they have an account)."""
-    from directory.models import Provider
 
     qs = Provider.objects.filter(user__isnull=False).select_related("organization")
     if exclude_provider_id:
@@ -223,6 +225,6 @@ def recipient_search(*, q: str, exclude_provider_id: int | None = None, limit: i
     return qs.order_by("name", "id")[:limit]
 
 
-def portal_referrals(*, actor) -> QuerySet[Referral]:  # type: ignore[no-untyped-def]
+def portal_referrals(*, actor: Actor) -> QuerySet[Referral]:
     """A guardian's children's referrals (through the permission rows granted at sending)."""
     return referral_list(actor=actor).prefetch_related("events")

@@ -21,19 +21,24 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from audit.models import Action
 from audit.services import audit_denied, audit_list_read, audit_record
-from consent.models import CATEGORY_FIELDS
+from consent.models import CATEGORY_FIELDS, Consent
 from consent.policies import consent_for
 from directory.models import Provider
+from directory.roles import provider_of
 from families.models import Child, Guardian
 from outbox.services import language_of, outbox_email, outbox_notify
+from people.roles import Actor, signed_in
+from referral_hub import events
 from referral_hub.errors import ApplicationError, NotFound
+from referral_hub.ids import id_for_lookup, parse_id
 from referral_hub.realtime import send_event_on_commit, user_group
-from referral_hub.roles import provider_of
 from referrals import policies
 from referrals.models import (
     CareTeamMember,
@@ -85,12 +90,12 @@ def emails_suppressed() -> Iterator[None]:
         _emails_suppressed.reset(token)
 
 
-def _email_on_commit(user, subject: str, path: str, *, key: str) -> None:  # type: ignore[no-untyped-def]
+def _email_on_commit(user: User | None, subject: str, path: str, *, key: str) -> None:
     """An outbox e-mail (sent after commit, retried until delivered) with a link only:
     no child's name or details ever leave in mail."""
-    address = getattr(user, "email", "")
-    if not address or _emails_suppressed.get():
+    if user is None or not user.email or _emails_suppressed.get():
         return
+    address = user.email
     body = (
         "You have an update on Referral Hub.\n\n"
         f"Sign in to see it: {settings.SITE_URL.rstrip('/')}{path}\n\n"
@@ -110,7 +115,20 @@ def _email_on_commit(user, subject: str, path: str, *, key: str) -> None:  # typ
 NEW_REFERRAL_SUBJECT = {"en": "New referral on Referral Hub", "es": "Nueva remisión en Referral Hub"}
 
 
-def _audit(*, actor, referral: Referral, action: str, consent=None, detail: str = "", outcome=None) -> None:  # type: ignore[no-untyped-def]
+def _known(user_ids: Iterable[int | None]) -> list[int]:
+    """User ids that exist (a listing without an account has none)."""
+    return [user_id for user_id in user_ids if user_id is not None]
+
+
+def _audit(
+    *,
+    actor: Actor,
+    referral: Referral,
+    action: str,
+    consent: Consent | None = None,
+    detail: str = "",
+    outcome: str | None = None,
+) -> None:
     """One row per data category the referral carries (ASTM E2147: category + purpose)."""
     for category in referral.data_categories or ["demographics"]:
         kwargs: dict[str, Any] = dict(
@@ -130,11 +148,8 @@ def _audit(*, actor, referral: Referral, action: str, consent=None, detail: str 
 
 
 def _id(value: Any, field: str) -> int:
-    try:
-        pk = int(value)
-    except (TypeError, ValueError):
-        raise _bad(field, "must be an id.") from None
-    if not 0 < pk <= policies.MAX_ID:
+    pk = parse_id(value)
+    if pk is None:
         raise _bad(field, "must be an id.")
     return pk
 
@@ -152,9 +167,24 @@ class SendResult:
     replayed: bool = False
 
 
+@dataclass
+class ReferralDraft:
+    """A referral that passed every check and may be written."""
+
+    from_provider: Provider
+    to_provider: Provider
+    child_id: int
+    reason: str
+    urgency: str
+    concern_type: str
+    categories: list[str]
+    results: list[Any]
+    consent: Any  # the Consent covering the recipient
+
+
 def referral_send(
     *,
-    actor,  # User
+    actor: Actor,
     child_id: Any,
     to_provider_id: Any,
     reason: str,
@@ -173,26 +203,52 @@ def referral_send(
     for ``referral`` and every attached category (the attempt is audited as denied and
     nothing is stored); 422 ``idempotency_key_reused`` for a reused key with a different
     body. A replay of the same key and body returns the first referral (``replayed``).
+    Tiers: ``check_referral_send`` (refusals), ``do_referral_send`` (the write),
+    ``notify_referral_sent`` (after commit).
     """
-    from_provider = provider_of(actor)
-    if from_provider is None:
-        raise ApplicationError("not_a_provider", "Only providers can send referrals.", status=403)
-    if len(idempotency_key) > 200:
-        raise _bad("Idempotency-Key", "at most 200 characters.")
+    from_provider = check_sender(actor=actor, idempotency_key=idempotency_key)
     if idempotency_key:
         replay = _replay(actor, from_provider, idempotency_key, fingerprint)
         if replay is not None:
             _replay_gate(actor, replay.referral)
             return replay
+    draft = check_referral_send(
+        actor=actor,
+        from_provider=from_provider,
+        child_id=child_id,
+        to_provider_id=to_provider_id,
+        reason=reason,
+        urgency=urgency,
+        concern_type=concern_type,
+        screenings=screenings,
+        data_categories=data_categories,
+    )
+    return do_referral_send(
+        actor=actor, draft=draft, idempotency_key=idempotency_key, fingerprint=fingerprint
+    )
 
+
+def check_sender(*, actor: Actor, idempotency_key: str) -> Provider:
+    from_provider = provider_of(actor)
+    if from_provider is None:
+        raise ApplicationError("not_a_provider", "Only providers can send referrals.", status=403)
+    if len(idempotency_key) > 200:
+        raise _bad("Idempotency-Key", "at most 200 characters.")
+    return from_provider
+
+
+def _check_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
         raise _bad("reason", "is required.")
     if len(reason) > 5000:
         raise _bad("reason", "at most 5000 characters.")
-    urgency = _choice(urgency, Urgency.values, "urgency", default=Urgency.ROUTINE)
-    concern_type = _choice(concern_type, ConcernType.values, "concern_type", default=ConcernType.OTHER)
-    results = validate_screenings(screenings)
+    return reason
+
+
+def _check_categories(data_categories: Iterable[str], results: list[Any]) -> list[str]:
+    """Demographics always, plus what the sender attached and what the screenings carry,
+    in the consent form's order."""
     categories = ["demographics"]
     for extra in data_categories or ():
         _choice(extra, ATTACHABLE_CATEGORIES, "data_categories")
@@ -202,9 +258,10 @@ def referral_send(
         if result.data_category not in categories:
             categories.append(result.data_category)
     categories.sort(key=list(CATEGORY_FIELDS).index)
+    return categories
 
-    to_pk = _id(to_provider_id, "to_provider")
-    child_pk = _id(child_id, "child")
+
+def _check_recipient(to_pk: int, from_provider: Provider) -> Provider:
     to_provider = Provider.objects.select_related("organization").filter(pk=to_pk).first()
     if to_provider is None:
         raise _bad("to_provider", "no such provider in the directory.")
@@ -217,58 +274,102 @@ def referral_send(
         )
     if to_provider.pk == from_provider.pk:
         raise _bad("to_provider", "you cannot refer to yourself.", code="invalid_recipient")
+    return to_provider
 
-    # The sender must itself be allowed to see the child (no referrals about strangers):
-    # the same 403 whether the child is missing or simply not covered, so ids leak nothing.
+
+def _check_consents(
+    *, actor: Actor, from_provider: Provider, to_provider: Provider, child_pk: int, categories: list[str]
+) -> Any:
+    """The consent covering the recipient. The sender must itself be allowed to see the
+    child (no referrals about strangers): the same 403 whether the child is missing or
+    simply not covered, so ids leak nothing. A refusal is audited."""
     sender_consent = consent_for(provider=from_provider, child_id=child_pk, purpose="referral")
     recipient_cover = (
         consent_for(provider=to_provider, child_id=child_pk, purpose="referral", categories=categories)
         if sender_consent is not None
         else None
     )
-    if sender_consent is None or recipient_cover is None:
-        child_exists = sender_consent is not None
-        audit_denied(
-            actor=actor,
-            action=Action.DISCLOSE,
-            child_id=child_pk if child_exists else None,
-            data_category=",".join(categories)[:40],
-            purpose="referral",
-            object_type="referral",
-            detail=(
-                f"referral to provider {to_provider.pk} refused: "
-                + ("sender not covered" if not child_exists else "no consent covers the recipient")
-            ),
-        )
-        raise ApplicationError(
-            "consent_required",
-            "No active consent covers this recipient for a referral with the data attached."
-            if child_exists
-            else "You are not covered by a consent for this child.",
-            status=403,
-            extra={"data_categories": categories} if child_exists else {},
-        )
+    if sender_consent is not None and recipient_cover is not None:
+        return recipient_cover
+    child_exists = sender_consent is not None
+    audit_denied(
+        actor=actor,
+        action=Action.DISCLOSE,
+        child_id=child_pk if child_exists else None,
+        data_category=",".join(categories)[:40],
+        purpose="referral",
+        object_type="referral",
+        detail=(
+            f"referral to provider {to_provider.pk} refused: "
+            + ("sender not covered" if not child_exists else "no consent covers the recipient")
+        ),
+    )
+    raise ApplicationError(
+        "consent_required",
+        "No active consent covers this recipient for a referral with the data attached."
+        if child_exists
+        else "You are not covered by a consent for this child.",
+        status=403,
+        extra={"data_categories": categories} if child_exists else {},
+    )
 
+
+def check_referral_send(
+    *,
+    actor: Actor,
+    from_provider: Provider,
+    child_id: Any,
+    to_provider_id: Any,
+    reason: str,
+    urgency: str,
+    concern_type: str,
+    screenings: list[dict[str, Any]] | None,
+    data_categories: Iterable[str],
+) -> ReferralDraft:
+    """Every refusal of ``referral_send``, in order; nothing is written but the audit
+    row of a consent refusal."""
+    reason = _check_reason(reason)
+    urgency = _choice(urgency, Urgency.values, "urgency", default=Urgency.ROUTINE)
+    concern_type = _choice(concern_type, ConcernType.values, "concern_type", default=ConcernType.OTHER)
+    results = validate_screenings(screenings)
+    categories = _check_categories(data_categories, results)
+    to_pk = _id(to_provider_id, "to_provider")
+    child_pk = _id(child_id, "child")
+    to_provider = _check_recipient(to_pk, from_provider)
+    consent = _check_consents(
+        actor=actor,
+        from_provider=from_provider,
+        to_provider=to_provider,
+        child_pk=child_pk,
+        categories=categories,
+    )
+    return ReferralDraft(
+        from_provider=from_provider,
+        to_provider=to_provider,
+        child_id=child_pk,
+        reason=reason,
+        urgency=urgency,
+        concern_type=concern_type,
+        categories=categories,
+        results=results,
+        consent=consent,
+    )
+
+
+def do_referral_send(
+    *, actor: Actor, draft: ReferralDraft, idempotency_key: str, fingerprint: str
+) -> SendResult:
+    """Write a checked referral in one transaction and notify the recipient after commit.
+    Two requests with the same idempotency key that race: the loser replays the winner."""
     try:
         with transaction.atomic():
             referral = _create(
-                actor=actor,
-                from_provider=from_provider,
-                to_provider=to_provider,
-                child_id=child_pk,
-                reason=reason,
-                urgency=urgency,
-                concern_type=concern_type,
-                categories=categories,
-                results=results,
-                consent=recipient_cover,
-                idempotency_key=idempotency_key,
-                fingerprint=fingerprint,
+                actor=actor, draft=draft, idempotency_key=idempotency_key, fingerprint=fingerprint
             )
+            notify_referral_sent(referral=referral, to_provider=draft.to_provider)
     except IntegrityError:
-        # Two requests with the same key raced: the loser replays the winner.
         if idempotency_key:
-            replay = _replay(actor, from_provider, idempotency_key, fingerprint)
+            replay = _replay(actor, draft.from_provider, idempotency_key, fingerprint)
             if replay is not None:
                 _replay_gate(actor, replay.referral)
                 return replay
@@ -276,7 +377,25 @@ def referral_send(
     return SendResult(referral)
 
 
-def _replay_gate(actor, referral: Referral) -> None:  # type: ignore[no-untyped-def]
+def notify_referral_sent(*, referral: Referral, to_provider: Provider) -> None:
+    """Through the outbox, after commit: the recipient's bell and an e-mail."""
+    recipient = to_provider.user
+    if recipient is None:  # checked before sending; nothing to notify otherwise
+        return
+    outbox_notify(
+        recipient.pk,
+        "referral.received",
+        {"referral_id": referral.pk, "status": S.SENT, "label": f"New referral #{referral.pk}"},
+    )
+    _email_on_commit(
+        recipient,
+        NEW_REFERRAL_SUBJECT.get(language_of(recipient), NEW_REFERRAL_SUBJECT["en"]),
+        f"/referrals/{referral.pk}/",
+        key=f"referral:{referral.pk}:sent:email",
+    )
+
+
+def _replay_gate(actor: Actor, referral: Referral) -> None:
     """A replay answers with the whole referral: only while the sender is still covered."""
     if policies.referrer_consent(referral) is None:
         _audit_stub(actor=actor, referral=referral, what="idempotent replay")
@@ -285,7 +404,7 @@ def _replay_gate(actor, referral: Referral) -> None:  # type: ignore[no-untyped-
         )
 
 
-def _replay(actor, from_provider: Provider, key: str, fingerprint: str) -> SendResult | None:  # type: ignore[no-untyped-def]
+def _replay(actor: Actor, from_provider: Provider, key: str, fingerprint: str) -> SendResult | None:
     """The first referral sent with this key, if the body matches; the replay returns
     the full referral again, so it is an audited read."""
     existing = Referral.objects.filter(from_provider=from_provider, idempotency_key=key).first()
@@ -301,34 +420,20 @@ def _replay(actor, from_provider: Provider, key: str, fingerprint: str) -> SendR
     return SendResult(existing, replayed=True)
 
 
-def _create(
-    *,
-    actor,  # User
-    from_provider: Provider,
-    to_provider: Provider,
-    child_id: int,
-    reason: str,
-    urgency: str,
-    concern_type: str,
-    categories: list[str],
-    results: list,
-    consent,  # Consent
-    idempotency_key: str,
-    fingerprint: str,
-) -> Referral:
-    child = Child.objects.get(pk=child_id)
+def _create(*, actor: Actor, draft: ReferralDraft, idempotency_key: str, fingerprint: str) -> Referral:
+    child = Child.objects.get(pk=draft.child_id)
     case = case_get_or_create(child=child)
     now = timezone.now()
     referral = Referral.objects.create(
         case=case,
         child=child,
-        from_provider=from_provider,
-        to_provider=to_provider,
-        created_by=actor,
-        reason=reason,
-        concern_type=concern_type,
-        urgency=urgency,
-        data_categories=categories,
+        from_provider=draft.from_provider,
+        to_provider=draft.to_provider,
+        created_by=signed_in(actor),
+        reason=draft.reason,
+        concern_type=draft.concern_type,
+        urgency=draft.urgency,
+        data_categories=draft.categories,
         status=S.SENT,
         sent_at=now,
         contact_due_at=now + CONTACT_DUE,
@@ -345,26 +450,19 @@ def _create(
                 inputs=r.inputs,
                 result=r.result,
             )
-            for r in results
+            for r in draft.results
         ]
     )
-    ReferralEvent.objects.create(referral=referral, actor=actor, from_status="", to_status=S.SENT, at=now)
+    ReferralEvent.objects.create(
+        referral=referral, actor=signed_in(actor), from_status="", to_status=S.SENT, at=now
+    )
     guardian_user_ids = Guardian.objects.filter(family_id=child.family_id).values_list("user_id", flat=True)
     policies.grant_referral_access(
-        referral=referral, user_ids=[actor.pk, to_provider.user_id, *guardian_user_ids]
+        referral=referral,
+        user_ids=[signed_in(actor).pk, *_known([draft.to_provider.user_id, *guardian_user_ids])],
     )
-    _audit(actor=actor, referral=referral, action=Action.DISCLOSE, consent=consent, detail="referral sent")
-    outbox_notify(
-        to_provider.user_id,
-        "referral.received",
-        {"referral_id": referral.pk, "status": S.SENT, "label": f"New referral #{referral.pk}"},
-    )
-    recipient = to_provider.user
-    _email_on_commit(
-        recipient,
-        NEW_REFERRAL_SUBJECT.get(language_of(recipient), NEW_REFERRAL_SUBJECT["en"]),
-        f"/referrals/{referral.pk}/",
-        key=f"referral:{referral.pk}:sent:email",
+    _audit(
+        actor=actor, referral=referral, action=Action.DISCLOSE, consent=draft.consent, detail="referral sent"
     )
     return referral
 
@@ -372,7 +470,7 @@ def _create(
 # --- opening (receipt) ------------------------------------------------------------------
 
 
-def referral_open(*, actor, referral_id: Any) -> policies.ReferralAccess:  # type: ignore[no-untyped-def]
+def referral_open(*, actor: Actor, referral_id: Any) -> policies.ReferralAccess:
     """Open a referral's details: access check, receipt on the recipient's first open
     (``sent`` -> ``received``), and an audit row per data category read."""
     access = policies.access_referral(actor, referral_id)
@@ -388,7 +486,11 @@ def referral_open(*, actor, referral_id: Any) -> policies.ReferralAccess:  # typ
             ):
                 referral.status, referral.received_at = S.RECEIVED, now
                 ReferralEvent.objects.create(
-                    referral=referral, actor=actor, from_status=S.SENT, to_status=S.RECEIVED, at=now
+                    referral=referral,
+                    actor=signed_in(actor),
+                    from_status=S.SENT,
+                    to_status=S.RECEIVED,
+                    at=now,
                 )
                 _notify_referrer(referral)
         _audit(actor=actor, referral=referral, action=Action.VIEW, consent=access.consent)
@@ -408,7 +510,7 @@ TRANSITIONS: dict[str, tuple[str, tuple[str, ...], str]] = {
 }
 
 
-def _transition(*, actor, referral_id: Any, verb: str, changes: dict[str, Any], note: str) -> Referral:  # type: ignore[no-untyped-def]
+def _transition(*, actor: Actor, referral_id: Any, verb: str, changes: dict[str, Any], note: str) -> Referral:
     role, from_statuses, to_status = TRANSITIONS[verb]
     access = policies.access_referral(actor, referral_id)
     if access.restricted:
@@ -451,7 +553,12 @@ def _transition(*, actor, referral_id: Any, verb: str, changes: dict[str, Any], 
             referral.received_at = now
         referral.save()
         ReferralEvent.objects.create(
-            referral=referral, actor=actor, from_status=previous, to_status=to_status, at=now, note=note
+            referral=referral,
+            actor=signed_in(actor),
+            from_status=previous,
+            to_status=to_status,
+            at=now,
+            note=note,
         )
         _audit(
             actor=actor,
@@ -467,7 +574,7 @@ def _transition(*, actor, referral_id: Any, verb: str, changes: dict[str, Any], 
             policies.revoke_referral_access(referral_ids=[referral.pk], user_id=referral.to_provider.user_id)
         if role == policies.ROLE_RECIPIENT:
             _notify_referrer(referral)
-        else:
+        elif referral.to_provider.user_id is not None:
             outbox_notify(
                 referral.to_provider.user_id,
                 "referral.status_changed",
@@ -502,13 +609,13 @@ def _notify_referrer(referral: Referral) -> None:
         )
 
 
-def referral_accept(*, actor, referral_id: Any, note: str = "") -> Referral:  # type: ignore[no-untyped-def]
+def referral_accept(*, actor: Actor, referral_id: Any, note: str = "") -> Referral:
     """Recipient accepts (from sent/received). Joins the care team when consent covers
     ``care_coordination`` (recipient, and the referrer if covered too)."""
     return _transition(actor=actor, referral_id=referral_id, verb="accept", changes={}, note=_note(note))
 
 
-def referral_decline(*, actor, referral_id: Any, decline_reason: str, note: str = "") -> Referral:  # type: ignore[no-untyped-def]
+def referral_decline(*, actor: Actor, referral_id: Any, decline_reason: str, note: str = "") -> Referral:
     reason = _choice(decline_reason, DeclineReason.values, "decline_reason")
     note = _note(note)
     return _transition(
@@ -520,7 +627,7 @@ def referral_decline(*, actor, referral_id: Any, decline_reason: str, note: str 
     )
 
 
-def referral_schedule(*, actor, referral_id: Any, appointment_at: Any, note: str = "") -> Referral:  # type: ignore[no-untyped-def]
+def referral_schedule(*, actor: Actor, referral_id: Any, appointment_at: Any, note: str = "") -> Referral:
     when = _datetime(appointment_at, "appointment_at")
     return _transition(
         actor=actor,
@@ -531,7 +638,7 @@ def referral_schedule(*, actor, referral_id: Any, appointment_at: Any, note: str
     )
 
 
-def referral_complete(*, actor, referral_id: Any, outcome: str, note: str = "") -> Referral:  # type: ignore[no-untyped-def]
+def referral_complete(*, actor: Actor, referral_id: Any, outcome: str, note: str = "") -> Referral:
     value = _choice(outcome, Outcome.values, "outcome")
     note = _note(note)
     return _transition(
@@ -543,7 +650,7 @@ def referral_complete(*, actor, referral_id: Any, outcome: str, note: str = "") 
     )
 
 
-def referral_cancel(*, actor, referral_id: Any, reason: str = "") -> Referral:  # type: ignore[no-untyped-def]
+def referral_cancel(*, actor: Actor, referral_id: Any, reason: str = "") -> Referral:
     reason = _note(reason, field="reason")
     return _transition(
         actor=actor, referral_id=referral_id, verb="cancel", changes={"cancel_reason": reason}, note=reason
@@ -561,11 +668,10 @@ def _note(value: Any, field: str = "note") -> str:
 
 
 def _datetime(value: Any, field: str) -> datetime.datetime:
+    parsed: datetime.datetime | None
     if isinstance(value, datetime.datetime):
         parsed = value
     elif isinstance(value, str) and value:
-        from django.utils.dateparse import parse_datetime
-
         try:
             parsed = parse_datetime(value.strip())
         except ValueError:
@@ -582,7 +688,7 @@ def _datetime(value: Any, field: str) -> datetime.datetime:
 # --- cases and care teams ----------------------------------------------------------------
 
 
-def case_open(*, actor, case_id: Any) -> policies.CaseAccess:  # type: ignore[no-untyped-def]
+def case_open(*, actor: Actor, case_id: Any) -> policies.CaseAccess:
     """Open a case (``access_case``) and log the read of the child's team record."""
     access = policies.access_case(actor, case_id)
     audit_record(
@@ -613,7 +719,9 @@ def care_team_member_add(*, case: Case, provider: Provider, role: str) -> CareTe
     if current is not None:
         return current
     member = CareTeamMember.objects.create(case=case, provider=provider, user_id=provider.user_id, role=role)
-    event = {"type": "access.changed", "case_id": case.pk, "user_id": provider.user_id, "change": "joined"}
+    event = events.access_changed(
+        change="joined", reason="team_joined", case_id=case.pk, child_id=case.child_id
+    )
     send_event_on_commit(user_group(provider.user_id), event)
     return member
 
@@ -625,13 +733,7 @@ def care_team_member_end(*, membership: CareTeamMember, reason: str) -> None:
     membership.left_at = timezone.now()
     membership.left_reason = reason[:100]
     membership.save(update_fields=["left_at", "left_reason"])
-    event = {
-        "type": "access.changed",
-        "case_id": membership.case_id,
-        "user_id": membership.user_id,
-        "change": "left",
-        "reason": reason,
-    }
+    event = events.access_changed(change="left", reason=reason, case_id=membership.case_id)
     # To the user's group: every socket of theirs (case chats included) re-checks access.
     send_event_on_commit(user_group(membership.user_id), event)
 
@@ -674,7 +776,7 @@ def _join_care_team(referral: Referral) -> None:
 # --- consent revocation (receiver, inside the revocation transaction) -----------------------
 
 
-def access_end_for_revoked_consent(*, consent, reason: str = "consent_revoked") -> None:  # type: ignore[no-untyped-def]
+def access_end_for_revoked_consent(*, consent: Consent, reason: str = "consent_revoked") -> None:
     """Called inside the revoking transaction: ends care-team memberships and removes the
     recipients' referral permissions that no other active consent still justifies."""
     if consent.recipient_provider_id is not None:
@@ -683,9 +785,9 @@ def access_end_for_revoked_consent(*, consent, reason: str = "consent_revoked") 
         )
     else:
         providers = list(
-            Provider.objects.filter(organization_id=consent.recipient_organization_id).select_related(
-                "organization"
-            )
+            Provider.objects.filter(
+                organization_id=id_for_lookup(consent.recipient_organization_id)
+            ).select_related("organization")
         )
     if not providers:
         return
@@ -707,11 +809,17 @@ def access_end_for_revoked_consent(*, consent, reason: str = "consent_revoked") 
             if policies.revoke_referral_access(referral_ids=[referral.pk], user_id=provider.user_id):
                 send_event_on_commit(
                     user_group(provider.user_id),
-                    {"type": "access.changed", "referral_id": referral.pk, "change": "revoked"},
+                    events.access_changed(
+                        change="revoked",
+                        reason="consent_revoked",
+                        referral_id=referral.pk,
+                        case_id=referral.case_id,
+                        child_id=referral.child_id,
+                    ),
                 )
 
 
-def referral_export(*, actor, referral_id: Any) -> policies.ReferralAccess:  # type: ignore[no-untyped-def]
+def referral_export(*, actor: Actor, referral_id: Any) -> policies.ReferralAccess:
     """Access check + audit for reading a referral as FHIR (no receipt: a system read is
     not the recipient opening it)."""
     access = policies.access_referral(actor, referral_id)
@@ -723,7 +831,7 @@ def referral_export(*, actor, referral_id: Any) -> policies.ReferralAccess:  # t
     return access
 
 
-def _audit_stub(*, actor, referral: Referral, what: str) -> None:  # type: ignore[no-untyped-def]
+def _audit_stub(*, actor: Actor, referral: Referral, what: str) -> None:
     """The referrer's consent ended: nothing about the child was disclosed; the guardian
     still sees the attempt in the access log (outcome ``denied``)."""
     audit_denied(
@@ -740,7 +848,7 @@ def _audit_stub(*, actor, referral: Referral, what: str) -> None:  # type: ignor
 # --- audited list reads -----------------------------------------------------------------
 
 
-def referrals_shown(*, actor, referrals: Iterable[Referral], detail: str) -> None:  # type: ignore[no-untyped-def]
+def referrals_shown(*, actor: Actor, referrals: Iterable[Referral], detail: str) -> None:
     """A list page or API showed these referrals: one audit row per child shown, written
     in one batch (the list costs the same few queries for 1 or 100 rows)."""
     audit_list_read(
@@ -753,7 +861,7 @@ def referrals_shown(*, actor, referrals: Iterable[Referral], detail: str) -> Non
     )
 
 
-def cases_shown(*, actor, cases: Iterable[Case], detail: str) -> None:  # type: ignore[no-untyped-def]
+def cases_shown(*, actor: Actor, cases: Iterable[Case], detail: str) -> None:
     """A list showed these cases (each names its child): one audit row per child."""
     audit_list_read(
         actor=actor,
@@ -764,7 +872,7 @@ def cases_shown(*, actor, cases: Iterable[Case], detail: str) -> None:  # type: 
     )
 
 
-def children_shown(*, actor, children: Iterable[Any], detail: str) -> None:  # type: ignore[no-untyped-def]
+def children_shown(*, actor: Actor, children: Iterable[Any], detail: str) -> None:
     """A picker listed these children by name: one audit row per child."""
     audit_list_read(
         actor=actor,

@@ -14,8 +14,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from directory.roles import provider_of
+from families.roles import guardian_of
 from referral_hub.errors import ApplicationError, NotFound
-from referral_hub.roles import guardian_of, provider_of
 from referrals import selectors, services
 from referrals.models import ConcernType, DeclineReason, Outcome, Urgency
 from referrals.screening import ASQ3_DOMAINS, INSTRUMENTS, summary
@@ -85,7 +86,7 @@ def referral_new(request: HttpRequest) -> HttpResponse:
     submission_id = _submission_id(request)
     if request.method == "POST":
         post = request.POST
-        fields = {
+        fields: dict[str, Any] = {
             "child_id": post.get("child"),
             "to_provider_id": post.get("to_provider"),
             "reason": post.get("reason", ""),

@@ -7,10 +7,12 @@ from __future__ import annotations
 from django import template
 
 from messaging.policies import chat_access
+from people.roles import Actor
+from referrals.models import Case
 
 register = template.Library()
 
 
 @register.simple_tag
-def chat_allowed(case, user) -> bool:  # type: ignore[no-untyped-def]
+def chat_allowed(case: Case, user: Actor) -> bool:
     return chat_access(user, case.pk) is not None

@@ -134,9 +134,12 @@ def test_revocation_tells_the_providers_open_sockets(
     event = async_to_sync(layer.receive)(channel)
     assert event == {
         "type": "access.changed",
+        "change": "revoked",
         "reason": "consent_revoked",
         "child_id": child.pk,
         "consent_id": consent.pk,
+        "case_id": None,
+        "referral_id": None,
     }
 
 

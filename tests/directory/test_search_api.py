@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from directory.geo import haversine_miles, zip_centroid
 from directory.models import Endorsement, join_codes
+from directory.services import endorsement_set_status, endorsements_delete
 from tests.directory.conftest import destination, names
 from tests.factories.directory import (
     EndorsementFactory,
@@ -362,9 +363,12 @@ def test_most_recently_endorsed_ordering_follows_revocation_expiry_and_deletion(
 
     assert names(search(ordering="-endorsed_since")) == ["Recent", "Older", "Aaron None", "Lapsed"]
 
-    recent_endorsement.status = "revoked"
-    recent_endorsement.save()
+    # A curator revokes one, then an administrator deletes another: both through the
+    # directory's services, which keep the listing's endorsed-since in step.
+    endorsement_set_status(
+        actor=None, endorsement_id=recent_endorsement.pk, status="revoked", check_policy=False
+    )
     assert names(search(ordering="-endorsed_since")) == ["Older", "Aaron None", "Lapsed", "Recent"]
 
-    Endorsement.objects.filter(provider=older).delete()
+    endorsements_delete(endorsements=Endorsement.objects.filter(provider=older))
     assert names(search(ordering="-endorsed_since")) == ["Aaron None", "Lapsed", "Older", "Recent"]

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from directory import geo
 from directory.models import Discipline, Endorsement, EndorsementCategory, Location, Organization, Provider
+from directory.services import provider_verified_summary_refresh
 from tests.factories.base import UserFactory
 
 
@@ -57,6 +58,7 @@ class EndorsementFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Endorsement
+        skip_postgeneration_save = True
 
     provider = factory.SubFactory(ProviderFactory)
     category = EndorsementCategory.INFANT_MENTAL_HEALTH_SPECIALIST
@@ -65,3 +67,9 @@ class EndorsementFactory(factory.django.DjangoModelFactory):
     issued_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=700))
     expires_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=365))
     status = "verified"
+
+    @factory.post_generation
+    def verified_summary(self, create: bool, extracted: object, **kwargs: object) -> None:
+        # What the directory's services do after every endorsement write (save() does not).
+        if create:
+            provider_verified_summary_refresh(provider_ids=[self.provider_id])

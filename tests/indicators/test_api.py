@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from audit.models import AuditEvent
-from referral_hub.roles import NETWORK_LEAD_GROUP
+from people.roles import NETWORK_LEAD_GROUP
 from tests.factories.base import UserFactory
 from tests.factories.directory import ProviderFactory
 from tests.factories.families import GuardianFactory

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from audit import selectors
 from audit.models import Action
@@ -16,7 +16,7 @@ from referral_hub.errors import ApplicationError
 class Command(BaseCommand):
     help = "Export the access log for --start..--end (inclusive dates, UTC) as CSV."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--start", help="YYYY-MM-DD (default: 30 days ago)")
         parser.add_argument("--end", help="YYYY-MM-DD (default: today)")
         parser.add_argument("--output", help="file path (default: stdout)")

@@ -4,7 +4,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from directory import hsds, selectors
 
@@ -16,7 +16,7 @@ class Command(BaseCommand):
         "endorsements are exported."
     )
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("directory", type=Path)
 
     def handle(self, *args: Any, **options: Any) -> None:

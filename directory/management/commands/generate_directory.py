@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+import datetime
 import random
 import time
 from importlib import import_module
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 from django.utils import timezone
 from tqdm import tqdm
@@ -23,7 +24,7 @@ class Command(BaseCommand):
         "verified, pending, expired or revoked, real US ZIP centroids). Bulk inserts in batches."
     )
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--providers", type=int, required=True)
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument("--batch-size", type=int, default=5000)
@@ -95,7 +96,17 @@ class Command(BaseCommand):
             for table in ("directory_provider", "directory_location", "directory_endorsement"):
                 cursor.execute(f"VACUUM ANALYZE {table}")
 
-    def _generate(self, rng, total, batch_size, today, zips, orgs, org_zips, options) -> None:  # type: ignore[no-untyped-def]
+    def _generate(
+        self,
+        rng: random.Random,
+        total: int,
+        batch_size: int,
+        today: datetime.date,
+        zips: list[Any],
+        orgs: list[Organization],
+        org_zips: list[Any],
+        options: dict[str, Any],
+    ) -> None:
         disciplines = Discipline.values
         org_count = len(orgs)
         bar = tqdm(total=total, unit="providers", disable=options["no_progress"], desc="generate_directory")

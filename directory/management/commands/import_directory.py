@@ -3,7 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from directory.importer import import_path
 
@@ -15,7 +15,7 @@ class Command(BaseCommand):
         "good rows are kept. Re-importing the same data is idempotent."
     )
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", type=Path)
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -15,7 +15,7 @@ from referral_hub.errors import ApplicationError
 try:  # YAML is optional: PyYAML ships with the dev requirements only.
     import yaml
 except ImportError:  # pragma: no cover
-    yaml = None  # type: ignore[assignment]
+    yaml = None  # type: ignore[assignment]  # the module or None: the command checks before use
 
 
 def _read(path: Path) -> dict[str, Any]:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from axes.exceptions import AxesBackendPermissionDenied
 from axes.helpers import get_lockout_message
 from django.contrib.auth import authenticate
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -15,10 +18,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from people.roles import role_object, user_roles
+from referral_hub import events
 from referral_hub.auth_backends import issue_token, revoke_tokens, token_expires_at
 from referral_hub.errors import ApplicationError
 from referral_hub.realtime import send_event_now, user_group
-from referral_hub.roles import provider_of, user_roles
 
 
 class LoginView(auth_views.LoginView):
@@ -31,18 +35,18 @@ class LogoutView(auth_views.LogoutView):
     session that ends here) and revokes the user's API token (one per user: signing out
     ends every credential the person holds; programs ask for a new token)."""
 
-    def post(self, request, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         user = request.user if request.user.is_authenticated else None
         user_id = user.pk if user is not None else None
         response = super().post(request, *args, **kwargs)
         if user is not None:
             revoke_tokens(user)
         if user_id is not None:
-            send_event_now(user_group(user_id), {"type": "force.close", "reason": "logout"})
+            send_event_now(user_group(user_id), events.force_close(reason="logout"))
         return response
 
 
-class TokenInput(serializers.Serializer):
+class TokenInput(serializers.Serializer[Any]):
     # Usernames are at most 150 characters (Django's User); longer input is refused before
     # it reaches authentication and the lockout records.
     username = serializers.CharField(max_length=150)
@@ -51,7 +55,7 @@ class TokenInput(serializers.Serializer):
 
 class ObtainTokenApi(APIView):
     permission_classes = [AllowAny]
-    authentication_classes: list = []
+    authentication_classes: list[Any] = []
 
     @extend_schema(
         request=TokenInput,
@@ -89,11 +93,13 @@ class ObtainTokenApi(APIView):
         return Response({"token": token.key, "expires_at": token_expires_at(token)})
 
 
-class MeOutput(serializers.Serializer):
+class MeOutput(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     username = serializers.CharField()
     name = serializers.CharField()
-    roles = serializers.ListField(child=serializers.ChoiceField(["provider", "guardian", "curator"]))
+    roles = serializers.ListField(
+        child=serializers.ChoiceField(["provider", "guardian", "curator", "reviewer", "network_lead"])
+    )
     provider = serializers.IntegerField(allow_null=True, help_text="The caller's directory listing id.")
 
 
@@ -103,13 +109,13 @@ class MeApi(APIView):
     @extend_schema(responses=MeOutput, summary="The signed-in user and their roles")
     def get(self, request: Request) -> Response:
         user = request.user
-        provider = provider_of(user)
+        provider = role_object(user, "provider")
         return Response(
             MeOutput(
                 {
                     "id": user.pk,
                     "username": user.get_username(),
-                    "name": user.get_full_name() or user.get_username(),
+                    "name": (user.get_full_name() if isinstance(user, User) else "") or user.get_username(),
                     "roles": user_roles(user),
                     "provider": provider.pk if provider else None,
                 }
@@ -117,7 +123,9 @@ class MeApi(APIView):
         )
 
 
-def lockout_response(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:  # type: ignore[no-untyped-def]
+def lockout_response(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials: Any = None
+) -> HttpResponse:
     """django-axes lockout: JSON ``{"detail", "code": "locked_out"}`` (403) for the API,
     the friendly page for people."""
     if request.path.startswith("/api/"):

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from people import accounts
+
+urlpatterns = [
+    path("accounts/login/", accounts.LoginView.as_view(), name="login"),
+    path("accounts/logout/", accounts.LogoutView.as_view(), name="logout"),
+]
+
+api_urlpatterns = [
+    path("auth/token/", accounts.ObtainTokenApi.as_view(), name="api-token"),
+    path("me/", accounts.MeApi.as_view(), name="api-me"),
+]
