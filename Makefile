@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint typecheck fmt migrate demo clean
+.PHONY: run test lint typecheck fmt migrate demo clean messages
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,14 @@ demo: migrate
 run: demo
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) scripts/run.py
+
+## Spanish catalogues: `make messages APPS="directory consent"` extracts the strings of
+## those apps into <app>/locale/es/LC_MESSAGES/django.po, then compiles every catalogue
+## (the .mo files are committed, so a fresh machine needs no gettext).
+APPS ?= referral_hub people directory families consent referrals messaging endorsement audit
+messages: $(STAMP)
+	for app in $(APPS); do (cd $$app && mkdir -p locale && ../$(PY) ../manage.py makemessages -l es --add-location=file --no-obsolete) || exit 1; done
+	$(PY) manage.py compilemessages --ignore=.venv
 
 ## The whole test suite (exit 0 means green).
 test: $(STAMP)

@@ -18,7 +18,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from people.roles import role_object, user_roles
+from people.preferences import language_of, time_zone_of, update_preferences
+from people.roles import Actor, role_object, signed_in, user_roles
 from referral_hub import events
 from referral_hub.auth_backends import issue_token, revoke_tokens, token_expires_at
 from referral_hub.errors import ApplicationError
@@ -93,14 +94,27 @@ class ObtainTokenApi(APIView):
         return Response({"token": token.key, "expires_at": token_expires_at(token)})
 
 
+ROLE_NAMES = ["provider", "guardian", "curator", "reviewer", "network_lead", "coordinator"]
+
+
 class MeOutput(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     username = serializers.CharField()
     name = serializers.CharField()
-    roles = serializers.ListField(
-        child=serializers.ChoiceField(["provider", "guardian", "curator", "reviewer", "network_lead"])
-    )
+    roles = serializers.ListField(child=serializers.ChoiceField(ROLE_NAMES))
     provider = serializers.IntegerField(allow_null=True, help_text="The caller's directory listing id.")
+    time_zone = serializers.CharField(
+        allow_blank=True,
+        help_text="IANA time zone name pages show times in; empty until the browser or the person sets it.",
+    )
+    preferred_language = serializers.ChoiceField(
+        ["en", "es", ""], help_text="Language of pages and e-mails; empty follows the browser."
+    )
+
+
+class MeInput(serializers.Serializer[Any]):
+    time_zone = serializers.CharField(required=False, max_length=64, help_text="IANA name, e.g. America/Chicago.")
+    preferred_language = serializers.CharField(required=False, max_length=2, help_text="`en` or `es`.")
 
 
 class MeApi(APIView):
@@ -108,19 +122,41 @@ class MeApi(APIView):
 
     @extend_schema(responses=MeOutput, summary="The signed-in user and their roles")
     def get(self, request: Request) -> Response:
-        user = request.user
-        provider = role_object(user, "provider")
-        return Response(
-            MeOutput(
-                {
-                    "id": user.pk,
-                    "username": user.get_username(),
-                    "name": (user.get_full_name() if isinstance(user, User) else "") or user.get_username(),
-                    "roles": user_roles(user),
-                    "provider": provider.pk if provider else None,
-                }
-            ).data
+        return Response(_me(request.user))
+
+    @extend_schema(
+        request=MeInput,
+        responses=MeOutput,
+        summary="Change the caller's time zone or preferred language",
+        description="400 `invalid_time_zone` for a name that is not an IANA zone, "
+        "400 `invalid_language` for a language other than `en` or `es`.",
+    )
+    def patch(self, request: Request) -> Response:
+        data = MeInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        update_preferences(
+            signed_in(request.user),
+            time_zone=data.validated_data.get("time_zone"),
+            preferred_language=data.validated_data.get("preferred_language"),
         )
+        return Response(_me(request.user))
+
+
+def _me(user: Actor) -> dict[str, Any]:
+    provider = role_object(user, "provider")
+    return dict(
+        MeOutput(
+            {
+                "id": user.pk,
+                "username": user.get_username(),
+                "name": (user.get_full_name() if isinstance(user, User) else "") or user.get_username(),
+                "roles": user_roles(user),
+                "provider": provider.pk if provider else None,
+                "time_zone": time_zone_of(user),
+                "preferred_language": language_of(user),
+            }
+        ).data
+    )
 
 
 def lockout_response(

@@ -132,6 +132,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Language (?lang=, account, cookie, Accept-Language) and time zone (account, browser).
+    "people.middleware.PreferencesMiddleware",
     # Before any view (and CSRF's process_view): NUL bytes and invalid Unicode are a 400.
     "referral_hub.middleware.InvalidTextMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -155,6 +157,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "django.template.context_processors.tz",
                 "people.context_processors.roles",
                 "referrals.context_processors.nav_counts",
             ],
@@ -346,7 +350,13 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
+# Families read Spanish as often as English: every family-facing page and e-mail exists
+# in both. Each app keeps its own catalogue in <app>/locale/es/ (`make messages`).
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS: list[str] = []  # every catalogue lives in its app: <app>/locale/es/
+LANGUAGE_COOKIE_NAME = "rh_language"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

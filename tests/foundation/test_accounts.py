@@ -21,7 +21,10 @@ def test_token_for_good_credentials_then_me(api_client, alice):
     token = response.json()["token"]
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     me = api_client.get("/api/v1/me/").json()
-    assert me == {"id": alice.pk, "username": "alice", "name": "Alice", "roles": [], "provider": None}
+    assert me == {
+        "id": alice.pk, "username": "alice", "name": "Alice", "roles": [], "provider": None,
+        "time_zone": "", "preferred_language": "",
+    }
 
 
 def test_bad_credentials_are_a_clear_400(api_client, alice):

@@ -1,0 +1,82 @@
+"""The language and time zone a request is served in.
+
+Language, first match wins: ``?lang=xx`` (remembered in the language cookie and, for a
+signed-in person, as the account's preferred language), the account's preferred
+language, the language cookie, the ``Accept-Language`` header, English.
+
+Time zone: the account's zone, else the ``tz`` cookie the browser sets (an IANA name
+from ``Intl.DateTimeFormat``), else ``people.preferences.DEFAULT_TIME_ZONE``. Storage
+and the API stay in UTC; only rendering uses the active zone."""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
+
+from people.preferences import (
+    DEFAULT_TIME_ZONE,
+    known_time_zones,
+    language_codes,
+    language_of,
+    time_zone_of,
+    update_preferences,
+)
+
+ONE_YEAR_S = 365 * 24 * 3600
+TZ_COOKIE = "tz"
+
+
+def _requested_language(request: HttpRequest) -> str | None:
+    value = request.GET.get("lang", "")
+    return value if value in language_codes() else None
+
+
+def request_language(request: HttpRequest) -> str:
+    chosen = _requested_language(request)
+    if chosen:
+        return chosen
+    account = language_of(request.user)
+    if account:
+        return account
+    return translation.get_language_from_request(request)
+
+
+def request_time_zone(request: HttpRequest) -> str:
+    account = time_zone_of(request.user)
+    if account:
+        return account
+    cookie = request.COOKIES.get(TZ_COOKIE, "")
+    return cookie if cookie in known_time_zones() else DEFAULT_TIME_ZONE
+
+
+class PreferencesMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        chosen = _requested_language(request)
+        language = request_language(request)
+        user = request.user
+        if chosen and isinstance(user, User) and user.is_authenticated and language_of(user) != chosen:
+            update_preferences(user, preferred_language=chosen)
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        timezone.activate(zoneinfo.ZoneInfo(request_time_zone(request)))
+        try:
+            response = self.get_response(request)
+        finally:
+            timezone.deactivate()
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        response.headers.setdefault("Content-Language", language)
+        if chosen:
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME, chosen, max_age=ONE_YEAR_S, samesite="Lax",
+                secure=settings.SESSION_COOKIE_SECURE,
+            )
+        return response

@@ -1,0 +1,92 @@
+"""Reading and changing an account's time zone and preferred language.
+
+Pages and e-mails ask ``time_zone_of`` / ``language_of``; the API and the pages write
+through ``update_preferences``. A zone must be an IANA name this machine's tz database
+knows; a language one of ``settings.LANGUAGES``."""
+
+from __future__ import annotations
+
+import zoneinfo
+from functools import lru_cache
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import transaction
+
+from people.models import AccountSettings
+from people.roles import Actor
+from referral_hub.errors import ApplicationError
+
+DEFAULT_TIME_ZONE = "America/New_York"
+
+
+@lru_cache(maxsize=1)
+def known_time_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def language_codes() -> tuple[str, ...]:
+    return tuple(code for code, _ in settings.LANGUAGES)
+
+
+def settings_of(user: Actor) -> AccountSettings | None:
+    """The account's settings row (cached on the user object for the request)."""
+    if not isinstance(user, User) or not user.is_authenticated:
+        return None
+    if hasattr(user, "_account_settings_cache"):
+        cached: AccountSettings | None = user._account_settings_cache
+        return cached
+    row = AccountSettings.objects.filter(user=user).first()
+    user._account_settings_cache = row  # type: ignore[attr-defined]  # per-request memo
+    return row
+
+
+def time_zone_of(user: Actor) -> str:
+    """The account's zone, or empty when none was ever set."""
+    row = settings_of(user)
+    return row.time_zone if row is not None else ""
+
+
+def language_of(user: Actor) -> str:
+    """The account's language, or empty (follow the request)."""
+    row = settings_of(user)
+    return row.preferred_language if row is not None else ""
+
+
+def validate_time_zone(value: str) -> str:
+    if value not in known_time_zones():
+        raise ApplicationError(
+            "invalid_time_zone",
+            f"{value!r} is not an IANA time zone name (for example America/Chicago).",
+            status=400,
+        )
+    return value
+
+
+def validate_language(value: str) -> str:
+    if value not in language_codes():
+        raise ApplicationError(
+            "invalid_language",
+            f"preferred_language must be one of: {', '.join(language_codes())}.",
+            status=400,
+        )
+    return value
+
+
+@transaction.atomic
+def update_preferences(
+    user: User, *, time_zone: str | None = None, preferred_language: str | None = None
+) -> AccountSettings:
+    """Set either or both; values are validated before anything is written."""
+    if time_zone is not None:
+        validate_time_zone(time_zone)
+    if preferred_language is not None:
+        validate_language(preferred_language)
+    row, _ = AccountSettings.objects.select_for_update().get_or_create(user=user)
+    if time_zone is not None:
+        row.time_zone = time_zone
+    if preferred_language is not None:
+        row.preferred_language = preferred_language
+    row.save()
+    user._account_settings_cache = row  # type: ignore[attr-defined]  # per-request memo
+    return row
