@@ -113,7 +113,7 @@ def main() -> None:
             lead.get(f"{url}/api/v1/indicators/", timeout=120)
             lead.get(f"{url}/api/v1/providers/{world['imh'].pk}/", timeout=30)
         results = {
-            "indicators (365 days + previous 365)": timed(
+            "indicators, computed on request (365 days + previous 365)": timed(
                 lambda: lead.get(f"{url}/api/v1/indicators/", timeout=120), args.requests
             ),
             "indicators (30 days + previous 30)": timed(
@@ -124,6 +124,21 @@ def main() -> None:
                 lambda: lead.get(f"{url}/api/v1/providers/{world['imh'].pk}/", timeout=30), args.requests
             ),
         }
+        # The hourly job, then the same default request answered from its rollup.
+        from indicators.rollups import refresh_rollups
+
+        t1 = time.perf_counter()
+        refreshed = refresh_rollups()
+        refresh_s = time.perf_counter() - t1
+        print(f"rollup refresh: {refreshed} in {refresh_s:.1f}s")
+        source = lead.get(f"{url}/api/v1/indicators/", timeout=120).json()["source"]
+        assert source == "rollup", source
+        results["indicators, from the hourly rollup (365 days + previous 365)"] = timed(
+            lambda: lead.get(f"{url}/api/v1/indicators/", timeout=120), args.requests
+        )
+        results["provider detail (again, after the refresh)"] = timed(
+            lambda: lead.get(f"{url}/api/v1/providers/{world['imh'].pk}/", timeout=30), args.requests
+        )
     finally:
         proc.terminate()
         proc.wait(timeout=10)
@@ -134,6 +149,8 @@ def main() -> None:
         f"- {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, {platform.platform()}, "
         f"{os.cpu_count()} CPUs, load average at the end {os.getloadavg()[0]:.1f}",
         f"- {world['made']:,} referrals over two years on PostgreSQL; {args.requests} sequential requests each",
+        f"- rollup job (`refresh_rollups`: the network, each discipline, each listed state): "
+        f"{refreshed['refreshed']} views in {refresh_s:.1f} s",
         "",
         "| request | p50 ms | p90 ms | p50 / provider detail p50 |",
         "|---|---|---|---|",

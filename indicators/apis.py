@@ -80,6 +80,18 @@ class IndicatorsOutput(serializers.Serializer[Any]):
     capacity = serializers.DictField(
         help_text="as_of, rule, count, accepting_count, not_accepting_count, by_discipline[]"
     )
+    # "source" is also an attribute of every DRF field: declared as ``source_``, renamed.
+    source_ = serializers.ChoiceField(
+        ["rollup", "live"],
+        help_text="`rollup`: read from the figures the hourly job computed for this view; "
+        "`live`: computed for this request.",
+    )
+    as_of = serializers.DateTimeField(help_text="When these figures were computed.")
+
+    def get_fields(self) -> dict[str, Field[Any, Any, Any, Any]]:
+        fields = super().get_fields()
+        fields["source"] = fields.pop("source_")
+        return fields
 
 
 class IndicatorsApi(APIView):

@@ -10,7 +10,7 @@ from django.db import transaction
 
 from audit.models import Action
 from audit.services import audit_denied, audit_record
-from indicators import selectors
+from indicators import rollups
 from indicators.params import Filters, parse_filters
 from indicators.policies import require_network_lead
 from people.roles import Actor
@@ -39,7 +39,7 @@ def indicators_read(
         raise
     filters = parse_filters(query)
     with transaction.atomic():
-        report = selectors.network_indicators(filters=filters)
+        report = rollups.current_report(filters)
         audit_record(
             actor=actor,
             action=Action.EXPORT if channel == "csv" else Action.VIEW,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -30,6 +32,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         report=report,
         charts=charts.dashboard_charts(report),
         filters=filters,
+        as_of=datetime.datetime.fromisoformat(report["as_of"]),
         csv_url=f"{reverse('api-indicators-csv')}?{urlencode(filters.as_query())}",
     )
     return render(request, "indicators/dashboard.html", context)

@@ -472,7 +472,14 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=13, minute=0),
     },
     "referral-clock-reminders": {"task": "referrals.tasks.remind_part_c_clocks", "schedule": 900.0},
+    # Network indicators for the standard views, so the dashboard reads one row.
+    "indicators-rollups": {
+        "task": "indicators.tasks.refresh_indicator_rollups",
+        "schedule": crontab(minute=7),
+    },
 }
+# A rollup older than this is not served; the request computes the figures instead.
+INDICATORS_ROLLUP_MAX_AGE_S = int(os.environ.get("INDICATORS_ROLLUP_MAX_AGE_S", str(2 * 3600)))
 
 # --- Outbox -------------------------------------------------------------------------
 OUTBOX_MAX_BACKOFF_S = int(os.environ.get("OUTBOX_MAX_BACKOFF_S", "300"))
