@@ -3,7 +3,6 @@ selector, serialize. Who may do what is in policies.py."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -12,10 +11,8 @@ from django.http import FileResponse
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
-from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.parsers import BaseParser, FormParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
-from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
@@ -35,6 +32,7 @@ from endorsement.models import (
 from endorsement.policies import access_application, is_owner, may_see_exam_code, require_provider
 from people.roles import Actor
 from referral_hub.errors import ApplicationError, NotFound
+from referral_hub.fhir import FhirJsonRenderer, FirstRenderer
 from referral_hub.pagination import Pagination
 
 # --- logs ------------------------------------------------------------------------------
@@ -607,24 +605,6 @@ class VerifyApi(APIView):
 
 
 # --- FHIR ---------------------------------------------------------------------------------
-
-
-class FhirJsonRenderer(JSONRenderer):
-    media_type = "application/fhir+json"
-    format = "fhir"
-
-
-class FirstRenderer(BaseContentNegotiation):
-    """FHIR clients send varied Accept headers; the answer is always fhir+json."""
-
-    def select_parser(self, request: Request, parsers: Iterable[BaseParser]) -> BaseParser | None:
-        return next(iter(parsers), None)
-
-    def select_renderer(
-        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
-    ) -> tuple[BaseRenderer, str]:
-        first = next(iter(renderers))
-        return first, first.media_type
 
 
 class FhirPractitionerApi(APIView):

@@ -20,9 +20,9 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from audit.models import Action
 from audit.services import audit_record
@@ -53,6 +53,8 @@ from endorsement.policies import (
     require_curator,
     require_provider,
 )
+from outbox.services import outbox_email
+from people.preferences import language_of
 from people.roles import Actor, is_curator
 from referral_hub.errors import ApplicationError
 
@@ -353,19 +355,36 @@ def token_hash(token: str) -> str:
 
 
 def notify_reference_requested(*, reference: Reference, link: str) -> None:
-    """The ONE place reference e-mail leaves from (swap for the outbox at merge). Sent
-    after commit; the body names the applicant and category only."""
-    applicant = reference.application.provider.name
-    category = reference.application.get_category_display()
-    subject = f"Reference request for {applicant} ({category})"
-    body = (
-        f"Hello {reference.name},\n\n{applicant} applied for the {category} endorsement and named you "
-        f"as a reference. Please answer through this personal link (single use, valid until "
-        f"{reference.expires_at:%Y-%m-%d}):\n\n{link}\n"
-    )
-    recipient = reference.email
-    transaction.on_commit(
-        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient], fail_silently=True)
+    """The ONE place reference e-mail leaves from: an outbox row in the requesting
+    transaction, one per reference. The body names the applicant and category only.
+    A reference has no account: the mail is written in the applicant's language."""
+    application = reference.application
+    language = (language_of(application.provider.user) if application.provider.user_id else "") or "en"
+    with translation.override(language):
+        applicant = application.provider.name
+        category = application.get_category_display()
+        subject = gettext("Reference request for %(applicant)s (%(category)s)") % {
+            "applicant": applicant,
+            "category": category,
+        }
+        body = gettext(
+            "Hello %(name)s,\n\n%(applicant)s applied for the %(category)s endorsement and named you "
+            "as a reference. Please answer through this personal link (single use, valid until "
+            "%(until)s):\n\n%(link)s\n"
+        ) % {
+            "name": reference.name,
+            "applicant": applicant,
+            "category": category,
+            "until": f"{reference.expires_at:%Y-%m-%d}",
+            "link": link,
+        }
+    outbox_email(
+        key=f"endorsement:reference:{reference.pk}:requested",
+        to_address=reference.email,
+        subject=subject,
+        body=body,
+        kind="endorsement.reference",
+        language=language,
     )
 
 

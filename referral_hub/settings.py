@@ -472,6 +472,14 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=13, minute=0),
     },
     "referral-clock-reminders": {"task": "referrals.tasks.remind_part_c_clocks", "schedule": 900.0},
+    # Past due date plus grace: the lapse is recorded (curators then see it to reinstate).
+    "endorsement-lapse": {
+        "task": "endorsement.tasks.lapse_endorsements",
+        "schedule": crontab(hour=0, minute=15),
+    },
+    # HMAC seal of the audit chains' heads: bounds how many newest rows could vanish
+    # unnoticed; a run with nothing new writes nothing.
+    "audit-seal": {"task": "audit.tasks.seal_audit", "schedule": 300.0},
 }
 
 # --- Outbox -------------------------------------------------------------------------
