@@ -174,7 +174,9 @@ def test_lapse_job_records_each_lapse_once_the_day_after_due_date_plus_grace(db)
     with on_day(12 + rule_set.grace_days):
         run_twice(lapse_endorsements)
     term.refresh_from_db()
-    assert term.lapsed_at == T0 + datetime.timedelta(days=11 + rule_set.grace_days), "recorded once, first day"
+    assert term.lapsed_at == T0 + datetime.timedelta(days=11 + rule_set.grace_days), (
+        "recorded once, first day"
+    )
     runs = JobRun.objects.filter(job="lapse_endorsements", ok=True).order_by("started_at", "id")
     assert [run.detail for run in runs] == ["{'lapsed': 0}"] * 2 + ["{'lapsed': 1}"] + ["{'lapsed': 0}"] * 3
     assert not endorsement.is_shown_as_endorsed
