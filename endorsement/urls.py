@@ -37,6 +37,20 @@ urlpatterns = [
 api_urlpatterns = [
     path("endorsement/training/", apis.TrainingListApi.as_view(), name="api-endorsement-training"),
     path("endorsement/rsc/", apis.RscListApi.as_view(), name="api-endorsement-rsc"),
+    path(
+        "endorsement/training/<int:pk>/",
+        apis.TrainingDetailApi.as_view(),
+        name="api-endorsement-training-entry",
+    ),
+    path("endorsement/rsc/<int:pk>/", apis.RscDetailApi.as_view(), name="api-endorsement-rsc-entry"),
+    path("endorsement/education/", apis.EducationListApi.as_view(), name="api-endorsement-education"),
+    path(
+        "endorsement/education/<int:pk>/",
+        apis.EducationDetailApi.as_view(),
+        name="api-endorsement-education-entry",
+    ),
+    path("endorsement/work/", apis.WorkListApi.as_view(), name="api-endorsement-work"),
+    path("endorsement/work/<int:pk>/", apis.WorkDetailApi.as_view(), name="api-endorsement-work-entry"),
     path("endorsement/applications/", apis.ApplicationListApi.as_view(), name="api-endorsement-applications"),
     path(
         "endorsement/applications/<int:pk>/",
