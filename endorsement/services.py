@@ -536,7 +536,8 @@ def notify_reference_requested(*, reference: Reference, link: str) -> None:
     transaction, one per reference. The body names the applicant and category only.
     A reference has no account: the mail is written in the applicant's language."""
     application = reference.application
-    language = (language_of(application.provider.user) if application.provider.user_id else "") or "en"
+    applicant_user = application.provider.user
+    language = (language_of(applicant_user) if applicant_user is not None else "") or "en"
     with translation.override(language):
         applicant = application.provider.name
         category = application.get_category_display()
