@@ -27,7 +27,7 @@ from django.utils.translation import gettext
 from audit.models import Action
 from audit.services import audit_record
 from directory.models import Endorsement, EndorsementCategory, Provider
-from directory.services import endorsement_grant
+from directory.services import endorsement_grant, endorsement_lapse
 from endorsement import rules, selectors
 from endorsement.models import (
     Application,
@@ -849,13 +849,21 @@ def _renewal_decide(application: Application, *, actor: Actor, decision: str, fe
 
 @transaction.atomic
 def terms_lapse_overdue(*, today: datetime.date | None = None) -> int:
-    """Record every term past its due date plus grace as lapsed (the directory already
-    stops showing it: its ``expires_on`` is that same day). For the jobs engine."""
+    """Record every term past its due date plus grace as lapsed, and the lapse in the
+    directory in the same transaction (never shown as endorsed again until a curator
+    reinstates it). Idempotent: a recorded lapse is not recorded again. For the jobs
+    engine (``endorsement.tasks.lapse_endorsements``)."""
     today = today or timezone.localdate()
     now = timezone.now()
     count = 0
     for term in selectors.overdue_terms(today=today):
-        count += EndorsementTerm.objects.filter(pk=term.pk, lapsed_at__isnull=True).update(lapsed_at=now)
+        recorded = EndorsementTerm.objects.filter(pk=term.pk, lapsed_at__isnull=True).update(lapsed_at=now)
+        if recorded:
+            endorsement_lapse(
+                endorsement_id=term.endorsement_id,
+                note=f"Lapsed: not renewed by {term.due_on.isoformat()} plus {term.rule_set.grace_days} days of grace.",
+            )
+        count += recorded
     return count
 
 
