@@ -179,7 +179,41 @@ def test_lapse_job_records_each_lapse_once_the_day_after_due_date_plus_grace(db)
     )
     runs = JobRun.objects.filter(job="lapse_endorsements", ok=True).order_by("started_at", "id")
     assert [run.detail for run in runs] == ["{'lapsed': 0}"] * 2 + ["{'lapsed': 1}"] + ["{'lapsed': 0}"] * 3
+    endorsement.refresh_from_db()
+    assert endorsement.status == "lapsed" and endorsement.effective_status() == "expired"
     assert not endorsement.is_shown_as_endorsed
+    assert list(endorsement.reviews.values_list("action", flat=True)) == ["lapsed"], "recorded once"
+
+
+def test_a_lapsed_endorsement_comes_back_only_through_reinstatement(db):
+    from directory.services import endorsement_set_status
+    from endorsement.models import EndorsementTerm, RuleSet
+    from endorsement.services import rules_ensure_default, term_reinstate, terms_lapse_overdue
+    from referral_hub.errors import ApplicationError
+
+    rules_ensure_default()
+    rule_set = RuleSet.objects.filter(category="infant_family_specialist").first()
+    curator = User.objects.create_user("cur2", is_staff=True)
+    with on_day(0):
+        endorsement = EndorsementFactory(expires_on=(T0 + datetime.timedelta(days=400)).date())
+        EndorsementTerm.objects.create(
+            endorsement=endorsement, rule_set=rule_set, first_issued_on=T0.date(), due_on=T0.date()
+        )
+    with on_day(rule_set.grace_days + 1):
+        assert terms_lapse_overdue() == 1
+        endorsement.refresh_from_db()
+        assert not endorsement.is_shown_as_endorsed, "lapsed, though its stored expiry is months away"
+        with pytest.raises(ApplicationError) as refused:
+            endorsement_set_status(actor=curator, endorsement_id=endorsement.pk, status="verified")
+        assert refused.value.code == "endorsement_lapsed"
+        term_reinstate(
+            actor=curator,
+            endorsement_id=endorsement.pk,
+            due_on=(T0 + datetime.timedelta(days=200)).date(),
+            note="Hours verified late.",
+        )
+        endorsement.refresh_from_db()
+        assert endorsement.is_shown_as_endorsed
 
 
 def test_seal_job_seals_new_rows_once_and_a_repeat_writes_no_seal(db):
