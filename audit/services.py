@@ -293,6 +293,7 @@ def _current_heads(since_id: int) -> tuple[dict[str, list[Any]], int, int]:
 def audit_seal(*, now: datetime | None = None) -> AuditSeal:
     """Sign every chain head that moved since the last seal (run on a schedule and on
     demand: ``manage.py seal_audit``). Seals form their own chain through ``prev_mac``.
+    Idempotent: when nothing was written since the last seal, it returns that seal.
     Reads committed rows only; a row still in flight joins the next seal (appends to one
     chain are serialized, so a sealed head is always a prefix of what later commits)."""
     if connection.vendor == "postgresql":
@@ -303,6 +304,12 @@ def audit_seal(*, now: datetime | None = None) -> AuditSeal:
     since = max((previous.up_to_id if previous else 0) - _SEAL_OVERLAP_IDS, 0)
     heads, up_to_id, row_count = _current_heads(since)
     changed = {chain: head for chain, head in heads.items() if sealed.get(chain) != head}
+    if (
+        previous is not None
+        and not changed
+        and (up_to_id, row_count) == (previous.up_to_id, previous.row_count)
+    ):
+        return previous  # nothing moved since the last seal: a repeat run writes nothing
     seal = AuditSeal(
         at=now or timezone.now(),
         up_to_id=up_to_id,

@@ -3,15 +3,11 @@ read) and the FHIR Consent read. Thin: parse, call a service or selector, serial
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
-from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.parsers import BaseParser
-from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -32,6 +28,7 @@ from consent.models import (
 )
 from consent.texts import TEXT_VERSION, plain_summary
 from referral_hub.errors import ApplicationError, input_error
+from referral_hub.fhir import FhirJsonRenderer, FirstRenderer
 from referral_hub.ids import id_for_lookup, parse_id
 
 # Set by the server, never by the client: sending one is refused (and logged).
@@ -232,24 +229,6 @@ class ConsentRevokeApi(APIView):
         )
         consent = selectors.consent_list(actor=request.user).get(pk=consent_id)
         return Response(ConsentOutput(consent).data)
-
-
-class FhirJsonRenderer(JSONRenderer):
-    media_type = "application/fhir+json"
-    format = "fhir"
-
-
-class FirstRenderer(BaseContentNegotiation):
-    """FHIR clients send varied Accept headers; the answer is always fhir+json."""
-
-    def select_parser(self, request: Request, parsers: Iterable[BaseParser]) -> BaseParser | None:
-        return next(iter(parsers), None)
-
-    def select_renderer(
-        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
-    ) -> tuple[BaseRenderer, str]:
-        renderer = next(iter(renderers))
-        return renderer, renderer.media_type
 
 
 class FhirConsentApi(APIView):

@@ -14,7 +14,6 @@ from datetime import date, datetime, timedelta
 from typing import Any, NoReturn, TypeVar
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
@@ -34,11 +33,12 @@ from consent.texts import TEXT_VERSION, authorization_sections, recipient_is_edu
 from directory.models import Organization, Provider
 from directory.roles import provider_of
 from families.models import Child, Guardian
+from outbox.services import outbox_email, outbox_notify
+from people.preferences import language_of
 from people.roles import Actor, signed_in
 from referral_hub import events
 from referral_hub.errors import ApplicationError, NotFound
 from referral_hub.ids import id_for_lookup, parse_id
-from referral_hub.notify import notify_user_on_commit
 from referral_hub.realtime import send_event_on_commit, user_group
 
 MAX_TERM_DAYS = 365
@@ -397,39 +397,51 @@ def consent_attest(
     return consent
 
 
+ATTESTED_SUBJECT = {
+    "en": "A consent was recorded in your name",
+    "es": "Se registró un consentimiento a su nombre",
+}
+ATTESTED_BODY = {
+    "en": "A provider recorded on Referral Hub a consent that you gave on paper or by phone. "
+    "If you did not give it, or no longer agree, revoke it here:\n\n{link}",
+    "es": "Un proveedor registró en Referral Hub un consentimiento que usted dio en papel o por "
+    "teléfono. Si usted no lo dio, o ya no está de acuerdo, revóquelo aquí:\n\n{link}",
+}
+
+
 def _notify_guardians_of_attestation(consent: Consent) -> None:
     """Every guardian of the family hears, in the app and by e-mail, that a provider
     recorded a consent in their name, with the way to revoke it (ids and a link only:
-    nothing about the child leaves in mail)."""
+    nothing about the child leaves in mail). Outbox rows in this transaction, one key
+    per consent and guardian, in the guardian's language."""
     path = f"/portal/children/{consent.child_id}/"
-    guardians = Guardian.objects.filter(family__children=consent.child_id).select_related("user")
+    guardians = Guardian.objects.filter(family__children=consent.child_id).select_related(
+        "user__account_settings"
+    )
     for guardian in guardians:
-        notify_user_on_commit(
-            guardian.user_id,
+        user = guardian.user
+        lang = language_of(user) if language_of(user) in ATTESTED_SUBJECT else "en"
+        key = f"consent:{consent.pk}:attested:guardian:{user.pk}"
+        outbox_notify(
+            user.pk,
             "consent.attested",
             {
                 "consent_id": consent.pk,
                 "child_id": consent.child_id,
                 "label": "A provider recorded a consent in your name: check it or revoke it",
             },
+            key=key + ":in_app",
+            language=lang,
         )
-        address = guardian.user.email
-        if address:
-            body = (
-                "A provider recorded on Referral Hub a consent that you gave on paper or by "
-                "phone. If you did not give it, or no longer agree, revoke it here:\n\n"
-                f"{settings.SITE_URL.rstrip('/')}{path}"
-            )
-            transaction.on_commit(
-                functools.partial(
-                    send_mail,
-                    "A consent was recorded in your name",
-                    body,
-                    None,
-                    [address],
-                    fail_silently=True,
-                )
-            )
+        outbox_email(
+            key=key,
+            to_address=user.email,
+            subject=ATTESTED_SUBJECT[lang],
+            body=ATTESTED_BODY[lang].format(link=settings.SITE_URL.rstrip("/") + path),
+            kind="consent.attested",
+            recipient_id=user.pk,
+            language=lang,
+        )
 
 
 @_log_refusals(Action.UPDATE)

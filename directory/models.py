@@ -269,13 +269,17 @@ class EndorsementStatus(models.TextChoices):
     VERIFIED = "verified", "Verified"
     EXPIRED = "expired", "Expired"
     REVOKED = "revoked", "Revoked"
+    LAPSED = "lapsed", "Lapsed (renewal not done)"
 
 
-# What a curator may store; ``expired`` is never stored, it is read from the date.
+# What may be stored; ``expired`` is never stored, it is read from the date. ``lapsed`` is
+# stored by the endorsement process only (a renewal not done by its due date plus grace)
+# and is shown as ``expired``; only a curator's recorded reinstatement undoes it.
 STORED_STATUSES = [
     (EndorsementStatus.PENDING.value, EndorsementStatus.PENDING.label),
     (EndorsementStatus.VERIFIED.value, EndorsementStatus.VERIFIED.label),
     (EndorsementStatus.REVOKED.value, EndorsementStatus.REVOKED.label),
+    (EndorsementStatus.LAPSED.value, EndorsementStatus.LAPSED.label),
 ]
 
 
@@ -310,8 +314,8 @@ class Endorsement(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status__in=["pending", "verified", "revoked"]),
-                name="endorsement_status_stored",
+                condition=models.Q(status__in=["pending", "verified", "revoked", "lapsed"]),
+                name="endorsement_status_stored_with_lapse",
             )
         ]
 
@@ -326,7 +330,7 @@ class Endorsement(models.Model):
         """The status people see: ``expired`` from the date, so it is never stale."""
         if self.status == EndorsementStatus.REVOKED:
             return EndorsementStatus.REVOKED.value
-        if self.expires_on < (today or timezone.localdate()):
+        if self.status == EndorsementStatus.LAPSED or self.expires_on < (today or timezone.localdate()):
             return EndorsementStatus.EXPIRED.value
         return self.status
 
@@ -348,6 +352,7 @@ class EndorsementReview(models.Model):
         REVOKED = "revoked", "Revoked"
         RESET = "reset", "Returned to pending"
         EDITED = "edited", "Edited"
+        LAPSED = "lapsed", "Lapsed"
 
     endorsement = models.ForeignKey(Endorsement, on_delete=models.CASCADE, related_name="reviews")
     actor = models.ForeignKey(

@@ -20,6 +20,7 @@ from django.db.models import (
     F,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Subquery,
     When,
@@ -328,7 +329,7 @@ def endorsements_for_curation(*, status: str | None = None) -> QuerySet[Endorsem
     if status:
         today = timezone.localdate()
         if status == "expired":
-            qs = qs.filter(expires_on__lt=today).exclude(status="revoked")
+            qs = qs.filter(Q(expires_on__lt=today) | Q(status="lapsed")).exclude(status="revoked")
         elif status == "revoked":
             qs = qs.filter(status="revoked")
         else:

@@ -75,6 +75,12 @@ def endorsement_set_status(
     previous = endorsement.status
     if previous == status:
         return endorsement
+    if previous == EndorsementStatus.LAPSED and status == EndorsementStatus.VERIFIED:
+        raise ApplicationError(
+            "endorsement_lapsed",
+            "This endorsement lapsed; reinstate it from the endorsement curation page (with a new due date).",
+            status=409,
+        )
     endorsement.status = status
     endorsement.status_changed_at = timezone.now()
     endorsement.status_changed_by = actor if isinstance(actor, User) else None
@@ -156,6 +162,34 @@ def endorsement_create(
     endorsement.full_clean()
     endorsement.save()
     _record(endorsement=endorsement, actor=actor, action=EndorsementReview.Action.CREATED, from_status="")
+    return endorsement
+
+
+@transaction.atomic
+def endorsement_lapse(*, endorsement_id: int, note: str) -> Endorsement | None:
+    """The endorsement process recorded a lapse (a renewal not done by its due date plus
+    grace): from now on the endorsement is never shown as endorsed, whatever its dates,
+    until a curator's recorded reinstatement (``endorsement_grant``). Only a verified
+    endorsement lapses; anything else is left alone (None)."""
+    endorsement = (
+        Endorsement.objects.select_for_update()
+        .filter(pk=endorsement_id, status=EndorsementStatus.VERIFIED)
+        .first()
+    )
+    if endorsement is None:
+        return None
+    endorsement.status = EndorsementStatus.LAPSED
+    endorsement.status_changed_at = timezone.now()
+    endorsement.status_changed_by = None
+    endorsement.save(update_fields=["status", "status_changed_at", "status_changed_by"])
+    provider_verified_summary_refresh(provider_ids=[endorsement.provider_id])
+    _record(
+        endorsement=endorsement,
+        actor=None,
+        action=EndorsementReview.Action.LAPSED,
+        from_status=EndorsementStatus.VERIFIED,
+        note=note,
+    )
     return endorsement
 
 

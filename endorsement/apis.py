@@ -3,7 +3,6 @@ selector, serialize. Who may do what is in policies.py."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -12,10 +11,8 @@ from django.http import FileResponse
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
-from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.parsers import BaseParser, FormParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
-from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
@@ -35,6 +32,7 @@ from endorsement.models import (
 from endorsement.policies import access_application, is_owner, may_see_exam_code, require_provider
 from people.roles import Actor
 from referral_hub.errors import ApplicationError, NotFound
+from referral_hub.fhir import FhirJsonRenderer, FirstRenderer
 from referral_hub.pagination import Pagination
 
 # --- logs ------------------------------------------------------------------------------
@@ -54,9 +52,22 @@ class TrainingInput(serializers.Serializer[Any]):
     about_providing_rsc = serializers.BooleanField(required=False, default=False)
 
 
+class LockedField(serializers.SerializerMethodField):
+    """``locked``: the entry counts toward a submitted or approved application and can no
+    longer be edited or deleted. Needs ``context["locked_periods"]``."""
+
+    def __init__(self) -> None:
+        super().__init__(help_text="true once a submitted or approved application counted this entry")
+
+    def to_representation(self, value: Any) -> bool:
+        day = getattr(value, "completed_on", None) or value.ended_on
+        return selectors.is_locked(day, self.context.get("locked_periods", []))
+
+
 class TrainingOutput(TrainingInput):
     id = serializers.IntegerField()
     domains = serializers.ListField(child=serializers.ChoiceField(Domain.choices))
+    locked = LockedField()
 
 
 class EndorsementProviderRef(serializers.Serializer[Any]):
@@ -79,6 +90,11 @@ class RscOutput(serializers.Serializer[Any]):
     ended_on = serializers.DateField()
     hours = serializers.DecimalField(max_digits=6, decimal_places=2)
     format = serializers.ChoiceField(RscFormat.choices)
+    locked = LockedField()
+
+
+def _locked(actor: Actor) -> dict[str, Any]:
+    return {"locked_periods": selectors.locked_periods(provider=require_provider(actor))}
 
 
 class TrainingListApi(GenericAPIView[Any]):
@@ -89,14 +105,43 @@ class TrainingListApi(GenericAPIView[Any]):
     def get(self, request: Request) -> Response:
         provider = require_provider(request.user)
         page = self.paginate_queryset(selectors.training_list(provider=provider))
-        return self.get_paginated_response(TrainingOutput(page, many=True).data)
+        return self.get_paginated_response(
+            TrainingOutput(page, many=True, context=_locked(request.user)).data
+        )
 
     @extend_schema(request=TrainingInput, responses={201: TrainingOutput}, summary="Log a training")
     def post(self, request: Request) -> Response:
         data = TrainingInput(data=request.data)
         data.is_valid(raise_exception=True)
         entry = services.training_add(actor=request.user, **data.validated_data)
-        return Response(TrainingOutput(entry).data, status=201)
+        return Response(TrainingOutput(entry, context=_locked(request.user)).data, status=201)
+
+
+LOCKED = "409 `log_entry_locked` once a submitted or approved application counted the entry."
+
+
+class TrainingDetailApi(APIView):
+    @extend_schema(
+        request=TrainingInput(partial=True),
+        responses={200: TrainingOutput},
+        description=LOCKED,
+        summary="Correct a training entry (the owner, while its period is open)",
+    )
+    def patch(self, request: Request, pk: int) -> Response:
+        data = TrainingInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        entry = services.training_edit(actor=request.user, entry_id=pk, **data.validated_data)
+        return Response(TrainingOutput(entry, context=_locked(request.user)).data)
+
+    @extend_schema(
+        request=None,
+        responses={204: None},
+        description=LOCKED,
+        summary="Delete a training entry (the owner, while its period is open)",
+    )
+    def delete(self, request: Request, pk: int) -> Response:
+        services.training_delete(actor=request.user, entry_id=pk)
+        return Response(status=204)
 
 
 class RscListApi(GenericAPIView[Any]):
@@ -107,7 +152,7 @@ class RscListApi(GenericAPIView[Any]):
     def get(self, request: Request) -> Response:
         provider = require_provider(request.user)
         page = self.paginate_queryset(selectors.rsc_list(provider=provider))
-        return self.get_paginated_response(RscOutput(page, many=True).data)
+        return self.get_paginated_response(RscOutput(page, many=True, context=_locked(request.user)).data)
 
     @extend_schema(
         request=RscInput, responses={201: RscOutput}, summary="Log reflective supervision/consultation"
@@ -117,7 +162,144 @@ class RscListApi(GenericAPIView[Any]):
         data.is_valid(raise_exception=True)
         v = dict(data.validated_data)
         entry = services.rsc_add(actor=request.user, consultant_id=v.pop("consultant"), **v)
-        return Response(RscOutput(entry).data, status=201)
+        return Response(RscOutput(entry, context=_locked(request.user)).data, status=201)
+
+
+class RscDetailApi(APIView):
+    @extend_schema(
+        request=RscInput(partial=True),
+        responses={200: RscOutput},
+        description=LOCKED,
+        summary="Correct an RSC entry (the owner, while its period is open)",
+    )
+    def patch(self, request: Request, pk: int) -> Response:
+        data = RscInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        v = dict(data.validated_data)
+        entry = services.rsc_edit(
+            actor=request.user, entry_id=pk, consultant_id=v.pop("consultant", None), **v
+        )
+        return Response(RscOutput(entry, context=_locked(request.user)).data)
+
+    @extend_schema(
+        request=None,
+        responses={204: None},
+        description=LOCKED,
+        summary="Delete an RSC entry (the owner, while its period is open)",
+    )
+    def delete(self, request: Request, pk: int) -> Response:
+        services.rsc_delete(actor=request.user, entry_id=pk)
+        return Response(status=204)
+
+
+# --- portfolio: education and work history ----------------------------------------------
+
+
+class EducationInput(serializers.Serializer[Any]):
+    degree = serializers.CharField(max_length=120)
+    field = serializers.CharField(max_length=160)
+    institution = serializers.CharField(max_length=255)
+    completed_on = serializers.DateField()
+
+
+class EducationOutput(EducationInput):
+    id = serializers.IntegerField()
+
+
+class WorkInput(serializers.Serializer[Any]):
+    role = serializers.CharField(max_length=255)
+    employer = serializers.CharField(max_length=255)
+    started_on = serializers.DateField()
+    ended_on = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text="null while current"
+    )
+    infant_family_focus = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The infant/family work this position involved.",
+    )
+
+
+class WorkOutput(WorkInput):
+    id = serializers.IntegerField()
+    ended_on = serializers.DateField(allow_null=True)
+    infant_family_focus = serializers.CharField()
+
+
+class EducationListApi(GenericAPIView[Any]):
+    pagination_class = Pagination
+    serializer_class = EducationOutput
+
+    @extend_schema(
+        responses={200: EducationOutput(many=True)}, summary="The provider's education (portfolio)"
+    )
+    def get(self, request: Request) -> Response:
+        provider = require_provider(request.user)
+        page = self.paginate_queryset(selectors.education_list(provider=provider))
+        return self.get_paginated_response(EducationOutput(page, many=True).data)
+
+    @extend_schema(
+        request=EducationInput, responses={201: EducationOutput}, summary="Add a degree or program"
+    )
+    def post(self, request: Request) -> Response:
+        data = EducationInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        entry = services.education_add(actor=request.user, **data.validated_data)
+        return Response(EducationOutput(entry).data, status=201)
+
+
+class EducationDetailApi(APIView):
+    @extend_schema(
+        request=EducationInput(partial=True),
+        responses={200: EducationOutput},
+        summary="Correct an education entry (the owner)",
+    )
+    def patch(self, request: Request, pk: int) -> Response:
+        data = EducationInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        entry = services.education_edit(actor=request.user, entry_id=pk, **data.validated_data)
+        return Response(EducationOutput(entry).data)
+
+    @extend_schema(request=None, responses={204: None}, summary="Delete an education entry (the owner)")
+    def delete(self, request: Request, pk: int) -> Response:
+        services.education_delete(actor=request.user, entry_id=pk)
+        return Response(status=204)
+
+
+class WorkListApi(GenericAPIView[Any]):
+    pagination_class = Pagination
+    serializer_class = WorkOutput
+
+    @extend_schema(responses={200: WorkOutput(many=True)}, summary="The provider's work history (portfolio)")
+    def get(self, request: Request) -> Response:
+        provider = require_provider(request.user)
+        page = self.paginate_queryset(selectors.work_list(provider=provider))
+        return self.get_paginated_response(WorkOutput(page, many=True).data)
+
+    @extend_schema(request=WorkInput, responses={201: WorkOutput}, summary="Add a position")
+    def post(self, request: Request) -> Response:
+        data = WorkInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        entry = services.work_add(actor=request.user, **data.validated_data)
+        return Response(WorkOutput(entry).data, status=201)
+
+
+class WorkDetailApi(APIView):
+    @extend_schema(
+        request=WorkInput(partial=True), responses={200: WorkOutput}, summary="Correct a position (the owner)"
+    )
+    def patch(self, request: Request, pk: int) -> Response:
+        data = WorkInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        entry = services.work_edit(actor=request.user, entry_id=pk, **data.validated_data)
+        return Response(WorkOutput(entry).data)
+
+    @extend_schema(request=None, responses={204: None}, summary="Delete a position (the owner)")
+    def delete(self, request: Request, pk: int) -> Response:
+        services.work_delete(actor=request.user, entry_id=pk)
+        return Response(status=204)
 
 
 # --- applications -----------------------------------------------------------------------
@@ -190,6 +372,8 @@ class ApplicationDetailOutput(ApplicationOutput):
     references = EndorsementReferenceOutput(many=True)
     reviews = EndorsementReviewOutput(many=True)
     timeline = ApplicationEventOutput(many=True)
+    education = EducationOutput(many=True, help_text="The applicant's education (portfolio)")
+    work = WorkOutput(many=True, help_text="The applicant's work history (portfolio)")
 
 
 def _granted(application: Application) -> dict[str, Any] | None:
@@ -254,6 +438,8 @@ def application_detail_body(application: Application, actor: Actor) -> dict[str,
             {"from_status": e.from_status, "to_status": e.to_status, "note": e.note, "at": e.at}
             for e in application.events.all()
         ],
+        "education": EducationOutput(application.provider.education_entries.all(), many=True).data,
+        "work": WorkOutput(application.provider.work_entries.all(), many=True).data,
     }
 
 
@@ -607,24 +793,6 @@ class VerifyApi(APIView):
 
 
 # --- FHIR ---------------------------------------------------------------------------------
-
-
-class FhirJsonRenderer(JSONRenderer):
-    media_type = "application/fhir+json"
-    format = "fhir"
-
-
-class FirstRenderer(BaseContentNegotiation):
-    """FHIR clients send varied Accept headers; the answer is always fhir+json."""
-
-    def select_parser(self, request: Request, parsers: Iterable[BaseParser]) -> BaseParser | None:
-        return next(iter(parsers), None)
-
-    def select_renderer(
-        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
-    ) -> tuple[BaseRenderer, str]:
-        first = next(iter(renderers))
-        return first, first.media_type
 
 
 class FhirPractitionerApi(APIView):

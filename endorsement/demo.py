@@ -21,11 +21,13 @@ from endorsement.models import (
     Application,
     ApplicationEvent,
     ApplicationStatus,
+    EducationEntry,
     EndorsementTerm,
     Reference,
     RscEntry,
     RuleSet,
     TrainingEntry,
+    WorkEntry,
 )
 from endorsement.services import rules_ensure_default, token_hash
 from people.demo import Writer, ensure_user
@@ -115,6 +117,22 @@ def _mid_application(world: dict[str, Any]) -> Application:
             hours=Decimal(26),
             format="individual",
         )
+    EducationEntry.objects.get_or_create(
+        provider=educator,
+        degree="BA",
+        field="Early childhood education",
+        defaults={"institution": "Wayne State University", "completed_on": datetime.date(2014, 5, 10)},
+    )
+    WorkEntry.objects.get_or_create(
+        provider=educator,
+        role="Early Head Start home visitor",
+        employer="Detroit Family Services",
+        defaults={
+            "started_on": datetime.date(2018, 9, 1),
+            "infant_family_focus": "Weekly home visits with families of infants and toddlers; "
+            "reflective supervision every two weeks.",
+        },
+    )
     rule_set = RuleSet.objects.filter(category=C.INFANT_FAMILY_SPECIALIST).order_by("-version").first()
     assert rule_set is not None, "migration 0002 loads the default rules"
     application, created = Application.objects.get_or_create(
@@ -201,6 +219,10 @@ def seed(world: dict[str, Any], stdout: Writer) -> None:
         "application": application,
         "reference_token": demo_reference_token(),
         "renewal_endorsement": renewal,
+        "education": EducationEntry.objects.filter(provider=application.provider).first(),
+        "work": WorkEntry.objects.filter(provider=application.provider).first(),
+        "training": TrainingEntry.objects.filter(provider=application.provider).first(),
+        "rsc": RscEntry.objects.filter(provider=application.provider).first(),
     }
     stdout.write(
         "endorsement: reviewers 'reviewer' and 'reviewer2', an application in progress, a renewal due"

@@ -166,6 +166,66 @@ class RscEntry(models.Model):
                 raise ValidationError({"hours": "At most 24 hours a day."})
 
 
+class EducationEntry(models.Model):
+    """A degree or certificate program the provider completed (portfolio)."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="education_entries")
+    degree = models.CharField(max_length=120, help_text="e.g. MSW, MA, BA, certificate.")
+    field = models.CharField(max_length=160, help_text="Field of study.")
+    institution = models.CharField(max_length=255)
+    completed_on = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-completed_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.degree}, {self.field} ({self.institution})"
+
+    def clean(self) -> None:
+        if self.completed_on and self.completed_on > timezone.localdate():
+            raise ValidationError(
+                {"completed_on": "Give the date the degree was completed (not in the future)."}
+            )
+
+
+class WorkEntry(models.Model):
+    """A position the provider held (portfolio); ``ended_on`` empty while current."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="work_entries")
+    role = models.CharField(max_length=255)
+    employer = models.CharField(max_length=255)
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    infant_family_focus = models.TextField(
+        max_length=2000, blank=True, help_text="The infant/family work this position involved."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-started_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=models.F("started_on")),
+                name="work_dates_in_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role} at {self.employer}"
+
+    def clean(self) -> None:
+        today = timezone.localdate()
+        if self.started_on and self.started_on > today:
+            raise ValidationError({"started_on": "A position cannot start in the future."})
+        if self.ended_on and self.ended_on > today:
+            raise ValidationError(
+                {"ended_on": "A position cannot end in the future (leave it empty while current)."}
+            )
+        if self.started_on and self.ended_on and self.ended_on < self.started_on:
+            raise ValidationError({"ended_on": "A position must end on or after the day it started."})
+
+
 class Application(models.Model):
     """A provider's application for a category (or a renewal of an endorsement).
     ``status`` changes only through services, by conditional update, with a timeline row."""

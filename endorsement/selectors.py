@@ -19,6 +19,7 @@ from endorsement.models import (
     ApplicationKind,
     ApplicationStatus,
     Document,
+    EducationEntry,
     EndorsementTerm,
     Exam,
     Reference,
@@ -26,10 +27,19 @@ from endorsement.models import (
     RscEntry,
     RuleSet,
     TrainingEntry,
+    WorkEntry,
 )
 from endorsement.policies import visible_applications
 from people.roles import Actor
 from referral_hub.errors import ApplicationError
+
+
+def education_list(*, provider: Provider) -> QuerySet[EducationEntry]:
+    return EducationEntry.objects.filter(provider=provider).order_by("-completed_on", "-id")
+
+
+def work_list(*, provider: Provider) -> QuerySet[WorkEntry]:
+    return WorkEntry.objects.filter(provider=provider).order_by("-started_on", "-id")
 
 
 def training_list(*, provider: Provider) -> QuerySet[TrainingEntry]:
@@ -42,6 +52,49 @@ def document_list(*, provider: Provider) -> QuerySet[Document]:
 
 def rsc_list(*, provider: Provider) -> QuerySet[RscEntry]:
     return RscEntry.objects.filter(provider=provider).select_related("consultant")
+
+
+# An application in one of these states has counted the logs of its period: they are
+# part of the record a reviewer or curator judged (or is judging) and no longer change.
+LOCKING_STATUSES = (
+    ApplicationStatus.SUBMITTED,
+    ApplicationStatus.IN_REVIEW,
+    ApplicationStatus.ON_HOLD,
+    ApplicationStatus.APPROVED,
+)
+
+
+def _counted_period(application: Application) -> rules.Period:
+    """The period whose logs ``application`` counted: as recorded at approval, else the
+    period it is judged over now."""
+    recorded = (application.decision_snapshot or {}).get("period")
+    if application.status == ApplicationStatus.APPROVED and recorded:
+        return rules.Period(
+            datetime.date.fromisoformat(recorded[0]), datetime.date.fromisoformat(recorded[1])
+        )
+    if application.status == ApplicationStatus.APPROVED and application.decided_at is not None:
+        # Approved before periods were recorded: the span up to the decision.
+        end = timezone.localdate(application.decided_at)
+        days = (
+            application.rule_set.term_days
+            if application.kind == ApplicationKind.RENEWAL
+            else int(application.rule_set.rules.get("lookback_days", 730))
+        )
+        return rules.Period(end - datetime.timedelta(days=days - 1), end)
+    return application_period(application)
+
+
+def locked_periods(*, provider: Provider) -> list[rules.Period]:
+    """The periods a submitted or approved application counted (a log entry dated in one
+    of them can no longer be edited or deleted)."""
+    applications = Application.objects.filter(provider=provider, status__in=LOCKING_STATUSES).select_related(
+        "rule_set", "endorsement__term__rule_set"
+    )
+    return [_counted_period(application) for application in applications]
+
+
+def is_locked(day: datetime.date, periods: list[rules.Period]) -> bool:
+    return any(day in period for period in periods)
 
 
 def latest_rule_sets() -> dict[tuple[str, str], RuleSet]:
@@ -201,7 +254,13 @@ def application_list(*, actor: Actor, status: str = "") -> QuerySet[Application]
 
 
 def application_detail(*, application: Application) -> Application:
-    return _with_related(Application.objects.filter(pk=application.pk)).get()
+    """One application with what its readers (applicant, assigned reviewers, curators)
+    see: references, reviews, timeline, and the applicant's education and work history."""
+    return (
+        _with_related(Application.objects.filter(pk=application.pk))
+        .prefetch_related("provider__education_entries", "provider__work_entries")
+        .get()
+    )
 
 
 def curator_queue() -> QuerySet[Application]:

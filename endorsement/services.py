@@ -2,8 +2,8 @@
 application status changes are conditional updates (``UPDATE ... WHERE status IN``) so
 of two concurrent conflicting actions exactly one wins, and each writes a timeline row.
 
-Mail to references goes through ONE function, ``notify_reference_requested``, so the
-transport (today Django's mail after commit) can be swapped for the outbox."""
+Mail to references goes through ONE function, ``notify_reference_requested``: an outbox
+row written in the requesting transaction (delivered with retries, never twice)."""
 
 from __future__ import annotations
 
@@ -20,14 +20,14 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from audit.models import Action
 from audit.services import audit_record
 from directory.models import Endorsement, EndorsementCategory, Provider
-from directory.services import endorsement_grant
+from directory.services import endorsement_grant, endorsement_lapse
 from endorsement import rules, selectors
 from endorsement.models import (
     Application,
@@ -37,6 +37,7 @@ from endorsement.models import (
     Decision,
     Document,
     Domain,
+    EducationEntry,
     EndorsementTerm,
     Exam,
     ExamScore,
@@ -45,6 +46,7 @@ from endorsement.models import (
     RscEntry,
     RuleSet,
     TrainingEntry,
+    WorkEntry,
 )
 from endorsement.policies import (
     access_application,
@@ -53,8 +55,11 @@ from endorsement.policies import (
     require_curator,
     require_provider,
 )
+from outbox.services import outbox_email
+from people.preferences import language_of
 from people.roles import Actor, is_curator
-from referral_hub.errors import ApplicationError
+from referral_hub.errors import ApplicationError, NotFound
+from referral_hub.ids import id_for_lookup
 
 S = ApplicationStatus
 REFERENCE_LINK_DAYS = 30
@@ -146,6 +151,26 @@ def rules_load(*, data: dict[str, Any]) -> list[RuleSet]:
 # --- logs ------------------------------------------------------------------------------
 
 
+TRAINING_FIELDS = ("title", "provider_org", "completed_on", "hours", "domains", "dei", "about_providing_rsc")
+RSC_FIELDS = ("started_on", "ended_on", "hours", "format")
+
+
+def _check_training(entry: TrainingEntry) -> None:
+    """What a training entry must satisfy, at creation and at every edit: the model's
+    rules, and at most 24 hours on one day across the day's entries."""
+    entry.domains = sorted(set(entry.domains or []))
+    try:
+        entry.full_clean()
+    except ValidationError as exc:
+        raise _invalid(exc)
+    others = TrainingEntry.objects.filter(provider=entry.provider, completed_on=entry.completed_on)
+    if entry.pk is not None:
+        others = others.exclude(pk=entry.pk)
+    same_day = sum(others.values_list("hours", flat=True), Decimal(0))
+    if same_day + entry.hours > rules_max_per_day():
+        raise ApplicationError("too_many_hours", "At most 24 training hours a day.", 400)
+
+
 @transaction.atomic
 def training_add(
     *,
@@ -166,28 +191,83 @@ def training_add(
         provider_org=provider_org,
         completed_on=completed_on,
         hours=hours,
-        domains=sorted(set(domains or [])),
+        domains=domains or [],
         dei=dei,
         about_providing_rsc=about_providing_rsc,
     )
-    try:
-        entry.full_clean()
-    except ValidationError as exc:
-        raise _invalid(exc)
-    same_day = sum(
-        TrainingEntry.objects.filter(provider=provider, completed_on=completed_on).values_list(
-            "hours", flat=True
-        ),
-        Decimal(0),
-    )
-    if same_day + hours > rules_max_per_day():
-        raise ApplicationError("too_many_hours", "At most 24 training hours a day.", 400)
+    _check_training(entry)
     entry.save()
     return entry
 
 
 def rules_max_per_day() -> Decimal:
     return Decimal(24)
+
+
+def _refuse_if_locked(provider: Provider, *days: datetime.date) -> None:
+    periods = selectors.locked_periods(provider=provider)
+    if any(selectors.is_locked(day, periods) for day in days):
+        raise ApplicationError(
+            "log_entry_locked",
+            "This entry counts toward a submitted or approved application; it can no longer change.",
+            409,
+        )
+
+
+def _own_entry(model: type[Any], provider: Provider, entry_id: object) -> Any:
+    """The provider's own entry, locked for the change; one not-found for missing and
+    someone else's."""
+    entry = model.objects.select_for_update().filter(pk=id_for_lookup(entry_id), provider=provider).first()
+    if entry is None:
+        raise NotFound("Log entry")
+    return entry
+
+
+@transaction.atomic
+def training_edit(*, actor: Actor, entry_id: object, **changes: Any) -> TrainingEntry:
+    """The provider corrects a training entry while its period is open (neither its old
+    nor its new date inside a period a submitted or approved application counted).
+    Validated as at creation."""
+    provider = require_provider(actor)
+    entry = _own_entry(TrainingEntry, provider, entry_id)
+    old_day = entry.completed_on
+    for name in TRAINING_FIELDS:
+        if name in changes:
+            setattr(entry, name, changes[name])
+    _refuse_if_locked(provider, old_day, entry.completed_on)
+    _check_training(entry)
+    entry.save()
+    return cast(TrainingEntry, entry)
+
+
+@transaction.atomic
+def training_delete(*, actor: Actor, entry_id: object) -> None:
+    provider = require_provider(actor)
+    entry = _own_entry(TrainingEntry, provider, entry_id)
+    _refuse_if_locked(provider, entry.completed_on)
+    entry.delete()
+
+
+def _check_consultant(provider: Provider, consultant_id: int) -> Provider:
+    consultant = Provider.objects.filter(pk=consultant_id).first()
+    if (
+        consultant is None
+        or consultant.pk == provider.pk
+        or not selectors.may_give_rsc(provider_id=consultant.pk)
+    ):
+        raise ApplicationError(
+            "consultant_not_eligible",
+            "The consultant must be another directory provider with a verified endorsement that allows giving RSC.",
+            400,
+        )
+    return consultant
+
+
+def _check_rsc(entry: RscEntry) -> None:
+    try:
+        entry.full_clean()
+    except ValidationError as exc:
+        raise _invalid(exc)
 
 
 @transaction.atomic
@@ -203,17 +283,7 @@ def rsc_add(
     """The provider logs RSC received. The consultant must be a directory provider who
     holds a verified endorsement of a category the rules allow to give RSC."""
     provider = require_provider(actor)
-    consultant = Provider.objects.filter(pk=consultant_id).first()
-    if (
-        consultant is None
-        or consultant.pk == provider.pk
-        or not selectors.may_give_rsc(provider_id=consultant.pk)
-    ):
-        raise ApplicationError(
-            "consultant_not_eligible",
-            "The consultant must be another directory provider with a verified endorsement that allows giving RSC.",
-            400,
-        )
+    consultant = _check_consultant(provider, consultant_id)
     entry = RscEntry(
         provider=provider,
         consultant=consultant,
@@ -222,12 +292,121 @@ def rsc_add(
         hours=hours,
         format=format,
     )
+    _check_rsc(entry)
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def rsc_edit(*, actor: Actor, entry_id: object, consultant_id: int | None = None, **changes: Any) -> RscEntry:
+    """The provider corrects an RSC entry while its period is open. A new consultant is
+    checked as at creation; keeping the recorded one is always allowed (the session took
+    place while they were eligible)."""
+    provider = require_provider(actor)
+    entry = _own_entry(RscEntry, provider, entry_id)
+    old_day = entry.ended_on
+    if consultant_id is not None and consultant_id != entry.consultant_id:
+        entry.consultant = _check_consultant(provider, consultant_id)
+    for name in RSC_FIELDS:
+        if name in changes:
+            setattr(entry, name, changes[name])
+    _refuse_if_locked(provider, old_day, entry.ended_on)
+    _check_rsc(entry)
+    entry.save()
+    return cast(RscEntry, entry)
+
+
+@transaction.atomic
+def rsc_delete(*, actor: Actor, entry_id: object) -> None:
+    provider = require_provider(actor)
+    entry = _own_entry(RscEntry, provider, entry_id)
+    _refuse_if_locked(provider, entry.ended_on)
+    entry.delete()
+
+
+# --- portfolio: education and work history ---------------------------------------------
+
+EDUCATION_FIELDS = ("degree", "field", "institution", "completed_on")
+WORK_FIELDS = ("role", "employer", "started_on", "ended_on", "infant_family_focus")
+
+
+def _save_checked(entry: Any) -> Any:
     try:
         entry.full_clean()
     except ValidationError as exc:
         raise _invalid(exc)
     entry.save()
     return entry
+
+
+def _edit(
+    model: type[Any], fields: Sequence[str], *, actor: Actor, entry_id: object, changes: dict[str, Any]
+) -> Any:
+    entry = _own_entry(model, require_provider(actor), entry_id)
+    for name in fields:
+        if name in changes:
+            setattr(entry, name, changes[name])
+    return _save_checked(entry)
+
+
+@transaction.atomic
+def education_add(
+    *, actor: Actor, degree: str, field: str, institution: str, completed_on: datetime.date
+) -> EducationEntry:
+    """The provider adds a completed degree or program to their portfolio."""
+    entry = EducationEntry(
+        provider=require_provider(actor),
+        degree=degree,
+        field=field,
+        institution=institution,
+        completed_on=completed_on,
+    )
+    return cast(EducationEntry, _save_checked(entry))
+
+
+@transaction.atomic
+def education_edit(*, actor: Actor, entry_id: object, **changes: Any) -> EducationEntry:
+    return cast(
+        EducationEntry,
+        _edit(EducationEntry, EDUCATION_FIELDS, actor=actor, entry_id=entry_id, changes=changes),
+    )
+
+
+@transaction.atomic
+def education_delete(*, actor: Actor, entry_id: object) -> None:
+    _own_entry(EducationEntry, require_provider(actor), entry_id).delete()
+
+
+@transaction.atomic
+def work_add(
+    *,
+    actor: Actor,
+    role: str,
+    employer: str,
+    started_on: datetime.date,
+    ended_on: datetime.date | None = None,
+    infant_family_focus: str = "",
+) -> WorkEntry:
+    """The provider adds a position to their work history (``ended_on`` None: current)."""
+    entry = WorkEntry(
+        provider=require_provider(actor),
+        role=role,
+        employer=employer,
+        started_on=started_on,
+        ended_on=ended_on,
+        infant_family_focus=infant_family_focus,
+    )
+    return cast(WorkEntry, _save_checked(entry))
+
+
+@transaction.atomic
+def work_edit(*, actor: Actor, entry_id: object, **changes: Any) -> WorkEntry:
+    return cast(WorkEntry, _edit(WorkEntry, WORK_FIELDS, actor=actor, entry_id=entry_id, changes=changes))
+
+
+@transaction.atomic
+def work_delete(*, actor: Actor, entry_id: object) -> None:
+    _own_entry(WorkEntry, require_provider(actor), entry_id).delete()
 
 
 # --- applications ------------------------------------------------------------------------
@@ -353,19 +532,37 @@ def token_hash(token: str) -> str:
 
 
 def notify_reference_requested(*, reference: Reference, link: str) -> None:
-    """The ONE place reference e-mail leaves from (swap for the outbox at merge). Sent
-    after commit; the body names the applicant and category only."""
-    applicant = reference.application.provider.name
-    category = reference.application.get_category_display()
-    subject = f"Reference request for {applicant} ({category})"
-    body = (
-        f"Hello {reference.name},\n\n{applicant} applied for the {category} endorsement and named you "
-        f"as a reference. Please answer through this personal link (single use, valid until "
-        f"{reference.expires_at:%Y-%m-%d}):\n\n{link}\n"
-    )
-    recipient = reference.email
-    transaction.on_commit(
-        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient], fail_silently=True)
+    """The ONE place reference e-mail leaves from: an outbox row in the requesting
+    transaction, one per reference. The body names the applicant and category only.
+    A reference has no account: the mail is written in the applicant's language."""
+    application = reference.application
+    applicant_user = application.provider.user
+    language = (language_of(applicant_user) if applicant_user is not None else "") or "en"
+    with translation.override(language):
+        applicant = application.provider.name
+        category = application.get_category_display()
+        subject = gettext("Reference request for %(applicant)s (%(category)s)") % {
+            "applicant": applicant,
+            "category": category,
+        }
+        body = gettext(
+            "Hello %(name)s,\n\n%(applicant)s applied for the %(category)s endorsement and named you "
+            "as a reference. Please answer through this personal link (single use, valid until "
+            "%(until)s):\n\n%(link)s\n"
+        ) % {
+            "name": reference.name,
+            "applicant": applicant,
+            "category": category,
+            "until": f"{reference.expires_at:%Y-%m-%d}",
+            "link": link,
+        }
+    outbox_email(
+        key=f"endorsement:reference:{reference.pk}:requested",
+        to_address=reference.email,
+        subject=subject,
+        body=body,
+        kind="endorsement.reference",
+        language=language,
     )
 
 
@@ -499,6 +696,7 @@ def _approve(
         )
     today = timezone.localdate()
     rule_set = application.rule_set
+    period = selectors.application_period(application)
     grant_actor = actor if isinstance(actor, AbstractBaseUser) else None
     if application.kind == ApplicationKind.RENEWAL and application.endorsement is not None:
         term = EndorsementTerm.objects.select_for_update().get(endorsement=application.endorsement)
@@ -532,7 +730,12 @@ def _approve(
         EndorsementTerm.objects.create(
             endorsement=endorsement, rule_set=rule_set, first_issued_on=today, due_on=due_on
         )
-    snapshot = {"rule_set": str(rule_set), "rule_set_id": rule_set.pk, "requirements": requirements}
+    snapshot = {
+        "rule_set": str(rule_set),
+        "rule_set_id": rule_set.pk,
+        "requirements": requirements,
+        "period": [period.start.isoformat(), period.end.isoformat()],
+    }
     _transition(
         application,
         actor=actor,
@@ -646,13 +849,21 @@ def _renewal_decide(application: Application, *, actor: Actor, decision: str, fe
 
 @transaction.atomic
 def terms_lapse_overdue(*, today: datetime.date | None = None) -> int:
-    """Record every term past its due date plus grace as lapsed (the directory already
-    stops showing it: its ``expires_on`` is that same day). For the jobs engine."""
+    """Record every term past its due date plus grace as lapsed, and the lapse in the
+    directory in the same transaction (never shown as endorsed again until a curator
+    reinstates it). Idempotent: a recorded lapse is not recorded again. For the jobs
+    engine (``endorsement.tasks.lapse_endorsements``)."""
     today = today or timezone.localdate()
     now = timezone.now()
     count = 0
     for term in selectors.overdue_terms(today=today):
-        count += EndorsementTerm.objects.filter(pk=term.pk, lapsed_at__isnull=True).update(lapsed_at=now)
+        recorded = EndorsementTerm.objects.filter(pk=term.pk, lapsed_at__isnull=True).update(lapsed_at=now)
+        if recorded:
+            endorsement_lapse(
+                endorsement_id=term.endorsement_id,
+                note=f"Lapsed: not renewed by {term.due_on.isoformat()} plus {term.rule_set.grace_days} days of grace.",
+            )
+        count += recorded
     return count
 
 

@@ -6,6 +6,10 @@ urlpatterns = [
     path("endorsement/", views.portfolio_page, name="endorsement-portfolio"),
     path("endorsement/training/", views.training_add, name="endorsement-training-add"),
     path("endorsement/rsc/", views.rsc_add, name="endorsement-rsc-add"),
+    path("endorsement/education/", views.education_add, name="endorsement-education-add"),
+    path("endorsement/work/", views.work_add, name="endorsement-work-add"),
+    path("endorsement/<str:kind>/<int:pk>/edit/", views.entry_edit, name="endorsement-entry-edit"),
+    path("endorsement/<str:kind>/<int:pk>/delete/", views.entry_delete, name="endorsement-entry-delete"),
     path("endorsement/apply/", views.application_create, name="endorsement-apply"),
     path("endorsement/applications/<int:pk>/", views.application_page, name="endorsement-application"),
     path("endorsement/applications/<int:pk>/submit/", views.application_submit, name="endorsement-submit"),
@@ -37,6 +41,20 @@ urlpatterns = [
 api_urlpatterns = [
     path("endorsement/training/", apis.TrainingListApi.as_view(), name="api-endorsement-training"),
     path("endorsement/rsc/", apis.RscListApi.as_view(), name="api-endorsement-rsc"),
+    path(
+        "endorsement/training/<int:pk>/",
+        apis.TrainingDetailApi.as_view(),
+        name="api-endorsement-training-entry",
+    ),
+    path("endorsement/rsc/<int:pk>/", apis.RscDetailApi.as_view(), name="api-endorsement-rsc-entry"),
+    path("endorsement/education/", apis.EducationListApi.as_view(), name="api-endorsement-education"),
+    path(
+        "endorsement/education/<int:pk>/",
+        apis.EducationDetailApi.as_view(),
+        name="api-endorsement-education-entry",
+    ),
+    path("endorsement/work/", apis.WorkListApi.as_view(), name="api-endorsement-work"),
+    path("endorsement/work/<int:pk>/", apis.WorkDetailApi.as_view(), name="api-endorsement-work-entry"),
     path("endorsement/applications/", apis.ApplicationListApi.as_view(), name="api-endorsement-applications"),
     path(
         "endorsement/applications/<int:pk>/",

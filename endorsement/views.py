@@ -7,13 +7,16 @@ from __future__ import annotations
 import datetime
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from rest_framework import serializers
@@ -56,11 +59,18 @@ def _own_or_403(request: HttpRequest, pk: int) -> Any:
 
 
 def _form(
-    serializer_class: type[serializers.Serializer[Any]], request: HttpRequest, lists: tuple[str, ...] = ()
+    serializer_class: type[serializers.Serializer[Any]],
+    request: HttpRequest,
+    lists: tuple[str, ...] = (),
+    nullable: tuple[str, ...] = (),
 ) -> dict[str, Any]:
+    """Parse a page form with the API's serializer; ``nullable`` fields left empty are null."""
     raw: dict[str, Any] = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
     for name in lists:
         raw[name] = request.POST.getlist(name)
+    for name in nullable:
+        if not raw.get(name):
+            raw[name] = None
     data = serializer_class(data=raw)
     if not data.is_valid():
         field, errors = next(iter(data.errors.items()))
@@ -87,10 +97,19 @@ def _act(request: HttpRequest, back: str, action: Callable[[], Any], done: str) 
 @require_GET
 def portfolio_page(request: HttpRequest) -> HttpResponse:
     provider = _provider_or_403(request)
+    periods = selectors.locked_periods(provider=provider)
+    training = list(selectors.training_list(provider=provider)[:100])
+    rsc = list(selectors.rsc_list(provider=provider).select_related("consultant")[:100])
+    for t in training:
+        t.locked = selectors.is_locked(t.completed_on, periods)  # type: ignore[attr-defined]  # page-only flag
+    for r in rsc:
+        r.locked = selectors.is_locked(r.ended_on, periods)  # type: ignore[attr-defined]  # page-only flag
     context = {
         "provider": provider,
-        "training": selectors.training_list(provider=provider)[:100],
-        "rsc": selectors.rsc_list(provider=provider)[:100],
+        "training": training,
+        "rsc": rsc,
+        "education": selectors.education_list(provider=provider)[:100],
+        "work": selectors.work_list(provider=provider)[:100],
         "consultants": selectors.rsc_consultants(exclude=provider),
         "documents": selectors.document_list(provider=provider)[:100],
         "document_kinds": DocumentKind.choices,
@@ -126,6 +145,139 @@ def rsc_add(request: HttpRequest) -> HttpResponse:
         services.rsc_add(actor=request.user, consultant_id=v.pop("consultant"), **v)
 
     return _act(request, "endorsement-portfolio", run, "RSC logged.")
+
+
+@login_required
+@require_POST
+def education_add(request: HttpRequest) -> HttpResponse:
+    _provider_or_403(request)
+    return _act(
+        request,
+        "endorsement-portfolio",
+        lambda: services.education_add(actor=request.user, **_form(apis.EducationInput, request)),
+        gettext("Education added."),
+    )
+
+
+@login_required
+@require_POST
+def work_add(request: HttpRequest) -> HttpResponse:
+    _provider_or_403(request)
+
+    return _act(
+        request,
+        "endorsement-portfolio",
+        lambda: services.work_add(
+            actor=request.user, **_form(apis.WorkInput, request, nullable=("ended_on",))
+        ),
+        gettext("Position added."),
+    )
+
+
+@dataclass(frozen=True)
+class EntryKind:
+    """One kind of portfolio entry the provider edits and deletes from the pages."""
+
+    title: Any
+    serializer: type[serializers.Serializer[Any]]
+    entry: Callable[[Any], QuerySet[Any]]
+    edit: Callable[..., Any]
+    delete: Callable[..., Any]
+    lists: tuple[str, ...] = ()
+    nullable: tuple[str, ...] = ()
+
+
+ENTRY_KINDS = {
+    "training": EntryKind(
+        gettext_lazy("Edit training"),
+        apis.TrainingInput,
+        lambda provider: selectors.training_list(provider=provider),
+        services.training_edit,
+        services.training_delete,
+        ("domains",),
+    ),
+    "rsc": EntryKind(
+        gettext_lazy("Edit RSC"),
+        apis.RscInput,
+        lambda provider: selectors.rsc_list(provider=provider),
+        services.rsc_edit,
+        services.rsc_delete,
+    ),
+    "education": EntryKind(
+        gettext_lazy("Edit education"),
+        apis.EducationInput,
+        lambda provider: selectors.education_list(provider=provider),
+        services.education_edit,
+        services.education_delete,
+    ),
+    "work": EntryKind(
+        gettext_lazy("Edit position"),
+        apis.WorkInput,
+        lambda provider: selectors.work_list(provider=provider),
+        services.work_edit,
+        services.work_delete,
+        nullable=("ended_on",),
+    ),
+}
+
+
+def _entry_kind(kind: str) -> EntryKind:
+    if kind not in ENTRY_KINDS:
+        raise Http404
+    return ENTRY_KINDS[kind]
+
+
+def _entry_changes(kind: str, spec: EntryKind, request: HttpRequest) -> dict[str, Any]:
+    v = _form(spec.serializer, request, spec.lists, spec.nullable)
+    if kind == "rsc":
+        v["consultant_id"] = v.pop("consultant")
+    return v
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def entry_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """Edit one of the provider's own portfolio entries (logs while their period is open)."""
+    spec = _entry_kind(kind)
+    provider = _provider_or_403(request)
+    entry = spec.entry(provider).filter(pk=pk).first()
+    if entry is None:
+        raise Http404
+    if request.method == "POST":
+        try:
+            spec.edit(actor=request.user, entry_id=pk, **_entry_changes(kind, spec, request))
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, gettext("Saved."))
+            return redirect("endorsement-portfolio")
+    context = {
+        "kind": kind,
+        "title": spec.title,
+        "entry": entry,
+        "locked": kind in ("training", "rsc")
+        and selectors.is_locked(
+            entry.completed_on if kind == "training" else entry.ended_on,
+            selectors.locked_periods(provider=provider),
+        ),
+        "domains": Domain.choices,
+        "formats": RscFormat.choices,
+        "consultants": selectors.rsc_consultants(exclude=provider) if kind == "rsc" else [],
+    }
+    return render(request, "endorsement/entry_edit.html", context)
+
+
+@login_required
+@require_POST
+def entry_delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    spec = _entry_kind(kind)
+    _provider_or_403(request)
+    return _act(
+        request,
+        "endorsement-portfolio",
+        lambda: spec.delete(actor=request.user, entry_id=pk),
+        gettext("Deleted."),
+    )
 
 
 @login_required

@@ -25,10 +25,10 @@ from consent.models import Consent
 from messaging import events, selectors
 from messaging.models import MAX_BODY_CHARS, ChatConnection, Message, MessageRevision, ReadMarker
 from messaging.policies import AUDIT_CATEGORY, AUDIT_PURPOSE, ChatAccess, access_case_chat, chat_members
+from outbox.services import outbox_notify
 from people.roles import Actor, signed_in
 from referral_hub import events as hub_events
 from referral_hub.errors import ApplicationError, NotFound
-from referral_hub.notify import notify_user_on_commit
 from referral_hub.realtime import case_group, send_event_on_commit, user_group
 from referrals.models import CareTeamMember, Case
 
@@ -76,10 +76,13 @@ def _notify_mentions(*, message: Message, access: ChatAccess) -> None:
     team = chat_members(case_id=message.case_id).values_list("user_id", "user__username")
     for user_id, username in team:
         if user_id != message.author_id and username.lower() in usernames:
-            notify_user_on_commit(
+            # An outbox row in the sending transaction (pushed to the user's sockets
+            # after commit); one per message and person mentioned.
+            outbox_notify(
                 user_id,
                 "mention",
                 {"case_id": message.case_id, "message_id": message.pk, "by": access.provider.name},
+                key=f"mention:{message.pk}:user:{user_id}",
             )
 
 

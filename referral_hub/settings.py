@@ -477,6 +477,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "indicators.tasks.refresh_indicator_rollups",
         "schedule": crontab(minute=7),
     },
+    # Past due date plus grace: the lapse is recorded (curators then see it to reinstate).
+    "endorsement-lapse": {
+        "task": "endorsement.tasks.lapse_endorsements",
+        "schedule": crontab(hour=0, minute=15),
+    },
+    # HMAC seal of the audit chains' heads: bounds how many newest rows could vanish
+    # unnoticed; a run with nothing new writes nothing.
+    "audit-seal": {"task": "audit.tasks.seal_audit", "schedule": 300.0},
 }
 # A rollup older than this is not served; the request computes the figures instead.
 INDICATORS_ROLLUP_MAX_AGE_S = int(os.environ.get("INDICATORS_ROLLUP_MAX_AGE_S", str(2 * 3600)))

@@ -1,46 +1,10 @@
-"""A real SMTP server on localhost (aiosmtpd) that can be down, then up, on a fixed port."""
+"""A real SMTP server on localhost (aiosmtpd; tests/mailserver.py), initially down."""
 
 from __future__ import annotations
 
-import socket
-from email import message_from_bytes
-from email.message import Message
-
 import pytest
-from aiosmtpd.controller import Controller
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class Mailbox:
-    """What the SMTP server received, as parsed messages."""
-
-    def __init__(self) -> None:
-        self.messages: list[Message] = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd hook name)
-        self.messages.append(message_from_bytes(envelope.content))
-        return "250 OK"
-
-
-class SmtpServer:
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.mailbox = Mailbox()
-        self._controller: Controller | None = None
-
-    def up(self) -> None:
-        self._controller = Controller(self.mailbox, hostname="127.0.0.1", port=self.port)
-        self._controller.start()
-
-    def down(self) -> None:
-        if self._controller is not None:
-            self._controller.stop()
-            self._controller = None
+from tests.mailserver import SmtpServer, free_port
 
 
 @pytest.fixture

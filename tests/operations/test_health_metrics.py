@@ -7,7 +7,7 @@ import pytest
 from outbox import services as outbox
 from referral_hub.celery import app
 from tests.factories.referrals import referral_world, send
-from tests.operations.conftest import free_port
+from tests.mailserver import free_port
 
 
 def test_healthz_answers_while_the_process_is_up(client):

@@ -150,3 +150,105 @@ def test_endorsement_reminders_at_60_30_and_7_days_and_a_curator_digest(db):
         (curator.email, f"1 endorsement(s) expired after {endorsement.expires_on.isoformat()}")
     ]
     assert provider.name in digests[0].body
+
+
+def test_lapse_job_records_each_lapse_once_the_day_after_due_date_plus_grace(db):
+    from endorsement.models import EndorsementTerm, RuleSet
+    from endorsement.services import rules_ensure_default
+    from endorsement.tasks import lapse_endorsements
+
+    rules_ensure_default()
+    rule_set = RuleSet.objects.filter(category="infant_family_specialist").first()
+    due_on = (T0 + datetime.timedelta(days=10)).date()
+    with on_day(0):
+        endorsement = EndorsementFactory(expires_on=due_on + datetime.timedelta(days=rule_set.grace_days))
+        term = EndorsementTerm.objects.create(
+            endorsement=endorsement, rule_set=rule_set, first_issued_on=T0.date(), due_on=due_on
+        )
+    with on_day(10 + rule_set.grace_days):
+        run_twice(lapse_endorsements)
+    term.refresh_from_db()
+    assert term.lapsed_at is None, "valid through due date plus grace"
+    with on_day(11 + rule_set.grace_days):
+        run_twice(lapse_endorsements)
+    with on_day(12 + rule_set.grace_days):
+        run_twice(lapse_endorsements)
+    term.refresh_from_db()
+    assert term.lapsed_at == T0 + datetime.timedelta(days=11 + rule_set.grace_days), (
+        "recorded once, first day"
+    )
+    runs = JobRun.objects.filter(job="lapse_endorsements", ok=True).order_by("started_at", "id")
+    assert [run.detail for run in runs] == ["{'lapsed': 0}"] * 2 + ["{'lapsed': 1}"] + ["{'lapsed': 0}"] * 3
+    endorsement.refresh_from_db()
+    assert endorsement.status == "lapsed" and endorsement.effective_status() == "expired"
+    assert not endorsement.is_shown_as_endorsed
+    assert list(endorsement.reviews.values_list("action", flat=True)) == ["lapsed"], "recorded once"
+
+
+def test_a_lapsed_endorsement_comes_back_only_through_reinstatement(db):
+    from directory.services import endorsement_set_status
+    from endorsement.models import EndorsementTerm, RuleSet
+    from endorsement.services import rules_ensure_default, term_reinstate, terms_lapse_overdue
+    from referral_hub.errors import ApplicationError
+
+    rules_ensure_default()
+    rule_set = RuleSet.objects.filter(category="infant_family_specialist").first()
+    curator = User.objects.create_user("cur2", is_staff=True)
+    with on_day(0):
+        endorsement = EndorsementFactory(expires_on=(T0 + datetime.timedelta(days=400)).date())
+        EndorsementTerm.objects.create(
+            endorsement=endorsement, rule_set=rule_set, first_issued_on=T0.date(), due_on=T0.date()
+        )
+    with on_day(rule_set.grace_days + 1):
+        assert terms_lapse_overdue() == 1
+        endorsement.refresh_from_db()
+        assert not endorsement.is_shown_as_endorsed, "lapsed, though its stored expiry is months away"
+        with pytest.raises(ApplicationError) as refused:
+            endorsement_set_status(actor=curator, endorsement_id=endorsement.pk, status="verified")
+        assert refused.value.code == "endorsement_lapsed"
+        term_reinstate(
+            actor=curator,
+            endorsement_id=endorsement.pk,
+            due_on=(T0 + datetime.timedelta(days=200)).date(),
+            note="Hours verified late.",
+        )
+        endorsement.refresh_from_db()
+        assert endorsement.is_shown_as_endorsed
+
+
+def test_seal_job_seals_new_rows_once_and_a_repeat_writes_no_seal(db):
+    from audit.models import AuditSeal
+    from audit.services import audit_record, verify_log
+    from audit.tasks import seal_audit
+    from tests.factories.base import UserFactory
+    from tests.factories.families import ChildFactory
+
+    reader, child = UserFactory(), ChildFactory()
+    with on_day(0):
+        audit_record(actor=reader, action="view", child=child)
+        run_twice(seal_audit)
+    assert AuditSeal.objects.count() == 1
+    with on_day(1):
+        run_twice(seal_audit)
+    assert AuditSeal.objects.count() == 1, "nothing new: no new seal"
+    with on_day(2):
+        audit_record(actor=reader, action="view", child=child)
+        run_twice(seal_audit)
+    seals = list(AuditSeal.objects.order_by("id"))
+    assert len(seals) == 2 and seals[1].prev_mac == seals[0].mac
+    assert seals[1].at == T0 + datetime.timedelta(days=2)
+    assert set(seals[1].heads) == {f"child:{child.pk}"}
+    with on_day(30):
+        assert verify_log().intact, "every row sealed: nothing reported as unsealed too long"
+    assert JobRun.objects.filter(job="seal_audit", ok=True).count() == 6
+
+
+def test_every_beat_entry_names_a_registered_task():
+    from django.conf import settings
+
+    from referral_hub.celery import app
+
+    app.loader.import_default_modules()
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert scheduled <= set(app.tasks), scheduled - set(app.tasks)
+    assert {"audit.tasks.seal_audit", "endorsement.tasks.lapse_endorsements"} <= scheduled

@@ -45,7 +45,70 @@ def _rsc(world) -> dict:
     }
 
 
+# Someone else's entry (the educator's): providers get one not-found, others 403.
+NOT_MINE = {**everyone(403), "team_provider": 404, "outsider": 404}
+PAGE_NOT_MINE = {**NOT_MINE, "anonymous": 302}
+
+
+def _entry(kind: str):
+    return lambda world: {"pk": world["endorsement"][kind].pk}
+
+
+def _page_entry(kind: str):
+    return lambda world: {"kind": kind, "pk": world["endorsement"][kind].pk}
+
+
+def _education(world) -> dict:
+    return {"degree": "MSW", "field": "Social work", "institution": "U", "completed_on": "2020-05-01"}
+
+
+def _work(world) -> dict:
+    return {"role": "Home visitor", "employer": "Agency", "started_on": "2020-01-01", "ended_on": None}
+
+
+def _entry_routes() -> list[Route]:
+    routes = []
+    for kind, body in (("training", _training), ("rsc", _rsc), ("education", _education), ("work", _work)):
+        api = f"api-endorsement-{kind}-entry"
+        routes += [
+            Route(api, NOT_MINE, method="patch", kwargs=_entry(kind), data=body, label=f"patch-{kind}"),
+            Route(api, NOT_MINE, method="delete", kwargs=_entry(kind), label=f"delete-{kind}"),
+            Route(
+                "endorsement-entry-edit",
+                PAGE_NOT_MINE,
+                kwargs=_page_entry(kind),
+                label=f"get-edit-{kind}-page",
+            ),
+            Route(
+                "endorsement-entry-delete",
+                PAGE_NOT_MINE,
+                method="post",
+                kwargs=_page_entry(kind),
+                data=lambda w: {},
+                label=f"post-delete-{kind}-page",
+            ),
+        ]
+    return routes
+
+
 ROUTES = [
+    *_entry_routes(),
+    Route(
+        "endorsement-entry-edit",
+        PAGE_NOT_MINE,
+        method="post",
+        kwargs=_page_entry("training"),
+        data=_training,
+        label="post-edit-training-page",
+    ),
+    Route("endorsement-education-add", FORM_PROVIDERS, method="post", data=_education),
+    Route("endorsement-work-add", FORM_PROVIDERS, method="post", data=_work),
+    Route("api-endorsement-education", PROVIDERS_ONLY),
+    Route(
+        "api-endorsement-education", PROVIDERS_CREATE, method="post", data=_education, label="post-education"
+    ),
+    Route("api-endorsement-work", PROVIDERS_ONLY),
+    Route("api-endorsement-work", PROVIDERS_CREATE, method="post", data=_work, label="post-work"),
     Route("endorsement-portfolio", PAGE_PROVIDERS),
     Route("endorsement-training-add", FORM_PROVIDERS, method="post", data=_training),
     Route("endorsement-rsc-add", FORM_PROVIDERS, method="post", data=_rsc),

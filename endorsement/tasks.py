@@ -1,0 +1,15 @@
+"""Endorsement jobs (scheduled in settings.CELERY_BEAT_SCHEDULE); thin, idempotent."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from endorsement.services import terms_lapse_overdue
+from outbox.jobs import tracked
+
+
+@shared_task(name="endorsement.tasks.lapse_endorsements")
+@tracked("lapse_endorsements")
+def lapse_endorsements() -> dict[str, int]:
+    """Record every endorsement past its due date plus grace as lapsed (once)."""
+    return {"lapsed": terms_lapse_overdue()}
