@@ -277,6 +277,8 @@ _throttle_anon = os.environ.get("API_THROTTLE_ANON", "120/min")
 _throttle_user = os.environ.get("API_THROTTLE_USER", "1200/min")
 # The public credential check (GET /api/v1/verify/{number}/): per client address, "off" disables.
 API_THROTTLE_VERIFY = os.environ.get("API_THROTTLE_VERIFY", "30/min")
+# "Report a problem with this listing" (API and page): per client address, "off" disables.
+API_THROTTLE_FLAG = os.environ.get("API_THROTTLE_FLAG", "10/hour")
 _throttle_classes = []
 _throttle_rates: dict[str, str | None] = {}
 if _throttle_anon.lower() != "off":
@@ -472,6 +474,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=13, minute=0),
     },
     "referral-clock-reminders": {"task": "referrals.tasks.remind_part_c_clocks", "schedule": 900.0},
+    "listing-confirmation-requests": {
+        "task": "directory.tasks.request_listing_confirmation",
+        "schedule": crontab(hour=13, minute=30),
+    },
 }
 
 # --- Outbox -------------------------------------------------------------------------
