@@ -28,6 +28,7 @@ from directory.models import (
     ListingFlag,
     Provider,
     capacity_code,
+    directory_today,
     join_codes,
 )
 from directory.roles import provider_of
@@ -98,7 +99,7 @@ def check_capacity(
         capacity=code,
         waitlist_weeks=_weeks(code, waitlist_weeks),
         note=_clean_text(note, "capacity_note", MAX_NOTE),
-        as_of=_as_of(as_of, timezone.localdate()),
+        as_of=_as_of(as_of, directory_today()),
     )
 
 
@@ -232,7 +233,7 @@ def listing_confirm(*, actor: Actor, provider_id: int) -> Provider:
     """ "My listing is correct": the listing is verified today (``last_verified_on``)."""
     policies.access_listing_for_edit(actor, provider_id)
     provider = Provider.objects.select_for_update().get(pk=provider_id)
-    provider.assured_date = timezone.localdate()
+    provider.assured_date = directory_today()
     provider.save(update_fields=["assured_date", "updated_at"])
     return provider
 
@@ -392,7 +393,11 @@ def listings_request_confirmation(*, now: datetime.datetime | None = None) -> di
     """Ask each provider whose listing is stale (not confirmed in 12 months) to confirm
     it, once per staleness period, by e-mail through the outbox; the link opens the
     listing's edit page. Listings without an account are in the curators' queue."""
-    today = timezone.localdate(now) if now is not None else timezone.localdate()
+    today = (
+        timezone.localdate(now, timezone=timezone.get_default_timezone())
+        if now is not None
+        else directory_today()
+    )
     cutoff = today - datetime.timedelta(days=STALE_AFTER_DAYS)
     stale = (
         Provider.objects.filter(user__isnull=False, user__is_active=True)

@@ -146,17 +146,23 @@ CAPACITY_FRESH_DAYS = 30
 STALE_AFTER_DAYS = 365
 
 
+def directory_today() -> datetime.date:
+    """Today in the service's own zone (``TIME_ZONE``), whoever is asking: capacity
+    and freshness dates are stored and aged on one calendar."""
+    return timezone.localdate(timezone=timezone.get_default_timezone())
+
+
 def capacity_code(capacity: str, as_of: datetime.date | None, today: datetime.date | None = None) -> str:
     """The capacity people see: the stored answer while it is at most 30 days old,
     otherwise ``unknown``."""
-    today = today or timezone.localdate()
+    today = today or directory_today()
     if not capacity or as_of is None or (today - as_of).days > CAPACITY_FRESH_DAYS:
         return CAPACITY_UNKNOWN
     return capacity
 
 
 def listing_is_stale(last_verified_on: datetime.date | None, today: datetime.date | None = None) -> bool:
-    today = today or timezone.localdate()
+    today = today or directory_today()
     return last_verified_on is None or (today - last_verified_on).days > STALE_AFTER_DAYS
 
 

@@ -44,6 +44,7 @@ from directory.models import (
     Organization,
     PaymentOption,
     Provider,
+    directory_today,
 )
 from referral_hub.errors import ApplicationError, NotFound
 
@@ -278,7 +279,7 @@ def provider_search(search: ProviderSearch, *, today: datetime.date | None = Non
     if search.telehealth is not None:
         qs = qs.filter(telehealth=search.telehealth)
     if search.capacity:
-        qs = qs.filter(capacity_filter(search.capacity, today))
+        qs = qs.filter(capacity_filter(search.capacity, directory_today()))
     if search.endorsement:
         qs = qs.filter(
             Exists(
@@ -400,7 +401,7 @@ class ListingQueue:
 
 def stale_listings(*, today: datetime.date | None = None) -> QuerySet[Provider]:
     """Listings nobody confirmed in 12 months (or ever), oldest first."""
-    today = today or timezone.localdate()
+    today = today or directory_today()
     cutoff = today - datetime.timedelta(days=STALE_AFTER_DAYS)
     return Provider.objects.filter(Q(assured_date__isnull=True) | Q(assured_date__lt=cutoff)).order_by(
         F("assured_date").asc(nulls_first=True), "id"

@@ -5,10 +5,17 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import template
-from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
-from directory.models import CAPACITY_UNKNOWN, LANGUAGE_NAMES, Capacity, Location, PaymentOption, Provider
+from directory.models import (
+    CAPACITY_UNKNOWN,
+    LANGUAGE_NAMES,
+    Capacity,
+    Location,
+    PaymentOption,
+    Provider,
+    directory_today,
+)
 from directory.roles import provider_of
 
 register = template.Library()
@@ -39,7 +46,7 @@ def days_ago(value: datetime.date | None) -> str:
     """ "today", "yesterday", "3 days ago" for a date (in the active time zone)."""
     if value is None:
         return ""
-    days = (timezone.localdate() - value).days
+    days = (directory_today() - value).days
     if days <= 0:
         return gettext("today")
     if days == 1:
