@@ -74,7 +74,7 @@ class ClaimOutput(serializers.Serializer[Any]):
     created_at = serializers.DateTimeField()
 
 
-class NoteInput(serializers.Serializer[Any]):
+class ListingNoteInput(serializers.Serializer[Any]):
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
@@ -86,7 +86,7 @@ class ProviderClaimApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        request=NoteInput,
+        request=ListingNoteInput,
         responses={201: ClaimOutput},
         summary="Claim an unclaimed listing",
         operation_id="providers_claim",
@@ -200,7 +200,7 @@ class ClaimApproveApi(_Decision):
     """Curators: the claiming account becomes the listing's provider. 409
     ``invalid_transition`` when already decided."""
 
-    @extend_schema(request=NoteInput, responses=ClaimOutput, operation_id="listing_claims_approve")
+    @extend_schema(request=ListingNoteInput, responses=ClaimOutput, operation_id="listing_claims_approve")
     def post(self, request: Request, claim_id: int) -> Response:
         data = request.data if isinstance(request.data, dict) else {}
         claim = listings.claim_approve(actor=request.user, claim_id=claim_id, note=data.get("note", ""))
@@ -208,7 +208,7 @@ class ClaimApproveApi(_Decision):
 
 
 class ClaimRejectApi(_Decision):
-    @extend_schema(request=NoteInput, responses=ClaimOutput, operation_id="listing_claims_reject")
+    @extend_schema(request=ListingNoteInput, responses=ClaimOutput, operation_id="listing_claims_reject")
     def post(self, request: Request, claim_id: int) -> Response:
         data = request.data if isinstance(request.data, dict) else {}
         claim = listings.claim_reject(actor=request.user, claim_id=claim_id, note=data.get("note", ""))

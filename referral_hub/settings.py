@@ -333,6 +333,8 @@ SPECTACULAR_SETTINGS = {
         "ApplicationStatusEnum": "endorsement.models.ApplicationStatus",
         "ApplicationKindEnum": "endorsement.models.ApplicationKind",
         "DocumentKindEnum": "endorsement.models.DocumentKind",
+        "CapacityEnum": "directory.models.Capacity",
+        "CapacityShownEnum": "directory.models.CAPACITY_CODES",
     },
 }
 
