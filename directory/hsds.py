@@ -144,10 +144,7 @@ def service_to_hsds(provider: Provider, *, full: bool = True) -> dict[str, Any]:
     }
     if provider.email:
         data["email"] = provider.email
-    if provider.website:
-        data["url"] = provider.website
-    if provider.capacity_shown == Capacity.WAITLIST and provider.waitlist_weeks:
-        data["wait_time"] = f"About {provider.waitlist_weeks} weeks"
+    data.update(_reach_fields(provider))
     if provider.assured_date:
         data["assured_date"] = provider.assured_date.isoformat()
     if provider.organization is not None:
@@ -219,8 +216,26 @@ def service_to_hsds(provider: Provider, *, full: bool = True) -> dict[str, Any]:
         _attribute(provider, "capacity", "capacity", "Capacity for new families", provider.capacity_shown)
     )
     data["attributes"] = attributes
+    data.update(_schedule_and_capacity(provider))
+    return data
+
+
+def _reach_fields(provider: Provider) -> dict[str, Any]:
+    """``url`` (the website) and, with a current waitlist, ``wait_time``."""
+    out: dict[str, Any] = {}
+    if provider.website:
+        out["url"] = provider.website
+    if provider.capacity_shown == Capacity.WAITLIST and provider.waitlist_weeks:
+        out["wait_time"] = f"About {provider.waitlist_weeks} weeks"
+    return out
+
+
+def _schedule_and_capacity(provider: Provider) -> dict[str, Any]:
+    """Hours as one HSDS ``schedule`` (its ``description``) and the current capacity
+    under ``capacities`` (HSDS 3.1)."""
+    out: dict[str, Any] = {}
     if provider.hours:
-        data["schedules"] = [
+        out["schedules"] = [
             {
                 "id": _uid(provider.hsds_id, "schedule"),
                 "service_id": str(provider.hsds_id),
@@ -229,8 +244,8 @@ def service_to_hsds(provider: Provider, *, full: bool = True) -> dict[str, Any]:
         ]
     capacity = service_capacity(provider)
     if capacity is not None:
-        data["capacities"] = [capacity]
-    return data
+        out["capacities"] = [capacity]
+    return out
 
 
 # HSDS 3.1 ``unit`` of our capacity: new families a provider can take on.
