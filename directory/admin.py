@@ -15,6 +15,8 @@ from directory.models import (
     Endorsement,
     EndorsementReview,
     EndorsementStatus,
+    ListingClaim,
+    ListingFlag,
     Location,
     Organization,
     Provider,
@@ -25,7 +27,7 @@ from referral_hub.errors import ApplicationError
 class LocationInline(admin.TabularInline[Any, Any]):
     model = Location
     extra = 0
-    fields = ["name", "address_1", "city", "state", "zip", "lat", "lng"]
+    fields = ["name", "address_1", "city", "state", "zip", "lat", "lng", "accessibility"]
 
 
 class EndorsementInline(admin.TabularInline[Any, Any]):
@@ -54,11 +56,12 @@ class ProviderAdmin(admin.ModelAdmin[Any]):
         "name",
         "discipline",
         "organization",
-        "accepting_new_families",
+        "capacity",
+        "capacity_as_of",
         "telehealth",
         "assured_date",
     ]
-    list_filter = ["discipline", "accepting_new_families", "telehealth"]
+    list_filter = ["discipline", "capacity", "accepting_new_families", "telehealth"]
     search_fields = ["name", "organization__name"]
     list_select_related = ["organization"]
     raw_id_fields = ["user", "organization"]
@@ -184,3 +187,31 @@ class EndorsementReviewAdmin(admin.ModelAdmin[Any]):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(ListingClaim)
+class ListingClaimAdmin(admin.ModelAdmin[Any]):
+    """Decide claims on the curators' listing queue (/curate/listings/), which records
+    who decided and moves the listing; here they are for reading."""
+
+    list_display = ["created_at", "provider", "user", "status", "decided_by", "decided_at"]
+    list_filter = ["status"]
+    raw_id_fields = ["provider", "user", "decided_by"]
+    readonly_fields = [
+        "provider",
+        "user",
+        "note",
+        "status",
+        "decided_by",
+        "decided_at",
+        "decision_note",
+        "created_at",
+    ]
+
+
+@admin.register(ListingFlag)
+class ListingFlagAdmin(admin.ModelAdmin[Any]):
+    list_display = ["created_at", "provider", "reason", "status", "resolved_by"]
+    list_filter = ["status", "reason"]
+    raw_id_fields = ["provider", "reporter", "resolved_by"]
+    readonly_fields = ["resolved_by", "resolved_at", "created_at"]

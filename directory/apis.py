@@ -13,7 +13,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from directory import selectors
-from directory.models import Discipline, EndorsementCategory, PaymentOption, Provider
+from directory.models import (
+    CAPACITY_CODES,
+    CAPACITY_UNKNOWN,
+    Capacity,
+    Discipline,
+    EndorsementCategory,
+    PaymentOption,
+    Provider,
+)
 
 
 class EndorsementOutput(serializers.Serializer[Any]):
@@ -33,6 +41,7 @@ class LocationOutput(serializers.Serializer[Any]):
 class LocationDetailOutput(LocationOutput):
     name = serializers.CharField()
     address_1 = serializers.CharField()
+    accessibility = serializers.CharField(help_text="Access for people with disabilities; may be empty.")
 
 
 class OrganizationOutput(serializers.Serializer[Any]):
@@ -63,11 +72,36 @@ class ProviderOutput(serializers.Serializer[Any]):
     distance_miles = serializers.SerializerMethodField(
         help_text="Miles to the nearest location; present only when `near` is given."
     )
-    accepting_new_families = serializers.BooleanField()
+    accepting_new_families = serializers.BooleanField(
+        help_text="The yes/no form of the last capacity answer (`true` only for `accepting`); "
+        "kept in step with `capacity` whenever the provider sets it. `capacity` says whether "
+        "that answer is still current."
+    )
+    capacity = serializers.ChoiceField(
+        choices=CAPACITY_CODES,
+        source="capacity_shown",
+        help_text="`accepting`, `waitlist`, `no_capacity`, `assessment_required`, or `unknown` "
+        "when the provider has not said in the last 30 days.",
+    )
+    capacity_as_of = serializers.DateField(allow_null=True, help_text="When the provider last said.")
+    waitlist_weeks = serializers.SerializerMethodField(
+        help_text="About how many weeks the wait is; only with `capacity: waitlist`."
+    )
+    capacity_note = serializers.SerializerMethodField()
+    last_verified_on = serializers.DateField(
+        allow_null=True, help_text="When the listing was last confirmed correct (HSDS `assured_date`)."
+    )
+    stale = serializers.BooleanField(help_text="Not confirmed in the last 12 months (or never).")
     telehealth = serializers.BooleanField()
     ages_served = AgesOutput(source="*")
     payment_options = serializers.ListField(child=serializers.CharField(), source="payment_codes")
     services = serializers.ListField(child=serializers.CharField())
+
+    def get_waitlist_weeks(self, obj: Provider) -> int | None:
+        return obj.waitlist_weeks if obj.capacity_shown == Capacity.WAITLIST else None
+
+    def get_capacity_note(self, obj: Provider) -> str:
+        return obj.capacity_note if obj.capacity_shown != CAPACITY_UNKNOWN else ""
 
     def get_endorsed(self, obj: Provider) -> bool:
         # Prefetched by the selector (Prefetch(..., to_attr="public_endorsements")).
@@ -94,7 +128,11 @@ class ProviderDetailOutput(ProviderOutput):
     specialties = serializers.ListField(child=serializers.CharField())
     email = serializers.CharField(help_text="The listing's e-mail address; empty when it lists none.")
     phone = serializers.CharField()
-    assured_date = serializers.DateField(allow_null=True, help_text="When the listing was last verified.")
+    website = serializers.CharField(help_text="Empty when the listing has none.")
+    hours = serializers.CharField(help_text="Opening hours in plain words; empty when not given.")
+    assured_date = serializers.DateField(
+        allow_null=True, help_text="Same as `last_verified_on` (its HSDS name)."
+    )
     locations = LocationDetailOutput(many=True)
 
 
@@ -117,8 +155,20 @@ SEARCH_PARAMETERS = [
         "radius_miles", OpenApiTypes.NUMBER, description="With `near`: miles, > 0 and <= 500 (default 25)."
     ),
     OpenApiParameter("age_months", int, description="The child's age in months (>= 0)."),
-    OpenApiParameter("accepting", bool, description="Accepting new families."),
+    OpenApiParameter(
+        "accepting",
+        bool,
+        description="Accepting new families, as last reported (`accepting_new_families`); "
+        "`capacity=accepting` also requires the answer to be at most 30 days old.",
+    ),
     OpenApiParameter("telehealth", bool, description="Offers telehealth."),
+    OpenApiParameter(
+        "capacity",
+        str,
+        description="Comma list of capacity codes: "
+        + _choices(CAPACITY_CODES)
+        + ". `unknown` matches listings whose answer is older than 30 days or missing.",
+    ),
     OpenApiParameter("payment", str, enum=PaymentOption.values, description=_choices(PaymentOption.values)),
     OpenApiParameter(
         "ordering",

@@ -15,10 +15,12 @@ from django.utils import timezone
 
 from directory import geo, services, synthetic
 from directory.models import (
+    Capacity,
     Discipline,
     Endorsement,
     EndorsementCategory,
     EndorsementReview,
+    ListingFlag,
     Location,
     Organization,
     Provider,
@@ -277,7 +279,74 @@ def seed(world: dict[str, Any], stdout: Writer) -> None:
             _endorsement(provider, category, status, credential, expires_in, curator)
         providers[username] = provider
     extra = _extra_listings(orgs, curator)
+    _listing_freshness(providers, orgs)
     stdout.write(
         f"directory: {len(orgs)} organizations, {len(providers)} provider logins, "
         f"{EXTRA_LISTINGS} more listings ({extra} new)"
+    )
+
+
+# username -> (capacity, waitlist weeks, note, days since the provider said)
+DEMO_CAPACITY: dict[str, tuple[str, int | None, str, int]] = {
+    "imh_clinician": (Capacity.WAITLIST, 6, "Spanish-speaking families seen first.", 3),
+    "pediatrician": (Capacity.ACCEPTING, None, "", 1),
+    "social_worker": (Capacity.ASSESSMENT_REQUIRED, None, "Call for a short intake first.", 10),
+    "slp": (Capacity.NO_CAPACITY, None, "Openings expected in the spring.", 5),
+    # Said "accepting" 45 days ago: families see "Availability not confirmed recently".
+    "educator": (Capacity.ACCEPTING, None, "", 45),
+}
+CONTACT = {
+    "imh_clinician": {
+        "phone": "(734) 555-0142",
+        "email": "intake@harbor-imh.example.org",
+        "website": "https://harbor-imh.example.org",
+        "hours": "Mon–Thu 8am–6pm; Fri 8am–noon",
+        "accessibility": "Step-free entrance from the parking lot; elevator to the 2nd floor; "
+        "family restroom with changing table.",
+    },
+    "pediatrician": {
+        "phone": "(734) 555-0100",
+        "email": "front-desk@sunrise-peds.example.org",
+        "website": "https://sunrise-peds.example.org",
+        "hours": "Mon–Fri 8am–5pm; Sat 9am–noon",
+        "accessibility": "Ground floor, automatic doors, stroller parking.",
+    },
+}
+
+
+def _listing_freshness(providers: dict[str, Provider], orgs: dict[str, Organization]) -> None:
+    """Each capacity value (one outdated), contact details, a stale listing (the
+    outsider's, last confirmed 400 days ago), and an unclaimed stale listing with an open
+    report from the public."""
+    today = timezone.localdate()
+    for username, (capacity, weeks, note, days) in DEMO_CAPACITY.items():
+        provider = providers[username]
+        provider.capacity, provider.waitlist_weeks, provider.capacity_note = capacity, weeks, note
+        provider.capacity_as_of = today - datetime.timedelta(days=days)
+        contact = CONTACT.get(username, {})
+        for key in ("phone", "email", "website", "hours"):
+            if key in contact:
+                setattr(provider, key, contact[key])
+        provider.save()
+        if "accessibility" in contact:
+            provider.locations.update(accessibility=contact["accessibility"])
+    outsider = providers["outsider"]
+    outsider.assured_date = today - datetime.timedelta(days=400)
+    outsider.save(update_fields=["assured_date"])
+    unclaimed, _ = Provider.objects.get_or_create(
+        hsds_id=uuid.uuid5(DEMO_NS, "listing:unclaimed"),
+        defaults={
+            "name": "Willow Family Therapy",
+            "discipline": Discipline.MENTAL_HEALTH_CLINICIAN,
+            "organization": orgs["county"],
+            "languages": join_codes(["en", "es"]),
+            "phone": "(734) 555-0177",
+            "services": ["parent-child therapy", "play therapy"],
+        },
+    )
+    _location(unclaimed, "48197", "12 Cross St")
+    ListingFlag.objects.get_or_create(
+        provider=unclaimed,
+        reason=ListingFlag.Reason.PHONE_WRONG,
+        defaults={"note": "The number rings a dentist's office."},
     )

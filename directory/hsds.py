@@ -22,7 +22,9 @@ from typing import Any
 
 from directory import geo
 from directory.models import (
+    CAPACITY_UNKNOWN,
     LANGUAGE_NAMES,
+    Capacity,
     Discipline,
     EndorsementCategory,
     Location,
@@ -39,6 +41,7 @@ TAXONOMIES = {
     "payment_option": "referral-hub:payment-option",
     "telehealth": "referral-hub:telehealth",
     "accepting_new_families": "referral-hub:accepting-new-families",
+    "capacity": "referral-hub:capacity",
 }
 DEFAULT_IMPORT_DISCIPLINE = Discipline.MENTAL_HEALTH_CLINICIAN.value
 
@@ -100,6 +103,14 @@ def _location(provider: Provider, loc: Location) -> dict[str, Any]:
     if loc.lat is not None and loc.lng is not None:
         location["latitude"] = loc.lat
         location["longitude"] = loc.lng
+    if loc.accessibility:
+        location["accessibility"] = [
+            {
+                "id": _uid(loc.hsds_id, "accessibility"),
+                "location_id": str(loc.hsds_id),
+                "description": loc.accessibility,
+            }
+        ]
     return {
         "id": _uid(loc.hsds_id, "service_at_location"),
         "service_id": str(provider.hsds_id),
@@ -133,6 +144,7 @@ def service_to_hsds(provider: Provider, *, full: bool = True) -> dict[str, Any]:
     }
     if provider.email:
         data["email"] = provider.email
+    data.update(_reach_fields(provider))
     if provider.assured_date:
         data["assured_date"] = provider.assured_date.isoformat()
     if provider.organization is not None:
@@ -200,8 +212,74 @@ def service_to_hsds(provider: Provider, *, full: bool = True) -> dict[str, Any]:
             str(provider.accepting_new_families).lower(),
         )
     )
+    attributes.append(
+        _attribute(provider, "capacity", "capacity", "Capacity for new families", provider.capacity_shown)
+    )
     data["attributes"] = attributes
+    data.update(_schedule_and_capacity(provider))
     return data
+
+
+def _reach_fields(provider: Provider) -> dict[str, Any]:
+    """``url`` (the website) and, with a current waitlist, ``wait_time``."""
+    out: dict[str, Any] = {}
+    if provider.website:
+        out["url"] = provider.website
+    if provider.capacity_shown == Capacity.WAITLIST and provider.waitlist_weeks:
+        out["wait_time"] = f"About {provider.waitlist_weeks} weeks"
+    return out
+
+
+def _schedule_and_capacity(provider: Provider) -> dict[str, Any]:
+    """Hours as one HSDS ``schedule`` (its ``description``) and the current capacity
+    under ``capacities`` (HSDS 3.1)."""
+    out: dict[str, Any] = {}
+    if provider.hours:
+        out["schedules"] = [
+            {
+                "id": _uid(provider.hsds_id, "schedule"),
+                "service_id": str(provider.hsds_id),
+                "description": provider.hours,
+            }
+        ]
+    capacity = service_capacity(provider)
+    if capacity is not None:
+        out["capacities"] = [capacity]
+    return out
+
+
+# HSDS 3.1 ``unit`` of our capacity: new families a provider can take on.
+CAPACITY_UNIT = {
+    "id": str(uuid.uuid5(NAMESPACE, "unit:new_families")),
+    "name": "New families",
+    "scheme": "referral-hub",
+    "identifier": "new_families",
+}
+
+
+def service_capacity(provider: Provider) -> dict[str, Any] | None:
+    """The current capacity as an HSDS 3.1 ``service_capacity`` (published under the
+    service's ``capacities``, which the 3.0 schema leaves open). ``available`` is 1 when
+    the provider is taking new families and 0 otherwise (we record an answer, not a
+    count); ``description`` carries our code and words. Nothing when the answer reads
+    ``unknown`` (older than 30 days or never given)."""
+    code = provider.capacity_shown
+    if code == CAPACITY_UNKNOWN or provider.capacity_as_of is None:
+        return None
+    words = str(Capacity(code).label)
+    if code == Capacity.WAITLIST and provider.waitlist_weeks:
+        words = f"{words}: about {provider.waitlist_weeks} weeks"
+    description = f"{code}: {words}" + (f". {provider.capacity_note}" if provider.capacity_note else "")
+    updated = datetime.datetime.combine(provider.capacity_as_of, datetime.time(), tzinfo=datetime.UTC)
+    return {
+        "id": _uid(provider.hsds_id, "service_capacity"),
+        "service_id": str(provider.hsds_id),
+        "unit_id": CAPACITY_UNIT["id"],
+        "unit": CAPACITY_UNIT,
+        "available": 1 if code == Capacity.ACCEPTING else 0,
+        "description": str(description),
+        "updated": updated.isoformat(),
+    }
 
 
 # --- Import -------------------------------------------------------------------------
@@ -311,7 +389,20 @@ def _parse_location(raw: dict[str, Any], warnings: list[str]) -> dict[str, Any] 
         "zip": postal[:20],
         "lat": lat,
         "lng": lng,
+        "accessibility": _accessibility(loc),
     }
+
+
+def _accessibility(loc: dict[str, Any]) -> str:
+    entries = loc.get("accessibility") or []
+    parts = [str(e.get("description") or e.get("details") or "") for e in entries if isinstance(e, dict)]
+    return "; ".join(p for p in parts if p)[:2000]
+
+
+def _hours(data: dict[str, Any]) -> str:
+    entries = data.get("schedules") or []
+    parts = [str(e.get("description") or "") for e in entries if isinstance(e, dict)]
+    return "; ".join(p for p in parts if p)[:1000]
 
 
 @dataclass
@@ -401,6 +492,14 @@ def _parse_locations(data: dict[str, Any], warnings: list[str]) -> list[dict[str
     return locations
 
 
+def _website(data: dict[str, Any], warnings: list[str]) -> str:
+    url = str(data.get("url") or "").strip()[:200]
+    if url and not url.lower().startswith(("http://", "https://")):
+        warnings.append(f"url {url!r} ignored")
+        return ""
+    return url
+
+
 def _contact_fields(data: dict[str, Any], warnings: list[str]) -> dict[str, str]:
     phones = data.get("phones") or []
     email = str(data.get("email") or "")[:254]
@@ -442,6 +541,8 @@ def parse_service(data: dict[str, Any], *, organization: dict[str, Any] | None =
         ),
         "telehealth": found.flags.get("telehealth", False),
         "assured_date": _date(data.get("assured_date"), "assured_date"),
+        "website": _website(data, warnings),
+        "hours": _hours(data),
     }
     return ParsedService(
         hsds_id=hsds_id,

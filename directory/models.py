@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Discipline(models.TextChoices):
@@ -128,6 +129,43 @@ def split_codes(stored: str) -> list[str]:
     return [c for c in (stored or "").split("|") if c]
 
 
+class Capacity(models.TextChoices):
+    """What a provider can offer a new family now. ``unknown`` is never stored: it is
+    what any answer older than ``CAPACITY_FRESH_DAYS`` (or no answer) reads as."""
+
+    ACCEPTING = "accepting", _("Taking new families")
+    WAITLIST = "waitlist", _("Waitlist")
+    NO_CAPACITY = "no_capacity", _("Not taking new families now")
+    ASSESSMENT_REQUIRED = "assessment_required", _("Assessment needed first")
+
+
+CAPACITY_UNKNOWN = "unknown"
+CAPACITY_CODES = [*Capacity.values, CAPACITY_UNKNOWN]
+CAPACITY_FRESH_DAYS = 30
+# A listing nobody confirmed for this long is ``stale`` (and its provider is asked once).
+STALE_AFTER_DAYS = 365
+
+
+def directory_today() -> datetime.date:
+    """Today in the service's own zone (``TIME_ZONE``), whoever is asking: capacity
+    and freshness dates are stored and aged on one calendar."""
+    return timezone.localdate(timezone=timezone.get_default_timezone())
+
+
+def capacity_code(capacity: str, as_of: datetime.date | None, today: datetime.date | None = None) -> str:
+    """The capacity people see: the stored answer while it is at most 30 days old,
+    otherwise ``unknown``."""
+    today = today or directory_today()
+    if not capacity or as_of is None or (today - as_of).days > CAPACITY_FRESH_DAYS:
+        return CAPACITY_UNKNOWN
+    return capacity
+
+
+def listing_is_stale(last_verified_on: datetime.date | None, today: datetime.date | None = None) -> bool:
+    today = today or directory_today()
+    return last_verified_on is None or (today - last_verified_on).days > STALE_AFTER_DAYS
+
+
 class Organization(models.Model):
     hsds_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(max_length=255)
@@ -178,8 +216,25 @@ class Provider(models.Model):
     accepting_new_families = models.BooleanField(default=True)
     telehealth = models.BooleanField(default=False)
     assured_date = models.DateField(
-        null=True, blank=True, help_text="When the listing was last verified (HSDS assured_date)."
+        null=True,
+        blank=True,
+        help_text="When the listing was last verified (HSDS assured_date); the API calls it "
+        "last_verified_on.",
     )
+    website = models.URLField(blank=True)
+    hours = models.TextField(
+        blank=True, help_text="Opening hours in plain words, e.g. 'Mon-Fri 8am-5pm; Sat 9am-12pm'."
+    )
+    capacity = models.CharField(
+        max_length=20,
+        choices=Capacity.choices,
+        blank=True,
+        default="",
+        help_text="Blank until the provider says; reads 'unknown' once older than 30 days.",
+    )
+    waitlist_weeks = models.PositiveSmallIntegerField(null=True, blank=True)
+    capacity_note = models.CharField(max_length=300, blank=True)
+    capacity_as_of = models.DateField(null=True, blank=True)
     search_text = models.TextField(blank=True, default="", editable=False)
     # Summary of the *verified* endorsements, kept by Endorsement.save()/delete, only for
     # ordering by ``-endorsed_since`` without a subquery per listing. Whether something
@@ -233,12 +288,30 @@ class Provider(models.Model):
         parts = [self.name, organization_name or "", *self.services, *self.specialties]
         return " ".join(p for p in parts if p)
 
+    @property
+    def last_verified_on(self) -> datetime.date | None:
+        return self.assured_date
+
+    @property
+    def stale(self) -> bool:
+        return listing_is_stale(self.assured_date)
+
+    @property
+    def capacity_shown(self) -> str:
+        """``capacity`` as the public reads it (``unknown`` when old or never given)."""
+        return capacity_code(self.capacity, self.capacity_as_of)
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         # Kept in step on every ORM save; bulk paths (import, generator) set it themselves.
         self.search_text = self.build_search_text()
+        synced = {"search_text"}
+        if self.capacity:
+            # The yes/no flag follows the capacity answer whenever there is one.
+            self.accepting_new_families = self.capacity == Capacity.ACCEPTING
+            synced.add("accepting_new_families")
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "search_text"}
+            kwargs["update_fields"] = {*update_fields, *synced}
         super().save(*args, **kwargs)
 
 
@@ -255,6 +328,9 @@ class Location(models.Model):
     zip = models.CharField(max_length=20, db_index=True)
     lat = models.FloatField(null=True, blank=True)
     lng = models.FloatField(null=True, blank=True)
+    accessibility = models.TextField(
+        blank=True, help_text="Access for people with disabilities, e.g. 'Step-free entrance, lift'."
+    )
 
     class Meta:
         ordering = ["id"]
@@ -370,3 +446,73 @@ class EndorsementReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_username or 'system'} {self.action} {self.endorsement_id} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ListingClaim(models.Model):
+    """A provider account asks to be the person behind an unclaimed listing; a curator
+    approves (the listing's ``user`` becomes the account) or rejects."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for a curator")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="claims")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="listing_claims"
+    )
+    note = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "user"],
+                condition=models.Q(status="pending"),
+                name="listing_claim_one_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"claim of {self.provider_id} by {self.user_id} ({self.status})"
+
+
+class ListingFlag(models.Model):
+    """Someone (signed in or not) says a listing is wrong; curators resolve it."""
+
+    class Reason(models.TextChoices):
+        PHONE_WRONG = "phone_wrong", _("The phone number is wrong")
+        CLOSED = "closed", _("This place has closed")
+        NOT_ACCEPTING = "not_accepting", _("They are not taking new families")
+        OTHER = "other", _("Something else")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        RESOLVED = "resolved", _("Resolved")
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="flags")
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    note = models.TextField(blank=True)
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution_note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"flag {self.reason} on {self.provider_id} ({self.status})"

@@ -30,14 +30,21 @@ from django.utils import timezone
 
 from directory import geo
 from directory.models import (
+    CAPACITY_CODES,
+    CAPACITY_FRESH_DAYS,
+    CAPACITY_UNKNOWN,
+    STALE_AFTER_DAYS,
     Discipline,
     Endorsement,
     EndorsementCategory,
     EndorsementReview,
+    ListingClaim,
+    ListingFlag,
     Location,
     Organization,
     PaymentOption,
     Provider,
+    directory_today,
 )
 from referral_hub.errors import ApplicationError, NotFound
 
@@ -69,6 +76,7 @@ class ProviderSearch:
     telehealth: bool | None = None
     payment: str | None = None
     ordering: str | None = None
+    capacity: tuple[str, ...] = ()
 
     @property
     def effective_ordering(self) -> str:
@@ -169,6 +177,34 @@ def _parse_q(params: Mapping[str, str]) -> str:
     return q
 
 
+def _parse_capacity(params: Mapping[str, str]) -> tuple[str, ...]:
+    """``capacity=waitlist,accepting``: any of the codes, ``unknown`` included."""
+    raw = _text(params, "capacity")
+    if not raw:
+        return ()
+    codes = tuple(dict.fromkeys(c.strip() for c in raw.split(",") if c.strip()))
+    wrong = [c for c in codes if c not in CAPACITY_CODES]
+    if wrong:
+        raise _bad(
+            "capacity",
+            f"capacity: {', '.join(wrong)} is not a capacity; use any of: {', '.join(CAPACITY_CODES)}.",
+        )
+    return codes
+
+
+def capacity_filter(codes: tuple[str, ...], today: datetime.date) -> Q:
+    """Rows whose *shown* capacity is one of ``codes`` (an answer older than 30 days
+    counts as ``unknown``)."""
+    fresh_since = today - datetime.timedelta(days=CAPACITY_FRESH_DAYS)
+    wanted = Q(pk__in=[])
+    stored = [c for c in codes if c != CAPACITY_UNKNOWN]
+    if stored:
+        wanted |= Q(capacity__in=stored, capacity_as_of__gte=fresh_since)
+    if CAPACITY_UNKNOWN in codes:
+        wanted |= Q(capacity="") | Q(capacity_as_of__isnull=True) | Q(capacity_as_of__lt=fresh_since)
+    return wanted
+
+
 def parse_provider_search(params: Mapping[str, str]) -> ProviderSearch:
     """Validate query parameters; every refusal is a 400 ``invalid_parameter`` naming the
     parameter. Empty values mean "not given" (an empty web form field). Parameters are
@@ -196,6 +232,7 @@ def parse_provider_search(params: Mapping[str, str]) -> ProviderSearch:
         telehealth=_flag(params, "telehealth"),
         payment=payment,
         ordering=ordering,
+        capacity=_parse_capacity(params),
     )
 
 
@@ -241,6 +278,8 @@ def provider_search(search: ProviderSearch, *, today: datetime.date | None = Non
         qs = qs.filter(accepting_new_families=search.accepting)
     if search.telehealth is not None:
         qs = qs.filter(telehealth=search.telehealth)
+    if search.capacity:
+        qs = qs.filter(capacity_filter(search.capacity, directory_today()))
     if search.endorsement:
         qs = qs.filter(
             Exists(
@@ -345,3 +384,44 @@ def endorsed_since(provider: Provider) -> datetime.date | None:
     """From the prefetched public endorsements (no query)."""
     dates = [e.issued_on for e in getattr(provider, "public_endorsements", [])]
     return min(dates) if dates else None
+
+
+# --- listing freshness: the curators' queue -------------------------------------------
+
+STALE_SHOWN = 50
+
+
+@dataclass(frozen=True)
+class ListingQueue:
+    claims: list[ListingClaim]
+    flags: list[ListingFlag]
+    stale: list[Provider]
+    stale_count: int
+
+
+def stale_listings(*, today: datetime.date | None = None) -> QuerySet[Provider]:
+    """Listings nobody confirmed in 12 months (or ever), oldest first."""
+    today = today or directory_today()
+    cutoff = today - datetime.timedelta(days=STALE_AFTER_DAYS)
+    return Provider.objects.filter(Q(assured_date__isnull=True) | Q(assured_date__lt=cutoff)).order_by(
+        F("assured_date").asc(nulls_first=True), "id"
+    )
+
+
+def listing_queue(*, today: datetime.date | None = None) -> ListingQueue:
+    """Open claims, open flags and the oldest stale listings: a fixed number of queries
+    whatever the queue's length."""
+    claims = list(
+        ListingClaim.objects.filter(status=ListingClaim.Status.PENDING)
+        .select_related("provider", "user")
+        .order_by("created_at", "id")[:200]
+    )
+    flags = list(
+        ListingFlag.objects.filter(status=ListingFlag.Status.OPEN)
+        .select_related("provider", "reporter")
+        .order_by("created_at", "id")[:200]
+    )
+    stale = stale_listings(today=today).select_related("organization", "user")
+    return ListingQueue(
+        claims=claims, flags=flags, stale=list(stale[:STALE_SHOWN]), stale_count=stale.count()
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from directory.listings import listings_request_confirmation
 from directory.reminders import endorsements_remind_expiry
 from outbox.jobs import tracked
 
@@ -12,3 +13,10 @@ from outbox.jobs import tracked
 @tracked("remind_endorsement_expiry")
 def remind_endorsement_expiry() -> dict[str, int]:
     return endorsements_remind_expiry()
+
+
+@shared_task(name="directory.tasks.request_listing_confirmation")
+@tracked("request_listing_confirmation")
+def request_listing_confirmation() -> dict[str, int]:
+    """Daily: one request to confirm, per stale listing and staleness period."""
+    return listings_request_confirmation()

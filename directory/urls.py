@@ -1,10 +1,31 @@
 from django.urls import path
 
-from directory import apis, hsds_apis, views
+from directory import apis, hsds_apis, listing_apis, listing_views, views
 
 urlpatterns = [
     path("", views.search_page, name="home"),
     path("providers/<int:provider_id>/", views.provider_page, name="provider-page"),
+    path("providers/<int:provider_id>/edit/", listing_views.listing_edit, name="listing-edit"),
+    path("providers/<int:provider_id>/confirm/", listing_views.listing_confirm, name="listing-confirm"),
+    path("providers/<int:provider_id>/report/", listing_views.listing_report, name="listing-report"),
+    path("providers/<int:provider_id>/claim/", listing_views.listing_claim, name="listing-claim"),
+    path("my-listing/capacity/", listing_views.capacity_quick, name="directory-capacity-quick"),
+    path("curate/listings/", listing_views.listing_queue, name="listing-queue"),
+    path(
+        "curate/listings/claims/<int:claim_id>/approve/",
+        listing_views.claim_approve,
+        name="listing-claim-approve",
+    ),
+    path(
+        "curate/listings/claims/<int:claim_id>/reject/",
+        listing_views.claim_reject,
+        name="listing-claim-reject",
+    ),
+    path(
+        "curate/listings/flags/<int:flag_id>/resolve/",
+        listing_views.flag_resolve,
+        name="listing-flag-resolve",
+    ),
     path("curate/", views.curate_page, name="curate"),
     path(
         "curate/endorsements/<int:endorsement_id>/verify/",
@@ -21,6 +42,35 @@ urlpatterns = [
 api_urlpatterns = [
     path("providers/", apis.ProviderListApi.as_view(), name="api-provider-list"),
     path("providers/<int:provider_id>/", apis.ProviderDetailApi.as_view(), name="api-provider-detail"),
+    path(
+        "providers/<int:provider_id>/capacity/",
+        listing_apis.ProviderCapacityApi.as_view(),
+        name="api-provider-capacity",
+    ),
+    path(
+        "providers/<int:provider_id>/claim/",
+        listing_apis.ProviderClaimApi.as_view(),
+        name="api-provider-claim",
+    ),
+    path(
+        "providers/<int:provider_id>/flag/", listing_apis.ProviderFlagApi.as_view(), name="api-provider-flag"
+    ),
+    path("curation/listings/", listing_apis.ListingQueueApi.as_view(), name="api-listing-queue"),
+    path(
+        "listing-claims/<int:claim_id>/approve/",
+        listing_apis.ClaimApproveApi.as_view(),
+        name="api-listing-claim-approve",
+    ),
+    path(
+        "listing-claims/<int:claim_id>/reject/",
+        listing_apis.ClaimRejectApi.as_view(),
+        name="api-listing-claim-reject",
+    ),
+    path(
+        "listing-flags/<int:flag_id>/resolve/",
+        listing_apis.FlagResolveApi.as_view(),
+        name="api-listing-flag-resolve",
+    ),
 ]
 
 hsds_urlpatterns = [

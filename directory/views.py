@@ -11,16 +11,22 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from directory import policies, selectors, services
 from directory.models import (
+    CAPACITY_UNKNOWN,
     LANGUAGE_NAMES,
+    Capacity,
     Discipline,
     EndorsementCategory,
     EndorsementStatus,
     PaymentOption,
+    Provider,
 )
+from directory.roles import provider_of
+from people.roles import has_role
 from referral_hub.errors import ApplicationError, NotFound
 
 PAGE_SIZE = 20
@@ -55,6 +61,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "disciplines": Discipline.choices,
         "endorsements": EndorsementCategory.choices,
         "payments": PaymentOption.choices,
+        "capacities": [*Capacity.choices, (CAPACITY_UNKNOWN, _("Availability not confirmed recently"))],
         "languages": [(code, LANGUAGE_NAMES[code]) for code in FORM_LANGUAGES],
         "language_names": LANGUAGE_NAMES,
     }
@@ -72,8 +79,21 @@ def provider_page(request: HttpRequest, provider_id: int) -> HttpResponse:
         "languages": [LANGUAGE_NAMES.get(c, c) for c in provider.language_codes],
         "payments": [PaymentOption(c).label for c in provider.payment_codes if c in PaymentOption.values],
         "endorsed_since": selectors.endorsed_since(provider),
+        "can_edit": policies.can_edit_listing(request.user, provider),
+        "can_claim": _can_claim(request, provider),
     }
     return render(request, "directory/provider.html", context)
+
+
+def _can_claim(request: HttpRequest, provider: Provider) -> bool:
+    """Offer "claim it" to a signed-in account without a listing, on an unclaimed one."""
+    user = request.user
+    return (
+        provider.user_id is None
+        and user.is_authenticated
+        and provider_of(user) is None
+        and not has_role(user, "guardian")
+    )
 
 
 @login_required

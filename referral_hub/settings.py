@@ -277,6 +277,8 @@ _throttle_anon = os.environ.get("API_THROTTLE_ANON", "120/min")
 _throttle_user = os.environ.get("API_THROTTLE_USER", "1200/min")
 # The public credential check (GET /api/v1/verify/{number}/): per client address, "off" disables.
 API_THROTTLE_VERIFY = os.environ.get("API_THROTTLE_VERIFY", "30/min")
+# "Report a problem with this listing" (API and page): per client address, "off" disables.
+API_THROTTLE_FLAG = os.environ.get("API_THROTTLE_FLAG", "10/hour")
 _throttle_classes = []
 _throttle_rates: dict[str, str | None] = {}
 if _throttle_anon.lower() != "off":
@@ -331,6 +333,8 @@ SPECTACULAR_SETTINGS = {
         "ApplicationStatusEnum": "endorsement.models.ApplicationStatus",
         "ApplicationKindEnum": "endorsement.models.ApplicationKind",
         "DocumentKindEnum": "endorsement.models.DocumentKind",
+        "CapacityEnum": "directory.models.Capacity",
+        "CapacityShownEnum": "directory.models.CAPACITY_CODES",
     },
 }
 
@@ -485,6 +489,10 @@ CELERY_BEAT_SCHEDULE = {
     # HMAC seal of the audit chains' heads: bounds how many newest rows could vanish
     # unnoticed; a run with nothing new writes nothing.
     "audit-seal": {"task": "audit.tasks.seal_audit", "schedule": 300.0},
+    "listing-confirmation-requests": {
+        "task": "directory.tasks.request_listing_confirmation",
+        "schedule": crontab(hour=13, minute=30),
+    },
 }
 # A rollup older than this is not served; the request computes the figures instead.
 INDICATORS_ROLLUP_MAX_AGE_S = int(os.environ.get("INDICATORS_ROLLUP_MAX_AGE_S", str(2 * 3600)))

@@ -30,6 +30,7 @@ from audit.models import Action
 from audit.services import audit_denied, audit_list_read, audit_record
 from consent.models import CATEGORY_FIELDS, Consent
 from consent.policies import consent_for
+from directory.listings import no_capacity_warning
 from directory.models import Provider
 from directory.roles import provider_of
 from families.models import Child, Guardian
@@ -454,7 +455,13 @@ def _create(*, actor: Actor, draft: ReferralDraft, idempotency_key: str, fingerp
         ]
     )
     ReferralEvent.objects.create(
-        referral=referral, actor=signed_in(actor), from_status="", to_status=S.SENT, at=now
+        referral=referral,
+        actor=signed_in(actor),
+        from_status="",
+        to_status=S.SENT,
+        at=now,
+        # Sending to a provider with no capacity is allowed; the warning stays on record.
+        note=no_capacity_warning(draft.to_provider),
     )
     guardian_user_ids = Guardian.objects.filter(family_id=child.family_id).values_list("user_id", flat=True)
     policies.grant_referral_access(

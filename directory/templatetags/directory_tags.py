@@ -1,8 +1,22 @@
 from __future__ import annotations
 
-from django import template
+import datetime
+from typing import Any
+from urllib.parse import urlencode
 
-from directory.models import LANGUAGE_NAMES, PaymentOption
+from django import template
+from django.utils.translation import gettext, ngettext
+
+from directory.models import (
+    CAPACITY_UNKNOWN,
+    LANGUAGE_NAMES,
+    Capacity,
+    Location,
+    PaymentOption,
+    Provider,
+    directory_today,
+)
+from directory.roles import provider_of
 
 register = template.Library()
 
@@ -25,3 +39,64 @@ def months(value: int) -> str:
     if value >= 24 and value % 12 == 0:
         return f"{value // 12} years"
     return f"{value} month{'s' if value != 1 else ''}"
+
+
+@register.filter
+def days_ago(value: datetime.date | None) -> str:
+    """ "today", "yesterday", "3 days ago" for a date (in the active time zone)."""
+    if value is None:
+        return ""
+    days = (directory_today() - value).days
+    if days <= 0:
+        return gettext("today")
+    if days == 1:
+        return gettext("yesterday")
+    return ngettext("%(days)d day ago", "%(days)d days ago", days) % {"days": days}
+
+
+@register.simple_tag
+def capacity_text(provider: Provider) -> str:
+    """The capacity line's words: "Waitlist about 6 weeks", "Taking new families", ...,
+    or "Availability not confirmed recently" once the answer is older than 30 days."""
+    code = provider.capacity_shown
+    if code == CAPACITY_UNKNOWN:
+        return gettext("Availability not confirmed recently")
+    if code == Capacity.WAITLIST:
+        if provider.waitlist_weeks:
+            return ngettext(
+                "Waitlist about %(weeks)d week", "Waitlist about %(weeks)d weeks", provider.waitlist_weeks
+            ) % {"weeks": provider.waitlist_weeks}
+        return gettext("Waitlist")
+    return str(Capacity(code).label)
+
+
+@register.inclusion_tag("directory/_capacity_form_body.html", takes_context=True)
+def capacity_form(context: template.Context) -> dict[str, Any]:
+    """The provider dashboard's one-click capacity form (for the signed-in provider)."""
+    request = context.get("request")
+    provider = provider_of(request.user) if request is not None else None
+    return {
+        "provider": provider,
+        "capacities": Capacity.choices,
+        "csrf_token": context.get("csrf_token"),
+        "request": request,
+    }
+
+
+@register.filter
+def tel_href(phone: str) -> str:
+    """A ``tel:`` target: digits and a leading +, extensions after ``;ext=``."""
+    raw = str(phone or "")
+    main, _sep, ext = raw.lower().partition("ext")
+    digits = "".join(c for c in main if c.isdigit() or c == "+")
+    ext_digits = "".join(c for c in ext if c.isdigit())
+    return f"{digits};ext={ext_digits}" if ext_digits else digits
+
+
+@register.filter
+def directions_url(location: Location) -> str:
+    """A map site's directions link by address (a plain link: nothing is loaded)."""
+    parts = [location.address_1, location.city, f"{location.state} {location.zip}".strip()]
+    return "https://www.google.com/maps/dir/?" + urlencode(
+        {"api": "1", "destination": ", ".join(p for p in parts if p)}
+    )

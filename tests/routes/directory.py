@@ -37,3 +37,141 @@ ROUTES = [
     ),
     Route("hsds-organizations", everyone(200)),
 ]
+
+
+# --- listings: capacity, edit/confirm, report, claims, the curators' listing queue -----
+
+
+def _own(world) -> dict:
+    return {"provider_id": world["providers"]["pediatrician"].pk}
+
+
+def _unclaimed(world) -> dict:
+    from directory.models import Provider
+
+    return {"provider_id": Provider.objects.get(name="Willow Family Therapy").pk}
+
+
+def _pending_claim(world) -> dict:
+    from django.contrib.auth.models import User
+
+    from directory.models import ListingClaim, Provider
+
+    user, _ = User.objects.get_or_create(username="claimant", defaults={"email": "claimant@example.org"})
+    claim, _ = ListingClaim.objects.get_or_create(
+        provider=Provider.objects.get(name="Willow Family Therapy"), user=user, status="pending"
+    )
+    return {"claim_id": claim.pk}
+
+
+def _open_flag(world) -> dict:
+    from directory.models import ListingFlag
+
+    return {"flag_id": ListingFlag.objects.filter(status="open").order_by("id").first().pk}
+
+
+EDITOR_PAGE = {**everyone(403), "anonymous": 302, "curator": 200}
+OWN_PAGE = {**EDITOR_PAGE, "team_provider": 200}
+API_CURATOR = {**everyone(403), "curator": 200}
+API_OWN = {**API_CURATOR, "team_provider": 200}
+WEB_CURATOR_POST = {**everyone(403), "anonymous": 302, "curator": 302}
+
+ROUTES += [
+    Route("listing-edit", EDITOR_PAGE, kwargs=_imh, label="get-listing-edit-someone-elses"),
+    Route("listing-edit", OWN_PAGE, kwargs=_own, label="get-listing-edit-own"),
+    Route("listing-confirm", {**WEB_CURATOR_POST, "team_provider": 302}, method="post", kwargs=_own),
+    Route("listing-report", everyone(200), kwargs=_imh),
+    # The inventory posts JSON, so the form arrives empty: 400 naming the reason, nothing saved.
+    Route("listing-report", everyone(400), method="post", kwargs=_imh, label="post-listing-report-empty"),
+    Route("listing-claim", everyone(302), method="post", kwargs=_unclaimed),
+    Route(
+        "directory-capacity-quick",
+        {**everyone(403), "anonymous": 302, "team_provider": 302, "outsider": 302},
+        method="post",
+    ),
+    Route("listing-queue", EDITOR_PAGE),
+    Route("listing-claim-approve", WEB_CURATOR_POST, method="post", kwargs=_pending_claim),
+    Route("listing-claim-reject", WEB_CURATOR_POST, method="post", kwargs=_pending_claim),
+    Route("listing-flag-resolve", WEB_CURATOR_POST, method="post", kwargs=_open_flag),
+    Route(
+        "api-provider-capacity",
+        API_CURATOR,
+        method="put",
+        kwargs=_imh,
+        data=lambda w: {"capacity": "waitlist", "waitlist_weeks": 4},
+        label="put-capacity-someone-elses",
+    ),
+    Route(
+        "api-provider-capacity",
+        API_OWN,
+        method="put",
+        kwargs=_own,
+        data=lambda w: {"capacity": "accepting"},
+        label="put-capacity-own",
+    ),
+    Route(
+        "api-provider-capacity",
+        {**everyone(404), "anonymous": 403},
+        method="put",
+        kwargs=lambda w: {"provider_id": 999_999_999},
+        data=lambda w: {"capacity": "accepting"},
+        label="put-capacity-missing",
+    ),
+    Route(
+        "api-provider-capacity",
+        {**everyone(403), "curator": 400},
+        method="put",
+        kwargs=_imh,
+        data=lambda w: {"capacity": "waitlist"},
+        label="put-capacity-bad-input",
+    ),
+    Route(
+        "api-provider-claim",
+        {
+            "anonymous": 403,
+            "guardian": 403,
+            "guardian2": 403,
+            "team_provider": 409,
+            "outsider": 409,
+            "curator": 201,
+            "network_lead": 201,
+        },
+        method="post",
+        kwargs=_unclaimed,
+        data=lambda w: {"note": "I run this practice."},
+        label="post-claim-unclaimed",
+    ),
+    Route(
+        "api-provider-claim",
+        {**everyone(409), "anonymous": 403, "guardian": 403, "guardian2": 403},
+        method="post",
+        kwargs=_imh,
+        data=lambda w: {},
+        label="post-claim-claimed",
+    ),
+    Route(
+        "api-provider-flag",
+        everyone(201),
+        method="post",
+        kwargs=_imh,
+        data=lambda w: {"reason": "phone_wrong", "note": "rings out"},
+    ),
+    Route(
+        "api-provider-flag",
+        everyone(400),
+        method="post",
+        kwargs=_imh,
+        data=lambda w: {"reason": "bored"},
+        label="post-flag-bad-reason",
+    ),
+    Route("api-listing-queue", API_CURATOR),
+    Route("api-listing-claim-approve", API_CURATOR, method="post", kwargs=_pending_claim, data=lambda w: {}),
+    Route("api-listing-claim-reject", API_CURATOR, method="post", kwargs=_pending_claim, data=lambda w: {}),
+    Route(
+        "api-listing-flag-resolve",
+        API_CURATOR,
+        method="post",
+        kwargs=_open_flag,
+        data=lambda w: {"note": "Called them; number fixed."},
+    ),
+]
