@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "referrals",
     "messaging",
     "indicators",
+    "intake",
     "audit",
     "outbox",
     "django_prometheus",
