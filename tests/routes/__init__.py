@@ -30,7 +30,9 @@ ROLE_USERNAMES = {
 
 
 def everyone(status: int) -> dict[str, int]:
-    return {role: status for role in ROLES}
+    """Every role but the coordinator, who takes the network lead's answer unless a
+    route pins it (see ``Route.__post_init__``)."""
+    return {role: status for role in ROLES if role != "coordinator"}
 
 
 @dataclass

@@ -3,7 +3,7 @@ coordinators see the queue; a request's pages answer 404 to everyone but its fam
 
 from tests.routes import Route, everyone
 
-GUARDIANS_ONLY = {**everyone(403), "guardian": 200, "guardian2": 200}
+GUARDIANS_ONLY = {**everyone(403), "guardian": 200, "guardian2": 200, "coordinator": 403}
 COORDINATOR_ONLY = {**everyone(403), "coordinator": 200}
 COORDINATOR_PAGE = {**COORDINATOR_ONLY, "anonymous": 302}
 
