@@ -47,6 +47,7 @@ def test_spanish_guardian_asks_a_provider_found_by_zip_and_follows_it_in_spanish
 ):
     base = live_server_module.url
     page = new_page()
+    page.set_default_timeout(30_000)
     login(page, base, "guardian_es")
     page.goto(f"{base}/?lang=es&near=48108")
     both_widths(page, "search es")
@@ -85,6 +86,7 @@ def test_spanish_guardian_asks_a_provider_found_by_zip_and_follows_it_in_spanish
 def test_coordinator_routes_a_request_and_the_family_signs_for_the_provider(live_server_module, new_page):
     base = live_server_module.url
     coordinator = new_page()
+    coordinator.set_default_timeout(30_000)
     login(coordinator, base, "coordinator")
     coordinator.goto(f"{base}/coordination/")
     both_widths(coordinator, "queue")
@@ -96,6 +98,7 @@ def test_coordinator_routes_a_request_and_the_family_signs_for_the_provider(live
     assert "Routed." in coordinator.content()
 
     family = new_page()
+    family.set_default_timeout(30_000)
     login(family, base, "guardian_es")
     family.goto(f"{base}/portal/")
     family.get_by_role("link", name="Leer y firmar").click()
@@ -119,6 +122,7 @@ def _tab_to(page, test_js: str, limit: int = 120) -> None:
 def test_keyboard_only_search_profile_ask_portal(live_server_module, new_page):
     base = live_server_module.url
     page = new_page()
+    page.set_default_timeout(30_000)
     page.goto(f"{base}/accounts/login/")
     _tab_to(page, "el.name === 'username'")
     page.keyboard.type("guardian2")
