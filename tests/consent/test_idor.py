@@ -62,6 +62,11 @@ LISTS = [
     "/api/v1/indicators/",
     "/api/v1/indicators/export.csv",
     "/indicators/",
+    "/api/v1/requests/",
+    "/portal/requests/",
+    "/api/v1/coordination/queue/",
+    "/api/v1/coordination/queue/?status=referred",
+    "/coordination/",
 ]
 
 
@@ -78,6 +83,7 @@ def names(world, keys):
         ("revoked", FAMILY_1 | FAMILY_2),
         ("anonymous", FAMILY_1 | FAMILY_2),
         ("network_lead", FAMILY_1 | FAMILY_2),
+        ("coordinator", FAMILY_1 | FAMILY_2),
     ],
 )
 def test_nobody_finds_another_familys_data(walk_world, who, foreign):

@@ -39,7 +39,7 @@ def server_python(server, code: str) -> str:
         timeout=120,
         check=True,
     )
-    return result.stdout.strip()
+    return result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
 
 
 def test_spanish_guardian_asks_a_provider_found_by_zip_and_follows_it_in_spanish(
@@ -119,6 +119,12 @@ def _tab_to(page, test_js: str, limit: int = 120) -> None:
     raise AssertionError(f"never reached by Tab: {test_js}")
 
 
+def press_and_wait(page, key: str) -> None:
+    with page.expect_navigation():
+        page.keyboard.press(key)
+    page.wait_for_load_state("networkidle")
+
+
 def test_keyboard_only_search_profile_ask_portal(live_server_module, new_page):
     base = live_server_module.url
     page = new_page()
@@ -128,15 +134,12 @@ def test_keyboard_only_search_profile_ask_portal(live_server_module, new_page):
     page.keyboard.type("guardian2")
     _tab_to(page, "el.name === 'password'")
     page.keyboard.type("demo-pass-2026")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state("networkidle")
+    press_and_wait(page, "Enter")
     page.goto(f"{base}/?near=48197")
     _tab_to(page, "el.textContent.trim() === 'Priya Natarajan'")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state("networkidle")
+    press_and_wait(page, "Enter")
     _tab_to(page, "el.textContent.trim() === 'Ask for help'")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state("networkidle")
+    press_and_wait(page, "Enter")
     _tab_to(page, "el.name === 'concern'")
     page.keyboard.type("Ava bites other children at daycare.")
     _tab_to(page, "el.name === 'contact_method' && el.value === 'email'")
@@ -144,12 +147,10 @@ def test_keyboard_only_search_profile_ask_portal(live_server_module, new_page):
     page.keyboard.press("ArrowDown")  # text message
     _tab_to(page, "el.name === 'password'")
     page.keyboard.type("demo-pass-2026")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state("networkidle")
+    press_and_wait(page, "Enter")
     assert "Priya Natarajan" in page.get_by_role("status").inner_text()
     _tab_to(page, "el.textContent.trim() === 'Go to my family'")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state("networkidle")
+    press_and_wait(page, "Enter")
     assert page.url.endswith("/portal/")
     text = page.get_by_role("region", name="Requests for help").inner_text()
     assert "Priya Natarajan" in text and "Sent" in text

@@ -162,3 +162,64 @@ def test_the_queue_read_is_audited_per_child_and_costs_constant_queries(demo, dj
     assert len(rows) >= 3
     after = AuditEvent.objects.filter(object_type="family_request", action="view").count()
     assert after - before == len(rows)
+
+
+def test_the_queue_page_costs_constant_queries_and_names_only_queued_children(
+    demo, client, django_assert_max_num_queries
+):
+    for key in ("mateo", "lucia"):
+        ask(demo, username="guardian", child=key, provider=None)
+    client.force_login(demo["users"]["coordinator"])
+    with django_assert_max_num_queries(20):
+        page = client.get("/coordination/")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Sofía Morales" in text and "Mateo Rivera" in text
+    assert "Ava Walker" not in text  # no request, never shown
+
+
+def test_a_guardian_adds_a_child_and_asks_in_one_form(demo, client):
+    client.force_login(demo["users"]["guardian2"])
+    form = client.get(f"/help/ask/?provider={demo['providers']['slp'].pk}&lang=es")
+    assert "Pedir ayuda a Samuel Okafor" in form.content.decode()
+    assert "Autorización para compartir información" in form.content.decode()
+    client.get("/?lang=en")  # back to English for the rest (the choice is remembered)
+    response = client.post(
+        f"/help/ask/?provider={demo['providers']['slp'].pk}",
+        {
+            "child": "new",
+            "first_name": "Noah",
+            "last_name": "Walker",
+            "date_of_birth": "2025-02-01",
+            "concern": "Not babbling yet.",
+            "contact_method": "none_by_phone",
+            "preferred_language": "en",
+            "best_times": "",
+            "password": demo["password"],
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    made = FamilyRequest.objects.get(child__first_name="Noah")
+    assert made.referral.source == "family" and made.contact_method == "none_by_phone"
+    done = client.get(response["Location"])
+    assert "Your request was sent to Samuel Okafor" in done.content.decode()
+    # Asking again for the same child and provider: a clear message, nothing new.
+    again = client.post(
+        f"/help/ask/?provider={demo['providers']['slp'].pk}",
+        {
+            "child": str(made.child_id),
+            "concern": "Again.",
+            "contact_method": "email",
+            "preferred_language": "en",
+            "password": demo["password"],
+        },
+    )
+    assert again.status_code == 400
+    assert "You already have an open request for this child with this provider." in again.content.decode()
+    assert FamilyRequest.objects.filter(child=made.child).count() == 1
+
+
+def test_a_visitor_is_offered_sign_in_or_registration_back_to_the_form(demo, client):
+    page = client.get(f"/help/ask/?provider={demo['providers']['slp'].pk}").content.decode()
+    assert "/accounts/login/?next=%2Fhelp%2Fask%2F%3Fprovider%3D" in page
+    assert "/accounts/register/?next=" in page
