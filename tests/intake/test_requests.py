@@ -80,7 +80,12 @@ def test_a_duplicate_open_request_is_refused_with_a_code(demo):
     again = ask(demo)
     assert again.status_code == 409
     assert again.json()["code"] == "duplicate_request"
-    assert Referral.objects.filter(child=demo["children"]["sofia"], to_provider=demo["providers"]["imh_clinician"]).count() == 1
+    assert (
+        Referral.objects.filter(
+            child=demo["children"]["sofia"], to_provider=demo["providers"]["imh_clinician"]
+        ).count()
+        == 1
+    )
 
 
 def test_a_wrong_password_writes_nothing(demo):
@@ -114,7 +119,9 @@ def test_coordinator_routes_and_the_referral_waits_for_the_familys_signature(dem
     assert routed.status_code == 200, routed.content
     assert routed.json()["status"] == "awaiting_signature"
     # Nothing disclosed yet: no referral, no consent to that provider.
-    assert not Referral.objects.filter(to_provider=demo["providers"]["social_worker"], child=demo["children"]["sofia"]).exists()
+    assert not Referral.objects.filter(
+        to_provider=demo["providers"]["social_worker"], child=demo["children"]["sofia"]
+    ).exists()
     notice = OutboxMessage.objects.get(key=f"family_request:{queued['id']}:routed:email")
     assert notice.language == "es" and f"/portal/requests/{queued['id']}/sign/" in notice.body
 
@@ -128,7 +135,9 @@ def test_coordinator_routes_and_the_referral_waits_for_the_familys_signature(dem
     family = client_for("guardian_es")
     wrong = family.post(f"/api/v1/requests/{queued['id']}/sign/", {"password": "nope"}, format="json")
     assert wrong.status_code == 400 and wrong.json()["code"] == "invalid_signature"
-    signed = family.post(f"/api/v1/requests/{queued['id']}/sign/", {"password": demo["password"]}, format="json")
+    signed = family.post(
+        f"/api/v1/requests/{queued['id']}/sign/", {"password": demo["password"]}, format="json"
+    )
     assert signed.status_code == 200, signed.content
     referral = Referral.objects.get(pk=signed.json()["referral"])
     assert referral.source == "family" and referral.to_provider == demo["providers"]["social_worker"]

@@ -3,7 +3,9 @@
 from tests.routes import Route, everyone
 
 ROUTES = [
-    Route("indicators-dashboard", {**everyone(403), "anonymous": 302, "network_lead": 200, "coordinator": 403}),
+    Route(
+        "indicators-dashboard", {**everyone(403), "anonymous": 302, "network_lead": 200, "coordinator": 403}
+    ),
     Route(
         "indicators-dashboard",
         {**everyone(403), "anonymous": 302, "network_lead": 400, "coordinator": 403},
