@@ -29,21 +29,21 @@ INPUT_CODES = {
 }
 
 
-class ProviderRef(serializers.Serializer[Any]):
+class RequestProviderRef(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     name = serializers.CharField()
     discipline = serializers.CharField()
 
 
-class ChildRef(serializers.Serializer[Any]):
+class RequestChildRef(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
 
 class RequestOutput(serializers.Serializer[Any]):
     id = serializers.IntegerField()
-    child = ChildRef()
-    provider = ProviderRef(
+    child = RequestChildRef()
+    provider = RequestProviderRef(
         allow_null=True, help_text="The provider asked, or chosen by a coordinator; null while queued."
     )
     via_coordinator = serializers.BooleanField(help_text="Came through the care coordinators' queue.")

@@ -332,6 +332,9 @@ SPECTACULAR_SETTINGS = {
         "ApplicationStatusEnum": "endorsement.models.ApplicationStatus",
         "ApplicationKindEnum": "endorsement.models.ApplicationKind",
         "DocumentKindEnum": "endorsement.models.DocumentKind",
+        "FamilyRequestStatusEnum": "intake.apis.STATUS_CHOICES",
+        "ContactMethodEnum": "intake.models.ContactMethod",
+        "ReferralSourceEnum": "referrals.models.ReferralSource",
     },
 }
 
