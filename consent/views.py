@@ -18,6 +18,7 @@ from audit import selectors as audit_selectors
 from audit.models import Action
 from audit.services import audit_denied, audit_record, audit_record_many
 from consent import policies, selectors, services
+from consent.extensions import portal_panels
 from consent.forms import RevokeForm, ScopeForm, SignForm
 from consent.models import Consent, DataCategory, Purpose
 from consent.texts import TEXT_VERSION, plain_summary
@@ -69,7 +70,8 @@ def portal(request: HttpRequest) -> HttpResponse:
             for c in children
         ],
     )
-    return render(request, "consent/portal.html", {"children": children})
+    panels = [panel for panel in (make(request.user) for make in portal_panels) if panel is not None]
+    return render(request, "consent/portal.html", {"children": children, "panels": panels})
 
 
 def _own_child(request: HttpRequest, child_id: object) -> Child | None:

@@ -62,7 +62,7 @@ class ReferralRow:
     child_id: int
     date_of_birth: datetime.date
     concern_type: str
-    from_discipline: str
+    from_discipline: str | None
     to_discipline: str
     status: str
     decline_reason: str
@@ -287,13 +287,18 @@ def children_referred(ledger: Ledger, p: str, rows: list[ReferralRow]) -> dict[s
     }
 
 
+FAMILY_SOURCE = "family"
+
+
 def referral_sources(ledger: Ledger, p: str, rows: list[ReferralRow], total: Slot) -> dict[str, Any]:
     counts: dict[str, int] = defaultdict(int)
     for row in rows:
-        counts[row.from_discipline] += 1
+        # A family's own request has no sending provider: its source is "family".
+        counts[row.from_discipline or FAMILY_SOURCE] += 1
+    codes = [*Discipline.values, FAMILY_SOURCE]
     return {
         "count": total,
-        "by_discipline": _breakdown(ledger, f"{p}.sources", "discipline", Discipline.values, counts, total),
+        "by_discipline": _breakdown(ledger, f"{p}.sources", "discipline", codes, counts, total),
     }
 
 

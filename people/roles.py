@@ -1,7 +1,7 @@
 """Roles are derived, never stored twice: a provider is a user linked to a directory
 listing, a guardian a user with a Guardian row, a curator a staff user or a member of
 the ``curator`` group, a reviewer a member of the ``reviewer`` group, a network lead a
-member of the ``network_lead`` group.
+member of the ``network_lead`` group, a care coordinator of the ``coordinator`` group.
 
 This module knows no domain app. An app that owns a role registers a resolver for it
 (``register_role``) in its ``AppConfig.ready``; ``user_roles`` and ``role_object`` ask
@@ -25,6 +25,9 @@ CURATOR_GROUP = "curator"
 # Endorsement reviewers: endorsed providers a curator may assign to applications.
 REVIEWER_GROUP = "reviewer"
 NETWORK_LEAD_GROUP = "network_lead"
+# Care coordinators (the network's centralized access point): route families' requests
+# for help that name no provider (``intake``). They see only children in their queue.
+COORDINATOR_GROUP = "coordinator"
 
 RoleResolver = Callable[[Actor], Model | None]
 
@@ -91,6 +94,11 @@ def is_reviewer(user: Actor) -> bool:
     return account is not None and REVIEWER_GROUP in _group_names(account)
 
 
+def is_coordinator(user: Actor) -> bool:
+    account = _active_user(user)
+    return account is not None and COORDINATOR_GROUP in _group_names(account)
+
+
 def user_roles(user: Actor) -> list[str]:
     roles = [name for name in _RESOLVERS if has_role(user, name)]
     if is_curator(user):
@@ -99,4 +107,6 @@ def user_roles(user: Actor) -> list[str]:
         roles.append("reviewer")
     if is_network_lead(user):
         roles.append("network_lead")
+    if is_coordinator(user):
+        roles.append("coordinator")
     return roles

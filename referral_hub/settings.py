@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "referrals",
     "messaging",
     "indicators",
+    "intake",
     "audit",
     "outbox",
     "django_prometheus",
@@ -335,6 +336,9 @@ SPECTACULAR_SETTINGS = {
         "DocumentKindEnum": "endorsement.models.DocumentKind",
         "CapacityEnum": "directory.models.Capacity",
         "CapacityShownEnum": "directory.models.CAPACITY_CODES",
+        "FamilyRequestStatusEnum": "intake.apis.STATUS_CHOICES",
+        "ContactMethodEnum": "intake.models.ContactMethod",
+        "ReferralSourceEnum": "referrals.models.ReferralSource",
     },
 }
 

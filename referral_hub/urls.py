@@ -22,6 +22,7 @@ APPS = [
     "referrals",
     "messaging",
     "indicators",
+    "intake",
     "audit",
 ]
 

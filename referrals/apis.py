@@ -22,6 +22,7 @@ from referrals.models import (
     DeclineReason,
     Outcome,
     Referral,
+    ReferralSource,
     ReferralStatus,
     Urgency,
 )
@@ -64,8 +65,15 @@ class ReferralListOutput(serializers.Serializer[Any]):
     urgency = serializers.ChoiceField(Urgency.choices, allow_null=True)
     concern_type = serializers.ChoiceField(ConcernType.choices, allow_null=True)
     child = ChildRef(allow_null=True)
-    from_provider = ProviderRef()
+    from_provider = ProviderRef(
+        allow_null=True, help_text="The referring provider; null for a family's own request."
+    )
     to_provider = ProviderRef()
+    # The CONTRACT names this field "source"; DRF's serializer metaclass pops declared
+    # fields off the class, so it never shadows ``Field.source`` at run time.
+    source = serializers.ChoiceField(  # type: ignore[assignment]  # see the comment above
+        ReferralSource.choices, help_text="provider: sent by a provider; family: a family asked for help."
+    )
     sent_at = serializers.DateTimeField()
     contact_due_at = serializers.DateTimeField()
     appointment_due_at = serializers.DateTimeField()
@@ -87,7 +95,7 @@ class ReferralListOutput(serializers.Serializer[Any]):
         return dict(super().to_representation(instance))
 
     def stub(self, instance: Referral) -> dict[str, Any]:
-        keep = ("id", "status", "from_provider", "to_provider", "sent_at", "contact_due_at")
+        keep = ("id", "status", "source", "from_provider", "to_provider", "sent_at", "contact_due_at")
         data = {
             name: self.fields[name].to_representation(self.fields[name].get_attribute(instance))
             for name in keep

@@ -52,6 +52,14 @@ def _practitioner(provider: Provider) -> dict[str, Any]:
     return {"reference": f"Practitioner/{provider.pk}", "display": provider.name}
 
 
+def _requester(referral: Referral) -> dict[str, Any]:
+    """The referring practitioner, or for a family's own request the patient's
+    parent (a ``RelatedPerson``, by display only: no account ids leave)."""
+    if referral.from_provider is None:
+        return {"display": "The child's parent or guardian (family request)"}
+    return _practitioner(referral.from_provider)
+
+
 def service_request(referral: Referral) -> dict[str, Any]:
     notes = [
         {
@@ -80,7 +88,7 @@ def service_request(referral: Referral) -> dict[str, Any]:
         },
         "subject": {"reference": f"Patient/{referral.child_id}"},
         "authoredOn": _iso(referral.sent_at),
-        "requester": _practitioner(referral.from_provider),
+        "requester": _requester(referral),
         "performer": [_practitioner(referral.to_provider)],
         "reasonCode": [{"text": referral.reason}],
     }
@@ -102,7 +110,7 @@ def task(referral: Referral) -> dict[str, Any]:
         "for": {"reference": f"Patient/{referral.child_id}"},
         "authoredOn": _iso(referral.sent_at),
         "lastModified": _iso(referral.updated_at),
-        "requester": _practitioner(referral.from_provider),
+        "requester": _requester(referral),
         "owner": _practitioner(referral.to_provider),
         "restriction": {"period": {"end": _iso(referral.appointment_due_at)}},
     }

@@ -112,6 +112,12 @@ class Outcome(models.TextChoices):
     UNREACHABLE = "unreachable", "Family unreachable"
 
 
+class ReferralSource(models.TextChoices):
+    PROVIDER = "provider", "Provider"
+    # A family asked for help itself (``intake``): no referring provider.
+    FAMILY = "family", "Family"
+
+
 class Referral(models.Model):
     """One referral of a child from one provider to another.
 
@@ -123,8 +129,16 @@ class Referral(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="referrals")
     child = models.ForeignKey("families.Child", on_delete=models.PROTECT, related_name="referrals")
+    # Empty for a family's own request (``source = family``): the family is the referrer.
     from_provider = models.ForeignKey(
-        "directory.Provider", on_delete=models.PROTECT, related_name="referrals_sent"
+        "directory.Provider",
+        on_delete=models.PROTECT,
+        related_name="referrals_sent",
+        null=True,
+        blank=True,
+    )
+    source = models.CharField(
+        max_length=10, choices=ReferralSource.choices, default=ReferralSource.PROVIDER, db_index=True
     )
     to_provider = models.ForeignKey(
         "directory.Provider", on_delete=models.PROTECT, related_name="referrals_received"
@@ -170,6 +184,10 @@ class Referral(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(from_provider=models.F("to_provider")), name="referral_not_to_self"
+            ),
+            models.CheckConstraint(
+                condition=Q(source="family") | Q(from_provider__isnull=False),
+                name="referral_provider_source_has_sender",
             ),
         ]
         indexes = [

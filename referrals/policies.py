@@ -117,6 +117,8 @@ REFERRER_CATEGORIES = ("demographics",)
 
 def referrer_consent(referral: Referral) -> Consent | None:
     """The referrer's cover for reading the referral's child now (or None: a stub)."""
+    if referral.from_provider is None:  # a family's own request: no referring provider
+        return None
     return consent_for(
         provider=referral.from_provider,
         child_id=referral.child_id,
@@ -160,7 +162,7 @@ class ReferralAccess:
 
 def role_in(actor: Actor, referral: Referral) -> str:
     """The actor's part in a referral they just acted on (no access check)."""
-    if referral.from_provider.user_id == actor.pk:
+    if referral.from_provider is not None and referral.from_provider.user_id == actor.pk:
         return ROLE_REFERRER
     if referral.to_provider.user_id == actor.pk:
         return ROLE_RECIPIENT
@@ -180,7 +182,7 @@ def access_referral(actor: Actor, referral_id: int | str) -> ReferralAccess:
     )
     if referral is None or not referral._perm:
         raise NotFound("Referral")
-    if referral.from_provider.user_id == actor.pk:
+    if referral.from_provider is not None and referral.from_provider.user_id == actor.pk:
         consent = referrer_consent(referral)
         return ReferralAccess(referral, ROLE_REFERRER, consent, restricted=consent is None)
     if referral.to_provider.user_id == actor.pk:

@@ -93,6 +93,8 @@ def _due(step: Step, now: datetime) -> QuerySet[Referral]:
 
 def _remind(referral: Referral, step: Step) -> bool:
     provider = referral.to_provider if step.step == "reminder" else referral.from_provider
+    if provider is None:  # a family's own request: the family is not sent staff reminders
+        return False
     user = provider.user
     if user is None:
         return False

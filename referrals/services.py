@@ -41,6 +41,7 @@ from referral_hub.errors import ApplicationError, NotFound
 from referral_hub.ids import id_for_lookup, parse_id
 from referral_hub.realtime import send_event_on_commit, user_group
 from referrals import policies
+from referrals.family_notices import notify_family
 from referrals.models import (
     CareTeamMember,
     Case,
@@ -49,6 +50,7 @@ from referrals.models import (
     Outcome,
     Referral,
     ReferralEvent,
+    ReferralSource,
     ReferralStatus,
     Screening,
     TeamRole,
@@ -474,6 +476,84 @@ def _create(*, actor: Actor, draft: ReferralDraft, idempotency_key: str, fingerp
     return referral
 
 
+def check_family_recipient(*, to_provider_id: Any) -> Provider:
+    """The provider a family asks for help: in the directory and able to receive
+    referrals (it has an account). 400 ``unknown_provider`` / ``recipient_has_no_account``."""
+    to_pk = parse_id(to_provider_id)
+    to_provider = (
+        Provider.objects.select_related("organization", "user").filter(pk=to_pk).first()
+        if to_pk is not None
+        else None
+    )
+    if to_provider is None:
+        raise ApplicationError(
+            "unknown_provider", "No such provider in the directory.", extra={"field": "provider"}
+        )
+    if to_provider.user_id is None:
+        raise ApplicationError(
+            "recipient_has_no_account",
+            "This provider cannot receive requests through Referral Hub yet. Call them, or ask "
+            "a care coordinator to help you find someone.",
+            status=400,
+            extra={"field": "provider"},
+        )
+    return to_provider
+
+
+def referral_send_for_family(
+    *,
+    actor: Actor,
+    child: Child,
+    to_provider: Provider,
+    reason: str,
+    concern_type: str,
+    consent: Consent,
+) -> Referral:
+    """A family's own request for help becomes a referral (``source = family``, no
+    referring provider) in the provider's inbox: same lifecycle, clocks and
+    notifications as any referral. Called inside the caller's transaction, right after
+    the guardian signed ``consent`` (which must cover the recipient for ``referral``
+    and ``demographics``); the family hears each status change (``notify_family``)."""
+    cover = consent_for(
+        provider=to_provider, child_id=child.pk, purpose="referral", categories=["demographics"]
+    )
+    if cover is None:
+        raise ApplicationError(
+            "consent_required", "No active consent covers this provider for a referral.", status=403
+        )
+    case = case_get_or_create(child=child)
+    now = timezone.now()
+    referral = Referral.objects.create(
+        case=case,
+        child=child,
+        from_provider=None,
+        source=ReferralSource.FAMILY,
+        to_provider=to_provider,
+        created_by=signed_in(actor),
+        reason=_check_reason(reason),
+        concern_type=_choice(concern_type, ConcernType.values, "concern_type", default=ConcernType.OTHER),
+        urgency=Urgency.ROUTINE,
+        data_categories=["demographics"],
+        status=S.SENT,
+        sent_at=now,
+        contact_due_at=now + CONTACT_DUE,
+        appointment_due_at=now + APPOINTMENT_DUE,
+    )
+    ReferralEvent.objects.create(
+        referral=referral, actor=signed_in(actor), from_status="", to_status=S.SENT, at=now
+    )
+    guardian_user_ids = Guardian.objects.filter(family_id=child.family_id).values_list("user_id", flat=True)
+    policies.grant_referral_access(
+        referral=referral, user_ids=_known([to_provider.user_id, *guardian_user_ids])
+    )
+    _audit(
+        actor=actor, referral=referral, action=Action.DISCLOSE, consent=cover, detail="family request sent"
+    )
+    notify_referral_sent(referral=referral, to_provider=to_provider)
+    notify_family(referral, suppress_email=_emails_suppressed.get())
+    return referral
+
+
 # --- opening (receipt) ------------------------------------------------------------------
 
 
@@ -595,6 +675,9 @@ def _transition(*, actor: Actor, referral_id: Any, verb: str, changes: dict[str,
 
 
 def _notify_referrer(referral: Referral) -> None:
+    if referral.from_provider is None:
+        notify_family(referral, suppress_email=_emails_suppressed.get())
+        return
     user_id = referral.from_provider.user_id
     if user_id is None:
         return
@@ -773,7 +856,7 @@ def _join_care_team(referral: Referral) -> None:
         (referral.to_provider, TeamRole.RECIPIENT),
         (referral.from_provider, TeamRole.REFERRER),
     ):
-        if provider.user_id is None:
+        if provider is None or provider.user_id is None:
             continue
         if consent_for(provider=provider, child_id=referral.child_id, purpose="care_coordination") is None:
             continue

@@ -62,6 +62,11 @@ LISTS = [
     "/api/v1/indicators/",
     "/api/v1/indicators/export.csv",
     "/indicators/",
+    "/api/v1/requests/",
+    "/portal/requests/",
+    "/api/v1/coordination/queue/",
+    "/api/v1/coordination/queue/?status=referred",
+    "/coordination/",
 ]
 
 
@@ -78,6 +83,7 @@ def names(world, keys):
         ("revoked", FAMILY_1 | FAMILY_2),
         ("anonymous", FAMILY_1 | FAMILY_2),
         ("network_lead", FAMILY_1 | FAMILY_2),
+        ("coordinator", FAMILY_1 | FAMILY_2),
     ],
 )
 def test_nobody_finds_another_familys_data(walk_world, who, foreign):
@@ -105,7 +111,8 @@ def test_nobody_finds_another_familys_data(walk_world, who, foreign):
             assert name not in text, f"{who} saw {name} at {url}"
         if response.get("Content-Type", "").startswith("application/json") and response.status_code == 200:
             results = response.json().get("results", [])
-            seen = {row.get("child", row.get("id")) for row in results}
+            refs = [row.get("child", row.get("id")) for row in results]
+            seen = {ref["id"] if isinstance(ref, dict) else ref for ref in refs}
             assert not seen & foreign_ids, f"{who} listed a foreign child at {url}"
             if "?child=" in url:
                 assert results == [], f"{who} saw consents at {url}"

@@ -7,7 +7,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-ROLES = ("anonymous", "guardian", "guardian2", "team_provider", "outsider", "curator", "network_lead")
+ROLES = (
+    "anonymous",
+    "guardian",
+    "guardian2",
+    "team_provider",
+    "outsider",
+    "curator",
+    "network_lead",
+    "coordinator",
+)
 # The demo login that plays each role (see seed_demo).
 ROLE_USERNAMES = {
     "guardian": "guardian",
@@ -16,11 +25,14 @@ ROLE_USERNAMES = {
     "outsider": "outsider",
     "curator": "curator",
     "network_lead": "network_lead",
+    "coordinator": "coordinator",
 }
 
 
 def everyone(status: int) -> dict[str, int]:
-    return {role: status for role in ROLES}
+    """Every role but the coordinator, who takes the network lead's answer unless a
+    route pins it (see ``Route.__post_init__``)."""
+    return {role: status for role in ROLES if role != "coordinator"}
 
 
 @dataclass
@@ -43,6 +55,11 @@ class Route:
         # route by the walk below, so a wrong default fails loudly).
         if "network_lead" not in self.expect and "curator" in self.expect:
             self.expect = {**self.expect, "network_lead": self.expect["curator"]}
+        # A care coordinator, outside /coordination/, is likewise an account with no
+        # listing, no family and no curation rights: the network lead's answer unless
+        # pinned (the indicators and intake routes pin theirs).
+        if "coordinator" not in self.expect and "network_lead" in self.expect:
+            self.expect = {**self.expect, "coordinator": self.expect["network_lead"]}
 
 
 @dataclass
@@ -56,3 +73,8 @@ class WsRoute:
     def __post_init__(self) -> None:
         if "network_lead" not in self.expect and "curator" in self.expect:
             self.expect = {**self.expect, "network_lead": self.expect["curator"]}
+        # A care coordinator, outside /coordination/, is likewise an account with no
+        # listing, no family and no curation rights: the network lead's answer unless
+        # pinned (the indicators and intake routes pin theirs).
+        if "coordinator" not in self.expect and "network_lead" in self.expect:
+            self.expect = {**self.expect, "coordinator": self.expect["network_lead"]}

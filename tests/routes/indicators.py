@@ -3,19 +3,21 @@
 from tests.routes import Route, everyone
 
 ROUTES = [
-    Route("indicators-dashboard", {**everyone(403), "anonymous": 302, "network_lead": 200}),
+    Route(
+        "indicators-dashboard", {**everyone(403), "anonymous": 302, "network_lead": 200, "coordinator": 403}
+    ),
     Route(
         "indicators-dashboard",
-        {**everyone(403), "anonymous": 302, "network_lead": 400},
+        {**everyone(403), "anonymous": 302, "network_lead": 400, "coordinator": 403},
         query="from=someday",
         label="get-indicators-dashboard-bad",
     ),
-    Route("api-indicators", {**everyone(403), "network_lead": 200}),
+    Route("api-indicators", {**everyone(403), "network_lead": 200, "coordinator": 403}),
     Route(
         "api-indicators",
-        {**everyone(403), "network_lead": 400},
+        {**everyone(403), "network_lead": 400, "coordinator": 403},
         query="discipline=wizard",
         label="get-api-indicators-bad",
     ),
-    Route("api-indicators-csv", {**everyone(403), "network_lead": 200}),
+    Route("api-indicators-csv", {**everyone(403), "network_lead": 200, "coordinator": 403}),
 ]

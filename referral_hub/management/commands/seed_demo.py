@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-ORDER = ["directory", "endorsement", "families", "consent", "referrals", "messaging", "indicators"]
+ORDER = ["directory", "endorsement", "families", "consent", "referrals", "messaging", "indicators", "intake"]
 
 LOGINS = [
     ("pediatrician", "provider on family 1's care team (pediatrician)"),
@@ -29,6 +29,8 @@ LOGINS = [
     ("reviewer", "endorsement reviewer (IMH Mentor-Clinical); reviewer2 is the second"),
     ("renewing", "provider whose endorsement is due for renewal"),
     ("network_lead", "network indicators (aggregates only)"),
+    ("coordinator", "care coordinator: routes families' requests for help"),
+    ("guardian_es", "Spanish-speaking guardian (family 3) with a request for help"),
 ]
 
 

@@ -1,0 +1,194 @@
+"""REST API for family requests ("Ask for help") and the care coordinators' queue.
+Thin: parse, call a service or selector, serialize."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from intake import selectors, services
+from intake.models import ContactMethod, FamilyRequest, Stage
+from referral_hub.errors import input_error
+from referral_hub.pagination import Pagination
+from referrals.models import ReferralStatus
+
+STATUS_CHOICES = [*Stage.choices, *ReferralStatus.choices]
+INPUT_CODES = {
+    "child": ("child_required", 400),
+    "concern": ("concern_required", 400),
+    "preferred_language": ("invalid_language", 400),
+    "contact_method": ("invalid_contact_method", 400),
+    "password": ("invalid_signature", 400),
+    "to_provider": ("unknown_provider", 400),
+    "provider": ("unknown_provider", 400),
+}
+
+
+class RequestProviderRef(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    discipline = serializers.CharField()
+
+
+class RequestChildRef(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class RequestOutput(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    child = RequestChildRef()
+    provider = RequestProviderRef(
+        allow_null=True, help_text="The provider asked, or chosen by a coordinator; null while queued."
+    )
+    via_coordinator = serializers.BooleanField(help_text="Came through the care coordinators' queue.")
+    status = serializers.ChoiceField(
+        STATUS_CHOICES,
+        help_text="queued (waiting for a coordinator), awaiting_signature (sign for the chosen "
+        "provider), withdrawn, or once sent the referral's status (sent, received, accepted...).",
+    )
+    referral = serializers.IntegerField(source="referral_id", allow_null=True)
+    consent = serializers.IntegerField(source="consent_id", allow_null=True)
+    consent_text_version = serializers.CharField(allow_blank=True)
+    consent_language = serializers.CharField(allow_blank=True)
+    concern = serializers.CharField()
+    preferred_language = serializers.CharField()
+    contact_method = serializers.ChoiceField(ContactMethod.choices)
+    best_times = serializers.CharField(allow_blank=True)
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+class RequestCreateInput(serializers.Serializer[Any]):
+    child = serializers.IntegerField()
+    provider = serializers.IntegerField(
+        allow_null=True, required=False, default=None, help_text="null: the care coordinators' queue."
+    )
+    concern = serializers.CharField(max_length=5000)
+    preferred_language = serializers.ChoiceField([("en", "English"), ("es", "Español")])
+    contact_method = serializers.ChoiceField(ContactMethod.choices)
+    best_times = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    password = serializers.CharField(
+        write_only=True, trim_whitespace=False, help_text="The guardian's password: the e-signature."
+    )
+
+
+class SignInput(serializers.Serializer[Any]):
+    password = serializers.CharField(write_only=True, trim_whitespace=False)
+
+
+class RouteInput(serializers.Serializer[Any]):
+    to_provider = serializers.IntegerField(help_text="A directory provider id.")
+
+
+def _validated(serializer: serializers.Serializer[Any]) -> dict[str, Any]:
+    if not serializer.is_valid():
+        raise input_error(serializer.errors, INPUT_CODES)
+    return dict(serializer.validated_data)
+
+
+def _page(view: APIView, request: Request, qs: Any) -> tuple[Pagination, list[FamilyRequest]]:
+    paginator = Pagination()
+    rows: list[FamilyRequest] = paginator.paginate_queryset(qs, request, view=view) or []
+    return paginator, rows
+
+
+class RequestListCreateApi(APIView):
+    pagination_class = Pagination
+
+    @extend_schema(
+        responses=RequestOutput(many=True),
+        summary="The guardian's own requests for help, with their status",
+    )
+    def get(self, request: Request) -> Response:
+        paginator, rows = _page(self, request, selectors.own_requests(actor=request.user))
+        return paginator.get_paginated_response(RequestOutput(rows, many=True).data)
+
+    @extend_schema(
+        request=RequestCreateInput,
+        responses={201: RequestOutput},
+        summary="Ask for help (guardian): to a provider (signs the consent and sends a referral "
+        "with source family) or, with provider null, to the care coordinators' queue",
+    )
+    def post(self, request: Request) -> Response:
+        v = _validated(RequestCreateInput(data=request.data))
+        created = services.family_request_create(
+            actor=request.user,
+            child_id=v["child"],
+            provider_id=v["provider"],
+            concern=v["concern"],
+            preferred_language=v["preferred_language"],
+            contact_method=v["contact_method"],
+            best_times=v["best_times"],
+            password=v["password"],
+        )
+        return Response(RequestOutput(created).data, status=status.HTTP_201_CREATED)
+
+
+class RequestSignApi(APIView):
+    @extend_schema(
+        request=SignInput,
+        responses={200: RequestOutput},
+        summary="Sign the consent for the provider a care coordinator chose (guardian); "
+        "creates the referral on the family's behalf",
+    )
+    def post(self, request: Request, request_id: int) -> Response:
+        v = _validated(SignInput(data=request.data))
+        signed = services.family_request_sign(
+            actor=request.user, request_id=request_id, password=v["password"]
+        )
+        return Response(RequestOutput(signed).data)
+
+
+class QueueItemOutput(RequestOutput):
+    child_date_of_birth = serializers.DateField(source="child.date_of_birth")
+    routed_at = serializers.DateTimeField(allow_null=True)
+
+
+class CoordinationQueueApi(APIView):
+    pagination_class = Pagination
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "status",
+                enum=list(selectors.QUEUE_FILTERS),
+                required=False,
+                description="open (default): queued and awaiting the family's signature",
+            )
+        ],
+        responses=QueueItemOutput(many=True),
+        summary="The care coordinators' queue (coordinators only; 403 coordinator_only)",
+    )
+    def get(self, request: Request) -> Response:
+        services.require_coordinator(request.user)
+        qs = selectors.coordination_queue(actor=request.user, status=request.query_params.get("status"))
+        paginator, rows = _page(self, request, qs)
+        services.coordination_queue_shown(actor=request.user, requests=rows)
+        return paginator.get_paginated_response(QueueItemOutput(rows, many=True).data)
+
+
+class CoordinationQueueDetailApi(APIView):
+    @extend_schema(responses=QueueItemOutput, summary="One request in the coordinators' queue")
+    def get(self, request: Request, request_id: int) -> Response:
+        item = services.coordination_request_open(actor=request.user, request_id=request_id)
+        return Response(QueueItemOutput(item).data)
+
+
+class CoordinationRouteApi(APIView):
+    @extend_schema(
+        request=RouteInput,
+        responses={200: QueueItemOutput},
+        summary="Route a queued request to a provider; the family is asked to sign the consent",
+    )
+    def post(self, request: Request, request_id: int) -> Response:
+        v = _validated(RouteInput(data=request.data))
+        routed = services.family_request_route(
+            actor=request.user, request_id=request_id, to_provider_id=v["to_provider"]
+        )
+        return Response(QueueItemOutput(routed).data)

@@ -1,0 +1,87 @@
+"""A family's request for help ("Ask for help"): to a provider it chose (signed and sent
+at once as a referral with ``source = family``) or, when the family does not know whom
+to ask, to the care coordinators' queue, where a coordinator routes it to a provider and
+the family signs the consent for that provider before anything is disclosed."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ContactMethod(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    PHONE = "phone", _("Phone call")
+    TEXT = "text", _("Text message")
+    NONE_BY_PHONE = "none_by_phone", _("Do not call me (e-mail only)")
+
+
+class Stage(models.TextChoices):
+    QUEUED = "queued", _("Waiting for a care coordinator")
+    AWAITING_SIGNATURE = "awaiting_signature", _("Waiting for your signature")
+    REFERRED = "referred", _("Sent to the provider")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+OPEN_STAGES = (Stage.QUEUED, Stage.AWAITING_SIGNATURE)
+
+
+class FamilyRequest(models.Model):
+    """One request. ``provider`` is the provider asked (or routed to by a coordinator);
+    ``via_coordinator`` marks requests that came through the coordinators' queue (the
+    only children a coordinator may see). Once sent, ``referral`` carries the status."""
+
+    child = models.ForeignKey("families.Child", on_delete=models.PROTECT, related_name="help_requests")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    provider = models.ForeignKey(
+        "directory.Provider", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    via_coordinator = models.BooleanField(default=False, db_index=True)
+    concern = models.TextField()
+    preferred_language = models.CharField(max_length=8, default="en")
+    contact_method = models.CharField(max_length=20, choices=ContactMethod.choices)
+    best_times = models.CharField(max_length=300, blank=True)
+    stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.QUEUED, db_index=True)
+    consent = models.ForeignKey(
+        "consent.Consent", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The authorization version and the language it was shown in when the family signed.
+    consent_text_version = models.CharField(max_length=40, blank=True)
+    consent_language = models.CharField(max_length=8, blank=True)
+    referral = models.OneToOneField(
+        "referrals.Referral", on_delete=models.PROTECT, null=True, blank=True, related_name="family_request"
+    )
+    routed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    routed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["via_coordinator", "stage", "created_at"], name="intake_queue"),
+            models.Index(fields=["child", "provider", "stage"], name="intake_child_provider"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(stage="referred") | models.Q(referral__isnull=False),
+                name="intake_referred_has_referral",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(stage="awaiting_signature") | models.Q(provider__isnull=False),
+                name="intake_awaiting_has_provider",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Family request #{self.pk} ({self.stage})"
+
+    @property
+    def status(self) -> str:
+        """What the family sees: the stage, or once sent the referral's own status."""
+        if self.referral_id is not None and self.referral is not None:
+            return str(self.referral.status)
+        return str(self.stage)

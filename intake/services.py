@@ -1,0 +1,433 @@
+"""Every write of a family request: asking for help (to a provider, or to the care
+coordinators' queue), a coordinator routing a queued request, and the family signing
+for the provider a coordinator chose. Each validates everything before writing, so a
+refusal (wrong password, duplicate, bad input) writes nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from audit.models import Action
+from audit.services import audit_record, audit_record_many
+from consent import policies as consent_policies
+from consent.models import Consent
+from consent.services import consent_grant
+from consent.texts import TEXT_VERSION
+from directory.models import Provider
+from families.models import Child
+from families.services import child_create
+from intake.models import OPEN_STAGES, ContactMethod, FamilyRequest, Stage
+from outbox.services import outbox_email, outbox_notify
+from people.preferences import language_codes
+from people.roles import COORDINATOR_GROUP, Actor, is_coordinator, signed_in
+from referral_hub.errors import ApplicationError, NotFound
+from referral_hub.ids import parse_id
+from referrals.models import OPEN_STATUSES
+from referrals.services import check_family_recipient, referral_send_for_family
+
+CONSENT_PURPOSES = ["referral"]
+CONSENT_CATEGORIES = ["demographics"]
+CONSENT_TERM = timedelta(days=180)
+MAX_CONCERN = 5000
+MAX_BEST_TIMES = 300
+
+
+def consent_expiry(today: date | None = None) -> date:
+    return (today or timezone.now().date()) + CONSENT_TERM
+
+
+@dataclass(frozen=True)
+class RequestInput:
+    concern: str
+    preferred_language: str
+    contact_method: str
+    best_times: str
+
+
+def _field_error(field: str, code: str, message: str) -> ApplicationError:
+    return ApplicationError(code, message, status=400, extra={"field": field})
+
+
+def check_input(
+    *, concern: Any, preferred_language: Any, contact_method: Any, best_times: Any
+) -> RequestInput:
+    concern = (concern or "").strip() if isinstance(concern, str) else ""
+    if not concern:
+        raise _field_error("concern", "concern_required", gettext("Tell us in a few words what worries you."))
+    if len(concern) > MAX_CONCERN:
+        raise _field_error("concern", "concern_too_long", gettext("Please keep it under 5000 characters."))
+    if preferred_language not in language_codes():
+        raise _field_error("preferred_language", "invalid_language", gettext("Choose English or Spanish."))
+    if contact_method not in ContactMethod.values:
+        raise _field_error(
+            "contact_method", "invalid_contact_method", gettext("Choose how we may contact you.")
+        )
+    best_times = (best_times or "").strip() if isinstance(best_times, str) else ""
+    if len(best_times) > MAX_BEST_TIMES:
+        raise _field_error(
+            "best_times", "best_times_too_long", gettext("Please keep it under 300 characters.")
+        )
+    return RequestInput(concern, str(preferred_language), str(contact_method), best_times)
+
+
+def _check_signature(actor: Actor, password: Any) -> None:
+    if not isinstance(password, str) or not password or not signed_in(actor).check_password(password):
+        raise _field_error(
+            "password",
+            "invalid_signature",
+            gettext("That password is not right. Enter your password to sign."),
+        )
+
+
+def _open_duplicate(child: Child, provider: Provider | None) -> FamilyRequest | None:
+    """An open request of this child to this provider (or, without one, still in the
+    queue), or an open referral of the child to that provider."""
+    mine = FamilyRequest.objects.filter(child=child)
+    if provider is None:
+        return mine.filter(provider__isnull=True, stage=Stage.QUEUED).first()
+    return (
+        mine.filter(provider=provider, stage__in=OPEN_STAGES).first()
+        or mine.filter(provider=provider, referral__status__in=OPEN_STATUSES).first()
+    )
+
+
+def _refuse_duplicate(child: Child, provider: Provider | None) -> None:
+    # Serialize requests for one child: the duplicate check and the insert hold its lock.
+    Child.objects.select_for_update().filter(pk=child.pk).first()
+    existing = _open_duplicate(child, provider)
+    if existing is not None:
+        raise ApplicationError(
+            "duplicate_request",
+            gettext("You already have an open request for this child with this provider.")
+            if provider is not None
+            else gettext("You already have a request for this child waiting for a care coordinator."),
+            status=409,
+            extra={"request": existing.pk},
+        )
+
+
+def _send(
+    *, actor: Actor, request: FamilyRequest, child: Child, provider: Provider, password: str, language: str
+) -> FamilyRequest:
+    """Sign the consent (``referral``, ``demographics``) and create the referral: inside
+    the caller's transaction."""
+    consent: Consent = consent_grant(
+        actor=actor,
+        child_id=child.pk,
+        purposes=CONSENT_PURPOSES,
+        data_categories=CONSENT_CATEGORIES,
+        expires_on=consent_expiry(),
+        password=password,
+        recipient_provider_id=provider.pk,
+    )
+    referral = referral_send_for_family(
+        actor=actor,
+        child=child,
+        to_provider=provider,
+        reason=request.concern,
+        concern_type="other",
+        consent=consent,
+    )
+    request.provider = provider
+    request.consent = consent
+    request.consent_text_version = TEXT_VERSION
+    request.consent_language = language
+    request.referral = referral
+    request.stage = Stage.REFERRED
+    request.save()
+    return request
+
+
+def _resolve_child(*, actor: Actor, child_id: Any, new_child: dict[str, Any] | None) -> Child:
+    if new_child:
+        return child_create(actor=actor, **new_child)
+    pk = parse_id(child_id)
+    if pk is None:
+        raise _field_error("child", "child_required", gettext("Choose your child."))
+    consent_policies.guardian_for_child(actor, pk)
+    return Child.objects.get(pk=pk)
+
+
+def _legal_authority(actor: Actor) -> None:
+    guardian = consent_policies.require_guardian(actor)
+    if not guardian.has_legal_authority:
+        raise ApplicationError(
+            "no_legal_authority", gettext("Only a parent or legal guardian may ask for help."), status=403
+        )
+
+
+@transaction.atomic
+def family_request_create(
+    *,
+    actor: Actor,
+    child_id: Any = None,
+    provider_id: Any = None,
+    concern: Any,
+    preferred_language: Any,
+    contact_method: Any,
+    best_times: Any = "",
+    password: Any,
+    new_child: dict[str, Any] | None = None,
+) -> FamilyRequest:
+    """A guardian asks for help. With a provider, in this one transaction: the consent
+    for ``referral`` (``demographics``) to that provider signed with the password, the
+    referral (``source = family``) in its inbox, and the audit rows. Without one, the
+    request waits in the care coordinators' queue.
+
+    Refusals (nothing written): 403 ``guardian_only`` / ``no_legal_authority``; 404 for a
+    child outside the family; 400 ``invalid_signature`` (password), ``concern_required``,
+    ``invalid_language``, ``invalid_contact_method``, ``unknown_provider``,
+    ``recipient_has_no_account``; 409 ``duplicate_request``."""
+    _legal_authority(actor)
+    data = check_input(
+        concern=concern,
+        preferred_language=preferred_language,
+        contact_method=contact_method,
+        best_times=best_times,
+    )
+    provider = check_family_recipient(to_provider_id=provider_id) if provider_id not in (None, "") else None
+    _check_signature(actor, password)
+    child = _resolve_child(actor=actor, child_id=child_id, new_child=new_child)
+    _refuse_duplicate(child, provider)
+    request = FamilyRequest.objects.create(
+        child=child,
+        requested_by=signed_in(actor),
+        provider=None,
+        via_coordinator=provider is None,
+        concern=data.concern,
+        preferred_language=data.preferred_language,
+        contact_method=data.contact_method,
+        best_times=data.best_times,
+        stage=Stage.QUEUED,
+    )
+    audit_record(
+        actor=actor,
+        action=Action.CREATE,
+        child=child,
+        data_category="demographics",
+        purpose="referral",
+        object_type="family_request",
+        object_id=request.pk,
+        detail="to provider" if provider else "to the care coordinators' queue",
+    )
+    if provider is not None:
+        return _send(
+            actor=actor,
+            request=request,
+            child=child,
+            provider=provider,
+            password=str(password),
+            language=data.preferred_language,
+        )
+    _notify_coordinators(request)
+    return request
+
+
+def _notify_coordinators(request: FamilyRequest) -> None:
+    """Each coordinator's bell (ids only)."""
+    for user_id in User.objects.filter(groups__name=COORDINATOR_GROUP, is_active=True).values_list(
+        "pk", flat=True
+    ):
+        outbox_notify(
+            user_id,
+            "family_request.queued",
+            {"request_id": request.pk, "label": f"New request for help #{request.pk}"},
+            key=f"family_request:{request.pk}:queued:{user_id}",
+        )
+
+
+def require_coordinator(actor: Actor) -> User:
+    if not is_coordinator(actor):
+        raise ApplicationError("coordinator_only", "Only a care coordinator may do this.", status=403)
+    return signed_in(actor)
+
+
+def queued_request(*, actor: Actor, request_id: Any) -> FamilyRequest:
+    """A request in the coordinators' queue (``NotFound`` for anything else)."""
+    require_coordinator(actor)
+    pk = parse_id(request_id)
+    request = (
+        FamilyRequest.objects.filter(pk=pk, via_coordinator=True)
+        .select_related("child", "provider", "referral", "requested_by")
+        .first()
+        if pk is not None
+        else None
+    )
+    if request is None:
+        raise NotFound("Request")
+    return request
+
+
+def coordination_request_open(*, actor: Actor, request_id: Any) -> FamilyRequest:
+    """A coordinator reads one request (the child's name, age, concern): audited."""
+    request = queued_request(actor=actor, request_id=request_id)
+    audit_record(
+        actor=actor,
+        action=Action.VIEW,
+        child_id=request.child_id,
+        data_category="demographics",
+        purpose="care_coordination",
+        object_type="family_request",
+        object_id=request.pk,
+    )
+    return request
+
+
+def coordination_queue_shown(*, actor: Actor, requests: list[FamilyRequest]) -> None:
+    """A page of the queue was shown: one audit row per child on it."""
+    audit_record_many(
+        actor=actor,
+        action=Action.VIEW,
+        entries=[
+            {
+                "child_id": r.child_id,
+                "data_category": "demographics",
+                "purpose": "care_coordination",
+                "object_type": "family_request",
+                "object_id": r.pk,
+            }
+            for r in requests
+        ],
+    )
+
+
+@transaction.atomic
+def family_request_route(*, actor: Actor, request_id: Any, to_provider_id: Any) -> FamilyRequest:
+    """A coordinator routes a queued request to a provider. Nothing is disclosed to the
+    provider yet: the family gets a link (portal notice and e-mail, in its language) to
+    sign the consent for that provider; the referral is created when it signs.
+    Refusals: 403 ``coordinator_only``; 404 outside the queue; 409 ``invalid_transition``
+    when not waiting for a coordinator; 400 ``unknown_provider`` /
+    ``recipient_has_no_account``."""
+    coordinator = require_coordinator(actor)
+    request = queued_request(actor=actor, request_id=request_id)
+    provider = check_family_recipient(to_provider_id=to_provider_id)
+    locked = FamilyRequest.objects.select_for_update().get(pk=request.pk)
+    if locked.stage != Stage.QUEUED:
+        raise ApplicationError(
+            "invalid_transition",
+            f"This request is {locked.stage}: only a queued request can be routed.",
+            status=409,
+            extra={"status": locked.stage},
+        )
+    now = timezone.now()
+    locked.provider = provider
+    locked.stage = Stage.AWAITING_SIGNATURE
+    locked.routed_by = coordinator
+    locked.routed_at = now
+    locked.save()
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        child_id=locked.child_id,
+        data_category="demographics",
+        purpose="care_coordination",
+        object_type="family_request",
+        object_id=locked.pk,
+        detail=f"routed to provider {provider.pk}",
+    )
+    _notify_family_to_sign(locked)
+    return locked
+
+
+SIGN_SUBJECT = {
+    "en": "A care coordinator found help for your family",
+    "es": "Un coordinador de cuidados encontró ayuda para su familia",
+}
+SIGN_BODY = {
+    "en": (
+        "A care coordinator chose a provider for your request for help. Nothing has been shared "
+        "yet: read the authorization and sign it here to send your request:\n\n{link}\n\n"
+        "For privacy, details are only shown after you sign in."
+    ),
+    "es": (
+        "Un coordinador de cuidados eligió un proveedor para su solicitud de ayuda. Todavía no se "
+        "ha compartido nada: lea la autorización y fírmela aquí para enviar su solicitud:\n\n"
+        "{link}\n\nPor su privacidad, los detalles solo se muestran después de iniciar sesión."
+    ),
+}
+
+
+def sign_path(request: FamilyRequest) -> str:
+    return f"/portal/requests/{request.pk}/sign/"
+
+
+def _notify_family_to_sign(request: FamilyRequest) -> None:
+    user = request.requested_by
+    language = request.preferred_language if request.preferred_language in SIGN_SUBJECT else "en"
+    with translation.override(language):
+        label = gettext("A care coordinator found a provider: sign to send your request")
+    outbox_notify(
+        user.pk,
+        "family_request.routed",
+        {"request_id": request.pk, "label": label, "url": sign_path(request)},
+        key=f"family_request:{request.pk}:routed:in_app",
+        language=language,
+    )
+    outbox_email(
+        key=f"family_request:{request.pk}:routed:email",
+        to_address=user.email,
+        subject=SIGN_SUBJECT[language],
+        body=SIGN_BODY[language].format(link=settings.SITE_URL.rstrip("/") + sign_path(request)),
+        kind="family_request",
+        recipient_id=user.pk,
+        language=language,
+    )
+
+
+def own_request(*, actor: Actor, request_id: Any) -> FamilyRequest:
+    """One of the guardian's own family's requests (``NotFound`` otherwise)."""
+    pk = parse_id(request_id)
+    if pk is None or not actor.is_authenticated:
+        raise NotFound("Request")
+    request = (
+        FamilyRequest.objects.filter(consent_policies.guardian_children_q(actor, "child__"), pk=pk)
+        .select_related("child", "provider__organization", "referral")
+        .first()
+    )
+    if request is None:
+        raise NotFound("Request")
+    return request
+
+
+@transaction.atomic
+def family_request_sign(*, actor: Actor, request_id: Any, password: Any, language: str = "") -> FamilyRequest:
+    """The family signs the consent for the provider a coordinator chose; only then is
+    the referral created on its behalf. 409 ``invalid_transition`` unless waiting for
+    the signature; 400 ``invalid_signature``; 409 ``duplicate_request``."""
+    _legal_authority(actor)
+    request = own_request(actor=actor, request_id=request_id)
+    _check_signature(actor, password)
+    locked = FamilyRequest.objects.select_for_update().select_related("child", "provider").get(pk=request.pk)
+    if locked.stage != Stage.AWAITING_SIGNATURE or locked.provider is None:
+        raise ApplicationError(
+            "invalid_transition",
+            gettext("This request is not waiting for your signature."),
+            status=409,
+            extra={"status": locked.stage},
+        )
+    provider = check_family_recipient(to_provider_id=locked.provider_id)
+    duplicate = _open_duplicate(locked.child, provider)
+    if duplicate is not None and duplicate.pk != locked.pk:
+        raise ApplicationError(
+            "duplicate_request",
+            gettext("You already have an open request for this child with this provider."),
+            status=409,
+            extra={"request": duplicate.pk},
+        )
+    return _send(
+        actor=actor,
+        request=locked,
+        child=locked.child,
+        provider=provider,
+        password=str(password),
+        language=language if language in language_codes() else locked.preferred_language,
+    )

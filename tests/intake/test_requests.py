@@ -1,0 +1,234 @@
+"""Family requests ("Ask for help") and the care coordinators' queue, through the API a
+family's app and a coordinator's screen use."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import User
+from rest_framework.test import APIClient
+
+from audit.models import AuditEvent
+from consent.models import Consent
+from intake.models import FamilyRequest
+from outbox.models import OutboxMessage
+from referrals.models import Referral
+from referrals.services import referral_accept
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(username: str) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(User.objects.get(username=username))
+    return client
+
+
+def ask(world, username="guardian_es", child="sofia", provider="imh_clinician", **extra):
+    body = {
+        "child": world["children"][child].pk,
+        "provider": world["providers"][provider].pk if provider else None,
+        "concern": "No duerme y llora mucho.",
+        "preferred_language": "es",
+        "contact_method": "none_by_phone",
+        "best_times": "",
+        "password": world["password"],
+        **extra,
+    }
+    return client_for(username).post("/api/v1/requests/", body, format="json")
+
+
+def test_asking_a_provider_signs_the_consent_and_sends_a_family_referral(demo):
+    before = AuditEvent.objects.count()
+    response = ask(demo)
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["status"] == "sent"
+    assert body["provider"]["id"] == demo["providers"]["imh_clinician"].pk
+    assert body["consent_language"] == "es" and body["consent_text_version"]
+
+    referral = Referral.objects.get(pk=body["referral"])
+    assert referral.source == "family" and referral.from_provider is None
+    assert referral.to_provider == demo["providers"]["imh_clinician"]
+    consent = Consent.objects.get(pk=body["consent"])
+    assert consent.purposes == ["referral"] and consent.data_categories == ["demographics"]
+    assert consent.signature_method == "portal_esignature"
+    assert AuditEvent.objects.count() > before
+
+    # The provider finds it in the inbox, marked as coming from the family.
+    inbox = client_for("imh_clinician").get("/api/v1/referrals/?box=inbox").json()["results"]
+    row = next(r for r in inbox if r["id"] == referral.pk)
+    assert row["source"] == "family" and row["from_provider"] is None
+    assert row["child"]["name"] == "Sofía Morales"
+
+
+def test_each_status_change_reaches_the_family_by_email_in_spanish(demo):
+    body = ask(demo).json()
+    referral_accept(actor=demo["users"]["imh_clinician"], referral_id=body["referral"])
+    mails = OutboxMessage.objects.filter(
+        channel="email", recipient_id=demo["users"]["guardian_es"].pk, kind="referral"
+    ).order_by("id")
+    subjects = [m.subject for m in mails]
+    assert any("remisión" in s and "Aceptada" in s for s in subjects), subjects
+    assert all(m.language == "es" for m in mails)
+    assert all("Sofía" not in m.body for m in mails), "no child details in mail"
+    mine = client_for("guardian_es").get("/api/v1/requests/").json()["results"]
+    assert next(r for r in mine if r["id"] == body["id"])["status"] == "accepted"
+
+
+def test_a_duplicate_open_request_is_refused_with_a_code(demo):
+    assert ask(demo).status_code == 201
+    again = ask(demo)
+    assert again.status_code == 409
+    assert again.json()["code"] == "duplicate_request"
+    assert (
+        Referral.objects.filter(
+            child=demo["children"]["sofia"], to_provider=demo["providers"]["imh_clinician"]
+        ).count()
+        == 1
+    )
+
+
+def test_a_wrong_password_writes_nothing(demo):
+    counts = (FamilyRequest.objects.count(), Consent.objects.count(), Referral.objects.count())
+    response = ask(demo, password="not-my-password")
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_signature"
+    assert (FamilyRequest.objects.count(), Consent.objects.count(), Referral.objects.count()) == counts
+
+
+def test_only_a_guardian_of_the_child_may_ask(demo):
+    assert ask(demo, username="guardian2").status_code == 404  # not their child
+    assert ask(demo, username="pediatrician").json()["code"] == "guardian_only"
+    bad = ask(demo, contact_method="pigeon")
+    assert bad.status_code == 400 and bad.json()["code"] == "invalid_contact_method"
+
+
+def test_coordinator_routes_and_the_referral_waits_for_the_familys_signature(demo):
+    again = ask(demo, provider=None)  # the demo family already waits in the queue
+    assert again.status_code == 409 and again.json()["code"] == "duplicate_request"
+    queued = {"id": demo["family_requests"]["queued"].pk}
+    coordinator = client_for("coordinator")
+    queue = coordinator.get("/api/v1/coordination/queue/").json()["results"]
+    assert queued["id"] in [r["id"] for r in queue]
+
+    routed = coordinator.post(
+        f"/api/v1/coordination/queue/{queued['id']}/route/",
+        {"to_provider": demo["providers"]["social_worker"].pk},
+        format="json",
+    )
+    assert routed.status_code == 200, routed.content
+    assert routed.json()["status"] == "awaiting_signature"
+    # Nothing disclosed yet: no referral, no consent to that provider.
+    assert not Referral.objects.filter(
+        to_provider=demo["providers"]["social_worker"], child=demo["children"]["sofia"]
+    ).exists()
+    notice = OutboxMessage.objects.get(key=f"family_request:{queued['id']}:routed:email")
+    assert notice.language == "es" and f"/portal/requests/{queued['id']}/sign/" in notice.body
+
+    again = coordinator.post(
+        f"/api/v1/coordination/queue/{queued['id']}/route/",
+        {"to_provider": demo["providers"]["slp"].pk},
+        format="json",
+    )
+    assert again.status_code == 409 and again.json()["code"] == "invalid_transition"
+
+    family = client_for("guardian_es")
+    wrong = family.post(f"/api/v1/requests/{queued['id']}/sign/", {"password": "nope"}, format="json")
+    assert wrong.status_code == 400 and wrong.json()["code"] == "invalid_signature"
+    signed = family.post(
+        f"/api/v1/requests/{queued['id']}/sign/", {"password": demo["password"]}, format="json"
+    )
+    assert signed.status_code == 200, signed.content
+    referral = Referral.objects.get(pk=signed.json()["referral"])
+    assert referral.source == "family" and referral.to_provider == demo["providers"]["social_worker"]
+
+
+def test_coordinators_see_only_children_in_their_queue(demo):
+    coordinator = client_for("coordinator")
+    assert coordinator.get("/api/v1/children/").json()["results"] == []
+    for child in demo["children"].values():
+        assert coordinator.get(f"/api/v1/children/{child.pk}/").status_code in (403, 404)
+        assert coordinator.get(f"/api/v1/children/{child.pk}/access-log/").status_code in (403, 404)
+    assert coordinator.get("/api/v1/referrals/").json()["results"] == []
+    direct = ask(demo)  # a request to a provider never reaches the queue
+    queue = coordinator.get("/api/v1/coordination/queue/?status=referred").json()["results"]
+    assert direct.json()["id"] not in [r["id"] for r in queue]
+    assert coordinator.get(f"/api/v1/coordination/queue/{direct.json()['id']}/").status_code == 404
+    # Others get no queue at all.
+    for username in ("guardian_es", "pediatrician", "curator"):
+        response = client_for(username).get("/api/v1/coordination/queue/")
+        assert response.status_code == 403 and response.json()["code"] == "coordinator_only"
+
+
+def test_the_queue_read_is_audited_per_child_and_costs_constant_queries(demo, django_assert_max_num_queries):
+    for key in ("mateo", "lucia"):
+        ask(demo, username="guardian", child=key, provider=None)
+    coordinator = client_for("coordinator")
+    before = AuditEvent.objects.filter(object_type="family_request", action="view").count()
+    with django_assert_max_num_queries(16):
+        response = coordinator.get("/api/v1/coordination/queue/")
+    rows = response.json()["results"]
+    assert len(rows) >= 3
+    after = AuditEvent.objects.filter(object_type="family_request", action="view").count()
+    assert after - before == len(rows)
+
+
+def test_the_queue_page_costs_constant_queries_and_names_only_queued_children(
+    demo, client, django_assert_max_num_queries
+):
+    for key in ("mateo", "lucia"):
+        ask(demo, username="guardian", child=key, provider=None)
+    client.force_login(demo["users"]["coordinator"])
+    with django_assert_max_num_queries(20):
+        page = client.get("/coordination/")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Sofía Morales" in text and "Mateo Rivera" in text
+    assert "Ava Walker" not in text  # no request, never shown
+
+
+def test_a_guardian_adds_a_child_and_asks_in_one_form(demo, client):
+    client.force_login(demo["users"]["guardian2"])
+    form = client.get(f"/help/ask/?provider={demo['providers']['slp'].pk}&lang=es")
+    assert "Pedir ayuda a Samuel Okafor" in form.content.decode()
+    assert "Autorización para compartir información" in form.content.decode()
+    client.get("/?lang=en")  # back to English for the rest (the choice is remembered)
+    response = client.post(
+        f"/help/ask/?provider={demo['providers']['slp'].pk}",
+        {
+            "child": "new",
+            "first_name": "Noah",
+            "last_name": "Walker",
+            "date_of_birth": "2025-02-01",
+            "concern": "Not babbling yet.",
+            "contact_method": "none_by_phone",
+            "preferred_language": "en",
+            "best_times": "",
+            "password": demo["password"],
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    made = FamilyRequest.objects.get(child__first_name="Noah")
+    assert made.referral.source == "family" and made.contact_method == "none_by_phone"
+    done = client.get(response["Location"])
+    assert "Your request was sent to Samuel Okafor" in done.content.decode()
+    # Asking again for the same child and provider: a clear message, nothing new.
+    again = client.post(
+        f"/help/ask/?provider={demo['providers']['slp'].pk}",
+        {
+            "child": str(made.child_id),
+            "concern": "Again.",
+            "contact_method": "email",
+            "preferred_language": "en",
+            "password": demo["password"],
+        },
+    )
+    assert again.status_code == 400
+    assert "You already have an open request for this child with this provider." in again.content.decode()
+    assert FamilyRequest.objects.filter(child=made.child).count() == 1
+
+
+def test_a_visitor_is_offered_sign_in_or_registration_back_to_the_form(demo, client):
+    page = client.get(f"/help/ask/?provider={demo['providers']['slp'].pk}").content.decode()
+    assert "/accounts/login/?next=%2Fhelp%2Fask%2F%3Fprovider%3D" in page
+    assert "/accounts/register/?next=" in page
