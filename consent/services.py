@@ -13,10 +13,9 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from typing import Any, NoReturn, TypeVar
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from audit.models import Action
 from audit.services import audit_denied, audit_lock_chains_for, audit_record
@@ -30,9 +29,17 @@ from consent.models import (
     SignatureMethod,
 )
 from consent.signals import consent_expired, consent_revoked
-from consent.texts import TEXT_VERSION, authorization_sections, recipient_is_educator, render_text
+from consent.texts import (
+    LANGUAGE_OF_VERSION,
+    TEXT_VERSIONS,
+    authorization_sections,
+    recipient_is_educator,
+    render_text,
+    text_language,
+)
 from directory.models import Organization, Provider
 from directory.roles import provider_of
+from families.mail import family_language, mail_family, site_link
 from families.models import Child, Guardian
 from people.roles import Actor, signed_in
 from referral_hub import events
@@ -169,8 +176,11 @@ def authorization_for(
     purposes: list[str],
     data_categories: list[str],
     expires_on: date,
+    language: str | None = None,
 ) -> tuple[list[Any], str]:
-    """The sections shown before signing and the exact text stored when signed."""
+    """The sections shown before signing and the exact text stored when signed, in
+    ``language`` (default: the active language; English or Spanish)."""
+    language = text_language(language)
     sections = authorization_sections(
         child_name=child.name,
         guardian_name=str(guardian),
@@ -179,8 +189,9 @@ def authorization_for(
         data_categories=data_categories,
         expires_on=expires_on,
         educator=recipient_is_educator(provider=provider, organization=organization),
+        language=language,
     )
-    return sections, render_text(sections)
+    return sections, render_text(sections, language)
 
 
 def _create(
@@ -196,7 +207,9 @@ def _create(
     signature_method: str,
     attested_by: Any = None,
     paper_form_reference: str = "",
+    language: str | None = None,
 ) -> Consent:
+    language = text_language(language)
     _, text = authorization_for(
         child=child,
         guardian=guardian,
@@ -205,6 +218,7 @@ def _create(
         purposes=purposes,
         data_categories=data_categories,
         expires_on=expires_on,
+        language=language,
     )
     now = timezone.now()
     flags = {field: code in purposes for code, field in PURPOSE_FIELDS.items()}
@@ -216,7 +230,8 @@ def _create(
         recipient_organization=organization,
         valid_from=now,
         expires_on=expires_on,
-        text_version=TEXT_VERSION,
+        text_version=TEXT_VERSIONS[language],
+        text_language=language,
         signed_text=text,
         signature_method=signature_method,
         attested_by=attested_by,
@@ -231,7 +246,8 @@ def _create(
         at=now,
         detail={
             "signature_method": signature_method,
-            "text_version": TEXT_VERSION,
+            "text_version": TEXT_VERSIONS[language],
+            "text_language": language,
             "purposes": purposes,
             "data_categories": data_categories,
             "expires_on": expires_on.isoformat(),
@@ -277,9 +293,11 @@ def consent_grant(
     recipient_provider_id: object = None,
     recipient_organization_id: object = None,
     text_version: str | None = None,
+    language: str | None = None,
 ) -> Consent:
     """A guardian with legal authority signs in the portal, re-entering their password
-    (the e-signature). Refusals: 403 ``guardian_only`` / ``no_legal_authority``, 404 for a
+    (the e-signature). The text is signed in ``language`` (default: the language of
+    ``text_version`` when given, else the active language). Refusals: 403 ``guardian_only`` / ``no_legal_authority``, 404 for a
     child outside the family, 400 for scope, recipient, expiry or signature problems,
     409 ``text_version_changed`` if the text shown is no longer current."""
     guardian = policies.require_guardian(actor)
@@ -294,12 +312,13 @@ def consent_grant(
         recipient_provider_id=recipient_provider_id, recipient_organization_id=recipient_organization_id
     )
     expires_on = validate_expiry(expires_on)
-    if text_version and text_version != TEXT_VERSION:
+    language = text_language(language or LANGUAGE_OF_VERSION.get(text_version or ""))
+    if text_version and text_version != TEXT_VERSIONS[language]:
         raise ApplicationError(
             "text_version_changed",
             "The authorization text changed since you read it; please review it again.",
             status=409,
-            extra={"text_version": TEXT_VERSION},
+            extra={"text_version": TEXT_VERSIONS[language]},
         )
     if not password or not actor.check_password(password):
         raise ApplicationError(
@@ -315,6 +334,7 @@ def consent_grant(
         data_categories=data_categories,
         expires_on=expires_on,
         signature_method=SignatureMethod.PORTAL_ESIGNATURE,
+        language=language,
     )
 
 
@@ -392,9 +412,18 @@ def consent_attest(
         signature_method=signature_method,
         attested_by=provider,
         paper_form_reference=paper_form_reference.strip(),
+        language=family_language(guardian.user),
     )
     _notify_guardians_of_attestation(consent)
     return consent
+
+
+ATTESTED_LABEL = _("A provider recorded a consent in your name: check it or revoke it")
+ATTESTED_SUBJECT = _("A consent was recorded in your name")
+ATTESTED_BODY = _(
+    "A provider recorded on Referral Hub a consent that you gave on paper or by "
+    "phone. If you did not give it, or no longer agree, revoke it here:\n\n%(link)s"
+)
 
 
 def _notify_guardians_of_attestation(consent: Consent) -> None:
@@ -404,32 +433,23 @@ def _notify_guardians_of_attestation(consent: Consent) -> None:
     path = f"/portal/children/{consent.child_id}/"
     guardians = Guardian.objects.filter(family__children=consent.child_id).select_related("user")
     for guardian in guardians:
+        with translation.override(family_language(guardian.user)):
+            label = str(ATTESTED_LABEL)
         notify_user_on_commit(
             guardian.user_id,
             "consent.attested",
-            {
-                "consent_id": consent.pk,
-                "child_id": consent.child_id,
-                "label": "A provider recorded a consent in your name: check it or revoke it",
-            },
+            {"consent_id": consent.pk, "child_id": consent.child_id, "label": label},
         )
-        address = guardian.user.email
-        if address:
-            body = (
-                "A provider recorded on Referral Hub a consent that you gave on paper or by "
-                "phone. If you did not give it, or no longer agree, revoke it here:\n\n"
-                f"{settings.SITE_URL.rstrip('/')}{path}"
-            )
-            transaction.on_commit(
-                functools.partial(
-                    send_mail,
-                    "A consent was recorded in your name",
-                    body,
-                    None,
-                    [address],
-                    fail_silently=True,
-                )
-            )
+        mail_family(
+            key=f"consent:{consent.pk}:attested:guardian:{guardian.user_id}",
+            to_address=guardian.user.email,
+            subject=ATTESTED_SUBJECT,
+            body=ATTESTED_BODY,
+            kind="consent.attested",
+            recipient_id=guardian.user_id,
+            language=family_language(guardian.user),
+            link=site_link(path),
+        )
 
 
 @_log_refusals(Action.UPDATE)

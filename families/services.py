@@ -8,7 +8,6 @@ import secrets
 import uuid
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
@@ -17,13 +16,15 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from audit.models import Action
 from audit.services import audit_record
+from families.mail import family_language, mail_family, site_link
 from families.models import Child, Family, Guardian, Invitation, Relationship
 from families.roles import guardian_of
-from outbox.services import outbox_email
+from people.preferences import update_preferences
 from people.roles import Actor, role_object
 from referral_hub.errors import ApplicationError
 
@@ -93,29 +94,38 @@ def guardian_register(
     user.save(update_fields=["is_active"])
     family = Family.objects.create(name=f"{last_name.strip() or email} family")
     Guardian.objects.create(user=user, family=family, relationship=relationship)
+    language = family_language(fallback=translation.get_language())
+    update_preferences(user, preferred_language=language)
     token = signing.dumps({"u": user.pk}, salt=CONFIRM_SALT)
-    link = settings.SITE_URL.rstrip("/") + reverse("families-confirm", kwargs={"token": token})
-    outbox_email(
+    mail_family(
         key=f"account:confirm:{user.pk}",
         to_address=email,
-        subject="Confirm your Referral Hub account",
-        body=f"Welcome to Referral Hub. Confirm your e-mail address to sign in:\n\n{link}\n\n"
-        "The link works for 3 days.",
+        subject=_("Confirm your Referral Hub account"),
+        body=_(
+            "Welcome to Referral Hub. Confirm your e-mail address to sign in:\n\n%(link)s\n\n"
+            "The link works for 3 days."
+        ),
         kind="account.confirm",
         recipient_id=user.pk,
+        language=language,
+        link=site_link(reverse("families-confirm", kwargs={"token": token})),
     )
     return user
 
 
 def _mail_already_registered(email: str) -> None:
-    outbox_email(
+    existing = User.objects.filter(email__iexact=email).first()
+    mail_family(
         key=f"account:exists:{email}:{uuid.uuid4().hex}",
         to_address=email,
-        subject="Your Referral Hub account",
-        body="Someone (hopefully you) used this address to sign up for Referral Hub. You already "
-        "have an account: sign in, or reset your password with a provider's help. If this "
-        "was not you, you can ignore this message.",
+        subject=_("Your Referral Hub account"),
+        body=_(
+            "Someone (hopefully you) used this address to sign up for Referral Hub. You already "
+            "have an account: sign in, or reset your password with a provider's help. If this "
+            "was not you, you can ignore this message."
+        ),
         kind="account.exists",
+        language=family_language(existing, translation.get_language()),
     )
 
 
@@ -278,16 +288,19 @@ def invitation_create(
         object_id=invitation.pk,
         detail="first contact recorded; guardian invited",
     )
-    inviter = invitation.invited_by.name
-    link = settings.SITE_URL.rstrip("/") + reverse("families-invitation", kwargs={"token": token})
-    outbox_email(
+    mail_family(
         key=f"invitation:{invitation.pk}",
         to_address=email,
-        subject="You are invited to Referral Hub",
-        body=f"{inviter} invited you to Referral Hub, where you decide who may see "
-        f"information about your child. Set your password here:\n\n{link}\n\n"
-        "The link works once, for 7 days.",
+        subject=_("You are invited to Referral Hub"),
+        body=_(
+            "%(inviter)s invited you to Referral Hub, where you decide who may see "
+            "information about your child. Set your password here:\n\n%(link)s\n\n"
+            "The link works once, for 7 days."
+        ),
         kind="invitation",
+        language=family_language(fallback=child.preferred_language),
+        inviter=invitation.invited_by.name,
+        link=site_link(reverse("families-invitation", kwargs={"token": token})),
     )
     return invitation, token
 
@@ -336,6 +349,9 @@ def invitation_accept(
         password=password,
         first_name=first_name.strip(),
         last_name=last_name.strip(),
+    )
+    update_preferences(
+        user, preferred_language=family_language(fallback=translation.get_language())
     )
     Guardian.objects.create(
         user=user,
