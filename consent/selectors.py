@@ -36,9 +36,7 @@ def consent_list(*, actor: Actor, child_id: int | None = None) -> QuerySet[Conse
 
 def family_user_ids(*, child_id: int) -> set[int]:
     """The accounts of the child's own family (its guardians)."""
-    return set(
-        Guardian.objects.filter(family__children=child_id).values_list("user_id", flat=True)
-    )
+    return set(Guardian.objects.filter(family__children=child_id).values_list("user_id", flat=True))
 
 
 def access_log_split(*, child_id: int) -> tuple[QuerySet[AuditEvent], QuerySet[AuditEvent], set[int]]:

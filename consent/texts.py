@@ -270,7 +270,13 @@ def plain_summary(consent: Consent) -> str:
     now = timezone.now()
     if consent.revoked_at is not None and consent.revoked_at <= now:
         pieces["revoked"] = plain_date(timezone.localtime(consent.revoked_at).date())
-        return _("%(who)s could see %(child)s's %(what)s %(why)s, until you revoked this on %(revoked)s.") % pieces
+        return (
+            _("%(who)s could see %(child)s's %(what)s %(why)s, until you revoked this on %(revoked)s.")
+            % pieces
+        )
     if consent.expires_on < now.date():
-        return _("%(who)s could see %(child)s's %(what)s %(why)s, until %(until)s, when this consent ended.") % pieces
+        return (
+            _("%(who)s could see %(child)s's %(what)s %(why)s, until %(until)s, when this consent ended.")
+            % pieces
+        )
     return _("%(who)s may see %(child)s's %(what)s %(why)s, until %(until)s.") % pieces

@@ -224,7 +224,13 @@ def _review(
     return render(
         request,
         "consent/new_review.html",
-        {**context, "form": form, "scope": scope, "sections": sections, "text_version": TEXT_VERSIONS[text_language()]},
+        {
+            **context,
+            "form": form,
+            "scope": scope,
+            "sections": sections,
+            "text_version": TEXT_VERSIONS[text_language()],
+        },
         status=status,
     )
 

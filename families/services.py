@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import Action
@@ -35,7 +36,9 @@ INVITATION_TTL = timedelta(days=7)
 
 def _check_password(password: str, password2: str, user: User | None = None) -> None:
     if password != password2:
-        raise ApplicationError("password_mismatch", "The two passwords differ.", extra={"field": "password2"})
+        raise ApplicationError(
+            "password_mismatch", gettext("The two passwords differ."), extra={"field": "password2"}
+        )
     try:
         password_validation.validate_password(password, user)
     except ValidationError as exc:
@@ -71,10 +74,12 @@ def guardian_register(
     Returns the new user, or None for an address already in use."""
     email = _normalize_email(email)
     if not email or "@" not in email:
-        raise ApplicationError("invalid_email", "Enter a valid e-mail address.", extra={"field": "email"})
+        raise ApplicationError(
+            "invalid_email", gettext("Enter a valid e-mail address."), extra={"field": "email"}
+        )
     if relationship not in Relationship.values:
         raise ApplicationError(
-            "invalid_relationship", "Choose a relationship.", extra={"field": "relationship"}
+            "invalid_relationship", gettext("Choose a relationship."), extra={"field": "relationship"}
         )
     _check_password(password, password2, User(username=email, email=email, first_name=first_name))
     if _email_in_use(email):
@@ -136,12 +141,14 @@ def guardian_confirm(*, token: str) -> User:
     try:
         data = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
     except signing.BadSignature:
-        raise ApplicationError("invalid_token", "This confirmation link is invalid or has expired.") from None
+        raise ApplicationError(
+            "invalid_token", gettext("This confirmation link is invalid or has expired.")
+        ) from None
     guardian = (
         Guardian.objects.select_for_update().select_related("user").filter(user_id=data.get("u")).first()
     )
     if guardian is None or guardian.email_confirmed_at is not None:
-        raise ApplicationError("invalid_token", "This confirmation link is invalid or has expired.")
+        raise ApplicationError("invalid_token", gettext("This confirmation link is invalid or has expired."))
     guardian.email_confirmed_at = timezone.now()
     guardian.save(update_fields=["email_confirmed_at"])
     user = guardian.user
@@ -164,11 +171,11 @@ def _child_exists(family_id: int, first_name: str, last_name: str, date_of_birth
 
 def _validate_child(first_name: str, last_name: str, date_of_birth: date | None) -> None:
     if not first_name.strip() or not last_name.strip():
-        raise ApplicationError("name_required", "Enter the child's first and last name.")
+        raise ApplicationError("name_required", gettext("Enter the child's first and last name."))
     if date_of_birth is None:
-        raise ApplicationError("date_of_birth_required", "Enter the child's date of birth.")
+        raise ApplicationError("date_of_birth_required", gettext("Enter the child's date of birth."))
     if date_of_birth > timezone.now().date():
-        raise ApplicationError("invalid_date_of_birth", "The date of birth is in the future.")
+        raise ApplicationError("invalid_date_of_birth", gettext("The date of birth is in the future."))
 
 
 def _new_child(
@@ -178,7 +185,8 @@ def _new_child(
     _validate_child(first_name, last_name, date_of_birth)
     duplicate = ApplicationError(
         "duplicate_child",
-        f"{first_name} {last_name}, born {date_of_birth.isoformat()}, is already in this family.",
+        gettext("%(name)s, born %(date)s, is already in this family.")
+        % {"name": f"{first_name} {last_name}", "date": date_of_birth.isoformat()},
         status=409,
     )
     if _child_exists(family.pk, first_name, last_name, date_of_birth):
@@ -211,7 +219,7 @@ def child_create(
     guardian = guardian_of(actor)
     if guardian is None:
         raise ApplicationError(
-            "guardian_only", "Only a guardian may add a child to their family.", status=403
+            "guardian_only", gettext("Only a guardian may add a child to their family."), status=403
         )
     child = _new_child(
         family=guardian.family,
@@ -250,15 +258,17 @@ def invitation_create(
     provider gets no access to the child from this: that needs the guardian's consent."""
     provider = role_object(actor, "provider")
     if provider is None:
-        raise ApplicationError("provider_only", "Only a provider may invite a family.", status=403)
+        raise ApplicationError("provider_only", gettext("Only a provider may invite a family."), status=403)
     email = _normalize_email(guardian_email)
     if not email or "@" not in email:
         raise ApplicationError(
-            "invalid_email", "Enter the guardian's e-mail address.", extra={"field": "guardian_email"}
+            "invalid_email",
+            gettext("Enter the guardian's e-mail address."),
+            extra={"field": "guardian_email"},
         )
     if relationship not in Relationship.values:
         raise ApplicationError(
-            "invalid_relationship", "Choose a relationship.", extra={"field": "relationship"}
+            "invalid_relationship", gettext("Choose a relationship."), extra={"field": "relationship"}
         )
     _validate_child(child_first_name, child_last_name, child_date_of_birth)
     family = Family.objects.create(name=(family_name or f"{child_last_name} family").strip()[:200])
@@ -315,7 +325,7 @@ def invitation_lookup(token: str) -> Invitation:
     )
     if invitation is None:
         raise ApplicationError(
-            "invalid_invitation", "This invitation link is invalid, used or expired.", status=404
+            "invalid_invitation", gettext("This invitation link is invalid, used or expired."), status=404
         )
     return invitation
 
@@ -331,7 +341,7 @@ def invitation_accept(
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.used_at is not None:
         raise ApplicationError(
-            "invalid_invitation", "This invitation link is invalid, used or expired.", status=404
+            "invalid_invitation", gettext("This invitation link is invalid, used or expired."), status=404
         )
     email = invitation.email
     _check_password(password, password2, User(username=email, email=email, first_name=first_name))
@@ -350,9 +360,7 @@ def invitation_accept(
         first_name=first_name.strip(),
         last_name=last_name.strip(),
     )
-    update_preferences(
-        user, preferred_language=family_language(fallback=translation.get_language())
-    )
+    update_preferences(user, preferred_language=family_language(fallback=translation.get_language()))
     Guardian.objects.create(
         user=user,
         family=invitation.family,
