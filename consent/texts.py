@@ -255,7 +255,7 @@ def plain_date(value: date) -> str:
 def _pieces(consent: Consent) -> dict[str, str]:
     recipient = consent.recipient_provider or consent.recipient_organization
     return {
-        "who": str(recipient),
+        "who": str(getattr(recipient, "name", "") or recipient),
         "child": consent.child.first_name,
         "what": _join([str(SHORT_CATEGORIES[DataCategory(c)]) for c in consent.data_categories], str(AND)),
         "why": _join([str(SHORT_PURPOSES[Purpose(p)]) for p in consent.purposes], str(AND)),
