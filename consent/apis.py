@@ -95,6 +95,7 @@ class ConsentOutput(serializers.Serializer[Any]):
     signature_method = serializers.ChoiceField(SignatureMethod.choices)
     paper_form_reference = serializers.CharField()
     text_version = serializers.CharField()
+    text_language = serializers.CharField(help_text="The language the text was signed in (en or es).")
     signed_text = serializers.CharField()
     signed_at = serializers.DateTimeField()
     revoked_at = serializers.DateTimeField(allow_null=True)

@@ -29,6 +29,19 @@ from tests.factories.families import ChildFactory
 
 pytestmark = pytest.mark.django_db
 
+TODAY = datetime.date.today()
+UNTIL = TODAY + datetime.timedelta(days=180)
+MESES = "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre".split()
+
+
+def english(day: datetime.date) -> str:
+    return f"{day.day} {day:%B} {day.year}"
+
+
+def spanish(day: datetime.date) -> str:
+    return f"{day.day} de {MESES[day.month - 1]} de {day.year}"
+
+
 CODES = ("access_log", "case_message", "care_coordination", "screening_results", "Viewed access_log")
 
 
@@ -53,33 +66,42 @@ def sam(family, grant):
         provider=romero,
         purposes=["referral"],
         data_categories=["demographics", "screening_results"],
-        expires_on=datetime.date(2027, 6, 1),
+        expires_on=UNTIL,
     )
     return guardian, child, romero, consent
 
 
-@time_machine.travel(datetime.datetime(2026, 12, 1, 12, tzinfo=datetime.UTC), tick=False)
-def test_one_plain_sentence_per_consent_in_present_then_past_tense(sam):
-    guardian, _child, _romero, consent = sam
-    assert plain_summary(consent) == (
-        "Dr. Lucia Romero may see Sam's basic details and screening results to make a referral, "
-        "until 1 June 2027."
-    )
-    with translation.override("es"):
+def test_one_plain_sentence_per_consent_in_present_then_past_tense(sam, grant):
+    guardian, child, romero, consent = sam
+    short_end = TODAY + datetime.timedelta(days=10)
+    short = grant(guardian, child, provider=romero, purposes=["messaging"], expires_on=short_end)
+    noon = datetime.datetime.combine(TODAY, datetime.time(12), tzinfo=datetime.UTC)
+    with time_machine.travel(noon, tick=False):
         assert plain_summary(consent) == (
-            "Dr. Lucia Romero puede ver los datos básicos y los resultados de evaluaciones de Sam "
-            "para hacer una remisión, hasta el 1 de junio de 2027."
+            "Dr. Lucia Romero may see Sam's basic details and screening results to make a referral, "
+            f"until {english(UNTIL)}."
         )
-    consent_revoke(actor=guardian.user, consent_id=consent.pk)
-    consent.refresh_from_db()
-    assert plain_summary(consent) == (
-        "Dr. Lucia Romero could see Sam's basic details and screening results to make a referral, "
-        "until you revoked this on 1 December 2026."
-    )
-    with time_machine.travel(datetime.datetime(2027, 6, 2, 12, tzinfo=datetime.UTC), tick=False):
-        Consent.objects.filter(pk=consent.pk).update(revoked_at=None)
+        with translation.override("es"):
+            assert plain_summary(consent) == (
+                "Dr. Lucia Romero puede ver los datos básicos y los resultados de evaluaciones de Sam "
+                f"para hacer una remisión, hasta el {spanish(UNTIL)}."
+            )
+        consent_revoke(actor=guardian.user, consent_id=consent.pk)
         consent.refresh_from_db()
-        assert plain_summary(consent).endswith("until 1 June 2027, when this consent ended.")
+        with timezone.override(datetime.UTC):
+            assert plain_summary(consent) == (
+                "Dr. Lucia Romero could see Sam's basic details and screening results to make a referral, "
+                f"until you revoked this on {english(TODAY)}."
+            )
+    with time_machine.travel(noon + datetime.timedelta(days=12), tick=False):
+        assert plain_summary(short) == (
+            "Dr. Lucia Romero could see Sam's basic details and screening results to message the care team, "
+            f"until {english(short_end)}, when this consent ended."
+        )
+        with translation.override("es"):
+            assert "podía ver" in plain_summary(
+                short
+            ) and "cuando terminó este consentimiento" in plain_summary(short)
 
 
 def test_the_portal_shows_cards_with_their_actions_and_no_codes(client, sam, django_assert_max_num_queries):
