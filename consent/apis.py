@@ -48,6 +48,7 @@ READ_ONLY_FIELDS = (
     "signature_method",
     "signed_text",
     "text_version_signed",
+    "text_language",
     "attested_by",
 )
 
