@@ -45,6 +45,7 @@ READ_ONLY_FIELDS = (
     "signature_method",
     "signed_text",
     "text_version_signed",
+    "text_language",
     "attested_by",
 )
 
@@ -92,6 +93,7 @@ class ConsentOutput(serializers.Serializer[Any]):
     signature_method = serializers.ChoiceField(SignatureMethod.choices)
     paper_form_reference = serializers.CharField()
     text_version = serializers.CharField()
+    text_language = serializers.CharField(help_text="The language the text was signed in (en or es).")
     signed_text = serializers.CharField()
     signed_at = serializers.DateTimeField()
     revoked_at = serializers.DateTimeField(allow_null=True)

@@ -4,6 +4,8 @@ import datetime
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from consent.models import DataCategory, Purpose
 from consent.services import MAX_TERM_DAYS
@@ -18,13 +20,13 @@ class ScopeForm(forms.Form):
 
     recipient_provider = forms.IntegerField(widget=forms.HiddenInput)
     purposes = forms.MultipleChoiceField(
-        choices=Purpose.choices, widget=forms.CheckboxSelectMultiple, label="Why may they see it?"
+        choices=Purpose.choices, widget=forms.CheckboxSelectMultiple, label=_("Why may they see it?")
     )
     data_categories = forms.MultipleChoiceField(
-        choices=DataCategory.choices, widget=forms.CheckboxSelectMultiple, label="What may they see?"
+        choices=DataCategory.choices, widget=forms.CheckboxSelectMultiple, label=_("What may they see?")
     )
     expires_on = forms.DateField(
-        label=f"Until (at most {MAX_TERM_DAYS} days from today)",
+        label=format_lazy(_("Until (at most {days} days from today)"), days=MAX_TERM_DAYS),
         widget=forms.DateInput(attrs={"type": "date"}),
         initial=default_expiry,
     )
@@ -35,7 +37,7 @@ class SignForm(ScopeForm):
 
     text_version = forms.CharField(widget=forms.HiddenInput)
     password = forms.CharField(
-        label="Your password (your signature)",
+        label=_("Your password (your signature)"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
@@ -43,5 +45,8 @@ class SignForm(ScopeForm):
 
 class RevokeForm(forms.Form):
     reason = forms.CharField(
-        label="Reason (optional)", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Reason (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )

@@ -13,21 +13,22 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Purpose(models.TextChoices):
-    REFERRAL = "referral", "Referral"
-    CARE_COORDINATION = "care_coordination", "Care coordination"
-    MESSAGING = "messaging", "Messaging with the care team"
+    REFERRAL = "referral", _("Making a referral")
+    CARE_COORDINATION = "care_coordination", _("Coordinating care")
+    MESSAGING = "messaging", _("Messages with the care team")
 
 
 class DataCategory(models.TextChoices):
-    DEMOGRAPHICS = "demographics", "Demographics (name, birth date, language)"
-    SCREENING_RESULTS = "screening_results", "Screening results"
-    DEVELOPMENTAL_HISTORY = "developmental_history", "Developmental history"
-    FAMILY_HISTORY = "family_history", "Family history"
-    CASE_NOTES = "case_notes", "Case notes and care-team messages"
-    CAREGIVER_SCREENING = "caregiver_screening", "Caregiver screening (e.g. EPDS)"
+    DEMOGRAPHICS = "demographics", _("Basic details (name, birth date, language)")
+    SCREENING_RESULTS = "screening_results", _("Screening results")
+    DEVELOPMENTAL_HISTORY = "developmental_history", _("Developmental history")
+    FAMILY_HISTORY = "family_history", _("Family history")
+    CASE_NOTES = "case_notes", _("Case notes and care-team messages")
+    CAREGIVER_SCREENING = "caregiver_screening", _("Caregiver screening (for example a depression screen)")
 
 
 PURPOSE_FIELDS = {p.value: f"purpose_{p.value}" for p in Purpose}
@@ -35,15 +36,15 @@ CATEGORY_FIELDS = {c.value: f"category_{c.value}" for c in DataCategory}
 
 
 class SignatureMethod(models.TextChoices):
-    PORTAL_ESIGNATURE = "portal_esignature", "Portal e-signature (password re-entered)"
-    PROVIDER_ATTESTED_PAPER = "provider_attested_paper", "Paper form attested by a provider"
-    PROVIDER_ATTESTED_VERBAL = "provider_attested_verbal", "Verbal consent attested by a provider"
+    PORTAL_ESIGNATURE = "portal_esignature", _("Signed online (password re-entered)")
+    PROVIDER_ATTESTED_PAPER = "provider_attested_paper", _("Paper form, recorded by a provider")
+    PROVIDER_ATTESTED_VERBAL = "provider_attested_verbal", _("Spoken consent, recorded by a provider")
 
 
 class ConsentStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    EXPIRED = "expired", "Expired"
-    REVOKED = "revoked", "Revoked"
+    ACTIVE = "active", _("Active")
+    EXPIRED = "expired", _("Expired")
+    REVOKED = "revoked", _("Revoked")
 
 
 class ConsentQuerySet(models.QuerySet["Consent"]):
@@ -87,6 +88,8 @@ class Consent(models.Model):
     expires_on = models.DateField()
     # The exact text the guardian saw and signed, and how they signed it.
     text_version = models.CharField(max_length=40)
+    # The language of the signed text ("en" or "es"); each language has its own versions.
+    text_language = models.CharField(max_length=8, default="en")
     signed_text = models.TextField()
     signature_method = models.CharField(max_length=30, choices=SignatureMethod.choices)
     attested_by = models.ForeignKey(
@@ -147,9 +150,9 @@ class Consent(models.Model):
 
 
 class ConsentEventKind(models.TextChoices):
-    GRANTED = "granted", "Granted"
-    REVOKED = "revoked", "Revoked"
-    EXPIRED = "expired", "Expired"
+    GRANTED = "granted", _("Given")
+    REVOKED = "revoked", _("Revoked")
+    EXPIRED = "expired", _("Ended")
 
 
 class ConsentEvent(models.Model):

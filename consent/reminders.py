@@ -5,26 +5,23 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from consent.models import Consent
+from consent.texts import plain_date
+from families.mail import family_language, mail_family, site_link
 from families.models import Guardian
-from outbox.services import language_of, outbox_email, outbox_notify
+from outbox.services import outbox_notify
 
 NOTICE_BEFORE = timedelta(days=14)
-SUBJECT = {
-    "en": "A sharing permission on Referral Hub ends soon",
-    "es": "Un permiso para compartir en Referral Hub vence pronto",
-}
-BODY = {
-    "en": "A permission you gave to share information ends on {date}. "
-    "To keep sharing, renew it here:\n\n{link}\n\nIf you do nothing, sharing stops on that day.",
-    "es": "Un permiso que usted dio para compartir información vence el {date}. "
-    "Para seguir compartiendo, renuévelo aquí:\n\n{link}\n\nSi no hace nada, se deja de compartir ese día.",
-}
+SUBJECT = _("A sharing permission on Referral Hub ends soon")
+BODY = _(
+    "A permission you gave to share information ends on %(date)s. "
+    "To keep sharing, renew it here:\n\n%(link)s\n\nIf you do nothing, sharing stops on that day."
+)
 
 
 @transaction.atomic
@@ -49,7 +46,7 @@ def consents_notify_expiring(*, now: datetime | None = None) -> int:
 
 def _notice(consent: Consent, guardian: Guardian) -> int:
     user = guardian.user
-    lang = language_of(user) if language_of(user) in SUBJECT else "en"
+    lang = family_language(user)
     path = reverse("portal-consent-new", kwargs={"child_id": consent.child_id})
     key = f"consent:{consent.pk}:ends:{consent.expires_on.isoformat()}:guardian:{user.pk}"
     outbox_notify(
@@ -59,15 +56,17 @@ def _notice(consent: Consent, guardian: Guardian) -> int:
         key=key + ":in_app",
         language=lang,
     )
-    created = outbox_email(
+    with translation.override(lang):
+        date = plain_date(consent.expires_on)
+    created = mail_family(
         key=key,
         to_address=user.email,
-        subject=SUBJECT[lang],
-        body=BODY[lang].format(
-            date=consent.expires_on.isoformat(), link=settings.SITE_URL.rstrip("/") + path
-        ),
+        subject=SUBJECT,
+        body=BODY,
         kind="consent.expiring",
         recipient_id=user.pk,
         language=lang,
+        date=date,
+        link=site_link(path),
     )
     return int(created is not None)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from audit import selectors as audit_selectors
+from audit.models import AuditEvent, Outcome
 from consent import policies
 from consent.models import Consent, ConsentEvent
+from families.models import Guardian
 from people.roles import Actor
 
 
@@ -29,3 +32,18 @@ def consent_list(*, actor: Actor, child_id: int | None = None) -> QuerySet[Conse
     ).prefetch_related(
         Prefetch("events", queryset=ConsentEvent.objects.select_related("actor").order_by("at", "id"))
     )
+
+
+def family_user_ids(*, child_id: int) -> set[int]:
+    """The accounts of the child's own family (its guardians)."""
+    return set(Guardian.objects.filter(family__children=child_id).values_list("user_id", flat=True))
+
+
+def access_log_split(*, child_id: int) -> tuple[QuerySet[AuditEvent], QuerySet[AuditEvent], set[int]]:
+    """The child's access log in two parts, newest first: what others did (refusals of
+    anyone included, so a refused attempt is never hidden), and the family's own
+    allowed views and changes. Callers check that the actor is the child's guardian."""
+    family = family_user_ids(child_id=child_id)
+    rows = audit_selectors.child_access_log(child_id=child_id)
+    own = Q(actor_id__in=family) & ~Q(outcome=Outcome.DENIED)
+    return rows.exclude(own), rows.filter(own), family

@@ -13,9 +13,9 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from typing import Any, NoReturn, TypeVar
 
-from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from audit.models import Action
 from audit.services import audit_denied, audit_lock_chains_for, audit_record
@@ -29,12 +29,19 @@ from consent.models import (
     SignatureMethod,
 )
 from consent.signals import consent_expired, consent_revoked
-from consent.texts import TEXT_VERSION, authorization_sections, recipient_is_educator, render_text
+from consent.texts import (
+    LANGUAGE_OF_VERSION,
+    TEXT_VERSIONS,
+    authorization_sections,
+    recipient_is_educator,
+    render_text,
+    text_language,
+)
 from directory.models import Organization, Provider
 from directory.roles import provider_of
+from families.mail import family_language, mail_family, site_link
 from families.models import Child, Guardian
-from outbox.services import outbox_email, outbox_notify
-from people.preferences import language_of
+from outbox.services import outbox_notify
 from people.roles import Actor, signed_in
 from referral_hub import events
 from referral_hub.errors import ApplicationError, NotFound
@@ -169,8 +176,11 @@ def authorization_for(
     purposes: list[str],
     data_categories: list[str],
     expires_on: date,
+    language: str | None = None,
 ) -> tuple[list[Any], str]:
-    """The sections shown before signing and the exact text stored when signed."""
+    """The sections shown before signing and the exact text stored when signed, in
+    ``language`` (default: the active language; English or Spanish)."""
+    language = text_language(language)
     sections = authorization_sections(
         child_name=child.name,
         guardian_name=str(guardian),
@@ -179,8 +189,9 @@ def authorization_for(
         data_categories=data_categories,
         expires_on=expires_on,
         educator=recipient_is_educator(provider=provider, organization=organization),
+        language=language,
     )
-    return sections, render_text(sections)
+    return sections, render_text(sections, language)
 
 
 def _create(
@@ -196,7 +207,9 @@ def _create(
     signature_method: str,
     attested_by: Any = None,
     paper_form_reference: str = "",
+    language: str | None = None,
 ) -> Consent:
+    language = text_language(language)
     _, text = authorization_for(
         child=child,
         guardian=guardian,
@@ -205,6 +218,7 @@ def _create(
         purposes=purposes,
         data_categories=data_categories,
         expires_on=expires_on,
+        language=language,
     )
     now = timezone.now()
     flags = {field: code in purposes for code, field in PURPOSE_FIELDS.items()}
@@ -216,7 +230,8 @@ def _create(
         recipient_organization=organization,
         valid_from=now,
         expires_on=expires_on,
-        text_version=TEXT_VERSION,
+        text_version=TEXT_VERSIONS[language],
+        text_language=language,
         signed_text=text,
         signature_method=signature_method,
         attested_by=attested_by,
@@ -231,7 +246,8 @@ def _create(
         at=now,
         detail={
             "signature_method": signature_method,
-            "text_version": TEXT_VERSION,
+            "text_version": TEXT_VERSIONS[language],
+            "text_language": language,
             "purposes": purposes,
             "data_categories": data_categories,
             "expires_on": expires_on.isoformat(),
@@ -277,9 +293,11 @@ def consent_grant(
     recipient_provider_id: object = None,
     recipient_organization_id: object = None,
     text_version: str | None = None,
+    language: str | None = None,
 ) -> Consent:
     """A guardian with legal authority signs in the portal, re-entering their password
-    (the e-signature). Refusals: 403 ``guardian_only`` / ``no_legal_authority``, 404 for a
+    (the e-signature). The text is signed in ``language`` (default: the language of
+    ``text_version`` when given, else the active language). Refusals: 403 ``guardian_only`` / ``no_legal_authority``, 404 for a
     child outside the family, 400 for scope, recipient, expiry or signature problems,
     409 ``text_version_changed`` if the text shown is no longer current."""
     guardian = policies.require_guardian(actor)
@@ -294,12 +312,13 @@ def consent_grant(
         recipient_provider_id=recipient_provider_id, recipient_organization_id=recipient_organization_id
     )
     expires_on = validate_expiry(expires_on)
-    if text_version and text_version != TEXT_VERSION:
+    language = text_language(language or LANGUAGE_OF_VERSION.get(text_version or ""))
+    if text_version and text_version != TEXT_VERSIONS[language]:
         raise ApplicationError(
             "text_version_changed",
             "The authorization text changed since you read it; please review it again.",
             status=409,
-            extra={"text_version": TEXT_VERSION},
+            extra={"text_version": TEXT_VERSIONS[language]},
         )
     if not password or not actor.check_password(password):
         raise ApplicationError(
@@ -315,6 +334,7 @@ def consent_grant(
         data_categories=data_categories,
         expires_on=expires_on,
         signature_method=SignatureMethod.PORTAL_ESIGNATURE,
+        language=language,
     )
 
 
@@ -392,21 +412,18 @@ def consent_attest(
         signature_method=signature_method,
         attested_by=provider,
         paper_form_reference=paper_form_reference.strip(),
+        language=family_language(guardian.user),
     )
     _notify_guardians_of_attestation(consent)
     return consent
 
 
-ATTESTED_SUBJECT = {
-    "en": "A consent was recorded in your name",
-    "es": "Se registró un consentimiento a su nombre",
-}
-ATTESTED_BODY = {
-    "en": "A provider recorded on Referral Hub a consent that you gave on paper or by phone. "
-    "If you did not give it, or no longer agree, revoke it here:\n\n{link}",
-    "es": "Un proveedor registró en Referral Hub un consentimiento que usted dio en papel o por "
-    "teléfono. Si usted no lo dio, o ya no está de acuerdo, revóquelo aquí:\n\n{link}",
-}
+ATTESTED_LABEL = _("A provider recorded a consent in your name: check it or revoke it")
+ATTESTED_SUBJECT = _("A consent was recorded in your name")
+ATTESTED_BODY = _(
+    "A provider recorded on Referral Hub a consent that you gave on paper or by "
+    "phone. If you did not give it, or no longer agree, revoke it here:\n\n%(link)s"
+)
 
 
 def _notify_guardians_of_attestation(consent: Consent) -> None:
@@ -419,28 +436,24 @@ def _notify_guardians_of_attestation(consent: Consent) -> None:
         "user__account_settings"
     )
     for guardian in guardians:
-        user = guardian.user
-        lang = language_of(user) if language_of(user) in ATTESTED_SUBJECT else "en"
-        key = f"consent:{consent.pk}:attested:guardian:{user.pk}"
+        with translation.override(family_language(guardian.user)):
+            label = str(ATTESTED_LABEL)
         outbox_notify(
-            user.pk,
+            guardian.user_id,
             "consent.attested",
-            {
-                "consent_id": consent.pk,
-                "child_id": consent.child_id,
-                "label": "A provider recorded a consent in your name: check it or revoke it",
-            },
-            key=key + ":in_app",
-            language=lang,
+            {"consent_id": consent.pk, "child_id": consent.child_id, "label": label},
+            key=f"consent:{consent.pk}:attested:guardian:{guardian.user_id}:in_app",
+            language=family_language(guardian.user),
         )
-        outbox_email(
-            key=key,
-            to_address=user.email,
-            subject=ATTESTED_SUBJECT[lang],
-            body=ATTESTED_BODY[lang].format(link=settings.SITE_URL.rstrip("/") + path),
+        mail_family(
+            key=f"consent:{consent.pk}:attested:guardian:{guardian.user_id}",
+            to_address=guardian.user.email,
+            subject=ATTESTED_SUBJECT,
+            body=ATTESTED_BODY,
             kind="consent.attested",
-            recipient_id=user.pk,
-            language=lang,
+            recipient_id=guardian.user_id,
+            language=family_language(guardian.user),
+            link=site_link(path),
         )
 
 

@@ -10,7 +10,12 @@ and no longer protected; signature and date. When the recipient is an educator, 
 FERPA 34 CFR 99.30(b) elements are added: the records that may be disclosed, the
 purpose, and the parties to whom disclosure may be made.
 
-Changing any wording means a new ``TEXT_VERSION``.
+The text exists in English and Spanish, each language with its own version
+(``TEXT_VERSIONS``): changing any wording of one language means a new version for that
+language only. The consent stores the version and the language it was signed in.
+
+``plain_summary`` is a different thing: one sentence for the family's pages, rendered
+in the reader's language through the catalogues (it is never what was signed).
 """
 
 from __future__ import annotations
@@ -19,26 +24,152 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
 from consent.models import Consent, DataCategory, Purpose
 from directory.models import Organization, Provider
 
-TEXT_VERSION = "rh-authorization-2026-11"
+TEXT_LANGUAGES = ("en", "es")
+TEXT_VERSIONS = {"en": "rh-authorization-2026-11", "es": "rh-autorizacion-es-2026-12"}
+# The English version, kept under its old name for API clients that send it.
+TEXT_VERSION = TEXT_VERSIONS["en"]
+LANGUAGE_OF_VERSION = {version: language for language, version in TEXT_VERSIONS.items()}
 
 EDUCATOR_DISCIPLINES = {"early_childhood_educator"}
 
-PLAIN_PURPOSES = {
-    Purpose.REFERRAL: "to send or receive a referral for services",
-    Purpose.CARE_COORDINATION: "to coordinate care among the people helping your child",
-    Purpose.MESSAGING: "to message with the other members of your child's care team",
-}
-PLAIN_CATEGORIES = {
-    DataCategory.DEMOGRAPHICS: "your child's name, birth date and preferred language",
-    DataCategory.SCREENING_RESULTS: "developmental and social-emotional screening results",
-    DataCategory.DEVELOPMENTAL_HISTORY: "your child's developmental history",
-    DataCategory.FAMILY_HISTORY: "family history",
-    DataCategory.CASE_NOTES: "case notes and care-team messages",
-    DataCategory.CAREGIVER_SCREENING: "caregiver screening results (for example a depression screen)",
-}
+
+@dataclass(frozen=True)
+class Wording:
+    """One language's authorization wording (changing it means a new version)."""
+
+    title: str
+    purposes: dict[str, str]
+    categories: dict[str, str]
+    headings: dict[str, str]
+    bodies: dict[str, str]
+    joiner: str
+
+
+ENGLISH = Wording(
+    title="Authorization to share information (version {version})",
+    purposes={
+        Purpose.REFERRAL: "to send or receive a referral for services",
+        Purpose.CARE_COORDINATION: "to coordinate care among the people helping your child",
+        Purpose.MESSAGING: "to message with the other members of your child's care team",
+    },
+    categories={
+        DataCategory.DEMOGRAPHICS: "your child's name, birth date and preferred language",
+        DataCategory.SCREENING_RESULTS: "developmental and social-emotional screening results",
+        DataCategory.DEVELOPMENTAL_HISTORY: "your child's developmental history",
+        DataCategory.FAMILY_HISTORY: "family history",
+        DataCategory.CASE_NOTES: "case notes and care-team messages",
+        DataCategory.CAREGIVER_SCREENING: "caregiver screening results (for example a depression screen)",
+    },
+    headings={
+        "information": "What will be shared",
+        "discloser": "Who may share it",
+        "recipient": "Who will receive it",
+        "purpose": "Why",
+        "expiration": "Until when",
+        "revocation": "Your right to revoke",
+        "conditioning": "Care does not depend on signing",
+        "redisclosure": "Re-disclosure",
+        "ferpa": "Education records (FERPA)",
+        "signature": "Signature",
+    },
+    bodies={
+        "information": "About {child}: {what}.",
+        "discloser": "{guardian}, and the providers already caring for {child} through Referral Hub.",
+        "recipient": "{recipient}.",
+        "purpose": "Only {why}.",
+        "expiration": "This authorization ends on {until} unless you revoke it sooner.",
+        "revocation": "You may revoke this authorization at any time in the family portal (one click) or "
+        "in writing to any provider on the care team. Revocation takes effect at once; it "
+        "does not undo disclosures already made while it was in force.",
+        "conditioning": "Your child's treatment, payment, enrollment or eligibility for benefits will not "
+        "be conditioned on whether you sign.",
+        "redisclosure": "Information shared under this authorization may be re-disclosed by the recipient "
+        "and may then no longer be protected by federal privacy rules (HIPAA).",
+        "ferpa": "This includes education records about {child}: {what}. They may be "
+        "disclosed to {recipient} {why}. You have the right to a copy of any "
+        "records disclosed (34 CFR 99.30).",
+        "signature": "Signed by {guardian}, the child's parent or legal guardian, on the date recorded "
+        "with this authorization.",
+    },
+    joiner=" and ",
+)
+
+SPANISH = Wording(
+    title="Autorización para compartir información (versión {version})",
+    purposes={
+        Purpose.REFERRAL: "para enviar o recibir una remisión a servicios",
+        Purpose.CARE_COORDINATION: "para coordinar la atención entre las personas que ayudan a su hijo o hija",
+        Purpose.MESSAGING: "para enviar mensajes a los demás miembros del equipo de atención de su hijo o hija",
+    },
+    categories={
+        DataCategory.DEMOGRAPHICS: "el nombre, la fecha de nacimiento y el idioma preferido de su hijo o hija",
+        DataCategory.SCREENING_RESULTS: "los resultados de las evaluaciones del desarrollo y socioemocionales",
+        DataCategory.DEVELOPMENTAL_HISTORY: "la historia del desarrollo de su hijo o hija",
+        DataCategory.FAMILY_HISTORY: "los antecedentes familiares",
+        DataCategory.CASE_NOTES: "las notas del caso y los mensajes del equipo de atención",
+        DataCategory.CAREGIVER_SCREENING: "los resultados de las evaluaciones de quien cuida al niño "
+        "(por ejemplo, una evaluación de depresión)",
+    },
+    headings={
+        "information": "Qué se compartirá",
+        "discloser": "Quién puede compartirlo",
+        "recipient": "Quién lo recibirá",
+        "purpose": "Para qué",
+        "expiration": "Hasta cuándo",
+        "revocation": "Su derecho a revocarla",
+        "conditioning": "La atención no depende de que firme",
+        "redisclosure": "Nueva divulgación",
+        "ferpa": "Registros educativos (FERPA)",
+        "signature": "Firma",
+    },
+    bodies={
+        "information": "Sobre {child}: {what}.",
+        "discloser": "{guardian} y los proveedores que ya atienden a {child} por medio de Referral Hub.",
+        "recipient": "{recipient}.",
+        "purpose": "Solamente {why}.",
+        "expiration": "Esta autorización termina el {until}, a menos que usted la revoque antes.",
+        "revocation": "Usted puede revocar esta autorización en cualquier momento en el portal familiar "
+        "(con un clic) o por escrito a cualquier proveedor del equipo de atención. La revocación "
+        "tiene efecto de inmediato; no deshace lo que ya se compartió mientras estaba vigente.",
+        "conditioning": "El tratamiento de su hijo o hija, el pago, la inscripción o el derecho a "
+        "beneficios no dependerán de que usted firme.",
+        "redisclosure": "La información compartida con esta autorización puede ser divulgada de nuevo "
+        "por quien la recibe y es posible que ya no esté protegida por las normas federales de "
+        "privacidad (HIPAA).",
+        "ferpa": "Esto incluye registros educativos sobre {child}: {what}. Pueden divulgarse a "
+        "{recipient} {why}. Usted tiene derecho a recibir una copia de todo registro divulgado "
+        "(34 CFR 99.30).",
+        "signature": "Firmado por {guardian}, madre, padre o tutor legal del niño o la niña, en la "
+        "fecha registrada con esta autorización.",
+    },
+    joiner=" y ",
+)
+
+WORDINGS = {"en": ENGLISH, "es": SPANISH}
+# The regulatory elements in order; "ferpa" only when the recipient is an educator.
+ELEMENTS = (
+    "information",
+    "discloser",
+    "recipient",
+    "purpose",
+    "expiration",
+    "revocation",
+    "conditioning",
+    "redisclosure",
+)
+
+
+def text_language(language: str | None = None) -> str:
+    """The authorization language for ``language`` (default: the active one)."""
+    code = (language or translation.get_language() or "en")[:2]
+    return code if code in WORDINGS else "en"
 
 
 @dataclass(frozen=True)
@@ -50,10 +181,10 @@ class Section:
     body: str
 
 
-def _join(items: list[str]) -> str:
+def _join(items: list[str], joiner: str = " and ") -> str:
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    return ", ".join(items[:-1]) + joiner + items[-1]
 
 
 def recipient_is_educator(
@@ -75,74 +206,77 @@ def authorization_sections(
     data_categories: Iterable[str],
     expires_on: date,
     educator: bool,
+    language: str = "en",
 ) -> list[Section]:
-    what = _join([PLAIN_CATEGORIES[DataCategory(c)] for c in data_categories])
-    why = _join([PLAIN_PURPOSES[Purpose(p)] for p in purposes])
-    sections = [
-        Section("information", "What will be shared", f"About {child_name}: {what}."),
-        Section(
-            "discloser",
-            "Who may share it",
-            f"{guardian_name}, and the providers already caring for {child_name} through Referral Hub.",
-        ),
-        Section("recipient", "Who will receive it", f"{recipient_name}."),
-        Section("purpose", "Why", f"Only {why}."),
-        Section(
-            "expiration",
-            "Until when",
-            f"This authorization ends on {expires_on.isoformat()} unless you revoke it sooner.",
-        ),
-        Section(
-            "revocation",
-            "Your right to revoke",
-            "You may revoke this authorization at any time in the family portal (one click) or "
-            "in writing to any provider on the care team. Revocation takes effect at once; it "
-            "does not undo disclosures already made while it was in force.",
-        ),
-        Section(
-            "conditioning",
-            "Care does not depend on signing",
-            "Your child's treatment, payment, enrollment or eligibility for benefits will not "
-            "be conditioned on whether you sign.",
-        ),
-        Section(
-            "redisclosure",
-            "Re-disclosure",
-            "Information shared under this authorization may be re-disclosed by the recipient "
-            "and may then no longer be protected by federal privacy rules (HIPAA).",
-        ),
-    ]
-    if educator:
-        sections.append(
-            Section(
-                "ferpa",
-                "Education records (FERPA)",
-                f"This includes education records about {child_name}: {what}. They may be "
-                f"disclosed to {recipient_name} {why}. You have the right to a copy of any "
-                "records disclosed (34 CFR 99.30).",
-            )
-        )
-    sections.append(
-        Section(
-            "signature",
-            "Signature",
-            f"Signed by {guardian_name}, the child's parent or legal guardian, on the date recorded "
-            "with this authorization.",
-        )
-    )
-    return sections
+    wording = WORDINGS[text_language(language)]
+    values = {
+        "child": child_name,
+        "guardian": guardian_name,
+        "recipient": recipient_name,
+        "what": _join([wording.categories[DataCategory(c)] for c in data_categories], wording.joiner),
+        "why": _join([wording.purposes[Purpose(p)] for p in purposes], wording.joiner),
+        "until": expires_on.isoformat(),
+    }
+    keys = [*ELEMENTS, *(["ferpa"] if educator else []), "signature"]
+    return [Section(key, wording.headings[key], wording.bodies[key].format(**values)) for key in keys]
 
 
-def render_text(sections: list[Section]) -> str:
-    lines = [f"Authorization to share information (version {TEXT_VERSION})", ""]
+def render_text(sections: list[Section], language: str = "en") -> str:
+    language = text_language(language)
+    title = WORDINGS[language].title.format(version=TEXT_VERSIONS[language])
+    lines = [title, ""]
     for section in sections:
         lines += [section.heading, section.body, ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
-def plain_summary(consent: Consent) -> str:
-    """One sentence a family can read at a glance."""
+# The family's pages: one plain sentence per consent, in the reader's language.
+SHORT_CATEGORIES = {
+    DataCategory.DEMOGRAPHICS: gettext_lazy("basic details"),
+    DataCategory.SCREENING_RESULTS: gettext_lazy("screening results"),
+    DataCategory.DEVELOPMENTAL_HISTORY: gettext_lazy("developmental history"),
+    DataCategory.FAMILY_HISTORY: gettext_lazy("family history"),
+    DataCategory.CASE_NOTES: gettext_lazy("case notes and care-team messages"),
+    DataCategory.CAREGIVER_SCREENING: gettext_lazy("caregiver screening results"),
+}
+SHORT_PURPOSES = {
+    Purpose.REFERRAL: gettext_lazy("to make a referral"),
+    Purpose.CARE_COORDINATION: gettext_lazy("to coordinate care"),
+    Purpose.MESSAGING: gettext_lazy("to message the care team"),
+}
+AND = pgettext_lazy("list joiner", " and ")
+
+
+def plain_date(value: date) -> str:
+    """A date as a family writes it ("1 June 2027" / "1 de junio de 2027")."""
+    return formats.date_format(value, _("j F Y"))
+
+
+def _pieces(consent: Consent) -> dict[str, str]:
     recipient = consent.recipient_provider or consent.recipient_organization
-    what = _join([PLAIN_CATEGORIES[DataCategory(c)] for c in consent.data_categories])
-    why = _join([PLAIN_PURPOSES[Purpose(p)] for p in consent.purposes])
-    return f"{recipient} may see {what}, {why}, until {consent.expires_on.isoformat()}."
+    return {
+        "who": str(getattr(recipient, "name", "") or recipient),
+        "child": consent.child.first_name,
+        "what": _join([str(SHORT_CATEGORIES[DataCategory(c)]) for c in consent.data_categories], str(AND)),
+        "why": _join([str(SHORT_PURPOSES[Purpose(p)]) for p in consent.purposes], str(AND)),
+        "until": plain_date(consent.expires_on),
+    }
+
+
+def plain_summary(consent: Consent) -> str:
+    """One sentence a family reads at a glance (who, what, why, until), in the past tense
+    once the consent was revoked or has expired."""
+    pieces = _pieces(consent)
+    now = timezone.now()
+    if consent.revoked_at is not None and consent.revoked_at <= now:
+        pieces["revoked"] = plain_date(timezone.localtime(consent.revoked_at).date())
+        return (
+            _("%(who)s could see %(child)s's %(what)s %(why)s, until you revoked this on %(revoked)s.")
+            % pieces
+        )
+    if consent.expires_on < now.date():
+        return (
+            _("%(who)s could see %(child)s's %(what)s %(why)s, until %(until)s, when this consent ended.")
+            % pieces
+        )
+    return _("%(who)s may see %(child)s's %(what)s %(why)s, until %(until)s.") % pieces

@@ -7,6 +7,7 @@ urlpatterns = [
     path("portal/children/<int:child_id>/", views.child_page, name="portal-child"),
     path("portal/children/<int:child_id>/share/", views.consent_new, name="portal-consent-new"),
     path("portal/consents/<int:consent_id>/revoke/", views.consent_revoke, name="portal-consent-revoke"),
+    path("portal/consents/<int:consent_id>/print/", views.consent_print, name="portal-consent-print"),
     path("portal/provider/", views.provider_children, name="portal-provider"),
     path("portal/children/<int:child_id>/access-log/", views.access_log, name="portal-access-log"),
 ]

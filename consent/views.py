@@ -12,16 +12,17 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from audit import selectors as audit_selectors
 from audit.models import Action
 from audit.services import audit_denied, audit_record, audit_record_many
 from consent import policies, selectors, services
+from consent.access_words import entry
 from consent.extensions import portal_panels
 from consent.forms import RevokeForm, ScopeForm, SignForm
 from consent.models import Consent, DataCategory, Purpose
-from consent.texts import TEXT_VERSION, plain_summary
+from consent.texts import TEXT_VERSIONS, plain_summary, text_language
 from directory.models import Provider
 from directory.roles import provider_of
 from families.models import Child
@@ -33,21 +34,21 @@ SEARCH_LIMIT = 20
 
 
 def _forbidden(request: HttpRequest, text: str) -> HttpResponse:
-    return render(request, "families/message.html", {"title": "Not available", "text": text}, status=403)
+    return render(request, "families/message.html", {"title": _("Not available"), "text": text}, status=403)
 
 
 def _not_found(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "families/message.html",
-        {"title": "Not found", "text": "There is nothing here for you."},
+        {"title": _("Not found"), "text": _("There is nothing here for you.")},
         status=404,
     )
 
 
 def _with_summaries(consents: list[Consent]) -> list[Consent]:
     for consent in consents:
-        consent.summary = plain_summary(consent)  # type: ignore[attr-defined]  # for the template  # for the template
+        consent.summary = plain_summary(consent)  # type: ignore[attr-defined]  # for the template
     return consents
 
 
@@ -57,11 +58,12 @@ def portal(request: HttpRequest) -> HttpResponse:
     if guardian_of(request.user) is None:
         if provider_of(request.user) is not None:
             return redirect("portal-provider")
-        return _forbidden(request, "The family portal is for parents and guardians.")
+        return _forbidden(request, _("The family portal is for parents and guardians."))
     children = list(policies.visible_children(request.user).filter(is_own=True))
     consents = _with_summaries(list(selectors.consent_list(actor=request.user).filter(child__in=children)))
     for child in children:
         child.consent_rows = [c for c in consents if c.child_id == child.pk]  # type: ignore[attr-defined]  # for the template
+        child.active_consents = [c for c in child.consent_rows if c.status == "active"]  # type: ignore[attr-defined]  # for the template
     audit_record_many(
         actor=request.user,
         action=Action.VIEW,
@@ -141,7 +143,7 @@ def consent_new(request: HttpRequest, child_id: int) -> HttpResponse:
     choose what/why/until when, then read the authorization and sign with a password."""
     guardian = guardian_of(request.user)
     if guardian is None:
-        return _forbidden(request, "Only a child's guardian may grant a consent.")
+        return _forbidden(request, _("Only a child's guardian may grant a consent."))
     data = request.POST if request.method == "POST" else request.GET
     child = _own_child(request, child_id)
     if child is None:
@@ -177,7 +179,7 @@ def consent_new(request: HttpRequest, child_id: int) -> HttpResponse:
                     request,
                     context,
                     form.cleaned_data,
-                    SignForm(initial={**form.cleaned_data, "text_version": TEXT_VERSION}),
+                    SignForm(initial={**form.cleaned_data, "text_version": TEXT_VERSIONS[text_language()]}),
                 )
         return render(
             request, "consent/new_scope.html", {**context, "form": form}, status=400 if form.errors else 200
@@ -198,12 +200,13 @@ def consent_new(request: HttpRequest, child_id: int) -> HttpResponse:
             expires_on=form.cleaned_data["expires_on"],
             password=form.cleaned_data["password"],
             text_version=form.cleaned_data["text_version"],
+            language=text_language(),
         )
     except ApplicationError as exc:
         field = exc.extra.get("field")
         form.add_error(field if field in form.fields else None, exc.message)
         return _review(request, context, form.cleaned_data, form, status=400)
-    messages.success(request, f"Consent given: {plain_summary(consent)}")
+    messages.success(request, _("Consent given: %(summary)s") % {"summary": plain_summary(consent)})
     return redirect("portal-child", child_id=child.pk)
 
 
@@ -218,11 +221,18 @@ def _review(
         purposes=scope["purposes"],
         data_categories=scope["data_categories"],
         expires_on=scope["expires_on"],
+        language=text_language(),
     )
     return render(
         request,
         "consent/new_review.html",
-        {**context, "form": form, "scope": scope, "sections": sections, "text_version": TEXT_VERSION},
+        {
+            **context,
+            "form": form,
+            "scope": scope,
+            "sections": sections,
+            "text_version": TEXT_VERSIONS[text_language()],
+        },
         status=status,
     )
 
@@ -232,7 +242,7 @@ def _review(
 def consent_revoke(request: HttpRequest, consent_id: int) -> HttpResponse:
     """One click to the confirmation page, one more to revoke."""
     if guardian_of(request.user) is None:
-        return _forbidden(request, "Only a child's guardian may revoke a consent.")
+        return _forbidden(request, _("Only a child's guardian may revoke a consent."))
     consent = (
         selectors.consent_list(actor=request.user)
         .filter(policies.guardian_children_q(request.user, "child__"), pk=id_for_lookup(consent_id))
@@ -252,8 +262,8 @@ def consent_revoke(request: HttpRequest, consent_id: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Consent revoked. {consent.recipient_provider or consent.recipient_organization} "
-                "can no longer see this information.",
+                _("Consent revoked. %(who)s can no longer see this information.")
+                % {"who": consent.recipient_provider or consent.recipient_organization},
             )
         return redirect("portal-child", child_id=consent.child_id)
     consent.summary = plain_summary(consent)  # type: ignore[attr-defined]  # for the template
@@ -268,7 +278,7 @@ def provider_children(request: HttpRequest) -> HttpResponse:
     """A provider's view: children an active consent covers them for, with what, why and
     until when. Constant queries; each child shown is an audited read."""
     if provider_of(request.user) is None:
-        return _forbidden(request, "This page is for providers.")
+        return _forbidden(request, _("This page is for providers."))
     consents = _with_summaries(
         list(
             selectors.consent_list(actor=request.user)
@@ -296,12 +306,53 @@ def provider_children(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def access_log(request: HttpRequest, child_id: int) -> HttpResponse:
-    """The guardian's "who has seen my child's information" page."""
+    """The guardian's "who has seen my child's information" page: what others did
+    first (refusals marked), the family's own views folded away unless asked for
+    (``?own=1``), each row in plain words and local time."""
     try:
         child = services.access_log_open(actor=request.user, child_id=child_id)
     except ApplicationError:
         return _not_found(request)
-    page = Paginator(audit_selectors.child_access_log(child_id=child.pk), 50).get_page(
-        request.GET.get("page")
+    others, own, family = selectors.access_log_split(child_id=child.pk)
+    show_own = request.GET.get("own") == "1"
+    page = Paginator(others, 50).get_page(request.GET.get("page"))
+    own_page = Paginator(own, 50).get_page(request.GET.get("own_page")) if show_own else None
+    viewer = request.user.pk
+
+    def words(rows: Any) -> list[Any]:
+        return [entry(row, viewer_id=viewer, family_user_ids=family) for row in rows]
+
+    return render(
+        request,
+        "consent/access_log.html",
+        {
+            "child": child,
+            "page": page,
+            "entries": words(page.object_list),
+            "show_own": show_own,
+            "own_count": own.count(),
+            "own_page": own_page,
+            "own_entries": words(own_page.object_list) if own_page is not None else [],
+        },
     )
-    return render(request, "consent/access_log.html", {"child": child, "page": page})
+
+
+@login_required
+def consent_print(request: HttpRequest, consent_id: int) -> HttpResponse:
+    """One consent as a page to print or keep: the plain sentence, who signed and how,
+    and the exact text signed (in the language it was signed in)."""
+    consent = (
+        selectors.consent_list(actor=request.user)
+        .filter(policies.guardian_children_q(request.user, "child__"), pk=id_for_lookup(consent_id))
+        .first()
+        if guardian_of(request.user) is not None
+        else None
+    )
+    if consent is None:
+        audit_denied(actor=request.user, action=Action.VIEW, object_type="consent", object_id=consent_id)
+        return _not_found(request)
+    consent.summary = plain_summary(consent)  # type: ignore[attr-defined]  # for the template
+    services.portal_child_shown(
+        actor=request.user, child_id=consent.child_id, object_type="consent", object_id=consent.pk
+    )
+    return render(request, "consent/print.html", {"consent": consent})

@@ -56,8 +56,10 @@ LATLNG_RE = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
 TRUE_WORDS = {"true", "1", "yes", "on"}
 FALSE_WORDS = {"false", "0", "no", "off"}
 
-# PostgreSQL only: the stored tsvector column and its GIN index (migration 0006).
-FTS_SQL = '"directory_provider"."search_vector" @@ websearch_to_tsquery(\'english\'::regconfig, %s)'
+# PostgreSQL only: one stored tsvector column per text-search configuration, each with
+# its GIN index (migrations 0006: English, 0007: Spanish). A query matches when it
+# matches in either language (PostgreSQL ORs the two index scans).
+FTS_CONFIGS = (("search_vector", "english"), ("search_vector_es", "spanish"))
 
 
 @dataclass(frozen=True)
@@ -247,10 +249,20 @@ def _public_prefetches(today: datetime.date) -> list[Prefetch[Any]]:
     ]
 
 
+def full_text_sql(q: str) -> tuple[str, list[str]]:
+    """The PostgreSQL condition for the text query ``q`` in English or Spanish, with its
+    parameters. The user text is a bound parameter; only constant SQL is spliced in."""
+    terms = [
+        f'"directory_provider"."{column}" @@ websearch_to_tsquery(\'{config}\'::regconfig, %s)'
+        for column, config in FTS_CONFIGS
+    ]
+    return "(" + " OR ".join(terms) + ")", [q] * len(terms)
+
+
 def _text_filter(qs: QuerySet[Provider], q: str) -> QuerySet[Provider]:
     if connection.vendor == "postgresql":
-        # The user text is a bound parameter; only our constant SQL is spliced in.
-        return qs.filter(RawSQL(FTS_SQL, [q], output_field=BooleanField()))  # noqa: S611
+        sql, params = full_text_sql(q)
+        return qs.filter(RawSQL(sql, params, output_field=BooleanField()))  # noqa: S611
     # SQLite fallback: every word must appear somewhere in the searchable text.
     for word in q.split():
         qs = qs.filter(search_text__icontains=word)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 
@@ -20,13 +21,13 @@ class Family(models.Model):
 
 
 class Relationship(models.TextChoices):
-    MOTHER = "mother", "Mother"
-    FATHER = "father", "Father"
-    PARENT = "parent", "Parent"
-    GRANDPARENT = "grandparent", "Grandparent"
-    FOSTER_PARENT = "foster_parent", "Foster parent"
-    LEGAL_GUARDIAN = "legal_guardian", "Legal guardian"
-    OTHER = "other", "Other caregiver"
+    MOTHER = "mother", _("Mother")
+    FATHER = "father", _("Father")
+    PARENT = "parent", _("Parent")
+    GRANDPARENT = "grandparent", _("Grandparent")
+    FOSTER_PARENT = "foster_parent", _("Foster parent")
+    LEGAL_GUARDIAN = "legal_guardian", _("Legal guardian")
+    OTHER = "other", _("Other caregiver")
 
 
 class Guardian(models.Model):

@@ -8,7 +8,6 @@ import secrets
 import uuid
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
@@ -17,13 +16,16 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from audit.models import Action
 from audit.services import audit_record
+from families.mail import family_language, mail_family, site_link
 from families.models import Child, Family, Guardian, Invitation, Relationship
 from families.roles import guardian_of
-from outbox.services import outbox_email
+from people.preferences import update_preferences
 from people.roles import Actor, role_object
 from referral_hub.errors import ApplicationError
 
@@ -34,7 +36,9 @@ INVITATION_TTL = timedelta(days=7)
 
 def _check_password(password: str, password2: str, user: User | None = None) -> None:
     if password != password2:
-        raise ApplicationError("password_mismatch", "The two passwords differ.", extra={"field": "password2"})
+        raise ApplicationError(
+            "password_mismatch", gettext("The two passwords differ."), extra={"field": "password2"}
+        )
     try:
         password_validation.validate_password(password, user)
     except ValidationError as exc:
@@ -70,10 +74,12 @@ def guardian_register(
     Returns the new user, or None for an address already in use."""
     email = _normalize_email(email)
     if not email or "@" not in email:
-        raise ApplicationError("invalid_email", "Enter a valid e-mail address.", extra={"field": "email"})
+        raise ApplicationError(
+            "invalid_email", gettext("Enter a valid e-mail address."), extra={"field": "email"}
+        )
     if relationship not in Relationship.values:
         raise ApplicationError(
-            "invalid_relationship", "Choose a relationship.", extra={"field": "relationship"}
+            "invalid_relationship", gettext("Choose a relationship."), extra={"field": "relationship"}
         )
     _check_password(password, password2, User(username=email, email=email, first_name=first_name))
     if _email_in_use(email):
@@ -93,29 +99,38 @@ def guardian_register(
     user.save(update_fields=["is_active"])
     family = Family.objects.create(name=f"{last_name.strip() or email} family")
     Guardian.objects.create(user=user, family=family, relationship=relationship)
+    language = family_language(fallback=translation.get_language())
+    update_preferences(user, preferred_language=language)
     token = signing.dumps({"u": user.pk}, salt=CONFIRM_SALT)
-    link = settings.SITE_URL.rstrip("/") + reverse("families-confirm", kwargs={"token": token})
-    outbox_email(
+    mail_family(
         key=f"account:confirm:{user.pk}",
         to_address=email,
-        subject="Confirm your Referral Hub account",
-        body=f"Welcome to Referral Hub. Confirm your e-mail address to sign in:\n\n{link}\n\n"
-        "The link works for 3 days.",
+        subject=_("Confirm your Referral Hub account"),
+        body=_(
+            "Welcome to Referral Hub. Confirm your e-mail address to sign in:\n\n%(link)s\n\n"
+            "The link works for 3 days."
+        ),
         kind="account.confirm",
         recipient_id=user.pk,
+        language=language,
+        link=site_link(reverse("families-confirm", kwargs={"token": token})),
     )
     return user
 
 
 def _mail_already_registered(email: str) -> None:
-    outbox_email(
+    existing = User.objects.filter(email__iexact=email).first()
+    mail_family(
         key=f"account:exists:{email}:{uuid.uuid4().hex}",
         to_address=email,
-        subject="Your Referral Hub account",
-        body="Someone (hopefully you) used this address to sign up for Referral Hub. You already "
-        "have an account: sign in, or reset your password with a provider's help. If this "
-        "was not you, you can ignore this message.",
+        subject=_("Your Referral Hub account"),
+        body=_(
+            "Someone (hopefully you) used this address to sign up for Referral Hub. You already "
+            "have an account: sign in, or reset your password with a provider's help. If this "
+            "was not you, you can ignore this message."
+        ),
         kind="account.exists",
+        language=family_language(existing, translation.get_language()),
     )
 
 
@@ -126,12 +141,14 @@ def guardian_confirm(*, token: str) -> User:
     try:
         data = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
     except signing.BadSignature:
-        raise ApplicationError("invalid_token", "This confirmation link is invalid or has expired.") from None
+        raise ApplicationError(
+            "invalid_token", gettext("This confirmation link is invalid or has expired.")
+        ) from None
     guardian = (
         Guardian.objects.select_for_update().select_related("user").filter(user_id=data.get("u")).first()
     )
     if guardian is None or guardian.email_confirmed_at is not None:
-        raise ApplicationError("invalid_token", "This confirmation link is invalid or has expired.")
+        raise ApplicationError("invalid_token", gettext("This confirmation link is invalid or has expired."))
     guardian.email_confirmed_at = timezone.now()
     guardian.save(update_fields=["email_confirmed_at"])
     user = guardian.user
@@ -154,11 +171,11 @@ def _child_exists(family_id: int, first_name: str, last_name: str, date_of_birth
 
 def _validate_child(first_name: str, last_name: str, date_of_birth: date | None) -> None:
     if not first_name.strip() or not last_name.strip():
-        raise ApplicationError("name_required", "Enter the child's first and last name.")
+        raise ApplicationError("name_required", gettext("Enter the child's first and last name."))
     if date_of_birth is None:
-        raise ApplicationError("date_of_birth_required", "Enter the child's date of birth.")
+        raise ApplicationError("date_of_birth_required", gettext("Enter the child's date of birth."))
     if date_of_birth > timezone.now().date():
-        raise ApplicationError("invalid_date_of_birth", "The date of birth is in the future.")
+        raise ApplicationError("invalid_date_of_birth", gettext("The date of birth is in the future."))
 
 
 def _new_child(
@@ -168,7 +185,8 @@ def _new_child(
     _validate_child(first_name, last_name, date_of_birth)
     duplicate = ApplicationError(
         "duplicate_child",
-        f"{first_name} {last_name}, born {date_of_birth.isoformat()}, is already in this family.",
+        gettext("%(name)s, born %(date)s, is already in this family.")
+        % {"name": f"{first_name} {last_name}", "date": date_of_birth.isoformat()},
         status=409,
     )
     if _child_exists(family.pk, first_name, last_name, date_of_birth):
@@ -201,7 +219,7 @@ def child_create(
     guardian = guardian_of(actor)
     if guardian is None:
         raise ApplicationError(
-            "guardian_only", "Only a guardian may add a child to their family.", status=403
+            "guardian_only", gettext("Only a guardian may add a child to their family."), status=403
         )
     child = _new_child(
         family=guardian.family,
@@ -240,15 +258,17 @@ def invitation_create(
     provider gets no access to the child from this: that needs the guardian's consent."""
     provider = role_object(actor, "provider")
     if provider is None:
-        raise ApplicationError("provider_only", "Only a provider may invite a family.", status=403)
+        raise ApplicationError("provider_only", gettext("Only a provider may invite a family."), status=403)
     email = _normalize_email(guardian_email)
     if not email or "@" not in email:
         raise ApplicationError(
-            "invalid_email", "Enter the guardian's e-mail address.", extra={"field": "guardian_email"}
+            "invalid_email",
+            gettext("Enter the guardian's e-mail address."),
+            extra={"field": "guardian_email"},
         )
     if relationship not in Relationship.values:
         raise ApplicationError(
-            "invalid_relationship", "Choose a relationship.", extra={"field": "relationship"}
+            "invalid_relationship", gettext("Choose a relationship."), extra={"field": "relationship"}
         )
     _validate_child(child_first_name, child_last_name, child_date_of_birth)
     family = Family.objects.create(name=(family_name or f"{child_last_name} family").strip()[:200])
@@ -278,16 +298,19 @@ def invitation_create(
         object_id=invitation.pk,
         detail="first contact recorded; guardian invited",
     )
-    inviter = invitation.invited_by.name
-    link = settings.SITE_URL.rstrip("/") + reverse("families-invitation", kwargs={"token": token})
-    outbox_email(
+    mail_family(
         key=f"invitation:{invitation.pk}",
         to_address=email,
-        subject="You are invited to Referral Hub",
-        body=f"{inviter} invited you to Referral Hub, where you decide who may see "
-        f"information about your child. Set your password here:\n\n{link}\n\n"
-        "The link works once, for 7 days.",
+        subject=_("You are invited to Referral Hub"),
+        body=_(
+            "%(inviter)s invited you to Referral Hub, where you decide who may see "
+            "information about your child. Set your password here:\n\n%(link)s\n\n"
+            "The link works once, for 7 days."
+        ),
         kind="invitation",
+        language=family_language(fallback=child.preferred_language),
+        inviter=invitation.invited_by.name,
+        link=site_link(reverse("families-invitation", kwargs={"token": token})),
     )
     return invitation, token
 
@@ -302,7 +325,7 @@ def invitation_lookup(token: str) -> Invitation:
     )
     if invitation is None:
         raise ApplicationError(
-            "invalid_invitation", "This invitation link is invalid, used or expired.", status=404
+            "invalid_invitation", gettext("This invitation link is invalid, used or expired."), status=404
         )
     return invitation
 
@@ -318,7 +341,7 @@ def invitation_accept(
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.used_at is not None:
         raise ApplicationError(
-            "invalid_invitation", "This invitation link is invalid, used or expired.", status=404
+            "invalid_invitation", gettext("This invitation link is invalid, used or expired."), status=404
         )
     email = invitation.email
     _check_password(password, password2, User(username=email, email=email, first_name=first_name))
@@ -337,6 +360,7 @@ def invitation_accept(
         first_name=first_name.strip(),
         last_name=last_name.strip(),
     )
+    update_preferences(user, preferred_language=family_language(fallback=translation.get_language()))
     Guardian.objects.create(
         user=user,
         family=invitation.family,

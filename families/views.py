@@ -11,6 +11,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from families import services
@@ -22,7 +24,7 @@ from referral_hub.proxy import client_ip
 from referral_hub.ratelimit import allow
 
 BACKEND = "referral_hub.auth_backends.AccountBackend"
-DEAD_INVITATION = "This invitation link is invalid, used or expired."
+DEAD_INVITATION = gettext_lazy("This invitation link is invalid, used or expired.")
 
 
 def _apply_error(form: forms.Form, exc: ApplicationError) -> None:
@@ -32,7 +34,7 @@ def _apply_error(form: forms.Form, exc: ApplicationError) -> None:
 
 def _dead_invitation(request: HttpRequest, text: str) -> HttpResponse:
     return render(
-        request, "families/message.html", {"title": "Invitation not valid", "text": text}, status=404
+        request, "families/message.html", {"title": _("Invitation not valid"), "text": text}, status=404
     )
 
 
@@ -44,7 +46,10 @@ def register(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "families/message.html",
-            {"title": "Too many sign-ups", "text": "Too many sign-ups from your address. Try again later."},
+            {
+                "title": _("Too many sign-ups"),
+                "text": _("Too many sign-ups from your address. Try again later."),
+            },
             status=429,
         )
     form = RegisterForm(request.POST or None)
@@ -63,9 +68,9 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
         services.guardian_confirm(token=token)
     except ApplicationError as exc:
         return render(
-            request, "families/message.html", {"title": "Link not valid", "text": exc.message}, status=400
+            request, "families/message.html", {"title": _("Link not valid"), "text": exc.message}, status=400
         )
-    messages.success(request, "Your e-mail address is confirmed. You can sign in now.")
+    messages.success(request, _("Your e-mail address is confirmed. You can sign in now."))
     return redirect("login")
 
 
@@ -83,9 +88,9 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
             _apply_error(form, exc)
         else:
             if user is None:  # the address has an account: told by e-mail, not here
-                return _dead_invitation(request, DEAD_INVITATION)
+                return _dead_invitation(request, str(DEAD_INVITATION))
             login(request, user, backend=BACKEND)
-            messages.success(request, "Welcome! Your account is ready.")
+            messages.success(request, _("Welcome! Your account is ready."))
             return redirect("portal")
     return render(
         request,
@@ -102,7 +107,7 @@ def add_child(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "families/message.html",
-            {"title": "Not available", "text": "For guardians only."},
+            {"title": _("Not available"), "text": _("For guardians only.")},
             status=403,
         )
     form = ChildForm(request.POST or None)
@@ -112,7 +117,7 @@ def add_child(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             _apply_error(form, exc)
         else:
-            messages.success(request, f"{child.name} was added to your family.")
+            messages.success(request, _("%(name)s was added to your family.") % {"name": child.name})
             return redirect("portal")
     return render(request, "families/add_child.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -124,7 +129,7 @@ def invite(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "families/message.html",
-            {"title": "Not available", "text": "For providers only."},
+            {"title": _("Not available"), "text": _("For providers only.")},
             status=403,
         )
     form = InviteForm(request.POST or None)

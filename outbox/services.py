@@ -267,7 +267,7 @@ def outbox_notify(
 
 def language_of(user: Any) -> str:
     """The recipient's preferred language when the account carries one, else English.
-    Reads the account's settings row through its reverse accessor (``people`` sits above
-    this app; a user without the row answers English)."""
+    (The account's settings row is reached through its reverse relation: the outbox
+    imports no app.)"""
     account = getattr(user, "account_settings", None)
-    return str(getattr(account, "preferred_language", "") or "en")
+    return str(getattr(account, "preferred_language", "") or getattr(user, "preferred_language", "") or "en")

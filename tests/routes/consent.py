@@ -52,6 +52,11 @@ ROUTES = [
         kwargs=lambda w: {"child_id": _mateo(w)},
     ),
     Route(
+        "portal-consent-print",
+        {**everyone(404), "anonymous": 302, "guardian": 200},
+        kwargs=_pediatrician_consent,
+    ),
+    Route(
         "portal-consent-revoke",
         {
             "anonymous": 302,

@@ -1,0 +1,111 @@
+"""The access log in a family's words: who (name and role), what they did, which
+information, why, when, and whether it was refused. Audit rows store codes
+(``view``/``case_message``/``care_coordination``); no code reaches a family's page:
+a code this table does not know reads as "information"."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from audit.models import AuditEvent, Outcome
+from consent.models import DataCategory, Purpose
+
+ROLES: dict[str, Promise] = {
+    "provider": gettext_lazy("care provider"),
+    "guardian": gettext_lazy("parent or guardian"),
+    "curator": gettext_lazy("directory staff"),
+    "coordinator": gettext_lazy("care coordinator"),
+    "reviewer": gettext_lazy("endorsement reviewer"),
+    "network_lead": gettext_lazy("network staff"),
+    "user": gettext_lazy("account holder"),
+}
+ACTIONS: dict[str, Promise] = {
+    "view": gettext_lazy("Viewed"),
+    "create": gettext_lazy("Created"),
+    "update": gettext_lazy("Changed"),
+    "disclose": gettext_lazy("Shared"),
+    "export": gettext_lazy("Exported"),
+    "message": gettext_lazy("Sent"),
+}
+THINGS: dict[str, Promise] = {
+    "portal": gettext_lazy("the family page"),
+    "child": gettext_lazy("the child's record"),
+    "consent": gettext_lazy("a consent"),
+    "consent_form": gettext_lazy("the form to share information"),
+    "consent_request": gettext_lazy("a request to share information"),
+    "access_log": gettext_lazy("this list of who has seen the information"),
+    "audit_log": gettext_lazy("the access records"),
+    "case": gettext_lazy("the care team's page"),
+    "case_message": gettext_lazy("a message to the care team"),
+    "chat": gettext_lazy("the care team's chat"),
+    "referral": gettext_lazy("a referral"),
+    "screening": gettext_lazy("a screening"),
+    "family_request": gettext_lazy("a request for help"),
+    "request": gettext_lazy("a request for help"),
+    "fhir_consent": gettext_lazy("a consent (electronic copy)"),
+    "invitation": gettext_lazy("the family's invitation"),
+    "provider_children": gettext_lazy("their list of children"),
+}
+INFORMATION = gettext_lazy("information")
+
+
+@dataclass(frozen=True)
+class AccessEntry:
+    at: datetime.datetime
+    who: str
+    role: str
+    what: str
+    information: str
+    why: str
+    refused: bool
+    own: bool
+
+
+def split_label(label: str) -> tuple[str, list[str]]:
+    """``"Lucia Romero (provider,reviewer)"`` -> ("Lucia Romero", ["provider", "reviewer"])."""
+    if label.endswith(")") and " (" in label:
+        name, roles = label[:-1].rsplit(" (", 1)
+        return name, [r for r in roles.split(",") if r]
+    return label, []
+
+
+def plain_role(roles: list[str]) -> str:
+    words = [str(ROLES[r]) for r in roles if r in ROLES]
+    return ", ".join(words) if words else str(ROLES["user"])
+
+
+def plain_category(code: str) -> str:
+    return str(DataCategory(code).label) if code in DataCategory.values else ""
+
+
+def plain_purposes(codes: str) -> str:
+    return ", ".join(str(Purpose(c).label) for c in codes.split(",") if c in Purpose.values)
+
+
+def entry(row: AuditEvent, *, viewer_id: int | None, family_user_ids: set[int]) -> AccessEntry:
+    name, roles = split_label(row.actor_label)
+    if row.actor_id is None:
+        who, role = _("Someone not signed in"), ""
+    elif row.actor_id == viewer_id:
+        who, role = _("You"), plain_role(roles)
+    else:
+        who, role = name, plain_role(roles)
+    what = _("%(action)s %(thing)s") % {
+        "action": ACTIONS.get(row.action, ACTIONS["view"]),
+        "thing": THINGS.get(row.object_type, INFORMATION),
+    }
+    return AccessEntry(
+        at=row.at,
+        who=who,
+        role=role,
+        what=what,
+        information=plain_category(row.data_category),
+        why=plain_purposes(row.purpose),
+        refused=row.outcome == Outcome.DENIED,
+        own=row.actor_id in family_user_ids and row.outcome != Outcome.DENIED,
+    )

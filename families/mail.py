@@ -1,0 +1,61 @@
+"""E-mail to families, in the family's language.
+
+Every message to a parent or guardian goes through the outbox (written in the caller's
+transaction) and is rendered here in the recipient's language: the account's preferred
+language when it has one, else the language given by the caller (the page's language at
+sign-up, the child's preferred language for an invitation), else English. The language
+is stored with the outbox row. Bodies carry links only, never a child's details."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.functional import Promise
+
+from outbox.models import OutboxMessage
+from outbox.services import outbox_email
+from people.preferences import language_of
+from people.roles import Actor
+
+
+def family_language(user: Actor | None = None, fallback: str | None = None) -> str:
+    """The language a family member reads: their account's, else ``fallback`` (if
+    served), else English."""
+    served = {code for code, _ in settings.LANGUAGES}
+    for candidate in (language_of(user) if user is not None else "", (fallback or "")[:2]):
+        if candidate in served:
+            return candidate
+    return "en"
+
+
+def mail_family(
+    *,
+    key: str,
+    to_address: str,
+    subject: str | Promise,
+    body: str | Promise,
+    kind: str,
+    language: str,
+    recipient_id: int | None = None,
+    **values: Any,
+) -> OutboxMessage | None:
+    """Queue one e-mail whose subject and body (lazy translations with %(name)s
+    placeholders filled from ``values``) are rendered in ``language``."""
+    with translation.override(language):
+        rendered_subject = str(subject) % values if values else str(subject)
+        rendered_body = str(body) % values if values else str(body)
+    return outbox_email(
+        key=key,
+        to_address=to_address,
+        subject=rendered_subject,
+        body=rendered_body,
+        kind=kind,
+        recipient_id=recipient_id,
+        language=language,
+    )
+
+
+def site_link(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
