@@ -470,10 +470,41 @@ def _create(*, actor: Actor, draft: ReferralDraft, idempotency_key: str, fingerp
 # --- opening (receipt) ------------------------------------------------------------------
 
 
+def _refused(*, actor: Actor, model: type[Referral] | type[Case], object_id: Any, action: str, what: str) -> None:
+    """A refused attempt on a referral or a case (missing, never shared, or no longer
+    covered by consent) goes to the child's access log as ``denied``, like the portal's
+    refusals: the family sees who tried. Written in its own transaction, before the
+    refusal is raised; an id that names nothing is logged on the actor's chain."""
+    if not actor.is_authenticated:
+        return
+    pk = parse_id(object_id)
+    child_id = model.objects.filter(pk=pk).values_list("child_id", flat=True).first() if pk else None
+    object_type = "referral" if model is Referral else "case"
+    audit_denied(
+        actor=actor,
+        action=action,
+        child_id=child_id,
+        purpose="referral" if model is Referral else "care_coordination",
+        object_type=object_type,
+        object_id=pk if pk is not None else str(object_id)[:64],
+        detail=f"{what}: refused ({object_type} not shared with this account)",
+    )
+
+
+def access_referral_logged(actor: Actor, referral_id: Any, *, what: str) -> policies.ReferralAccess:
+    """``policies.access_referral``, with a refusal logged for the child."""
+    try:
+        return policies.access_referral(actor, referral_id)
+    except NotFound:
+        action = Action.VIEW if what == "view" else Action.UPDATE
+        _refused(actor=actor, model=Referral, object_id=referral_id, action=action, what=what)
+        raise
+
+
 def referral_open(*, actor: Actor, referral_id: Any) -> policies.ReferralAccess:
     """Open a referral's details: access check, receipt on the recipient's first open
     (``sent`` -> ``received``), and an audit row per data category read."""
-    access = policies.access_referral(actor, referral_id)
+    access = access_referral_logged(actor, referral_id, what="view")
     referral = access.referral
     if access.restricted:
         _audit_stub(actor=actor, referral=referral, what="view")
@@ -512,7 +543,7 @@ TRANSITIONS: dict[str, tuple[str, tuple[str, ...], str]] = {
 
 def _transition(*, actor: Actor, referral_id: Any, verb: str, changes: dict[str, Any], note: str) -> Referral:
     role, from_statuses, to_status = TRANSITIONS[verb]
-    access = policies.access_referral(actor, referral_id)
+    access = access_referral_logged(actor, referral_id, what=verb)
     if access.restricted:
         _audit_stub(actor=actor, referral=access.referral, what=verb)
         raise ApplicationError(
@@ -689,8 +720,13 @@ def _datetime(value: Any, field: str) -> datetime.datetime:
 
 
 def case_open(*, actor: Actor, case_id: Any) -> policies.CaseAccess:
-    """Open a case (``access_case``) and log the read of the child's team record."""
-    access = policies.access_case(actor, case_id)
+    """Open a case (``access_case``) and log the read of the child's team record (or
+    the refusal, for the child)."""
+    try:
+        access = policies.access_case(actor, case_id)
+    except NotFound:
+        _refused(actor=actor, model=Case, object_id=case_id, action=Action.VIEW, what="view")
+        raise
     audit_record(
         actor=actor,
         action=Action.VIEW,
@@ -701,6 +737,11 @@ def case_open(*, actor: Actor, case_id: Any) -> policies.CaseAccess:
         object_id=access.case.pk,
     )
     return access
+
+
+def case_refused(*, actor: Actor, case_id: Any, what: str) -> None:
+    """Log a refused attempt on a case made elsewhere (the chat page and socket)."""
+    _refused(actor=actor, model=Case, object_id=case_id, action=Action.VIEW, what=what)
 
 
 def case_get_or_create(*, child: Child) -> Case:

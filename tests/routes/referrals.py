@@ -85,7 +85,7 @@ ROUTES = [
         RECIPIENT_ONLY,
         method="post",
         kwargs=_scheduled,
-        data=lambda w: {"appointment_at": "2026-12-01T15:00:00Z"},
+        data=lambda w: {"appointment_at": "2030-12-01T15:00:00Z"},
     ),
     Route(
         "api-referral-complete",
