@@ -14,6 +14,7 @@ import logging
 from collections.abc import Callable
 from http import HTTPStatus
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 from django.utils.translation import gettext as _
@@ -47,8 +48,10 @@ def error_page(request: HttpRequest, status: int, *, detail: str = "") -> HttpRe
     """The page for ``status`` (JSON under the API prefixes)."""
     if is_api(request):
         return _api_error(status)
-    context = {"status": status, "detail": detail, "home_url": home_url_for(request.user)}
     try:
+        # Django may refuse a request before authentication ran (a bad Host header).
+        home_url = home_url_for(getattr(request, "user", None) or AnonymousUser())
+        context = {"status": status, "detail": detail, "home_url": home_url}
         body = loader.render_to_string(f"{status}.html", context, request=request)
     except Exception:  # the layout itself failed (e.g. the database is down): plain page
         logger.exception("error page %s could not render in the layout", status)

@@ -26,6 +26,7 @@ API_WRITES = {
     "schedule": {"appointment_at": "2030-12-01T10:00:00Z"},
     "complete": {"outcome": "connected"},
     "cancel": {"reason": "x"},
+    "reschedule": {"appointment_at": "2030-12-02T10:00:00Z", "reason": "x"},
 }
 
 

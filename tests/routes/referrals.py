@@ -88,6 +88,13 @@ ROUTES = [
         data=lambda w: {"appointment_at": "2030-12-01T15:00:00Z"},
     ),
     Route(
+        "api-referral-reschedule",
+        RECIPIENT_ONLY,
+        method="post",
+        kwargs=_scheduled,
+        data=lambda w: {"appointment_at": "2030-12-02T15:00:00Z", "reason": "Clinic closed."},
+    ),
+    Route(
         "api-referral-complete",
         RECIPIENT_ONLY,
         method="post",
