@@ -11,6 +11,9 @@ ROUTES = [
     Route("metrics", everyone(200)),
     Route("api-token", everyone(400), method="post", data=lambda w: {"username": "nobody"}),
     Route("api-me", {**everyone(200), "anonymous": 403}),
+    Route("account-settings", {**everyone(200), "anonymous": 302}),
+    Route("password_change", {**everyone(200), "anonymous": 302}),
+    Route("password_change_done", {**everyone(200), "anonymous": 302}),
 ]
 
 WS_ROUTES = [
