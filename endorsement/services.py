@@ -497,7 +497,7 @@ def _approve(
             409,
             extra={"missing": rules.missing(requirements)},
         )
-    today = timezone.localdate()
+    today = timezone.now().date()
     rule_set = application.rule_set
     grant_actor = actor if isinstance(actor, AbstractBaseUser) else None
     if application.kind == ApplicationKind.RENEWAL and application.endorsement is not None:
@@ -648,7 +648,7 @@ def _renewal_decide(application: Application, *, actor: Actor, decision: str, fe
 def terms_lapse_overdue(*, today: datetime.date | None = None) -> int:
     """Record every term past its due date plus grace as lapsed (the directory already
     stops showing it: its ``expires_on`` is that same day). For the jobs engine."""
-    today = today or timezone.localdate()
+    today = today or timezone.now().date()
     now = timezone.now()
     count = 0
     for term in selectors.overdue_terms(today=today):
@@ -671,7 +671,7 @@ def term_reinstate(*, actor: Actor, endorsement_id: int, due_on: datetime.date, 
         raise ApplicationError("not_found", "Endorsement not found.", 404)
     if not note.strip():
         raise ApplicationError("note_required", "Say why the endorsement is reinstated.", 400)
-    if due_on <= timezone.localdate():
+    if due_on <= timezone.now().date():
         raise ApplicationError("invalid", "The new due date must be in the future.", 400)
     endorsement = term.endorsement
     endorsement_grant(
