@@ -129,10 +129,14 @@ def _change(request: HttpRequest, endorsement_id: int, status: str, verb: str) -
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, str(_DONE[verb]) % {
-            "category": endorsement.get_category_display(),
-            "name": endorsement.provider.name,
-        })
+        messages.success(
+            request,
+            str(_DONE[verb])
+            % {
+                "category": endorsement.get_category_display(),
+                "name": endorsement.provider.name,
+            },
+        )
     back = request.POST.get("next") or ""
     return redirect(back if back.startswith("/curate/") else "curate")
 

@@ -8,7 +8,9 @@ urlpatterns = [
     # Password reset for every account (Django's names, so its views find each other).
     path("accounts/password/reset/", password_reset.PasswordResetView.as_view(), name="password_reset"),
     path(
-        "accounts/password/reset/sent/", password_reset.PasswordResetDoneView.as_view(), name="password_reset_done"
+        "accounts/password/reset/sent/",
+        password_reset.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
     ),
     path(
         "accounts/password/reset/<uidb64>/<token>/",

@@ -3,7 +3,7 @@ page (time zone, language) and password change."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from axes.exceptions import AxesBackendPermissionDenied
 from axes.helpers import get_lockout_message
@@ -11,8 +11,8 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -56,15 +56,19 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
 
 
 class AccountSettingsForm(forms.Form):
-    time_zone = forms.ChoiceField(label=_("Time zone"), help_text=_("Every time on the pages is shown in this zone."))
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"), help_text=_("Every time on the pages is shown in this zone.")
+    )
     preferred_language = forms.ChoiceField(
         label=_("Language"), help_text=_("The language of the pages and of the e-mails we send you.")
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["time_zone"].choices = [(name, name.replace("_", " ")) for name in sorted(known_time_zones())]
-        self.fields["preferred_language"].choices = list(settings.LANGUAGES)
+        zones = cast(forms.ChoiceField, self.fields["time_zone"])
+        zones.choices = [(name, name.replace("_", " ")) for name in sorted(known_time_zones())]
+        languages = cast(forms.ChoiceField, self.fields["preferred_language"])
+        languages.choices = list(settings.LANGUAGES)
 
 
 @login_required
@@ -88,8 +92,11 @@ def account_settings(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your settings are saved."))
         response = redirect("account-settings")
         response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME, form.cleaned_data["preferred_language"], max_age=ONE_YEAR_S,
-            samesite="Lax", secure=settings.SESSION_COOKIE_SECURE,
+            settings.LANGUAGE_COOKIE_NAME,
+            form.cleaned_data["preferred_language"],
+            max_age=ONE_YEAR_S,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
         )
         return response
     return render(
@@ -179,7 +186,9 @@ class MeOutput(serializers.Serializer[Any]):
 
 
 class MeInput(serializers.Serializer[Any]):
-    time_zone = serializers.CharField(required=False, max_length=64, help_text="IANA name, e.g. America/Chicago.")
+    time_zone = serializers.CharField(
+        required=False, max_length=64, help_text="IANA name, e.g. America/Chicago."
+    )
     preferred_language = serializers.CharField(required=False, max_length=2, help_text="`en` or `es`.")
 
 

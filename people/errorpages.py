@@ -83,8 +83,7 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         request,
         403,
         detail=_(
-            "This form was open too long or your session changed. Go back, reload the page "
-            "and send it again."
+            "This form was open too long or your session changed. Go back, reload the page and send it again."
         ),
     )
 

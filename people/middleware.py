@@ -83,7 +83,10 @@ class PreferencesMiddleware:
         response.headers.setdefault("Content-Language", language)
         if chosen:
             response.set_cookie(
-                settings.LANGUAGE_COOKIE_NAME, chosen, max_age=ONE_YEAR_S, samesite="Lax",
+                settings.LANGUAGE_COOKIE_NAME,
+                chosen,
+                max_age=ONE_YEAR_S,
+                samesite="Lax",
                 secure=settings.SESSION_COOKIE_SECURE,
             )
         return response

@@ -8,7 +8,9 @@ urlpatterns = [
     path("accounts/settings/", accounts.account_settings, name="account-settings"),
     path("accounts/password/change/", accounts.PasswordChangeView.as_view(), name="password_change"),
     path(
-        "accounts/password/change/done/", accounts.PasswordChangeDoneView.as_view(), name="password_change_done"
+        "accounts/password/change/done/",
+        accounts.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
     ),
 ]
 

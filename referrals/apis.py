@@ -397,7 +397,10 @@ class ReferralCancelApi(_TransitionApi):
 class RescheduleInput(serializers.Serializer[Any]):
     appointment_at = serializers.DateTimeField(help_text="ISO 8601 with an offset; must be in the future.")
     reason = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=5000,
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=5000,
         help_text="Why the appointment moved; shown on the timeline to the referrer and the family.",
     )
 

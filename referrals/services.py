@@ -471,7 +471,9 @@ def _create(*, actor: Actor, draft: ReferralDraft, idempotency_key: str, fingerp
 # --- opening (receipt) ------------------------------------------------------------------
 
 
-def _refused(*, actor: Actor, model: type[Referral] | type[Case], object_id: Any, action: str, what: str) -> None:
+def _refused(
+    *, actor: Actor, model: type[Referral] | type[Case], object_id: Any, action: str, what: str
+) -> None:
     """A refused attempt on a referral or a case (missing, never shared, or no longer
     covered by consent) goes to the child's access log as ``denied``, like the portal's
     refusals: the family sees who tried. Written in its own transaction, before the
@@ -755,7 +757,9 @@ def referral_reschedule(*, actor: Actor, referral_id: Any, appointment_at: Any, 
     access = access_referral_logged(actor, referral_id, what="reschedule")
     if access.restricted or access.role != policies.ROLE_RECIPIENT:
         raise ApplicationError(
-            "not_allowed", "Only the referral's recipient can reschedule it.", status=403,
+            "not_allowed",
+            "Only the referral's recipient can reschedule it.",
+            status=403,
             extra={"action": "reschedule"},
         )
     with transaction.atomic():

@@ -226,7 +226,9 @@ def _done_message(verb: str, referral: Any) -> str:
     if verb in ("schedule", "reschedule") and referral.appointment_at is not None:
         when = date_format(timezone.localtime(referral.appointment_at), "j M Y, g:i A T")
         if verb == "reschedule":
-            return _("Appointment for referral #%(pk)s moved to %(when)s; the family and the referrer are told.") % {
+            return _(
+                "Appointment for referral #%(pk)s moved to %(when)s; the family and the referrer are told."
+            ) % {
                 "pk": referral.pk,
                 "when": when,
             }

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('referrals', '0002_referrals'),
+        ("referrals", "0002_referrals"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='referralevent',
-            name='appointment_at',
+            model_name="referralevent",
+            name="appointment_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='referralevent',
-            name='previous_appointment_at',
+            model_name="referralevent",
+            name="previous_appointment_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]

@@ -47,7 +47,9 @@ def test_404_for_an_unknown_page_in_english_and_spanish(client):
     _is_app_page(client.get("/no-such-page/?lang=es"), 404, "No encontramos esa página", lang="es")
 
 
-def test_an_outsider_opening_a_referral_sees_the_404_page_and_the_family_sees_the_attempt(world, client, outsider):
+def test_an_outsider_opening_a_referral_sees_the_404_page_and_the_family_sees_the_attempt(
+    world, client, outsider
+):
     referral = advance(world, send(world), "accepted")
     client.force_login(outsider)
     html = _is_app_page(client.get(f"/referrals/{referral.pk}/"), 404, "We cannot find that page")
@@ -117,6 +119,11 @@ def test_api_routes_keep_json_errors(client, outsider, world):
 def test_debug_pages_only_behind_the_developer_switch():
     assert _settings_values("s.DEBUG", "s.DEVELOPMENT", DJANGO_DEBUG="1") == ["False", "True"]
     assert _settings_values("s.DEBUG", DJANGO_DEBUG="1", DJANGO_DEBUG_PAGES="1") == ["True"]
-    production = {"DJANGO_DEBUG": "0", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "hub.example.org",
-                  "AUDIT_SEAL_KEY": "k" * 40, "DJANGO_DEBUG_PAGES": "1"}
+    production = {
+        "DJANGO_DEBUG": "0",
+        "SECRET_KEY": "x" * 50,
+        "ALLOWED_HOSTS": "hub.example.org",
+        "AUDIT_SEAL_KEY": "k" * 40,
+        "DJANGO_DEBUG_PAGES": "1",
+    }
     assert _settings_values("s.DEBUG", "s.DEVELOPMENT", **production) == ["False", "False"]

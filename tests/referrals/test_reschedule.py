@@ -32,7 +32,9 @@ def test_scheduling_in_the_past_is_refused_and_changes_nothing(world, as_user):
     referral = advance(world, send(world), "accepted")
     api = as_user(world.recipient.user)
     response = api.post(
-        f"/api/v1/referrals/{referral.pk}/schedule/", {"appointment_at": "2020-01-01T10:00:00Z"}, format="json"
+        f"/api/v1/referrals/{referral.pk}/schedule/",
+        {"appointment_at": "2020-01-01T10:00:00Z"},
+        format="json",
     )
     assert response.status_code == 400
     assert response.json()["code"] == "appointment_in_past"
@@ -62,7 +64,9 @@ def test_the_recipient_reschedules_and_everyone_is_told(world, as_user):
     assert last["appointment_at"] == _iso(new_time)
     assert "reschedule" in body["actions"]
 
-    mails = {m.recipient_id: m for m in OutboxMessage.objects.filter(channel="email", key__contains="rescheduled")}
+    mails = {
+        m.recipient_id: m for m in OutboxMessage.objects.filter(channel="email", key__contains="rescheduled")
+    }
     assert set(mails) == {world.referrer.user.pk, world.guardian.user.pk}
     family_mail = mails[world.guardian.user.pk]
     assert family_mail.language == "es"
@@ -71,7 +75,10 @@ def test_the_recipient_reschedules_and_everyone_is_told(world, as_user):
     assert world.child.first_name not in family_mail.body + family_mail.subject  # links only
     assert mails[world.referrer.user.pk].subject == "An appointment was rescheduled on Referral Hub"
     notices = OutboxMessage.objects.filter(channel="in_app", kind="referral.rescheduled")
-    assert set(notices.values_list("recipient_id", flat=True)) == {world.referrer.user.pk, world.guardian.user.pk}
+    assert set(notices.values_list("recipient_id", flat=True)) == {
+        world.referrer.user.pk,
+        world.guardian.user.pk,
+    }
     assert AuditEvent.objects.filter(child_id=world.child.pk, detail__startswith="rescheduled").exists()
 
 
