@@ -163,7 +163,7 @@ def _location(provider: Provider, zip_code: str, address: str) -> None:
 def _endorsement(
     provider: Provider, category: str, status: str, credential: str, expires_in: int, curator: User
 ) -> None:
-    today = timezone.localdate()
+    today = timezone.now().date()
     endorsement, created = Endorsement.objects.get_or_create(
         provider=provider,
         category=category,
@@ -196,7 +196,7 @@ def _endorsement(
 
 def _extra_listings(orgs: dict[str, Organization], curator: User) -> int:
     rng = random.Random(2026)  # the same listings every run
-    today = timezone.localdate()
+    today = timezone.now().date()
     disciplines = Discipline.values
     made = 0
     for i in range(EXTRA_LISTINGS):
@@ -271,7 +271,7 @@ def seed(world: dict[str, Any], stdout: Writer) -> None:
         provider.ages_min_months, provider.ages_max_months = detail["ages"]
         provider.telehealth = detail["telehealth"]
         provider.accepting_new_families = username != "outsider"
-        provider.assured_date = provider.assured_date or timezone.localdate()
+        provider.assured_date = provider.assured_date or timezone.now().date()
         provider.save()
         _location(provider, ORG_ZIPS[org_key], f"{200 + len(username)} Main St")
         if username in LOGIN_ENDORSEMENTS:

@@ -362,7 +362,7 @@ STORED_STATUSES = [
 class EndorsementQuerySet(models.QuerySet["Endorsement"]):
     def shown_as_endorsed(self, today: datetime.date | None = None) -> EndorsementQuerySet:
         """Invariant 6: the only endorsements anyone may present as endorsed."""
-        today = today or timezone.localdate()
+        today = today or timezone.now().date()
         return self.filter(status=EndorsementStatus.VERIFIED, expires_on__gte=today)
 
 
@@ -406,7 +406,7 @@ class Endorsement(models.Model):
         """The status people see: ``expired`` from the date, so it is never stale."""
         if self.status == EndorsementStatus.REVOKED:
             return EndorsementStatus.REVOKED.value
-        if self.status == EndorsementStatus.LAPSED or self.expires_on < (today or timezone.localdate()):
+        if self.status == EndorsementStatus.LAPSED or self.expires_on < (today or timezone.now().date()):
             return EndorsementStatus.EXPIRED.value
         return self.status
 

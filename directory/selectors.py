@@ -273,7 +273,7 @@ def provider_search(search: ProviderSearch, *, today: datetime.date | None = Non
     """Public search: anyone may read every listing. Endorsements come prefetched as
     ``public_endorsements`` (verified and unexpired only); with ``near`` each row carries
     ``distance_miles`` to its nearest location."""
-    today = today or timezone.localdate()
+    today = today or timezone.now().date()
     qs = Provider.objects.select_related("organization").prefetch_related(*_public_prefetches(today))
 
     if search.q:
@@ -337,7 +337,7 @@ def provider_search(search: ProviderSearch, *, today: datetime.date | None = Non
 def provider_get_public(*, provider_id: int, today: datetime.date | None = None) -> Provider:
     provider = (
         Provider.objects.select_related("organization")
-        .prefetch_related(*_public_prefetches(today or timezone.localdate()))
+        .prefetch_related(*_public_prefetches(today or timezone.now().date()))
         .filter(pk=provider_id)
         .first()
     )
@@ -353,7 +353,7 @@ def provider_get_by_hsds_id(*, hsds_id: str) -> Provider:
         raise NotFound("Service") from None  # a malformed id is simply not found
     provider = (
         Provider.objects.select_related("organization")
-        .prefetch_related(*_public_prefetches(timezone.localdate()))
+        .prefetch_related(*_public_prefetches(timezone.now().date()))
         .filter(hsds_id=key)
         .first()
     )
@@ -365,7 +365,7 @@ def provider_get_by_hsds_id(*, hsds_id: str) -> Provider:
 def providers_for_export() -> QuerySet[Provider]:
     return (
         Provider.objects.select_related("organization")
-        .prefetch_related(*_public_prefetches(timezone.localdate()))
+        .prefetch_related(*_public_prefetches(timezone.now().date()))
         .order_by("id")
     )
 
@@ -378,7 +378,7 @@ def endorsements_for_curation(*, status: str | None = None) -> QuerySet[Endorsem
     """The curator's worklist: pending first, then the rest by provider."""
     qs = Endorsement.objects.select_related("provider", "provider__organization", "status_changed_by")
     if status:
-        today = timezone.localdate()
+        today = timezone.now().date()
         if status == "expired":
             qs = qs.filter(Q(expires_on__lt=today) | Q(status="lapsed")).exclude(status="revoked")
         elif status == "revoked":

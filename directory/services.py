@@ -66,7 +66,7 @@ def endorsement_set_status(
     if status not in actions:
         raise ApplicationError("invalid_parameter", "status must be verified, revoked or pending.")
     endorsement = Endorsement.objects.select_for_update().select_related("provider").get(pk=endorsement_id)
-    if status == EndorsementStatus.VERIFIED and endorsement.expires_on < timezone.localdate():
+    if status == EndorsementStatus.VERIFIED and endorsement.expires_on < timezone.now().date():
         raise ApplicationError(
             "endorsement_expired",
             "This endorsement has expired; record the renewed one instead of verifying it.",

@@ -11,8 +11,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from directory import policies, selectors, services
 from directory.models import (
@@ -122,6 +123,15 @@ def curate_page(request: HttpRequest) -> HttpResponse:
     )
 
 
+_DONE = {
+    "Verified": gettext_lazy("Verified: %(category)s for %(name)s now shows as endorsed in the directory."),
+    "Revoked": gettext_lazy(
+        "Revoked: %(category)s for %(name)s no longer shows as endorsed in the directory. "
+        "The reason is recorded in its history."
+    ),
+}
+
+
 def _change(request: HttpRequest, endorsement_id: int, status: str, verb: str) -> HttpResponse:
     if not policies.can_curate(request.user):
         raise PermissionDenied
@@ -139,7 +149,12 @@ def _change(request: HttpRequest, endorsement_id: int, status: str, verb: str) -
         messages.error(request, exc.message)
     else:
         messages.success(
-            request, f"{verb} {endorsement.get_category_display()} for {endorsement.provider.name}."
+            request,
+            str(_DONE[verb])
+            % {
+                "category": endorsement.get_category_display(),
+                "name": endorsement.provider.name,
+            },
         )
     back = request.POST.get("next") or ""
     return redirect(back if back.startswith("/curate/") else "curate")
@@ -152,6 +167,31 @@ def endorsement_verify(request: HttpRequest, endorsement_id: int) -> HttpRespons
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def endorsement_revoke(request: HttpRequest, endorsement_id: int) -> HttpResponse:
-    return _change(request, endorsement_id, EndorsementStatus.REVOKED, "Revoked")
+    """Revoking takes a page of its own (no script needed): what will change, a reason
+    (required, recorded in the history) and an explicit confirmation."""
+    if not policies.can_curate(request.user):
+        raise PermissionDenied
+    try:
+        endorsement = policies.access_endorsement_for_curation(request.user, endorsement_id)
+    except NotFound:
+        raise Http404("No such endorsement") from None
+    reason = (request.POST.get("note") or "").replace("\x00", "").strip()[:2000]
+    error = ""
+    if request.method == "POST":
+        if reason and request.POST.get("confirm") == "revoke":
+            return _change(request, endorsement_id, EndorsementStatus.REVOKED, "Revoked")
+        error = _("Give the reason for revoking: it is recorded in the endorsement's history.")
+    back = request.GET.get("next") or request.POST.get("next") or ""
+    return render(
+        request,
+        "directory/curate_revoke.html",
+        {
+            "endorsement": endorsement,
+            "reason": reason,
+            "error": error,
+            "next": back if back.startswith("/curate/") else "",
+        },
+        status=400 if error else 200,
+    )

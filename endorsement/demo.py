@@ -66,13 +66,13 @@ def _verified(
 def _provider(username: str, name: str, discipline: str, password: str) -> tuple[User, Provider]:
     user = ensure_user(username, name, password)
     provider, _ = Provider.objects.get_or_create(
-        user=user, defaults={"name": name, "discipline": discipline, "assured_date": timezone.localdate()}
+        user=user, defaults={"name": name, "discipline": discipline, "assured_date": timezone.now().date()}
     )
     return user, provider
 
 
 def _reviewers(world: dict[str, Any]) -> None:
-    today = timezone.localdate()
+    today = timezone.now().date()
     group, _ = Group.objects.get_or_create(name=REVIEWER_GROUP)
     for username, (name, category, credential) in REVIEWERS.items():
         user, provider = _provider(username, name, Discipline.MENTAL_HEALTH_CLINICIAN, world["password"])
@@ -89,7 +89,7 @@ def _reviewers(world: dict[str, Any]) -> None:
 
 
 def _mid_application(world: dict[str, Any]) -> Application:
-    today = timezone.localdate()
+    today = timezone.now().date()
     educator = world["providers"]["educator"]
     consultant = world["providers"]["imh_clinician"]
     if not TrainingEntry.objects.filter(provider=educator).exists():
@@ -174,7 +174,7 @@ def _mid_application(world: dict[str, Any]) -> Application:
 
 
 def _due_for_renewal(world: dict[str, Any]) -> Endorsement:
-    today = timezone.localdate()
+    today = timezone.now().date()
     _, provider = _provider("renewing", "Taylor Brooks", Discipline.HOME_VISITOR, world["password"])
     rule_set = RuleSet.objects.filter(category=C.INFANT_FAMILY_SPECIALIST).order_by("-version").first()
     assert rule_set is not None

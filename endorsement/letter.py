@@ -35,7 +35,7 @@ def letter_lines(endorsement: Endorsement) -> list[tuple[int, str]]:
     status = endorsement.effective_status()
     return [
         (18, "Endorsement verification letter"),
-        (11, f"Issued {timezone.localdate():%Y-%m-%d} by Referral Hub"),
+        (11, f"Issued {timezone.now().date():%Y-%m-%d} by Referral Hub"),
         (12, ""),
         (12, f"This letter confirms that {endorsement.provider.name}"),
         (12, f"holds the {endorsement.get_category_display()} endorsement"),

@@ -119,7 +119,7 @@ class TrainingEntry(models.Model):
         return f"{self.title} ({self.hours} h)"
 
     def clean(self) -> None:
-        if self.completed_on and self.completed_on > timezone.localdate():
+        if self.completed_on and self.completed_on > timezone.now().date():
             raise ValidationError({"completed_on": "A training cannot be completed in the future."})
         unknown = set(self.domains or []) - set(Domain.values)
         if unknown:
@@ -156,7 +156,7 @@ class RscEntry(models.Model):
         return (self.ended_on - self.started_on).days + 1
 
     def clean(self) -> None:
-        today = timezone.localdate()
+        today = timezone.now().date()
         if self.ended_on and self.ended_on > today:
             raise ValidationError({"ended_on": "RSC cannot end in the future."})
         if self.started_on and self.ended_on and self.started_on > self.ended_on:

@@ -189,7 +189,7 @@ def exam_score(application: Application) -> Decimal:
 
 
 def application_period(application: Application, today: datetime.date | None = None) -> rules.Period:
-    today = today or timezone.localdate()
+    today = today or timezone.now().date()
     term = _term_of(application.endorsement) if application.kind == ApplicationKind.RENEWAL else None
     if term is not None:
         return renewal_period(due_on=term.due_on, term_days=term.rule_set.term_days)
@@ -333,7 +333,7 @@ class RenewalStatus:
 def renewal_status(*, provider: Provider, today: datetime.date | None = None) -> list[RenewalStatus]:
     """For each endorsement this process granted the provider: the current period's
     due date, what each rule requires and what is logged, and when it lapses."""
-    today = today or timezone.localdate()
+    today = today or timezone.now().date()
     out: list[RenewalStatus] = []
     endorsements = Endorsement.objects.filter(provider=provider, term__isnull=False).select_related(
         "term__rule_set"

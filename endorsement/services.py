@@ -694,7 +694,7 @@ def _approve(
             409,
             extra={"missing": rules.missing(requirements)},
         )
-    today = timezone.localdate()
+    today = timezone.now().date()
     rule_set = application.rule_set
     period = selectors.application_period(application)
     grant_actor = actor if isinstance(actor, AbstractBaseUser) else None
@@ -853,7 +853,7 @@ def terms_lapse_overdue(*, today: datetime.date | None = None) -> int:
     directory in the same transaction (never shown as endorsed again until a curator
     reinstates it). Idempotent: a recorded lapse is not recorded again. For the jobs
     engine (``endorsement.tasks.lapse_endorsements``)."""
-    today = today or timezone.localdate()
+    today = today or timezone.now().date()
     now = timezone.now()
     count = 0
     for term in selectors.overdue_terms(today=today):
@@ -882,7 +882,7 @@ def term_reinstate(*, actor: Actor, endorsement_id: int, due_on: datetime.date, 
         raise ApplicationError("not_found", "Endorsement not found.", 404)
     if not note.strip():
         raise ApplicationError("note_required", "Say why the endorsement is reinstated.", 400)
-    if due_on <= timezone.localdate():
+    if due_on <= timezone.now().date():
         raise ApplicationError("invalid", "The new due date must be in the future.", 400)
     endorsement = term.endorsement
     endorsement_grant(

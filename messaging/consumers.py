@@ -35,7 +35,7 @@ from referral_hub.errors import ApplicationError, NotFound
 from referral_hub.ids import parse_id
 from referral_hub.metrics import OPEN_CHAT_SOCKETS
 from referral_hub.realtime import case_group, user_group
-from referrals.services import care_team_end_lapsed
+from referrals.services import care_team_end_lapsed, case_refused
 
 log = logging.getLogger(__name__)
 
@@ -140,6 +140,7 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # cha
         access = await _access(user, self.case_id)
         if access is None:
             self.closing = True
+            await db(case_refused)(actor=user, case_id=self.case_id, what="chat connection")
             await self._leave()
             await refuse(self, CLOSE_FORBIDDEN)
             return

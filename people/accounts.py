@@ -1,16 +1,24 @@
-"""Sign-in for people (session) and programs (token), and who-am-I."""
+"""Sign-in for people (session) and programs (token), who-am-I, the account settings
+page (time zone, language) and password change."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from axes.exceptions import AxesBackendPermissionDenied
 from axes.helpers import get_lockout_message
+from django import forms
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import authenticate
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -18,7 +26,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from people.preferences import language_of, time_zone_of, update_preferences
+from people.landing import home_url_for
+from people.middleware import ONE_YEAR_S, request_time_zone
+from people.preferences import known_time_zones, language_of, time_zone_of, update_preferences
 from people.roles import Actor, role_object, signed_in, user_roles
 from referral_hub import events
 from referral_hub.auth_backends import issue_token, revoke_tokens, token_expires_at
@@ -27,8 +37,71 @@ from referral_hub.realtime import send_event_now, user_group
 
 
 class LoginView(auth_views.LoginView):
+    """Sign-in. Each role lands on its own start page (``people.landing``) unless a safe
+    ``next`` says otherwise."""
+
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+    def get_default_redirect_url(self) -> str:
+        return home_url_for(self.request.user)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "registration/password_change.html"
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "registration/password_change_done.html"
+
+
+class AccountSettingsForm(forms.Form):
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"), help_text=_("Every time on the pages is shown in this zone.")
+    )
+    preferred_language = forms.ChoiceField(
+        label=_("Language"), help_text=_("The language of the pages and of the e-mails we send you.")
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        zones = cast(forms.ChoiceField, self.fields["time_zone"])
+        zones.choices = [(name, name.replace("_", " ")) for name in sorted(known_time_zones())]
+        languages = cast(forms.ChoiceField, self.fields["preferred_language"])
+        languages.choices = list(settings.LANGUAGES)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_settings(request: HttpRequest) -> HttpResponse:
+    """Time zone and language (the same service as ``PATCH /api/v1/me/``), and the way
+    to a new password."""
+    user = signed_in(request.user)
+    initial = {
+        "time_zone": time_zone_of(user) or request_time_zone(request),
+        "preferred_language": language_of(user) or translation.get_language(),
+    }
+    form = AccountSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        update_preferences(
+            user,
+            time_zone=form.cleaned_data["time_zone"],
+            preferred_language=form.cleaned_data["preferred_language"],
+        )
+        translation.activate(form.cleaned_data["preferred_language"])
+        messages.success(request, _("Your settings are saved."))
+        response = redirect("account-settings")
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            form.cleaned_data["preferred_language"],
+            max_age=ONE_YEAR_S,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
+        return response
+    return render(
+        request, "registration/account_settings.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 class LogoutView(auth_views.LogoutView):
@@ -113,7 +186,9 @@ class MeOutput(serializers.Serializer[Any]):
 
 
 class MeInput(serializers.Serializer[Any]):
-    time_zone = serializers.CharField(required=False, max_length=64, help_text="IANA name, e.g. America/Chicago.")
+    time_zone = serializers.CharField(
+        required=False, max_length=64, help_text="IANA name, e.g. America/Chicago."
+    )
     preferred_language = serializers.CharField(required=False, max_length=2, help_text="`en` or `es`.")
 
 

@@ -6,10 +6,12 @@ language, the language cookie, the ``Accept-Language`` header, English.
 
 Time zone: the account's zone, else the ``tz`` cookie the browser sets (an IANA name
 from ``Intl.DateTimeFormat``), else ``people.preferences.DEFAULT_TIME_ZONE``. Storage
-and the API stay in UTC; only rendering uses the active zone."""
+and the API stay in UTC (API, FHIR and HSDS requests run in UTC); only pages render in
+the reader's zone."""
 
 from __future__ import annotations
 
+import datetime
 import zoneinfo
 from collections.abc import Callable
 
@@ -29,6 +31,8 @@ from people.preferences import (
 )
 
 ONE_YEAR_S = 365 * 24 * 3600
+# Programs read UTC: the API, FHIR and HSDS never render in a person's zone.
+MACHINE_PREFIXES = ("/api/", "/fhir/", "/hsds/")
 TZ_COOKIE = "tz"
 
 
@@ -67,7 +71,10 @@ class PreferencesMiddleware:
             update_preferences(user, preferred_language=chosen)
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
-        timezone.activate(zoneinfo.ZoneInfo(request_time_zone(request)))
+        if request.path.startswith(MACHINE_PREFIXES):
+            timezone.activate(datetime.UTC)  # the API answers in UTC, ISO 8601 with offset
+        else:
+            timezone.activate(zoneinfo.ZoneInfo(request_time_zone(request)))
         try:
             response = self.get_response(request)
         finally:
@@ -76,7 +83,10 @@ class PreferencesMiddleware:
         response.headers.setdefault("Content-Language", language)
         if chosen:
             response.set_cookie(
-                settings.LANGUAGE_COOKIE_NAME, chosen, max_age=ONE_YEAR_S, samesite="Lax",
+                settings.LANGUAGE_COOKIE_NAME,
+                chosen,
+                max_age=ONE_YEAR_S,
+                samesite="Lax",
                 secure=settings.SESSION_COOKIE_SECURE,
             )
         return response

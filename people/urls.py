@@ -5,6 +5,13 @@ from people import accounts
 urlpatterns = [
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/logout/", accounts.LogoutView.as_view(), name="logout"),
+    path("accounts/settings/", accounts.account_settings, name="account-settings"),
+    path("accounts/password/change/", accounts.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "accounts/password/change/done/",
+        accounts.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
 ]
 
 api_urlpatterns = [

@@ -68,7 +68,7 @@ def readyz(request: HttpRequest) -> JsonResponse:
 
 
 def _metrics_allowed(request: HttpRequest) -> bool:
-    if settings.DEBUG:
+    if settings.DEVELOPMENT:
         return True
     token = settings.METRICS_TOKEN
     if not token:

@@ -1,7 +1,8 @@
 """Settings for Referral Hub, driven by the environment (12-factor).
 
 Embedded default (nothing set): SQLite file + in-memory channel layer + local-memory
-cache, DEBUG on. ``DATABASE_URL`` switches to PostgreSQL (psycopg 3), ``REDIS_URL`` to
+cache, a development checkout (``DJANGO_DEBUG`` unset or 1; Django's debug pages only
+with ``DJANGO_DEBUG_PAGES=1``). ``DATABASE_URL`` switches to PostgreSQL (psycopg 3), ``REDIS_URL`` to
 channels-redis and a Redis cache (shared throttling and lockouts across replicas).
 ``DJANGO_DEBUG=0`` gives production settings that pass ``manage.py check --deploy``.
 """
@@ -39,7 +40,14 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+# A development checkout (DJANGO_DEBUG=1, the default): demo logins, a generated secret
+# key, local hosts, open /metrics, text logs. DJANGO_DEBUG=0 is production.
+DEVELOPMENT = env_bool("DJANGO_DEBUG", True)
+# Django's own debug mode (tracebacks, the technical 404 page listing every URL pattern,
+# SQL kept in memory) only when a developer asks for it, never in production: people see
+# the app's error pages in its layout and their language, also on `make run`.
+DEBUG_PAGES = DEVELOPMENT and env_bool("DJANGO_DEBUG_PAGES", False)
+DEBUG = DEBUG_PAGES
 
 
 def checkout_secret_key(path: Path) -> str:
@@ -63,7 +71,7 @@ def checkout_secret_key(path: Path) -> str:
 
 SECRET_KEY = os.environ.get("SECRET_KEY") or ""
 if not SECRET_KEY:
-    if not DEBUG:
+    if not DEVELOPMENT:
         raise ImproperlyConfigured("SECRET_KEY must be set when DJANGO_DEBUG=0.")
     SECRET_KEY = checkout_secret_key(Path(os.environ.get("SECRET_KEY_FILE") or BASE_DIR / ".secret_key"))
 
@@ -72,14 +80,16 @@ if not SECRET_KEY:
 # checkout derives one from its SECRET_KEY (generated per checkout, never committed).
 AUDIT_SEAL_KEY = os.environ.get("AUDIT_SEAL_KEY") or ""
 if not AUDIT_SEAL_KEY:
-    if not DEBUG:
+    if not DEVELOPMENT:
         raise ImproperlyConfigured("AUDIT_SEAL_KEY must be set when DJANGO_DEBUG=0.")
     AUDIT_SEAL_KEY = hashlib.sha256(("audit-seal:" + SECRET_KEY).encode()).hexdigest()
 # verify_audit fails when rows older than this are not covered by a seal.
 AUDIT_SEAL_MAX_AGE_SECONDS = int(os.environ.get("AUDIT_SEAL_MAX_AGE_SECONDS") or 86400)
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"] if DEBUG else [])
-if not DEBUG and not ALLOWED_HOSTS:
+ALLOWED_HOSTS = env_list(
+    "ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"] if DEVELOPMENT else []
+)
+if not DEVELOPMENT and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DJANGO_DEBUG=0.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -135,6 +145,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Language (?lang=, account, cookie, Accept-Language) and time zone (account, browser).
     "people.middleware.PreferencesMiddleware",
+    # Bare error responses (require_POST's empty 405, ...) on page routes become the
+    # app's error pages, in the language just activated.
+    "people.errorpages.ErrorPageMiddleware",
     # Before any view (and CSRF's process_view): NUL bytes and invalid Unicode are a 400.
     "referral_hub.middleware.InvalidTextMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -244,6 +257,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# An expired form token is the app's 403 page saying what to do (JSON under the API).
+CSRF_FAILURE_VIEW = "people.errorpages.csrf_failure"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -305,7 +320,7 @@ REST_FRAMEWORK = {
     # Throttles key on REMOTE_ADDR, which TrustedProxyMiddleware has already resolved.
     "NUM_PROXIES": 0,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
-    + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
+    + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEVELOPMENT else []),
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 
@@ -345,6 +360,10 @@ SPECTACULAR_SETTINGS = {
 # --- Static, i18n -------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# A development checkout serves static files straight from the apps (no collectstatic
+# needed, edits show on reload) whatever Django's DEBUG says.
+WHITENOISE_USE_FINDERS = DEVELOPMENT
+WHITENOISE_AUTOREFRESH = DEVELOPMENT
 MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(BASE_DIR / "media"))
 STORAGES = {
     # Uploaded files (endorsement documents). Local files by default; an S3-compatible
@@ -354,7 +373,7 @@ STORAGES = {
     },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG
+        if not DEVELOPMENT
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
@@ -386,7 +405,7 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-if not DEBUG:
+if not DEVELOPMENT:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -408,11 +427,11 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Production logs are JSON lines (LOG_FORMAT=json|text; json by default with DEBUG off)
+# Production logs are JSON lines (LOG_FORMAT=json|text; json by default in production)
 # with an access line per request (LOG_ACCESS; on by default in production, where
 # daphne's own access log is not used).
-LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")
-LOG_ACCESS = env_bool("LOG_ACCESS", not DEBUG)
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEVELOPMENT else "json")
+LOG_ACCESS = env_bool("LOG_ACCESS", not DEVELOPMENT)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -516,8 +535,8 @@ METRICS_COLLECTORS = ["referrals.metrics.collect", "outbox.metrics.collect", "au
 # Demo logins are refused in production (referral_hub/auth_backends.py): these names,
 # any address in the reserved demo.invalid domain, and this password.
 DEMO_PASSWORD = "demo-pass-2026"
-# Fixed from DJANGO_DEBUG at start-up (test runners switch DEBUG off at run time).
-DEMO_LOGINS_ALLOWED = DEBUG
+# Fixed from DJANGO_DEBUG at start-up.
+DEMO_LOGINS_ALLOWED = DEVELOPMENT
 DEMO_USERNAMES = frozenset(
     {
         "pediatrician",

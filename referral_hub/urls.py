@@ -56,3 +56,10 @@ urlpatterns = [
     path("metrics", ops.metrics, name="metrics"),
     *_collect("urlpatterns"),
 ]
+
+# Error pages in the app's layout and the reader's language (JSON under the API prefixes);
+# Django's technical pages only with DJANGO_DEBUG_PAGES=1.
+handler400 = "people.errorpages.bad_request"
+handler403 = "people.errorpages.permission_denied"
+handler404 = "people.errorpages.page_not_found"
+handler500 = "people.errorpages.server_error"

@@ -130,6 +130,12 @@ class EventOutput(serializers.Serializer[Any]):
     to_status = serializers.CharField()
     at = serializers.DateTimeField()
     note = serializers.CharField(allow_blank=True)
+    appointment_at = serializers.DateTimeField(
+        allow_null=True, help_text="Scheduling and rescheduling: the appointment set by this entry."
+    )
+    previous_appointment_at = serializers.DateTimeField(
+        allow_null=True, help_text="Rescheduling: the appointment it replaced."
+    )
 
     def get_actor(self, obj: Any) -> dict[str, Any] | None:
         if obj.actor is None:
@@ -159,11 +165,7 @@ class ReferralDetailOutput(ReferralListOutput):
         role = self.context.get("role")
         if is_restricted(obj):
             return []
-        return [
-            verb
-            for verb, (who, froms, _) in services.TRANSITIONS.items()
-            if who == role and obj.status in froms
-        ]
+        return services.available_actions(str(role or ""), obj.status)
 
     def stub(self, instance: Referral) -> dict[str, Any]:
         data = super().stub(instance)
@@ -180,6 +182,8 @@ class ReferralDetailOutput(ReferralListOutput):
                     "to_status": e.to_status,
                     "at": when(e.at),
                     "note": "",
+                    "appointment_at": None,
+                    "previous_appointment_at": None,
                 }
                 for e in instance.events.all()
             ],
@@ -396,6 +400,38 @@ class ReferralCancelApi(_TransitionApi):
 
     def perform(self, request: Request, pk: int, v: dict[str, Any]) -> Referral:
         return services.referral_cancel(actor=request.user, referral_id=pk, reason=v["reason"])
+
+
+class RescheduleInput(serializers.Serializer[Any]):
+    appointment_at = serializers.DateTimeField(help_text="ISO 8601 with an offset; must be in the future.")
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=5000,
+        help_text="Why the appointment moved; shown on the timeline to the referrer and the family.",
+    )
+
+
+class ReferralRescheduleApi(_TransitionApi):
+    input_class = RescheduleInput
+
+    @extend_schema(
+        request=RescheduleInput,
+        responses={200: ReferralDetailOutput},
+        summary="Move a scheduled referral's appointment (recipient only)",
+        description="The status stays `scheduled`; a timeline entry records the old and new time and "
+        "the reason, and the referrer and the family are told (in-app notice and e-mail). "
+        "400 `appointment_in_past`; 403 `not_allowed` for anyone but the recipient; "
+        "409 `invalid_transition` unless the referral is `scheduled`.",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        return super().post(request, pk)
+
+    def perform(self, request: Request, pk: int, v: dict[str, Any]) -> Referral:
+        return services.referral_reschedule(
+            actor=request.user, referral_id=pk, appointment_at=v["appointment_at"], reason=v["reason"]
+        )
 
 
 class ReferralCountsApi(APIView):

@@ -244,6 +244,10 @@ class ReferralEvent(models.Model):
     to_status = models.CharField(max_length=12)
     at = models.DateTimeField()
     note = models.TextField(blank=True)
+    # Set on scheduling and rescheduling: the appointment before and after (UTC), so the
+    # timeline shows both in each reader's zone.
+    previous_appointment_at = models.DateTimeField(null=True, blank=True)
+    appointment_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["at", "id"]

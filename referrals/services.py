@@ -35,6 +35,7 @@ from directory.models import Provider
 from directory.roles import provider_of
 from families.models import Child, Guardian
 from outbox.services import language_of, outbox_email, outbox_notify
+from people.preferences import language_of as preferred_language
 from people.roles import Actor, signed_in
 from referral_hub import events
 from referral_hub.errors import ApplicationError, NotFound
@@ -557,10 +558,43 @@ def referral_send_for_family(
 # --- opening (receipt) ------------------------------------------------------------------
 
 
+def _refused(
+    *, actor: Actor, model: type[Referral] | type[Case], object_id: Any, action: str, what: str
+) -> None:
+    """A refused attempt on a referral or a case (missing, never shared, or no longer
+    covered by consent) goes to the child's access log as ``denied``, like the portal's
+    refusals: the family sees who tried. Written in its own transaction, before the
+    refusal is raised; an id that names nothing is logged on the actor's chain."""
+    if not actor.is_authenticated:
+        return
+    pk = parse_id(object_id)
+    child_id = model.objects.filter(pk=pk).values_list("child_id", flat=True).first() if pk else None
+    object_type = "referral" if model is Referral else "case"
+    audit_denied(
+        actor=actor,
+        action=action,
+        child_id=child_id,
+        purpose="referral" if model is Referral else "care_coordination",
+        object_type=object_type,
+        object_id=pk if pk is not None else str(object_id)[:64],
+        detail=f"{what}: refused ({object_type} not shared with this account)",
+    )
+
+
+def access_referral_logged(actor: Actor, referral_id: Any, *, what: str) -> policies.ReferralAccess:
+    """``policies.access_referral``, with a refusal logged for the child."""
+    try:
+        return policies.access_referral(actor, referral_id)
+    except NotFound:
+        action = Action.VIEW if what == "view" else Action.UPDATE
+        _refused(actor=actor, model=Referral, object_id=referral_id, action=action, what=what)
+        raise
+
+
 def referral_open(*, actor: Actor, referral_id: Any) -> policies.ReferralAccess:
     """Open a referral's details: access check, receipt on the recipient's first open
     (``sent`` -> ``received``), and an audit row per data category read."""
-    access = policies.access_referral(actor, referral_id)
+    access = access_referral_logged(actor, referral_id, what="view")
     referral = access.referral
     if access.restricted:
         _audit_stub(actor=actor, referral=referral, what="view")
@@ -597,9 +631,18 @@ TRANSITIONS: dict[str, tuple[str, tuple[str, ...], str]] = {
 }
 
 
+def available_actions(role: str, status: str) -> list[str]:
+    """What ``role`` may do to a referral in ``status`` now: the transitions, and
+    ``reschedule`` for the recipient of a scheduled one."""
+    verbs = [verb for verb, (who, froms, _) in TRANSITIONS.items() if who == role and status in froms]
+    if role == policies.ROLE_RECIPIENT and status == S.SCHEDULED:
+        verbs.insert(0, "reschedule")
+    return verbs
+
+
 def _transition(*, actor: Actor, referral_id: Any, verb: str, changes: dict[str, Any], note: str) -> Referral:
     role, from_statuses, to_status = TRANSITIONS[verb]
-    access = policies.access_referral(actor, referral_id)
+    access = access_referral_logged(actor, referral_id, what=verb)
     if access.restricted:
         _audit_stub(actor=actor, referral=access.referral, what=verb)
         raise ApplicationError(
@@ -646,6 +689,7 @@ def _transition(*, actor: Actor, referral_id: Any, verb: str, changes: dict[str,
             to_status=to_status,
             at=now,
             note=note,
+            appointment_at=changes.get("appointment_at"),
         )
         _audit(
             actor=actor,
@@ -718,7 +762,7 @@ def referral_decline(*, actor: Actor, referral_id: Any, decline_reason: str, not
 
 
 def referral_schedule(*, actor: Actor, referral_id: Any, appointment_at: Any, note: str = "") -> Referral:
-    when = _datetime(appointment_at, "appointment_at")
+    when = _future_appointment(appointment_at)
     return _transition(
         actor=actor,
         referral_id=referral_id,
@@ -726,6 +770,124 @@ def referral_schedule(*, actor: Actor, referral_id: Any, appointment_at: Any, no
         changes={"appointment_at": when},
         note=_note(note),
     )
+
+
+def _future_appointment(value: Any) -> datetime.datetime:
+    """An appointment time: ISO 8601 (a value without an offset is UTC), not in the past."""
+    when = _datetime(value, "appointment_at")
+    if when < timezone.now():
+        raise ApplicationError(
+            "appointment_in_past",
+            "appointment_at: the appointment is in the past; give a date and time still to come.",
+            status=400,
+            extra={"field": "appointment_at"},
+        )
+    return when
+
+
+RESCHEDULED_SUBJECT = {
+    "en": "An appointment was rescheduled on Referral Hub",
+    "es": "Se cambió la fecha de una cita en Referral Hub",
+}
+RESCHEDULED_BODY = {
+    "en": (
+        "An appointment for a referral has a new date and time.\n\n"
+        "Sign in to see it: {link}\n\n"
+        "For privacy, details are only shown after you sign in."
+    ),
+    "es": (
+        "Una cita de una remisión tiene una nueva fecha y hora.\n\n"
+        "Inicie sesión para verla: {link}\n\n"
+        "Por privacidad, los detalles solo se muestran después de iniciar sesión."
+    ),
+}
+
+
+def _notify_rescheduled(referral: Referral, event: ReferralEvent) -> None:
+    """The referrer and the family's guardians: an in-app notice and an e-mail (a link
+    only), each in the person's language, queued in the outbox in this transaction."""
+    people: list[tuple[User, str]] = []
+    if referral.from_provider.user is not None:
+        people.append((referral.from_provider.user, f"/referrals/{referral.pk}/"))
+    for guardian in Guardian.objects.filter(family_id=referral.child.family_id).select_related("user"):
+        people.append((guardian.user, "/portal/referrals/"))
+    for user, path in people:
+        language = preferred_language(user) or "en"
+        outbox_notify(
+            user.pk,
+            "referral.rescheduled",
+            {
+                "referral_id": referral.pk,
+                "status": referral.status,
+                "appointment_at": referral.appointment_at.isoformat() if referral.appointment_at else None,
+                "label": f"Referral #{referral.pk} rescheduled",
+            },
+            key=f"referral:{referral.pk}:rescheduled:{event.pk}:{user.pk}:notice",
+            language=language,
+        )
+        if user.email and not _emails_suppressed.get():
+            link = f"{settings.SITE_URL.rstrip('/')}{path}"
+            outbox_email(
+                key=f"referral:{referral.pk}:rescheduled:{event.pk}:{user.pk}:email",
+                to_address=user.email,
+                subject=RESCHEDULED_SUBJECT.get(language, RESCHEDULED_SUBJECT["en"]),
+                body=RESCHEDULED_BODY.get(language, RESCHEDULED_BODY["en"]).format(link=link),
+                kind="referral",
+                recipient_id=user.pk,
+                language=language,
+            )
+
+
+def referral_reschedule(*, actor: Actor, referral_id: Any, appointment_at: Any, reason: str = "") -> Referral:
+    """The recipient moves a scheduled appointment (still ``scheduled``): a timeline entry
+    with the reason, an audit row, and a notice to the referrer and the family. 400
+    ``appointment_in_past``; 409 ``invalid_transition`` unless the referral is scheduled."""
+    when = _future_appointment(appointment_at)
+    reason = _note(reason, field="reason")
+    access = access_referral_logged(actor, referral_id, what="reschedule")
+    if access.restricted or access.role != policies.ROLE_RECIPIENT:
+        raise ApplicationError(
+            "not_allowed",
+            "Only the referral's recipient can reschedule it.",
+            status=403,
+            extra={"action": "reschedule"},
+        )
+    with transaction.atomic():
+        referral = (
+            Referral.objects.select_for_update()
+            .select_related("child", "from_provider__user", "to_provider", "case")
+            .get(pk=access.referral.pk)
+        )
+        if referral.status != S.SCHEDULED:
+            raise ApplicationError(
+                "invalid_transition",
+                f"Cannot reschedule a referral that is {referral.status}: only a scheduled one.",
+                status=409,
+                extra={"status": referral.status, "action": "reschedule"},
+            )
+        now = timezone.now()
+        previous = referral.appointment_at
+        referral.appointment_at = when
+        referral.save(update_fields=["appointment_at", "updated_at"])
+        event = ReferralEvent.objects.create(
+            referral=referral,
+            actor=signed_in(actor),
+            from_status=S.SCHEDULED,
+            to_status=S.SCHEDULED,
+            at=now,
+            note=reason,
+            previous_appointment_at=previous,
+            appointment_at=when,
+        )
+        _audit(
+            actor=actor,
+            referral=referral,
+            action=Action.UPDATE,
+            consent=access.consent,
+            detail=f"rescheduled {previous.isoformat() if previous else '-'} -> {when.isoformat()}",
+        )
+        _notify_rescheduled(referral, event)
+    return referral
 
 
 def referral_complete(*, actor: Actor, referral_id: Any, outcome: str, note: str = "") -> Referral:
@@ -779,8 +941,13 @@ def _datetime(value: Any, field: str) -> datetime.datetime:
 
 
 def case_open(*, actor: Actor, case_id: Any) -> policies.CaseAccess:
-    """Open a case (``access_case``) and log the read of the child's team record."""
-    access = policies.access_case(actor, case_id)
+    """Open a case (``access_case``) and log the read of the child's team record (or
+    the refusal, for the child)."""
+    try:
+        access = policies.access_case(actor, case_id)
+    except NotFound:
+        _refused(actor=actor, model=Case, object_id=case_id, action=Action.VIEW, what="view")
+        raise
     audit_record(
         actor=actor,
         action=Action.VIEW,
@@ -791,6 +958,11 @@ def case_open(*, actor: Actor, case_id: Any) -> policies.CaseAccess:
         object_id=access.case.pk,
     )
     return access
+
+
+def case_refused(*, actor: Actor, case_id: Any, what: str) -> None:
+    """Log a refused attempt on a case made elsewhere (the chat page and socket)."""
+    _refused(actor=actor, model=Case, object_id=case_id, action=Action.VIEW, what=what)
 
 
 def case_get_or_create(*, child: Child) -> Case:

@@ -17,6 +17,9 @@ api_urlpatterns = [
     path("referrals/<int:pk>/schedule/", apis.ReferralScheduleApi.as_view(), name="api-referral-schedule"),
     path("referrals/<int:pk>/complete/", apis.ReferralCompleteApi.as_view(), name="api-referral-complete"),
     path("referrals/<int:pk>/cancel/", apis.ReferralCancelApi.as_view(), name="api-referral-cancel"),
+    path(
+        "referrals/<int:pk>/reschedule/", apis.ReferralRescheduleApi.as_view(), name="api-referral-reschedule"
+    ),
     path("cases/", apis.CaseListApi.as_view(), name="api-case-list"),
     path("cases/<int:pk>/", apis.CaseDetailApi.as_view(), name="api-case-detail"),
 ]

@@ -12,6 +12,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from directory.roles import provider_of
@@ -134,11 +138,7 @@ def referral_page(request: HttpRequest, pk: int) -> HttpResponse:
     if access.restricted:
         return render(request, "referrals/referral_restricted.html", {"referral": access.referral})
     referral = selectors.referral_detail(referral=access.referral)
-    actions = [
-        verb
-        for verb, (who, froms, _) in services.TRANSITIONS.items()
-        if who == access.role and referral.status in froms
-    ]
+    actions = services.available_actions(access.role, referral.status)
     screenings = [
         (s, INSTRUMENTS.get(s.instrument, s.instrument), summary(s.instrument, s.result))
         for s in referral.screenings.all()
@@ -158,6 +158,22 @@ def referral_page(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _local_datetime(value: Any) -> Any:
+    """A ``datetime-local`` field's value (no offset) is a time in the reader's zone (the
+    one the page showed); anything unreadable goes on to the service, which explains."""
+    if not isinstance(value, str):
+        return value
+    try:
+        parsed = parse_datetime(value.strip())
+    except ValueError:
+        return value
+    if parsed is None:
+        return value
+    if timezone.is_naive(parsed):
+        return timezone.make_aware(parsed, timezone.get_current_timezone())
+    return parsed
+
+
 ACTIONS: dict[str, Callable[..., Any]] = {
     "accept": lambda user, pk, post: services.referral_accept(
         actor=user, referral_id=pk, note=post.get("note", "")
@@ -166,7 +182,16 @@ ACTIONS: dict[str, Callable[..., Any]] = {
         actor=user, referral_id=pk, decline_reason=post.get("decline_reason", ""), note=post.get("note", "")
     ),
     "schedule": lambda user, pk, post: services.referral_schedule(
-        actor=user, referral_id=pk, appointment_at=post.get("appointment_at", ""), note=post.get("note", "")
+        actor=user,
+        referral_id=pk,
+        appointment_at=_local_datetime(post.get("appointment_at", "")),
+        note=post.get("note", ""),
+    ),
+    "reschedule": lambda user, pk, post: services.referral_reschedule(
+        actor=user,
+        referral_id=pk,
+        appointment_at=_local_datetime(post.get("appointment_at", "")),
+        reason=post.get("reason", ""),
     ),
     "complete": lambda user, pk, post: services.referral_complete(
         actor=user, referral_id=pk, outcome=post.get("outcome", ""), note=post.get("note", "")
@@ -190,11 +215,25 @@ def referral_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"Referral #{referral.pk} is now {referral.get_status_display().lower()}.")
+        messages.success(request, _done_message(verb, referral))
         if referral.status == "declined":
             # The recipient's access ended with the decline: back to the dashboard.
             return redirect("referrals-dashboard")
     return redirect("referral-page", pk=pk)
+
+
+def _done_message(verb: str, referral: Any) -> str:
+    if verb in ("schedule", "reschedule") and referral.appointment_at is not None:
+        when = date_format(timezone.localtime(referral.appointment_at), "j M Y, g:i A T")
+        if verb == "reschedule":
+            return _(
+                "Appointment for referral #%(pk)s moved to %(when)s; the family and the referrer are told."
+            ) % {
+                "pk": referral.pk,
+                "when": when,
+            }
+        return _("Referral #%(pk)s is scheduled for %(when)s.") % {"pk": referral.pk, "when": when}
+    return f"Referral #{referral.pk} is now {referral.get_status_display().lower()}."
 
 
 @login_required

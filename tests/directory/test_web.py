@@ -132,12 +132,26 @@ def test_curator_revokes_an_endorsement_and_the_listing_stops_showing_it(client,
     provider_id = endorsement.provider_id
     assert api_client.get(f"/api/v1/providers/{provider_id}/").json()["endorsed"] is True
     client.force_login(curator)
+    url = f"/curate/endorsements/{endorsement.pk}/revoke/"
+    # The curate page links to a confirmation page that asks for the reason.
+    assert url in client.get("/curate/?status=verified").content.decode()
+    confirm = client.get(url).content.decode()
+    assert "Reason (required)" in confirm and endorsement.provider.name in confirm
+    # No reason, or no confirmation: the page asks again and nothing changes.
+    refused = client.post(url, {"confirm": "revoke", "note": "  "})
+    assert refused.status_code == 400 and "Give the reason" in refused.content.decode()
+    assert client.post(url, {"note": "Lapsed membership"}).status_code == 400
+    endorsement.refresh_from_db()
+    assert endorsement.status == "verified"
 
-    client.post(f"/curate/endorsements/{endorsement.pk}/revoke/", {"note": "Lapsed membership"})
+    done = client.post(url, {"confirm": "revoke", "note": "Lapsed membership"}, follow=True)
 
+    assert "no longer shows as endorsed" in done.content.decode()  # says what it did
     endorsement.refresh_from_db()
     assert endorsement.status == "revoked"
-    assert EndorsementReview.objects.filter(endorsement=endorsement, action="revoked", actor=curator).exists()
+    assert EndorsementReview.objects.filter(
+        endorsement=endorsement, action="revoked", actor=curator, note="Lapsed membership"
+    ).exists()
     assert api_client.get(f"/api/v1/providers/{provider_id}/").json()["endorsed"] is False
 
 

@@ -48,7 +48,7 @@ def test_readyz_is_503_and_names_what_is_failing(db, client, redis_down):
 
 
 def test_metrics_are_open_in_debug_with_our_figures(db, client, settings, django_capture_on_commit_callbacks):
-    settings.DEBUG = True
+    settings.DEVELOPMENT = True
     world = referral_world()
     with django_capture_on_commit_callbacks(execute=True):
         send(world)
@@ -66,13 +66,13 @@ def test_metrics_are_open_in_debug_with_our_figures(db, client, settings, django
 
 
 def test_metrics_do_not_exist_in_production_without_a_token(client, settings):
-    settings.DEBUG = False
+    settings.DEVELOPMENT = False
     settings.METRICS_TOKEN = ""
     assert client.get("/metrics").status_code == 404
 
 
 def test_metrics_in_production_need_the_bearer_token(db, client, settings):
-    settings.DEBUG = False
+    settings.DEVELOPMENT = False
     settings.METRICS_TOKEN = "s3cret-scrape-token"
     assert client.get("/metrics").status_code == 401
     assert client.get("/metrics", HTTP_AUTHORIZATION="Bearer wrong").status_code == 401

@@ -49,7 +49,7 @@ def advance(world, referral, status: str):
             services.referral_decline(actor=recipient, referral_id=referral.pk, decline_reason="no_capacity")
         elif step == "schedule":
             services.referral_schedule(
-                actor=recipient, referral_id=referral.pk, appointment_at="2026-12-01T15:00:00Z"
+                actor=recipient, referral_id=referral.pk, appointment_at="2030-12-01T15:00:00Z"
             )
         elif step == "complete":
             services.referral_complete(actor=recipient, referral_id=referral.pk, outcome="connected")

@@ -23,9 +23,10 @@ API_READS = ["/api/v1/referrals/{id}/", "/fhir/ServiceRequest/{id}", "/fhir/Task
 API_WRITES = {
     "accept": {},
     "decline": {"decline_reason": "other"},
-    "schedule": {"appointment_at": "2026-12-01T10:00:00Z"},
+    "schedule": {"appointment_at": "2030-12-01T10:00:00Z"},
     "complete": {"outcome": "connected"},
     "cancel": {"reason": "x"},
+    "reschedule": {"appointment_at": "2030-12-02T10:00:00Z", "reason": "x"},
 }
 
 

@@ -85,7 +85,7 @@ def test_cancel_racing_the_recipient_one_wins(on_postgres):
         else:
             calls.append(
                 lambda: services.referral_schedule(
-                    actor=world.recipient.user, referral_id=referral.pk, appointment_at="2026-12-01T10:00:00Z"
+                    actor=world.recipient.user, referral_id=referral.pk, appointment_at="2030-12-01T10:00:00Z"
                 )
             )
     outcomes = race(calls)
@@ -106,7 +106,7 @@ def test_many_identical_transitions_only_one_is_recorded(on_postgres):
     calls = [
         (
             lambda: services.referral_schedule(
-                actor=world.recipient.user, referral_id=referral.pk, appointment_at="2026-12-01T10:00:00Z"
+                actor=world.recipient.user, referral_id=referral.pk, appointment_at="2030-12-01T10:00:00Z"
             )
         )
         for _ in range(20)

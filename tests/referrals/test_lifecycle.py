@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 BODIES = {
     "accept": {},
     "decline": {"decline_reason": "no_capacity", "note": "Waitlist is full."},
-    "schedule": {"appointment_at": "2026-12-01T15:30:00Z"},
+    "schedule": {"appointment_at": "2030-12-01T15:30:00Z"},
     "complete": {"outcome": "connected", "note": "Family started dyadic therapy."},
     "cancel": {"reason": "Family moved away."},
 }
@@ -40,7 +40,7 @@ def test_the_whole_loop_from_sending_to_outcome(world, as_user, django_capture_o
     scheduled = recipient.post(
         f"/api/v1/referrals/{referral.pk}/schedule/", BODIES["schedule"], format="json"
     )
-    assert scheduled.json()["appointment_at"] == "2026-12-01T15:30:00Z"
+    assert scheduled.json()["appointment_at"] == "2030-12-01T15:30:00Z"
     done = recipient.post(
         f"/api/v1/referrals/{referral.pk}/complete/", BODIES["complete"], format="json"
     ).json()

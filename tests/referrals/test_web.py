@@ -103,11 +103,12 @@ def test_the_recipient_works_the_referral_from_its_page(world, client):
     assert "Accept" in html and "Decline" in html
     assert "ASQ:SE-2" in html
     c.post(f"/referrals/{referral.pk}/accept/")
-    c.post(f"/referrals/{referral.pk}/schedule/", {"appointment_at": "2026-12-03T09:30"})
+    c.post(f"/referrals/{referral.pk}/schedule/", {"appointment_at": "2030-12-03T09:30"})
     c.post(f"/referrals/{referral.pk}/complete/", {"outcome": "connected", "note": "Started therapy."})
     referral.refresh_from_db()
     assert (referral.status, referral.outcome) == ("completed", "connected")
-    assert referral.appointment_at.isoformat() == "2026-12-03T09:30:00+00:00"
+    # The page's datetime-local is read in the reader's zone (America/New_York by default).
+    assert referral.appointment_at.isoformat() == "2030-12-03T14:30:00+00:00"
     referrer_view = signed_in(client, world.referrer.user).get(f"/referrals/{referral.pk}/").content.decode()
     assert "Connected to services" in referrer_view and "Started therapy." in referrer_view
 

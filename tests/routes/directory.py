@@ -25,7 +25,15 @@ ROUTES = [
     Route("provider-page", everyone(200), kwargs=_imh),
     Route("curate", CURATOR_ONLY_PAGE),
     Route("curate-endorsement-verify", CURATOR_ONLY_POST, method="post", kwargs=_pending_endorsement),
-    Route("curate-endorsement-revoke", CURATOR_ONLY_POST, method="post", kwargs=_pending_endorsement),
+    Route("curate-endorsement-revoke", CURATOR_ONLY_PAGE, kwargs=_pending_endorsement),
+    # Without a reason and the confirmation the page answers again and nothing changes.
+    Route(
+        "curate-endorsement-revoke",
+        {**CURATOR_ONLY_POST, "curator": 400},
+        method="post",
+        kwargs=_pending_endorsement,
+        label="POST-curate-endorsement-revoke",
+    ),
     Route("api-provider-list", everyone(200)),
     Route("api-provider-list", everyone(400), query="discipline=wizard", label="get-api-provider-list-bad"),
     Route("api-provider-detail", everyone(200), kwargs=_imh),

@@ -25,6 +25,11 @@ PROVIDER_ONLY_PAGE = {
 ROUTES = [
     Route("families-register", everyone(200)),
     Route("families-confirm", everyone(400), kwargs=lambda w: {"token": "not-a-valid-token"}),
+    # Password reset: the same answers for everyone (known address or not).
+    Route("password_reset", everyone(200)),
+    Route("password_reset_done", everyone(200)),
+    Route("password_reset_confirm", everyone(200), kwargs=lambda w: {"uidb64": "MQ", "token": "bad-token"}),
+    Route("password_reset_complete", everyone(200)),
     Route("families-invitation", everyone(404), kwargs=lambda w: {"token": "not-a-valid-token"}),
     Route("families-add-child", GUARDIAN_ONLY_PAGE),
     Route("families-invite", PROVIDER_ONLY_PAGE),

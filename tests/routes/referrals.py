@@ -85,7 +85,14 @@ ROUTES = [
         RECIPIENT_ONLY,
         method="post",
         kwargs=_scheduled,
-        data=lambda w: {"appointment_at": "2026-12-01T15:00:00Z"},
+        data=lambda w: {"appointment_at": "2030-12-01T15:00:00Z"},
+    ),
+    Route(
+        "api-referral-reschedule",
+        RECIPIENT_ONLY,
+        method="post",
+        kwargs=_scheduled,
+        data=lambda w: {"appointment_at": "2030-12-02T15:00:00Z", "reason": "Clinic closed."},
     ),
     Route(
         "api-referral-complete",

@@ -36,7 +36,7 @@ class Command(BaseCommand):
             raise CommandError("--providers must be between 1 and 5,000,000")
         rng = random.Random(options["seed"])
         batch_size: int = options["batch_size"]
-        today = timezone.localdate()
+        today = timezone.now().date()
         zips = synthetic.standard_zips()
         started = time.monotonic()
 

@@ -38,7 +38,7 @@ class Command(BaseCommand):
     help = "Load demo organizations, providers, families, consents, referrals and a case chat."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if not settings.DEBUG:
+        if not settings.DEVELOPMENT:
             raise CommandError("seed_demo creates well-known passwords; refused when DJANGO_DEBUG=0.")
         world: dict[str, Any] = {"password": settings.DEMO_PASSWORD}
         with transaction.atomic():
