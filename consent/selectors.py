@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Prefetch, Q, QuerySet
 
 from consent import policies
-from consent.models import Consent, ConsentEvent
+from consent.models import Consent, ConsentEvent, ConsentRequest, ConsentRequestStatus
 from people.roles import Actor
 
 
@@ -29,3 +29,25 @@ def consent_list(*, actor: Actor, child_id: int | None = None) -> QuerySet[Conse
     ).prefetch_related(
         Prefetch("events", queryset=ConsentEvent.objects.select_related("actor").order_by("at", "id"))
     )
+
+
+def consent_request_list(*, actor: Actor, status: str | None = None) -> QuerySet[ConsentRequest]:
+    """Guardians: requests about their family's children (any state). Providers: the
+    requests they made. Everyone else: none. Constant queries (joins only)."""
+    if actor is None or not actor.is_authenticated:
+        return ConsentRequest.objects.none()
+    own = ConsentRequest.objects.filter(policies.guardian_children_q(actor, "child__")).values("pk")
+    queryset = ConsentRequest.objects.filter(Q(pk__in=own) | Q(requested_by_user_id=actor.pk))
+    if status is not None:
+        queryset = queryset.filter(status=status)
+    return queryset.select_related(
+        "child", "requested_by__organization", "provider__organization", "consent"
+    ).order_by("-created_at", "-id")
+
+
+def consent_requests_pending_for_guardian(*, actor: Actor) -> QuerySet[ConsentRequest]:
+    """The open requests a guardian has to answer (the portal notice)."""
+    if actor is None or not actor.is_authenticated:
+        return ConsentRequest.objects.none()
+    own = ConsentRequest.objects.filter(policies.guardian_children_q(actor, "child__")).values("pk")
+    return consent_request_list(actor=actor, status=ConsentRequestStatus.PENDING).filter(pk__in=own)
