@@ -5,6 +5,7 @@ with "ask the family to share with this provider")."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +32,11 @@ class Picker:
     pending_ids: set[int] = field(default_factory=set)
     coverage: dict[str, dict[str, list[int]]] = field(default_factory=dict)
     requests: list[ConsentRequest] = field(default_factory=list)
+
+    @property
+    def coverage_json(self) -> str:
+        """Per child: covered provider and organization ids, and providers asked about."""
+        return json.dumps(self.coverage, separators=(",", ":"))
 
 
 def _is_covered(provider: Provider, cover: dict[str, set[int]]) -> bool:

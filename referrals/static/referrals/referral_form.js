@@ -106,8 +106,8 @@
   var search = document.getElementById("recipient-search");
   var select = document.getElementById("to_provider");
   var childSelect = document.getElementById("child");
-  var coverageEl = document.getElementById("recipient-coverage");
-  var coverage = coverageEl ? JSON.parse(coverageEl.textContent) : {};
+  var pickerEl = document.getElementById("recipient-picker");
+  var coverage = pickerEl && pickerEl.dataset.coverage ? JSON.parse(pickerEl.dataset.coverage) : {};
   var consentStatus = document.getElementById("recipient-consent");
   var askPanel = document.getElementById("ask-family");
   var searchStatus = document.getElementById("recipient-search-status");
