@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_stubs_ext import StrOrPromise
 
 from referrals.models import Urgency
@@ -45,6 +46,15 @@ class UrgencyTarget:
     @property
     def appointment_days(self) -> int:
         return self.first_appointment.days
+
+    @property
+    def summary(self) -> str:
+        """E.g. "first contact within 1 day, first appointment within 7 days"."""
+        contact = ngettext("first contact within %(n)d day", "first contact within %(n)d days", self.contact_days)
+        appointment = ngettext(
+            "first appointment within %(n)d day", "first appointment within %(n)d days", self.appointment_days
+        )
+        return f"{contact % {'n': self.contact_days}}, {appointment % {'n': self.appointment_days}}"
 
 
 TARGETS: dict[str, UrgencyTarget] = {

@@ -30,7 +30,7 @@ def both_widths(page, where: str) -> None:
 
 def search_recipient(page, text: str) -> None:
     page.get_by_label("Search the directory").fill(text)
-    expect(page.locator("#recipient-search-status")).to_contain_text("providers found")
+    expect(page.locator("#recipient-search-status")).to_contain_text("Providers found:")
 
 
 def send_referral(page, reason: str) -> None:

@@ -62,7 +62,7 @@ def test_choosing_an_uncovered_provider_offers_to_ask_the_family_and_asking_work
     html = client.get(f"/referrals/new/?child={world.child.pk}&to_provider={uncovered.pk}").content.decode()
     assert selected_option(html) == str(uncovered.pk)
     assert "No consent from the family covers this provider yet." in html
-    ask = re.search(r'<section id="ask-family"[^>]*>', html).group(0)
+    ask = re.search(r'<div id="ask-family"[^>]*>', html).group(0)
     assert "hidden" not in ask
     assert "Ask the family to share with this provider" in html
 
@@ -129,6 +129,7 @@ def test_targets_per_urgency_are_data_below_the_part_c_ceiling():
         assert str(target.source)
     routine, soon, urgent = (target_for(u) for u in ("routine", "soon", "urgent"))
     assert (routine.contact_days, routine.appointment_days) == (7, 45)
+    assert urgent.summary == "first contact within 1 day, first appointment within 7 days"
     assert urgent.first_contact < soon.first_contact < routine.first_contact
     assert urgent.first_appointment < soon.first_appointment < routine.first_appointment
 
@@ -144,7 +145,7 @@ def test_each_urgency_gets_its_own_clocks_and_the_page_shows_them(world, client,
     shown = timezone.localtime(referral.contact_due_at, ZoneInfo("America/New_York"))  # the default page zone
     assert f"First contact by {shown:%Y-%m-%d}" in html
     form = client.get("/referrals/new/").content.decode()
-    assert f"first contact within {target.contact_days} days" in form
+    assert f"{urgency.capitalize()}: {target.summary}" in form
 
 
 def test_an_urgent_referral_is_overdue_and_reminded_before_a_routine_one(world):

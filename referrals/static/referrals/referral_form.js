@@ -187,7 +187,7 @@
               return makeOption(p.id, p.organization_id, p.name + " (" + p.discipline_label +
                 (p.organization ? ", " + p.organization : "") + ")");
             }), keep);
-            if (searchStatus) searchStatus.textContent = rows.length + " " + searchStatus.dataset.found;
+            if (searchStatus) searchStatus.textContent = searchStatus.dataset.found + " " + rows.length;
           });
       }, 200);
     });
