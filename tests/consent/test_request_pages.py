@@ -18,6 +18,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def asked(family, grant):
     guardian, child = family
+    child.first_name, child.last_name = "Zinnia", "Quillfeather"  # unmistakable on any page
+    child.save()
     asker = ProviderFactory(name="Dr. Asking Pediatrician")
     target = ProviderFactory(name="Sam Speech")
     grant(guardian, child, provider=asker)
@@ -62,7 +64,9 @@ def test_the_portal_shows_the_request_and_the_guardian_signs_it(asked, client):
 def test_the_guardian_declines_in_the_portal(asked, client):
     guardian, child, asker, target, request = asked
     client.force_login(guardian.user)
-    response = client.post(f"/portal/consent-requests/{request.pk}/", {"action": "decline", "reason": "Not now"})
+    response = client.post(
+        f"/portal/consent-requests/{request.pk}/", {"action": "decline", "reason": "Not now"}
+    )
     assert response.status_code == 302
     assert ConsentRequest.objects.get(pk=request.pk).status == "declined"
     assert not Consent.objects.filter(recipient_provider=target).exists()

@@ -23,6 +23,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def world(family, grant):
     guardian, child = family
+    child.first_name, child.last_name = "Zinnia", "Quillfeather"  # unmistakable in any text
+    child.save()
     asker = ProviderFactory(name="Dr. Asking Pediatrician", discipline="pediatrician")
     target = ProviderFactory(name="Sam Speech", discipline="speech_language_pathologist")
     grant(guardian, child, provider=asker)

@@ -69,7 +69,9 @@ def test_pediatrician_asks_the_family_to_share_then_refers(live_server_factory, 
     expect(uncovered).to_have_count(1)
     expect(selected).to_have_text("Choose a provider")
     maya.locator("#to_provider").select_option(uncovered.get_attribute("value"))
-    expect(maya.locator("#recipient-consent")).to_contain_text("No consent from the family covers this provider")
+    expect(maya.locator("#recipient-consent")).to_contain_text(
+        "No consent from the family covers this provider"
+    )
     ask = maya.locator("#ask-family")
     expect(ask).to_be_visible()
     both_widths(maya, "ask")
