@@ -43,6 +43,28 @@ def _is_covered(provider: Provider, cover: dict[str, set[int]]) -> bool:
     return provider.pk in cover["providers"] or provider.organization_id in cover["organizations"]
 
 
+def _requests(actor: Actor, me: Provider, ids: list[int]) -> tuple[list[ConsentRequest], dict[int, set[int]]]:
+    """The asker's requests about these children, and per child the providers still awaited."""
+    rows = list(consent_selectors.consent_request_list(actor=actor).filter(child_id__in=ids, requested_by=me))
+    pending: dict[int, set[int]] = {pk: set() for pk in ids}
+    for row in rows:
+        if row.status == ConsentRequestStatus.PENDING:
+            pending[row.child_id].add(row.provider_id)
+    return rows, pending
+
+
+def _chosen(wanted: int | None, me: Provider, picker: Picker) -> Provider | None:
+    """The recipient asked for by id (the form, a notice's link), if it may receive one."""
+    if wanted is None or wanted == me.pk:
+        return None
+    chosen = next((p for p in [*picker.covered, *picker.others] if p.pk == wanted), None)
+    if chosen is None:
+        chosen = Provider.objects.select_related("organization").filter(pk=wanted, user__isnull=False).first()
+        if chosen is not None:
+            picker.others.insert(0, chosen)
+    return chosen
+
+
 def build(
     *, actor: Actor, me: Provider, children: list[Any], child_id: object, to_provider_id: object
 ) -> Picker:
@@ -52,13 +74,7 @@ def build(
     wanted_child = parse_id(child_id)
     picker.child = next((c for c in children if c.pk == wanted_child), children[0] if children else None)
     cover = referral_cover_by_child(ids)
-    requests = list(
-        consent_selectors.consent_request_list(actor=actor).filter(child_id__in=ids, requested_by=me)
-    )
-    pending: dict[int, set[int]] = {pk: set() for pk in ids}
-    for row in requests:
-        if row.status == ConsentRequestStatus.PENDING:
-            pending[row.child_id].add(row.provider_id)
+    requests, pending = _requests(actor, me, ids)
     picker.requests = requests[:REQUESTS_SHOWN]
     picker.coverage = {
         str(pk): {
@@ -73,23 +89,11 @@ def build(
     mine = cover[picker.child.pk]
     picker.pending_ids = pending[picker.child.pk]
     found = list(selectors.recipient_search(q="", exclude_provider_id=me.pk, limit=RECIPIENT_LIMIT))
-    covered = list(selectors.covered_recipients(cover=mine, exclude_provider_id=me.pk))
-    picker.covered = covered
-    covered_ids = {p.pk for p in covered}
+    picker.covered = list(selectors.covered_recipients(cover=mine, exclude_provider_id=me.pk))
+    covered_ids = {p.pk for p in picker.covered}
     picker.others = [p for p in found if p.pk not in covered_ids and not _is_covered(p, mine)]
-    wanted = parse_id(to_provider_id)
-    if wanted is not None and wanted != me.pk:
-        chosen = next((p for p in [*covered, *picker.others] if p.pk == wanted), None)
-        if chosen is None:
-            chosen = (
-                Provider.objects.select_related("organization").filter(pk=wanted, user__isnull=False).first()
-            )
-            if chosen is not None:
-                picker.others.insert(0, chosen)
-        picker.selected = chosen
-    if picker.selected is None and covered:
-        # The default is never a provider no consent covers.
-        picker.selected = covered[0]
+    # The default is never a provider no consent covers.
+    picker.selected = _chosen(parse_id(to_provider_id), me, picker) or next(iter(picker.covered), None)
     if picker.selected is not None:
         picker.selected_id = picker.selected.pk
         picker.selected_covered = _is_covered(picker.selected, mine)
