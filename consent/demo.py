@@ -18,6 +18,7 @@ from consent.models import (
     Consent,
     ConsentEvent,
     ConsentEventKind,
+    ConsentRequest,
     SignatureMethod,
 )
 from consent.services import authorization_for
@@ -150,3 +151,23 @@ def seed(world: dict[str, Any], stdout: Writer) -> None:
     stdout.write(
         f"consent: {len(TEAM)} active consents for family 1, 1 for family 2, one revoked and one expired in history"
     )
+    _seed_requests(world, stdout)
+
+
+def _seed_requests(world: dict[str, Any], stdout: Writer) -> None:
+    """An open consent request: the social worker (covered for Ava) asks family 2 to
+    share Ava's information with the pediatrician; guardian2 sees it in the portal."""
+    providers = world["providers"]
+    request, _created = ConsentRequest.objects.get_or_create(
+        child=world["children"]["ava"],
+        requested_by=providers["social_worker"],
+        provider=providers["pediatrician"],
+        defaults={
+            "requested_by_user": providers["social_worker"].user,
+            "purposes": ["referral", "care_coordination"],
+            "data_categories": ["demographics", "screening_results"],
+            "note": "Ava's pediatrician would like to see her screening results before the next visit.",
+        },
+    )
+    world.setdefault("consent_requests", {})["ava_pediatrician"] = request
+    stdout.write("consent: 1 open consent request (family 2)")

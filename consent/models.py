@@ -168,3 +168,56 @@ class ConsentEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+
+class ConsentRequestStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for the family")
+    SIGNED = "signed", _("Signed by the family")
+    DECLINED = "declined", _("Declined by the family")
+
+
+class ConsentRequest(models.Model):
+    """A provider who may see a child asks the family to share with another provider
+    (usually the one they want to refer to). The guardian signs it (which creates a
+    ``Consent`` through the normal grant, same rules) or declines it; the asker is told."""
+
+    child = models.ForeignKey("families.Child", on_delete=models.PROTECT, related_name="consent_requests")
+    requested_by = models.ForeignKey(
+        "directory.Provider", on_delete=models.PROTECT, related_name="consent_requests_made"
+    )
+    requested_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    provider = models.ForeignKey(
+        "directory.Provider", on_delete=models.PROTECT, related_name="consent_requests_for"
+    )
+    purposes = models.JSONField(default=list)
+    data_categories = models.JSONField(default=list)
+    note = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=10, choices=ConsentRequestStatus.choices, default=ConsentRequestStatus.PENDING
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decline_reason = models.TextField(blank=True)
+    consent = models.OneToOneField(
+        Consent, null=True, blank=True, on_delete=models.PROTECT, related_name="request"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # One open question per child and provider: asking twice is 409 consent_request_pending.
+            models.UniqueConstraint(
+                fields=["child", "provider"],
+                condition=Q(status="pending"),
+                name="consent_request_one_pending",
+            ),
+        ]
+        indexes = [models.Index(fields=["child", "status"], name="consent_request_child")]
+
+    def __str__(self) -> str:
+        return f"Consent request #{self.pk}: {self.child_id} -> {self.provider_id} ({self.status})"

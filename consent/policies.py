@@ -358,3 +358,23 @@ def revoke_object_permissions(consent: Consent, user_ids: list[int]) -> list[int
     if drop:
         remove_perm(VIEW_CHILD, list(User.objects.filter(pk__in=drop)), consent.child)
     return drop
+
+
+def referral_cover_by_child(child_ids: Iterable[int]) -> dict[int, dict[str, set[int]]]:
+    """For each child: the provider ids and organization ids an active consent covers for
+    a referral with demographics (what sending one needs at least), so a picker can mark
+    who may receive it. One query."""
+    cover: dict[int, dict[str, set[int]]] = {
+        pk: {"providers": set(), "organizations": set()} for pk in child_ids
+    }
+    rows = (
+        Consent.objects.active()
+        .filter(_scope_filter("referral", ["demographics"]), child_id__in=list(cover))
+        .values_list("child_id", "recipient_provider_id", "recipient_organization_id")
+    )
+    for child_id, provider_id, organization_id in rows:
+        if provider_id is not None:
+            cover[child_id]["providers"].add(provider_id)
+        if organization_id is not None:
+            cover[child_id]["organizations"].add(organization_id)
+    return cover

@@ -7,7 +7,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from audit import selectors as audit_selectors
 from audit.models import AuditEvent, Outcome
 from consent import policies
-from consent.models import Consent, ConsentEvent
+from consent.models import Consent, ConsentEvent, ConsentRequest, ConsentRequestStatus
 from families.models import Guardian
 from people.roles import Actor
 
@@ -47,3 +47,23 @@ def access_log_split(*, child_id: int) -> tuple[QuerySet[AuditEvent], QuerySet[A
     rows = audit_selectors.child_access_log(child_id=child_id)
     own = Q(actor_id__in=family) & ~Q(outcome=Outcome.DENIED)
     return rows.exclude(own), rows.filter(own), family
+def consent_request_list(*, actor: Actor, status: str | None = None) -> QuerySet[ConsentRequest]:
+    """Guardians: requests about their family's children (any state). Providers: the
+    requests they made. Everyone else: none. Constant queries (joins only)."""
+    if actor is None or not actor.is_authenticated:
+        return ConsentRequest.objects.none()
+    own = ConsentRequest.objects.filter(policies.guardian_children_q(actor, "child__")).values("pk")
+    queryset = ConsentRequest.objects.filter(Q(pk__in=own) | Q(requested_by_user_id=actor.pk))
+    if status is not None:
+        queryset = queryset.filter(status=status)
+    return queryset.select_related(
+        "child", "requested_by__organization", "provider__organization", "consent"
+    ).order_by("-created_at", "-id")
+
+
+def consent_requests_pending_for_guardian(*, actor: Actor) -> QuerySet[ConsentRequest]:
+    """The open requests a guardian has to answer (the portal notice)."""
+    if actor is None or not actor.is_authenticated:
+        return ConsentRequest.objects.none()
+    own = ConsentRequest.objects.filter(policies.guardian_children_q(actor, "child__")).values("pk")
+    return consent_request_list(actor=actor, status=ConsentRequestStatus.PENDING).filter(pk__in=own)

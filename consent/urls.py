@@ -1,6 +1,6 @@
 from django.urls import path
 
-from consent import apis, child_apis, views
+from consent import apis, child_apis, request_apis, request_views, views
 
 urlpatterns = [
     path("portal/", views.portal, name="portal"),
@@ -10,6 +10,12 @@ urlpatterns = [
     path("portal/consents/<int:consent_id>/print/", views.consent_print, name="portal-consent-print"),
     path("portal/provider/", views.provider_children, name="portal-provider"),
     path("portal/children/<int:child_id>/access-log/", views.access_log, name="portal-access-log"),
+    path(
+        "portal/consent-requests/<int:request_id>/",
+        request_views.consent_request_page,
+        name="portal-consent-request",
+    ),
+    path("consent-requests/new/", request_views.consent_request_new, name="consent-request-new"),
 ]
 
 api_urlpatterns = [
@@ -19,6 +25,17 @@ api_urlpatterns = [
     path("consents/attested/", apis.ConsentAttestApi.as_view(), name="api-consent-attest"),
     path("consents/<int:consent_id>/revoke/", apis.ConsentRevokeApi.as_view(), name="api-consent-revoke"),
     path("children/<int:child_id>/access-log/", apis.AccessLogApi.as_view(), name="api-child-access-log"),
+    path("consent-requests/", request_apis.ConsentRequestsApi.as_view(), name="api-consent-requests"),
+    path(
+        "consent-requests/<int:request_id>/sign/",
+        request_apis.ConsentRequestSignApi.as_view(),
+        name="api-consent-request-sign",
+    ),
+    path(
+        "consent-requests/<int:request_id>/decline/",
+        request_apis.ConsentRequestDeclineApi.as_view(),
+        name="api-consent-request-decline",
+    ),
 ]
 
 fhir_urlpatterns = [

@@ -481,14 +481,17 @@ class RecipientOutput(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     name = serializers.CharField()
     discipline = serializers.CharField()
+    discipline_label = serializers.CharField(source="get_discipline_display")
     organization = serializers.CharField(source="organization.name", default="")
+    organization_id = serializers.IntegerField(allow_null=True)
 
 
 class RecipientSearchApi(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("q", required=False)],
         responses=RecipientOutput(many=True),
-        summary="Directory providers who can receive referrals (have an account)",
+        summary="Directory providers who can receive referrals (have an account), found by the "
+        "directory search",
     )
     def get(self, request: Request) -> Response:
         me = provider_of(request.user)

@@ -160,7 +160,8 @@ class Referral(models.Model):
     cancel_reason = models.TextField(blank=True)
 
     sent_at = models.DateTimeField()
-    # IDEA Part C style clocks: contact within 7 days, first appointment within 45 days.
+    # Response clocks, set at sending from the urgency's targets (referrals/targets.py;
+    # Part C's 7 / 45 days are the ceiling).
     contact_due_at = models.DateTimeField()
     appointment_due_at = models.DateTimeField()
     received_at = models.DateTimeField(null=True, blank=True)
@@ -204,8 +205,8 @@ class Referral(models.Model):
         return self.status in OPEN_STATUSES
 
     def overdue_flags(self, now: datetime.datetime | None = None) -> list[str]:
-        """Which Part C style clocks have run out: ``contact`` (no answer within 7 days)
-        and ``appointment`` (no appointment within 45 days)."""
+        """Which response clocks have run out: ``contact`` (no answer by
+        ``contact_due_at``) and ``appointment`` (no appointment by ``appointment_due_at``)."""
 
         now = now or timezone.now()
         flags = []

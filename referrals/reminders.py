@@ -1,11 +1,13 @@
-"""Part C clock reminders (run by referrals.tasks every 15 minutes).
+"""Response-clock reminders (run by referrals.tasks every 15 minutes). The due times are
+stored on each referral from its urgency's targets (``referrals/targets.py``: routine is
+Part C's 7 / 45 days, soon and urgent are shorter).
 
-- First contact (due 7 days after sending): the recipient is reminded on day 5 while the
-  referral is still unanswered (sent/received); on day 8 (the clock has run out) the
-  referrer is told it is overdue.
-- First appointment (due 45 days after sending): the recipient is reminded on day 38
-  (one week left) while no appointment is scheduled (sent/received/accepted); once the
+- First contact: the recipient is reminded ``contact_reminder_before`` the due time
+  (routine: day 5 of 7) while the referral is still unanswered (sent/received); once the
   clock has run out the referrer is told it is overdue.
+- First appointment: the recipient is reminded ``appointment_reminder_before`` the due
+  time (routine: day 38 of 45) while no appointment is scheduled
+  (sent/received/accepted); once the clock has run out the referrer is told.
 
 One reminder per referral per clock and step: each has a fixed outbox key, and the
 query skips referrals whose key is already queued, so re-runs send nothing twice."""
@@ -24,6 +26,7 @@ from django.utils import timezone
 from outbox.models import OutboxMessage
 from outbox.services import language_of, outbox_email, outbox_notify
 from referrals.models import Referral, ReferralStatus
+from referrals.targets import TARGETS
 
 S = ReferralStatus
 UNANSWERED = (S.SENT, S.RECEIVED)
@@ -34,7 +37,6 @@ NOT_SCHEDULED = (S.SENT, S.RECEIVED, S.ACCEPTED)
 class Step:
     clock: str  # "contact" | "appointment"
     step: str  # "reminder" (to the recipient) | "overdue" (to the referrer)
-    after: timedelta  # since sent_at
     statuses: tuple[str, ...]
     subject: str
 
@@ -43,28 +45,24 @@ STEPS = (
     Step(
         "contact",
         "reminder",
-        timedelta(days=5),
         UNANSWERED,
         "Reminder: a referral is waiting for first contact",
     ),
     Step(
         "contact",
         "overdue",
-        timedelta(days=7),
         UNANSWERED,
         "A referral you sent is overdue for first contact",
     ),
     Step(
         "appointment",
         "reminder",
-        timedelta(days=38),
         NOT_SCHEDULED,
         "Reminder: a referral needs an appointment",
     ),
     Step(
         "appointment",
         "overdue",
-        timedelta(days=45),
         NOT_SCHEDULED,
         "A referral you sent has no appointment yet",
     ),
@@ -81,10 +79,26 @@ def _key_expr(step: Step) -> Concat:
     )
 
 
+def _lead(step: Step, urgency: str) -> timedelta:
+    target = TARGETS[urgency]
+    if step.step == "overdue":
+        return timedelta(0)
+    return target.contact_reminder_before if step.clock == "contact" else target.appointment_reminder_before
+
+
+def _due_q(step: Step, now: datetime) -> Q:
+    """The clock's stored due time is within the step's lead (per urgency) of ``now``."""
+    field = f"{step.clock}_due_at__lte"
+    q = Q()
+    for urgency in TARGETS:
+        q |= Q(urgency=urgency, **{field: now + _lead(step, urgency)})
+    return q
+
+
 def _due(step: Step, now: datetime) -> QuerySet[Referral]:
     already = OutboxMessage.objects.filter(key=_key_expr(step))
     return (
-        Referral.objects.filter(status__in=step.statuses, sent_at__lte=now - step.after)
+        Referral.objects.filter(_due_q(step, now), status__in=step.statuses)
         .filter(~Q(Exists(already)))
         .select_related("to_provider__user", "from_provider__user")
         .order_by("id")

@@ -31,9 +31,25 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from referral_hub.errors import ApplicationError
 
 ASQ3_DOMAINS = ("communication", "gross_motor", "fine_motor", "problem_solving", "personal_social")
+ASQ3_DOMAIN_LABELS = {
+    "communication": _("Communication"),
+    "gross_motor": _("Gross motor"),
+    "fine_motor": _("Fine motor"),
+    "problem_solving": _("Problem solving"),
+    "personal_social": _("Personal-social"),
+}
+# How each ASQ-3 zone reads on a page, and the badge class it wears.
+ZONE_LABELS = {
+    "below": _("Below cutoff: refer for further assessment"),
+    "monitoring": _("Monitoring zone"),
+    "above": _("Above cutoff: on schedule"),
+}
+ZONE_BADGES = {"below": "bad", "monitoring": "warn", "above": "ok"}
 
 # interval (months) -> cutoff per domain, in ASQ3_DOMAINS order (2 SD below the mean).
 ASQ3_CUTOFFS: dict[int, tuple[float, float, float, float, float]] = {
@@ -249,7 +265,9 @@ def validate_screenings(items: Any) -> list[ScreeningResult]:
 def summary(instrument: str, result: dict[str, Any]) -> str:
     """A one-line human reading of a derived result (for pages and FHIR notes)."""
     if instrument == "asq_3":
-        below = [d.replace("_", " ") for d, z in result["zones"].items() if z == "below"]
+        below = [
+            str(ASQ3_DOMAIN_LABELS.get(d, d)).lower() for d, z in result["zones"].items() if z == "below"
+        ]
         return "Below cutoff: " + ", ".join(below) if below else "Above cutoff in all areas"
     if instrument == "asq_se_2":
         return "Above cutoff (refer)" if result["above_cutoff"] else "Below cutoff"
@@ -264,3 +282,26 @@ def summary(instrument: str, result: dict[str, Any]) -> str:
             parts.append("self-harm item endorsed")
         return "; ".join(parts)
     return ""
+
+
+def domain_rows(instrument: str, inputs: dict[str, Any], result: dict[str, Any]) -> list[dict[str, Any]]:
+    """ASQ-3 per domain, in questionnaire order: label, score, cutoff, zone (with its plain
+    label and badge). Empty for the other instruments (one total each)."""
+    if instrument != "asq_3":
+        return []
+    scores = inputs.get("domain_scores", {})
+    cutoffs = result.get("cutoffs", {})
+    zones = result.get("zones", {})
+    return [
+        {
+            "domain": domain,
+            "label": ASQ3_DOMAIN_LABELS[domain],
+            "score": scores.get(domain),
+            "cutoff": cutoffs.get(domain),
+            "zone": zones.get(domain, ""),
+            "zone_label": ZONE_LABELS.get(zones.get(domain, ""), ""),
+            "badge": ZONE_BADGES.get(zones.get(domain, ""), ""),
+        }
+        for domain in ASQ3_DOMAINS
+        if domain in scores
+    ]

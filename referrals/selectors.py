@@ -10,6 +10,7 @@ from django.db.models import Count, IntegerField, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 
 from consent.policies import covered_child_ids
+from directory import selectors as directory_selectors
 from directory.models import Provider
 from directory.roles import provider_of
 from families.models import Child
@@ -214,15 +215,29 @@ def consented_children(*, provider: Provider) -> QuerySet[Any]:
 
 
 def recipient_search(*, q: str, exclude_provider_id: int | None = None, limit: int = 20) -> QuerySet[Any]:
-    """Directory providers who can receive referrals (they have an account)."""
+    """Directory providers who can receive referrals (they have an account), found by the
+    directory's own search (the same text matching as the public directory)."""
 
-    qs = Provider.objects.filter(user__isnull=False).select_related("organization")
+    qs = (
+        directory_selectors.provider_search(directory_selectors.parse_provider_search({"q": q or ""}))
+        .prefetch_related(None)
+        .filter(user__isnull=False)
+    )
     if exclude_provider_id:
         qs = qs.exclude(pk=exclude_provider_id)
-    q = (q or "").strip()
-    if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(organization__name__icontains=q) | Q(discipline__icontains=q))
-    return qs.order_by("name", "id")[:limit]
+    return qs[:limit]
+
+
+def covered_recipients(
+    *, cover: dict[str, set[int]], exclude_provider_id: int | None = None
+) -> QuerySet[Provider]:
+    """The providers (with an account) a child's consents cover: always offered."""
+    qs = Provider.objects.filter(
+        Q(pk__in=cover["providers"]) | Q(organization_id__in=cover["organizations"]), user__isnull=False
+    ).select_related("organization")
+    if exclude_provider_id:
+        qs = qs.exclude(pk=exclude_provider_id)
+    return qs.order_by("name", "id")
 
 
 def portal_referrals(*, actor: Actor) -> QuerySet[Referral]:

@@ -58,9 +58,8 @@ from referrals.models import (
     Urgency,
 )
 from referrals.screening import validate_screenings
+from referrals.targets import target_for
 
-CONTACT_DUE = datetime.timedelta(days=7)
-APPOINTMENT_DUE = datetime.timedelta(days=45)
 # Categories a sender may attach on top of the ones screenings imply.
 ATTACHABLE_CATEGORIES = ("developmental_history", "family_history")
 
@@ -440,8 +439,8 @@ def _create(*, actor: Actor, draft: ReferralDraft, idempotency_key: str, fingerp
         data_categories=draft.categories,
         status=S.SENT,
         sent_at=now,
-        contact_due_at=now + CONTACT_DUE,
-        appointment_due_at=now + APPOINTMENT_DUE,
+        contact_due_at=now + target_for(draft.urgency).first_contact,
+        appointment_due_at=now + target_for(draft.urgency).first_appointment,
         idempotency_key=idempotency_key,
         request_fingerprint=fingerprint if idempotency_key else "",
     )

@@ -18,12 +18,14 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from consent.models import DataCategory, Purpose
 from directory.roles import provider_of
 from families.roles import guardian_of
 from referral_hub.errors import ApplicationError, NotFound
-from referrals import selectors, services
+from referrals import picker, selectors, services
 from referrals.models import ConcernType, DeclineReason, Outcome, Urgency
-from referrals.screening import ASQ3_DOMAINS, INSTRUMENTS, summary
+from referrals.screening import ASQ3_DOMAIN_LABELS, ASQ3_DOMAINS, INSTRUMENTS, domain_rows, summary
+from referrals.targets import TARGETS
 
 
 def _not_found_as_404(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -116,16 +118,27 @@ def referral_new(request: HttpRequest) -> HttpResponse:
             return redirect("referral-page", pk=result.referral.pk)
     children = list(selectors.consented_children(provider=provider))
     services.children_shown(actor=request.user, children=children, detail="referral form child picker")
+    data = request.POST if request.method == "POST" else request.GET
     context = {
         "children": children,
-        "recipients": selectors.recipient_search(q="", exclude_provider_id=provider.pk, limit=100),
+        "picker": picker.build(
+            actor=request.user,
+            me=provider,
+            children=children,
+            child_id=data.get("child"),
+            to_provider_id=data.get("to_provider"),
+        ),
         "urgencies": Urgency.choices,
+        "urgency_targets": [(v, label, TARGETS[v]) for v, label in Urgency.choices],
+        "chosen_categories": data.getlist("data_categories"),
+        "ask_purposes": Purpose.choices,
+        "ask_categories": DataCategory.choices,
         "concern_types": ConcernType.choices,
         "instruments": INSTRUMENTS,
-        "asq3_domains": ASQ3_DOMAINS,
+        "asq3_domains": [(d, ASQ3_DOMAIN_LABELS[d]) for d in ASQ3_DOMAINS],
         "attachable": services.ATTACHABLE_CATEGORIES,
         "error": error,
-        "form": request.POST if request.method == "POST" else {},
+        "form": data,
         "submission_id": submission_id,
     }
     return render(request, "referrals/referral_new.html", context, status=status)
@@ -140,7 +153,12 @@ def referral_page(request: HttpRequest, pk: int) -> HttpResponse:
     referral = selectors.referral_detail(referral=access.referral)
     actions = services.available_actions(access.role, referral.status)
     screenings = [
-        (s, INSTRUMENTS.get(s.instrument, s.instrument), summary(s.instrument, s.result))
+        (
+            s,
+            INSTRUMENTS.get(s.instrument, s.instrument),
+            summary(s.instrument, s.result),
+            domain_rows(s.instrument, s.inputs, s.result),
+        )
         for s in referral.screenings.all()
     ]
     return render(

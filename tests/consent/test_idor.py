@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from consent.models import Consent
+from consent.models import Consent, ConsentRequest
 from consent.services import consent_grant, consent_revoke
 from tests.factories.directory import ProviderFactory
 
@@ -50,11 +50,14 @@ def reads(world, keys):
         for consent in Consent.objects.filter(child=child):
             yield f"/fhir/Consent/{consent.pk}"
             yield f"/portal/consents/{consent.pk}/revoke/"
+        for request in ConsentRequest.objects.filter(child=child):
+            yield f"/portal/consent-requests/{request.pk}/"
 
 
 LISTS = [
     "/api/v1/children/",
     "/api/v1/consents/",
+    "/api/v1/consent-requests/",
     "/portal/",
     "/portal/provider/",
     "/api/v1/audit/export/",
@@ -84,6 +87,8 @@ def names(world, keys):
         ("anonymous", FAMILY_1 | FAMILY_2),
         ("network_lead", FAMILY_1 | FAMILY_2),
         ("coordinator", FAMILY_1 | FAMILY_2),
+        ("pediatrician", FAMILY_2),  # the provider family 2 is asked to share with
+        ("curator", FAMILY_1 | FAMILY_2),
     ],
 )
 def test_nobody_finds_another_familys_data(walk_world, who, foreign):
@@ -96,6 +101,7 @@ def test_nobody_finds_another_familys_data(walk_world, who, foreign):
     foreign_names = names(world, foreign)
     foreign_ids = {world["children"][key].pk for key in foreign}
     before = list(Consent.objects.values_list("pk", "revoked_at").order_by("pk"))
+    requests_before = list(ConsentRequest.objects.values_list("pk", "status").order_by("pk"))
 
     for url in [*reads(world, foreign), *LISTS]:
         response = client.get(url)
@@ -136,4 +142,26 @@ def test_nobody_finds_another_familys_data(walk_world, who, foreign):
         content_type="application/json",
     )
     assert response.status_code in (403, 404)
+    for request in ConsentRequest.objects.filter(child_id__in=foreign_ids):
+        for url, body in (
+            (f"/api/v1/consent-requests/{request.pk}/sign/", {"password": world["password"]}),
+            (f"/api/v1/consent-requests/{request.pk}/decline/", {"reason": "idor"}),
+            (f"/portal/consent-requests/{request.pk}/", {"action": "decline"}),
+        ):
+            response = client.post(url, body)
+            assert response.status_code in (302, 403, 404), f"{who} POST {url} -> {response.status_code}"
+            if who != "anonymous":
+                assert response.status_code in (403, 404)
+    asked = client.post(
+        "/api/v1/consent-requests/",
+        {
+            "child": next(iter(foreign_ids)),
+            "provider": world["providers"]["outsider"].pk,
+            "purposes": ["referral"],
+            "data_categories": ["demographics"],
+        },
+        content_type="application/json",
+    )
+    assert asked.status_code in (403, 404)
+    assert list(ConsentRequest.objects.values_list("pk", "status").order_by("pk")) == requests_before
     assert list(Consent.objects.values_list("pk", "revoked_at").order_by("pk")) == before, "nothing changed"

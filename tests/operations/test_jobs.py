@@ -44,7 +44,7 @@ def world(db):
 
 def test_part_c_contact_clock_reminds_the_recipient_on_day_5_and_the_referrer_on_day_8(world):
     with on_day(0):
-        referral = send(world)
+        referral = send(world, urgency="routine")  # Part C's 7 / 45 days
     with on_day(4.9):
         run_twice(remind_part_c_clocks)
     assert mails("referral.clock") == []
@@ -67,7 +67,7 @@ def test_part_c_appointment_clock_reminds_once_and_tells_the_referrer_when_overd
     from referrals.services import referral_accept
 
     with on_day(0):
-        referral = send(world)
+        referral = send(world, urgency="routine")
     with on_day(2):
         referral_accept(actor=world.recipient.user, referral_id=referral.pk)
     with on_day(10):

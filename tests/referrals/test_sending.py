@@ -40,8 +40,9 @@ def test_referrer_sends_a_referral_with_a_screening_and_due_dates(
     assert data["status"] == "sent"
     assert data["data_categories"] == ["demographics", "screening_results"]
     assert data["screenings"][0]["result"] == {"cutoff": 65, "above_cutoff": True}
-    assert referral.contact_due_at - referral.sent_at == datetime.timedelta(days=7)
-    assert referral.appointment_due_at - referral.sent_at == datetime.timedelta(days=45)
+    # "soon": shorter than routine's Part C 7 / 45 days (referrals/targets.py).
+    assert referral.contact_due_at - referral.sent_at == datetime.timedelta(days=3)
+    assert referral.appointment_due_at - referral.sent_at == datetime.timedelta(days=14)
     assert [e["to_status"] for e in data["timeline"]] == ["sent"]
     assert response["Location"] == f"/api/v1/referrals/{referral.pk}/"
     # The disclosure is logged per category, with the consent that allowed it.

@@ -101,8 +101,79 @@
   instrument.addEventListener("change", validate);
   showFields();
 
+  // Recipient picker with consent in view: covered providers first (the only possible
+  // default), everyone else with "ask the family to share with this provider".
   var search = document.getElementById("recipient-search");
   var select = document.getElementById("to_provider");
+  var childSelect = document.getElementById("child");
+  var pickerEl = document.getElementById("recipient-picker");
+  var coverage = pickerEl && pickerEl.dataset.coverage ? JSON.parse(pickerEl.dataset.coverage) : {};
+  var consentStatus = document.getElementById("recipient-consent");
+  var askPanel = document.getElementById("ask-family");
+  var searchStatus = document.getElementById("recipient-search-status");
+
+  function cover() {
+    return coverage[childSelect && childSelect.value] || { providers: [], organizations: [], pending: [] };
+  }
+  function isCovered(id, org) {
+    var c = cover();
+    return c.providers.indexOf(id) > -1 || (org !== null && c.organizations.indexOf(org) > -1);
+  }
+  function group(name) { return select.querySelector('optgroup[data-group="' + name + '"]'); }
+
+  function makeOption(id, org, label) {
+    var opt = document.createElement("option");
+    opt.value = String(id);
+    opt.dataset.org = org === null ? "" : String(org);
+    opt.dataset.label = label;
+    return opt;
+  }
+
+  function place(options, keepValue) {
+    var covered = group("covered"), others = group("others");
+    var pending = cover().pending;
+    covered.innerHTML = ""; others.innerHTML = "";
+    options.forEach(function (opt) {
+      var id = Number(opt.value), org = opt.dataset.org ? Number(opt.dataset.org) : null;
+      var yes = isCovered(id, org);
+      opt.dataset.covered = yes ? "1" : "";
+      opt.textContent = (yes ? "\u2713 " : "") + opt.dataset.label +
+        (!yes && pending.indexOf(id) > -1 ? " \u2014 " + select.dataset.askedText : "");
+      (yes ? covered : others).appendChild(opt);
+    });
+    var keep = keepValue && select.querySelector('option[value="' + keepValue + '"]');
+    var first = covered.querySelector("option");
+    select.value = keep ? keepValue : (first ? first.value : "");
+    update();
+  }
+
+  function allOptions() {
+    return Array.prototype.slice.call(select.querySelectorAll("optgroup option"));
+  }
+
+  function update() {
+    var opt = select.selectedOptions[0];
+    var chosen = opt && opt.value;
+    var yes = chosen && opt.dataset.covered === "1";
+    var asked = chosen && cover().pending.indexOf(Number(chosen)) > -1;
+    if (consentStatus) {
+      consentStatus.textContent = !chosen ? "" : yes ? consentStatus.dataset.coveredText :
+        asked ? consentStatus.dataset.pendingText : consentStatus.dataset.uncoveredText;
+    }
+    if (askPanel) {
+      askPanel.hidden = !chosen || yes;
+      askPanel.querySelectorAll("[data-sync]").forEach(function (input) {
+        input.value = input.dataset.sync === "child" ? childSelect.value : chosen;
+      });
+      var next = askPanel.querySelector("input[name=next]");
+      if (next) next.value = location.pathname + "?child=" + childSelect.value;
+    }
+  }
+
+  if (select && childSelect) {
+    select.addEventListener("change", update);
+    childSelect.addEventListener("change", function () { place(allOptions(), null); });
+  }
   var searchTimer = null;
   if (search && select) {
     search.addEventListener("input", function () {
@@ -111,13 +182,12 @@
         fetch(search.dataset.url + "?q=" + encodeURIComponent(search.value), { credentials: "same-origin" })
           .then(function (r) { return r.ok ? r.json() : []; })
           .then(function (rows) {
-            select.innerHTML = "";
-            rows.forEach(function (p) {
-              var opt = document.createElement("option");
-              opt.value = p.id;
-              opt.textContent = p.name + " (" + p.discipline.replace(/_/g, " ") + (p.organization ? ", " + p.organization : "") + ")";
-              select.appendChild(opt);
-            });
+            var keep = select.value;
+            place(rows.map(function (p) {
+              return makeOption(p.id, p.organization_id, p.name + " (" + p.discipline_label +
+                (p.organization ? ", " + p.organization : "") + ")");
+            }), keep);
+            if (searchStatus) searchStatus.textContent = searchStatus.dataset.found + " " + rows.length;
           });
       }, 200);
     });

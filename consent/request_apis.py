@@ -1,0 +1,212 @@
+"""Consent requests over HTTP: a provider asks, the guardian lists, signs or declines.
+Thin: parse, call a service or selector, serialize."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.generics import GenericAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from audit.models import Action
+from audit.services import audit_record_many
+from consent import requests, selectors
+from consent.apis import CATEGORY_HELP
+from consent.models import PURPOSE_FIELDS, ConsentRequest, ConsentRequestStatus, DataCategory
+from consent.texts import TEXT_VERSION
+from referral_hub.errors import ApplicationError, input_error
+
+CREATE_INPUT_CODES: dict[str, tuple[str, int]] = {
+    "child": ("not_found", 404),
+    "provider": ("unknown_recipient", 400),
+    "purposes": ("unknown_purpose", 400),
+    "data_categories": ("unknown_data_category", 400),
+    "note": ("invalid_note", 400),
+}
+SIGN_INPUT_CODES: dict[str, tuple[str, int]] = {
+    "password": ("invalid_signature", 400),
+    "expires_on": ("invalid_expiry", 400),
+    "text_version": ("text_version_changed", 409),
+}
+
+
+class PartyOutput(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    organization = serializers.CharField(source="organization.name", default="")
+
+
+class ConsentRequestOutput(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    child = serializers.IntegerField(source="child_id")
+    child_name = serializers.CharField(source="child.name")
+    requested_by = PartyOutput()
+    provider = PartyOutput(help_text="Who the family is asked to share with.")
+    purposes = serializers.ListField(child=serializers.ChoiceField(list(PURPOSE_FIELDS)))
+    data_categories = serializers.ListField(
+        child=serializers.ChoiceField(DataCategory.choices), help_text=CATEGORY_HELP
+    )
+    note = serializers.CharField()
+    status = serializers.ChoiceField(ConsentRequestStatus.choices)
+    created_at = serializers.DateTimeField()
+    answered_at = serializers.DateTimeField(allow_null=True)
+    consent = serializers.IntegerField(
+        source="consent_id", allow_null=True, help_text="The consent created when signed."
+    )
+
+
+def _audit_rows(rows: list[ConsentRequest]) -> list[dict[str, Any]]:
+    return [
+        {
+            "child_id": r.child_id,
+            "object_type": "consent_request",
+            "object_id": r.pk,
+            "data_category": "demographics",
+        }
+        for r in rows
+    ]
+
+
+class ConsentRequestsApi(GenericAPIView[Any]):
+    serializer_class = ConsentRequestOutput
+
+    class ConsentRequestInput(serializers.Serializer[Any]):
+        child = serializers.IntegerField()
+        provider = serializers.IntegerField(
+            help_text="The directory provider the family is asked to share with."
+        )
+        purposes = serializers.ListField(child=serializers.ChoiceField(list(PURPOSE_FIELDS)))
+        data_categories = serializers.ListField(
+            child=serializers.ChoiceField(DataCategory.choices), help_text=CATEGORY_HELP
+        )
+        note = serializers.CharField(required=False, allow_blank=True, max_length=requests.MAX_NOTE)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", str, enum=ConsentRequestStatus.values, description="Only this state.")
+        ],
+        responses=ConsentRequestOutput(many=True),
+        summary="Consent requests (guardian: about my family's children; provider: the ones I made)",
+    )
+    def get(self, request: Request) -> Response:
+        wanted = request.query_params.get("status") or None
+        if wanted is not None and wanted not in ConsentRequestStatus.values:
+            raise ApplicationError(
+                "invalid_parameter",
+                f"status must be one of {', '.join(ConsentRequestStatus.values)}.",
+                extra={"parameter": "status"},
+            )
+        page = self.paginate_queryset(selectors.consent_request_list(actor=request.user, status=wanted)) or []
+        audit_record_many(actor=request.user, action=Action.VIEW, entries=_audit_rows(page))
+        return self.get_paginated_response(ConsentRequestOutput(page, many=True).data)
+
+    @extend_schema(
+        request=ConsentRequestInput,
+        responses={
+            201: ConsentRequestOutput,
+            400: OpenApiResponse(
+                description="unknown_recipient, unknown_purpose, unknown_data_category, "
+                "purposes_required, data_categories_required, recipient_is_requester, invalid_note"
+            ),
+            403: OpenApiResponse(description="provider_only"),
+            404: OpenApiResponse(description="not_found: a child no consent lets you see"),
+            409: OpenApiResponse(
+                description="consent_request_pending (already asked, no answer yet), "
+                "already_covered (a consent already covers this)"
+            ),
+        },
+        summary="Ask a child's family to share with a provider (a provider a consent covers for the child)",
+    )
+    def post(self, request: Request) -> Response:
+        body = request.data if isinstance(request.data, dict) else {}
+        data = self.ConsentRequestInput(data=body)
+        if not data.is_valid():
+            error = input_error(data.errors, CREATE_INPUT_CODES)
+            requests.consent_request_refuse(actor=request.user, error=error, child_id=body.get("child"))
+        valid = data.validated_data
+        created = requests.consent_request_create(
+            actor=request.user,
+            child_id=valid["child"],
+            provider_id=valid["provider"],
+            purposes=valid["purposes"],
+            data_categories=valid["data_categories"],
+            note=valid.get("note", ""),
+        )
+        row = selectors.consent_request_list(actor=request.user).get(pk=created.pk)
+        return Response(ConsentRequestOutput(row).data, status=status.HTTP_201_CREATED)
+
+
+class ConsentRequestSignApi(APIView):
+    class SignInput(serializers.Serializer[Any]):
+        password = serializers.CharField(
+            write_only=True, help_text="Your password, re-entered: the portal e-signature."
+        )
+        expires_on = serializers.DateField(
+            required=False, help_text="Until when (at most one year ahead). Default: 180 days from today."
+        )
+        text_version = serializers.CharField(
+            required=False, help_text=f"The authorization text version you read (current: {TEXT_VERSION})."
+        )
+
+    @extend_schema(
+        request=SignInput,
+        responses={
+            200: ConsentRequestOutput,
+            400: OpenApiResponse(description="invalid_signature (wrong password), invalid_expiry"),
+            403: OpenApiResponse(description="guardian_only, no_legal_authority"),
+            404: OpenApiResponse(description="not_found: not a request about your family"),
+            409: OpenApiResponse(description="request_answered, text_version_changed"),
+        },
+        summary="Sign a consent request (guardian): grants the consent asked for, like a portal consent",
+    )
+    def post(self, request: Request, request_id: int) -> Response:
+        data = self.SignInput(data=request.data if isinstance(request.data, dict) else {})
+        if not data.is_valid():
+            requests.consent_request_refuse(
+                actor=request.user, error=input_error(data.errors, SIGN_INPUT_CODES), request_id=request_id
+            )
+        valid = data.validated_data
+        requests.consent_request_sign(
+            actor=request.user,
+            request_id=request_id,
+            password=valid["password"],
+            expires_on=valid.get("expires_on"),
+            text_version=valid.get("text_version") or None,
+        )
+        row = selectors.consent_request_list(actor=request.user).get(pk=request_id)
+        return Response(ConsentRequestOutput(row).data)
+
+
+class ConsentRequestDeclineApi(APIView):
+    class DeclineInput(serializers.Serializer[Any]):
+        reason = serializers.CharField(
+            required=False, allow_blank=True, max_length=requests.MAX_NOTE, help_text="Kept with the family."
+        )
+
+    @extend_schema(
+        request=DeclineInput,
+        responses={
+            200: ConsentRequestOutput,
+            403: OpenApiResponse(description="guardian_only"),
+            404: OpenApiResponse(description="not_found: not a request about your family"),
+            409: OpenApiResponse(description="request_answered"),
+        },
+        summary="Decline a consent request (guardian): nothing is shared; the provider who asked is told",
+    )
+    def post(self, request: Request, request_id: int) -> Response:
+        data = self.DeclineInput(data=request.data if isinstance(request.data, dict) else {})
+        if not data.is_valid():
+            requests.consent_request_refuse(
+                actor=request.user,
+                error=input_error(data.errors, {"reason": ("invalid_reason", 400)}),
+                request_id=request_id,
+            )
+        requests.consent_request_decline(
+            actor=request.user, request_id=request_id, reason=data.validated_data.get("reason", "")
+        )
+        row = selectors.consent_request_list(actor=request.user).get(pk=request_id)
+        return Response(ConsentRequestOutput(row).data)

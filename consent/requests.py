@@ -1,0 +1,364 @@
+"""Consent requests: a provider who may see a child asks the family to share with another
+provider; a guardian signs (a normal portal e-signature, through ``consent_grant``) or
+declines; the asker is told the answer.
+
+Every write validates first, so a refusal changes nothing; the refusal is logged as a
+denied attempt (for the child when it exists) after the failed transaction rolled back.
+Mail to families carries a link only, never a child's details; every notice goes through
+the outbox in the same transaction, in the recipient's language.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable
+from datetime import date
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from audit.models import Action
+from audit.services import audit_denied, audit_record
+from consent import policies
+from consent.forms import default_expiry
+from consent.models import ConsentRequest, ConsentRequestStatus
+from consent.services import consent_grant, resolve_recipient, validate_scope
+from directory.models import Provider
+from directory.roles import provider_of
+from families.models import Child, Guardian
+from outbox.services import outbox_email, outbox_notify
+from people.preferences import language_of
+from people.roles import Actor, signed_in
+from referral_hub.errors import ApplicationError, NotFound
+from referral_hub.ids import id_for_lookup, parse_id
+
+if TYPE_CHECKING:
+    from consent.policies import VisibleChild
+
+MAX_NOTE = 1000
+T = TypeVar("T")
+
+
+def _log_refusals(action: str) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """Log an ``ApplicationError`` of the wrapped service as a denied attempt, outside
+    the rolled-back transaction (linked to the child when it exists), then re-raise."""
+
+    def wrap(fn: Callable[..., T]) -> Callable[..., T]:
+        @functools.wraps(fn)
+        def inner(**kwargs: Any) -> T:
+            try:
+                return fn(**kwargs)
+            except ApplicationError as exc:
+                request_id = kwargs.get("request_id")
+                child_pk = parse_id(kwargs.get("child_id"))
+                if request_id is not None:
+                    child_pk = (
+                        ConsentRequest.objects.filter(pk=id_for_lookup(request_id))
+                        .values_list("child_id", flat=True)
+                        .first()
+                    )
+                audit_denied(
+                    actor=kwargs.get("actor"),
+                    action=action,
+                    child_id=child_pk if child_pk and Child.objects.filter(pk=child_pk).exists() else None,
+                    object_type="consent_request",
+                    object_id=request_id or "",
+                    detail=f"{exc.code}: {exc.message}",
+                )
+                raise
+
+        return inner
+
+    return wrap
+
+
+def _lang(user: Any) -> str:
+    chosen = language_of(user)
+    return chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE[:2]
+
+
+def _link(path: str) -> str:
+    return f"{settings.SITE_URL.rstrip('/')}{path}"
+
+
+def _covered_for_all(provider: Provider, child_id: int, purposes: list[str], categories: list[str]) -> bool:
+    return all(
+        policies.consent_for(provider=provider, child_id=child_id, purpose=p, categories=categories)
+        is not None
+        for p in purposes
+    )
+
+
+def _check_create(
+    *,
+    actor: Actor,
+    child_id: object,
+    provider_id: object,
+    purposes: Iterable[str],
+    data_categories: Iterable[str],
+    note: str,
+) -> tuple[Provider, VisibleChild, Provider, list[str], list[str], str]:
+    asker = provider_of(actor)
+    if asker is None:
+        raise ApplicationError("provider_only", "Only a provider may ask a family to share.", status=403)
+    child = policies.access_child(actor, child_id)  # NotFound unless a consent covers the asker
+    if child.access_consent_id is None:
+        raise NotFound("Child")
+    scope = validate_scope(purposes, data_categories)
+    provider, _org = resolve_recipient(recipient_provider_id=provider_id)
+    if provider.pk == asker.pk:
+        raise ApplicationError(
+            "recipient_is_requester", "Ask for another provider, not yourself.", extra={"field": "provider"}
+        )
+    note = (note or "").strip()
+    if len(note) > MAX_NOTE:
+        raise ApplicationError(
+            "invalid_note", f"The note is limited to {MAX_NOTE} characters.", extra={"field": "note"}
+        )
+    if _covered_for_all(provider, child.pk, *scope):
+        raise ApplicationError(
+            "already_covered", "The family's consent already covers this provider for this.", status=409
+        )
+    return asker, child, provider, scope[0], scope[1], note
+
+
+def _pending_conflict() -> ApplicationError:
+    return ApplicationError(
+        "consent_request_pending",
+        "The family already has a request to share with this provider; wait for their answer.",
+        status=409,
+    )
+
+
+@_log_refusals(Action.CREATE)
+@transaction.atomic
+def consent_request_create(
+    *,
+    actor: Actor,
+    child_id: object,
+    provider_id: object,
+    purposes: Iterable[str],
+    data_categories: Iterable[str],
+    note: str = "",
+) -> ConsentRequest:
+    """A provider a consent covers for the child asks its family to share with
+    ``provider``. Refusals: 403 ``provider_only``, 404 for a child the asker may not see,
+    400 for scope/recipient/note, 409 ``already_covered`` or ``consent_request_pending``."""
+    asker, child, provider, purposes, categories, note = _check_create(
+        actor=actor,
+        child_id=child_id,
+        provider_id=provider_id,
+        purposes=purposes,
+        data_categories=data_categories,
+        note=note,
+    )
+    if ConsentRequest.objects.filter(
+        child=child, provider=provider, status=ConsentRequestStatus.PENDING
+    ).exists():
+        raise _pending_conflict()
+    try:
+        with transaction.atomic():
+            request = ConsentRequest.objects.create(
+                child=child,
+                requested_by=asker,
+                requested_by_user=signed_in(actor),
+                provider=provider,
+                purposes=purposes,
+                data_categories=categories,
+                note=note,
+            )
+    except IntegrityError:  # a concurrent identical request won
+        raise _pending_conflict() from None
+    audit_record(
+        actor=actor,
+        action=Action.CREATE,
+        child=child,
+        consent_id=child.access_consent_id,
+        object_type="consent_request",
+        object_id=request.pk,
+        detail=f"asked the family to share with provider {provider.pk}",
+    )
+    _notify_guardians(request)
+    return request
+
+
+def _notify_guardians(request: ConsentRequest) -> None:
+    """Each guardian with legal authority: a portal notice and an e-mail (a link only)."""
+    path = reverse("portal-consent-request", kwargs={"request_id": request.pk})
+    guardians = Guardian.objects.filter(family__children=request.child_id, has_legal_authority=True)
+    for guardian in guardians.select_related("user"):
+        user = guardian.user
+        lang = _lang(user)
+        key = f"consent_request:{request.pk}:asked:guardian:{user.pk}"
+        with translation.override(lang):
+            outbox_notify(
+                user.pk,
+                "consent_request.created",
+                {
+                    "consent_request_id": request.pk,
+                    "child_id": request.child_id,
+                    "label": _("A provider asks you to share information"),
+                    "url": path,
+                },
+                key=key + ":in_app",
+                language=lang,
+            )
+            outbox_email(
+                key=key,
+                to_address=user.email,
+                subject=_("A provider asks you to share information"),
+                body=_(
+                    "A provider on Referral Hub asks you to share information with another "
+                    "provider. Nothing is shared unless you sign. Read the request and answer "
+                    "it here:\n\n%(link)s\n\nFor privacy, details are only shown after you sign in."
+                )
+                % {"link": _link(path)},
+                kind="consent_request.created",
+                recipient_id=user.pk,
+                language=lang,
+            )
+
+
+def _notify_requester(request: ConsentRequest) -> None:
+    """The provider who asked hears the answer: in the app and by e-mail (a link only)."""
+    user = request.requested_by_user
+    lang = _lang(user)
+    signed = request.status == ConsentRequestStatus.SIGNED
+    path = reverse("referral-new") + f"?child={request.child_id}&to_provider={request.provider_id}"
+    key = f"consent_request:{request.pk}:answered"
+    with translation.override(lang):
+        label = (
+            _("The family signed your request to share with %(provider)s")
+            if signed
+            else _("The family declined your request to share with %(provider)s")
+        ) % {"provider": request.provider.name}
+        outbox_notify(
+            user.pk,
+            "consent_request.answered",
+            {
+                "consent_request_id": request.pk,
+                "status": request.status,
+                "label": label,
+                "url": path,
+            },
+            key=key + ":in_app",
+            language=lang,
+        )
+        outbox_email(
+            key=key,
+            to_address=user.email,
+            subject=_("A family answered your request to share"),
+            body=_(
+                "A family answered a request you made on Referral Hub to share information "
+                "with another provider. Sign in to see the answer:\n\n%(link)s"
+            )
+            % {"link": _link(path)},
+            kind="consent_request.answered",
+            recipient_id=user.pk,
+            language=lang,
+        )
+
+
+def _pending_for_guardian(actor: Actor, request_id: object) -> ConsentRequest:
+    """The request, locked, if ``actor`` is a guardian of its child and it is still open."""
+    policies.require_guardian(actor)
+    request = (
+        ConsentRequest.objects.filter(
+            policies.guardian_children_q(actor, "child__"), pk=id_for_lookup(request_id)
+        )
+        .select_for_update(of=("self",))
+        .select_related("child", "provider", "requested_by_user")
+        .first()
+    )
+    if request is None:
+        raise NotFound("Consent request")
+    if request.status != ConsentRequestStatus.PENDING:
+        raise ApplicationError(
+            "request_answered",
+            "This request was already answered.",
+            status=409,
+            extra={"status": request.status},
+        )
+    return request
+
+
+@_log_refusals(Action.CREATE)
+@transaction.atomic
+def consent_request_sign(
+    *,
+    actor: Actor,
+    request_id: object,
+    password: str | None,
+    expires_on: date | str | None = None,
+    text_version: str | None = None,
+) -> ConsentRequest:
+    """The guardian signs: a consent to the requested provider, for what was asked, is
+    granted through ``consent_grant`` (same rules: legal authority, expiry at most a
+    year, the password re-entered as the e-signature: 400 ``invalid_signature``)."""
+    request = _pending_for_guardian(actor, request_id)
+    consent = consent_grant(
+        actor=actor,
+        child_id=request.child_id,
+        recipient_provider_id=request.provider_id,
+        purposes=request.purposes,
+        data_categories=request.data_categories,
+        expires_on=expires_on or default_expiry(),
+        password=password,
+        text_version=text_version,
+    )
+    request.status = ConsentRequestStatus.SIGNED
+    request.answered_at = timezone.now()
+    request.answered_by = signed_in(actor)
+    request.consent = consent
+    request.save(update_fields=["status", "answered_at", "answered_by", "consent"])
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        child_id=request.child_id,
+        consent=consent,
+        object_type="consent_request",
+        object_id=request.pk,
+        detail="signed",
+    )
+    _notify_requester(request)
+    return request
+
+
+@_log_refusals(Action.UPDATE)
+@transaction.atomic
+def consent_request_decline(*, actor: Actor, request_id: object, reason: str = "") -> ConsentRequest:
+    """The guardian declines: nothing is shared; the asker is told (without the reason,
+    which stays with the family)."""
+    request = _pending_for_guardian(actor, request_id)
+    reason = (reason or "").strip()
+    if len(reason) > MAX_NOTE:
+        raise ApplicationError(
+            "invalid_reason", f"The reason is limited to {MAX_NOTE} characters.", extra={"field": "reason"}
+        )
+    request.status = ConsentRequestStatus.DECLINED
+    request.answered_at = timezone.now()
+    request.answered_by = signed_in(actor)
+    request.decline_reason = reason
+    request.save(update_fields=["status", "answered_at", "answered_by", "decline_reason"])
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        child_id=request.child_id,
+        object_type="consent_request",
+        object_id=request.pk,
+        detail="declined",
+    )
+    _notify_requester(request)
+    return request
+
+
+@_log_refusals(Action.CREATE)
+def consent_request_refuse(
+    *, actor: Actor, error: ApplicationError, child_id: object = None, request_id: object = None
+) -> NoReturn:
+    """An API's input serializer refused the request: logged like every other refusal."""
+    raise error
