@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "indicators",
     "audit",
     "outbox",
+    "notices",
     "django_prometheus",
     "endorsement",
 ]
@@ -161,6 +162,7 @@ TEMPLATES = [
                 "django.template.context_processors.tz",
                 "people.context_processors.roles",
                 "referrals.context_processors.nav_counts",
+                "notices.context_processors.notice_counts",
             ],
         },
     },

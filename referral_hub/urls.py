@@ -23,6 +23,7 @@ APPS = [
     "messaging",
     "indicators",
     "audit",
+    "notices",
 ]
 
 
