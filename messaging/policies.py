@@ -14,17 +14,16 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth.models import User
-from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.db.models import QuerySet
 
 from consent.models import Consent
-from consent.policies import consent_ends_at, consent_for
+from consent.policies import consent_for
 from directory.models import Provider
 from people.roles import Actor
 from referral_hub.errors import NotFound
 from referral_hub.ids import parse_id
 from referrals.models import CareTeamMember
-from referrals.policies import member_covered_exists
+from referrals.policies import member_covered_exists, membership_end
 
 CHAT_PURPOSE = "messaging"
 CHAT_CATEGORIES = ("case_notes",)
@@ -121,30 +120,6 @@ class Denial:
     at: datetime | None = None
 
 
-def _consent_end(member: CareTeamMember) -> Denial:
-    """The member is still on the team but nothing covers chat: the latest consent of
-    theirs for the child that was revoked or ran out says when and why."""
-    provider = member.provider
-    covers = Q(recipient_provider_id=provider.pk)
-    if provider.organization_id is not None:
-        covers |= Q(recipient_organization_id=provider.organization_id)
-    theirs = Consent.objects.filter(covers, child_id=member.case.child_id)
-    ended: list[Denial] = []
-    revoked = theirs.filter(revoked_at__isnull=False).order_by("-revoked_at").first()
-    if revoked is not None:
-        ended.append(Denial("consent_revoked", consent_ends_at(revoked)))
-    lapsed = (
-        theirs.filter(revoked_at__isnull=True, expires_on__lt=timezone.now().date())
-        .order_by("-expires_on")
-        .first()
-    )
-    if lapsed is not None:
-        ended.append(Denial("consent_expired", consent_ends_at(lapsed)))
-    if not ended:
-        return Denial("consent_changed")
-    return max(ended, key=lambda d: d.at or timezone.now())
-
-
 def chat_denial(user: Actor, case_id: int) -> Denial:
     """Why ``user`` may not chat on ``case_id`` now, for someone who was on the team:
     the end of their membership or of the consent behind it (a few indexed queries,
@@ -159,11 +134,5 @@ def chat_denial(user: Actor, case_id: int) -> Denial:
     )
     if member is None:
         return Denial("not_member")
-    if member.left_at is not None:
-        reason = (
-            member.left_reason
-            if member.left_reason in ("consent_revoked", "consent_expired")
-            else "left_team"
-        )
-        return Denial(reason, member.left_at)
-    return _consent_end(member)
+    ended = membership_end(member)
+    return Denial(ended.reason, ended.at)
