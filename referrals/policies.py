@@ -329,7 +329,9 @@ def membership_end(member: CareTeamMember) -> AccessEnded:
     """Why ``member`` (ended, or current but no longer covered) lost the case."""
     if member.left_at is not None:
         if member.left_reason in ("consent_revoked", "consent_expired"):
-            return AccessEnded(member.left_reason, member.left_at)
+            # The consent's own instant (the membership ended in the same transaction).
+            ended = consent_end(provider=member.provider, child_id=member.case.child_id)
+            return ended if ended.at is not None else AccessEnded(member.left_reason, member.left_at)
         return AccessEnded("left_team", member.left_at)
     return consent_end(provider=member.provider, child_id=member.case.child_id)
 
