@@ -517,7 +517,8 @@ def _transition(*, actor: Actor, referral_id: Any, verb: str, changes: dict[str,
         _audit_stub(actor=actor, referral=access.referral, what=verb)
         raise ApplicationError(
             "consent_required",
-            "No active consent covers you for this child any more: you can no longer act on this referral.",
+            "Your access to this referral has ended (the family's consent changed, or you declined it): "
+            "you can no longer act on it.",
             status=403,
             extra={"action": verb},
         )
