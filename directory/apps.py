@@ -10,3 +10,8 @@ class DirectoryConfig(AppConfig):
         from people.roles import register_role
 
         register_role("provider", provider_of)
+
+        from notices.kinds import NoticeKind, register
+
+        # Endorsement expiry reminders carry their label (dates, category): shown as given.
+        register("endorsement.expiring", NoticeKind(category="reminder"))

@@ -7,11 +7,15 @@ class MessagingConfig(AppConfig):
 
     def ready(self) -> None:
         from consent.signals import consent_revoked
+        from messaging.notices import register_notice_kinds
         from messaging.receivers import close_chats_on_consent_revoked
-        from messaging.selectors import annotate_unread_count
+        from messaging.selectors import annotate_last_message, annotate_unread_count
         from referrals.extensions import case_annotators
 
-        # The referrals case list applies this: `unread_count` per case for the viewer.
-        if annotate_unread_count not in case_annotators:
-            case_annotators.append(annotate_unread_count)
+        # The referrals case list applies these: `unread_count` per case for the viewer,
+        # and `last_message_at`.
+        for annotator in (annotate_unread_count, annotate_last_message):
+            if annotator not in case_annotators:
+                case_annotators.append(annotator)
+        register_notice_kinds()
         consent_revoked.connect(close_chats_on_consent_revoked, dispatch_uid="messaging.close_chats")

@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from consent.policies import consent_ends_at
 from messaging import events, selectors, services
-from messaging.policies import ChatAccess, chat_access
+from messaging.policies import ChatAccess, Denial, chat_access, chat_denial
 from people.roles import Actor
 from referral_hub.consumers import refuse
 from referral_hub.errors import ApplicationError, NotFound
@@ -75,6 +75,11 @@ def db(func: Callable[P, R]) -> Callable[P, Awaitable[R]]:
 @db
 def _access(user: Actor, case_id: int) -> ChatAccess | None:
     return chat_access(user, case_id)
+
+
+@db
+def _denial(user: Actor, case_id: int) -> Denial:
+    return chat_denial(user, case_id)
 
 
 @db
@@ -142,7 +147,7 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # cha
             self.closing = True
             await db(case_refused)(actor=user, case_id=self.case_id, what="chat connection")
             await self._leave()
-            await refuse(self, CLOSE_FORBIDDEN)
+            await self._refuse_with_reason()
             return
         self._watch_expiry(access)
         self.last_verified = time.monotonic()
@@ -161,6 +166,17 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # cha
             await self.send_json(events.message_new_frame(message=payload))
         await db(services.presence_join)(actor=user, case_id=self.case_id, channel_name=self.channel_name)
         self.heartbeat = asyncio.ensure_future(self._heartbeat())
+
+    async def _refuse_with_reason(self) -> None:
+        """4403 at connect. A former member (a reload after their access ended) learns
+        why, as an open socket would; anyone else learns nothing about the case."""
+        denial = await self._why()
+        if denial.reason == "not_member":
+            await refuse(self, CLOSE_FORBIDDEN)
+            return
+        await self.accept()
+        await self.send_json(events.access_ended_frame(reason=denial.reason, at=denial.at))
+        await self.close(code=CLOSE_FORBIDDEN, reason=denial.reason)
 
     async def disconnect(self, code: int) -> None:
         self.closing = True
@@ -200,14 +216,28 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # cha
             except Exception:
                 log.warning("presence_leave failed", exc_info=True)
 
-    async def _deny(self, code: int = CLOSE_FORBIDDEN) -> None:
+    async def _deny(self, code: int = CLOSE_FORBIDDEN, reason: str | None = None) -> None:
         """Close, and from this moment forward nothing more: every handler checks
-        ``closing`` before sending."""
+        ``closing`` before sending. A 4403 first tells the client why in an
+        ``access.ended`` frame (``reason``, ``at``) and the close reason, so the page can
+        say it in plain words ("The family changed their consent on ...")."""
         if self.closing:
             return
         self.closing = True
-        await self.close(code=code)
+        if code == CLOSE_FORBIDDEN:
+            denial = Denial(reason) if reason is not None else await self._why()
+            await self.send_json(events.access_ended_frame(reason=denial.reason, at=denial.at))
+            await self.close(code=code, reason=denial.reason)
+        else:
+            await self.close(code=code)
         await self._leave()
+
+    async def _why(self) -> Denial:
+        try:
+            return await _denial(self.user, self.case_id)
+        except Exception:  # the reason is a courtesy: never keep a denied socket open for it
+            log.warning("chat denial reason failed", exc_info=True)
+            return Denial("consent_changed")
 
     async def _heartbeat(self) -> None:
         while True:
@@ -486,4 +516,12 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # cha
 
     async def force_close(self, event: dict[str, Any]) -> None:
         """Logout or deactivation: this user's sockets end now."""
-        await self._deny()
+        await self._deny(reason="signed_out" if event.get("reason") == "logout" else "account_inactive")
+
+    async def team_changed(self, event: dict[str, Any]) -> None:
+        """Someone joined or left the care team: the others see it in the chat (the
+        member concerned gets their own close or nothing)."""
+        if event["user_id"] != self.user.pk and await self._may_send():
+            await self.send_json(
+                events.team_frame(change=event["change"], provider=event["provider"], at=event["at"])
+            )

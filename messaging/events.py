@@ -4,6 +4,7 @@ The consumer turns them into client frames (``message.new``, ``message.updated``
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Literal, TypedDict
 
 
@@ -110,3 +111,28 @@ def presence_frame(*, online: list[int]) -> PresenceFrame:
 
 def typing_frame(*, user_id: int) -> TypingFrame:
     return {"type": "typing", "user_id": user_id}
+
+
+class AccessEndedFrame(TypedDict):
+    """Sent just before a 4403 close: why this socket ends (a ``messaging.policies``
+    ``DENIAL_REASONS`` code) and since when (ISO 8601, or null when unknown)."""
+
+    type: Literal["access.ended"]
+    reason: str
+    at: str | None
+
+
+class TeamFrame(TypedDict):
+    """A member joined or left the care team (``member.joined`` / ``member.left``)."""
+
+    type: Literal["member.joined", "member.left"]
+    provider: dict[str, Any]
+    at: str
+
+
+def access_ended_frame(*, reason: str, at: datetime | None) -> AccessEndedFrame:
+    return {"type": "access.ended", "reason": reason, "at": at.isoformat() if at else None}
+
+
+def team_frame(*, change: str, provider: dict[str, Any], at: str) -> TeamFrame:
+    return {"type": "member.left" if change == "left" else "member.joined", "provider": provider, "at": at}

@@ -11,7 +11,9 @@ queries (membership with its case and provider, then the consent gate).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
 from consent.models import Consent
@@ -21,7 +23,7 @@ from people.roles import Actor
 from referral_hub.errors import NotFound
 from referral_hub.ids import parse_id
 from referrals.models import CareTeamMember
-from referrals.policies import member_covered_exists
+from referrals.policies import member_covered_exists, membership_end
 
 CHAT_PURPOSE = "messaging"
 CHAT_CATEGORIES = ("case_notes",)
@@ -82,9 +84,55 @@ def chat_members(*, case_id: int) -> QuerySet[CareTeamMember]:
     )
 
 
+def chat_open_case_ids(*, user_id: int, case_ids: list[int]) -> set[int]:
+    """Of ``case_ids``, those ``user_id`` may chat on now (``chat_access`` in bulk, one
+    query): only there does the Cases page show what the last message said."""
+    members = CareTeamMember.objects.filter(
+        case_id__in=case_ids, user_id=user_id, left_at__isnull=True, user__is_active=True
+    ).filter(member_covered_exists(CHAT_PURPOSE, CHAT_CATEGORIES))
+    return set(members.values_list("case_id", flat=True))
+
+
 def access_case_chat(actor: Actor, case_id: int) -> ChatAccess:
     """``chat_access`` or the same not-found for a missing case and a forbidden one."""
     access = chat_access(actor, case_id)
     if access is None:
         raise NotFound("Case")
     return access
+
+
+# Why a socket was closed (or refused) with 4403: the close reason and the
+# ``access.ended`` frame carry one of these, the page says it in plain words.
+DENIAL_REASONS = (
+    "consent_revoked",  # the family revoked the consent that covered the member
+    "consent_expired",  # it ran out
+    "consent_changed",  # no consent covers chat any more (e.g. a narrower one replaced it)
+    "left_team",  # the membership ended for another reason (e.g. the referral was declined)
+    "account_inactive",
+    "signed_out",
+    "not_member",  # never on this case's team: nothing more is said
+)
+
+
+@dataclass(frozen=True)
+class Denial:
+    reason: str
+    at: datetime | None = None
+
+
+def chat_denial(user: Actor, case_id: int) -> Denial:
+    """Why ``user`` may not chat on ``case_id`` now, for someone who was on the team:
+    the end of their membership or of the consent behind it (a few indexed queries,
+    asked once when a socket closes). Outsiders get ``not_member`` and nothing else."""
+    if not isinstance(user, User) or not User.objects.filter(pk=user.pk, is_active=True).exists():
+        return Denial("account_inactive")
+    member = (
+        CareTeamMember.objects.select_related("case", "provider")
+        .filter(case_id=case_id, user_id=user.pk)
+        .order_by("-joined_at", "-id")
+        .first()
+    )
+    if member is None:
+        return Denial("not_member")
+    ended = membership_end(member)
+    return Denial(ended.reason, ended.at)

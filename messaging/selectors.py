@@ -7,13 +7,14 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Count, DateTimeField, IntegerField, Max, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from messaging.models import ChatConnection, Message, ReadMarker
 from people.roles import Actor
 from referrals.models import Case
+from referrals.selectors import case_list
 
 # Presence rows count while refreshed this recently (sockets heartbeat every 15 s).
 PRESENCE_TTL = timedelta(seconds=45)
@@ -102,3 +103,26 @@ def annotate_unread_count(queryset: QuerySet[Case], user: Actor) -> QuerySet[Cas
         .values("n")
     )
     return queryset.annotate(unread_count=Coalesce(Subquery(unread, output_field=IntegerField()), Value(0)))
+
+
+def annotate_last_message(queryset: QuerySet[Case], user: Actor) -> QuerySet[Case]:
+    """``referrals.extensions`` case annotator: ``last_message_at``, when the newest
+    message of the case was written (removed ones included: something happened then),
+    or null. One correlated subquery on the (case, id) index."""
+    newest = Message.objects.filter(case_id=OuterRef("pk")).order_by("-id").values("created_at")[:1]
+    return queryset.annotate(last_message_at=Subquery(newest, output_field=DateTimeField()))
+
+
+def last_messages(*, case_ids: list[int]) -> dict[int, Message]:
+    """The newest message of each case, in one query (a page of the Cases list)."""
+    newest = (
+        Message.objects.filter(case_id__in=case_ids).values("case_id").annotate(last=Max("id")).values("last")
+    )
+    rows = Message.objects.filter(pk__in=Subquery(newest)).select_related("author_provider")
+    return {m.case_id: m for m in rows}
+
+
+def unread_total(*, actor: Actor) -> int:
+    """Unread messages over every case ``actor`` may open (the nav badge), one query."""
+    total = case_list(actor=actor).order_by().aggregate(n=Sum("unread_count"))["n"]
+    return int(total or 0)

@@ -86,6 +86,17 @@ def _notify_mentions(*, message: Message, access: ChatAccess) -> None:
             )
 
 
+def _announce_activity(*, message: Message) -> None:
+    """Every other member the chat gate lets in hears, on their user group, that the
+    case has a new message: their Cases page and unread badge move (ids only)."""
+    others = chat_members(case_id=message.case_id).exclude(user_id=message.author_id)
+    for user_id in others.values_list("user_id", flat=True):
+        send_event_on_commit(
+            user_group(user_id),
+            hub_events.case_activity(case_id=message.case_id, change="message", message_id=message.pk),
+        )
+
+
 @transaction.atomic
 def message_send(*, actor: Actor, case_id: int, body: object, client_msg_id: uuid.UUID) -> SendResult:
     """Store a message from ``actor`` (a current consented team member) and queue its
@@ -128,6 +139,7 @@ def message_send(*, actor: Actor, case_id: int, body: object, client_msg_id: uui
     _audit(actor=actor, access=access, action=Action.MESSAGE, object_id=message.pk)
     _notify_mentions(message=message, access=access)
     send_event_on_commit(case_group(case_id), events.chat_message(message=selectors.message_payload(message)))
+    _announce_activity(message=message)
     return SendResult(message=message, created=True)
 
 
@@ -228,6 +240,16 @@ def read_marker_set(*, actor: Actor, case_id: int, message_id: int) -> ReadMarke
         marker.last_read_message_id = message_id
         marker.save(update_fields=["last_read_message_id", "updated_at"])
         send_event_on_commit(case_group(case_id), events.chat_read(user_id=user.pk, message_id=message_id))
+        # The reader's other tabs (nav badge, Cases page) get the new exact total.
+        send_event_on_commit(
+            user_group(user.pk),
+            hub_events.case_activity(
+                case_id=case_id,
+                change="read",
+                message_id=message_id,
+                unread_total=selectors.unread_total(actor=user),
+            ),
+        )
     return marker
 
 

@@ -42,10 +42,19 @@ class OutboxMessage(models.Model):
     last_error = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # In-app rows are the recipient's notices (the notice centre): when they marked it read.
+    read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due")]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="outbox_due"),
+            models.Index(
+                fields=["recipient", "-id"],
+                name="outbox_in_app_inbox",
+                condition=models.Q(channel="in_app"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.channel} {self.kind} #{self.pk} ({self.status})"

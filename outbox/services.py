@@ -32,10 +32,12 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import connection as db_connection
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from outbox.models import Channel, OutboxMessage, OutboxStatus
+from referral_hub import events
+from referral_hub.realtime import send_event_on_commit, user_group
 
 log = logging.getLogger(__name__)
 
@@ -148,8 +150,8 @@ def _send(message: OutboxMessage, connection: Any) -> None:
         return
     layer = get_channel_layer()
     if layer is not None and message.recipient_id is not None:
-        event = {"type": "notify", "kind": message.kind, "payload": message.payload}
-        async_to_sync(layer.group_send)(f"user.{message.recipient_id}", event)
+        event = events.notify(kind=message.kind, payload=message.payload, notice_id=message.pk)
+        async_to_sync(layer.group_send)(user_group(message.recipient_id), dict(event))
 
 
 def _mark_sent(message: OutboxMessage, now: datetime) -> None:
@@ -271,3 +273,31 @@ def language_of(user: Any) -> str:
     imports no app.)"""
     account = getattr(user, "account_settings", None)
     return str(getattr(account, "preferred_language", "") or getattr(user, "preferred_language", "") or "en")
+
+
+# --- the notice centre: in-app rows read back by their recipient ----------------------
+
+
+def in_app_notices(*, user_id: int) -> QuerySet[OutboxMessage]:
+    """The user's in-app notifications (their notices), newest first."""
+    return OutboxMessage.objects.filter(channel=Channel.IN_APP, recipient_id=user_id).order_by("-id")
+
+
+def in_app_unread_count(*, user_id: int) -> int:
+    return in_app_notices(user_id=user_id).filter(read_at__isnull=True).count()
+
+
+@transaction.atomic
+def in_app_mark_read(*, user_id: int, notice_ids: list[int] | None = None) -> int:
+    """Mark the user's notices read (``notice_ids``, or all when None); ids of other
+    users' rows are ignored. Returns how many changed; every tab of the user hears the
+    new unread total after commit."""
+    unread = in_app_notices(user_id=user_id).filter(read_at__isnull=True)
+    if notice_ids is not None:
+        unread = unread.filter(pk__in=notice_ids)
+    changed = unread.update(read_at=timezone.now())
+    if changed:
+        send_event_on_commit(
+            user_group(user_id), events.notices_read(unread=in_app_unread_count(user_id=user_id))
+        )
+    return changed

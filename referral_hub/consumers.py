@@ -6,6 +6,9 @@ Events on the group:
   ``{"type": "notify", "kind", "payload"}`` (payloads carry ids and labels only).
 - ``{"type": "force.close", "reason": str}`` -> close 4403 (logout, deactivation).
 - ``{"type": "access.changed", ...}`` -> ignored here (case sockets re-check access).
+- ``{"type": "notices.read", "unread"}`` -> forwarded: the notice badge's new total.
+- ``{"type": "case.activity", "case_id", "change", "message_id", "unread_total"}`` ->
+  forwarded: the Cases page and the unread-messages badge move.
 """
 
 from __future__ import annotations
@@ -45,7 +48,16 @@ class NotificationsConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  
         )
 
     async def notify(self, event: dict[str, Any]) -> None:
-        await self.send_json({"type": "notify", "kind": event["kind"], "payload": event.get("payload", {})})
+        frame = {"type": "notify", "kind": event["kind"], "payload": event.get("payload", {})}
+        if event.get("notice_id") is not None:
+            frame["notice_id"] = event["notice_id"]
+        await self.send_json(frame)
+
+    async def notices_read(self, event: dict[str, Any]) -> None:
+        await self.send_json({"type": "notices.read", "unread": event["unread"]})
+
+    async def case_activity(self, event: dict[str, Any]) -> None:
+        await self.send_json({key: event[key] for key in ("type", "case_id", "change", "message_id", "unread_total")})
 
     async def force_close(self, event: dict[str, Any]) -> None:
         await self.close(code=4403)

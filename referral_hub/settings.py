@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "intake",
     "audit",
     "outbox",
+    "notices",
     "django_prometheus",
     "endorsement",
 ]
@@ -175,6 +176,7 @@ TEMPLATES = [
                 "django.template.context_processors.tz",
                 "people.context_processors.roles",
                 "referrals.context_processors.nav_counts",
+                "notices.context_processors.notice_counts",
             ],
         },
     },

@@ -24,6 +24,7 @@ APPS = [
     "indicators",
     "intake",
     "audit",
+    "notices",
 ]
 
 

@@ -525,7 +525,12 @@ class CaseOutput(serializers.Serializer[Any]):
     child = ChildRef()
     created_at = serializers.DateTimeField()
     care_team = TeamMemberOutput(many=True, source="current_team")
-    unread_count = serializers.IntegerField()
+    unread_count = serializers.IntegerField(
+        help_text="Messages by others, not removed, after your read marker (0 when none)."
+    )
+    last_message_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the newest message of the case chat was written; null when none."
+    )
 
 
 class CaseListApi(APIView):

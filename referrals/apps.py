@@ -15,6 +15,9 @@ class ReferralsConfig(AppConfig):
 
     def ready(self) -> None:
         from consent import signals
+        from referrals.notices import register_notice_kinds
+
+        register_notice_kinds()
 
         signals.consent_revoked.connect(_on_consent_revoked, dispatch_uid="referrals.on_consent_revoked")
         expired = getattr(signals, "consent_expired", None)

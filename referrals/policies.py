@@ -26,14 +26,27 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import Permission
-from django.db.models import BooleanField, Exists, Expression, ExpressionWrapper, OuterRef, Q, QuerySet, Value
+from django.db.models import (
+    BooleanField,
+    DateTimeField,
+    Exists,
+    Expression,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.utils import timezone
 
 from consent import policies as consent_policies
 from consent.models import Consent
-from consent.policies import consent_for
+from consent.policies import consent_ends_at, consent_for
 from directory.roles import provider_of
 from people.roles import Actor
 from referral_hub.errors import NotFound
@@ -129,19 +142,47 @@ def referrer_consent(referral: Referral) -> Consent | None:
 
 def child_visible(actor: Actor) -> Expression:
     """Row-wise (on ``Referral``): may ``actor`` see the row's child now? A guardian of
-    the family, or a provider covered for ``referral`` + ``demographics`` (the list
-    scope already limits recipients further). One SQL expression for any list."""
+    the family, or a provider covered for ``referral`` + ``demographics`` who, on rows
+    where they are the recipient, also still holds the permission row (a recipient who
+    declined, or whose consent was revoked, keeps a stub). One SQL expression."""
     if not actor.is_authenticated:
         return Value(False, output_field=BooleanField())
     visible = Q(consent_policies.guardian_exists(actor, "child__family_id"))
     provider = provider_of(actor)
     if provider is not None:
-        visible |= Q(
+        covered = Q(
             consent_policies.covered_exists(
                 provider=provider, purpose=REFERRER_PURPOSE, categories=REFERRER_CATEGORIES
             )
         )
+        permitted = ~Q(to_provider_id=provider.pk) | Q(pk__in=permitted_referral_ids(user_id=actor.pk))
+        visible |= covered & permitted
     return ExpressionWrapper(visible, output_field=BooleanField())
+
+
+def revoked_at_expr(actor: Actor) -> Subquery | Value:
+    """Row-wise (on ``Referral``): when a consent covering the actor's listing for the
+    row's child was last revoked (null if never): the date a stub names."""
+    provider = provider_of(actor)
+    if provider is None:
+        return Value(None, output_field=DateTimeField())
+    revoked = (
+        Consent.objects.filter(
+            child_id=OuterRef("child_id"), recipient_provider_id=provider.pk, revoked_at__isnull=False
+        )
+        .order_by("-revoked_at")
+        .values("revoked_at")[:1]
+    )
+    return Subquery(revoked, output_field=DateTimeField())
+
+
+def referral_access_ended(access: ReferralAccess) -> AccessEnded:
+    """Why a stub is a stub: the recipient declined, or the family's consent changed."""
+    referral = access.referral
+    if access.role == ROLE_RECIPIENT and referral.status == "declined":
+        return AccessEnded("declined", referral.responded_at)
+    provider = referral.to_provider if access.role == ROLE_RECIPIENT else referral.from_provider
+    return consent_end(provider=provider, child_id=referral.child_id)
 
 
 def _pk(value: object, what: str) -> int:
@@ -180,16 +221,19 @@ def access_referral(actor: Actor, referral_id: int | str) -> ReferralAccess:
         .select_related("child", "from_provider__organization", "to_provider__organization", "case")
         .first()
     )
-    if referral is None or not referral._perm:
+    if referral is None:
+        raise NotFound("Referral")
+    if referral.to_provider.user_id == actor.pk and referral.from_provider.user_id != actor.pk:
+        # The recipient: the permission row (removed at decline and revocation, so a
+        # later consent does not silently reopen it) AND a consent now; otherwise the
+        # stub they keep (no child, no details, no actions), never a 404 surprise.
+        consent = recipient_consent(referral) if referral._perm else None
+        return ReferralAccess(referral, ROLE_RECIPIENT, consent, restricted=consent is None)
+    if not referral._perm:
         raise NotFound("Referral")
     if referral.from_provider is not None and referral.from_provider.user_id == actor.pk:
         consent = referrer_consent(referral)
         return ReferralAccess(referral, ROLE_REFERRER, consent, restricted=consent is None)
-    if referral.to_provider.user_id == actor.pk:
-        consent = recipient_consent(referral)
-        if consent is None:
-            raise NotFound("Referral")
-        return ReferralAccess(referral, ROLE_RECIPIENT, consent)
     if consent_policies.is_guardian_of(actor, referral.child_id):
         return ReferralAccess(referral, ROLE_GUARDIAN)
     raise NotFound("Referral")
@@ -247,3 +291,67 @@ def visible_cases(actor: Actor) -> QuerySet[Case]:
     member = CareTeamMember.objects.filter(case_id=OuterRef("pk"), user_id=actor.pk, left_at__isnull=True)
     covered = consent_policies.covered_exists(provider=provider, purpose=TEAM_PURPOSE)
     return Case.objects.filter(guardian_q | (Exists(member) & covered))
+
+
+# --- why access ended (stubs for former members, instead of a 404 surprise) -------------
+
+
+@dataclass(frozen=True)
+class AccessEnded:
+    """Why and since when someone who used to see a case or referral no longer does:
+    ``consent_revoked`` / ``consent_expired`` (the family's consent changed on ``at``),
+    ``consent_changed`` (no consent covers it now; no date known), ``left_team``
+    (the membership ended otherwise), ``declined`` (they declined the referral)."""
+
+    reason: str
+    at: datetime | None = None
+
+
+def consent_end(*, provider: Any, child_id: int) -> AccessEnded:
+    """The latest consent covering ``provider`` for the child that was revoked or ran
+    out: which, and when (two indexed queries)."""
+    covers = Q(recipient_provider_id=provider.pk)
+    if provider.organization_id is not None:
+        covers |= Q(recipient_organization_id=provider.organization_id)
+    theirs = Consent.objects.filter(covers, child_id=child_id)
+    ended: list[AccessEnded] = []
+    revoked = theirs.filter(revoked_at__isnull=False).order_by("-revoked_at").first()
+    if revoked is not None:
+        ended.append(AccessEnded("consent_revoked", consent_ends_at(revoked)))
+    today = timezone.now().date()
+    lapsed = theirs.filter(revoked_at__isnull=True, expires_on__lt=today).order_by("-expires_on").first()
+    if lapsed is not None:
+        ended.append(AccessEnded("consent_expired", consent_ends_at(lapsed)))
+    if not ended:
+        return AccessEnded("consent_changed")
+    return max(ended, key=lambda e: e.at or timezone.now())
+
+
+def membership_end(member: CareTeamMember) -> AccessEnded:
+    """Why ``member`` (ended, or current but no longer covered) lost the case."""
+    if member.left_at is not None:
+        if member.left_reason in ("consent_revoked", "consent_expired"):
+            # The consent's own instant (the membership ended in the same transaction).
+            ended = consent_end(provider=member.provider, child_id=member.case.child_id)
+            return ended if ended.at is not None else AccessEnded(member.left_reason, member.left_at)
+        return AccessEnded("left_team", member.left_at)
+    return consent_end(provider=member.provider, child_id=member.case.child_id)
+
+
+def former_case_access(actor: Actor, case_id: int | str) -> tuple[Case, AccessEnded] | None:
+    """For a case page ``actor`` may not open: the case and why their access ended when
+    they were once on its team; None for everyone else (who get the usual 404)."""
+    if not actor.is_authenticated:
+        return None
+    pk = parse_id(case_id)
+    if pk is None:
+        return None
+    member = (
+        CareTeamMember.objects.select_related("case", "provider")
+        .filter(case_id=pk, user_id=actor.pk)
+        .order_by("-joined_at", "-id")
+        .first()
+    )
+    if member is None:
+        return None
+    return member.case, membership_end(member)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Count, IntegerField, Prefetch, Q, QuerySet, Value
+from django.db.models import Count, DateTimeField, F, IntegerField, Max, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 
 from consent.policies import covered_child_ids
@@ -22,11 +22,14 @@ from referrals.models import CareTeamMember, Case, Referral, ReferralEvent, Refe
 
 S = ReferralStatus
 BOXES = ("inbox", "outbox")
+OUTCOMES_BACK_WINDOW = datetime.timedelta(days=30)
 
 
-def _scope(actor: Actor, box: str | None = None) -> QuerySet[Referral]:
+def _scope(actor: Actor, box: str | None = None, *, stubs: bool = False) -> QuerySet[Referral]:
     """Referrals with a permission row for ``actor``; rows where the actor is the
     recipient also need a consent in force right now (revocation and expiry hide them).
+    With ``stubs``, every referral addressed to the actor's listing is in as well: the
+    ones they may no longer see stay in their lists as stubs (``child_visible`` false).
 
     Written with ``IN (subquery)`` filters rather than correlated ``EXISTS`` inside an
     ``OR``: PostgreSQL then hashes the permission and consent sets once per query (see
@@ -41,15 +44,23 @@ def _scope(actor: Actor, box: str | None = None) -> QuerySet[Referral]:
         return Referral.objects.filter(pk__in=permitted)
     covered = covered_child_ids(provider=provider, purpose="referral", categories=["demographics"])
     if box == "inbox":
+        if stubs:
+            return Referral.objects.filter(to_provider_id=provider.pk)
         return Referral.objects.filter(to_provider_id=provider.pk, child_id__in=covered, pk__in=permitted)
     if box == "outbox":
         return Referral.objects.filter(from_provider_id=provider.pk, pk__in=permitted)
+    if stubs:
+        return Referral.objects.filter(Q(pk__in=permitted) | Q(to_provider_id=provider.pk))
     return Referral.objects.filter(pk__in=permitted).filter(
         ~Q(to_provider_id=provider.pk) | Q(child_id__in=covered)
     )
 
 
-def referral_list(*, actor: Actor, box: str | None = None, status: str | None = None) -> QuerySet[Referral]:
+def referral_list(
+    *, actor: Actor, box: str | None = None, status: str | None = None, stubs: bool = True
+) -> QuerySet[Referral]:
+    """The referrals ``actor`` may list; with ``stubs`` (lists people read) also those
+    they may no longer see, which ``hydrate`` marks ``child_visible=False``."""
     if box not in (None, "", *BOXES):
         raise ApplicationError(
             "invalid_parameter", "box must be inbox or outbox.", extra={"parameter": "box"}
@@ -64,7 +75,7 @@ def referral_list(*, actor: Actor, box: str | None = None, status: str | None = 
                 f"status must be among {', '.join(S.values)}.",
                 extra={"parameter": "status"},
             )
-    qs = _scope(actor, box or None)
+    qs = _scope(actor, box or None, stubs=stubs)
     if statuses:
         qs = qs.filter(status__in=statuses)
     return qs.select_related("child", "from_provider", "to_provider").order_by("-sent_at", "-id")
@@ -82,7 +93,7 @@ def hydrate(ids: list[int], *, actor: Actor) -> list[Referral]:
     rows = (
         Referral.objects.filter(pk__in=ids)
         .select_related("child", "from_provider", "to_provider")
-        .annotate(child_visible=policies.child_visible(actor))
+        .annotate(child_visible=policies.child_visible(actor), consent_revoked_at=policies.revoked_at_expr(actor))
     )
     by_id = {r.pk: r for r in rows}
     return [by_id[i] for i in ids if i in by_id]
@@ -146,7 +157,7 @@ def dashboard(*, actor: Actor, limit: int = 50) -> dict[str, Any]:
     provider_id = provider.pk if provider is not None else 0  # not a provider: every section is empty
     now = timezone.now()
     mine = Q(to_provider_id=provider_id) | Q(from_provider_id=provider_id)
-    inbox = referral_list(actor=actor, box="inbox")
+    inbox = referral_list(actor=actor, box="inbox", stubs=False)
     outbox = referral_list(actor=actor, box="outbox")
 
     def top(qs: QuerySet[Referral], n: int = limit) -> list[Referral]:
@@ -155,9 +166,18 @@ def dashboard(*, actor: Actor, limit: int = 50) -> dict[str, Any]:
     return {
         "counts": referral_counts(actor=actor),
         "needs_action": top(inbox.filter(needs_action_q(provider_id, now))),
-        "overdue": top(referral_list(actor=actor).filter(mine).filter(overdue_q(now))),
+        "overdue": top(referral_list(actor=actor, stubs=False).filter(mine).filter(overdue_q(now))),
         "awaiting_response": top(outbox.filter(status__in=[S.SENT, S.RECEIVED])),
+        # The loop closed: referrals you sent that came back completed (30 days).
+        "outcomes_back": top(
+            outbox.filter(status=S.COMPLETED, closed_at__gte=now - OUTCOMES_BACK_WINDOW).order_by(
+                "-closed_at", "-id"
+            ),
+            10,
+        ),
         "recent_outbox": top(outbox, 10),
+        # Stubs included: a referral you may no longer see says so instead of vanishing.
+        "recent_inbox": top(referral_list(actor=actor, box="inbox"), 10),
         "now": now,
     }
 
@@ -181,14 +201,36 @@ def _annotate(qs: QuerySet[Case], actor: Actor) -> QuerySet[Case]:
         qs = annotate(qs, actor)
     if "unread_count" not in qs.query.annotations:
         qs = qs.annotate(unread_count=Value(0, output_field=IntegerField()))
+    if "last_message_at" not in qs.query.annotations:
+        qs = qs.annotate(last_message_at=Value(None, output_field=DateTimeField()))
     return qs
 
 
 def case_list(*, actor: Actor) -> QuerySet[Case]:
     """Cases ``actor`` may open, with the current team (members still covered by
-    consent) and ``unread_count`` from the registered annotators."""
+    consent), ``unread_count`` and ``last_message_at`` from the registered annotators;
+    the most recently active first (then the newest)."""
     qs = policies.visible_cases(actor).select_related("child").prefetch_related(_current_team())
-    return _annotate(qs, actor).order_by("-created_at", "-id")
+    return _annotate(qs, actor).order_by(F("last_message_at").desc(nulls_last=True), "-created_at", "-id")
+
+
+def former_cases(*, actor: Actor) -> list[tuple[CareTeamMember, policies.AccessEnded]]:
+    """Cases the actor was on the team of and can no longer open, newest end first, each
+    with when and why access ended: stubs (the case number, nothing about the child).
+    Two queries plus one or two per stub shown (few: ended memberships)."""
+    if not actor.is_authenticated:
+        return []
+    still_open = policies.visible_cases(actor).values("pk")
+    latest = (
+        CareTeamMember.objects.filter(user_id=actor.pk)
+        .exclude(case_id__in=still_open)
+        .values("case_id")
+        .annotate(last=Max("id"))
+        .values("last")
+    )
+    members = CareTeamMember.objects.filter(pk__in=latest).select_related("case", "provider")
+    stubs = [(m, policies.membership_end(m)) for m in members]
+    return sorted(stubs, key=lambda s: (s[1].at is not None, s[1].at or s[0].joined_at), reverse=True)[:50]
 
 
 def case_detail(*, actor: Actor, case: Case) -> Case:

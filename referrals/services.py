@@ -18,7 +18,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -40,7 +40,7 @@ from people.roles import Actor, signed_in
 from referral_hub import events
 from referral_hub.errors import ApplicationError, NotFound
 from referral_hub.ids import id_for_lookup, parse_id
-from referral_hub.realtime import send_event_on_commit, user_group
+from referral_hub.realtime import case_group, send_event_on_commit, user_group
 from referrals import policies
 from referrals.family_notices import notify_family
 from referrals.models import (
@@ -646,7 +646,8 @@ def _transition(*, actor: Actor, referral_id: Any, verb: str, changes: dict[str,
         _audit_stub(actor=actor, referral=access.referral, what=verb)
         raise ApplicationError(
             "consent_required",
-            "No active consent covers you for this child any more: you can no longer act on this referral.",
+            "Your access to this referral has ended (the family's consent changed, or you declined it): "
+            "you can no longer act on it.",
             status=403,
             extra={"action": verb},
         )
@@ -984,6 +985,7 @@ def care_team_member_add(*, case: Case, provider: Provider, role: str) -> CareTe
         change="joined", reason="team_joined", case_id=case.pk, child_id=case.child_id
     )
     send_event_on_commit(user_group(provider.user_id), event)
+    _announce_team_change(member, "joined", member.joined_at)
     return member
 
 
@@ -997,6 +999,30 @@ def care_team_member_end(*, membership: CareTeamMember, reason: str) -> None:
     event = events.access_changed(change="left", reason=reason, case_id=membership.case_id)
     # To the user's group: every socket of theirs (case chats included) re-checks access.
     send_event_on_commit(user_group(membership.user_id), event)
+    _announce_team_change(membership, "left", membership.left_at)
+
+
+def _announce_team_change(membership: CareTeamMember, change: Literal["joined", "left"], at: Any) -> None:
+    """The rest of the team hears it after commit: the case group (the chat says "… left
+    the care team") and each current member's user group (team lists and Cases pages
+    refresh). Names the member's public listing only, never why they left."""
+    provider = membership.provider
+    listing = {"id": provider.pk, "name": provider.name, "discipline": provider.discipline}
+    send_event_on_commit(
+        case_group(membership.case_id),
+        events.team_changed(
+            case_id=membership.case_id,
+            change=change,
+            user_id=membership.user_id,
+            provider=listing,
+            at=at.isoformat() if at else timezone.now().isoformat(),
+        ),
+    )
+    others = CareTeamMember.objects.filter(case_id=membership.case_id, left_at__isnull=True).exclude(
+        user_id=membership.user_id
+    )
+    for user_id in others.values_list("user_id", flat=True).distinct():
+        send_event_on_commit(user_group(user_id), events.case_activity(case_id=membership.case_id, change="team"))
 
 
 @transaction.atomic

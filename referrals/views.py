@@ -22,7 +22,7 @@ from consent.models import DataCategory, Purpose
 from directory.roles import provider_of
 from families.roles import guardian_of
 from referral_hub.errors import ApplicationError, NotFound
-from referrals import picker, selectors, services
+from referrals import picker, policies, selectors, services
 from referrals.models import ConcernType, DeclineReason, Outcome, Urgency
 from referrals.screening import ASQ3_DOMAIN_LABELS, ASQ3_DOMAINS, INSTRUMENTS, domain_rows, summary
 from referrals.targets import TARGETS
@@ -50,7 +50,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context = selectors.dashboard(actor=request.user)
     shown = {
         r.pk: r
-        for key in ("needs_action", "overdue", "awaiting_response", "recent_outbox")
+        for key in ("needs_action", "overdue", "awaiting_response", "outcomes_back", "recent_outbox", "recent_inbox")
         for r in context[key]
     }
     services.referrals_shown(actor=request.user, referrals=shown.values(), detail="dashboard")
@@ -149,7 +149,15 @@ def referral_new(request: HttpRequest) -> HttpResponse:
 def referral_page(request: HttpRequest, pk: int) -> HttpResponse:
     access = services.referral_open(actor=request.user, referral_id=pk)
     if access.restricted:
-        return render(request, "referrals/referral_restricted.html", {"referral": access.referral})
+        return render(
+            request,
+            "referrals/referral_restricted.html",
+            {
+                "referral": access.referral,
+                "role": access.role,
+                "ended": policies.referral_access_ended(access),
+            },
+        )
     referral = selectors.referral_detail(referral=access.referral)
     actions = services.available_actions(access.role, referral.status)
     screenings = [
@@ -255,9 +263,17 @@ def _done_message(verb: str, referral: Any) -> str:
 
 
 @login_required
-@_not_found_as_404
 def case_page(request: HttpRequest, pk: int) -> HttpResponse:
-    access = services.case_open(actor=request.user, case_id=pk)
+    try:
+        access = services.case_open(actor=request.user, case_id=pk)
+    except NotFound:
+        # A former member reloading the page gets what happened, not a 404 surprise;
+        # anyone who was never on the team gets the same 404 as for a missing case.
+        former = policies.former_case_access(request.user, pk)
+        if former is None:
+            raise Http404 from None
+        case, ended = former
+        return render(request, "referrals/case_restricted.html", {"case": case, "ended": ended})
     case = selectors.case_detail(actor=request.user, case=access.case)
     return render(
         request,

@@ -16,6 +16,7 @@ from django.test import Client
 from consent.services import consent_revoke
 from messaging import events as chat_events
 from messaging.services import message_edit, presence_join, read_marker_set
+from outbox.models import OutboxMessage
 from referral_hub.realtime import case_group, user_group
 from referrals.services import referral_accept
 from tests.factories.messaging import care_team, stored_message
@@ -95,6 +96,7 @@ def test_notify_when_a_referral_arrives(django_capture_on_commit_callbacks):
     recipient = Listener(user_group(world.recipient.user.pk))
     with django_capture_on_commit_callbacks(execute=True):
         referral = send(world)
+    notice = OutboxMessage.objects.get(kind="referral.received", recipient=world.recipient.user)
     assert recipient.events("notify") == [
         {
             "type": "notify",
@@ -104,6 +106,8 @@ def test_notify_when_a_referral_arrives(django_capture_on_commit_callbacks):
                 "status": "sent",
                 "label": f"New referral #{referral.pk}",
             },
+            # Stored in the outbox: the notice centre's id for it.
+            "notice_id": notice.pk,
         }
     ]
 
@@ -195,3 +199,105 @@ def test_client_frames_shapes():
     assert chat_events.read_frame(user_id=2, message_id=3) == {"type": "read", "user_id": 2, "message_id": 3}
     assert chat_events.presence_frame(online=[2, 5]) == {"type": "presence", "online": [2, 5]}
     assert chat_events.typing_frame(user_id=2) == {"type": "typing", "user_id": 2}
+
+
+def test_case_activity_to_the_other_members_when_a_member_writes(django_capture_on_commit_callbacks):
+    team = care_team()
+    writer, reader = (Listener(user_group(u.pk)) for u in team.users)
+    with django_capture_on_commit_callbacks(execute=True):
+        message = stored_message(team, 0)
+    assert reader.events("case.activity") == [
+        {
+            "type": "case.activity",
+            "case_id": team.case.pk,
+            "change": "message",
+            "message_id": message.pk,
+            "unread_total": None,
+        }
+    ]
+    assert writer.events("case.activity") == []  # your own message is not news to you
+
+
+def test_case_activity_with_the_new_total_when_a_member_reads(django_capture_on_commit_callbacks):
+    team = care_team()
+    first, second = stored_message(team, 0, "one"), stored_message(team, 0, "two")
+    reader = Listener(user_group(team.users[1].pk))
+    with django_capture_on_commit_callbacks(execute=True):
+        read_marker_set(actor=team.users[1], case_id=team.case.pk, message_id=first.pk)
+    assert reader.events("case.activity") == [
+        {
+            "type": "case.activity",
+            "case_id": team.case.pk,
+            "change": "read",
+            "message_id": first.pk,
+            "unread_total": 1,  # `second` is still unread
+        }
+    ]
+    assert second.pk > first.pk
+
+
+def test_team_changed_on_the_case_group_when_consent_revocation_ends_a_membership(
+    django_capture_on_commit_callbacks,
+):
+    world = referral_world()
+    referral = send(world)
+    referral_accept(actor=world.recipient.user, referral_id=referral.pk)
+    case = Listener(case_group(referral.case_id))
+    referrer = Listener(user_group(world.referrer.user.pk))
+    with django_capture_on_commit_callbacks(execute=True):
+        consent_revoke(actor=world.guardian.user, consent_id=world.consents["recipient"].pk, reason="no")
+    [event] = case.events("team.changed")
+    assert event == {
+        "type": "team.changed",
+        "case_id": referral.case_id,
+        "change": "left",
+        "user_id": world.recipient.user.pk,
+        "provider": {
+            "id": world.recipient.pk,
+            "name": world.recipient.name,
+            "discipline": world.recipient.discipline,
+        },
+        "at": event["at"],
+    }
+    assert referrer.events("case.activity") == [
+        {
+            "type": "case.activity",
+            "case_id": referral.case_id,
+            "change": "team",
+            "message_id": None,
+            "unread_total": None,
+        }
+    ]
+
+
+def test_notices_read_with_the_new_total(django_capture_on_commit_callbacks):
+    from notices.services import notices_mark_read
+    from outbox.services import outbox_notify
+
+    world = referral_world()
+    user = world.referrer.user
+    first = outbox_notify(user.pk, "x.one", {"label": "One"})
+    outbox_notify(user.pk, "x.two", {"label": "Two"})
+    sockets = Listener(user_group(user.pk))
+    with django_capture_on_commit_callbacks(execute=True):
+        notices_mark_read(actor=user, notice_ids=[first.pk])
+    assert sockets.events("notices.read") == [{"type": "notices.read", "unread": 1}]
+
+
+def test_access_and_team_frames_shapes():
+    import datetime
+
+    at = datetime.datetime(2026, 12, 1, 15, 4, tzinfo=datetime.UTC)
+    assert chat_events.access_ended_frame(reason="consent_revoked", at=at) == {
+        "type": "access.ended",
+        "reason": "consent_revoked",
+        "at": "2026-12-01T15:04:00+00:00",
+    }
+    assert chat_events.access_ended_frame(reason="consent_changed", at=None)["at"] is None
+    provider = {"id": 3, "name": "Jordan Ellis", "discipline": "early_childhood_educator"}
+    assert chat_events.team_frame(change="left", provider=provider, at="t") == {
+        "type": "member.left",
+        "provider": provider,
+        "at": "t",
+    }
+    assert chat_events.team_frame(change="joined", provider=provider, at="t")["type"] == "member.joined"

@@ -89,7 +89,10 @@ def test_the_declined_recipient_lost_access_when_declining(world, as_user):
     as_user(world.recipient.user).post(
         f"/api/v1/referrals/{referral.pk}/decline/", {"decline_reason": "out_of_area"}, format="json"
     )
-    assert as_user(world.recipient.user).get(f"/api/v1/referrals/{referral.pk}/").status_code == 404
+    # The recipient keeps a stub (what it was, its status), never the child again.
+    stub = as_user(world.recipient.user).get(f"/api/v1/referrals/{referral.pk}/").json()
+    assert (stub["restricted"], stub["status"], stub["child"], stub["reason"]) == (True, "declined", None, None)
+    assert stub["actions"] == []
     # The referrer and the family keep the record, with the reason.
     for user in (world.referrer.user, world.guardian.user):
         seen = as_user(user).get(f"/api/v1/referrals/{referral.pk}/").json()
@@ -103,10 +106,14 @@ def test_revoking_consent_after_sending_cuts_the_recipient_off_at_once(world, as
 
     revoke(world, world.consents["recipient"])
 
-    assert recipient.get(f"/api/v1/referrals/{referral.pk}/").status_code == 404
+    # Nothing about the child any more: a stub (number, status, dates), no action, no FHIR.
+    stub = recipient.get(f"/api/v1/referrals/{referral.pk}/").json()
+    assert (stub["restricted"], stub["child"], stub["reason"], stub["screenings"]) == (True, None, None, [])
     assert recipient.get(f"/fhir/Task/{referral.pk}").status_code == 404
-    assert recipient.post(f"/api/v1/referrals/{referral.pk}/accept/", {}, format="json").status_code == 404
-    assert recipient.get("/api/v1/referrals/?box=inbox").json()["count"] == 0
+    refused = recipient.post(f"/api/v1/referrals/{referral.pk}/accept/", {}, format="json")
+    assert (refused.status_code, refused.json()["code"]) == (403, "consent_required")
+    [row] = recipient.get("/api/v1/referrals/?box=inbox").json()["results"]
+    assert (row["id"], row["restricted"], row["child"]) == (referral.pk, True, None)
     assert not ReferralUserObjectPermission.objects.filter(
         user=world.recipient.user, content_object=referral
     ).exists()
@@ -123,8 +130,9 @@ def test_an_expired_consent_hides_the_referral_from_the_recipient_without_any_ev
     assert recipient.get("/api/v1/referrals/?box=inbox").json()["count"] == 1
     tomorrow = timezone.now() + datetime.timedelta(days=1)
     with mock.patch("django.utils.timezone.now", return_value=tomorrow):
-        assert recipient.get(f"/api/v1/referrals/{referral.pk}/").status_code == 404
-        assert recipient.get("/api/v1/referrals/?box=inbox").json()["count"] == 0
+        assert recipient.get(f"/api/v1/referrals/{referral.pk}/").json()["restricted"] is True
+        [row] = recipient.get("/api/v1/referrals/?box=inbox").json()["results"]
+        assert (row["restricted"], row["child"]) == (True, None)
         assert as_user(world.referrer.user).get(f"/api/v1/referrals/{referral.pk}/").status_code == 200
 
 

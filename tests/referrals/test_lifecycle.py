@@ -136,8 +136,8 @@ def test_every_invalid_transition_is_a_409(world, as_user, verb, status):
     actor = world.referrer.user if verb == "cancel" else world.recipient.user
     response = as_user(actor).post(f"/api/v1/referrals/{referral.pk}/{verb}/", BODIES[verb], format="json")
     if status == "declined" and actor == world.recipient.user:
-        # Declining ended the recipient's access: nothing left to act on.
-        assert response.status_code == 404
+        # Declining ended the recipient's access: a stub is left, with nothing to act on.
+        assert response.status_code == 403 and response.json()["code"] == "consent_required"
     else:
         assert response.status_code == 409, response.json()
         assert response.json()["code"] == "invalid_transition"

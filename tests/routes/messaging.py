@@ -20,6 +20,18 @@ ROUTES = [
         label="post-api-case-messages",
     ),
     Route("case-chat", {"anonymous": 302, **NOT_ON_TEAM, "team_provider": 200}, kwargs=_mateo),
+    # The Cases page is the providers' (the outsider's is empty); others get a 403 page.
+    Route(
+        "cases",
+        {
+            "anonymous": 302,
+            "guardian": 403,
+            "guardian2": 403,
+            "team_provider": 200,
+            "outsider": 200,
+            "curator": 403,
+        },
+    ),
 ]
 
 WS_ROUTES = [

@@ -127,7 +127,7 @@ def test_after_revocation_the_referrer_sees_only_a_stub_everywhere(story, client
     client.force_login(story["educator"].user)
     page = client.get(f"/referrals/{done.pk}/")
     assert page.status_code == 200
-    assert "No active consent covers you for this child" in page.content.decode()
+    assert "Access ended: the family's consent changed on" in page.content.decode()
     assert _leaks(page.content.decode(), story) == []
     dashboard = client.get("/dashboard/")
     assert dashboard.status_code == 200 and _leaks(dashboard.content.decode(), story) == []

@@ -31,6 +31,8 @@
     this.form = panel.querySelector("[data-chat-form]");
     this.input = panel.querySelector("[data-chat-input]");
     this.ended = panel.querySelector("[data-chat-ended]");
+    this.endedText = panel.querySelector("[data-chat-ended-text]");
+    this.endReason = null;  // {reason, at} from an access.ended frame
     this.lastId = 0;
     this.names = {};        // user id -> name, learned from messages
     this.pending = {};      // client_msg_id -> body, until acknowledged
@@ -86,7 +88,11 @@
     };
     ws.onclose = function (e) {
       if (self.over) return;
-      if (e.code === 4403 || e.code === 4401) { self.end(); return; }
+      if (e.code === 4403 || e.code === 4401) {
+        if (!self.endReason && e.reason) self.endReason = { reason: e.reason, at: null };
+        self.end();
+        return;
+      }
       if (!opened) self.failures += 1;
       if (self.failures >= 3) { self.startFallback(); return; }
       self.setStatus("Reconnecting…");
@@ -95,9 +101,33 @@
     };
   };
 
+  // A date in the reader's language and the time zone the page was rendered in.
+  Chat.prototype.day = function (iso) {
+    if (!iso) return "";
+    var opts = { day: "numeric", month: "short", year: "numeric" };
+    if (this.panel.dataset.timeZone) opts.timeZone = this.panel.dataset.timeZone;
+    try {
+      return new Intl.DateTimeFormat(document.documentElement.lang || undefined, opts).format(new Date(iso));
+    } catch (err) {
+      return new Date(iso).toLocaleDateString();
+    }
+  };
+
+  // Why access ended, in plain words (the sentences are rendered, translated, by Django).
+  Chat.prototype.endedSentence = function () {
+    var why = this.endReason || {};
+    var text = this.panel.getAttribute("data-ended-" + (why.reason || "default")) ||
+      this.panel.getAttribute("data-ended-default");
+    if (text.indexOf("{date}") !== -1) {
+      text = why.at ? text.replace("{date}", this.day(why.at)) : this.panel.getAttribute("data-ended-consent_changed");
+    }
+    return text;
+  };
+
   Chat.prototype.end = function () {
     this.over = true;
     if (this.ws) { try { this.ws.close(); } catch (err) { /* already closed */ } }
+    this.endedText.textContent = this.endedSentence();
     this.ended.hidden = false;
     this.setStatus("Disconnected");
     this.typing.textContent = "";
@@ -115,7 +145,27 @@
       case "presence": this.showPresence(frame.online); break;
       case "read": this.readBy[frame.user_id] = frame.message_id; this.renderReads(); break;
       case "error": this.setStatus("Error: " + frame.detail); break;
+      case "access.ended": this.endReason = { reason: frame.reason, at: frame.at }; break;
+      case "member.left": this.teamLine(frame, "data-member-left"); break;
+      case "member.joined": this.teamLine(frame, "data-member-joined"); break;
     }
+  };
+
+  // "Jordan Ellis left the care team": a line in the log (announced: the log is a live
+  // region), and the page's team list refreshes (rh:team-changed, see referrals/live.js).
+  Chat.prototype.teamLine = function (frame, attr) {
+    var li = document.createElement("li");
+    li.className = "chat-system";
+    li.dataset.teamChange = frame.type;
+    var text = (this.panel.getAttribute(attr) || "{name}").replace("{name}", frame.provider.name);
+    li.appendChild(document.createTextNode(text + " · "));
+    var when = document.createElement("time");
+    when.dateTime = frame.at;
+    when.textContent = new Date(frame.at).toLocaleString(document.documentElement.lang || undefined);
+    li.appendChild(when);
+    this.log.appendChild(li);
+    li.scrollIntoView({ block: "nearest" });
+    document.dispatchEvent(new CustomEvent("rh:team-changed", { detail: frame }));
   };
 
   Chat.prototype.name = function (userId) {

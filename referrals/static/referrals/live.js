@@ -18,6 +18,13 @@
       })
       .catch(function () { /* offline: the next event will try again */ });
   }
+  function later() { clearTimeout(pending); pending = setTimeout(refresh, 150); }
+  // The care team changed (the chat saw someone join or leave, or the notifications
+  // socket said so): the team list re-renders.
+  document.addEventListener("rh:team-changed", later);
+  document.addEventListener("rh:case-activity", function (e) {
+    if (e.detail && e.detail.change === "team") later();
+  });
   document.addEventListener("rh:notify", function (e) {
     var kind = (e.detail && e.detail.kind) || "";
     if (kind.indexOf("referral.") !== 0 && kind.indexOf("case.") !== 0) return;

@@ -1,0 +1,25 @@
+"""How consent's in-app notifications read in the notice centre (registered in
+``ConsentConfig.ready``)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from notices.kinds import NoticeKind, payload_url, register
+
+
+def _expiring_title(payload: dict[str, Any]) -> str:
+    ends = formats.date_format(datetime.date.fromisoformat(str(payload["expires_on"])), "DATE_FORMAT")
+    return _("A consent you gave ends on %(date)s. Renew it to keep sharing.") % {"date": ends}
+
+
+def _expiring_url(payload: dict[str, Any]) -> str | None:
+    return payload_url({"url": payload.get("renew")})
+
+
+def register_notice_kinds() -> None:
+    register("consent.expiring", NoticeKind(category="reminder", title=_expiring_title, url=_expiring_url))
