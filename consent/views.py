@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -21,6 +20,7 @@ from consent import policies, selectors, services
 from consent.forms import RevokeForm, ScopeForm, SignForm
 from consent.models import Consent, DataCategory, Purpose
 from consent.texts import TEXT_VERSION, plain_summary
+from directory import selectors as directory_selectors
 from directory.models import Provider
 from directory.roles import provider_of
 from families.models import Child
@@ -115,16 +115,17 @@ def child_page(request: HttpRequest, child_id: int) -> HttpResponse:
     return render(request, "consent/child.html", {"child": child, "consents": consents, "history": history})
 
 
-def _provider_search(q: str) -> list[Provider]:
-
+def _provider_search(q: str) -> tuple[list[Provider], str | None]:
+    """The directory's own search (names, kinds of help in English or Spanish, languages),
+    first page only; a refused query comes back as the message to show."""
     q = q.strip()
     if not q:
-        return []
-    return list(
-        Provider.objects.select_related("organization")
-        .filter(Q(name__icontains=q) | Q(organization__name__icontains=q))
-        .order_by("name", "id")[:SEARCH_LIMIT]
-    )
+        return [], None
+    try:
+        search = directory_selectors.parse_provider_search({"q": q})
+    except ApplicationError as exc:
+        return [], exc.message
+    return list(directory_selectors.provider_search(search)[:SEARCH_LIMIT]), None
 
 
 def _recipient(provider_id: object) -> Provider | None:
@@ -155,7 +156,7 @@ def consent_new(request: HttpRequest, child_id: int) -> HttpResponse:
         "categories": DataCategory.choices,
     }
     if provider is None:
-        context["results"] = _provider_search(context["q"])
+        context["results"], context["search_error"] = _provider_search(context["q"])
         context["searched"] = bool(context["q"].strip())
         return render(request, "consent/new_pick.html", context)
     context["provider"] = provider
