@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.translation import ngettext
 
 from directory.models import LANGUAGE_NAMES, PaymentOption
 
@@ -9,12 +10,12 @@ register = template.Library()
 
 @register.filter
 def language_name(code: str) -> str:
-    return LANGUAGE_NAMES.get(code, code)
+    return str(LANGUAGE_NAMES.get(code, code))
 
 
 @register.filter
 def payment_label(code: str) -> str:
-    return PaymentOption(code).label if code in PaymentOption.values else code
+    return str(PaymentOption(code).label) if code in PaymentOption.values else code
 
 
 @register.filter
@@ -23,5 +24,6 @@ def months(value: int) -> str:
     if value is None:
         return ""
     if value >= 24 and value % 12 == 0:
-        return f"{value // 12} years"
-    return f"{value} month{'s' if value != 1 else ''}"
+        years = value // 12
+        return ngettext("%(count)d year", "%(count)d years", years) % {"count": years}
+    return ngettext("%(count)d month", "%(count)d months", value) % {"count": value}

@@ -121,7 +121,9 @@ def test_a_city_name_works_in_the_place_field(search, listings, typed):
 def test_an_ambiguous_or_unknown_place_says_what_to_type(search):
     ambiguous = search(near="Springfield")
     assert ambiguous.status_code == 400 and ambiguous.json()["parameter"] == "near"
-    assert "more than one state" in ambiguous.json()["detail"] and "Springfield, " in ambiguous.json()["detail"]
+    assert (
+        "more than one state" in ambiguous.json()["detail"] and "Springfield, " in ambiguous.json()["detail"]
+    )
     assert search(near="Springfield, IL").status_code == 200
     unknown = search(near="Atlantis")
     assert unknown.status_code == 400 and "could not find" in unknown.json()["detail"]

@@ -41,4 +41,4 @@ def test_family_searches_by_zip_and_discipline_and_opens_a_profile(live_server_m
 def test_empty_search_offers_help(live_server_module, new_page):
     page = new_page()
     page.goto(live_server_module.url + "/?q=zzzz-no-such-thing")
-    assert page.get_by_role("heading", name="No providers match yet").is_visible()
+    assert page.get_by_role("heading", name="No providers match your search").is_visible()
