@@ -61,11 +61,18 @@ class PlaceLookup:
 
 
 @cache
-def _zip_table() -> dict[str, tuple[float, float, str, str]]:
+def _zip_rows() -> list[dict[str, str]]:
+    """The package's table, read once per process (it decompresses a few MB)."""
     import zipcodes
 
+    rows: list[dict[str, str]] = zipcodes.list_all()  # type: ignore[no-untyped-call]  # zipcodes ships no type hints
+    return rows
+
+
+@cache
+def _zip_table() -> dict[str, tuple[float, float, str, str]]:
     table = {}
-    for row in zipcodes.list_all():  # type: ignore[no-untyped-call]  # zipcodes ships no type hints
+    for row in _zip_rows():
         if row.get("lat") and row.get("long"):
             table[row["zip_code"]] = (float(row["lat"]), float(row["long"]), row["city"], row["state"])
     return table
@@ -118,18 +125,22 @@ def distance_expression(
 
 
 def _place_key(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.lower().replace(".", ""))
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(re.sub(r"^(saint|st)\b", "saint", plain).split())
+    """ "St. Paul" / "saint paul" / "Sáint  Paul" -> "saint paul"."""
+    plain = text.lower().replace(".", " ")
+    if not plain.isascii():
+        decomposed = unicodedata.normalize("NFKD", plain)
+        plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    words = plain.split()
+    if words and words[0] == "st":
+        words[0] = "saint"
+    return " ".join(words)
 
 
 @cache
 def _city_table() -> dict[str, dict[str, list[tuple[float, float, str, bool]]]]:
     """folded city name -> state -> [(lat, lng, city as spelled, is a delivery ZIP)]."""
-    import zipcodes
-
     table: dict[str, dict[str, list[tuple[float, float, str, bool]]]] = {}
-    for row in zipcodes.list_all():  # type: ignore[no-untyped-call]  # zipcodes ships no type hints
+    for row in _zip_rows():
         if not (row.get("lat") and row.get("long") and row.get("city")):
             continue
         by_state = table.setdefault(_place_key(row["city"]), {})

@@ -187,7 +187,9 @@ def service_to_hsds(provider: Provider, *, full: bool = True) -> dict[str, Any]:
         attributes.append(attr)
     for code in provider.payment_codes:
         if code in PaymentOption.values:
-            attributes.append(_attribute(provider, "payment_option", code, str(PaymentOption(code).label), code))
+            attributes.append(
+                _attribute(provider, "payment_option", code, str(PaymentOption(code).label), code)
+            )
     attributes.append(
         _attribute(provider, "telehealth", "telehealth", "Telehealth", str(provider.telehealth).lower())
     )

@@ -78,7 +78,7 @@ def _understood(search: selectors.ProviderSearch | None) -> list[str]:
         return []
     said = [str(Discipline(code).label) for code in search.terms.disciplines]
     said += [
-        _("Speaks %(language)s") % {"language": LANGUAGE_NAMES.get(c, c)} for c in search.terms.languages
+        _("Language: %(language)s") % {"language": LANGUAGE_NAMES.get(c, c)} for c in search.terms.languages
     ]
     return said
 

@@ -55,9 +55,9 @@ def test_every_filter_shows_the_query_it_came_from(client):
     assert re.search(r'name="telehealth" value="true" checked', page)
     assert '<span class="badge">6 on</span>' in page  # the folded panel says what is on
     # An odd radius still shows as chosen, not silently as 25.
-    assert selected(client.get("/", {"near": "48104", "radius_miles": "37"}).content.decode(), "id_radius") == [
-        "37"
-    ]
+    assert selected(
+        client.get("/", {"near": "48104", "radius_miles": "37"}).content.decode(), "id_radius"
+    ) == ["37"]
 
 
 def test_filters_fold_away_and_applying_them_lands_on_the_counted_results(client):
@@ -67,7 +67,9 @@ def test_filters_fold_away_and_applying_them_lands_on_the_counted_results(client
     assert '<details class="filters" id="filters" data-open-wide>' in page
     assert 'formaction="/#results"' in page
     heading = re.search(r'<h2 id="results" tabindex="-1"[^>]*>(.*?)</h2>', page, re.S)
-    assert heading and " ".join(heading.group(1).split()) == "1 provider found within 25 miles of Ann Arbor, MI."
+    assert (
+        heading and " ".join(heading.group(1).split()) == "1 provider found within 25 miles of Ann Arbor, MI."
+    )
     # Results come before nothing else but the search box and the folded filters.
     assert page.index('id="id_near"') < page.index("<details") < page.index('id="results"')
 
@@ -86,7 +88,9 @@ def test_an_empty_result_says_so_and_offers_a_wider_search_and_one_without_filte
 
 def test_back_to_search_from_a_profile_keeps_the_whole_query(client):
     provider = listing("Rosa Delgado", discipline="speech_language_pathologist")
-    page = client.get("/", {"q": "late talker", "near": "48104", "radius_miles": "50", "page": "1"}).content.decode()
+    page = client.get(
+        "/", {"q": "late talker", "near": "48104", "radius_miles": "50", "page": "1"}
+    ).content.decode()
     link = re.search(rf'href="(/providers/{provider.pk}/[^"]*)"', page).group(1).replace("&amp;", "&")
 
     profile = client.get(link).content.decode()
