@@ -116,16 +116,20 @@ def child_page(request: HttpRequest, child_id: int) -> HttpResponse:
 
 
 def _provider_search(q: str) -> tuple[list[Provider], str | None]:
-    """The directory's own search (names, kinds of help in English or Spanish, languages),
-    first page only; a refused query comes back as the message to show."""
+    """The directory's own words (names, kinds of help in English or Spanish, languages);
+    a refused query comes back as the message to show."""
     q = q.strip()
     if not q:
         return [], None
     try:
-        search = directory_selectors.parse_provider_search({"q": q})
+        condition = directory_selectors.provider_pick_condition(q)
     except ApplicationError as exc:
         return [], exc.message
-    return list(directory_selectors.provider_search(search)[:SEARCH_LIMIT]), None
+    return list(
+        Provider.objects.select_related("organization")
+        .filter(condition)
+        .order_by("name", "id")[:SEARCH_LIMIT]
+    ), None
 
 
 def _recipient(provider_id: object) -> Provider | None:

@@ -264,6 +264,18 @@ def _terms_filter(qs: QuerySet[Provider], terms: search_terms.SearchTerms) -> Qu
     return qs
 
 
+def provider_pick_condition(q: str) -> Q:
+    """For the provider pickers (consent wizard, referral form): a name or organization
+    containing what was typed (so "Rom" finds Romero while typing), or whatever the
+    directory search finds for the words ("speech therapist", "psicólogo", "español").
+    Refuses what the search refuses (over 200 characters)."""
+    q = _parse_q({"q": q})
+    if not q:
+        return Q()
+    found = _terms_filter(Provider.objects.all(), search_terms.interpret(q)).values("pk")
+    return Q(name__icontains=q) | Q(organization__name__icontains=q) | Q(pk__in=found)
+
+
 def provider_search(search: ProviderSearch, *, today: datetime.date | None = None) -> QuerySet[Provider]:
     """Public search: anyone may read every listing. Endorsements come prefetched as
     ``public_endorsements`` (verified and unexpired only); with ``near`` each row carries

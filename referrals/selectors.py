@@ -10,6 +10,7 @@ from django.db.models import Count, IntegerField, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 
 from consent.policies import covered_child_ids
+from directory import selectors as directory_selectors
 from directory.models import Provider
 from directory.roles import provider_of
 from families.models import Child
@@ -214,14 +215,15 @@ def consented_children(*, provider: Provider) -> QuerySet[Any]:
 
 
 def recipient_search(*, q: str, exclude_provider_id: int | None = None, limit: int = 20) -> QuerySet[Any]:
-    """Directory providers who can receive referrals (they have an account)."""
+    """Directory providers who can receive referrals (they have an account), found with
+    the directory's words (``directory.selectors.provider_pick_condition``)."""
 
     qs = Provider.objects.filter(user__isnull=False).select_related("organization")
     if exclude_provider_id:
         qs = qs.exclude(pk=exclude_provider_id)
     q = (q or "").strip()
     if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(organization__name__icontains=q) | Q(discipline__icontains=q))
+        qs = qs.filter(directory_selectors.provider_pick_condition(q))
     return qs.order_by("name", "id")[:limit]
 
 
