@@ -156,3 +156,20 @@ def test_the_consent_wizard_finds_providers_with_the_same_search(client, listing
     assert "Peter Park" in client.get(share, {"q": "psicólogo"}).content.decode()
     refused = client.get(share, {"q": "x" * 201})
     assert refused.status_code == 200 and "200 characters" in refused.content.decode()
+
+
+def test_the_referral_form_picker_finds_by_words_and_by_part_of_a_name(api_client):
+    me = ProviderFactory(name="Maya Chen", discipline="pediatrician")
+    ProviderFactory(name="Samuel Okafor", discipline="speech_language_pathologist")
+    ProviderFactory(name="Peter Park", discipline="psychologist", languages=join_codes(["en", "es"]))
+    api_client.force_authenticate(me.user)
+
+    def found(q):
+        answer = api_client.get("/api/v1/referrals/recipients/", {"q": q})
+        assert answer.status_code == 200, answer.content
+        return [row["name"] for row in answer.json()]
+
+    assert found("speech therapist") == ["Samuel Okafor"]
+    assert found("Oka") == ["Samuel Okafor"]  # while typing
+    assert found("psicólogo español") == ["Peter Park"]
+    assert found("Chen") == []  # never oneself
