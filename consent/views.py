@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -23,6 +22,7 @@ from consent.extensions import portal_panels
 from consent.forms import RevokeForm, ScopeForm, SignForm
 from consent.models import Consent, DataCategory, Purpose
 from consent.texts import TEXT_VERSIONS, plain_summary, text_language
+from directory import selectors as directory_selectors
 from directory.models import Provider
 from directory.roles import provider_of
 from families.models import Child
@@ -119,16 +119,21 @@ def child_page(request: HttpRequest, child_id: int) -> HttpResponse:
     return render(request, "consent/child.html", {"child": child, "consents": consents, "history": history})
 
 
-def _provider_search(q: str) -> list[Provider]:
-
+def _provider_search(q: str) -> tuple[list[Provider], str | None]:
+    """The directory's own words (names, kinds of help in English or Spanish, languages);
+    a refused query comes back as the message to show."""
     q = q.strip()
     if not q:
-        return []
+        return [], None
+    try:
+        condition = directory_selectors.provider_pick_condition(q)
+    except ApplicationError as exc:
+        return [], exc.message
     return list(
         Provider.objects.select_related("organization")
-        .filter(Q(name__icontains=q) | Q(organization__name__icontains=q))
+        .filter(condition)
         .order_by("name", "id")[:SEARCH_LIMIT]
-    )
+    ), None
 
 
 def _recipient(provider_id: object) -> Provider | None:
@@ -159,7 +164,7 @@ def consent_new(request: HttpRequest, child_id: int) -> HttpResponse:
         "categories": DataCategory.choices,
     }
     if provider is None:
-        context["results"] = _provider_search(context["q"])
+        context["results"], context["search_error"] = _provider_search(context["q"])
         context["searched"] = bool(context["q"].strip())
         return render(request, "consent/new_pick.html", context)
     context["provider"] = provider

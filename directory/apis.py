@@ -141,7 +141,15 @@ def _choices(values: list[str]) -> str:
 
 
 SEARCH_PARAMETERS = [
-    OpenApiParameter("q", str, description="Text: name, organization, services, specialties."),
+    OpenApiParameter(
+        "q",
+        str,
+        description="Text as people type it (at most 200 characters), in English or Spanish. Phrases from "
+        "the directory's search terms become filters: a discipline (`speech therapist`, `SLP`, `late "
+        "talker`, `terapia del habla` -> `speech_language_pathologist`) or a language (`Spanish`, "
+        "`español` -> `es`); alternative words are searched together (`alimentación` or `feeding`). "
+        "The rest matches name, organization, services and specialties.",
+    ),
     OpenApiParameter("discipline", str, enum=Discipline.values, description=_choices(Discipline.values)),
     OpenApiParameter(
         "endorsement",
@@ -150,7 +158,14 @@ SEARCH_PARAMETERS = [
         description="Endorsement category; matches verified, unexpired endorsements only.",
     ),
     OpenApiParameter("language", str, description="ISO 639-1 code, e.g. `es`."),
-    OpenApiParameter("near", str, description="A 5-digit US ZIP code or `lat,lng` in decimal degrees."),
+    OpenApiParameter(
+        "near",
+        str,
+        description="Where the family is: a 5-digit US ZIP code (ZIP+4 accepted), `lat,lng` in decimal "
+        "degrees, or a US city with or without its state (`Ann Arbor`, `Ann Arbor, MI`, `Ann Arbor, "
+        "Michigan`), from offline ZIP data. A city name shared by several states without a state, or an "
+        "unknown place, is 400 `invalid_parameter` with `parameter: near` and a message saying what to add.",
+    ),
     OpenApiParameter(
         "radius_miles", OpenApiTypes.NUMBER, description="With `near`: miles, > 0 and <= 500 (default 25)."
     ),

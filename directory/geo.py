@@ -1,5 +1,5 @@
-"""Distances for the directory: US ZIP centroids (offline, from the ``zipcodes``
-package), a bounding box for the indexed prefilter, and great-circle distance both in
+"""Distances for the directory: US ZIP centroids and city names (offline, from the
+``zipcodes`` package), a bounding box for the indexed prefilter, and great-circle distance both in
 Python and as a SQL expression (Django registers the trigonometric functions on SQLite
 too, so one expression serves both databases)."""
 
@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
+from dataclasses import dataclass
 from functools import cache
 
 from django.db.models import F, FloatField, Value
@@ -17,13 +19,60 @@ EARTH_RADIUS_MILES = 3958.8
 MILES_PER_DEGREE_LAT = 69.05
 ZIP_RE = re.compile(r"^\d{5}$")
 
+US_STATES = {
+    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
+    "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "DC": "District of Columbia",
+    "FL": "Florida", "GA": "Georgia", "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois",
+    "IN": "Indiana", "IA": "Iowa", "KS": "Kansas", "KY": "Kentucky", "LA": "Louisiana",
+    "ME": "Maine", "MD": "Maryland", "MA": "Massachusetts", "MI": "Michigan", "MN": "Minnesota",
+    "MS": "Mississippi", "MO": "Missouri", "MT": "Montana", "NE": "Nebraska", "NV": "Nevada",
+    "NH": "New Hampshire", "NJ": "New Jersey", "NM": "New Mexico", "NY": "New York",
+    "NC": "North Carolina", "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma", "OR": "Oregon",
+    "PA": "Pennsylvania", "RI": "Rhode Island", "SC": "South Carolina", "SD": "South Dakota",
+    "TN": "Tennessee", "TX": "Texas", "UT": "Utah", "VT": "Vermont", "VA": "Virginia",
+    "WA": "Washington", "WV": "West Virginia", "WI": "Wisconsin", "WY": "Wyoming",
+    "PR": "Puerto Rico", "GU": "Guam", "VI": "U.S. Virgin Islands", "AS": "American Samoa",
+    "MP": "Northern Mariana Islands",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Place:
+    """A city found by name: the mean of its ZIP centroids."""
+
+    lat: float
+    lng: float
+    city: str
+    state: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.city}, {self.state}"
+
+
+@dataclass(frozen=True)
+class PlaceLookup:
+    """The answer to a place name: one ``place``, or the ``states`` that share the name
+    (ambiguous), or neither (unknown)."""
+
+    place: Place | None
+    city: str = ""
+    states: tuple[str, ...] = ()
+
+
+@cache
+def _zip_rows() -> list[dict[str, str]]:
+    """The package's table, read once per process (it decompresses a few MB)."""
+    import zipcodes
+
+    rows: list[dict[str, str]] = zipcodes.list_all()  # type: ignore[no-untyped-call]  # zipcodes ships no type hints
+    return rows
+
 
 @cache
 def _zip_table() -> dict[str, tuple[float, float, str, str]]:
-    import zipcodes
-
     table = {}
-    for row in zipcodes.list_all():  # type: ignore[no-untyped-call]  # zipcodes ships no type hints
+    for row in _zip_rows():
         if row.get("lat") and row.get("long"):
             table[row["zip_code"]] = (float(row["lat"]), float(row["long"]), row["city"], row["state"])
     return table
@@ -73,3 +122,66 @@ def distance_expression(
     return Value(2 * EARTH_RADIUS_MILES, output_field=flt) * ASin(
         Sqrt(Least(a, Value(1.0, output_field=flt)))
     )
+
+
+def _place_key(text: str) -> str:
+    """ "St. Paul" / "saint paul" / "Sáint  Paul" -> "saint paul"."""
+    plain = text.lower().replace(".", " ")
+    if not plain.isascii():
+        decomposed = unicodedata.normalize("NFKD", plain)
+        plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    words = plain.split()
+    if words and words[0] == "st":
+        words[0] = "saint"
+    return " ".join(words)
+
+
+@cache
+def _city_table() -> dict[str, dict[str, list[tuple[float, float, str, bool]]]]:
+    """folded city name -> state -> [(lat, lng, city as spelled, is a delivery ZIP)]."""
+    table: dict[str, dict[str, list[tuple[float, float, str, bool]]]] = {}
+    for row in _zip_rows():
+        if not (row.get("lat") and row.get("long") and row.get("city")):
+            continue
+        by_state = table.setdefault(_place_key(row["city"]), {})
+        by_state.setdefault(row["state"], []).append(
+            (float(row["lat"]), float(row["long"]), row["city"], row.get("zip_code_type") == "STANDARD")
+        )
+    return table
+
+
+def _state_code(text: str) -> str | None:
+    key = _place_key(text)
+    if key.upper() in US_STATES:
+        return key.upper()
+    return next((code for code, name in US_STATES.items() if _place_key(name) == key), None)
+
+
+def _split_state(text: str) -> tuple[str, str | None]:
+    """ "Ann Arbor, MI" / "Ann Arbor MI" / "Ann Arbor, Michigan" -> ("Ann Arbor", "MI")."""
+    if "," in text:
+        city, _, state = text.rpartition(",")
+        return city.strip(), _state_code(state) or "?"
+    words = text.split()
+    for size in (3, 2, 1):  # "New Hampshire", "District of Columbia"
+        if len(words) > size:
+            code = _state_code(" ".join(words[-size:]))
+            if code and _place_key(" ".join(words[:-size])) in _city_table():
+                return " ".join(words[:-size]), code
+    return text.strip(), None
+
+
+def find_place(text: str) -> PlaceLookup:
+    """A US city by name, with or without its state ("Ann Arbor", "Ann Arbor, MI")."""
+    city, state = _split_state(text)
+    by_state = _city_table().get(_place_key(city), {})
+    if state is not None:
+        by_state = {state: by_state[state]} if state in by_state else {}
+    if len(by_state) != 1:
+        return PlaceLookup(None, city=city, states=tuple(sorted(by_state)))
+    ((code, points),) = by_state.items()
+    # The city's delivery ZIPs; its PO-box or single-building ZIPs only when it has no other.
+    standard = [p for p in points if p[3]] or points
+    lat = sum(p[0] for p in standard) / len(standard)
+    lng = sum(p[1] for p in standard) / len(standard)
+    return PlaceLookup(Place(lat, lng, standard[0][2], code))

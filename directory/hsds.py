@@ -135,7 +135,7 @@ def service_to_hsds(provider: Provider, *, full: bool = True) -> dict[str, Any]:
             f"Children from {provider.ages_min_months} to {provider.ages_max_months} months and their families."
         ),
         "fees_description": ", ".join(
-            PaymentOption(c).label for c in provider.payment_codes if c in PaymentOption.values
+            str(PaymentOption(c).label) for c in provider.payment_codes if c in PaymentOption.values
         ),
         "accreditations": "; ".join(
             f"{e.get_category_display()} (verified, expires {e.expires_on.isoformat()})" for e in endorsements
@@ -159,7 +159,7 @@ def service_to_hsds(provider: Provider, *, full: bool = True) -> dict[str, Any]:
             "id": _uid(provider.hsds_id, f"language:{code}"),
             "service_id": str(provider.hsds_id),
             "code": code,
-            "name": LANGUAGE_NAMES.get(code, code),
+            "name": str(LANGUAGE_NAMES.get(code, code)),
         }
         for code in provider.language_codes
     ]
@@ -199,7 +199,9 @@ def service_to_hsds(provider: Provider, *, full: bool = True) -> dict[str, Any]:
         attributes.append(attr)
     for code in provider.payment_codes:
         if code in PaymentOption.values:
-            attributes.append(_attribute(provider, "payment_option", code, PaymentOption(code).label, code))
+            attributes.append(
+                _attribute(provider, "payment_option", code, str(PaymentOption(code).label), code)
+            )
     attributes.append(
         _attribute(provider, "telehealth", "telehealth", "Telehealth", str(provider.telehealth).lower())
     )

@@ -24,18 +24,19 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 
 class Discipline(models.TextChoices):
-    PEDIATRICIAN = "pediatrician", "Pediatrician"
-    EARLY_CHILDHOOD_EDUCATOR = "early_childhood_educator", "Early childhood educator"
-    SOCIAL_WORKER = "social_worker", "Social worker"
-    SPEECH_LANGUAGE_PATHOLOGIST = "speech_language_pathologist", "Speech-language pathologist"
-    MENTAL_HEALTH_CLINICIAN = "mental_health_clinician", "Infant/early childhood mental health clinician"
-    OCCUPATIONAL_THERAPIST = "occupational_therapist", "Occupational therapist"
-    PSYCHOLOGIST = "psychologist", "Psychologist"
-    HOME_VISITOR = "home_visitor", "Home visitor"
-    EARLY_INTERVENTION_COORDINATOR = "early_intervention_coordinator", "Early intervention coordinator"
+    PEDIATRICIAN = "pediatrician", _("Pediatrician")
+    EARLY_CHILDHOOD_EDUCATOR = "early_childhood_educator", _("Early childhood educator")
+    SOCIAL_WORKER = "social_worker", _("Social worker")
+    SPEECH_LANGUAGE_PATHOLOGIST = "speech_language_pathologist", _("Speech-language pathologist")
+    MENTAL_HEALTH_CLINICIAN = "mental_health_clinician", _("Infant/early childhood mental health clinician")
+    OCCUPATIONAL_THERAPIST = "occupational_therapist", _("Occupational therapist")
+    PSYCHOLOGIST = "psychologist", _("Psychologist")
+    HOME_VISITOR = "home_visitor", _("Home visitor")
+    EARLY_INTERVENTION_COORDINATOR = "early_intervention_coordinator", _("Early intervention coordinator")
 
 
 class EndorsementCategory(models.TextChoices):
@@ -78,44 +79,44 @@ class EndorsementCategory(models.TextChoices):
 
 
 class PaymentOption(models.TextChoices):
-    MEDICAID = "medicaid", "Medicaid"
-    CHIP = "chip", "CHIP"
-    PRIVATE_INSURANCE = "private_insurance", "Private insurance"
-    SLIDING_SCALE = "sliding_scale", "Sliding scale"
-    SELF_PAY = "self_pay", "Self-pay"
-    FREE = "free", "Free of charge"
+    MEDICAID = "medicaid", _("Medicaid")
+    CHIP = "chip", _("CHIP")
+    PRIVATE_INSURANCE = "private_insurance", _("Private insurance")
+    SLIDING_SCALE = "sliding_scale", _("Sliding scale")
+    SELF_PAY = "self_pay", _("Self-pay")
+    FREE = "free", _("Free of charge")
 
 
 # ISO 639-1 codes people are likely to need; any valid two-letter code is accepted.
-LANGUAGE_NAMES = {
-    "en": "English",
-    "es": "Spanish",
-    "zh": "Chinese",
-    "vi": "Vietnamese",
-    "tl": "Tagalog",
-    "ar": "Arabic",
-    "fr": "French",
-    "ht": "Haitian Creole",
-    "ko": "Korean",
-    "ru": "Russian",
-    "pt": "Portuguese",
-    "so": "Somali",
-    "hmn": "Hmong",
-    "am": "Amharic",
-    "de": "German",
-    "hi": "Hindi",
-    "ur": "Urdu",
-    "pl": "Polish",
-    "sk": "Slovak",
-    "ja": "Japanese",
-    "fa": "Persian",
-    "sw": "Swahili",
-    "ne": "Nepali",
-    "bn": "Bengali",
-    "pa": "Punjabi",
-    "it": "Italian",
-    "uk": "Ukrainian",
-    "asl": "American Sign Language",
+LANGUAGE_NAMES: dict[str, StrOrPromise] = {
+    "en": _("English"),
+    "es": _("Spanish"),
+    "zh": _("Chinese"),
+    "vi": _("Vietnamese"),
+    "tl": _("Tagalog"),
+    "ar": _("Arabic"),
+    "fr": _("French"),
+    "ht": _("Haitian Creole"),
+    "ko": _("Korean"),
+    "ru": _("Russian"),
+    "pt": _("Portuguese"),
+    "so": _("Somali"),
+    "hmn": _("Hmong"),
+    "am": _("Amharic"),
+    "de": _("German"),
+    "hi": _("Hindi"),
+    "ur": _("Urdu"),
+    "pl": _("Polish"),
+    "sk": _("Slovak"),
+    "ja": _("Japanese"),
+    "fa": _("Persian"),
+    "sw": _("Swahili"),
+    "ne": _("Nepali"),
+    "bn": _("Bengali"),
+    "pa": _("Punjabi"),
+    "it": _("Italian"),
+    "uk": _("Ukrainian"),
+    "asl": _("American Sign Language"),
 }
 
 

@@ -8,7 +8,9 @@ import datetime
 import re
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
 from typing import Any
 
 from django.db import connection
@@ -27,8 +29,9 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from directory import geo
+from directory import geo, search_terms
 from directory.models import (
     CAPACITY_CODES,
     CAPACITY_FRESH_DAYS,
@@ -79,6 +82,7 @@ class ProviderSearch:
     payment: str | None = None
     ordering: str | None = None
     capacity: tuple[str, ...] = ()
+    terms: search_terms.SearchTerms = field(default_factory=search_terms.SearchTerms)
 
     @property
     def effective_ordering(self) -> str:
@@ -109,20 +113,49 @@ def _flag(params: Mapping[str, str], name: str) -> bool | None:
     raise _bad(name, f"{name} must be true or false.")
 
 
-def parse_near(raw: str) -> tuple[float, float]:
-    """A 5-digit US ZIP (ZIP+4 accepted) or ``lat,lng`` in decimal degrees."""
+def parse_place(raw: str) -> tuple[tuple[float, float], str]:
+    """``near`` as a point and the label to show for it: a 5-digit US ZIP (ZIP+4
+    accepted), ``lat,lng`` in decimal degrees, or a US city ("Ann Arbor", "Ann Arbor, MI",
+    "Ann Arbor, Michigan"; an ambiguous or unknown name is a 400 naming ``near``)."""
     value = raw.strip()
     if re.fullmatch(r"\d{5}(-\d{4})?", value):
         point = geo.zip_centroid(value[:5])
         if point is None:
-            raise _bad("near", f"near: {value} is not a known US ZIP code.")
-        return point
+            raise _bad(
+                "near",
+                _("%(zip)s is not a known US ZIP code. Check the digits, or type a city.") % {"zip": value},
+            )
+        return point, value
     match = LATLNG_RE.match(value)
     if match:
         lat, lng = float(match.group(1)), float(match.group(2))
         if -90 <= lat <= 90 and -180 <= lng <= 180:
-            return lat, lng
-    raise _bad("near", "near must be a 5-digit US ZIP code or 'lat,lng' in decimal degrees.")
+            return (lat, lng), value
+    return _parse_city(value)
+
+
+def _parse_city(value: str) -> tuple[tuple[float, float], str]:
+    found = geo.find_place(value) if len(value) <= 100 else geo.PlaceLookup(None, city=value[:100])
+    if found.place is not None:
+        return (found.place.lat, found.place.lng), found.place.label
+    if len(found.states) > 1:
+        states = ", ".join(found.states[:8]) + ("…" if len(found.states) > 8 else "")
+        raise _bad(
+            "near",
+            _(
+                "There is a %(city)s in more than one state (%(states)s). Add the state, "
+                "for example “%(city)s, %(state)s”, or type a ZIP code."
+            )
+            % {"city": found.city, "states": states, "state": found.states[0]},
+        )
+    raise _bad(
+        "near",
+        _(
+            "We could not find the place “%(place)s”. Type a US ZIP code (for example 48104) "
+            "or a city and state (for example Ann Arbor, MI)."
+        )
+        % {"place": value},
+    )
 
 
 def _text(params: Mapping[str, str], name: str) -> str:
@@ -216,7 +249,7 @@ def parse_provider_search(params: Mapping[str, str]) -> ProviderSearch:
     payment = _code(params, "payment", PaymentOption.values)
     language = _parse_language(params)
     near_raw = _text(params, "near")
-    near = parse_near(near_raw) if near_raw else None
+    near, near_label = parse_place(near_raw) if near_raw else (None, "")
     radius = _parse_radius(params)
     age = _parse_age(params)
     ordering = _parse_ordering(params, near)
@@ -227,7 +260,7 @@ def parse_provider_search(params: Mapping[str, str]) -> ProviderSearch:
         endorsement=endorsement,
         language=language,
         near=near,
-        near_label=near_raw,
+        near_label=near_label,
         radius_miles=radius,
         age_months=age,
         accepting=_flag(params, "accepting"),
@@ -235,6 +268,7 @@ def parse_provider_search(params: Mapping[str, str]) -> ProviderSearch:
         payment=payment,
         ordering=ordering,
         capacity=_parse_capacity(params),
+        terms=search_terms.interpret(q),
     )
 
 
@@ -259,14 +293,36 @@ def full_text_sql(q: str) -> tuple[str, list[str]]:
     return "(" + " OR ".join(terms) + ")", [q] * len(terms)
 
 
-def _text_filter(qs: QuerySet[Provider], q: str) -> QuerySet[Provider]:
+def _text_condition(q: str) -> Q:
     if connection.vendor == "postgresql":
         sql, params = full_text_sql(q)
-        return qs.filter(RawSQL(sql, params, output_field=BooleanField()))  # noqa: S611
+        return Q(RawSQL(sql, params, output_field=BooleanField()))  # noqa: S611
     # SQLite fallback: every word must appear somewhere in the searchable text.
-    for word in q.split():
-        qs = qs.filter(search_text__icontains=word)
+    return reduce(lambda acc, word: acc & Q(search_text__icontains=word), q.split(), Q())
+
+
+def _terms_filter(qs: QuerySet[Provider], terms: search_terms.SearchTerms) -> QuerySet[Provider]:
+    """What ``q`` was understood as (``directory/search_terms.py``): recognized phrases
+    become discipline / language filters, alternatives are ORed, the rest is text."""
+    if terms.disciplines:
+        qs = qs.filter(discipline__in=terms.disciplines)
+    if terms.languages:
+        qs = qs.filter(reduce(or_, (Q(languages__contains=f"|{code}|") for code in terms.languages)))
+    for group in terms.text_groups:
+        qs = qs.filter(reduce(or_, (_text_condition(text) for text in group)))
     return qs
+
+
+def provider_pick_condition(q: str) -> Q:
+    """For the provider pickers (consent wizard, referral form): a name or organization
+    containing what was typed (so "Rom" finds Romero while typing), or whatever the
+    directory search finds for the words ("speech therapist", "psicólogo", "español").
+    Refuses what the search refuses (over 200 characters)."""
+    q = _parse_q({"q": q})
+    if not q:
+        return Q()
+    found = _terms_filter(Provider.objects.all(), search_terms.interpret(q)).values("pk")
+    return Q(name__icontains=q) | Q(organization__name__icontains=q) | Q(pk__in=found)
 
 
 def provider_search(search: ProviderSearch, *, today: datetime.date | None = None) -> QuerySet[Provider]:
@@ -277,7 +333,7 @@ def provider_search(search: ProviderSearch, *, today: datetime.date | None = Non
     qs = Provider.objects.select_related("organization").prefetch_related(*_public_prefetches(today))
 
     if search.q:
-        qs = _text_filter(qs, search.q)
+        qs = _terms_filter(qs, search.terms)
     if search.discipline:
         qs = qs.filter(discipline=search.discipline)
     if search.language:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -33,6 +36,73 @@ from referral_hub.errors import ApplicationError, NotFound
 PAGE_SIZE = 20
 # Languages offered in the search form; the API accepts any ISO 639-1 code.
 FORM_LANGUAGES = ["en", "es", "zh", "vi", "ar", "fr", "ht", "ko", "ru", "pt", "so", "tl"]
+RADIUS_CHOICES = [5, 10, 25, 50, 100, 250, 500]
+# Filters counted as "on" in the folded filter panel's summary.
+FILTER_KEYS = ("discipline", "endorsement", "language", "age_months", "payment", "accepting", "telehealth")
+BACK_KEY_RE = re.compile(r"^[a-z_]{1,30}$")
+
+
+def _form_values(params: QueryDict, search: selectors.ProviderSearch | None) -> dict[str, Any]:
+    """What each filter control shows: the parsed search when it is valid (so
+    ``radius_miles=500.0`` or ``accepting=yes`` show as chosen), else what was typed."""
+    if search is None:
+        values: dict[str, Any] = {k: (params.get(k) or "").strip() for k in (*FILTER_KEYS, "ordering")}
+        values["accepting"] = values["accepting"].lower() in selectors.TRUE_WORDS
+        values["telehealth"] = values["telehealth"].lower() in selectors.TRUE_WORDS
+        radius = params.get("radius_miles") or ""
+        try:
+            values["radius"] = float(radius) if radius else selectors.DEFAULT_RADIUS_MILES
+        except ValueError:
+            values["radius"] = selectors.DEFAULT_RADIUS_MILES
+        return values
+    return {
+        "discipline": search.discipline or "",
+        "endorsement": search.endorsement or "",
+        "language": search.language or "",
+        "age_months": "" if search.age_months is None else str(search.age_months),
+        "payment": search.payment or "",
+        "accepting": bool(search.accepting),
+        "telehealth": bool(search.telehealth),
+        "ordering": search.ordering or "",
+        "radius": search.radius_miles,
+    }
+
+
+def _radius_choices(current: float) -> list[tuple[str, float, bool]]:
+    miles = sorted({*map(float, RADIUS_CHOICES), current})
+    return [(f"{m:g}", m, m == current) for m in miles]
+
+
+def _language_choices(current: str) -> list[tuple[str, str]]:
+    codes = FORM_LANGUAGES if not current or current in FORM_LANGUAGES else [*FORM_LANGUAGES, current]
+    return [(code, str(LANGUAGE_NAMES.get(code, code))) for code in codes]
+
+
+def _understood(search: selectors.ProviderSearch | None) -> list[str]:
+    """What the words in ``q`` were taken to mean, said back to the reader."""
+    if search is None:
+        return []
+    said = [str(Discipline(code).label) for code in search.terms.disciplines]
+    said += [
+        _("Language: %(language)s") % {"language": LANGUAGE_NAMES.get(c, c)} for c in search.terms.languages
+    ]
+    return said
+
+
+def _wider_radius(search: selectors.ProviderSearch | None) -> int | None:
+    if search is None or search.near is None:
+        return None
+    return next((m for m in RADIUS_CHOICES if m > search.radius_miles), None)
+
+
+def _query(params: QueryDict, **changes: str | None) -> str:
+    pairs = {k: v for k, v in params.items() if v and k not in ("page", "lang")}
+    for key, value in changes.items():
+        if value is None:
+            pairs.pop(key, None)
+        else:
+            pairs[key] = value
+    return urlencode(pairs)
 
 
 @require_GET
@@ -50,23 +120,50 @@ def search_page(request: HttpRequest) -> HttpResponse:
         try:
             page = paginator.page(params.get("page") or 1)
         except (EmptyPage, PageNotAnInteger):
-            error = ApplicationError("invalid_page", "That page does not exist.", extra={"parameter": "page"})
-    query_without_page = urlencode([(k, v) for k, v in params.items() if k != "page" and v])
+            error = ApplicationError(
+                "invalid_page", _("That page does not exist."), extra={"parameter": "page"}
+            )
+    values = _form_values(params, search)
+    wider = _wider_radius(search)
     context = {
         "params": params,
         "search": search,
         "page": page,
         "error": error,
         "error_parameter": error.extra.get("parameter") if error else None,
-        "query_without_page": query_without_page,
+        "query_without_page": _query(params),
+        "back_query": urlencode([(k, v) for k, v in params.items() if v and k != "lang"]),
+        "values": values,
+        "filters_on": sum(1 for key in FILTER_KEYS if values.get(key)),
+        "understood": _understood(search),
+        "wider_radius": wider,
+        "wider_query": _query(params, radius_miles=str(wider)) if wider else "",
+        "unfiltered_query": _query(params, **dict.fromkeys((*FILTER_KEYS, "ordering"))),
         "disciplines": Discipline.choices,
         "endorsements": EndorsementCategory.choices,
         "payments": PaymentOption.choices,
         "capacities": [*Capacity.choices, (CAPACITY_UNKNOWN, _("Availability not confirmed recently"))],
-        "languages": [(code, LANGUAGE_NAMES[code]) for code in FORM_LANGUAGES],
+        "radius_choices": _radius_choices(values["radius"]),
+        "languages": _language_choices(values["language"]),
         "language_names": LANGUAGE_NAMES,
     }
     return render(request, "directory/search.html", context, status=400 if error else 200)
+
+
+def _back_to_search(raw: str) -> str:
+    """The search a profile was opened from, rebuilt from its parameters only (so the
+    link can never lead anywhere but the search page)."""
+    kept = [
+        (key, value[:200])
+        for key, value in QueryDict(raw[:2000]).items()
+        if BACK_KEY_RE.match(key) and value and key != "lang"
+    ]
+    return reverse("home") + (f"?{urlencode(kept)}" if kept else "")
+
+
+def _back_url(request: HttpRequest, provider_id: int) -> str:
+    raw = request.GET.get("back") or ""
+    return _back_to_search(raw) + f"#provider-{provider_id}" if raw else reverse("home")
 
 
 @require_GET
@@ -82,6 +179,7 @@ def provider_page(request: HttpRequest, provider_id: int) -> HttpResponse:
         "endorsed_since": selectors.endorsed_since(provider),
         "can_edit": policies.can_edit_listing(request.user, provider),
         "can_claim": _can_claim(request, provider),
+        "back_url": _back_url(request, provider.pk),
     }
     return render(request, "directory/provider.html", context)
 

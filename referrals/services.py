@@ -536,8 +536,8 @@ def referral_send_for_family(
         data_categories=["demographics"],
         status=S.SENT,
         sent_at=now,
-        contact_due_at=now + CONTACT_DUE,
-        appointment_due_at=now + APPOINTMENT_DUE,
+        contact_due_at=now + target_for(Urgency.ROUTINE).first_contact,
+        appointment_due_at=now + target_for(Urgency.ROUTINE).first_appointment,
     )
     ReferralEvent.objects.create(
         referral=referral, actor=signed_in(actor), from_status="", to_status=S.SENT, at=now

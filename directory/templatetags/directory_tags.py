@@ -23,12 +23,12 @@ register = template.Library()
 
 @register.filter
 def language_name(code: str) -> str:
-    return LANGUAGE_NAMES.get(code, code)
+    return str(LANGUAGE_NAMES.get(code, code))
 
 
 @register.filter
 def payment_label(code: str) -> str:
-    return PaymentOption(code).label if code in PaymentOption.values else code
+    return str(PaymentOption(code).label) if code in PaymentOption.values else code
 
 
 @register.filter
@@ -37,8 +37,10 @@ def months(value: int) -> str:
     if value is None:
         return ""
     if value >= 24 and value % 12 == 0:
-        return f"{value // 12} years"
-    return f"{value} month{'s' if value != 1 else ''}"
+        years = value // 12
+        return ngettext("%(count)d year", "%(count)d years", years) % {"count": years}
+    return ngettext("%(count)d month", "%(count)d months", value) % {"count": value}
+
 
 
 @register.filter

@@ -35,13 +35,13 @@ def test_search_page_finds_providers_by_zip_and_discipline(client):
 
 def test_search_page_explains_what_to_do_when_nothing_matches(client):
     page = client.get("/", {"q": "nothing-like-this"}).content.decode()
-    assert "No providers match yet" in page and "larger distance" in page
+    assert "No providers match your search" in page and "simpler word" in page
 
 
 def test_search_page_shows_bad_input_as_a_message_not_an_error_page(client):
     response = client.get("/", {"near": "nowhere"})
     assert response.status_code == 400
-    assert "near must be a 5-digit US ZIP code" in response.content.decode()
+    assert "could not find the place" in response.content.decode()
 
 
 def test_search_page_never_shows_a_pending_or_expired_endorsement_as_endorsed(client):

@@ -31,7 +31,7 @@ def test_guardian_grants_and_revokes_a_consent(live_server_factory, new_page):
     lucia = page.get_by_role("region", name="Lucía Rivera")
     lucia.get_by_role("link", name="Share with a provider").click()
 
-    page.get_by_label("Provider or organization name").fill("Okafor")
+    page.get_by_label("Provider name, organization or kind of help").fill("Okafor")
     page.get_by_role("button", name="Search the directory").click()
     page.get_by_role("button", name="Choose Samuel Okafor").click()
 
