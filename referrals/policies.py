@@ -223,7 +223,8 @@ def access_referral(actor: Actor, referral_id: int | str) -> ReferralAccess:
     )
     if referral is None:
         raise NotFound("Referral")
-    if referral.to_provider.user_id == actor.pk and referral.from_provider.user_id != actor.pk:
+    sender = referral.from_provider
+    if referral.to_provider.user_id == actor.pk and (sender is None or sender.user_id != actor.pk):
         # The recipient: the permission row (removed at decline and revocation, so a
         # later consent does not silently reopen it) AND a consent now; otherwise the
         # stub they keep (no child, no details, no actions), never a 404 surprise.

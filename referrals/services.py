@@ -807,8 +807,9 @@ def _notify_rescheduled(referral: Referral, event: ReferralEvent) -> None:
     """The referrer and the family's guardians: an in-app notice and an e-mail (a link
     only), each in the person's language, queued in the outbox in this transaction."""
     people: list[tuple[User, str]] = []
-    if referral.from_provider.user is not None:
-        people.append((referral.from_provider.user, f"/referrals/{referral.pk}/"))
+    sender = referral.from_provider  # None for a family's own request
+    if sender is not None and sender.user is not None:
+        people.append((sender.user, f"/referrals/{referral.pk}/"))
     for guardian in Guardian.objects.filter(family_id=referral.child.family_id).select_related("user"):
         people.append((guardian.user, "/portal/referrals/"))
     for user, path in people:
