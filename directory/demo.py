@@ -318,7 +318,7 @@ def _listing_freshness(providers: dict[str, Provider], orgs: dict[str, Organizat
     """Each capacity value (one outdated), contact details, a stale listing (the
     outsider's, last confirmed 400 days ago), and an unclaimed stale listing with an open
     report from the public."""
-    today = timezone.localdate()
+    today = timezone.now().date()
     for username, (capacity, weeks, note, days) in DEMO_CAPACITY.items():
         provider = providers[username]
         provider.capacity, provider.waitlist_weeks, provider.capacity_note = capacity, weeks, note

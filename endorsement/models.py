@@ -183,7 +183,7 @@ class EducationEntry(models.Model):
         return f"{self.degree}, {self.field} ({self.institution})"
 
     def clean(self) -> None:
-        if self.completed_on and self.completed_on > timezone.localdate():
+        if self.completed_on and self.completed_on > timezone.now().date():
             raise ValidationError(
                 {"completed_on": "Give the date the degree was completed (not in the future)."}
             )
@@ -215,7 +215,7 @@ class WorkEntry(models.Model):
         return f"{self.role} at {self.employer}"
 
     def clean(self) -> None:
-        today = timezone.localdate()
+        today = timezone.now().date()
         if self.started_on and self.started_on > today:
             raise ValidationError({"started_on": "A position cannot start in the future."})
         if self.ended_on and self.ended_on > today:

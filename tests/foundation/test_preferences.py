@@ -59,3 +59,21 @@ def test_accept_language_header_and_account_preference(client, maria):
     client.cookies.clear()
     client.force_login(maria)
     assert '<html lang="es">' in client.get("/verify/", HTTP_ACCEPT_LANGUAGE="en-US").content.decode()
+
+
+def test_pages_use_the_zone_but_the_api_stays_in_utc(api_client, maria):
+    from django.utils import timezone
+
+
+    maria_tz = "America/Los_Angeles"
+    api_client.force_authenticate(maria)
+    api_client.patch("/api/v1/me/", {"time_zone": maria_tz}, format="json")
+    # An API answer with a time: the token endpoint's expiry is in UTC ("Z" or +00:00).
+    maria.set_password("pw-maria-2026")
+    maria.save()
+    api_client.force_authenticate(None)
+    body = api_client.post(
+        "/api/v1/auth/token/", {"username": "maria", "password": "pw-maria-2026"}, format="json"
+    ).json()
+    assert body["expires_at"].endswith(("Z", "+00:00")), body["expires_at"]
+    assert timezone.get_current_timezone_name() == "UTC"
