@@ -52,12 +52,16 @@ class TrainingInput(serializers.Serializer[Any]):
     about_providing_rsc = serializers.BooleanField(required=False, default=False)
 
 
-class LockedField(serializers.SerializerMethodField):
+class LockedField(serializers.BooleanField):
     """``locked``: the entry counts toward a submitted or approved application and can no
     longer be edited or deleted. Needs ``context["locked_periods"]``."""
 
     def __init__(self) -> None:
-        super().__init__(help_text="true once a submitted or approved application counted this entry")
+        super().__init__(
+            source="*",
+            read_only=True,
+            help_text="true once a submitted or approved application counted this entry",
+        )
 
     def to_representation(self, value: Any) -> bool:
         day = getattr(value, "completed_on", None) or value.ended_on

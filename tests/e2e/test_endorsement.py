@@ -6,15 +6,20 @@ the public directory profile showing the endorsement."""
 from __future__ import annotations
 
 import datetime
+import os
 import re
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import login
+from tests.e2e.pagecheck import DESKTOP, PHONE, check_page
 from tests.mailserver import SmtpServer, free_port, subject_of, text_of, wait_for_mail
 
 pytestmark = pytest.mark.e2e
+
+ARTIFACTS = os.environ.get("E2E_ARTIFACTS", "/tmp/e2e-artifacts")
+os.makedirs(ARTIFACTS, exist_ok=True)
 
 
 def mailed_links(smtp: SmtpServer, count: int) -> list[str]:
@@ -73,6 +78,41 @@ def test_a_provider_is_endorsed_through_logs_references_and_two_reviewers(
     rsc.get_by_role("button", name="Log RSC").click()
     expect(maya.get_by_text("RSC logged.")).to_be_visible()
 
+    # The portfolio: education and work history; a log entry corrected, a wrong one deleted.
+    education = maya.locator("#education-form")
+    education.get_by_label("Degree").fill("MD")
+    education.get_by_label("Field of study").fill("Pediatrics")
+    education.get_by_label("Institution").fill("University of Michigan")
+    education.get_by_label("Completed on").fill("2010-05-15")
+    education.get_by_role("button", name="Add education").click()
+    expect(maya.get_by_text("Education added.")).to_be_visible()
+    work = maya.locator("#work-form")
+    work.get_by_label("Role").fill("Pediatrician")
+    work.get_by_label("Employer").fill("Mott Children's Clinic")
+    work.get_by_label("Started on").fill("2012-07-01")
+    work.get_by_label("Infant/family focus").fill("Well-baby visits; developmental screening of infants.")
+    work.get_by_role("button", name="Add position").click()
+    expect(maya.get_by_text("Position added.")).to_be_visible()
+    maya.get_by_role("link", name="Edit Reflective practice").click()
+    check_page(maya, "edit training")
+    maya.get_by_label("Title").fill("Reflective practice seminar")
+    maya.get_by_role("button", name="Save").click()
+    expect(maya.get_by_text("Saved.")).to_be_visible()
+    expect(maya.locator("#training-h ~ table")).to_contain_text("Reflective practice seminar")
+    form = maya.locator("#training-form")
+    form.get_by_label("Title").fill("Typo entry")
+    form.get_by_label("Completed on").fill(day)
+    form.get_by_label("Hours").fill("1")
+    form.get_by_role("button", name="Log training").click()
+    maya.get_by_role("button", name="Delete Typo entry").click()
+    expect(maya.get_by_text("Deleted.")).to_be_visible()
+    expect(maya.get_by_text("Typo entry")).to_have_count(0)
+    for size, name in ((DESKTOP, "desktop"), (PHONE, "phone")):
+        maya.set_viewport_size(size)
+        check_page(maya, f"portfolio {name}")
+        maya.screenshot(path=f"{ARTIFACTS}/endorsement-portfolio-{name}.png", full_page=True)
+    maya.set_viewport_size(DESKTOP)
+
     maya.get_by_label("Apply for").select_option("infant_family_specialist")
     maya.get_by_role("button", name="Start application").click()
     expect(maya.get_by_role("heading", level=1)).to_contain_text("Infant Family Specialist")
@@ -85,6 +125,10 @@ def test_a_provider_is_endorsed_through_logs_references_and_two_reviewers(
     maya.get_by_label("I follow the code of ethics and have no sanctions").check()
     maya.get_by_role("button", name="Submit application").click()
     expect(maya.locator("[data-status]")).to_have_text("submitted")
+    maya.goto(base + "/endorsement/")
+    expect(maya.locator("#training-h ~ table").get_by_text("Locked")).to_have_count(2)
+    expect(maya.get_by_role("link", name="Edit IMH foundations")).to_have_count(0)
+    maya.goto(application_url)
 
     for link in mailed_links(smtp, 3):
         reference = new_page()
@@ -109,6 +153,11 @@ def test_a_provider_is_endorsed_through_logs_references_and_two_reviewers(
         login(reviewer, base, username)
         reviewer.goto(base + "/endorsement/reviews/")
         reviewer.get_by_role("link", name=re.compile("Dr. Maya Chen")).click()
+        expect(reviewer.locator("#applicant-education")).to_contain_text("University of Michigan")
+        expect(reviewer.locator("#applicant-work")).to_contain_text("Mott Children's Clinic")
+        if username == "reviewer":
+            check_page(reviewer, "reviewer's application view")
+            reviewer.screenshot(path=f"{ARTIFACTS}/endorsement-reviewer-application.png", full_page=True)
         reviewer.get_by_label("Decision").select_option("approve")
         reviewer.get_by_role("button", name="Record decision").click()
         expect(reviewer.get_by_text("Decision recorded.")).to_be_visible()
