@@ -196,10 +196,11 @@ def test_stale_and_last_verified_on_are_on_every_result_and_detail(api_client):
 
 
 def test_a_provider_edits_and_confirms_its_listing(client):
-    provider = ProviderFactory(assured_date=days_ago(400), phone="1")
+    provider = ProviderFactory(assured_date=days_ago(400), phone="1", services=["feeding", "sleep & play"])
     client.force_login(provider.user)
     page = client.get(f"/providers/{provider.pk}/edit/")
     assert page.status_code == 200 and "Confirm my listing is correct" in page.content.decode()
+    assert ">feeding\nsleep &amp; play</textarea>" in page.content.decode()
     bad = client.post(
         f"/providers/{provider.pk}/edit/",
         {
