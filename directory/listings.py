@@ -334,10 +334,15 @@ def listing_flag(*, actor: Actor, provider_id: int, reason: Any, note: Any = "")
     """Anyone says a listing is wrong (throttled per client address by the caller)."""
     code = str(reason or "").strip()
     if code not in ListingFlag.Reason.values:
-        raise _bad("reason", f"must be one of: {', '.join(ListingFlag.Reason.values)}.")
+        raise ApplicationError(
+            "invalid",
+            _("Choose what is wrong (reason: one of %(codes)s).")
+            % {"codes": ", ".join(ListingFlag.Reason.values)},
+            extra={"field": "reason"},
+        )
     text = _clean_text(note, "note", MAX_FLAG_NOTE)
     if code == ListingFlag.Reason.OTHER and not text:
-        raise _bad("note", "tell us what is wrong.")
+        raise ApplicationError("invalid", _("Please tell us what is wrong (note)."), extra={"field": "note"})
     if not Provider.objects.filter(pk=provider_id).exists():
         raise NotFound("Provider")
     return ListingFlag.objects.create(
