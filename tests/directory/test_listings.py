@@ -302,6 +302,11 @@ def test_an_account_claims_an_unclaimed_listing_and_a_curator_approves(api_clien
     assert approved.status_code == 200 and approved.json()["status"] == "approved"
     assert provider_of(User.objects.get(pk=claimant.pk)) == listing
     assert ListingClaim.objects.get(pk=rival_claim["id"]).status == "rejected"
+    told = {m.to_address: m.subject for m in OutboxMessage.objects.filter(kind="listing.claim")}
+    assert told == {
+        claimant.email: "Your directory listing is yours",
+        rival.email: "Your claim of a directory listing was not approved",
+    }
     twice = api_client.post(f"/api/v1/listing-claims/{response.json()['id']}/approve/", {}, format="json")
     assert twice.status_code == 409 and twice.json()["code"] == "invalid_transition"
     api_client.force_authenticate(UserFactory())
