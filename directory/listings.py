@@ -295,6 +295,36 @@ def _decide(claim: ListingClaim, actor: Actor, status: str, note: str) -> None:
     claim.decided_at = timezone.now()
     claim.decision_note = note
     claim.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    _tell_claimant(claim)
+
+
+def _tell_claimant(claim: ListingClaim) -> None:
+    """The claimant hears the decision by e-mail (outbox, same transaction), once."""
+    user = claim.user
+    language = language_of(user)
+    site = settings.SITE_URL.rstrip("/")
+    with translation.override(language):
+        if claim.status == ListingClaim.Status.APPROVED:
+            subject = _("Your directory listing is yours")
+            body = _("Your claim of “%(name)s” was approved. Check and confirm your listing: %(link)s\n") % {
+                "name": claim.provider.name,
+                "link": f"{site}/providers/{claim.provider_id}/edit/",
+            }
+        else:
+            subject = _("Your claim of a directory listing was not approved")
+            body = _("Your claim of “%(name)s” was not approved. %(note)s\n") % {
+                "name": claim.provider.name,
+                "note": claim.decision_note,
+            }
+    outbox_email(
+        key=f"listing-claim:{claim.pk}:{claim.status}",
+        to_address=user.email,
+        subject=str(subject),
+        body=str(body),
+        kind="listing.claim",
+        recipient_id=user.pk,
+        language=language,
+    )
 
 
 @transaction.atomic
@@ -334,10 +364,15 @@ def listing_flag(*, actor: Actor, provider_id: int, reason: Any, note: Any = "")
     """Anyone says a listing is wrong (throttled per client address by the caller)."""
     code = str(reason or "").strip()
     if code not in ListingFlag.Reason.values:
-        raise _bad("reason", f"must be one of: {', '.join(ListingFlag.Reason.values)}.")
+        raise ApplicationError(
+            "invalid",
+            _("Choose what is wrong (reason: one of %(codes)s).")
+            % {"codes": ", ".join(ListingFlag.Reason.values)},
+            extra={"field": "reason"},
+        )
     text = _clean_text(note, "note", MAX_FLAG_NOTE)
     if code == ListingFlag.Reason.OTHER and not text:
-        raise _bad("note", "tell us what is wrong.")
+        raise ApplicationError("invalid", _("Please tell us what is wrong (note)."), extra={"field": "note"})
     if not Provider.objects.filter(pk=provider_id).exists():
         raise NotFound("Provider")
     return ListingFlag.objects.create(

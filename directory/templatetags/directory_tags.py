@@ -102,3 +102,9 @@ def directions_url(location: Location) -> str:
     return "https://www.google.com/maps/dir/?" + urlencode(
         {"api": "1", "destination": ", ".join(p for p in parts if p)}
     )
+
+
+@register.filter
+def join_lines(values: list[str]) -> str:
+    """One entry per line (for a textarea); autoescaping still applies to the result."""
+    return "\n".join(str(v) for v in values or [])

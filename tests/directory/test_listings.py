@@ -196,10 +196,11 @@ def test_stale_and_last_verified_on_are_on_every_result_and_detail(api_client):
 
 
 def test_a_provider_edits_and_confirms_its_listing(client):
-    provider = ProviderFactory(assured_date=days_ago(400), phone="1")
+    provider = ProviderFactory(assured_date=days_ago(400), phone="1", services=["feeding", "sleep & play"])
     client.force_login(provider.user)
     page = client.get(f"/providers/{provider.pk}/edit/")
     assert page.status_code == 200 and "Confirm my listing is correct" in page.content.decode()
+    assert ">feeding\nsleep &amp; play</textarea>" in page.content.decode()
     bad = client.post(
         f"/providers/{provider.pk}/edit/",
         {
@@ -301,6 +302,11 @@ def test_an_account_claims_an_unclaimed_listing_and_a_curator_approves(api_clien
     assert approved.status_code == 200 and approved.json()["status"] == "approved"
     assert provider_of(User.objects.get(pk=claimant.pk)) == listing
     assert ListingClaim.objects.get(pk=rival_claim["id"]).status == "rejected"
+    told = {m.to_address: m.subject for m in OutboxMessage.objects.filter(kind="listing.claim")}
+    assert told == {
+        claimant.email: "Your directory listing is yours",
+        rival.email: "Your claim of a directory listing was not approved",
+    }
     twice = api_client.post(f"/api/v1/listing-claims/{response.json()['id']}/approve/", {}, format="json")
     assert twice.status_code == 409 and twice.json()["code"] == "invalid_transition"
     api_client.force_authenticate(UserFactory())
