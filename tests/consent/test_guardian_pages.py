@@ -182,7 +182,7 @@ def test_the_access_log_in_plain_words_others_first_own_views_folded(client, sam
     page = client.get(f"/portal/children/{child.pk}/access-log/")
     main = _main(page)
     others = main[: main.index("Your family's own visits")]
-    assert "Sent a message to the care team" in others and "Coordinating care" in others
+    assert "Sent a message to the care team" in others and "to coordinate care" in others
     assert "Case notes and care-team messages" in others
     assert re.search(r"Refused</span> Tried: Viewed a referral", others)
     assert outsider.user.get_full_name() in others and "(care provider)" in others
