@@ -49,7 +49,11 @@ def test_guardian_shares_reads_the_access_log_revokes_and_reads_spanish(live_ser
 
     page.get_by_label("Provider or organization name").fill("Okafor")
     page.get_by_role("button", name="Search the directory").click()
+    both_widths(page, "find the provider")
+    page.set_viewport_size(DESKTOP)
     page.get_by_role("button", name="Choose Samuel Okafor").click()
+    both_widths(page, "what, why and until when")
+    page.set_viewport_size(DESKTOP)
     page.get_by_label("Making a referral").check()
     page.get_by_label("Basic details (name, birth date, language)").check()
     page.get_by_label("Screening results").check()
@@ -58,6 +62,7 @@ def test_guardian_shares_reads_the_access_log_revokes_and_reads_spanish(live_ser
     for heading in ("Who will receive it", "Your right to revoke", "Care does not depend on signing"):
         expect(authorization.get_by_role("heading", name=heading)).to_be_visible()
     both_widths(page, "review and sign")
+    page.set_viewport_size(DESKTOP)
     page.get_by_label("Your password (your signature)").fill("demo-pass-2026")
     page.get_by_role("button", name="Sign and share").click()
 
