@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from audit.models import AuditEvent, Outcome
 from consent.models import DataCategory, Purpose
+from consent.texts import SHORT_PURPOSES
 
 ROLES: dict[str, Promise] = {
     "provider": gettext_lazy("care provider"),
@@ -84,7 +85,8 @@ def plain_category(code: str) -> str:
 
 
 def plain_purposes(codes: str) -> str:
-    return ", ".join(str(Purpose(c).label) for c in codes.split(",") if c in Purpose.values)
+    """``"referral,messaging"`` -> "to make a referral, to message the care team"."""
+    return ", ".join(str(SHORT_PURPOSES[Purpose(c)]) for c in codes.split(",") if c in Purpose.values)
 
 
 def entry(row: AuditEvent, *, viewer_id: int | None, family_user_ids: set[int]) -> AccessEntry:

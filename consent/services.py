@@ -15,6 +15,7 @@ from typing import Any, NoReturn, TypeVar
 
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import Action
@@ -91,9 +92,11 @@ def _int_or_none(value: object) -> int | None:
 def validate_scope(purposes: Iterable[str], data_categories: Iterable[str]) -> tuple[list[str], list[str]]:
     purposes, data_categories = list(dict.fromkeys(purposes)), list(dict.fromkeys(data_categories))
     if not purposes:
-        raise ApplicationError("purposes_required", "Choose at least one purpose.")
+        raise ApplicationError("purposes_required", gettext("Choose at least one purpose."))
     if not data_categories:
-        raise ApplicationError("data_categories_required", "Choose at least one kind of information.")
+        raise ApplicationError(
+            "data_categories_required", gettext("Choose at least one kind of information.")
+        )
     unknown = [p for p in purposes if p not in PURPOSE_FIELDS]
     if unknown:
         raise ApplicationError(
@@ -122,15 +125,15 @@ def validate_expiry(expires_on: date | str | None, *, today: date | None = None)
             ) from None
     if not isinstance(expires_on, date):
         raise ApplicationError(
-            "expiry_required", "An expiry date is required.", extra={"field": "expires_on"}
+            "expiry_required", gettext("An expiry date is required."), extra={"field": "expires_on"}
         )
     if expires_on < today:
         raise ApplicationError(
-            "invalid_expiry", "The expiry date is in the past.", extra={"field": "expires_on"}
+            "invalid_expiry", gettext("The expiry date is in the past."), extra={"field": "expires_on"}
         )
     if expires_on > today + timedelta(days=MAX_TERM_DAYS):
         raise ApplicationError(
-            "invalid_expiry", "A consent may last at most one year.", extra={"field": "expires_on"}
+            "invalid_expiry", gettext("A consent may last at most one year."), extra={"field": "expires_on"}
         )
     return expires_on
 
@@ -305,7 +308,7 @@ def consent_grant(
     child = Child.objects.get(pk=id_for_lookup(child_id))
     if not guardian.has_legal_authority:
         raise ApplicationError(
-            "no_legal_authority", "Only a guardian with legal authority may consent.", status=403
+            "no_legal_authority", gettext("Only a guardian with legal authority may consent."), status=403
         )
     purposes, data_categories = validate_scope(purposes, data_categories)
     provider, organization = resolve_recipient(
@@ -316,13 +319,13 @@ def consent_grant(
     if text_version and text_version != TEXT_VERSIONS[language]:
         raise ApplicationError(
             "text_version_changed",
-            "The authorization text changed since you read it; please review it again.",
+            gettext("The authorization text changed since you read it; please review it again."),
             status=409,
             extra={"text_version": TEXT_VERSIONS[language]},
         )
     if not password or not actor.check_password(password):
         raise ApplicationError(
-            "invalid_signature", "Re-enter your password to sign.", extra={"field": "password"}
+            "invalid_signature", gettext("Re-enter your password to sign."), extra={"field": "password"}
         )
     return _create(
         actor=actor,
@@ -482,19 +485,19 @@ def consent_revoke(*, actor: Actor, consent_id: object, reason: str = "") -> Con
         raise NotFound("Consent")
     if not guardian.has_legal_authority:
         raise ApplicationError(
-            "no_legal_authority", "Only a guardian with legal authority may revoke.", status=403
+            "no_legal_authority", gettext("Only a guardian with legal authority may revoke."), status=403
         )
     if consent.revoked_at is not None:
-        raise ApplicationError("already_revoked", "This consent was already revoked.")
+        raise ApplicationError("already_revoked", gettext("This consent was already revoked."))
     now = timezone.now()
     if consent.expires_on < now.date():
-        raise ApplicationError("consent_expired", "This consent has already expired.")
+        raise ApplicationError("consent_expired", gettext("This consent has already expired."))
     reason = (reason or "").strip()[:1000]
     updated = Consent.objects.filter(pk=consent.pk, revoked_at__isnull=True).update(
         revoked_at=now, revoked_by=signed_in(actor), revoke_reason=reason
     )
     if not updated:
-        raise ApplicationError("already_revoked", "This consent was already revoked.")
+        raise ApplicationError("already_revoked", gettext("This consent was already revoked."))
     consent.revoked_at, consent.revoked_by, consent.revoke_reason = now, signed_in(actor), reason
     ConsentEvent.objects.create(
         consent=consent,

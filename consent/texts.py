@@ -236,7 +236,7 @@ SHORT_CATEGORIES = {
     DataCategory.SCREENING_RESULTS: gettext_lazy("screening results"),
     DataCategory.DEVELOPMENTAL_HISTORY: gettext_lazy("developmental history"),
     DataCategory.FAMILY_HISTORY: gettext_lazy("family history"),
-    DataCategory.CASE_NOTES: gettext_lazy("case notes and care-team messages"),
+    DataCategory.CASE_NOTES: gettext_lazy("care-team notes"),
     DataCategory.CAREGIVER_SCREENING: gettext_lazy("caregiver screening results"),
 }
 SHORT_PURPOSES = {

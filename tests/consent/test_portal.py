@@ -58,7 +58,7 @@ def test_a_guardian_finds_a_provider_reads_the_authorization_and_signs(client, f
     consent = Consent.objects.get()
     assert (consent.recipient_provider, consent.purposes) == (teacher, ["referral"])
     page = client.get(f"/portal/children/{child.pk}/").content.decode()
-    assert "Jordan Ellis (Early childhood educator) may see" in page and "Given: consent for" in page
+    assert "Jordan Ellis may see" in page and "Given: consent for" in page
 
 
 def test_an_expiry_beyond_a_year_is_refused_on_the_form(client, family, provider):

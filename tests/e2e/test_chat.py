@@ -59,7 +59,7 @@ def test_two_providers_chat_live_and_revocation_ends_the_chat_with_a_notice(live
     rosa = new_page()
     login(rosa, group.url, "guardian")
     rosa.goto(f"{group.url}/portal/children/{ids['child']}/")
-    row = rosa.get_by_role("row").filter(has_text="Jordan Ellis").filter(has_text="Active")
+    row = rosa.get_by_role("listitem").filter(has_text="Jordan Ellis").filter(has_text="Active")
     row.get_by_role("link", name=re.compile("Revoke consent for Jordan Ellis")).click()
     rosa.get_by_role("button", name="Yes, revoke").click()
     expect(rosa.get_by_role("status")).to_contain_text("Consent revoked")
