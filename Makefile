@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint typecheck fmt migrate demo clean messages
+.PHONY: run dev test lint typecheck fmt migrate demo clean messages
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,12 @@ demo: migrate
 run: demo
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) scripts/run.py
+
+## `make run` with Django's debug pages (tracebacks, the URL list on a 404) instead of the
+## app's error pages: for developers only, never for people trying the app.
+dev: demo
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	DJANGO_DEBUG_PAGES=1 $(PY) scripts/run.py
 
 ## Spanish catalogues: `make messages APPS="directory consent"` extracts the strings of
 ## those apps into <app>/locale/es/LC_MESSAGES/django.po, then compiles every catalogue

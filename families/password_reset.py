@@ -52,27 +52,27 @@ class PasswordResetView(auth_views.PasswordResetView):
     requests per client address share the sign-up rate (``REGISTRATION_RATE``)."""
 
     form_class = OutboxPasswordResetForm
-    template_name = "registration/password_reset_form.html"
-    email_template_name = "registration/password_reset_email.txt"
-    subject_template_name = "registration/password_reset_subject.txt"
+    template_name = "registration/reset_request.html"
+    email_template_name = "registration/reset_email.txt"
+    subject_template_name = "registration/reset_subject.txt"
 
     def get_extra_email_context(self) -> dict[str, Any]:
         return {"site_url": settings.SITE_URL.rstrip("/")}
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not allow("password-reset", client_ip(request), settings.REGISTRATION_RATE):
-            return render(request, "registration/password_reset_form.html", {"throttled": True}, status=429)
+            return render(request, "registration/reset_request.html", {"throttled": True}, status=429)
         self.extra_email_context = self.get_extra_email_context()
         return super().post(request, *args, **kwargs)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
-    template_name = "registration/password_reset_done.html"
+    template_name = "registration/reset_sent.html"
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    template_name = "registration/password_reset_confirm.html"
+    template_name = "registration/reset_confirm.html"
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
-    template_name = "registration/password_reset_complete.html"
+    template_name = "registration/reset_complete.html"

@@ -52,7 +52,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
-    template_name = "registration/password_change_done.html"
+    template_name = "registration/password_changed.html"
 
 
 class AccountSettingsForm(forms.Form):

@@ -68,7 +68,9 @@ def test_pediatrician_refers_and_the_clinician_closes_the_loop(live_server_facto
 
     lucia.get_by_role("button", name="Accept").click()
     expect_status(lucia, "Accepted")
-    lucia.get_by_label("Appointment (UTC)").fill("2026-12-10T10:00")
+    # The page reads the time in the reader's zone (labelled next to the field).
+    appointment = datetime.date.today() + datetime.timedelta(days=9)
+    lucia.get_by_label("Appointment", exact=False).fill(f"{appointment.isoformat()}T10:00")
     lucia.get_by_role("button", name="Schedule").click()
     expect_status(lucia, "Scheduled")
     lucia.get_by_label("Outcome").select_option("connected")

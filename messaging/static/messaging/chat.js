@@ -172,6 +172,19 @@
     return this.names[userId] || "A team member";
   };
 
+  // The account's zone (people.middleware, on <body data-time-zone>), labelled: "Dec 10, 2026, 4:03 PM CST".
+  function localTime(iso) {
+    var options = {year: "numeric", month: "short", day: "numeric", hour: "numeric", minute: "2-digit",
+      timeZoneName: "short"};
+    var zone = document.body.getAttribute("data-time-zone");
+    if (zone) { options.timeZone = zone; }
+    try {
+      return new Date(iso).toLocaleString(document.documentElement.lang || undefined, options);
+    } catch (e) {
+      return new Date(iso).toLocaleString();
+    }
+  }
+
   Chat.prototype.fill = function (li, m) {
     li.textContent = "";
     var head = document.createElement("p");
@@ -180,7 +193,7 @@
     who.textContent = m.author.name;
     var when = document.createElement("time");
     when.dateTime = m.created_at;
-    when.textContent = new Date(m.created_at).toLocaleString();
+    when.textContent = localTime(m.created_at);
     head.appendChild(who);
     head.appendChild(document.createTextNode(" · " + m.author.discipline.replace(/_/g, " ") + " · "));
     head.appendChild(when);
