@@ -18,6 +18,7 @@ from referrals.targets import PART_C_APPOINTMENT_CEILING, PART_C_CONTACT_CEILING
 from tests.factories.base import PASSWORD
 from tests.factories.directory import ProviderFactory
 from tests.factories.referrals import send
+from tests.referrals.conftest import revoke
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +49,7 @@ def test_the_picker_marks_covered_recipients_and_never_defaults_to_an_uncovered_
     assert 'id="ask-family" class="panel" hidden' in html
 
     # No consent covers anyone: the default is "Choose a provider", never the first name.
-    world.consents["recipient"].delete()
+    revoke(world, world.consents["recipient"])
     html = client.get("/referrals/new/").content.decode()
     assert option_groups(html)["covered"] == []
     assert selected_option(html) == ""
