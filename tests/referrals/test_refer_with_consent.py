@@ -18,6 +18,7 @@ from referrals.targets import PART_C_APPOINTMENT_CEILING, PART_C_CONTACT_CEILING
 from tests.factories.base import PASSWORD
 from tests.factories.directory import ProviderFactory
 from tests.factories.referrals import send
+from tests.referrals.conftest import revoke
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +49,7 @@ def test_the_picker_marks_covered_recipients_and_never_defaults_to_an_uncovered_
     assert 'id="ask-family" class="panel" hidden' in html
 
     # No consent covers anyone: the default is "Choose a provider", never the first name.
-    world.consents["recipient"].delete()
+    revoke(world, world.consents["recipient"])
     html = client.get("/referrals/new/").content.decode()
     assert option_groups(html)["covered"] == []
     assert selected_option(html) == ""
@@ -199,3 +200,31 @@ def test_the_form_labels_keep_their_spaces(world, client):
         assert broken not in html
     assert "Gross motor score" in html and "Problem solving score" in html
     assert str(DataCategory.DEVELOPMENTAL_HISTORY.label) in html
+
+
+def test_the_form_costs_the_same_queries_whatever_the_requests_and_recipients(world, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from consent.requests import consent_request_create
+
+    def ask_for_one_more():
+        consent_request_create(
+            actor=world.referrer.user,
+            child_id=world.child.pk,
+            provider_id=ProviderFactory().pk,
+            purposes=["referral"],
+            data_categories=["demographics"],
+        )
+
+    client.force_login(world.referrer.user)
+    ask_for_one_more()
+    client.get("/referrals/new/")  # warm caches (sessions, content types)
+    with CaptureQueriesContext(connection) as few:
+        client.get("/referrals/new/")
+    for _ in range(5):
+        ask_for_one_more()
+    with CaptureQueriesContext(connection) as many:
+        html = client.get("/referrals/new/").content.decode()
+    assert html.count("Waiting for the family") == 6
+    assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
