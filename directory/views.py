@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from directory import policies, selectors, services
+from directory.counting import SearchPaginator
 from directory.models import (
     LANGUAGE_NAMES,
     Discipline,
@@ -110,7 +111,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         error = exc
         search = None
     if search is not None:
-        paginator = Paginator(selectors.provider_search(search), PAGE_SIZE)
+        paginator = SearchPaginator(selectors.provider_search(search), PAGE_SIZE)
         try:
             page = paginator.page(params.get("page") or 1)
         except (EmptyPage, PageNotAnInteger):
