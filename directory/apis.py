@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from directory import selectors
+from directory.counting import SearchPaginator
 from directory.models import (
     CAPACITY_CODES,
     CAPACITY_UNKNOWN,
@@ -22,6 +23,7 @@ from directory.models import (
     PaymentOption,
     Provider,
 )
+from referral_hub.pagination import Pagination
 
 
 class EndorsementOutput(serializers.Serializer[Any]):
@@ -195,12 +197,43 @@ SEARCH_PARAMETERS = [
 ]
 
 
+class SearchPagination(Pagination):
+    """The project's envelope plus ``count_is_estimate``: past the exact-count threshold
+    (``directory/counting.py``) PostgreSQL's ``count`` is the planner's estimate."""
+
+    django_paginator_class = SearchPaginator
+
+    def get_paginated_response(self, data: Any) -> Response:
+        assert self.page is not None
+        paginator = self.page.paginator
+        return Response(
+            {
+                "count": paginator.count,
+                "count_is_estimate": bool(getattr(paginator, "count_is_estimate", False)),
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        envelope = super().get_paginated_response_schema(schema)
+        envelope["properties"]["count_is_estimate"] = {
+            "type": "boolean",
+            "description": "True when `count` is an estimate (more matches than the exact-count threshold, "
+            "10,000 by default, on PostgreSQL); pages still list real rows.",
+        }
+        envelope["required"] = [*envelope["required"], "count_is_estimate"]
+        return envelope
+
+
 class ProviderListApi(GenericAPIView[Any]):
     """Search the directory. Bad parameters get 400 ``invalid_parameter`` naming the
     parameter; a page costs at most 4 SQL queries."""
 
     permission_classes = [AllowAny]
     serializer_class = ProviderOutput
+    pagination_class = SearchPagination
 
     @extend_schema(
         parameters=SEARCH_PARAMETERS,

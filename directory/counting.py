@@ -1,0 +1,60 @@
+"""How many listings match a search, without reading every match.
+
+Up to ``DIRECTORY_EXACT_COUNT_LIMIT`` (default 10,000) matches the count is exact: a
+``COUNT(*)`` over the search limited to one row more than the threshold, so it never
+reads past that. Beyond it, PostgreSQL answers with the planner's row estimate for the
+same query (``EXPLAIN (FORMAT JSON)``: statistics kept by ANALYZE/autovacuum, no table
+read) and the answer is marked ``count_is_estimate``; the page says "about 12,000". SQLite
+(the small, embedded install) always counts exactly."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import QuerySet
+from django.utils.functional import cached_property
+
+DEFAULT_EXACT_COUNT_LIMIT = 10_000
+
+
+def exact_count_limit() -> int:
+    return int(getattr(settings, "DIRECTORY_EXACT_COUNT_LIMIT", DEFAULT_EXACT_COUNT_LIMIT))
+
+
+def _planner_rows(qs: QuerySet[Any]) -> int:
+    sql, params = qs.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)  # our compiled SQL; values bound
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+def search_count(qs: QuerySet[Any]) -> tuple[int, bool]:
+    """(count, is_estimate) for a search queryset."""
+    if connection.vendor != "postgresql":
+        return qs.count(), False
+    limit = exact_count_limit()
+    bounded = qs.order_by()[: limit + 1].count()
+    if bounded <= limit:
+        return bounded, False
+    # Never below what was just seen: more than ``limit`` rows exist.
+    return max(_planner_rows(qs), limit + 1), True
+
+
+class SearchPaginator(Paginator[Any]):
+    """A paginator whose ``count`` may be an estimate (``count_is_estimate``). A page
+    number inside the estimated range that turns out to be past the real end is empty,
+    not an error."""
+
+    count_is_estimate = False
+
+    @cached_property
+    def count(self) -> int:
+        value, self.count_is_estimate = search_count(self.object_list)  # type: ignore[arg-type]
+        return value

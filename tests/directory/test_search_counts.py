@@ -1,0 +1,77 @@
+"""Counting matches without reading them all: exact up to the threshold, then (on
+PostgreSQL) the planner's estimate, marked as such in the API and on the page."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from directory.models import Discipline, Organization, Provider
+
+pytestmark = pytest.mark.django_db
+
+postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="estimates are PostgreSQL's")
+
+
+def many_listings(total: int) -> None:
+    """``total`` listings, a third of them speech-language pathologists."""
+    org = Organization.objects.create(name="Statewide Network")
+    rows = []
+    for i in range(total):
+        discipline = Discipline.SPEECH_LANGUAGE_PATHOLOGIST if i % 3 == 0 else Discipline.PEDIATRICIAN
+        provider = Provider(name=f"Listing {i:05d}", discipline=discipline, organization=org, languages="|en|")
+        provider.search_text = provider.build_search_text(org.name)
+        rows.append(provider)
+    Provider.objects.bulk_create(rows, batch_size=1000)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE directory_provider")
+
+
+def test_below_the_threshold_the_count_is_exact_on_both_databases(search, settings):
+    settings.DIRECTORY_EXACT_COUNT_LIMIT = 1000
+    many_listings(300)
+
+    body = search(discipline="speech_language_pathologist").json()
+
+    assert body["count"] == 100 and body["count_is_estimate"] is False
+
+
+@postgres_only
+def test_past_the_threshold_the_count_is_an_estimate_within_ten_percent(search, settings, client):
+    settings.DIRECTORY_EXACT_COUNT_LIMIT = 500
+    many_listings(3000)
+
+    everything = search().json()
+    assert everything["count_is_estimate"] is True
+    assert abs(everything["count"] - 3000) <= 300, everything["count"]
+    assert len(everything["results"]) == 20  # the page itself is real rows
+
+    speech = search(discipline="speech_language_pathologist").json()
+    assert speech["count_is_estimate"] is True
+    assert abs(speech["count"] - 1000) <= 100, speech["count"]
+
+    few = search(q="Listing 00042").json()
+    assert few["count_is_estimate"] is False and [r["name"] for r in few["results"]] == ["Listing 00042"]
+
+    page = client.get("/").content.decode()
+    assert "About " in page and " providers found." in page
+
+
+@postgres_only
+def test_an_estimated_search_costs_one_more_query_and_never_reads_past_the_threshold(
+    search, settings, django_assert_max_num_queries
+):
+    settings.DIRECTORY_EXACT_COUNT_LIMIT = 500
+    many_listings(2000)
+    with django_assert_max_num_queries(5) as captured:
+        assert search().json()["count_is_estimate"] is True
+    bounded = [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert bounded and all("LIMIT 501" in sql for sql in bounded), bounded
+
+
+def test_the_schema_documents_the_estimate_flag(api_client):
+    schema = api_client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    envelope = schema["components"]["schemas"]["PaginatedProviderOutputList"]
+    assert "count_is_estimate" in envelope["required"]
+    assert envelope["properties"]["count_is_estimate"]["type"] == "boolean"
