@@ -657,7 +657,7 @@ def _transition(*, actor: Actor, referral_id: Any, verb: str, changes: dict[str,
         )
     with transaction.atomic():
         referral = (
-            Referral.objects.select_for_update()
+            Referral.objects.select_for_update(of=("self",))
             .select_related("child", "from_provider", "to_provider", "case")
             .get(pk=access.referral.pk)
         )
@@ -855,7 +855,7 @@ def referral_reschedule(*, actor: Actor, referral_id: Any, appointment_at: Any, 
         )
     with transaction.atomic():
         referral = (
-            Referral.objects.select_for_update()
+            Referral.objects.select_for_update(of=("self",))
             .select_related("child", "from_provider__user", "to_provider", "case")
             .get(pk=access.referral.pk)
         )
