@@ -63,6 +63,10 @@ def test_unread_badge_moves_live_and_revocation_is_explained(live_server_factory
     expect(row).to_contain_text("Mateo")
     expect(row.get_by_role("link", name=re.compile("Open chat"))).to_be_visible()
     before = badge_count(jordan, "messages")
+    # A badge at 0 is not shown at all (never a bare "0").
+    for name in ("waiting", "notices", "messages"):
+        if badge_count(jordan, name) == 0:
+            expect(jordan.locator(f'[data-badge="{name}"]').first).to_be_hidden()
     check_both(jordan, "cases-page")
 
     # Maya goes from her Cases page straight into the chat and writes.
