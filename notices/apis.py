@@ -103,4 +103,6 @@ class NoticeMarkReadApi(APIView):
         data.is_valid(raise_exception=True)
         ids = None if data.validated_data.get("all") else list(data.validated_data["ids"])
         marked = services.notices_mark_read(actor=request.user, notice_ids=ids)
-        return Response({"marked": marked, "unread_count": selectors.unread_count(user_id=signed_in(request.user).pk)})
+        return Response(
+            {"marked": marked, "unread_count": selectors.unread_count(user_id=signed_in(request.user).pk)}
+        )

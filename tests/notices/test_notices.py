@@ -182,7 +182,9 @@ def test_the_web_form_marks_all_read_and_says_so():
     client.force_login(world.recipient.user)
     response = client.post("/notices/read/", {"all": "1"}, follow=True)
     assert "Marked 2 notices as read." in response.content.decode()
-    unread = OutboxMessage.objects.filter(recipient=world.recipient.user, channel="in_app", read_at__isnull=True)
+    unread = OutboxMessage.objects.filter(
+        recipient=world.recipient.user, channel="in_app", read_at__isnull=True
+    )
     assert not unread.exists()
 
 
