@@ -21,7 +21,7 @@ from referral_hub.pagination import Pagination
 class NoticeOutput(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     kind = serializers.CharField(help_text='The producer\'s code, e.g. "referral.received".')
-    category = serializers.ChoiceField(list(CATEGORIES), help_text="What kind of news this is.")
+    category = serializers.CharField(help_text="What kind of news this is: " + ", ".join(CATEGORIES) + ".")
     category_label = serializers.CharField(help_text="The category in plain words (your language).")
     title = serializers.CharField(help_text="The notice in plain words (your language).")
     url = serializers.CharField(allow_null=True, help_text="Where to go for it (a path on this site).")
@@ -103,4 +103,6 @@ class NoticeMarkReadApi(APIView):
         data.is_valid(raise_exception=True)
         ids = None if data.validated_data.get("all") else list(data.validated_data["ids"])
         marked = services.notices_mark_read(actor=request.user, notice_ids=ids)
-        return Response({"marked": marked, "unread_count": selectors.unread_count(user_id=signed_in(request.user).pk)})
+        return Response(
+            {"marked": marked, "unread_count": selectors.unread_count(user_id=signed_in(request.user).pk)}
+        )

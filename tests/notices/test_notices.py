@@ -182,7 +182,9 @@ def test_the_web_form_marks_all_read_and_says_so():
     client.force_login(world.recipient.user)
     response = client.post("/notices/read/", {"all": "1"}, follow=True)
     assert "Marked 2 notices as read." in response.content.decode()
-    unread = OutboxMessage.objects.filter(recipient=world.recipient.user, channel="in_app", read_at__isnull=True)
+    unread = OutboxMessage.objects.filter(
+        recipient=world.recipient.user, channel="in_app", read_at__isnull=True
+    )
     assert not unread.exists()
 
 
@@ -211,3 +213,16 @@ def test_idor_walk_nobody_reads_opens_or_marks_another_users_notices(demo):
     anonymous = APIClient()
     assert anonymous.get("/api/v1/notices/").status_code == 403
     assert anonymous.post("/api/v1/notices/read/", {"all": True}, format="json").status_code == 403
+
+
+def test_the_notice_centre_speaks_spanish_to_a_spanish_speaking_family():
+    world = referral_world()
+    user = world.guardian.user
+    outbox_notify(
+        user.pk, "consent.expiring", {"consent_id": 1, "expires_on": "2026-12-20", "renew": "/portal/"}
+    )
+    client = Client()
+    client.force_login(user)
+    html = client.get("/notices/?lang=es").content.decode()
+    assert '<html lang="es">' in html
+    assert "Avisos" in html and "Marcar todos como leídos" in html and "Recordatorio" in html

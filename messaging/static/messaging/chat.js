@@ -113,6 +113,17 @@
     }
   };
 
+  // A date and time in the reader's language and the page's time zone (the account's).
+  Chat.prototype.moment = function (iso) {
+    var opts = { dateStyle: "medium", timeStyle: "short" };
+    if (this.panel.dataset.timeZone) opts.timeZone = this.panel.dataset.timeZone;
+    try {
+      return new Intl.DateTimeFormat(document.documentElement.lang || undefined, opts).format(new Date(iso));
+    } catch (err) {
+      return new Date(iso).toLocaleString();
+    }
+  };
+
   // Why access ended, in plain words (the sentences are rendered, translated, by Django).
   Chat.prototype.endedSentence = function () {
     var why = this.endReason || {};
@@ -161,7 +172,7 @@
     li.appendChild(document.createTextNode(text + " · "));
     var when = document.createElement("time");
     when.dateTime = frame.at;
-    when.textContent = new Date(frame.at).toLocaleString(document.documentElement.lang || undefined);
+    when.textContent = this.moment(frame.at);
     li.appendChild(when);
     this.log.appendChild(li);
     li.scrollIntoView({ block: "nearest" });
