@@ -31,12 +31,15 @@ dev: demo
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	DJANGO_DEBUG_PAGES=1 $(PY) scripts/run.py
 
-## Spanish catalogues: `make messages APPS="directory consent"` extracts the strings of
-## those apps into <app>/locale/es/LC_MESSAGES/django.po, then compiles every catalogue
-## (the .mo files are committed, so a fresh machine needs no gettext).
-APPS ?= referral_hub people directory families consent referrals messaging endorsement audit
+## Spanish catalogues: `make messages` extracts every app's strings into its own
+## <app>/locale/es/LC_MESSAGES/django.po (run from the root, so an app's module named
+## like another app cannot shadow it), then compiles every catalogue (the .mo files are
+## committed, so a fresh machine needs no gettext).
+APPS := referral_hub people outbox audit directory families endorsement consent referrals messaging intake notices indicators
 messages: $(STAMP)
-	for app in $(APPS); do (cd $$app && mkdir -p locale && ../$(PY) ../manage.py makemessages -l es --add-location=file --no-obsolete) || exit 1; done
+	for app in $(APPS); do mkdir -p $$app/locale; done
+	$(PY) manage.py makemessages -l es --add-location=file --no-obsolete \
+	  --ignore=.venv --ignore=tests --ignore=bench --ignore=scripts --ignore=staticfiles
 	$(PY) manage.py compilemessages --ignore=.venv
 
 ## The whole test suite (exit 0 means green).

@@ -29,6 +29,7 @@ from intake.models import FamilyRequest
 from people.roles import Actor, is_coordinator
 from referral_hub.errors import ApplicationError, NotFound
 from referral_hub.ids import parse_id
+from referrals.services import children_shown
 
 QUEUE_PAGE_SIZE = 25
 SEARCH_RESULTS = 10
@@ -105,6 +106,8 @@ def ask(request: HttpRequest) -> HttpResponse:
         if provider
         else []
     )
+    # The form names the family's children: logged for each child like every picker.
+    children_shown(actor=request.user, children=children, detail="ask for help: child picker")
     return render(
         request,
         "intake/ask.html",

@@ -102,7 +102,9 @@ def test_navigation_shows_each_role_its_places_and_badges(client, demo):
 
     waiting = referral_counts(actor=demo["users"]["slp"])["waiting_for_you"]
     assert waiting > 0
-    assert f'aria-label="referrals waiting for you">{waiting}</span>' in html
+    assert f'data-badge="waiting" data-count="{waiting}"' in html
+    label = "referral waiting for you" if waiting == 1 else "referrals waiting for you"
+    assert f"<span class=\"visually-hidden\" data-badge-label>{waiting} {label}</span>" in html
 
     client.force_login(demo["users"]["guardian"])
     html = client.get("/").content.decode()
