@@ -20,7 +20,6 @@ from audit.services import audit_record, audit_record_many
 from consent import policies as consent_policies
 from consent.models import Consent
 from consent.services import consent_grant
-from consent.texts import TEXT_VERSION
 from directory.models import Provider
 from families.models import Child
 from families.services import child_create
@@ -119,15 +118,18 @@ def _send(
 ) -> FamilyRequest:
     """Sign the consent (``referral``, ``demographics``) and create the referral: inside
     the caller's transaction."""
-    consent: Consent = consent_grant(
-        actor=actor,
-        child_id=child.pk,
-        purposes=CONSENT_PURPOSES,
-        data_categories=CONSENT_CATEGORIES,
-        expires_on=consent_expiry(),
-        password=password,
-        recipient_provider_id=provider.pk,
-    )
+    # Signed in the family's language: the consent app renders (and stores) the
+    # authorization in the active language where it has that language's wording.
+    with translation.override(language):
+        consent: Consent = consent_grant(
+            actor=actor,
+            child_id=child.pk,
+            purposes=CONSENT_PURPOSES,
+            data_categories=CONSENT_CATEGORIES,
+            expires_on=consent_expiry(),
+            password=password,
+            recipient_provider_id=provider.pk,
+        )
     referral = referral_send_for_family(
         actor=actor,
         child=child,
@@ -138,7 +140,7 @@ def _send(
     )
     request.provider = provider
     request.consent = consent
-    request.consent_text_version = TEXT_VERSION
+    request.consent_text_version = consent.text_version
     request.consent_language = language
     request.referral = referral
     request.stage = Stage.REFERRED
