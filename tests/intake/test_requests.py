@@ -232,3 +232,23 @@ def test_a_visitor_is_offered_sign_in_or_registration_back_to_the_form(demo, cli
     page = client.get(f"/help/ask/?provider={demo['providers']['slp'].pk}").content.decode()
     assert "/accounts/login/?next=%2Fhelp%2Fask%2F%3Fprovider%3D" in page
     assert "/accounts/register/?next=" in page
+
+
+def test_the_provider_sees_a_family_request_as_from_the_family_in_pages_and_fhir(demo, client):
+    from fhir.resources.R4B.servicerequest import ServiceRequest
+    from fhir.resources.R4B.task import Task
+
+    referral = demo["family_requests"]["referred"].referral
+    client.force_login(demo["users"]["slp"])
+    page = client.get(f"/referrals/{referral.pk}/?lang=en").content.decode()
+    assert "The family (request for help)" in page
+    inbox = client.get("/dashboard/?lang=en").content.decode()
+    assert f'data-referral-id="{referral.pk}"' in inbox and "the family" in inbox
+    service_request = ServiceRequest.model_validate(client.get(f"/fhir/ServiceRequest/{referral.pk}").json())
+    assert service_request.requester.display.startswith("The child's parent or guardian")
+    assert service_request.performer[0].reference == f"Practitioner/{demo['providers']['slp'].pk}"
+    Task.model_validate(client.get(f"/fhir/Task/{referral.pk}").json())
+
+
+def test_me_lists_the_coordinator_role(demo):
+    assert "coordinator" in client_for("coordinator").get("/api/v1/me/").json()["roles"]
