@@ -252,3 +252,35 @@ def test_the_provider_sees_a_family_request_as_from_the_family_in_pages_and_fhir
 
 def test_me_lists_the_coordinator_role(demo):
     assert "coordinator" in client_for("coordinator").get("/api/v1/me/").json()["roles"]
+
+
+def test_a_new_family_registers_in_the_flow_and_comes_back_to_ask(demo, client):
+    import re
+
+    provider = demo["providers"]["slp"]
+    ask_url = f"/help/ask/?provider={provider.pk}"
+    page = client.get(ask_url).content.decode()
+    register = re.search(r'href="(/accounts/register/\?next=[^"]+)"', page).group(1).replace("&amp;", "&")
+    response = client.post(
+        register,
+        {
+            "first_name": "Lena",
+            "last_name": "Park",
+            "email": "lena@example.org",
+            "relationship": "mother",
+            "password": "a-long-family-password-1",
+            "password2": "a-long-family-password-1",
+        },
+    )
+    assert response.status_code == 200
+    mail = OutboxMessage.objects.get(to_address="lena@example.org", kind="account.confirm")
+    confirm_path = re.search(r"(/accounts/confirm/[^\s]+)", mail.body).group(1)
+    confirmed = client.get(confirm_path)
+    assert confirmed.status_code == 302
+    assert confirmed["Location"].startswith("/accounts/login/?next=")
+    signed_in = client.post(
+        confirmed["Location"], {"username": "lena@example.org", "password": "a-long-family-password-1"}
+    )
+    assert signed_in.status_code == 302 and signed_in["Location"] == ask_url
+    form = client.get(ask_url).content.decode()
+    assert "Ask Samuel Okafor for help" in form and "Another child (add them now)" in form
