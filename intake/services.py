@@ -433,3 +433,32 @@ def family_request_sign(*, actor: Actor, request_id: Any, password: Any, languag
         password=str(password),
         language=language if language in language_codes() else locked.preferred_language,
     )
+
+
+@transaction.atomic
+def family_request_withdraw(*, actor: Actor, request_id: Any) -> FamilyRequest:
+    """The family withdraws a request nobody has received yet (waiting for a
+    coordinator, or for its own signature). Once sent, the referral's own lifecycle
+    applies. 409 ``invalid_transition`` otherwise; 404 outside the family."""
+    request = own_request(actor=actor, request_id=request_id)
+    locked = FamilyRequest.objects.select_for_update().get(pk=request.pk)
+    if locked.stage not in OPEN_STAGES:
+        raise ApplicationError(
+            "invalid_transition",
+            gettext("This request can no longer be withdrawn."),
+            status=409,
+            extra={"status": locked.stage},
+        )
+    locked.stage = Stage.WITHDRAWN
+    locked.save()
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        child_id=locked.child_id,
+        data_category="demographics",
+        purpose="referral",
+        object_type="family_request",
+        object_id=locked.pk,
+        detail="withdrawn by the family",
+    )
+    return locked

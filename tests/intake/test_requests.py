@@ -284,3 +284,26 @@ def test_a_new_family_registers_in_the_flow_and_comes_back_to_ask(demo, client):
     assert signed_in.status_code == 302 and signed_in["Location"] == ask_url
     form = client.get(ask_url).content.decode()
     assert "Ask Samuel Okafor for help" in form and "Another child (add them now)" in form
+
+
+def test_the_family_withdraws_a_queued_request_and_it_leaves_the_queue(demo):
+    queued = demo["family_requests"]["queued"]
+    family = client_for("guardian_es")
+    assert client_for("guardian").post(f"/api/v1/requests/{queued.pk}/withdraw/").status_code == 404
+    response = family.post(f"/api/v1/requests/{queued.pk}/withdraw/")
+    assert response.status_code == 200 and response.json()["status"] == "withdrawn"
+    again = family.post(f"/api/v1/requests/{queued.pk}/withdraw/")
+    assert again.status_code == 409 and again.json()["code"] == "invalid_transition"
+    coordinator = client_for("coordinator")
+    assert queued.pk not in [
+        r["id"] for r in coordinator.get("/api/v1/coordination/queue/").json()["results"]
+    ]
+    routed = coordinator.post(
+        f"/api/v1/coordination/queue/{queued.pk}/route/",
+        {"to_provider": demo["providers"]["slp"].pk},
+        format="json",
+    )
+    assert routed.status_code == 409
+    # A referral already sent cannot be withdrawn here (its own lifecycle applies).
+    sent = demo["family_requests"]["referred"]
+    assert family.post(f"/api/v1/requests/{sent.pk}/withdraw/").status_code == 409

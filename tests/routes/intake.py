@@ -49,6 +49,13 @@ ROUTES = [
     Route("intake-request-done", {**everyone(404), "anonymous": 302}, kwargs=_referred),
     Route("intake-my-requests", {**GUARDIANS_ONLY, "anonymous": 302}),
     Route("intake-sign", {**everyone(404), "anonymous": 302}, kwargs=_queued),
+    Route(
+        "intake-withdraw",
+        {**everyone(404), "anonymous": 302},
+        method="post",
+        kwargs=_queued,
+        data=lambda w: {},
+    ),
     Route("intake-queue", COORDINATOR_PAGE),
     Route("intake-queue-item", COORDINATOR_PAGE, kwargs=_queued),
     Route(
@@ -73,6 +80,13 @@ ROUTES = [
         method="post",
         kwargs=_queued,
         data=lambda w: {"password": w["password"]},
+    ),
+    Route(
+        "api-request-withdraw",
+        {**everyone(404), "anonymous": 403},
+        method="post",
+        kwargs=_queued,
+        data=lambda w: {},
     ),
     Route("api-coordination-queue", COORDINATOR_ONLY),
     Route("api-coordination-queue-item", COORDINATOR_ONLY, kwargs=_queued),
