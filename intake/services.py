@@ -29,7 +29,7 @@ from people.preferences import language_codes
 from people.roles import COORDINATOR_GROUP, Actor, is_coordinator, signed_in
 from referral_hub.errors import ApplicationError, NotFound
 from referral_hub.ids import parse_id
-from referrals.models import OPEN_STATUSES
+from referrals.models import OPEN_STATUSES, Referral
 from referrals.services import check_family_recipient, referral_send_for_family
 
 CONSENT_PURPOSES = ["referral"]
@@ -86,10 +86,12 @@ def _check_signature(actor: Actor, password: Any) -> None:
         )
 
 
-def _open_duplicate(child: Child, provider: Provider | None) -> FamilyRequest | None:
+def _open_duplicate(
+    child: Child, provider: Provider | None, *, exclude_pk: int | None = None
+) -> FamilyRequest | None:
     """An open request of this child to this provider (or, without one, still in the
     queue), or an open referral of the child to that provider."""
-    mine = FamilyRequest.objects.filter(child=child)
+    mine = FamilyRequest.objects.filter(child=child).exclude(pk=exclude_pk)
     if provider is None:
         return mine.filter(provider__isnull=True, stage=Stage.QUEUED).first()
     return (
@@ -98,9 +100,21 @@ def _open_duplicate(child: Child, provider: Provider | None) -> FamilyRequest | 
     )
 
 
+def _refuse_open_referral(child: Child, provider: Provider) -> None:
+    """A provider already working on an open referral for the child (from anyone)."""
+    if Referral.objects.filter(child=child, to_provider=provider, status__in=OPEN_STATUSES).exists():
+        raise ApplicationError(
+            "duplicate_request",
+            gettext("This provider already has an open referral for this child."),
+            status=409,
+        )
+
+
 def _refuse_duplicate(child: Child, provider: Provider | None) -> None:
     # Serialize requests for one child: the duplicate check and the insert hold its lock.
     Child.objects.select_for_update().filter(pk=child.pk).first()
+    if provider is not None:
+        _refuse_open_referral(child, provider)
     existing = _open_duplicate(child, provider)
     if existing is not None:
         raise ApplicationError(
@@ -417,8 +431,9 @@ def family_request_sign(*, actor: Actor, request_id: Any, password: Any, languag
             extra={"status": locked.stage},
         )
     provider = check_family_recipient(to_provider_id=locked.provider_id)
-    duplicate = _open_duplicate(locked.child, provider)
-    if duplicate is not None and duplicate.pk != locked.pk:
+    _refuse_open_referral(locked.child, provider)
+    duplicate = _open_duplicate(locked.child, provider, exclude_pk=locked.pk)
+    if duplicate is not None:
         raise ApplicationError(
             "duplicate_request",
             gettext("You already have an open request for this child with this provider."),

@@ -224,7 +224,7 @@ def test_a_guardian_adds_a_child_and_asks_in_one_form(demo, client):
         },
     )
     assert again.status_code == 400
-    assert "You already have an open request for this child with this provider." in again.content.decode()
+    assert "This provider already has an open referral for this child." in again.content.decode()
     assert FamilyRequest.objects.filter(child=made.child).count() == 1
 
 
@@ -307,3 +307,13 @@ def test_the_family_withdraws_a_queued_request_and_it_leaves_the_queue(demo):
     # A referral already sent cannot be withdrawn here (its own lifecycle applies).
     sent = demo["family_requests"]["referred"]
     assert family.post(f"/api/v1/requests/{sent.pk}/withdraw/").status_code == 409
+
+
+def test_asking_a_provider_already_working_on_an_open_referral_is_refused(demo):
+    scheduled = demo["referrals"]["scheduled"]  # the pediatrician's referral of Mateo
+    provider_key = next(k for k, p in demo["providers"].items() if p.pk == scheduled.to_provider_id)
+    before = Consent.objects.count()
+    response = ask(demo, username="guardian", child="mateo", provider=provider_key)
+    assert response.status_code == 409
+    assert response.json()["code"] == "duplicate_request"
+    assert Consent.objects.count() == before
