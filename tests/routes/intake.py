@@ -19,7 +19,8 @@ def _referred(w):
 def _ask(w):
     return {
         "child": w["children"]["mateo"].pk,
-        "provider": w["providers"]["slp"].pk,
+        # The outsider has no referral of Mateo open (the care team's providers do).
+        "provider": w["providers"]["outsider"].pk,
         "concern": "He does not babble yet.",
         "preferred_language": "en",
         "contact_method": "email",
