@@ -91,7 +91,9 @@ def _open_duplicate(
 ) -> FamilyRequest | None:
     """An open request of this child to this provider (or, without one, still in the
     queue), or an open referral of the child to that provider."""
-    mine = FamilyRequest.objects.filter(child=child).exclude(pk=exclude_pk)
+    mine = FamilyRequest.objects.filter(child=child)
+    if exclude_pk is not None:
+        mine = mine.exclude(pk=exclude_pk)
     if provider is None:
         return mine.filter(provider__isnull=True, stage=Stage.QUEUED).first()
     return (
