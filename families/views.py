@@ -3,6 +3,8 @@ adding a child, and a provider recording a first contact."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -13,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from families import services
@@ -38,6 +41,19 @@ def _dead_invitation(request: HttpRequest, text: str) -> HttpResponse:
     )
 
 
+AFTER_CONFIRM = "families_after_confirm"
+
+
+def _remember_next(request: HttpRequest) -> None:
+    """A family that registered in the middle of something (e.g. asking a provider for
+    help) returns there after confirming its address and signing in, in this browser."""
+    target = request.GET.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        request.session[AFTER_CONFIRM] = target
+
+
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest) -> HttpResponse:
     """Sign-up. Throttled per client address (``REGISTRATION_RATE``); the answer is the
@@ -59,6 +75,7 @@ def register(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             _apply_error(form, exc)
         else:
+            _remember_next(request)
             return render(request, "families/register_done.html", {"email": form.cleaned_data["email"]})
     return render(request, "families/register.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -71,6 +88,9 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
             request, "families/message.html", {"title": _("Link not valid"), "text": exc.message}, status=400
         )
     messages.success(request, _("Your e-mail address is confirmed. You can sign in now."))
+    after = request.session.pop(AFTER_CONFIRM, None)
+    if after:
+        return redirect(reverse("login") + "?" + urlencode({"next": after}))
     return redirect("login")
 
 

@@ -145,6 +145,17 @@ class RequestSignApi(APIView):
         return Response(RequestOutput(signed).data)
 
 
+class RequestWithdrawApi(APIView):
+    @extend_schema(
+        request=None,
+        responses={200: RequestOutput},
+        summary="Withdraw a request not yet sent to a provider (guardian); 409 invalid_transition after",
+    )
+    def post(self, request: Request, request_id: int) -> Response:
+        withdrawn = services.family_request_withdraw(actor=request.user, request_id=request_id)
+        return Response(RequestOutput(withdrawn).data)
+
+
 class QueueItemOutput(RequestOutput):
     child_date_of_birth = serializers.DateField(source="child.date_of_birth")
     routed_at = serializers.DateTimeField(allow_null=True)

@@ -20,7 +20,6 @@ from audit.services import audit_record, audit_record_many
 from consent import policies as consent_policies
 from consent.models import Consent
 from consent.services import consent_grant
-from consent.texts import TEXT_VERSION
 from directory.models import Provider
 from families.models import Child
 from families.services import child_create
@@ -30,7 +29,7 @@ from people.preferences import language_codes
 from people.roles import COORDINATOR_GROUP, Actor, is_coordinator, signed_in
 from referral_hub.errors import ApplicationError, NotFound
 from referral_hub.ids import parse_id
-from referrals.models import OPEN_STATUSES
+from referrals.models import OPEN_STATUSES, Referral
 from referrals.services import check_family_recipient, referral_send_for_family
 
 CONSENT_PURPOSES = ["referral"]
@@ -87,10 +86,14 @@ def _check_signature(actor: Actor, password: Any) -> None:
         )
 
 
-def _open_duplicate(child: Child, provider: Provider | None) -> FamilyRequest | None:
+def _open_duplicate(
+    child: Child, provider: Provider | None, *, exclude_pk: int | None = None
+) -> FamilyRequest | None:
     """An open request of this child to this provider (or, without one, still in the
     queue), or an open referral of the child to that provider."""
     mine = FamilyRequest.objects.filter(child=child)
+    if exclude_pk is not None:
+        mine = mine.exclude(pk=exclude_pk)
     if provider is None:
         return mine.filter(provider__isnull=True, stage=Stage.QUEUED).first()
     return (
@@ -99,9 +102,21 @@ def _open_duplicate(child: Child, provider: Provider | None) -> FamilyRequest | 
     )
 
 
+def _refuse_open_referral(child: Child, provider: Provider) -> None:
+    """A provider already working on an open referral for the child (from anyone)."""
+    if Referral.objects.filter(child=child, to_provider=provider, status__in=OPEN_STATUSES).exists():
+        raise ApplicationError(
+            "duplicate_request",
+            gettext("This provider already has an open referral for this child."),
+            status=409,
+        )
+
+
 def _refuse_duplicate(child: Child, provider: Provider | None) -> None:
     # Serialize requests for one child: the duplicate check and the insert hold its lock.
     Child.objects.select_for_update().filter(pk=child.pk).first()
+    if provider is not None:
+        _refuse_open_referral(child, provider)
     existing = _open_duplicate(child, provider)
     if existing is not None:
         raise ApplicationError(
@@ -119,15 +134,18 @@ def _send(
 ) -> FamilyRequest:
     """Sign the consent (``referral``, ``demographics``) and create the referral: inside
     the caller's transaction."""
-    consent: Consent = consent_grant(
-        actor=actor,
-        child_id=child.pk,
-        purposes=CONSENT_PURPOSES,
-        data_categories=CONSENT_CATEGORIES,
-        expires_on=consent_expiry(),
-        password=password,
-        recipient_provider_id=provider.pk,
-    )
+    # Signed in the family's language: the consent app renders (and stores) the
+    # authorization in the active language where it has that language's wording.
+    with translation.override(language):
+        consent: Consent = consent_grant(
+            actor=actor,
+            child_id=child.pk,
+            purposes=CONSENT_PURPOSES,
+            data_categories=CONSENT_CATEGORIES,
+            expires_on=consent_expiry(),
+            password=password,
+            recipient_provider_id=provider.pk,
+        )
     referral = referral_send_for_family(
         actor=actor,
         child=child,
@@ -138,7 +156,7 @@ def _send(
     )
     request.provider = provider
     request.consent = consent
-    request.consent_text_version = TEXT_VERSION
+    request.consent_text_version = consent.text_version
     request.consent_language = language
     request.referral = referral
     request.stage = Stage.REFERRED
@@ -415,8 +433,9 @@ def family_request_sign(*, actor: Actor, request_id: Any, password: Any, languag
             extra={"status": locked.stage},
         )
     provider = check_family_recipient(to_provider_id=locked.provider_id)
-    duplicate = _open_duplicate(locked.child, provider)
-    if duplicate is not None and duplicate.pk != locked.pk:
+    _refuse_open_referral(locked.child, provider)
+    duplicate = _open_duplicate(locked.child, provider, exclude_pk=locked.pk)
+    if duplicate is not None:
         raise ApplicationError(
             "duplicate_request",
             gettext("You already have an open request for this child with this provider."),
@@ -431,3 +450,32 @@ def family_request_sign(*, actor: Actor, request_id: Any, password: Any, languag
         password=str(password),
         language=language if language in language_codes() else locked.preferred_language,
     )
+
+
+@transaction.atomic
+def family_request_withdraw(*, actor: Actor, request_id: Any) -> FamilyRequest:
+    """The family withdraws a request nobody has received yet (waiting for a
+    coordinator, or for its own signature). Once sent, the referral's own lifecycle
+    applies. 409 ``invalid_transition`` otherwise; 404 outside the family."""
+    request = own_request(actor=actor, request_id=request_id)
+    locked = FamilyRequest.objects.select_for_update().get(pk=request.pk)
+    if locked.stage not in OPEN_STAGES:
+        raise ApplicationError(
+            "invalid_transition",
+            gettext("This request can no longer be withdrawn."),
+            status=409,
+            extra={"status": locked.stage},
+        )
+    locked.stage = Stage.WITHDRAWN
+    locked.save()
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        child_id=locked.child_id,
+        data_category="demographics",
+        purpose="referral",
+        object_type="family_request",
+        object_id=locked.pk,
+        detail="withdrawn by the family",
+    )
+    return locked

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from consent.policies import visible_children
 from consent.services import authorization_for
@@ -178,6 +178,20 @@ def sign(request: HttpRequest, request_id: int) -> HttpResponse:
         {"item": item, "form": form, "sections": sections, "text_version": TEXT_VERSION},
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, request_id: int) -> HttpResponse:
+    try:
+        services.family_request_withdraw(actor=request.user, request_id=request_id)
+    except NotFound:
+        return _message(request, _("Not found"), _("There is nothing here for you."), 404)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Your request was withdrawn."))
+    return redirect("intake-my-requests")
 
 
 def _coordinator_only(request: HttpRequest) -> HttpResponse | None:

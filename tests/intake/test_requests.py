@@ -224,7 +224,7 @@ def test_a_guardian_adds_a_child_and_asks_in_one_form(demo, client):
         },
     )
     assert again.status_code == 400
-    assert "You already have an open request for this child with this provider." in again.content.decode()
+    assert "This provider already has an open referral for this child." in again.content.decode()
     assert FamilyRequest.objects.filter(child=made.child).count() == 1
 
 
@@ -232,3 +232,88 @@ def test_a_visitor_is_offered_sign_in_or_registration_back_to_the_form(demo, cli
     page = client.get(f"/help/ask/?provider={demo['providers']['slp'].pk}").content.decode()
     assert "/accounts/login/?next=%2Fhelp%2Fask%2F%3Fprovider%3D" in page
     assert "/accounts/register/?next=" in page
+
+
+def test_the_provider_sees_a_family_request_as_from_the_family_in_pages_and_fhir(demo, client):
+    from fhir.resources.R4B.servicerequest import ServiceRequest
+    from fhir.resources.R4B.task import Task
+
+    referral = demo["family_requests"]["referred"].referral
+    client.force_login(demo["users"]["slp"])
+    page = client.get(f"/referrals/{referral.pk}/?lang=en").content.decode()
+    assert "The family (request for help)" in page
+    inbox = client.get("/dashboard/?lang=en").content.decode()
+    assert f'data-referral-id="{referral.pk}"' in inbox and "the family" in inbox
+    service_request = ServiceRequest.model_validate(client.get(f"/fhir/ServiceRequest/{referral.pk}").json())
+    assert service_request.requester.display.startswith("The child's parent or guardian")
+    assert service_request.performer[0].reference == f"Practitioner/{demo['providers']['slp'].pk}"
+    Task.model_validate(client.get(f"/fhir/Task/{referral.pk}").json())
+
+
+def test_me_lists_the_coordinator_role(demo):
+    assert "coordinator" in client_for("coordinator").get("/api/v1/me/").json()["roles"]
+
+
+def test_a_new_family_registers_in_the_flow_and_comes_back_to_ask(demo, client):
+    import re
+
+    provider = demo["providers"]["slp"]
+    ask_url = f"/help/ask/?provider={provider.pk}"
+    page = client.get(ask_url).content.decode()
+    register = re.search(r'href="(/accounts/register/\?next=[^"]+)"', page).group(1).replace("&amp;", "&")
+    response = client.post(
+        register,
+        {
+            "first_name": "Lena",
+            "last_name": "Park",
+            "email": "lena@example.org",
+            "relationship": "mother",
+            "password": "a-long-family-password-1",
+            "password2": "a-long-family-password-1",
+        },
+    )
+    assert response.status_code == 200
+    mail = OutboxMessage.objects.get(to_address="lena@example.org", kind="account.confirm")
+    confirm_path = re.search(r"(/accounts/confirm/[^\s]+)", mail.body).group(1)
+    confirmed = client.get(confirm_path)
+    assert confirmed.status_code == 302
+    assert confirmed["Location"].startswith("/accounts/login/?next=")
+    signed_in = client.post(
+        confirmed["Location"], {"username": "lena@example.org", "password": "a-long-family-password-1"}
+    )
+    assert signed_in.status_code == 302 and signed_in["Location"] == ask_url
+    form = client.get(ask_url).content.decode()
+    assert "Ask Samuel Okafor for help" in form and "Another child (add them now)" in form
+
+
+def test_the_family_withdraws_a_queued_request_and_it_leaves_the_queue(demo):
+    queued = demo["family_requests"]["queued"]
+    family = client_for("guardian_es")
+    assert client_for("guardian").post(f"/api/v1/requests/{queued.pk}/withdraw/").status_code == 404
+    response = family.post(f"/api/v1/requests/{queued.pk}/withdraw/")
+    assert response.status_code == 200 and response.json()["status"] == "withdrawn"
+    again = family.post(f"/api/v1/requests/{queued.pk}/withdraw/")
+    assert again.status_code == 409 and again.json()["code"] == "invalid_transition"
+    coordinator = client_for("coordinator")
+    assert queued.pk not in [
+        r["id"] for r in coordinator.get("/api/v1/coordination/queue/").json()["results"]
+    ]
+    routed = coordinator.post(
+        f"/api/v1/coordination/queue/{queued.pk}/route/",
+        {"to_provider": demo["providers"]["slp"].pk},
+        format="json",
+    )
+    assert routed.status_code == 409
+    # A referral already sent cannot be withdrawn here (its own lifecycle applies).
+    sent = demo["family_requests"]["referred"]
+    assert family.post(f"/api/v1/requests/{sent.pk}/withdraw/").status_code == 409
+
+
+def test_asking_a_provider_already_working_on_an_open_referral_is_refused(demo):
+    scheduled = demo["referrals"]["scheduled"]  # the pediatrician's referral of Mateo
+    provider_key = next(k for k, p in demo["providers"].items() if p.pk == scheduled.to_provider_id)
+    before = Consent.objects.count()
+    response = ask(demo, username="guardian", child="mateo", provider=provider_key)
+    assert response.status_code == 409
+    assert response.json()["code"] == "duplicate_request"
+    assert Consent.objects.count() == before

@@ -19,7 +19,8 @@ def _referred(w):
 def _ask(w):
     return {
         "child": w["children"]["mateo"].pk,
-        "provider": w["providers"]["slp"].pk,
+        # The outsider has no referral of Mateo open (the care team's providers do).
+        "provider": w["providers"]["outsider"].pk,
         "concern": "He does not babble yet.",
         "preferred_language": "en",
         "contact_method": "email",
@@ -49,6 +50,13 @@ ROUTES = [
     Route("intake-request-done", {**everyone(404), "anonymous": 302}, kwargs=_referred),
     Route("intake-my-requests", {**GUARDIANS_ONLY, "anonymous": 302}),
     Route("intake-sign", {**everyone(404), "anonymous": 302}, kwargs=_queued),
+    Route(
+        "intake-withdraw",
+        {**everyone(404), "anonymous": 302},
+        method="post",
+        kwargs=_queued,
+        data=lambda w: {},
+    ),
     Route("intake-queue", COORDINATOR_PAGE),
     Route("intake-queue-item", COORDINATOR_PAGE, kwargs=_queued),
     Route(
@@ -73,6 +81,13 @@ ROUTES = [
         method="post",
         kwargs=_queued,
         data=lambda w: {"password": w["password"]},
+    ),
+    Route(
+        "api-request-withdraw",
+        {**everyone(404), "anonymous": 403},
+        method="post",
+        kwargs=_queued,
+        data=lambda w: {},
     ),
     Route("api-coordination-queue", COORDINATOR_ONLY),
     Route("api-coordination-queue-item", COORDINATOR_ONLY, kwargs=_queued),
