@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from consent.policies import visible_children
 from consent.services import authorization_for
-from consent.texts import TEXT_VERSION, authorization_sections, recipient_is_educator
+from consent.texts import TEXT_VERSIONS, authorization_sections, recipient_is_educator, text_language
 from directory import selectors as directory_selectors
 from directory.models import Provider
 from families.roles import guardian_of
@@ -59,6 +59,7 @@ def _consent_sections(*, user: Actor, provider: Provider, child_name: str) -> li
         data_categories=services.CONSENT_CATEGORIES,
         expires_on=services.consent_expiry(),
         educator=recipient_is_educator(provider=provider),
+        language=text_language(),
     )
 
 
@@ -111,7 +112,7 @@ def ask(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "intake/ask.html",
-        {"form": form, "provider": provider, "sections": sections, "text_version": TEXT_VERSION},
+        {"form": form, "provider": provider, "sections": sections, "text_version": TEXT_VERSIONS[text_language()]},
         status=400 if form.errors else 200,
     )
 
@@ -175,7 +176,7 @@ def sign(request: HttpRequest, request_id: int) -> HttpResponse:
     return render(
         request,
         "intake/sign.html",
-        {"item": item, "form": form, "sections": sections, "text_version": TEXT_VERSION},
+        {"item": item, "form": form, "sections": sections, "text_version": TEXT_VERSIONS[text_language()]},
         status=400 if form.errors else 200,
     )
 

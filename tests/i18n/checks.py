@@ -37,7 +37,8 @@ def template_msgids(source: str) -> set[Msg]:
     for node in template.nodelist.get_nodes_by_type(TranslateNode):
         literal = getattr(node.filter_expression.var, "literal", None)
         if isinstance(literal, str) and not node.noop:
-            found.add((_context_of(node), literal, ""))
+            # As Django does at run time (Variable.resolve): a literal's "%" is "%%".
+            found.add((_context_of(node), literal.replace("%", "%%"), ""))
     for node in template.nodelist.get_nodes_by_type(BlockTranslateNode):
         singular = "".join(node.render_token_list(node.singular)[0])
         plural = "".join(node.render_token_list(node.plural)[0]) if node.plural else ""
