@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from audit.models import AuditEvent, Outcome
 from consent.models import DataCategory, Purpose
@@ -25,13 +25,15 @@ ROLES: dict[str, Promise] = {
     "network_lead": gettext_lazy("network staff"),
     "user": gettext_lazy("account holder"),
 }
+# Past-tense verbs of the access log, in their own context: the same English word
+# elsewhere ("Sent" as a status) is translated differently.
 ACTIONS: dict[str, Promise] = {
-    "view": gettext_lazy("Viewed"),
-    "create": gettext_lazy("Created"),
-    "update": gettext_lazy("Changed"),
-    "disclose": gettext_lazy("Shared"),
-    "export": gettext_lazy("Exported"),
-    "message": gettext_lazy("Sent"),
+    "view": pgettext_lazy("access log action", "Viewed"),
+    "create": pgettext_lazy("access log action", "Created"),
+    "update": pgettext_lazy("access log action", "Changed"),
+    "disclose": pgettext_lazy("access log action", "Shared"),
+    "export": pgettext_lazy("access log action", "Exported"),
+    "message": pgettext_lazy("access log action", "Sent"),
 }
 THINGS: dict[str, Promise] = {
     "portal": gettext_lazy("the family page"),

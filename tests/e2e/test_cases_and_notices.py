@@ -100,8 +100,8 @@ def test_unread_badge_moves_live_and_revocation_is_explained(live_server_factory
     rosa = new_page()
     login(rosa, group.url, "guardian")
     rosa.goto(f"{group.url}/portal/children/{ids['child']}/")
-    consent_row = rosa.get_by_role("row").filter(has_text="Jordan Ellis").filter(has_text="Active")
-    consent_row.get_by_role("link", name=re.compile("Revoke consent for Jordan Ellis")).click()
+    consent_card = rosa.locator("li.consent-card[data-status=active]").filter(has_text="Jordan Ellis")
+    consent_card.get_by_role("link", name=re.compile("Revoke consent for Jordan Ellis")).first.click()
     rosa.get_by_role("button", name="Yes, revoke").click()
     expect(rosa.get_by_role("status")).to_contain_text("Consent revoked")
 

@@ -306,9 +306,11 @@ async def _revocation_scenario(chat_servers) -> None:
     ]
     assert after_revocation, "no message was sent after the revocation"
     assert not set(after_revocation) & set(bob.received)
-    # Reconnecting is refused the way CONTRACT.md says: accepted, then closed with 4403,
-    # before any frame.
+    # Reconnecting is refused the way CONTRACT.md says: accepted, then closed with 4403;
+    # a former member first reads why (one access.ended frame), never a message.
     await bob.open(0)
+    first = json.loads(await asyncio.wait_for(bob.ws.recv(), timeout=5))
+    assert first["type"] == "access.ended", first
     with pytest.raises(websockets.ConnectionClosed) as closed:
         await asyncio.wait_for(bob.ws.recv(), timeout=5)
     assert closed.value.rcvd is not None and closed.value.rcvd.code == 4403

@@ -74,7 +74,8 @@ def test_family_searches_in_their_own_words_on_a_phone_and_comes_back_to_the_sam
     assert query["radius_miles"] == ["50"] and query["telehealth"] == ["true"]
     assert page.evaluate("document.activeElement.id") == "results"  # the reader is at the count
     box = page.locator("#results").bounding_box()
-    assert page.evaluate("window.scrollY") > 0 and 0 <= box["y"] < PHONE["height"]
+    # The results heading is on screen (sub-pixel layout may put its top a fraction above 0).
+    assert page.evaluate("window.scrollY") > 0 and -1 <= box["y"] < PHONE["height"]
     assert "within 50 miles of 48104" in page.locator("#results").inner_text()
     shot(page, "phone-after-filters")
     check_page(page, "phone results after filters")
