@@ -30,7 +30,7 @@ from consent.services import consent_grant, resolve_recipient, validate_scope
 from directory.models import Provider
 from directory.roles import provider_of
 from families.models import Child, Guardian
-from outbox.services import outbox_email, outbox_notify
+from outbox.services import outbox_notice_and_email
 from people.preferences import language_of
 from people.roles import Actor, signed_in
 from referral_hub.errors import ApplicationError, NotFound
@@ -195,21 +195,17 @@ def _notify_guardians(request: ConsentRequest) -> None:
         lang = _lang(user)
         key = f"consent_request:{request.pk}:asked:guardian:{user.pk}"
         with translation.override(lang):
-            outbox_notify(
-                user.pk,
-                "consent_request.created",
-                {
+            outbox_notice_and_email(
+                user=user,
+                key=key,
+                kind="consent_request.created",
+                language=lang,
+                payload={
                     "consent_request_id": request.pk,
                     "child_id": request.child_id,
                     "label": _("A provider asks you to share information"),
                     "url": path,
                 },
-                key=key + ":in_app",
-                language=lang,
-            )
-            outbox_email(
-                key=key,
-                to_address=user.email,
                 subject=_("A provider asks you to share information"),
                 body=_(
                     "A provider on Referral Hub asks you to share information with another "
@@ -217,9 +213,6 @@ def _notify_guardians(request: ConsentRequest) -> None:
                     "it here:\n\n%(link)s\n\nFor privacy, details are only shown after you sign in."
                 )
                 % {"link": _link(path)},
-                kind="consent_request.created",
-                recipient_id=user.pk,
-                language=lang,
             )
 
 
@@ -236,30 +229,23 @@ def _notify_requester(request: ConsentRequest) -> None:
             if signed
             else _("The family declined your request to share with %(provider)s")
         ) % {"provider": request.provider.name}
-        outbox_notify(
-            user.pk,
-            "consent_request.answered",
-            {
+        outbox_notice_and_email(
+            user=user,
+            key=key,
+            kind="consent_request.answered",
+            language=lang,
+            payload={
                 "consent_request_id": request.pk,
                 "status": request.status,
                 "label": label,
                 "url": path,
             },
-            key=key + ":in_app",
-            language=lang,
-        )
-        outbox_email(
-            key=key,
-            to_address=user.email,
             subject=_("A family answered your request to share"),
             body=_(
                 "A family answered a request you made on Referral Hub to share information "
                 "with another provider. Sign in to see the answer:\n\n%(link)s"
             )
             % {"link": _link(path)},
-            kind="consent_request.answered",
-            recipient_id=user.pk,
-            language=lang,
         )
 
 

@@ -253,6 +253,31 @@ def outbox_requeue(*, message_ids: list[int]) -> int:
     )
 
 
+def outbox_notice_and_email(
+    *,
+    user: Any,
+    key: str,
+    kind: str,
+    language: str,
+    payload: dict[str, Any],
+    subject: str,
+    body: str,
+) -> None:
+    """One person told of one event twice over: an in-app notice (``payload``: its
+    label, url and ids; key ``<key>:in_app``) and an e-mail (a link only; key ``<key>``),
+    both in ``language``, both in the caller's transaction."""
+    outbox_notify(user.pk, kind, payload, key=key + ":in_app", language=language)
+    outbox_email(
+        key=key,
+        to_address=user.email,
+        subject=subject,
+        body=body,
+        kind=kind,
+        recipient_id=user.pk,
+        language=language,
+    )
+
+
 def outbox_notify(
     user_id: int, kind: str, payload: dict[str, Any], *, key: str | None = None, language: str = "en"
 ) -> OutboxMessage | None:
