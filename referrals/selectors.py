@@ -257,17 +257,15 @@ def consented_children(*, provider: Provider) -> QuerySet[Any]:
 
 
 def recipient_search(*, q: str, exclude_provider_id: int | None = None, limit: int = 20) -> QuerySet[Any]:
-    """Directory providers who can receive referrals (they have an account), found by the
-    directory's own search (the same text matching as the public directory)."""
-
-    qs = (
-        directory_selectors.provider_search(directory_selectors.parse_provider_search({"q": q or ""}))
-        .prefetch_related(None)
-        .filter(user__isnull=False)
-    )
+    """Directory providers who can receive referrals (they have an account), found with
+    the directory's words and by part of a name (``directory.selectors.provider_pick_condition``)."""
+    qs = Provider.objects.filter(user__isnull=False).select_related("organization")
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(directory_selectors.provider_pick_condition(q))
     if exclude_provider_id:
         qs = qs.exclude(pk=exclude_provider_id)
-    return qs[:limit]
+    return qs.order_by("name", "id")[:limit]
 
 
 def covered_recipients(
