@@ -31,9 +31,8 @@ from directory.models import (
     directory_today,
     join_codes,
 )
-from directory.roles import provider_of
 from outbox.services import language_of, outbox_email
-from people.roles import Actor, has_role, signed_in
+from people.roles import Actor, signed_in
 from referral_hub.errors import ApplicationError, NotFound
 
 MAX_WAITLIST_WEEKS = 104
@@ -241,31 +240,15 @@ def listing_confirm(*, actor: Actor, provider_id: int) -> Provider:
 # --- claims ----------------------------------------------------------------------------
 
 
-def _check_claimant(actor: Actor) -> User:
-    if not actor.is_authenticated:
-        raise ApplicationError("not_authenticated", "Sign in to claim a listing.", status=403)
-    user = signed_in(actor)
-    if provider_of(user) is not None:
-        raise ApplicationError(
-            "already_has_listing", "Your account already has a directory listing.", status=409
-        )
-    if has_role(user, "guardian"):
-        raise ApplicationError(
-            "not_a_provider_account", "A family account cannot claim a provider's listing.", status=403
-        )
-    return user
-
-
 @transaction.atomic
 def listing_claim(*, actor: Actor, provider_id: int, note: Any = "") -> ListingClaim:
     """A signed-in account without a listing asks for an unclaimed one. One open claim
     per account; a curator decides."""
-    user = _check_claimant(actor)
+    user = policies.require_claimant(actor)
     provider = Provider.objects.select_for_update().filter(pk=provider_id).first()
     if provider is None:
         raise NotFound("Provider")
-    if provider.user_id is not None:
-        raise ApplicationError("listing_claimed", "This listing already belongs to an account.", status=409)
+    policies.require_unclaimed(provider)
     if ListingClaim.objects.filter(user=user, status=ListingClaim.Status.PENDING).exists():
         raise ApplicationError("claim_pending", "You already have a claim waiting for a curator.", status=409)
     return ListingClaim.objects.create(

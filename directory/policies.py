@@ -1,9 +1,14 @@
-"""Who may do what in the directory. Reading is public; curation is for curators."""
+"""Who may do what in the directory. Reading is public; curation is for curators;
+an unclaimed listing may be claimed by a signed-in account that is neither a provider
+already nor a family's."""
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
+
 from directory.models import Endorsement, Provider
-from people.roles import Actor, is_curator
+from directory.roles import provider_of
+from people.roles import Actor, has_role, is_curator, signed_in
 from referral_hub.errors import ApplicationError, NotFound
 
 
@@ -45,3 +50,35 @@ def access_listing_for_edit(actor: Actor, provider_id: int) -> Provider:
             "forbidden", "Only this listing's provider or a curator may change it.", status=403
         )
     return provider
+
+
+def require_claimant(actor: Actor) -> User:
+    """The account, if it may claim a listing at all: signed in, without a listing of
+    its own, and not a family's account."""
+    if not actor.is_authenticated:
+        raise ApplicationError("not_authenticated", "Sign in to claim a listing.", status=403)
+    user = signed_in(actor)
+    if provider_of(user) is not None:
+        raise ApplicationError(
+            "already_has_listing", "Your account already has a directory listing.", status=409
+        )
+    if has_role(user, "guardian"):
+        raise ApplicationError(
+            "not_a_provider_account", "A family account cannot claim a provider's listing.", status=403
+        )
+    return user
+
+
+def require_unclaimed(provider: Provider) -> None:
+    if provider.user_id is not None:
+        raise ApplicationError("listing_claimed", "This listing already belongs to an account.", status=409)
+
+
+def can_claim(actor: Actor, provider: Provider) -> bool:
+    """Whether to offer "claim it": the same rule ``listings.listing_claim`` enforces."""
+    try:
+        require_claimant(actor)
+        require_unclaimed(provider)
+    except ApplicationError:
+        return False
+    return True

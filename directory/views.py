@@ -28,10 +28,7 @@ from directory.models import (
     EndorsementCategory,
     EndorsementStatus,
     PaymentOption,
-    Provider,
 )
-from directory.roles import provider_of
-from people.roles import has_role
 from referral_hub.errors import ApplicationError, NotFound
 
 PAGE_SIZE = 20
@@ -179,21 +176,10 @@ def provider_page(request: HttpRequest, provider_id: int) -> HttpResponse:
         "payments": [PaymentOption(c).label for c in provider.payment_codes if c in PaymentOption.values],
         "endorsed_since": selectors.endorsed_since(provider),
         "can_edit": policies.can_edit_listing(request.user, provider),
-        "can_claim": _can_claim(request, provider),
+        "can_claim": policies.can_claim(request.user, provider),
         "back_url": _back_url(request, provider.pk),
     }
     return render(request, "directory/provider.html", context)
-
-
-def _can_claim(request: HttpRequest, provider: Provider) -> bool:
-    """Offer "claim it" to a signed-in account without a listing, on an unclaimed one."""
-    user = request.user
-    return (
-        provider.user_id is None
-        and user.is_authenticated
-        and provider_of(user) is None
-        and not has_role(user, "guardian")
-    )
 
 
 @login_required

@@ -20,6 +20,7 @@ from tests.directory.conftest import names
 from tests.directory.test_hsds import assert_valid
 from tests.factories.base import UserFactory
 from tests.factories.directory import LocationFactory, ProviderFactory
+from tests.factories.families import GuardianFactory
 from tests.factories.referrals import referral_world, send
 
 pytestmark = pytest.mark.django_db
@@ -312,6 +313,26 @@ def test_an_account_claims_an_unclaimed_listing_and_a_curator_approves(api_clien
     api_client.force_authenticate(UserFactory())
     taken = api_client.post(f"/api/v1/providers/{listing.pk}/claim/", {}, format="json")
     assert taken.status_code == 409 and taken.json()["code"] == "listing_claimed"
+
+
+CLAIM_BUTTON = "This is my listing: claim it"
+
+
+@pytest.mark.parametrize("who", ["anonymous", "plain account", "provider", "guardian"])
+def test_the_profile_offers_claim_exactly_when_the_api_would_take_it(client, api_client, who):
+    listing = ProviderFactory(name="Unclaimed", user=None)
+    account = {
+        "anonymous": lambda: None,
+        "plain account": UserFactory,
+        "provider": lambda: ProviderFactory().user,
+        "guardian": lambda: GuardianFactory().user,
+    }[who]()
+    if account is not None:
+        client.force_login(account)
+        api_client.force_authenticate(account)
+    offered = CLAIM_BUTTON in client.get(f"/providers/{listing.pk}/").content.decode()
+    taken = api_client.post(f"/api/v1/providers/{listing.pk}/claim/", {}, format="json").status_code == 201
+    assert offered == taken == (who == "plain account")
 
 
 def test_anyone_flags_a_listing_throttled_per_address_and_a_curator_resolves(api_client, client, settings):
