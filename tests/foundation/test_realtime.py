@@ -11,9 +11,9 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.test import Client
 
+from referral_hub import events
 from referral_hub.asgi import application
-from referral_hub.notify import notify_user_on_commit
-from referral_hub.realtime import user_group
+from referral_hub.realtime import send_event_on_commit, user_group
 from tests.ws import handshake
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -45,7 +45,9 @@ async def test_notification_arrives_after_commit_and_not_on_rollback(alice):
         @sync_to_async
         def rolled_back():
             with transaction.atomic():
-                notify_user_on_commit(alice.pk, "referral.received", {"referral_id": 1})
+                send_event_on_commit(
+                    user_group(alice.pk), events.notify(kind="referral.received", payload={"referral_id": 1})
+                )
                 transaction.set_rollback(True)
 
         await rolled_back()
@@ -54,7 +56,9 @@ async def test_notification_arrives_after_commit_and_not_on_rollback(alice):
         @sync_to_async
         def committed():
             with transaction.atomic():
-                notify_user_on_commit(alice.pk, "referral.received", {"referral_id": 2})
+                send_event_on_commit(
+                    user_group(alice.pk), events.notify(kind="referral.received", payload={"referral_id": 2})
+                )
 
         await committed()
         message = await socket.receive_json_from(timeout=2)
@@ -67,7 +71,9 @@ async def test_other_users_notifications_do_not_leak(alice):
     bob = await sync_to_async(User.objects.create_user)("bob", password="pw-bob-2026")
     socket, _ = await _socket_for(alice)
     try:
-        await sync_to_async(notify_user_on_commit)(bob.pk, "referral.received", {"referral_id": 3})
+        await sync_to_async(send_event_on_commit)(
+            user_group(bob.pk), events.notify(kind="referral.received", payload={"referral_id": 3})
+        )
         assert await socket.receive_nothing(timeout=0.3)
     finally:
         await socket.disconnect()
