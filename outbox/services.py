@@ -262,17 +262,23 @@ def outbox_notice_and_email(
     payload: dict[str, Any],
     subject: str,
     body: str,
+    email: bool = True,
+    email_kind: str | None = None,
 ) -> None:
     """One person told of one event twice over: an in-app notice (``payload``: its
-    label, url and ids; key ``<key>:in_app``) and an e-mail (a link only; key ``<key>``),
-    both in ``language``, both in the caller's transaction."""
+    label, url and ids; key ``<key>:in_app``) and an e-mail (a link only; key ``<key>``;
+    kind ``email_kind`` when given, else ``kind``), both in ``language``, both in the
+    caller's transaction. ``email=False`` (or an account without an address) leaves the
+    notice alone."""
     outbox_notify(user.pk, kind, payload, key=key + ":in_app", language=language)
+    if not email:
+        return
     outbox_email(
         key=key,
         to_address=user.email,
         subject=subject,
         body=body,
-        kind=kind,
+        kind=email_kind or kind,
         recipient_id=user.pk,
         language=language,
     )

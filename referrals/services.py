@@ -23,8 +23,9 @@ from typing import Any, Literal
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from audit.models import Action
 from audit.services import audit_denied, audit_list_read, audit_record
@@ -33,9 +34,9 @@ from consent.policies import consent_for
 from directory.listings import no_capacity_warning
 from directory.models import Provider
 from directory.roles import provider_of
+from families.mail import family_language, site_link
 from families.models import Child, Guardian
-from outbox.services import language_of, outbox_email, outbox_notify
-from people.preferences import language_of as preferred_language
+from outbox.services import language_of, outbox_email, outbox_notice_and_email, outbox_notify
 from people.roles import Actor, signed_in
 from referral_hub import events
 from referral_hub.errors import ApplicationError, NotFound
@@ -785,24 +786,6 @@ def _future_appointment(value: Any) -> datetime.datetime:
     return when
 
 
-RESCHEDULED_SUBJECT = {
-    "en": "An appointment was rescheduled on Referral Hub",
-    "es": "Se cambió la fecha de una cita en Referral Hub",
-}
-RESCHEDULED_BODY = {
-    "en": (
-        "An appointment for a referral has a new date and time.\n\n"
-        "Sign in to see it: {link}\n\n"
-        "For privacy, details are only shown after you sign in."
-    ),
-    "es": (
-        "Una cita de una remisión tiene una nueva fecha y hora.\n\n"
-        "Inicie sesión para verla: {link}\n\n"
-        "Por privacidad, los detalles solo se muestran después de iniciar sesión."
-    ),
-}
-
-
 def _notify_rescheduled(referral: Referral, event: ReferralEvent) -> None:
     """The referrer and the family's guardians: an in-app notice and an e-mail (a link
     only), each in the person's language, queued in the outbox in this transaction."""
@@ -813,29 +796,30 @@ def _notify_rescheduled(referral: Referral, event: ReferralEvent) -> None:
     for guardian in Guardian.objects.filter(family_id=referral.child.family_id).select_related("user"):
         people.append((guardian.user, "/portal/referrals/"))
     for user, path in people:
-        language = preferred_language(user) or "en"
-        outbox_notify(
-            user.pk,
-            "referral.rescheduled",
-            {
-                "referral_id": referral.pk,
-                "status": referral.status,
-                "appointment_at": referral.appointment_at.isoformat() if referral.appointment_at else None,
-                "label": f"Referral #{referral.pk} rescheduled",
-            },
-            key=f"referral:{referral.pk}:rescheduled:{event.pk}:{user.pk}:notice",
-            language=language,
-        )
-        if user.email and not _emails_suppressed.get():
-            link = f"{settings.SITE_URL.rstrip('/')}{path}"
-            outbox_email(
-                key=f"referral:{referral.pk}:rescheduled:{event.pk}:{user.pk}:email",
-                to_address=user.email,
-                subject=RESCHEDULED_SUBJECT.get(language, RESCHEDULED_SUBJECT["en"]),
-                body=RESCHEDULED_BODY.get(language, RESCHEDULED_BODY["en"]).format(link=link),
-                kind="referral",
-                recipient_id=user.pk,
+        language = family_language(user)
+        with translation.override(language):
+            outbox_notice_and_email(
+                user=user,
+                key=f"referral:{referral.pk}:rescheduled:{event.pk}:{user.pk}",
+                kind="referral.rescheduled",
+                email_kind="referral",
                 language=language,
+                payload={
+                    "referral_id": referral.pk,
+                    "status": referral.status,
+                    "appointment_at": referral.appointment_at.isoformat()
+                    if referral.appointment_at
+                    else None,
+                    "label": _("Referral #%(id)s rescheduled") % {"id": referral.pk},
+                },
+                subject=_("An appointment was rescheduled on Referral Hub"),
+                body=_(
+                    "An appointment for a referral has a new date and time.\n\n"
+                    "Sign in to see it: %(link)s\n\n"
+                    "For privacy, details are only shown after you sign in."
+                )
+                % {"link": site_link(path)},
+                email=not _emails_suppressed.get(),
             )
 
 
@@ -1023,7 +1007,9 @@ def _announce_team_change(membership: CareTeamMember, change: Literal["joined", 
         user_id=membership.user_id
     )
     for user_id in others.values_list("user_id", flat=True).distinct():
-        send_event_on_commit(user_group(user_id), events.case_activity(case_id=membership.case_id, change="team"))
+        send_event_on_commit(
+            user_group(user_id), events.case_activity(case_id=membership.case_id, change="team")
+        )
 
 
 @transaction.atomic

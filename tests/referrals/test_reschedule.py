@@ -79,6 +79,10 @@ def test_the_recipient_reschedules_and_everyone_is_told(world, as_user):
         world.referrer.user.pk,
         world.guardian.user.pk,
     }
+    labels = {n.recipient_id: n.payload["label"] for n in notices}
+    assert labels[world.guardian.user.pk] == f"Nueva fecha para la remisión #{referral.pk}"
+    assert labels[world.referrer.user.pk] == f"Referral #{referral.pk} rescheduled"
+    assert "Inicie sesión para verla" in family_mail.body
     assert AuditEvent.objects.filter(child_id=world.child.pk, detail__startswith="rescheduled").exists()
 
 
