@@ -15,16 +15,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from audit.models import Action
-from audit.services import audit_denied
-from consent import policies, requests, selectors, services
+from consent import policies, requests, services
 from consent.forms import default_expiry
 from consent.models import ConsentRequest, ConsentRequestStatus
 from consent.texts import TEXT_VERSION
 from directory.roles import provider_of
 from families.roles import guardian_of
 from referral_hub.errors import ApplicationError, NotFound
-from referral_hub.ids import id_for_lookup
 
 
 def _message(request: HttpRequest, title: str, text: str, status: int) -> HttpResponse:
@@ -68,25 +65,6 @@ def consent_request_new(request: HttpRequest) -> HttpResponse:
     return redirect(_back(request))
 
 
-def _guardian_request(request: HttpRequest, request_id: int) -> ConsentRequest | None:
-    row = (
-        selectors.consent_request_list(actor=request.user)
-        .filter(policies.guardian_children_q(request.user, "child__"), pk=id_for_lookup(request_id))
-        .first()
-    )
-    if row is None:
-        audit_denied(
-            actor=request.user,
-            action=Action.VIEW,
-            child_id=ConsentRequest.objects.filter(pk=id_for_lookup(request_id))
-            .values_list("child_id", flat=True)
-            .first(),
-            object_type="consent_request",
-            object_id=request_id,
-        )
-    return row
-
-
 def _answer(request: HttpRequest, row: ConsentRequest) -> tuple[str | None, dict[str, str]]:
     """Apply the posted answer. Returns (success message or None, field errors)."""
     post = request.POST
@@ -120,8 +98,9 @@ def consent_request_page(request: HttpRequest, request_id: int) -> HttpResponse:
         return _message(
             request, _("Not available"), _("Only a child's guardian may answer this request."), 403
         )
-    row = _guardian_request(request, request_id)
-    if row is None:
+    try:
+        row = requests.consent_request_for_guardian(actor=request.user, request_id=request_id)
+    except NotFound:
         return _message(request, _("Not found"), _("There is nothing here for you."), 404)
     errors: dict[str, str] = {}
     if request.method == "POST" and row.status == ConsentRequestStatus.PENDING:

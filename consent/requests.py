@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import Action
 from audit.services import audit_denied, audit_record
-from consent import policies
+from consent import policies, selectors
 from consent.forms import default_expiry
 from consent.models import ConsentRequest, ConsentRequestStatus
 from consent.services import consent_grant, resolve_recipient, validate_scope
@@ -247,6 +247,30 @@ def _notify_requester(request: ConsentRequest) -> None:
             )
             % {"link": _link(path)},
         )
+
+
+def consent_request_for_guardian(*, actor: Actor, request_id: object) -> ConsentRequest:
+    """One request about a child of the guardian's family, in any state, for the
+    guardian's page. Anything else (someone else's, or no such request) is one
+    ``NotFound``, and the refused read is logged as a denied view (linked to the child
+    when the request exists)."""
+    row = (
+        selectors.consent_request_list(actor=actor)
+        .filter(policies.guardian_children_q(actor, "child__"), pk=id_for_lookup(request_id))
+        .first()
+    )
+    if row is None:
+        audit_denied(
+            actor=actor,
+            action=Action.VIEW,
+            child_id=ConsentRequest.objects.filter(pk=id_for_lookup(request_id))
+            .values_list("child_id", flat=True)
+            .first(),
+            object_type="consent_request",
+            object_id=request_id,
+        )
+        raise NotFound("Consent request")
+    return row
 
 
 def _pending_for_guardian(actor: Actor, request_id: object) -> ConsentRequest:

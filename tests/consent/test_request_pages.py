@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from audit.models import AuditEvent
 from consent.models import Consent, ConsentRequest
 from consent.requests import consent_request_create
 from tests.factories.base import PASSWORD
@@ -93,3 +94,16 @@ def test_the_request_page_in_spanish(asked, client):
     page = client.get(f"/portal/consent-requests/{request.pk}/?lang=es").content.decode()
     assert "Una solicitud para compartir" in page
     assert "Firmar y compartir" in page
+
+
+def test_another_familys_guardian_is_refused_and_the_refusal_is_in_the_childs_log(asked, client):
+    guardian, child, asker, target, request = asked
+    stranger = GuardianFactory().user
+    client.force_login(stranger)
+    assert client.get(f"/portal/consent-requests/{request.pk}/").status_code == 404
+    assert client.get("/portal/consent-requests/999999999/").status_code == 404
+    refused = AuditEvent.objects.filter(actor=stranger, outcome="denied", object_type="consent_request")
+    assert {(e.object_id, e.child_id, e.action) for e in refused} == {
+        (str(request.pk), child.pk, "view"),
+        ("999999999", None, "view"),
+    }
