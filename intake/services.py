@@ -5,6 +5,7 @@ refusal (wrong password, duplicate, bad input) writes nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -317,6 +318,44 @@ def coordination_queue_shown(*, actor: Actor, requests: list[FamilyRequest]) -> 
     )
 
 
+def _move(
+    *,
+    actor: Actor,
+    request: FamilyRequest,
+    allowed: Collection[str],
+    refusal: str,
+    purpose: str,
+    detail: str,
+    **changes: Any,
+) -> FamilyRequest:
+    """One step of a request, inside the caller's transaction: lock the row, refuse
+    with 409 ``invalid_transition`` (``refusal``, where ``{stage}`` names the current
+    stage) unless its stage is in ``allowed``, apply ``changes``, save, and write the
+    audit row."""
+    locked = FamilyRequest.objects.select_for_update().get(pk=request.pk)
+    if locked.stage not in allowed:
+        raise ApplicationError(
+            "invalid_transition",
+            refusal.replace("{stage}", locked.stage),
+            status=409,
+            extra={"status": locked.stage},
+        )
+    for field, value in changes.items():
+        setattr(locked, field, value)
+    locked.save()
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        child_id=locked.child_id,
+        data_category="demographics",
+        purpose=purpose,
+        object_type="family_request",
+        object_id=locked.pk,
+        detail=detail,
+    )
+    return locked
+
+
 @transaction.atomic
 def family_request_route(*, actor: Actor, request_id: Any, to_provider_id: Any) -> FamilyRequest:
     """A coordinator routes a queued request to a provider. Nothing is disclosed to the
@@ -328,29 +367,17 @@ def family_request_route(*, actor: Actor, request_id: Any, to_provider_id: Any) 
     coordinator = require_coordinator(actor)
     request = queued_request(actor=actor, request_id=request_id)
     provider = check_family_recipient(to_provider_id=to_provider_id)
-    locked = FamilyRequest.objects.select_for_update().get(pk=request.pk)
-    if locked.stage != Stage.QUEUED:
-        raise ApplicationError(
-            "invalid_transition",
-            f"This request is {locked.stage}: only a queued request can be routed.",
-            status=409,
-            extra={"status": locked.stage},
-        )
-    now = timezone.now()
-    locked.provider = provider
-    locked.stage = Stage.AWAITING_SIGNATURE
-    locked.routed_by = coordinator
-    locked.routed_at = now
-    locked.save()
-    audit_record(
+    locked = _move(
         actor=actor,
-        action=Action.UPDATE,
-        child_id=locked.child_id,
-        data_category="demographics",
+        request=request,
+        allowed=(Stage.QUEUED,),
+        refusal="This request is {stage}: only a queued request can be routed.",
         purpose="care_coordination",
-        object_type="family_request",
-        object_id=locked.pk,
         detail=f"routed to provider {provider.pk}",
+        provider=provider,
+        stage=Stage.AWAITING_SIGNATURE,
+        routed_by=coordinator,
+        routed_at=timezone.now(),
     )
     _notify_family_to_sign(locked)
     return locked
@@ -458,24 +485,12 @@ def family_request_withdraw(*, actor: Actor, request_id: Any) -> FamilyRequest:
     coordinator, or for its own signature). Once sent, the referral's own lifecycle
     applies. 409 ``invalid_transition`` otherwise; 404 outside the family."""
     request = own_request(actor=actor, request_id=request_id)
-    locked = FamilyRequest.objects.select_for_update().get(pk=request.pk)
-    if locked.stage not in OPEN_STAGES:
-        raise ApplicationError(
-            "invalid_transition",
-            gettext("This request can no longer be withdrawn."),
-            status=409,
-            extra={"status": locked.stage},
-        )
-    locked.stage = Stage.WITHDRAWN
-    locked.save()
-    audit_record(
+    return _move(
         actor=actor,
-        action=Action.UPDATE,
-        child_id=locked.child_id,
-        data_category="demographics",
+        request=request,
+        allowed=OPEN_STAGES,
+        refusal=gettext("This request can no longer be withdrawn."),
         purpose="referral",
-        object_type="family_request",
-        object_id=locked.pk,
         detail="withdrawn by the family",
+        stage=Stage.WITHDRAWN,
     )
-    return locked
