@@ -14,6 +14,7 @@ import os
 import secrets
 import time
 from pathlib import Path
+from urllib.parse import urlparse
 
 import dj_database_url
 import django_stubs_ext
@@ -217,6 +218,20 @@ IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+
+
+def _channel_prefix(redis_url: str) -> str:
+    """Redis pub/sub channels ignore the database number, so two deployments (or test
+    runs) sharing one Redis on different databases would hear each other's case events.
+    The prefix carries the database number (or ``CHANNEL_LAYER_PREFIX``), keeping them
+    apart the way the database number keeps their keys apart."""
+    explicit = os.environ.get("CHANNEL_LAYER_PREFIX", "").strip()
+    if explicit:
+        return explicit
+    database = urlparse(redis_url).path.strip("/") or "0"
+    return f"referral-hub-{database}"
+
+
 if REDIS_URL:
     # Pub/sub delivers straight to subscribed processes (no per-channel queues to
     # overflow); measured in bench/chat.py: no loss at 100 clients x 50 msg/s where the
@@ -226,14 +241,19 @@ if REDIS_URL:
         CHANNEL_LAYERS = {
             "default": {
                 "BACKEND": "channels_redis.core.RedisChannelLayer",
-                "CONFIG": {"hosts": [REDIS_URL], "capacity": 1500, "expiry": 10},
+                "CONFIG": {
+                    "hosts": [REDIS_URL],
+                    "capacity": 1500,
+                    "expiry": 10,
+                    "prefix": _channel_prefix(REDIS_URL),
+                },
             }
         }
     else:
         CHANNEL_LAYERS = {
             "default": {
                 "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-                "CONFIG": {"hosts": [REDIS_URL]},
+                "CONFIG": {"hosts": [REDIS_URL], "prefix": _channel_prefix(REDIS_URL)},
             }
         }
     CACHES = {
