@@ -424,11 +424,7 @@ def family_request_sign(*, actor: Actor, request_id: Any, password: Any, languag
     _legal_authority(actor)
     request = own_request(actor=actor, request_id=request_id)
     _check_signature(actor, password)
-    locked = (
-        FamilyRequest.objects.select_for_update(of=("self",))
-        .select_related("child", "provider")
-        .get(pk=request.pk)
-    )
+    locked = FamilyRequest.objects.select_for_update(of=("self",)).select_related("child", "provider").get(pk=request.pk)
     if locked.stage != Stage.AWAITING_SIGNATURE or locked.provider is None:
         raise ApplicationError(
             "invalid_transition",
