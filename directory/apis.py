@@ -12,7 +12,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from directory import selectors
+from directory import paging, selectors
 from directory.counting import SearchPaginator
 from directory.models import (
     CAPACITY_CODES,
@@ -221,7 +221,7 @@ class SearchPagination(Pagination):
         envelope["properties"]["count_is_estimate"] = {
             "type": "boolean",
             "description": "True when `count` is an estimate (more matches than the exact-count threshold, "
-            "10,000 by default, on PostgreSQL); pages still list real rows.",
+            "1,000 by default, on PostgreSQL); pages still list real rows.",
         }
         envelope["required"] = [*envelope["required"], "count_is_estimate"]
         return envelope
@@ -244,7 +244,7 @@ class ProviderListApi(GenericAPIView[Any]):
     )
     def get(self, request: Request) -> Response:
         search = selectors.parse_provider_search(request.query_params)
-        page = self.paginate_queryset(selectors.provider_search(search))
+        page = self.paginate_queryset(paging.provider_search_results(search))  # type: ignore[arg-type]  # sliceable and countable, as Paginator needs
         return self.get_paginated_response(ProviderOutput(page, many=True).data)
 
 

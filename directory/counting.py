@@ -1,6 +1,6 @@
 """How many listings match a search, without reading every match.
 
-Up to ``DIRECTORY_EXACT_COUNT_LIMIT`` (default 10,000) matches the count is exact: a
+Up to ``DIRECTORY_EXACT_COUNT_LIMIT`` (default 1,000) matches the count is exact: a
 ``COUNT(*)`` over the search limited to one row more than the threshold, so it never
 reads past that. Beyond it, PostgreSQL answers with the planner's row estimate for the
 same query (``EXPLAIN (FORMAT JSON)``: statistics kept by ANALYZE/autovacuum, no table
@@ -10,7 +10,7 @@ read) and the answer is marked ``count_is_estimate``; the page says "about 12,00
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -18,7 +18,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
-DEFAULT_EXACT_COUNT_LIMIT = 10_000
+DEFAULT_EXACT_COUNT_LIMIT = 1_000
 
 
 def exact_count_limit() -> int:
@@ -47,6 +47,22 @@ def search_count(qs: QuerySet[Any]) -> tuple[int, bool]:
     return max(_planner_rows(qs), limit + 1), True
 
 
+def search_ids(qs: QuerySet[Any]) -> tuple[list[int] | None, int, bool]:
+    """PostgreSQL: (the matching ids, count, False) when at most the threshold match, read
+    in one bounded query so a page can then be fetched by id without finding the matches
+    again; (None, estimate, True) past it."""
+    limit = exact_count_limit()
+    ids = list(qs.order_by().values_list("pk", flat=True)[: limit + 1])
+    if len(ids) <= limit:
+        return ids, len(ids), False
+    return None, *estimate(qs)
+
+
+def estimate(qs: QuerySet[Any]) -> tuple[int, bool]:
+    """(the planner's estimate, True), never below what the threshold implies."""
+    return max(_planner_rows(qs), exact_count_limit() + 1), True
+
+
 class SearchPaginator(Paginator[Any]):
     """A paginator whose ``count`` may be an estimate (``count_is_estimate``). A page
     number inside the estimated range that turns out to be past the real end is empty,
@@ -56,5 +72,9 @@ class SearchPaginator(Paginator[Any]):
 
     @cached_property
     def count(self) -> int:
+        counted = getattr(self.object_list, "counted", None)
+        if counted is not None:  # a ``paging.SearchResults``: counts its filters alone, once
+            value, self.count_is_estimate = counted()
+            return cast(int, value)
         value, self.count_is_estimate = search_count(self.object_list)  # type: ignore[arg-type]
         return value

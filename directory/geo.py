@@ -10,8 +10,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
-from django.db.models import F, FloatField, Value
+from django.db.models import BooleanField, F, Field, FloatField, Func, Q, Value
 from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sqrt
 
@@ -122,6 +123,79 @@ def distance_expression(
     return Value(2 * EARTH_RADIUS_MILES, output_field=flt) * ASin(
         Sqrt(Least(a, Value(1.0, output_field=flt)))
     )
+
+
+# --- PostgreSQL: nearest-first from a GiST index (the ``cube`` extension) --------------
+# Every location is also a point on the unit sphere in 3-D (an expression index, migration
+# 0009). The straight-line (chord) distance between two such points grows with the
+# great-circle distance, so ordering by the cube ``<->`` operator is ordering by distance,
+# and a cube around the searched point holds every location within a radius. Only
+# PostgreSQL's own ``cube`` functions are used (no ``earthdistance``: its ``ll_to_earth``
+# calls ``earth()`` unqualified, which breaks a pg_dump restore of an index built on it).
+# The distances shown and filtered on are always the exact haversine miles above.
+EARTH_POINT_SQL = (
+    "cube(array[cos(radians({lat})) * cos(radians({lng})), "
+    "cos(radians({lat})) * sin(radians({lng})), sin(radians({lat}))])"
+)
+
+
+def unit_vector(lat: float, lng: float) -> tuple[float, float, float]:
+    phi, lam = math.radians(lat), math.radians(lng)
+    return (math.cos(phi) * math.cos(lam), math.cos(phi) * math.sin(lam), math.sin(phi))
+
+
+def chord_for_miles(miles: float) -> float:
+    """The unit-sphere chord for a great-circle distance, padded so rounding never
+    leaves out a point the exact distance keeps."""
+    angle = min(math.pi, miles / EARTH_RADIUS_MILES)
+    return 2 * math.sin(angle / 2) * (1 + 1e-9) + 1e-12
+
+
+class _EarthPoint(Func):
+    """The row's location as a unit-sphere cube point: the expression of the GiST index
+    ``directory_location_earth_point`` (migration 0009), column references compiled by
+    Django so the alias is right inside subqueries too."""
+
+    output_field = Field()
+
+    def as_sql(  # type: ignore[override]
+        self, compiler: Any, connection: Any, **extra_context: Any
+    ) -> tuple[str, list[Any]]:
+        lat_sql, lat_params = compiler.compile(self.source_expressions[0])
+        lng_sql, lng_params = compiler.compile(self.source_expressions[1])
+        assert not lat_params and not lng_params  # plain columns
+        return EARTH_POINT_SQL.format(lat=lat_sql, lng=lng_sql), []
+
+
+class _CubeOperator(Func):
+    """``<row point> <op> cube(array[x, y, z])`` (optionally enlarged by a chord)."""
+
+    def __init__(self, template: str, params: list[float], output_field: Field[Any, Any]) -> None:
+        super().__init__(_EarthPoint(F("lat"), F("lng")), output_field=output_field)
+        self.op_params = params
+        self.op_template = template
+
+    def as_sql(  # type: ignore[override]
+        self, compiler: Any, connection: Any, **extra_context: Any
+    ) -> tuple[str, list[Any]]:
+        point_sql, params = compiler.compile(self.source_expressions[0])
+        return self.op_template.format(point=point_sql), [*params, *self.op_params]
+
+
+def nearest_first(lat: float, lng: float) -> Func:
+    """Order by this, ascending: nearest location first, served by the GiST index (KNN)."""
+    return _CubeOperator("{point} <-> cube(array[%s, %s, %s])", [*unit_vector(lat, lng)], FloatField())
+
+
+def within_cube(lat: float, lng: float, radius_miles: float) -> Q:
+    """Locations inside the cube around the point holding every location within
+    ``radius_miles`` (a superset: pair it with the exact distance)."""
+    condition = _CubeOperator(
+        "{point} <@ cube_enlarge(cube(array[%s, %s, %s]), %s, 3)",
+        [*unit_vector(lat, lng), chord_for_miles(radius_miles)],
+        BooleanField(),
+    )
+    return Q(condition)
 
 
 def _place_key(text: str) -> str:

@@ -264,6 +264,11 @@ class Provider(models.Model):
             ),
             # "discipline=..." pages in name order without sorting every match.
             models.Index(fields=["discipline", "name", "id"], name="provider_discipline_name"),
+            # "ordering=-endorsed_since" pages the currently verified listings newest first
+            # from this index (``directory/paging.py``), without sorting every one.
+            models.Index(fields=["-verified_since", "name", "id"], name="provider_endorsed_order"),
+            # The other listings follow in name order.
+            models.Index(fields=["name", "id"], name="provider_name_id"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -19,6 +19,7 @@ from django.db.models import (
     Case,
     DateField,
     Exists,
+    Expression,
     F,
     OuterRef,
     Prefetch,
@@ -27,7 +28,6 @@ from django.db.models import (
     Subquery,
     When,
 )
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -283,20 +283,34 @@ def _public_prefetches(today: datetime.date) -> list[Prefetch[Any]]:
     ]
 
 
-def full_text_sql(q: str) -> tuple[str, list[str]]:
+def full_text_sql(q: str, table: str = '"directory_provider"') -> tuple[str, list[str]]:
     """The PostgreSQL condition for the text query ``q`` in English or Spanish, with its
     parameters. The user text is a bound parameter; only constant SQL is spliced in."""
     terms = [
-        f'"directory_provider"."{column}" @@ websearch_to_tsquery(\'{config}\'::regconfig, %s)'
+        f"{table}.\"{column}\" @@ websearch_to_tsquery('{config}'::regconfig, %s)"
         for column, config in FTS_CONFIGS
     ]
     return "(" + " OR ".join(terms) + ")", [q] * len(terms)
 
 
+class _FullTextMatch(Expression):
+    """``full_text_sql`` on the query's own provider table, under whatever alias Django
+    gives it (``U0`` inside a subquery), since the tsvector columns are not model fields."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, q: str) -> None:
+        super().__init__()
+        self.q = q
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[str]]:  # type: ignore[override]
+        return full_text_sql(self.q, compiler.quote_name_unless_alias(compiler.query.base_table))
+
+
 def _text_condition(q: str) -> Q:
     if connection.vendor == "postgresql":
-        sql, params = full_text_sql(q)
-        return Q(RawSQL(sql, params, output_field=BooleanField()))  # noqa: S611
+        return Q(_FullTextMatch(q))
     # SQLite fallback: every word must appear somewhere in the searchable text.
     return reduce(lambda acc, word: acc & Q(search_text__icontains=word), q.split(), Q())
 
@@ -325,13 +339,27 @@ def provider_pick_condition(q: str) -> Q:
     return Q(name__icontains=q) | Q(organization__name__icontains=q) | Q(pk__in=found)
 
 
-def provider_search(search: ProviderSearch, *, today: datetime.date | None = None) -> QuerySet[Provider]:
-    """Public search: anyone may read every listing. Endorsements come prefetched as
-    ``public_endorsements`` (verified and unexpired only); with ``near`` each row carries
-    ``distance_miles`` to its nearest location."""
-    today = today or timezone.now().date()
-    qs = Provider.objects.select_related("organization").prefetch_related(*_public_prefetches(today))
+def near_locations(search: ProviderSearch, **lookups: Any) -> QuerySet[Location]:
+    """Locations (with ``lookups``) within the search radius, exact great-circle miles
+    annotated ``d``. The prefilter is an indexed box: on PostgreSQL the GiST cube around
+    the point, on SQLite the lat/lng range; either holds every point the exact distance
+    keeps."""
+    assert search.near is not None
+    lat, lng = search.near
+    locations = Location.objects.filter(lat__isnull=False, lng__isnull=False, **lookups)
+    if connection.vendor == "postgresql":
+        locations = locations.filter(geo.within_cube(lat, lng, search.radius_miles))
+    else:
+        min_lat, max_lat, min_lng, max_lng = geo.bounding_box(lat, lng, search.radius_miles)
+        locations = locations.filter(lat__range=(min_lat, max_lat), lng__range=(min_lng, max_lng))
+    return locations.annotate(d=geo.distance_expression(lat, lng)).filter(d__lte=search.radius_miles)
 
+
+def provider_matches(search: ProviderSearch, *, today: datetime.date | None = None) -> QuerySet[Provider]:
+    """The listings a search finds: filters only (no ordering, no joins for display),
+    what counts and the page fetchers in ``directory/paging.py`` start from."""
+    today = today or timezone.now().date()
+    qs = Provider.objects.all()
     if search.q:
         qs = _terms_filter(qs, search.terms)
     if search.discipline:
@@ -357,37 +385,48 @@ def provider_search(search: ProviderSearch, *, today: datetime.date | None = Non
             )
         )
     if search.near:
-        lat, lng = search.near
-        min_lat, max_lat, min_lng, max_lng = geo.bounding_box(lat, lng, search.radius_miles)
-        in_box = Location.objects.filter(lat__range=(min_lat, max_lat), lng__range=(min_lng, max_lng))
-        nearest = (
-            in_box.filter(provider=OuterRef("pk"))
-            .annotate(d=geo.distance_expression(lat, lng))
-            .order_by("d")
-            .values("d")[:1]
-        )
-        qs = (
-            qs.filter(pk__in=in_box.values("provider_id"))
-            .annotate(distance_miles=Subquery(nearest))
-            .filter(distance_miles__lte=search.radius_miles)
-        )
+        qs = qs.filter(pk__in=near_locations(search).values("provider_id"))
+    return qs
+
+
+def endorsement_order_key(today: datetime.date) -> Case:
+    """``-endorsed_since`` sorts by this, descending, nulls last: the start of the current
+    verified endorsement from the per-listing summary (kept on every save), so the sort
+    reads one row per listing instead of running a subquery for each. Display never uses
+    it: ``endorsed_since`` in results comes from the dates."""
+    return Case(
+        When(verified_until__gte=today, then=F("verified_since")), default=None, output_field=DateField()
+    )
+
+
+def provider_search(search: ProviderSearch, *, today: datetime.date | None = None) -> QuerySet[Provider]:
+    """Public search: anyone may read every listing. Endorsements come prefetched as
+    ``public_endorsements`` (verified and unexpired only); with ``near`` each row carries
+    ``distance_miles`` to its nearest location. This queryset *defines* the order; on
+    PostgreSQL ``provider_search_results`` fetches the same pages without sorting every
+    match."""
+    today = today or timezone.now().date()
+    return order_search(provider_matches(search, today=today), search, today=today)
+
+
+def order_search(
+    qs: QuerySet[Provider], search: ProviderSearch, *, today: datetime.date
+) -> QuerySet[Provider]:
+    """``qs`` (some of a search's matches) in the search's order, with what a result
+    shows: the organization, the public endorsements, the locations, ``distance_miles``."""
+    qs = qs.select_related("organization").prefetch_related(*_public_prefetches(today))
+    if search.near:
+        nearest = near_locations(search, provider=OuterRef("pk")).order_by("d").values("d")[:1]  # type: ignore[misc]  # ``d`` is annotated inside; the plugin sees model fields only
+        qs = qs.annotate(distance_miles=Subquery(nearest))
 
     ordering = search.effective_ordering
     if ordering == "distance":
-        qs = qs.order_by("distance_miles", "name", "id")  # type: ignore[misc]  # annotated above when near is given; the plugin sees model fields only
-    elif ordering == "-endorsed_since":
-        # From the per-listing summary of verified endorsements (kept on every save), so
-        # the sort reads one row per listing instead of running a subquery for each.
-        # Display never uses it: ``endorsed_since`` in results comes from the dates.
-        current = Case(
-            When(verified_until__gte=today, then=F("verified_since")), default=None, output_field=DateField()
-        )
-        qs = qs.annotate(endorsement_order=current).order_by(
+        return qs.order_by("distance_miles", "name", "id")  # type: ignore[misc]  # annotated above when near is given; the plugin sees model fields only
+    if ordering == "-endorsed_since":
+        return qs.annotate(endorsement_order=endorsement_order_key(today)).order_by(
             F("endorsement_order").desc(nulls_last=True), "name", "id"
         )
-    else:
-        qs = qs.order_by("name", "id")
-    return qs
+    return qs.order_by("name", "id")
 
 
 def provider_get_public(*, provider_id: int, today: datetime.date | None = None) -> Provider:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from directory import policies, selectors, services
+from directory import paging, policies, selectors, services
 from directory.counting import SearchPaginator
 from directory.models import (
     CAPACITY_UNKNOWN,
@@ -114,7 +114,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         error = exc
         search = None
     if search is not None:
-        paginator = SearchPaginator(selectors.provider_search(search), PAGE_SIZE)
+        paginator = SearchPaginator(paging.provider_search_results(search), PAGE_SIZE)
         try:
             page = paginator.page(params.get("page") or 1)
         except (EmptyPage, PageNotAnInteger):

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from consent.policies import visible_children
 from consent.services import authorization_for
 from consent.texts import TEXT_VERSIONS, authorization_sections, recipient_is_educator, text_language
+from directory import paging as directory_paging
 from directory import selectors as directory_selectors
 from directory.models import Provider
 from families.roles import guardian_of
@@ -112,7 +113,12 @@ def ask(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "intake/ask.html",
-        {"form": form, "provider": provider, "sections": sections, "text_version": TEXT_VERSIONS[text_language()]},
+        {
+            "form": form,
+            "provider": provider,
+            "sections": sections,
+            "text_version": TEXT_VERSIONS[text_language()],
+        },
         status=400 if form.errors else 200,
     )
 
@@ -250,7 +256,7 @@ def queue_item_page(request: HttpRequest, request_id: int) -> HttpResponse:
     if request.GET.get("q") or request.GET.get("near"):
         try:
             search = directory_selectors.parse_provider_search(request.GET)
-            results = list(directory_selectors.provider_search(search)[:SEARCH_RESULTS])
+            results = directory_paging.provider_search_results(search)[:SEARCH_RESULTS]
         except ApplicationError as exc:
             search_error = exc.message
     return render(

@@ -16,6 +16,7 @@ from directory.models import Discipline, Endorsement, Location, Organization, Pr
 
 # One source for the index's SQL: the migration that creates it.
 fts_migration = import_module("directory.migrations.0006_provider_search_vector")
+knn_migration = import_module("directory.migrations.0009_location_earth_point")
 
 
 class Command(BaseCommand):
@@ -80,6 +81,7 @@ class Command(BaseCommand):
             return False
         with connection.cursor() as cursor:
             cursor.execute(fts_migration.DROP)
+            cursor.execute(knn_migration.DROP)
             for _model, index in self.DEFERRED_INDEXES:
                 cursor.execute(f'DROP INDEX IF EXISTS "{index.name}"')
         return True
@@ -91,6 +93,10 @@ class Command(BaseCommand):
                 editor.add_index(model, index)
         with connection.cursor() as cursor:
             cursor.execute(fts_migration.CREATE)
+            cursor.execute(knn_migration.CREATE)
+            # Neighbours on neighbouring pages: a "near" search then reads a few hundred
+            # pages of locations instead of one page per location (docs/operations.md).
+            cursor.execute("CLUSTER directory_location USING location_lat_lng")
             # VACUUM sets the visibility map so counts can use index-only scans at once
             # instead of waiting for autovacuum; ANALYZE gives the planner real numbers.
             for table in ("directory_provider", "directory_location", "directory_endorsement"):

@@ -1,0 +1,186 @@
+"""Pages fetched without sorting every match (``directory/paging.py``) are the same rows in
+the same order as the defining query that sorts them all: for nearest-first (the GiST KNN
+index on PostgreSQL), most-recently-endorsed and name order, on both databases, across
+page boundaries, ties at the same distance and listings with several offices."""
+
+from __future__ import annotations
+
+import datetime
+import random
+
+import pytest
+from django.db import connection
+
+from directory import geo, paging, selectors
+from directory.models import Discipline, Location, Organization, Provider
+from tests.directory.conftest import destination
+
+pytestmark = pytest.mark.django_db
+
+postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="the GiST index is PostgreSQL's")
+
+CENTER = (42.2808, -83.7430)  # Ann Arbor
+DISCIPLINES = [Discipline.PEDIATRICIAN, Discipline.SPEECH_LANGUAGE_PATHOLOGIST, Discipline.SOCIAL_WORKER]
+
+
+def scatter(total: int, seed: int = 7) -> None:
+    """Listings around CENTER: random distances up to 60 miles, one in five sharing one
+    of a few exact spots (ties), one in four with a second office, some verified."""
+    rng = random.Random(seed)
+    today = datetime.date.today()
+    org = Organization.objects.create(name="Scattered Clinics")
+    spots = [destination(*CENTER, rng.uniform(0, 360), rng.uniform(1, 30)) for _ in range(4)]
+    providers = []
+    for i in range(total):
+        provider = Provider(
+            name=f"Listing {rng.choice('ABCDE')}{i:04d}",
+            discipline=rng.choice(DISCIPLINES),
+            organization=org,
+            languages=rng.choice(["|en|", "|en|es|", "|es|"]),
+        )
+        if rng.random() < 0.4:
+            provider.verified_since = today - datetime.timedelta(days=rng.randint(0, 40))
+            provider.verified_until = today + datetime.timedelta(days=rng.choice([-5, 200]))
+        provider.search_text = provider.build_search_text(org.name)
+        providers.append(provider)
+    Provider.objects.bulk_create(providers)
+    locations = []
+    for provider in providers:
+        offices = 2 if rng.random() < 0.25 else 1
+        for _ in range(offices):
+            if rng.random() < 0.2:
+                lat, lng = rng.choice(spots)
+            else:
+                lat, lng = destination(*CENTER, rng.uniform(0, 360), rng.uniform(0, 60))
+            locations.append(Location(provider=provider, address_1="1 Main St", city="X", state="MI", zip="48104", lat=lat, lng=lng))
+    Location.objects.bulk_create(locations)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE directory_provider")
+            cursor.execute("ANALYZE directory_location")
+
+
+def paged_ids(search: selectors.ProviderSearch, size: int) -> list[int]:
+    results = paging.provider_search_results(search)
+    ids: list[int] = []
+    start = 0
+    while True:
+        page = results[start : start + size]
+        ids.extend(p.pk for p in page)
+        if len(page) < size:
+            return ids
+        start += size
+
+
+def reference_ids(search: selectors.ProviderSearch) -> list[int]:
+    return list(selectors.provider_search(search).values_list("pk", flat=True))
+
+
+def near(radius: float, **filters: object) -> selectors.ProviderSearch:
+    return selectors.ProviderSearch(near=CENTER, radius_miles=radius, **filters)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "search",
+    [
+        near(25),
+        near(60),
+        near(5),
+        near(40, discipline=Discipline.SPEECH_LANGUAGE_PATHOLOGIST),
+        near(40, language="es", discipline=Discipline.PEDIATRICIAN),
+        near(40, ordering="name"),
+    ],
+    ids=["25mi", "60mi", "5mi", "discipline", "language+discipline", "near-by-name"],
+)
+@pytest.mark.parametrize("size", [7, 20])
+def test_nearest_first_pages_equal_the_full_sort(search, size):
+    scatter(400)
+    expected = reference_ids(search)
+    assert expected, "the scenario must find listings"
+
+    assert paged_ids(search, size) == expected
+
+
+def test_nearest_first_distances_are_exact_great_circle_miles():
+    scatter(150)
+    search = near(30)
+    page = paging.provider_search_results(search)[0:25]
+    assert page, "listings within 30 miles"
+    for provider in page:
+        exact = min(geo.haversine_miles(*CENTER, loc.lat, loc.lng) for loc in provider.locations.all())
+        assert provider.distance_miles == pytest.approx(exact, abs=1e-6)
+    assert [p.distance_miles for p in page] == sorted(p.distance_miles for p in page)
+
+
+def test_a_deep_page_and_a_page_past_the_end():
+    scatter(300)
+    search = near(60)
+    expected = reference_ids(search)
+    results = paging.provider_search_results(search)
+    assert [p.pk for p in results[100:130]] == expected[100:130]
+    assert results[len(expected) : len(expected) + 20] == []
+
+
+@pytest.mark.parametrize("size", [9, 20])
+def test_most_recently_endorsed_pages_equal_the_full_sort(size):
+    scatter(300)
+    for search in (
+        selectors.ProviderSearch(ordering="-endorsed_since"),
+        selectors.ProviderSearch(ordering="-endorsed_since", discipline=Discipline.PEDIATRICIAN),
+    ):
+        expected = reference_ids(search)
+        assert paged_ids(search, size) == expected
+
+
+def test_name_order_pages_equal_the_full_sort():
+    scatter(120)
+    search = selectors.ProviderSearch(language="es")
+    assert paged_ids(search, 11) == reference_ids(search)
+
+
+@postgres_only
+def test_the_nearest_first_read_is_a_knn_scan_of_the_gist_index(django_assert_max_num_queries):
+    scatter(400)
+    with django_assert_max_num_queries(2) as captured:
+        paging.knn_radius(near(40, discipline=Discipline.PEDIATRICIAN), 20)
+    sql = captured.captured_queries[0]["sql"]
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")  # a 400-row table is small enough to scan
+        cursor.execute("EXPLAIN " + sql)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("RESET enable_seqscan")
+    assert "directory_location_earth_point" in plan, plan
+    assert "Order By: (" in plan and "<->" in plan, plan  # ordered by the index, not a sort
+
+
+@postgres_only
+def test_the_gist_index_is_built_from_cube_alone():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'directory_location_earth_point'")
+        (definition,) = cursor.fetchone()
+    assert "USING gist" in definition and "cube(ARRAY[" in definition
+    assert "ll_to_earth" not in definition  # restores cleanly from pg_dump
+
+
+@pytest.mark.parametrize("limit", [50, 10_000], ids=["estimated", "exact"])
+def test_pages_after_counting_equal_the_full_sort(limit, settings):
+    """What the API and the page do: count first (exact within the threshold, then pages
+    are fetched by id; past it, the index-ordered reads), then slice."""
+    settings.DIRECTORY_EXACT_COUNT_LIMIT = limit
+    scatter(300)
+    for search in (
+        near(60),
+        near(40, language="es"),
+        near(40, ordering="name"),
+        near(40, ordering="-endorsed_since"),
+        selectors.ProviderSearch(ordering="-endorsed_since"),
+    ):
+        expected = reference_ids(search)
+        results = paging.provider_search_results(search)
+        count, is_estimate = results.counted()
+        if connection.vendor == "postgresql":
+            assert is_estimate == (len(expected) > limit)
+        if not is_estimate:
+            assert count == len(expected)
+        got = [p.pk for start in range(0, len(expected), 20) for p in results[start : start + 20]]
+        assert got == expected
