@@ -145,6 +145,27 @@ def row_provider_covered_exists(
     )
 
 
+def row_provider_consent_id(
+    *,
+    provider_ref: str,
+    organization_ref: str,
+    child_ref: str,
+    purpose: str | None,
+    categories: Iterable[str] = (),
+) -> Subquery:
+    """Row-wise ``consent_for``: the id of the consent it would answer with for the
+    row's provider (``provider_ref``), its organization (``organization_ref``) and child
+    (``child_ref``), or null. Lets a caller fold the gate into a query it makes anyway
+    (the chat send path asks the database once)."""
+    return Subquery(
+        Consent.objects.active()
+        .filter(_recipient_q(OuterRef(provider_ref), OuterRef(organization_ref)))
+        .filter(_scope_filter(purpose, categories), child_id=OuterRef(child_ref))
+        .order_by("-expires_on", "-id")
+        .values("id")[:1]
+    )
+
+
 def consent_ends_at(consent: Consent) -> datetime:
     """The instant a consent stops covering (it is valid through its whole expiry day,
     UTC), or its revocation time if earlier. Sockets cache it to close on time."""

@@ -281,6 +281,18 @@ def member_covered_exists(purpose: str, categories: Iterable[str] = ()) -> Exist
     )
 
 
+def member_consent_id(purpose: str, categories: Iterable[str] = ()) -> Subquery:
+    """Row-wise (on ``CareTeamMember``): the consent covering the member's provider now
+    (``consent_for``'s answer), or null."""
+    return consent_policies.row_provider_consent_id(
+        provider_ref="provider_id",
+        organization_ref="provider__organization_id",
+        child_ref="case__child_id",
+        purpose=purpose,
+        categories=categories,
+    )
+
+
 def visible_cases(actor: Actor) -> QuerySet[Case]:
     """Cases ``actor`` may open (same rule as ``access_case``), as one SQL filter."""
     if not actor.is_authenticated:
