@@ -77,20 +77,25 @@ def chat_access(user: Actor, case_id: int) -> ChatAccess | None:
     return ChatAccess(member=member, consent=consent)
 
 
-def chat_gate(user: Actor, case_id: int) -> QuerySet[CareTeamMember] | None:
+def chat_gate_may_open(user: Actor, case_id: object) -> bool:
+    """False when ``user`` cannot be let in whatever the rows say (anonymous, inactive,
+    a malformed case id): ``chat_gate`` answers None then, without a query."""
+    return user is not None and user.is_authenticated and user.is_active and parse_id(case_id) is not None
+
+
+def chat_gate(user: Actor, case_id: int, at: datetime | None = None) -> QuerySet[CareTeamMember] | None:
     """``chat_access`` as ONE query to build on: the user's current membership of the
     case (with case and provider), annotated ``gate_consent_id``, the consent that lets
     them chat now (``consent_for``'s answer), or null: then no access. The send path adds
     its own annotations so a send asks the database once. None when ``user`` cannot be
-    let in whatever the rows say (anonymous, inactive, a malformed case id)."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return None
-    if parse_id(case_id) is None:
+    let in whatever the rows say (anonymous, inactive, a malformed case id). ``at``:
+    now by default (the send path passes it to reuse the compiled query)."""
+    if not chat_gate_may_open(user, case_id) or not isinstance(user, User):
         return None
     return (
         CareTeamMember.objects.select_related("case", "provider")
         .filter(case_id=case_id, user_id=user.pk, left_at__isnull=True, user__is_active=True)
-        .annotate(gate_consent_id=member_consent_id(CHAT_PURPOSE, CHAT_CATEGORIES))
+        .annotate(gate_consent_id=member_consent_id(CHAT_PURPOSE, CHAT_CATEGORIES, at))
     )
 
 
@@ -107,13 +112,13 @@ class _IdList(Aggregate):
         )
 
 
-def chat_other_member_ids() -> Subquery:
+def chat_other_member_ids(at: datetime | None = None) -> Subquery:
     """Row-wise (on a ``chat_gate`` row): the user ids of every OTHER member the gate
     lets in now, comma-separated (``chat_members`` folded into the caller's query)."""
     others = (
         CareTeamMember.objects.filter(case_id=OuterRef("case_id"), left_at__isnull=True, user__is_active=True)
         .exclude(user_id=OuterRef("user_id"))
-        .filter(member_covered_exists(CHAT_PURPOSE, CHAT_CATEGORIES))
+        .filter(member_covered_exists(CHAT_PURPOSE, CHAT_CATEGORIES, at))
         .order_by()
         .values("case_id")
         .annotate(ids=_IdList("user_id"))
