@@ -376,7 +376,7 @@ def _rates(text: str) -> list[int]:
     return [int(r) for r in text.split(",") if r.strip()]
 
 
-def main() -> None:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -399,7 +399,78 @@ def main() -> None:
     )
     parser.add_argument("--serve-b1", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--setup-b6", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    return parser
+
+
+def _scenarios(args: argparse.Namespace, data: dict) -> dict[str, list[tuple[int, list[str | None]]]]:
+    tokens = data["tokens"]
+    scenarios: dict[str, list[tuple[int, list[str | None]]]] = {
+        "20 clients, 1 case": [(data["big"], tokens[:20])],
+        "100 clients, 1 case": [(data["big"], tokens[:100])],
+        "100 cases x 2 clients": [
+            (c, [tokens[i], tokens[(i + 1) % N_PROVIDERS]]) for i, c in enumerate(data["small"])
+        ],
+    }
+    if args.quick:
+        scenarios = {k: v for k, v in scenarios.items() if k.startswith("20")}
+    if args.scenarios:
+        wanted = tuple(args.scenarios.split(","))
+        scenarios = {k: v for k, v in scenarios.items() if k.startswith(wanted)}
+    return scenarios
+
+
+def _run_system(
+    system: str,
+    env: dict[str, str],
+    scenarios: dict[str, list[tuple[int, list[str | None]]]],
+    args: argparse.Namespace,
+) -> list[dict]:
+    results = []
+    procs, ports = start_server(system, env)
+    try:
+        for scenario, layout in scenarios.items():
+            if not system.startswith("B6"):
+                layout = [(case_id, [None] * len(toks)) for case_id, toks in layout]
+            rates = _rates(args.rates)
+            if scenario.startswith("100 cases"):
+                rates += _rates(args.spread_rates)
+            for rate in rates:
+                r = asyncio.run(
+                    run_scenario(ports, layout, rate, args.duration, full_protocol=system.startswith("B6"))
+                )
+                r.update(system=system, scenario=scenario, rate=rate)
+                results.append(r)
+                print(
+                    f"{system} {scenario:<22} {rate:>3} msg/s  p50 {r['p50']:7.1f} ms  p99 {r['p99']:7.1f} ms  "
+                    f"delivered {r['delivered']}/{r['expected']}  ({r['per_second']:.0f}/s, "
+                    f"{r['messages']}/{r['sent']} messages, {r['messages_per_s']:.0f}/s kept)"
+                    + (f"  send failures {r['send_failures']}" if r["send_failures"] else ""),
+                    flush=True,
+                )
+    finally:
+        stop_servers(procs)
+    return results
+
+
+def _print_table(results: list[dict]) -> None:
+    print(
+        "\n| scenario | msg/s | system | p50 ms | p99 ms | delivered/expected | messages/s kept | "
+        "deliveries/s | p99 - B1 p99 |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
+    b1 = {(r["scenario"], r["rate"]): r for r in results if r["system"] == "B1"}
+    for r in sorted(results, key=lambda r: (r["scenario"], r["rate"], r["system"])):
+        over = ""
+        if r["system"] != "B1" and (r["scenario"], r["rate"]) in b1:
+            over = f"{r['p99'] - b1[(r['scenario'], r['rate'])]['p99']:+.1f} ms"
+        print(
+            f"| {r['scenario']} | {r['rate']} | {r['system']} | {r['p50']:.1f} | {r['p99']:.1f} | "
+            f"{r['delivered']}/{r['expected']} | {r['messages_per_s']:.0f} | {r['per_second']:.0f} | {over} |"
+        )
+
+
+def main() -> None:
+    args = _parser().parse_args()
     if args.serve_b1:
         asyncio.run(serve_b1(args.serve_b1))
         return
@@ -420,61 +491,11 @@ def main() -> None:
     if args.layer == "pubsub":
         env.update(BENCH_LAYER="pubsub", DJANGO_SETTINGS_MODULE="bench.chat")
     print("preparing B6 data...", file=sys.stderr)
-    data = prepare_b6(env)
-    tokens = data["tokens"]
-    scenarios = {
-        "20 clients, 1 case": [(data["big"], tokens[:20])],
-        "100 clients, 1 case": [(data["big"], tokens[:100])],
-        "100 cases x 2 clients": [
-            (c, [tokens[i], tokens[(i + 1) % N_PROVIDERS]]) for i, c in enumerate(data["small"])
-        ],
-    }
-    if args.quick:
-        scenarios = {k: v for k, v in scenarios.items() if k.startswith("20")}
-    if args.scenarios:
-        wanted = tuple(args.scenarios.split(","))
-        scenarios = {k: v for k, v in scenarios.items() if k.startswith(wanted)}
+    scenarios = _scenarios(args, prepare_b6(env))
     results = []
     for system in args.systems.split(","):
-        procs, ports = start_server(system, env)
-        try:
-            for scenario, layout in scenarios.items():
-                if not system.startswith("B6"):
-                    layout = [(case_id, [None] * len(toks)) for case_id, toks in layout]
-                rates = _rates(args.rates)
-                if scenario.startswith("100 cases"):
-                    rates += _rates(args.spread_rates)
-                for rate in rates:
-                    r = asyncio.run(
-                        run_scenario(
-                            ports, layout, rate, args.duration, full_protocol=system.startswith("B6")
-                        )
-                    )
-                    r.update(system=system, scenario=scenario, rate=rate)
-                    results.append(r)
-                    print(
-                        f"{system} {scenario:<22} {rate:>3} msg/s  p50 {r['p50']:7.1f} ms  p99 {r['p99']:7.1f} ms  "
-                        f"delivered {r['delivered']}/{r['expected']}  ({r['per_second']:.0f}/s, "
-                        f"{r['messages']}/{r['sent']} messages, {r['messages_per_s']:.0f}/s kept)"
-                        + (f"  send failures {r['send_failures']}" if r["send_failures"] else ""),
-                        flush=True,
-                    )
-        finally:
-            stop_servers(procs)
-    print(
-        "\n| scenario | msg/s | system | p50 ms | p99 ms | delivered/expected | messages/s kept | "
-        "deliveries/s | p99 - B1 p99 |"
-    )
-    print("|---|---|---|---|---|---|---|---|---|")
-    b1 = {(r["scenario"], r["rate"]): r for r in results if r["system"] == "B1"}
-    for r in sorted(results, key=lambda r: (r["scenario"], r["rate"], r["system"])):
-        over = ""
-        if r["system"] != "B1" and (r["scenario"], r["rate"]) in b1:
-            over = f"{r['p99'] - b1[(r['scenario'], r['rate'])]['p99']:+.1f} ms"
-        print(
-            f"| {r['scenario']} | {r['rate']} | {r['system']} | {r['p50']:.1f} | {r['p99']:.1f} | "
-            f"{r['delivered']}/{r['expected']} | {r['messages_per_s']:.0f} | {r['per_second']:.0f} | {over} |"
-        )
+        results += _run_system(system, env, scenarios, args)
+    _print_table(results)
 
 
 if __name__ == "__main__":

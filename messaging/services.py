@@ -264,11 +264,12 @@ def message_send(*, actor: Actor, case_id: int, body: object, client_msg_id: uui
     to tell), the message INSERT, the audit INSERT, COMMIT (docs/benchmarks/chat.md).
     """
     body = _clean_body(body)
-    if parse_id(case_id) is None:
+    case_pk = parse_id(case_id)
+    if case_pk is None:
         raise NotFound("Case")
     for _attempt in range(2):
         try:
-            return _message_send(actor=actor, case_id=case_id, body=body, client_msg_id=client_msg_id)
+            return _message_send(actor=actor, case_id=case_pk, body=body, client_msg_id=client_msg_id)
         except _StaleCaseChild:
             continue
     raise NotFound("Case")  # the case changed its child twice in a row: it cannot
