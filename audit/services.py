@@ -32,7 +32,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import connection, transaction
-from django.db.models import Count, Max, Model
+from django.db.models import Count, Max, Model, QuerySet
 from django.utils import timezone
 
 from audit.models import Action, AuditEvent, AuditSeal, Outcome
@@ -130,6 +130,47 @@ def _actor_label(actor: Actor | None) -> str:
     return f"{name} ({roles})"[:255]
 
 
+def _event(
+    *,
+    actor: Actor | None,
+    action: str,
+    child: Model | None,
+    child_id: int | None,
+    data_category: str,
+    purpose: str,
+    consent: Model | None,
+    consent_id: int | None,
+    outcome: str,
+    object_type: str,
+    object_id: object,
+    detail: str,
+) -> AuditEvent:
+    """The row ``audit_record`` writes, without ``prev_hash`` and ``hash`` yet."""
+    if action not in Action.values:
+        raise ValueError(f"unknown audit action {action!r}")
+    user = actor if isinstance(actor, User) else None  # an AnonymousUser is recorded by label only
+    if child is not None:
+        child_id = child.pk
+    if consent is not None:
+        consent_id = consent.pk
+    return AuditEvent(
+        at=timezone.now(),
+        actor=user,
+        actor_label=_actor_label(actor),
+        child_id=child_id,
+        action=action,
+        data_category=data_category,
+        purpose=purpose,
+        consent_id=consent_id,
+        outcome=outcome,
+        object_type=object_type,
+        object_id=str(object_id or ""),
+        detail=detail[:500],
+        request_id=current_request_id.get(),
+        chain=chain_key(child_id=child_id, actor_id=user.pk if user is not None else None),
+    )
+
+
 @transaction.atomic
 def audit_record(
     *,
@@ -148,30 +189,79 @@ def audit_record(
 ) -> AuditEvent:
     if action not in Action.values:
         raise ValueError(f"unknown audit action {action!r}")
-    user = actor if isinstance(actor, User) else None  # an AnonymousUser is recorded by label only
-    if child is not None:
-        child_id = child.pk
-    if consent is not None:
-        consent_id = consent.pk
-    chain = chain_key(child_id=child_id, actor_id=user.pk if user is not None else None)
+    user = actor if isinstance(actor, User) else None
+    # The chain lock first: ``at`` is read under it, so it never goes back within a chain.
+    chain = chain_key(
+        child_id=child.pk if child is not None else child_id, actor_id=user.pk if user is not None else None
+    )
     _lock_chains([chain])
-    event = AuditEvent(
-        at=timezone.now(),
-        actor=user,
-        actor_label=_actor_label(actor),
-        child_id=child_id,
+    event = _event(
+        actor=actor,
         action=action,
+        child=child,
+        child_id=child_id,
         data_category=data_category,
         purpose=purpose,
+        consent=consent,
         consent_id=consent_id,
         outcome=outcome,
         object_type=object_type,
-        object_id=str(object_id or ""),
-        detail=detail[:500],
-        request_id=current_request_id.get(),
-        chain=chain,
-        prev_hash=_heads([chain])[chain],
+        object_id=object_id,
+        detail=detail,
     )
+    event.prev_hash = _heads([event.chain])[event.chain]
+    event.hash = compute_hash(event.prev_hash, event)
+    event.save(force_insert=True)
+    return event
+
+
+def audit_chain_head(*, child_id: int) -> QuerySet[AuditEvent, Any]:
+    """The newest hash of the child's chain, as a one-row query to fold into a query
+    the caller makes anyway (``Subquery(audit_chain_head(...))``), for
+    ``audit_record_held``. Current only when read AFTER ``audit_lock_chains_for`` took
+    the child's chain lock, in a later statement of the same transaction."""
+    return (
+        AuditEvent.objects.filter(chain=chain_key(child_id=child_id, actor_id=None))
+        .order_by("-id")
+        .values("hash")[:1]
+    )
+
+
+def audit_record_held(
+    *,
+    chain_head: str | None,
+    actor: Actor | None,
+    action: str,
+    child_id: int,
+    data_category: str = "",
+    purpose: str = "",
+    consent_id: int | None = None,
+    object_type: str = "",
+    object_id: object = "",
+    detail: str = "",
+) -> AuditEvent:
+    """``audit_record`` for a hot path, one INSERT: the caller is inside its transaction,
+    took the child's chain lock with ``audit_lock_chains_for`` and then read
+    ``chain_head`` (``audit_chain_head``; None for a new chain) in a later statement.
+    No savepoint (a failure rolls back the caller's whole transaction), no second lock
+    statement, no head read."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit_record_held runs inside the caller's transaction")
+    event = _event(
+        actor=actor,
+        action=action,
+        child=None,
+        child_id=child_id,
+        data_category=data_category,
+        purpose=purpose,
+        consent=None,
+        consent_id=consent_id,
+        outcome=Outcome.ALLOWED,
+        object_type=object_type,
+        object_id=object_id,
+        detail=detail,
+    )
+    event.prev_hash = chain_head or GENESIS
     event.hash = compute_hash(event.prev_hash, event)
     event.save(force_insert=True)
     return event

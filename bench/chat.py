@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Case chat delivery benchmark (a script, not a test). Results: docs/benchmarks/chat.md.
 
-    .venv/bin/python bench/chat.py [--duration 5] [--quick]
+    .venv/bin/python bench/chat.py [--duration 5] [--quick] [--systems B1,B3,B6,B6x2]
 
 Systems, each one server process on this machine, clients in this process:
 - B1: a bare `websockets` broadcast server (receive a frame, broadcast it to the room).
@@ -10,11 +10,15 @@ Systems, each one server process on this machine, clients in this process:
 - B6: our full path: referral_hub.asgi with token auth, CaseChatConsumer, the policy on
   every frame, message_send (PostgreSQL commit with audit row) -> on-commit group_send ->
   seq check -> clients.
+- B6x2: B6 on TWO daphne processes behind the same Redis; clients alternate between
+  them (the two members of a small case sit on different processes).
 
 Scenarios: 20 and 100 clients in one case, and 100 cases active at once (2 clients
-each), at 10 and 50 messages/s in total. Each message carries its send time; latency is
-measured at every receiving client (sender included). Uses PostgreSQL database
-rh_bench_chat (dropped and recreated) and Redis database 13.
+each), at 10 and 50 messages/s in total (``--rates``); the 100 cases also at 100, 200
+and 400 messages/s (``--spread-rates``; one socket then sends 0.5-2/s, under the 10/s
+limit). Each message carries its send time; latency is measured at every receiving
+client (sender included). Uses PostgreSQL database rh_bench_chat (dropped and
+recreated) and Redis database 13.
 """
 
 from __future__ import annotations
@@ -187,7 +191,7 @@ def wait_port(port: int, proc: subprocess.Popen, timeout: float = 30) -> None:
 
 
 async def run_scenario(
-    port: int,
+    ports: list[int],
     layout: list[tuple[int, list[str | None]]],
     rate: float,
     duration: float,
@@ -195,14 +199,18 @@ async def run_scenario(
 ) -> dict:
     """``layout``: (case_id, [token per client]). Sends ``rate`` msgs/s in total, rotating
     over cases and, within a case, over its clients (so no socket exceeds the 10/s
-    limit). Returns latency percentiles and delivered/expected."""
+    limit). Client ``i`` of a case connects to ``ports[i % len(ports)]``. Returns latency
+    percentiles and delivered/expected."""
     import websockets
 
     latencies: list[float] = []
     delivered = 0
+    seen: set[int] = set()  # distinct messages that reached at least one client
+    last_delivery = 0.0
     clients: list[tuple[int, object]] = []
     for case_id, tokens in layout:
-        for token in tokens:
+        for index, token in enumerate(tokens):
+            port = ports[index % len(ports)]
             headers = {"Origin": f"http://127.0.0.1:{port}"}
             if token:
                 headers["Authorization"] = f"Token {token}"
@@ -213,7 +221,7 @@ async def run_scenario(
     run_id = uuid.uuid4().hex[:8]
 
     async def reader(ws) -> None:  # type: ignore[no-untyped-def]
-        nonlocal delivered
+        nonlocal delivered, last_delivery
         try:
             async for raw in ws:
                 now = time.time()
@@ -227,6 +235,8 @@ async def run_scenario(
                 if isinstance(stamp, dict) and stamp.get("r") == run_id:
                     delivered += 1
                     latencies.append((now - stamp["t"]) * 1000)
+                    seen.add(stamp["n"])
+                    last_delivery = now
         except websockets.ConnectionClosed:
             pass
 
@@ -241,6 +251,7 @@ async def run_scenario(
     send_failures = 0
     total = int(rate * duration)
     start = time.monotonic()
+    start_wall = time.time()
     for n in range(total):
         target = start + n / rate
         delay = target - time.monotonic()
@@ -279,6 +290,10 @@ async def run_scenario(
         "expected": expected,
         "per_second": delivered / duration,
         "send_failures": send_failures,
+        "sent": total - send_failures,
+        "messages": len(seen),
+        # Distinct messages delivered per second, from the first send to the last delivery.
+        "messages_per_s": len(seen) / max(last_delivery - start_wall, duration),
         "mean": statistics.fmean(lat) if lat else float("nan"),
     }
 
@@ -308,7 +323,11 @@ def prepare_b6(env: dict[str, str]) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def start_server(system: str, env: dict[str, str]) -> tuple[subprocess.Popen, int]:
+def start_server(system: str, env: dict[str, str]) -> tuple[list[subprocess.Popen], list[int]]:
+    """The server(s) of ``system``: B6x2 is two daphne processes of the same app."""
+    if system == "B6x2":
+        first, second = start_server("B6", env), start_server("B6", env)
+        return first[0] + second[0], first[1] + second[1]
     port = free_port()
     log = open(Path("/tmp") / f"bench-chat-{system}.log", "ab")  # noqa: SIM115
     if system == "B1":
@@ -338,10 +357,26 @@ def start_server(system: str, env: dict[str, str]) -> tuple[subprocess.Popen, in
         ]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     wait_port(port, proc)
-    return proc, port
+    print(f"{system}: pid {proc.pid} on port {port}", file=sys.stderr, flush=True)
+    return [proc], [port]
 
 
-def main() -> None:
+def stop_servers(procs: list[subprocess.Popen]) -> None:
+    for proc in procs:
+        proc.terminate()
+    for proc in procs:
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+
+
+def _rates(text: str) -> list[int]:
+    return [int(r) for r in text.split(",") if r.strip()]
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -351,12 +386,91 @@ def main() -> None:
         "--layer",
         choices=["redis", "pubsub"],
         default="redis",
-        help="channel layer for B3/B6: the project's RedisChannelLayer or RedisPubSubChannelLayer",
+        help="channel layer for B3/B6: the project's settings (REDIS_CHANNEL_LAYER, pub/sub by default) "
+        "or RedisPubSubChannelLayer",
     )
-    parser.add_argument("--systems", default="B1,B3,B6")
+    parser.add_argument("--systems", default="B1,B3,B6,B6x2")
+    parser.add_argument("--rates", default="10,50", help="messages/s in every scenario")
+    parser.add_argument(
+        "--spread-rates", default="100,200,400", help="more messages/s, in the 100-cases scenario only"
+    )
+    parser.add_argument(
+        "--scenarios", default="", help="only scenarios starting with these (comma-separated)"
+    )
     parser.add_argument("--serve-b1", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--setup-b6", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    return parser
+
+
+def _scenarios(args: argparse.Namespace, data: dict) -> dict[str, list[tuple[int, list[str | None]]]]:
+    tokens = data["tokens"]
+    scenarios: dict[str, list[tuple[int, list[str | None]]]] = {
+        "20 clients, 1 case": [(data["big"], tokens[:20])],
+        "100 clients, 1 case": [(data["big"], tokens[:100])],
+        "100 cases x 2 clients": [
+            (c, [tokens[i], tokens[(i + 1) % N_PROVIDERS]]) for i, c in enumerate(data["small"])
+        ],
+    }
+    if args.quick:
+        scenarios = {k: v for k, v in scenarios.items() if k.startswith("20")}
+    if args.scenarios:
+        wanted = tuple(args.scenarios.split(","))
+        scenarios = {k: v for k, v in scenarios.items() if k.startswith(wanted)}
+    return scenarios
+
+
+def _run_system(
+    system: str,
+    env: dict[str, str],
+    scenarios: dict[str, list[tuple[int, list[str | None]]]],
+    args: argparse.Namespace,
+) -> list[dict]:
+    results = []
+    procs, ports = start_server(system, env)
+    try:
+        for scenario, layout in scenarios.items():
+            if not system.startswith("B6"):
+                layout = [(case_id, [None] * len(toks)) for case_id, toks in layout]
+            rates = _rates(args.rates)
+            if scenario.startswith("100 cases"):
+                rates += _rates(args.spread_rates)
+            for rate in rates:
+                r = asyncio.run(
+                    run_scenario(ports, layout, rate, args.duration, full_protocol=system.startswith("B6"))
+                )
+                r.update(system=system, scenario=scenario, rate=rate)
+                results.append(r)
+                print(
+                    f"{system} {scenario:<22} {rate:>3} msg/s  p50 {r['p50']:7.1f} ms  p99 {r['p99']:7.1f} ms  "
+                    f"delivered {r['delivered']}/{r['expected']}  ({r['per_second']:.0f}/s, "
+                    f"{r['messages']}/{r['sent']} messages, {r['messages_per_s']:.0f}/s kept)"
+                    + (f"  send failures {r['send_failures']}" if r["send_failures"] else ""),
+                    flush=True,
+                )
+    finally:
+        stop_servers(procs)
+    return results
+
+
+def _print_table(results: list[dict]) -> None:
+    print(
+        "\n| scenario | msg/s | system | p50 ms | p99 ms | delivered/expected | messages/s kept | "
+        "deliveries/s | p99 - B1 p99 |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
+    b1 = {(r["scenario"], r["rate"]): r for r in results if r["system"] == "B1"}
+    for r in sorted(results, key=lambda r: (r["scenario"], r["rate"], r["system"])):
+        over = ""
+        if r["system"] != "B1" and (r["scenario"], r["rate"]) in b1:
+            over = f"{r['p99'] - b1[(r['scenario'], r['rate'])]['p99']:+.1f} ms"
+        print(
+            f"| {r['scenario']} | {r['rate']} | {r['system']} | {r['p50']:.1f} | {r['p99']:.1f} | "
+            f"{r['delivered']}/{r['expected']} | {r['messages_per_s']:.0f} | {r['per_second']:.0f} | {over} |"
+        )
+
+
+def main() -> None:
+    args = _parser().parse_args()
     if args.serve_b1:
         asyncio.run(serve_b1(args.serve_b1))
         return
@@ -377,54 +491,11 @@ def main() -> None:
     if args.layer == "pubsub":
         env.update(BENCH_LAYER="pubsub", DJANGO_SETTINGS_MODULE="bench.chat")
     print("preparing B6 data...", file=sys.stderr)
-    data = prepare_b6(env)
-    tokens = data["tokens"]
-    scenarios = {
-        "20 clients, 1 case": [(data["big"], tokens[:20])],
-        "100 clients, 1 case": [(data["big"], tokens[:100])],
-        "100 cases x 2 clients": [
-            (c, [tokens[i], tokens[(i + 1) % N_PROVIDERS]]) for i, c in enumerate(data["small"])
-        ],
-    }
-    if args.quick:
-        scenarios = {k: v for k, v in scenarios.items() if k.startswith("20")}
+    scenarios = _scenarios(args, prepare_b6(env))
     results = []
     for system in args.systems.split(","):
-        proc, port = start_server(system, env)
-        try:
-            for scenario, layout in scenarios.items():
-                if system != "B6":
-                    layout = [(case_id, [None] * len(toks)) for case_id, toks in layout]
-                for rate in (10, 50):
-                    r = asyncio.run(
-                        run_scenario(port, layout, rate, args.duration, full_protocol=system == "B6")
-                    )
-                    r.update(system=system, scenario=scenario, rate=rate)
-                    results.append(r)
-                    print(
-                        f"{system} {scenario:<22} {rate:>3} msg/s  p50 {r['p50']:7.1f} ms  p99 {r['p99']:7.1f} ms  "
-                        f"delivered {r['delivered']}/{r['expected']}  ({r['per_second']:.0f}/s)"
-                        + (f"  send failures {r['send_failures']}" if r["send_failures"] else ""),
-                        flush=True,
-                    )
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=5)
-    print("\n| scenario | msg/s | system | p50 ms | p99 ms | delivered/expected | deliveries/s | B6/B1 p99 |")
-    print("|---|---|---|---|---|---|---|---|")
-    b1 = {(r["scenario"], r["rate"]): r for r in results if r["system"] == "B1"}
-    for r in sorted(results, key=lambda r: (r["scenario"], r["rate"], r["system"])):
-        ratio = ""
-        if r["system"] == "B6" and (r["scenario"], r["rate"]) in b1:
-            ratio = f"{r['p99'] / b1[(r['scenario'], r['rate'])]['p99']:.1f}x"
-        print(
-            f"| {r['scenario']} | {r['rate']} | {r['system']} | {r['p50']:.1f} | {r['p99']:.1f} | "
-            f"{r['delivered']}/{r['expected']} | {r['per_second']:.0f} | {ratio} |"
-        )
+        results += _run_system(system, env, scenarios, args)
+    _print_table(results)
 
 
 if __name__ == "__main__":

@@ -134,14 +134,38 @@ def row_provider_covered_exists(
     child_ref: str,
     purpose: str | None,
     categories: Iterable[str] = (),
+    at: datetime | None = None,
 ) -> Exists:
     """The same rule when the provider varies per row (care-team lists, mention fan-out):
     an active consent covering the row's provider (``provider_ref``) or its organization
-    (``organization_ref``) for ``purpose``/``categories`` about the row's child."""
+    (``organization_ref``) for ``purpose``/``categories`` about the row's child, in force
+    at ``at`` (now by default)."""
     return Exists(
-        Consent.objects.active()
+        Consent.objects.active(at)
         .filter(_recipient_q(OuterRef(provider_ref), OuterRef(organization_ref)))
         .filter(_scope_filter(purpose, categories), child_id=OuterRef(child_ref))
+    )
+
+
+def row_provider_consent_id(
+    *,
+    provider_ref: str,
+    organization_ref: str,
+    child_ref: str,
+    purpose: str | None,
+    categories: Iterable[str] = (),
+    at: datetime | None = None,
+) -> Subquery:
+    """Row-wise ``consent_for``: the id of the consent it would answer with for the
+    row's provider (``provider_ref``), its organization (``organization_ref``) and child
+    (``child_ref``), or null. Lets a caller fold the gate into a query it makes anyway
+    (the chat send path asks the database once). ``at`` as ``consent_for``'s."""
+    return Subquery(
+        Consent.objects.active(at)
+        .filter(_recipient_q(OuterRef(provider_ref), OuterRef(organization_ref)))
+        .filter(_scope_filter(purpose, categories), child_id=OuterRef(child_ref))
+        .order_by("-expires_on", "-id")
+        .values("id")[:1]
     )
 
 

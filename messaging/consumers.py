@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import random
 import time
 import uuid
 from collections import deque
@@ -57,6 +58,11 @@ HEARTBEAT_SECONDS = 15.0
 # this: a lost `access.changed` event (the layer is at-most-once) cannot keep a socket
 # open for long while messages flow; the heartbeat covers quiet cases.
 RECHECK_AFTER_SECONDS = 5.0
+# A live event that arrives ahead of its predecessor (two daphne processes commit and
+# publish the messages of one case in parallel: seq 6 may reach Redis before seq 5)
+# waits this long for it before the gap is filled from the database (an audited read
+# under the child's chain lock, which every send of the case also takes).
+GAP_GRACE_SECONDS = 0.15
 
 
 P = ParamSpec("P")
@@ -117,6 +123,8 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # cha
     access_until: datetime | None = None
     expiry_timer: asyncio.TimerHandle | None = None
     expiry_task: asyncio.Future[Any] | None = None
+    gap_timer: asyncio.TimerHandle | None = None
+    gap_task: asyncio.Future[Any] | None = None
 
     # --- lifecycle -----------------------------------------------------------------
     async def connect(self) -> None:
@@ -139,6 +147,7 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # cha
         self.last_typing = 0.0
         # Live deliveries and the heartbeat's catch-up both advance last_seq: one at a time.
         self.delivery_lock = asyncio.Lock()
+        self.early: dict[int, dict[str, Any]] = {}  # seq -> payload that overtook its predecessor
         # The user group first: a revocation racing this handshake is either seen by the
         # policy below or arrives as `access.changed` afterwards.
         await self._join(user_group(user.pk))
@@ -150,7 +159,9 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # cha
             await self._refuse_with_reason()
             return
         self._watch_expiry(access)
-        self.last_verified = time.monotonic()
+        # Sockets opened together would otherwise re-ask the policy together (every
+        # RECHECK_AFTER_SECONDS): spread the first re-check, the bound stays the same.
+        self.last_verified = time.monotonic() - random.uniform(0, RECHECK_AFTER_SECONDS)  # noqa: S311 - not a secret
         # Join the case group BEFORE reading the replay: events queued meanwhile are
         # de-duplicated by seq, so there is no gap and no duplicate.
         await self._join(case_group(self.case_id))
@@ -205,6 +216,8 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # cha
             self.heartbeat.cancel()
         if self.expiry_timer is not None:
             self.expiry_timer.cancel()
+        if self.gap_timer is not None:
+            self.gap_timer.cancel()
         for group in getattr(self, "groups_joined", []):
             try:
                 await self.channel_layer.group_discard(group, self.channel_name)
@@ -476,11 +489,39 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # cha
         if time.monotonic() - self.last_verified > RECHECK_AFTER_SECONDS:
             self._recheck_soon()
         if seq > self.last_seq + 1:
-            # A live event was lost or overtaken: send the stored ones in order.
-            await self._fill_gap(seq)
-        elif await self._may_send():
+            # Overtaken (its predecessor is in flight) or its predecessor was lost: wait
+            # briefly for it, then fill the gap from the database.
+            self.early[seq] = payload
+            if self.gap_timer is None:
+                self.gap_timer = asyncio.get_running_loop().call_later(GAP_GRACE_SECONDS, self._on_gap_grace)
+            return
+        if await self._may_send():
             await self.send_json(events.message_new_frame(message=payload))
             self.last_seq = seq
+            await self._send_early()
+
+    async def _send_early(self) -> None:
+        """Events that arrived ahead of their turn and now follow ``last_seq``."""
+        while (payload := self.early.pop(self.last_seq + 1, None)) is not None:
+            if not await self._may_send():
+                return
+            await self.send_json(events.message_new_frame(message=payload))
+            self.last_seq = payload["seq"]
+        for seq in [seq for seq in self.early if seq <= self.last_seq]:
+            del self.early[seq]
+        if not self.early and self.gap_timer is not None:
+            self.gap_timer.cancel()
+            self.gap_timer = None
+
+    def _on_gap_grace(self) -> None:
+        self.gap_timer = None
+        if not self.closing:
+            self.gap_task = asyncio.ensure_future(self._gap_grace_over())
+
+    async def _gap_grace_over(self) -> None:
+        async with self.delivery_lock:
+            if self.early:
+                await self._fill_gap(max(self.early))
 
     async def _fill_gap(self, through_seq: int) -> None:
         """A live event was lost or overtaken: send the stored ones in order."""
@@ -491,8 +532,11 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # cha
         for missing in gap:
             if not await self._may_send():
                 return
+            if missing["seq"] <= self.last_seq:
+                continue
             await self.send_json(events.message_new_frame(message=missing))
             self.last_seq = missing["seq"]
+        await self._send_early()
 
     async def chat_updated(self, event: dict[str, Any]) -> None:
         if await self._may_send():

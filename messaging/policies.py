@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import QuerySet
+from django.db.models import Aggregate, CharField, OuterRef, QuerySet, Subquery
 
 from consent.models import Consent
 from consent.policies import consent_for
@@ -23,7 +24,7 @@ from people.roles import Actor
 from referral_hub.errors import NotFound
 from referral_hub.ids import parse_id
 from referrals.models import CareTeamMember
-from referrals.policies import member_covered_exists, membership_end
+from referrals.policies import member_consent_id, member_covered_exists, membership_end
 
 CHAT_PURPOSE = "messaging"
 CHAT_CATEGORIES = ("case_notes",)
@@ -74,6 +75,56 @@ def chat_access(user: Actor, case_id: int) -> ChatAccess | None:
     if consent is None:
         return None
     return ChatAccess(member=member, consent=consent)
+
+
+def chat_gate_may_open(user: Actor, case_id: object) -> bool:
+    """False when ``user`` cannot be let in whatever the rows say (anonymous, inactive,
+    a malformed case id): ``chat_gate`` answers None then, without a query."""
+    return user is not None and user.is_authenticated and user.is_active and parse_id(case_id) is not None
+
+
+def chat_gate(user: Actor, case_id: int, at: datetime | None = None) -> QuerySet[CareTeamMember] | None:
+    """``chat_access`` as ONE query to build on: the user's current membership of the
+    case (with case and provider), annotated ``gate_consent_id``, the consent that lets
+    them chat now (``consent_for``'s answer), or null: then no access. The send path adds
+    its own annotations so a send asks the database once. None when ``user`` cannot be
+    let in whatever the rows say (anonymous, inactive, a malformed case id). ``at``:
+    now by default (the send path passes it to reuse the compiled query)."""
+    if not chat_gate_may_open(user, case_id) or not isinstance(user, User):
+        return None
+    return (
+        CareTeamMember.objects.select_related("case", "provider")
+        .filter(case_id=case_id, user_id=user.pk, left_at__isnull=True, user__is_active=True)
+        .annotate(gate_consent_id=member_consent_id(CHAT_PURPOSE, CHAT_CATEGORIES, at))
+    )
+
+
+class _IdList(Aggregate):
+    """Comma-separated ids (GROUP_CONCAT on SQLite, string_agg on PostgreSQL)."""
+
+    function = "GROUP_CONCAT"
+    template = "%(function)s(%(expressions)s)"
+    output_field = CharField()
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler, connection, function="STRING_AGG", template="%(function)s((%(expressions)s)::text, ',')"
+        )
+
+
+def chat_other_member_ids(at: datetime | None = None) -> Subquery:
+    """Row-wise (on a ``chat_gate`` row): the user ids of every OTHER member the gate
+    lets in now, comma-separated (``chat_members`` folded into the caller's query)."""
+    others = (
+        CareTeamMember.objects.filter(case_id=OuterRef("case_id"), left_at__isnull=True, user__is_active=True)
+        .exclude(user_id=OuterRef("user_id"))
+        .filter(member_covered_exists(CHAT_PURPOSE, CHAT_CATEGORIES, at))
+        .order_by()
+        .values("case_id")
+        .annotate(ids=_IdList("user_id"))
+        .values("ids")
+    )
+    return Subquery(others, output_field=CharField())
 
 
 def chat_members(*, case_id: int) -> QuerySet[CareTeamMember]:

@@ -7,8 +7,9 @@ The channel layer is at-most-once: nothing durable may depend on these events.
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -42,3 +43,44 @@ def send_event_on_commit(group: str, event: Mapping[str, Any]) -> None:
     """Queue ``event`` for ``group`` once the current transaction commits (at once if
     there is none); dropped if it rolls back."""
     transaction.on_commit(lambda: send_event_now(group, event))
+
+
+async def _publish(layer: Any, events: Sequence[tuple[str, Mapping[str, Any]]]) -> None:
+    many = getattr(layer, "group_send_many", None)
+    if many is not None:  # the project's Redis layer: one pipelined round trip
+        try:
+            await many(events)
+        except Exception:  # the layer being down must never undo a committed write
+            log.exception("group_send_many of %d events failed", len(events))
+        return
+    by_group: dict[str, list[Mapping[str, Any]]] = {}
+    for group, event in events:
+        by_group.setdefault(group, []).append(event)
+
+    async def one_group(group: str, queued: list[Mapping[str, Any]]) -> None:
+        for event in queued:  # in order within a group
+            try:
+                await layer.group_send(group, dict(event))
+            except Exception:  # the layer being down must never undo a committed write
+                log.exception("group_send to %s failed", group)
+
+    await asyncio.gather(*(one_group(group, queued) for group, queued in by_group.items()))
+
+
+def send_events_now(events: Sequence[tuple[str, Mapping[str, Any]]]) -> None:
+    """Several ``(group, event)`` at once: one hop into the event loop, the groups
+    published concurrently, each group's events in order."""
+    layer = get_channel_layer()
+    if layer is None or not events:
+        return
+    try:
+        async_to_sync(_publish)(layer, events)
+    except Exception:
+        log.exception("group_send of %d events failed", len(events))
+
+
+def send_events_on_commit(events: Sequence[tuple[str, Mapping[str, Any]]]) -> None:
+    """``send_event_on_commit`` for a batch (a chat send tells the case and every other
+    member): one callback after the commit instead of one per event."""
+    batch = list(events)
+    transaction.on_commit(lambda: send_events_now(batch))

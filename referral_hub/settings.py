@@ -252,7 +252,8 @@ if REDIS_URL:
     else:
         CHANNEL_LAYERS = {
             "default": {
-                "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+                # channels-redis' pub/sub layer with batched publishing (referral_hub/layers.py)
+                "BACKEND": "referral_hub.layers.PubSubChannelLayer",
                 "CONFIG": {"hosts": [REDIS_URL], "prefix": _channel_prefix(REDIS_URL)},
             }
         }

@@ -270,14 +270,28 @@ def access_case(actor: Actor, case_id: int | str) -> CaseAccess:
     return CaseAccess(case, "member", membership)
 
 
-def member_covered_exists(purpose: str, categories: Iterable[str] = ()) -> Exists:
-    """Row-wise (on ``CareTeamMember``): the member's provider is covered now."""
+def member_covered_exists(purpose: str, categories: Iterable[str] = (), at: datetime | None = None) -> Exists:
+    """Row-wise (on ``CareTeamMember``): the member's provider is covered now (or at ``at``)."""
     return consent_policies.row_provider_covered_exists(
         provider_ref="provider_id",
         organization_ref="provider__organization_id",
         child_ref="case__child_id",
         purpose=purpose,
         categories=categories,
+        at=at,
+    )
+
+
+def member_consent_id(purpose: str, categories: Iterable[str] = (), at: datetime | None = None) -> Subquery:
+    """Row-wise (on ``CareTeamMember``): the consent covering the member's provider now
+    (or at ``at``; ``consent_for``'s answer), or null."""
+    return consent_policies.row_provider_consent_id(
+        provider_ref="provider_id",
+        organization_ref="provider__organization_id",
+        child_ref="case__child_id",
+        purpose=purpose,
+        categories=categories,
+        at=at,
     )
 
 
