@@ -22,10 +22,11 @@ from consent import policies as consent_policies
 from consent.models import Consent
 from consent.services import consent_grant
 from directory.models import Provider
+from families.mail import family_language
 from families.models import Child
 from families.services import child_create
 from intake.models import OPEN_STAGES, ContactMethod, FamilyRequest, Stage
-from outbox.services import outbox_email, outbox_notify
+from outbox.services import outbox_notice_and_email, outbox_notify
 from people.preferences import language_codes
 from people.roles import COORDINATOR_GROUP, Actor, is_coordinator, signed_in
 from referral_hub.errors import ApplicationError, NotFound
@@ -383,22 +384,6 @@ def family_request_route(*, actor: Actor, request_id: Any, to_provider_id: Any) 
     return locked
 
 
-SIGN_SUBJECT = {
-    "en": "A care coordinator found help for your family",
-    "es": "Un coordinador de cuidados encontró ayuda para su familia",
-}
-SIGN_BODY = {
-    "en": (
-        "A care coordinator chose a provider for your request for help. Nothing has been shared "
-        "yet: read the authorization and sign it here to send your request:\n\n{link}\n\n"
-        "For privacy, details are only shown after you sign in."
-    ),
-    "es": (
-        "Un coordinador de cuidados eligió un proveedor para su solicitud de ayuda. Todavía no se "
-        "ha compartido nada: lea la autorización y fírmela aquí para enviar su solicitud:\n\n"
-        "{link}\n\nPor su privacidad, los detalles solo se muestran después de iniciar sesión."
-    ),
-}
 
 
 def sign_path(request: FamilyRequest) -> str:
@@ -407,24 +392,25 @@ def sign_path(request: FamilyRequest) -> str:
 
 def _notify_family_to_sign(request: FamilyRequest) -> None:
     user = request.requested_by
-    language = request.preferred_language if request.preferred_language in SIGN_SUBJECT else "en"
+    language = family_language(fallback=request.preferred_language)
+    link = settings.SITE_URL.rstrip("/") + sign_path(request)
     with translation.override(language):
         label = gettext("A care coordinator found a provider: sign to send your request")
-    outbox_notify(
-        user.pk,
-        "family_request.routed",
-        {"request_id": request.pk, "label": label, "url": sign_path(request)},
-        key=f"family_request:{request.pk}:routed:in_app",
+        subject = gettext("A care coordinator found help for your family")
+        body = gettext(
+            "A care coordinator chose a provider for your request for help. Nothing has been shared "
+            "yet: read the authorization and sign it here to send your request:\n\n%(link)s\n\n"
+            "For privacy, details are only shown after you sign in."
+        ) % {"link": link}
+    outbox_notice_and_email(
+        user=user,
+        key=f"family_request:{request.pk}:routed",
+        kind="family_request.routed",
+        email_kind="family_request",
         language=language,
-    )
-    outbox_email(
-        key=f"family_request:{request.pk}:routed:email",
-        to_address=user.email,
-        subject=SIGN_SUBJECT[language],
-        body=SIGN_BODY[language].format(link=settings.SITE_URL.rstrip("/") + sign_path(request)),
-        kind="family_request",
-        recipient_id=user.pk,
-        language=language,
+        payload={"request_id": request.pk, "label": label, "url": sign_path(request)},
+        subject=subject,
+        body=body,
     )
 
 

@@ -122,8 +122,12 @@ def test_coordinator_routes_and_the_referral_waits_for_the_familys_signature(dem
     assert not Referral.objects.filter(
         to_provider=demo["providers"]["social_worker"], child=demo["children"]["sofia"]
     ).exists()
-    notice = OutboxMessage.objects.get(key=f"family_request:{queued['id']}:routed:email")
+    notice = OutboxMessage.objects.get(key=f"family_request:{queued['id']}:routed")
     assert notice.language == "es" and f"/portal/requests/{queued['id']}/sign/" in notice.body
+    assert notice.subject == "Un coordinador de cuidados encontró ayuda para su familia"
+    assert "lea la autorización y fírmela aquí" in notice.body
+    in_app = OutboxMessage.objects.get(key=f"family_request:{queued['id']}:routed:in_app")
+    assert in_app.payload["label"].startswith("Un coordinador de cuidados encontró un proveedor")
 
     again = coordinator.post(
         f"/api/v1/coordination/queue/{queued['id']}/route/",
