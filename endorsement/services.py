@@ -563,6 +563,7 @@ def notify_reference_requested(*, reference: Reference, link: str) -> None:
         body=body,
         kind="endorsement.reference",
         language=language,
+        one_time_link=True,
     )
 
 

@@ -39,6 +39,7 @@ def mail_family(
     kind: str,
     language: str,
     recipient_id: int | None = None,
+    one_time_link: bool = False,
     **values: Any,
 ) -> OutboxMessage | None:
     """Queue one e-mail whose subject and body (lazy translations with %(name)s
@@ -54,6 +55,7 @@ def mail_family(
         kind=kind,
         recipient_id=recipient_id,
         language=language,
+        one_time_link=one_time_link,
     )
 
 

@@ -5,6 +5,7 @@ next to family sign-up, because the people layer sits below the outbox."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.conf import settings
@@ -37,13 +38,15 @@ class OutboxPasswordResetForm(PasswordResetForm):
             subject = "".join(render_to_string(subject_template_name, context).splitlines())
             body = render_to_string(email_template_name, context)
         outbox_email(
-            key=f"password-reset:{user.pk}:{context['token']}",
+            # One row per reset link; the key names it by a digest, never the token.
+            key=f"password-reset:{user.pk}:{hashlib.sha256(context['token'].encode()).hexdigest()[:32]}",
             to_address=to_email,
             subject=subject,
             body=body,
             kind="password_reset",
             recipient_id=user.pk,
             language=language,
+            one_time_link=True,
         )
 
 

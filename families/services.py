@@ -113,6 +113,7 @@ def guardian_register(
         kind="account.confirm",
         recipient_id=user.pk,
         language=language,
+        one_time_link=True,
         link=site_link(reverse("families-confirm", kwargs={"token": token})),
     )
     return user
@@ -309,6 +310,7 @@ def invitation_create(
         ),
         kind="invitation",
         language=family_language(fallback=child.preferred_language),
+        one_time_link=True,
         inviter=invitation.invited_by.name,
         link=site_link(reverse("families-invitation", kwargs={"token": token})),
     )

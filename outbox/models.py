@@ -23,6 +23,9 @@ class OutboxStatus(models.TextChoices):
     FAILED = "failed", "Failed (needs staff)"
 
 
+REDACTED_BODY = "[Removed after delivery: this e-mail carried a one-time link.]"
+
+
 class OutboxMessage(models.Model):
     key = models.CharField(max_length=200, unique=True)
     channel = models.CharField(max_length=10, choices=Channel.choices)
@@ -34,6 +37,10 @@ class OutboxMessage(models.Model):
     kind = models.CharField(max_length=60)
     subject = models.CharField(max_length=200, blank=True)
     body = models.TextField(blank=True)
+    # The body carries a one-time link (a sign-up, invitation, reference or password
+    # reset token): once sent it is replaced by ``REDACTED_BODY``, so the database never
+    # keeps a usable link longer than the delivery takes.
+    one_time_link = models.BooleanField(default=False)
     payload = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING)
     attempts = models.PositiveIntegerField(default=0)

@@ -32,10 +32,10 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import connection as db_connection
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import Case, F, QuerySet, TextField, Value, When
 from django.utils import timezone
 
-from outbox.models import Channel, OutboxMessage, OutboxStatus
+from outbox.models import REDACTED_BODY, Channel, OutboxMessage, OutboxStatus
 from referral_hub import events
 from referral_hub.realtime import send_event_on_commit, user_group
 
@@ -66,9 +66,11 @@ def outbox_email(
     kind: str,
     recipient_id: int | None = None,
     language: str = "en",
+    one_time_link: bool = False,
 ) -> OutboxMessage | None:
     """Queue one e-mail. Returns the new row, or None when ``key`` was already queued
-    (or there is no address). The body must carry links only, never a child's details."""
+    (or there is no address). The body must carry links only, never a child's details.
+    ``one_time_link``: the body holds a secret link, wiped from the row once sent."""
     if not to_address:
         return None
     message = _store(
@@ -81,6 +83,7 @@ def outbox_email(
             "kind": kind,
             "recipient_id": recipient_id,
             "language": language or "en",
+            "one_time_link": one_time_link,
         },
     )
     if message is not None:
@@ -156,7 +159,11 @@ def _send(message: OutboxMessage, connection: Any) -> None:
 
 def _mark_sent(message: OutboxMessage, now: datetime) -> None:
     OutboxMessage.objects.filter(pk=message.pk, status=OutboxStatus.PENDING).update(
-        status=OutboxStatus.SENT, sent_at=now, attempts=F("attempts") + 1, last_error=""
+        status=OutboxStatus.SENT,
+        sent_at=now,
+        attempts=F("attempts") + 1,
+        last_error="",
+        body=Case(When(one_time_link=True, then=Value(REDACTED_BODY)), default=F("body"), output_field=TextField()),
     )
 
 

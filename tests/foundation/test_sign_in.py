@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.core import mail
 
-from outbox.models import OutboxMessage
+from outbox.models import REDACTED_BODY, OutboxMessage
 from outbox.services import outbox_deliver_due
 from people.preferences import time_zone_of, update_preferences
 
@@ -70,6 +70,10 @@ def test_password_reset_mail_goes_through_the_outbox_in_the_accounts_language(cl
 
     outbox_deliver_due()
     assert [m.to for m in mail.outbox] == [[guardian.email]]
+    assert link in mail.outbox[0].body
+    # Once sent, the database keeps no usable reset link (nor the token, even in the key).
+    row.refresh_from_db()
+    assert row.body == REDACTED_BODY and link not in row.key
 
     path = link.split("://", 1)[1].split("/", 1)[1]
     form = client.get("/" + path, follow=True)
