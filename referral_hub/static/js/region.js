@@ -1,9 +1,12 @@
 // Re-render regions of this page from the server: fetch the page again and swap each
 // region (an element id) with its fresh rendering, so it reads exactly as after a
-// reload. Shared by the pages that follow live events (Cases, the notice centre).
+// reload. Shared by the pages that follow live events (Cases, the notice centre, the
+// referral pages).
 //
 //   var refresh = rhRegions(["notice-list"], afterSwap);
 //   document.addEventListener("rh:notify", refresh);
+//
+// ids may also be a function returning them, asked at each refresh.
 //
 // refresh() coalesces a burst of events into one fetch, 150 ms after the last;
 // afterSwap (optional) runs once the fresh regions are in place.
@@ -17,7 +20,7 @@
         .then(function (html) {
           if (!html) return;
           var doc = new DOMParser().parseFromString(html, "text/html");
-          ids.forEach(function (id) {
+          (typeof ids === "function" ? ids() : ids).forEach(function (id) {
             var fresh = doc.getElementById(id), current = document.getElementById(id);
             if (fresh && current) current.replaceWith(document.importNode(fresh, true));
           });

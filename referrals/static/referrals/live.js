@@ -1,24 +1,17 @@
 // Live regions: when a referral notification arrives (rh:notify from /static/js/notify.js),
-// re-fetch this page and swap every [data-live-region] with the fresh server rendering,
-// so the dashboard, a referral's page and the family portal update without reloading.
+// re-fetch this page and swap every [data-live-region] with the fresh server rendering
+// (/static/js/region.js), so the dashboard, a referral's page and the family portal
+// update without reloading.
 (function () {
   "use strict";
-  var pending = null;
-  function refresh() {
-    fetch(location.href, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
-      .then(function (r) { return r.ok ? r.text() : null; })
-      .then(function (html) {
-        if (!html) return;
-        var doc = new DOMParser().parseFromString(html, "text/html");
-        document.querySelectorAll("[data-live-region][id]").forEach(function (el) {
-          var fresh = doc.getElementById(el.id);
-          if (fresh) el.replaceWith(document.importNode(fresh, true));
-        });
-        document.dispatchEvent(new CustomEvent("rh:refreshed"));
-      })
-      .catch(function () { /* offline: the next event will try again */ });
+  function liveRegions() {
+    return Array.prototype.map.call(document.querySelectorAll("[data-live-region][id]"), function (el) {
+      return el.id;
+    });
   }
-  function later() { clearTimeout(pending); pending = setTimeout(refresh, 150); }
+  var later = window.rhRegions(liveRegions, function () {
+    document.dispatchEvent(new CustomEvent("rh:refreshed"));
+  });
   // The care team changed (the chat saw someone join or leave, or the notifications
   // socket said so): the team list re-renders.
   document.addEventListener("rh:team-changed", later);
@@ -27,8 +20,6 @@
   });
   document.addEventListener("rh:notify", function (e) {
     var kind = (e.detail && e.detail.kind) || "";
-    if (kind.indexOf("referral.") !== 0 && kind.indexOf("case.") !== 0) return;
-    clearTimeout(pending);
-    pending = setTimeout(refresh, 150);
+    if (kind.indexOf("referral.") === 0 || kind.indexOf("case.") === 0) later();
   });
 })();
