@@ -70,6 +70,16 @@ class SearchPaginator(Paginator[Any]):
 
     count_is_estimate = False
 
+    @property
+    def exact_limit(self) -> int:
+        return exact_count_limit()
+
+    @property
+    def count_is_lower_bound(self) -> bool:
+        """An estimate no higher than the threshold says only "more than the threshold"
+        (the planner guessed low); the page says so instead of "about 1,001"."""
+        return self.count_is_estimate and self.count <= exact_count_limit() + 1
+
     @cached_property
     def count(self) -> int:
         counted = getattr(self.object_list, "counted", None)

@@ -22,6 +22,16 @@ register = template.Library()
 
 
 @register.filter
+def rounded_estimate(value: int) -> int:
+    """An estimated count to two significant figures (233,338 -> 230,000): an estimate
+    shown to the last digit would claim a precision it does not have."""
+    if value < 100:
+        return value
+    scale = 10 ** (len(str(int(value))) - 2)
+    return int(round(value / scale) * scale)
+
+
+@register.filter
 def language_name(code: str) -> str:
     return str(LANGUAGE_NAMES.get(code, code))
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from directory.models import Discipline, Organization, Provider
+from directory.models import Discipline, Location, Organization, Provider
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +79,32 @@ def test_the_schema_documents_the_estimate_flag(api_client):
     envelope = schema["components"]["schemas"]["PaginatedProviderOutputList"]
     assert "count_is_estimate" in envelope["required"]
     assert envelope["properties"]["count_is_estimate"]["type"] == "boolean"
+
+
+@postgres_only
+def test_an_estimate_below_the_threshold_reads_more_than_the_threshold(search, settings, client):
+    """The planner can guess low (a radius box's selectivity is a fixed guess): then all
+    we know is "more than the threshold", and the page says exactly that."""
+    settings.DIRECTORY_EXACT_COUNT_LIMIT = 500
+    many_listings(800)
+    Location.objects.bulk_create(
+        Location(provider=p, address_1="1 Main St", city="Ann Arbor", state="MI", zip="48104", lat=42.28 + i * 1e-4, lng=-83.74)
+        for i, p in enumerate(Provider.objects.all())
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE directory_location")
+
+    body = search(near="48104").json()
+    assert body["count_is_estimate"] is True and body["count"] == 501
+    assert len(body["results"]) == 20
+
+    page = client.get("/", {"near": "48104"}).content.decode()
+    assert "More than 500 providers found within 25 miles of 48104." in page
+    spanish = client.get("/", {"near": "48104", "lang": "es"}).content.decode()
+    assert "Más de 500 proveedores encontrados a menos de 25 millas de 48104." in spanish
+
+
+def test_an_estimate_is_shown_to_two_significant_figures():
+    from directory.templatetags.directory_tags import rounded_estimate
+
+    assert [rounded_estimate(n) for n in (42, 1001, 3074, 233_338, 999_801)] == [42, 1000, 3100, 230_000, 1_000_000]
