@@ -80,9 +80,16 @@ def test_environment_switches_to_postgres_and_redis():
     env = {"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/x", "REDIS_URL": "redis://127.0.0.1:6379/0"}
     assert _settings_values(ENGINE, LAYER, CACHE, **env) == [
         "django.db.backends.postgresql",
-        "channels_redis.pubsub.RedisPubSubChannelLayer",
+        "referral_hub.layers.PubSubChannelLayer",  # channels-redis' pub/sub, sends batched
         "django.core.cache.backends.redis.RedisCache",
     ]
+    from channels_redis.pubsub import RedisPubSubChannelLayer
+
+    from referral_hub.layers import PubSubChannelLayer
+
+    assert issubclass(PubSubChannelLayer, RedisPubSubChannelLayer)
+    prefix = "s.CHANNEL_LAYERS['default']['CONFIG']['prefix']"
+    assert _settings_values(prefix, **env) == ["referral-hub-0"]
     env["REDIS_CHANNEL_LAYER"] = "core"
     assert _settings_values(LAYER, **env) == ["channels_redis.core.RedisChannelLayer"]
 
