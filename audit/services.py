@@ -187,8 +187,6 @@ def audit_record(
     object_id: object = "",
     detail: str = "",
 ) -> AuditEvent:
-    if action not in Action.values:
-        raise ValueError(f"unknown audit action {action!r}")
     user = actor if isinstance(actor, User) else None
     # The chain lock first: ``at`` is read under it, so it never goes back within a chain.
     chain = chain_key(
@@ -209,10 +207,7 @@ def audit_record(
         object_id=object_id,
         detail=detail,
     )
-    event.prev_hash = _heads([event.chain])[event.chain]
-    event.hash = compute_hash(event.prev_hash, event)
-    event.save(force_insert=True)
-    return event
+    return _append(event, _heads([event.chain])[event.chain])
 
 
 def audit_chain_head(*, child_id: int) -> QuerySet[AuditEvent, Any]:
@@ -261,8 +256,14 @@ def audit_record_held(
         object_id=object_id,
         detail=detail,
     )
-    event.prev_hash = chain_head or GENESIS
-    event.hash = compute_hash(event.prev_hash, event)
+    return _append(event, chain_head or GENESIS)
+
+
+def _append(event: AuditEvent, prev_hash: str) -> AuditEvent:
+    """Link ``event`` after ``prev_hash`` (its chain's head, read under the chain lock)
+    and insert it."""
+    event.prev_hash = prev_hash
+    event.hash = compute_hash(prev_hash, event)
     event.save(force_insert=True)
     return event
 

@@ -140,11 +140,7 @@ def row_provider_covered_exists(
     an active consent covering the row's provider (``provider_ref``) or its organization
     (``organization_ref``) for ``purpose``/``categories`` about the row's child, in force
     at ``at`` (now by default)."""
-    return Exists(
-        Consent.objects.active(at)
-        .filter(_recipient_q(OuterRef(provider_ref), OuterRef(organization_ref)))
-        .filter(_scope_filter(purpose, categories), child_id=OuterRef(child_ref))
-    )
+    return Exists(_row_consents(provider_ref, organization_ref, child_ref, purpose, categories, at))
 
 
 def row_provider_consent_id(
@@ -161,11 +157,26 @@ def row_provider_consent_id(
     (``child_ref``), or null. Lets a caller fold the gate into a query it makes anyway
     (the chat send path asks the database once). ``at`` as ``consent_for``'s."""
     return Subquery(
+        _row_consents(provider_ref, organization_ref, child_ref, purpose, categories, at)
+        .order_by("-expires_on", "-id")
+        .values("id")[:1]
+    )
+
+
+def _row_consents(
+    provider_ref: str,
+    organization_ref: str,
+    child_ref: str,
+    purpose: str | None,
+    categories: Iterable[str],
+    at: datetime | None,
+) -> QuerySet[Consent]:
+    """The consents in force at ``at`` covering the outer row's provider or organization
+    for ``purpose``/``categories`` about the row's child."""
+    return (
         Consent.objects.active(at)
         .filter(_recipient_q(OuterRef(provider_ref), OuterRef(organization_ref)))
         .filter(_scope_filter(purpose, categories), child_id=OuterRef(child_ref))
-        .order_by("-expires_on", "-id")
-        .values("id")[:1]
     )
 
 

@@ -44,7 +44,7 @@ def search_count(qs: QuerySet[Any]) -> tuple[int, bool]:
     if bounded <= limit:
         return bounded, False
     # Never below what was just seen: more than ``limit`` rows exist.
-    return max(_planner_rows(qs), limit + 1), True
+    return estimate(qs)
 
 
 def search_ids(qs: QuerySet[Any]) -> tuple[list[int] | None, int, bool]:
@@ -78,7 +78,7 @@ class SearchPaginator(Paginator[Any]):
     def count_is_lower_bound(self) -> bool:
         """An estimate no higher than the threshold says only "more than the threshold"
         (the planner guessed low); the page says so instead of "about 1,001"."""
-        return self.count_is_estimate and self.count <= exact_count_limit() + 1
+        return self.count_is_estimate and self.count <= self.exact_limit + 1
 
     @cached_property
     def count(self) -> int:

@@ -16,7 +16,9 @@ page is fetched so the cost follows the page, not the number of matches:
   index ``provider_name_id``; PostgreSQL walks it and stops after a page of matches, or,
   for a rare word, reads its few matches from the text index and sorts them.
 
-Counts come from ``counting.search_count`` over the filters alone."""
+Counts come from ``SearchResults.counted`` over the filters alone: up to the threshold
+they keep the matching ids (and, with ``near``, each one's distance), so a page is then
+fetched by id instead of finding the matches twice."""
 
 from __future__ import annotations
 
@@ -26,14 +28,14 @@ from collections.abc import Iterator
 from typing import overload
 
 from django.db import connection
-from django.db.models import Min, Q
+from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 
 from directory import counting, geo, selectors
 from directory.models import Location, Provider
 
-# How many nearest locations to read first per listing the page needs; doubled until
-# enough distinct listings are seen (a listing may have several offices).
+# How many nearest locations to read first per listing the page needs; four times more
+# each round until enough distinct listings are seen (a listing may have several offices).
 KNN_READ_AHEAD = 2
 KNN_MIN_READ = 40
 
@@ -52,7 +54,7 @@ class SearchResults:
         self._near: dict[int, float] | None = None
 
     def count(self) -> int:
-        return self.matches.count()
+        return self.counted()[0]
 
     def counted(self) -> tuple[int, bool]:
         """(count, is_estimate) of the matches, computed once. On PostgreSQL a count
@@ -61,6 +63,7 @@ class SearchResults:
             return self._counted
         if connection.vendor == "postgresql" and self.search.near:
             self._near = _nearest_matches(self.search)
+            self._ids = None if self._near is None else list(self._near)
             counted = (len(self._near), False) if self._near is not None else counting.estimate(self.matches)
         elif connection.vendor == "postgresql":
             self._ids, count, is_estimate = counting.search_ids(self.matches)
@@ -96,19 +99,15 @@ class SearchResults:
         if connection.vendor != "postgresql":
             return list(self.in_order[start:stop])
         ordering = self.search.effective_ordering
-        if self._near is not None:
-            # Every match within the radius and its distance are known: the page is the
-            # defining order over those no farther than the page's last one.
-            subset = list(self._near)
-            if ordering == "distance" and subset:
-                farthest = sorted(self._near.values())[min(stop, len(subset)) - 1]
-                subset = [pk for pk, miles in self._near.items() if miles <= farthest]
-            by_id = Provider.objects.filter(pk__in=subset)
-            return list(selectors.order_search(by_id, self.search, today=self.today)[start:stop])
         if self._ids is not None:
             # Counted exactly (at most the threshold): sort those by id, cheaply, instead
             # of finding the matches a second time (a dense neighbourhood, a rare word).
-            by_id = Provider.objects.filter(pk__in=self._ids)
+            ids = self._ids
+            if self._near and ordering == "distance":
+                # Distances known too: only those no farther than the page's last one.
+                farthest = sorted(self._near.values())[min(stop, len(ids)) - 1]
+                ids = [pk for pk, miles in self._near.items() if miles <= farthest]
+            by_id = Provider.objects.filter(pk__in=ids)
             return list(selectors.order_search(by_id, self.search, today=self.today)[start:stop])
         if ordering == "distance":
             return _distance_page(self.search, start, stop, self.today)
@@ -123,18 +122,25 @@ def provider_search_results(
     return SearchResults(search, today=today)
 
 
+def _matching_the_other_filters(locations: QuerySet[Location], search: selectors.ProviderSearch) -> QuerySet[Location]:
+    """``locations`` of listings that match every filter but ``near`` (joined only when
+    there is one: an unfiltered directory needs no semi-join)."""
+    others = selectors.provider_matches(dataclasses.replace(search, near=None))
+    if others.query.has_filters():
+        return locations.filter(provider__in=others.values("pk"))
+    return locations
+
+
 def knn_radius(search: selectors.ProviderSearch, listings: int) -> float:
     """The distance in miles of the ``listings``-th nearest matching listing, or the
     search radius if fewer match within it. Reads locations nearest-first from the GiST
     index, joined to the other filters, and stops as soon as enough listings are seen."""
     assert search.near is not None
     lat, lng = search.near
-    others = selectors.provider_matches(dataclasses.replace(search, near=None))
-    stream = Location.objects.filter(
-        geo.within_cube(lat, lng, search.radius_miles), lat__isnull=False, lng__isnull=False
+    stream = _matching_the_other_filters(
+        Location.objects.filter(geo.within_cube(lat, lng, search.radius_miles), lat__isnull=False, lng__isnull=False),
+        search,
     )
-    if others.query.has_filters():
-        stream = stream.filter(provider__in=others.values("pk"))
     stream = stream.annotate(d=geo.distance_expression(lat, lng)).order_by(geo.nearest_first(lat, lng).asc())
     read = max(KNN_MIN_READ, listings * KNN_READ_AHEAD)
     while True:
@@ -158,10 +164,7 @@ def _nearest_matches(search: selectors.ProviderSearch) -> dict[int, float] | Non
     other filters joined), or None past the exact-count threshold."""
     assert search.near is not None
     limit = counting.exact_count_limit()
-    others = selectors.provider_matches(dataclasses.replace(search, near=None))
-    locations = selectors.near_locations(search)
-    if others.query.has_filters():
-        locations = locations.filter(provider__in=others.values("pk"))
+    locations = _matching_the_other_filters(selectors.near_locations(search), search)
     rows = list(
         locations.values("provider_id")
         .annotate(miles=Min("d"))
