@@ -1,16 +1,14 @@
 """On PostgreSQL the database itself refuses to change history: consent events and
 audit rows cannot be updated or deleted, and a consent row may change only by being
-revoked, once. Runs against a fresh database migrated for this test (so it runs whatever
-the suite's default database); skipped without PostgreSQL locally, failing under CI."""
+revoked, once. Runs against a fresh copy of the migrated, demo-seeded database (so it
+runs whatever the suite's default database); skipped without PostgreSQL locally, failing under CI."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
-import uuid
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
 import pytest
 
@@ -19,22 +17,15 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
-def migrated_pg(postgres_url):
+def migrated_pg(postgres_url, demo_databases):
+    """A fresh copy of the migrated, demo-seeded PostgreSQL database."""
     import psycopg
 
-    parsed = urlparse(postgres_url)
-    admin = urlunparse(parsed._replace(path="/postgres", scheme="postgresql"))
-    name = f"rh_appendonly_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = urlunparse(parsed._replace(path=f"/{name}"))
+    database = demo_databases.copy(postgres_url)
+    url = database.env["DATABASE_URL"]
     env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
     env.update(DATABASE_URL=url, DJANGO_DEBUG="1")
     try:
-        for command in (["migrate", "--noinput", "-v", "0"], ["seed_demo"]):
-            subprocess.run(
-                [sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True
-            )
         with psycopg.connect(url.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
             # One audit row to tamper with, written the normal way.
             subprocess.run(
@@ -46,8 +37,7 @@ def migrated_pg(postgres_url):
             )
             yield conn
     finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        database.drop()
 
 
 def refused(conn, sql: str, params=()) -> bool:

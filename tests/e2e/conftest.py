@@ -16,12 +16,12 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
 import pytest
+
+from tests.databases import Copy, DemoDatabases, base_env
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -51,7 +51,7 @@ class ServerGroup:
     env: dict[str, str]
     tmpdir: Path
     procs: list[tuple[subprocess.Popen, int]] = field(default_factory=list)
-    drop_db: str | None = None
+    database: Copy | None = None
 
     @property
     def urls(self) -> list[str]:
@@ -116,86 +116,17 @@ class ServerGroup:
         self.procs.clear()
 
 
-def _admin_dsn() -> str:
-    parsed = urlparse(os.environ["DATABASE_URL"])
-    return urlunparse(parsed._replace(path="/postgres")).replace("postgres://", "postgresql://", 1)
-
-
-def _pg_execute(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(_admin_dsn(), autocommit=True) as conn:
-        conn.execute(sql)
-
-
-def _manage_with(env: dict[str, str], *args: str) -> None:
-    subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=True
-    )
-
-
-def _base_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
-    env.update(
-        DJANGO_DEBUG="1",
-        API_THROTTLE_ANON="off",
-        API_THROTTLE_USER="off",
-        PYTHONUNBUFFERED="1",
-        SITE_URL="http://127.0.0.1",
-    )
-    return env
-
-
 @pytest.fixture(scope="session")
-def demo_template():
-    """Migrate and seed the demo world once per session and backend; every server group
-    starts from a copy (a file copy on SQLite, ``CREATE DATABASE ... TEMPLATE`` on
-    PostgreSQL). Returns ``get() -> template`` for the backend ``DATABASE_URL`` names
-    at call time (tests may point a group at PostgreSQL with monkeypatch)."""
-    tmpdir = Path(tempfile.mkdtemp(prefix="rh-e2e-template-"))
-    templates: dict[str, dict[str, str]] = {}
-
-    def get() -> dict[str, str]:
-        key = os.environ.get("DATABASE_URL", "")
-        if key in templates:
-            return templates[key]
-        env = _base_env()
-        if key:
-            name = f"rh_e2e_tpl_{uuid.uuid4().hex[:10]}"
-            _pg_execute(f'CREATE DATABASE "{name}"')
-            env["DATABASE_URL"] = urlunparse(urlparse(key)._replace(path=f"/{name}"))
-            env["DB_CONN_MAX_AGE"] = "0"
-            template = {"postgres": name, "admin": _admin_dsn()}
-        else:
-            env["SQLITE_PATH"] = str(tmpdir / "template.sqlite3")
-            template = {"sqlite": env["SQLITE_PATH"]}
-        _manage_with(env, "migrate", "--noinput", "-v", "0")
-        _manage_with(env, "seed_demo")
-        templates[key] = template
-        return template
-
-    yield get
-    for template in templates.values():
-        if "postgres" in template:
-            import psycopg
-
-            with psycopg.connect(template["admin"], autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{template["postgres"]}" WITH (FORCE)')
-    shutil.rmtree(tmpdir, ignore_errors=True)
+def demo_template(demo_databases):
+    """``get() -> template`` for the backend ``DATABASE_URL`` names at call time (tests
+    may point a group at PostgreSQL with monkeypatch); see ``tests/databases.py``."""
+    return lambda: demo_databases.template(os.environ.get("DATABASE_URL", ""))
 
 
-def _server_env(tmpdir: Path, template: dict[str, str], *, redis: bool) -> tuple[dict[str, str], str | None]:
-    env = _base_env()
-    drop_db = None
-    if "postgres" in template:
-        name = f"rh_e2e_{uuid.uuid4().hex[:10]}"
-        _pg_execute(f'CREATE DATABASE "{name}" TEMPLATE "{template["postgres"]}"')
-        parsed = urlparse(os.environ["DATABASE_URL"])
-        env["DATABASE_URL"] = urlunparse(parsed._replace(path=f"/{name}"))
-        drop_db = name
-    else:
-        env["SQLITE_PATH"] = str(tmpdir / "e2e.sqlite3")
-        shutil.copyfile(template["sqlite"], env["SQLITE_PATH"])
+def _server_env(tmpdir: Path, demo_databases: DemoDatabases, *, redis: bool) -> tuple[dict[str, str], Copy]:
+    env = base_env()
+    copy = demo_databases.copy(os.environ.get("DATABASE_URL", ""), folder=tmpdir)
+    env.update(copy.env)
     redis_url = os.environ.get("REDIS_URL")
     if redis or redis_url:
         from tests.conftest import DEFAULT_REDIS, require_service
@@ -203,22 +134,18 @@ def _server_env(tmpdir: Path, template: dict[str, str], *, redis: bool) -> tuple
         url = require_service(redis_url or DEFAULT_REDIS, "Redis")
         # A database number of its own keeps parallel runs' groups apart.
         env["REDIS_URL"] = url.rsplit("/", 1)[0] + "/" + os.environ.get("E2E_REDIS_DB", "5")
-    return env, drop_db
-
-
-def _drop_database(name: str) -> None:
-    _pg_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return env, copy
 
 
 @pytest.fixture
-def live_server_factory(demo_template):
+def live_server_factory(demo_databases):
     """``start(processes=1, redis=False) -> ServerGroup`` with demo data loaded."""
     groups: list[ServerGroup] = []
 
     def start(processes: int = 1, redis: bool = False) -> ServerGroup:
         tmpdir = Path(tempfile.mkdtemp(prefix="rh-e2e-"))
-        env, drop_db = _server_env(tmpdir, demo_template(), redis=redis)
-        group = ServerGroup(env=env, tmpdir=tmpdir, drop_db=drop_db)
+        env, database = _server_env(tmpdir, demo_databases, redis=redis)
+        group = ServerGroup(env=env, tmpdir=tmpdir, database=database)
         groups.append(group)
         for _ in range(processes):
             group.start_process()
@@ -227,22 +154,21 @@ def live_server_factory(demo_template):
     yield start
     for group in groups:
         group.stop()
-        if group.drop_db:
-            _drop_database(group.drop_db)
+        if group.database:
+            group.database.drop()
         shutil.rmtree(group.tmpdir, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
-def live_server_module(demo_template):
+def live_server_module(demo_databases):
     """One demo server shared by a module's read-mostly browser tests."""
     tmpdir = Path(tempfile.mkdtemp(prefix="rh-e2e-"))
-    env, drop_db = _server_env(tmpdir, demo_template(), redis=False)
-    group = ServerGroup(env=env, tmpdir=tmpdir, drop_db=drop_db)
+    env, database = _server_env(tmpdir, demo_databases, redis=False)
+    group = ServerGroup(env=env, tmpdir=tmpdir, database=database)
     group.start_process()
     yield group
     group.stop()
-    if drop_db:
-        _drop_database(drop_db)
+    database.drop()
     shutil.rmtree(tmpdir, ignore_errors=True)
 
 

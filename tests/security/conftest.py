@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -78,15 +79,6 @@ class ProductionServer:
         self.env = {**base, "SQLITE_PATH": str(tmp / "db.sqlite3"), "SECRET_KEY": PROD_SECRET}
         self.proc: subprocess.Popen | None = None
 
-    def manage(self, *args: str, **env: str) -> None:
-        subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT,
-            env={**self.env, **env},
-            check=True,
-            capture_output=True,
-        )
-
     def start(self) -> str:
         command = dockerfile_command()
         assert command[0] == "daphne"
@@ -125,11 +117,11 @@ class ProductionServer:
 
 
 @pytest.fixture(scope="module")
-def production_server(tmp_path_factory):
-    """A production-configured server on a database seeded with demo data earlier."""
+def production_server(tmp_path_factory, demo_databases):
+    """A production-configured server on a database seeded with demo data earlier (a
+    copy of the migrated, demo-seeded SQLite template, made in debug mode)."""
     server = ProductionServer(tmp_path_factory.mktemp("prod"))
-    server.manage("migrate", "--noinput", DJANGO_DEBUG="1")
-    server.manage("seed_demo", DJANGO_DEBUG="1")
+    shutil.copyfile(demo_databases.template("")["sqlite"], server.env["SQLITE_PATH"])
     url = server.start()
     yield url
     server.stop()

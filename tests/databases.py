@@ -1,0 +1,126 @@
+"""Demo databases for tests that need a real, committed database outside the test's own
+transaction: browser servers, production-configured servers, PostgreSQL's own refusals,
+backup and restore.
+
+Migrating and seeding costs tens of seconds (more on PostgreSQL), so it happens once per
+test process and backend: ``template(url)`` migrates and seeds one template (a SQLite
+file, or a PostgreSQL database), and ``copy(url)`` gives each user a fresh copy of it (a
+file copy, or ``CREATE DATABASE ... TEMPLATE``) in milliseconds.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def admin_dsn(database_url: str) -> str:
+    """The maintenance database of the server ``database_url`` points at."""
+    parsed = urlparse(database_url)
+    return urlunparse(parsed._replace(path="/postgres", scheme="postgresql"))
+
+
+def with_database(database_url: str, name: str) -> str:
+    return urlunparse(urlparse(database_url)._replace(path=f"/{name}"))
+
+
+def pg_execute(database_url: str, sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(admin_dsn(database_url), autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def drop_pg_database(database_url: str, name: str) -> None:
+    pg_execute(database_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def base_env() -> dict[str, str]:
+    """A debug deployment's environment for subprocesses, with no database or Redis set."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    env.update(
+        DJANGO_DEBUG="1",
+        API_THROTTLE_ANON="off",
+        API_THROTTLE_USER="off",
+        PYTHONUNBUFFERED="1",
+        SITE_URL="http://127.0.0.1",
+    )
+    return env
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    out = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if out.returncode:
+        # The command's own error, so a failure in CI explains itself.
+        raise RuntimeError(f"manage.py {args[0]} failed ({out.returncode}):\n{out.stderr[-3000:]}")
+    return out.stdout
+
+
+@dataclass
+class Copy:
+    """A fresh demo database: ``DATABASE_URL`` for PostgreSQL, ``SQLITE_PATH`` otherwise."""
+
+    env: dict[str, str]
+    pg_name: str | None = None
+    pg_url: str | None = None
+
+    def drop(self) -> None:
+        if self.pg_name and self.pg_url:
+            drop_pg_database(self.pg_url, self.pg_name)
+
+
+class DemoDatabases:
+    """One migrated and seeded template per backend, copied per use (see module doc)."""
+
+    def __init__(self) -> None:
+        self.tmpdir = Path(tempfile.mkdtemp(prefix="rh-demo-db-"))
+        self.templates: dict[str, dict[str, str]] = {}
+
+    def template(self, database_url: str = "") -> dict[str, str]:
+        """``{"sqlite": path}`` or ``{"postgres": name, "url": database_url}``."""
+        if database_url in self.templates:
+            return self.templates[database_url]
+        env = base_env()
+        if database_url:
+            name = f"rh_tpl_{uuid.uuid4().hex[:10]}"
+            pg_execute(database_url, f'CREATE DATABASE "{name}"')
+            env["DATABASE_URL"] = with_database(database_url, name)
+            env["DB_CONN_MAX_AGE"] = "0"
+            template = {"postgres": name, "url": database_url}
+        else:
+            env["SQLITE_PATH"] = str(self.tmpdir / "template.sqlite3")
+            template = {"sqlite": env["SQLITE_PATH"]}
+        manage(env, "migrate", "--noinput", "-v", "0")
+        manage(env, "seed_demo")
+        self.templates[database_url] = template
+        return template
+
+    def copy(self, database_url: str = "", folder: Path | None = None) -> Copy:
+        """A fresh copy of the demo template for ``database_url`` (SQLite when empty)."""
+        template = self.template(database_url)
+        if "postgres" in template:
+            name = f"rh_demo_{uuid.uuid4().hex[:10]}"
+            pg_execute(database_url, f'CREATE DATABASE "{name}" TEMPLATE "{template["postgres"]}"')
+            return Copy(
+                env={"DATABASE_URL": with_database(database_url, name)}, pg_name=name, pg_url=database_url
+            )
+        path = (folder or Path(tempfile.mkdtemp(dir=self.tmpdir))) / "demo.sqlite3"
+        shutil.copyfile(template["sqlite"], path)
+        return Copy(env={"SQLITE_PATH": str(path)})
+
+    def close(self) -> None:
+        for key, template in self.templates.items():
+            if "postgres" in template:
+                drop_pg_database(key, template["postgres"])
+        shutil.rmtree(self.tmpdir, ignore_errors=True)
