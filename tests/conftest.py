@@ -3,6 +3,8 @@ when the service is unreachable they skip locally but FAIL when ``CI`` is set.""
 
 from __future__ import annotations
 
+import copy
+import inspect
 import os
 import socket
 from urllib.parse import urlparse
@@ -11,6 +13,44 @@ import pytest
 
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/referral_hub"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _worker_number() -> int:
+    """0 without pytest-xdist; n for worker ``gw<n>``."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    return int(worker[2:]) if worker.startswith("gw") else 0
+
+
+def _own_redis_databases() -> None:
+    """Parallel workers (``pytest -n``) must not share a Redis database: the cache is
+    cleared between tests, channel-layer groups are named after case ids, and the job
+    queue is flushed by the worker tests. Each worker takes the database after the one
+    ``REDIS_URL`` names (0, 1, 2...), and its browser servers their own (5, 6, 7...).
+    pytest-django has read the settings before this file loads, but nothing has used
+    Redis yet: the settings module is read again with the worker's ``REDIS_URL``, so
+    the cache, the channel layer, its prefix and the job broker all follow from it as
+    they do in a deployment. PostgreSQL needs nothing: pytest-django names each worker's
+    test database apart."""
+    number = _worker_number()
+    os.environ.setdefault("E2E_REDIS_DB", str(5 + number))
+    redis_url = os.environ.get("REDIS_URL")
+    if not (redis_url and number):
+        return
+    parsed = urlparse(redis_url)
+    base = int(parsed.path.strip("/") or 0)
+    os.environ["REDIS_URL"] = parsed._replace(path=f"/{base + number}").geturl()
+    import importlib
+
+    from django.conf import settings
+
+    module = importlib.reload(importlib.import_module(os.environ["DJANGO_SETTINGS_MODULE"]))
+    for name in dir(module):
+        if name.isupper():
+            setattr(settings, name, getattr(module, name))
+
+
+_own_redis_databases()
 
 
 def _reachable(url: str) -> bool:
@@ -44,7 +84,7 @@ def postgres_url() -> str:
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """PBKDF2 costs ~0.3 s a password; tests hash many. Production hashing is untouched."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 @pytest.fixture(autouse=True)
@@ -78,6 +118,17 @@ def _fresh_caches():
     cache.clear()
 
 
+@pytest.fixture(scope="session")
+def demo_databases():
+    """Migrated, demo-seeded databases, one template per backend per test process, copied
+    per use (``tests/databases.py``): for servers and tools that need committed data."""
+    from tests.databases import DemoDatabases
+
+    databases = DemoDatabases()
+    yield databases
+    databases.close()
+
+
 @pytest.fixture
 def api_client():
     from rest_framework.test import APIClient
@@ -85,9 +136,9 @@ def api_client():
     return APIClient()
 
 
-@pytest.fixture
-def demo(db):
-    """The demo world (``seed_demo``), as a dict of the objects the apps seeded."""
+def seed_demo_world() -> dict:
+    """Run every app's ``<app>.demo.seed`` in dependency order, as ``seed_demo`` does, and
+    return the ``world`` dict of the objects the apps seeded."""
     from importlib import import_module
 
     from django.conf import settings
@@ -109,3 +160,165 @@ def demo(db):
             continue
         module.seed(world, _Null())
     return world
+
+
+# --- The demo world, seeded once per worker --------------------------------------------
+# Seeding the demo world costs about half a second; some 1,000 tests use it. Tests that
+# run inside a transaction (plain ``db`` tests) share one seeding: the first of them opens
+# an outer transaction and seeds it, and each test then runs in a savepoint inside it that
+# is rolled back (Django's ``setUpTestData`` pattern, one level up). The collection order
+# below puts those tests together; the outer transaction is rolled back before any test
+# that must not see the world. Tests that need real commits (``transaction=True``: sockets,
+# threads, daphne) seed their own copy as before.
+
+
+class _DemoWorld:
+    atomic = None
+    pristine: dict | None = None
+    blocker = None
+
+    @classmethod
+    def open(cls) -> dict:
+        from django.db import transaction
+        from django.test import override_settings
+
+        if cls.pristine is None:
+            atomic = transaction.atomic()
+            # As Django's TestCase marks its own: a durable atomic inside stays legal.
+            atomic._from_testcase = True
+            atomic.__enter__()
+            cls.atomic = atomic
+            with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+                cls.pristine = seed_demo_world()
+        return cls.pristine
+
+    @classmethod
+    def close(cls) -> None:
+        from django.db import transaction
+
+        if cls.atomic is None:
+            return
+        with cls.blocker.unblock():
+            transaction.set_rollback(True)
+            cls.atomic.__exit__(None, None, None)
+        cls.atomic = None
+        cls.pristine = None
+
+
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
+        return True
+    return bool({"transactional_db", "live_server", "django_db_reset_sequences"} & set(item.fixturenames))
+
+
+def _uses_db(item) -> bool:
+    return bool(item.get_closest_marker("django_db")) or bool(
+        {"db", "transactional_db"} & set(item.fixturenames)
+    )
+
+
+def shares_demo_world(item) -> bool:
+    return "demo" in item.fixturenames and not _is_transactional(item)
+
+
+def _run_order(item) -> int:
+    if item.get_closest_marker("e2e"):
+        # The longest tests first, so parallel workers end together (README, "Tests").
+        return -1
+    if _is_transactional(item):
+        return 2
+    if shares_demo_world(item):
+        return 1
+    return 0 if _uses_db(item) else 3
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--services-pass",
+        action="store_true",
+        help="Only the tests that touch the database, the channel layer or a real service "
+        "(the second CI pass, on PostgreSQL and Redis): see README, 'Tests'.",
+    )
+
+
+_SERVICE_FIXTURES = {
+    "postgres_url",
+    "redis_url",
+    "live_server_factory",
+    "live_server_module",
+    "demo_template",
+}
+
+
+def touches_services(item) -> bool:
+    """Whether a test can behave differently on PostgreSQL and Redis: it uses the
+    database (pytest-django refuses database access to any other test), a real service
+    or server, or the channel layer (an async test, or a module that imports Channels)."""
+    if _uses_db(item) or item.get_closest_marker("services") or item.get_closest_marker("e2e"):
+        return True
+    if _SERVICE_FIXTURES & set(item.fixturenames):
+        return True
+    function = getattr(item, "function", None)
+    if function is not None and inspect.iscoroutinefunction(function):
+        return True
+    module = getattr(item, "module", None)
+    return (
+        any(
+            (getattr(value, "__module__", None) or getattr(value, "__name__", "")).split(".")[0] == "channels"
+            for value in vars(module).values()
+        )
+        if module is not None
+        else True
+    )
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Browser tests (the longest) first, then plain database tests, then those sharing
+    the demo world, then transactional ones, then the rest (pytest-django's order, with
+    the demo world's tests kept together and after the plain ones). The
+    shared world is set up before the test's own transaction: its fixture goes first.
+    With ``--services-pass``, the tests that cannot touch a service are deselected."""
+    if config.getoption("--services-pass"):
+        kept = [item for item in items if touches_services(item)]
+        config.hook.pytest_deselected(items=[item for item in items if not touches_services(item)])
+        items[:] = kept
+    items.sort(key=_run_order)
+    for item in items:
+        if shares_demo_world(item):
+            names = item.fixturenames
+            names.remove("_demo_world")
+            names.insert(0, "_demo_world")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    yield
+    if nextitem is not None and not shares_demo_world(nextitem):
+        _DemoWorld.close()
+
+
+@pytest.fixture(scope="session")
+def _demo_world_session(django_db_setup, django_db_blocker):
+    _DemoWorld.blocker = django_db_blocker
+    yield _DemoWorld
+    _DemoWorld.close()
+
+
+@pytest.fixture
+def _demo_world(request, _demo_world_session, django_db_blocker):
+    if not shares_demo_world(request.node):
+        return None
+    with django_db_blocker.unblock():
+        return _DemoWorld.open()
+
+
+@pytest.fixture
+def demo(_demo_world, db):
+    """The demo world (``seed_demo``), as a dict of the objects the apps seeded: a fresh
+    copy of the shared world's objects (the database rolls back to it after each test),
+    or, in a transactional test, a world seeded for this test alone."""
+    if _demo_world is not None:
+        return copy.deepcopy(_demo_world)
+    return seed_demo_world()
