@@ -1,17 +1,29 @@
-"""Every page each role reaches, at 1280 px and at 390 px: axe-core finds no serious or
-critical violation, and on the phone nothing scrolls sideways or sits off-screen.
+"""Every page each role reaches: it answers, and each distinct page, at 1280 px and at
+390 px, has no serious or critical axe-core violation and, on the phone, nothing that
+scrolls sideways or sits off-screen.
 
 The pages are found the way a person finds them: the role's landing page, every link
 in its navigation, and the links in the main content of those pages (one level down:
-a child, a referral, a case, a request, a listing), same-site GET pages only."""
+a child, a referral, a case, a request, a listing), same-site GET pages only.
+
+The walk is per role: which pages a role reaches and that each answers (what each role
+may see is the route inventory's and the journeys' business). The layout and
+accessibility checks are per *distinct* page: one route in one language is checked
+once, with the first role that reached it (Spanish words are longer: a layout that holds
+in English may not, so a route met in Spanish is checked in Spanish too), and every
+role's landing page is checked with that role, for its own navigation. Screenshots of
+every checked page at both widths are kept."""
 
 from __future__ import annotations
 
 import os
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from django.urls import Resolver404, resolve
 
 from tests.e2e.conftest import login
 from tests.e2e.pagecheck import DESKTOP, PHONE, axe_violations, phone_problems
@@ -36,6 +48,15 @@ MAX_PAGES = 16
 ARTIFACTS = Path(os.environ.get("E2E_ARTIFACTS", "/tmp/e2e-artifacts")) / "every-page"
 
 
+@dataclass
+class Walk:
+    """What each role reached, and the distinct pages among them."""
+
+    pages: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    # (route, language) -> (role, path) of the first visit; each role's landing page too
+    distinct: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+
+
 def _links(page, base: str, selector: str) -> list[str]:
     hrefs = page.eval_on_selector_all(
         selector, "els => els.filter(e => !e.hasAttribute('download')).map(e => e.href)"
@@ -53,11 +74,15 @@ def _links(page, base: str, selector: str) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_every_page_of_a_role_is_accessible_and_fits_a_phone(live_server_module, new_page, role):
-    base = live_server_module.url
-    page = new_page()
-    page.set_viewport_size(DESKTOP)
+def _route(path: str) -> str:
+    try:
+        match = resolve(urlparse(path).path)
+    except Resolver404:
+        return path
+    return match.route or match.view_name
+
+
+def _walk_role(page, base: str, role: str, walk: Walk) -> None:
     if role != "anonymous":
         login(page, base, role)
     else:
@@ -67,22 +92,79 @@ def test_every_page_of_a_role_is_accessible_and_fits_a_phone(live_server_module,
     for path in list(queue):
         page.goto(base + path)
         queue += [p for p in _links(page, base, "main a") if p not in queue]
-    pages = queue[:MAX_PAGES]
-    problems: list[str] = []
+    reached = []
+    for path in queue[:MAX_PAGES]:
+        response = page.goto(base + path, wait_until="load")
+        status = response.status if response else 0
+        reached.append((path, status))
+        if status < 500:
+            language = page.evaluate("document.documentElement.lang")
+            walk.distinct.setdefault((_route(path), language), (role, path))
+    # The landing page carries the role's own navigation: checked for every role.
+    if (role, landing) not in walk.distinct.values():
+        walk.distinct[(f"landing of {role}", "")] = (role, landing)
+    walk.pages[role] = reached
+
+
+@pytest.fixture(scope="module")
+def walk(live_server_module, browser) -> Walk:
+    """Every role's walk, done once for the module (one browser context per role)."""
+    base = live_server_module.url
+    result = Walk()
+    for role in ROLES:
+        context = browser.new_context()
+        context.set_default_timeout(10_000)
+        page = context.new_page()
+        page.set_viewport_size(DESKTOP)
+        try:
+            _walk_role(page, base, role, result)
+        finally:
+            context.close()
+    return result
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_a_role_reaches_answers(walk, role):
+    reached = walk.pages[role]
+    assert len(reached) >= (3 if role == "anonymous" else 4), reached
+    failing = [f"{path}: HTTP {status}" for path, status in reached if status >= 500]
+    assert not failing, f"{role}: " + "; ".join(failing)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "root"
+
+
+def test_every_distinct_page_is_accessible_and_fits_a_phone(walk, live_server_module, browser):
+    base = live_server_module.url
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    for number, path in enumerate(pages):
-        for name, size in (("desktop", DESKTOP), ("phone", PHONE)):
-            page.set_viewport_size(size)
-            response = page.goto(base + path)
-            page.wait_for_load_state("networkidle")
-            status = response.status if response else 0
-            if status >= 500:
-                problems.append(f"{path} [{name}]: HTTP {status}")
-                continue
-            for v in axe_violations(page):
-                problems.append(f"{path} [{name}]: axe {v['id']} ({v['impact']}) at {v['nodes']}")
-            if name == "phone":
-                problems += [f"{path} [phone]: {p}" for p in phone_problems(page)]
-            page.screenshot(path=str(ARTIFACTS / f"{role}-{number:02d}-{name}.png"), full_page=False)
-    assert len(pages) >= (3 if role == "anonymous" else 4), pages
-    assert not problems, f"{role}: {len(problems)} problems on {len(pages)} pages:\n" + "\n".join(problems)
+    problems: list[str] = []
+    by_role: dict[str, list[str]] = {}
+    for role, path in walk.distinct.values():
+        by_role.setdefault(role, []).append(path)
+    checked = 0
+    for role, paths in by_role.items():
+        context = browser.new_context()
+        context.set_default_timeout(10_000)
+        page = context.new_page()
+        page.set_viewport_size(DESKTOP)
+        if role != "anonymous":
+            login(page, base, role)
+        for path in paths:
+            for name, size in (("desktop", DESKTOP), ("phone", PHONE)):
+                page.set_viewport_size(size)
+                page.goto(base + path)
+                page.wait_for_load_state("networkidle")
+                for v in axe_violations(page):
+                    problems.append(f"{role} {path} [{name}]: axe {v['id']} ({v['impact']}) at {v['nodes']}")
+                if name == "phone":
+                    problems += [f"{role} {path} [phone]: {p}" for p in phone_problems(page)]
+                page.screenshot(
+                    path=str(ARTIFACTS / f"{_slug(_route(path))}-{role}-{checked:03d}-{name}.png"),
+                    full_page=False,
+                )
+            checked += 1
+        context.close()
+    # Every role's pages are covered: each reached page maps to a checked page.
+    assert checked == len(walk.distinct) and checked >= 20, checked
+    assert not problems, f"{len(problems)} problems on {checked} distinct pages:\n" + "\n".join(problems)
