@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 STAMP  := $(VENV)/.installed
 
-.PHONY: run dev test lint typecheck fmt migrate demo clean messages
+.PHONY: run dev test gates pytest test-services lint typecheck fmt migrate demo clean messages
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -42,10 +42,18 @@ messages: $(STAMP)
 	  --ignore=.venv --ignore=tests --ignore=bench --ignore=scripts --ignore=staticfiles
 	$(PY) manage.py compilemessages --ignore=.venv
 
-## The whole test suite (exit 0 means green).
-test: $(STAMP)
+## The whole test suite (exit 0 means green): the static gates once, then every test,
+## in parallel workers (pytest-xdist) except those marked `serial`, which run after, alone.
+## One folder or one test: `make test PYTEST_ARGS=tests/consent` (gates skipped with
+## `make pytest PYTEST_ARGS=...`); README, "Tests", says what it costs.
+TEST_WORKERS ?= 2
+test: gates pytest
+
+## The static gates, each run once (CI runs them in its first pass only).
+gates: $(STAMP)
 	$(VENV)/bin/ruff check .
-	# The layers of ARCHITECTURE.md as import-linter contracts (pyproject.toml).
+	$(VENV)/bin/ruff format --check .
+	# The layers of docs/architecture.md as import-linter contracts (pyproject.toml).
 	$(VENV)/bin/lint-imports
 	# No application function above cyclomatic rank C (radon/xenon); tests and generated
 	# migrations are not application code.
@@ -53,8 +61,28 @@ test: $(STAMP)
 	# mypy --strict with django-stubs and the DRF stubs; what it checks is in pyproject.toml.
 	$(VENV)/bin/mypy
 	$(PY) manage.py makemigrations --check --dry-run
-	# Persistent connections held by async-test threads would block test DB teardown.
-	DB_CONN_MAX_AGE=0 $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+## Persistent connections held by async-test threads would block test DB teardown.
+## Bytecode caches are written (git-ignored) even where the machine sets
+## PYTHONDONTWRITEBYTECODE: otherwise every test process, server and command the suite
+## starts compiles the project (and pytest rewrites every test module) from source again,
+## about 13 s of CPU per process.
+PYTEST := PYTHONDONTWRITEBYTECODE= DB_CONN_MAX_AGE=0 $(VENV)/bin/pytest
+pytest: $(STAMP)
+ifeq ($(strip $(PYTEST_ARGS)),)
+	# One test at a time to each worker (two queued), so the long browser tests, which
+	# run first, spread over the workers instead of queueing on one.
+	$(PYTEST) -n $(TEST_WORKERS) --maxschedchunk 1 -m "not serial" $(PYTEST_SELECT)
+	# Exit status 5 is "no test selected": a selection without serial tests is fine.
+	$(PYTEST) -m serial $(PYTEST_SELECT) || test $$? -eq 5
+else
+	$(PYTEST) $(PYTEST_ARGS)
+endif
+
+## The second CI pass (DATABASE_URL and REDIS_URL set): every test that touches the
+## database, the channel layer or a real service, on PostgreSQL and Redis; no static gates.
+test-services: PYTEST_SELECT = --services-pass
+test-services: pytest
 
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy

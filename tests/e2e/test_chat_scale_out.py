@@ -24,7 +24,8 @@ from datetime import datetime
 import pytest
 import websockets
 
-pytestmark = [pytest.mark.services, pytest.mark.e2e]
+# Serial: it kills processes, restarts Redis and times delivery across processes.
+pytestmark = [pytest.mark.services, pytest.mark.e2e, pytest.mark.serial]
 
 TEAM_LOGINS = ["pediatrician", "educator", "social_worker", "slp"]
 

@@ -52,6 +52,7 @@ def test_registering_a_known_or_new_address_gives_the_same_page(client, known, s
     assert new.content.decode().replace("new@example.org", "@") == taken.content.decode().replace(KNOWN, "@")
 
 
+@pytest.mark.serial  # compares timings: another test on the other core would skew one side
 def test_registering_takes_as_long_for_a_known_address_as_for_a_new_one(client, known, real_hashing):
     def seconds(email: str) -> float:
         start = time.perf_counter()
