@@ -7,6 +7,7 @@ import copy
 import inspect
 import os
 import socket
+import uuid
 from urllib.parse import urlparse
 
 import pytest
@@ -88,6 +89,17 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """A page request activates its reader's language in the thread that served it and
+    leaves it there; a later test in the same process must not inherit a Spanish one."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_content_types():
     """Transactional tests flush and recreate content types and permissions with new ids;
     a cached ContentType (guardian's permission rows point at it) would be stale."""
@@ -118,15 +130,27 @@ def _fresh_caches():
     cache.clear()
 
 
+def pytest_configure(config):
+    """The process that starts the run names it; pytest-xdist's workers inherit the name
+    (they start after this), so they share the run's demo database templates."""
+    if not hasattr(config, "workerinput"):
+        os.environ.setdefault("RH_TEST_RUN", uuid.uuid4().hex[:10])
+
+
+def pytest_unconfigure(config):
+    if not hasattr(config, "workerinput") and os.environ.get("RH_TEST_RUN"):
+        from tests.databases import drop_run
+
+        drop_run(os.environ["RH_TEST_RUN"])
+
+
 @pytest.fixture(scope="session")
 def demo_databases():
-    """Migrated, demo-seeded databases, one template per backend per test process, copied
-    per use (``tests/databases.py``): for servers and tools that need committed data."""
+    """Migrated, demo-seeded databases, one template per backend per test run, copied per
+    use (``tests/databases.py``): for servers and tools that need committed data."""
     from tests.databases import DemoDatabases
 
-    databases = DemoDatabases()
-    yield databases
-    databases.close()
+    return DemoDatabases(os.environ["RH_TEST_RUN"])
 
 
 @pytest.fixture

@@ -3,13 +3,16 @@ transaction: browser servers, production-configured servers, PostgreSQL's own re
 backup and restore.
 
 Migrating and seeding costs tens of seconds (more on PostgreSQL), so it happens once per
-test process and backend: ``template(url)`` migrates and seeds one template (a SQLite
+test run and backend, whatever the number of parallel workers: ``template(url)`` migrates and seeds one template (a SQLite
 file, or a PostgreSQL database), and ``copy(url)`` gives each user a fresh copy of it (a
 file copy, or ``CREATE DATABASE ... TEMPLATE``) in milliseconds.
 """
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -81,29 +84,46 @@ class Copy:
 
 
 class DemoDatabases:
-    """One migrated and seeded template per backend, copied per use (see module doc)."""
+    """One migrated and seeded template per backend, copied per use (see module doc).
 
-    def __init__(self) -> None:
-        self.tmpdir = Path(tempfile.mkdtemp(prefix="rh-demo-db-"))
+    The templates belong to one test run (``RH_TEST_RUN``, set by the process that starts
+    the run, inherited by its pytest-xdist workers): the first worker to need one builds it
+    under a file lock, the others wait and use it, and the run's last step drops them all
+    (``drop_run``)."""
+
+    def __init__(self, run: str) -> None:
+        self.run = run
+        self.folder = run_folder(run)
+        self.folder.mkdir(parents=True, exist_ok=True)
         self.templates: dict[str, dict[str, str]] = {}
 
     def template(self, database_url: str = "") -> dict[str, str]:
         """``{"sqlite": path}`` or ``{"postgres": name, "url": database_url}``."""
         if database_url in self.templates:
             return self.templates[database_url]
+        key = hashlib.sha256(database_url.encode()).hexdigest()[:8]
+        record = self.folder / f"template-{key}.json"
+        with open(self.folder / f"template-{key}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not record.exists():
+                record.write_text(json.dumps(self._build(database_url, key)))
+        self.templates[database_url] = json.loads(record.read_text())
+        return self.templates[database_url]
+
+    def _build(self, database_url: str, key: str) -> dict[str, str]:
         env = base_env()
         if database_url:
-            name = f"rh_tpl_{uuid.uuid4().hex[:10]}"
+            name = f"rh_tpl_{self.run}_{key}"
+            pg_execute(database_url, f'DROP DATABASE IF EXISTS "{name}"')
             pg_execute(database_url, f'CREATE DATABASE "{name}"')
             env["DATABASE_URL"] = with_database(database_url, name)
             env["DB_CONN_MAX_AGE"] = "0"
             template = {"postgres": name, "url": database_url}
         else:
-            env["SQLITE_PATH"] = str(self.tmpdir / "template.sqlite3")
+            env["SQLITE_PATH"] = str(self.folder / f"template-{key}.sqlite3")
             template = {"sqlite": env["SQLITE_PATH"]}
         manage(env, "migrate", "--noinput", "-v", "0")
         manage(env, "seed_demo")
-        self.templates[database_url] = template
         return template
 
     def copy(self, database_url: str = "", folder: Path | None = None) -> Copy:
@@ -115,12 +135,20 @@ class DemoDatabases:
             return Copy(
                 env={"DATABASE_URL": with_database(database_url, name)}, pg_name=name, pg_url=database_url
             )
-        path = (folder or Path(tempfile.mkdtemp(dir=self.tmpdir))) / "demo.sqlite3"
+        path = (folder or Path(tempfile.mkdtemp(dir=self.folder))) / "demo.sqlite3"
         shutil.copyfile(template["sqlite"], path)
         return Copy(env={"SQLITE_PATH": str(path)})
 
-    def close(self) -> None:
-        for key, template in self.templates.items():
-            if "postgres" in template:
-                drop_pg_database(key, template["postgres"])
-        shutil.rmtree(self.tmpdir, ignore_errors=True)
+
+def run_folder(run: str) -> Path:
+    return Path(tempfile.gettempdir()) / f"rh-demo-db-{run}"
+
+
+def drop_run(run: str) -> None:
+    """Drop the run's PostgreSQL templates and remove its folder (the run's last step)."""
+    folder = run_folder(run)
+    for record in folder.glob("template-*.json"):
+        template = json.loads(record.read_text())
+        if "postgres" in template:
+            drop_pg_database(template["url"], template["postgres"])
+    shutil.rmtree(folder, ignore_errors=True)

@@ -20,6 +20,10 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import login
 
+# Serial: these are load tests (sixteen racing clients, a four-worker fuzzer, a lock held
+# past the busy timeout); beside another worker's tests they measure the machine.
+pytestmark = [pytest.mark.e2e, pytest.mark.serial]
+
 PASSWORD = "demo-pass-2026"
 
 

@@ -70,24 +70,24 @@ def _walk_one(client, route, url: str, demo, user, patterns) -> tuple[set[int], 
     return named, logged
 
 
-def test_every_response_naming_a_child_logged_exactly_those_children(demo, client, postgres_url):
+@pytest.mark.parametrize(
+    "route",
+    [r for r in ROUTES if r.name not in NAME_FREE],
+    ids=[r.label or f"{r.method}-{r.name}" for r in ROUTES if r.name not in NAME_FREE],
+)
+def test_every_response_naming_a_child_logged_exactly_those_children(route, demo, client, postgres_url):
     patterns = _patterns()
     problems = []
-    for route in ROUTES:
-        if route.name in NAME_FREE:
+    url = reverse(route.name, kwargs=route.kwargs(demo)) + (f"?{route.query}" if route.query else "")
+    for role in ROLES:
+        if role == "anonymous":
             continue
-        url = reverse(route.name, kwargs=route.kwargs(demo)) + (f"?{route.query}" if route.query else "")
-        for role in ROLES:
-            if role == "anonymous":
-                continue
-            user = User.objects.get(username=ROLE_USERNAMES[role])
-            client.force_login(user)
-            named, logged = _walk_one(client, route, url, demo, user, patterns)
-            missing = named - logged
-            extra = logged - named if route.method == "get" else set()
-            if missing or extra:
-                problems.append(
-                    f"{route.method.upper()} {url} as {role}: unlogged {missing}, not shown {extra}"
-                )
-            client.logout()
+        user = User.objects.get(username=ROLE_USERNAMES[role])
+        client.force_login(user)
+        named, logged = _walk_one(client, route, url, demo, user, patterns)
+        missing = named - logged
+        extra = logged - named if route.method == "get" else set()
+        if missing or extra:
+            problems.append(f"{route.method.upper()} {url} as {role}: unlogged {missing}, not shown {extra}")
+        client.logout()
     assert not problems, "\n".join(problems)
