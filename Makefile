@@ -70,9 +70,9 @@ gates: $(STAMP)
 PYTEST := PYTHONDONTWRITEBYTECODE= DB_CONN_MAX_AGE=0 $(VENV)/bin/pytest
 pytest: $(STAMP)
 ifeq ($(strip $(PYTEST_ARGS)),)
-	# One test at a time to each worker (two queued), so the long browser tests, which
-	# run first, spread over the workers instead of queueing on one.
-	$(PYTEST) -n $(TEST_WORKERS) --maxschedchunk 1 -m "not serial" $(PYTEST_SELECT)
+	# loadgroup: a browser module's tests go to one worker together (they share its
+	# server); the long browser modules go first, so the workers end together.
+	$(PYTEST) -n $(TEST_WORKERS) --dist loadgroup -m "not serial" $(PYTEST_SELECT)
 	# Exit status 5 is "no test selected": a selection without serial tests is fine.
 	$(PYTEST) -m serial $(PYTEST_SELECT) || test $$? -eq 5
 else

@@ -25,6 +25,10 @@ from tests.databases import Copy, DemoDatabases, base_env
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# How long a step may wait for the page (navigation, a locator, an expectation). The
+# suite runs two workers on two cores, each with its own servers and browser: a page
+# that answers in 100 ms alone can take seconds when both are busy.
+STEP_TIMEOUT_MS = 30_000
 
 
 def free_port() -> int:
@@ -181,7 +185,9 @@ def browser():
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=STEP_TIMEOUT_MS)
 
     with sync_playwright() as p:
         b = p.chromium.launch(
@@ -208,7 +214,7 @@ def new_page(browser):
 
     def make():
         context = browser.new_context()
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(STEP_TIMEOUT_MS)
         contexts.append(context)
         return context.new_page()
 

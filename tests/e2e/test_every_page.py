@@ -25,7 +25,7 @@ from urllib.parse import urlparse
 import pytest
 from django.urls import Resolver404, resolve
 
-from tests.e2e.conftest import login
+from tests.e2e.conftest import STEP_TIMEOUT_MS, login
 from tests.e2e.pagecheck import DESKTOP, PHONE, axe_violations, phone_problems
 
 pytestmark = pytest.mark.e2e
@@ -113,7 +113,7 @@ def walk(live_server_module, browser) -> Walk:
     result = Walk()
     for role in ROLES:
         context = browser.new_context()
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(STEP_TIMEOUT_MS)
         page = context.new_page()
         page.set_viewport_size(DESKTOP)
         try:
@@ -145,7 +145,7 @@ def test_every_distinct_page_is_accessible_and_fits_a_phone(walk, live_server_mo
     checked = 0
     for role, paths in by_role.items():
         context = browser.new_context()
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(STEP_TIMEOUT_MS)
         page = context.new_page()
         page.set_viewport_size(DESKTOP)
         if role != "anonymous":
