@@ -280,7 +280,9 @@ def main() -> None:
     for name, values in samples.items():
         p50, p95 = statistics.median(values), percentile(values, 95)
         ratio = p50 / detail_p50
-        matches = f"{int(statistics.median(counts[name])):,}{estimated.get(name, '')}" if name in counts else "1"
+        matches = (
+            f"{int(statistics.median(counts[name])):,}{estimated.get(name, '')}" if name in counts else "1"
+        )
         is_search = name in counts
         lines.append(
             f"| {name} | {matches} | {p50:.1f} | {p95:.1f} | {ratio:.2f} | "

@@ -47,6 +47,8 @@ def access_log_split(*, child_id: int) -> tuple[QuerySet[AuditEvent], QuerySet[A
     rows = audit_selectors.child_access_log(child_id=child_id)
     own = Q(actor_id__in=family) & ~Q(outcome=Outcome.DENIED)
     return rows.exclude(own), rows.filter(own), family
+
+
 def consent_request_list(*, actor: Actor, status: str | None = None) -> QuerySet[ConsentRequest]:
     """Guardians: requests about their family's children (any state). Providers: the
     requests they made. Everyone else: none. Constant queries (joins only)."""

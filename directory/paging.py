@@ -122,7 +122,9 @@ def provider_search_results(
     return SearchResults(search, today=today)
 
 
-def _matching_the_other_filters(locations: QuerySet[Location], search: selectors.ProviderSearch) -> QuerySet[Location]:
+def _matching_the_other_filters(
+    locations: QuerySet[Location], search: selectors.ProviderSearch
+) -> QuerySet[Location]:
     """``locations`` of listings that match every filter but ``near`` (joined only when
     there is one: an unfiltered directory needs no semi-join)."""
     others = selectors.provider_matches(dataclasses.replace(search, near=None))
@@ -138,7 +140,9 @@ def knn_radius(search: selectors.ProviderSearch, listings: int) -> float:
     assert search.near is not None
     lat, lng = search.near
     stream = _matching_the_other_filters(
-        Location.objects.filter(geo.within_cube(lat, lng, search.radius_miles), lat__isnull=False, lng__isnull=False),
+        Location.objects.filter(
+            geo.within_cube(lat, lng, search.radius_miles), lat__isnull=False, lng__isnull=False
+        ),
         search,
     )
     stream = stream.annotate(d=geo.distance_expression(lat, lng)).order_by(geo.nearest_first(lat, lng).asc())

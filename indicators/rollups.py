@@ -44,7 +44,11 @@ def rollup_key(filters: Filters) -> str:
 def standard_views(today: datetime.date) -> list[Filters]:
     """The default period for the network, each discipline and each listed state."""
     states = sorted(
-        {s.upper() for s in Location.objects.order_by().values_list("state", flat=True).distinct() if len(s) == 2}
+        {
+            s.upper()
+            for s in Location.objects.order_by().values_list("state", flat=True).distinct()
+            if len(s) == 2
+        }
     )
     queries: list[dict[str, str]] = [{}]
     queries += [{"discipline": code} for code in Discipline.values]

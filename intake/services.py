@@ -384,8 +384,6 @@ def family_request_route(*, actor: Actor, request_id: Any, to_provider_id: Any) 
     return locked
 
 
-
-
 def sign_path(request: FamilyRequest) -> str:
     return f"/portal/requests/{request.pk}/sign/"
 
@@ -437,7 +435,11 @@ def family_request_sign(*, actor: Actor, request_id: Any, password: Any, languag
     _legal_authority(actor)
     request = own_request(actor=actor, request_id=request_id)
     _check_signature(actor, password)
-    locked = FamilyRequest.objects.select_for_update(of=("self",)).select_related("child", "provider").get(pk=request.pk)
+    locked = (
+        FamilyRequest.objects.select_for_update(of=("self",))
+        .select_related("child", "provider")
+        .get(pk=request.pk)
+    )
     if locked.stage != Stage.AWAITING_SIGNATURE or locked.provider is None:
         raise ApplicationError(
             "invalid_transition",

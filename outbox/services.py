@@ -163,7 +163,9 @@ def _mark_sent(message: OutboxMessage, now: datetime) -> None:
         sent_at=now,
         attempts=F("attempts") + 1,
         last_error="",
-        body=Case(When(one_time_link=True, then=Value(REDACTED_BODY)), default=F("body"), output_field=TextField()),
+        body=Case(
+            When(one_time_link=True, then=Value(REDACTED_BODY)), default=F("body"), output_field=TextField()
+        ),
     )
 
 

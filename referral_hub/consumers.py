@@ -57,7 +57,9 @@ class NotificationsConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  
         await self.send_json({"type": "notices.read", "unread": event["unread"]})
 
     async def case_activity(self, event: dict[str, Any]) -> None:
-        await self.send_json({key: event[key] for key in ("type", "case_id", "change", "message_id", "unread_total")})
+        await self.send_json(
+            {key: event[key] for key in ("type", "case_id", "change", "message_id", "unread_total")}
+        )
 
     async def force_close(self, event: dict[str, Any]) -> None:
         await self.close(code=4403)

@@ -93,7 +93,9 @@ def hydrate(ids: list[int], *, actor: Actor) -> list[Referral]:
     rows = (
         Referral.objects.filter(pk__in=ids)
         .select_related("child", "from_provider", "to_provider")
-        .annotate(child_visible=policies.child_visible(actor), consent_revoked_at=policies.revoked_at_expr(actor))
+        .annotate(
+            child_visible=policies.child_visible(actor), consent_revoked_at=policies.revoked_at_expr(actor)
+        )
     )
     by_id = {r.pk: r for r in rows}
     return [by_id[i] for i in ids if i in by_id]

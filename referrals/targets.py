@@ -50,7 +50,9 @@ class UrgencyTarget:
     @property
     def summary(self) -> str:
         """E.g. "first contact within 1 day, first appointment within 7 days"."""
-        contact = ngettext("first contact within %(n)d day", "first contact within %(n)d days", self.contact_days)
+        contact = ngettext(
+            "first contact within %(n)d day", "first contact within %(n)d days", self.contact_days
+        )
         appointment = ngettext(
             "first appointment within %(n)d day", "first appointment within %(n)d days", self.appointment_days
         )

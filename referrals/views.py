@@ -50,7 +50,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context = selectors.dashboard(actor=request.user)
     shown = {
         r.pk: r
-        for key in ("needs_action", "overdue", "awaiting_response", "outcomes_back", "recent_outbox", "recent_inbox")
+        for key in (
+            "needs_action",
+            "overdue",
+            "awaiting_response",
+            "outcomes_back",
+            "recent_outbox",
+            "recent_inbox",
+        )
         for r in context[key]
     }
     services.referrals_shown(actor=request.user, referrals=shown.values(), detail="dashboard")

@@ -52,7 +52,6 @@ def months(value: int) -> str:
     return ngettext("%(count)d month", "%(count)d months", value) % {"count": value}
 
 
-
 @register.filter
 def days_ago(value: datetime.date | None) -> str:
     """ "today", "yesterday", "3 days ago" for a date (in the active time zone)."""

@@ -52,7 +52,17 @@ def scatter(total: int, seed: int = 7) -> None:
                 lat, lng = rng.choice(spots)
             else:
                 lat, lng = destination(*CENTER, rng.uniform(0, 360), rng.uniform(0, 60))
-            locations.append(Location(provider=provider, address_1="1 Main St", city="X", state="MI", zip="48104", lat=lat, lng=lng))
+            locations.append(
+                Location(
+                    provider=provider,
+                    address_1="1 Main St",
+                    city="X",
+                    state="MI",
+                    zip="48104",
+                    lat=lat,
+                    lng=lng,
+                )
+            )
     Location.objects.bulk_create(locations)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

@@ -19,7 +19,9 @@ def many_listings(total: int) -> None:
     rows = []
     for i in range(total):
         discipline = Discipline.SPEECH_LANGUAGE_PATHOLOGIST if i % 3 == 0 else Discipline.PEDIATRICIAN
-        provider = Provider(name=f"Listing {i:05d}", discipline=discipline, organization=org, languages="|en|")
+        provider = Provider(
+            name=f"Listing {i:05d}", discipline=discipline, organization=org, languages="|en|"
+        )
         provider.search_text = provider.build_search_text(org.name)
         rows.append(provider)
     Provider.objects.bulk_create(rows, batch_size=1000)
@@ -88,7 +90,15 @@ def test_an_estimate_below_the_threshold_reads_more_than_the_threshold(search, s
     settings.DIRECTORY_EXACT_COUNT_LIMIT = 500
     many_listings(800)
     Location.objects.bulk_create(
-        Location(provider=p, address_1="1 Main St", city="Ann Arbor", state="MI", zip="48104", lat=42.28 + i * 1e-4, lng=-83.74)
+        Location(
+            provider=p,
+            address_1="1 Main St",
+            city="Ann Arbor",
+            state="MI",
+            zip="48104",
+            lat=42.28 + i * 1e-4,
+            lng=-83.74,
+        )
         for i, p in enumerate(Provider.objects.all())
     )
     with connection.cursor() as cursor:
@@ -107,4 +117,10 @@ def test_an_estimate_below_the_threshold_reads_more_than_the_threshold(search, s
 def test_an_estimate_is_shown_to_two_significant_figures():
     from directory.templatetags.directory_tags import rounded_estimate
 
-    assert [rounded_estimate(n) for n in (42, 1001, 3074, 233_338, 999_801)] == [42, 1000, 3100, 230_000, 1_000_000]
+    assert [rounded_estimate(n) for n in (42, 1001, 3074, 233_338, 999_801)] == [
+        42,
+        1000,
+        3100,
+        230_000,
+        1_000_000,
+    ]

@@ -35,7 +35,10 @@ def test_provider_sets_a_waitlist_and_the_family_sees_it(live_server_module, new
     form.get_by_role("button", name="Update capacity").click()
     provider.wait_for_load_state("networkidle")
     assert provider.url.endswith("/dashboard/")
-    assert "Capacity changed from “Waitlist about 6 weeks” to “Waitlist about 8 weeks”." in provider.locator("body").inner_text()
+    assert (
+        "Capacity changed from “Waitlist about 6 weeks” to “Waitlist about 8 weeks”."
+        in provider.locator("body").inner_text()
+    )
     shot(provider, "dashboard")
     provider.set_viewport_size(PHONE)
     check_page(provider, "dashboard after update (phone)")

@@ -115,7 +115,9 @@ def test_guardian_shares_reads_the_access_log_revokes_and_reads_spanish(live_ser
     ).to_have_count(0)
     revoked = page.locator("li.consent-card[data-status=revoked]").filter(has_text="to make a referral")
     expect(
-        revoked.filter(has_text="Samuel Okafor could see Lucía's").filter(has_text="until you revoked this on")
+        revoked.filter(has_text="Samuel Okafor could see Lucía's").filter(
+            has_text="until you revoked this on"
+        )
     ).to_have_count(1)
     both_widths(page, "child page after revoking")
     page.set_viewport_size(PHONE)

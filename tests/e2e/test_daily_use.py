@@ -86,7 +86,9 @@ def test_sign_in_schedule_reschedule_in_local_time_and_the_outsiders_404(live_se
     context, slp = chicago_page()
     _sign_in(slp, base, "slp")
     assert slp.url == f"{base}/dashboard/"
-    inbox = slp.evaluate("() => fetch('/api/v1/referrals/?box=inbox&status=sent,received').then(r => r.json())")
+    inbox = slp.evaluate(
+        "() => fetch('/api/v1/referrals/?box=inbox&status=sent,received').then(r => r.json())"
+    )
     referral_id = inbox["results"][0]["id"]
     slp.goto(f"{base}/referrals/{referral_id}/")
     slp.get_by_role("button", name="Accept").click()

@@ -22,8 +22,13 @@ def test_token_for_good_credentials_then_me(api_client, alice):
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     me = api_client.get("/api/v1/me/").json()
     assert me == {
-        "id": alice.pk, "username": "alice", "name": "Alice", "roles": [], "provider": None,
-        "time_zone": "", "preferred_language": "",
+        "id": alice.pk,
+        "username": "alice",
+        "name": "Alice",
+        "roles": [],
+        "provider": None,
+        "time_zone": "",
+        "preferred_language": "",
     }
 
 
@@ -104,7 +109,7 @@ def test_navigation_shows_each_role_its_places_and_badges(client, demo):
     assert waiting > 0
     assert f'data-badge="waiting" data-count="{waiting}"' in html
     label = "referral waiting for you" if waiting == 1 else "referrals waiting for you"
-    assert f"<span class=\"visually-hidden\" data-badge-label>{waiting} {label}</span>" in html
+    assert f'<span class="visually-hidden" data-badge-label>{waiting} {label}</span>' in html
 
     client.force_login(demo["users"]["guardian"])
     html = client.get("/").content.decode()

@@ -26,7 +26,10 @@ def test_me_patch_sets_time_zone_and_language(api_client, maria):
 
 @pytest.mark.parametrize(
     ("body", "code"),
-    [({"time_zone": "Mars/Olympus"}, "invalid_time_zone"), ({"preferred_language": "fr"}, "invalid_language")],
+    [
+        ({"time_zone": "Mars/Olympus"}, "invalid_time_zone"),
+        ({"preferred_language": "fr"}, "invalid_language"),
+    ],
 )
 def test_me_patch_refuses_unknown_values_and_keeps_the_old_ones(api_client, maria, body, code):
     api_client.force_authenticate(maria)
@@ -49,7 +52,9 @@ def test_lang_parameter_serves_spanish_and_is_remembered(client):
 
 
 def test_accept_language_header_and_account_preference(client, maria):
-    assert '<html lang="es">' in client.get("/verify/", HTTP_ACCEPT_LANGUAGE="es-MX,es;q=0.9").content.decode()
+    assert (
+        '<html lang="es">' in client.get("/verify/", HTTP_ACCEPT_LANGUAGE="es-MX,es;q=0.9").content.decode()
+    )
     assert '<html lang="en">' in client.get("/verify/", HTTP_ACCEPT_LANGUAGE="en-US").content.decode()
     client.force_login(maria)
     client.get("/verify/?lang=es")
@@ -63,7 +68,6 @@ def test_accept_language_header_and_account_preference(client, maria):
 
 def test_pages_use_the_zone_but_the_api_stays_in_utc(api_client, maria):
     from django.utils import timezone
-
 
     maria_tz = "America/Los_Angeles"
     api_client.force_authenticate(maria)

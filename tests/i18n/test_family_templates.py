@@ -50,13 +50,13 @@ FAMILY_TEMPLATES = [
 # The coordinators' queue pages are staff pages (wrapped, not required in Spanish).
 COORDINATOR_PAGES = ("queue",)
 FAMILY_GLOBS = ["intake/templates/**/*.html", "consent/templates/consent/_consent_request*.html"]
+
+
 def family_templates() -> list[str]:
     found = [p for p in FAMILY_TEMPLATES if (ROOT / p).exists()]
     for pattern in FAMILY_GLOBS:
         found += sorted(
-            str(p.relative_to(ROOT))
-            for p in ROOT.glob(pattern)
-            if not p.name.startswith(COORDINATOR_PAGES)
+            str(p.relative_to(ROOT)) for p in ROOT.glob(pattern) if not p.name.startswith(COORDINATOR_PAGES)
         )
     return found
 

@@ -97,7 +97,9 @@ def network(db) -> Network:
         age = 6 if i < 6 else 18 if i < 12 else 30
         # Distinct names: siblings born the same day must differ (child_unique_per_family).
         net.children.append(
-            ChildFactory(family=guardian.family, first_name=f"Child{i}", date_of_birth=months_before(sent, age))
+            ChildFactory(
+                family=guardian.family, first_name=f"Child{i}", date_of_birth=months_before(sent, age)
+            )
         )
     for i in range(12):
         sent = at(2026, 3, 1) + datetime.timedelta(days=i)

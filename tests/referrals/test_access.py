@@ -91,7 +91,12 @@ def test_the_declined_recipient_lost_access_when_declining(world, as_user):
     )
     # The recipient keeps a stub (what it was, its status), never the child again.
     stub = as_user(world.recipient.user).get(f"/api/v1/referrals/{referral.pk}/").json()
-    assert (stub["restricted"], stub["status"], stub["child"], stub["reason"]) == (True, "declined", None, None)
+    assert (stub["restricted"], stub["status"], stub["child"], stub["reason"]) == (
+        True,
+        "declined",
+        None,
+        None,
+    )
     assert stub["actions"] == []
     # The referrer and the family keep the record, with the reason.
     for user in (world.referrer.user, world.guardian.user):
