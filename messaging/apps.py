@@ -6,10 +6,10 @@ class MessagingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from consent.signals import consent_revoked
+        from consent.hooks import register_access_end_hook
         from messaging.notices import register_notice_kinds
-        from messaging.receivers import close_chats_on_consent_revoked
         from messaging.selectors import annotate_last_message, annotate_unread_count
+        from messaging.services import chats_for_ended_consent
         from referrals.extensions import case_annotators
 
         # The referrals case list applies these: `unread_count` per case for the viewer,
@@ -18,4 +18,6 @@ class MessagingConfig(AppConfig):
             if annotator not in case_annotators:
                 case_annotators.append(annotator)
         register_notice_kinds()
-        consent_revoked.connect(close_chats_on_consent_revoked, dispatch_uid="messaging.close_chats")
+        # Revocation and recorded expiry: the users chatting under the consent (consent
+        # tells each of them once; their sockets re-ask the policy).
+        register_access_end_hook("messaging.chats", chats_for_ended_consent)

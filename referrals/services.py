@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import Action
 from audit.services import audit_denied, audit_list_read, audit_record
+from consent.hooks import AccessEnd
 from consent.models import CATEGORY_FIELDS, Consent
 from consent.policies import consent_for
 from directory.listings import no_capacity_warning
@@ -974,16 +975,19 @@ def care_team_member_add(*, case: Case, provider: Provider, role: str) -> CareTe
     return member
 
 
-def care_team_member_end(*, membership: CareTeamMember, reason: str) -> None:
-    """End a membership (``left_at``) and tell the member's sockets to re-check access."""
+def care_team_member_end(*, membership: CareTeamMember, reason: str, announce: bool = True) -> None:
+    """End a membership (``left_at``) and tell the member's sockets to re-check access
+    (``announce=False`` when consent ending access tells them itself: one event per
+    user, ``consent.hooks``)."""
     if membership.left_at is not None:
         return
     membership.left_at = timezone.now()
     membership.left_reason = reason[:100]
     membership.save(update_fields=["left_at", "left_reason"])
-    event = events.access_changed(change="left", reason=reason, case_id=membership.case_id)
-    # To the user's group: every socket of theirs (case chats included) re-checks access.
-    send_event_on_commit(user_group(membership.user_id), event)
+    if announce:
+        event = events.access_changed(change="left", reason=reason, case_id=membership.case_id)
+        # To the user's group: every socket of theirs (case chats included) re-checks access.
+        send_event_on_commit(user_group(membership.user_id), event)
     _announce_team_change(membership, "left", membership.left_at)
 
 
@@ -1047,12 +1051,16 @@ def _join_care_team(referral: Referral) -> None:
         care_team_member_add(case=referral.case, provider=provider, role=role)
 
 
-# --- consent revocation (receiver, inside the revocation transaction) -----------------------
+# --- consent revocation or expiry (an access-end hook, inside that transaction) ---------
 
 
-def access_end_for_revoked_consent(*, consent: Consent, reason: str = "consent_revoked") -> None:
-    """Called inside the revoking transaction: ends care-team memberships and removes the
-    recipients' referral permissions that no other active consent still justifies."""
+def access_end_for_consent(end: AccessEnd) -> set[int]:
+    """Registered with ``consent.hooks`` (``ReferralsConfig.ready``): called inside the
+    revoking (or expiry-recording) transaction. Ends the care-team memberships and
+    removes the recipients' referral permissions that no other active consent still
+    justifies. Sends no ``access.changed`` (consent sends one per user); returns the
+    users whose membership or permission it ended."""
+    consent = end.consent
     if consent.recipient_provider_id is not None:
         providers = list(
             Provider.objects.filter(pk=consent.recipient_provider_id).select_related("organization")
@@ -1063,8 +1071,9 @@ def access_end_for_revoked_consent(*, consent: Consent, reason: str = "consent_r
                 organization_id=id_for_lookup(consent.recipient_organization_id)
             ).select_related("organization")
         )
+    touched: set[int] = set()
     if not providers:
-        return
+        return touched
     by_id = {p.pk: p for p in providers}
     memberships = CareTeamMember.objects.filter(
         case__child_id=consent.child_id, provider_id__in=by_id, left_at__isnull=True
@@ -1072,25 +1081,19 @@ def access_end_for_revoked_consent(*, consent: Consent, reason: str = "consent_r
     for membership in memberships:
         provider = by_id[membership.provider_id]
         if consent_for(provider=provider, child_id=consent.child_id, purpose="care_coordination") is None:
-            care_team_member_end(membership=membership, reason=reason)
+            care_team_member_end(membership=membership, reason=end.reason, announce=False)
+            touched.add(membership.user_id)
     referrals = Referral.objects.filter(child_id=consent.child_id, to_provider_id__in=by_id)
     for referral in referrals:
         provider = by_id[referral.to_provider_id]
         if provider.user_id is None:
             continue
         referral.to_provider = provider
-        if policies.recipient_consent(referral) is None:
-            if policies.revoke_referral_access(referral_ids=[referral.pk], user_id=provider.user_id):
-                send_event_on_commit(
-                    user_group(provider.user_id),
-                    events.access_changed(
-                        change="revoked",
-                        reason="consent_revoked",
-                        referral_id=referral.pk,
-                        case_id=referral.case_id,
-                        child_id=referral.child_id,
-                    ),
-                )
+        if policies.recipient_consent(referral) is None and policies.revoke_referral_access(
+            referral_ids=[referral.pk], user_id=provider.user_id
+        ):
+            touched.add(provider.user_id)
+    return touched
 
 
 def referral_export(*, actor: Actor, referral_id: Any) -> policies.ReferralAccess:

@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from audit.models import AuditEvent, Outcome
 from consent import policies
+from consent.hooks import register_access_end_hook, registered_hooks
 from consent.models import Consent, ConsentEvent
 from consent.services import consent_revoke, consents_record_expiry
-from consent.signals import consent_revoked
 from referral_hub.errors import ApplicationError, NotFound
 from tests.factories.directory import OrganizationFactory, ProviderFactory
 
@@ -49,16 +49,21 @@ def test_revocation_ends_access_at_once_and_tells_everyone(
     consent = grant(guardian, child, provider=provider)
     heard = []
 
-    def receiver(sender, consent, actor, **kwargs):
-        # Sent inside the transaction: the row already says revoked.
-        heard.append(Consent.objects.get(pk=consent.pk).revoked_at is not None)
+    def hook(end):
+        # Called inside the transaction: the row already says revoked.
+        heard.append(Consent.objects.get(pk=end.consent.pk).revoked_at is not None)
+        return set()
 
-    consent_revoked.connect(receiver)
+    before = registered_hooks()
+    register_access_end_hook("tests.heard", hook)
     try:
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             consent_revoke(actor=guardian.user, consent_id=consent.pk, reason="changed my mind")
     finally:
-        consent_revoked.disconnect(receiver)
+        from consent import hooks
+
+        hooks._hooks.clear()
+        hooks._hooks.update(before)
     assert heard == [True]
     assert callbacks, "access.changed is queued for after commit"
     with pytest.raises(NotFound):
