@@ -6,11 +6,10 @@ provider currently belongs to (``Provider.organization``: leaving the organizati
 the cover at once). Every answer is one indexed query; ``covering_consents`` is the bulk
 form, usable as a subquery so list pages cost a constant number of queries.
 
-The consent rows are the source of truth. django-guardian's ``families.view_child``
-object permission (direct foreign-key table ``ChildUserObjectPermission``) mirrors them
-for code that asks ``user.has_perm("families.view_child", child)``: granted here when a
-consent is granted, removed in the revocation transaction. Nothing but this module calls
-guardian.
+The consent rows are the only record of who may see a child (no object-permission
+mirror: see ``consent.decision``). ``consent.decision`` is the one entrance every exit
+asks; the functions here are the rule's SQL it (and the per-provider forms used by
+referrals and messaging) is built from.
 """
 
 from __future__ import annotations
@@ -22,7 +21,6 @@ from typing import TYPE_CHECKING, Any, TypedDict
 from django.contrib.auth.models import User
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django_stubs_ext import WithAnnotations
-from guardian.shortcuts import assign_perm, remove_perm
 
 from consent.models import CATEGORY_FIELDS, PURPOSE_FIELDS, Consent, SignatureMethod
 from directory.models import Provider
@@ -31,8 +29,6 @@ from families.roles import guardian_of
 from people.roles import Actor
 from referral_hub.errors import ApplicationError, NotFound
 from referral_hub.ids import id_for_lookup, parse_id
-
-VIEW_CHILD = "families.view_child"
 
 
 def _scope_filter(purpose: str | None, categories: Iterable[str]) -> Q:
@@ -351,7 +347,7 @@ def access_consent(actor: Actor, consent_id: object) -> Consent:
     return consent
 
 
-# --- django-guardian mirror ----------------------------------------------------------
+# --- who a consent reaches ------------------------------------------------------------
 
 
 def consent_user_ids(consent: Consent) -> list[int]:
@@ -363,36 +359,6 @@ def consent_user_ids(consent: Consent) -> list[int]:
     else:
         providers = Provider.objects.filter(organization_id=id_for_lookup(consent.recipient_organization_id))
     return list(providers.filter(user__isnull=False).values_list("user_id", flat=True))
-
-
-def grant_object_permissions(consent: Consent) -> None:
-
-    users = list(User.objects.filter(pk__in=consent_user_ids(consent)))
-    if users:
-        assign_perm(VIEW_CHILD, users, consent.child)
-
-
-def revoke_object_permissions(consent: Consent, user_ids: list[int]) -> list[int]:
-    """Remove ``view_child`` from the users whose only cover for the child was this
-    consent; returns the user ids it removed it from."""
-
-    still_covered = set(
-        Consent.objects.active()
-        .filter(child_id=consent.child_id)
-        .exclude(pk=consent.pk)
-        .filter(
-            Q(recipient_provider__user_id__in=user_ids)
-            | Q(recipient_organization__providers__user_id__in=user_ids)
-        )
-        .values_list("recipient_provider__user_id", "recipient_organization__providers__user_id")
-        .distinct()
-        .iterator()
-    )
-    keep = {uid for pair in still_covered for uid in pair if uid is not None}
-    drop = [uid for uid in user_ids if uid not in keep]
-    if drop:
-        remove_perm(VIEW_CHILD, list(User.objects.filter(pk__in=drop)), consent.child)
-    return drop
 
 
 def referral_cover_by_child(child_ids: Iterable[int]) -> dict[int, dict[str, set[int]]]:

@@ -256,7 +256,6 @@ def _create(
             "expires_on": expires_on.isoformat(),
         },
     )
-    policies.grant_object_permissions(consent)
     audit_record(
         actor=actor,
         action=Action.CREATE,
@@ -468,7 +467,7 @@ def consent_revoke(*, actor: Actor, consent_id: object, reason: str = "") -> Con
     Locks: the child's audit chain, then the consent row (the documented lock order).
     In one transaction: the row's ``revoked_*`` fields are set by a conditional UPDATE
     (so of two concurrent revocations exactly one wins), a ``revoked`` history row is
-    added, the covered users' ``view_child`` object permissions are removed, the
+    added, the
     registered access-end hooks run (``consent.hooks``: referrals and messaging clean up
     inside this transaction), and after commit each affected user's group gets exactly
     one ``access.changed`` so open sockets re-check."""
@@ -513,10 +512,9 @@ def consent_revoke(*, actor: Actor, consent_id: object, reason: str = "") -> Con
 
 
 def _end_access(consent: Consent, *, actor: Actor | None, detail: str) -> list[int]:
-    """What revocation and expiry share: remove the covered users' mirrored object
-    permissions and audit the change. Returns the affected user ids (to announce)."""
+    """What revocation and expiry share: audit the change. Returns the users the
+    consent reached (to announce)."""
     user_ids = policies.consent_user_ids(consent)
-    policies.revoke_object_permissions(consent, user_ids)
     audit_record(
         actor=actor,
         action=Action.UPDATE,
