@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import Action
 from audit.services import audit_denied, audit_list_read, audit_record
+from consent.decision import decide
 from consent.hooks import AccessEnd
 from consent.models import CATEGORY_FIELDS, Consent
 from consent.policies import consent_for
@@ -37,7 +38,9 @@ from directory.models import Provider
 from directory.roles import provider_of
 from families.mail import family_language, site_link
 from families.models import Child, Guardian
-from outbox.services import language_of, outbox_email, outbox_notice_and_email, outbox_notify
+from outbox.models import Channel as OutboxChannel
+from outbox.models import OutboxMessage
+from outbox.services import language_of, outbox_email, outbox_notify
 from people.roles import Actor, signed_in
 from referral_hub import events
 from referral_hub.errors import ApplicationError, NotFound
@@ -787,32 +790,75 @@ def _future_appointment(value: Any) -> datetime.datetime:
     return when
 
 
-def _notify_rescheduled(referral: Referral, event: ReferralEvent) -> None:
-    """The referrer and the family's guardians: an in-app notice and an e-mail (a link
-    only), each in the person's language, queued in the outbox in this transaction."""
+# Reschedules of one referral within this window reach each person once (issue 23,
+# finding 9: 33 reschedules had sent 33 e-mails). The notice and the e-mail carry a link
+# only, so one of each says everything: the page shows the time in force.
+RESCHEDULE_COALESCE = datetime.timedelta(minutes=30)
+
+
+def _recent_reschedule_notice(*, referral: Referral, user_id: int, channel: str) -> bool:
+    """Is there already a reschedule notice (``channel``) for this person and referral
+    from within the window, still waiting to be delivered or read? Then it covers this
+    reschedule too."""
+    rows = OutboxMessage.objects.filter(
+        recipient_id=user_id,
+        channel=channel,
+        key__startswith=f"referral:{referral.pk}:rescheduled:",
+        created_at__gte=timezone.now() - RESCHEDULE_COALESCE,
+    )
+    if channel == OutboxChannel.IN_APP:
+        rows = rows.filter(read_at__isnull=True)
+    return rows.exists()
+
+
+def _rescheduled_audience(referral: Referral) -> list[tuple[User, str]]:
+    """Who hears of a new time: the referrer while the decision point lets them see the
+    child for the referral (a referrer whose consent ended sees a stub and hears nothing:
+    issue 23, finding 3), and the family's guardians."""
     people: list[tuple[User, str]] = []
     sender = referral.from_provider  # None for a family's own request
-    if sender is not None and sender.user is not None:
+    if (
+        sender is not None
+        and sender.user is not None
+        and decide(sender.user, child_id=referral.child_id, purpose="referral", categories="demographics")
+    ):
         people.append((sender.user, f"/referrals/{referral.pk}/"))
     for guardian in Guardian.objects.filter(family_id=referral.child.family_id).select_related("user"):
         people.append((guardian.user, "/portal/referrals/"))
-    for user, path in people:
+    return people
+
+
+def _notify_rescheduled(referral: Referral, event: ReferralEvent) -> None:
+    """The referrer (while covered) and the family's guardians: an in-app notice and an
+    e-mail (a link only; no time, no child), each in the person's language, queued in the
+    outbox in this transaction, at most one of each per person and referral within
+    ``RESCHEDULE_COALESCE`` (while the earlier one is pending or unread)."""
+    for user, path in _rescheduled_audience(referral):
         language = family_language(user)
+        key = f"referral:{referral.pk}:rescheduled:{event.pk}:{user.pk}"
         with translation.override(language):
-            outbox_notice_and_email(
-                user=user,
-                key=f"referral:{referral.pk}:rescheduled:{event.pk}:{user.pk}",
-                kind="referral.rescheduled",
-                email_kind="referral",
-                language=language,
-                payload={
-                    "referral_id": referral.pk,
-                    "status": referral.status,
-                    "appointment_at": referral.appointment_at.isoformat()
-                    if referral.appointment_at
-                    else None,
-                    "label": _("Referral #%(id)s rescheduled") % {"id": referral.pk},
-                },
+            if not _recent_reschedule_notice(
+                referral=referral, user_id=user.pk, channel=OutboxChannel.IN_APP
+            ):
+                outbox_notify(
+                    user.pk,
+                    "referral.rescheduled",
+                    {
+                        "referral_id": referral.pk,
+                        "status": referral.status,
+                        "label": _("Referral #%(id)s rescheduled") % {"id": referral.pk},
+                        "url": path,
+                    },
+                    key=key + ":in_app",
+                    language=language,
+                )
+            if _emails_suppressed.get() or _recent_reschedule_notice(
+                referral=referral, user_id=user.pk, channel=OutboxChannel.EMAIL
+            ):
+                continue
+            outbox_email(
+                key=key,
+                to_address=user.email,
                 subject=_("An appointment was rescheduled on Referral Hub"),
                 body=_(
                     "An appointment for a referral has a new date and time.\n\n"
@@ -820,7 +866,9 @@ def _notify_rescheduled(referral: Referral, event: ReferralEvent) -> None:
                     "For privacy, details are only shown after you sign in."
                 )
                 % {"link": site_link(path)},
-                email=not _emails_suppressed.get(),
+                kind="referral",
+                recipient_id=user.pk,
+                language=language,
             )
 
 
