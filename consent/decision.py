@@ -14,10 +14,10 @@ forms that answer the same rule:
 The answer comes from the viewer's relation to the child and the consent's state at
 this moment (``at``, now by default):
 
-- ``guardian``: a guardian of the child's family (``policies.guardian_exists``);
+- ``guardian``: a guardian of the child's family (``rule.guardian_exists``);
 - ``consent``: a provider an active consent covers (named, or through the organization
   the provider belongs to now) for the purpose and every category
-  (``policies.consents_covering_user``: the rule's SQL, written once);
+  (``rule.consents_covering_user``: the rule's SQL, written once);
 - relations registered by apps above consent, from their ``AppConfig.ready()``, with
   ``register_relation(name, fn)``: ``fn(viewer, purpose, categories, child_ref, at)``
   returns the SQL condition under which that relation holds for the row's child, or
@@ -41,7 +41,7 @@ from datetime import datetime
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import Combinable
 
-from consent import policies
+from consent import rule
 from consent.models import Consent
 from families.models import Child
 from people.roles import Actor
@@ -80,22 +80,40 @@ def _consents(
     viewer: Actor, purpose: str | None, categories: tuple[str, ...], child_ref: str, at: datetime | None
 ) -> QuerySet[Consent]:
     return (
-        policies.consents_covering_user(viewer, purpose=purpose, categories=categories, at=at)
+        rule.consents_covering_user(viewer, purpose=purpose, categories=categories, at=at)
         .filter(child_id=OuterRef(child_ref))
         .order_by("-expires_on", "-id")
     )
 
 
+def _family_ref(child_ref: str) -> str:
+    """The row's family, from its child reference: ``pk`` (a child) -> ``family_id``;
+    ``child_id`` -> ``child__family_id``; ``referral__child_id`` ->
+    ``referral__child__family_id``."""
+    if child_ref == "pk":
+        return "family_id"
+    base = child_ref.removesuffix("_id") if child_ref.endswith("_id") else child_ref
+    return f"{base}__family_id"
+
+
 def _conditions(
-    viewer: Actor, purpose: str | None, categories: tuple[str, ...], child_ref: str, at: datetime | None
+    viewer: Actor,
+    purpose: str | None,
+    categories: tuple[str, ...],
+    child_ref: str,
+    at: datetime | None,
+    relations: Iterable[str] | None = None,
 ) -> dict[str, Condition]:
-    family_ref = f"{child_ref}__family_id" if child_ref != "pk" else "family_id"
-    found: dict[str, Condition] = {
-        GUARDIAN: policies.guardian_exists(viewer, family_ref),
-        CONSENT: Exists(_consents(viewer, purpose, categories, child_ref, at)),
-    }
+    """The condition of each relation asked (``relations``: names; None: all of them)."""
+    wanted = set(registered_relations() if relations is None else relations)
+    family_ref = _family_ref(child_ref)
+    found: dict[str, Condition] = {}
+    if GUARDIAN in wanted:
+        found[GUARDIAN] = rule.guardian_exists(viewer, family_ref)
+    if CONSENT in wanted:
+        found[CONSENT] = Exists(_consents(viewer, purpose, categories, child_ref, at))
     for name, fn in _relations.items():
-        condition = fn(viewer, purpose, categories, child_ref, at)
+        condition = fn(viewer, purpose, categories, child_ref, at) if name in wanted else None
         if condition is not None:
             found[name] = condition
     return found
@@ -108,15 +126,21 @@ def visible(
     categories: Iterable[str] | str = (),
     child_ref: str = "child_id",
     at: datetime | None = None,
+    relations: Iterable[str] | None = None,
 ) -> Q:
     """The rule as a condition on a queryset's rows: does ``viewer`` see the row's child
     (``child_ref``: ``"pk"`` on ``Child``, ``"child_id"`` or ``"referral__child_id"``
     elsewhere) for ``purpose``/``categories`` at ``at``? Use in ``filter()`` (lists) or
-    wrapped with ``as_flag`` in ``annotate()`` (a stub instead of a row)."""
-    if viewer is None or not _signed_in(viewer):
-        return Q(pk__in=[])
-    q = Q()
-    for condition in _conditions(viewer, purpose, _categories(categories), child_ref, at).values():
+    wrapped with ``as_flag`` in ``annotate()`` (a stub instead of a row). ``relations``
+    narrows which relations count (an exit the contract keeps from a role, e.g. the
+    children API from coordinators); None: every relation."""
+    conditions = (
+        _conditions(viewer, purpose, _categories(categories), child_ref, at, relations)
+        if viewer is not None and _signed_in(viewer)
+        else {}
+    )
+    q = Q(pk__in=[])
+    for condition in conditions.values():
         q |= condition if isinstance(condition, Q) else Q(condition)
     return q
 
@@ -150,14 +174,15 @@ def decide(
     purpose: str | None = None,
     categories: Iterable[str] | str = (),
     at: datetime | None = None,
+    relations: Iterable[str] | None = None,
 ) -> Decision:
     """May ``viewer`` see this child's data of ``categories`` for ``purpose`` at ``at``
-    (now)? One query."""
+    (now)? One query. ``relations`` as ``visible``'s."""
     pk = parse_id(child_id)
     if pk is None or viewer is None or not _signed_in(viewer):
         return DENIED
     cats = _categories(categories)
-    conditions = _conditions(viewer, purpose, cats, "pk", at)
+    conditions = _conditions(viewer, purpose, cats, "pk", at, relations)
     flags = {f"rel_{name}": as_flag(c if isinstance(c, Q) else Q(c)) for name, c in conditions.items()}
     row = (
         Child.objects.filter(pk=pk)

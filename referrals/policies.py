@@ -35,7 +35,6 @@ from django.db.models import (
     DateTimeField,
     Exists,
     Expression,
-    ExpressionWrapper,
     OuterRef,
     Q,
     QuerySet,
@@ -44,6 +43,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from consent import decision
 from consent import policies as consent_policies
 from consent.models import Consent
 from consent.policies import consent_ends_at, consent_for
@@ -147,17 +147,19 @@ def child_visible(actor: Actor) -> Expression:
     declined, or whose consent was revoked, keeps a stub). One SQL expression."""
     if not actor.is_authenticated:
         return Value(False, output_field=BooleanField())
-    visible = Q(consent_policies.guardian_exists(actor, "child__family_id"))
+    visible = decision.visible(actor, child_ref="child_id", relations=(decision.GUARDIAN,))
     provider = provider_of(actor)
     if provider is not None:
-        covered = Q(
-            consent_policies.covered_exists(
-                provider=provider, purpose=REFERRER_PURPOSE, categories=REFERRER_CATEGORIES
-            )
+        covered = decision.visible(
+            actor,
+            purpose=REFERRER_PURPOSE,
+            categories=REFERRER_CATEGORIES,
+            child_ref="child_id",
+            relations=(decision.CONSENT,),
         )
         permitted = ~Q(to_provider_id=provider.pk) | Q(pk__in=permitted_referral_ids(user_id=actor.pk))
         visible |= covered & permitted
-    return ExpressionWrapper(visible, output_field=BooleanField())
+    return decision.as_flag(visible)
 
 
 def revoked_at_expr(actor: Actor) -> Subquery | Value:
