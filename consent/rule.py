@@ -101,3 +101,10 @@ def guardian_exists(user: Actor, family_ref: str) -> Exists:
             user_id=user.pk if isinstance(user, User) else 0, family_id=OuterRef(family_ref)
         )
     )
+
+
+def in_force(at: datetime | None = None) -> QuerySet[Consent]:
+    """Consents in force at ``at`` (now): neither revoked nor past their expiry day.
+    For apps above consent that follow a consent they hold a reference to (e.g. a
+    family request sent under one), without filtering consent rows themselves."""
+    return Consent.objects.active(at)

@@ -8,8 +8,7 @@ from datetime import datetime
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from consent import decision
-from consent.models import Consent
+from consent import decision, rule
 from consent.policies import guardian_children_q
 from intake.models import OPEN_STAGES, FamilyRequest, Stage
 from people.roles import Actor, is_coordinator
@@ -39,7 +38,7 @@ def in_queue(at: datetime | None = None) -> Q:
     is still open (queued, or awaiting the family's signature), or was sent under a
     consent that is still active. A withdrawn request, or one whose consent the family
     revoked (or that expired), has left the queue (issue 23, finding 4)."""
-    live = Consent.objects.active(at).values("pk")
+    live = rule.in_force(at).values("pk")
     return Q(via_coordinator=True) & (Q(stage__in=OPEN_STAGES) | Q(stage=Stage.REFERRED, consent_id__in=live))
 
 
