@@ -83,3 +83,27 @@ def test_recorded_expiry_tells_each_team_member_once(world, inbox_of, django_cap
         consents_record_expiry(now=later)
     events = [e for e in _access_changed(recipient) if e["consent_id"] == consent.pk]
     assert [(e["reason"], e["case_id"]) for e in events] == [("consent_expired", None)]
+
+
+def test_the_order_of_the_hooks_changes_nothing_anyone_receives(
+    world, inbox_of, django_capture_on_commit_callbacks
+):
+    """Before, what a socket heard depended on INSTALLED_APPS (which receiver ran
+    first). Run the hooks in reverse order: the same single event per user."""
+    from consent import hooks
+
+    advance(world, send(world), "accepted")
+    inboxes = {user.pk: inbox_of(user.pk) for user in (world.recipient.user, world.referrer.user)}
+    saved = dict(hooks._hooks)
+    hooks._hooks.clear()
+    hooks._hooks.update(dict(reversed(list(saved.items()))))
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            revoke(world, world.consents["recipient"])
+    finally:
+        hooks._hooks.clear()
+        hooks._hooks.update(saved)
+    heard = {user_id: [e["reason"] for e in _access_changed(inbox)] for user_id, inbox in inboxes.items()}
+    assert heard == {world.recipient.user.pk: ["consent_revoked"], world.referrer.user.pk: []}
+    member = CareTeamMember.objects.get(user=world.recipient.user)
+    assert member.left_reason == "consent_revoked"
