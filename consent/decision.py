@@ -200,6 +200,28 @@ def decide(
     return DENIED
 
 
+def covering_consent(
+    viewer: Actor | None,
+    *,
+    child_id: object,
+    purpose: str | None = None,
+    categories: Iterable[str] | str = (),
+    at: datetime | None = None,
+) -> Consent | None:
+    """The ``consent`` relation's answer as the consent itself (or None), for exits that
+    need more than yes or no: the audit row names it, a socket caches when it ends. One
+    query; the same rule as ``decide``."""
+    pk = parse_id(child_id)
+    if pk is None or viewer is None or not _signed_in(viewer):
+        return None
+    return (
+        rule.consents_covering_user(viewer, purpose=purpose, categories=_categories(categories), at=at)
+        .filter(child_id=pk)
+        .order_by("-expires_on", "-id")
+        .first()
+    )
+
+
 def may_see(
     viewer: Actor | None,
     *,

@@ -230,12 +230,23 @@ def access_referral(actor: Actor, referral_id: int | str) -> ReferralAccess:
         # The recipient: the permission row (removed at decline and revocation, so a
         # later consent does not silently reopen it) AND a consent now; otherwise the
         # stub they keep (no child, no details, no actions), never a 404 surprise.
-        consent = recipient_consent(referral) if referral._perm else None
+        consent = (
+            decision.covering_consent(
+                actor,
+                child_id=referral.child_id,
+                purpose="referral",
+                categories=referral.data_categories or ["demographics"],
+            )
+            if referral._perm
+            else None
+        )
         return ReferralAccess(referral, ROLE_RECIPIENT, consent, restricted=consent is None)
     if not referral._perm:
         raise NotFound("Referral")
     if referral.from_provider is not None and referral.from_provider.user_id == actor.pk:
-        consent = referrer_consent(referral)
+        consent = decision.covering_consent(
+            actor, child_id=referral.child_id, purpose=REFERRER_PURPOSE, categories=REFERRER_CATEGORIES
+        )
         return ReferralAccess(referral, ROLE_REFERRER, consent, restricted=consent is None)
     if consent_policies.is_guardian_of(actor, referral.child_id):
         return ReferralAccess(referral, ROLE_GUARDIAN)
@@ -267,7 +278,7 @@ def access_case(actor: Actor, case_id: int | str) -> CaseAccess:
     )
     if membership is None:
         raise NotFound("Case")
-    if consent_for(provider=membership.provider, child_id=case.child_id, purpose=TEAM_PURPOSE) is None:
+    if decision.covering_consent(actor, child_id=case.child_id, purpose=TEAM_PURPOSE) is None:
         raise NotFound("Case")
     return CaseAccess(case, "member", membership)
 
