@@ -356,3 +356,35 @@ def test_a_family_referral_stays_a_stub_for_the_recipient_after_access_ends(demo
     dashboard = client.get("/dashboard/?lang=en")
     assert dashboard.status_code == 200
     assert f'data-referral-id="{referral_id}"' in dashboard.content.decode()
+
+
+def test_the_familys_reads_of_its_own_requests_are_in_the_childs_access_log(demo, client):
+    """Like every other read of a child's data (the portal, the family's referrals), a
+    family reading its requests for help (the child, the concern) writes an audit row:
+    one per child a list shows, one per request a page opens."""
+    guardian = demo["users"]["guardian_es"]
+    queued = demo["family_requests"]["queued"]
+    child_id = queued.child_id
+
+    def reads():
+        return AuditEvent.objects.filter(
+            actor=guardian, action="view", object_type="family_request", child_id=child_id, outcome="allowed"
+        ).count()
+
+    before = reads()
+    listing = client_for("guardian_es").get("/api/v1/requests/")
+    assert queued.pk in [r["id"] for r in listing.json()["results"]]
+    assert reads() == before + 1
+
+    client.force_login(guardian)
+    for url in (
+        "/portal/requests/",
+        f"/help/requests/{queued.pk}/",
+        f"/portal/requests/{queued.pk}/sign/",
+        "/portal/",
+    ):
+        shown = reads()
+        page = client.get(url)
+        assert page.status_code == 200, url
+        assert queued.child.name in page.content.decode() or url.endswith("/sign/"), url
+        assert reads() == shown + 1, url
