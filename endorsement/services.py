@@ -449,7 +449,8 @@ def _transition(
 
 
 def _new_exam_code() -> str:
-    return "EX-" + secrets.token_hex(4).upper()
+    """48 random bits: nothing in the code follows the application's id or order."""
+    return "EX-" + secrets.token_hex(6).upper()
 
 
 @transaction.atomic

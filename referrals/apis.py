@@ -96,10 +96,11 @@ class ReferralListOutput(serializers.Serializer[Any]):
 
     def stub(self, instance: Referral) -> dict[str, Any]:
         keep = ("id", "status", "source", "from_provider", "to_provider", "sent_at", "contact_due_at")
-        data = {
-            name: self.fields[name].to_representation(self.fields[name].get_attribute(instance))
-            for name in keep
-        }
+        data: dict[str, Any] = {}
+        for name in keep:
+            value = self.fields[name].get_attribute(instance)
+            # A family's own request has no referring provider: null, as in the full item.
+            data[name] = None if value is None else self.fields[name].to_representation(value)
         data["appointment_due_at"] = self.fields["appointment_due_at"].to_representation(
             instance.appointment_due_at
         )

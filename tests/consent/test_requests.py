@@ -211,3 +211,27 @@ def test_list_costs_constant_queries(world, grant, django_assert_max_num_queries
     with django_assert_max_num_queries(12):
         response = client.get("/api/v1/consent-requests/")
     assert response.json()["count"] == 6
+
+
+def test_a_guardian_without_legal_authority_can_neither_sign_nor_decline(world, client):
+    guardian, child, asker, target = world
+    request_id = _pending(world)
+    helper = GuardianFactory(family=guardian.family, has_legal_authority=False)
+    api = client_for(helper.user)
+    for verb, body in (("sign", {"password": PASSWORD}), ("decline", {"reason": "No"})):
+        response = api.post(f"/api/v1/consent-requests/{request_id}/{verb}/", body, format="json")
+        assert (response.status_code, response.json().get("code")) == (403, "no_legal_authority"), (
+            verb,
+            response.json(),
+        )
+    client.force_login(helper.user)
+    page = client.post(f"/portal/consent-requests/{request_id}/", {"action": "decline", "reason": "No"})
+    assert "Only a guardian with legal authority" in page.content.decode()
+    assert ConsentRequest.objects.get(pk=request_id).status == "pending"
+    assert not OutboxMessage.objects.filter(kind="consent_request.answered").exists()
+    assert (
+        AuditEvent.objects.filter(
+            object_type="consent_request", outcome="denied", actor=helper.user, child_id=child.pk
+        ).count()
+        == 3
+    )
