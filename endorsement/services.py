@@ -55,6 +55,7 @@ from endorsement.policies import (
     require_curator,
     require_provider,
 )
+from outbox.links import LINK_MARK, LinkUnavailable
 from outbox.services import outbox_email
 from people.preferences import language_of
 from people.roles import Actor, is_curator
@@ -532,7 +533,19 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def notify_reference_requested(*, reference: Reference, link: str) -> None:
+REFERENCE_LINK = "endorsement.reference"
+
+
+def reference_link(reference_id: int) -> str:
+    """A fresh single-use link for a reference, made when its e-mail is sent (outbox.links):
+    a new token whose hash replaces the stored one, so the outbox never holds it."""
+    token = secrets.token_urlsafe(32)
+    if not Reference.objects.filter(pk=reference_id).update(token_hash=token_hash(token)):
+        raise LinkUnavailable("the reference no longer exists")
+    return f"{settings.SITE_URL}/references/{token}/"
+
+
+def notify_reference_requested(*, reference: Reference) -> None:
     """The ONE place reference e-mail leaves from: an outbox row in the requesting
     transaction, one per reference. The body names the applicant and category only.
     A reference has no account: the mail is written in the applicant's language."""
@@ -555,7 +568,7 @@ def notify_reference_requested(*, reference: Reference, link: str) -> None:
             "applicant": applicant,
             "category": category,
             "until": f"{reference.expires_at:%Y-%m-%d}",
-            "link": link,
+            "link": LINK_MARK,
         }
     outbox_email(
         key=f"endorsement:reference:{reference.pk}:requested",
@@ -564,7 +577,7 @@ def notify_reference_requested(*, reference: Reference, link: str) -> None:
         body=body,
         kind="endorsement.reference",
         language=language,
-        one_time_link=True,
+        link=(REFERENCE_LINK, reference.pk),  # made when the mail is sent: reference_link
     )
 
 
@@ -577,6 +590,7 @@ def reference_request(
     application = access_own_application(actor, application_id)
     if application.status not in OPEN:
         raise ApplicationError("invalid_transition", "This application is closed.", 409)
+    # A placeholder nobody holds: the e-mailed link's token is made when the mail is sent.
     token = secrets.token_urlsafe(32)
     reference = Reference.objects.create(
         application=application,
@@ -593,7 +607,7 @@ def reference_request(
         to_status=application.status,
         note=f"Reference requested from {name}.",
     )
-    notify_reference_requested(reference=reference, link=f"{settings.SITE_URL}/references/{token}/")
+    notify_reference_requested(reference=reference)
     return reference
 
 
