@@ -624,19 +624,27 @@ def reference_for_token(*, token: str) -> Reference:
     return reference
 
 
+def _valid_ratings(ratings: Any) -> bool:
+    """A non-empty object of competency domains to whole numbers 1-5 (JSON ``true`` is
+    not a number here, though Python counts it as 1)."""
+    return (
+        isinstance(ratings, dict)
+        and bool(ratings)
+        and all(
+            key in Domain.values and type(value) is int and 1 <= value <= 5  # noqa: E721 (bool excluded)
+            for key, value in ratings.items()
+        )
+    )
+
+
 @transaction.atomic
 def reference_answer(
-    *, token: str, ratings: dict[str, int], recommend: bool, comments: str = "", waiver: bool = False
+    *, token: str, ratings: Any, recommend: bool, comments: str = "", waiver: bool = False
 ) -> Reference:
     """A reference answers (no login). Single use: the conditional update lets exactly one
     of two simultaneous answers through."""
     reference = reference_for_token(token=token)
-    bad = {
-        k: v
-        for k, v in ratings.items()
-        if k not in Domain.values or not isinstance(v, int) or not 1 <= v <= 5
-    }
-    if bad or not ratings:
+    if not _valid_ratings(ratings):
         raise ApplicationError("invalid_ratings", "Rate one or more competency domains from 1 to 5.", 400)
     now = timezone.now()
     updated = Reference.objects.filter(pk=reference.pk, answered_at__isnull=True, expires_at__gt=now).update(

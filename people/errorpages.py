@@ -95,6 +95,12 @@ def _is_bare(response: HttpResponse) -> bool:
     return not response.content.strip() or not content_type.startswith("text/html")
 
 
+def _json_asked_and_given(request: HttpRequest, response: HttpResponse) -> bool:
+    asked = request.content_type == "application/json" or "json" in request.headers.get("Accept", "")
+    given = response.get("Content-Type", "").startswith("application/json") and bool(response.content.strip())
+    return asked and given
+
+
 class ErrorPageMiddleware:
     """Bare error responses on page routes become the app's error page (the ``Allow``
     header of a 405 kept). Sits after the preferences middleware, so the page is in the
@@ -107,6 +113,8 @@ class ErrorPageMiddleware:
         response = self.get_response(request)
         if response.status_code not in PAGE_STATUSES or is_api(request) or not _is_bare(response):
             return response
+        if _json_asked_and_given(request, response):
+            return response  # a page route that also answers JSON (a reference's link)
         page = error_page(request, response.status_code)
         if "Allow" in response:
             page["Allow"] = response["Allow"]
