@@ -11,6 +11,7 @@ an empty 403 or 404) in the same pages."""
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable
 from http import HTTPStatus
 
@@ -20,6 +21,7 @@ from django.template import loader
 from django.utils.translation import gettext as _
 
 from people.landing import home_url_for
+from referral_hub.errors import database_unavailable_response, is_database_unavailable
 
 API_PREFIXES = ("/api/", "/fhir/", "/hsds/")
 PAGE_STATUSES = (400, 403, 404, 405, 500)
@@ -72,6 +74,9 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    if is_database_unavailable(sys.exc_info()[1]):
+        # PostgreSQL is down (here from a middleware, before any view): 503, retry.
+        return database_unavailable_response(request)
     return error_page(request, 500)
 
 

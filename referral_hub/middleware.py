@@ -17,7 +17,13 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from referral_hub.errors import BUSY_RETRY_AFTER_SECONDS, database_busy_body, is_database_busy
+from referral_hub.errors import (
+    BUSY_RETRY_AFTER_SECONDS,
+    database_busy_body,
+    database_unavailable_response,
+    is_database_busy,
+    is_database_unavailable,
+)
 from referral_hub.request_context import current_request_id
 
 _SAFE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -168,7 +174,10 @@ class DatabaseBusyMiddleware:
     """Web pages and anything outside DRF: lock contention that outlived SQLite's busy
     timeout is a 503 with ``code: database_busy`` and ``Retry-After``, never a 500 (the
     API's exception handler answers the same). With WAL and IMMEDIATE transactions it
-    should not happen; this is the floor, not the plan."""
+    should not happen; this is the floor, not the plan. A PostgreSQL server that cannot be
+    reached is a 503 ``database_unavailable`` (JSON for the API, the plain error page
+    for people); failures before any view (a middleware reading the session) reach the
+    same answer through ``handler500`` (``people.errorpages.server_error``)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -177,6 +186,8 @@ class DatabaseBusyMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if is_database_unavailable(exception):
+            return database_unavailable_response(request)
         if not is_database_busy(exception):
             return None
         response = JsonResponse(database_busy_body(), status=503)
