@@ -9,6 +9,7 @@ channels-redis and a Redis cache (shared throttling and lockouts across replicas
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import secrets
@@ -506,6 +507,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A request that kicks the outbox must not hang on a broker that is down.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 CELERY_BEAT_SCHEDULE_FILENAME = str(CELERY_QUEUE_DIR / "beat-schedule")
+# Beat keeps its schedule file here whatever the broker: without the folder (git-ignored,
+# so absent in a fresh checkout) `worker --beat` lost its embedded beat when REDIS_URL
+# was set, and nothing swept the outbox. A read-only folder is left to beat to report.
+with contextlib.suppress(OSError):
+    CELERY_QUEUE_DIR.mkdir(parents=True, exist_ok=True)
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     # The sweep is the outbox's safety net: rows whose "deliver now" kick was lost or
