@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.databases import manage
+from tests.databases import base_env, manage
 from tests.security.conftest import ProductionServer
 
 pytestmark = [pytest.mark.services, pytest.mark.serial]
@@ -123,8 +123,9 @@ def cluster():
 
 
 def test_a_postgresql_outage_is_a_503_to_retry_and_the_app_recovers(cluster, tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL"}}
-    manage({**env, "DATABASE_URL": cluster.url, "DB_CONN_MAX_AGE": "0"}, "migrate", "--noinput", "-v", "0")
+    manage(
+        {**base_env(), "DATABASE_URL": cluster.url, "DB_CONN_MAX_AGE": "0"}, "migrate", "--noinput", "-v", "0"
+    )
     server = ProductionServer(tmp_path)
     server.env["DATABASE_URL"] = cluster.url
     try:
