@@ -110,6 +110,15 @@ def test_pending_and_failed_rows_hold_no_link_and_the_delivered_mail_carries_a_w
 
     invitation = client.get(path("invited@example.test"))
     assert invitation.status_code == 200 and 'name="password2"' in invitation.content.decode()
+    client.logout()
+    secret = "an-invited-secret-2026"
+    accepted = client.post(
+        path("invited@example.test"),
+        {"first_name": "Ines", "last_name": "Lind", "password": secret, "password2": secret},
+    )
+    assert accepted.status_code == 302
+    assert User.objects.get(username="invited@example.test").check_password(secret)
+    client.logout()
 
     answer = client.get(path("pat@example.test"))
     assert answer.status_code == 200 and "Avery Applicant" in answer.content.decode()
