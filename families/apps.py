@@ -6,7 +6,11 @@ class FamiliesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from families.roles import guardian_of  # app registry must be ready before models load
+        from audit.extensions import register_own_visit
+        from families.roles import guardian_of, is_family_of  # app registry must be ready before models load
         from people.roles import register_role
 
         register_role("guardian", guardian_of)
+        # The access log asks, when it writes a row, whether the actor is the child's own
+        # family, and stores the answer in the row (never recomputed when it is read).
+        register_own_visit(is_family_of)
