@@ -6,7 +6,8 @@ class FamiliesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from audit.extensions import register_own_visit
+        from audit.extensions import register_own_visit, register_verifier
+        from families.integrity import verify_guardians
         from families.roles import guardian_of, is_family_of  # app registry must be ready before models load
         from people.roles import register_role
 
@@ -14,3 +15,5 @@ class FamiliesConfig(AppConfig):
         # The access log asks, when it writes a row, whether the actor is the child's own
         # family, and stores the answer in the row (never recomputed when it is read).
         register_own_visit(is_family_of)
+        # ... and verify_audit reports a guardian row the app did not write.
+        register_verifier("guardians", verify_guardians)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
@@ -46,6 +48,19 @@ class Guardian(models.Model):
         help_text="When the e-mail link first activated the account. A confirmation link "
         "works once: it never re-activates an account an administrator deactivated.",
     )
+    # HMAC under AUDIT_SEAL_KEY of (user, family), set by every save (families.integrity):
+    # a guardian row inserted with database rights alone is not family to the access log
+    # and fails verify_audit.
+    mac = models.CharField(max_length=64, blank=True, default="")
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from families.integrity import guardian_mac
+
+        self.mac = guardian_mac(self)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "mac" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "mac"]
+        super().save(*args, **kwargs)
 
     def __str__(self) -> str:
         return self.user.get_full_name() or self.user.get_username()

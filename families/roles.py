@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import User
 
+from families.integrity import guardian_signed
 from families.models import Child, Guardian
 from people.roles import Actor
 
@@ -26,8 +27,8 @@ def is_family_of(user: User, child_id: int) -> bool:
     request for a guardian (their family's children, cached on the user object); none
     for anyone else (``guardian_of`` is already cached by the audit label)."""
     guardian = guardian_of(user)
-    if guardian is None:
-        return False
+    if guardian is None or not guardian_signed(guardian):
+        return False  # a guardian row the app did not write (families.integrity) is not family
     children: set[int] | None = getattr(user, "_family_children_cache", None)
     if children is None:
         children = set(Child.objects.filter(family_id=guardian.family_id).values_list("pk", flat=True))
