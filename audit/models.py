@@ -54,7 +54,7 @@ class AuditEvent(models.Model):
     # HMAC-SHA256 under AUDIT_SEAL_KEY (not in the database) of every field a reader
     # sees, the chain link and ``own_visit``: a row written with database rights alone
     # (even with the app's own ``compute_hash``) fails ``verify_audit``.
-    mac = models.CharField(max_length=64, blank=True, default="")
+    mac = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["id"]

@@ -51,7 +51,7 @@ class Guardian(models.Model):
     # HMAC under AUDIT_SEAL_KEY of (user, family), set by every save (families.integrity):
     # a guardian row inserted with database rights alone is not family to the access log
     # and fails verify_audit.
-    mac = models.CharField(max_length=64, blank=True, default="")
+    mac = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         from families.integrity import guardian_mac

@@ -13,7 +13,8 @@ wrote, with no revision and ``edited_at`` still empty. Now:
 
 ``verify_messages`` (registered with ``manage.py verify_audit`` in ``MessagingConfig``)
 reports a body changed without its revision, a revision inserted, changed or removed,
-and a message inserted with database rights alone. The key is ``audit.macs``'s (with
+a message inserted with database rights alone, and a message removed from the middle
+of a case (its ``seq`` leaves a gap). The key is ``audit.macs``'s (with
 its rotation); an attacker holding it is not stopped (docs/security.md).
 """
 
@@ -95,7 +96,15 @@ def verify_messages(*, chunk_size: int = 2000) -> str:
         if key > prev_key:
             return f"revision {revision.pk} of message {revision.message_id} is signed under an older key"
         heads[revision.message_id] = (revision.mac, key)
+    last_seq: dict[int, int] = {}  # case id -> seq of its newest message so far
     for message in Message.objects.order_by("id").iterator(chunk_size=chunk_size):
+        # Sends to a case are serialized, so ids and seqs rise together, without gaps.
+        if message.seq != last_seq.get(message.case_id, 0) + 1:
+            return (
+                f"message {message.pk} of case {message.case_id} has seq {message.seq} after "
+                f"{last_seq.get(message.case_id, 0)}: a message before it was removed"
+            )
+        last_seq[message.case_id] = message.seq
         head, head_key = heads.get(message.pk, (NO_REVISION, macs.oldest_index()))
         key = macs.key_index(MESSAGE_DOMAIN, message_payload(message, head), message.mac)
         if key is None:

@@ -31,7 +31,7 @@ class Message(models.Model):
     # HMAC under AUDIT_SEAL_KEY (``messaging.integrity``) of what the team reads (text,
     # author, case, seq, times) and of the newest revision's MAC: a body changed in SQL,
     # without the revision an edit writes, fails ``verify_audit``.
-    mac = models.CharField(max_length=64, blank=True, default="")
+    mac = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["id"]
@@ -58,7 +58,7 @@ class MessageRevision(models.Model):
     edited_at = models.DateTimeField(default=timezone.now, editable=False)
     # HMAC under AUDIT_SEAL_KEY of this revision and the previous revision's MAC (a chain
     # per message, ``messaging.integrity``).
-    mac = models.CharField(max_length=64, blank=True, default="")
+    mac = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["id"]

@@ -62,7 +62,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='auditevent',
             name='mac',
-            field=models.CharField(blank=True, default='', max_length=64),
+            field=models.CharField(blank=True, default='', editable=False, max_length=64),
         ),
         migrations.AddField(
             model_name='auditevent',

@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='guardian',
             name='mac',
-            field=models.CharField(blank=True, default='', max_length=64),
+            field=models.CharField(blank=True, default='', editable=False, max_length=64),
         ),
         migrations.RunPython(sign_existing, migrations.RunPython.noop),
     ]

@@ -54,12 +54,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='message',
             name='mac',
-            field=models.CharField(blank=True, default='', max_length=64),
+            field=models.CharField(blank=True, default='', editable=False, max_length=64),
         ),
         migrations.AddField(
             model_name='messagerevision',
             name='mac',
-            field=models.CharField(blank=True, default='', max_length=64),
+            field=models.CharField(blank=True, default='', editable=False, max_length=64),
         ),
         migrations.AlterField(
             model_name='message',

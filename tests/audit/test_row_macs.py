@@ -231,3 +231,17 @@ def test_key_rotation_old_rows_verify_while_their_key_is_listed(settings, capsys
     audit_record(actor=team.users[0], action=Action.VIEW, child=team.child, detail="under the old key again")
     settings.AUDIT_SEAL_KEY, settings.AUDIT_SEAL_OLD_KEYS = "the-second-key-0123456789abcdef", [first_key]
     assert "older key" in verify_log().reason
+
+
+def test_a_message_deleted_from_the_middle_of_a_case_is_refused_or_reported(capsys):
+    team = care_team(size=1)
+    messages = [stored_message(team, body=f"Note {n}") for n in range(3)]
+    _verifies(capsys)
+    statement = "DELETE FROM messaging_message WHERE id = %s"
+    if connection.vendor == "postgresql":
+        with pytest.raises(DatabaseError, match="never deleted"), connection.cursor() as cursor:
+            cursor.execute(statement, [messages[1].pk])
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [messages[1].pk])
+    assert f"message {messages[2].pk}" in _verify_fails(capsys)
