@@ -25,6 +25,8 @@ def sign_existing(apps, schema_editor):
     family_of_child = dict(Child.objects.values_list("pk", "family_id"))
     postgres = schema_editor.connection.vendor == "postgresql"
     if postgres:
+        # ALTER TABLE refuses while deferred checks are pending in this transaction.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE", params=None)
         schema_editor.execute(f"ALTER TABLE audit_auditevent DISABLE TRIGGER {TRIGGER}", params=None)
     heads = {}
     batch = []

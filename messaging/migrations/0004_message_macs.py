@@ -17,6 +17,8 @@ def sign_existing(apps, schema_editor):
     MessageRevision = apps.get_model("messaging", "MessageRevision")
     postgres = schema_editor.connection.vendor == "postgresql"
     if postgres:
+        # ALTER TABLE refuses while deferred checks are pending in this transaction.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE", params=None)
         for table, trigger in TRIGGERS:
             schema_editor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}", params=None)
     heads = {}

@@ -13,7 +13,9 @@ least-privilege role)."""
 
 from __future__ import annotations
 
+import importlib
 import re
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import User
@@ -245,3 +247,73 @@ def test_a_message_deleted_from_the_middle_of_a_case_is_refused_or_reported(caps
     with connection.cursor() as cursor:
         cursor.execute(statement, [messages[1].pk])
     assert f"message {messages[2].pk}" in _verify_fails(capsys)
+
+
+def _run_migration(module: str) -> None:
+    """A data migration's forward step on this database, with the app registry (the
+    fields it touches are the same in the migration's state)."""
+    from django.apps import apps
+
+    def execute(sql: str, params=None) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+
+    migration = importlib.import_module(module)
+    migration.sign_existing(apps, SimpleNamespace(connection=connection, execute=execute))
+
+
+GUARDS = [
+    ("audit_auditevent", "auditevent_append_only"),
+    ("messaging_message", "message_guard"),
+    ("messaging_messagerevision", "messagerevision_append_only"),
+]
+
+
+def _as_before_the_migration(statements: list[tuple[str, list]]) -> None:
+    """Rows as they were before the MAC columns were filled (the owner, as migrations
+    run, with the history guards off for the moment)."""
+    postgres = connection.vendor == "postgresql"
+    with connection.cursor() as cursor:
+        if postgres:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # ALTER TABLE waits for no pending check
+        for table, trigger in GUARDS if postgres else []:
+            cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
+        for statement, params in statements:
+            cursor.execute(statement, params)
+        for table, trigger in GUARDS if postgres else []:
+            cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
+
+
+def test_the_migration_signs_existing_rows_but_leaves_broken_ones_unsigned(capsys):
+    team = care_team(size=1)
+    own = audit_record(actor=team.guardian.user, action=Action.VIEW, child=team.child)
+    theirs = audit_record(actor=team.users[0], action=Action.VIEW, child=team.child)
+    other = care_team(size=1)
+    tampered = audit_record(actor=other.users[0], action=Action.VIEW, child=other.child, detail="read")
+    _as_before_the_migration(
+        [
+            ("UPDATE audit_auditevent SET mac = '', own_visit = %s", [False]),
+            ("UPDATE audit_auditevent SET detail = 'nothing' WHERE id = %s", [tampered.pk]),
+        ]
+    )
+    _run_migration("audit.migrations.0005_row_macs_and_own_visit")
+    rows = {row.pk: row for row in AuditEvent.objects.all()}
+    assert rows[own.pk].own_visit and not rows[theirs.pk].own_visit
+    assert rows[own.pk].mac and rows[theirs.pk].mac
+    assert rows[tampered.pk].mac == "", "an already broken row is not laundered by the migration"
+    assert "content does not match its hash" in _verify_fails(capsys)
+
+
+def test_the_migration_signs_existing_messages_and_revisions(capsys):
+    team = care_team(size=1)
+    message = stored_message(team, body="First words")
+    message_edit(actor=team.users[0], case_id=team.case.pk, message_id=message.pk, body="Second words")
+    message_edit(actor=team.users[0], case_id=team.case.pk, message_id=message.pk, body="Third words")
+    removed = stored_message(team, body="Removed")
+    message_delete(actor=team.users[0], case_id=team.case.pk, message_id=removed.pk)
+    _as_before_the_migration(
+        [("UPDATE messaging_message SET mac = ''", []), ("UPDATE messaging_messagerevision SET mac = ''", [])]
+    )
+    assert "does not verify" in _verify_fails(capsys)
+    _run_migration("messaging.migrations.0004_message_macs")
+    _verifies(capsys)
