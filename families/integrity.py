@@ -11,19 +11,10 @@ and ``manage.py verify_audit`` reports the row (``verify_guardians``, registered
 
 from __future__ import annotations
 
-import json
-from typing import TYPE_CHECKING
-
 from audit import macs
+from families.models import GUARDIAN_MAC_DOMAIN, Guardian, guardian_payload
 
-if TYPE_CHECKING:
-    from families.models import Guardian
-
-GUARDIAN_DOMAIN = "family-guardian"
-
-
-def guardian_payload(guardian: Guardian) -> str:
-    return json.dumps({"user": guardian.user_id, "family": guardian.family_id}, sort_keys=True)
+GUARDIAN_DOMAIN = GUARDIAN_MAC_DOMAIN
 
 
 def guardian_mac(guardian: Guardian) -> str:
@@ -37,8 +28,6 @@ def guardian_signed(guardian: Guardian) -> bool:
 
 def verify_guardians(*, chunk_size: int = 2000) -> str:
     """The first guardian row whose MAC does not verify, in words, or ""."""
-    from families.models import Guardian
-
     for guardian in Guardian.objects.order_by("id").iterator(chunk_size=chunk_size):
         if not guardian_signed(guardian):
             return (

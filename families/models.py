@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.conf import settings
@@ -9,6 +10,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from audit import macs
 
 
 class Family(models.Model):
@@ -30,6 +33,15 @@ class Relationship(models.TextChoices):
     FOSTER_PARENT = "foster_parent", _("Foster parent")
     LEGAL_GUARDIAN = "legal_guardian", _("Legal guardian")
     OTHER = "other", _("Other caregiver")
+
+
+GUARDIAN_MAC_DOMAIN = "family-guardian"
+
+
+def guardian_payload(guardian: Any) -> str:
+    """What a guardian row's MAC covers: who, and which family (any object with
+    ``user_id`` and ``family_id``: a row, or a migration's historical row)."""
+    return json.dumps({"user": guardian.user_id, "family": guardian.family_id}, sort_keys=True)
 
 
 class Guardian(models.Model):
@@ -54,9 +66,7 @@ class Guardian(models.Model):
     mac = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        from families.integrity import guardian_mac
-
-        self.mac = guardian_mac(self)
+        self.mac = macs.sign(GUARDIAN_MAC_DOMAIN, guardian_payload(self))
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "mac" not in update_fields:
             kwargs["update_fields"] = [*update_fields, "mac"]
