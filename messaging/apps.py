@@ -6,7 +6,9 @@ class MessagingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from audit.extensions import register_verifier
         from consent.signals import consent_revoked
+        from messaging.integrity import verify_messages
         from messaging.notices import register_notice_kinds
         from messaging.receivers import close_chats_on_consent_revoked
         from messaging.selectors import annotate_last_message, annotate_unread_count
@@ -18,4 +20,6 @@ class MessagingConfig(AppConfig):
             if annotator not in case_annotators:
                 case_annotators.append(annotator)
         register_notice_kinds()
+        # manage.py verify_audit also checks the chat history's MACs (messaging.integrity).
+        register_verifier("chat history", verify_messages)
         consent_revoked.connect(close_chats_on_consent_revoked, dispatch_uid="messaging.close_chats")

@@ -85,6 +85,12 @@ if not AUDIT_SEAL_KEY:
     if not DEVELOPMENT:
         raise ImproperlyConfigured("AUDIT_SEAL_KEY must be set when DJANGO_DEBUG=0.")
     AUDIT_SEAL_KEY = hashlib.sha256(("audit-seal:" + SECRET_KEY).encode()).hexdigest()
+# Key rotation: the keys AUDIT_SEAL_KEY replaced, newest first (comma-separated). Rows,
+# messages and seals signed under one of them still verify; new ones are signed under
+# AUDIT_SEAL_KEY only. Keep an old key listed while rows signed under it exist.
+AUDIT_SEAL_OLD_KEYS = [
+    k.strip() for k in (os.environ.get("AUDIT_SEAL_OLD_KEYS") or "").split(",") if k.strip()
+]
 # verify_audit fails when rows older than this are not covered by a seal.
 AUDIT_SEAL_MAX_AGE_SECONDS = int(os.environ.get("AUDIT_SEAL_MAX_AGE_SECONDS") or 86400)
 
