@@ -46,6 +46,15 @@ class AuditEvent(models.Model):
     chain = models.CharField(max_length=40, blank=True, default="")
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # Decided when the row is written (``audit.extensions.is_own_visit``: the actor was one
+    # of the child's guardians then, and was not refused), never recomputed on reading.
+    own_visit = models.BooleanField(
+        default=False, help_text="The child's own family, allowed: folded into the family's own visits."
+    )
+    # HMAC-SHA256 under AUDIT_SEAL_KEY (not in the database) of every field a reader
+    # sees, the chain link and ``own_visit``: a row written with database rights alone
+    # (even with the app's own ``compute_hash``) fails ``verify_audit``.
+    mac = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["id"]

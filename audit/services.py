@@ -14,14 +14,18 @@ locks of the children it will log BEFORE any row lock (``audit_lock_chains_for``
 several chain locks in ascending key order. ``audit_record`` on a chain already held
 re-enters it for free.
 
-Chain heads are sealed (``audit_seal``) with an HMAC under ``AUDIT_SEAL_KEY``, a key that
-is not in the database; ``verify_log`` checks rows, links and seals.
+Every row also carries its own MAC (``row_mac``: HMAC-SHA256 under ``AUDIT_SEAL_KEY``, a
+key that is not in the database) over every field a reader sees, its chain link and
+``own_visit`` (decided at write time through ``audit.extensions``), so a row appended
+with database rights alone fails verification even though its hash and link are right.
+Chain heads are sealed (``audit_seal``) with an HMAC under the same key, so removed rows
+show too; ``verify_log`` checks rows, MACs, links and seals, then the registered
+verifiers (chat messages and their revisions).
 """
 
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 import zlib
 from collections.abc import Iterable
@@ -35,6 +39,8 @@ from django.db import connection, transaction
 from django.db.models import Count, Max, Model, QuerySet
 from django.utils import timezone
 
+from audit import macs
+from audit.extensions import is_own_visit, verifiers
 from audit.models import Action, AuditEvent, AuditSeal, Outcome
 from audit.selectors import parse_period
 from people.roles import Actor, is_curator, user_roles
@@ -121,6 +127,37 @@ def compute_hash(prev_hash: str, event: AuditEvent) -> str:
     return hashlib.sha256((prev_hash + canonical(event)).encode()).hexdigest()
 
 
+ROW_MAC_DOMAIN = "audit-row"
+
+
+def row_payload(event: AuditEvent) -> str:
+    """What a row's MAC covers: every field (``canonical``), the chain it is in, its link
+    (``prev_hash``, ``hash``) and ``own_visit``. Not the id (assigned by the INSERT): the
+    link fixes a row's place in its chain."""
+    return json.dumps(
+        {
+            "row": canonical(event),
+            "chain": event.chain,
+            "own_visit": bool(event.own_visit),
+            "prev_hash": event.prev_hash,
+            "hash": event.hash,
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+
+
+def row_mac(event: AuditEvent) -> str:
+    """The row's MAC under the current ``AUDIT_SEAL_KEY``."""
+    return macs.sign(ROW_MAC_DOMAIN, row_payload(event))
+
+
+def _link_and_sign(event: AuditEvent, prev_hash: str) -> None:
+    event.prev_hash = prev_hash
+    event.hash = compute_hash(prev_hash, event)
+    event.mac = row_mac(event)
+
+
 def _actor_label(actor: Actor | None) -> str:
     if actor is None or not getattr(actor, "is_authenticated", False):
         return "anonymous"
@@ -154,6 +191,7 @@ def _event(
     if consent is not None:
         consent_id = consent.pk
     return AuditEvent(
+        own_visit=outcome != Outcome.DENIED and is_own_visit(user, child_id),
         at=timezone.now(),
         actor=user,
         actor_label=_actor_label(actor),
@@ -262,8 +300,7 @@ def audit_record_held(
 def _append(event: AuditEvent, prev_hash: str) -> AuditEvent:
     """Link ``event`` after ``prev_hash`` (its chain's head, read under the chain lock)
     and insert it."""
-    event.prev_hash = prev_hash
-    event.hash = compute_hash(prev_hash, event)
+    _link_and_sign(event, prev_hash)
     event.save(force_insert=True)
     return event
 
@@ -292,7 +329,9 @@ def audit_record_many(
     request_id = current_request_id.get()
     events: list[AuditEvent] = []
     for entry, chain in zip(entries, chains, strict=True):
+        outcome = entry.get("outcome", Outcome.ALLOWED)
         event = AuditEvent(
+            own_visit=outcome != Outcome.DENIED and is_own_visit(user, entry.get("child_id")),
             at=at,
             actor=user,
             actor_label=label,
@@ -301,15 +340,14 @@ def audit_record_many(
             data_category=entry.get("data_category", ""),
             purpose=entry.get("purpose", ""),
             consent_id=entry.get("consent_id"),
-            outcome=entry.get("outcome", Outcome.ALLOWED),
+            outcome=outcome,
             object_type=entry.get("object_type", ""),
             object_id=str(entry.get("object_id") or ""),
             detail=str(entry.get("detail", ""))[:500],
             request_id=request_id,
             chain=chain,
-            prev_hash=heads[chain],
         )
-        event.hash = compute_hash(event.prev_hash, event)
+        _link_and_sign(event, heads[chain])
         heads[chain] = event.hash
         events.append(event)
     return AuditEvent.objects.bulk_create(events)
@@ -322,10 +360,6 @@ def audit_denied(**kwargs: Any) -> AuditEvent:
 
 
 # --- seals and verification ------------------------------------------------------------
-
-
-def _seal_key() -> bytes:
-    return str(settings.AUDIT_SEAL_KEY).encode()
 
 
 def seal_payload(*, at: datetime, up_to_id: int, row_count: int, heads: dict[str, Any], prev_mac: str) -> str:
@@ -342,11 +376,20 @@ def seal_payload(*, at: datetime, up_to_id: int, row_count: int, heads: dict[str
     )
 
 
-def seal_mac(seal: AuditSeal) -> str:
-    payload = seal_payload(
+# Seals were signed before domains were introduced: their domain is the empty one (the
+# payload alone), which no other kind of record uses.
+SEAL_MAC_DOMAIN = ""
+
+
+def _seal_payload_of(seal: AuditSeal) -> str:
+    return seal_payload(
         at=seal.at, up_to_id=seal.up_to_id, row_count=seal.row_count, heads=seal.heads, prev_mac=seal.prev_mac
     )
-    return hmac.new(_seal_key(), payload.encode(), hashlib.sha256).hexdigest()
+
+
+def seal_mac(seal: AuditSeal) -> str:
+    """The seal's MAC under the current ``AUDIT_SEAL_KEY``."""
+    return macs.sign(SEAL_MAC_DOMAIN, _seal_payload_of(seal))
 
 
 def _sealed_heads() -> dict[str, list[Any]]:
@@ -428,11 +471,16 @@ def _check_seals() -> tuple[dict[tuple[str, int], str], AuditSeal | None, str]:
     """Expected (chain, length) -> head hash from every seal whose MAC and link hold."""
     expected: dict[tuple[str, int], str] = {}
     prev_mac, last = GENESIS, None
+    newest_key = macs.oldest_index()  # the oldest key a seal may use next
     for seal in AuditSeal.objects.order_by("id"):
         if seal.prev_mac != prev_mac:
             return expected, seal, f"seal {seal.pk} does not follow the previous seal (a seal was removed)"
-        if not hmac.compare_digest(seal_mac(seal), seal.mac):
+        key = macs.key_index(SEAL_MAC_DOMAIN, _seal_payload_of(seal), seal.mac)
+        if key is None:
             return expected, seal, f"seal {seal.pk} is not signed by AUDIT_SEAL_KEY"
+        if key > newest_key:
+            return expected, seal, f"seal {seal.pk} is signed under an older key than the seal before it"
+        newest_key = key
         for chain, (length, head) in seal.heads.items():
             expected[(chain, int(length))] = head
         prev_mac, last = seal.mac, seal
@@ -442,12 +490,25 @@ def _check_seals() -> tuple[dict[tuple[str, int], str], AuditSeal | None, str]:
 def _walk_rows(expected: dict[tuple[str, int], str], chunk_size: int) -> Verification:
     heads: dict[str, str] = {}
     lengths: dict[str, int] = {}
+    keys: dict[str, int] = {}  # per chain: the key index of its newest row
+    oldest = macs.oldest_index()
     checked = 0
     for event in AuditEvent.objects.order_by("id").iterator(chunk_size=chunk_size):
         if event.prev_hash != heads.get(event.chain, GENESIS):
             return Verification(checked, event, "prev_hash does not match the previous row's hash")
         if compute_hash(event.prev_hash, event) != event.hash:
             return Verification(checked, event, "content does not match its hash")
+        key = macs.key_index(ROW_MAC_DOMAIN, row_payload(event), event.mac)
+        if key is None:
+            return Verification(
+                checked,
+                event,
+                "the row's MAC does not verify under AUDIT_SEAL_KEY (written or changed with "
+                "database rights alone)",
+            )
+        if key > keys.get(event.chain, oldest):
+            return Verification(checked, event, "the row is signed under an older key than the row before it")
+        keys[event.chain] = key
         heads[event.chain] = event.hash
         lengths[event.chain] = lengths.get(event.chain, 0) + 1
         sealed = expected.pop((event.chain, lengths[event.chain]), None)
@@ -474,15 +535,23 @@ def _unsealed_too_long(last_seal: AuditSeal | None, now: datetime) -> str:
 
 
 def verify_log(*, chunk_size: int = 2000, now: datetime | None = None) -> Verification:
-    """Check every row's hash and link within its chain, every seal's MAC and link, that
-    each sealed head is still in its chain at its sealed length (catches tail deletion,
-    truncation and re-chaining with ``compute_hash``), and that sealing is not stale."""
+    """Check every row's hash, MAC and link within its chain (a row written with database
+    rights alone has no valid MAC), every seal's MAC and link, that each sealed head is
+    still in its chain at its sealed length (catches tail deletion, truncation and
+    re-chaining with ``compute_hash``), that sealing is not stale, and then each
+    registered verifier (``audit.extensions.register_verifier``: chat messages)."""
     expected, last_seal, seal_problem = _check_seals()
     if seal_problem:
         return Verification(0, None, seal_problem)
     result = _walk_rows(expected, chunk_size)
     if result.intact:
         result.reason = _unsealed_too_long(last_seal, now or timezone.now())
+    for name, verifier in sorted(verifiers().items()):
+        if not result.intact:
+            break
+        problem = verifier()
+        if problem:
+            result.reason = f"{name}: {problem}"
     return result
 
 

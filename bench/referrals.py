@@ -73,6 +73,7 @@ def bulk_world(n_referrals: int, *, providers: int = 200, children: int = 5000) 
 
     from consent.models import CATEGORY_FIELDS, PURPOSE_FIELDS, Consent, SignatureMethod
     from directory.models import Discipline, Organization, Provider
+    from families.integrity import guardian_mac
     from families.models import Child, Family, Guardian, Relationship
     from referrals.models import Case, Referral, ReferralEvent, ReferralUserObjectPermission
 
@@ -98,12 +99,13 @@ def bulk_world(n_referrals: int, *, providers: int = 200, children: int = 5000) 
         )
         families = Family.objects.bulk_create([Family(name=f"Bench family {i}") for i in range(children)])
         g_users = User.objects.bulk_create([User(username=f"bench_g{i}") for i in range(children)])
-        guardians = Guardian.objects.bulk_create(
-            [
-                Guardian(user=u, family=f, relationship=Relationship.PARENT)
-                for u, f in zip(g_users, families, strict=True)
-            ]
-        )
+        guardians = [
+            Guardian(user=u, family=f, relationship=Relationship.PARENT)
+            for u, f in zip(g_users, families, strict=True)
+        ]
+        for guardian in guardians:  # bulk_create skips Guardian.save, which signs the row
+            guardian.mac = guardian_mac(guardian)
+        guardians = Guardian.objects.bulk_create(guardians)
         kids = Child.objects.bulk_create(
             [
                 Child(family=f, first_name="Kid", last_name=f"{i}", date_of_birth=datetime.date(2025, 1, 1))

@@ -91,7 +91,7 @@ def plain_purposes(codes: str) -> str:
     return ", ".join(str(SHORT_PURPOSES[Purpose(c)]) for c in codes.split(",") if c in Purpose.values)
 
 
-def entry(row: AuditEvent, *, viewer_id: int | None, family_user_ids: set[int]) -> AccessEntry:
+def entry(row: AuditEvent, *, viewer_id: int | None) -> AccessEntry:
     name, roles = split_label(row.actor_label)
     if row.actor_id is None:
         who, role = _("Someone not signed in"), ""
@@ -111,5 +111,5 @@ def entry(row: AuditEvent, *, viewer_id: int | None, family_user_ids: set[int]) 
         information=plain_category(row.data_category),
         why=plain_purposes(row.purpose),
         refused=row.outcome == Outcome.DENIED,
-        own=row.actor_id in family_user_ids and row.outcome != Outcome.DENIED,
+        own=row.own_visit,
     )

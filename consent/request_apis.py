@@ -218,7 +218,7 @@ class ConsentRequestDeclineApi(APIView):
         request=DeclineInput,
         responses={
             200: ConsentRequestOutput,
-            403: OpenApiResponse(description="guardian_only"),
+            403: OpenApiResponse(description="guardian_only, no_legal_authority"),
             404: OpenApiResponse(description="not_found: not a request about your family"),
             409: OpenApiResponse(description="request_answered"),
         },

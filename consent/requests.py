@@ -342,8 +342,15 @@ def consent_request_sign(
 @transaction.atomic
 def consent_request_decline(*, actor: Actor, request_id: object, reason: str = "") -> ConsentRequest:
     """The guardian declines: nothing is shared; the asker is told (without the reason,
-    which stays with the family)."""
+    which stays with the family). Like signing and revoking, only a guardian with legal
+    authority answers: 403 ``no_legal_authority`` for the others."""
     request = _pending_for_guardian(actor, request_id)
+    if not policies.guardian_for_child(actor, request.child_id).has_legal_authority:
+        raise ApplicationError(
+            "no_legal_authority",
+            "Only a guardian with legal authority may answer this request.",
+            status=403,
+        )
     reason = (reason or "").strip()
     if len(reason) > MAX_NOTE:
         raise ApplicationError(

@@ -5,10 +5,9 @@ from __future__ import annotations
 from django.db.models import Prefetch, Q, QuerySet
 
 from audit import selectors as audit_selectors
-from audit.models import AuditEvent, Outcome
+from audit.models import AuditEvent
 from consent import decision, policies
 from consent.models import Consent, ConsentEvent, ConsentRequest, ConsentRequestStatus
-from families.models import Guardian
 from people.roles import Actor
 
 
@@ -34,19 +33,15 @@ def consent_list(*, actor: Actor, child_id: int | None = None) -> QuerySet[Conse
     )
 
 
-def family_user_ids(*, child_id: int) -> set[int]:
-    """The accounts of the child's own family (its guardians)."""
-    return set(Guardian.objects.filter(family__children=child_id).values_list("user_id", flat=True))
-
-
-def access_log_split(*, child_id: int) -> tuple[QuerySet[AuditEvent], QuerySet[AuditEvent], set[int]]:
+def access_log_split(*, child_id: int) -> tuple[QuerySet[AuditEvent], QuerySet[AuditEvent]]:
     """The child's access log in two parts, newest first: what others did (refusals of
     anyone included, so a refused attempt is never hidden), and the family's own
-    allowed views and changes. Callers check that the actor is the child's guardian."""
-    family = family_user_ids(child_id=child_id)
+    allowed views and changes. Whether a row is the family's own was decided when it
+    was written and is stored in it (``own_visit``, under the row's MAC): who is a
+    guardian today does not move anyone's past reads. Callers check that the actor is
+    the child's guardian."""
     rows = audit_selectors.child_access_log(child_id=child_id)
-    own = Q(actor_id__in=family) & ~Q(outcome=Outcome.DENIED)
-    return rows.exclude(own), rows.filter(own), family
+    return rows.filter(own_visit=False), rows.filter(own_visit=True)
 
 
 # What a consent request shows about its child: the name (and the note and scope, which

@@ -318,14 +318,14 @@ def access_log(request: HttpRequest, child_id: int) -> HttpResponse:
         child = services.access_log_open(actor=request.user, child_id=child_id)
     except ApplicationError:
         return _not_found(request)
-    others, own, family = selectors.access_log_split(child_id=child.pk)
+    others, own = selectors.access_log_split(child_id=child.pk)
     show_own = request.GET.get("own") == "1"
     page = Paginator(others, 50).get_page(request.GET.get("page"))
     own_page = Paginator(own, 50).get_page(request.GET.get("own_page")) if show_own else None
     viewer = request.user.pk
 
     def words(rows: Any) -> list[Any]:
-        return [entry(row, viewer_id=viewer, family_user_ids=family) for row in rows]
+        return [entry(row, viewer_id=viewer) for row in rows]
 
     return render(
         request,

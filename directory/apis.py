@@ -27,6 +27,7 @@ from referral_hub.pagination import Pagination
 
 
 class EndorsementOutput(serializers.Serializer[Any]):
+    id = serializers.IntegerField(help_text="The key of `/fhir/VerificationResult/{id}`.")
     category = serializers.ChoiceField(choices=EndorsementCategory.choices)
     status = serializers.CharField(source="display_status", help_text="Always `verified` in public output.")
     expires_on = serializers.DateField()

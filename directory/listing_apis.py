@@ -81,7 +81,8 @@ class ListingNoteInput(serializers.Serializer[Any]):
 class ProviderClaimApi(APIView):
     """A signed-in account without a listing claims an unclaimed one (201). 409
     ``listing_claimed``, ``already_has_listing`` or ``claim_pending``; 403
-    ``not_a_provider_account`` for a family account; 404 for a missing listing."""
+    ``not_a_provider_account`` for a family or a care coordinator's account; 404 for a
+    missing listing."""
 
     permission_classes = [IsAuthenticated]
 

@@ -8,7 +8,7 @@ from django.contrib.auth.models import User
 
 from directory.models import Endorsement, Provider
 from directory.roles import provider_of
-from people.roles import Actor, has_role, is_curator, signed_in
+from people.roles import Actor, has_role, is_coordinator, is_curator, signed_in
 from referral_hub.errors import ApplicationError, NotFound
 
 
@@ -54,7 +54,8 @@ def access_listing_for_edit(actor: Actor, provider_id: int) -> Provider:
 
 def require_claimant(actor: Actor) -> User:
     """The account, if it may claim a listing at all: signed in, without a listing of
-    its own, and not a family's account."""
+    its own, and neither a family's account nor a care coordinator's (who routes
+    families to providers and must not become one of them)."""
     if not actor.is_authenticated:
         raise ApplicationError("not_authenticated", "Sign in to claim a listing.", status=403)
     user = signed_in(actor)
@@ -65,6 +66,12 @@ def require_claimant(actor: Actor) -> User:
     if has_role(user, "guardian"):
         raise ApplicationError(
             "not_a_provider_account", "A family account cannot claim a provider's listing.", status=403
+        )
+    if is_coordinator(user):
+        raise ApplicationError(
+            "not_a_provider_account",
+            "A care coordinator's account cannot claim a provider's listing.",
+            status=403,
         )
     return user
 

@@ -817,6 +817,9 @@ class FhirPractitionerApi(APIView):
 
 class FhirVerificationResultApi(APIView):
     permission_classes = [AllowAny]
+    # Sequential ids are as guessable as credential numbers: the same per-address budget
+    # as public verification (one scope, so the two cannot be added up).
+    throttle_classes = [VerifyThrottle]
     renderer_classes = [FhirJsonRenderer]
     content_negotiation_class = FirstRenderer
 

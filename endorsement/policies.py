@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from directory.models import Endorsement, EndorsementStatus, Provider
 from directory.roles import provider_of
-from endorsement.models import Application, Document, ReviewerAssignment
+from endorsement.models import Application, ApplicationStatus, Document, ReviewerAssignment
 from people.roles import Actor, is_curator, is_reviewer
 from referral_hub.errors import ApplicationError, NotFound
 from referral_hub.ids import id_for_lookup
@@ -78,7 +78,8 @@ def access_own_application(actor: Actor, application_id: object) -> Application:
 
 def visible_documents(actor: Actor) -> QuerySet[Document]:
     """Documents ``actor`` may read: all for curators; their own; and, for a reviewer,
-    those of applicants whose application is assigned to them."""
+    those of applicants with an application assigned to them that was not withdrawn
+    (a withdrawn application ends the reviewer's reading, also of later uploads)."""
     qs = Document.objects.all()
     if is_curator(actor):
         return qs
@@ -88,7 +89,7 @@ def visible_documents(actor: Actor) -> QuerySet[Document]:
     if is_reviewer(actor):
         assigned = ReviewerAssignment.objects.filter(
             application__provider_id=OuterRef("provider_id"), reviewer_id=actor.pk
-        )
+        ).exclude(application__status=ApplicationStatus.WITHDRAWN)
         condition |= Q(Exists(assigned))
     return qs.filter(condition)
 

@@ -271,7 +271,9 @@ def curator_queue() -> QuerySet[Application]:
 
 def exams_to_score(*, actor: Actor) -> QuerySet[Exam]:
     """Exams of the applications assigned to ``actor`` in their current round, for blind
-    scoring: the caller shows only the exam code, never who wrote it."""
+    scoring: the caller shows only the exam code, never who wrote it. Ordered by the
+    random code: in submission order (as the assigned applications, with their names,
+    are listed) the n-th exam would be the n-th applicant's."""
     return (
         Exam.objects.filter(
             application__assignments__reviewer_id=actor.pk,
@@ -281,7 +283,7 @@ def exams_to_score(*, actor: Actor) -> QuerySet[Exam]:
         .select_related("application")
         .prefetch_related("scores")
         .distinct()
-        .order_by("submitted_at", "id")
+        .order_by("application__exam_code")
     )
 
 

@@ -55,6 +55,7 @@ from endorsement.policies import (
     require_curator,
     require_provider,
 )
+from outbox.links import LINK_MARK, LinkUnavailable
 from outbox.services import outbox_email
 from people.preferences import language_of
 from people.roles import Actor, is_curator
@@ -449,7 +450,8 @@ def _transition(
 
 
 def _new_exam_code() -> str:
-    return "EX-" + secrets.token_hex(4).upper()
+    """48 random bits: nothing in the code follows the application's id or order."""
+    return "EX-" + secrets.token_hex(6).upper()
 
 
 @transaction.atomic
@@ -531,7 +533,19 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def notify_reference_requested(*, reference: Reference, link: str) -> None:
+REFERENCE_LINK = "endorsement.reference"
+
+
+def reference_link(reference_id: int) -> str:
+    """A fresh single-use link for a reference, made when its e-mail is sent (outbox.links):
+    a new token whose hash replaces the stored one, so the outbox never holds it."""
+    token = secrets.token_urlsafe(32)
+    if not Reference.objects.filter(pk=reference_id).update(token_hash=token_hash(token)):
+        raise LinkUnavailable("the reference no longer exists")
+    return f"{settings.SITE_URL}/references/{token}/"
+
+
+def notify_reference_requested(*, reference: Reference) -> None:
     """The ONE place reference e-mail leaves from: an outbox row in the requesting
     transaction, one per reference. The body names the applicant and category only.
     A reference has no account: the mail is written in the applicant's language."""
@@ -554,7 +568,7 @@ def notify_reference_requested(*, reference: Reference, link: str) -> None:
             "applicant": applicant,
             "category": category,
             "until": f"{reference.expires_at:%Y-%m-%d}",
-            "link": link,
+            "link": LINK_MARK,
         }
     outbox_email(
         key=f"endorsement:reference:{reference.pk}:requested",
@@ -563,7 +577,7 @@ def notify_reference_requested(*, reference: Reference, link: str) -> None:
         body=body,
         kind="endorsement.reference",
         language=language,
-        one_time_link=True,
+        link=(REFERENCE_LINK, reference.pk),  # made when the mail is sent: reference_link
     )
 
 
@@ -576,6 +590,7 @@ def reference_request(
     application = access_own_application(actor, application_id)
     if application.status not in OPEN:
         raise ApplicationError("invalid_transition", "This application is closed.", 409)
+    # A placeholder nobody holds: the e-mailed link's token is made when the mail is sent.
     token = secrets.token_urlsafe(32)
     reference = Reference.objects.create(
         application=application,
@@ -592,7 +607,7 @@ def reference_request(
         to_status=application.status,
         note=f"Reference requested from {name}.",
     )
-    notify_reference_requested(reference=reference, link=f"{settings.SITE_URL}/references/{token}/")
+    notify_reference_requested(reference=reference)
     return reference
 
 
@@ -609,19 +624,27 @@ def reference_for_token(*, token: str) -> Reference:
     return reference
 
 
+def _valid_ratings(ratings: Any) -> bool:
+    """A non-empty object of competency domains to whole numbers 1-5 (JSON ``true`` is
+    not a number here, though Python counts it as 1)."""
+    return (
+        isinstance(ratings, dict)
+        and bool(ratings)
+        and all(
+            key in Domain.values and type(value) is int and 1 <= value <= 5  # noqa: E721 (bool excluded)
+            for key, value in ratings.items()
+        )
+    )
+
+
 @transaction.atomic
 def reference_answer(
-    *, token: str, ratings: dict[str, int], recommend: bool, comments: str = "", waiver: bool = False
+    *, token: str, ratings: Any, recommend: bool, comments: str = "", waiver: bool = False
 ) -> Reference:
     """A reference answers (no login). Single use: the conditional update lets exactly one
     of two simultaneous answers through."""
     reference = reference_for_token(token=token)
-    bad = {
-        k: v
-        for k, v in ratings.items()
-        if k not in Domain.values or not isinstance(v, int) or not 1 <= v <= 5
-    }
-    if bad or not ratings:
+    if not _valid_ratings(ratings):
         raise ApplicationError("invalid_ratings", "Rate one or more competency domains from 1 to 5.", 400)
     now = timezone.now()
     updated = Reference.objects.filter(pk=reference.pk, answered_at__isnull=True, expires_at__gt=now).update(

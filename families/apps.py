@@ -6,7 +6,20 @@ class FamiliesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from families.roles import guardian_of  # app registry must be ready before models load
+        from audit.extensions import register_own_visit, register_verifier
+        from families.integrity import verify_guardians
+        from families.password_reset import RESET_LINK, reset_link
+        from families.roles import guardian_of, is_family_of  # app registry must be ready before models load
+        from families.services import CONFIRM_LINK, INVITATION_LINK, confirm_link, invitation_mail_link
+        from outbox.links import register_minter
         from people.roles import register_role
 
         register_role("guardian", guardian_of)
+        register_minter(CONFIRM_LINK, confirm_link)
+        register_minter(INVITATION_LINK, invitation_mail_link)
+        register_minter(RESET_LINK, reset_link)
+        # The access log asks, when it writes a row, whether the actor is the child's own
+        # family, and stores the answer in the row (never recomputed when it is read).
+        register_own_visit(is_family_of)
+        # ... and verify_audit reports a guardian row the app did not write.
+        register_verifier("guardians", verify_guardians)

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.functional import Promise
 
+from outbox.links import LINK_MARK
 from outbox.models import OutboxMessage
 from outbox.services import outbox_email
 from people.preferences import language_of
@@ -39,11 +40,15 @@ def mail_family(
     kind: str,
     language: str,
     recipient_id: int | None = None,
-    one_time_link: bool = False,
+    one_time_link: tuple[str, int] | None = None,
     **values: Any,
 ) -> OutboxMessage | None:
     """Queue one e-mail whose subject and body (lazy translations with %(name)s
-    placeholders filled from ``values``) are rendered in ``language``."""
+    placeholders filled from ``values``) are rendered in ``language``. ``one_time_link``: a
+    one-time link (minter, object id) minted when the mail is sent; the body's
+    ``%(link)s`` holds its place (``outbox.links``)."""
+    if one_time_link is not None:
+        values["link"] = LINK_MARK
     with translation.override(language):
         rendered_subject = str(subject) % values if values else str(subject)
         rendered_body = str(body) % values if values else str(body)
@@ -55,7 +60,7 @@ def mail_family(
         kind=kind,
         recipient_id=recipient_id,
         language=language,
-        one_time_link=one_time_link,
+        link=one_time_link,
     )
 
 

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+
+from audit import macs
 
 
 class Family(models.Model):
@@ -29,6 +34,15 @@ class Relationship(models.TextChoices):
     OTHER = "other", _("Other caregiver")
 
 
+GUARDIAN_MAC_DOMAIN = "family-guardian"
+
+
+def guardian_payload(guardian: Any) -> str:
+    """What a guardian row's MAC covers: who, and which family (any object with
+    ``user_id`` and ``family_id``: a row, or a migration's historical row)."""
+    return json.dumps({"user": guardian.user_id, "family": guardian.family_id}, sort_keys=True)
+
+
 class Guardian(models.Model):
     """A user who may act for the family's children. Only guardians with
     ``has_legal_authority`` may grant or revoke consent."""
@@ -45,6 +59,17 @@ class Guardian(models.Model):
         help_text="When the e-mail link first activated the account. A confirmation link "
         "works once: it never re-activates an account an administrator deactivated.",
     )
+    # HMAC under AUDIT_SEAL_KEY of (user, family), set by every save (families.integrity):
+    # a guardian row inserted with database rights alone is not family to the access log
+    # and fails verify_audit.
+    mac = models.CharField(max_length=64, blank=True, default="", editable=False)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.mac = macs.sign(GUARDIAN_MAC_DOMAIN, guardian_payload(self))
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "mac" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "mac"]
+        super().save(*args, **kwargs)
 
     def __str__(self) -> str:
         return self.user.get_full_name() or self.user.get_username()

@@ -5,17 +5,23 @@ next to family sign-up, because the people layer sits below the outbox."""
 
 from __future__ import annotations
 
-import hashlib
+import uuid
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.models import User
+from django.contrib.auth.tokens import default_token_generator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
+from outbox.links import LINK_MARK, LinkUnavailable
 from outbox.services import outbox_email
 from people.preferences import language_of
 from referral_hub.proxy import client_ip
@@ -34,20 +40,41 @@ class OutboxPasswordResetForm(PasswordResetForm):
     ) -> None:
         user = context["user"]
         language = language_of(user) or translation.get_language() or "en"
+        # The link is made when the mail is sent (reset_link); Django's token in
+        # ``context`` is never stored.
+        context = {**context, "reset_link": LINK_MARK, "token": "", "uid": ""}
         with translation.override(language):
             subject = "".join(render_to_string(subject_template_name, context).splitlines())
             body = render_to_string(email_template_name, context)
         outbox_email(
-            # One row per reset link; the key names it by a digest, never the token.
-            key=f"password-reset:{user.pk}:{hashlib.sha256(context['token'].encode()).hexdigest()[:32]}",
+            key=f"password-reset:{user.pk}:{uuid.uuid4().hex}",
             to_address=to_email,
             subject=subject,
             body=body,
             kind="password_reset",
             recipient_id=user.pk,
             language=language,
-            one_time_link=True,
+            link=(RESET_LINK, user.pk),
         )
+
+
+RESET_LINK = "password_reset"
+
+
+def reset_link(user_id: int) -> str:
+    """A fresh password-reset link for the account (Django's token: it stops working
+    once the password changes or the account signs in)."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.has_usable_password():
+        raise LinkUnavailable("the account can no longer reset its password")
+    path = reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    return settings.SITE_URL.rstrip("/") + path
 
 
 class PasswordResetView(auth_views.PasswordResetView):

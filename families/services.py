@@ -101,7 +101,6 @@ def guardian_register(
     Guardian.objects.create(user=user, family=family, relationship=relationship)
     language = family_language(fallback=translation.get_language())
     update_preferences(user, preferred_language=language)
-    token = signing.dumps({"u": user.pk}, salt=CONFIRM_SALT)
     mail_family(
         key=f"account:confirm:{user.pk}",
         to_address=email,
@@ -113,8 +112,7 @@ def guardian_register(
         kind="account.confirm",
         recipient_id=user.pk,
         language=language,
-        one_time_link=True,
-        link=site_link(reverse("families-confirm", kwargs={"token": token})),
+        one_time_link=(CONFIRM_LINK, user.pk),  # made when the mail is sent: confirm_link
     )
     return user
 
@@ -160,6 +158,27 @@ def guardian_confirm(*, token: str) -> User:
 
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+# One-time links in e-mail are minted when the mail is sent (outbox.links), so the
+# outbox table never holds one; these make them (registered in FamiliesConfig.ready).
+CONFIRM_LINK = "account.confirm"
+INVITATION_LINK = "invitation"
+INVITATION_MAIL_SALT = "families.invitation.mail"
+
+
+def confirm_link(user_id: int) -> str:
+    """A fresh account-confirmation link (signed, 3 days; works once)."""
+    token = signing.dumps({"u": user_id}, salt=CONFIRM_SALT)
+    return site_link(reverse("families-confirm", kwargs={"token": token}))
+
+
+def invitation_mail_link(invitation_id: int) -> str:
+    """The invitation link e-mailed to the guardian: signed with the invitation's id
+    (the provider's shown-once link is the random token whose hash the row keeps). Both
+    end together: the invitation is open until used or expired."""
+    token = signing.dumps({"i": invitation_id}, salt=INVITATION_MAIL_SALT)
+    return site_link(reverse("families-invitation", kwargs={"token": token}))
 
 
 def _child_exists(family_id: int, first_name: str, last_name: str, date_of_birth: date) -> bool:
@@ -310,9 +329,8 @@ def invitation_create(
         ),
         kind="invitation",
         language=family_language(fallback=child.preferred_language),
-        one_time_link=True,
+        one_time_link=(INVITATION_LINK, invitation.pk),  # made when the mail is sent: invitation_mail_link
         inviter=invitation.invited_by.name,
-        link=site_link(reverse("families-invitation", kwargs={"token": token})),
     )
     return invitation, token
 
@@ -320,11 +338,20 @@ def invitation_create(
 def invitation_lookup(token: str) -> Invitation:
     """The open invitation for a token, or 404 ``invalid_invitation`` (used, expired or
     unknown: the same answer)."""
-    invitation = (
-        Invitation.objects.select_related("family", "child", "invited_by")
-        .filter(token_hash=_token_hash(token or ""), used_at__isnull=True, expires_at__gt=timezone.now())
-        .first()
+    open_invitations = Invitation.objects.select_related("family", "child", "invited_by").filter(
+        used_at__isnull=True, expires_at__gt=timezone.now()
     )
+    if ":" in (token or ""):  # the e-mailed link (invitation_mail_link); random tokens hold no ':'
+        try:
+            data = signing.loads(token, salt=INVITATION_MAIL_SALT, max_age=INVITATION_TTL)
+        except signing.BadSignature:
+            data = {}
+        invitation_id = data.get("i") if isinstance(data, dict) else None
+        invitation = (
+            open_invitations.filter(pk=invitation_id).first() if isinstance(invitation_id, int) else None
+        )
+    else:
+        invitation = open_invitations.filter(token_hash=_token_hash(token or "")).first()
     if invitation is None:
         raise ApplicationError(
             "invalid_invitation", gettext("This invitation link is invalid, used or expired."), status=404

@@ -5,7 +5,7 @@ refusal (wrong password, duplicate, bad input) writes nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from audit.models import Action
-from audit.services import audit_record, audit_record_many
+from audit.services import audit_list_read, audit_record, audit_record_many
 from consent import decision
 from consent import policies as consent_policies
 from consent.models import Consent
@@ -430,6 +430,38 @@ def own_request(*, actor: Actor, request_id: Any) -> FamilyRequest:
     if request is None:
         raise NotFound("Request")
     return request
+
+
+def own_request_open(*, actor: Actor, request_id: Any) -> FamilyRequest:
+    """The family reads one of its own requests (the child, the concern): audited like
+    every other read of a child's data."""
+    request = own_request(actor=actor, request_id=request_id)
+    audit_record(
+        actor=actor,
+        action=Action.VIEW,
+        child_id=request.child_id,
+        data_category="demographics",
+        purpose="referral",
+        object_type="family_request",
+        object_id=request.pk,
+    )
+    return request
+
+
+def own_requests_shown(*, actor: Actor, requests: Iterable[FamilyRequest], detail: str) -> None:
+    """A list showed the family its own requests: one audit row per child shown, in one
+    batch (the list costs the same few queries for 1 or 100 rows; none for an empty one)."""
+    rows: list[tuple[int | None, object]] = [(r.child_id, r.pk) for r in requests]
+    if not rows:
+        return
+    audit_list_read(
+        actor=actor,
+        object_type="family_request",
+        purpose="referral",
+        data_category="demographics",
+        detail=detail,
+        rows=rows,
+    )
 
 
 @transaction.atomic

@@ -126,7 +126,7 @@ def ask(request: HttpRequest) -> HttpResponse:
 @login_required
 def request_done(request: HttpRequest, request_id: int) -> HttpResponse:
     try:
-        item = services.own_request(actor=request.user, request_id=request_id)
+        item = services.own_request_open(actor=request.user, request_id=request_id)
     except NotFound:
         return _message(request, _("Not found"), _("There is nothing here for you."), 404)
     return render(request, "intake/done.html", {"item": item})
@@ -136,14 +136,16 @@ def request_done(request: HttpRequest, request_id: int) -> HttpResponse:
 def my_requests(request: HttpRequest) -> HttpResponse:
     if guardian_of(request.user) is None:
         return _message(request, _("Not available"), _("This page is for parents and guardians."), 403)
-    return render(
-        request, "intake/my_requests.html", {"requests": list(selectors.own_requests(actor=request.user))}
-    )
+    rows = list(selectors.own_requests(actor=request.user))
+    services.own_requests_shown(actor=request.user, requests=rows, detail="my requests page")
+    return render(request, "intake/my_requests.html", {"requests": rows})
 
 
 def portal_panel(user: Actor) -> tuple[str, dict[str, Any]] | None:
     """The family portal's "Requests for help" section (registered in ``apps.py``)."""
-    return "intake/_portal_panel.html", {"requests": list(selectors.own_requests(actor=user)[:10])}
+    rows = list(selectors.own_requests(actor=user)[:10])
+    services.own_requests_shown(actor=user, requests=rows, detail="portal")
+    return "intake/_portal_panel.html", {"requests": rows}
 
 
 @login_required
@@ -151,7 +153,7 @@ def portal_panel(user: Actor) -> tuple[str, dict[str, Any]] | None:
 def sign(request: HttpRequest, request_id: int) -> HttpResponse:
     """Sign the consent for the provider a care coordinator chose."""
     try:
-        item = services.own_request(actor=request.user, request_id=request_id)
+        item = services.own_request_open(actor=request.user, request_id=request_id)
     except NotFound:
         return _message(request, _("Not found"), _("There is nothing here for you."), 404)
     form = SignForm(request.POST or None)
@@ -172,7 +174,7 @@ def sign(request: HttpRequest, request_id: int) -> HttpResponse:
         guardian = guardian_of(request.user)
         sections, _text = authorization_for(
             child=item.child,
-            guardian=guardian,  # type: ignore[arg-type]  # own_request only answers guardians
+            guardian=guardian,  # type: ignore[arg-type]  # own_request_open only answers guardians
             provider=item.provider,
             organization=None,
             purposes=services.CONSENT_PURPOSES,

@@ -6,7 +6,9 @@ class MessagingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from audit.extensions import register_verifier
         from consent.hooks import register_access_end_hook
+        from messaging.integrity import verify_messages
         from messaging.notices import register_notice_kinds
         from messaging.selectors import annotate_last_message, annotate_unread_count
         from messaging.services import chats_for_ended_consent
@@ -18,6 +20,8 @@ class MessagingConfig(AppConfig):
             if annotator not in case_annotators:
                 case_annotators.append(annotator)
         register_notice_kinds()
+        # manage.py verify_audit also checks the chat history's MACs (messaging.integrity).
+        register_verifier("chat history", verify_messages)
         # Revocation and recorded expiry: the users chatting under the consent (consent
         # tells each of them once; their sockets re-ask the policy).
         register_access_end_hook("messaging.chats", chats_for_ended_consent)

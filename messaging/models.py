@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 MAX_BODY_CHARS = 8000
 
@@ -23,9 +24,14 @@ class Message(models.Model):
     author_provider = models.ForeignKey("directory.Provider", on_delete=models.PROTECT, related_name="+")
     body = models.TextField(help_text="Plain text, rendered escaped. Kept after a soft delete.")
     client_msg_id = models.UUIDField(help_text="Chosen by the client; makes a send idempotent.")
-    created_at = models.DateTimeField(auto_now_add=True)
+    # Set before the INSERT (not by the database), so the MAC can cover it.
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
     edited_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # HMAC under AUDIT_SEAL_KEY (``messaging.integrity``) of what the team reads (text,
+    # author, case, seq, times) and of the newest revision's MAC: a body changed in SQL,
+    # without the revision an edit writes, fails ``verify_audit``.
+    mac = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["id"]
@@ -49,7 +55,10 @@ class MessageRevision(models.Model):
     message = models.ForeignKey(Message, on_delete=models.PROTECT, related_name="revisions")
     previous_body = models.TextField()
     edited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    edited_at = models.DateTimeField(auto_now_add=True)
+    edited_at = models.DateTimeField(default=timezone.now, editable=False)
+    # HMAC under AUDIT_SEAL_KEY of this revision and the previous revision's MAC (a chain
+    # per message, ``messaging.integrity``).
+    mac = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["id"]

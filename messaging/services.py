@@ -27,6 +27,7 @@ from audit.services import audit_chain_head, audit_lock_chains_for, audit_record
 from consent.hooks import AccessEnd
 from directory.models import Provider
 from messaging import events, selectors
+from messaging.integrity import sign_message, sign_revision
 from messaging.models import MAX_BODY_CHARS, ChatConnection, Message, MessageRevision, ReadMarker
 from messaging.policies import (
     AUDIT_CATEGORY,
@@ -301,7 +302,7 @@ def _message_send(*, actor: Actor, case_id: int, body: str, client_msg_id: uuid.
             )
         return SendResult(message=existing, created=False)
     provider = state.provider
-    message = Message.objects.create(
+    message = Message(
         case_id=case_id,
         seq=state.last_seq + 1,
         author=signed_in(actor),
@@ -309,6 +310,8 @@ def _message_send(*, actor: Actor, case_id: int, body: str, client_msg_id: uuid.
         body=body,
         client_msg_id=client_msg_id,
     )
+    sign_message(message, None)  # still one INSERT: the MAC is computed before it
+    message.save(force_insert=True)
     audit_record_held(
         chain_head=state.chain_head,
         actor=actor,
@@ -338,6 +341,12 @@ def _own_message_for_change(*, actor: Actor, case_id: int, message_id: int) -> t
     message = (
         Message.objects.select_for_update(of=("self",))
         .select_related("author_provider")
+        # The newest revision's MAC, which the message's MAC covers (same query).
+        .annotate(
+            revision_head=Subquery(
+                MessageRevision.objects.filter(message_id=OuterRef("pk")).order_by("-id").values("mac")[:1]
+            )
+        )
         .filter(pk=message_id, case_id=case_id)
         .first()
     )
@@ -359,10 +368,13 @@ def message_edit(*, actor: Actor, case_id: int, message_id: int, body: object) -
     message, access = _own_message_for_change(actor=actor, case_id=case_id, message_id=message_id)
     if body == message.body:
         return message
-    MessageRevision.objects.create(message=message, previous_body=message.body, edited_by=signed_in(actor))
+    revision = MessageRevision(message=message, previous_body=message.body, edited_by=signed_in(actor))
+    sign_revision(revision, getattr(message, "revision_head", None))
+    revision.save(force_insert=True)
     message.body = body
     message.edited_at = timezone.now()
-    message.save(update_fields=["body", "edited_at"])
+    sign_message(message, revision.mac)
+    message.save(update_fields=["body", "edited_at", "mac"])
     _audit(actor=actor, access=access, action=Action.UPDATE, object_id=message.pk, detail="edited")
     send_event_on_commit(
         case_group(message.case_id), events.chat_updated(message=selectors.message_payload(message))
@@ -376,7 +388,8 @@ def message_delete(*, actor: Actor, case_id: int, message_id: int) -> Message:
     row for the audit trail. Broadcasts ``chat.updated`` after commit."""
     message, access = _own_message_for_change(actor=actor, case_id=case_id, message_id=message_id)
     message.deleted_at = timezone.now()
-    message.save(update_fields=["deleted_at"])
+    sign_message(message, getattr(message, "revision_head", None))
+    message.save(update_fields=["deleted_at", "mac"])
     _audit(actor=actor, access=access, action=Action.UPDATE, object_id=message.pk, detail="removed")
     send_event_on_commit(
         case_group(message.case_id), events.chat_updated(message=selectors.message_payload(message))

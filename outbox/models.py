@@ -37,9 +37,11 @@ class OutboxMessage(models.Model):
     kind = models.CharField(max_length=60)
     subject = models.CharField(max_length=200, blank=True)
     body = models.TextField(blank=True)
-    # The body carries a one-time link (a sign-up, invitation, reference or password
-    # reset token): once sent it is replaced by ``REDACTED_BODY``, so the database never
-    # keeps a usable link longer than the delivery takes.
+    # The mail carries a one-time link (a sign-up, invitation, reference or password
+    # reset token). The link is minted when the mail is sent (``outbox.links``): the body
+    # holds ``LINK_MARK`` and ``payload`` the link's kind and object, never the token.
+    # Once sent the body is replaced by ``REDACTED_BODY``; so is a failed row queued
+    # before links were minted at send time (its body held the link itself).
     one_time_link = models.BooleanField(default=False)
     payload = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING)

@@ -35,6 +35,7 @@ from django.db import transaction
 from django.db.models import Case, F, QuerySet, TextField, Value, When
 from django.utils import timezone
 
+from outbox.links import LINK_MARK, fill_link, link_reference
 from outbox.models import REDACTED_BODY, Channel, OutboxMessage, OutboxStatus
 from referral_hub import events
 from referral_hub.realtime import send_event_on_commit, user_group
@@ -66,13 +67,17 @@ def outbox_email(
     kind: str,
     recipient_id: int | None = None,
     language: str = "en",
-    one_time_link: bool = False,
+    link: tuple[str, int] | None = None,
 ) -> OutboxMessage | None:
     """Queue one e-mail. Returns the new row, or None when ``key`` was already queued
     (or there is no address). The body must carry links only, never a child's details.
-    ``one_time_link``: the body holds a secret link, wiped from the row once sent."""
+    ``link``: (minter, object id) of a one-time link, made only when the mail is sent
+    (``outbox.links``); the body holds ``LINK_MARK`` where it goes, so the row never
+    holds a usable link."""
     if not to_address:
         return None
+    if link is not None and LINK_MARK not in body:
+        raise ValueError("a one-time mail's body must hold LINK_MARK where the link goes")
     message = _store(
         key=key,
         defaults={
@@ -83,7 +88,8 @@ def outbox_email(
             "kind": kind,
             "recipient_id": recipient_id,
             "language": language or "en",
-            "one_time_link": one_time_link,
+            "one_time_link": link is not None,
+            "payload": link_reference(*link) if link is not None else {},
         },
     )
     if message is not None:
@@ -142,9 +148,12 @@ def message_id_header(key: str) -> str:
 
 def _send(message: OutboxMessage, connection: Any) -> None:
     if message.channel == Channel.EMAIL:
+        body = message.body
+        if message.one_time_link and "link" in message.payload:
+            body = fill_link(body, message.payload)  # minted now; never written back
         EmailMessage(
             message.subject,
-            message.body,
+            body,
             settings.DEFAULT_FROM_EMAIL,
             [message.to_address],
             connection=connection,
@@ -172,11 +181,17 @@ def _mark_sent(message: OutboxMessage, now: datetime) -> None:
 def _mark_failed(message: OutboxMessage, now: datetime, error: Exception) -> None:
     attempts = message.attempts + 1
     gave_up = attempts >= settings.OUTBOX_MAX_ATTEMPTS
+    changes: dict[str, Any] = {}
+    if gave_up and message.one_time_link and "link" not in message.payload:
+        # A row queued before links were minted at send time holds the link itself:
+        # a failed row is redacted like a sent one.
+        changes["body"] = REDACTED_BODY
     OutboxMessage.objects.filter(pk=message.pk, status=OutboxStatus.PENDING).update(
         attempts=attempts,
         status=OutboxStatus.FAILED if gave_up else OutboxStatus.PENDING,
         next_attempt_at=now + timedelta(seconds=backoff_seconds(attempts)),
         last_error=f"{type(error).__name__}: {error}"[:500],
+        **changes,
     )
     log.warning(
         "outbox: delivery failed",

@@ -11,6 +11,7 @@ an empty 403 or 404) in the same pages."""
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable
 from http import HTTPStatus
 
@@ -20,6 +21,7 @@ from django.template import loader
 from django.utils.translation import gettext as _
 
 from people.landing import home_url_for
+from referral_hub.errors import database_unavailable_response, is_database_unavailable
 
 API_PREFIXES = ("/api/", "/fhir/", "/hsds/")
 PAGE_STATUSES = (400, 403, 404, 405, 500)
@@ -72,6 +74,9 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    if is_database_unavailable(sys.exc_info()[1]):
+        # PostgreSQL is down (here from a middleware, before any view): 503, retry.
+        return database_unavailable_response(request)
     return error_page(request, 500)
 
 
@@ -95,6 +100,12 @@ def _is_bare(response: HttpResponse) -> bool:
     return not response.content.strip() or not content_type.startswith("text/html")
 
 
+def _json_asked_and_given(request: HttpRequest, response: HttpResponse) -> bool:
+    asked = request.content_type == "application/json" or "json" in request.headers.get("Accept", "")
+    given = response.get("Content-Type", "").startswith("application/json") and bool(response.content.strip())
+    return asked and given
+
+
 class ErrorPageMiddleware:
     """Bare error responses on page routes become the app's error page (the ``Allow``
     header of a 405 kept). Sits after the preferences middleware, so the page is in the
@@ -107,6 +118,8 @@ class ErrorPageMiddleware:
         response = self.get_response(request)
         if response.status_code not in PAGE_STATUSES or is_api(request) or not _is_bare(response):
             return response
+        if _json_asked_and_given(request, response):
+            return response  # a page route that also answers JSON (a reference's link)
         page = error_page(request, response.status_code)
         if "Allow" in response:
             page["Allow"] = response["Allow"]

@@ -13,9 +13,13 @@ django_asgi_app = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
+from referral_hub.daphne_forms import install as daphne_hands_form_bodies_to_django  # noqa: E402
 from referral_hub.origin import OriginValidator  # noqa: E402
 from referral_hub.routing import websocket_urlpatterns  # noqa: E402
 from referral_hub.ws_auth import TokenAuthMiddleware  # noqa: E402
+
+# Twisted must not refuse form bodies before Django sees them (referral_hub/daphne_forms.py).
+daphne_hands_form_bodies_to_django()
 
 application = ProtocolTypeRouter(
     {

@@ -7,8 +7,9 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import OperationalError
-from django.http import Http404
+from django.db import InterfaceError, OperationalError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.template import loader
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -69,10 +70,58 @@ def database_busy_body() -> dict[str, Any]:
     }
 
 
+UNAVAILABLE_RETRY_AFTER_SECONDS = 5
+# PostgreSQL SQLSTATEs that mean "no server to talk to": class 08 (connection exception),
+# and the server shutting down or starting up (57P01-57P03).
+_UNAVAILABLE_STATES = ("08", "57P01", "57P02", "57P03")
+
+
+def is_database_unavailable(exc: BaseException | None) -> bool:
+    """The PostgreSQL server cannot be reached (stopped, restarting, the connection cut):
+    the request did not complete, and the client may retry once it is back. Other
+    database errors (a constraint, a timeout, SQLite's own) are not dressed up as this."""
+    if not isinstance(exc, (OperationalError, InterfaceError)) or is_database_busy(exc):
+        return False
+    cause = exc.__cause__
+    if cause is None or not type(cause).__module__.startswith("psycopg"):
+        return False
+    sqlstate = getattr(cause, "sqlstate", None)
+    return sqlstate is None or str(sqlstate).startswith(_UNAVAILABLE_STATES)
+
+
+def database_unavailable_body() -> dict[str, Any]:
+    return {
+        "detail": "The database is unavailable right now; retry shortly. "
+        "A change sent with this request may not have been saved.",
+        "code": "database_unavailable",
+        "retry_after_seconds": UNAVAILABLE_RETRY_AFTER_SECONDS,
+    }
+
+
+def database_unavailable_response(request: HttpRequest) -> HttpResponse:
+    """503 with ``Retry-After``: ``{"detail", "code": "database_unavailable"}`` under the
+    API, FHIR and HSDS prefixes; elsewhere the plain error page (no layout: the layout
+    reads the database)."""
+    response: HttpResponse
+    if request.path.startswith(("/api/", "/fhir/", "/hsds/")):
+        response = JsonResponse(database_unavailable_body(), status=503)
+    else:
+        body = loader.render_to_string("errors/plain.html", {"status": 503})
+        response = HttpResponse(body, status=503)
+    response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER_SECONDS)
+    return response
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if is_database_busy(exc):
         return Response(
             database_busy_body(), status=503, headers={"Retry-After": str(BUSY_RETRY_AFTER_SECONDS)}
+        )
+    if is_database_unavailable(exc):
+        return Response(
+            database_unavailable_body(),
+            status=503,
+            headers={"Retry-After": str(UNAVAILABLE_RETRY_AFTER_SECONDS)},
         )
     if isinstance(exc, ApplicationError):
         body = {"detail": exc.message, "code": exc.code, **exc.extra}

@@ -6,8 +6,10 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from array import array
 from collections.abc import Callable
 from http import HTTPStatus
+from itertools import accumulate
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
@@ -15,7 +17,13 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from referral_hub.errors import BUSY_RETRY_AFTER_SECONDS, database_busy_body, is_database_busy
+from referral_hub.errors import (
+    BUSY_RETRY_AFTER_SECONDS,
+    database_busy_body,
+    database_unavailable_response,
+    is_database_busy,
+    is_database_unavailable,
+)
 from referral_hub.request_context import current_request_id
 
 _SAFE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -49,6 +57,30 @@ class InvalidText(Exception):
     pass
 
 
+class TooDeep(Exception):
+    """A JSON body nested deeper than ``MAX_JSON_DEPTH``."""
+
+
+MAX_JSON_DEPTH = 64
+_JSON_ESCAPE = re.compile(rb"\\.", re.DOTALL)
+_JSON_STRING = re.compile(rb'"[^"]*+"')
+_NOT_BRACKETS = bytes(sorted(set(range(256)) - set(b"[]{}")))
+_DEPTH_STEP = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
+_DEEP_DETAIL = f"JSON parse error - nested deeper than {MAX_JSON_DEPTH} levels."
+
+
+def _check_depth(body: bytes) -> None:
+    """Raise :class:`TooDeep` when brackets outside strings nest deeper than
+    ``MAX_JSON_DEPTH``: counted without parsing (no recursion however deep) and in
+    linear time (escapes out first, then strings, then all but brackets)."""
+    brackets = _JSON_STRING.sub(b"", _JSON_ESCAPE.sub(b"", body)).translate(None, _NOT_BRACKETS)
+    if brackets.count(b"[") + brackets.count(b"{") <= MAX_JSON_DEPTH:
+        return
+    steps = array("b", brackets.translate(_DEPTH_STEP))  # +1 per opener, -1 per closer
+    if max(accumulate(steps)) > MAX_JSON_DEPTH:
+        raise TooDeep
+
+
 def _check_text(value: str) -> None:
     if _INVALID_TEXT.search(value):
         raise InvalidText
@@ -66,15 +98,17 @@ def _check_urlencoded(raw: bytes | str) -> None:
 
 
 def _check_json(value: Any) -> None:
-    if isinstance(value, str):
-        _check_text(value)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            _check_text(key)
-            _check_json(item)
-    elif isinstance(value, list):
-        for item in value:
-            _check_json(item)
+    pending = [value]  # a work list, not recursion
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            _check_text(item)
+        elif isinstance(item, dict):
+            for key, child in item.items():
+                _check_text(key)
+                pending.append(child)
+        elif isinstance(item, list):
+            pending.extend(item)
 
 
 def _check_body(request: HttpRequest) -> None:
@@ -87,6 +121,7 @@ def _check_body(request: HttpRequest) -> None:
             for value in values:
                 _check_text(value)
     elif content_type.endswith("json") and request.body:
+        _check_depth(request.body)
         try:
             parsed = json.loads(request.body.decode("utf-8"))
         except UnicodeDecodeError:
@@ -110,7 +145,8 @@ def check_request_text(request: HttpRequest) -> None:
 class InvalidTextMiddleware:
     """One place for invalid text: a NUL byte or invalid Unicode anywhere in the path,
     query string, form or JSON body is a 400 ``invalid_parameter`` before any view runs
-    (JSON for the API, FHIR and HSDS; the 400 page for people). Placed after
+    (JSON for the API, FHIR and HSDS; the 400 page for people). A JSON body nested
+    deeper than ``MAX_JSON_DEPTH`` is a 400 ``parse_error`` the same way. Placed after
     authentication so the 400 page renders in the app's layout."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -121,6 +157,10 @@ class InvalidTextMiddleware:
             check_request_text(request)
         except InvalidText:
             return self.refuse(request)
+        except TooDeep:
+            if request.path.startswith(_API_PREFIXES):
+                return JsonResponse({"detail": _DEEP_DETAIL, "code": "parse_error"}, status=400)
+            return render(request, "400.html", {"detail": _DEEP_DETAIL}, status=400)
         return self.get_response(request)
 
     @staticmethod
@@ -134,7 +174,10 @@ class DatabaseBusyMiddleware:
     """Web pages and anything outside DRF: lock contention that outlived SQLite's busy
     timeout is a 503 with ``code: database_busy`` and ``Retry-After``, never a 500 (the
     API's exception handler answers the same). With WAL and IMMEDIATE transactions it
-    should not happen; this is the floor, not the plan."""
+    should not happen; this is the floor, not the plan. A PostgreSQL server that cannot be
+    reached is a 503 ``database_unavailable`` (JSON for the API, the plain error page
+    for people); failures before any view (a middleware reading the session) reach the
+    same answer through ``handler500`` (``people.errorpages.server_error``)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -143,6 +186,8 @@ class DatabaseBusyMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if is_database_unavailable(exception):
+            return database_unavailable_response(request)
         if not is_database_busy(exception):
             return None
         response = JsonResponse(database_busy_body(), status=503)

@@ -9,6 +9,7 @@ channels-redis and a Redis cache (shared throttling and lockouts across replicas
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import secrets
@@ -84,6 +85,12 @@ if not AUDIT_SEAL_KEY:
     if not DEVELOPMENT:
         raise ImproperlyConfigured("AUDIT_SEAL_KEY must be set when DJANGO_DEBUG=0.")
     AUDIT_SEAL_KEY = hashlib.sha256(("audit-seal:" + SECRET_KEY).encode()).hexdigest()
+# Key rotation: the keys AUDIT_SEAL_KEY replaced, newest first (comma-separated). Rows,
+# messages and seals signed under one of them still verify; new ones are signed under
+# AUDIT_SEAL_KEY only. Keep an old key listed while rows signed under it exist.
+AUDIT_SEAL_OLD_KEYS = [
+    k.strip() for k in (os.environ.get("AUDIT_SEAL_OLD_KEYS") or "").split(",") if k.strip()
+]
 # verify_audit fails when rows older than this are not covered by a seal.
 AUDIT_SEAL_MAX_AGE_SECONDS = int(os.environ.get("AUDIT_SEAL_MAX_AGE_SECONDS") or 86400)
 
@@ -185,6 +192,20 @@ TEMPLATES = [
 
 # --- Data ---------------------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
+SQLITE_TIMEOUT = float(os.environ.get("SQLITE_TIMEOUT", "20"))
+SQLITE_INIT_COMMAND = (
+    f"PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout={int(SQLITE_TIMEOUT * 1000)}"
+)
+# Concurrency on SQLite (docs/embedded-default.md): WAL lets readers and one writer run
+# together; every transaction begins IMMEDIATE (takes the write lock up front, so the
+# busy timeout can wait for it instead of the read-to-write upgrade deadlock that
+# returns SQLITE_BUSY at once); the timeout (seconds) is the busy handler on every
+# connection. Applied however SQLite is chosen (the default, or DATABASE_URL=sqlite:///…).
+SQLITE_OPTIONS = {
+    "init_command": SQLITE_INIT_COMMAND,
+    "transaction_mode": "IMMEDIATE",
+    "timeout": SQLITE_TIMEOUT,
+}
 if DATABASE_URL:
     DATABASES = {
         "default": dj_database_url.parse(
@@ -193,27 +214,14 @@ if DATABASE_URL:
     }
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:
-    SQLITE_TIMEOUT = float(os.environ.get("SQLITE_TIMEOUT", "20"))
-    SQLITE_INIT_COMMAND = (
-        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-        f"PRAGMA busy_timeout={int(SQLITE_TIMEOUT * 1000)}"
-    )
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
-            # Concurrency on the embedded default (docs/embedded-default.md): WAL lets
-            # readers and one writer run together; every transaction begins IMMEDIATE
-            # (takes the write lock up front, so the busy timeout can wait for it instead
-            # of the read-to-write upgrade deadlock that returns SQLITE_BUSY at once);
-            # the timeout (seconds) is the busy handler on every connection.
-            "OPTIONS": {
-                "init_command": SQLITE_INIT_COMMAND,
-                "transaction_mode": "IMMEDIATE",
-                "timeout": SQLITE_TIMEOUT,
-            },
         }
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -505,6 +513,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A request that kicks the outbox must not hang on a broker that is down.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 CELERY_BEAT_SCHEDULE_FILENAME = str(CELERY_QUEUE_DIR / "beat-schedule")
+# Beat keeps its schedule file here whatever the broker: without the folder (git-ignored,
+# so absent in a fresh checkout) `worker --beat` lost its embedded beat when REDIS_URL
+# was set, and nothing swept the outbox. A read-only folder is left to beat to report.
+with contextlib.suppress(OSError):
+    CELERY_QUEUE_DIR.mkdir(parents=True, exist_ok=True)
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     # The sweep is the outbox's safety net: rows whose "deliver now" kick was lost or

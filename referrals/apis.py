@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -96,10 +98,11 @@ class ReferralListOutput(serializers.Serializer[Any]):
 
     def stub(self, instance: Referral) -> dict[str, Any]:
         keep = ("id", "status", "source", "from_provider", "to_provider", "sent_at", "contact_due_at")
-        data = {
-            name: self.fields[name].to_representation(self.fields[name].get_attribute(instance))
-            for name in keep
-        }
+        data: dict[str, Any] = {}
+        for name in keep:
+            value = self.fields[name].get_attribute(instance)
+            # A family's own request has no referring provider: null, as in the full item.
+            data[name] = None if value is None else self.fields[name].to_representation(value)
         data["appointment_due_at"] = self.fields["appointment_due_at"].to_representation(
             instance.appointment_due_at
         )
@@ -318,8 +321,21 @@ class DeclineInput(NoteInput):
     decline_reason = serializers.ChoiceField(DeclineReason.choices)
 
 
+class AppointmentField(serializers.DateTimeField):
+    """A date-time kept in its own offset when UTC cannot hold it (year 9999 west of
+    UTC): the service then refuses it as ``appointment_too_far`` (or in the past)."""
+
+    def enforce_timezone(self, value: datetime.datetime) -> datetime.datetime:
+        try:
+            return super().enforce_timezone(value)
+        except serializers.ValidationError:
+            if timezone.is_aware(value):
+                return value
+            raise
+
+
 class ScheduleInput(NoteInput):
-    appointment_at = serializers.DateTimeField()
+    appointment_at = AppointmentField()
 
 
 class CompleteInput(NoteInput):
@@ -403,7 +419,9 @@ class ReferralCancelApi(_TransitionApi):
 
 
 class RescheduleInput(serializers.Serializer[Any]):
-    appointment_at = serializers.DateTimeField(help_text="ISO 8601 with an offset; must be in the future.")
+    appointment_at = AppointmentField(
+        help_text="ISO 8601 with an offset; must be in the future, and at most 5 years ahead."
+    )
     reason = serializers.CharField(
         required=False,
         allow_blank=True,

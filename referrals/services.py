@@ -777,13 +777,33 @@ def referral_schedule(*, actor: Actor, referral_id: Any, appointment_at: Any, no
     )
 
 
+APPOINTMENT_MAX_YEARS = 5
+
+
+def _years_after(moment: datetime.datetime, years: int) -> datetime.datetime:
+    try:
+        return moment.replace(year=moment.year + years)
+    except ValueError:  # 29 February
+        return moment.replace(year=moment.year + years, day=28)
+
+
 def _future_appointment(value: Any) -> datetime.datetime:
-    """An appointment time: ISO 8601 (a value without an offset is UTC), not in the past."""
+    """An appointment time: ISO 8601 (a value without an offset is UTC), not in the past
+    and at most ``APPOINTMENT_MAX_YEARS`` ahead (a year-9999 date is a typo, and one no
+    reader's zone can show)."""
     when = _datetime(value, "appointment_at")
-    if when < timezone.now():
+    now = timezone.now()
+    if when < now:
         raise ApplicationError(
             "appointment_in_past",
             "appointment_at: the appointment is in the past; give a date and time still to come.",
+            status=400,
+            extra={"field": "appointment_at"},
+        )
+    if when > _years_after(now, APPOINTMENT_MAX_YEARS):
+        raise ApplicationError(
+            "appointment_too_far",
+            f"appointment_at: the appointment is more than {APPOINTMENT_MAX_YEARS} years ahead; check the year.",
             status=400,
             extra={"field": "appointment_at"},
         )

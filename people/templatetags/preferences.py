@@ -28,13 +28,23 @@ _WHEN_FORMATS = {"es": "j M Y, H:i T"}
 _WHEN_DEFAULT = "j M Y, g:i A T"
 
 
+def _local(value: datetime) -> datetime:
+    """``value`` in the reader's zone; a moment the zone cannot hold (year 9999 east of
+    UTC, year 1 west of it) stays in its own zone (labelled, so still true)."""
+    if not timezone.is_aware(value):
+        return value
+    try:
+        return timezone.localtime(value)
+    except (OverflowError, ValueError):
+        return value
+
+
 @register.filter
 def when(value: datetime | None) -> str:
     """A moment in the reader's zone, labelled: "10 Dec 2026, 4:03 PM CST"."""
     if not isinstance(value, datetime):
         return ""
-    local = timezone.localtime(value) if timezone.is_aware(value) else value
-    return date_format(local, _WHEN_FORMATS.get(translation.get_language() or "", _WHEN_DEFAULT))
+    return date_format(_local(value), _WHEN_FORMATS.get(translation.get_language() or "", _WHEN_DEFAULT))
 
 
 @register.filter
@@ -42,7 +52,17 @@ def input_local(value: datetime | None) -> str:
     """A moment as a ``datetime-local`` input value in the reader's zone."""
     if not isinstance(value, datetime):
         return ""
-    return date_format(timezone.localtime(value), "Y-m-d\\TH:i")
+    return date_format(_local(value), "Y-m-d\\TH:i")
+
+
+@register.filter
+def machine_time(value: datetime | None) -> str:
+    """A moment for a ``<time datetime>`` attribute (ISO 8601 with its offset), in the
+    reader's zone when it can hold it. Use it rather than ``|date:'c'``, whose
+    conversion to the reader's zone raises for extreme moments."""
+    if not isinstance(value, datetime):
+        return ""
+    return _local(value).isoformat()
 
 
 @register.simple_tag

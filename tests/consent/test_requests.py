@@ -243,3 +243,27 @@ def test_after_revocation_the_asker_sees_a_stub_of_their_request_and_the_read_is
     [mine] = client_for(guardian.user).get("/api/v1/consent-requests/").json()["results"]
     assert mine["child_name"] == child.name and mine["note"] == "For a speech evaluation."
     assert mine["restricted"] is False
+
+
+def test_a_guardian_without_legal_authority_can_neither_sign_nor_decline(world, client):
+    guardian, child, asker, target = world
+    request_id = _pending(world)
+    helper = GuardianFactory(family=guardian.family, has_legal_authority=False)
+    api = client_for(helper.user)
+    for verb, body in (("sign", {"password": PASSWORD}), ("decline", {"reason": "No"})):
+        response = api.post(f"/api/v1/consent-requests/{request_id}/{verb}/", body, format="json")
+        assert (response.status_code, response.json().get("code")) == (403, "no_legal_authority"), (
+            verb,
+            response.json(),
+        )
+    client.force_login(helper.user)
+    page = client.post(f"/portal/consent-requests/{request_id}/", {"action": "decline", "reason": "No"})
+    assert "Only a guardian with legal authority" in page.content.decode()
+    assert ConsentRequest.objects.get(pk=request_id).status == "pending"
+    assert not OutboxMessage.objects.filter(kind="consent_request.answered").exists()
+    assert (
+        AuditEvent.objects.filter(
+            object_type="consent_request", outcome="denied", actor=helper.user, child_id=child.pk
+        ).count()
+        == 3
+    )

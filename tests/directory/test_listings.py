@@ -9,13 +9,15 @@ from io import StringIO
 
 import pytest
 import time_machine
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.core.management import call_command
+from django.utils.html import escape
 
 from directory.models import ListingClaim, ListingFlag, Provider, directory_today
 from directory.roles import provider_of
 from directory.tasks import request_listing_confirmation
 from outbox.models import OutboxMessage
+from people.roles import COORDINATOR_GROUP
 from tests.directory.conftest import names
 from tests.directory.test_hsds import assert_valid
 from tests.factories.base import UserFactory
@@ -318,7 +320,13 @@ def test_an_account_claims_an_unclaimed_listing_and_a_curator_approves(api_clien
 CLAIM_BUTTON = "This is my listing: claim it"
 
 
-@pytest.mark.parametrize("who", ["anonymous", "plain account", "provider", "guardian"])
+def coordinator_account() -> User:
+    account = UserFactory()
+    account.groups.add(Group.objects.get_or_create(name=COORDINATOR_GROUP)[0])
+    return account
+
+
+@pytest.mark.parametrize("who", ["anonymous", "plain account", "provider", "guardian", "coordinator"])
 def test_the_profile_offers_claim_exactly_when_the_api_would_take_it(client, api_client, who):
     listing = ProviderFactory(name="Unclaimed", user=None)
     account = {
@@ -326,6 +334,7 @@ def test_the_profile_offers_claim_exactly_when_the_api_would_take_it(client, api
         "plain account": UserFactory,
         "provider": lambda: ProviderFactory().user,
         "guardian": lambda: GuardianFactory().user,
+        "coordinator": coordinator_account,
     }[who]()
     if account is not None:
         client.force_login(account)
@@ -333,6 +342,23 @@ def test_the_profile_offers_claim_exactly_when_the_api_would_take_it(client, api
     offered = CLAIM_BUTTON in client.get(f"/providers/{listing.pk}/").content.decode()
     taken = api_client.post(f"/api/v1/providers/{listing.pk}/claim/", {}, format="json").status_code == 201
     assert offered == taken == (who == "plain account")
+
+
+def test_a_care_coordinator_cannot_claim_a_listing(client, api_client):
+    """A coordinator routes families' requests to providers; holding a listing too, they
+    could route a family to themselves. Refused like a family account: 403 with a code."""
+    listing = ProviderFactory(name="Unclaimed", user=None)
+    coordinator = coordinator_account()
+    api_client.force_authenticate(coordinator)
+    refused = api_client.post(f"/api/v1/providers/{listing.pk}/claim/", {"note": "Mine"}, format="json")
+    assert refused.status_code == 403 and refused.json()["code"] == "not_a_provider_account"
+    client.force_login(coordinator)
+    page = client.post(f"/providers/{listing.pk}/claim/", {"note": "Mine"}, follow=True)
+    assert page.status_code == 200
+    said = escape("A care coordinator's account cannot claim a provider's listing.")
+    assert said in page.content.decode()
+    assert CLAIM_BUTTON not in page.content.decode()
+    assert not ListingClaim.objects.exists()
 
 
 def test_anyone_flags_a_listing_throttled_per_address_and_a_curator_resolves(api_client, client, settings):

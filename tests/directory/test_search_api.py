@@ -302,6 +302,33 @@ def test_detail_shows_the_listing_and_missing_ids_are_404(api_client):
     assert missing.status_code == 404 and missing.json()["code"] == "not_found"
 
 
+def test_endorsements_carry_their_id_the_key_of_the_verification_result(api_client):
+    """CONTRACT: endorsements[{id, category, status, expires_on}], list and detail; the
+    id is the key of /fhir/VerificationResult/{id}. The OpenAPI schema says so too."""
+    provider = listing("Endorsed")
+    endorsement = EndorsementFactory(provider=provider)
+    expected = {
+        "id": endorsement.pk,
+        "category": endorsement.category,
+        "status": "verified",
+        "expires_on": endorsement.expires_on.isoformat(),
+    }
+    detail = api_client.get(f"/api/v1/providers/{provider.pk}/").json()
+    assert detail["endorsements"] == [expected]
+    listed = api_client.get("/api/v1/providers/", {"q": "Endorsed"}).json()["results"]
+    assert [r["endorsements"] for r in listed if r["id"] == provider.pk] == [[expected]]
+    fhir = api_client.get(f"/fhir/VerificationResult/{detail['endorsements'][0]['id']}").json()
+    assert fhir["resourceType"] == "VerificationResult" and fhir["id"] == str(endorsement.pk)
+
+    schema = api_client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    ref = schema["components"]["schemas"]["ProviderDetailOutput"]["properties"]["endorsements"]["items"][
+        "$ref"
+    ]
+    component = schema["components"]["schemas"][ref.rsplit("/", 1)[1]]
+    assert component["properties"]["id"]["type"] == "integer"
+    assert {"id", "category", "status", "expires_on"} <= set(component["required"])
+
+
 def test_anonymous_search_is_throttled(api_client, settings):
     from rest_framework.settings import api_settings
 

@@ -82,3 +82,28 @@ def test_only_owner_assigned_reviewers_and_curators_read_a_document(demo):
 def test_guardians_cannot_upload(demo):
     response = upload(as_user(demo["users"]["guardian"]), "x.pdf", PDF)
     assert response.status_code == 403 and response.json()["code"] == "not_a_provider"
+
+
+def test_reviewers_stop_reading_the_documents_once_the_application_is_withdrawn(demo):
+    app = demo["endorsement"]["application"]
+    owner = as_user(app.provider.user)
+    reviewer = as_user(demo["users"]["reviewer"])
+    before = upload(owner, "transcript.pdf", PDF).json()["id"]
+    as_user(demo["users"]["curator"]).post(
+        f"/api/v1/endorsement/applications/{app.pk}/assign/",
+        {"reviewers": [demo["users"]["reviewer"].pk, demo["users"]["reviewer2"].pk]},
+        format="json",
+    )
+    assert reviewer.get(f"/api/v1/endorsement/documents/{before}/").status_code == 200
+
+    withdrawn = owner.post(f"/api/v1/endorsement/applications/{app.pk}/withdraw/")
+    assert withdrawn.status_code == 200, withdrawn.content
+    after = upload(owner, "certificate.pdf", PDF, kind="certificate").json()["id"]
+    reads_before = AuditEvent.objects.filter(object_type="endorsement_document").count()
+    for doc_id in (before, after):
+        refused = reviewer.get(f"/api/v1/endorsement/documents/{doc_id}/")
+        assert refused.status_code == 404 and refused.json()["code"] == "not_found", doc_id
+    assert AuditEvent.objects.filter(object_type="endorsement_document").count() == reads_before
+    # The owner and curators still read them.
+    assert owner.get(f"/api/v1/endorsement/documents/{after}/").status_code == 200
+    assert as_user(demo["users"]["curator"]).get(f"/api/v1/endorsement/documents/{after}/").status_code == 200

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.endorsement.conftest import as_user, requirement
+from tests.factories.directory import ProviderFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -89,3 +90,45 @@ def test_reviewers_cannot_link_the_exam_code_to_the_application(specialist_appli
         as_user(curator).get(f"/api/v1/endorsement/applications/{app['id']}/").json()["exam_code"]
         == app["exam_code"]
     )
+
+
+def test_the_exam_list_does_not_follow_the_order_of_the_applications(reviewers, curator, client):
+    """A reviewer sees the assigned applications (with names) in submission order; were
+    the exams listed in that order too, the n-th exam would be the n-th applicant's."""
+    from endorsement.models import Application
+
+    submitted = []
+    for n in range(4):
+        me = as_user(ProviderFactory(name=f"Applicant {n}", discipline="home_visitor").user)
+        app = me.post(
+            "/api/v1/endorsement/applications/",
+            {"category": "infant_mental_health_specialist"},
+            format="json",
+        ).json()
+        me.post(
+            f"/api/v1/endorsement/applications/{app['id']}/exam/", {"answers": f"Answers {n}"}, format="json"
+        )
+        me.post(
+            f"/api/v1/endorsement/applications/{app['id']}/submit/", {"attest_ethics": True}, format="json"
+        )
+        as_user(curator).post(
+            f"/api/v1/endorsement/applications/{app['id']}/assign/",
+            {"reviewers": [r.pk for r in reviewers]},
+            format="json",
+        )
+        submitted.append(app["id"])
+    # Random codes may happen to sort like the submissions; give them an order that
+    # is neither the submission order nor its reverse.
+    for pk, rank in zip(submitted, (2, 0, 3, 1), strict=True):
+        Application.objects.filter(pk=pk).update(exam_code=f"EX-{rank:08d}")
+    in_submission_order = [f"EX-{rank:08d}" for rank in (2, 0, 3, 1)]
+    linkable = (in_submission_order, in_submission_order[::-1])
+
+    listed = as_user(reviewers[0]).get("/api/v1/endorsement/exams/").json()["results"]
+    codes = [e["exam_code"] for e in listed]
+    assert sorted(codes) == sorted(in_submission_order)
+    assert codes not in linkable
+    client.force_login(reviewers[0])
+    page = client.get("/endorsement/reviews/").content.decode().split("Exams to score")[1]
+    on_page = sorted(codes, key=lambda code: page.index(f'id="exam-{code}"'))
+    assert on_page not in linkable

@@ -41,6 +41,19 @@ def test_guessing_credential_numbers_is_throttled(demo, client):
     assert answers[:30] == [404] * 30 and answers[30] == 429
 
 
+def test_walking_verification_results_shares_the_verify_budget(demo, client):
+    """/fhir/VerificationResult/{n} answers for sequential ids what /verify/ answers for a
+    credential number: one budget (30/min per client address), not the API's 120/min."""
+    first = Endorsement.objects.order_by("pk").first().pk
+    answers = [client.get(f"/api/v1/verify/MI-GUESS-{n:04d}/").status_code for n in range(15)]
+    answers += [client.get(f"/fhir/VerificationResult/{first + n}").status_code for n in range(15)]
+    assert 429 not in answers
+    walked = client.get(f"/fhir/VerificationResult/{first + 15}")
+    assert walked.status_code == 429
+    assert walked["Content-Type"].startswith("application/fhir+json")
+    assert client.get("/api/v1/verify/MI-IMH-2041/").status_code == 429
+
+
 def test_the_practitioner_carries_a_qualification_per_shown_endorsement(demo, client):
     imh = demo["providers"]["imh_clinician"]
     response = client.get(f"/fhir/Practitioner/{imh.pk}", HTTP_ACCEPT="application/json")

@@ -376,3 +376,70 @@ def test_a_coordinator_cannot_read_a_routed_request_once_the_family_revoked_its_
 
     consent_revoke(actor=demo["users"]["guardian_es"], consent_id=signed.json()["consent"], reason="no")
     assert _coordinator_reads(demo, queued.pk) == [404, 404, 0]
+
+
+@pytest.mark.parametrize("ending", ["recipient_declines", "family_revokes"])
+def test_a_family_referral_stays_a_stub_for_the_recipient_after_access_ends(demo, client, ending):
+    body = ask(demo).json()
+    referral_id = body["referral"]
+    recipient = client_for("imh_clinician")
+    if ending == "recipient_declines":
+        declined = recipient.post(
+            f"/api/v1/referrals/{referral_id}/decline/", {"decline_reason": "no_capacity"}, format="json"
+        )
+        assert declined.status_code == 200, declined.content
+    else:
+        revoked = client_for("guardian_es").post(f"/api/v1/consents/{body['consent']}/revoke/")
+        assert revoked.status_code == 200, revoked.content
+
+    listing = recipient.get("/api/v1/referrals/?box=inbox")
+    assert listing.status_code == 200, listing.content
+    row = next(r for r in listing.json()["results"] if r["id"] == referral_id)
+    assert row["restricted"] is True and row["child"] is None
+    assert row["source"] == "family" and row["from_provider"] is None
+
+    detail = recipient.get(f"/api/v1/referrals/{referral_id}/")
+    assert detail.status_code == 200, detail.content
+    assert detail.json()["restricted"] is True and detail.json()["from_provider"] is None
+    assert "Sofía" not in detail.content.decode()
+
+    client.force_login(demo["users"]["imh_clinician"])
+    page = client.get(f"/referrals/{referral_id}/?lang=en")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "The family (request for help)" in text and "Sofía" not in text
+    dashboard = client.get("/dashboard/?lang=en")
+    assert dashboard.status_code == 200
+    assert f'data-referral-id="{referral_id}"' in dashboard.content.decode()
+
+
+def test_the_familys_reads_of_its_own_requests_are_in_the_childs_access_log(demo, client):
+    """Like every other read of a child's data (the portal, the family's referrals), a
+    family reading its requests for help (the child, the concern) writes an audit row:
+    one per child a list shows, one per request a page opens."""
+    guardian = demo["users"]["guardian_es"]
+    queued = demo["family_requests"]["queued"]
+    child_id = queued.child_id
+
+    def reads():
+        return AuditEvent.objects.filter(
+            actor=guardian, action="view", object_type="family_request", child_id=child_id, outcome="allowed"
+        ).count()
+
+    before = reads()
+    listing = client_for("guardian_es").get("/api/v1/requests/")
+    assert queued.pk in [r["id"] for r in listing.json()["results"]]
+    assert reads() == before + 1
+
+    client.force_login(guardian)
+    for url in (
+        "/portal/requests/",
+        f"/help/requests/{queued.pk}/",
+        f"/portal/requests/{queued.pk}/sign/",
+        "/portal/",
+    ):
+        shown = reads()
+        page = client.get(url)
+        assert page.status_code == 200, url
+        assert queued.child.name in page.content.decode() or url.endswith("/sign/"), url
+        assert reads() == shown + 1, url

@@ -143,6 +143,8 @@ ROUTES += [
             "outsider": 409,
             "curator": 201,
             "network_lead": 201,
+            # Routes families to providers: must not become one (not_a_provider_account).
+            "coordinator": 403,
         },
         method="post",
         kwargs=_unclaimed,
@@ -151,7 +153,7 @@ ROUTES += [
     ),
     Route(
         "api-provider-claim",
-        {**everyone(409), "anonymous": 403, "guardian": 403, "guardian2": 403},
+        {**everyone(409), "anonymous": 403, "guardian": 403, "guardian2": 403, "coordinator": 403},
         method="post",
         kwargs=_imh,
         data=lambda w: {},

@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('families', '0003_guardian_email_confirmed_at'),
+        ('families', '0004_guardian_mac'),
     ]
 
     operations = [
