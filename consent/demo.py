@@ -11,7 +11,6 @@ from typing import Any
 
 from django.utils import timezone
 
-from consent import policies
 from consent.models import (
     CATEGORY_FIELDS,
     PURPOSE_FIELDS,
@@ -93,20 +92,18 @@ def seed(world: dict[str, Any], stdout: Writer) -> None:
     consents = world.setdefault("consents", {})
 
     for username in TEAM:
-        consent, created = _ensure(
+        consent, _created = _ensure(
             guardian=guardian,
             child=children["mateo"],
             provider=providers[username],
             caregiver=username == "imh_clinician",
         )
-        if created:
-            policies.grant_object_permissions(consent)
         consents[username] = consent
 
     # Family 2 shares with someone else entirely.
-    consent, created = _ensure(guardian=guardian2, child=children["ava"], provider=providers["social_worker"])
-    if created:
-        policies.grant_object_permissions(consent)
+    consent, _created = _ensure(
+        guardian=guardian2, child=children["ava"], provider=providers["social_worker"]
+    )
     consents["ava_social_worker"] = consent
 
     # History: a revoked consent (Lucía -> pediatrician) ...

@@ -6,11 +6,10 @@ provider currently belongs to (``Provider.organization``: leaving the organizati
 the cover at once). Every answer is one indexed query; ``covering_consents`` is the bulk
 form, usable as a subquery so list pages cost a constant number of queries.
 
-The consent rows are the source of truth. django-guardian's ``families.view_child``
-object permission (direct foreign-key table ``ChildUserObjectPermission``) mirrors them
-for code that asks ``user.has_perm("families.view_child", child)``: granted here when a
-consent is granted, removed in the revocation transaction. Nothing but this module calls
-guardian.
+The consent rows are the only record of who may see a child (no object-permission
+mirror: see ``consent.decision``). ``consent.decision`` is the one entrance every exit
+asks; the functions here are the rule's SQL it (and the per-provider forms used by
+referrals and messaging) is built from.
 """
 
 from __future__ import annotations
@@ -22,63 +21,21 @@ from typing import TYPE_CHECKING, Any, TypedDict
 from django.contrib.auth.models import User
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django_stubs_ext import WithAnnotations
-from guardian.shortcuts import assign_perm, remove_perm
 
-from consent.models import CATEGORY_FIELDS, PURPOSE_FIELDS, Consent, SignatureMethod
+from consent import decision
+from consent.models import Consent, SignatureMethod
+from consent.rule import _categories, _recipient_q, _scope_filter
+from consent.rule import consents_covering_user as consents_covering_user
+from consent.rule import covering_consents as covering_consents
+from consent.rule import guardian_children_q as guardian_children_q
+from consent.rule import guardian_exists as guardian_exists
+from consent.rule import is_guardian_of as is_guardian_of
 from directory.models import Provider
 from families.models import Child, Guardian
 from families.roles import guardian_of
 from people.roles import Actor
 from referral_hub.errors import ApplicationError, NotFound
 from referral_hub.ids import id_for_lookup, parse_id
-
-VIEW_CHILD = "families.view_child"
-
-
-def _scope_filter(purpose: str | None, categories: Iterable[str]) -> Q:
-    """``purpose=None`` means "for any purpose" (every consent has at least one)."""
-    q = Q()
-    if purpose is not None:
-        if purpose not in PURPOSE_FIELDS:
-            raise ValueError(f"unknown purpose {purpose!r}")
-        q &= Q(**{PURPOSE_FIELDS[purpose]: True})
-    for category in categories:
-        if category not in CATEGORY_FIELDS:
-            raise ValueError(f"unknown data category {category!r}")
-        q &= Q(**{CATEGORY_FIELDS[category]: True})
-    return q
-
-
-def _categories(categories: Iterable[str] | str | None) -> tuple[str, ...]:
-    if categories is None:
-        return ()
-    if isinstance(categories, str):
-        return (categories,)
-    return tuple(categories)
-
-
-def _recipient_q(provider_id: object, organization_id: object) -> Q:
-    """Consents naming the provider, or the organization it belongs to (``None``: none).
-    Works with plain ids and with ``OuterRef`` expressions alike."""
-    q = Q(recipient_provider_id=provider_id)
-    if organization_id is not None:
-        q |= Q(recipient_organization_id=organization_id, recipient_organization_id__isnull=False)
-    return q
-
-
-def covering_consents(
-    *,
-    provider: Provider,
-    purpose: str | None,
-    categories: Iterable[str] = (),
-    at: datetime | None = None,
-) -> QuerySet[Consent]:
-    """THE RULE, written once: consents in force at ``at`` (now by default) that cover
-    ``provider`` (or its current organization) for ``purpose`` and every category.
-    Every other question below is a form of this one."""
-    return Consent.objects.active(at).filter(
-        _recipient_q(provider.pk, provider.organization_id), _scope_filter(purpose, categories)
-    )
 
 
 def consent_for(
@@ -192,27 +149,6 @@ def consent_ends_at(consent: Consent) -> datetime:
 # --- By user: one query whatever the caller's role ---------------------------------
 
 
-def _user_recipient_q(user_id: int) -> Q:
-    """Consents naming the user's directory listing, or the organization it belongs to
-    now (a join through the listing, so membership is read at query time)."""
-    return Q(recipient_provider__user_id=user_id) | Q(recipient_organization__providers__user_id=user_id)
-
-
-def consents_covering_user(
-    user: Actor, *, purpose: str | None = None, categories: Iterable[str] = (), at: datetime | None = None
-) -> QuerySet[Consent]:
-    """Active consents covering any provider listing of ``user`` (empty for non-providers)."""
-    if user is None or not user.is_authenticated:
-        return Consent.objects.none()
-    # May repeat a row (organization join): wrap in ``pk__in`` where rows are listed.
-    return Consent.objects.active(at).filter(_user_recipient_q(user.pk), _scope_filter(purpose, categories))
-
-
-def guardian_children_q(user: Actor, prefix: str = "") -> Q:
-    """Children whose family ``user`` is a guardian of (``prefix`` e.g. ``"child__"``)."""
-    return Q(**{f"{prefix}family__guardians__user_id": user.pk})
-
-
 class ChildAccessFields(TypedDict):
     """What ``visible_children`` annotates on each child."""
 
@@ -224,30 +160,14 @@ if TYPE_CHECKING:  # the two-argument form exists for the type checker only
     VisibleChild = WithAnnotations[Child, ChildAccessFields]
 
 
-def is_guardian_of(user: Actor | None, child_id: object) -> bool:
-    """THE OTHER RULE, written once: does ``user`` speak for this child as a guardian of
-    its family (now)? One indexed query."""
-    if user is None or not user.is_authenticated:
-        return False
-    return Guardian.objects.filter(user_id=user.pk, family__children__pk=id_for_lookup(child_id)).exists()
-
-
-def guardian_exists(user: Actor, family_ref: str) -> Exists:
-    """Row-wise ``is_guardian_of``: the row's family (``family_ref``, e.g.
-    ``"child__family_id"``) has ``user`` as a guardian."""
-    return Exists(
-        Guardian.objects.filter(
-            user_id=user.pk if isinstance(user, User) else 0, family_id=OuterRef(family_ref)
-        )
-    )
-
-
 def visible_children(
     user: Actor, *, purpose: str | None = None, categories: Iterable[str] | str = ()
 ) -> QuerySet[VisibleChild]:
     """Children ``user`` may see: their own family's, plus those an active consent covers
-    for ``purpose``/``categories``. Each row is annotated with ``access_consent_id`` (None
-    for the family's own guardians). A constant number of queries for any list."""
+    for ``purpose``/``categories`` (the decision point's ``guardian`` and ``consent``
+    relations, in the query; the children API and pages are no coordinator's exit).
+    Each row is annotated with ``access_consent_id`` (None for the family's own
+    guardians) and ``is_own``, for the audit row. A constant number of queries."""
     if user is None or not user.is_authenticated:
         return Child.objects.none()  # type: ignore[return-value]  # an empty queryset carries no annotations
     categories = _categories(categories)
@@ -260,7 +180,15 @@ def visible_children(
     own = Exists(Guardian.objects.filter(family_id=OuterRef("family_id"), user_id=user.pk))
     return (
         Child.objects.annotate(is_own=own, access_consent_id=Subquery(consent_sq))
-        .filter(Q(is_own=True) | Q(access_consent_id__isnull=False))
+        .filter(
+            decision.visible(
+                user,
+                purpose=purpose,
+                categories=categories,
+                child_ref="pk",
+                relations=(decision.GUARDIAN, decision.CONSENT),
+            )
+        )
         .order_by("date_of_birth", "id")
     )
 
@@ -351,7 +279,7 @@ def access_consent(actor: Actor, consent_id: object) -> Consent:
     return consent
 
 
-# --- django-guardian mirror ----------------------------------------------------------
+# --- who a consent reaches ------------------------------------------------------------
 
 
 def consent_user_ids(consent: Consent) -> list[int]:
@@ -363,36 +291,6 @@ def consent_user_ids(consent: Consent) -> list[int]:
     else:
         providers = Provider.objects.filter(organization_id=id_for_lookup(consent.recipient_organization_id))
     return list(providers.filter(user__isnull=False).values_list("user_id", flat=True))
-
-
-def grant_object_permissions(consent: Consent) -> None:
-
-    users = list(User.objects.filter(pk__in=consent_user_ids(consent)))
-    if users:
-        assign_perm(VIEW_CHILD, users, consent.child)
-
-
-def revoke_object_permissions(consent: Consent, user_ids: list[int]) -> list[int]:
-    """Remove ``view_child`` from the users whose only cover for the child was this
-    consent; returns the user ids it removed it from."""
-
-    still_covered = set(
-        Consent.objects.active()
-        .filter(child_id=consent.child_id)
-        .exclude(pk=consent.pk)
-        .filter(
-            Q(recipient_provider__user_id__in=user_ids)
-            | Q(recipient_organization__providers__user_id__in=user_ids)
-        )
-        .values_list("recipient_provider__user_id", "recipient_organization__providers__user_id")
-        .distinct()
-        .iterator()
-    )
-    keep = {uid for pair in still_covered for uid in pair if uid is not None}
-    drop = [uid for uid in user_ids if uid not in keep]
-    if drop:
-        remove_perm(VIEW_CHILD, list(User.objects.filter(pk__in=drop)), consent.child)
-    return drop
 
 
 def referral_cover_by_child(child_ids: Iterable[int]) -> dict[int, dict[str, set[int]]]:

@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from audit.models import Action
+from audit.models import Action, Outcome
 from audit.services import audit_record_many
 from consent import requests, selectors
 from consent.apis import CATEGORY_HELP
@@ -40,17 +40,26 @@ class PartyOutput(serializers.Serializer[Any]):
     organization = serializers.CharField(source="organization.name", default="")
 
 
+# Shown only while the decision point lets the reader see the child (``child_visible``).
+CHILD_FIELDS = ("child", "child_name", "note", "purposes", "data_categories")
+
+
 class ConsentRequestOutput(serializers.Serializer[Any]):
+    """Once no consent lets the provider who asked see the child any more, their request
+    stays in their list as a stub: ``restricted: true``, and ``child``, ``child_name``,
+    ``note`` null and ``purposes``/``data_categories`` empty."""
+
     id = serializers.IntegerField()
-    child = serializers.IntegerField(source="child_id")
-    child_name = serializers.CharField(source="child.name")
+    restricted = serializers.SerializerMethodField()
+    child = serializers.IntegerField(source="child_id", allow_null=True)
+    child_name = serializers.CharField(source="child.name", allow_null=True)
     requested_by = PartyOutput()
     provider = PartyOutput(help_text="Who the family is asked to share with.")
     purposes = serializers.ListField(child=serializers.ChoiceField(list(PURPOSE_FIELDS)))
     data_categories = serializers.ListField(
         child=serializers.ChoiceField(DataCategory.choices), help_text=CATEGORY_HELP
     )
-    note = serializers.CharField()
+    note = serializers.CharField(allow_null=True)
     status = serializers.ChoiceField(ConsentRequestStatus.choices)
     created_at = serializers.DateTimeField()
     answered_at = serializers.DateTimeField(allow_null=True)
@@ -58,14 +67,32 @@ class ConsentRequestOutput(serializers.Serializer[Any]):
         source="consent_id", allow_null=True, help_text="The consent created when signed."
     )
 
+    def get_restricted(self, row: ConsentRequest) -> bool:
+        return not _shown(row)
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if not _shown(instance):
+            for name in CHILD_FIELDS:
+                data[name] = [] if name in ("purposes", "data_categories") else None
+        return data
+
+
+def _shown(row: ConsentRequest) -> bool:
+    return bool(getattr(row, "child_visible", False))
+
 
 def _audit_rows(rows: list[ConsentRequest]) -> list[dict[str, Any]]:
+    """A row that named the child is an allowed read; a stub (the asker's consent
+    ended) disclosed nothing and is logged as a denied one, so the family sees the
+    attempt without it passing for a disclosure."""
     return [
         {
             "child_id": r.child_id,
             "object_type": "consent_request",
             "object_id": r.pk,
             "data_category": "demographics",
+            **({} if _shown(r) else {"outcome": Outcome.DENIED, "detail": "consent ended: stub shown"}),
         }
         for r in rows
     ]

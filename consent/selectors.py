@@ -6,7 +6,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from audit import selectors as audit_selectors
 from audit.models import AuditEvent
-from consent import policies
+from consent import decision, policies
 from consent.models import Consent, ConsentEvent, ConsentRequest, ConsentRequestStatus
 from people.roles import Actor
 
@@ -44,18 +44,33 @@ def access_log_split(*, child_id: int) -> tuple[QuerySet[AuditEvent], QuerySet[A
     return rows.filter(own_visit=False), rows.filter(own_visit=True)
 
 
+# What a consent request shows about its child: the name (and the note and scope, which
+# speak about the child), i.e. demographics, for whatever purpose a consent names.
+REQUEST_PURPOSE: str | None = None
+REQUEST_CATEGORY = "demographics"
+
+
 def consent_request_list(*, actor: Actor, status: str | None = None) -> QuerySet[ConsentRequest]:
     """Guardians: requests about their family's children (any state). Providers: the
-    requests they made. Everyone else: none. Constant queries (joins only)."""
+    requests they made. Everyone else: none. Constant queries (joins only).
+
+    Each row carries ``child_visible``, the decision point's answer for the actor now
+    (``consent.decision.visible``, in the query): once no consent covers the provider
+    who asked, their request is a stub (no child, note or scope; issue 23, finding 1)."""
     if actor is None or not actor.is_authenticated:
         return ConsentRequest.objects.none()
     own = ConsentRequest.objects.filter(policies.guardian_children_q(actor, "child__")).values("pk")
     queryset = ConsentRequest.objects.filter(Q(pk__in=own) | Q(requested_by_user_id=actor.pk))
     if status is not None:
         queryset = queryset.filter(status=status)
-    return queryset.select_related(
-        "child", "requested_by__organization", "provider__organization", "consent"
-    ).order_by("-created_at", "-id")
+    shown = decision.visible(
+        actor, purpose=REQUEST_PURPOSE, categories=REQUEST_CATEGORY, child_ref="child_id"
+    )
+    return (
+        queryset.annotate(child_visible=decision.as_flag(shown))
+        .select_related("child", "requested_by__organization", "provider__organization", "consent")
+        .order_by("-created_at", "-id")
+    )
 
 
 def consent_requests_pending_for_guardian(*, actor: Actor) -> QuerySet[ConsentRequest]:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.models import Action
 from audit.services import audit_denied, audit_lock_chains_for, audit_record
 from consent import policies
+from consent.hooks import access_ended
 from consent.models import (
     CATEGORY_FIELDS,
     PURPOSE_FIELDS,
@@ -29,7 +30,6 @@ from consent.models import (
     ConsentEventKind,
     SignatureMethod,
 )
-from consent.signals import consent_expired, consent_revoked
 from consent.texts import (
     LANGUAGE_OF_VERSION,
     TEXT_VERSIONS,
@@ -256,7 +256,6 @@ def _create(
             "expires_on": expires_on.isoformat(),
         },
     )
-    policies.grant_object_permissions(consent)
     audit_record(
         actor=actor,
         action=Action.CREATE,
@@ -468,9 +467,10 @@ def consent_revoke(*, actor: Actor, consent_id: object, reason: str = "") -> Con
     Locks: the child's audit chain, then the consent row (the documented lock order).
     In one transaction: the row's ``revoked_*`` fields are set by a conditional UPDATE
     (so of two concurrent revocations exactly one wins), a ``revoked`` history row is
-    added, the covered users' ``view_child`` object permissions are removed,
-    ``consent_revoked`` is sent (receivers act inside this transaction), and after commit
-    each affected user's group gets ``access.changed`` so open sockets re-check."""
+    added, the
+    registered access-end hooks run (``consent.hooks``: referrals and messaging clean up
+    inside this transaction), and after commit each affected user's group gets exactly
+    one ``access.changed`` so open sockets re-check."""
     guardian = policies.require_guardian(actor)
     mine = Consent.objects.filter(
         policies.guardian_children_q(actor, "child__"), pk=id_for_lookup(consent_id)
@@ -507,16 +507,14 @@ def consent_revoke(*, actor: Actor, consent_id: object, reason: str = "") -> Con
         detail={"reason": reason},
     )
     user_ids = _end_access(consent, actor=actor, detail="revoked" + (f": {reason}" if reason else ""))
-    consent_revoked.send(sender=Consent, consent=consent, actor=actor)
-    _announce(consent, user_ids, "consent_revoked")
+    access_ended(consent=consent, reason="consent_revoked", user_ids=user_ids)
     return consent
 
 
 def _end_access(consent: Consent, *, actor: Actor | None, detail: str) -> list[int]:
-    """What revocation and expiry share: remove the covered users' mirrored object
-    permissions and audit the change. Returns the affected user ids (to announce)."""
+    """What revocation and expiry share: audit the change. Returns the users the
+    consent reached (to announce)."""
     user_ids = policies.consent_user_ids(consent)
-    policies.revoke_object_permissions(consent, user_ids)
     audit_record(
         actor=actor,
         action=Action.UPDATE,
@@ -527,16 +525,6 @@ def _end_access(consent: Consent, *, actor: Actor | None, detail: str) -> list[i
         detail=detail,
     )
     return user_ids
-
-
-def _announce(consent: Consent, user_ids: list[int], reason: str) -> None:
-    for user_id in user_ids:
-        send_event_on_commit(
-            user_group(user_id),
-            events.access_changed(
-                change="revoked", reason=reason, child_id=consent.child_id, consent_id=consent.pk
-            ),
-        )
 
 
 @transaction.atomic
@@ -565,8 +553,7 @@ def consents_record_expiry(*, now: datetime | None = None) -> list[Consent]:
             detail={"expires_on": consent.expires_on.isoformat()},
         )
         user_ids = _end_access(consent, actor=None, detail="expired")
-        consent_expired.send(sender=Consent, consent=consent)
-        _announce(consent, user_ids, "consent_expired")
+        access_ended(consent=consent, reason="consent_expired", user_ids=user_ids)
     return due
 
 

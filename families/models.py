@@ -9,7 +9,6 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
-from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from audit import macs
 
@@ -127,21 +126,3 @@ class Invitation(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-
-
-class ChildUserObjectPermission(UserObjectPermissionBase):
-    """django-guardian object permissions on a child, with a real foreign key (the
-    generic table stores ids as text and cannot be joined or indexed well). Maintained
-    by ``consent/policies.py`` only: a covered provider's user holds ``view_child``."""
-
-    content_object = models.ForeignKey(Child, on_delete=models.CASCADE)
-
-    class Meta(UserObjectPermissionBase.Meta):
-        pass
-
-
-class ChildGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(Child, on_delete=models.CASCADE)
-
-    class Meta(GroupObjectPermissionBase.Meta):
-        pass

@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 
 from audit.models import Action
 from audit.services import audit_list_read, audit_record, audit_record_many
+from consent import decision
 from consent import policies as consent_policies
 from consent.models import Consent
 from consent.services import consent_grant
@@ -25,6 +26,7 @@ from directory.models import Provider
 from families.mail import family_language
 from families.models import Child
 from families.services import child_create
+from intake import selectors
 from intake.models import OPEN_STAGES, ContactMethod, FamilyRequest, Stage
 from outbox.services import outbox_notice_and_email, outbox_notify
 from people.preferences import language_codes
@@ -271,11 +273,14 @@ def require_coordinator(actor: Actor) -> User:
 
 
 def queued_request(*, actor: Actor, request_id: Any) -> FamilyRequest:
-    """A request in the coordinators' queue (``NotFound`` for anything else)."""
+    """A request in the coordinators' queue now (``NotFound`` for anything else: a
+    request that left it, withdrawn or its consent revoked, included), the child asked
+    of the decision point."""
     require_coordinator(actor)
     pk = parse_id(request_id)
     request = (
-        FamilyRequest.objects.filter(pk=pk, via_coordinator=True)
+        FamilyRequest.objects.filter(selectors.in_queue(), pk=pk)
+        .filter(decision.visible(actor, child_ref="child_id"))
         .select_related("child", "provider", "referral", "requested_by")
         .first()
         if pk is not None

@@ -7,11 +7,11 @@ class MessagingConfig(AppConfig):
 
     def ready(self) -> None:
         from audit.extensions import register_verifier
-        from consent.signals import consent_revoked
+        from consent.hooks import register_access_end_hook
         from messaging.integrity import verify_messages
         from messaging.notices import register_notice_kinds
-        from messaging.receivers import close_chats_on_consent_revoked
         from messaging.selectors import annotate_last_message, annotate_unread_count
+        from messaging.services import chats_for_ended_consent
         from referrals.extensions import case_annotators
 
         # The referrals case list applies these: `unread_count` per case for the viewer,
@@ -22,4 +22,6 @@ class MessagingConfig(AppConfig):
         register_notice_kinds()
         # manage.py verify_audit also checks the chat history's MACs (messaging.integrity).
         register_verifier("chat history", verify_messages)
-        consent_revoked.connect(close_chats_on_consent_revoked, dispatch_uid="messaging.close_chats")
+        # Revocation and recorded expiry: the users chatting under the consent (consent
+        # tells each of them once; their sockets re-ask the policy).
+        register_access_end_hook("messaging.chats", chats_for_ended_consent)

@@ -3,7 +3,7 @@
 Yes while BOTH hold: the user is a current member of the case's care team
 (``CareTeamMember.left_at`` is null) AND a guardian's active consent covers the member's
 provider for purpose ``messaging`` and data category ``case_notes`` for the case's child
-(``consent.policies.consent_for``, the one consent gate). Membership alone never
+(``consent.decision.covering_consent``, the one decision point). Membership alone never
 discloses. Asked on connect, on every socket frame and on every REST call: two indexed
 queries (membership with its case and provider, then the consent gate).
 """
@@ -17,8 +17,8 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db.models import Aggregate, CharField, OuterRef, QuerySet, Subquery
 
+from consent import decision
 from consent.models import Consent
-from consent.policies import consent_for
 from directory.models import Provider
 from people.roles import Actor
 from referral_hub.errors import NotFound
@@ -66,11 +66,8 @@ def chat_access(user: Actor, case_id: int) -> ChatAccess | None:
     )
     if member is None:
         return None
-    consent = consent_for(
-        provider=member.provider,
-        child_id=member.case.child_id,
-        purpose=CHAT_PURPOSE,
-        categories=CHAT_CATEGORIES,
+    consent = decision.covering_consent(
+        user, child_id=member.case.child_id, purpose=CHAT_PURPOSE, categories=CHAT_CATEGORIES
     )
     if consent is None:
         return None

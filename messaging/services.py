@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from audit.models import Action
 from audit.services import audit_chain_head, audit_lock_chains_for, audit_record, audit_record_held, chain_key
-from consent.models import Consent
+from consent.hooks import AccessEnd
 from directory.models import Provider
 from messaging import events, selectors
 from messaging.integrity import sign_message, sign_revision
@@ -490,23 +490,22 @@ def presence_touch(*, channel_name: str) -> None:
     ChatConnection.objects.filter(channel_name=channel_name).update(last_seen=timezone.now())
 
 
-def chats_consent_revoked_notify(*, consent: Consent) -> None:
-    """Called (through a consent_revoked receiver) inside the revocation transaction. Every current team member the consent
-    covered gets ``access.changed`` after the commit: their case sockets re-ask the
-    policy and close with 4403 if nothing else covers them. (The consent app may send
-    the same event; a second re-check is harmless.)"""
+def chats_for_ended_consent(end: AccessEnd) -> set[int]:
+    """Registered with ``consent.hooks`` (``MessagingConfig.ready``): called inside the
+    revoking (or expiry-recording) transaction. The users who were chatting on the
+    child's cases under the ended consent: current team members it covered, and those
+    whose membership another hook ended in this same call (``left_at >= end.at``).
+    Sends nothing: consent tells each user once, and their case sockets re-ask the
+    policy and close with 4403 if nothing else covers them."""
+    consent = end.consent
     covered = Q()
     if consent.recipient_provider_id is not None:
         covered |= Q(provider_id=consent.recipient_provider_id)
     if consent.recipient_organization_id is not None:
         covered |= Q(provider__organization_id=consent.recipient_organization_id)
     if not covered:
-        return
-    members = CareTeamMember.objects.filter(covered, case__child_id=consent.child_id, left_at__isnull=True)
-    for user_id, case_id in members.values_list("user_id", "case_id").distinct():
-        send_event_on_commit(
-            user_group(user_id),
-            hub_events.access_changed(
-                change="revoked", reason="consent_revoked", case_id=case_id, child_id=consent.child_id
-            ),
-        )
+        return set()
+    members = CareTeamMember.objects.filter(covered, case__child_id=consent.child_id).filter(
+        Q(left_at__isnull=True) | Q(left_at__gte=end.at)
+    )
+    return set(members.values_list("user_id", flat=True))

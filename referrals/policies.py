@@ -35,7 +35,6 @@ from django.db.models import (
     DateTimeField,
     Exists,
     Expression,
-    ExpressionWrapper,
     OuterRef,
     Q,
     QuerySet,
@@ -44,6 +43,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from consent import decision
 from consent import policies as consent_policies
 from consent.models import Consent
 from consent.policies import consent_ends_at, consent_for
@@ -147,17 +147,19 @@ def child_visible(actor: Actor) -> Expression:
     declined, or whose consent was revoked, keeps a stub). One SQL expression."""
     if not actor.is_authenticated:
         return Value(False, output_field=BooleanField())
-    visible = Q(consent_policies.guardian_exists(actor, "child__family_id"))
+    visible = decision.visible(actor, child_ref="child_id", relations=(decision.GUARDIAN,))
     provider = provider_of(actor)
     if provider is not None:
-        covered = Q(
-            consent_policies.covered_exists(
-                provider=provider, purpose=REFERRER_PURPOSE, categories=REFERRER_CATEGORIES
-            )
+        covered = decision.visible(
+            actor,
+            purpose=REFERRER_PURPOSE,
+            categories=REFERRER_CATEGORIES,
+            child_ref="child_id",
+            relations=(decision.CONSENT,),
         )
         permitted = ~Q(to_provider_id=provider.pk) | Q(pk__in=permitted_referral_ids(user_id=actor.pk))
         visible |= covered & permitted
-    return ExpressionWrapper(visible, output_field=BooleanField())
+    return decision.as_flag(visible)
 
 
 def revoked_at_expr(actor: Actor) -> Subquery | Value:
@@ -228,12 +230,23 @@ def access_referral(actor: Actor, referral_id: int | str) -> ReferralAccess:
         # The recipient: the permission row (removed at decline and revocation, so a
         # later consent does not silently reopen it) AND a consent now; otherwise the
         # stub they keep (no child, no details, no actions), never a 404 surprise.
-        consent = recipient_consent(referral) if referral._perm else None
+        consent = (
+            decision.covering_consent(
+                actor,
+                child_id=referral.child_id,
+                purpose="referral",
+                categories=referral.data_categories or ["demographics"],
+            )
+            if referral._perm
+            else None
+        )
         return ReferralAccess(referral, ROLE_RECIPIENT, consent, restricted=consent is None)
     if not referral._perm:
         raise NotFound("Referral")
     if referral.from_provider is not None and referral.from_provider.user_id == actor.pk:
-        consent = referrer_consent(referral)
+        consent = decision.covering_consent(
+            actor, child_id=referral.child_id, purpose=REFERRER_PURPOSE, categories=REFERRER_CATEGORIES
+        )
         return ReferralAccess(referral, ROLE_REFERRER, consent, restricted=consent is None)
     if consent_policies.is_guardian_of(actor, referral.child_id):
         return ReferralAccess(referral, ROLE_GUARDIAN)
@@ -265,7 +278,7 @@ def access_case(actor: Actor, case_id: int | str) -> CaseAccess:
     )
     if membership is None:
         raise NotFound("Case")
-    if consent_for(provider=membership.provider, child_id=case.child_id, purpose=TEAM_PURPOSE) is None:
+    if decision.covering_consent(actor, child_id=case.child_id, purpose=TEAM_PURPOSE) is None:
         raise NotFound("Case")
     return CaseAccess(case, "member", membership)
 

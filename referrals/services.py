@@ -29,6 +29,8 @@ from django.utils.translation import gettext as _
 
 from audit.models import Action
 from audit.services import audit_denied, audit_list_read, audit_record
+from consent.decision import decide
+from consent.hooks import AccessEnd
 from consent.models import CATEGORY_FIELDS, Consent
 from consent.policies import consent_for
 from directory.listings import no_capacity_warning
@@ -36,7 +38,9 @@ from directory.models import Provider
 from directory.roles import provider_of
 from families.mail import family_language, site_link
 from families.models import Child, Guardian
-from outbox.services import language_of, outbox_email, outbox_notice_and_email, outbox_notify
+from outbox.models import Channel as OutboxChannel
+from outbox.models import OutboxMessage
+from outbox.services import language_of, outbox_email, outbox_notify
 from people.roles import Actor, signed_in
 from referral_hub import events
 from referral_hub.errors import ApplicationError, NotFound
@@ -806,32 +810,75 @@ def _future_appointment(value: Any) -> datetime.datetime:
     return when
 
 
-def _notify_rescheduled(referral: Referral, event: ReferralEvent) -> None:
-    """The referrer and the family's guardians: an in-app notice and an e-mail (a link
-    only), each in the person's language, queued in the outbox in this transaction."""
+# Reschedules of one referral within this window reach each person once (issue 23,
+# finding 9: 33 reschedules had sent 33 e-mails). The notice and the e-mail carry a link
+# only, so one of each says everything: the page shows the time in force.
+RESCHEDULE_COALESCE = datetime.timedelta(minutes=30)
+
+
+def _recent_reschedule_notice(*, referral: Referral, user_id: int, channel: str) -> bool:
+    """Is there already a reschedule notice (``channel``) for this person and referral
+    from within the window, still waiting to be delivered or read? Then it covers this
+    reschedule too."""
+    rows = OutboxMessage.objects.filter(
+        recipient_id=user_id,
+        channel=channel,
+        key__startswith=f"referral:{referral.pk}:rescheduled:",
+        created_at__gte=timezone.now() - RESCHEDULE_COALESCE,
+    )
+    if channel == OutboxChannel.IN_APP:
+        rows = rows.filter(read_at__isnull=True)
+    return rows.exists()
+
+
+def _rescheduled_audience(referral: Referral) -> list[tuple[User, str]]:
+    """Who hears of a new time: the referrer while the decision point lets them see the
+    child for the referral (a referrer whose consent ended sees a stub and hears nothing:
+    issue 23, finding 3), and the family's guardians."""
     people: list[tuple[User, str]] = []
     sender = referral.from_provider  # None for a family's own request
-    if sender is not None and sender.user is not None:
+    if (
+        sender is not None
+        and sender.user is not None
+        and decide(sender.user, child_id=referral.child_id, purpose="referral", categories="demographics")
+    ):
         people.append((sender.user, f"/referrals/{referral.pk}/"))
     for guardian in Guardian.objects.filter(family_id=referral.child.family_id).select_related("user"):
         people.append((guardian.user, "/portal/referrals/"))
-    for user, path in people:
+    return people
+
+
+def _notify_rescheduled(referral: Referral, event: ReferralEvent) -> None:
+    """The referrer (while covered) and the family's guardians: an in-app notice and an
+    e-mail (a link only; no time, no child), each in the person's language, queued in the
+    outbox in this transaction, at most one of each per person and referral within
+    ``RESCHEDULE_COALESCE`` (while the earlier one is pending or unread)."""
+    for user, path in _rescheduled_audience(referral):
         language = family_language(user)
+        key = f"referral:{referral.pk}:rescheduled:{event.pk}:{user.pk}"
         with translation.override(language):
-            outbox_notice_and_email(
-                user=user,
-                key=f"referral:{referral.pk}:rescheduled:{event.pk}:{user.pk}",
-                kind="referral.rescheduled",
-                email_kind="referral",
-                language=language,
-                payload={
-                    "referral_id": referral.pk,
-                    "status": referral.status,
-                    "appointment_at": referral.appointment_at.isoformat()
-                    if referral.appointment_at
-                    else None,
-                    "label": _("Referral #%(id)s rescheduled") % {"id": referral.pk},
-                },
+            if not _recent_reschedule_notice(
+                referral=referral, user_id=user.pk, channel=OutboxChannel.IN_APP
+            ):
+                outbox_notify(
+                    user.pk,
+                    "referral.rescheduled",
+                    {
+                        "referral_id": referral.pk,
+                        "status": referral.status,
+                        "label": _("Referral #%(id)s rescheduled") % {"id": referral.pk},
+                        "url": path,
+                    },
+                    key=key + ":in_app",
+                    language=language,
+                )
+            if _emails_suppressed.get() or _recent_reschedule_notice(
+                referral=referral, user_id=user.pk, channel=OutboxChannel.EMAIL
+            ):
+                continue
+            outbox_email(
+                key=key,
+                to_address=user.email,
                 subject=_("An appointment was rescheduled on Referral Hub"),
                 body=_(
                     "An appointment for a referral has a new date and time.\n\n"
@@ -839,7 +886,9 @@ def _notify_rescheduled(referral: Referral, event: ReferralEvent) -> None:
                     "For privacy, details are only shown after you sign in."
                 )
                 % {"link": site_link(path)},
-                email=not _emails_suppressed.get(),
+                kind="referral",
+                recipient_id=user.pk,
+                language=language,
             )
 
 
@@ -994,16 +1043,19 @@ def care_team_member_add(*, case: Case, provider: Provider, role: str) -> CareTe
     return member
 
 
-def care_team_member_end(*, membership: CareTeamMember, reason: str) -> None:
-    """End a membership (``left_at``) and tell the member's sockets to re-check access."""
+def care_team_member_end(*, membership: CareTeamMember, reason: str, announce: bool = True) -> None:
+    """End a membership (``left_at``) and tell the member's sockets to re-check access
+    (``announce=False`` when consent ending access tells them itself: one event per
+    user, ``consent.hooks``)."""
     if membership.left_at is not None:
         return
     membership.left_at = timezone.now()
     membership.left_reason = reason[:100]
     membership.save(update_fields=["left_at", "left_reason"])
-    event = events.access_changed(change="left", reason=reason, case_id=membership.case_id)
-    # To the user's group: every socket of theirs (case chats included) re-checks access.
-    send_event_on_commit(user_group(membership.user_id), event)
+    if announce:
+        event = events.access_changed(change="left", reason=reason, case_id=membership.case_id)
+        # To the user's group: every socket of theirs (case chats included) re-checks access.
+        send_event_on_commit(user_group(membership.user_id), event)
     _announce_team_change(membership, "left", membership.left_at)
 
 
@@ -1067,12 +1119,16 @@ def _join_care_team(referral: Referral) -> None:
         care_team_member_add(case=referral.case, provider=provider, role=role)
 
 
-# --- consent revocation (receiver, inside the revocation transaction) -----------------------
+# --- consent revocation or expiry (an access-end hook, inside that transaction) ---------
 
 
-def access_end_for_revoked_consent(*, consent: Consent, reason: str = "consent_revoked") -> None:
-    """Called inside the revoking transaction: ends care-team memberships and removes the
-    recipients' referral permissions that no other active consent still justifies."""
+def access_end_for_consent(end: AccessEnd) -> set[int]:
+    """Registered with ``consent.hooks`` (``ReferralsConfig.ready``): called inside the
+    revoking (or expiry-recording) transaction. Ends the care-team memberships and
+    removes the recipients' referral permissions that no other active consent still
+    justifies. Sends no ``access.changed`` (consent sends one per user); returns the
+    users whose membership or permission it ended."""
+    consent = end.consent
     if consent.recipient_provider_id is not None:
         providers = list(
             Provider.objects.filter(pk=consent.recipient_provider_id).select_related("organization")
@@ -1083,8 +1139,9 @@ def access_end_for_revoked_consent(*, consent: Consent, reason: str = "consent_r
                 organization_id=id_for_lookup(consent.recipient_organization_id)
             ).select_related("organization")
         )
+    touched: set[int] = set()
     if not providers:
-        return
+        return touched
     by_id = {p.pk: p for p in providers}
     memberships = CareTeamMember.objects.filter(
         case__child_id=consent.child_id, provider_id__in=by_id, left_at__isnull=True
@@ -1092,25 +1149,19 @@ def access_end_for_revoked_consent(*, consent: Consent, reason: str = "consent_r
     for membership in memberships:
         provider = by_id[membership.provider_id]
         if consent_for(provider=provider, child_id=consent.child_id, purpose="care_coordination") is None:
-            care_team_member_end(membership=membership, reason=reason)
+            care_team_member_end(membership=membership, reason=end.reason, announce=False)
+            touched.add(membership.user_id)
     referrals = Referral.objects.filter(child_id=consent.child_id, to_provider_id__in=by_id)
     for referral in referrals:
         provider = by_id[referral.to_provider_id]
         if provider.user_id is None:
             continue
         referral.to_provider = provider
-        if policies.recipient_consent(referral) is None:
-            if policies.revoke_referral_access(referral_ids=[referral.pk], user_id=provider.user_id):
-                send_event_on_commit(
-                    user_group(provider.user_id),
-                    events.access_changed(
-                        change="revoked",
-                        reason="consent_revoked",
-                        referral_id=referral.pk,
-                        case_id=referral.case_id,
-                        child_id=referral.child_id,
-                    ),
-                )
+        if policies.recipient_consent(referral) is None and policies.revoke_referral_access(
+            referral_ids=[referral.pk], user_id=provider.user_id
+        ):
+            touched.add(provider.user_id)
+    return touched
 
 
 def referral_export(*, actor: Actor, referral_id: Any) -> policies.ReferralAccess:

@@ -10,10 +10,10 @@ import pytest
 from django.utils import timezone
 
 from audit.models import AuditEvent, Outcome
-from consent import policies
+from consent import decision, policies
+from consent.hooks import register_access_end_hook, registered_hooks
 from consent.models import Consent, ConsentEvent
 from consent.services import consent_revoke, consents_record_expiry
-from consent.signals import consent_revoked
 from referral_hub.errors import ApplicationError, NotFound
 from tests.factories.directory import OrganizationFactory, ProviderFactory
 
@@ -25,7 +25,7 @@ def test_a_provider_sees_nothing_without_a_consent(family, provider):
     assert policies.consent_for(provider=provider, child_id=child.pk, purpose="referral") is None
     with pytest.raises(NotFound):
         policies.access_child(provider.user, child.pk, "referral", "demographics")
-    assert not provider.user.has_perm("families.view_child", child)
+    assert not decision.may_see(provider.user, child_id=child.pk, categories="demographics")
 
 
 def test_a_granted_consent_opens_exactly_its_scope(family, provider, grant):
@@ -35,7 +35,10 @@ def test_a_granted_consent_opens_exactly_its_scope(family, provider, grant):
     )
     assert policies.access_child(provider.user, child.pk, "referral", "demographics").pk == child.pk
     assert policies.consent_for(provider=provider, child_id=child.pk, purpose="referral") == consent
-    assert provider.user.has_perm("families.view_child", child)
+    assert decision.decide(
+        provider.user, child_id=child.pk, purpose="referral", categories="demographics"
+    ) == decision.Decision(allowed=True, relation="consent", consent_id=consent.pk)
+    assert not decision.may_see(provider.user, child_id=child.pk, purpose="messaging")
     with pytest.raises(NotFound):
         policies.access_child(provider.user, child.pk, "messaging", "demographics")
     with pytest.raises(NotFound):
@@ -49,22 +52,27 @@ def test_revocation_ends_access_at_once_and_tells_everyone(
     consent = grant(guardian, child, provider=provider)
     heard = []
 
-    def receiver(sender, consent, actor, **kwargs):
-        # Sent inside the transaction: the row already says revoked.
-        heard.append(Consent.objects.get(pk=consent.pk).revoked_at is not None)
+    def hook(end):
+        # Called inside the transaction: the row already says revoked.
+        heard.append(Consent.objects.get(pk=end.consent.pk).revoked_at is not None)
+        return set()
 
-    consent_revoked.connect(receiver)
+    before = registered_hooks()
+    register_access_end_hook("tests.heard", hook)
     try:
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             consent_revoke(actor=guardian.user, consent_id=consent.pk, reason="changed my mind")
     finally:
-        consent_revoked.disconnect(receiver)
+        from consent import hooks
+
+        hooks._hooks.clear()
+        hooks._hooks.update(before)
     assert heard == [True]
     assert callbacks, "access.changed is queued for after commit"
     with pytest.raises(NotFound):
         policies.access_child(provider.user, child.pk, "referral", "demographics")
-    provider.user._perm_cache = None
-    assert not type(provider.user).objects.get(pk=provider.user.pk).has_perm("families.view_child", child)
+    assert not decision.may_see(provider.user, child_id=child.pk, purpose="referral")
+    assert decision.may_see(guardian.user, child_id=child.pk, purpose="referral")
     assert list(consent.events.values_list("kind", flat=True)) == ["granted", "revoked"]
 
 

@@ -213,6 +213,38 @@ def test_list_costs_constant_queries(world, grant, django_assert_max_num_queries
     assert response.json()["count"] == 6
 
 
+def test_after_revocation_the_asker_sees_a_stub_of_their_request_and_the_read_is_logged_as_denied(world):
+    """Issue 23, finding 1: the guardian revoked the asker's consent; the child's page is
+    404 for them, and their consent-request list no longer names the child, repeats the
+    note or the scope; the family's log does not record it as an allowed read."""
+    from consent.services import consent_revoke
+
+    guardian, child, asker, target = world
+    request_id = ask(asker.user, child, target).json()["id"]
+    consent = Consent.objects.get(child=child, recipient_provider=asker)
+    consent_revoke(actor=guardian.user, consent_id=consent.pk, reason="changed my mind")
+    assert client_for(asker.user).get(f"/api/v1/children/{child.pk}/").status_code == 404
+
+    before = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first()
+    response = client_for(asker.user).get("/api/v1/consent-requests/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    for private in (child.first_name, child.last_name, "speech evaluation", "screening_results"):
+        assert private not in body
+    [row] = response.json()["results"]
+    assert row["id"] == request_id and row["restricted"] is True
+    assert (row["child"], row["child_name"], row["note"]) == (None, None, None)
+    assert (row["purposes"], row["data_categories"]) == ([], [])
+    assert row["status"] == "pending" and row["provider"]["name"] == "Sam Speech"
+    logged = AuditEvent.objects.filter(id__gt=before, actor=asker.user, child=child)
+    assert list(logged.values_list("outcome", flat=True)) == ["denied"]
+
+    # The family still sees everything about its own child's request.
+    [mine] = client_for(guardian.user).get("/api/v1/consent-requests/").json()["results"]
+    assert mine["child_name"] == child.name and mine["note"] == "For a speech evaluation."
+    assert mine["restricted"] is False
+
+
 def test_a_guardian_without_legal_authority_can_neither_sign_nor_decline(world, client):
     guardian, child, asker, target = world
     request_id = _pending(world)

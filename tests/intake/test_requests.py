@@ -307,7 +307,7 @@ def test_the_family_withdraws_a_queued_request_and_it_leaves_the_queue(demo):
         {"to_provider": demo["providers"]["slp"].pk},
         format="json",
     )
-    assert routed.status_code == 409
+    assert routed.status_code == 404  # it left the queue: nothing there for the coordinator
     # A referral already sent cannot be withdrawn here (its own lifecycle applies).
     sent = demo["family_requests"]["referred"]
     assert family.post(f"/api/v1/requests/{sent.pk}/withdraw/").status_code == 409
@@ -321,6 +321,61 @@ def test_asking_a_provider_already_working_on_an_open_referral_is_refused(demo):
     assert response.status_code == 409
     assert response.json()["code"] == "duplicate_request"
     assert Consent.objects.count() == before
+
+
+def _coordinator_reads(demo, request_id: int) -> list[int]:
+    """What the coordinator gets for this request: the API detail, the queue page item,
+    and whether it is in any queue listing."""
+    from django.test import Client
+    from django.urls import reverse
+
+    coordinator = client_for("coordinator")
+    page = Client()
+    page.force_login(demo["users"]["coordinator"])
+    listed = [
+        r["id"]
+        for status in ("open", "queued", "awaiting_signature", "referred")
+        for r in coordinator.get(f"/api/v1/coordination/queue/?status={status}").json()["results"]
+    ]
+    return [
+        coordinator.get(f"/api/v1/coordination/queue/{request_id}/").status_code,
+        page.get(reverse("intake-queue-item", kwargs={"request_id": request_id})).status_code,
+        int(request_id in listed),
+    ]
+
+
+def test_a_coordinator_cannot_read_a_request_the_family_withdrew(demo):
+    """Issue 23, finding 4 (withdrawn): the request left the queue; its child's name,
+    birth date and concern are no longer the coordinator's to read."""
+    queued = demo["family_requests"]["queued"]
+    assert _coordinator_reads(demo, queued.pk) == [200, 200, 1]
+    assert client_for("guardian_es").post(f"/api/v1/requests/{queued.pk}/withdraw/").status_code == 200
+    assert _coordinator_reads(demo, queued.pk) == [404, 404, 0]
+    body = client_for("coordinator").get(f"/api/v1/coordination/queue/{queued.pk}/").content.decode()
+    assert queued.child.first_name not in body and queued.concern not in body
+
+
+def test_a_coordinator_cannot_read_a_routed_request_once_the_family_revoked_its_consent(demo):
+    """Issue 23, finding 4 (signed, then revoked): while the consent the family signed is
+    active the coordinator follows the request; once revoked, it has left the queue."""
+    from consent.services import consent_revoke
+
+    queued = demo["family_requests"]["queued"]
+    coordinator = client_for("coordinator")
+    routed = coordinator.post(
+        f"/api/v1/coordination/queue/{queued.pk}/route/",
+        {"to_provider": demo["providers"]["social_worker"].pk},
+        format="json",
+    )
+    assert routed.status_code == 200, routed.content
+    signed = client_for("guardian_es").post(
+        f"/api/v1/requests/{queued.pk}/sign/", {"password": demo["password"]}, format="json"
+    )
+    assert signed.status_code == 200, signed.content
+    assert _coordinator_reads(demo, queued.pk) == [200, 200, 1]
+
+    consent_revoke(actor=demo["users"]["guardian_es"], consent_id=signed.json()["consent"], reason="no")
+    assert _coordinator_reads(demo, queued.pk) == [404, 404, 0]
 
 
 @pytest.mark.parametrize("ending", ["recipient_declines", "family_revokes"])

@@ -13,7 +13,7 @@ from channels.layers import get_channel_layer
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from consent.signals import consent_revoked
+from consent.services import consent_revoke
 from messaging.models import Message, MessageRevision
 from referral_hub.realtime import user_group
 from referrals.models import CareTeamMember
@@ -218,15 +218,7 @@ async def test_consent_revocation_closes_the_members_socket_at_once_and_nothing_
     b, _, _ = await sockets.open(team.users[1], team.case.pk)
     consent = team.consents[team.providers[1].pk]
 
-    def revoke():
-        from django.db import transaction
-
-        with transaction.atomic():
-            consent.revoked_at = timezone.now()
-            consent.save()
-            consent_revoked.send(sender=type(consent), consent=consent, actor=team.guardian.user)
-
-    await db(revoke)()
+    await db(consent_revoke)(actor=team.guardian.user, consent_id=consent.pk)
     assert await close_code(b) == 4403
     await a.send_json_to(send_frame("not for Bob anymore"))
     await next_frame(a, "message.ack")

@@ -193,10 +193,10 @@ def test_revocation_ends_care_team_membership(world, as_user, inbox_of, django_c
         revoke(world, world.consents["recipient"])
     member.refresh_from_db()
     assert member.left_at is not None and member.left_reason == "consent_revoked"
-    events = [
-        e for e in sockets.drain() if e["type"] == "access.changed" and e.get("case_id") == referral.case_id
+    events = [e for e in sockets.drain() if e["type"] == "access.changed"]
+    assert [(e["change"], e["reason"], e["child_id"]) for e in events] == [
+        ("revoked", "consent_revoked", world.child.pk)
     ]
-    assert events and events[0]["change"] == "left"
     assert as_user(world.recipient.user).get(f"/api/v1/cases/{referral.case_id}/").status_code == 404
 
 

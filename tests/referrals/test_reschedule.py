@@ -166,3 +166,69 @@ def test_the_page_reads_the_time_in_the_readers_zone_and_labels_it(world, client
     assert label in html, label
     assert "UTC" not in html
     assert "America/Chicago" in html  # the reschedule form names the reader's zone
+
+
+def _reschedule(world, as_user, referral, days: int):
+    response = as_user(world.recipient.user).post(
+        f"/api/v1/referrals/{referral.pk}/reschedule/",
+        {"appointment_at": _iso(_in(days)), "reason": "Moved again."},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    return response
+
+
+def test_a_referrer_whose_consent_ended_is_not_told_the_new_time_anywhere(
+    world, as_user, inbox_of, django_capture_on_commit_callbacks
+):
+    """Issue 23, finding 3: the family revoked the referrer's consent; the referral is a
+    stub for them, so the reschedule reaches them by no exit: no notice in the notice
+    centre (nor its socket push), no e-mail, nothing with the time."""
+    from tests.referrals.conftest import revoke
+
+    referral = advance(world, send(world), "scheduled")
+    revoke(world, world.consents["referrer"])
+    socket = inbox_of(world.referrer.user.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        _reschedule(world, as_user, referral, 12)
+    referral.refresh_from_db()
+    assert not OutboxMessage.objects.filter(
+        recipient=world.referrer.user, key__contains="rescheduled"
+    ).exists()
+    pushed = [e for e in socket.drain() if e["type"] == "notify"]
+    assert [e for e in pushed if "rescheduled" in str(e)] == []
+    notices = as_user(world.referrer.user).get("/api/v1/notices/").content.decode()
+    assert "rescheduled" not in notices
+    stamp = referral.appointment_at.astimezone(datetime.UTC).isoformat()[:16]
+    assert stamp not in notices
+    # The family, whose child it is, is still told.
+    assert OutboxMessage.objects.filter(
+        recipient=world.guardian.user, channel="email", key__contains="rescheduled"
+    ).exists()
+
+
+def test_thirty_three_reschedules_send_one_email_and_one_notice_per_person(world, as_user):
+    """Issue 23, finding 9: 33 reschedules in a row had sent 33 e-mails to the family
+    and the referrer. Within the window each person gets one e-mail and one notice (a
+    link only: the page shows the time in force)."""
+    referral = advance(world, send(world), "scheduled")
+    for day in range(33):
+        _reschedule(world, as_user, referral, 3 + day)
+    rows = OutboxMessage.objects.filter(key__contains=f"referral:{referral.pk}:rescheduled:")
+    for user in (world.guardian.user, world.referrer.user):
+        assert rows.filter(recipient=user, channel="email").count() == 1
+        assert rows.filter(recipient=user, channel="in_app").count() == 1
+    assert referral.events.filter(note="Moved again.").count() == 33  # the timeline keeps each
+
+
+def test_a_reschedule_after_the_window_is_told_again(world, as_user):
+    referral = advance(world, send(world), "scheduled")
+    _reschedule(world, as_user, referral, 5)
+    OutboxMessage.objects.filter(key__contains="rescheduled").update(
+        created_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    _reschedule(world, as_user, referral, 6)
+    mails = OutboxMessage.objects.filter(
+        recipient=world.guardian.user, channel="email", key__contains="rescheduled"
+    )
+    assert mails.count() == 2

@@ -1,0 +1,524 @@
+"""Issue 23, "one decision point": no exit tells a viewer about a child the decision
+point (``consent.decision``) denies them, and a new exit cannot forget to ask it.
+
+The story: the family of Mateo (demo) revokes the pediatrician's consent. The
+pediatrician referred Mateo (a scheduled referral), sits on his care team, chats in his
+case and asked his family to share with another provider. From that moment every
+exit is rendered, and none may name Mateo (his name, his date of birth) or carry a
+covered field about him (the referral reasons and notes, his appointment time, his
+chat's messages, the note of a request about him, the concern of a family request) to
+anyone the decision point denies him to:
+
+- every route of the route inventory (``tests/routes``, HTTP), as every role;
+- every socket event type the consumers handle, sent while the revoked viewer's case
+  socket and notifications socket are open;
+- every notice kind and e-mail: each place that queues one (found in the source) is
+  either driven by a scenario here after the revocation (and every row it queued, and
+  every frame pushed, is checked) or listed as reaching the child's own family or no
+  child at all;
+- every e-mail template file.
+
+A route, event type or notice/e-mail call site that is not in these inventories fails
+the inventory tests: add it here in the same commit.
+"""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+import contextlib
+import datetime
+import json
+import pathlib
+import re
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from asgiref.sync import async_to_sync, sync_to_async
+from channels.layers import channel_layers, get_channel_layer
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from consent.decision import decide
+from consent.models import Consent
+from families.models import Child
+from outbox.models import OutboxMessage
+from referral_hub.realtime import case_group, user_group
+from tests.routes import ROLE_USERNAMES, ROLES
+from tests.test_route_inventory import ROUTES
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+APPS = ("people", "directory", "endorsement", "families", "consent", "referrals", "messaging", "intake")
+MARKER_NOTE = "Zebrafinch note about Mateo's speech"
+MARKER_CONCERN = "Zebrafinch concern: he lines up his toy cars for hours"
+
+
+# --- the world: Mateo's family revokes the pediatrician ---------------------------------
+
+
+def _revoke_all(child: Child, user: User) -> None:
+    from consent.services import consent_revoke
+
+    guardian = child.family.guardians.filter(has_legal_authority=True).first()
+    assert guardian is not None
+    for consent in Consent.objects.active().filter(child=child, recipient_provider__user=user):
+        consent_revoke(actor=guardian.user, consent_id=consent.pk, reason="exit inventory")
+
+
+def _markers(child: Child) -> dict[str, re.Pattern[str]]:
+    """What names the child or carries a covered field about it, as found in any text."""
+    from intake.models import FamilyRequest
+    from messaging.models import Message
+    from referrals.models import Referral
+
+    words = {
+        "first name": child.first_name,
+        "name": child.name,
+        "date of birth": child.date_of_birth.isoformat(),
+        "date of birth (long)": f"{child.date_of_birth:%B} {child.date_of_birth.day}, {child.date_of_birth.year}",
+        "date of birth (US)": f"{child.date_of_birth:%m/%d/%Y}",
+    }
+    covered: dict[str, str] = {}
+    for referral in Referral.objects.filter(child=child):
+        covered[f"reason of referral {referral.pk}"] = referral.reason
+        if referral.appointment_at:
+            when = referral.appointment_at.astimezone(datetime.UTC)
+            covered[f"appointment of referral {referral.pk}"] = when.isoformat()[:16]
+        for event in referral.events.exclude(note=""):
+            covered[f"timeline note {event.pk}"] = event.note
+    for message in Message.objects.filter(case__child=child):
+        covered[f"message {message.pk}"] = message.body
+    for request in FamilyRequest.objects.filter(child=child):
+        covered[f"family request {request.pk}"] = request.concern
+    covered["consent request note"] = MARKER_NOTE
+    patterns = {label: re.compile(rf"\b{re.escape(value)}\b") for label, value in words.items()}
+    # Long free texts only: a short note ("ok") would match by chance.
+    patterns.update({label: re.compile(re.escape(v)) for label, v in covered.items() if len(v) >= 16})
+    return patterns
+
+
+def _found(text: str, markers: dict[str, re.Pattern[str]]) -> list[str]:
+    return [label for label, pattern in markers.items() if pattern.search(text)]
+
+
+@pytest.fixture
+def ended(demo):
+    """The demo world just after Mateo's family revoked the pediatrician's consent; the
+    pediatrician had asked the family to share Mateo with the outsider, and the family
+    had asked the coordinators for help (so the queue holds Mateo too)."""
+    from consent.requests import consent_request_create
+    from intake.services import family_request_create
+
+    mateo = demo["children"]["mateo"]
+    viewer = demo["users"]["pediatrician"]
+    request = consent_request_create(
+        actor=viewer,
+        child_id=mateo.pk,
+        provider_id=demo["providers"]["outsider"].pk,
+        purposes=["referral"],
+        data_categories=["demographics"],
+        note=MARKER_NOTE,
+    )
+    family_request_create(
+        actor=demo["users"]["guardian"],
+        child_id=mateo.pk,
+        provider_id=None,
+        concern=MARKER_CONCERN,
+        preferred_language="en",
+        contact_method="email",
+        password=demo["password"],
+    )
+    _revoke_all(mateo, viewer)
+    assert not decide(viewer, child_id=mateo.pk), "the revoked viewer must be denied Mateo"
+    return {"world": demo, "child": mateo, "viewer": viewer, "request": request, "markers": _markers(mateo)}
+
+
+# --- 1. every route, every role ----------------------------------------------------------
+
+
+def _body(response: Any) -> str:
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content).decode(errors="replace")
+    return response.content.decode(errors="replace")
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=[r.label or f"{r.method}-{r.name}" for r in ROUTES])
+def test_no_route_names_the_child_to_a_role_the_decision_point_denies(route, ended, client):
+    world, child, markers = ended["world"], ended["child"], ended["markers"]
+    url = reverse(route.name, kwargs=route.kwargs(world)) + (f"?{route.query}" if route.query else "")
+    problems = []
+    for role in ROLES:
+        client.logout()
+        user = None
+        if role != "anonymous":
+            user = User.objects.get(username=ROLE_USERNAMES[role])
+            if decide(user, child_id=child.pk):
+                continue  # the family itself; a coordinator while Mateo is in the queue
+            client.force_login(user)
+        with transaction.atomic():
+            data = route.data(world) if route.data else None
+            response = (
+                getattr(client, route.method)(url, data=data, content_type="application/json")
+                if route.method != "get"
+                else client.get(url)
+            )
+            found = _found(_body(response), markers)
+            transaction.set_rollback(True)
+        if found:
+            problems.append(f"{route.method.upper()} {url} as {role} ({response.status_code}): {found}")
+    assert not problems, "\n".join(problems)
+
+
+# --- 2. every notice kind and every e-mail ----------------------------------------------
+
+PRODUCERS = {
+    "outbox_notify",
+    "outbox_notice_and_email",
+    "outbox_email",
+    "mail_family",
+    "outbox_in_app",
+    "notify_family",
+}
+
+# Call sites that queue a notice or an e-mail, and how each is held to the rule.
+# "scenario": driven below after the revocation, every row checked.
+# "family": only ever addressed to the child's own guardians (the decision point's
+# guardian relation: always theirs to read). "no child": about an account, a listing or
+# an endorsement, never a child.
+CALL_SITES: dict[str, str] = {
+    "consent.reminders._notice": "family",
+    "consent.requests._notify_guardians": "family",
+    "consent.requests._notify_requester": "scenario",
+    "consent.services._notify_guardians_of_attestation": "family",
+    "directory.listings._tell_claimant": "no child",
+    "directory.listings.listings_request_confirmation": "no child",
+    "directory.reminders._digest": "no child",
+    "directory.reminders._remind_provider": "no child",
+    "endorsement.services.notify_reference_requested": "no child",
+    "families.mail.mail_family": "family",
+    "families.password_reset.send_mail": "no child",
+    "families.services._mail_already_registered": "no child",
+    "families.services.guardian_register": "no child",
+    "families.services.invitation_create": "family",
+    "intake.services._notify_coordinators": "scenario",
+    "intake.services._notify_family_to_sign": "family",
+    "messaging.services._notify_mentions": "scenario",
+    "referrals.family_notices.notify_family": "family",
+    "referrals.reminders._remind": "scenario",
+    "referrals.services._email_on_commit": "scenario",
+    "referrals.services._notify_referrer": "scenario",
+    "referrals.services._notify_rescheduled": "scenario",
+    "referrals.services._transition": "scenario",
+    "referrals.services.notify_referral_sent": "scenario",
+    "referrals.services.referral_send_for_family": "family",
+}
+# E-mail template files (most e-mails are built in code, and found above).
+EMAIL_TEMPLATES = {
+    "referral_hub/templates/registration/reset_email.txt": "no child",
+    "referral_hub/templates/registration/reset_subject.txt": "no child",
+}
+
+
+def _call_sites() -> set[str]:
+    found = set()
+    for app in APPS:
+        for path in sorted((ROOT / app).rglob("*.py")):
+            if "migrations" in path.parts:
+                continue
+            module = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+            for fn in ast.walk(ast.parse(path.read_text())):
+                if not isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef):
+                    continue
+                for node in ast.walk(fn):
+                    if isinstance(node, ast.Call):
+                        func = node.func
+                        name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+                        if name in PRODUCERS:
+                            found.add(f"{module}.{fn.name}")
+    return found
+
+
+def test_every_notice_and_email_call_site_is_in_the_inventory():
+    found = _call_sites()
+    assert found - set(CALL_SITES) == set(), "new notice/e-mail call sites: classify them in CALL_SITES"
+    assert set(CALL_SITES) - found == set(), "stale CALL_SITES entries"
+
+
+def test_every_email_template_is_in_the_inventory():
+    found = {
+        str(path.relative_to(ROOT))
+        for app in (*APPS, "referral_hub", "notices", "outbox")
+        for path in (ROOT / app).rglob("templates/**/*")
+        if path.is_file() and ("mail" in path.name or "subject" in path.name) and path.suffix == ".txt"
+    }
+    assert found == set(EMAIL_TEMPLATES)
+
+
+def _scenarios(world: dict[str, Any], child: Child, request: Any) -> list[tuple[str, Callable[[], Any]]]:
+    """Every action that queues a notice or an e-mail a provider or coordinator may get
+    about the child, done after the revocation, by the people who would do it."""
+    from consent.requests import consent_request_decline
+    from intake.services import family_request_create
+    from messaging.services import message_send
+    from referrals.reminders import referrals_remind_clocks
+    from referrals.services import referral_complete, referral_reschedule, referral_send
+
+    users, providers = world["users"], world["providers"]
+    scheduled = world["referrals"]["scheduled"]
+    later = timezone.now() + datetime.timedelta(days=20)
+    return [
+        (
+            "reschedule the revoked referrer's referral",
+            lambda: referral_reschedule(
+                actor=users["imh_clinician"], referral_id=scheduled.pk, appointment_at=later, reason="moved"
+            ),
+        ),
+        (
+            "mention the revoked member in the child's chat",
+            lambda: message_send(
+                actor=users["imh_clinician"],
+                case_id=world["cases"]["mateo"].pk,
+                body=f"@pediatrician {child.first_name} slept better this week.",
+                client_msg_id=uuid.uuid4(),
+            ),
+        ),
+        (
+            "the family answers the revoked asker's consent request",
+            lambda: consent_request_decline(actor=users["guardian"], request_id=request.pk, reason="no"),
+        ),
+        (
+            "a referral of the child sent to the revoked provider",
+            lambda: referral_send(
+                actor=users["educator"],
+                child_id=child.pk,
+                to_provider_id=providers["pediatrician"].pk,
+                reason="Exit inventory: should be refused, no consent covers the recipient.",
+            ),
+        ),
+        (
+            "the family asks the coordinators again",
+            lambda: family_request_create(
+                actor=users["guardian"],
+                child_id=world["children"]["lucia"].pk,
+                provider_id=None,
+                concern="Another concern",
+                preferred_language="en",
+                contact_method="email",
+                password=world["password"],
+            ),
+        ),
+        (
+            "the revoked referrer's referral is completed",
+            lambda: referral_complete(
+                actor=users["imh_clinician"], referral_id=scheduled.pk, outcome="connected", note="done"
+            ),
+        ),
+        (
+            "the reminder clocks run",
+            lambda: [
+                referrals_remind_clocks(now=timezone.now() + datetime.timedelta(days=days))
+                for days in (6, 8, 44, 46)
+            ],
+        ),
+    ]
+
+
+class _Listener:
+    def __init__(self, group: str) -> None:
+        self.layer = get_channel_layer()
+        self.channel = async_to_sync(self.layer.new_channel)()
+        async_to_sync(self.layer.group_add)(group, self.channel)
+
+    def drain(self) -> list[dict[str, Any]]:
+        async def collect() -> list[dict[str, Any]]:
+            got = []
+            while True:
+                try:
+                    got.append(await asyncio.wait_for(self.layer.receive(self.channel), timeout=0.05))
+                except TimeoutError:
+                    return got
+
+        return async_to_sync(collect)()
+
+
+@pytest.fixture
+def in_memory_layer(settings):
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
+
+
+def test_no_notice_email_or_push_names_the_child_to_someone_the_decision_point_denies(
+    ended, in_memory_layer, django_capture_on_commit_callbacks
+):
+    from referral_hub.errors import ApplicationError
+
+    world, child, markers, viewer = ended["world"], ended["child"], ended["markers"], ended["viewer"]
+    start = OutboxMessage.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    pushed = _Listener(user_group(viewer.pk))
+    ran = []
+    for label, action in _scenarios(world, child, ended["request"]):
+        with django_capture_on_commit_callbacks(execute=True), contextlib.suppress(ApplicationError):
+            action()
+        ran.append(label)
+    markers = {**markers, **_markers(child)}  # what the scenarios changed (a new time) too
+    problems = []
+    rows = OutboxMessage.objects.filter(id__gt=start).select_related("recipient")
+    assert rows.exists(), "the scenarios queued nothing: the inventory would check nothing"
+    for row in rows:
+        if row.recipient is not None and decide(row.recipient, child_id=child.pk):
+            continue
+        text = " ".join([row.subject, row.body, json.dumps(row.payload, ensure_ascii=False)])
+        found = _found(text, markers)
+        if found:
+            problems.append(f"{row.channel} {row.kind} to {row.recipient or row.to_address}: {found}")
+    for event in pushed.drain():
+        found = _found(json.dumps(event, ensure_ascii=False), markers)
+        if found:
+            problems.append(f"pushed to the revoked viewer: {event.get('type')} {event.get('kind')}: {found}")
+    assert len(ran) == len(_scenarios(world, child, ended["request"]))
+    assert not problems, "\n".join(problems)
+
+
+# --- 3. every socket event type ----------------------------------------------------------
+
+
+def _consumer_event_types() -> set[str]:
+    """Event types the consumers handle: Channels maps ``a.b`` to the method ``a_b``."""
+    from messaging.consumers import CaseChatConsumer
+    from referral_hub.consumers import NotificationsConsumer
+
+    types = set()
+    for consumer in (CaseChatConsumer, NotificationsConsumer):
+        for name, member in vars(consumer).items():
+            if (
+                asyncio.iscoroutinefunction(member)
+                and not name.startswith("_")
+                and name not in CONSUMER_PLUMBING
+            ):
+                types.add(name.replace("_", ".", 1))
+    return types
+
+
+# Methods that are the consumer's own machinery, not handlers of a layer event type.
+CONSUMER_PLUMBING = {
+    "connect",
+    "disconnect",
+    "receive",
+    "receive_json",
+    "dispatch",
+    "send_json",
+    "websocket_connect",
+}
+
+
+def _sample_events(child: Child, case_id: int, author_id: int) -> dict[str, tuple[str, dict[str, Any]]]:
+    """One event of every type, as its builder makes it, carrying the child's data where
+    the type carries any data at all: (group, event). ``notify``'s payload is built by
+    the notice producers and checked with them above; here it carries the child's name
+    to show the socket forwards it only to whom the producers address it."""
+    from messaging import events as chat_events
+    from referral_hub import events
+
+    message = {
+        "id": 10**6,
+        "case_id": case_id,
+        "author": {"id": author_id, "name": "Author", "discipline": "pediatrician"},
+        "body": f"{child.first_name} slept better ({child.date_of_birth.isoformat()}).",
+        "created_at": timezone.now().isoformat(),
+        "client_msg_id": str(uuid.uuid4()),
+        "seq": 10**6,
+    }
+    case = case_group(case_id)
+    return {
+        "chat.message": (case, dict(chat_events.chat_message(message=message))),
+        "chat.updated": (case, dict(chat_events.chat_updated(message=message))),
+        "chat.read": (case, dict(chat_events.chat_read(user_id=author_id, message_id=10**6))),
+        "chat.presence": (case, dict(chat_events.chat_presence(online=[author_id]))),
+        "chat.typing": (case, dict(chat_events.chat_typing(user_id=author_id))),
+        "team.changed": (
+            case,
+            dict(
+                events.team_changed(
+                    case_id=case_id,
+                    change="left",
+                    user_id=author_id,
+                    provider={"id": 1, "name": child.name, "discipline": "pediatrician"},
+                    at=timezone.now().isoformat(),
+                )
+            ),
+        ),
+        "access.changed": (
+            case,
+            dict(events.access_changed(change="revoked", reason="x", child_id=child.pk)),
+        ),
+        "force.close": ("", dict(events.force_close(reason="logout"))),
+        "notify": ("", dict(events.notify(kind="mention", payload={"case_id": case_id}))),
+        "notices.read": ("", dict(events.notices_read(unread=0))),
+        "case.activity": ("", dict(events.case_activity(case_id=case_id, change="message", message_id=1))),
+    }
+
+
+def test_every_consumer_event_type_is_in_the_inventory():
+    from tests.factories.families import ChildFactory
+
+    child = ChildFactory.build()
+    assert _consumer_event_types() == set(_sample_events(child, 1, 1))
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_no_socket_frame_names_the_child_once_consent_ended(in_memory_layer):
+    """The revoked member keeps a case socket and a notifications socket open while the
+    family revokes; every event type then goes out to the case's and the user's groups.
+    Nothing that reaches the revoked member names the child."""
+    from channels.testing import WebsocketCommunicator
+    from rest_framework.authtoken.models import Token
+
+    from consent.services import consent_revoke
+    from referral_hub.asgi import application
+    from tests.factories.messaging import care_team
+
+    db = sync_to_async
+    team = await db(care_team)(2)
+    stayer, leaver = team.users
+    markers = await db(_markers)(team.child)
+    token = (await db(Token.objects.get_or_create)(user=leaver))[0].key
+    headers = [
+        (b"origin", b"http://testserver"),
+        (b"host", b"testserver"),
+        (b"authorization", f"Token {token}".encode()),
+    ]
+    chat = WebsocketCommunicator(application, f"/ws/cases/{team.case.pk}/", headers=headers)
+    bell = WebsocketCommunicator(application, "/ws/notifications/", headers=headers)
+    try:
+        assert (await chat.connect(timeout=5))[0] and (await bell.connect(timeout=5))[0]
+        consent = team.consents[team.providers[1].pk]
+        await db(consent_revoke)(actor=team.guardian.user, consent_id=consent.pk, reason="exit inventory")
+        layer = get_channel_layer()
+        for event_type, (group, event) in _sample_events(team.child, team.case.pk, stayer.pk).items():
+            if event_type in ("force.close", "notify"):
+                continue  # force.close ends the sockets; notify is the producers' (checked above)
+            await layer.group_send(group or user_group(leaver.pk), event)
+        frames, closed = [], []
+        for communicator in (chat, bell):
+            # Until the socket goes quiet or the server closed it (then the app ends).
+            with contextlib.suppress(TimeoutError, AssertionError, asyncio.CancelledError):
+                while True:
+                    output = await communicator.receive_output(timeout=0.5)
+                    if output["type"] == "websocket.send":
+                        frames.append(output.get("text") or "")
+                    elif output["type"] == "websocket.close":
+                        closed.append(output.get("code"))
+                        break
+        leaked = [(frame, _found(frame, markers)) for frame in frames if _found(frame, markers)]
+        assert not leaked, leaked
+        assert 4403 in closed, "the revoked member's case socket closes"
+    finally:
+        for communicator in (chat, bell):
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await communicator.disconnect(timeout=2)
