@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import User
+from django.core import mail as django_mail
 from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
 from consent.models import Consent
 from intake.models import FamilyRequest
 from outbox.models import OutboxMessage
+from outbox.services import outbox_deliver_one
 from referrals.models import Referral
 from referrals.services import referral_accept
 
@@ -278,7 +280,10 @@ def test_a_new_family_registers_in_the_flow_and_comes_back_to_ask(demo, client):
     )
     assert response.status_code == 200
     mail = OutboxMessage.objects.get(to_address="lena@example.org", kind="account.confirm")
-    confirm_path = re.search(r"(/accounts/confirm/[^\s]+)", mail.body).group(1)
+    # The link is made when the mail is sent (outbox/links.py): deliver it, read the mail.
+    assert outbox_deliver_one(message_id=mail.pk)
+    (sent,) = [m for m in django_mail.outbox if m.to == ["lena@example.org"]]
+    confirm_path = re.search(r"(/accounts/confirm/[^\s]+)", sent.body).group(1)
     confirmed = client.get(confirm_path)
     assert confirmed.status_code == 302
     assert confirmed["Location"].startswith("/accounts/login/?next=")
