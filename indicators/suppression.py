@@ -199,3 +199,83 @@ def suppress(values: Mapping[str, int], relations: Iterable[Relation]) -> set[st
 
 def publish(value: int, hidden: bool) -> int | str:
     return SUPPRESSED if hidden else value
+
+
+# --- Across periods and populations ---------------------------------------------------
+
+
+def _pinned_in(values: Mapping[str, int], keys: Sequence[tuple[str, int]], hidden: set[str]) -> bool:
+    """Whether one relation (``sum(sign * value) == 0``) pins a withheld cell on its
+    own: an attacker moves the shown cells to one side and bounds each withheld one by
+    the others (each >= 1; once with each <= 10, once without an upper limit)."""
+    unknown = [(k, sign) for k, sign in keys if k in hidden]
+    if not unknown:
+        return False
+    if len(unknown) == 1:
+        return True
+    rhs = -sum(sign * values[k] for k, sign in keys if k not in hidden)
+    for cap in (THRESHOLD - 1, math.inf):
+        bounds = {k: (1.0, float(cap)) for k, _ in unknown}
+        for key, sign in unknown:
+            lo_rest = sum(s * (bounds[k][0] if s > 0 else bounds[k][1]) for k, s in unknown if k != key)
+            hi_rest = sum(s * (bounds[k][1] if s > 0 else bounds[k][0]) for k, s in unknown if k != key)
+            a, b = (rhs - hi_rest) / sign, (rhs - lo_rest) / sign
+            lo, hi = max(min(a, b), 1.0), min(max(a, b), float(cap))
+            if lo == hi == values[key]:
+                return True
+    return False
+
+
+def suppress_linked(
+    values: Mapping[str, int],
+    relations: Sequence[Relation],
+    *,
+    virtual: set[str],
+    fixed: Mapping[str, bool],
+) -> set[str]:
+    """Withheld keys for a whole year of periods and populations at once (thousands of
+    cells, so relation by relation rather than ``suppress``'s exact search):
+
+    - every count from 1 to 10 is withheld (primary);
+    - while a relation (parts add up to a total: breakdowns, months to their quarter,
+      quarters to their year, populations to the network) pins a withheld cell on its
+      own (one withheld cell in it, or withheld cells that can only be 1 each, or only 10
+      each), its smallest shown non-zero cell that may still be withheld is withheld too.
+
+    ``virtual`` cells are never published (what is left when the populations are taken
+    from the network: e.g. providers without a location): withheld while 1-10, never
+    chosen as a complement. ``fixed`` cells were published earlier (True: withheld) and
+    keep their state. Tested from the outside by ``tests/indicators/test_differencing.py``.
+    """
+    hidden = {k for k, v in values.items() if is_small(v) and k not in fixed}
+    hidden |= {k for k, h in fixed.items() if h}
+    signed = [[(total, -1), *((p, 1) for p in parts)] for total, parts in relations]
+    by_key: dict[str, list[int]] = defaultdict(list)
+    for i, keys in enumerate(signed):
+        for k, _ in keys:
+            by_key[k].append(i)
+    queue = list(range(len(signed)))
+    queued = set(queue)
+    while queue:
+        i = queue.pop()
+        queued.discard(i)
+        keys = signed[i]
+        if not _pinned_in(values, keys, hidden):
+            continue
+        candidates = [
+            (values[k], k)
+            for k, _ in keys
+            if k not in hidden and k not in virtual and k not in fixed and values[k] > 0
+        ]
+        if not candidates:
+            continue  # nothing left to withhold here (published before): see the docs
+        extra = min(candidates)[1]
+        hidden.add(extra)
+        for j in by_key[extra]:
+            if j not in queued:
+                queued.add(j)
+                queue.append(j)
+        if i not in queued:
+            queued.add(i)
+            queue.append(i)
+    return hidden
