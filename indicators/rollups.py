@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.http import urlencode
 
@@ -28,10 +27,6 @@ METHOD = (
     "1 to 10 are withheld, and so is any count that would let one be worked out from "
     "the totals, the other months, quarters, disciplines or states."
 )
-
-
-def max_age() -> datetime.timedelta:
-    return datetime.timedelta(seconds=settings.INDICATORS_ROLLUP_MAX_AGE_S)
 
 
 def rollup_key(filters: Filters) -> str:
