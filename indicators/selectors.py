@@ -211,7 +211,7 @@ def in_slice(slice_: str, discipline: str | None, state: str | None) -> bool:
     kind, _, value = slice_.partition(":")
     if kind == "discipline":
         return discipline == value
-    return (state or "").upper() == value
+    return (state or "").strip().upper() == value
 
 
 def _load_capacity(filters: Filters) -> dict[str, dict[bool, int]]:
