@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from fractions import Fraction
 
 SUPPRESSED = "<11"
@@ -254,28 +254,125 @@ def suppress_linked(
     for i, keys in enumerate(signed):
         for k, _ in keys:
             by_key[k].append(i)
-    queue = list(range(len(signed)))
-    queued = set(queue)
-    while queue:
-        i = queue.pop()
-        queued.discard(i)
-        keys = signed[i]
-        if not _pinned_in(values, keys, hidden):
-            continue
-        candidates = [
-            (values[k], k)
-            for k, _ in keys
-            if k not in hidden and k not in virtual and k not in fixed and values[k] > 0
-        ]
-        if not candidates:
-            continue  # nothing left to withhold here (published before): see the docs
-        extra = min(candidates)[1]
-        hidden.add(extra)
-        for j in by_key[extra]:
-            if j not in queued:
-                queued.add(j)
-                queue.append(j)
-        if i not in queued:
-            queued.add(i)
-            queue.append(i)
+
+    def eligible(k: str) -> bool:
+        return k not in hidden and k not in virtual and k not in fixed and values[k] > 0
+
+    def one_by_one(queue: list[int]) -> None:
+        queued = set(queue)
+        while queue:
+            i = queue.pop()
+            queued.discard(i)
+            keys = signed[i]
+            if not _pinned_in(values, keys, hidden):
+                continue
+            candidates = [(values[k], k) for k, _ in keys if eligible(k)]
+            if not candidates:
+                continue  # nothing left to withhold here (published before): see the docs
+            extra = min(candidates)[1]
+            hidden.add(extra)
+            for j in [*by_key[extra], i]:
+                if j not in queued:
+                    queued.add(j)
+                    queue.append(j)
+
+    one_by_one(list(range(len(signed))))
+    # Then the relations together: bounds carried from one relation to the next (a
+    # month's total pins a cell of another month through the quarter's total).
+    for _ in range(100):
+        pinned = _pinned_together(values, relations, hidden)
+        added = []
+        for cell in sorted(pinned):
+            extra = _nearest(relations, by_key, signed, cell, eligible, values)
+            if extra is not None:
+                hidden.add(extra)
+                added.append(extra)
+        if not added:
+            break
+        one_by_one(sorted({j for k in added for j in by_key[k]}))
     return hidden
+
+
+def _pinned_together(values: Mapping[str, int], relations: Sequence[Relation], hidden: set[str]) -> set[str]:
+    """Withheld cells pinned by interval propagation over all the relations (each
+    withheld >= 1; once with each <= 10, once without an upper limit)."""
+    equations: list[Equation] = []
+    for total, parts in relations:
+        coefs: dict[str, Fraction] = defaultdict(Fraction)
+        rhs = Fraction(0)
+        for key, sign in [(total, -1), *((p, 1) for p in parts)]:
+            if key in hidden:
+                coefs[key] += sign
+            else:
+                rhs -= sign * values[key]
+        coefs = {k: c for k, c in coefs.items() if c}
+        if coefs:
+            equations.append((coefs, rhs))
+    involved = {k for coefs, _ in equations for k in coefs}
+    pinned: set[str] = _determined(equations)
+    for cap in (THRESHOLD - 1, math.inf):
+        bounds = _propagate(equations, involved, cap)
+        if bounds is not None:
+            pinned |= {k for k in involved if bounds[k][0] == bounds[k][1] == values[k]}
+    return pinned
+
+
+def _nearest(
+    relations: Sequence[Relation],
+    by_key: Mapping[str, list[int]],
+    signed: Sequence[Sequence[tuple[str, int]]],
+    cell: str,
+    eligible: Callable[[str], bool],
+    values: Mapping[str, int],
+) -> str | None:
+    """The smallest cell that may be withheld in a relation of ``cell``; if none, one
+    relation further out, and so on."""
+    reach, seen = {cell}, -1
+    while len(reach) != seen:
+        seen = len(reach)
+        near = {i for k in reach for i in by_key.get(k, [])}
+        candidates = [(values[k], k) for i in near for k, _ in signed[i] if eligible(k)]
+        if candidates:
+            return min(candidates)[1]
+        reach |= {k for i in near for k, _ in signed[i]}
+    return None
+
+
+PRIME = (1 << 61) - 1
+
+
+def _determined(equations: Sequence[Equation]) -> set[str]:
+    """Withheld cells whose value the equations fix exactly (reduced row echelon form
+    modulo a large prime: a cell is fixed when its row holds nothing else)."""
+    index: dict[str, int] = {}
+    rows: dict[int, tuple[dict[int, int], int]] = {}  # pivot -> (coefs, rhs)
+    for coefs, rhs in equations:
+        row = {index.setdefault(k, len(index)): int(c) % PRIME for k, c in coefs.items()}
+        value = int(rhs) % PRIME
+        for pivot in [k for k in row if k in rows]:
+            factor = row.get(pivot, 0)
+            if factor:
+                other, other_rhs = rows[pivot]
+                for k, c in other.items():
+                    row[k] = (row.get(k, 0) - factor * c) % PRIME
+                value = (value - factor * other_rhs) % PRIME
+        row = {k: c for k, c in row.items() if c}
+        if not row:
+            continue
+        pivot = min(row)
+        inverse = pow(row[pivot], PRIME - 2, PRIME)
+        row = {k: c * inverse % PRIME for k, c in row.items()}
+        value = value * inverse % PRIME
+        for other_pivot, (other, other_rhs) in list(rows.items()):
+            factor = other.get(pivot, 0)
+            if factor:
+                merged = dict(other)
+                for k, c in row.items():
+                    merged[k] = (merged.get(k, 0) - factor * c) % PRIME
+                rows[other_pivot] = (
+                    {k: c for k, c in merged.items() if c},
+                    (other_rhs - factor * value) % PRIME,
+                )
+        rows[pivot] = (row, value)
+    names = {i: k for k, i in index.items()}
+    return {names[pivot] for pivot, (row, _) in rows.items() if len(row) == 1}
