@@ -116,13 +116,25 @@ def publish_year(year: int, now: datetime.datetime, slice_: str = NETWORK) -> in
         return 0
     started = time.perf_counter()
     lattice = _Year(year, blocks, now)
+    # Stored cells keep their state. The attacker knows a shown one as it was published:
+    # where today's true count differs (a referral cancelled since), every new cell of
+    # its relations is withheld, or the new total minus the published parts would tell
+    # how many changed.
+    values = dict(lattice.ledger.values)
     fixed: dict[str, bool] = {}
+    drifted: set[str] = set()
     for key, row in stored.items():
         for suffix, value in row.report["cells"].items():
-            fixed[f"{key}.{suffix}"] = value == "<11"
-    hidden = suppress_linked(
-        lattice.ledger.values, lattice.ledger.relations, virtual=lattice.virtual, fixed=fixed
-    )
+            cell = f"{key}.{suffix}"
+            fixed[cell] = value == "<11"
+            if cell in values and isinstance(value, int) and value != values[cell]:
+                drifted.add(cell)
+                values[cell] = value
+    for total, parts in lattice.ledger.relations:
+        keys = [total, *parts]
+        if drifted & set(keys):
+            fixed.update({k: True for k in keys if k not in fixed and k not in lattice.virtual})
+    hidden = suppress_linked(values, lattice.ledger.relations, virtual=lattice.virtual, fixed=fixed)
     elapsed = int((time.perf_counter() - started) * 1000)
     rows = []
     for period, slice_name in blocks:

@@ -309,7 +309,7 @@ def _pinned_together(values: Mapping[str, int], relations: Sequence[Relation], h
         if coefs:
             equations.append((coefs, rhs))
     involved = {k for coefs, _ in equations for k in coefs}
-    pinned: set[str] = _determined(equations)
+    pinned = {k for k, v in _determined(equations).items() if v == values[k]}
     for cap in (THRESHOLD - 1, math.inf):
         bounds = _propagate(equations, involved, cap)
         if bounds is not None:
@@ -341,9 +341,10 @@ def _nearest(
 PRIME = (1 << 61) - 1
 
 
-def _determined(equations: Sequence[Equation]) -> set[str]:
-    """Withheld cells whose value the equations fix exactly (reduced row echelon form
-    modulo a large prime: a cell is fixed when its row holds nothing else)."""
+def _determined(equations: Sequence[Equation]) -> dict[str, int]:
+    """Withheld cells whose value the equations fix exactly, with that value (reduced
+    row echelon form modulo a large prime: a cell is fixed when its row holds nothing
+    else)."""
     index: dict[str, int] = {}
     rows: dict[int, tuple[dict[int, int], int]] = {}  # pivot -> (coefs, rhs)
     for coefs, rhs in equations:
@@ -375,4 +376,8 @@ def _determined(equations: Sequence[Equation]) -> set[str]:
                 )
         rows[pivot] = (row, value)
     names = {i: k for k, i in index.items()}
-    return {names[pivot] for pivot, (row, _) in rows.items() if len(row) == 1}
+    return {
+        names[pivot]: value - PRIME if value > PRIME // 2 else value
+        for pivot, (row, value) in rows.items()
+        if len(row) == 1
+    }

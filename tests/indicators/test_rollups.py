@@ -90,3 +90,52 @@ def test_the_dashboard_says_how_old_its_figures_are(lead_client):
         lead_client.force_login(lead_client.lead)
         html = lead_client.get("/indicators/", {"period": "year", "start": "2023-01-01"}).content.decode()
     assert "Figures computed for this request" in html
+
+
+def _counts(node: object, path: str = "") -> dict[str, object]:
+    """Every count of a published block by its path (labels included)."""
+    out: dict[str, object] = {}
+    if isinstance(node, dict):
+        labels = ",".join(
+            f"{k}={v}"
+            for k, v in node.items()
+            if k in ("age_band", "concern_type", "discipline", "instrument", "band", "month", "reason")
+        )
+        for key, value in node.items():
+            if isinstance(value, dict | list):
+                out.update(_counts(value, f"{path}/{labels}/{key}"))
+            elif key == "count" or key.endswith("_count"):
+                out[f"{path}/{labels}/{key}"] = value
+    elif isinstance(node, list):
+        for item in node:
+            out.update(_counts(item, path))
+    return out
+
+
+def test_a_year_published_after_its_quarters_does_not_show_what_changed_since(lead_client, network):
+    """Q1 2026 is published in July; a March referral is cancelled in the autumn; the
+    year, published in January, must not let "the year minus its quarters" count it."""
+    with time_machine.travel(NOW, tick=False):
+        lead_client.force_login(lead_client.lead)
+        assert lead_client.get("/api/v1/indicators/", {"period": "quarter", "start": "2026-01-01"}).json()
+    network.referrals[0].status = "cancelled"
+    network.referrals[0].save(update_fields=["status"])
+    with time_machine.travel(datetime.datetime(2027, 1, 15, 12, tzinfo=datetime.UTC), tick=False):
+        lead_client.force_login(lead_client.lead)
+        year = lead_client.get("/api/v1/indicators/", {"period": "year", "start": "2026-01-01"}).json()
+        quarters = [
+            lead_client.get("/api/v1/indicators/", {"period": "quarter", "start": f"2026-{m:02d}-01"}).json()
+            for m in (1, 4, 7, 10)
+        ]
+    year_counts = _counts(year["current"])
+    quarter_counts = [_counts(q["current"]) for q in quarters]
+    compared = 0
+    for path, value in year_counts.items():
+        parts = [q.get(path) for q in quarter_counts]
+        if isinstance(value, int) and all(isinstance(p, int) for p in parts):
+            assert value == sum(parts), path  # type: ignore[arg-type]
+            compared += 1
+    print(list(year_counts.items())[:5], list(quarter_counts[1].items())[:5])
+    assert compared > 50  # the zeros and the unchanged counts still add up
+    assert quarters[0]["current"]["referral_sources"]["count"] == 14  # as published in July
+    assert year["current"]["referral_sources"]["count"] == "<11"  # 13 today: withheld
