@@ -107,24 +107,24 @@ def main() -> None:
     lead.headers["Authorization"] = f"Token {base.token_for('network_lead')}"
     log = Path(tempfile.gettempdir()) / "rh-bench-indicators-daphne.log"
     proc, url = base.start_daphne(args.db, log)
-    month_ago = (datetime.date.today() - datetime.timedelta(days=30)).isoformat()
     try:
         for _ in range(3):  # warm-up
             lead.get(f"{url}/api/v1/indicators/", timeout=120)
             lead.get(f"{url}/api/v1/providers/{world['imh'].pk}/", timeout=30)
         results = {
-            "indicators, computed on request (365 days + previous 365)": timed(
+            "indicators, the last closed quarter (published at the first warm-up read)": timed(
                 lambda: lead.get(f"{url}/api/v1/indicators/", timeout=120), args.requests
             ),
-            "indicators (30 days + previous 30)": timed(
-                lambda: lead.get(f"{url}/api/v1/indicators/", params={"from": month_ago}, timeout=120),
+            "indicators, the last closed month (published with its year)": timed(
+                lambda: lead.get(f"{url}/api/v1/indicators/", params={"period": "month"}, timeout=120),
                 args.requests,
             ),
             "provider detail": timed(
                 lambda: lead.get(f"{url}/api/v1/providers/{world['imh'].pk}/", timeout=30), args.requests
             ),
         }
-        # The hourly job, then the same default request answered from its rollup.
+        # The hourly job (publishes what has closed; here: nothing new), then the default
+        # request again.
         from indicators.rollups import refresh_rollups
 
         t1 = time.perf_counter()
@@ -133,7 +133,7 @@ def main() -> None:
         print(f"rollup refresh: {refreshed} in {refresh_s:.1f}s")
         source = lead.get(f"{url}/api/v1/indicators/", timeout=120).json()["source"]
         assert source == "rollup", source
-        results["indicators, from the hourly rollup (365 days + previous 365)"] = timed(
+        results["indicators, the last closed quarter after the job"] = timed(
             lambda: lead.get(f"{url}/api/v1/indicators/", timeout=120), args.requests
         )
         results["provider detail (again, after the refresh)"] = timed(
@@ -149,8 +149,8 @@ def main() -> None:
         f"- {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, {platform.platform()}, "
         f"{os.cpu_count()} CPUs, load average at the end {os.getloadavg()[0]:.1f}",
         f"- {world['made']:,} referrals over two years on PostgreSQL; {args.requests} sequential requests each",
-        f"- rollup job (`refresh_rollups`: the network, each discipline, each listed state): "
-        f"{refreshed['refreshed']} views in {refresh_s:.1f} s",
+        f"- publication job (`refresh_rollups`: the latest closed month, quarter and year with "
+        f"their years): {refreshed['published']} periods published in {refresh_s:.1f} s",
         "",
         "| request | p50 ms | p90 ms | p50 / provider detail p50 |",
         "|---|---|---|---|",

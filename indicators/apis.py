@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.fields import Field
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -17,24 +17,61 @@ from rest_framework.views import APIView
 
 from directory.models import Discipline
 from indicators import services, table
+from indicators.params import KINDS
+from referral_hub.schema import ErrorOutput
 
 COUNT_HELP = 'A count: 0, an integer >= 11, or "<11" (withheld).'
 
 PARAMETERS = [
     OpenApiParameter(
-        "from", OpenApiTypes.DATE, description="First day (UTC). Default: 364 days before `to`."
+        "period",
+        OpenApiTypes.STR,
+        enum=list(KINDS),
+        description="The kind of period: `month`, `quarter` or `year`. Default: `quarter`. "
+        "Only whole calendar periods that ended before today are published.",
     ),
-    OpenApiParameter("to", OpenApiTypes.DATE, description="Last day (UTC), inclusive. Default: today."),
     OpenApiParameter(
-        "area", OpenApiTypes.STR, description="State (`MI`), ZIP3 (`481`) or county (`Washtenaw County, MI`)."
+        "start",
+        OpenApiTypes.DATE,
+        description="The period's first day (`2026-07-01` for Q3 2026; a month's 1st, a "
+        "quarter's 1 Jan/Apr/Jul/Oct, a year's 1 Jan). Default: the last closed period of "
+        "that kind.",
     ),
     OpenApiParameter(
-        "discipline", OpenApiTypes.STR, enum=Discipline.values, description="Recipient discipline."
+        "from",
+        OpenApiTypes.DATE,
+        deprecated=True,
+        description="Old form, accepted only with `to` when both name exactly one closed "
+        "month, quarter or year; any other dates are a 400 `period_not_allowed`.",
+    ),
+    OpenApiParameter("to", OpenApiTypes.DATE, deprecated=True, description="See `from`."),
+    OpenApiParameter(
+        "area",
+        OpenApiTypes.STR,
+        description="A state (`MI`), with `period=quarter` only. ZIP3s and counties are a "
+        "400 `period_not_allowed`.",
+    ),
+    OpenApiParameter(
+        "discipline",
+        OpenApiTypes.STR,
+        enum=Discipline.values,
+        description="Recipient discipline, with `period=quarter` only and never with `area`.",
     ),
 ]
+ERRORS = {
+    400: OpenApiResponse(
+        ErrorOutput,
+        description="`period_not_allowed` (free dates, a period not ended yet, a ZIP3 or "
+        "county, an area or discipline outside a quarter, both together) or "
+        "`invalid_parameter` (a malformed value); `parameter` names it.",
+    ),
+    403: OpenApiResponse(ErrorOutput, description="`network_lead_only`"),
+}
 
 
 class PeriodOutput(serializers.Serializer[Any]):
+    kind = serializers.ChoiceField(list(KINDS))
+    start = serializers.DateField()
     from_ = serializers.DateField()
     to = serializers.DateField()
     days = serializers.IntegerField()
@@ -70,8 +107,8 @@ class PeriodIndicatorsOutput(serializers.Serializer[Any]):
 
 
 class IndicatorsOutput(serializers.Serializer[Any]):
-    period = PeriodOutput()
-    previous_period = PeriodOutput()
+    period = PeriodOutput(help_text="The aligned, closed period published.")
+    previous_period = PeriodOutput(help_text="The period before it, of the same kind (as published).")
     filters = serializers.DictField()
     area_rule = serializers.CharField()
     suppression = serializers.DictField()
@@ -83,10 +120,10 @@ class IndicatorsOutput(serializers.Serializer[Any]):
     # "source" is also an attribute of every DRF field: declared as ``source_``, renamed.
     source_ = serializers.ChoiceField(
         ["rollup", "live"],
-        help_text="`rollup`: read from the figures the hourly job computed for this view; "
-        "`live`: computed for this request.",
+        help_text="`rollup`: the period was published before this request (stored, never "
+        "recomputed); `live`: published by this request (and stored).",
     )
-    as_of = serializers.DateTimeField(help_text="When these figures were computed.")
+    as_of = serializers.DateTimeField(help_text="When this period's figures were computed (once).")
 
     def get_fields(self) -> dict[str, Field[Any, Any, Any, Any]]:
         fields = super().get_fields()
@@ -97,7 +134,7 @@ class IndicatorsOutput(serializers.Serializer[Any]):
 class IndicatorsApi(APIView):
     @extend_schema(
         parameters=PARAMETERS,
-        responses=IndicatorsOutput,
+        responses={200: IndicatorsOutput, **ERRORS},
         summary="Network indicators for a period and the previous one (network lead; aggregates only)",
         description=COUNT_HELP,
     )
@@ -124,7 +161,7 @@ class IndicatorsCsvApi(APIView):
 
     @extend_schema(
         parameters=PARAMETERS,
-        responses={(200, "text/csv"): OpenApiTypes.STR},
+        responses={(200, "text/csv"): OpenApiTypes.STR, **ERRORS},
         summary="The indicators as CSV: period, indicator, breakdown, group, measure, value (network lead)",
     )
     def get(self, request: Request) -> HttpResponse:

@@ -67,3 +67,8 @@ def _resolve(node: Any, hidden: set[str]) -> Any:
     if isinstance(node, list):
         return [_resolve(v, hidden) for v in node]
     return node
+
+
+def resolve(report: Any, hidden: set[str]) -> Any:
+    """``report`` with each slot published (withheld if its key is in ``hidden``)."""
+    return _resolve(report, hidden)

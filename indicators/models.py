@@ -1,6 +1,7 @@
-"""Rollups: the published (already suppressed) report for the views network leads open
-most, computed by a job so a read costs one query. Aggregates only: a rollup holds
-exactly what the API would answer, never a child."""
+"""Published periods: each closed period's indicators for one population, stored as
+published (already suppressed) the first time they are computed and never recomputed
+(``indicators.publication``). Aggregates only: a row holds exactly what the API
+answers, never a child."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from django.db import models
 
 
 class IndicatorRollup(models.Model):
-    # The filters as a canonical query string (from, to, area, discipline): the same
-    # filters always find the same row.
+    # "<kind>:<start>:<population>", e.g. "quarter:2026-07-01:all",
+    # "quarter:2026-07-01:discipline:pediatrician", "month:2026-11-01:all". ``report``
+    # holds {"block": the published indicators, "cells": each count as published}.
     key = models.CharField(max_length=255, unique=True)
     period_from = models.DateField()
     period_to = models.DateField()

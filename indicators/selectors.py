@@ -1,10 +1,8 @@
-"""Network indicators: every figure on the dashboard, the API and the CSV comes from
-``network_indicators`` (definitions: ``docs/indicators.md``).
-
-Read-only. A constant number of queries whatever the period: one for the referrals of
-both periods (narrow columns), one for their screenings, one aggregate for consent
-events and one for directory capacity; everything else is computed in Python from those
-rows and published through ``Ledger`` (small-cell suppression).
+"""Network indicators: the true counts of one aligned period for one population
+(``period_block``), computed from a calendar year's rows (``load_year``: one query for
+the year's referrals, one for their screenings, one for consent events). Publishing
+(suppression across every period and population of the year) is
+``indicators.publication``; definitions: ``docs/indicators.md``.
 """
 
 from __future__ import annotations
@@ -17,8 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Substr
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from consent.models import ConsentEvent, ConsentEventKind
@@ -44,10 +41,10 @@ SCREENING_BANDS: dict[str, tuple[str, ...]] = {
     "epds": ("probable_depression", "below_threshold"),
 }
 AREA_RULE = (
-    "A referral's area is the recipient provider's first listed location (state, ZIP3, or "
-    "the county of its ZIP): Referral Hub stores no family address. Consents use the "
-    "recipient provider's location (consents to a whole organization count only without "
-    "an area filter); capacity uses each provider's first location."
+    "A referral's area is the state of the recipient provider's first listed location: "
+    "Referral Hub stores no family address. Consents use the recipient provider's "
+    "location (consents to a whole organization count only without an area or "
+    "discipline filter); capacity uses each provider's first location."
 )
 CAPACITY_RULE = (
     "Providers by discipline and accepting_new_families; the breakdown follows the "
@@ -59,6 +56,7 @@ DAY = datetime.timedelta(days=1)
 
 @dataclass(frozen=True)
 class ReferralRow:
+    id: int
     child_id: int
     date_of_birth: datetime.date
     concern_type: str
@@ -70,6 +68,7 @@ class ReferralRow:
     sent_at: datetime.datetime
     responded_at: datetime.datetime | None
     appointment_at: datetime.datetime | None
+    recipient_state: str | None
 
     @property
     def contact_days(self) -> float | None:
@@ -82,42 +81,52 @@ class ReferralRow:
 
 @dataclass(frozen=True)
 class ScreeningRow:
+    referral_id: int
     sent_at: datetime.datetime
     instrument: str
     band: str
 
 
+@dataclass(frozen=True)
+class ConsentRow:
+    kind: str
+    at: datetime.datetime
+    discipline: str | None  # None: a consent to a whole organization
+    state: str | None
+
+
+@dataclass
+class YearData:
+    """A calendar year's counted referrals, their screenings and consent events."""
+
+    rows: list[ReferralRow]
+    screenings: list[ScreeningRow]
+    consents: list[ConsentRow]
+    first_ids: set[int]  # each child's first counted referral of the year
+
+
 # --- Filters --------------------------------------------------------------------------
+
+
+def _first_state(provider_path: str) -> Subquery:
+    first = Location.objects.filter(provider=OuterRef(provider_path)).order_by("id")
+    return Subquery(first.values("state")[:1])
 
 
 def _in_area(qs: QuerySet[Any], provider_path: str, area: Area | None) -> QuerySet[Any]:
     if area is None:
         return qs
-    first = Location.objects.filter(provider=OuterRef(provider_path)).order_by("id")
-    filtered: QuerySet[Any]
-    if area.kind == "state":
-        filtered = qs.annotate(area_key=Subquery(first.values("state")[:1])).filter(
-            area_key__iexact=area.value
-        )
-    elif area.kind == "zip3":
-        filtered = qs.annotate(area_key=Subquery(first.values("zip")[:1])).filter(
-            area_key__startswith=area.value
-        )
-    else:
-        zip5 = first.annotate(zip5=Substr("zip", 1, 5)).values("zip5")[:1]
-        filtered = qs.annotate(area_key=Subquery(zip5)).filter(area_key__in=area.zips)
+    filtered: QuerySet[Any] = qs.annotate(area_key=_first_state(provider_path)).filter(
+        area_key__iexact=area.value
+    )
     return filtered
 
 
-def counted_referrals(
-    filters: Filters, start: datetime.datetime, end: datetime.datetime
-) -> QuerySet[Referral]:
-    """The referrals that count: sent in [start, end), not cancelled, to a provider of
-    the filtered discipline and area."""
-    qs = Referral.objects.filter(sent_at__gte=start, sent_at__lt=end).exclude(status=ReferralStatus.CANCELLED)
-    if filters.discipline:
-        qs = qs.filter(to_provider__discipline=filters.discipline)
-    return _in_area(qs, "to_provider", filters.area)
+def counted_referrals(start: datetime.datetime, end: datetime.datetime) -> QuerySet[Referral]:
+    """The referrals that count: sent in [start, end), not cancelled."""
+    return Referral.objects.filter(sent_at__gte=start, sent_at__lt=end).exclude(
+        status=ReferralStatus.CANCELLED
+    )
 
 
 # --- Loading (one query each) -----------------------------------------------------------
@@ -125,6 +134,7 @@ def counted_referrals(
 
 def _load_referrals(qs: QuerySet[Referral]) -> list[ReferralRow]:
     columns = (
+        "id",
         "child_id",
         "child__date_of_birth",
         "concern_type",
@@ -136,7 +146,9 @@ def _load_referrals(qs: QuerySet[Referral]) -> list[ReferralRow]:
         "sent_at",
         "responded_at",
         "appointment_at",
+        "recipient_state",
     )
+    qs = qs.annotate(recipient_state=_first_state("to_provider"))
     return [ReferralRow(*row) for row in qs.order_by().values_list(*columns)]
 
 
@@ -159,29 +171,47 @@ def screening_band(instrument: str, result: dict[str, Any]) -> str:
 def _load_screenings(referrals: QuerySet[Referral]) -> list[ScreeningRow]:
     rows = Screening.objects.filter(referral__in=referrals.values("pk")).order_by()
     return [
-        ScreeningRow(sent_at, instrument, screening_band(instrument, result or {}))
-        for sent_at, instrument, result in rows.values_list("referral__sent_at", "instrument", "result")
+        ScreeningRow(referral_id, sent_at, instrument, screening_band(instrument, result or {}))
+        for referral_id, sent_at, instrument, result in rows.values_list(
+            "referral_id", "referral__sent_at", "instrument", "result"
+        )
     ]
 
 
-def _load_consent_counts(filters: Filters, current: Period, previous: Period) -> dict[tuple[str, str], int]:
-    cur_start, cur_end = current.bounds()
-    prev_start, _ = previous.bounds()
+def _load_consents(start: datetime.datetime, end: datetime.datetime) -> list[ConsentRow]:
     qs = ConsentEvent.objects.filter(
-        kind__in=[ConsentEventKind.GRANTED, ConsentEventKind.REVOKED], at__gte=prev_start, at__lt=cur_end
-    )
-    if filters.discipline:
-        qs = qs.filter(consent__recipient_provider__discipline=filters.discipline)
-    qs = _in_area(qs, "consent__recipient_provider", filters.area)
-    current_q = Q(at__gte=cur_start)
-    rows = qs.values("kind").annotate(
-        current=Count("pk", filter=current_q), previous=Count("pk", filter=~current_q)
-    )
-    counts: dict[tuple[str, str], int] = defaultdict(int)
+        kind__in=[ConsentEventKind.GRANTED, ConsentEventKind.REVOKED], at__gte=start, at__lt=end
+    ).annotate(state=_first_state("consent__recipient_provider"))
+    return [
+        ConsentRow(kind, at, discipline, state)
+        for kind, at, discipline, state in qs.order_by().values_list(
+            "kind", "at", "consent__recipient_provider__discipline", "state"
+        )
+    ]
+
+
+def load_year(year: int) -> YearData:
+    """Everything a year's periods are computed from (three queries)."""
+    utc = datetime.UTC
+    start = datetime.datetime(year, 1, 1, tzinfo=utc)
+    end = datetime.datetime(year + 1, 1, 1, tzinfo=utc)
+    referrals_qs = counted_referrals(start, end)
+    rows = sorted(_load_referrals(referrals_qs), key=lambda r: (r.sent_at, r.id))
+    first: dict[int, int] = {}
     for row in rows:
-        counts[("current", row["kind"])] += row["current"]
-        counts[("previous", row["kind"])] += row["previous"]
-    return counts
+        first.setdefault(row.child_id, row.id)
+    return YearData(rows, _load_screenings(referrals_qs), _load_consents(start, end), set(first.values()))
+
+
+def in_slice(slice_: str, discipline: str | None, state: str | None) -> bool:
+    """``all``, ``discipline:<code>`` (the recipient's) or ``state:<XX>`` (the
+    recipient's first location)."""
+    if slice_ == "all":
+        return True
+    kind, _, value = slice_.partition(":")
+    if kind == "discipline":
+        return discipline == value
+    return (state or "").strip().upper() == value
 
 
 def _load_capacity(filters: Filters) -> dict[str, dict[bool, int]]:
@@ -260,29 +290,24 @@ def _breakdown(
 # --- Indicators, one function each --------------------------------------------------
 
 
-def children_referred(ledger: Ledger, p: str, rows: list[ReferralRow]) -> dict[str, Any]:
-    first: dict[int, ReferralRow] = {}
-    concerns: dict[str, set[int]] = defaultdict(set)
-    for row in sorted(rows, key=lambda r: r.sent_at):
-        first.setdefault(row.child_id, row)
-        concerns[row.concern_type].add(row.child_id)
+def children_referred(ledger: Ledger, p: str, rows: list[ReferralRow], first_ids: set[int]) -> dict[str, Any]:
+    """Children whose first counted referral of the calendar year is among ``rows``, by
+    their age and the concern of that referral: so months and quarters add up to the
+    year, and populations to the network (nothing left over to difference)."""
+    first = [row for row in rows if row.id in first_ids]
     bands: dict[str, int] = defaultdict(int)
-    for row in first.values():
+    concerns: dict[str, int] = defaultdict(int)
+    for row in first:
         bands[age_band(age_months(row.date_of_birth, row.sent_at.date()))] += 1
+        concerns[row.concern_type] += 1
     total = ledger.count(f"{p}.children", len(first))
     return {
         "count": total,
         "by_age_band": _breakdown(
             ledger, f"{p}.children.age", "age_band", [b[0] for b in AGE_BANDS], bands, total
         ),
-        # A child referred for two concerns counts under both: no total to add up to.
         "by_concern_type": _breakdown(
-            ledger,
-            f"{p}.children.concern",
-            "concern_type",
-            ConcernType.values,
-            {k: len(v) for k, v in concerns.items()},
-            None,
+            ledger, f"{p}.children.concern", "concern_type", ConcernType.values, concerns, total
         ),
     }
 
@@ -336,27 +361,28 @@ def _connected_cells(
     }
 
 
-def connected(ledger: Ledger, p: str, rows: list[ReferralRow], period: Period, total: Slot) -> dict[str, Any]:
+def connected(
+    ledger: Ledger, p: str, rows: list[ReferralRow], period: Period, total: Slot, monthly_too: bool
+) -> dict[str, Any]:
     overall = _connected_cells(ledger, f"{p}.connected", rows, total)
     monthly = by_month_sent(rows)
-    by_month = []
-    for month in months_of(period):
+    by_month: list[dict[str, Any]] = []
+    for month in months_of(period) if monthly_too else []:
         mine = monthly.get(month, [])
         by_month.append({"month": month, **_connected_cells(ledger, f"{p}.connected.{month}", mine)})
     for measure in ("referrals_count", "connected_count", "not_connected_count"):
-        ledger.relate(overall[measure], [m[measure] for m in by_month])
+        if by_month:
+            ledger.relate(overall[measure], [m[measure] for m in by_month])
     return {**overall, "by_month": by_month}
 
 
-def _clock_end(period: Period, now: datetime.datetime) -> datetime.datetime:
-    return min(period.bounds()[1], now)
-
-
 def first_contact(
-    ledger: Ledger, p: str, rows: list[ReferralRow], period: Period, now: datetime.datetime
+    ledger: Ledger, p: str, rows: list[ReferralRow], period: Period, now: datetime.datetime, monthly_too: bool
 ) -> dict[str, Any]:
-    """First contact = the recipient's first answer (accept or decline: ``responded_at``)."""
-    end = _clock_end(period, now)
+    """First contact = the recipient's first answer (accept or decline: ``responded_at``).
+    The 7-day clock runs to ``now`` (when the figures are computed; the period is closed),
+    so each referral is due or not whatever period it is counted in."""
+    end = now
     answered = [r for r in rows if r.responded_at is not None]
     due = [r for r in rows if r.responded_at is not None or _days(r.sent_at, end) >= CONTACT_DAYS]
     within = sum(1 for r in answered if (r.contact_days or 0.0) <= CONTACT_DAYS)
@@ -366,7 +392,7 @@ def first_contact(
     ledger.relate(total, [yes, no])
     by_month = []
     monthly = by_month_sent(answered)
-    for month in months_of(period):
+    for month in months_of(period) if monthly_too else []:
         mine = monthly.get(month, [])
         stats = spread([r.contact_days or 0.0 for r in mine], len({r.child_id for r in mine}))
         by_month.append({"month": month, **stats})
@@ -381,9 +407,9 @@ def first_contact(
 
 
 def first_appointment(
-    ledger: Ledger, p: str, rows: list[ReferralRow], period: Period, now: datetime.datetime
+    ledger: Ledger, p: str, rows: list[ReferralRow], now: datetime.datetime
 ) -> dict[str, Any]:
-    end = _clock_end(period, now)
+    end = now
     live = [r for r in rows if r.status != ReferralStatus.DECLINED]
     booked = [r for r in live if r.appointment_at is not None]
     due = [r for r in live if r.appointment_at is not None or _days(r.sent_at, end) >= APPOINTMENT_DAYS]
@@ -446,10 +472,12 @@ def declines(ledger: Ledger, p: str, rows: list[ReferralRow], disciplines: Seque
     }
 
 
-def consents(ledger: Ledger, p: str, counts: dict[tuple[str, str], int]) -> dict[str, Any]:
+def consents(ledger: Ledger, p: str, events: list[ConsentRow]) -> dict[str, Any]:
+    granted = sum(1 for e in events if e.kind == ConsentEventKind.GRANTED)
+    revoked = sum(1 for e in events if e.kind == ConsentEventKind.REVOKED)
     return {
-        "granted_count": ledger.count(f"{p}.consents.granted", counts.get((p, ConsentEventKind.GRANTED), 0)),
-        "revoked_count": ledger.count(f"{p}.consents.revoked", counts.get((p, ConsentEventKind.REVOKED), 0)),
+        "granted_count": ledger.count(f"{p}.consents.granted", granted),
+        "revoked_count": ledger.count(f"{p}.consents.revoked", revoked),
     }
 
 
@@ -479,88 +507,82 @@ def _connected_free_pair(ledger: Ledger, key: str, cells: dict[bool, int]) -> di
     return {"count": total, "accepting_count": yes, "not_accepting_count": no}
 
 
-# --- The report ---------------------------------------------------------------------
+# --- One period, one population ------------------------------------------------------
 
 
-def _period_block(
-    ledger: Ledger,
-    p: str,
-    period: Period,
-    rows: list[ReferralRow],
-    screened: list[ScreeningRow],
-    consent_counts: dict[tuple[str, str], int],
-    disciplines: Sequence[str],
-    now: datetime.datetime,
+def period_block(
+    ledger: Ledger, p: str, period: Period, slice_: str, data: YearData, now: datetime.datetime
 ) -> dict[str, Any]:
+    """The true counts (``Slot``s) of ``period`` for the population ``slice_`` (``all``,
+    ``discipline:<code>``, ``state:<XX>``), keys prefixed ``p``. Months appear inside a
+    period (``by_month``) for the whole network only."""
+    start, after = period.bounds()
+    rows = [
+        r
+        for r in data.rows
+        if start <= r.sent_at < after and in_slice(slice_, r.to_discipline, r.recipient_state)
+    ]
+    ids = {r.id for r in rows}
+    screened = [s for s in data.screenings if s.referral_id in ids]
+    events = [e for e in data.consents if start <= e.at < after and in_slice(slice_, e.discipline, e.state)]
+    kind, _, value = slice_.partition(":")
+    disciplines = [value] if kind == "discipline" else list(Discipline.values)
+    monthly = slice_ == "all"
     referrals_total = ledger.count(f"{p}.referrals", len(rows))
     return {
-        "children_referred": children_referred(ledger, p, rows),
+        "children_referred": children_referred(ledger, p, rows, data.first_ids),
         "referral_sources": referral_sources(ledger, p, rows, referrals_total),
         "screenings": screenings(ledger, p, screened),
-        "connected": connected(ledger, p, rows, period, referrals_total),
-        "first_contact": first_contact(ledger, p, rows, period, now),
-        "first_appointment": first_appointment(ledger, p, rows, period, now),
+        "connected": connected(ledger, p, rows, period, referrals_total, monthly),
+        "first_contact": first_contact(ledger, p, rows, period, now, monthly),
+        "first_appointment": first_appointment(ledger, p, rows, now),
         "declines": declines(ledger, p, rows, disciplines),
-        "consents": consents(ledger, p, consent_counts),
+        "consents": consents(ledger, p, events),
     }
 
 
-def _period_json(period: Period) -> dict[str, Any]:
-    return {"from": period.start.isoformat(), "to": period.end.isoformat(), "days": period.days}
+def capacity_report(filters: Filters) -> dict[str, Any]:
+    """Capacity by discipline as of today, suppressed on its own: it counts directory
+    listings (public, each with its accepting flag), not children or referrals."""
+    ledger = Ledger()
+    disciplines = [filters.discipline] if filters.discipline else list(Discipline.values)
+    published: dict[str, Any] = ledger.publish(capacity(ledger, _load_capacity(filters), disciplines))
+    return published
+
+
+def period_json(period: Period) -> dict[str, Any]:
+    return {
+        "kind": period.kind,
+        "start": period.start.isoformat(),
+        "from": period.start.isoformat(),
+        "to": period.end.isoformat(),
+        "days": period.days,
+    }
+
+
+def filters_json(filters: Filters) -> dict[str, Any]:
+    return {
+        "area": {"kind": filters.area.kind, "value": filters.area.value} if filters.area else None,
+        "discipline": filters.discipline,
+    }
 
 
 def build_report(*, filters: Filters, now: datetime.datetime | None = None) -> tuple[Ledger, dict[str, Any]]:
-    """The report with true counts still in ``Slot``s (unsuppressed: never serialize
-    it; ``network_indicators`` publishes it). Tests read true counts from here."""
+    """The report's true counts still in ``Slot``s (unsuppressed: never serialize it;
+    ``indicators.publication`` publishes). Tests read true counts from here."""
     now = now or timezone.now()
     current, previous = filters.period, filters.period.previous()
-    start, end = previous.bounds()[0], current.bounds()[1]
-    referrals_qs = counted_referrals(filters, start, end)
-    rows = _load_referrals(referrals_qs)
-    screened = _load_screenings(referrals_qs)
-    consent_counts = _load_consent_counts(filters, current, previous)
-    capacity_table = _load_capacity(filters)
-    disciplines = [filters.discipline] if filters.discipline else list(Discipline.values)
-    cut = current.bounds()[0]
     ledger = Ledger()
+    blocks = {}
+    for name, period in (("current", current), ("previous", previous)):
+        data = load_year(period.start.year)
+        blocks[name] = period_block(ledger, name, period, filters.slice, data, now)
+    disciplines = [filters.discipline] if filters.discipline else list(Discipline.values)
     report = {
-        "period": _period_json(current),
-        "previous_period": _period_json(previous),
-        "filters": {
-            "area": {"kind": filters.area.kind, "value": filters.area.value} if filters.area else None,
-            "discipline": filters.discipline,
-        },
-        "area_rule": AREA_RULE,
-        "suppression": {"threshold": 11, "marker": "<11"},
-        "current": _period_block(
-            ledger,
-            "current",
-            current,
-            [r for r in rows if r.sent_at >= cut],
-            [s for s in screened if s.sent_at >= cut],
-            consent_counts,
-            disciplines,
-            now,
-        ),
-        "previous": _period_block(
-            ledger,
-            "previous",
-            previous,
-            [r for r in rows if r.sent_at < cut],
-            [s for s in screened if s.sent_at < cut],
-            consent_counts,
-            disciplines,
-            now,
-        ),
-        "capacity": capacity(ledger, capacity_table, disciplines),
+        "period": period_json(current),
+        "previous_period": period_json(previous),
+        "filters": filters_json(filters),
+        **blocks,
+        "capacity": capacity(ledger, _load_capacity(filters), disciplines),
     }
     return ledger, report
-
-
-def network_indicators(*, filters: Filters, now: datetime.datetime | None = None) -> dict[str, Any]:
-    """Every indicator for the filtered period and the previous period of the same
-    length, suppressed (aggregates only: no child, no row per child). Callers check
-    the role first (``indicators.services.indicators_read``)."""
-    ledger, report = build_report(filters=filters, now=now)
-    published: dict[str, Any] = ledger.publish(report)
-    return published

@@ -12,12 +12,13 @@ from django.utils.http import urlencode
 
 from directory.models import Discipline
 from indicators import charts, services
+from indicators.params import KINDS
 from referral_hub.errors import ApplicationError
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    context: dict[str, object] = {"disciplines": Discipline.choices, "query": request.GET}
+    context: dict[str, object] = {"disciplines": Discipline.choices, "kinds": KINDS, "query": request.GET}
     try:
         filters, report = services.indicators_read(actor=request.user, query=request.GET, channel="page")
     except ApplicationError as exc:

@@ -1,5 +1,5 @@
 """The network lead reads the network's indicators in a real browser: opens the
-dashboard, changes the period, sees the charts change, exports the CSV."""
+dashboard, picks another quarter, sees the charts change, exports the CSV."""
 
 from __future__ import annotations
 
@@ -36,13 +36,15 @@ def test_network_lead_changes_the_period_and_exports_the_csv(live_server_module,
     before = connected.inner_html()
     assert "7 d target" in page.locator("#chart-first-contact svg").inner_html()
 
-    page.get_by_label("From", exact=True).fill("2025-01-01")
-    page.get_by_label("To", exact=True).fill("2025-03-31")
+    page.get_by_label("Period", exact=True).select_option("quarter")
+    page.get_by_label("Starting", exact=True).fill("2025-01-01")
     page.get_by_role("button", name="Show").click()
     page.wait_for_load_state("networkidle")
 
-    assert "from=2025-01-01" in page.url
-    assert "2025-01-01 to 2025-03-31 (90 days)" in page.locator("#period-summary").inner_text()
+    assert "period=quarter" in page.url and "start=2025-01-01" in page.url
+    summary = page.locator("#period-summary").inner_text()
+    assert "Quarter 2025-01-01 to 2025-03-31 (90 days)" in summary
+    assert "the quarter 2024-10-01 to 2024-12-31" in summary
     after = connected.inner_html()
     assert after != before
     months = page.get_by_role("table", name="Referrals connected to services (%) by month sent (data)")

@@ -1,18 +1,18 @@
 """A small network with hand-counted history (see the counts in each test).
 
-Current period 2026-01-01..2026-06-30 (181 days), previous 2025-07-04..2025-12-31.
+Current period Q1 2026 (2026-01-01..2026-03-31), previous Q4 2025.
 - c0..c11 (12 children; c0-c5 six months old, c6-c11 eighteen months): one referral each
   pediatrician -> IMH clinician (Ann Arbor, MI 48104), sent 2026-03-01 + i days,
   social-emotional, answered after i+1 days, appointment after 20 days (c11: 50 days),
   completed: connected (c11: family declined).
 - c12 (30 months): two referrals educator -> SLP (Columbus, OH 43210), both declined:
-  2026-04-05 speech/language, no_capacity, answered after 2 days; 2026-04-20
+  2026-03-20 speech/language, no_capacity, answered after 2 days; 2026-03-25
   developmental, out_of_area, answered after 3 days.
-- c13: one referral educator -> IMH 2026-05-01, cancelled (never counts).
+- c13: one referral educator -> IMH 2026-03-28, cancelled (never counts).
 - previous period: c0 referred 2025-10-01 pediatrician -> IMH, never answered.
 - screenings on c0-c2 (ASQ:SE-2 above cutoff), c3 (M-CHAT-R/F high), c4 (EPDS probable
   depression), c5 (ASQ-3 below cutoff).
-- consent events: 3 granted and 1 revoked in the current period, 2 granted before.
+- consent events: 3 granted and 1 revoked in the current period, 2 granted in Q4 2025.
 - providers: pediatrician, educator, IMH (accepting), SLP (not accepting).
 """
 
@@ -34,7 +34,7 @@ from tests.factories.families import ChildFactory, GuardianFactory
 
 UTC = datetime.UTC
 NOW = datetime.datetime(2026, 7, 15, 12, 0, tzinfo=UTC)
-PERIOD = Period(datetime.date(2026, 1, 1), datetime.date(2026, 6, 30))
+PERIOD = Period("quarter", datetime.date(2026, 1, 1))
 
 
 def at(y: int, m: int, d: int, hour: int = 10) -> datetime.datetime:
@@ -122,23 +122,23 @@ def network(db) -> Network:
         c12,
         edu,
         slp,
-        at(2026, 4, 5),
+        at(2026, 3, 20),
         concern_type="speech_language",
         status="declined",
         decline_reason="no_capacity",
-        responded_at=at(2026, 4, 7),
+        responded_at=at(2026, 3, 22),
     )
     referral(
         c12,
         edu,
         slp,
-        at(2026, 4, 20),
+        at(2026, 3, 25),
         concern_type="developmental",
         status="declined",
         decline_reason="out_of_area",
-        responded_at=at(2026, 4, 23),
+        responded_at=at(2026, 3, 28),
     )
-    referral(net.children[13], edu, imh, at(2026, 5, 1), concern_type="behavioral", status="cancelled")
+    referral(net.children[13], edu, imh, at(2026, 3, 28), concern_type="behavioral", status="cancelled")
     referral(net.children[0], ped, imh, at(2025, 10, 1), concern_type="developmental", status="sent")
     for ref in net.referrals[:3]:
         screening(ref, {"instrument": "asq_se_2", "interval_months": 18, "total": 90})
@@ -164,8 +164,8 @@ def network(db) -> Network:
         (at(2026, 2, 2), "granted"),
         (at(2026, 2, 3), "granted"),
         (at(2026, 3, 1), "revoked"),
-        (at(2025, 9, 1), "granted"),
-        (at(2025, 9, 2), "granted"),
+        (at(2025, 11, 1), "granted"),
+        (at(2025, 11, 2), "granted"),
     ]:
         ConsentEvent.objects.create(consent=consent, kind=kind, at=when)
     return net

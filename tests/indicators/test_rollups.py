@@ -1,6 +1,6 @@
-"""Rollups: the hourly job computes the standard views; a read of such a view answers
-from the rollup (one query, the same figures), says how old it is, and anything else is
-computed on request."""
+"""Publication: the hourly job publishes the periods that have just closed; a published
+period is read back as stored (the same figures, one row), says when it was computed,
+and never changes afterwards (so a "rollup" and a "live" answer cannot be differenced)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from indicators import rollups
 from indicators.models import IndicatorRollup
 from people.roles import NETWORK_LEAD_GROUP
 from tests.factories.base import UserFactory
-from tests.indicators.conftest import NOW
+from tests.indicators.conftest import NOW, at, referral
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 def lead_client(network, client):  # type: ignore[no-untyped-def]
     lead = UserFactory(username="lead")
     lead.groups.add(Group.objects.get_or_create(name=NETWORK_LEAD_GROUP)[0])
-    client.force_login(lead)
+    client.lead = lead
     return client
 
 
@@ -33,73 +33,109 @@ def _without_stamp(report: dict) -> dict:  # type: ignore[type-arg]
     return {k: v for k, v in report.items() if k not in ("source", "as_of")}
 
 
-def test_the_job_computes_the_standard_views_and_a_second_run_recomputes_nothing(network):
+def test_the_job_publishes_what_has_closed_and_a_second_run_publishes_nothing(network):
     with time_machine.travel(NOW, tick=False):
         first = rollups.refresh_rollups()
         second = rollups.refresh_rollups()
-    # The network, each of the 9 disciplines, and the two listed states (MI, OH).
-    assert first == {"refreshed": 12, "fresh": 0, "deleted": 0}
-    assert second == {"refreshed": 0, "fresh": 12, "deleted": 0}
+    assert first["published"] > 0 and second == {"published": 0, "years": first["years"]}
     keys = set(IndicatorRollup.objects.values_list("key", flat=True))
-    assert "from=2025-07-16&to=2026-07-15" in keys
-    assert "area=MI&from=2025-07-16&to=2026-07-15" in keys
-    # An hour later the job refreshes them; two days later stale ones are gone.
-    with time_machine.travel(NOW + datetime.timedelta(hours=1), tick=False):
-        assert rollups.refresh_rollups()["refreshed"] == 12
-    with time_machine.travel(NOW + datetime.timedelta(days=3), tick=False):
-        assert rollups.refresh_rollups() == {"refreshed": 12, "fresh": 0, "deleted": 12}
+    # On 15 July 2026: the last closed quarter (Q2) and month (June) with the periods
+    # before them, and 2025 (the last closed year) with all its periods.
+    assert {"quarter:2026-04-01:all", "month:2026-06-01:all", "year:2025-01-01:all"} <= keys
+    assert "quarter:2026-04-01:discipline:pediatrician" in keys
+    assert "quarter:2026-07-01:all" not in keys  # not ended yet
 
 
-def test_a_standard_view_is_read_from_its_rollup_with_the_same_figures(lead_client):
+def test_a_published_period_is_read_back_with_the_same_figures(lead_client):
     with time_machine.travel(NOW, tick=False):
+        lead_client.force_login(lead_client.lead)
         live = lead_client.get("/api/v1/indicators/").json()
-        rollups.refresh_rollups()
-    with time_machine.travel(NOW + datetime.timedelta(minutes=30), tick=False):
+    with time_machine.travel(NOW + datetime.timedelta(days=40), tick=False):
+        lead_client.force_login(lead_client.lead)
         with CaptureQueriesContext(connection) as ctx:
-            served = lead_client.get("/api/v1/indicators/").json()
-    assert live["source"] == "live"
-    assert served["source"] == "rollup"
+            served = lead_client.get(
+                "/api/v1/indicators/", {"period": "quarter", "start": "2026-04-01"}
+            ).json()
+    assert live["source"] == "live" and served["source"] == "rollup"
     assert served["as_of"] == NOW.isoformat()
-    assert _without_stamp(served) == _without_stamp(live)
+    assert _without_stamp(served)["current"] == _without_stamp(live)["current"]
     rollup_reads = [q for q in ctx.captured_queries if "indicators_indicatorrollup" in q["sql"]]
     referral_reads = [q for q in ctx.captured_queries if "referrals_referral" in q["sql"]]
-    assert len(rollup_reads) == 1 and referral_reads == []
+    assert len(rollup_reads) == 2 and referral_reads == []  # the period and the one before
 
 
-def test_a_stale_rollup_or_another_filter_is_computed_on_request(lead_client, network):
+def test_a_referral_changed_after_publication_changes_no_published_figure(lead_client, network):
+    """What made rollup-versus-live differencing possible: the figures moved between two
+    answers. A published period's figures never move."""
     with time_machine.travel(NOW, tick=False):
-        rollups.refresh_rollups()
-    # Another period: no rollup.
-    with time_machine.travel(NOW, tick=False):
-        other = lead_client.get("/api/v1/indicators/", {"from": "2026-01-01", "to": "2026-06-30"}).json()
-    assert other["source"] == "live"
-    # Past the maximum age (2 h by default) the rollup is not served.
-    with time_machine.travel(NOW + datetime.timedelta(hours=3), tick=False):
-        assert lead_client.get("/api/v1/indicators/").json()["source"] == "live"
-
-
-def test_new_referrals_show_after_the_next_refresh(lead_client, network):
-    from tests.indicators.conftest import at, referral
-
-    with time_machine.travel(NOW, tick=False):
-        rollups.refresh_rollups()
-        before = lead_client.get("/api/v1/indicators/").json()["current"]["referral_sources"]["count"]
-        for child in network.children[:11]:
-            referral(child, network.providers["edu"], network.providers["imh"], at(2026, 7, 1))
-        unchanged = lead_client.get("/api/v1/indicators/").json()["current"]["referral_sources"]["count"]
-    with time_machine.travel(NOW + datetime.timedelta(hours=1), tick=False):
-        rollups.refresh_rollups()
-        after = lead_client.get("/api/v1/indicators/").json()["current"]["referral_sources"]["count"]
-    assert unchanged == before
-    assert after == before + 11
+        lead_client.force_login(lead_client.lead)
+        before = lead_client.get("/api/v1/indicators/", {"period": "quarter", "start": "2026-01-01"}).json()
+        for child in network.children[:3]:
+            referral(child, network.providers["edu"], network.providers["imh"], at(2026, 3, 30))
+        after = lead_client.get("/api/v1/indicators/", {"period": "quarter", "start": "2026-01-01"}).json()
+        march = lead_client.get("/api/v1/indicators/", {"period": "month", "start": "2026-03-01"}).json()
+    assert after["current"] == before["current"]
+    assert march["current"]["referral_sources"]["count"] == before["current"]["referral_sources"]["count"]
 
 
 def test_the_dashboard_says_how_old_its_figures_are(lead_client):
     with time_machine.travel(NOW, tick=False):
         rollups.refresh_rollups()
     with time_machine.travel(NOW + datetime.timedelta(minutes=40), tick=False):
+        lead_client.force_login(lead_client.lead)
         html = lead_client.get("/indicators/").content.decode()
     assert "Figures as of 15 Jul 2026" in html and "40\xa0minutes ago" in html
+    assert "they do not change" in html
     with time_machine.travel(NOW, tick=False):
-        html = lead_client.get("/indicators/", {"from": "2026-01-01", "to": "2026-06-30"}).content.decode()
+        lead_client.force_login(lead_client.lead)
+        html = lead_client.get("/indicators/", {"period": "year", "start": "2023-01-01"}).content.decode()
     assert "Figures computed for this request" in html
+
+
+def _counts(node: object, path: str = "") -> dict[str, object]:
+    """Every count of a published block by its path (labels included)."""
+    out: dict[str, object] = {}
+    if isinstance(node, dict):
+        labels = ",".join(
+            f"{k}={v}"
+            for k, v in node.items()
+            if k in ("age_band", "concern_type", "discipline", "instrument", "band", "month", "reason")
+        )
+        for key, value in node.items():
+            if isinstance(value, dict | list):
+                out.update(_counts(value, f"{path}/{labels}/{key}"))
+            elif key == "count" or key.endswith("_count"):
+                out[f"{path}/{labels}/{key}"] = value
+    elif isinstance(node, list):
+        for item in node:
+            out.update(_counts(item, path))
+    return out
+
+
+def test_a_year_published_after_its_quarters_does_not_show_what_changed_since(lead_client, network):
+    """Q1 2026 is published in July; a March referral is cancelled in the autumn; the
+    year, published in January, must not let "the year minus its quarters" count it."""
+    with time_machine.travel(NOW, tick=False):
+        lead_client.force_login(lead_client.lead)
+        assert lead_client.get("/api/v1/indicators/", {"period": "quarter", "start": "2026-01-01"}).json()
+    network.referrals[0].status = "cancelled"
+    network.referrals[0].save(update_fields=["status"])
+    with time_machine.travel(datetime.datetime(2027, 1, 15, 12, tzinfo=datetime.UTC), tick=False):
+        lead_client.force_login(lead_client.lead)
+        year = lead_client.get("/api/v1/indicators/", {"period": "year", "start": "2026-01-01"}).json()
+        quarters = [
+            lead_client.get("/api/v1/indicators/", {"period": "quarter", "start": f"2026-{m:02d}-01"}).json()
+            for m in (1, 4, 7, 10)
+        ]
+    year_counts = _counts(year["current"])
+    quarter_counts = [_counts(q["current"]) for q in quarters]
+    compared = 0
+    for path, value in year_counts.items():
+        parts = [q.get(path) for q in quarter_counts]
+        if isinstance(value, int) and all(isinstance(p, int) for p in parts):
+            assert value == sum(parts), path  # type: ignore[arg-type]
+            compared += 1
+    print(list(year_counts.items())[:5], list(quarter_counts[1].items())[:5])
+    assert compared > 50  # the zeros and the unchanged counts still add up
+    assert quarters[0]["current"]["referral_sources"]["count"] == 14  # as published in July
+    assert year["current"]["referral_sources"]["count"] == "<11"  # 13 today: withheld

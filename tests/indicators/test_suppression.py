@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indicators.suppression import SUPPRESSED, publish, suppress
+from indicators.suppression import SUPPRESSED, publish, suppress, suppress_linked
 
 Relation = tuple[str, Sequence[str]]
 
@@ -121,3 +121,55 @@ def test_a_single_small_cell_takes_its_smallest_sibling_with_it():
 def test_nothing_small_means_nothing_withheld():
     values = {"a": 0, "b": 30, "c": 12, "total": 42}
     assert suppress(values, [("total", ["a", "b", "c"])]) == set()
+
+
+def check_linked(values: dict[str, int], relations: list[Relation], fixed: dict[str, bool]) -> None:
+    """``suppress_linked`` (a year of periods and populations) against the same attacker."""
+    hidden = suppress_linked(values, relations, virtual=set(), fixed=fixed)
+    assert {k for k, h in fixed.items() if h} <= hidden
+    assert not {k for k, h in fixed.items() if not h} & hidden
+    shown = {k: publish(v, k in hidden) for k, v in values.items()}
+    assert all(shown[k] == SUPPRESSED for k, v in values.items() if 1 <= v <= 10 and k not in fixed)
+    # The attacker's two readings of "<11": each withheld cell 1-10, or no upper limit
+    # (a bound far above every count stands in for it; knowing the true largest count,
+    # itself withheld, would be knowing more than was published).
+    for cap in (10, 3 * max(values.values()) + 10):
+        if cap < max(values[k] for k in hidden or ["total"]):
+            continue
+        leaked = attacker(shown, relations, cap, values)
+        assert not leaked, f"recovered {leaked} from {shown} (cells <= {cap})"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(2, 3), st.integers(2, 3), st.data())
+def test_months_by_category_with_their_quarter_never_give_away_a_small_cell(months, cats, data):
+    """Months x categories with month totals, the quarter's categories and the quarter's
+    total: the shape of a quarter and its months."""
+    grid = [[data.draw(small_or_not) for _ in range(cats)] for _ in range(months)]
+    values = {f"m{m}c{c}": grid[m][c] for m in range(months) for c in range(cats)}
+    relations: list[Relation] = []
+    for m in range(months):
+        values[f"m{m}"] = sum(grid[m])
+        relations.append((f"m{m}", [f"m{m}c{c}" for c in range(cats)]))
+    for c in range(cats):
+        values[f"q{c}"] = sum(grid[m][c] for m in range(months))
+        relations.append((f"q{c}", [f"m{m}c{c}" for m in range(months)]))
+    values["total"] = sum(map(sum, grid))
+    relations.append(("total", [f"m{m}" for m in range(months)]))
+    relations.append(("total", [f"q{c}" for c in range(cats)]))
+    check_linked(values, relations, {})
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(small_or_not, min_size=2, max_size=4), st.data())
+def test_a_year_after_its_quarters_were_published_gives_nothing_away(quarters, data):
+    """The quarters were published first (held as they were: withheld or shown); the
+    year and its split come later and must not undo them."""
+    values = {f"q{i}": v for i, v in enumerate(quarters)}
+    values["total"] = sum(quarters)
+    halves = data.draw(st.integers(0, values["total"]))
+    values["a"], values["b"] = halves, values["total"] - halves
+    earlier = suppress({k: v for k, v in values.items() if k.startswith("q")}, [])
+    fixed = {f"q{i}": f"q{i}" in earlier for i in range(len(quarters))}
+    relations: list[Relation] = [("total", [f"q{i}" for i in range(len(quarters))]), ("total", ["a", "b"])]
+    check_linked(values, relations, fixed)

@@ -19,5 +19,11 @@ ROUTES = [
         query="discipline=wizard",
         label="get-api-indicators-bad",
     ),
+    Route(
+        "api-indicators",
+        {**everyone(403), "network_lead": 400, "coordinator": 403},
+        query="from=2025-11-01&to=2025-11-29",
+        label="get-api-indicators-free-dates",
+    ),
     Route("api-indicators-csv", {**everyone(403), "network_lead": 200, "coordinator": 403}),
 ]
