@@ -11,9 +11,9 @@ from django.db.models import Count, DateTimeField, IntegerField, Max, OuterRef, 
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from cases.models import Case
 from messaging.models import ChatConnection, Message, ReadMarker
 from people.roles import Actor
-from referrals.models import Case
 from referrals.selectors import case_list
 
 # Presence rows count while refreshed this recently (sockets heartbeat every 15 s).

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from cases.models import Case
 from directory.roles import provider_of
 from messaging.models import Message
 from messaging.policies import chat_access, chat_open_case_ids
@@ -19,7 +20,6 @@ from messaging.selectors import last_messages
 from people.roles import signed_in
 from referrals import selectors as referral_selectors
 from referrals import services as referral_services
-from referrals.models import Case
 from referrals.services import case_refused
 
 CASES_PER_PAGE = 25

@@ -8,7 +8,8 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from referrals.models import CareTeamMember, Case, Referral, ReferralEvent
+from cases.models import CareTeamMember, Case
+from referrals.models import Referral, ReferralEvent
 
 
 class ReadOnlyAdmin(admin.ModelAdmin[Any]):

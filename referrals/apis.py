@@ -13,13 +13,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cases.models import CareTeamMember, Case
 from consent.models import DataCategory
 from directory.roles import provider_of
 from referral_hub.pagination import Pagination
 from referrals import policies, selectors, services
 from referrals.models import (
-    CareTeamMember,
-    Case,
     ConcernType,
     DeclineReason,
     Outcome,

@@ -10,9 +10,10 @@ from typing import Any
 
 from django.utils import timezone
 
+from cases.models import TeamRole
 from people.demo import Writer
 from referrals import services
-from referrals.models import Referral, ReferralStatus, TeamRole
+from referrals.models import Referral, ReferralStatus
 
 S = ReferralStatus
 

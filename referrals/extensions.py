@@ -11,8 +11,8 @@ from collections.abc import Callable
 
 from django.db.models import QuerySet
 
+from cases.models import Case
 from people.roles import Actor
-from referrals.models import Case
 
 CaseAnnotator = Callable[[QuerySet[Case], Actor], QuerySet[Case]]
 case_annotators: list[CaseAnnotator] = []

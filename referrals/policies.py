@@ -43,6 +43,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from cases.models import CareTeamMember, Case
 from consent import decision
 from consent import policies as consent_policies
 from consent.models import Consent
@@ -51,7 +52,7 @@ from directory.roles import provider_of
 from people.roles import Actor
 from referral_hub.errors import NotFound
 from referral_hub.ids import parse_id
-from referrals.models import CareTeamMember, Case, Referral, ReferralUserObjectPermission
+from referrals.models import Referral, ReferralUserObjectPermission
 
 VIEW_PERMISSION = "view_referral"
 

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Count, DateTimeField, F, IntegerField, Max, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 
+from cases.models import CareTeamMember, Case
 from consent.policies import covered_child_ids
 from directory import selectors as directory_selectors
 from directory.models import Provider
@@ -18,7 +19,7 @@ from people.roles import Actor
 from referral_hub.errors import ApplicationError
 from referrals import policies
 from referrals.extensions import case_annotators
-from referrals.models import CareTeamMember, Case, Referral, ReferralEvent, ReferralStatus
+from referrals.models import Referral, ReferralEvent, ReferralStatus
 
 S = ReferralStatus
 BOXES = ("inbox", "outbox")

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import Action
 from audit.services import audit_denied, audit_list_read, audit_record
+from cases.models import CareTeamMember, Case, TeamRole
 from consent.decision import decide
 from consent.hooks import AccessEnd
 from consent.models import CATEGORY_FIELDS, Consent
@@ -49,8 +50,6 @@ from referral_hub.realtime import case_group, send_event_on_commit, user_group
 from referrals import policies
 from referrals.family_notices import notify_family
 from referrals.models import (
-    CareTeamMember,
-    Case,
     ConcernType,
     DeclineReason,
     Outcome,
@@ -59,7 +58,6 @@ from referrals.models import (
     ReferralSource,
     ReferralStatus,
     Screening,
-    TeamRole,
     Urgency,
 )
 from referrals.screening import validate_screenings

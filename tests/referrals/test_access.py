@@ -11,7 +11,8 @@ from django.test import Client
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from referrals.models import CareTeamMember, ReferralUserObjectPermission
+from cases.models import CareTeamMember
+from referrals.models import ReferralUserObjectPermission
 from tests.factories.directory import ProviderFactory
 from tests.factories.families import GuardianFactory
 from tests.factories.referrals import grant, referral_world, send

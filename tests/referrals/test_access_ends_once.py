@@ -12,9 +12,9 @@ from collections import Counter
 import pytest
 from django.utils import timezone
 
+from cases.models import CareTeamMember
 from consent.hooks import registered_hooks
 from consent.services import consents_record_expiry
-from referrals.models import CareTeamMember
 from tests.factories.directory import ProviderFactory
 from tests.factories.referrals import grant, send
 from tests.referrals.conftest import advance, revoke
