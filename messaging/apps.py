@@ -7,14 +7,14 @@ class MessagingConfig(AppConfig):
 
     def ready(self) -> None:
         from audit.extensions import register_verifier
+        from cases.extensions import case_annotators
         from consent.hooks import register_access_end_hook
         from messaging.integrity import verify_messages
         from messaging.notices import register_notice_kinds
         from messaging.selectors import annotate_last_message, annotate_unread_count
         from messaging.services import chats_for_ended_consent
-        from referrals.extensions import case_annotators
 
-        # The referrals case list applies these: `unread_count` per case for the viewer,
+        # The case list (cases.selectors) applies these: `unread_count` per case for the viewer,
         # and `last_message_at`.
         for annotator in (annotate_unread_count, annotate_last_message):
             if annotator not in case_annotators:

@@ -12,9 +12,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cases.models import Case
+from cases.selectors import case_list
 from messaging.models import ChatConnection, Message, ReadMarker
 from people.roles import Actor
-from referrals.selectors import case_list
 
 # Presence rows count while refreshed this recently (sockets heartbeat every 15 s).
 PRESENCE_TTL = timedelta(seconds=45)

@@ -12,15 +12,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from cases import selectors as case_selectors
+from cases import services as case_services
 from cases.models import Case
+from cases.services import case_refused
 from directory.roles import provider_of
 from messaging.models import Message
 from messaging.policies import chat_access, chat_open_case_ids
 from messaging.selectors import last_messages
 from people.roles import signed_in
-from referrals import selectors as referral_selectors
-from referrals import services as referral_services
-from referrals.services import case_refused
 
 CASES_PER_PAGE = 25
 EXCERPT_CHARS = 140
@@ -55,7 +55,7 @@ def cases_page(request: HttpRequest) -> HttpResponse:
             {"message": _("The Cases page is for providers.")},
             status=403,
         )
-    page = Paginator(referral_selectors.case_list(actor=request.user), CASES_PER_PAGE).get_page(
+    page = Paginator(case_selectors.case_list(actor=request.user), CASES_PER_PAGE).get_page(
         request.GET.get("page")
     )
     cases: list[Case] = list(page.object_list)
@@ -63,11 +63,11 @@ def cases_page(request: HttpRequest) -> HttpResponse:
     open_ids = chat_open_case_ids(user_id=signed_in(request.user).pk, case_ids=ids)
     last = last_messages(case_ids=sorted(open_ids))
     rows = [CaseRow(case=c, chat_open=c.pk in open_ids, last_message=last.get(c.pk)) for c in cases]
-    referral_services.cases_shown(actor=request.user, cases=cases, detail="cases page")
+    case_services.cases_shown(actor=request.user, cases=cases, detail="cases page")
     return render(
         request,
         "messaging/cases.html",
-        {"rows": rows, "page": page, "former": referral_selectors.former_cases(actor=request.user)},
+        {"rows": rows, "page": page, "former": case_selectors.former_cases(actor=request.user)},
     )
 
 
