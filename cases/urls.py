@@ -8,5 +8,6 @@ api_urlpatterns = [
 ]
 
 urlpatterns = [
+    path("cases/", views.cases_page, name="cases"),
     path("cases/<int:pk>/", views.case_page, name="case-page"),
 ]

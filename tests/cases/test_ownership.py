@@ -38,9 +38,20 @@ def test_urls_and_names_are_unchanged_and_served_by_cases():
     assert reverse("case-page", kwargs={"pk": 7}) == "/cases/7/"
     assert reverse("api-case-list") == "/api/v1/cases/"
     assert reverse("api-case-detail", kwargs={"pk": 7}) == "/api/v1/cases/7/"
+    assert reverse("cases") == "/cases/"
+    assert resolve("/cases/").func.__module__ == "cases.views"
     assert resolve("/cases/7/").func.__module__ == "cases.views"
     assert resolve("/api/v1/cases/").func.__module__ == "cases.apis"
     assert resolve("/api/v1/cases/7/").func.__module__ == "cases.apis"
+
+
+def test_the_case_page_shows_what_referrals_and_messaging_register(world, client):
+    referral = advance(world, send(world), "accepted")
+    client.force_login(world.recipient.user)
+    html = client.get(f"/cases/{referral.case_id}/").content.decode()
+    # Referrals' section (the case's referrals), then messaging's (the team chat).
+    assert html.index('id="case-referrals"') < html.index('id="chat-h"')
+    assert f"/referrals/{referral.pk}/" in html
 
 
 def test_the_care_team_hook_is_cases_and_returns_the_members_it_ended(world):
