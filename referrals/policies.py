@@ -1,4 +1,4 @@
-"""Who may see or act on a referral or a case. The only module that touches
+"""Who may see or act on a referral (a case: ``cases.policies``). The only module that touches
 django-guardian's tables for referrals.
 
 One gate for every role: the consent rule lives in ``consent.policies`` (``consent_for``
@@ -12,8 +12,6 @@ read or action:
   ``demographics``. A referrer whose consent ended keeps a **stub** (``restricted``):
   the referral's id, status, parties and dates, no child, no reason, notes, outcome or
   screenings, and no action (403 ``consent_required``); FHIR answers 404;
-- care-team member: a current member covered for ``care_coordination`` now.
-
 Referral access = an object permission (``view_referral``, direct foreign-key table,
 granted at sending to the referrer, the recipient and the child's guardians) AND the
 role's gate above. Revocation also removes the recipient's permission row (receiver in

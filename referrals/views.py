@@ -1,5 +1,6 @@
-"""Web pages for providers (dashboard, new referral, referral detail, case) and the
-family portal's referral list. Thin: the same services and selectors as the API."""
+"""Web pages for providers (dashboard, new referral, referral detail) and the family
+portal's referral list (the case page is ``cases.views``). Thin: the same services and
+selectors as the API."""
 
 from __future__ import annotations
 
