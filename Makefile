@@ -35,7 +35,7 @@ dev: demo
 ## <app>/locale/es/LC_MESSAGES/django.po (run from the root, so an app's module named
 ## like another app cannot shadow it), then compiles every catalogue (the .mo files are
 ## committed, so a fresh machine needs no gettext).
-APPS := referral_hub people outbox audit directory families endorsement consent referrals messaging intake notices indicators
+APPS := referral_hub people outbox audit directory families endorsement consent cases referrals messaging intake notices indicators
 messages: $(STAMP)
 	for app in $(APPS); do mkdir -p $$app/locale; done
 	$(PY) manage.py makemessages -l es --add-location=file --no-obsolete \

@@ -126,10 +126,10 @@ def setup_b6() -> None:
     from django.utils import timezone
     from rest_framework.authtoken.models import Token
 
+    from cases.models import CareTeamMember, Case
     from consent.models import Consent
     from directory.models import Provider
     from families.models import Child, Family, Guardian
-    from referrals.models import CareTeamMember, Case
 
     family = Family.objects.create(name="Bench family")
     guardian_user = User.objects.create_user("bench_guardian")

@@ -43,8 +43,8 @@ def run(sends: int, profile_path: str | None) -> None:
     from django.contrib.auth.models import User
     from django.db import connection
 
+    from cases.models import CareTeamMember
     from messaging.services import message_send
-    from referrals.models import CareTeamMember
 
     member = CareTeamMember.objects.filter(case__child__first_name="Small0").select_related("user").first()
     assert member is not None

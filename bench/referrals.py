@@ -71,11 +71,12 @@ def bulk_world(n_referrals: int, *, providers: int = 200, children: int = 5000) 
     from django.db import transaction
     from django.utils import timezone
 
+    from cases.models import Case
     from consent.models import CATEGORY_FIELDS, PURPOSE_FIELDS, Consent, SignatureMethod
     from directory.models import Discipline, Organization, Provider
     from families.integrity import guardian_mac
     from families.models import Child, Family, Guardian, Relationship
-    from referrals.models import Case, Referral, ReferralEvent, ReferralUserObjectPermission
+    from referrals.models import Referral, ReferralEvent, ReferralUserObjectPermission
 
     now = timezone.now()
     imh = Provider.objects.get(user__username="imh_clinician")

@@ -27,6 +27,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.utils import timezone
 
+from cases.services import care_team_end_lapsed, case_refused
 from consent.policies import consent_ends_at
 from messaging import events, selectors, services
 from messaging.policies import ChatAccess, Denial, chat_access, chat_denial
@@ -36,7 +37,6 @@ from referral_hub.errors import ApplicationError, NotFound
 from referral_hub.ids import parse_id
 from referral_hub.metrics import OPEN_CHAT_SOCKETS
 from referral_hub.realtime import case_group, user_group
-from referrals.services import care_team_end_lapsed, case_refused
 
 log = logging.getLogger(__name__)
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from cases.models import CareTeamMember, Case, TeamRole
 from messaging.services import message_send
 from people.demo import Writer
 from referral_hub.errors import NotFound
-from referrals.models import CareTeamMember, Case, TeamRole
 
 TEAM = ["pediatrician", "educator", "social_worker", "slp", "imh_clinician"]
 _NS = uuid.UUID("6f1c1f4e-5d0a-4d8e-9a77-3c2b8d1e0a55")

@@ -17,7 +17,7 @@ MAX_BODY_CHARS = 8000
 
 
 class Message(models.Model):
-    case = models.ForeignKey("referrals.Case", on_delete=models.PROTECT, related_name="messages")
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="messages")
     seq = models.PositiveIntegerField(help_text="Dense per-case sequence number (1, 2, 3...).")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     # The listing the author spoke as (name and discipline shown to the team).
@@ -67,7 +67,7 @@ class MessageRevision(models.Model):
 class ReadMarker(models.Model):
     """How far ``user`` has read in ``case``; only ever moves forward."""
 
-    case = models.ForeignKey("referrals.Case", on_delete=models.CASCADE, related_name="+")
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     last_read_message_id = models.BigIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
@@ -82,7 +82,7 @@ class ChatConnection(models.Model):
     refresh it on a heartbeat)."""
 
     channel_name = models.CharField(max_length=200, unique=True)
-    case = models.ForeignKey("referrals.Case", on_delete=models.CASCADE, related_name="+")
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     last_seen = models.DateTimeField()
 

@@ -17,14 +17,14 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db.models import Aggregate, CharField, OuterRef, QuerySet, Subquery
 
+from cases.models import CareTeamMember
+from cases.policies import member_consent_id, member_covered_exists, membership_end
 from consent import decision
 from consent.models import Consent
 from directory.models import Provider
 from people.roles import Actor
 from referral_hub.errors import NotFound
 from referral_hub.ids import parse_id
-from referrals.models import CareTeamMember
-from referrals.policies import member_consent_id, member_covered_exists, membership_end
 
 CHAT_PURPOSE = "messaging"
 CHAT_CATEGORIES = ("case_notes",)

@@ -11,10 +11,10 @@ from django.db.models import Count, DateTimeField, IntegerField, Max, OuterRef, 
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from cases.models import Case
+from cases.selectors import case_list
 from messaging.models import ChatConnection, Message, ReadMarker
 from people.roles import Actor
-from referrals.models import Case
-from referrals.selectors import case_list
 
 # Presence rows count while refreshed this recently (sockets heartbeat every 15 s).
 PRESENCE_TTL = timedelta(seconds=45)
@@ -86,7 +86,7 @@ def online_user_ids(*, case_id: int) -> list[int]:
 
 
 def annotate_unread_count(queryset: QuerySet[Case], user: Actor) -> QuerySet[Case]:
-    """``referrals.extensions`` case annotator: ``unread_count`` = messages by others,
+    """``cases.extensions`` case annotator: ``unread_count`` = messages by others,
     not removed, newer than the user's read marker. Two correlated subqueries, so the
     case list stays one query."""
     user_id = user.pk if isinstance(user, User) else 0  # an anonymous caller has no cases
@@ -106,7 +106,7 @@ def annotate_unread_count(queryset: QuerySet[Case], user: Actor) -> QuerySet[Cas
 
 
 def annotate_last_message(queryset: QuerySet[Case], user: Actor) -> QuerySet[Case]:
-    """``referrals.extensions`` case annotator: ``last_message_at``, when the newest
+    """``cases.extensions`` case annotator: ``last_message_at``, when the newest
     message of the case was written (removed ones included: something happened then),
     or null. One correlated subquery on the (case, id) index."""
     newest = Message.objects.filter(case_id=OuterRef("pk")).order_by("-id").values("created_at")[:1]

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from audit.models import Action
 from audit.services import audit_chain_head, audit_lock_chains_for, audit_record, audit_record_held, chain_key
+from cases.models import CareTeamMember, Case
 from consent.hooks import AccessEnd
 from directory.models import Provider
 from messaging import events, selectors
@@ -45,7 +46,6 @@ from referral_hub import events as hub_events
 from referral_hub.errors import ApplicationError, NotFound
 from referral_hub.ids import parse_id
 from referral_hub.realtime import case_group, send_event_on_commit, send_events_on_commit, user_group
-from referrals.models import CareTeamMember, Case
 
 MENTION = re.compile(r"(?<![\w@])@([\w.+-]{1,150})")
 

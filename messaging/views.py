@@ -1,74 +1,52 @@
-"""Web page: the case chat on a page of its own. The referrals case page includes the
-same panel (``messaging/chat_panel.html``); this page is the fallback and the direct
-link."""
+"""Web page: the case chat on a page of its own (the case page includes the same panel,
+``messaging/chat_panel.html``, as a section; this page is the fallback and the direct
+link), and messaging's column of the Cases page (``cases.views.cases_page``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from directory.roles import provider_of
+from cases.models import Case
+from cases.services import case_refused
 from messaging.models import Message
 from messaging.policies import chat_access, chat_open_case_ids
 from messaging.selectors import last_messages
-from people.roles import signed_in
-from referrals import selectors as referral_selectors
-from referrals import services as referral_services
-from referrals.models import Case
-from referrals.services import case_refused
+from people.roles import Actor, signed_in
 
-CASES_PER_PAGE = 25
 EXCERPT_CHARS = 140
 
 
-@dataclass(frozen=True)
-class CaseRow:
-    case: Case
-    chat_open: bool
-    last_message: Message | None
-
-    @property
-    def excerpt(self) -> str:
-        if self.last_message is None or not self.chat_open:
-            return ""
-        if self.last_message.is_deleted:
-            return _("message removed")
-        body = " ".join(self.last_message.body.split())
-        return body if len(body) <= EXCERPT_CHARS else body[: EXCERPT_CHARS - 1] + "…"
+def excerpt(message: Message | None, *, chat_open: bool) -> str:
+    if message is None or not chat_open:
+        return ""
+    if message.is_deleted:
+        return _("message removed")
+    body = " ".join(message.body.split())
+    return body if len(body) <= EXCERPT_CHARS else body[: EXCERPT_CHARS - 1] + "…"
 
 
-@login_required
-def cases_page(request: HttpRequest) -> HttpResponse:
-    """The provider's cases, most recently active first: the child (as their consent
-    allows: a case is listed only while it covers care coordination), the team, the
-    last message (its words only where the chat gate lets them in) and the unread
-    count, with the chat one tap away; below, cases they were on and can no longer see."""
-    if provider_of(request.user) is None:
-        return render(
-            request,
-            "referrals/forbidden.html",
-            {"message": _("The Cases page is for providers.")},
-            status=403,
-        )
-    page = Paginator(referral_selectors.case_list(actor=request.user), CASES_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
-    cases: list[Case] = list(page.object_list)
+def case_rows(actor: Actor, cases: list[Case]) -> dict[int, dict[str, Any]]:
+    """The Cases page's chat column (registered in ``MessagingConfig.ready``): per case,
+    whether the chat gate lets the viewer in, and then the last message and its first
+    words. Two queries for the page (the gate, the last messages)."""
     ids = [c.pk for c in cases]
-    open_ids = chat_open_case_ids(user_id=signed_in(request.user).pk, case_ids=ids)
+    open_ids = chat_open_case_ids(user_id=signed_in(actor).pk, case_ids=ids)
     last = last_messages(case_ids=sorted(open_ids))
-    rows = [CaseRow(case=c, chat_open=c.pk in open_ids, last_message=last.get(c.pk)) for c in cases]
-    referral_services.cases_shown(actor=request.user, cases=cases, detail="cases page")
-    return render(
-        request,
-        "messaging/cases.html",
-        {"rows": rows, "page": page, "former": referral_selectors.former_cases(actor=request.user)},
-    )
+    rows: dict[int, dict[str, Any]] = {}
+    for pk in ids:
+        chat_open = pk in open_ids
+        message = last.get(pk) if chat_open else None
+        rows[pk] = {
+            "chat_open": chat_open,
+            "last_message": message,
+            "excerpt": excerpt(message, chat_open=chat_open),
+        }
+    return rows
 
 
 @login_required

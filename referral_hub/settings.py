@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "directory",
     "families",
     "consent",
+    "cases",
     "referrals",
     "messaging",
     "indicators",

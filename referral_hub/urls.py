@@ -19,6 +19,7 @@ APPS = [
     "endorsement",
     "families",
     "consent",
+    "cases",
     "referrals",
     "messaging",
     "indicators",

@@ -1,5 +1,5 @@
 """Read-only admin views: every change goes through ``referrals.services`` (consent
-gate, locks, audit, events), so the admin never edits referrals or teams."""
+gate, locks, audit, events), so the admin never edits referrals (cases and teams: ``cases/admin.py``)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from referrals.models import CareTeamMember, Case, Referral, ReferralEvent
+from referrals.models import Referral, ReferralEvent
 
 
 class ReadOnlyAdmin(admin.ModelAdmin[Any]):
@@ -39,16 +39,3 @@ class ReferralAdmin(ReadOnlyAdmin):
     list_select_related = ["from_provider", "to_provider"]
     raw_id_fields = ["child", "from_provider", "to_provider", "case", "created_by"]
     inlines = [EventInline]
-
-
-@admin.register(Case)
-class CaseAdmin(ReadOnlyAdmin):
-    list_display = ["id", "child", "created_at"]
-    raw_id_fields = ["child"]
-
-
-@admin.register(CareTeamMember)
-class CareTeamMemberAdmin(ReadOnlyAdmin):
-    list_display = ["case", "provider", "role", "joined_at", "left_at", "left_reason"]
-    list_select_related = ["provider"]
-    raw_id_fields = ["case", "provider", "user"]

@@ -6,8 +6,9 @@ from typing import Any
 from django.db.models import Sum
 from django.http import HttpRequest
 
+from cases.selectors import case_list
 from people.roles import Actor
-from referrals.selectors import case_list, referral_counts
+from referrals.selectors import referral_counts
 
 
 class NavCounts:

@@ -10,9 +10,11 @@ from typing import Any
 
 from django.utils import timezone
 
+from cases import services as case_services
+from cases.models import TeamRole
 from people.demo import Writer
 from referrals import services
-from referrals.models import Referral, ReferralStatus, TeamRole
+from referrals.models import Referral, ReferralStatus
 
 S = ReferralStatus
 
@@ -118,7 +120,7 @@ def _seed(world: dict[str, Any], stdout: Writer) -> None:
         )
     referrals["declined"] = declined
 
-    case = services.case_get_or_create(child=world["children"]["mateo"])
+    case = case_services.case_get_or_create(child=world["children"]["mateo"])
     roles = {
         "pediatrician": TeamRole.REFERRER,
         "educator": TeamRole.REFERRER,
@@ -127,7 +129,7 @@ def _seed(world: dict[str, Any], stdout: Writer) -> None:
         "imh_clinician": TeamRole.RECIPIENT,
     }
     for username, role in roles.items():
-        services.care_team_member_add(case=case, provider=world["providers"][username], role=role)
+        case_services.care_team_member_add(case=case, provider=world["providers"][username], role=role)
     world.setdefault("cases", {})["mateo"] = case
     stdout.write(
         f"referrals: {len(referrals)} referrals for Mateo, case #{case.pk} with {len(roles)} members"

@@ -1,9 +1,5 @@
-"""Closed-loop referrals (issue 4 builds ``Referral`` and its timeline here) and the
-case that gathers a child's referrals and care team.
-
-``CareTeamMember`` is our own indexed table, not a guardian permission: chat fan-out and
-the per-frame membership check read it. A membership is current while ``left_at`` is
-null; the consent gate is checked on top of it (membership alone never discloses).
+"""Closed-loop referrals: ``Referral``, its timeline and screenings. A referral belongs
+to the child's case (``cases.models.Case``: the case and its care team live in ``cases``).
 """
 
 from __future__ import annotations
@@ -16,47 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from guardian.models import UserObjectPermissionBase
 
-
-class Case(models.Model):
-    child = models.OneToOneField("families.Child", on_delete=models.PROTECT, related_name="case")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    def __str__(self) -> str:
-        return f"Case #{self.pk} ({self.child})"
-
-
-class TeamRole(models.TextChoices):
-    REFERRER = "referrer", "Referrer"
-    RECIPIENT = "recipient", "Accepted a referral"
-    LEAD = "lead", "Care coordinator"
-
-
-class CareTeamMember(models.Model):
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="members")
-    provider = models.ForeignKey(
-        "directory.Provider", on_delete=models.PROTECT, related_name="team_memberships"
-    )
-    # Denormalized from provider.user for the socket path: one indexed lookup per frame.
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="team_memberships"
-    )
-    role = models.CharField(max_length=20, choices=TeamRole.choices)
-    joined_at = models.DateTimeField(auto_now_add=True)
-    left_at = models.DateTimeField(null=True, blank=True)
-    left_reason = models.CharField(max_length=100, blank=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["case", "provider"],
-                condition=Q(left_at__isnull=True),
-                name="one_current_membership_per_provider",
-            )
-        ]
-        indexes = [
-            models.Index(fields=["user", "case"], name="team_user_case", condition=Q(left_at__isnull=True)),
-        ]
-
+from cases.models import Case
 
 # --- Referrals ------------------------------------------------------------------------
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Count, DateTimeField, F, IntegerField, Max, Prefetch, Q, QuerySet, Value
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from cases.models import Case
 from consent.policies import covered_child_ids
 from directory import selectors as directory_selectors
 from directory.models import Provider
@@ -17,8 +18,7 @@ from families.models import Child
 from people.roles import Actor
 from referral_hub.errors import ApplicationError
 from referrals import policies
-from referrals.extensions import case_annotators
-from referrals.models import CareTeamMember, Case, Referral, ReferralEvent, ReferralStatus
+from referrals.models import Referral, ReferralEvent, ReferralStatus
 
 S = ReferralStatus
 BOXES = ("inbox", "outbox")
@@ -184,62 +184,6 @@ def dashboard(*, actor: Actor, limit: int = 50) -> dict[str, Any]:
     }
 
 
-# --- cases -------------------------------------------------------------------------------
-
-
-def _current_team() -> Prefetch[Any]:
-    members = (
-        CareTeamMember.objects.filter(left_at__isnull=True)
-        .annotate(_covered=policies.member_covered_exists(policies.TEAM_PURPOSE))
-        .filter(_covered=True)
-        .select_related("provider__organization")
-        .order_by("joined_at", "id")
-    )
-    return Prefetch("members", queryset=members, to_attr="current_team")
-
-
-def _annotate(qs: QuerySet[Case], actor: Actor) -> QuerySet[Case]:
-    for annotate in case_annotators:
-        qs = annotate(qs, actor)
-    if "unread_count" not in qs.query.annotations:
-        qs = qs.annotate(unread_count=Value(0, output_field=IntegerField()))
-    if "last_message_at" not in qs.query.annotations:
-        qs = qs.annotate(last_message_at=Value(None, output_field=DateTimeField()))
-    return qs
-
-
-def case_list(*, actor: Actor) -> QuerySet[Case]:
-    """Cases ``actor`` may open, with the current team (members still covered by
-    consent), ``unread_count`` and ``last_message_at`` from the registered annotators;
-    the most recently active first (then the newest)."""
-    qs = policies.visible_cases(actor).select_related("child").prefetch_related(_current_team())
-    return _annotate(qs, actor).order_by(F("last_message_at").desc(nulls_last=True), "-created_at", "-id")
-
-
-def former_cases(*, actor: Actor) -> list[tuple[CareTeamMember, policies.AccessEnded]]:
-    """Cases the actor was on the team of and can no longer open, newest end first, each
-    with when and why access ended: stubs (the case number, nothing about the child).
-    Two queries plus one or two per stub shown (few: ended memberships)."""
-    if not actor.is_authenticated:
-        return []
-    still_open = policies.visible_cases(actor).values("pk")
-    latest = (
-        CareTeamMember.objects.filter(user_id=actor.pk)
-        .exclude(case_id__in=still_open)
-        .values("case_id")
-        .annotate(last=Max("id"))
-        .values("last")
-    )
-    members = CareTeamMember.objects.filter(pk__in=latest).select_related("case", "provider")
-    stubs = [(m, policies.membership_end(m)) for m in members]
-    return sorted(stubs, key=lambda s: (s[1].at is not None, s[1].at or s[0].joined_at), reverse=True)[:50]
-
-
-def case_detail(*, actor: Actor, case: Case) -> Case:
-    qs = Case.objects.filter(pk=case.pk).select_related("child").prefetch_related(_current_team())
-    return _annotate(qs, actor).get()
-
-
 def case_referrals(*, actor: Actor, case: Case) -> QuerySet[Referral]:
     return (
         referral_list(actor=actor)
@@ -285,3 +229,8 @@ def covered_recipients(
 def portal_referrals(*, actor: Actor) -> QuerySet[Referral]:
     """A guardian's children's referrals (through the permission rows granted at sending)."""
     return referral_list(actor=actor).prefetch_related("events")
+
+
+def case_page_referrals(actor: Actor, case: Case) -> dict[str, Any]:
+    """The case page's referrals (``cases.extensions.case_page_context``)."""
+    return {"referrals": case_referrals(actor=actor, case=case)}

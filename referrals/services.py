@@ -18,7 +18,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -29,6 +29,8 @@ from django.utils.translation import gettext as _
 
 from audit.models import Action
 from audit.services import audit_denied, audit_list_read, audit_record
+from cases.models import TeamRole
+from cases.services import care_team_member_add, case_get_or_create, providers_of_consent
 from consent.decision import decide
 from consent.hooks import AccessEnd
 from consent.models import CATEGORY_FIELDS, Consent
@@ -42,15 +44,11 @@ from outbox.models import Channel as OutboxChannel
 from outbox.models import OutboxMessage
 from outbox.services import language_of, outbox_email, outbox_notify
 from people.roles import Actor, signed_in
-from referral_hub import events
 from referral_hub.errors import ApplicationError, NotFound
-from referral_hub.ids import id_for_lookup, parse_id
-from referral_hub.realtime import case_group, send_event_on_commit, user_group
+from referral_hub.ids import parse_id
 from referrals import policies
 from referrals.family_notices import notify_family
 from referrals.models import (
-    CareTeamMember,
-    Case,
     ConcernType,
     DeclineReason,
     Outcome,
@@ -59,7 +57,6 @@ from referrals.models import (
     ReferralSource,
     ReferralStatus,
     Screening,
-    TeamRole,
     Urgency,
 )
 from referrals.screening import validate_screenings
@@ -562,9 +559,7 @@ def referral_send_for_family(
 # --- opening (receipt) ------------------------------------------------------------------
 
 
-def _refused(
-    *, actor: Actor, model: type[Referral] | type[Case], object_id: Any, action: str, what: str
-) -> None:
+def _refused(*, actor: Actor, model: type[Referral], object_id: Any, action: str, what: str) -> None:
     """A refused attempt on a referral or a case (missing, never shared, or no longer
     covered by consent) goes to the child's access log as ``denied``, like the portal's
     refusals: the family sees who tried. Written in its own transaction, before the
@@ -991,122 +986,6 @@ def _datetime(value: Any, field: str) -> datetime.datetime:
     return parsed
 
 
-# --- cases and care teams ----------------------------------------------------------------
-
-
-def case_open(*, actor: Actor, case_id: Any) -> policies.CaseAccess:
-    """Open a case (``access_case``) and log the read of the child's team record (or
-    the refusal, for the child)."""
-    try:
-        access = policies.access_case(actor, case_id)
-    except NotFound:
-        _refused(actor=actor, model=Case, object_id=case_id, action=Action.VIEW, what="view")
-        raise
-    audit_record(
-        actor=actor,
-        action=Action.VIEW,
-        child_id=access.case.child_id,
-        data_category="demographics",
-        purpose="care_coordination",
-        object_type="case",
-        object_id=access.case.pk,
-    )
-    return access
-
-
-def case_refused(*, actor: Actor, case_id: Any, what: str) -> None:
-    """Log a refused attempt on a case made elsewhere (the chat page and socket)."""
-    _refused(actor=actor, model=Case, object_id=case_id, action=Action.VIEW, what=what)
-
-
-def case_get_or_create(*, child: Child) -> Case:
-    case, _ = Case.objects.get_or_create(child=child)
-    return case
-
-
-def care_team_member_add(*, case: Case, provider: Provider, role: str) -> CareTeamMember:
-    """Add ``provider`` to the case's team (idempotent: an existing current membership is
-    returned). The caller has checked the ``care_coordination`` consent."""
-    if role not in TeamRole.values:
-        raise ValueError(f"unknown team role {role!r}")
-    if provider.user_id is None:
-        raise ApplicationError("recipient_has_no_account", "Team members need an account.", status=400)
-    current = CareTeamMember.objects.filter(case=case, provider=provider, left_at__isnull=True).first()
-    if current is not None:
-        return current
-    member = CareTeamMember.objects.create(case=case, provider=provider, user_id=provider.user_id, role=role)
-    event = events.access_changed(
-        change="joined", reason="team_joined", case_id=case.pk, child_id=case.child_id
-    )
-    send_event_on_commit(user_group(provider.user_id), event)
-    _announce_team_change(member, "joined", member.joined_at)
-    return member
-
-
-def care_team_member_end(*, membership: CareTeamMember, reason: str, announce: bool = True) -> None:
-    """End a membership (``left_at``) and tell the member's sockets to re-check access
-    (``announce=False`` when consent ending access tells them itself: one event per
-    user, ``consent.hooks``)."""
-    if membership.left_at is not None:
-        return
-    membership.left_at = timezone.now()
-    membership.left_reason = reason[:100]
-    membership.save(update_fields=["left_at", "left_reason"])
-    if announce:
-        event = events.access_changed(change="left", reason=reason, case_id=membership.case_id)
-        # To the user's group: every socket of theirs (case chats included) re-checks access.
-        send_event_on_commit(user_group(membership.user_id), event)
-    _announce_team_change(membership, "left", membership.left_at)
-
-
-def _announce_team_change(membership: CareTeamMember, change: Literal["joined", "left"], at: Any) -> None:
-    """The rest of the team hears it after commit: the case group (the chat says "… left
-    the care team") and each current member's user group (team lists and Cases pages
-    refresh). Names the member's public listing only, never why they left."""
-    provider = membership.provider
-    listing = {"id": provider.pk, "name": provider.name, "discipline": provider.discipline}
-    send_event_on_commit(
-        case_group(membership.case_id),
-        events.team_changed(
-            case_id=membership.case_id,
-            change=change,
-            user_id=membership.user_id,
-            provider=listing,
-            at=at.isoformat() if at else timezone.now().isoformat(),
-        ),
-    )
-    others = CareTeamMember.objects.filter(case_id=membership.case_id, left_at__isnull=True).exclude(
-        user_id=membership.user_id
-    )
-    for user_id in others.values_list("user_id", flat=True).distinct():
-        send_event_on_commit(
-            user_group(user_id), events.case_activity(case_id=membership.case_id, change="team")
-        )
-
-
-@transaction.atomic
-def care_team_end_lapsed(*, case_id: int, user_id: int) -> bool:
-    """End ``user_id``'s current membership of the case when no consent covers its
-    provider for ``care_coordination`` any more (expiry has no signal of its own: the
-    chat socket calls this at the expiry instant, the ``expire_consents`` job for every
-    consent). Idempotent; True when a membership ended."""
-    membership = (
-        CareTeamMember.objects.select_for_update(of=("self",))
-        .select_related("provider__organization", "case")
-        .filter(case_id=case_id, user_id=user_id, left_at__isnull=True)
-        .first()
-    )
-    if membership is None:
-        return False
-    covered = consent_for(
-        provider=membership.provider, child_id=membership.case.child_id, purpose=policies.TEAM_PURPOSE
-    )
-    if covered is not None:
-        return False
-    care_team_member_end(membership=membership, reason="consent_expired")
-    return True
-
-
 def _join_care_team(referral: Referral) -> None:
     for provider, role in (
         (referral.to_provider, TeamRole.RECIPIENT),
@@ -1124,33 +1003,15 @@ def _join_care_team(referral: Referral) -> None:
 
 def access_end_for_consent(end: AccessEnd) -> set[int]:
     """Registered with ``consent.hooks`` (``ReferralsConfig.ready``): called inside the
-    revoking (or expiry-recording) transaction. Ends the care-team memberships and
-    removes the recipients' referral permissions that no other active consent still
-    justifies. Sends no ``access.changed`` (consent sends one per user); returns the
-    users whose membership or permission it ended."""
+    revoking (or expiry-recording) transaction. Removes the recipients' referral
+    permissions that no other active consent still justifies (care-team memberships are
+    ``cases``' hook). Sends no ``access.changed`` (consent sends one per user); returns
+    the users whose permission it removed."""
     consent = end.consent
-    if consent.recipient_provider_id is not None:
-        providers = list(
-            Provider.objects.filter(pk=consent.recipient_provider_id).select_related("organization")
-        )
-    else:
-        providers = list(
-            Provider.objects.filter(
-                organization_id=id_for_lookup(consent.recipient_organization_id)
-            ).select_related("organization")
-        )
     touched: set[int] = set()
-    if not providers:
+    by_id = {p.pk: p for p in providers_of_consent(consent)}
+    if not by_id:
         return touched
-    by_id = {p.pk: p for p in providers}
-    memberships = CareTeamMember.objects.filter(
-        case__child_id=consent.child_id, provider_id__in=by_id, left_at__isnull=True
-    )
-    for membership in memberships:
-        provider = by_id[membership.provider_id]
-        if consent_for(provider=provider, child_id=consent.child_id, purpose="care_coordination") is None:
-            care_team_member_end(membership=membership, reason=end.reason, announce=False)
-            touched.add(membership.user_id)
     referrals = Referral.objects.filter(child_id=consent.child_id, to_provider_id__in=by_id)
     for referral in referrals:
         provider = by_id[referral.to_provider_id]
@@ -1203,17 +1064,6 @@ def referrals_shown(*, actor: Actor, referrals: Iterable[Referral], detail: str)
         detail=detail,
         # A stub (the caller's consent ended) names no child: nothing was disclosed.
         rows=[(r.child_id, r.pk) for r in referrals if getattr(r, "child_visible", True)],
-    )
-
-
-def cases_shown(*, actor: Actor, cases: Iterable[Case], detail: str) -> None:
-    """A list showed these cases (each names its child): one audit row per child."""
-    audit_list_read(
-        actor=actor,
-        object_type="case",
-        purpose="care_coordination",
-        detail=detail,
-        rows=[(case.child_id, case.pk) for case in cases],
     )
 
 

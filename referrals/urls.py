@@ -20,8 +20,6 @@ api_urlpatterns = [
     path(
         "referrals/<int:pk>/reschedule/", apis.ReferralRescheduleApi.as_view(), name="api-referral-reschedule"
     ),
-    path("cases/", apis.CaseListApi.as_view(), name="api-case-list"),
-    path("cases/<int:pk>/", apis.CaseDetailApi.as_view(), name="api-case-detail"),
 ]
 
 fhir_urlpatterns = [
@@ -34,6 +32,5 @@ urlpatterns = [
     path("referrals/new/", views.referral_new, name="referral-new"),
     path("referrals/<int:pk>/", views.referral_page, name="referral-page"),
     path("referrals/<int:pk>/<str:verb>/", views.referral_action, name="referral-action"),
-    path("cases/<int:pk>/", views.case_page, name="case-page"),
     path("portal/referrals/", views.portal_referrals, name="portal-referrals"),
 ]

@@ -1,5 +1,6 @@
-"""Web pages for providers (dashboard, new referral, referral detail, case) and the
-family portal's referral list. Thin: the same services and selectors as the API."""
+"""Web pages for providers (dashboard, new referral, referral detail) and the family
+portal's referral list (the case page is ``cases.views``). Thin: the same services and
+selectors as the API."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cases import selectors as case_selectors
+from cases import services as case_services
 from consent.models import DataCategory, Purpose
 from directory.roles import provider_of
 from families.roles import guardian_of
@@ -270,35 +273,11 @@ def _done_message(verb: str, referral: Any) -> str:
 
 
 @login_required
-def case_page(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        access = services.case_open(actor=request.user, case_id=pk)
-    except NotFound:
-        # A former member reloading the page gets what happened, not a 404 surprise;
-        # anyone who was never on the team gets the same 404 as for a missing case.
-        former = policies.former_case_access(request.user, pk)
-        if former is None:
-            raise Http404 from None
-        case, ended = former
-        return render(request, "referrals/case_restricted.html", {"case": case, "ended": ended})
-    case = selectors.case_detail(actor=request.user, case=access.case)
-    return render(
-        request,
-        "referrals/case_detail.html",
-        {
-            "case": case,
-            "role": access.role,
-            "referrals": selectors.case_referrals(actor=request.user, case=case),
-        },
-    )
-
-
-@login_required
 def portal_referrals(request: HttpRequest) -> HttpResponse:
     if guardian_of(request.user) is None:
         return _forbidden(request, "This page is for families.")
     referrals = list(selectors.portal_referrals(actor=request.user))
-    cases = list(selectors.case_list(actor=request.user))
+    cases = list(case_selectors.case_list(actor=request.user))
     services.referrals_shown(actor=request.user, referrals=referrals, detail="family referrals page")
-    services.cases_shown(actor=request.user, cases=cases, detail="family referrals page")
+    case_services.cases_shown(actor=request.user, cases=cases, detail="family referrals page")
     return render(request, "referrals/portal_referrals.html", {"referrals": referrals, "cases": cases})

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from django import template
 
+from cases.models import Case
 from messaging.policies import chat_access
 from people.roles import Actor
-from referrals.models import Case
 
 register = template.Library()
 

@@ -38,7 +38,7 @@ def _ids(group) -> dict:
     out = group.manage(
         "shell",
         "-c",
-        "import json; from referrals.models import Case; "
+        "import json; from cases.models import Case; "
         "case = Case.objects.get(child__first_name='Mateo'); "
         "print(json.dumps({'case': case.pk, 'child': case.child_id}))",
     )

@@ -19,7 +19,7 @@ def _case_and_consent(group, username: str) -> dict:
     out = group.manage(
         "shell",
         "-c",
-        "import json; from referrals.models import Case; from consent.models import Consent; "
+        "import json; from cases.models import Case; from consent.models import Consent; "
         "case = Case.objects.get(child__first_name='Mateo'); "
         f"consent = Consent.objects.active().get(child=case.child, recipient_provider__user__username='{username}'); "
         "print(json.dumps({'case': case.pk, 'child': case.child_id, 'consent': consent.pk}))",

@@ -178,7 +178,7 @@ def demo_ids(group) -> dict:
     out = group.manage(
         "shell",
         "-c",
-        "import json; from referrals.models import Case; from consent.models import Consent; "
+        "import json; from cases.models import Case; from consent.models import Consent; "
         "case = Case.objects.get(child__first_name='Mateo'); "
         "consents = {c.recipient_provider.user.username: c.pk for c in "
         "Consent.objects.active().filter(child=case.child).select_related('recipient_provider__user')}; "

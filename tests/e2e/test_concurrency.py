@@ -179,7 +179,7 @@ def test_two_people_chatting_while_a_third_reads_pages_see_no_error(live_server_
         server.manage(
             "shell",
             "-c",
-            "import json; from referrals.models import Case, Referral; "
+            "import json; from cases.models import Case; from referrals.models import Referral; "
             "case = Case.objects.get(child__first_name='Mateo'); "
             "referral = Referral.objects.get(case=case, from_provider__user__username='social_worker'); "
             "print(json.dumps({'case': case.pk, 'referral': referral.pk}))",

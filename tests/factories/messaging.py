@@ -6,11 +6,11 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 
+from cases.models import CareTeamMember, Case, TeamRole
 from consent.models import Consent
 from directory.models import Provider
 from families.models import Child, Guardian
 from messaging.models import Message
-from referrals.models import CareTeamMember, Case, TeamRole
 from tests.factories.consent import ConsentFactory, scope
 from tests.factories.directory import ProviderFactory
 from tests.factories.families import ChildFactory, GuardianFactory

@@ -24,9 +24,10 @@ from typing import Any
 
 import pytest
 
+from cases.models import Case
 from consent.models import ConsentEvent
 from indicators.params import Filters, Period
-from referrals.models import Case, Referral
+from referrals.models import Referral
 from referrals.screening import validate_screening
 from tests.factories.consent import ConsentFactory
 from tests.factories.directory import LocationFactory, ProviderFactory

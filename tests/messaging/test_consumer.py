@@ -13,10 +13,10 @@ from channels.layers import get_channel_layer
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from cases.models import CareTeamMember
 from consent.services import consent_revoke
 from messaging.models import Message, MessageRevision
 from referral_hub.realtime import user_group
-from referrals.models import CareTeamMember
 from tests.factories.consent import scope
 from tests.factories.directory import ProviderFactory
 from tests.factories.messaging import add_member, care_team
@@ -268,8 +268,8 @@ async def test_presence_lists_who_of_the_team_is_online(sockets):
 
 
 async def test_read_receipts_reach_the_team_and_clear_unread_counts(sockets):
+    from cases.models import Case
     from messaging.selectors import annotate_unread_count
-    from referrals.models import Case
     from tests.factories.messaging import stored_message
 
     team = await db(care_team)(2)

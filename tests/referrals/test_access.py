@@ -11,7 +11,8 @@ from django.test import Client
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from referrals.models import CareTeamMember, ReferralUserObjectPermission
+from cases.models import CareTeamMember
+from referrals.models import ReferralUserObjectPermission
 from tests.factories.directory import ProviderFactory
 from tests.factories.families import GuardianFactory
 from tests.factories.referrals import grant, referral_world, send
@@ -202,8 +203,9 @@ def test_revocation_ends_care_team_membership(world, as_user, inbox_of, django_c
 
 @pytest.mark.parametrize("bad", [0, -1, 2**63, 2**80, "abc", None])
 def test_ids_out_of_range_are_simply_not_found(world, bad):
+    from cases.policies import access_case
     from referral_hub.errors import NotFound
-    from referrals.policies import access_case, access_referral
+    from referrals.policies import access_referral
 
     with pytest.raises(NotFound):
         access_referral(world.referrer.user, bad)

@@ -12,9 +12,9 @@ from collections import Counter
 import pytest
 from django.utils import timezone
 
+from cases.models import CareTeamMember
 from consent.hooks import registered_hooks
 from consent.services import consents_record_expiry
-from referrals.models import CareTeamMember
 from tests.factories.directory import ProviderFactory
 from tests.factories.referrals import grant, send
 from tests.referrals.conftest import advance, revoke
@@ -27,7 +27,7 @@ def _access_changed(inbox) -> list[dict]:
 
 
 def test_referrals_and_messaging_register_their_hooks_with_consent():
-    assert {"referrals.care_team_and_permissions", "messaging.chats"} <= set(registered_hooks())
+    assert {"cases.care_team", "referrals.permissions", "messaging.chats"} <= set(registered_hooks())
 
 
 def test_revoking_sends_one_access_changed_to_a_team_member_with_a_referral_and_a_chat(

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from referrals.models import CareTeamMember, Referral, ReferralEvent
+from cases.models import CareTeamMember
+from referrals.models import Referral, ReferralEvent
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,16 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-DOMAIN_APPS = {"directory", "endorsement", "families", "consent", "referrals", "messaging", "indicators"}
+DOMAIN_APPS = {
+    "directory",
+    "endorsement",
+    "families",
+    "consent",
+    "cases",
+    "referrals",
+    "messaging",
+    "indicators",
+}
 
 
 def _imported_roots(path: Path) -> set[str]:

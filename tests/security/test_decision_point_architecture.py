@@ -16,6 +16,7 @@ APPS = (
     "directory",
     "endorsement",
     "families",
+    "cases",
     "referrals",
     "messaging",
     "intake",

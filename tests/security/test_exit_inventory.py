@@ -52,7 +52,17 @@ from tests.routes import ROLE_USERNAMES, ROLES
 from tests.test_route_inventory import ROUTES
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-APPS = ("people", "directory", "endorsement", "families", "consent", "referrals", "messaging", "intake")
+APPS = (
+    "people",
+    "directory",
+    "endorsement",
+    "families",
+    "consent",
+    "cases",
+    "referrals",
+    "messaging",
+    "intake",
+)
 MARKER_NOTE = "Zebrafinch note about Mateo's speech"
 MARKER_CONCERN = "Zebrafinch concern: he lines up his toy cars for hours"
 

@@ -20,9 +20,9 @@ from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.utils import timezone
 
+from cases.models import CareTeamMember
 from consent.services import consents_record_expiry
 from referral_hub.realtime import user_group
-from referrals.models import CareTeamMember
 from tests.factories.consent import ConsentFactory, scope
 from tests.factories.messaging import add_member, care_team
 

@@ -10,8 +10,8 @@ import pytest
 from django.db.models import IntegerField, Value
 from django.utils import timezone
 
-from referrals.extensions import case_annotators
-from referrals.models import CareTeamMember, Case
+from cases.extensions import case_annotators
+from cases.models import CareTeamMember, Case
 from tests.factories.directory import ProviderFactory
 from tests.factories.referrals import grant, referral_world, send
 from tests.referrals.conftest import advance
