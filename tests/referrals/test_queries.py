@@ -43,7 +43,9 @@ def test_the_guardian_list_and_dashboard_page_are_constant_too(
 ):
     _fill(world, 3)
     guardian = as_user(world.guardian.user)
-    with django_assert_max_num_queries(12) as small:
+    # 13: on PostgreSQL the audit chains' advisory lock, and (issue 23) the log row
+    # stores "own visit" when it is written: the family's child ids, read once per request.
+    with django_assert_max_num_queries(13) as small:
         guardian.get("/api/v1/referrals/")
     client.force_login(world.referrer.user)
     # The dashboard's sections (outcomes back and recently received included) and the nav
