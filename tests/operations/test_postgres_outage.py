@@ -86,7 +86,7 @@ class Cluster:
             try:
                 self.stop("immediate")
             except RuntimeError:
-                pass
+                pass  # already down: clean-up only, the folder goes next either way
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
