@@ -138,7 +138,28 @@ def _server_env(tmpdir: Path, demo_databases: DemoDatabases, *, redis: bool) -> 
         url = require_service(redis_url or DEFAULT_REDIS, "Redis")
         # A database number of its own keeps parallel runs' groups apart.
         env["REDIS_URL"] = url.rsplit("/", 1)[0] + "/" + os.environ.get("E2E_REDIS_DB", "5")
+        _fresh_redis(env["REDIS_URL"])
     return env, copy
+
+
+# Server groups of this process alive now (a module's server and a test's own may overlap).
+_LIVE_GROUPS: set[int] = set()
+
+
+def _fresh_redis(url: str) -> None:
+    """A group starts on a fresh copy of the demo database, and so on an empty cache: the
+    cache outlives the servers (throttle counters last an hour, lockouts longer), so
+    without this the eleventh "Report a problem" of the hour, across runs, is refused.
+    Never while another group of this process is using the same Redis database."""
+    if _LIVE_GROUPS:
+        return
+    import redis
+
+    client = redis.Redis.from_url(url)
+    try:
+        client.flushdb()
+    finally:
+        client.close()
 
 
 @pytest.fixture
@@ -151,6 +172,7 @@ def live_server_factory(demo_databases):
         env, database = _server_env(tmpdir, demo_databases, redis=redis)
         group = ServerGroup(env=env, tmpdir=tmpdir, database=database)
         groups.append(group)
+        _LIVE_GROUPS.add(id(group))
         for _ in range(processes):
             group.start_process()
         return group
@@ -158,6 +180,7 @@ def live_server_factory(demo_databases):
     yield start
     for group in groups:
         group.stop()
+        _LIVE_GROUPS.discard(id(group))
         if group.database:
             group.database.drop()
         shutil.rmtree(group.tmpdir, ignore_errors=True)
@@ -169,9 +192,11 @@ def live_server_module(demo_databases):
     tmpdir = Path(tempfile.mkdtemp(prefix="rh-e2e-"))
     env, database = _server_env(tmpdir, demo_databases, redis=False)
     group = ServerGroup(env=env, tmpdir=tmpdir, database=database)
+    _LIVE_GROUPS.add(id(group))
     group.start_process()
     yield group
     group.stop()
+    _LIVE_GROUPS.discard(id(group))
     database.drop()
     shutil.rmtree(tmpdir, ignore_errors=True)
 
