@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 STAMP  := $(VENV)/.installed
 
-.PHONY: run dev test gates pytest test-services lint typecheck fmt migrate demo clean messages
+.PHONY: run dev test gates static-gates pytest test-services lint typecheck fmt migrate demo clean messages
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -46,13 +46,24 @@ messages: $(STAMP)
 ## in parallel workers (pytest-xdist) except those marked `serial`, which run after, alone.
 ## One folder or one test: `make test PYTEST_ARGS=tests/consent` (gates skipped with
 ## `make pytest PYTEST_ARGS=...`); README, "Tests", says what it costs.
+## The lint gates run first (a second or two: a style slip fails at once); the slower
+## static gates (import contracts, complexity, mypy, migrations) run beside the parallel
+## tests, whose workers leave most of a core idle while they wait on browsers and
+## servers. Their output is printed after the tests'; either failing fails `make test`.
 TEST_WORKERS ?= 2
-test: gates pytest
+GATES_LOG := .static-gates.log
+test: $(STAMP)
+	@$(MAKE) --no-print-directory lint
+	@( $(MAKE) --no-print-directory static-gates > $(GATES_LOG) 2>&1; echo $$? > $(GATES_LOG).rc ) & \
+	$(MAKE) --no-print-directory pytest; tests=$$?; wait; \
+	echo "--- the static gates, run beside the tests ---"; cat $(GATES_LOG); \
+	gates=$$(cat $(GATES_LOG).rc); rm -f $(GATES_LOG) $(GATES_LOG).rc; \
+	echo "tests: exit $$tests; static gates: exit $$gates"; test $$tests -eq 0 && test $$gates -eq 0
 
 ## The static gates, each run once (CI runs them in its first pass only).
-gates: $(STAMP)
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
+gates: lint static-gates
+
+static-gates: $(STAMP)
 	# The layers of docs/architecture.md as import-linter contracts (pyproject.toml).
 	$(VENV)/bin/lint-imports
 	# No application function above cyclomatic rank C (radon/xenon); tests and generated
@@ -68,13 +79,19 @@ gates: $(STAMP)
 ## starts compiles the project (and pytest rewrites every test module) from source again,
 ## about 13 s of CPU per process.
 PYTEST := PYTHONDONTWRITEBYTECODE= DB_CONN_MAX_AGE=0 $(VENV)/bin/pytest
+SERIAL_FILES = $(shell grep -rl --include='test_*.py' 'pytest.mark.serial' tests)
 pytest: $(STAMP)
 ifeq ($(strip $(PYTEST_ARGS)),)
-	# loadgroup: a browser module's tests go to one worker together (they share its
-	# server); the long browser modules go first, so the workers end together.
-	$(PYTEST) -n $(TEST_WORKERS) --dist loadgroup -m "not serial" $(PYTEST_SELECT)
+	# loadscope: a module's tests go to one worker together (browser modules share a
+	# server, others a production server or a database copy). The modules are handed out
+	# in the suite's own order, browser modules first (`_run_order`), so the workers end
+	# together; xdist's reorder by test count would leave the long one-test browser
+	# modules to the end. (loadgroup, with a group per module, would say the same, but
+	# pytest-xdist 3.8's loadgroup silently stops grouping on pytest 9.2, its issue 1386.)
+	$(PYTEST) -n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder -m "not serial" $(PYTEST_SELECT)
+	# Only the files that mark tests `serial` are collected (collecting all takes ~10 s).
 	# Exit status 5 is "no test selected": a selection without serial tests is fine.
-	$(PYTEST) -m serial $(PYTEST_SELECT) || test $$? -eq 5
+	$(PYTEST) -m serial $(PYTEST_SELECT) $(SERIAL_FILES) || test $$? -eq 5
 else
 	$(PYTEST) $(PYTEST_ARGS)
 endif

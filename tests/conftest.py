@@ -316,13 +316,6 @@ def pytest_collection_modifyitems(config, items):
             names.insert(0, "_demo_world")
 
 
-def pytest_itemcollected(item):
-    """A browser test module's tests stay on one parallel worker (``--dist loadgroup``):
-    they share the module's server, browser and walks, set up once."""
-    if item.get_closest_marker("e2e"):
-        item.add_marker(pytest.mark.xdist_group(item.module.__name__))
-
-
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     yield

@@ -27,7 +27,7 @@ import pytest
 from tests.databases import base_env, manage
 from tests.security.conftest import ProductionServer
 
-pytestmark = [pytest.mark.services, pytest.mark.serial]
+pytestmark = [pytest.mark.services]
 
 
 def _pg_bin(name: str) -> str:

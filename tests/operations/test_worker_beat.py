@@ -21,7 +21,7 @@ import pytest
 from tests.databases import ROOT, base_env
 from tests.mailserver import SmtpServer, free_port, subject_of, wait_for_mail
 
-pytestmark = [pytest.mark.services, pytest.mark.serial]
+pytestmark = [pytest.mark.services]
 
 
 @pytest.fixture
