@@ -12,9 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 from consent.models import Consent
 from consent.texts import plain_date
-from families.mail import family_language, mail_family, site_link
+from families.mail import family_language, mail_family
 from families.models import Guardian
 from outbox.services import outbox_notify
+from referral_hub.sitelinks import absolute_url
 
 NOTICE_BEFORE = timedelta(days=14)
 SUBJECT = _("A sharing permission on Referral Hub ends soon")
@@ -67,6 +68,6 @@ def _notice(consent: Consent, guardian: Guardian) -> int:
         recipient_id=user.pk,
         language=lang,
         date=date,
-        link=site_link(path),
+        link=absolute_url(path),
     )
     return int(created is not None)

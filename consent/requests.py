@@ -35,6 +35,7 @@ from people.preferences import language_of
 from people.roles import Actor, signed_in
 from referral_hub.errors import ApplicationError, NotFound
 from referral_hub.ids import id_for_lookup, parse_id
+from referral_hub.sitelinks import absolute_url
 
 if TYPE_CHECKING:
     from consent.policies import VisibleChild
@@ -82,7 +83,7 @@ def _lang(user: Any) -> str:
 
 
 def _link(path: str) -> str:
-    return f"{settings.SITE_URL.rstrip('/')}{path}"
+    return absolute_url(path)
 
 
 def _covered_for_all(provider: Provider, child_id: int, purposes: list[str], categories: list[str]) -> bool:

@@ -40,7 +40,7 @@ from consent.texts import (
 )
 from directory.models import Organization, Provider
 from directory.roles import provider_of
-from families.mail import family_language, mail_family, site_link
+from families.mail import family_language, mail_family
 from families.models import Child, Guardian
 from outbox.services import outbox_notify
 from people.roles import Actor, signed_in
@@ -48,6 +48,7 @@ from referral_hub import events
 from referral_hub.errors import ApplicationError, NotFound
 from referral_hub.ids import id_for_lookup, parse_id
 from referral_hub.realtime import send_event_on_commit, user_group
+from referral_hub.sitelinks import absolute_url
 
 MAX_TERM_DAYS = 365
 T = TypeVar("T")
@@ -455,7 +456,7 @@ def _notify_guardians_of_attestation(consent: Consent) -> None:
             kind="consent.attested",
             recipient_id=guardian.user_id,
             language=family_language(guardian.user),
-            link=site_link(path),
+            link=absolute_url(path),
         )
 
 

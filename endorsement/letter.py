@@ -4,10 +4,10 @@ the public URL where anyone can check it."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.utils import timezone
 
 from directory.models import Endorsement
+from referral_hub.sitelinks import absolute_url
 
 
 def _text(value: str) -> bytes:
@@ -28,7 +28,7 @@ def _content(lines: list[tuple[int, str]]) -> bytes:
 
 
 def verification_url(endorsement: Endorsement) -> str:
-    return f"{settings.SITE_URL}/verify/?credential={endorsement.credential_number}"
+    return absolute_url(f"/verify/?credential={endorsement.credential_number}")
 
 
 def letter_lines(endorsement: Endorsement) -> list[tuple[int, str]]:

@@ -16,7 +16,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, cast
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -61,6 +60,7 @@ from people.preferences import language_of
 from people.roles import Actor, is_curator
 from referral_hub.errors import ApplicationError, NotFound
 from referral_hub.ids import id_for_lookup
+from referral_hub.sitelinks import absolute_url
 
 S = ApplicationStatus
 REFERENCE_LINK_DAYS = 30
@@ -542,7 +542,7 @@ def reference_link(reference_id: int) -> str:
     token = secrets.token_urlsafe(32)
     if not Reference.objects.filter(pk=reference_id).update(token_hash=token_hash(token)):
         raise LinkUnavailable("the reference no longer exists")
-    return f"{settings.SITE_URL}/references/{token}/"
+    return absolute_url(f"/references/{token}/")
 
 
 def notify_reference_requested(*, reference: Reference) -> None:

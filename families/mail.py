@@ -62,7 +62,3 @@ def mail_family(
         language=language,
         link=one_time_link,
     )
-
-
-def site_link(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path

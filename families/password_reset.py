@@ -26,6 +26,7 @@ from outbox.services import outbox_email
 from people.preferences import language_of
 from referral_hub.proxy import client_ip
 from referral_hub.ratelimit import allow
+from referral_hub.sitelinks import absolute_url, site_url
 
 
 class OutboxPasswordResetForm(PasswordResetForm):
@@ -74,7 +75,7 @@ def reset_link(user_id: int) -> str:
             "token": default_token_generator.make_token(user),
         },
     )
-    return settings.SITE_URL.rstrip("/") + path
+    return absolute_url(path)
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -87,7 +88,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "registration/reset_subject.txt"
 
     def get_extra_email_context(self) -> dict[str, Any]:
-        return {"site_url": settings.SITE_URL.rstrip("/")}
+        return {"site_url": site_url()}
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not allow("password-reset", client_ip(request), settings.REGISTRATION_RATE):
