@@ -30,7 +30,8 @@ from directory.models import (
     directory_today,
     join_codes,
 )
-from outbox.services import language_of, outbox_email
+from outbox.services import outbox_email
+from people.preferences import language_of
 from people.roles import Actor, signed_in
 from referral_hub.errors import ApplicationError, NotFound
 from referral_hub.sitelinks import absolute_url

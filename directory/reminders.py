@@ -17,7 +17,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from directory.models import Endorsement, EndorsementStatus
-from outbox.services import language_of, outbox_email, outbox_notify
+from outbox.services import outbox_email, outbox_notify
+from people.preferences import language_of
 from people.roles import CURATOR_GROUP
 from referral_hub.sitelinks import absolute_url
 

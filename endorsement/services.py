@@ -551,7 +551,7 @@ def notify_reference_requested(*, reference: Reference) -> None:
     A reference has no account: the mail is written in the applicant's language."""
     application = reference.application
     applicant_user = application.provider.user
-    language = (language_of(applicant_user) if applicant_user is not None else "") or "en"
+    language = language_of(applicant_user)
     with translation.override(language):
         applicant = application.provider.name
         category = application.get_category_display()

@@ -40,7 +40,7 @@ class OutboxPasswordResetForm(PasswordResetForm):
         html_email_template_name: str | None = None,
     ) -> None:
         user = context["user"]
-        language = language_of(user) or translation.get_language() or "en"
+        language = language_of(user, translation.get_language())
         # The link is made when the mail is sent (reset_link); Django's token in
         # ``context`` is never stored.
         context = {**context, "reset_link": LINK_MARK, "token": "", "uid": ""}

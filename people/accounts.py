@@ -28,7 +28,13 @@ from rest_framework.views import APIView
 
 from people.landing import home_url_for
 from people.middleware import ONE_YEAR_S, request_time_zone
-from people.preferences import known_time_zones, language_of, time_zone_of, update_preferences
+from people.preferences import (
+    chosen_language,
+    known_time_zones,
+    language_of,
+    time_zone_of,
+    update_preferences,
+)
 from people.roles import Actor, role_object, signed_in, user_roles
 from referral_hub import events
 from referral_hub.auth_backends import issue_token, revoke_tokens, token_expires_at
@@ -79,7 +85,7 @@ def account_settings(request: HttpRequest) -> HttpResponse:
     user = signed_in(request.user)
     initial = {
         "time_zone": time_zone_of(user) or request_time_zone(request),
-        "preferred_language": language_of(user) or translation.get_language(),
+        "preferred_language": language_of(user, translation.get_language()),
     }
     form = AccountSettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -228,7 +234,7 @@ def _me(user: Actor) -> dict[str, Any]:
                 "roles": user_roles(user),
                 "provider": provider.pk if provider else None,
                 "time_zone": time_zone_of(user),
-                "preferred_language": language_of(user),
+                "preferred_language": chosen_language(user),
             }
         ).data
     )

@@ -45,10 +45,7 @@ def request_language(request: HttpRequest) -> str:
     chosen = _requested_language(request)
     if chosen:
         return chosen
-    account = language_of(request.user)
-    if account:
-        return account
-    return translation.get_language_from_request(request)
+    return language_of(request.user, translation.get_language_from_request(request))
 
 
 def request_time_zone(request: HttpRequest) -> str:

@@ -9,9 +9,9 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from families.mail import family_language
 from families.models import Guardian
 from outbox.services import outbox_notice_and_email
+from people.preferences import language_of
 from referral_hub.sitelinks import absolute_url
 from referrals.models import Referral, ReferralStatus
 
@@ -43,7 +43,7 @@ def notify_family(referral: Referral, *, suppress_email: bool = False) -> None:
     link = absolute_url(PORTAL_PATH)
     for guardian in guardians:
         user = guardian.user
-        language = family_language(user)
+        language = language_of(user)
         with translation.override(language):
             word = status_word(referral.status)
             outbox_notice_and_email(

@@ -23,7 +23,8 @@ from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from outbox.models import OutboxMessage
-from outbox.services import language_of, outbox_email, outbox_notify
+from outbox.services import outbox_email, outbox_notify
+from people.preferences import language_of
 from referral_hub.sitelinks import absolute_url
 from referrals.models import Referral, ReferralStatus
 from referrals.targets import TARGETS

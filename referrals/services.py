@@ -37,11 +37,11 @@ from consent.policies import consent_for
 from directory.listings import no_capacity_warning
 from directory.models import Provider
 from directory.roles import provider_of
-from families.mail import family_language
 from families.models import Child, Guardian
 from outbox.models import Channel as OutboxChannel
 from outbox.models import OutboxMessage
-from outbox.services import language_of, outbox_email, outbox_notify
+from outbox.services import outbox_email, outbox_notify
+from people.preferences import language_of
 from people.roles import Actor, signed_in
 from referral_hub.errors import ApplicationError, NotFound
 from referral_hub.ids import parse_id
@@ -849,7 +849,7 @@ def _notify_rescheduled(referral: Referral, event: ReferralEvent) -> None:
     outbox in this transaction, at most one of each per person and referral within
     ``RESCHEDULE_COALESCE`` (while the earlier one is pending or unread)."""
     for user, path in _rescheduled_audience(referral):
-        language = family_language(user)
+        language = language_of(user)
         key = f"referral:{referral.pk}:rescheduled:{event.pk}:{user.pk}"
         with translation.override(language):
             if not _recent_reschedule_notice(

@@ -74,3 +74,31 @@ def test_the_fhir_credential_system_has_no_double_slash(client):
     [identifier] = body["qualification"][0]["identifier"]
     assert identifier["system"] == "https://hub.example.org/verify"
     assert identifier["value"] == "MI-IMH-5150"
+
+
+# --- the language a person reads ----------------------------------------------------------
+
+
+def test_one_function_answers_which_language_a_person_reads():
+    """``people.preferences.language_of`` alone; nothing else reads the account's
+    language (the outbox used to, by attribute name, with its own fallback)."""
+    assert where(r"^def (language_of|family_language|_lang|user_language)\b") == ["people/preferences.py"]
+    readers = set(
+        where(r"getattr\([^)]*[\"']account_settings|\buser\.account_settings\b|\bAccountSettings\b")
+    )
+    readers -= {"people/models.py", "people/preferences.py"}
+    assert not readers, f"ask people.preferences.language_of in {sorted(readers)}"
+
+
+@pytest.mark.django_db
+def test_the_language_fallback_order_is_account_then_what_the_caller_knows_then_english():
+    from people.preferences import language_of, update_preferences
+
+    user = UserFactory()
+    assert language_of(None) == "en"
+    assert language_of(user) == "en", "no choice, nothing known: the site's default"
+    assert language_of(user, "es-MX") == "es", "what the caller knows, by its language"
+    assert language_of(user, "fr") == "en", "a language the site does not serve is skipped"
+    update_preferences(user, preferred_language="es")
+    assert language_of(user, "en") == "es", "the account's own choice comes first"
+    assert language_of(None, "es") == "es"
