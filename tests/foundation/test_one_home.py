@@ -102,3 +102,28 @@ def test_the_language_fallback_order_is_account_then_what_the_caller_knows_then_
     update_preferences(user, preferred_language="es")
     assert language_of(user, "en") == "es", "the account's own choice comes first"
     assert language_of(None, "es") == "es"
+
+
+# --- libraries: each installed app is used -----------------------------------------------
+
+
+def test_every_third_party_app_installed_is_used():
+    """An app listed in INSTALLED_APPS but used nowhere is a dependency to patch for
+    nothing (django-filter was: pinned and installed, imported by no module)."""
+    from django.conf import settings
+
+    settings_text = (ROOT / "referral_hub" / "settings.py").read_text()
+    outside_the_list = re.sub(r"INSTALLED_APPS = \[.*?\n\]", "", settings_text, flags=re.DOTALL)
+    used_through = {"drf_spectacular_sidecar": "SIDECAR"}  # Swagger UI's files, by setting
+    own = {p.parent.name for p in ROOT.glob("*/apps.py")}
+    unused = []
+    for app in settings.INSTALLED_APPS:
+        package = app.split(".")[0]
+        if package in own or package == "django":
+            continue
+        imported = where(rf"^\s*(from|import) {package}\b")
+        if not imported and used_through.get(package, package) not in outside_the_list:
+            unused.append(app)
+    assert not unused, f"installed but used nowhere: {unused}"
+    requirements = (ROOT / "requirements.txt").read_text()
+    assert "django-filter" not in requirements
