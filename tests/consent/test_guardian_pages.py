@@ -212,7 +212,8 @@ def test_a_consent_signed_in_spanish_keeps_its_spanish_text_and_version(client, 
         "data_categories": ["demographics"],
         "expires_on": (timezone.now().date() + datetime.timedelta(days=60)).isoformat(),
     }
-    review = client.post(share + "?lang=es", {**scope, "step": "scope"})
+    client.post("/i18n/setlang/", {"language": "es", "next": share})  # the switcher: Español
+    review = client.post(share, {**scope, "step": "scope"})
     text = _text(review)
     assert "Qué se compartirá" in text and TEXT_VERSIONS["es"] in text
     stale = client.post(share, {**scope, "step": "sign", "text_version": "old", "password": PASSWORD})
