@@ -3,17 +3,15 @@ disclosures for their child is served by the consent app, which owns the gate.)"
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from django.http import HttpRequest, StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from audit import selectors, services
+from referral_hub.renderers import CsvRenderer
 
 
 def export_response(request: HttpRequest, start: str | None, end: str | None) -> StreamingHttpResponse:
@@ -26,22 +24,6 @@ def export_response(request: HttpRequest, start: str | None, end: str | None) ->
         f'attachment; filename="access-log-{first.isoformat()}-{last.isoformat()}.csv"'
     )
     return response
-
-
-class CsvRenderer(BaseRenderer):
-    """Lets ``Accept: text/csv`` through negotiation; the body is streamed by the view
-    (errors, rare here, are rendered as JSON text)."""
-
-    media_type = "text/csv"
-    format = "csv"
-
-    def render(
-        self,
-        data: Any,
-        accepted_media_type: str | None = None,
-        renderer_context: Mapping[str, Any] | None = None,
-    ) -> bytes:
-        return JSONRenderer().render(data)
 
 
 class AuditExportApi(APIView):

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
-
 from consent.models import Consent, ConsentStatus
 from consent.texts import recipient_is_educator
+from referral_hub.sitelinks import site_url
 
 CODE_SYSTEM = "https://referral-hub.example.org/fhir/CodeSystem"
 # v3 ActReason codes closest to each purpose; our own code rides along.
@@ -53,7 +52,7 @@ def consent_resource(consent: Consent) -> dict[str, Any]:
     resource: dict[str, Any] = {
         "resourceType": "Consent",
         "id": str(consent.pk),
-        "meta": {"source": settings.SITE_URL},
+        "meta": {"source": site_url()},
         "status": status,
         "scope": {
             "coding": [

@@ -12,9 +12,11 @@ from django.utils.translation import gettext_lazy as _
 
 from consent.models import Consent
 from consent.texts import plain_date
-from families.mail import family_language, mail_family, site_link
+from families.mail import mail_family
 from families.models import Guardian
 from outbox.services import outbox_notify
+from people.preferences import language_of
+from referral_hub.sitelinks import absolute_url
 
 NOTICE_BEFORE = timedelta(days=14)
 SUBJECT = _("A sharing permission on Referral Hub ends soon")
@@ -46,7 +48,7 @@ def consents_notify_expiring(*, now: datetime | None = None) -> int:
 
 def _notice(consent: Consent, guardian: Guardian) -> int:
     user = guardian.user
-    lang = family_language(user)
+    lang = language_of(user)
     path = reverse("portal-consent-new", kwargs={"child_id": consent.child_id})
     key = f"consent:{consent.pk}:ends:{consent.expires_on.isoformat()}:guardian:{user.pk}"
     outbox_notify(
@@ -67,6 +69,6 @@ def _notice(consent: Consent, guardian: Guardian) -> int:
         recipient_id=user.pk,
         language=lang,
         date=date,
-        link=site_link(path),
+        link=absolute_url(path),
     )
     return int(created is not None)

@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -35,6 +34,7 @@ from people.preferences import language_of
 from people.roles import Actor, signed_in
 from referral_hub.errors import ApplicationError, NotFound
 from referral_hub.ids import id_for_lookup, parse_id
+from referral_hub.sitelinks import absolute_url
 
 if TYPE_CHECKING:
     from consent.policies import VisibleChild
@@ -74,15 +74,6 @@ def _log_refusals(action: str) -> Callable[[Callable[..., T]], Callable[..., T]]
         return inner
 
     return wrap
-
-
-def _lang(user: Any) -> str:
-    chosen = language_of(user)
-    return chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE[:2]
-
-
-def _link(path: str) -> str:
-    return f"{settings.SITE_URL.rstrip('/')}{path}"
 
 
 def _covered_for_all(provider: Provider, child_id: int, purposes: list[str], categories: list[str]) -> bool:
@@ -192,7 +183,7 @@ def _notify_guardians(request: ConsentRequest) -> None:
     guardians = Guardian.objects.filter(family__children=request.child_id, has_legal_authority=True)
     for guardian in guardians.select_related("user"):
         user = guardian.user
-        lang = _lang(user)
+        lang = language_of(user)
         key = f"consent_request:{request.pk}:asked:guardian:{user.pk}"
         with translation.override(lang):
             outbox_notice_and_email(
@@ -212,14 +203,14 @@ def _notify_guardians(request: ConsentRequest) -> None:
                     "provider. Nothing is shared unless you sign. Read the request and answer "
                     "it here:\n\n%(link)s\n\nFor privacy, details are only shown after you sign in."
                 )
-                % {"link": _link(path)},
+                % {"link": absolute_url(path)},
             )
 
 
 def _notify_requester(request: ConsentRequest) -> None:
     """The provider who asked hears the answer: in the app and by e-mail (a link only)."""
     user = request.requested_by_user
-    lang = _lang(user)
+    lang = language_of(user)
     signed = request.status == ConsentRequestStatus.SIGNED
     path = reverse("referral-new") + f"?child={request.child_id}&to_provider={request.provider_id}"
     key = f"consent_request:{request.pk}:answered"
@@ -245,7 +236,7 @@ def _notify_requester(request: ConsentRequest) -> None:
                 "A family answered a request you made on Referral Hub to share information "
                 "with another provider. Sign in to see the answer:\n\n%(link)s"
             )
-            % {"link": _link(path)},
+            % {"link": absolute_url(path)},
         )
 
 

@@ -40,14 +40,16 @@ from consent.texts import (
 )
 from directory.models import Organization, Provider
 from directory.roles import provider_of
-from families.mail import family_language, mail_family, site_link
+from families.mail import mail_family
 from families.models import Child, Guardian
 from outbox.services import outbox_notify
+from people.preferences import language_of
 from people.roles import Actor, signed_in
 from referral_hub import events
 from referral_hub.errors import ApplicationError, NotFound
 from referral_hub.ids import id_for_lookup, parse_id
 from referral_hub.realtime import send_event_on_commit, user_group
+from referral_hub.sitelinks import absolute_url
 
 MAX_TERM_DAYS = 365
 T = TypeVar("T")
@@ -414,7 +416,7 @@ def consent_attest(
         signature_method=signature_method,
         attested_by=provider,
         paper_form_reference=paper_form_reference.strip(),
-        language=family_language(guardian.user),
+        language=language_of(guardian.user),
     )
     _notify_guardians_of_attestation(consent)
     return consent
@@ -438,14 +440,14 @@ def _notify_guardians_of_attestation(consent: Consent) -> None:
         "user__account_settings"
     )
     for guardian in guardians:
-        with translation.override(family_language(guardian.user)):
+        with translation.override(language_of(guardian.user)):
             label = str(ATTESTED_LABEL)
         outbox_notify(
             guardian.user_id,
             "consent.attested",
             {"consent_id": consent.pk, "child_id": consent.child_id, "label": label},
             key=f"consent:{consent.pk}:attested:guardian:{guardian.user_id}:in_app",
-            language=family_language(guardian.user),
+            language=language_of(guardian.user),
         )
         mail_family(
             key=f"consent:{consent.pk}:attested:guardian:{guardian.user_id}",
@@ -454,8 +456,8 @@ def _notify_guardians_of_attestation(consent: Consent) -> None:
             body=ATTESTED_BODY,
             kind="consent.attested",
             recipient_id=guardian.user_id,
-            language=family_language(guardian.user),
-            link=site_link(path),
+            language=language_of(guardian.user),
+            link=absolute_url(path),
         )
 
 

@@ -11,7 +11,6 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
@@ -31,9 +30,11 @@ from directory.models import (
     directory_today,
     join_codes,
 )
-from outbox.services import language_of, outbox_email
+from outbox.services import outbox_email
+from people.preferences import language_of
 from people.roles import Actor, signed_in
 from referral_hub.errors import ApplicationError, NotFound
+from referral_hub.sitelinks import absolute_url
 
 MAX_WAITLIST_WEEKS = 104
 MAX_NOTE = 300
@@ -285,13 +286,12 @@ def _tell_claimant(claim: ListingClaim) -> None:
     """The claimant hears the decision by e-mail (outbox, same transaction), once."""
     user = claim.user
     language = language_of(user)
-    site = settings.SITE_URL.rstrip("/")
     with translation.override(language):
         if claim.status == ListingClaim.Status.APPROVED:
             subject = _("Your directory listing is yours")
             body = _("Your claim of “%(name)s” was approved. Check and confirm your listing: %(link)s\n") % {
                 "name": claim.provider.name,
-                "link": f"{site}/providers/{claim.provider_id}/edit/",
+                "link": absolute_url(f"/providers/{claim.provider_id}/edit/"),
             }
         else:
             subject = _("Your claim of a directory listing was not approved")
@@ -423,7 +423,6 @@ def listings_request_confirmation(*, now: datetime.datetime | None = None) -> di
         .select_related("user")
         .order_by("id")
     )
-    site = settings.SITE_URL.rstrip("/")
     sent = 0
     for provider in stale.iterator(chunk_size=500):
         user = provider.user
@@ -438,7 +437,7 @@ def listings_request_confirmation(*, now: datetime.datetime | None = None) -> di
                 "date.\n\nPlease check your phone number, e-mail, hours, services, languages and "
                 "whether you can take new families, then press “Confirm my listing is correct”:\n"
                 "%(link)s\n"
-            ) % {"link": f"{site}/providers/{provider.pk}/edit/"}
+            ) % {"link": absolute_url(f"/providers/{provider.pk}/edit/")}
         created = outbox_email(
             key=_confirmation_key(provider),
             to_address=user.email,

@@ -11,15 +11,16 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from directory.models import Endorsement, EndorsementStatus
-from outbox.services import language_of, outbox_email, outbox_notify
+from outbox.services import outbox_email, outbox_notify
+from people.preferences import language_of
 from people.roles import CURATOR_GROUP
+from referral_hub.sitelinks import absolute_url
 
 THRESHOLDS = (7, 30, 60)
 
@@ -45,7 +46,7 @@ def _remind_provider(endorsement: Endorsement, days: int) -> bool:
         to_address=user.email,
         subject=f"Your endorsement expires in {days} days or less",
         body=f"{label}.\n\nRenew it in time to stay listed as endorsed: "
-        f"{settings.SITE_URL.rstrip('/')}/providers/{endorsement.provider_id}/",
+        f"{absolute_url(f'/providers/{endorsement.provider_id}/')}",
         kind="endorsement.expiring",
         recipient_id=user.pk,
         language=language_of(user),
@@ -77,7 +78,7 @@ def _digest(today: date) -> int:
             to_address=curator.email,
             subject=f"{len(expired)} endorsement(s) expired after {(today - timedelta(days=1)).isoformat()}",
             body=f"These endorsements are now shown as expired:\n\n{lines}\n\n"
-            f"Review them: {settings.SITE_URL.rstrip('/')}/curate/",
+            f"Review them: {absolute_url('/curate/')}",
             kind="endorsement.digest",
             recipient_id=curator.pk,
         )

@@ -3,8 +3,9 @@ selector, serialize. Who may do what is in policies.py."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.http import FileResponse
@@ -17,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
+from rest_framework.viewsets import GenericViewSet
 
 from directory.models import EndorsementCategory
 from endorsement import fhir, selectors, services
@@ -34,6 +36,7 @@ from people.roles import Actor
 from referral_hub.errors import ApplicationError, NotFound
 from referral_hub.fhir import FhirJsonRenderer, FirstRenderer
 from referral_hub.pagination import Pagination
+from referral_hub.schema import AutoSchema
 
 # --- logs ------------------------------------------------------------------------------
 
@@ -97,105 +100,6 @@ class RscOutput(serializers.Serializer[Any]):
     locked = LockedField()
 
 
-def _locked(actor: Actor) -> dict[str, Any]:
-    return {"locked_periods": selectors.locked_periods(provider=require_provider(actor))}
-
-
-class TrainingListApi(GenericAPIView[Any]):
-    pagination_class = Pagination
-    serializer_class = TrainingOutput
-
-    @extend_schema(responses={200: TrainingOutput(many=True)}, summary="The provider's training log")
-    def get(self, request: Request) -> Response:
-        provider = require_provider(request.user)
-        page = self.paginate_queryset(selectors.training_list(provider=provider))
-        return self.get_paginated_response(
-            TrainingOutput(page, many=True, context=_locked(request.user)).data
-        )
-
-    @extend_schema(request=TrainingInput, responses={201: TrainingOutput}, summary="Log a training")
-    def post(self, request: Request) -> Response:
-        data = TrainingInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        entry = services.training_add(actor=request.user, **data.validated_data)
-        return Response(TrainingOutput(entry, context=_locked(request.user)).data, status=201)
-
-
-LOCKED = "409 `log_entry_locked` once a submitted or approved application counted the entry."
-
-
-class TrainingDetailApi(APIView):
-    @extend_schema(
-        request=TrainingInput(partial=True),
-        responses={200: TrainingOutput},
-        description=LOCKED,
-        summary="Correct a training entry (the owner, while its period is open)",
-    )
-    def patch(self, request: Request, pk: int) -> Response:
-        data = TrainingInput(data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
-        entry = services.training_edit(actor=request.user, entry_id=pk, **data.validated_data)
-        return Response(TrainingOutput(entry, context=_locked(request.user)).data)
-
-    @extend_schema(
-        request=None,
-        responses={204: None},
-        description=LOCKED,
-        summary="Delete a training entry (the owner, while its period is open)",
-    )
-    def delete(self, request: Request, pk: int) -> Response:
-        services.training_delete(actor=request.user, entry_id=pk)
-        return Response(status=204)
-
-
-class RscListApi(GenericAPIView[Any]):
-    pagination_class = Pagination
-    serializer_class = RscOutput
-
-    @extend_schema(responses={200: RscOutput(many=True)}, summary="The provider's RSC log")
-    def get(self, request: Request) -> Response:
-        provider = require_provider(request.user)
-        page = self.paginate_queryset(selectors.rsc_list(provider=provider))
-        return self.get_paginated_response(RscOutput(page, many=True, context=_locked(request.user)).data)
-
-    @extend_schema(
-        request=RscInput, responses={201: RscOutput}, summary="Log reflective supervision/consultation"
-    )
-    def post(self, request: Request) -> Response:
-        data = RscInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = dict(data.validated_data)
-        entry = services.rsc_add(actor=request.user, consultant_id=v.pop("consultant"), **v)
-        return Response(RscOutput(entry, context=_locked(request.user)).data, status=201)
-
-
-class RscDetailApi(APIView):
-    @extend_schema(
-        request=RscInput(partial=True),
-        responses={200: RscOutput},
-        description=LOCKED,
-        summary="Correct an RSC entry (the owner, while its period is open)",
-    )
-    def patch(self, request: Request, pk: int) -> Response:
-        data = RscInput(data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
-        v = dict(data.validated_data)
-        entry = services.rsc_edit(
-            actor=request.user, entry_id=pk, consultant_id=v.pop("consultant", None), **v
-        )
-        return Response(RscOutput(entry, context=_locked(request.user)).data)
-
-    @extend_schema(
-        request=None,
-        responses={204: None},
-        description=LOCKED,
-        summary="Delete an RSC entry (the owner, while its period is open)",
-    )
-    def delete(self, request: Request, pk: int) -> Response:
-        services.rsc_delete(actor=request.user, entry_id=pk)
-        return Response(status=204)
-
-
 # --- portfolio: education and work history ----------------------------------------------
 
 
@@ -232,78 +136,161 @@ class WorkOutput(WorkInput):
     infant_family_focus = serializers.CharField()
 
 
-class EducationListApi(GenericAPIView[Any]):
+# --- the portfolio API: one viewset for the four kinds -----------------------------------
+
+LOCKED = "409 `log_entry_locked` once a submitted or approved application counted the entry."
+
+
+@dataclass(frozen=True)
+class EntryApi:
+    """The API of one portfolio kind: what it reads and answers, and its documentation.
+    ``renames``: input field -> service argument (RSC's ``consultant`` is a provider id)."""
+
+    input: type[serializers.Serializer[Any]]
+    output: type[serializers.Serializer[Any]]
+    list_summary: str
+    create_summary: str
+    edit_summary: str
+    delete_summary: str
+    locks: bool = False
+    renames: tuple[tuple[str, str], ...] = ()
+
+    def service_values(self, validated: dict[str, Any]) -> dict[str, Any]:
+        values = dict(validated)
+        for field, argument in self.renames:
+            if field in values:
+                values[argument] = values.pop(field)
+        return values
+
+
+ENTRY_APIS: dict[str, EntryApi] = {
+    "training": EntryApi(
+        TrainingInput,
+        TrainingOutput,
+        "The provider's training log",
+        "Log a training",
+        "Correct a training entry (the owner, while its period is open)",
+        "Delete a training entry (the owner, while its period is open)",
+        locks=True,
+    ),
+    "rsc": EntryApi(
+        RscInput,
+        RscOutput,
+        "The provider's RSC log",
+        "Log reflective supervision/consultation",
+        "Correct an RSC entry (the owner, while its period is open)",
+        "Delete an RSC entry (the owner, while its period is open)",
+        locks=True,
+        renames=(("consultant", "consultant_id"),),
+    ),
+    "education": EntryApi(
+        EducationInput,
+        EducationOutput,
+        "The provider's education (portfolio)",
+        "Add a degree or program",
+        "Correct an education entry (the owner)",
+        "Delete an education entry (the owner)",
+    ),
+    "work": EntryApi(
+        WorkInput,
+        WorkOutput,
+        "The provider's work history (portfolio)",
+        "Add a position",
+        "Correct a position (the owner)",
+        "Delete a position (the owner)",
+    ),
+}
+
+
+class EntrySchema(AutoSchema):
+    """The OpenAPI operations of one kind's routes: its serializers and summaries."""
+
+    def _api(self) -> EntryApi:
+        return ENTRY_APIS[cast(EntryViewSet, self.view).kind]
+
+    def get_summary(self) -> str | None:
+        api = self._api()
+        return {
+            "list": api.list_summary,
+            "create": api.create_summary,
+            "partial_update": api.edit_summary,
+            "destroy": api.delete_summary,
+        }.get(cast(EntryViewSet, self.view).action or "")
+
+    def get_description(self) -> str:  # type: ignore[override]  # drf-spectacular's AutoSchema takes no arguments; the stub types DRF's base
+        changes = cast(EntryViewSet, self.view).action in ("partial_update", "destroy")
+        return LOCKED if changes and self._api().locks else ""
+
+    def get_request_serializer(self) -> Any:
+        action = cast(EntryViewSet, self.view).action
+        if action == "create":
+            return self._api().input
+        if action == "partial_update":
+            return self._api().input(partial=True)
+        return None
+
+    def get_response_serializers(self) -> Any:
+        action = cast(EntryViewSet, self.view).action
+        output = self._api().output
+        answers = {"list": {200: output(many=True)}, "create": {201: output}, "partial_update": {200: output}}
+        return answers.get(action or "", {204: None})
+
+
+class EntryViewSet(GenericViewSet[Any]):
+    """A provider's own portfolio entries of one kind (``kind``, set per route):
+    list, add, correct (PATCH) and delete, through the portfolio services. Who may: the
+    provider, on their own entries (others' are not found); logs only while open."""
+
+    kind = ""
     pagination_class = Pagination
-    serializer_class = EducationOutput
+    schema = EntrySchema()
 
-    @extend_schema(
-        responses={200: EducationOutput(many=True)}, summary="The provider's education (portfolio)"
-    )
-    def get(self, request: Request) -> Response:
+    def get_serializer_class(self) -> type[serializers.Serializer[Any]]:
+        return ENTRY_APIS[self.kind].output
+
+    def _context(self) -> dict[str, Any]:
+        if not ENTRY_APIS[self.kind].locks:
+            return {}
+        return {"locked_periods": selectors.locked_periods(provider=require_provider(self.request.user))}
+
+    def _body(self, entry: Any) -> Any:
+        return ENTRY_APIS[self.kind].output(entry, context=self._context()).data
+
+    def _values(self, *, partial: bool) -> dict[str, Any]:
+        api = ENTRY_APIS[self.kind]
+        data = api.input(data=self.request.data, partial=partial)
+        data.is_valid(raise_exception=True)
+        return api.service_values(data.validated_data)
+
+    def list(self, request: Request) -> Response:
         provider = require_provider(request.user)
-        page = self.paginate_queryset(selectors.education_list(provider=provider))
-        return self.get_paginated_response(EducationOutput(page, many=True).data)
+        page = self.paginate_queryset(selectors.portfolio_entries(provider=provider, kind=self.kind))
+        output = ENTRY_APIS[self.kind].output(page, many=True, context=self._context())
+        return self.get_paginated_response(output.data)
 
-    @extend_schema(
-        request=EducationInput, responses={201: EducationOutput}, summary="Add a degree or program"
-    )
-    def post(self, request: Request) -> Response:
-        data = EducationInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        entry = services.education_add(actor=request.user, **data.validated_data)
-        return Response(EducationOutput(entry).data, status=201)
+    def create(self, request: Request) -> Response:
+        values = self._values(partial=False)
+        entry = services.portfolio_entry_add(actor=request.user, kind=self.kind, **values)
+        return Response(self._body(entry), status=201)
 
+    def partial_update(self, request: Request, pk: int) -> Response:
+        values = self._values(partial=True)
+        entry = services.portfolio_entry_edit(actor=request.user, kind=self.kind, entry_id=pk, **values)
+        return Response(self._body(entry))
 
-class EducationDetailApi(APIView):
-    @extend_schema(
-        request=EducationInput(partial=True),
-        responses={200: EducationOutput},
-        summary="Correct an education entry (the owner)",
-    )
-    def patch(self, request: Request, pk: int) -> Response:
-        data = EducationInput(data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
-        entry = services.education_edit(actor=request.user, entry_id=pk, **data.validated_data)
-        return Response(EducationOutput(entry).data)
-
-    @extend_schema(request=None, responses={204: None}, summary="Delete an education entry (the owner)")
-    def delete(self, request: Request, pk: int) -> Response:
-        services.education_delete(actor=request.user, entry_id=pk)
+    def destroy(self, request: Request, pk: int) -> Response:
+        services.portfolio_entry_delete(actor=request.user, kind=self.kind, entry_id=pk)
         return Response(status=204)
 
 
-class WorkListApi(GenericAPIView[Any]):
-    pagination_class = Pagination
-    serializer_class = WorkOutput
-
-    @extend_schema(responses={200: WorkOutput(many=True)}, summary="The provider's work history (portfolio)")
-    def get(self, request: Request) -> Response:
-        provider = require_provider(request.user)
-        page = self.paginate_queryset(selectors.work_list(provider=provider))
-        return self.get_paginated_response(WorkOutput(page, many=True).data)
-
-    @extend_schema(request=WorkInput, responses={201: WorkOutput}, summary="Add a position")
-    def post(self, request: Request) -> Response:
-        data = WorkInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        entry = services.work_add(actor=request.user, **data.validated_data)
-        return Response(WorkOutput(entry).data, status=201)
+def entry_list_view(kind: str) -> Any:
+    """``GET``/``POST`` of one kind's log or list, for ``urls.py``."""
+    return EntryViewSet.as_view({"get": "list", "post": "create"}, kind=kind)
 
 
-class WorkDetailApi(APIView):
-    @extend_schema(
-        request=WorkInput(partial=True), responses={200: WorkOutput}, summary="Correct a position (the owner)"
-    )
-    def patch(self, request: Request, pk: int) -> Response:
-        data = WorkInput(data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
-        entry = services.work_edit(actor=request.user, entry_id=pk, **data.validated_data)
-        return Response(WorkOutput(entry).data)
-
-    @extend_schema(request=None, responses={204: None}, summary="Delete a position (the owner)")
-    def delete(self, request: Request, pk: int) -> Response:
-        services.work_delete(actor=request.user, entry_id=pk)
-        return Response(status=204)
+def entry_detail_view(kind: str) -> Any:
+    """``PATCH``/``DELETE`` of one entry of a kind, for ``urls.py``."""
+    return EntryViewSet.as_view({"patch": "partial_update", "delete": "destroy"}, kind=kind)
 
 
 # --- applications -----------------------------------------------------------------------

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
-
 from directory.models import Endorsement, EndorsementStatus, Provider
+from referral_hub.sitelinks import absolute_url
 
 CATEGORY_SYSTEM = "https://referral-hub.org/fhir/CodeSystem/endorsement-category"
 VALIDATION_TYPE = "http://terminology.hl7.org/CodeSystem/validation-type"
@@ -20,7 +19,7 @@ VERIFICATION_STATUS = {
 
 
 def credential_system() -> str:
-    return f"{settings.SITE_URL}/verify"
+    return absolute_url("/verify")
 
 
 def _qualification(endorsement: Endorsement) -> dict[str, Any]:

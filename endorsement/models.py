@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -224,6 +225,32 @@ class WorkEntry(models.Model):
             )
         if self.started_on and self.ended_on and self.ended_on < self.started_on:
             raise ValidationError({"ended_on": "A position must end on or after the day it started."})
+
+
+@dataclass(frozen=True)
+class PortfolioKind:
+    """One kind of portfolio entry, as data: its table, the fields its owner sets and
+    corrects, and the date by which a submitted or approved application counts it
+    (``lock_day``: from then on the entry no longer changes; None: never locked)."""
+
+    model: type[models.Model]
+    fields: tuple[str, ...]
+    lock_day: str | None = None
+    related: tuple[str, ...] = ()
+
+
+PORTFOLIO_KINDS: dict[str, PortfolioKind] = {
+    "training": PortfolioKind(
+        TrainingEntry,
+        ("title", "provider_org", "completed_on", "hours", "domains", "dei", "about_providing_rsc"),
+        lock_day="completed_on",
+    ),
+    "rsc": PortfolioKind(
+        RscEntry, ("started_on", "ended_on", "hours", "format"), lock_day="ended_on", related=("consultant",)
+    ),
+    "education": PortfolioKind(EducationEntry, ("degree", "field", "institution", "completed_on")),
+    "work": PortfolioKind(WorkEntry, ("role", "employer", "started_on", "ended_on", "infant_family_focus")),
+}
 
 
 class Application(models.Model):

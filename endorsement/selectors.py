@@ -15,11 +15,11 @@ from django.utils import timezone
 from directory.models import Endorsement, EndorsementStatus, Provider
 from endorsement import rules
 from endorsement.models import (
+    PORTFOLIO_KINDS,
     Application,
     ApplicationKind,
     ApplicationStatus,
     Document,
-    EducationEntry,
     EndorsementTerm,
     Exam,
     Reference,
@@ -27,31 +27,21 @@ from endorsement.models import (
     RscEntry,
     RuleSet,
     TrainingEntry,
-    WorkEntry,
 )
 from endorsement.policies import visible_applications
 from people.roles import Actor
 from referral_hub.errors import ApplicationError
 
 
-def education_list(*, provider: Provider) -> QuerySet[EducationEntry]:
-    return EducationEntry.objects.filter(provider=provider).order_by("-completed_on", "-id")
-
-
-def work_list(*, provider: Provider) -> QuerySet[WorkEntry]:
-    return WorkEntry.objects.filter(provider=provider).order_by("-started_on", "-id")
-
-
-def training_list(*, provider: Provider) -> QuerySet[TrainingEntry]:
-    return TrainingEntry.objects.filter(provider=provider)
+def portfolio_entries(*, provider: Provider, kind: str) -> QuerySet[Any]:
+    """The provider's own entries of one portfolio kind (``models.PORTFOLIO_KINDS``),
+    newest first."""
+    spec = PORTFOLIO_KINDS[kind]
+    return spec.model._default_manager.filter(provider=provider).select_related(*spec.related)
 
 
 def document_list(*, provider: Provider) -> QuerySet[Document]:
     return Document.objects.filter(provider=provider)
-
-
-def rsc_list(*, provider: Provider) -> QuerySet[RscEntry]:
-    return RscEntry.objects.filter(provider=provider).select_related("consultant")
 
 
 # An application in one of these states has counted the logs of its period: they are

@@ -11,12 +11,12 @@ import datetime
 import hashlib
 import json
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, cast
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -30,6 +30,7 @@ from directory.models import Endorsement, EndorsementCategory, Provider
 from directory.services import endorsement_grant, endorsement_lapse
 from endorsement import rules, selectors
 from endorsement.models import (
+    PORTFOLIO_KINDS,
     Application,
     ApplicationEvent,
     ApplicationKind,
@@ -37,16 +38,14 @@ from endorsement.models import (
     Decision,
     Document,
     Domain,
-    EducationEntry,
     EndorsementTerm,
     Exam,
     ExamScore,
+    PortfolioKind,
     Reference,
     ReviewerAssignment,
-    RscEntry,
     RuleSet,
     TrainingEntry,
-    WorkEntry,
 )
 from endorsement.policies import (
     access_application,
@@ -61,6 +60,7 @@ from people.preferences import language_of
 from people.roles import Actor, is_curator
 from referral_hub.errors import ApplicationError, NotFound
 from referral_hub.ids import id_for_lookup
+from referral_hub.sitelinks import absolute_url
 
 S = ApplicationStatus
 REFERENCE_LINK_DAYS = 30
@@ -149,21 +149,25 @@ def rules_load(*, data: dict[str, Any]) -> list[RuleSet]:
     return created
 
 
-# --- logs ------------------------------------------------------------------------------
+# --- the portfolio: training and RSC logs, education, work history -----------------------
+#
+# One add, one edit and one delete for the four kinds (``models.PORTFOLIO_KINDS``: the
+# table, the fields, the date that locks an entry). What differs between kinds is a
+# rule across rows, below: at most 24 training hours a day; an RSC consultant must be
+# eligible. Every entry passes its model's validation at creation and at every edit.
 
 
-TRAINING_FIELDS = ("title", "provider_org", "completed_on", "hours", "domains", "dei", "about_providing_rsc")
-RSC_FIELDS = ("started_on", "ended_on", "hours", "format")
-
-
-def _check_training(entry: TrainingEntry) -> None:
-    """What a training entry must satisfy, at creation and at every edit: the model's
-    rules, and at most 24 hours on one day across the day's entries."""
-    entry.domains = sorted(set(entry.domains or []))
+def _check_row(entry: Any) -> None:
     try:
         entry.full_clean()
     except ValidationError as exc:
         raise _invalid(exc)
+
+
+def _check_training(entry: TrainingEntry) -> None:
+    """The model's rules, and at most 24 hours on one day across the day's entries."""
+    entry.domains = sorted(set(entry.domains or []))
+    _check_row(entry)
     others = TrainingEntry.objects.filter(provider=entry.provider, completed_on=entry.completed_on)
     if entry.pk is not None:
         others = others.exclude(pk=entry.pk)
@@ -172,40 +176,79 @@ def _check_training(entry: TrainingEntry) -> None:
         raise ApplicationError("too_many_hours", "At most 24 training hours a day.", 400)
 
 
-@transaction.atomic
-def training_add(
-    *,
-    actor: Actor,
-    title: str,
-    completed_on: datetime.date,
-    hours: Decimal,
-    provider_org: str = "",
-    domains: list[str] | None = None,
-    dei: bool = False,
-    about_providing_rsc: bool = False,
-) -> TrainingEntry:
-    """The provider logs a training. At most 24 hours a day: the day's entries together."""
-    provider = require_provider(actor)
-    entry = TrainingEntry(
-        provider=provider,
-        title=title,
-        provider_org=provider_org,
-        completed_on=completed_on,
-        hours=hours,
-        domains=domains or [],
-        dei=dei,
-        about_providing_rsc=about_providing_rsc,
-    )
-    _check_training(entry)
-    entry.save()
-    return entry
-
-
 def rules_max_per_day() -> Decimal:
     return Decimal(24)
 
 
+def _check_consultant(provider: Provider, consultant_id: int) -> Provider:
+    consultant = Provider.objects.filter(pk=consultant_id).first()
+    if (
+        consultant is None
+        or consultant.pk == provider.pk
+        or not selectors.may_give_rsc(provider_id=consultant.pk)
+    ):
+        raise ApplicationError(
+            "consultant_not_eligible",
+            "The consultant must be another directory provider with a verified endorsement that allows giving RSC.",
+            400,
+        )
+    return consultant
+
+
+def _set_consultant(provider: Provider, entry: Any, values: dict[str, Any]) -> None:
+    """A new consultant is checked; keeping the recorded one is always allowed (the
+    session took place while they were eligible)."""
+    consultant_id = values.pop("consultant_id", None)
+    if consultant_id is not None and consultant_id != entry.consultant_id:
+        entry.consultant = _check_consultant(provider, consultant_id)
+
+
+@dataclass(frozen=True)
+class EntryRules:
+    """The rules of one kind beyond its row: ``relate`` sets related rows from ids
+    (checked), ``check`` validates the entry before it is saved."""
+
+    check: Callable[[Any], None] = _check_row
+    relate: Callable[[Provider, Any, dict[str, Any]], None] | None = None
+    related_ids: tuple[str, ...] = ()
+
+
+ENTRY_RULES: dict[str, EntryRules] = {
+    "training": EntryRules(check=_check_training),
+    "rsc": EntryRules(relate=_set_consultant, related_ids=("consultant_id",)),
+    "education": EntryRules(),
+    "work": EntryRules(),
+}
+
+
+def _kind(kind: str) -> tuple[PortfolioKind, EntryRules]:
+    if kind not in PORTFOLIO_KINDS:
+        raise NotFound("Portfolio entry kind")
+    return PORTFOLIO_KINDS[kind], ENTRY_RULES[kind]
+
+
+def _apply(
+    spec: PortfolioKind, rules_: EntryRules, provider: Provider, entry: Any, values: dict[str, Any]
+) -> None:
+    unknown = set(values) - set(spec.fields) - set(rules_.related_ids)
+    if unknown:
+        raise TypeError(f"not a field of this entry: {sorted(unknown)}")
+    values = dict(values)
+    if rules_.relate is not None:
+        rules_.relate(provider, entry, values)
+    for name in spec.fields:
+        if name in values:
+            setattr(entry, name, values[name])
+
+
+def _lock_days(spec: PortfolioKind, entry: Any) -> list[datetime.date]:
+    """The date by which an application counts the entry (none for kinds never locked)."""
+    return [getattr(entry, spec.lock_day)] if spec.lock_day else []
+
+
 def _refuse_if_locked(provider: Provider, *days: datetime.date) -> None:
+    if not days:
+        return
     periods = selectors.locked_periods(provider=provider)
     if any(selectors.is_locked(day, periods) for day in days):
         raise ApplicationError(
@@ -225,189 +268,44 @@ def _own_entry(model: type[Any], provider: Provider, entry_id: object) -> Any:
 
 
 @transaction.atomic
-def training_edit(*, actor: Actor, entry_id: object, **changes: Any) -> TrainingEntry:
-    """The provider corrects a training entry while its period is open (neither its old
-    nor its new date inside a period a submitted or approved application counted).
+def portfolio_entry_add(*, actor: Actor, kind: str, **values: Any) -> Any:
+    """The provider adds an entry of ``kind`` to their own portfolio (a training, RSC
+    received, a degree or program, a position). ``values``: the kind's fields, and
+    ``consultant_id`` (a directory provider id) for RSC."""
+    spec, rules_ = _kind(kind)
+    provider = require_provider(actor)
+    entry = spec.model(provider=provider)
+    _apply(spec, rules_, provider, entry, values)
+    rules_.check(entry)
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def portfolio_entry_edit(*, actor: Actor, kind: str, entry_id: object, **changes: Any) -> Any:
+    """The owner corrects an entry (the fields given; the others stay). A log entry
+    changes only while its period is open: neither its old nor its new date inside a
+    period a submitted or approved application counted (409 ``log_entry_locked``).
     Validated as at creation."""
+    spec, rules_ = _kind(kind)
     provider = require_provider(actor)
-    entry = _own_entry(TrainingEntry, provider, entry_id)
-    old_day = entry.completed_on
-    for name in TRAINING_FIELDS:
-        if name in changes:
-            setattr(entry, name, changes[name])
-    _refuse_if_locked(provider, old_day, entry.completed_on)
-    _check_training(entry)
-    entry.save()
-    return cast(TrainingEntry, entry)
-
-
-@transaction.atomic
-def training_delete(*, actor: Actor, entry_id: object) -> None:
-    provider = require_provider(actor)
-    entry = _own_entry(TrainingEntry, provider, entry_id)
-    _refuse_if_locked(provider, entry.completed_on)
-    entry.delete()
-
-
-def _check_consultant(provider: Provider, consultant_id: int) -> Provider:
-    consultant = Provider.objects.filter(pk=consultant_id).first()
-    if (
-        consultant is None
-        or consultant.pk == provider.pk
-        or not selectors.may_give_rsc(provider_id=consultant.pk)
-    ):
-        raise ApplicationError(
-            "consultant_not_eligible",
-            "The consultant must be another directory provider with a verified endorsement that allows giving RSC.",
-            400,
-        )
-    return consultant
-
-
-def _check_rsc(entry: RscEntry) -> None:
-    try:
-        entry.full_clean()
-    except ValidationError as exc:
-        raise _invalid(exc)
-
-
-@transaction.atomic
-def rsc_add(
-    *,
-    actor: Actor,
-    consultant_id: int,
-    started_on: datetime.date,
-    ended_on: datetime.date,
-    hours: Decimal,
-    format: str = "individual",
-) -> RscEntry:
-    """The provider logs RSC received. The consultant must be a directory provider who
-    holds a verified endorsement of a category the rules allow to give RSC."""
-    provider = require_provider(actor)
-    consultant = _check_consultant(provider, consultant_id)
-    entry = RscEntry(
-        provider=provider,
-        consultant=consultant,
-        started_on=started_on,
-        ended_on=ended_on,
-        hours=hours,
-        format=format,
-    )
-    _check_rsc(entry)
+    entry = _own_entry(spec.model, provider, entry_id)
+    old_days = _lock_days(spec, entry)
+    _apply(spec, rules_, provider, entry, changes)
+    _refuse_if_locked(provider, *old_days, *_lock_days(spec, entry))
+    rules_.check(entry)
     entry.save()
     return entry
 
 
 @transaction.atomic
-def rsc_edit(*, actor: Actor, entry_id: object, consultant_id: int | None = None, **changes: Any) -> RscEntry:
-    """The provider corrects an RSC entry while its period is open. A new consultant is
-    checked as at creation; keeping the recorded one is always allowed (the session took
-    place while they were eligible)."""
+def portfolio_entry_delete(*, actor: Actor, kind: str, entry_id: object) -> None:
+    """The owner deletes an entry; a log entry only while its period is open."""
+    spec, _ = _kind(kind)
     provider = require_provider(actor)
-    entry = _own_entry(RscEntry, provider, entry_id)
-    old_day = entry.ended_on
-    if consultant_id is not None and consultant_id != entry.consultant_id:
-        entry.consultant = _check_consultant(provider, consultant_id)
-    for name in RSC_FIELDS:
-        if name in changes:
-            setattr(entry, name, changes[name])
-    _refuse_if_locked(provider, old_day, entry.ended_on)
-    _check_rsc(entry)
-    entry.save()
-    return cast(RscEntry, entry)
-
-
-@transaction.atomic
-def rsc_delete(*, actor: Actor, entry_id: object) -> None:
-    provider = require_provider(actor)
-    entry = _own_entry(RscEntry, provider, entry_id)
-    _refuse_if_locked(provider, entry.ended_on)
+    entry = _own_entry(spec.model, provider, entry_id)
+    _refuse_if_locked(provider, *_lock_days(spec, entry))
     entry.delete()
-
-
-# --- portfolio: education and work history ---------------------------------------------
-
-EDUCATION_FIELDS = ("degree", "field", "institution", "completed_on")
-WORK_FIELDS = ("role", "employer", "started_on", "ended_on", "infant_family_focus")
-
-
-def _save_checked(entry: Any) -> Any:
-    try:
-        entry.full_clean()
-    except ValidationError as exc:
-        raise _invalid(exc)
-    entry.save()
-    return entry
-
-
-def _edit(
-    model: type[Any], fields: Sequence[str], *, actor: Actor, entry_id: object, changes: dict[str, Any]
-) -> Any:
-    entry = _own_entry(model, require_provider(actor), entry_id)
-    for name in fields:
-        if name in changes:
-            setattr(entry, name, changes[name])
-    return _save_checked(entry)
-
-
-@transaction.atomic
-def education_add(
-    *, actor: Actor, degree: str, field: str, institution: str, completed_on: datetime.date
-) -> EducationEntry:
-    """The provider adds a completed degree or program to their portfolio."""
-    entry = EducationEntry(
-        provider=require_provider(actor),
-        degree=degree,
-        field=field,
-        institution=institution,
-        completed_on=completed_on,
-    )
-    return cast(EducationEntry, _save_checked(entry))
-
-
-@transaction.atomic
-def education_edit(*, actor: Actor, entry_id: object, **changes: Any) -> EducationEntry:
-    return cast(
-        EducationEntry,
-        _edit(EducationEntry, EDUCATION_FIELDS, actor=actor, entry_id=entry_id, changes=changes),
-    )
-
-
-@transaction.atomic
-def education_delete(*, actor: Actor, entry_id: object) -> None:
-    _own_entry(EducationEntry, require_provider(actor), entry_id).delete()
-
-
-@transaction.atomic
-def work_add(
-    *,
-    actor: Actor,
-    role: str,
-    employer: str,
-    started_on: datetime.date,
-    ended_on: datetime.date | None = None,
-    infant_family_focus: str = "",
-) -> WorkEntry:
-    """The provider adds a position to their work history (``ended_on`` None: current)."""
-    entry = WorkEntry(
-        provider=require_provider(actor),
-        role=role,
-        employer=employer,
-        started_on=started_on,
-        ended_on=ended_on,
-        infant_family_focus=infant_family_focus,
-    )
-    return cast(WorkEntry, _save_checked(entry))
-
-
-@transaction.atomic
-def work_edit(*, actor: Actor, entry_id: object, **changes: Any) -> WorkEntry:
-    return cast(WorkEntry, _edit(WorkEntry, WORK_FIELDS, actor=actor, entry_id=entry_id, changes=changes))
-
-
-@transaction.atomic
-def work_delete(*, actor: Actor, entry_id: object) -> None:
-    _own_entry(WorkEntry, require_provider(actor), entry_id).delete()
 
 
 # --- applications ------------------------------------------------------------------------
@@ -542,7 +440,7 @@ def reference_link(reference_id: int) -> str:
     token = secrets.token_urlsafe(32)
     if not Reference.objects.filter(pk=reference_id).update(token_hash=token_hash(token)):
         raise LinkUnavailable("the reference no longer exists")
-    return f"{settings.SITE_URL}/references/{token}/"
+    return absolute_url(f"/references/{token}/")
 
 
 def notify_reference_requested(*, reference: Reference) -> None:
@@ -551,7 +449,7 @@ def notify_reference_requested(*, reference: Reference) -> None:
     A reference has no account: the mail is written in the applicant's language."""
     application = reference.application
     applicant_user = application.provider.user
-    language = (language_of(applicant_user) if applicant_user is not None else "") or "en"
+    language = language_of(applicant_user)
     with translation.override(language):
         applicant = application.provider.name
         category = application.get_category_display()

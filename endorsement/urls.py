@@ -4,10 +4,10 @@ from endorsement import apis, views
 
 urlpatterns = [
     path("endorsement/", views.portfolio_page, name="endorsement-portfolio"),
-    path("endorsement/training/", views.training_add, name="endorsement-training-add"),
-    path("endorsement/rsc/", views.rsc_add, name="endorsement-rsc-add"),
-    path("endorsement/education/", views.education_add, name="endorsement-education-add"),
-    path("endorsement/work/", views.work_add, name="endorsement-work-add"),
+    path("endorsement/training/", views.entry_add, {"kind": "training"}, name="endorsement-training-add"),
+    path("endorsement/rsc/", views.entry_add, {"kind": "rsc"}, name="endorsement-rsc-add"),
+    path("endorsement/education/", views.entry_add, {"kind": "education"}, name="endorsement-education-add"),
+    path("endorsement/work/", views.entry_add, {"kind": "work"}, name="endorsement-work-add"),
     path("endorsement/<str:kind>/<int:pk>/edit/", views.entry_edit, name="endorsement-entry-edit"),
     path("endorsement/<str:kind>/<int:pk>/delete/", views.entry_delete, name="endorsement-entry-delete"),
     path("endorsement/apply/", views.application_create, name="endorsement-apply"),
@@ -39,22 +39,22 @@ urlpatterns = [
 ]
 
 api_urlpatterns = [
-    path("endorsement/training/", apis.TrainingListApi.as_view(), name="api-endorsement-training"),
-    path("endorsement/rsc/", apis.RscListApi.as_view(), name="api-endorsement-rsc"),
+    path("endorsement/training/", apis.entry_list_view("training"), name="api-endorsement-training"),
     path(
         "endorsement/training/<int:pk>/",
-        apis.TrainingDetailApi.as_view(),
+        apis.entry_detail_view("training"),
         name="api-endorsement-training-entry",
     ),
-    path("endorsement/rsc/<int:pk>/", apis.RscDetailApi.as_view(), name="api-endorsement-rsc-entry"),
-    path("endorsement/education/", apis.EducationListApi.as_view(), name="api-endorsement-education"),
+    path("endorsement/rsc/", apis.entry_list_view("rsc"), name="api-endorsement-rsc"),
+    path("endorsement/rsc/<int:pk>/", apis.entry_detail_view("rsc"), name="api-endorsement-rsc-entry"),
+    path("endorsement/education/", apis.entry_list_view("education"), name="api-endorsement-education"),
     path(
         "endorsement/education/<int:pk>/",
-        apis.EducationDetailApi.as_view(),
+        apis.entry_detail_view("education"),
         name="api-endorsement-education-entry",
     ),
-    path("endorsement/work/", apis.WorkListApi.as_view(), name="api-endorsement-work"),
-    path("endorsement/work/<int:pk>/", apis.WorkDetailApi.as_view(), name="api-endorsement-work-entry"),
+    path("endorsement/work/", apis.entry_list_view("work"), name="api-endorsement-work"),
+    path("endorsement/work/<int:pk>/", apis.entry_detail_view("work"), name="api-endorsement-work-entry"),
     path("endorsement/applications/", apis.ApplicationListApi.as_view(), name="api-endorsement-applications"),
     path(
         "endorsement/applications/<int:pk>/",

@@ -13,7 +13,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext, gettext_lazy
@@ -24,7 +23,7 @@ from rest_framework.request import Request
 
 from directory.models import EndorsementCategory
 from endorsement import apis, letter, selectors, services
-from endorsement.models import Decision, DocumentKind, Domain, RscFormat
+from endorsement.models import PORTFOLIO_KINDS, Decision, DocumentKind, Domain, RscFormat
 from endorsement.policies import (
     access_application,
     access_endorsement_letter,
@@ -98,18 +97,18 @@ def _act(request: HttpRequest, back: str, action: Callable[[], Any], done: str) 
 def portfolio_page(request: HttpRequest) -> HttpResponse:
     provider = _provider_or_403(request)
     periods = selectors.locked_periods(provider=provider)
-    training = list(selectors.training_list(provider=provider)[:100])
-    rsc = list(selectors.rsc_list(provider=provider).select_related("consultant")[:100])
+    training = list(selectors.portfolio_entries(provider=provider, kind="training")[:100])
+    rsc = list(selectors.portfolio_entries(provider=provider, kind="rsc")[:100])
     for t in training:
-        t.locked = selectors.is_locked(t.completed_on, periods)  # type: ignore[attr-defined]  # page-only flag
+        t.locked = selectors.is_locked(t.completed_on, periods)  # page-only flag
     for r in rsc:
-        r.locked = selectors.is_locked(r.ended_on, periods)  # type: ignore[attr-defined]  # page-only flag
+        r.locked = selectors.is_locked(r.ended_on, periods)  # page-only flag
     context = {
         "provider": provider,
         "training": training,
         "rsc": rsc,
-        "education": selectors.education_list(provider=provider)[:100],
-        "work": selectors.work_list(provider=provider)[:100],
+        "education": selectors.portfolio_entries(provider=provider, kind="education")[:100],
+        "work": selectors.portfolio_entries(provider=provider, kind="work")[:100],
         "consultants": selectors.rsc_consultants(exclude=provider),
         "documents": selectors.document_list(provider=provider)[:100],
         "document_kinds": DocumentKind.choices,
@@ -122,144 +121,80 @@ def portfolio_page(request: HttpRequest) -> HttpResponse:
     return render(request, "endorsement/portfolio.html", context)
 
 
-@login_required
-@require_POST
-def training_add(request: HttpRequest) -> HttpResponse:
-    _provider_or_403(request)
-    back = "endorsement-portfolio"
-    return _act(
-        request,
-        back,
-        lambda: services.training_add(actor=request.user, **_form(apis.TrainingInput, request, ("domains",))),
-        "Training logged.",
-    )
-
-
-@login_required
-@require_POST
-def rsc_add(request: HttpRequest) -> HttpResponse:
-    _provider_or_403(request)
-
-    def run() -> None:
-        v = _form(apis.RscInput, request)
-        services.rsc_add(actor=request.user, consultant_id=v.pop("consultant"), **v)
-
-    return _act(request, "endorsement-portfolio", run, "RSC logged.")
-
-
-@login_required
-@require_POST
-def education_add(request: HttpRequest) -> HttpResponse:
-    _provider_or_403(request)
-    return _act(
-        request,
-        "endorsement-portfolio",
-        lambda: services.education_add(actor=request.user, **_form(apis.EducationInput, request)),
-        gettext("Education added."),
-    )
-
-
-@login_required
-@require_POST
-def work_add(request: HttpRequest) -> HttpResponse:
-    _provider_or_403(request)
-
-    return _act(
-        request,
-        "endorsement-portfolio",
-        lambda: services.work_add(
-            actor=request.user, **_form(apis.WorkInput, request, nullable=("ended_on",))
-        ),
-        gettext("Position added."),
-    )
-
-
 @dataclass(frozen=True)
-class EntryKind:
-    """One kind of portfolio entry the provider edits and deletes from the pages."""
+class EntryPage:
+    """The pages of one portfolio kind: what the form is called and says when done, and
+    how its form fields map onto the API's input (``lists``: multi-valued; ``nullable``:
+    empty means null). The input, the services and the API are shared
+    (``apis.ENTRY_APIS``, ``services.portfolio_entry_*``)."""
 
     title: Any
-    serializer: type[serializers.Serializer[Any]]
-    entry: Callable[[Any], QuerySet[Any]]
-    edit: Callable[..., Any]
-    delete: Callable[..., Any]
+    added: Any
     lists: tuple[str, ...] = ()
     nullable: tuple[str, ...] = ()
 
 
-ENTRY_KINDS = {
-    "training": EntryKind(
-        gettext_lazy("Edit training"),
-        apis.TrainingInput,
-        lambda provider: selectors.training_list(provider=provider),
-        services.training_edit,
-        services.training_delete,
-        ("domains",),
+ENTRY_PAGES = {
+    "training": EntryPage(
+        gettext_lazy("Edit training"), gettext_lazy("Training logged."), lists=("domains",)
     ),
-    "rsc": EntryKind(
-        gettext_lazy("Edit RSC"),
-        apis.RscInput,
-        lambda provider: selectors.rsc_list(provider=provider),
-        services.rsc_edit,
-        services.rsc_delete,
-    ),
-    "education": EntryKind(
-        gettext_lazy("Edit education"),
-        apis.EducationInput,
-        lambda provider: selectors.education_list(provider=provider),
-        services.education_edit,
-        services.education_delete,
-    ),
-    "work": EntryKind(
-        gettext_lazy("Edit position"),
-        apis.WorkInput,
-        lambda provider: selectors.work_list(provider=provider),
-        services.work_edit,
-        services.work_delete,
-        nullable=("ended_on",),
-    ),
+    "rsc": EntryPage(gettext_lazy("Edit RSC"), gettext_lazy("RSC logged.")),
+    "education": EntryPage(gettext_lazy("Edit education"), gettext_lazy("Education added.")),
+    "work": EntryPage(gettext_lazy("Edit position"), gettext_lazy("Position added."), nullable=("ended_on",)),
 }
 
 
-def _entry_kind(kind: str) -> EntryKind:
-    if kind not in ENTRY_KINDS:
+def _entry_page(kind: str) -> EntryPage:
+    if kind not in ENTRY_PAGES:
         raise Http404
-    return ENTRY_KINDS[kind]
+    return ENTRY_PAGES[kind]
 
 
-def _entry_changes(kind: str, spec: EntryKind, request: HttpRequest) -> dict[str, Any]:
-    v = _form(spec.serializer, request, spec.lists, spec.nullable)
-    if kind == "rsc":
-        v["consultant_id"] = v.pop("consultant")
-    return v
+def _entry_values(kind: str, request: HttpRequest) -> dict[str, Any]:
+    page, api = ENTRY_PAGES[kind], apis.ENTRY_APIS[kind]
+    return api.service_values(_form(api.input, request, page.lists, page.nullable))
+
+
+@login_required
+@require_POST
+def entry_add(request: HttpRequest, kind: str) -> HttpResponse:
+    """Add an entry of ``kind`` from the portfolio page (one route per kind)."""
+    page = _entry_page(kind)
+    _provider_or_403(request)
+    return _act(
+        request,
+        "endorsement-portfolio",
+        lambda: services.portfolio_entry_add(actor=request.user, kind=kind, **_entry_values(kind, request)),
+        str(page.added),
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def entry_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     """Edit one of the provider's own portfolio entries (logs while their period is open)."""
-    spec = _entry_kind(kind)
+    page = _entry_page(kind)
     provider = _provider_or_403(request)
-    entry = spec.entry(provider).filter(pk=pk).first()
+    entry = selectors.portfolio_entries(provider=provider, kind=kind).filter(pk=pk).first()
     if entry is None:
         raise Http404
     if request.method == "POST":
         try:
-            spec.edit(actor=request.user, entry_id=pk, **_entry_changes(kind, spec, request))
+            services.portfolio_entry_edit(
+                actor=request.user, kind=kind, entry_id=pk, **_entry_values(kind, request)
+            )
         except ApplicationError as exc:
             messages.error(request, exc.message)
         else:
             messages.success(request, gettext("Saved."))
             return redirect("endorsement-portfolio")
+    lock_day = PORTFOLIO_KINDS[kind].lock_day
     context = {
         "kind": kind,
-        "title": spec.title,
+        "title": page.title,
         "entry": entry,
-        "locked": kind in ("training", "rsc")
-        and selectors.is_locked(
-            entry.completed_on if kind == "training" else entry.ended_on,
-            selectors.locked_periods(provider=provider),
-        ),
+        "locked": lock_day is not None
+        and selectors.is_locked(getattr(entry, lock_day), selectors.locked_periods(provider=provider)),
         "domains": Domain.choices,
         "formats": RscFormat.choices,
         "consultants": selectors.rsc_consultants(exclude=provider) if kind == "rsc" else [],
@@ -270,12 +205,12 @@ def entry_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def entry_delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    spec = _entry_kind(kind)
+    _entry_page(kind)
     _provider_or_403(request)
     return _act(
         request,
         "endorsement-portfolio",
-        lambda: spec.delete(actor=request.user, entry_id=pk),
+        lambda: services.portfolio_entry_delete(actor=request.user, kind=kind, entry_id=pk),
         gettext("Deleted."),
     )
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -14,6 +13,7 @@ from rest_framework.views import APIView
 
 from families import services
 from families.models import Relationship
+from referral_hub.sitelinks import absolute_url
 
 
 class InvitationApi(APIView):
@@ -41,7 +41,7 @@ class InvitationApi(APIView):
         data = self.InvitationInput(data=request.data)
         data.is_valid(raise_exception=True)
         invitation, token = services.invitation_create(actor=request.user, **data.validated_data)
-        url = settings.SITE_URL.rstrip("/") + reverse("families-invitation", kwargs={"token": token})
+        url = absolute_url(reverse("families-invitation", kwargs={"token": token}))
         body = {
             "id": invitation.pk,
             "email": invitation.email,

@@ -1,34 +1,21 @@
 """E-mail to families, in the family's language.
 
 Every message to a parent or guardian goes through the outbox (written in the caller's
-transaction) and is rendered here in the recipient's language: the account's preferred
-language when it has one, else the language given by the caller (the page's language at
-sign-up, the child's preferred language for an invitation), else English. The language
-is stored with the outbox row. Bodies carry links only, never a child's details."""
+transaction) and is rendered here in the language the caller passes, which it asks of
+``people.preferences.language_of`` (the account's choice, else what the caller knows:
+the page's language at sign-up, the child's preferred language for an invitation, else
+English). The language is stored with the outbox row. Bodies carry links only, never a child's details."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.utils import translation
 from django.utils.functional import Promise
 
 from outbox.links import LINK_MARK
 from outbox.models import OutboxMessage
 from outbox.services import outbox_email
-from people.preferences import language_of
-from people.roles import Actor
-
-
-def family_language(user: Actor | None = None, fallback: str | None = None) -> str:
-    """The language a family member reads: their account's, else ``fallback`` (if
-    served), else English."""
-    served = {code for code, _ in settings.LANGUAGES}
-    for candidate in (language_of(user) if user is not None else "", (fallback or "")[:2]):
-        if candidate in served:
-            return candidate
-    return "en"
 
 
 def mail_family(
@@ -62,7 +49,3 @@ def mail_family(
         language=language,
         link=one_time_link,
     )
-
-
-def site_link(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path

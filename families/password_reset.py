@@ -26,6 +26,7 @@ from outbox.services import outbox_email
 from people.preferences import language_of
 from referral_hub.proxy import client_ip
 from referral_hub.ratelimit import allow
+from referral_hub.sitelinks import absolute_url, site_url
 
 
 class OutboxPasswordResetForm(PasswordResetForm):
@@ -39,7 +40,7 @@ class OutboxPasswordResetForm(PasswordResetForm):
         html_email_template_name: str | None = None,
     ) -> None:
         user = context["user"]
-        language = language_of(user) or translation.get_language() or "en"
+        language = language_of(user, translation.get_language())
         # The link is made when the mail is sent (reset_link); Django's token in
         # ``context`` is never stored.
         context = {**context, "reset_link": LINK_MARK, "token": "", "uid": ""}
@@ -74,7 +75,7 @@ def reset_link(user_id: int) -> str:
             "token": default_token_generator.make_token(user),
         },
     )
-    return settings.SITE_URL.rstrip("/") + path
+    return absolute_url(path)
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -87,7 +88,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "registration/reset_subject.txt"
 
     def get_extra_email_context(self) -> dict[str, Any]:
-        return {"site_url": settings.SITE_URL.rstrip("/")}
+        return {"site_url": site_url()}
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not allow("password-reset", client_ip(request), settings.REGISTRATION_RATE):

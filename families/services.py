@@ -22,12 +22,13 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.models import Action
 from audit.services import audit_record
-from families.mail import family_language, mail_family, site_link
+from families.mail import mail_family
 from families.models import Child, Family, Guardian, Invitation, Relationship
 from families.roles import guardian_of
-from people.preferences import update_preferences
+from people.preferences import language_of, update_preferences
 from people.roles import Actor, role_object
 from referral_hub.errors import ApplicationError
+from referral_hub.sitelinks import absolute_url
 
 CONFIRM_SALT = "families.registration.confirm"
 CONFIRM_MAX_AGE = 3 * 24 * 3600
@@ -99,7 +100,7 @@ def guardian_register(
     user.save(update_fields=["is_active"])
     family = Family.objects.create(name=f"{last_name.strip() or email} family")
     Guardian.objects.create(user=user, family=family, relationship=relationship)
-    language = family_language(fallback=translation.get_language())
+    language = language_of(None, translation.get_language())
     update_preferences(user, preferred_language=language)
     mail_family(
         key=f"account:confirm:{user.pk}",
@@ -129,7 +130,7 @@ def _mail_already_registered(email: str) -> None:
             "was not you, you can ignore this message."
         ),
         kind="account.exists",
-        language=family_language(existing, translation.get_language()),
+        language=language_of(existing, translation.get_language()),
     )
 
 
@@ -170,7 +171,7 @@ INVITATION_MAIL_SALT = "families.invitation.mail"
 def confirm_link(user_id: int) -> str:
     """A fresh account-confirmation link (signed, 3 days; works once)."""
     token = signing.dumps({"u": user_id}, salt=CONFIRM_SALT)
-    return site_link(reverse("families-confirm", kwargs={"token": token}))
+    return absolute_url(reverse("families-confirm", kwargs={"token": token}))
 
 
 def invitation_mail_link(invitation_id: int) -> str:
@@ -178,7 +179,7 @@ def invitation_mail_link(invitation_id: int) -> str:
     (the provider's shown-once link is the random token whose hash the row keeps). Both
     end together: the invitation is open until used or expired."""
     token = signing.dumps({"i": invitation_id}, salt=INVITATION_MAIL_SALT)
-    return site_link(reverse("families-invitation", kwargs={"token": token}))
+    return absolute_url(reverse("families-invitation", kwargs={"token": token}))
 
 
 def _child_exists(family_id: int, first_name: str, last_name: str, date_of_birth: date) -> bool:
@@ -328,7 +329,7 @@ def invitation_create(
             "The link works once, for 7 days."
         ),
         kind="invitation",
-        language=family_language(fallback=child.preferred_language),
+        language=language_of(None, child.preferred_language),
         one_time_link=(INVITATION_LINK, invitation.pk),  # made when the mail is sent: invitation_mail_link
         inviter=invitation.invited_by.name,
     )
@@ -389,7 +390,7 @@ def invitation_accept(
         first_name=first_name.strip(),
         last_name=last_name.strip(),
     )
-    update_preferences(user, preferred_language=family_language(fallback=translation.get_language()))
+    update_preferences(user, preferred_language=language_of(None, translation.get_language()))
     Guardian.objects.create(
         user=user,
         family=invitation.family,

@@ -25,6 +25,7 @@ from people.roles import has_role
 from referral_hub.errors import ApplicationError
 from referral_hub.proxy import client_ip
 from referral_hub.ratelimit import allow
+from referral_hub.sitelinks import absolute_url
 
 BACKEND = "referral_hub.auth_backends.AccountBackend"
 DEAD_INVITATION = gettext_lazy("This invitation link is invalid, used or expired.")
@@ -159,6 +160,6 @@ def invite(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             _apply_error(form, exc)
         else:
-            link = settings.SITE_URL.rstrip("/") + reverse("families-invitation", kwargs={"token": token})
+            link = absolute_url(reverse("families-invitation", kwargs={"token": token}))
             return render(request, "families/invite_done.html", {"invitation": invitation, "link": link})
     return render(request, "families/invite.html", {"form": form}, status=400 if form.errors else 200)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from django.http import HttpResponse
@@ -10,7 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.fields import Field
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -18,6 +17,7 @@ from rest_framework.views import APIView
 from directory.models import Discipline
 from indicators import services, table
 from indicators.params import KINDS
+from referral_hub.renderers import CsvRenderer
 from referral_hub.schema import ErrorOutput
 
 COUNT_HELP = 'A count: 0, an integer >= 11, or "<11" (withheld).'
@@ -141,19 +141,6 @@ class IndicatorsApi(APIView):
     def get(self, request: Request) -> Response:
         _, report = services.indicators_read(actor=request.user, query=request.query_params, channel="api")
         return Response(report)
-
-
-class CsvRenderer(BaseRenderer):
-    media_type = "text/csv"
-    format = "csv"
-
-    def render(
-        self,
-        data: Any,
-        accepted_media_type: str | None = None,
-        renderer_context: Mapping[str, Any] | None = None,
-    ) -> bytes:
-        return JSONRenderer().render(data)  # errors only; the table itself is written by the view
 
 
 class IndicatorsCsvApi(APIView):

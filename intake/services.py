@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone, translation
@@ -23,16 +22,16 @@ from consent import policies as consent_policies
 from consent.models import Consent
 from consent.services import consent_grant
 from directory.models import Provider
-from families.mail import family_language
 from families.models import Child
 from families.services import child_create
 from intake import selectors
 from intake.models import OPEN_STAGES, ContactMethod, FamilyRequest, Stage
 from outbox.services import outbox_notice_and_email, outbox_notify
-from people.preferences import language_codes
+from people.preferences import language_codes, language_of
 from people.roles import COORDINATOR_GROUP, Actor, is_coordinator, signed_in
 from referral_hub.errors import ApplicationError, NotFound
 from referral_hub.ids import parse_id
+from referral_hub.sitelinks import absolute_url
 from referrals.models import OPEN_STATUSES, Referral
 from referrals.services import check_family_recipient, referral_send_for_family
 
@@ -395,8 +394,8 @@ def sign_path(request: FamilyRequest) -> str:
 
 def _notify_family_to_sign(request: FamilyRequest) -> None:
     user = request.requested_by
-    language = family_language(fallback=request.preferred_language)
-    link = settings.SITE_URL.rstrip("/") + sign_path(request)
+    language = language_of(None, request.preferred_language)
+    link = absolute_url(sign_path(request))
     with translation.override(language):
         label = gettext("A care coordinator found a provider: sign to send your request")
         subject = gettext("A care coordinator found help for your family")

@@ -322,14 +322,6 @@ def outbox_notify(
     )
 
 
-def language_of(user: Any) -> str:
-    """The recipient's preferred language when the account carries one, else English.
-    (The account's settings row is reached through its reverse relation: the outbox
-    imports no app.)"""
-    account = getattr(user, "account_settings", None)
-    return str(getattr(account, "preferred_language", "") or getattr(user, "preferred_language", "") or "en")
-
-
 # --- the notice centre: in-app rows read back by their recipient ----------------------
 
 

@@ -18,7 +18,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_http_methods
+from django.views import i18n
+from django.views.decorators.http import require_http_methods, require_POST
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -28,7 +29,14 @@ from rest_framework.views import APIView
 
 from people.landing import home_url_for
 from people.middleware import ONE_YEAR_S, request_time_zone
-from people.preferences import known_time_zones, language_of, time_zone_of, update_preferences
+from people.preferences import (
+    chosen_language,
+    known_time_zones,
+    language_codes,
+    language_of,
+    time_zone_of,
+    update_preferences,
+)
 from people.roles import Actor, role_object, signed_in, user_roles
 from referral_hub import events
 from referral_hub.auth_backends import issue_token, revoke_tokens, token_expires_at
@@ -71,6 +79,20 @@ class AccountSettingsForm(forms.Form):
         languages.choices = list(settings.LANGUAGES)
 
 
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """The language switcher: Django's own ``set_language`` (POST only, CSRF-checked; the
+    language cookie, then back to a safe ``next``), and for a signed-in person the
+    account's language too, so e-mails and notices follow the choice. A GET changes
+    nothing anywhere (405)."""
+    response = i18n.set_language(request)
+    code = request.POST.get("language", "")
+    user = request.user
+    if code in language_codes() and isinstance(user, User) and user.is_authenticated:
+        update_preferences(user, preferred_language=code)
+    return response
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def account_settings(request: HttpRequest) -> HttpResponse:
@@ -79,7 +101,7 @@ def account_settings(request: HttpRequest) -> HttpResponse:
     user = signed_in(request.user)
     initial = {
         "time_zone": time_zone_of(user) or request_time_zone(request),
-        "preferred_language": language_of(user) or translation.get_language(),
+        "preferred_language": language_of(user, translation.get_language()),
     }
     form = AccountSettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -228,7 +250,7 @@ def _me(user: Actor) -> dict[str, Any]:
                 "roles": user_roles(user),
                 "provider": provider.pk if provider else None,
                 "time_zone": time_zone_of(user),
-                "preferred_language": language_of(user),
+                "preferred_language": chosen_language(user),
             }
         ).data
     )

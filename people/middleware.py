@@ -1,8 +1,10 @@
 """The language and time zone a request is served in.
 
-Language, first match wins: ``?lang=xx`` (remembered in the language cookie and, for a
-signed-in person, as the account's preferred language), the account's preferred
-language, the language cookie, the ``Accept-Language`` header, English.
+Language, first match wins: ``?lang=xx`` (this response only: a GET never writes, not
+the cookie and not the account), the account's preferred language, the language cookie,
+the ``Accept-Language`` header, English (``people.preferences.language_of``). A person
+changes language with the switcher, a POST to Django's ``set_language``
+(``people.accounts.set_language``), or on the account settings page.
 
 Time zone: the account's zone, else the ``tz`` cookie the browser sets (an IANA name
 from ``Intl.DateTimeFormat``), else ``people.preferences.DEFAULT_TIME_ZONE``. Storage
@@ -15,8 +17,6 @@ import datetime
 import zoneinfo
 from collections.abc import Callable
 
-from django.conf import settings
-from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
@@ -27,7 +27,6 @@ from people.preferences import (
     language_codes,
     language_of,
     time_zone_of,
-    update_preferences,
 )
 
 ONE_YEAR_S = 365 * 24 * 3600
@@ -45,10 +44,7 @@ def request_language(request: HttpRequest) -> str:
     chosen = _requested_language(request)
     if chosen:
         return chosen
-    account = language_of(request.user)
-    if account:
-        return account
-    return translation.get_language_from_request(request)
+    return language_of(request.user, translation.get_language_from_request(request))
 
 
 def request_time_zone(request: HttpRequest) -> str:
@@ -64,11 +60,7 @@ class PreferencesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        chosen = _requested_language(request)
         language = request_language(request)
-        user = request.user
-        if chosen and isinstance(user, User) and user.is_authenticated and language_of(user) != chosen:
-            update_preferences(user, preferred_language=chosen)
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
         if request.path.startswith(MACHINE_PREFIXES):
@@ -81,12 +73,4 @@ class PreferencesMiddleware:
             timezone.deactivate()
         patch_vary_headers(response, ("Accept-Language", "Cookie"))
         response.headers.setdefault("Content-Language", language)
-        if chosen:
-            response.set_cookie(
-                settings.LANGUAGE_COOKIE_NAME,
-                chosen,
-                max_age=ONE_YEAR_S,
-                samesite="Lax",
-                secure=settings.SESSION_COOKIE_SECURE,
-            )
         return response

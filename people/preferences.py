@@ -1,6 +1,7 @@
 """Reading and changing an account's time zone and preferred language.
 
-Pages and e-mails ask ``time_zone_of`` / ``language_of``; the API and the pages write
+Pages, e-mails, texts and notices ask ``time_zone_of`` / ``language_of`` (the one answer to
+"which language does this person read?", with one fallback order); the API and the pages write
 through ``update_preferences``. A zone must be an IANA name this machine's tz database
 knows; a language one of ``settings.LANGUAGES``."""
 
@@ -47,8 +48,30 @@ def time_zone_of(user: Actor) -> str:
     return row.time_zone if row is not None else ""
 
 
-def language_of(user: Actor) -> str:
-    """The account's language, or empty (follow the request)."""
+def language_of(user: Actor | None, fallback: str | None = None) -> str:
+    """The language to address ``user`` in, on a page, in an e-mail, a text or a notice.
+    The first of these that the site serves (``settings.LANGUAGES``) wins:
+
+    1. the account's preferred language (chosen on the account page, through
+       ``PATCH /api/v1/me/`` or with the language switcher while signed in);
+    2. ``fallback``: what the caller knows of this reader without an account choice (the
+       request's language for a page, the page's language at sign-up, the language a
+       child or a family's request was recorded in); regional forms count as their
+       language (``es-MX`` is ``es``);
+    3. the site's default, ``settings.LANGUAGE_CODE``.
+
+    ``user`` may be anonymous or ``None`` (someone without an account yet)."""
+    row = settings_of(user) if user is not None else None
+    served = language_codes()
+    for candidate in (row.preferred_language if row is not None else "", (fallback or "")[:2]):
+        if candidate in served:
+            return candidate
+    return str(settings.LANGUAGE_CODE)[:2]
+
+
+def chosen_language(user: Actor) -> str:
+    """What the account itself holds (``/api/v1/me/``): a language, or empty when the
+    person never chose one. To address someone, ask ``language_of``."""
     row = settings_of(user)
     return row.preferred_language if row is not None else ""
 

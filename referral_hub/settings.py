@@ -113,7 +113,6 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "rest_framework",
     "rest_framework.authtoken",
-    "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "channels",
@@ -416,6 +415,8 @@ LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS: list[str] = []  # every catalogue lives in its app: <app>/locale/es/
 LANGUAGE_COOKIE_NAME = "rh_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+# The switcher posts to Django's set_language (people.accounts.set_language): remembered a year.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -444,6 +445,7 @@ if not DEVELOPMENT:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

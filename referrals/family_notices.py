@@ -9,9 +9,10 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from families.mail import family_language, site_link
 from families.models import Guardian
 from outbox.services import outbox_notice_and_email
+from people.preferences import language_of
+from referral_hub.sitelinks import absolute_url
 from referrals.models import Referral, ReferralStatus
 
 S = ReferralStatus
@@ -39,10 +40,10 @@ def notify_family(referral: Referral, *, suppress_email: bool = False) -> None:
     """Each guardian of the child: an in-app notice and an e-mail in their language,
     once per referral, status and guardian (the outbox key), after commit."""
     guardians = Guardian.objects.filter(family__children=referral.child_id).select_related("user")
-    link = site_link(PORTAL_PATH)
+    link = absolute_url(PORTAL_PATH)
     for guardian in guardians:
         user = guardian.user
-        language = family_language(user)
+        language = language_of(user)
         with translation.override(language):
             word = status_word(referral.status)
             outbox_notice_and_email(

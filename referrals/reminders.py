@@ -17,14 +17,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from outbox.models import OutboxMessage
-from outbox.services import language_of, outbox_email, outbox_notify
+from outbox.services import outbox_email, outbox_notify
+from people.preferences import language_of
+from referral_hub.sitelinks import absolute_url
 from referrals.models import Referral, ReferralStatus
 from referrals.targets import TARGETS
 
@@ -125,7 +126,7 @@ def _remind(referral: Referral, step: Step) -> bool:
         key=key,
         to_address=user.email,
         subject=step.subject,
-        body=f"{step.subject}.\n\nSign in to see it: {settings.SITE_URL.rstrip('/')}{path}\n\n"
+        body=f"{step.subject}.\n\nSign in to see it: {absolute_url(path)}\n\n"
         "For privacy, details are only shown after you sign in.",
         kind="referral.clock",
         recipient_id=user.pk,

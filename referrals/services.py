@@ -20,7 +20,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
@@ -38,14 +37,15 @@ from consent.policies import consent_for
 from directory.listings import no_capacity_warning
 from directory.models import Provider
 from directory.roles import provider_of
-from families.mail import family_language, site_link
 from families.models import Child, Guardian
 from outbox.models import Channel as OutboxChannel
 from outbox.models import OutboxMessage
-from outbox.services import language_of, outbox_email, outbox_notify
+from outbox.services import outbox_email, outbox_notify
+from people.preferences import language_of
 from people.roles import Actor, signed_in
 from referral_hub.errors import ApplicationError, NotFound
 from referral_hub.ids import parse_id
+from referral_hub.sitelinks import absolute_url
 from referrals import policies
 from referrals.family_notices import notify_family
 from referrals.models import (
@@ -103,7 +103,7 @@ def _email_on_commit(user: User | None, subject: str, path: str, *, key: str) ->
     address = user.email
     body = (
         "You have an update on Referral Hub.\n\n"
-        f"Sign in to see it: {settings.SITE_URL.rstrip('/')}{path}\n\n"
+        f"Sign in to see it: {absolute_url(path)}\n\n"
         "For privacy, details are only shown after you sign in."
     )
     outbox_email(
@@ -849,7 +849,7 @@ def _notify_rescheduled(referral: Referral, event: ReferralEvent) -> None:
     outbox in this transaction, at most one of each per person and referral within
     ``RESCHEDULE_COALESCE`` (while the earlier one is pending or unread)."""
     for user, path in _rescheduled_audience(referral):
-        language = family_language(user)
+        language = language_of(user)
         key = f"referral:{referral.pk}:rescheduled:{event.pk}:{user.pk}"
         with translation.override(language):
             if not _recent_reschedule_notice(
@@ -880,7 +880,7 @@ def _notify_rescheduled(referral: Referral, event: ReferralEvent) -> None:
                     "Sign in to see it: %(link)s\n\n"
                     "For privacy, details are only shown after you sign in."
                 )
-                % {"link": site_link(path)},
+                % {"link": absolute_url(path)},
                 kind="referral",
                 recipient_id=user.pk,
                 language=language,

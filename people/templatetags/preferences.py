@@ -1,5 +1,5 @@
-"""``{% language_url request "es" %}``: this page's address in another language (the
-query string kept, ``lang`` replaced). Local times: ``{{ moment|when }}`` ("10 Dec 2026,
+"""``{% switch_next request %}``: this page's address without ``lang`` (where the
+language switcher returns, so the new choice is not overruled by a ``?lang=`` link). Local times: ``{{ moment|when }}`` ("10 Dec 2026,
 4:03 PM CST" in the reader's zone), ``{{ moment|input_local }}`` and
 ``{% now_input_local %}`` for ``datetime-local`` inputs, ``{% time_zone_label %}``."""
 
@@ -16,10 +16,10 @@ register = template.Library()
 
 
 @register.simple_tag
-def language_url(request: HttpRequest, code: str) -> str:
+def switch_next(request: HttpRequest) -> str:
     query = request.GET.copy()
-    query["lang"] = code
-    return f"{request.path}?{query.urlencode()}"
+    query.pop("lang", None)
+    return f"{request.path}?{query.urlencode()}" if query else request.path
 
 
 # --- local times (the active zone is the reader's: people.middleware) ------------------

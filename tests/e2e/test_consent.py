@@ -123,7 +123,13 @@ def test_guardian_shares_reads_the_access_log_revokes_and_reads_spanish(live_ser
     page.set_viewport_size(PHONE)
     shot(page, "revoked-phone")
 
-    page.goto(f"{server.url}/portal/?lang=es")
+    # The language switcher, on a phone: a button, no script needed; the account keeps it.
+    page.goto(f"{server.url}/portal/")
+    page.get_by_role("form", name="Language").get_by_role("button", name="Español").click()
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    expect(page).to_have_url(f"{server.url}/portal/")
+    expect(page.get_by_role("button", name="Español")).to_have_attribute("aria-pressed", "true")
+    page.goto(f"{server.url}/portal/")
     expect(page.locator("html")).to_have_attribute("lang", "es")
     expect(page.get_by_role("heading", name="Mi familia", level=1)).to_be_visible()
     expect(page.get_by_role("link", name="Compartir con un proveedor").first).to_be_visible()

@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.pagecheck import DESKTOP, PHONE, check_page
 
@@ -110,7 +111,9 @@ def test_family_searches_in_their_own_words_on_a_phone_and_comes_back_to_the_sam
 
     # In Spanish: Spanish words, Spanish page.
     page.set_viewport_size(DESKTOP)
-    page.goto(base + "/?lang=es")
+    page.goto(base + "/")
+    page.get_by_role("form", name="Language").get_by_role("button", name="Español").click()
+    expect(page.locator("html")).to_have_attribute("lang", "es")
     page.get_by_label("¿Qué está buscando?").fill("terapia del habla")
     page.get_by_role("button", name="Buscar", exact=True).click()
     page.wait_for_load_state("networkidle")

@@ -4,17 +4,29 @@ for the holder and curators only) and the curator's reinstatement on the queue p
 from __future__ import annotations
 
 import datetime
+import io
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from pypdf import PdfReader
 
 from directory.models import Endorsement, EndorsementReview
 from endorsement.models import EndorsementTerm
 from endorsement.services import terms_lapse_overdue
+from tests.factories.directory import EndorsementFactory, ProviderFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def letter_text(pdf: bytes) -> str:
+    """The letter's words as a PDF reader extracts them (pypdf, through the embedded
+    font's Unicode map): what a person copying from the letter would get."""
+    assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
+    reader = PdfReader(io.BytesIO(pdf), strict=True)
+    assert len(reader.pages) == 1
+    return reader.pages[0].extract_text()
 
 
 def login(client, username):
@@ -27,17 +39,30 @@ def test_the_holder_downloads_a_verification_letter_others_do_not(demo, client):
     login(client, "imh_clinician")
     response = client.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    pdf = response.content
-    assert pdf.startswith(b"%PDF-1.4") and pdf.rstrip().endswith(b"%%EOF")
-    assert b"MI-IMH-2041" in pdf and b"/verify/?credential=MI-IMH-2041" in pdf and b"Dr. Lucia Romero" in pdf
-    startxref = int(pdf.rsplit(b"startxref", 1)[1].split()[0])
-    assert pdf[startxref:].startswith(b"xref"), "the cross-reference offset points at the table"
+    text = letter_text(response.content)
+    assert "Dr. Lucia Romero" in text and "MI-IMH-2041" in text
+    assert "/verify/?credential=MI-IMH-2041" in text
     login(client, "pediatrician")
     assert client.get(url).status_code == 404
     pending = Endorsement.objects.get(credential_number="MI-IFA-7710")
     login(client, "curator")
     assert client.get(f"/endorsement/letters/{pending.pk}.pdf").status_code == 404
     assert client.get(url).status_code == 200
+
+
+def test_a_name_outside_latin_1_prints_as_written(client):
+    endorsement = EndorsementFactory(
+        provider=ProviderFactory(name="Nguyễn Thị Ánh"),
+        issuing_association="Hội Sức khỏe Tâm thần Trẻ sơ sinh",
+        credential_number="MI-IMH-8086",
+    )
+    client.force_login(endorsement.provider.user)
+    response = client.get(f"/endorsement/letters/{endorsement.pk}.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = letter_text(response.content)
+    assert "Nguyễn Thị Ánh" in text and "?" not in text.replace("/verify/?credential", "")
+    assert "Hội Sức khỏe Tâm thần Trẻ sơ sinh" in text
+    assert "MI-IMH-8086" in text
 
 
 def test_a_curator_reinstates_a_lapsed_endorsement_from_the_queue_page(demo, client):

@@ -6,6 +6,9 @@ assigned reviewers and curators read them with the application."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from endorsement.models import EducationEntry, RscEntry, TrainingEntry, WorkEntry
@@ -225,3 +228,76 @@ def test_assigned_reviewers_and_curators_read_education_and_work_with_the_applic
     client.force_login(world["users"]["reviewer"])
     page = client.get(f"/endorsement/applications/{pk}/")
     assert "Wayne State University" in page.content.decode()
+
+
+def test_the_portfolio_crud_is_written_once_for_the_four_kinds():
+    """One generic service, one viewset and one page view for training, RSC, education
+    and work; no per-kind copies beside them."""
+    root = Path(__file__).resolve().parents[2] / "endorsement"
+    copies = re.compile(
+        r"^def (training|rsc|education|work)_(add|edit|delete)\b|"
+        r"^class (Training|Rsc|Education|Work)(List|Detail)Api\b",
+        re.MULTILINE,
+    )
+    found = {p.name: copies.findall(p.read_text()) for p in root.glob("*.py")}
+    assert not any(found.values()), found
+    services_text = (root / "services.py").read_text()
+    for name in ("portfolio_entry_add", "portfolio_entry_edit", "portfolio_entry_delete"):
+        assert f"def {name}(" in services_text
+
+
+OTHER_KIND_BODIES = {
+    "education": {
+        "degree": "MA",
+        "field": "Early childhood",
+        "institution": "EMU",
+        "completed_on": "2012-05-01",
+    },
+    "work": {"role": "Educator", "employer": "Head Start", "started_on": "2013-01-07", "ended_on": None},
+}
+
+
+@pytest.mark.parametrize("kind", ["training", "rsc", "education", "work"])
+def test_each_kind_is_added_corrected_and_deleted_by_its_owner_only(kind, applicant, consultant):
+    me, stranger = as_user(applicant.user), as_user(consultant.user)
+    bodies = {
+        "training": {"title": "Attachment", "completed_on": days_ago(3), "hours": "2"},
+        "rsc": {
+            "consultant": consultant.pk,
+            "started_on": days_ago(9),
+            "ended_on": days_ago(2),
+            "hours": "4",
+        },
+        **OTHER_KIND_BODIES,
+    }
+    created = me.post(f"/api/v1/endorsement/{kind}/", bodies[kind], format="json")
+    assert created.status_code == 201, created.json()
+    url = f"/api/v1/endorsement/{kind}/{created.json()['id']}/"
+    assert me.get(f"/api/v1/endorsement/{kind}/").json()["results"][0]["id"] == created.json()["id"]
+    assert stranger.get(f"/api/v1/endorsement/{kind}/").json()["results"] == []
+    for response in (stranger.patch(url, {}, format="json"), stranger.delete(url)):
+        assert (response.status_code, response.json()["code"]) == (404, "not_found")
+    assert me.patch(url, {}, format="json").status_code == 200, "an empty correction changes nothing"
+    assert me.delete(url).status_code == 204
+    assert me.delete(url).status_code == 404
+
+
+def test_a_spanish_reader_is_told_in_spanish_that_a_log_was_added(applicant, consultant, client):
+    from people.preferences import update_preferences
+
+    update_preferences(applicant.user, preferred_language="es")
+    client.force_login(applicant.user)
+    training = client.post(
+        "/endorsement/training/",
+        {"title": "Vínculo", "completed_on": days_ago(2), "hours": "3", "domains": ["thinking"]},
+        follow=True,
+    )
+    assert "Capacitación registrada." in training.content.decode()
+    rsc = client.post(
+        "/endorsement/rsc/",
+        {"consultant": consultant.pk, "started_on": days_ago(9), "ended_on": days_ago(2), "hours": "4"},
+        follow=True,
+    )
+    assert "RSC registrada." in rsc.content.decode()
+    assert TrainingEntry.objects.filter(provider=applicant).count() == 1
+    assert RscEntry.objects.filter(provider=applicant).count() == 1

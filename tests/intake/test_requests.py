@@ -198,7 +198,6 @@ def test_a_guardian_adds_a_child_and_asks_in_one_form(demo, client):
     form = client.get(f"/help/ask/?provider={demo['providers']['slp'].pk}&lang=es")
     assert "Pedir ayuda a Samuel Okafor" in form.content.decode()
     assert "Autorización para compartir información" in form.content.decode()
-    client.get("/?lang=en")  # back to English for the rest (the choice is remembered)
     response = client.post(
         f"/help/ask/?provider={demo['providers']['slp'].pk}",
         {

@@ -12,6 +12,9 @@ ROUTES = [
     Route("api-token", everyone(400), method="post", data=lambda w: {"username": "nobody"}),
     Route("api-me", {**everyone(200), "anonymous": 403}),
     Route("account-settings", {**everyone(200), "anonymous": 302}),
+    # The language switcher: Django's set_language, POST only (a GET writes nothing).
+    Route("set_language", everyone(302), method="post"),
+    Route("set_language", everyone(405), label="get-set_language"),
     Route("password_change", {**everyone(200), "anonymous": 302}),
     Route("password_change_done", {**everyone(200), "anonymous": 302}),
 ]
