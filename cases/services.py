@@ -30,7 +30,7 @@ from referral_hub.ids import id_for_lookup, parse_id
 from referral_hub.realtime import case_group, send_event_on_commit, user_group
 
 
-def _refused(*, actor: Actor, case_id: Any, what: str) -> None:
+def _refused(*, actor: Actor, case_id: int, what: str) -> None:
     """A refused attempt on a case (missing, never shared, or no longer covered by
     consent) goes to the child's access log as ``denied``: the family sees who tried.
     An id that names nothing is logged on the actor's chain."""
@@ -49,7 +49,7 @@ def _refused(*, actor: Actor, case_id: Any, what: str) -> None:
     )
 
 
-def case_open(*, actor: Actor, case_id: Any) -> policies.CaseAccess:
+def case_open(*, actor: Actor, case_id: int) -> policies.CaseAccess:
     """Open a case (``access_case``) and log the read of the child's team record (or
     the refusal, for the child)."""
     try:
@@ -69,7 +69,7 @@ def case_open(*, actor: Actor, case_id: Any) -> policies.CaseAccess:
     return access
 
 
-def case_refused(*, actor: Actor, case_id: Any, what: str) -> None:
+def case_refused(*, actor: Actor, case_id: int, what: str) -> None:
     """Log a refused attempt on a case made elsewhere (the chat page and socket)."""
     _refused(actor=actor, case_id=case_id, what=what)
 

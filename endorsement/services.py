@@ -215,7 +215,7 @@ def _refuse_if_locked(provider: Provider, *days: datetime.date) -> None:
         )
 
 
-def _own_entry(model: type[Any], provider: Provider, entry_id: object) -> Any:
+def _own_entry(model: type[Any], provider: Provider, entry_id: int) -> Any:
     """The provider's own entry, locked for the change; one not-found for missing and
     someone else's."""
     entry = model.objects.select_for_update().filter(pk=id_for_lookup(entry_id), provider=provider).first()
@@ -225,7 +225,7 @@ def _own_entry(model: type[Any], provider: Provider, entry_id: object) -> Any:
 
 
 @transaction.atomic
-def training_edit(*, actor: Actor, entry_id: object, **changes: Any) -> TrainingEntry:
+def training_edit(*, actor: Actor, entry_id: int, **changes: Any) -> TrainingEntry:
     """The provider corrects a training entry while its period is open (neither its old
     nor its new date inside a period a submitted or approved application counted).
     Validated as at creation."""
@@ -242,7 +242,7 @@ def training_edit(*, actor: Actor, entry_id: object, **changes: Any) -> Training
 
 
 @transaction.atomic
-def training_delete(*, actor: Actor, entry_id: object) -> None:
+def training_delete(*, actor: Actor, entry_id: int) -> None:
     provider = require_provider(actor)
     entry = _own_entry(TrainingEntry, provider, entry_id)
     _refuse_if_locked(provider, entry.completed_on)
@@ -299,7 +299,7 @@ def rsc_add(
 
 
 @transaction.atomic
-def rsc_edit(*, actor: Actor, entry_id: object, consultant_id: int | None = None, **changes: Any) -> RscEntry:
+def rsc_edit(*, actor: Actor, entry_id: int, consultant_id: int | None = None, **changes: Any) -> RscEntry:
     """The provider corrects an RSC entry while its period is open. A new consultant is
     checked as at creation; keeping the recorded one is always allowed (the session took
     place while they were eligible)."""
@@ -318,7 +318,7 @@ def rsc_edit(*, actor: Actor, entry_id: object, consultant_id: int | None = None
 
 
 @transaction.atomic
-def rsc_delete(*, actor: Actor, entry_id: object) -> None:
+def rsc_delete(*, actor: Actor, entry_id: int) -> None:
     provider = require_provider(actor)
     entry = _own_entry(RscEntry, provider, entry_id)
     _refuse_if_locked(provider, entry.ended_on)
@@ -341,7 +341,7 @@ def _save_checked(entry: Any) -> Any:
 
 
 def _edit(
-    model: type[Any], fields: Sequence[str], *, actor: Actor, entry_id: object, changes: dict[str, Any]
+    model: type[Any], fields: Sequence[str], *, actor: Actor, entry_id: int, changes: dict[str, Any]
 ) -> Any:
     entry = _own_entry(model, require_provider(actor), entry_id)
     for name in fields:
@@ -366,7 +366,7 @@ def education_add(
 
 
 @transaction.atomic
-def education_edit(*, actor: Actor, entry_id: object, **changes: Any) -> EducationEntry:
+def education_edit(*, actor: Actor, entry_id: int, **changes: Any) -> EducationEntry:
     return cast(
         EducationEntry,
         _edit(EducationEntry, EDUCATION_FIELDS, actor=actor, entry_id=entry_id, changes=changes),
@@ -374,7 +374,7 @@ def education_edit(*, actor: Actor, entry_id: object, **changes: Any) -> Educati
 
 
 @transaction.atomic
-def education_delete(*, actor: Actor, entry_id: object) -> None:
+def education_delete(*, actor: Actor, entry_id: int) -> None:
     _own_entry(EducationEntry, require_provider(actor), entry_id).delete()
 
 
@@ -401,12 +401,12 @@ def work_add(
 
 
 @transaction.atomic
-def work_edit(*, actor: Actor, entry_id: object, **changes: Any) -> WorkEntry:
+def work_edit(*, actor: Actor, entry_id: int, **changes: Any) -> WorkEntry:
     return cast(WorkEntry, _edit(WorkEntry, WORK_FIELDS, actor=actor, entry_id=entry_id, changes=changes))
 
 
 @transaction.atomic
-def work_delete(*, actor: Actor, entry_id: object) -> None:
+def work_delete(*, actor: Actor, entry_id: int) -> None:
     _own_entry(WorkEntry, require_provider(actor), entry_id).delete()
 
 

@@ -66,7 +66,7 @@ def _clean_body(body: object) -> str:
     return body
 
 
-def _audit(*, actor: Actor, access: ChatAccess, action: str, object_id: object, detail: str = "") -> None:
+def _audit(*, actor: Actor, access: ChatAccess, action: str, object_id: int, detail: str = "") -> None:
     audit_record(
         actor=actor,
         action=action,
