@@ -1,7 +1,10 @@
-"""Every event the project puts on the channel layer for a user's group, each a
-TypedDict built by one function (Zulip's ``event_types.py``). Chat events for a case's
-group live in ``messaging/events.py``. ``tests/foundation/test_events.py`` pins the
-exact shape of each.
+"""Every event the project puts on the channel layer, each a TypedDict (Zulip's
+``event_types.py``); ``Event`` is their union, the only thing
+``referral_hub.realtime.send_event_on_commit`` accepts, so mypy refuses an event of
+any other shape. The user-group events are built here; the chat events on a case's
+group are built in ``messaging/events.py`` (their shapes live here, because the base
+sends them and imports no app). ``tests/foundation/test_events.py`` pins the exact
+shape of each, and checks that every event has a socket handler.
 
 Payloads carry ids, kinds and short labels only, never a child's details.
 """
@@ -76,6 +79,60 @@ class ForceCloseEvent(TypedDict):
     reason: str
 
 
+# --- chat events on a case's group (built in messaging/events.py) ----------------------
+
+
+class ChatMessageEvent(TypedDict):
+    type: Literal["chat.message"]
+    message: dict[str, Any]  # messaging.selectors.message_payload
+
+
+class ChatUpdatedEvent(TypedDict):
+    type: Literal["chat.updated"]
+    message: dict[str, Any]  # messaging.selectors.message_payload
+
+
+class ChatReadEvent(TypedDict):
+    type: Literal["chat.read"]
+    user_id: int
+    message_id: int
+
+
+class ChatPresenceEvent(TypedDict):
+    type: Literal["chat.presence"]
+    online: list[int]
+
+
+class ChatTypingEvent(TypedDict):
+    type: Literal["chat.typing"]
+    user_id: int
+
+
+class ErrorFrame(TypedDict):
+    """A socket's answer to a frame it refused (the socket stays open); the case chat
+    adds the refused message's ``client_msg_id`` where there was one."""
+
+    type: Literal["error"]
+    code: str
+    detail: str
+    client_msg_id: NotRequired[str]
+
+
+# On ``user.<id>``: the notifications socket and every case socket of that user.
+UserEvent = AccessChangedEvent | NotifyEvent | NoticesReadEvent | CaseActivityEvent | ForceCloseEvent
+# On ``case.<id>``: the case's chat sockets.
+CaseEvent = (
+    ChatMessageEvent
+    | ChatUpdatedEvent
+    | ChatReadEvent
+    | ChatPresenceEvent
+    | ChatTypingEvent
+    | TeamChangedEvent
+)
+# Every event on the channel layer.
+Event = UserEvent | CaseEvent
+
+
 def access_changed(
     *,
     change: AccessChange,
@@ -138,3 +195,8 @@ def team_changed(
 
 def force_close(*, reason: str) -> ForceCloseEvent:
     return {"type": "force.close", "reason": reason}
+
+
+# What ``/ws/notifications/`` sends its client: three of the user events, forwarded as
+# they are, and the refusal of any frame the client sends (the socket is read-only).
+NotificationsFrame = NotifyEvent | NoticesReadEvent | CaseActivityEvent | ErrorFrame
