@@ -45,7 +45,13 @@ from people.roles import Actor, signed_in
 from referral_hub import events as hub_events
 from referral_hub.errors import ApplicationError, NotFound
 from referral_hub.ids import parse_id
-from referral_hub.realtime import case_group, send_event_on_commit, send_events_on_commit, user_group
+from referral_hub.realtime import (
+    case_group,
+    send_event_now,
+    send_event_on_commit,
+    send_events_on_commit,
+    user_group,
+)
 
 MENTION = re.compile(r"(?<![\w@])@([\w.+-]{1,150})")
 
@@ -394,7 +400,32 @@ def message_delete(*, actor: Actor, case_id: int, message_id: int) -> Message:
     send_event_on_commit(
         case_group(message.case_id), events.chat_updated(message=selectors.message_payload(message))
     )
+    _notify_unread_removed(message)
     return message
+
+
+def _notify_unread_removed(message: Message) -> None:
+    """A removed message no longer counts as unread: each member who had not read it
+    gets their new exact total (``case.activity`` ``removed``), or their nav badge and
+    Cases page would count it until their next read. One query for the members, one
+    per member told (a removal is rare; a team is small)."""
+    read_it = ReadMarker.objects.filter(case_id=message.case_id, last_read_message_id__gte=message.pk)
+    members = (
+        chat_members(case_id=message.case_id)
+        .exclude(user_id=message.author_id)
+        .exclude(user_id__in=read_it.values("user_id"))
+        .select_related("user")
+    )
+    for member in members:
+        send_event_on_commit(
+            user_group(member.user_id),
+            hub_events.case_activity(
+                case_id=message.case_id,
+                change="removed",
+                message_id=message.pk,
+                unread_total=selectors.unread_total(actor=member.user),
+            ),
+        )
 
 
 @transaction.atomic
@@ -495,8 +526,9 @@ def chats_for_ended_consent(end: AccessEnd) -> set[int]:
     revoking (or expiry-recording) transaction. The users who were chatting on the
     child's cases under the ended consent: current team members it covered, and those
     whose membership another hook ended in this same call (``left_at >= end.at``).
-    Sends nothing: consent tells each user once, and their case sockets re-ask the
-    policy and close with 4403 if nothing else covers them."""
+    Sends no ``access.changed``: consent tells each user once, and their case sockets
+    re-ask the policy and close with 4403 if nothing else covers them. After the commit
+    each of them gets their new exact unread total (``_notify_unread_after_access_end``)."""
     consent = end.consent
     covered = Q()
     if consent.recipient_provider_id is not None:
@@ -508,4 +540,20 @@ def chats_for_ended_consent(end: AccessEnd) -> set[int]:
     members = CareTeamMember.objects.filter(covered, case__child_id=consent.child_id).filter(
         Q(left_at__isnull=True) | Q(left_at__gte=end.at)
     )
-    return set(members.values_list("user_id", flat=True))
+    chatting = set(members.values_list("user_id", "case_id"))
+    transaction.on_commit(lambda: _notify_unread_after_access_end(chatting))
+    return {user_id for user_id, _ in chatting}
+
+
+def _notify_unread_after_access_end(chatting: set[tuple[int, int]]) -> None:
+    """A case the user may no longer open leaves their unread total (the API counts only
+    cases they may open): each gets ``case.activity`` ``access`` with the exact new total,
+    or their nav badge would count its messages until their next read. Read after the
+    commit, so every hook's clean-up is in it whatever their order."""
+    users = {user.pk: user for user in User.objects.filter(pk__in={user_id for user_id, _ in chatting})}
+    for user_id, case_id in sorted(chatting):
+        if user_id in users:
+            event = hub_events.case_activity(
+                case_id=case_id, change="access", unread_total=selectors.unread_total(actor=users[user_id])
+            )
+            send_event_now(user_group(user_id), event)

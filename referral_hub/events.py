@@ -50,12 +50,15 @@ class NoticesReadEvent(TypedDict):
 class CaseActivityEvent(TypedDict):
     """Something changed in one of the user's cases, for their Cases page and the nav
     badge: ``change`` is ``message`` (a new message by someone else), ``read`` (the user
-    read up to ``message_id``; ``unread_total`` is their new total) or ``team`` (someone
-    joined or left the care team). Ids only."""
+    read up to ``message_id``; ``unread_total`` is their new total), ``removed`` (the
+    author removed ``message_id``, which the user had not read; ``unread_total`` is their
+    new total), ``access`` (a consent covering the user ended: ``unread_total`` is their
+    new total, without the cases they may no longer open) or ``team`` (someone joined or
+    left the care team). Ids only."""
 
     type: Literal["case.activity"]
     case_id: int
-    change: Literal["message", "read", "team"]
+    change: Literal["message", "read", "removed", "access", "team"]
     message_id: int | None
     unread_total: int | None
 
@@ -167,7 +170,7 @@ def notices_read(*, unread: int) -> NoticesReadEvent:
 def case_activity(
     *,
     case_id: int,
-    change: Literal["message", "read", "team"],
+    change: Literal["message", "read", "removed", "access", "team"],
     message_id: int | None = None,
     unread_total: int | None = None,
 ) -> CaseActivityEvent:

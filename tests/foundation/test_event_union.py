@@ -47,16 +47,18 @@ def _handled(consumer: type) -> set[str]:
 
 
 def _documented(section: str) -> set[str]:
-    """Frame types listed in a section of docs/messaging.md: each bullet's leading
-    name, names followed by their fields (``x`` ``{...}``) or by ``/``, and the
-    ``"type"`` of the frames written out in full."""
+    """Frame types listed in a section of docs/messaging.md: on each bullet line, its
+    leading name and the names followed by their fields (``x`` ``{...}``) or by ``/``;
+    and the ``"type"`` of the frames written out in full (the client frames' table)."""
     text = (ROOT / "docs" / "messaging.md").read_text()
     start = text.index(section)
     end = re.compile(r"^#{2,3} ", re.M).search(text, start + len(section))
     body = text[start : end.start() if end else len(text)]
-    names = set(re.findall(r"^- `([a-z]+(?:\.[a-z]+)?)`", body, re.M))
-    names |= set(re.findall(r"`([a-z]+(?:\.[a-z]+)?)`(?= `\{| / )", body))
-    names |= set(re.findall(r'"type": "([a-z]+(?:\.[a-z]+)?)"', body))  # the client frames' table
+    names = set(re.findall(r'"type": "([a-z]+(?:\.[a-z]+)?)"', body))
+    for line in body.splitlines():
+        if line.startswith("- "):
+            names |= set(re.findall(r"^- `([a-z]+(?:\.[a-z]+)?)`", line))
+            names |= set(re.findall(r"`([a-z]+(?:\.[a-z]+)?)`(?= `\{| / )", line))
     return names
 
 

@@ -15,7 +15,7 @@ from django.test import Client
 
 from consent.services import consent_revoke
 from messaging import events as chat_events
-from messaging.services import message_edit, presence_join, read_marker_set
+from messaging.services import message_delete, message_edit, presence_join, read_marker_set
 from outbox.models import OutboxMessage
 from referral_hub.realtime import case_group, user_group
 from referrals.services import referral_accept
@@ -234,6 +234,51 @@ def test_case_activity_with_the_new_total_when_a_member_reads(django_capture_on_
         }
     ]
     assert second.pk > first.pk
+
+
+def test_case_activity_with_the_new_total_when_the_author_removes_an_unread_message(
+    django_capture_on_commit_callbacks,
+):
+    team = care_team(3)
+    kept, removed = stored_message(team, 0, "kept"), stored_message(team, 0, "removed")
+    read_marker_set(actor=team.users[2], case_id=team.case.pk, message_id=removed.pk)
+    author, unread, read = (Listener(user_group(u.pk)) for u in team.users)
+    with django_capture_on_commit_callbacks(execute=True):
+        message_delete(actor=team.users[0], case_id=team.case.pk, message_id=removed.pk)
+    assert unread.events("case.activity") == [
+        {
+            "type": "case.activity",
+            "case_id": team.case.pk,
+            "change": "removed",
+            "message_id": removed.pk,
+            "unread_total": 1,  # `kept`
+        }
+    ]
+    assert read.events("case.activity") == []  # they had read it: their total is unchanged
+    assert author.events("case.activity") == []
+    assert kept.pk < removed.pk
+
+
+def test_case_activity_with_the_new_total_when_a_members_consent_is_revoked(
+    django_capture_on_commit_callbacks,
+):
+    team = care_team()
+    stored_message(team, 0, "unread by the second member")
+    staying, removed = (Listener(user_group(u.pk)) for u in team.users)
+    with django_capture_on_commit_callbacks(execute=True):
+        consent_revoke(
+            actor=team.guardian.user, consent_id=team.consents[team.providers[1].pk].pk, reason="moved"
+        )
+    assert removed.events("case.activity") == [
+        {
+            "type": "case.activity",
+            "case_id": team.case.pk,
+            "change": "access",
+            "message_id": None,
+            "unread_total": 0,  # the case left their list, and its unread message with it
+        }
+    ]
+    assert [e["change"] for e in staying.events("case.activity")] == ["team"]
 
 
 def test_team_changed_on_the_case_group_when_consent_revocation_ends_a_membership(
