@@ -200,6 +200,13 @@ def force_close(*, reason: str) -> ForceCloseEvent:
     return {"type": "force.close", "reason": reason}
 
 
+def error_frame(*, code: str, detail: str, client_msg_id: str | None = None) -> ErrorFrame:
+    frame: ErrorFrame = {"type": "error", "code": code, "detail": detail}
+    if client_msg_id is not None:
+        frame["client_msg_id"] = client_msg_id
+    return frame
+
+
 # What ``/ws/notifications/`` sends its client: three of the user events, forwarded as
 # they are, and the refusal of any frame the client sends (the socket is read-only).
 NotificationsFrame = NotifyEvent | NoticesReadEvent | CaseActivityEvent | ErrorFrame

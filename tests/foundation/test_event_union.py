@@ -6,6 +6,7 @@ and ``docs/messaging.md`` name."""
 
 from __future__ import annotations
 
+import ast
 import inspect
 import re
 import types
@@ -101,3 +102,18 @@ def test_the_case_socket_takes_the_contract_client_frames():
 
 def test_the_notifications_socket_frames_are_documented():
     assert _types(NotificationsFrame) == _documented("## The notifications socket")
+
+
+def test_every_frame_goes_out_through_the_typed_sender():
+    """``send_json`` takes any JSON; ``_send_frame`` only the socket's frame union, so
+    the frames above are all a socket can send."""
+    for path in ("messaging/consumers.py", "referral_hub/consumers.py"):
+        tree = ast.parse((ROOT / path).read_text())
+        senders = {
+            function.name
+            for function in ast.walk(tree)
+            if isinstance(function, ast.AsyncFunctionDef)
+            for node in ast.walk(function)
+            if isinstance(node, ast.Attribute) and node.attr == "send_json"
+        }
+        assert senders == {"_send_frame"}, path

@@ -17,6 +17,7 @@ from consent.services import consent_revoke
 from messaging import events as chat_events
 from messaging.services import message_delete, message_edit, presence_join, read_marker_set
 from outbox.models import OutboxMessage
+from referral_hub import events as hub_events
 from referral_hub.realtime import case_group, user_group
 from referrals.services import referral_accept
 from tests.factories.messaging import care_team, stored_message
@@ -199,6 +200,17 @@ def test_client_frames_shapes():
     assert chat_events.read_frame(user_id=2, message_id=3) == {"type": "read", "user_id": 2, "message_id": 3}
     assert chat_events.presence_frame(online=[2, 5]) == {"type": "presence", "online": [2, 5]}
     assert chat_events.typing_frame(user_id=2) == {"type": "typing", "user_id": 2}
+    assert hub_events.error_frame(code="rate_limited", detail="Slow down.") == {
+        "type": "error",
+        "code": "rate_limited",
+        "detail": "Slow down.",
+    }
+    assert hub_events.error_frame(code="not_stored", detail="Again.", client_msg_id="c") == {
+        "type": "error",
+        "code": "not_stored",
+        "detail": "Again.",
+        "client_msg_id": "c",
+    }
 
 
 def test_case_activity_to_the_other_members_when_a_member_writes(django_capture_on_commit_callbacks):
