@@ -11,8 +11,7 @@ the team or the unread counts without telling the member fails here."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
+import json
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,7 +20,6 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
 from cases.models import TeamRole
 from cases.services import care_team_member_add
@@ -120,36 +118,24 @@ def fresh_state(user) -> ClientState:  # type: ignore[no-untyped-def]
 
 
 class Browser:
-    """One signed-in member's sockets, read until quiet after each action."""
+    """One signed-in member's sockets (opened with the ``sockets`` fixture, which closes
+    them), read until quiet after each action."""
 
-    def __init__(self, user) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, sockets, user) -> None:  # type: ignore[no-untyped-def]
+        self.sockets = sockets
         self.user = user
         self.notifications: WebsocketCommunicator | None = None
         self.chats: dict[int, WebsocketCommunicator] = {}
 
-    async def _open(self, path: str) -> WebsocketCommunicator:
-        from referral_hub.asgi import application
-
-        key = (await db(Token.objects.get_or_create)(user=self.user))[0].key
-        headers = [
-            (b"origin", b"http://testserver"),
-            (b"host", b"testserver"),
-            (b"authorization", f"Token {key}".encode()),
-        ]
-        communicator = WebsocketCommunicator(application, path, headers=headers)
-        connected, _ = await communicator.connect(timeout=5)
-        assert connected
-        return communicator
-
     async def open(self, case_ids: list[int]) -> None:
-        self.notifications = await self._open("/ws/notifications/")
+        self.notifications, connected, _ = await self.sockets.notifications(self.user)
+        assert connected
         for case_id in case_ids:
-            self.chats[case_id] = await self._open(f"/ws/cases/{case_id}/")
+            self.chats[case_id], connected, _ = await self.sockets.open(self.user, case_id)
+            assert connected
 
     @staticmethod
     async def _frames(communicator: WebsocketCommunicator, quiet: float) -> tuple[list[dict[str, Any]], bool]:
-        import json
-
         frames = []
         # receive_nothing, not a receive_output timeout: that would cancel the socket.
         while not await communicator.receive_nothing(timeout=quiet):
@@ -178,12 +164,6 @@ class Browser:
 
     async def send(self, case_id: int, frame: dict[str, Any]) -> None:
         await self.chats[case_id].send_json_to(frame)
-
-    async def close(self) -> None:
-        for communicator in [self.notifications, *self.chats.values()]:
-            if communicator is not None:
-                with contextlib.suppress(TimeoutError, asyncio.CancelledError, Exception):
-                    await communicator.disconnect(timeout=2)
 
 
 def _world() -> tuple[Team, Team]:
@@ -214,12 +194,12 @@ def _join(team: Team) -> Any:
     return newcomer
 
 
-async def test_the_members_state_from_events_equals_a_fresh_fetch(in_memory_layer):
+async def test_the_members_state_from_events_equals_a_fresh_fetch(sockets):
     first, second = await db(_world)()
     me, colleague = first.providers
     other = second.providers[0]
-    browser = Browser(me.user)
-    colleague_browser = Browser(colleague.user)
+    browser = Browser(sockets, me.user)
+    colleague_browser = Browser(sockets, colleague.user)
     state = await db(fresh_state)(me.user)
     assert set(state.cases) == {first.case.pk, second.case.pk}
 
@@ -228,50 +208,46 @@ async def test_the_members_state_from_events_equals_a_fresh_fetch(in_memory_laye
         assert state.view() == await db(fetched_view)(me.user), f"after {step}; frames: {seen}"
         return seen
 
-    try:
-        await browser.open([first.case.pk, second.case.pk])
-        await colleague_browser.open([first.case.pk])
-        await check("opening the sockets")
+    await browser.open([first.case.pk, second.case.pk])
+    await colleague_browser.open([first.case.pk])
+    await check("opening the sockets")
 
-        # A new message over the socket, and two over REST (the fallback), in both cases.
-        await colleague_browser.send(
-            first.case.pk,
-            {"type": "message.send", "body": "Seen them today.", "client_msg_id": str(uuid.uuid4())},
-        )
-        assert "case.activity" in await check("a message over the socket")
-        kept = await db(_post_message)(colleague.user, first.case.pk, "Sleep is better.")
-        removed = await db(_post_message)(colleague.user, first.case.pk, "Wrong family, sorry.")
-        await db(_post_message)(other.user, second.case.pk, "Visit on Monday.")
-        await check("three messages over REST")
+    # A new message over the socket, and two over REST (the fallback), in both cases.
+    await colleague_browser.send(
+        first.case.pk,
+        {"type": "message.send", "body": "Seen them today.", "client_msg_id": str(uuid.uuid4())},
+    )
+    assert "case.activity" in await check("a message over the socket")
+    kept = await db(_post_message)(colleague.user, first.case.pk, "Sleep is better.")
+    removed = await db(_post_message)(colleague.user, first.case.pk, "Wrong family, sorry.")
+    await db(_post_message)(other.user, second.case.pk, "Visit on Monday.")
+    await check("three messages over REST")
 
-        # The author removes a message the member has not read.
-        await db(message_delete)(actor=colleague.user, case_id=first.case.pk, message_id=removed)
-        assert "case.activity" in await check("a removed message")
+    # The author removes a message the member has not read.
+    await db(message_delete)(actor=colleague.user, case_id=first.case.pk, message_id=removed)
+    assert "case.activity" in await check("a removed message")
 
-        # The member reads case 1 up to the kept message.
-        await browser.send(first.case.pk, {"type": "read", "message_id": kept})
-        assert "read" in await check("a read")
+    # The member reads case 1 up to the kept message.
+    await browser.send(first.case.pk, {"type": "read", "message_id": kept})
+    assert "read" in await check("a read")
 
-        # Someone joins case 1; then the family revokes the colleague's consent.
-        newcomer = await db(_join)(first)
-        assert "member.joined" in await check("a member added")
-        assert newcomer.pk in state.cases[first.case.pk].team
-        await db(consent_revoke)(
-            actor=first.guardian.user, consent_id=first.consents[colleague.pk].pk, reason="We moved."
-        )
-        assert "member.left" in await check("a member's consent revoked")
-        assert colleague.pk not in state.cases[first.case.pk].team
+    # Someone joins case 1; then the family revokes the colleague's consent.
+    newcomer = await db(_join)(first)
+    assert "member.joined" in await check("a member added")
+    assert newcomer.pk in state.cases[first.case.pk].team
+    await db(consent_revoke)(
+        actor=first.guardian.user, consent_id=first.consents[colleague.pk].pk, reason="We moved."
+    )
+    assert "member.left" in await check("a member's consent revoked")
+    assert colleague.pk not in state.cases[first.case.pk].team
 
-        # Another unread message in case 2, then the family of case 2 revokes the
-        # member's own consent: the case leaves the list and its unread leave the badge.
-        await db(_post_message)(other.user, second.case.pk, "Can we meet?")
-        await check("another message")
-        await db(consent_revoke)(
-            actor=second.guardian.user, consent_id=second.consents[me.pk].pk, reason="No longer needed."
-        )
-        seen = await check("the member's own consent revoked")
-        assert {"case.activity", "access.ended"} <= set(seen)
-        assert set(state.cases) == {first.case.pk}
-    finally:
-        await browser.close()
-        await colleague_browser.close()
+    # Another unread message in case 2, then the family of case 2 revokes the
+    # member's own consent: the case leaves the list and its unread leave the badge.
+    await db(_post_message)(other.user, second.case.pk, "Can we meet?")
+    await check("another message")
+    await db(consent_revoke)(
+        actor=second.guardian.user, consent_id=second.consents[me.pk].pk, reason="No longer needed."
+    )
+    seen = await check("the member's own consent revoked")
+    assert {"case.activity", "access.ended"} <= set(seen)
+    assert set(state.cases) == {first.case.pk}
