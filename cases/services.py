@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from audit.models import Action
 from audit.services import audit_denied, audit_list_read, audit_record
-from cases import policies
+from cases import extensions, policies
 from cases.models import CareTeamMember, Case, TeamRole
 from consent.hooks import AccessEnd
 from consent.models import Consent
@@ -117,7 +117,9 @@ def care_team_member_end(*, membership: CareTeamMember, reason: str, announce: b
 def _announce_team_change(membership: CareTeamMember, change: Literal["joined", "left"], at: Any) -> None:
     """The rest of the team hears it after commit: the case group (the chat says "… left
     the care team") and each current member's user group (team lists and Cases pages
-    refresh). Names the member's public listing only, never why they left."""
+    refresh). Names the member's public listing only, never why they left. Then the
+    registered ``extensions.team_change_listeners`` run (messaging: the member's own
+    unread total)."""
     provider = membership.provider
     listing = {"id": provider.pk, "name": provider.name, "discipline": provider.discipline}
     send_event_on_commit(
@@ -137,6 +139,8 @@ def _announce_team_change(membership: CareTeamMember, change: Literal["joined", 
         send_event_on_commit(
             user_group(user_id), events.case_activity(case_id=membership.case_id, change="team")
         )
+    for listener in extensions.team_change_listeners.values():
+        listener(membership, change)
 
 
 @transaction.atomic

@@ -15,7 +15,7 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.contrib.auth.models import User
 from django.db import connection, transaction
@@ -526,9 +526,9 @@ def chats_for_ended_consent(end: AccessEnd) -> set[int]:
     revoking (or expiry-recording) transaction. The users who were chatting on the
     child's cases under the ended consent: current team members it covered, and those
     whose membership another hook ended in this same call (``left_at >= end.at``).
-    Sends no ``access.changed``: consent tells each user once, and their case sockets
-    re-ask the policy and close with 4403 if nothing else covers them. After the commit
-    each of them gets their new exact unread total (``_notify_unread_after_access_end``)."""
+    Sends nothing: consent tells each user once, and their case sockets re-ask the
+    policy and close with 4403 if nothing else covers them (their new unread total goes
+    out when their membership ends: ``unread_after_team_change``)."""
     consent = end.consent
     covered = Q()
     if consent.recipient_provider_id is not None:
@@ -540,20 +540,24 @@ def chats_for_ended_consent(end: AccessEnd) -> set[int]:
     members = CareTeamMember.objects.filter(covered, case__child_id=consent.child_id).filter(
         Q(left_at__isnull=True) | Q(left_at__gte=end.at)
     )
-    chatting = set(members.values_list("user_id", "case_id"))
-    transaction.on_commit(lambda: _notify_unread_after_access_end(chatting))
-    return {user_id for user_id, _ in chatting}
+    return set(members.values_list("user_id", flat=True))
 
 
-def _notify_unread_after_access_end(chatting: set[tuple[int, int]]) -> None:
-    """A case the user may no longer open leaves their unread total (the API counts only
-    cases they may open): each gets ``case.activity`` ``access`` with the exact new total,
-    or their nav badge would count its messages until their next read. Read after the
-    commit, so every hook's clean-up is in it whatever their order."""
-    users = {user.pk: user for user in User.objects.filter(pk__in={user_id for user_id, _ in chatting})}
-    for user_id, case_id in sorted(chatting):
-        if user_id in users:
-            event = hub_events.case_activity(
-                case_id=case_id, change="access", unread_total=selectors.unread_total(actor=users[user_id])
-            )
-            send_event_now(user_group(user_id), event)
+def unread_after_team_change(membership: CareTeamMember, change: Literal["joined", "left"]) -> None:
+    """``cases.extensions`` team-change listener (``MessagingConfig.ready``): a case that
+    joins or leaves the member's list brings its unread messages into their total or
+    takes them out (the API counts only cases they may open). After the commit, the
+    member gets ``case.activity`` ``access`` with their exact new total, or their nav
+    badge would be wrong until their next read; their Cases page re-renders on it."""
+    user_id, case_id = membership.user_id, membership.case_id
+    transaction.on_commit(lambda: _send_unread_total(user_id=user_id, case_id=case_id))
+
+
+def _send_unread_total(*, user_id: int, case_id: int) -> None:
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        return
+    total = selectors.unread_total(actor=user)
+    send_event_now(
+        user_group(user_id), hub_events.case_activity(case_id=case_id, change="access", unread_total=total)
+    )

@@ -52,9 +52,9 @@ class CaseActivityEvent(TypedDict):
     badge: ``change`` is ``message`` (a new message by someone else), ``read`` (the user
     read up to ``message_id``; ``unread_total`` is their new total), ``removed`` (the
     author removed ``message_id``, which the user had not read; ``unread_total`` is their
-    new total), ``access`` (a consent covering the user ended: ``unread_total`` is their
-    new total, without the cases they may no longer open) or ``team`` (someone joined or
-    left the care team). Ids only."""
+    new total), ``access`` (the user joined or left the case's care team, e.g. their
+    consent was revoked: ``unread_total`` is their new total, over the cases they may
+    open now) or ``team`` (someone else joined or left the care team). Ids only."""
 
     type: Literal["case.activity"]
     case_id: int

@@ -13,6 +13,8 @@ from asgiref.sync import async_to_sync
 from channels.layers import channel_layers, get_channel_layer
 from django.test import Client
 
+from cases.models import TeamRole
+from cases.services import care_team_member_add
 from consent.services import consent_revoke
 from messaging import events as chat_events
 from messaging.services import message_delete, message_edit, presence_join, read_marker_set
@@ -20,6 +22,8 @@ from outbox.models import OutboxMessage
 from referral_hub import events as hub_events
 from referral_hub.realtime import case_group, user_group
 from referrals.services import referral_accept
+from tests.factories.consent import ConsentFactory, scope
+from tests.factories.directory import ProviderFactory
 from tests.factories.messaging import care_team, stored_message
 from tests.factories.referrals import referral_world, send
 
@@ -291,6 +295,33 @@ def test_case_activity_with_the_new_total_when_a_members_consent_is_revoked(
         }
     ]
     assert [e["change"] for e in staying.events("case.activity")] == ["team"]
+
+
+def test_case_activity_with_the_new_total_when_a_provider_joins_a_team_with_messages(
+    django_capture_on_commit_callbacks,
+):
+    team = care_team(1)
+    stored_message(team, 0, "one")
+    stored_message(team, 0, "two")
+    newcomer = ProviderFactory()
+    ConsentFactory(
+        child=team.child,
+        granted_by=team.guardian,
+        recipient_provider=newcomer,
+        **scope(["messaging", "care_coordination"], ["case_notes"]),
+    )
+    joining = Listener(user_group(newcomer.user.pk))
+    with django_capture_on_commit_callbacks(execute=True):
+        care_team_member_add(case=team.case, provider=newcomer, role=TeamRole.RECIPIENT)
+    assert joining.events("case.activity") == [
+        {
+            "type": "case.activity",
+            "case_id": team.case.pk,
+            "change": "access",
+            "message_id": None,
+            "unread_total": 2,  # the case's messages are unread for them
+        }
+    ]
 
 
 def test_team_changed_on_the_case_group_when_consent_revocation_ends_a_membership(

@@ -27,7 +27,7 @@ from consent.services import consent_revoke
 from messaging.services import message_delete
 from tests.factories.consent import ConsentFactory, scope
 from tests.factories.directory import ProviderFactory
-from tests.factories.messaging import Team, add_member, care_team
+from tests.factories.messaging import Team, add_member, care_team, stored_message
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -39,6 +39,7 @@ CHAT_SCOPE = scope(["messaging", "care_coordination"], ["case_notes"])
 class CaseState:
     team: dict[int, dict[str, Any]]  # provider id -> {id, name, discipline}
     unread: set[int] = field(default_factory=set)  # ids of messages by others not read yet
+    unread_fetched: int = 0  # unread when the case was fetched (their ids unknown)
 
 
 @dataclass
@@ -47,6 +48,7 @@ class ClientState:
 
     cases: dict[int, CaseState]
     badge: int
+    stale: set[int] = field(default_factory=set)  # cases the Cases page fetches again
 
     def apply_notification(self, frame: dict[str, Any]) -> None:
         """``/ws/notifications/`` (notify.js): the badge and each case's unread count."""
@@ -59,14 +61,29 @@ class ClientState:
                 case.unread.add(frame["message_id"])
         elif frame["change"] == "read":
             self.badge = frame["unread_total"]
-            if case is not None:
+            if case is not None and case.unread_fetched:
+                self.stale.add(frame["case_id"])  # which of those were read is unknown here
+            elif case is not None:
                 case.unread = {pk for pk in case.unread if pk > frame["message_id"]}
         elif frame["change"] == "removed":
             self.badge = frame["unread_total"]
             if case is not None:
                 case.unread.discard(frame["message_id"])
         elif frame["change"] == "access":
+            # The user joined or left this case's team: the Cases page fetches it again.
             self.badge = frame["unread_total"]
+            self.stale.add(frame["case_id"])
+
+    def refetch(self, fetch: Any) -> None:
+        """What cases.js does on ``case.activity``: the changed cases from the server
+        (``fetch(case_id)``: the case's API row, or None once it is not listed)."""
+        for case_id in sorted(self.stale):
+            row = fetch(case_id)
+            if row is None:
+                self.cases.pop(case_id, None)
+            else:
+                self.cases[case_id] = CaseState(team=_team(row), unread_fetched=row["unread_count"])
+        self.stale.clear()
 
     def apply_chat(self, case_id: int, frame: dict[str, Any]) -> None:
         """``/ws/cases/<id>/`` (chat.js): the team list; removed messages; the end."""
@@ -84,7 +101,15 @@ class ClientState:
             del self.cases[case_id]
 
     def view(self) -> tuple[dict[int, tuple[dict[int, dict[str, Any]], int]], int]:
-        return {pk: (case.team, len(case.unread)) for pk, case in self.cases.items()}, self.badge
+        cases = {pk: (case.team, case.unread_fetched + len(case.unread)) for pk, case in self.cases.items()}
+        return cases, self.badge
+
+
+def _team(row: dict[str, Any]) -> dict[int, dict[str, Any]]:
+    return {
+        m["provider"]["id"]: {key: m["provider"][key] for key in ("id", "name", "discipline")}
+        for m in row["care_team"]
+    }
 
 
 def _fetch(user) -> dict[int, Any]:  # type: ignore[no-untyped-def]
@@ -97,18 +122,19 @@ def _fetch(user) -> dict[int, Any]:  # type: ignore[no-untyped-def]
 
 def fetched_view(user) -> tuple[dict[int, tuple[dict[int, dict[str, Any]], int]], int]:  # type: ignore[no-untyped-def]
     """What a page load would show now: each case's team and unread count, their sum."""
-    rows = _fetch(user)
-    cases = {
-        pk: (
-            {
-                m["provider"]["id"]: {key: m["provider"][key] for key in ("id", "name", "discipline")}
-                for m in row["care_team"]
-            },
-            row["unread_count"],
-        )
-        for pk, row in rows.items()
-    }
+    cases = {pk: (_team(row), row["unread_count"]) for pk, row in _fetch(user).items()}
     return cases, sum(unread for _, unread in cases.values())
+
+
+def fetch_case(user, case_id: int) -> dict[str, Any] | None:  # type: ignore[no-untyped-def]
+    """``GET /api/v1/cases/<id>/``: the case's row, or None (404) once it is not listed."""
+    client = Client()
+    client.force_login(user)
+    response = client.get(f"/api/v1/cases/{case_id}/")
+    if response.status_code == 404:
+        return None
+    assert response.status_code == 200
+    return dict(response.json())
 
 
 def fresh_state(user) -> ClientState:  # type: ignore[no-untyped-def]
@@ -186,9 +212,10 @@ def _post_message(user, case_id: int, body: str) -> int:  # type: ignore[no-unty
     return int(response.json()["id"])
 
 
-def _join(team: Team) -> Any:
-    """A new provider, covered by the family's consent, joins the care team."""
-    newcomer = ProviderFactory()
+def _join(team: Team, newcomer: Any = None) -> Any:
+    """A provider (a new one by default), covered by the family's consent, joins the
+    care team."""
+    newcomer = newcomer or ProviderFactory()
     ConsentFactory(child=team.child, granted_by=team.guardian, recipient_provider=newcomer, **CHAT_SCOPE)
     care_team_member_add(case=team.case, provider=newcomer, role=TeamRole.RECIPIENT)
     return newcomer
@@ -205,6 +232,7 @@ async def test_the_members_state_from_events_equals_a_fresh_fetch(sockets):
 
     async def check(step: str) -> list[str]:
         seen = await browser.settle(state)
+        await db(state.refetch)(lambda case_id: fetch_case(me.user, case_id))
         assert state.view() == await db(fetched_view)(me.user), f"after {step}; frames: {seen}"
         return seen
 
@@ -241,6 +269,14 @@ async def test_the_members_state_from_events_equals_a_fresh_fetch(sockets):
     assert "member.left" in await check("a member's consent revoked")
     assert colleague.pk not in state.cases[first.case.pk].team
 
+    # The member joins a third team, whose chat already has two messages.
+    third = await db(care_team)(1)
+    await db(stored_message)(third, 0, "Before you joined.")
+    await db(stored_message)(third, 0, "Welcome soon.")
+    await db(_join)(third, me)
+    assert "case.activity" in await check("the member added to another case")
+    assert state.badge == 3 and third.case.pk in state.cases
+
     # Another unread message in case 2, then the family of case 2 revokes the
     # member's own consent: the case leaves the list and its unread leave the badge.
     await db(_post_message)(other.user, second.case.pk, "Can we meet?")
@@ -250,4 +286,4 @@ async def test_the_members_state_from_events_equals_a_fresh_fetch(sockets):
     )
     seen = await check("the member's own consent revoked")
     assert {"case.activity", "access.ended"} <= set(seen)
-    assert set(state.cases) == {first.case.pk}
+    assert set(state.cases) == {first.case.pk, third.case.pk}
