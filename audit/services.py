@@ -179,7 +179,7 @@ def _event(
     consent_id: int | None,
     outcome: str,
     object_type: str,
-    object_id: object,
+    object_id: int | str,
     detail: str,
 ) -> AuditEvent:
     """The row ``audit_record`` writes, without ``prev_hash`` and ``hash`` yet."""
@@ -222,7 +222,7 @@ def audit_record(
     consent_id: int | None = None,
     outcome: str = Outcome.ALLOWED,
     object_type: str = "",
-    object_id: object = "",
+    object_id: int | str = "",
     detail: str = "",
 ) -> AuditEvent:
     user = actor if isinstance(actor, User) else None
@@ -270,7 +270,7 @@ def audit_record_held(
     purpose: str = "",
     consent_id: int | None = None,
     object_type: str = "",
-    object_id: object = "",
+    object_id: int | str = "",
     detail: str = "",
 ) -> AuditEvent:
     """``audit_record`` for a hot path, one INSERT: the caller is inside its transaction,

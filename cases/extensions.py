@@ -13,17 +13,20 @@ none of them.
   cases)`` answers, in a constant number of queries, a dict per case id, given to the
   row's ``summary_template`` and ``actions_template`` as ``part`` (messaging: the last
   message and the "Open chat" link).
+- ``team_change_listeners``: called inside the transaction whenever a care-team
+  membership starts (``joined``) or ends (``left``), whatever caused it (a referral, a
+  consent revoked or expired); messaging tells the member their new unread total.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from django.db.models import QuerySet
 
-from cases.models import Case
+from cases.models import CareTeamMember, Case
 from people.roles import Actor
 
 CaseAnnotator = Callable[[QuerySet[Case], Actor], QuerySet[Case]]
@@ -69,3 +72,12 @@ def register_case_list_column(
     case_list_columns[name] = CaseListColumn(
         rows=rows, summary_template=summary_template, actions_template=actions_template
     )
+
+
+TeamChangeListener = Callable[[CareTeamMember, Literal["joined", "left"]], None]
+team_change_listeners: dict[str, TeamChangeListener] = {}
+
+
+def register_team_change_listener(name: str, listener: TeamChangeListener) -> None:
+    """Register (or replace) what runs when a membership starts or ends."""
+    team_change_listeners[name] = listener

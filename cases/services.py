@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from audit.models import Action
 from audit.services import audit_denied, audit_list_read, audit_record
-from cases import policies
+from cases import extensions, policies
 from cases.models import CareTeamMember, Case, TeamRole
 from consent.hooks import AccessEnd
 from consent.models import Consent
@@ -30,7 +30,7 @@ from referral_hub.ids import id_for_lookup, parse_id
 from referral_hub.realtime import case_group, send_event_on_commit, user_group
 
 
-def _refused(*, actor: Actor, case_id: Any, what: str) -> None:
+def _refused(*, actor: Actor, case_id: int, what: str) -> None:
     """A refused attempt on a case (missing, never shared, or no longer covered by
     consent) goes to the child's access log as ``denied``: the family sees who tried.
     An id that names nothing is logged on the actor's chain."""
@@ -49,7 +49,7 @@ def _refused(*, actor: Actor, case_id: Any, what: str) -> None:
     )
 
 
-def case_open(*, actor: Actor, case_id: Any) -> policies.CaseAccess:
+def case_open(*, actor: Actor, case_id: int) -> policies.CaseAccess:
     """Open a case (``access_case``) and log the read of the child's team record (or
     the refusal, for the child)."""
     try:
@@ -69,7 +69,7 @@ def case_open(*, actor: Actor, case_id: Any) -> policies.CaseAccess:
     return access
 
 
-def case_refused(*, actor: Actor, case_id: Any, what: str) -> None:
+def case_refused(*, actor: Actor, case_id: int, what: str) -> None:
     """Log a refused attempt on a case made elsewhere (the chat page and socket)."""
     _refused(actor=actor, case_id=case_id, what=what)
 
@@ -117,7 +117,9 @@ def care_team_member_end(*, membership: CareTeamMember, reason: str, announce: b
 def _announce_team_change(membership: CareTeamMember, change: Literal["joined", "left"], at: Any) -> None:
     """The rest of the team hears it after commit: the case group (the chat says "… left
     the care team") and each current member's user group (team lists and Cases pages
-    refresh). Names the member's public listing only, never why they left."""
+    refresh). Names the member's public listing only, never why they left. Then the
+    registered ``extensions.team_change_listeners`` run (messaging: the member's own
+    unread total)."""
     provider = membership.provider
     listing = {"id": provider.pk, "name": provider.name, "discipline": provider.discipline}
     send_event_on_commit(
@@ -137,6 +139,8 @@ def _announce_team_change(membership: CareTeamMember, change: Literal["joined", 
         send_event_on_commit(
             user_group(user_id), events.case_activity(case_id=membership.case_id, change="team")
         )
+    for listener in extensions.team_change_listeners.values():
+        listener(membership, change)
 
 
 @transaction.atomic

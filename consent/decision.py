@@ -170,7 +170,7 @@ DENIED = Decision(allowed=False, relation=None, consent_id=None)
 def decide(
     viewer: Actor | None,
     *,
-    child_id: object,
+    child_id: int,
     purpose: str | None = None,
     categories: Iterable[str] | str = (),
     at: datetime | None = None,
@@ -203,7 +203,7 @@ def decide(
 def covering_consent(
     viewer: Actor | None,
     *,
-    child_id: object,
+    child_id: int,
     purpose: str | None = None,
     categories: Iterable[str] | str = (),
     at: datetime | None = None,
@@ -225,7 +225,7 @@ def covering_consent(
 def may_see(
     viewer: Actor | None,
     *,
-    child_id: object,
+    child_id: int,
     purpose: str | None = None,
     categories: Iterable[str] | str = (),
     at: datetime | None = None,

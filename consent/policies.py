@@ -194,7 +194,10 @@ def visible_children(
 
 
 def access_child(
-    actor: Actor, child_id: object, purpose: str | None = None, category: Iterable[str] | str | None = None
+    actor: Actor,
+    child_id: int | None,
+    purpose: str | None = None,
+    category: Iterable[str] | str | None = None,
 ) -> VisibleChild:
     """The child if ``actor`` is one of its guardians or a provider an active consent
     covers for ``purpose`` and ``category`` now; otherwise ``NotFound`` (the same answer
@@ -210,7 +213,7 @@ def access_child(
     return child
 
 
-def guardian_for_child(user: Actor, child_id: object) -> Guardian:
+def guardian_for_child(user: Actor, child_id: int) -> Guardian:
     """The guardian row through which ``user`` speaks for the child, or ``NotFound``."""
     guardian = Guardian.objects.filter(
         user_id=user.pk if isinstance(user, User) else 0, family__children__pk=id_for_lookup(child_id)
@@ -252,7 +255,7 @@ def guardian_withdrew(*, provider: Provider, child: Child) -> bool:
     return not regranted.exists()
 
 
-def access_consent(actor: Actor, consent_id: object) -> Consent:
+def access_consent(actor: Actor, consent_id: int) -> Consent:
     """A consent the actor may read: any consent for their family's children (guardian),
     or an active one covering them (provider). ``NotFound`` otherwise."""
     pk = parse_id(consent_id)

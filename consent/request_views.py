@@ -22,6 +22,7 @@ from consent.texts import TEXT_VERSION
 from directory.roles import provider_of
 from families.roles import guardian_of
 from referral_hub.errors import ApplicationError, NotFound
+from referral_hub.ids import id_for_lookup
 
 
 def _message(request: HttpRequest, title: str, text: str, status: int) -> HttpResponse:
@@ -46,8 +47,8 @@ def consent_request_new(request: HttpRequest) -> HttpResponse:
     try:
         asked = requests.consent_request_create(
             actor=request.user,
-            child_id=post.get("child"),
-            provider_id=post.get("provider"),
+            child_id=id_for_lookup(post.get("child")),
+            provider_id=id_for_lookup(post.get("provider")),
             purposes=post.getlist("purposes"),
             data_categories=post.getlist("data_categories"),
             note=post.get("note", ""),

@@ -87,8 +87,8 @@ def _covered_for_all(provider: Provider, child_id: int, purposes: list[str], cat
 def _check_create(
     *,
     actor: Actor,
-    child_id: object,
-    provider_id: object,
+    child_id: int,
+    provider_id: int,
     purposes: Iterable[str],
     data_categories: Iterable[str],
     note: str,
@@ -130,8 +130,8 @@ def _pending_conflict() -> ApplicationError:
 def consent_request_create(
     *,
     actor: Actor,
-    child_id: object,
-    provider_id: object,
+    child_id: int,
+    provider_id: int,
     purposes: Iterable[str],
     data_categories: Iterable[str],
     note: str = "",
@@ -240,7 +240,7 @@ def _notify_requester(request: ConsentRequest) -> None:
         )
 
 
-def consent_request_for_guardian(*, actor: Actor, request_id: object) -> ConsentRequest:
+def consent_request_for_guardian(*, actor: Actor, request_id: int) -> ConsentRequest:
     """One request about a child of the guardian's family, in any state, for the
     guardian's page. Anything else (someone else's, or no such request) is one
     ``NotFound``, and the refused read is logged as a denied view (linked to the child
@@ -264,7 +264,7 @@ def consent_request_for_guardian(*, actor: Actor, request_id: object) -> Consent
     return row
 
 
-def _pending_for_guardian(actor: Actor, request_id: object) -> ConsentRequest:
+def _pending_for_guardian(actor: Actor, request_id: int) -> ConsentRequest:
     """The request, locked, if ``actor`` is a guardian of its child and it is still open."""
     policies.require_guardian(actor)
     request = (
@@ -292,7 +292,7 @@ def _pending_for_guardian(actor: Actor, request_id: object) -> ConsentRequest:
 def consent_request_sign(
     *,
     actor: Actor,
-    request_id: object,
+    request_id: int,
     password: str | None,
     expires_on: date | str | None = None,
     text_version: str | None = None,
@@ -331,7 +331,7 @@ def consent_request_sign(
 
 @_log_refusals(Action.UPDATE)
 @transaction.atomic
-def consent_request_decline(*, actor: Actor, request_id: object, reason: str = "") -> ConsentRequest:
+def consent_request_decline(*, actor: Actor, request_id: int, reason: str = "") -> ConsentRequest:
     """The guardian declines: nothing is shared; the asker is told (without the reason,
     which stays with the family). Like signing and revoking, only a guardian with legal
     authority answers: 403 ``no_legal_authority`` for the others."""

@@ -85,7 +85,7 @@ def guardian_children_q(user: Actor, prefix: str = "") -> Q:
     return Q(**{f"{prefix}family__guardians__user_id": user.pk})
 
 
-def is_guardian_of(user: Actor | None, child_id: object) -> bool:
+def is_guardian_of(user: Actor | None, child_id: int) -> bool:
     """THE OTHER RULE, written once: does ``user`` speak for this child as a guardian of
     its family (now)? One indexed query."""
     if user is None or not user.is_authenticated:

@@ -141,15 +141,15 @@ def validate_expiry(expires_on: date | str | None, *, today: date | None = None)
 
 
 def resolve_recipient(
-    *, recipient_provider_id: object = None, recipient_organization_id: object = None
+    *, recipient_provider_id: int | None = None, recipient_organization_id: int | None = None
 ) -> tuple[Any, Any]:
 
-    given = [v for v in (recipient_provider_id, recipient_organization_id) if v not in (None, "")]
+    given = [v for v in (recipient_provider_id, recipient_organization_id) if v is not None]
     if len(given) != 1:
         raise ApplicationError(
             "recipient_required", "Name exactly one recipient: a provider or an organization."
         )
-    if recipient_provider_id not in (None, ""):
+    if recipient_provider_id is not None:
         provider = (
             Provider.objects.select_related("organization")
             .filter(pk=id_for_lookup(recipient_provider_id))
@@ -289,13 +289,13 @@ def consent_input_refuse(*, actor: Actor, error: ApplicationError, child_id: obj
 def consent_grant(
     *,
     actor: Actor,
-    child_id: object,
+    child_id: int,
     purposes: Iterable[str],
     data_categories: Iterable[str],
     expires_on: date | str | None,
     password: str | None,
-    recipient_provider_id: object = None,
-    recipient_organization_id: object = None,
+    recipient_provider_id: int | None = None,
+    recipient_organization_id: int | None = None,
     text_version: str | None = None,
     language: str | None = None,
 ) -> Consent:
@@ -305,7 +305,7 @@ def consent_grant(
     child outside the family, 400 for scope, recipient, expiry or signature problems,
     409 ``text_version_changed`` if the text shown is no longer current."""
     guardian = policies.require_guardian(actor)
-    policies.guardian_for_child(actor, _int_or_none(child_id))
+    policies.guardian_for_child(actor, child_id)
     child = Child.objects.get(pk=id_for_lookup(child_id))
     if not guardian.has_legal_authority:
         raise ApplicationError(
@@ -347,8 +347,8 @@ def consent_grant(
 def consent_attest(
     *,
     actor: Actor,
-    child_id: object,
-    guardian_id: object,
+    child_id: int,
+    guardian_id: int,
     signature_method: str,
     purposes: Iterable[str],
     data_categories: Iterable[str],
@@ -463,7 +463,7 @@ def _notify_guardians_of_attestation(consent: Consent) -> None:
 
 @_log_refusals(Action.UPDATE)
 @transaction.atomic
-def consent_revoke(*, actor: Actor, consent_id: object, reason: str = "") -> Consent:
+def consent_revoke(*, actor: Actor, consent_id: int, reason: str = "") -> Consent:
     """A guardian with legal authority revokes a consent for their family's child.
 
     Locks: the child's audit chain, then the consent row (the documented lock order).
@@ -559,7 +559,7 @@ def consents_record_expiry(*, now: datetime | None = None) -> list[Consent]:
     return due
 
 
-def portal_child_shown(*, actor: Actor, child_id: int, object_type: str, object_id: object) -> None:
+def portal_child_shown(*, actor: Actor, child_id: int, object_type: str, object_id: int) -> None:
     """A guardian's portal page showed this child (the consent form, the revoke
     confirmation): an audited read."""
     audit_record(
@@ -567,7 +567,7 @@ def portal_child_shown(*, actor: Actor, child_id: int, object_type: str, object_
     )
 
 
-def access_log_open(*, actor: Actor, child_id: object) -> Child:
+def access_log_open(*, actor: Actor, child_id: int) -> Child:
     """A guardian opens their child's access log ("who has seen my child's
     information"). Only the child's own guardians; everyone else gets the same
     ``NotFound`` (logged as a denied attempt, outside any transaction). The read itself
@@ -575,7 +575,7 @@ def access_log_open(*, actor: Actor, child_id: object) -> Child:
     lives here; the rows live in ``audit``, which is only given ids."""
     pk = parse_id(child_id)
     try:
-        child = policies.access_child(actor, pk)
+        child = policies.access_child(actor, child_id)
         if not child.is_own:
             raise NotFound("Child")
     except ApplicationError:

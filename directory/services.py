@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from typing import Any
+from uuid import UUID
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -194,7 +195,7 @@ def endorsement_lapse(*, endorsement_id: int, note: str) -> Endorsement | None:
 
 
 @transaction.atomic
-def organization_upsert(*, hsds_id: Any, name: str, **fields: Any) -> Organization:
+def organization_upsert(*, hsds_id: UUID, name: str, **fields: Any) -> Organization:
     organization, created = Organization.objects.get_or_create(
         hsds_id=hsds_id, defaults={"name": name, **fields}
     )
@@ -220,7 +221,7 @@ def organization_refresh_search_text(*, organization: Organization) -> None:
 @transaction.atomic
 def provider_upsert(
     *,
-    hsds_id: Any,
+    hsds_id: UUID,
     fields: dict[str, Any],
     locations: list[dict[str, Any]],
 ) -> tuple[Provider, bool]:

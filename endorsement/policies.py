@@ -46,7 +46,7 @@ def visible_applications(actor: Actor) -> QuerySet[Application]:
     return qs.filter(condition)
 
 
-def access_application(actor: Actor, application_id: object) -> Application:
+def access_application(actor: Actor, application_id: int) -> Application:
     application = (
         visible_applications(actor)
         .select_related("provider", "rule_set", "endorsement")
@@ -68,7 +68,7 @@ def may_see_exam_code(actor: Actor, application: Application) -> bool:
     return is_owner(actor, application) or is_curator(actor)
 
 
-def access_own_application(actor: Actor, application_id: object) -> Application:
+def access_own_application(actor: Actor, application_id: int) -> Application:
     """For the applicant's own actions; others who may see it get 403, the rest 404."""
     application = access_application(actor, application_id)
     if not is_owner(actor, application):
@@ -94,7 +94,7 @@ def visible_documents(actor: Actor) -> QuerySet[Document]:
     return qs.filter(condition)
 
 
-def access_document(actor: Actor, document_id: object) -> Document:
+def access_document(actor: Actor, document_id: int) -> Document:
     document = (
         visible_documents(actor).select_related("provider").filter(pk=id_for_lookup(document_id)).first()
     )
@@ -103,7 +103,7 @@ def access_document(actor: Actor, document_id: object) -> Document:
     return document
 
 
-def access_endorsement_letter(actor: Actor, endorsement_id: object) -> Endorsement:
+def access_endorsement_letter(actor: Actor, endorsement_id: int) -> Endorsement:
     """The holder of a (non-pending, numbered) endorsement, or a curator."""
     qs = Endorsement.objects.exclude(status=EndorsementStatus.PENDING).exclude(credential_number="")
     if not is_curator(actor):

@@ -258,7 +258,7 @@ def _refuse_if_locked(provider: Provider, *days: datetime.date) -> None:
         )
 
 
-def _own_entry(model: type[Any], provider: Provider, entry_id: object) -> Any:
+def _own_entry(model: type[Any], provider: Provider, entry_id: int) -> Any:
     """The provider's own entry, locked for the change; one not-found for missing and
     someone else's."""
     entry = model.objects.select_for_update().filter(pk=id_for_lookup(entry_id), provider=provider).first()
@@ -282,7 +282,7 @@ def portfolio_entry_add(*, actor: Actor, kind: str, **values: Any) -> Any:
 
 
 @transaction.atomic
-def portfolio_entry_edit(*, actor: Actor, kind: str, entry_id: object, **changes: Any) -> Any:
+def portfolio_entry_edit(*, actor: Actor, kind: str, entry_id: int, **changes: Any) -> Any:
     """The owner corrects an entry (the fields given; the others stay). A log entry
     changes only while its period is open: neither its old nor its new date inside a
     period a submitted or approved application counted (409 ``log_entry_locked``).
@@ -299,7 +299,7 @@ def portfolio_entry_edit(*, actor: Actor, kind: str, entry_id: object, **changes
 
 
 @transaction.atomic
-def portfolio_entry_delete(*, actor: Actor, kind: str, entry_id: object) -> None:
+def portfolio_entry_delete(*, actor: Actor, kind: str, entry_id: int) -> None:
     """The owner deletes an entry; a log entry only while its period is open."""
     spec, _ = _kind(kind)
     provider = require_provider(actor)

@@ -167,7 +167,7 @@ def _send(
     return request
 
 
-def _resolve_child(*, actor: Actor, child_id: Any, new_child: dict[str, Any] | None) -> Child:
+def _resolve_child(*, actor: Actor, child_id: int | None, new_child: dict[str, Any] | None) -> Child:
     if new_child:
         return child_create(actor=actor, **new_child)
     pk = parse_id(child_id)
@@ -189,8 +189,8 @@ def _legal_authority(actor: Actor) -> None:
 def family_request_create(
     *,
     actor: Actor,
-    child_id: Any = None,
-    provider_id: Any = None,
+    child_id: int | None = None,
+    provider_id: int | None = None,
     concern: Any,
     preferred_language: Any,
     contact_method: Any,
@@ -214,7 +214,7 @@ def family_request_create(
         contact_method=contact_method,
         best_times=best_times,
     )
-    provider = check_family_recipient(to_provider_id=provider_id) if provider_id not in (None, "") else None
+    provider = check_family_recipient(to_provider_id=provider_id) if provider_id is not None else None
     _check_signature(actor, password)
     child = _resolve_child(actor=actor, child_id=child_id, new_child=new_child)
     _refuse_duplicate(child, provider)
@@ -271,7 +271,7 @@ def require_coordinator(actor: Actor) -> User:
     return signed_in(actor)
 
 
-def queued_request(*, actor: Actor, request_id: Any) -> FamilyRequest:
+def queued_request(*, actor: Actor, request_id: int) -> FamilyRequest:
     """A request in the coordinators' queue now (``NotFound`` for anything else: a
     request that left it, withdrawn or its consent revoked, included), the child asked
     of the decision point."""
@@ -290,7 +290,7 @@ def queued_request(*, actor: Actor, request_id: Any) -> FamilyRequest:
     return request
 
 
-def coordination_request_open(*, actor: Actor, request_id: Any) -> FamilyRequest:
+def coordination_request_open(*, actor: Actor, request_id: int) -> FamilyRequest:
     """A coordinator reads one request (the child's name, age, concern): audited."""
     request = queued_request(actor=actor, request_id=request_id)
     audit_record(
@@ -362,7 +362,7 @@ def _move(
 
 
 @transaction.atomic
-def family_request_route(*, actor: Actor, request_id: Any, to_provider_id: Any) -> FamilyRequest:
+def family_request_route(*, actor: Actor, request_id: int, to_provider_id: int) -> FamilyRequest:
     """A coordinator routes a queued request to a provider. Nothing is disclosed to the
     provider yet: the family gets a link (portal notice and e-mail, in its language) to
     sign the consent for that provider; the referral is created when it signs.
@@ -416,7 +416,7 @@ def _notify_family_to_sign(request: FamilyRequest) -> None:
     )
 
 
-def own_request(*, actor: Actor, request_id: Any) -> FamilyRequest:
+def own_request(*, actor: Actor, request_id: int) -> FamilyRequest:
     """One of the guardian's own family's requests (``NotFound`` otherwise)."""
     pk = parse_id(request_id)
     if pk is None or not actor.is_authenticated:
@@ -431,7 +431,7 @@ def own_request(*, actor: Actor, request_id: Any) -> FamilyRequest:
     return request
 
 
-def own_request_open(*, actor: Actor, request_id: Any) -> FamilyRequest:
+def own_request_open(*, actor: Actor, request_id: int) -> FamilyRequest:
     """The family reads one of its own requests (the child, the concern): audited like
     every other read of a child's data."""
     request = own_request(actor=actor, request_id=request_id)
@@ -464,7 +464,7 @@ def own_requests_shown(*, actor: Actor, requests: Iterable[FamilyRequest], detai
 
 
 @transaction.atomic
-def family_request_sign(*, actor: Actor, request_id: Any, password: Any, language: str = "") -> FamilyRequest:
+def family_request_sign(*, actor: Actor, request_id: int, password: Any, language: str = "") -> FamilyRequest:
     """The family signs the consent for the provider a coordinator chose; only then is
     the referral created on its behalf. 409 ``invalid_transition`` unless waiting for
     the signature; 400 ``invalid_signature``; 409 ``duplicate_request``."""
@@ -483,7 +483,7 @@ def family_request_sign(*, actor: Actor, request_id: Any, password: Any, languag
             status=409,
             extra={"status": locked.stage},
         )
-    provider = check_family_recipient(to_provider_id=locked.provider_id)
+    provider = check_family_recipient(to_provider_id=locked.provider.pk)
     _refuse_open_referral(locked.child, provider)
     duplicate = _open_duplicate(locked.child, provider, exclude_pk=locked.pk)
     if duplicate is not None:
@@ -504,7 +504,7 @@ def family_request_sign(*, actor: Actor, request_id: Any, password: Any, languag
 
 
 @transaction.atomic
-def family_request_withdraw(*, actor: Actor, request_id: Any) -> FamilyRequest:
+def family_request_withdraw(*, actor: Actor, request_id: int) -> FamilyRequest:
     """The family withdraws a request nobody has received yet (waiting for a
     coordinator, or for its own signature). Once sent, the referral's own lifecycle
     applies. 409 ``invalid_transition`` otherwise; 404 outside the family."""

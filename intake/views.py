@@ -90,7 +90,7 @@ def ask(request: HttpRequest) -> HttpResponse:
         try:
             created = services.family_request_create(
                 actor=request.user,
-                child_id=None if form.new_child() else data["child"],
+                child_id=None if form.new_child() else int(data["child"]),
                 provider_id=provider.pk if provider else None,
                 concern=data["concern"],
                 preferred_language=data["preferred_language"],

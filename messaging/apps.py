@@ -7,12 +7,17 @@ class MessagingConfig(AppConfig):
 
     def ready(self) -> None:
         from audit.extensions import register_verifier
-        from cases.extensions import case_annotators, register_case_list_column, register_case_page_section
+        from cases.extensions import (
+            case_annotators,
+            register_case_list_column,
+            register_case_page_section,
+            register_team_change_listener,
+        )
         from consent.hooks import register_access_end_hook
         from messaging.integrity import verify_messages
         from messaging.notices import register_notice_kinds
         from messaging.selectors import annotate_last_message, annotate_unread_count
-        from messaging.services import chats_for_ended_consent
+        from messaging.services import chats_for_ended_consent, unread_after_team_change
         from messaging.views import case_rows
 
         # The case list (cases.selectors) applies these: `unread_count` per case for the viewer,
@@ -34,3 +39,5 @@ class MessagingConfig(AppConfig):
         # Revocation and recorded expiry: the users chatting under the consent (consent
         # tells each of them once; their sockets re-ask the policy).
         register_access_end_hook("messaging.chats", chats_for_ended_consent)
+        # A case joining or leaving someone's list changes their unread total: they are told.
+        register_team_change_listener("messaging.unread", unread_after_team_change)

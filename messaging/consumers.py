@@ -32,6 +32,7 @@ from consent.policies import consent_ends_at
 from messaging import events, selectors, services
 from messaging.policies import ChatAccess, Denial, chat_access, chat_denial
 from people.roles import Actor
+from referral_hub import events as hub_events
 from referral_hub.consumers import refuse
 from referral_hub.errors import ApplicationError, NotFound
 from referral_hub.ids import parse_id
@@ -174,7 +175,7 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # cha
             await self._deny()
             return
         for payload in replay:
-            await self.send_json(events.message_new_frame(message=payload))
+            await self._send_frame(events.message_new_frame(message=payload))
         await db(services.presence_join)(actor=user, case_id=self.case_id, channel_name=self.channel_name)
         self.heartbeat = asyncio.ensure_future(self._heartbeat())
 
@@ -186,7 +187,7 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # cha
             await refuse(self, CLOSE_FORBIDDEN)
             return
         await self.accept()
-        await self.send_json(events.access_ended_frame(reason=denial.reason, at=denial.at))
+        await self._send_frame(events.access_ended_frame(reason=denial.reason, at=denial.at))
         await self.close(code=CLOSE_FORBIDDEN, reason=denial.reason)
 
     async def disconnect(self, code: int) -> None:
@@ -239,7 +240,7 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # cha
         self.closing = True
         if code == CLOSE_FORBIDDEN:
             denial = Denial(reason) if reason is not None else await self._why()
-            await self.send_json(events.access_ended_frame(reason=denial.reason, at=denial.at))
+            await self._send_frame(events.access_ended_frame(reason=denial.reason, at=denial.at))
             await self.close(code=code, reason=denial.reason)
         else:
             await self.close(code=code)
@@ -382,7 +383,7 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # cha
             return
         self.last_verified = time.monotonic()
         if await self._may_send():
-            await self.send_json(
+            await self._send_frame(
                 events.message_ack_frame(client_msg_id=str(client_msg_id), message_id=result.message.pk)
             )
 
@@ -463,9 +464,16 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # cha
         if len(self.violation_times) >= VIOLATIONS_BEFORE_CLOSE:
             await self._deny(code=CLOSE_TOO_MANY_VIOLATIONS)
 
-    async def _error(self, code: str, detail: str, **extra: Any) -> None:
+    async def _error(self, code: str, detail: str, client_msg_id: str | None = None) -> None:
         if await self._may_send():
-            await self.send_json({"type": "error", "code": code, "detail": detail, **extra})
+            await self._send_frame(
+                hub_events.error_frame(code=code, detail=detail, client_msg_id=client_msg_id)
+            )
+
+    async def _send_frame(self, frame: events.CaseFrame) -> None:
+        """Every frame to the client goes out here: mypy refuses a shape outside
+        ``CaseFrame``."""
+        await self.send_json(frame)
 
     # --- group events --------------------------------------------------------------
     async def _catch_up(self) -> None:
@@ -496,7 +504,7 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # cha
                 self.gap_timer = asyncio.get_running_loop().call_later(GAP_GRACE_SECONDS, self._on_gap_grace)
             return
         if await self._may_send():
-            await self.send_json(events.message_new_frame(message=payload))
+            await self._send_frame(events.message_new_frame(message=payload))
             self.last_seq = seq
             await self._send_early()
 
@@ -505,7 +513,7 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # cha
         while (payload := self.early.pop(self.last_seq + 1, None)) is not None:
             if not await self._may_send():
                 return
-            await self.send_json(events.message_new_frame(message=payload))
+            await self._send_frame(events.message_new_frame(message=payload))
             self.last_seq = payload["seq"]
         for seq in [seq for seq in self.early if seq <= self.last_seq]:
             del self.early[seq]
@@ -534,25 +542,27 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # cha
                 return
             if missing["seq"] <= self.last_seq:
                 continue
-            await self.send_json(events.message_new_frame(message=missing))
+            await self._send_frame(events.message_new_frame(message=missing))
             self.last_seq = missing["seq"]
         await self._send_early()
 
     async def chat_updated(self, event: dict[str, Any]) -> None:
         if await self._may_send():
-            await self.send_json(events.message_updated_frame(message=event["message"]))
+            await self._send_frame(events.message_updated_frame(message=event["message"]))
 
     async def chat_read(self, event: dict[str, Any]) -> None:
         if await self._may_send():
-            await self.send_json(events.read_frame(user_id=event["user_id"], message_id=event["message_id"]))
+            await self._send_frame(
+                events.read_frame(user_id=event["user_id"], message_id=event["message_id"])
+            )
 
     async def chat_presence(self, event: dict[str, Any]) -> None:
         if await self._may_send():
-            await self.send_json(events.presence_frame(online=event["online"]))
+            await self._send_frame(events.presence_frame(online=event["online"]))
 
     async def chat_typing(self, event: dict[str, Any]) -> None:
         if event["user_id"] != self.user.pk and await self._may_send():
-            await self.send_json(events.typing_frame(user_id=event["user_id"]))
+            await self._send_frame(events.typing_frame(user_id=event["user_id"]))
 
     async def access_changed(self, event: dict[str, Any]) -> None:
         """Consent revoked, team membership ended...: ask the policy again."""
@@ -566,6 +576,6 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # cha
         """Someone joined or left the care team: the others see it in the chat (the
         member concerned gets their own close or nothing)."""
         if event["user_id"] != self.user.pk and await self._may_send():
-            await self.send_json(
+            await self._send_frame(
                 events.team_frame(change=event["change"], provider=event["provider"], at=event["at"])
             )

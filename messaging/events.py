@@ -1,4 +1,5 @@
-"""Chat events on a case's channel-layer group, each a TypedDict built by one function.
+"""Chat events on a case's channel-layer group, each built by one function (their
+TypedDicts are in ``referral_hub/events.py``, part of the ``Event`` union).
 The consumer turns them into client frames (``message.new``, ``message.updated``,
 ``read``, ``presence``, ``typing``). ``tests/foundation/test_events.py`` pins each shape."""
 
@@ -7,31 +8,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal, TypedDict
 
-
-class ChatMessageEvent(TypedDict):
-    type: Literal["chat.message"]
-    message: dict[str, Any]  # selectors.message_payload
-
-
-class ChatUpdatedEvent(TypedDict):
-    type: Literal["chat.updated"]
-    message: dict[str, Any]  # selectors.message_payload
-
-
-class ChatReadEvent(TypedDict):
-    type: Literal["chat.read"]
-    user_id: int
-    message_id: int
-
-
-class ChatPresenceEvent(TypedDict):
-    type: Literal["chat.presence"]
-    online: list[int]
-
-
-class ChatTypingEvent(TypedDict):
-    type: Literal["chat.typing"]
-    user_id: int
+from referral_hub.events import (
+    ChatMessageEvent,
+    ChatPresenceEvent,
+    ChatReadEvent,
+    ChatTypingEvent,
+    ChatUpdatedEvent,
+    ErrorFrame,
+)
 
 
 def chat_message(*, message: dict[str, Any]) -> ChatMessageEvent:
@@ -136,3 +120,17 @@ def access_ended_frame(*, reason: str, at: datetime | None) -> AccessEndedFrame:
 
 def team_frame(*, change: str, provider: dict[str, Any], at: str) -> TeamFrame:
     return {"type": "member.left" if change == "left" else "member.joined", "provider": provider, "at": at}
+
+
+# Every frame the case socket sends its client (``docs/messaging.md``, "Server frames").
+CaseFrame = (
+    MessageNewFrame
+    | MessageUpdatedFrame
+    | MessageAckFrame
+    | ReadFrame
+    | PresenceFrame
+    | TypingFrame
+    | AccessEndedFrame
+    | TeamFrame
+    | ErrorFrame
+)

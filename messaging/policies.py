@@ -74,7 +74,7 @@ def chat_access(user: Actor, case_id: int) -> ChatAccess | None:
     return ChatAccess(member=member, consent=consent)
 
 
-def chat_gate_may_open(user: Actor, case_id: object) -> bool:
+def chat_gate_may_open(user: Actor, case_id: int) -> bool:
     """False when ``user`` cannot be let in whatever the rows say (anonymous, inactive,
     a malformed case id): ``chat_gate`` answers None then, without a query."""
     return user is not None and user.is_authenticated and user.is_active and parse_id(case_id) is not None

@@ -15,7 +15,7 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.contrib.auth.models import User
 from django.db import connection, transaction
@@ -45,7 +45,13 @@ from people.roles import Actor, signed_in
 from referral_hub import events as hub_events
 from referral_hub.errors import ApplicationError, NotFound
 from referral_hub.ids import parse_id
-from referral_hub.realtime import case_group, send_event_on_commit, send_events_on_commit, user_group
+from referral_hub.realtime import (
+    case_group,
+    send_event_now,
+    send_event_on_commit,
+    send_events_on_commit,
+    user_group,
+)
 
 MENTION = re.compile(r"(?<![\w@])@([\w.+-]{1,150})")
 
@@ -66,7 +72,7 @@ def _clean_body(body: object) -> str:
     return body
 
 
-def _audit(*, actor: Actor, access: ChatAccess, action: str, object_id: object, detail: str = "") -> None:
+def _audit(*, actor: Actor, access: ChatAccess, action: str, object_id: int, detail: str = "") -> None:
     audit_record(
         actor=actor,
         action=action,
@@ -394,7 +400,32 @@ def message_delete(*, actor: Actor, case_id: int, message_id: int) -> Message:
     send_event_on_commit(
         case_group(message.case_id), events.chat_updated(message=selectors.message_payload(message))
     )
+    _notify_unread_removed(message)
     return message
+
+
+def _notify_unread_removed(message: Message) -> None:
+    """A removed message no longer counts as unread: each member who had not read it
+    gets their new exact total (``case.activity`` ``removed``), or their nav badge and
+    Cases page would count it until their next read. One query for the members, one
+    per member told (a removal is rare; a team is small)."""
+    read_it = ReadMarker.objects.filter(case_id=message.case_id, last_read_message_id__gte=message.pk)
+    members = (
+        chat_members(case_id=message.case_id)
+        .exclude(user_id=message.author_id)
+        .exclude(user_id__in=read_it.values("user_id"))
+        .select_related("user")
+    )
+    for member in members:
+        send_event_on_commit(
+            user_group(member.user_id),
+            hub_events.case_activity(
+                case_id=message.case_id,
+                change="removed",
+                message_id=message.pk,
+                unread_total=selectors.unread_total(actor=member.user),
+            ),
+        )
 
 
 @transaction.atomic
@@ -496,7 +527,8 @@ def chats_for_ended_consent(end: AccessEnd) -> set[int]:
     child's cases under the ended consent: current team members it covered, and those
     whose membership another hook ended in this same call (``left_at >= end.at``).
     Sends nothing: consent tells each user once, and their case sockets re-ask the
-    policy and close with 4403 if nothing else covers them."""
+    policy and close with 4403 if nothing else covers them (their new unread total goes
+    out when their membership ends: ``unread_after_team_change``)."""
     consent = end.consent
     covered = Q()
     if consent.recipient_provider_id is not None:
@@ -509,3 +541,23 @@ def chats_for_ended_consent(end: AccessEnd) -> set[int]:
         Q(left_at__isnull=True) | Q(left_at__gte=end.at)
     )
     return set(members.values_list("user_id", flat=True))
+
+
+def unread_after_team_change(membership: CareTeamMember, change: Literal["joined", "left"]) -> None:
+    """``cases.extensions`` team-change listener (``MessagingConfig.ready``): a case that
+    joins or leaves the member's list brings its unread messages into their total or
+    takes them out (the API counts only cases they may open). After the commit, the
+    member gets ``case.activity`` ``access`` with their exact new total, or their nav
+    badge would be wrong until their next read; their Cases page re-renders on it."""
+    user_id, case_id = membership.user_id, membership.case_id
+    transaction.on_commit(lambda: _send_unread_total(user_id=user_id, case_id=case_id))
+
+
+def _send_unread_total(*, user_id: int, case_id: int) -> None:
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        return
+    total = selectors.unread_total(actor=user)
+    send_event_now(
+        user_group(user_id), hub_events.case_activity(case_id=case_id, change="access", unread_total=total)
+    )

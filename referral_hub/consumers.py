@@ -17,6 +17,7 @@ from typing import Any
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer, AsyncWebsocketConsumer
 
+from referral_hub import events
 from referral_hub.realtime import user_group
 
 
@@ -43,23 +44,34 @@ class NotificationsConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
-        await self.send_json(
-            {"type": "error", "code": "read_only", "detail": "This socket only delivers notifications."}
+        await self._send_frame(
+            events.error_frame(code="read_only", detail="This socket only delivers notifications.")
         )
 
     async def notify(self, event: dict[str, Any]) -> None:
-        frame = {"type": "notify", "kind": event["kind"], "payload": event.get("payload", {})}
-        if event.get("notice_id") is not None:
-            frame["notice_id"] = event["notice_id"]
-        await self.send_json(frame)
+        await self._send_frame(
+            events.notify(
+                kind=event["kind"], payload=event.get("payload", {}), notice_id=event.get("notice_id")
+            )
+        )
 
     async def notices_read(self, event: dict[str, Any]) -> None:
-        await self.send_json({"type": "notices.read", "unread": event["unread"]})
+        await self._send_frame(events.notices_read(unread=event["unread"]))
 
     async def case_activity(self, event: dict[str, Any]) -> None:
-        await self.send_json(
-            {key: event[key] for key in ("type", "case_id", "change", "message_id", "unread_total")}
+        await self._send_frame(
+            events.case_activity(
+                case_id=event["case_id"],
+                change=event["change"],
+                message_id=event["message_id"],
+                unread_total=event["unread_total"],
+            )
         )
+
+    async def _send_frame(self, frame: events.NotificationsFrame) -> None:
+        """Every frame to the client goes out here: mypy refuses a shape outside
+        ``NotificationsFrame``."""
+        await self.send_json(frame)
 
     async def force_close(self, event: dict[str, Any]) -> None:
         await self.close(code=4403)

@@ -1,7 +1,10 @@
-"""Every event the project puts on the channel layer for a user's group, each a
-TypedDict built by one function (Zulip's ``event_types.py``). Chat events for a case's
-group live in ``messaging/events.py``. ``tests/foundation/test_events.py`` pins the
-exact shape of each.
+"""Every event the project puts on the channel layer, each a TypedDict (Zulip's
+``event_types.py``); ``Event`` is their union, the only thing
+``referral_hub.realtime.send_event_on_commit`` accepts, so mypy refuses an event of
+any other shape. The user-group events are built here; the chat events on a case's
+group are built in ``messaging/events.py`` (their shapes live here, because the base
+sends them and imports no app). ``tests/foundation/test_events.py`` pins the exact
+shape of each, and checks that every event has a socket handler.
 
 Payloads carry ids, kinds and short labels only, never a child's details.
 """
@@ -47,12 +50,15 @@ class NoticesReadEvent(TypedDict):
 class CaseActivityEvent(TypedDict):
     """Something changed in one of the user's cases, for their Cases page and the nav
     badge: ``change`` is ``message`` (a new message by someone else), ``read`` (the user
-    read up to ``message_id``; ``unread_total`` is their new total) or ``team`` (someone
-    joined or left the care team). Ids only."""
+    read up to ``message_id``; ``unread_total`` is their new total), ``removed`` (the
+    author removed ``message_id``, which the user had not read; ``unread_total`` is their
+    new total), ``access`` (the user joined or left the case's care team, e.g. their
+    consent was revoked: ``unread_total`` is their new total, over the cases they may
+    open now) or ``team`` (someone else joined or left the care team). Ids only."""
 
     type: Literal["case.activity"]
     case_id: int
-    change: Literal["message", "read", "team"]
+    change: Literal["message", "read", "removed", "access", "team"]
     message_id: int | None
     unread_total: int | None
 
@@ -74,6 +80,60 @@ class ForceCloseEvent(TypedDict):
 
     type: Literal["force.close"]
     reason: str
+
+
+# --- chat events on a case's group (built in messaging/events.py) ----------------------
+
+
+class ChatMessageEvent(TypedDict):
+    type: Literal["chat.message"]
+    message: dict[str, Any]  # messaging.selectors.message_payload
+
+
+class ChatUpdatedEvent(TypedDict):
+    type: Literal["chat.updated"]
+    message: dict[str, Any]  # messaging.selectors.message_payload
+
+
+class ChatReadEvent(TypedDict):
+    type: Literal["chat.read"]
+    user_id: int
+    message_id: int
+
+
+class ChatPresenceEvent(TypedDict):
+    type: Literal["chat.presence"]
+    online: list[int]
+
+
+class ChatTypingEvent(TypedDict):
+    type: Literal["chat.typing"]
+    user_id: int
+
+
+class ErrorFrame(TypedDict):
+    """A socket's answer to a frame it refused (the socket stays open); the case chat
+    adds the refused message's ``client_msg_id`` where there was one."""
+
+    type: Literal["error"]
+    code: str
+    detail: str
+    client_msg_id: NotRequired[str]
+
+
+# On ``user.<id>``: the notifications socket and every case socket of that user.
+UserEvent = AccessChangedEvent | NotifyEvent | NoticesReadEvent | CaseActivityEvent | ForceCloseEvent
+# On ``case.<id>``: the case's chat sockets.
+CaseEvent = (
+    ChatMessageEvent
+    | ChatUpdatedEvent
+    | ChatReadEvent
+    | ChatPresenceEvent
+    | ChatTypingEvent
+    | TeamChangedEvent
+)
+# Every event on the channel layer.
+Event = UserEvent | CaseEvent
 
 
 def access_changed(
@@ -110,7 +170,7 @@ def notices_read(*, unread: int) -> NoticesReadEvent:
 def case_activity(
     *,
     case_id: int,
-    change: Literal["message", "read", "team"],
+    change: Literal["message", "read", "removed", "access", "team"],
     message_id: int | None = None,
     unread_total: int | None = None,
 ) -> CaseActivityEvent:
@@ -138,3 +198,15 @@ def team_changed(
 
 def force_close(*, reason: str) -> ForceCloseEvent:
     return {"type": "force.close", "reason": reason}
+
+
+def error_frame(*, code: str, detail: str, client_msg_id: str | None = None) -> ErrorFrame:
+    frame: ErrorFrame = {"type": "error", "code": code, "detail": detail}
+    if client_msg_id is not None:
+        frame["client_msg_id"] = client_msg_id
+    return frame
+
+
+# What ``/ws/notifications/`` sends its client: three of the user events, forwarded as
+# they are, and the refusal of any frame the client sends (the socket is read-only).
+NotificationsFrame = NotifyEvent | NoticesReadEvent | CaseActivityEvent | ErrorFrame

@@ -190,8 +190,8 @@ class ReferralDraft:
 def referral_send(
     *,
     actor: Actor,
-    child_id: Any,
-    to_provider_id: Any,
+    child_id: int,
+    to_provider_id: int,
     reason: str,
     urgency: str = Urgency.ROUTINE,
     concern_type: str = ConcernType.OTHER,
@@ -323,8 +323,8 @@ def check_referral_send(
     *,
     actor: Actor,
     from_provider: Provider,
-    child_id: Any,
-    to_provider_id: Any,
+    child_id: int,
+    to_provider_id: int,
     reason: str,
     urgency: str,
     concern_type: str,
@@ -478,7 +478,7 @@ def _create(*, actor: Actor, draft: ReferralDraft, idempotency_key: str, fingerp
     return referral
 
 
-def check_family_recipient(*, to_provider_id: Any) -> Provider:
+def check_family_recipient(*, to_provider_id: int) -> Provider:
     """The provider a family asks for help: in the directory and able to receive
     referrals (it has an account). 400 ``unknown_provider`` / ``recipient_has_no_account``."""
     to_pk = parse_id(to_provider_id)
@@ -559,7 +559,7 @@ def referral_send_for_family(
 # --- opening (receipt) ------------------------------------------------------------------
 
 
-def _refused(*, actor: Actor, model: type[Referral], object_id: Any, action: str, what: str) -> None:
+def _refused(*, actor: Actor, model: type[Referral], object_id: int, action: str, what: str) -> None:
     """A refused attempt on a referral or a case (missing, never shared, or no longer
     covered by consent) goes to the child's access log as ``denied``, like the portal's
     refusals: the family sees who tried. Written in its own transaction, before the
@@ -580,7 +580,7 @@ def _refused(*, actor: Actor, model: type[Referral], object_id: Any, action: str
     )
 
 
-def access_referral_logged(actor: Actor, referral_id: Any, *, what: str) -> policies.ReferralAccess:
+def access_referral_logged(actor: Actor, referral_id: int, *, what: str) -> policies.ReferralAccess:
     """``policies.access_referral``, with a refusal logged for the child."""
     try:
         return policies.access_referral(actor, referral_id)
@@ -590,7 +590,7 @@ def access_referral_logged(actor: Actor, referral_id: Any, *, what: str) -> poli
         raise
 
 
-def referral_open(*, actor: Actor, referral_id: Any) -> policies.ReferralAccess:
+def referral_open(*, actor: Actor, referral_id: int) -> policies.ReferralAccess:
     """Open a referral's details: access check, receipt on the recipient's first open
     (``sent`` -> ``received``), and an audit row per data category read."""
     access = access_referral_logged(actor, referral_id, what="view")
@@ -639,7 +639,7 @@ def available_actions(role: str, status: str) -> list[str]:
     return verbs
 
 
-def _transition(*, actor: Actor, referral_id: Any, verb: str, changes: dict[str, Any], note: str) -> Referral:
+def _transition(*, actor: Actor, referral_id: int, verb: str, changes: dict[str, Any], note: str) -> Referral:
     role, from_statuses, to_status = TRANSITIONS[verb]
     access = access_referral_logged(actor, referral_id, what=verb)
     if access.restricted:
@@ -743,13 +743,13 @@ def _notify_referrer(referral: Referral) -> None:
         )
 
 
-def referral_accept(*, actor: Actor, referral_id: Any, note: str = "") -> Referral:
+def referral_accept(*, actor: Actor, referral_id: int, note: str = "") -> Referral:
     """Recipient accepts (from sent/received). Joins the care team when consent covers
     ``care_coordination`` (recipient, and the referrer if covered too)."""
     return _transition(actor=actor, referral_id=referral_id, verb="accept", changes={}, note=_note(note))
 
 
-def referral_decline(*, actor: Actor, referral_id: Any, decline_reason: str, note: str = "") -> Referral:
+def referral_decline(*, actor: Actor, referral_id: int, decline_reason: str, note: str = "") -> Referral:
     reason = _choice(decline_reason, DeclineReason.values, "decline_reason")
     note = _note(note)
     return _transition(
@@ -761,7 +761,7 @@ def referral_decline(*, actor: Actor, referral_id: Any, decline_reason: str, not
     )
 
 
-def referral_schedule(*, actor: Actor, referral_id: Any, appointment_at: Any, note: str = "") -> Referral:
+def referral_schedule(*, actor: Actor, referral_id: int, appointment_at: Any, note: str = "") -> Referral:
     when = _future_appointment(appointment_at)
     return _transition(
         actor=actor,
@@ -887,7 +887,7 @@ def _notify_rescheduled(referral: Referral, event: ReferralEvent) -> None:
             )
 
 
-def referral_reschedule(*, actor: Actor, referral_id: Any, appointment_at: Any, reason: str = "") -> Referral:
+def referral_reschedule(*, actor: Actor, referral_id: int, appointment_at: Any, reason: str = "") -> Referral:
     """The recipient moves a scheduled appointment (still ``scheduled``): a timeline entry
     with the reason, an audit row, and a notice to the referrer and the family. 400
     ``appointment_in_past``; 409 ``invalid_transition`` unless the referral is scheduled."""
@@ -939,7 +939,7 @@ def referral_reschedule(*, actor: Actor, referral_id: Any, appointment_at: Any, 
     return referral
 
 
-def referral_complete(*, actor: Actor, referral_id: Any, outcome: str, note: str = "") -> Referral:
+def referral_complete(*, actor: Actor, referral_id: int, outcome: str, note: str = "") -> Referral:
     value = _choice(outcome, Outcome.values, "outcome")
     note = _note(note)
     return _transition(
@@ -951,7 +951,7 @@ def referral_complete(*, actor: Actor, referral_id: Any, outcome: str, note: str
     )
 
 
-def referral_cancel(*, actor: Actor, referral_id: Any, reason: str = "") -> Referral:
+def referral_cancel(*, actor: Actor, referral_id: int, reason: str = "") -> Referral:
     reason = _note(reason, field="reason")
     return _transition(
         actor=actor, referral_id=referral_id, verb="cancel", changes={"cancel_reason": reason}, note=reason
@@ -1025,7 +1025,7 @@ def access_end_for_consent(end: AccessEnd) -> set[int]:
     return touched
 
 
-def referral_export(*, actor: Actor, referral_id: Any) -> policies.ReferralAccess:
+def referral_export(*, actor: Actor, referral_id: int) -> policies.ReferralAccess:
     """Access check + audit for reading a referral as FHIR (no receipt: a system read is
     not the recipient opening it)."""
     access = policies.access_referral(actor, referral_id)

@@ -13,12 +13,17 @@ from asgiref.sync import async_to_sync
 from channels.layers import channel_layers, get_channel_layer
 from django.test import Client
 
+from cases.models import TeamRole
+from cases.services import care_team_member_add
 from consent.services import consent_revoke
 from messaging import events as chat_events
-from messaging.services import message_edit, presence_join, read_marker_set
+from messaging.services import message_delete, message_edit, presence_join, read_marker_set
 from outbox.models import OutboxMessage
+from referral_hub import events as hub_events
 from referral_hub.realtime import case_group, user_group
 from referrals.services import referral_accept
+from tests.factories.consent import ConsentFactory, scope
+from tests.factories.directory import ProviderFactory
 from tests.factories.messaging import care_team, stored_message
 from tests.factories.referrals import referral_world, send
 
@@ -199,6 +204,17 @@ def test_client_frames_shapes():
     assert chat_events.read_frame(user_id=2, message_id=3) == {"type": "read", "user_id": 2, "message_id": 3}
     assert chat_events.presence_frame(online=[2, 5]) == {"type": "presence", "online": [2, 5]}
     assert chat_events.typing_frame(user_id=2) == {"type": "typing", "user_id": 2}
+    assert hub_events.error_frame(code="rate_limited", detail="Slow down.") == {
+        "type": "error",
+        "code": "rate_limited",
+        "detail": "Slow down.",
+    }
+    assert hub_events.error_frame(code="not_stored", detail="Again.", client_msg_id="c") == {
+        "type": "error",
+        "code": "not_stored",
+        "detail": "Again.",
+        "client_msg_id": "c",
+    }
 
 
 def test_case_activity_to_the_other_members_when_a_member_writes(django_capture_on_commit_callbacks):
@@ -234,6 +250,78 @@ def test_case_activity_with_the_new_total_when_a_member_reads(django_capture_on_
         }
     ]
     assert second.pk > first.pk
+
+
+def test_case_activity_with_the_new_total_when_the_author_removes_an_unread_message(
+    django_capture_on_commit_callbacks,
+):
+    team = care_team(3)
+    kept, removed = stored_message(team, 0, "kept"), stored_message(team, 0, "removed")
+    read_marker_set(actor=team.users[2], case_id=team.case.pk, message_id=removed.pk)
+    author, unread, read = (Listener(user_group(u.pk)) for u in team.users)
+    with django_capture_on_commit_callbacks(execute=True):
+        message_delete(actor=team.users[0], case_id=team.case.pk, message_id=removed.pk)
+    assert unread.events("case.activity") == [
+        {
+            "type": "case.activity",
+            "case_id": team.case.pk,
+            "change": "removed",
+            "message_id": removed.pk,
+            "unread_total": 1,  # `kept`
+        }
+    ]
+    assert read.events("case.activity") == []  # they had read it: their total is unchanged
+    assert author.events("case.activity") == []
+    assert kept.pk < removed.pk
+
+
+def test_case_activity_with_the_new_total_when_a_members_consent_is_revoked(
+    django_capture_on_commit_callbacks,
+):
+    team = care_team()
+    stored_message(team, 0, "unread by the second member")
+    staying, removed = (Listener(user_group(u.pk)) for u in team.users)
+    with django_capture_on_commit_callbacks(execute=True):
+        consent_revoke(
+            actor=team.guardian.user, consent_id=team.consents[team.providers[1].pk].pk, reason="moved"
+        )
+    assert removed.events("case.activity") == [
+        {
+            "type": "case.activity",
+            "case_id": team.case.pk,
+            "change": "access",
+            "message_id": None,
+            "unread_total": 0,  # the case left their list, and its unread message with it
+        }
+    ]
+    assert [e["change"] for e in staying.events("case.activity")] == ["team"]
+
+
+def test_case_activity_with_the_new_total_when_a_provider_joins_a_team_with_messages(
+    django_capture_on_commit_callbacks,
+):
+    team = care_team(1)
+    stored_message(team, 0, "one")
+    stored_message(team, 0, "two")
+    newcomer = ProviderFactory()
+    ConsentFactory(
+        child=team.child,
+        granted_by=team.guardian,
+        recipient_provider=newcomer,
+        **scope(["messaging", "care_coordination"], ["case_notes"]),
+    )
+    joining = Listener(user_group(newcomer.user.pk))
+    with django_capture_on_commit_callbacks(execute=True):
+        care_team_member_add(case=team.case, provider=newcomer, role=TeamRole.RECIPIENT)
+    assert joining.events("case.activity") == [
+        {
+            "type": "case.activity",
+            "case_id": team.case.pk,
+            "change": "access",
+            "message_id": None,
+            "unread_total": 2,  # the case's messages are unread for them
+        }
+    ]
 
 
 def test_team_changed_on_the_case_group_when_consent_revocation_ends_a_membership(

@@ -27,20 +27,27 @@ def in_memory_layer(settings):
 
 @pytest.fixture
 async def sockets(in_memory_layer):
-    """``await sockets.open(user, case_id, after=None) -> (communicator, connected, code)``."""
+    """``await sockets.open(user, case_id, after=None) -> (communicator, connected, code)``;
+    ``sockets.notifications(user)`` likewise for ``/ws/notifications/``."""
     from referral_hub.asgi import application
 
     opened: list[WebsocketCommunicator] = []
 
     class Sockets:
         async def open(self, user, case_id, after=None, *, token=True):
+            path = f"/ws/cases/{case_id}/" + (f"?after={after}" if after is not None else "")
+            return await self._connect(user, path, token)
+
+        async def notifications(self, user):
+            return await self._connect(user, "/ws/notifications/", True)
+
+        async def _connect(self, user, path, token):
             headers = [(b"origin", b"http://testserver"), (b"host", b"testserver")]
             if user is not None and token:
                 from rest_framework.authtoken.models import Token
 
                 key = (await sync_to_async(Token.objects.get_or_create)(user=user))[0].key
                 headers.append((b"authorization", f"Token {key}".encode()))
-            path = f"/ws/cases/{case_id}/" + (f"?after={after}" if after is not None else "")
             communicator = WebsocketCommunicator(application, path, headers=headers)
             opened.append(communicator)
             connected, code = await communicator.connect(timeout=5)

@@ -1,4 +1,5 @@
-// The Cases page: a new message, a read or a team change in one of the user's cases
+// The Cases page: a new message, a read, a removed message, an ended access or a team
+// change in one of the user's cases
 // (rh:case-activity from /static/js/notify.js) re-renders the lists from the server
 // (rhRegions, /static/js/region.js).
 (function () {

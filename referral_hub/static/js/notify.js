@@ -34,7 +34,8 @@
     },
     "case.activity": function (data) {
       if (data.change === "message") setBadge("messages", null);
-      if (data.change === "read" && typeof data.unread_total === "number") setBadge("messages", data.unread_total);
+      // "read", "removed" and "access" carry the user's exact new total.
+      if (typeof data.unread_total === "number") setBadge("messages", data.unread_total);
       document.dispatchEvent(new CustomEvent("rh:case-activity", { detail: data }));
     }
   };
