@@ -54,7 +54,9 @@ test: gates pytest
 gates: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	# The layers of docs/architecture.md as import-linter contracts (pyproject.toml).
+	# The layers of docs/architecture.md as import-linter contracts (pyproject.toml),
+	# written from the one list of apps (referral_hub/apps_list.py).
+	$(PY) manage.py sync_layers --check
 	$(VENV)/bin/lint-imports
 	# No application function above cyclomatic rank C (radon/xenon); tests and generated
 	# migrations are not application code.
