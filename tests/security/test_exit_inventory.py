@@ -228,8 +228,8 @@ CALL_SITES: dict[str, str] = {
 }
 # E-mail template files (most e-mails are built in code, and found above).
 EMAIL_TEMPLATES = {
-    "referral_hub/templates/registration/reset_email.txt": "no child",
-    "referral_hub/templates/registration/reset_subject.txt": "no child",
+    "families/templates/registration/reset_email.txt": "no child",
+    "families/templates/registration/reset_subject.txt": "no child",
 }
 
 
