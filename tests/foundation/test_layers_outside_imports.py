@@ -3,8 +3,8 @@
 An app may name only itself and apps in lower layers (``referral_hub/apps_list.py``, the
 one list): in its templates (``{% include %}``, ``{% extends %}``, ``{% url %}``), in the
 URL names its Python reverses (``reverse``, ``reverse_lazy``, ``redirect``,
-``resolve_url``), and the base in its settings and root URLconf (dotted paths, URL
-names). A lower app offers an extension point instead (``referral_hub/extensions.py``)
+``resolve_url``, and ``url_name=`` of the registries), and the base in its settings and
+root URLconf (dotted paths). A lower app offers an extension point instead (``referral_hub/extensions.py``)
 and the app above fills it in ``ready()``.
 """
 
