@@ -30,3 +30,5 @@ class PeopleConfig(AppConfig):
         extensions.register_slot_template(
             "error-links", "people.sign_in", template="people/_error_links.html"
         )
+        # Every page sets a signed-in account's missing time zone from the browser.
+        extensions.register_slot_template("scripts", "people.time_zone", template="people/_scripts.html")

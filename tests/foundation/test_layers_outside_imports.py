@@ -1,7 +1,8 @@
 """The layers hold outside Python imports too (import-linter reads only imports).
 
 An app may name only itself and apps in lower layers (``referral_hub/apps_list.py``, the
-one list): in its templates (``{% include %}``, ``{% extends %}``, ``{% url %}``), in the
+one list): in its templates (``{% include %}``, ``{% extends %}``, ``{% url %}``,
+``{% static %}``), in the
 URL names its Python reverses (``reverse``, ``reverse_lazy``, ``redirect``,
 ``resolve_url``, and ``url_name=`` of the registries), and the base in its settings and
 root URLconf (dotted paths). A lower app offers an extension point instead (``referral_hub/extensions.py``)
@@ -24,7 +25,7 @@ from referral_hub import urls as root_urls
 from referral_hub.apps_list import LAYERS, PROJECT_APPS, may_name
 
 ROOT = Path(__file__).resolve().parents[2]
-TEMPLATE_TAG = re.compile(r"""{%-?\s*(include|extends|url)\s+(["'])(?P<name>[^"']+)\2""")
+TEMPLATE_TAG = re.compile(r"""{%-?\s*(include|extends|url|static)\s+(["'])(?P<name>[^"']+)\2""")
 REVERSERS = {"reverse", "reverse_lazy", "redirect", "resolve_url"}
 DOTTED = re.compile(r"^(?P<app>[a-z_][a-z0-9_]*)(\.[A-Za-z_][A-Za-z0-9_]*)+$")
 URLCONF_ATTRS = ("urlpatterns", "api_urlpatterns", "fhir_urlpatterns", "hsds_urlpatterns")
@@ -57,10 +58,11 @@ def _import_urls(app: str) -> Any:
     return import_module(f"{app}.urls")
 
 
-def template_owner(name: str) -> str | None:
-    """The project app whose ``templates`` folder serves ``name`` (None: Django's, a library's)."""
+def template_owner(name: str, folder: str = "templates") -> str | None:
+    """The project app whose ``templates`` (or ``static``) folder serves ``name`` (None:
+    Django's, a library's)."""
     for app in PROJECT_APPS:
-        if (ROOT / app / "templates" / name).exists():
+        if (ROOT / app / folder / name).exists():
             return app
     return None
 
@@ -75,7 +77,10 @@ def names_in_template(text: str, owners: dict[str, str]) -> Iterator[tuple[int, 
     """(line, what, owner) for every project template or URL a template's text names."""
     for match in TEMPLATE_TAG.finditer(text):
         kind, name = match.group(1), match.group("name")
-        owner = owners.get(name) if kind == "url" else template_owner(name)
+        if kind == "url":
+            owner = owners.get(name)
+        else:
+            owner = template_owner(name, "static" if kind == "static" else "templates")
         if owner is not None:
             yield text.count("\n", 0, match.start()) + 1, f"{{% {kind} '{name}' %}}", owner
 
