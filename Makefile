@@ -35,7 +35,8 @@ dev: demo
 ## <app>/locale/es/LC_MESSAGES/django.po (run from the root, so an app's module named
 ## like another app cannot shadow it), then compiles every catalogue (the .mo files are
 ## committed, so a fresh machine needs no gettext).
-APPS := referral_hub people outbox audit directory families endorsement consent cases referrals messaging intake notices indicators
+# The one list of apps (referral_hub/apps_list.py), lowest layer first.
+APPS = $(shell $(PY) -m referral_hub.apps_list)
 messages: $(STAMP)
 	for app in $(APPS); do mkdir -p $$app/locale; done
 	$(PY) manage.py makemessages -l es --add-location=file --no-obsolete \
@@ -64,7 +65,9 @@ test: $(STAMP)
 gates: lint static-gates
 
 static-gates: $(STAMP)
-	# The layers of docs/architecture.md as import-linter contracts (pyproject.toml).
+	# The layers of docs/architecture.md as import-linter contracts (pyproject.toml),
+	# written from the one list of apps (referral_hub/apps_list.py).
+	$(PY) manage.py sync_layers --check
 	$(VENV)/bin/lint-imports
 	# No application function above cyclomatic rank C (radon/xenon); tests and generated
 	# migrations are not application code.

@@ -1,4 +1,4 @@
-"""Scrape-time audit figure for /metrics (named in settings.METRICS_COLLECTORS)."""
+"""Scrape-time audit figure for /metrics (registered in the app's ready(): referral_hub.extensions.register_metric_collector)."""
 
 from __future__ import annotations
 

@@ -10,12 +10,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from consent import policies, requests, services
+from consent.extensions import request_return_url
 from consent.forms import default_expiry
 from consent.models import ConsentRequest, ConsentRequestStatus
 from consent.texts import TEXT_VERSION
@@ -34,7 +34,7 @@ def _back(request: HttpRequest) -> str:
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
-    return reverse("referral-new")
+    return request_return_url(request.user)
 
 
 @login_required

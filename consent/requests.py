@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from audit.models import Action
 from audit.services import audit_denied, audit_record
 from consent import policies, selectors
+from consent.extensions import request_return_url
 from consent.forms import default_expiry
 from consent.models import ConsentRequest, ConsentRequestStatus
 from consent.services import consent_grant, resolve_recipient, validate_scope
@@ -212,7 +213,7 @@ def _notify_requester(request: ConsentRequest) -> None:
     user = request.requested_by_user
     lang = language_of(user)
     signed = request.status == ConsentRequestStatus.SIGNED
-    path = reverse("referral-new") + f"?child={request.child_id}&to_provider={request.provider_id}"
+    path = request_return_url(user, request.child_id, request.provider_id)
     key = f"consent_request:{request.pk}:answered"
     with translation.override(lang):
         label = (

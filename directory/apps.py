@@ -1,4 +1,6 @@
+from celery.schedules import crontab
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DirectoryConfig(AppConfig):
@@ -15,3 +17,25 @@ class DirectoryConfig(AppConfig):
 
         # Endorsement expiry reminders carry their label (dates, category): shown as given.
         register("endorsement.expiring", NoticeKind(category="reminder"))
+
+        from referral_hub import extensions
+
+        # The public search is the site's front page.
+        extensions.register_home_page("home")
+        extensions.register_nav_item("directory.search", label=_("Find help"), url_name="home", order=10)
+        extensions.register_nav_item(
+            "directory.curate", label=_("Curate"), url_name="curate", roles=("curator",), order=90
+        )
+        extensions.register_start_page("curator", url_name="curate", order=30)
+        extensions.register_beat_entry(
+            "endorsement-expiry-reminders",
+            task="directory.tasks.remind_endorsement_expiry",
+            schedule=crontab(hour=13, minute=0),
+        )
+        extensions.register_beat_entry(
+            "listing-confirmation-requests",
+            task="directory.tasks.request_listing_confirmation",
+            schedule=crontab(hour=13, minute=30),
+        )
+        extensions.register_schema_enum_name("CapacityEnum", "directory.models.Capacity")
+        extensions.register_schema_enum_name("CapacityShownEnum", "directory.models.CAPACITY_CODES")

@@ -1,4 +1,6 @@
+from celery.schedules import crontab
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class EndorsementConfig(AppConfig):
@@ -11,3 +13,41 @@ class EndorsementConfig(AppConfig):
         from outbox.links import register_minter
 
         register_minter(REFERENCE_LINK, reference_link)
+
+        from referral_hub import extensions
+
+        nav = extensions.register_nav_item
+        nav(
+            "endorsement.portfolio",
+            label=_("My endorsement"),
+            url_name="endorsement-portfolio",
+            roles=("provider",),
+            order=70,
+        )
+        nav(
+            "endorsement.reviews",
+            label=_("My reviews"),
+            url_name="endorsement-reviews",
+            roles=("reviewer",),
+            order=80,
+        )
+        nav(
+            "endorsement.curate",
+            label=_("Endorsement applications"),
+            url_name="endorsement-curate",
+            roles=("curator",),
+            order=100,
+        )
+        nav("endorsement.verify", label=_("Verify a credential"), url_name="verify", order=150)
+        # Past due date plus grace: the lapse is recorded (curators then see it to reinstate).
+        extensions.register_beat_entry(
+            "endorsement-lapse",
+            task="endorsement.tasks.lapse_endorsements",
+            schedule=crontab(hour=0, minute=15),
+        )
+        for enum, choices in (
+            ("ApplicationStatusEnum", "endorsement.models.ApplicationStatus"),
+            ("ApplicationKindEnum", "endorsement.models.ApplicationKind"),
+            ("DocumentKindEnum", "endorsement.models.DocumentKind"),
+        ):
+            extensions.register_schema_enum_name(enum, choices)

@@ -1,4 +1,4 @@
-"""Endorsement jobs (scheduled in settings.CELERY_BEAT_SCHEDULE); thin, idempotent."""
+"""Endorsement jobs (scheduled from the app's ready(): referral_hub.extensions.register_beat_entry); thin, idempotent."""
 
 from __future__ import annotations
 

@@ -23,3 +23,12 @@ class FamiliesConfig(AppConfig):
         register_own_visit(is_family_of)
         # ... and verify_audit reports a guardian row the app did not write.
         register_verifier("guardians", verify_guardians)
+
+        from referral_hub.extensions import register_slot_template
+
+        # The sign-in page and the account settings link to the family's password reset
+        # (and the sign-in page to the family sign-up).
+        register_slot_template("login-links", "families", template="families/_login_links.html")
+        register_slot_template(
+            "account-password-links", "families", template="families/_account_password_links.html"
+        )

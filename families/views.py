@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 from families import services
 from families.forms import AcceptInvitationForm, ChildForm, InviteForm, RegisterForm
 from families.roles import guardian_of
+from people.landing import home_url_for
 from people.roles import has_role
 from referral_hub.errors import ApplicationError
 from referral_hub.proxy import client_ip
@@ -112,7 +113,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
                 return _dead_invitation(request, str(DEAD_INVITATION))
             login(request, user, backend=BACKEND)
             messages.success(request, _("Welcome! Your account is ready."))
-            return redirect("portal")
+            return redirect(home_url_for(request.user))
     return render(
         request,
         "families/accept_invitation.html",
@@ -139,8 +140,13 @@ def add_child(request: HttpRequest) -> HttpResponse:
             _apply_error(form, exc)
         else:
             messages.success(request, _("%(name)s was added to your family.") % {"name": child.name})
-            return redirect("portal")
-    return render(request, "families/add_child.html", {"form": form}, status=400 if form.errors else 200)
+            return redirect(home_url_for(request.user))
+    return render(
+        request,
+        "families/add_child.html",
+        {"form": form, "start_page": home_url_for(request.user)},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required

@@ -1,4 +1,4 @@
-"""Jobs of the indicators app (scheduled in settings.CELERY_BEAT_SCHEDULE)."""
+"""Jobs of the indicators app (scheduled from the app's ready(): referral_hub.extensions.register_beat_entry)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class IntakeConfig(AppConfig):
@@ -15,3 +16,19 @@ class IntakeConfig(AppConfig):
         register_relation("coordinator", coordinator_relation)
         if portal_panel not in portal_panels:
             portal_panels.append(portal_panel)
+
+        from referral_hub import extensions
+
+        extensions.register_nav_item(
+            "intake.queue",
+            label=_("Coordination queue"),
+            url_name="intake-queue",
+            roles=("coordinator",),
+            order=130,
+        )
+        extensions.register_start_page("coordinator", url_name="intake-queue", order=40)
+        # The directory's provider page and search offer "ask for help".
+        extensions.register_slot_template("provider-actions", "intake", template="intake/_ask_button.html")
+        extensions.register_slot_template("search-extras", "intake", template="intake/_dont_know_link.html")
+        extensions.register_schema_enum_name("FamilyRequestStatusEnum", "intake.apis.STATUS_CHOICES")
+        extensions.register_schema_enum_name("ContactMethodEnum", "intake.models.ContactMethod")

@@ -1,4 +1,4 @@
-"""Scrape-time outbox and job figures for /metrics (named in settings.METRICS_COLLECTORS).
+"""Scrape-time outbox and job figures for /metrics (registered in the app's ready(): referral_hub.extensions.register_metric_collector).
 Read from the database because workers run in other processes."""
 
 from __future__ import annotations

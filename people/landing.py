@@ -1,45 +1,34 @@
 """Where a person lands after signing in, and what "home" means on error pages: each
-role its own start page (guardian: the family portal; provider: the dashboard; curator:
-the curation queue; coordinator: the coordination queue when that app is installed;
-network lead: the indicators). Pages are named by URL name, so this module imports no
-domain app."""
+role its own start page, registered by the app that serves it
+(``referral_hub.extensions.register_start_page``: consent the guardian's family portal,
+referrals the provider's dashboard, directory the curation queue, intake the coordination
+queue, indicators the network lead's dashboard). People names no app above it."""
 
 from __future__ import annotations
 
-from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.urls import NoReverseMatch, reverse
 
 from people.roles import Actor, user_roles
-
-# First role that matches wins: a provider who is also a curator lands on the dashboard.
-ROLE_HOMES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("guardian", ("portal",)),
-    ("provider", ("referrals-dashboard",)),
-    ("curator", ("curate",)),
-    # A path (leading "/") counts when some app serves it.
-    ("coordinator", ("/coordination/", "referrals-dashboard")),
-    ("network_lead", ("indicators-dashboard",)),
-)
+from referral_hub.extensions import home_page, start_pages
 
 
-def _first_reversible(names: tuple[str, ...]) -> str | None:
-    for name in names:
-        try:
-            if name.startswith("/"):
-                resolve(name)
-                return name
-            return reverse(name)
-        except (NoReverseMatch, Resolver404):
-            continue
-    return None
+def _reversed(name: str | None) -> str | None:
+    if name is None:
+        return None
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
 
 
 def home_url_for(user: Actor) -> str:
-    """The start page of ``user``'s first role, or the directory search."""
+    """The start page of ``user``'s first role (a provider who is also a curator lands on
+    the dashboard), or the site's front page."""
     if user.is_authenticated:
         roles = set(user_roles(user))
-        for role, names in ROLE_HOMES:
-            if role in roles:
-                url = _first_reversible(names)
+        for page in start_pages():
+            if page.role in roles:
+                url = _reversed(page.url_name)
                 if url is not None:
                     return url
-    return reverse("home")
+    return _reversed(home_page()) or "/"

@@ -1,7 +1,8 @@
 """The Celery app: ``celery -A referral_hub worker --beat``.
 
 The base imports no domain app: tasks are found by autodiscovery of ``<app>/tasks.py``
-in ``INSTALLED_APPS``, and the beat schedule lives in settings (``CELERY_BEAT_SCHEDULE``).
+in ``INSTALLED_APPS``, and the beat schedule is what the apps register in ``ready()``
+(``referral_hub.extensions.beat_schedule``, handed to Celery as ``CELERY_BEAT_SCHEDULE``).
 Broker: Redis when ``REDIS_URL`` is set; otherwise kombu's filesystem transport (see
 settings and docs/operations.md for why)."""
 

@@ -2,8 +2,8 @@
 
 Per-process figures (open chat sockets) are live gauges. Figures that live in the
 database (referrals by status, outbox backlog, job runs, audit rows) are read at scrape
-time from collectors each app names in ``settings.METRICS_COLLECTORS``: the base imports
-no domain app, it only loads the dotted paths it is given (as urls.py does)."""
+time from the collectors the apps register in their ``ready()``
+(``referral_hub.extensions.register_metric_collector``): the base imports no domain app."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ import logging
 from collections.abc import Iterable, Iterator
 from typing import Protocol
 
-from django.conf import settings
-from django.utils.module_loading import import_string
 from prometheus_client import REGISTRY, Gauge
 from prometheus_client.core import Metric
 from prometheus_client.registry import Collector
+
+from referral_hub.extensions import metric_collectors
 
 log = logging.getLogger(__name__)
 
@@ -37,12 +37,11 @@ class DatabaseFigures(Collector):
         return iter(())
 
     def collect(self) -> Iterator[Metric]:
-        for path in getattr(settings, "METRICS_COLLECTORS", []):
+        for name, source in metric_collectors().items():
             try:
-                source: MetricSource = import_string(path)
                 yield from list(source())
             except Exception:
-                log.exception("metrics collector %s failed", path)
+                log.exception("metrics collector %s failed", name)
 
 
 _registered = False

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import unquote_to_bytes
 
 from django.core.exceptions import RequestDataTooBig
+from django.core.handlers.exception import convert_exception_to_response
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
@@ -24,6 +25,7 @@ from referral_hub.errors import (
     is_database_busy,
     is_database_unavailable,
 )
+from referral_hub.extensions import middleware as registered_middleware
 from referral_hub.request_context import current_request_id
 
 _SAFE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -217,4 +219,21 @@ class ApiErrorBodyMiddleware:
             phrase = HTTPStatus(response.status_code).phrase
             code = _ERROR_CODES[response.status_code]
             return JsonResponse({"detail": f"{phrase}.", "code": code}, status=response.status_code)
+        return response
+
+
+class AppMiddleware:
+    """The apps' middleware at this place of ``MIDDLEWARE`` (settings name no app): the
+    classes registered with ``referral_hub.extensions.register_middleware``, outermost
+    first, chained when the handler is built (after every ``ready()``)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        handler: Callable[[HttpRequest], Any] = get_response
+        for middleware_class in reversed(registered_middleware()):
+            # As Django wraps each middleware: an exception becomes a response at once.
+            handler = convert_exception_to_response(middleware_class(handler))
+        self.handler = handler
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response: HttpResponse = self.handler(request)
         return response

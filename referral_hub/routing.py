@@ -1,27 +1,20 @@
 """All WebSocket routes: the project's notifications socket plus each app's
-``websocket_urlpatterns`` from its ``routing.py`` (found by convention, like urls.py,
-so the base imports no app)."""
+``websocket_urlpatterns`` from its ``routing.py`` (found by convention, like urls.py, in
+the order of the one list of apps, so the base imports no app)."""
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import Any
 
 from django.urls import path
 
+from referral_hub.apps_list import app_modules
 from referral_hub.consumers import NotificationsConsumer
-from referral_hub.urls import APPS
 
 
 def _collect() -> list[Any]:
     patterns: list[Any] = []
-    for app in APPS:
-        try:
-            module = import_module(f"{app}.routing")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{app}.routing":
-                raise
-            continue
+    for module in app_modules("routing"):
         patterns += getattr(module, "websocket_urlpatterns", [])
     return patterns
 

@@ -19,8 +19,10 @@ from urllib.parse import urlparse
 
 import dj_database_url
 import django_stubs_ext
-from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+
+from referral_hub import extensions
+from referral_hub.apps_list import PROJECT_APPS
 
 # Generic Django classes (ModelAdmin[...], ...) subscriptable at runtime, as the types say.
 django_stubs_ext.monkeypatch()
@@ -119,21 +121,9 @@ INSTALLED_APPS = [
     "guardian",
     "axes",
     "csp",
-    "referral_hub",
-    "people",
-    "directory",
-    "families",
-    "consent",
-    "cases",
-    "referrals",
-    "messaging",
-    "indicators",
-    "intake",
-    "audit",
-    "outbox",
-    "notices",
     "django_prometheus",
-    "endorsement",
+    # The project's apps, lowest layer first: the one list (referral_hub/apps_list.py).
+    *PROJECT_APPS,
 ]
 
 MIDDLEWARE = [
@@ -152,11 +142,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # Language (?lang=, account, cookie, Accept-Language) and time zone (account, browser).
-    "people.middleware.PreferencesMiddleware",
-    # Bare error responses (require_POST's empty 405, ...) on page routes become the
-    # app's error pages, in the language just activated.
-    "people.errorpages.ErrorPageMiddleware",
+    # The apps' middleware, in their registration order (referral_hub/extensions.py):
+    # people's language and time zone, then its error pages for bare error responses.
+    "referral_hub.middleware.AppMiddleware",
     # Before any view (and CSRF's process_view): NUL bytes and invalid Unicode are a 400.
     "referral_hub.middleware.InvalidTextMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -182,9 +170,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.tz",
-                "people.context_processors.roles",
-                "referrals.context_processors.nav_counts",
-                "notices.context_processors.notice_counts",
+                # What the apps register (the viewer's roles, the navigation's counts).
+                "referral_hub.context_processors.registered",
             ],
         },
     },
@@ -289,7 +276,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 # An expired form token is the app's 403 page saying what to do (JSON under the API).
-CSRF_FAILURE_VIEW = "people.errorpages.csrf_failure"
+CSRF_FAILURE_VIEW = "referral_hub.errorviews.csrf_failure"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -299,7 +286,7 @@ AXES_FAILURE_LIMIT = 5
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_COOLOFF_TIME = 1  # hours
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "people.accounts.lockout_response"
+AXES_LOCKOUT_CALLABLE = "referral_hub.errorviews.lockout_response"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_CLIENT_IP_CALLABLE = "referral_hub.proxy.client_ip"
 
@@ -371,21 +358,9 @@ SPECTACULAR_SETTINGS = {
     # The API is documented as JSON in, JSON out (DRF's form parsers stay for its own test
     # client; a malformed multipart body is refused by the HTTP server before Django).
     "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
-    # Field names shared by several choice sets get one named enum each (no hashed names).
-    "ENUM_NAME_OVERRIDES": {
-        "ConsentStatusEnum": "consent.models.ConsentStatus",
-        "ReferralStatusEnum": "referrals.models.ReferralStatus",
-        "DataCategoryEnum": "consent.models.DataCategory",
-        "AttachableDataCategoryEnum": "referrals.services.ATTACHABLE_CATEGORIES",
-        "ApplicationStatusEnum": "endorsement.models.ApplicationStatus",
-        "ApplicationKindEnum": "endorsement.models.ApplicationKind",
-        "DocumentKindEnum": "endorsement.models.DocumentKind",
-        "CapacityEnum": "directory.models.Capacity",
-        "CapacityShownEnum": "directory.models.CAPACITY_CODES",
-        "FamilyRequestStatusEnum": "intake.apis.STATUS_CHOICES",
-        "ContactMethodEnum": "intake.models.ContactMethod",
-        "ReferralSourceEnum": "referrals.models.ReferralSource",
-    },
+    # Field names shared by several choice sets get one named enum each (no hashed names):
+    # the apps register them (referral_hub/extensions.py).
+    "ENUM_NAME_OVERRIDES": extensions.schema_enum_names,
 }
 
 # --- Static, i18n -------------------------------------------------------------------
@@ -522,40 +497,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(CELERY_QUEUE_DIR / "beat-schedule")
 with contextlib.suppress(OSError):
     CELERY_QUEUE_DIR.mkdir(parents=True, exist_ok=True)
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE = {
-    # The sweep is the outbox's safety net: rows whose "deliver now" kick was lost or
-    # whose backoff has passed go out within this interval.
-    "outbox-deliver": {"task": "outbox.tasks.deliver_outbox", "schedule": 15.0},
-    # Daily jobs at fixed UTC times; all idempotent, so a second beat or a manual run
-    # sends nothing twice.
-    "consent-expire": {"task": "consent.tasks.expire_consents", "schedule": crontab(hour=0, minute=5)},
-    "consent-expiry-notices": {
-        "task": "consent.tasks.notify_expiring_consents",
-        "schedule": crontab(hour=14, minute=0),
-    },
-    "endorsement-expiry-reminders": {
-        "task": "directory.tasks.remind_endorsement_expiry",
-        "schedule": crontab(hour=13, minute=0),
-    },
-    "referral-clock-reminders": {"task": "referrals.tasks.remind_part_c_clocks", "schedule": 900.0},
-    # Network indicators for the standard views, so the dashboard reads one row.
-    "indicators-rollups": {
-        "task": "indicators.tasks.refresh_indicator_rollups",
-        "schedule": crontab(minute=7),
-    },
-    # Past due date plus grace: the lapse is recorded (curators then see it to reinstate).
-    "endorsement-lapse": {
-        "task": "endorsement.tasks.lapse_endorsements",
-        "schedule": crontab(hour=0, minute=15),
-    },
-    # HMAC seal of the audit chains' heads: bounds how many newest rows could vanish
-    # unnoticed; a run with nothing new writes nothing.
-    "audit-seal": {"task": "audit.tasks.seal_audit", "schedule": 300.0},
-    "listing-confirmation-requests": {
-        "task": "directory.tasks.request_listing_confirmation",
-        "schedule": crontab(hour=13, minute=30),
-    },
-}
+# The beat schedule: each app registers its entries (referral_hub/extensions.py,
+# register_beat_entry); referral_hub/celery.py runs them.
+CELERY_BEAT_SCHEDULE = extensions.beat_schedule
 # A rollup older than this is not served; the request computes the figures instead.
 INDICATORS_ROLLUP_MAX_AGE_S = int(os.environ.get("INDICATORS_ROLLUP_MAX_AGE_S", str(2 * 3600)))
 
@@ -569,7 +513,6 @@ OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "25"))
 # --- Metrics ------------------------------------------------------------------------
 METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 PROMETHEUS_EXPORT_MIGRATIONS = False
-METRICS_COLLECTORS = ["referrals.metrics.collect", "outbox.metrics.collect", "audit.metrics.collect"]
 
 # Demo logins are refused in production (referral_hub/auth_backends.py): these names,
 # any address in the reserved demo.invalid domain, and this password.

@@ -1,10 +1,10 @@
 """Routes. Each app contributes, by convention, from its ``urls.py``:
 ``urlpatterns`` (web pages), ``api_urlpatterns`` (under /api/v1/), ``fhir_urlpatterns``
-(under /fhir/) and ``hsds_urlpatterns`` (under /hsds/)."""
+(under /fhir/) and ``hsds_urlpatterns`` (under /hsds/). The apps are the installed ones
+of the one list (``referral_hub/apps_list.py``), mounted lowest layer first."""
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import Any
 
 from django.contrib import admin
@@ -12,32 +12,12 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from referral_hub import ops
-
-APPS = [
-    "people",
-    "directory",
-    "endorsement",
-    "families",
-    "consent",
-    "cases",
-    "referrals",
-    "messaging",
-    "indicators",
-    "intake",
-    "audit",
-    "notices",
-]
+from referral_hub.apps_list import app_modules
 
 
 def _collect(attr: str) -> list[Any]:
     patterns: list[Any] = []
-    for app in APPS:
-        try:
-            module = import_module(f"{app}.urls")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{app}.urls":
-                raise
-            continue
+    for module in app_modules("urls"):
         patterns += getattr(module, attr, [])
     return patterns
 
@@ -59,9 +39,10 @@ urlpatterns = [
     *_collect("urlpatterns"),
 ]
 
-# Error pages in the app's layout and the reader's language (JSON under the API prefixes);
-# Django's technical pages only with DJANGO_DEBUG_PAGES=1.
-handler400 = "people.errorpages.bad_request"
-handler403 = "people.errorpages.permission_denied"
-handler404 = "people.errorpages.page_not_found"
-handler500 = "people.errorpages.server_error"
+# Error pages in the app's layout and the reader's language (JSON under the API prefixes),
+# as people registers them (referral_hub/errorviews.py); Django's technical pages only
+# with DJANGO_DEBUG_PAGES=1.
+handler400 = "referral_hub.errorviews.bad_request"
+handler403 = "referral_hub.errorviews.permission_denied"
+handler404 = "referral_hub.errorviews.page_not_found"
+handler500 = "referral_hub.errorviews.server_error"

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReferralsConfig(AppConfig):
@@ -21,3 +22,52 @@ class ReferralsConfig(AppConfig):
         # transaction (care-team memberships are cases' hook); consent tells each
         # affected user once.
         register_access_end_hook("referrals.permissions", access_end_for_consent)
+
+        from consent.extensions import register_request_return
+        from referral_hub import extensions
+        from referrals import metrics
+        from referrals.context_processors import nav_counts
+        from referrals.links import referral_form_url
+
+        # The navigation's counts (referrals waiting; unread case-chat messages).
+        extensions.register_context_processor("referrals.nav_counts", nav_counts)
+        nav = extensions.register_nav_item
+        nav(
+            "referrals.portal",
+            label=_("Referrals"),
+            url_name="portal-referrals",
+            roles=("guardian",),
+            order=30,
+        )
+        nav(
+            "referrals.dashboard",
+            label=_("Dashboard"),
+            url_name="referrals-dashboard",
+            roles=("provider",),
+            order=40,
+            badge_template="referrals/_nav_badge_waiting.html",
+        )
+        # The Cases page (cases) with its unread-messages badge, counted here.
+        nav(
+            "cases",
+            label=_("Cases"),
+            url_name="cases",
+            roles=("provider",),
+            order=50,
+            badge_template="referrals/_nav_badge_unread.html",
+        )
+        # A provider asks a family to share from the referral form, and returns to it.
+        register_request_return(referral_form_url)
+        extensions.register_start_page("provider", url_name="referrals-dashboard", order=20)
+        # Coordinators land on the dashboard unless an app above gives them their own page.
+        extensions.register_start_page("coordinator", url_name="referrals-dashboard", order=40)
+        extensions.register_beat_entry(
+            "referral-clock-reminders", task="referrals.tasks.remind_part_c_clocks", schedule=900.0
+        )
+        extensions.register_metric_collector("referrals", metrics.collect)
+        for enum, choices in (
+            ("ReferralStatusEnum", "referrals.models.ReferralStatus"),
+            ("AttachableDataCategoryEnum", "referrals.services.ATTACHABLE_CATEGORIES"),
+            ("ReferralSourceEnum", "referrals.models.ReferralSource"),
+        ):
+            extensions.register_schema_enum_name(enum, choices)

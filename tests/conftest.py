@@ -163,11 +163,9 @@ def api_client():
 def seed_demo_world() -> dict:
     """Run every app's ``<app>.demo.seed`` in dependency order, as ``seed_demo`` does, and
     return the ``world`` dict of the objects the apps seeded."""
-    from importlib import import_module
-
     from django.conf import settings
 
-    from referral_hub.management.commands.seed_demo import ORDER
+    from referral_hub.management.commands.seed_demo import seeds
 
     world: dict = {"password": settings.DEMO_PASSWORD}
 
@@ -175,14 +173,8 @@ def seed_demo_world() -> dict:
         def write(self, *args, **kwargs):
             return None
 
-    for app in ORDER:
-        try:
-            module = import_module(f"{app}.demo")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{app}.demo":
-                raise
-            continue
-        module.seed(world, _Null())
+    for seed in seeds():
+        seed(world, _Null())
     return world
 
 

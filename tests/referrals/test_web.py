@@ -32,7 +32,7 @@ def test_dashboard_shows_waiting_for_you_and_the_inbox(world, client):
     assert f'data-referral-id="{referral.pk}"' in html
     assert world.child.first_name in html
     assert no_inline_scripts(html)
-    assert "referrals/live.js" in html
+    assert "js/live.js" in html
 
 
 def test_the_new_referral_form_offers_only_consented_children(world, client):

@@ -9,20 +9,13 @@ from __future__ import annotations
 import pathlib
 import re
 
+from referral_hub.apps_list import PROJECT_APPS
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-# Indicators count consents granted and revoked (aggregates, never a child's data).
-APPS = (
-    "people",
-    "directory",
-    "endorsement",
-    "families",
-    "cases",
-    "referrals",
-    "messaging",
-    "intake",
-    "notices",
-    "audit",
-)
+# Every app of the one list but consent itself (the decision point), the base and the
+# outbox (they hold no consent question), and indicators (it counts consents granted and
+# revoked: aggregates, never a child's data). A new app is checked by default.
+APPS = tuple(app for app in PROJECT_APPS if app not in {"consent", "referral_hub", "outbox", "indicators"})
 SECOND_DECISION = {
     "consents filtered by state": re.compile(r"Consent\.objects\.active\("),
     "consents filtered by scope": re.compile(

@@ -163,7 +163,7 @@
   };
 
   // "Jordan Ellis left the care team": a line in the log (announced: the log is a live
-  // region), and the page's team list refreshes (rh:team-changed, see referrals/live.js).
+  // region), and the page's team list refreshes (rh:team-changed, see js/live.js).
   Chat.prototype.teamLine = function (frame, attr) {
     var li = document.createElement("li");
     li.className = "chat-system";

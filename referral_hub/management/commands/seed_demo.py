@@ -1,20 +1,29 @@
 """Demo data for trying Referral Hub locally. Idempotent: run it as often as you like.
 
-Each app seeds its own part in ``<app>/demo.py`` (``seed(world, stdout)``), in
-dependency order; ``world`` carries the objects later parts need (users, providers,
-children...).
+Each app seeds its own part in ``<app>/demo.py`` (``seed(world, stdout)``), lowest layer
+first (the one list of apps, ``referral_hub/apps_list.py``); ``world`` carries the objects
+later parts need (users, providers, children...).
 """
 
 from __future__ import annotations
 
-from importlib import import_module
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-ORDER = ["directory", "endorsement", "families", "consent", "referrals", "messaging", "indicators", "intake"]
+from referral_hub.apps_list import app_modules
+
+Seed = Callable[[dict[str, Any], Any], None]
+
+
+def seeds() -> list[Seed]:
+    """Every installed app's ``demo.seed``, lowest layer first. A ``demo`` module without
+    ``seed`` only holds helpers the others share (people's demo users)."""
+    return [module.seed for module in app_modules("demo") if hasattr(module, "seed")]
+
 
 LOGINS = [
     ("pediatrician", "provider on family 1's care team (pediatrician)"),
@@ -42,14 +51,8 @@ class Command(BaseCommand):
             raise CommandError("seed_demo creates well-known passwords; refused when DJANGO_DEBUG=0.")
         world: dict[str, Any] = {"password": settings.DEMO_PASSWORD}
         with transaction.atomic():
-            for app in ORDER:
-                try:
-                    module = import_module(f"{app}.demo")
-                except ModuleNotFoundError as exc:
-                    if exc.name != f"{app}.demo":
-                        raise
-                    continue
-                module.seed(world, self.stdout)
+            for seed in seeds():
+                seed(world, self.stdout)
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready. Logins (password: {settings.DEMO_PASSWORD}):")
         )
