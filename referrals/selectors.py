@@ -232,5 +232,5 @@ def portal_referrals(*, actor: Actor) -> QuerySet[Referral]:
 
 
 def case_page_referrals(actor: Actor, case: Case) -> dict[str, Any]:
-    """The case page's referrals (``cases.extensions.case_page_context``)."""
+    """The case page's referrals (a ``cases.extensions.register_case_page_section`` section)."""
     return {"referrals": case_referrals(actor=actor, case=case)}
