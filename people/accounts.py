@@ -18,8 +18,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-from django.views import i18n
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -79,18 +78,12 @@ class AccountSettingsForm(forms.Form):
         languages.choices = list(settings.LANGUAGES)
 
 
-@require_POST
-def set_language(request: HttpRequest) -> HttpResponse:
-    """The language switcher: Django's own ``set_language`` (POST only, CSRF-checked; the
-    language cookie, then back to a safe ``next``), and for a signed-in person the
-    account's language too, so e-mails and notices follow the choice. A GET changes
-    nothing anywhere (405)."""
-    response = i18n.set_language(request)
-    code = request.POST.get("language", "")
+def save_chosen_language(request: HttpRequest, code: str) -> None:
+    """The language switcher's choice (``referral_hub.language``) becomes a signed-in
+    person's account language, so e-mails and notices follow it."""
     user = request.user
     if code in language_codes() and isinstance(user, User) and user.is_authenticated:
         update_preferences(user, preferred_language=code)
-    return response
 
 
 @login_required

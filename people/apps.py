@@ -25,6 +25,8 @@ class PeopleConfig(AppConfig):
         extensions.register_error_view("500", errorpages.server_error)
         extensions.register_error_view("csrf", errorpages.csrf_failure)
         extensions.register_error_view("lockout", accounts.lockout_response)
+        # The language switcher's choice is the signed-in person's account language too.
+        extensions.register_language_listener("people.account_language", accounts.save_chosen_language)
         # base.html's account area and the error pages' sign-in link.
         extensions.register_slot_template("account", "people.account", template="people/_account.html")
         extensions.register_slot_template(

@@ -4,7 +4,7 @@ Language, first match wins: ``?lang=xx`` (this response only: a GET never writes
 the cookie and not the account), the account's preferred language, the language cookie,
 the ``Accept-Language`` header, English (``people.preferences.language_of``). A person
 changes language with the switcher, a POST to Django's ``set_language``
-(``people.accounts.set_language``), or on the account settings page.
+(``referral_hub.language.set_language``), or on the account settings page.
 
 Time zone: the account's zone, else the ``tz`` cookie the browser sets (an IANA name
 from ``Intl.DateTimeFormat``), else ``people.preferences.DEFAULT_TIME_ZONE``. Storage

@@ -7,7 +7,6 @@ urlpatterns = [
     path("accounts/logout/", accounts.LogoutView.as_view(), name="logout"),
     path("accounts/settings/", accounts.account_settings, name="account-settings"),
     # Django's i18n URL, wrapped to remember a signed-in person's choice on the account.
-    path("i18n/setlang/", accounts.set_language, name="set_language"),
     path("accounts/password/change/", accounts.PasswordChangeView.as_view(), name="password_change"),
     path(
         "accounts/password/change/done/",

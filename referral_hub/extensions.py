@@ -219,3 +219,19 @@ def register_error_view(kind: str, view: ErrorView) -> None:
 
 def error_view(kind: str) -> ErrorView | None:
     return _error_views.get(kind)
+
+
+# --- the language switcher -------------------------------------------------------------
+
+LanguageListener = Callable[[Any, str], None]
+_language_listeners: dict[str, LanguageListener] = {}
+
+
+def register_language_listener(name: str, listener: LanguageListener) -> None:
+    """``listener(request, code)`` runs after the switcher (``referral_hub.language``) set
+    a language the site serves (people: a signed-in person's account language)."""
+    _language_listeners[name] = listener
+
+
+def language_listeners() -> list[LanguageListener]:
+    return list(_language_listeners.values())

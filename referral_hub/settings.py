@@ -390,7 +390,7 @@ LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS: list[str] = []  # every catalogue lives in its app: <app>/locale/es/
 LANGUAGE_COOKIE_NAME = "rh_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
-# The switcher posts to Django's set_language (people.accounts.set_language): remembered a year.
+# The switcher posts to Django's set_language (referral_hub.language): remembered a year.
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 TIME_ZONE = "UTC"
 USE_I18N = True

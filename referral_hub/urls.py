@@ -11,7 +11,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from referral_hub import ops
+from referral_hub import language, ops
 from referral_hub.apps_list import app_modules
 
 
@@ -36,6 +36,7 @@ urlpatterns = [
     path("healthz", ops.healthz, name="healthz"),
     path("readyz", ops.readyz, name="readyz"),
     path("metrics", ops.metrics, name="metrics"),
+    path("i18n/setlang/", language.set_language, name="set_language"),
     *_collect("urlpatterns"),
 ]
 

@@ -1,5 +1,4 @@
-"""``{% switch_next request %}``: this page's address without ``lang`` (where the
-language switcher returns, so the new choice is not overruled by a ``?lang=`` link). Local times: ``{{ moment|when }}`` ("10 Dec 2026,
+"""Local times: ``{{ moment|when }}`` ("10 Dec 2026,
 4:03 PM CST" in the reader's zone), ``{{ moment|input_local }}`` and
 ``{% now_input_local %}`` for ``datetime-local`` inputs, ``{% time_zone_label %}``."""
 
@@ -8,18 +7,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from django import template
-from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
 
 register = template.Library()
-
-
-@register.simple_tag
-def switch_next(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("lang", None)
-    return f"{request.path}?{query.urlencode()}" if query else request.path
 
 
 # --- local times (the active zone is the reader's: people.middleware) ------------------

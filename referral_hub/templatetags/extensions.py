@@ -5,12 +5,13 @@ names no app: it shows what the apps registered."""
 from __future__ import annotations
 
 from django import template
+from django.http import HttpRequest
 from django.template.context import Context
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from referral_hub import extensions
+from referral_hub import extensions, language
 
 register = template.Library()
 
@@ -51,3 +52,9 @@ def home_url() -> str:
     """The site's front page (registered by the app that serves it), else the root."""
     name = extensions.home_page()
     return reverse(name) if name else "/"
+
+
+@register.simple_tag
+def switch_next(request: HttpRequest) -> str:
+    """Where the language switcher returns: this page without ``?lang=``."""
+    return language.switch_next(request)
