@@ -14,8 +14,7 @@ from rest_framework.views import APIView
 
 from audit import selectors as audit_selectors
 from audit.models import Action
-from audit.services import audit_denied, audit_record, audit_record_many
-from consent import policies, selectors, services
+from consent import selectors, services
 from consent.fhir import consent_resource
 from consent.models import (
     CATEGORY_FIELDS,
@@ -29,7 +28,7 @@ from consent.models import (
 from consent.texts import TEXT_VERSION, plain_summary
 from referral_hub.errors import ApplicationError, input_error
 from referral_hub.fhir import FhirJsonRenderer, FirstRenderer
-from referral_hub.ids import id_for_lookup, parse_id
+from referral_hub.ids import parse_id
 
 # Set by the server, never by the client: sending one is refused (and logged).
 READ_ONLY_FIELDS = (
@@ -107,13 +106,6 @@ class ConsentOutput(serializers.Serializer[Any]):
         return str(obj.granted_by)
 
 
-def _audit_entries(consents: list[Consent]) -> list[dict[str, Any]]:
-    return [
-        {"child_id": c.child_id, "consent_id": c.pk, "object_type": "consent", "object_id": c.pk}
-        for c in consents
-    ]
-
-
 # Input refusals keep the codes the API has always answered with (docs/API.md).
 GRANT_INPUT_CODES: dict[str, tuple[str, int]] = {
     "child": ("not_found", 404),
@@ -166,7 +158,7 @@ class ConsentsApi(GenericAPIView[Any]):
                     "invalid_parameter", "child must be an integer id.", extra={"parameter": "child"}
                 )
         page = self.paginate_queryset(selectors.consent_list(actor=request.user, child_id=child_id)) or []
-        audit_record_many(actor=request.user, action=Action.VIEW, entries=_audit_entries(page))
+        services.consents_shown(actor=request.user, consents=page)
         return self.get_paginated_response(ConsentOutput(page, many=True).data)
 
     @extend_schema(
@@ -242,30 +234,7 @@ class FhirConsentApi(APIView):
         summary="A consent as a FHIR R4 Consent (the guardian, or a provider it covers now)",
     )
     def get(self, request: Request, consent_id: int) -> Response:
-        try:
-            consent = policies.access_consent(request.user, consent_id)
-        except ApplicationError:
-            child_id = (
-                Consent.objects.filter(pk=id_for_lookup(consent_id))
-                .values_list("child_id", flat=True)
-                .first()
-            )
-            audit_denied(
-                actor=request.user,
-                action=Action.DISCLOSE,
-                child_id=child_id,
-                object_type="fhir_consent",
-                object_id=consent_id,
-            )
-            raise
-        audit_record(
-            actor=request.user,
-            action=Action.DISCLOSE,
-            child_id=consent.child_id,
-            consent=consent,
-            object_type="fhir_consent",
-            object_id=consent.pk,
-        )
+        consent = services.consent_fhir_open(actor=request.user, consent_id=consent_id)
         return Response(consent_resource(consent))
 
 

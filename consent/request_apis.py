@@ -12,8 +12,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from audit.models import Action, Outcome
-from audit.services import audit_record_many
 from consent import requests, selectors
 from consent.apis import CATEGORY_HELP
 from consent.models import PURPOSE_FIELDS, ConsentRequest, ConsentRequestStatus, DataCategory
@@ -68,34 +66,14 @@ class ConsentRequestOutput(serializers.Serializer[Any]):
     )
 
     def get_restricted(self, row: ConsentRequest) -> bool:
-        return not _shown(row)
+        return not requests.child_shown(row)
 
     def to_representation(self, instance: Any) -> dict[str, Any]:
         data = super().to_representation(instance)
-        if not _shown(instance):
+        if not requests.child_shown(instance):
             for name in CHILD_FIELDS:
                 data[name] = [] if name in ("purposes", "data_categories") else None
         return data
-
-
-def _shown(row: ConsentRequest) -> bool:
-    return bool(getattr(row, "child_visible", False))
-
-
-def _audit_rows(rows: list[ConsentRequest]) -> list[dict[str, Any]]:
-    """A row that named the child is an allowed read; a stub (the asker's consent
-    ended) disclosed nothing and is logged as a denied one, so the family sees the
-    attempt without it passing for a disclosure."""
-    return [
-        {
-            "child_id": r.child_id,
-            "object_type": "consent_request",
-            "object_id": r.pk,
-            "data_category": "demographics",
-            **({} if _shown(r) else {"outcome": Outcome.DENIED, "detail": "consent ended: stub shown"}),
-        }
-        for r in rows
-    ]
 
 
 class ConsentRequestsApi(GenericAPIView[Any]):
@@ -128,7 +106,7 @@ class ConsentRequestsApi(GenericAPIView[Any]):
                 extra={"parameter": "status"},
             )
         page = self.paginate_queryset(selectors.consent_request_list(actor=request.user, status=wanted)) or []
-        audit_record_many(actor=request.user, action=Action.VIEW, entries=_audit_rows(page))
+        requests.consent_requests_shown(actor=request.user, rows=page)
         return self.get_paginated_response(ConsentRequestOutput(page, many=True).data)
 
     @extend_schema(

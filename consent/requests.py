@@ -10,10 +10,9 @@ the outbox in the same transaction, in the recipient's language.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -21,59 +20,39 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from audit.models import Action
-from audit.services import audit_denied, audit_record
+from audit.models import Action, Outcome
+from audit.services import audit_denied, audit_record, audit_record_many, audit_refusals
 from consent import policies, selectors
 from consent.forms import default_expiry
 from consent.models import ConsentRequest, ConsentRequestStatus
-from consent.services import consent_grant, resolve_recipient, validate_scope
+from consent.services import consent_grant, existing_child_id, resolve_recipient, validate_scope
 from directory.models import Provider
 from directory.roles import provider_of
-from families.models import Child, Guardian
+from families.models import Guardian
 from outbox.services import outbox_notice_and_email
 from people.preferences import language_of
 from people.roles import Actor, signed_in
 from referral_hub.errors import ApplicationError, NotFound
-from referral_hub.ids import id_for_lookup, parse_id
+from referral_hub.ids import id_for_lookup
 
 if TYPE_CHECKING:
     from consent.policies import VisibleChild
 
 MAX_NOTE = 1000
-T = TypeVar("T")
 
 
-def _log_refusals(action: str) -> Callable[[Callable[..., T]], Callable[..., T]]:
-    """Log an ``ApplicationError`` of the wrapped service as a denied attempt, outside
-    the rolled-back transaction (linked to the child when it exists), then re-raise."""
-
-    def wrap(fn: Callable[..., T]) -> Callable[..., T]:
-        @functools.wraps(fn)
-        def inner(**kwargs: Any) -> T:
-            try:
-                return fn(**kwargs)
-            except ApplicationError as exc:
-                request_id = kwargs.get("request_id")
-                child_pk = parse_id(kwargs.get("child_id"))
-                if request_id is not None:
-                    child_pk = (
-                        ConsentRequest.objects.filter(pk=id_for_lookup(request_id))
-                        .values_list("child_id", flat=True)
-                        .first()
-                    )
-                audit_denied(
-                    actor=kwargs.get("actor"),
-                    action=action,
-                    child_id=child_pk if child_pk and Child.objects.filter(pk=child_pk).exists() else None,
-                    object_type="consent_request",
-                    object_id=request_id or "",
-                    detail=f"{exc.code}: {exc.message}",
-                )
-                raise
-
-        return inner
-
-    return wrap
+def _refused_request(kwargs: Mapping[str, Any]) -> tuple[int | None, object]:
+    """What a refused request write was about (for ``audit_refusals``): its child (the
+    request's, or ``child_id``) and the request."""
+    request_id = kwargs.get("request_id")
+    child_id = kwargs.get("child_id")
+    if request_id is not None:
+        child_id = (
+            ConsentRequest.objects.filter(pk=id_for_lookup(request_id))
+            .values_list("child_id", flat=True)
+            .first()
+        )
+    return existing_child_id(child_id), request_id
 
 
 def _lang(user: Any) -> str:
@@ -134,7 +113,7 @@ def _pending_conflict() -> ApplicationError:
     )
 
 
-@_log_refusals(Action.CREATE)
+@audit_refusals(Action.CREATE, object_type="consent_request", subject=_refused_request)
 @transaction.atomic
 def consent_request_create(
     *,
@@ -296,7 +275,7 @@ def _pending_for_guardian(actor: Actor, request_id: object) -> ConsentRequest:
     return request
 
 
-@_log_refusals(Action.CREATE)
+@audit_refusals(Action.CREATE, object_type="consent_request", subject=_refused_request)
 @transaction.atomic
 def consent_request_sign(
     *,
@@ -338,7 +317,7 @@ def consent_request_sign(
     return request
 
 
-@_log_refusals(Action.UPDATE)
+@audit_refusals(Action.UPDATE, object_type="consent_request", subject=_refused_request)
 @transaction.atomic
 def consent_request_decline(*, actor: Actor, request_id: object, reason: str = "") -> ConsentRequest:
     """The guardian declines: nothing is shared; the asker is told (without the reason,
@@ -373,9 +352,38 @@ def consent_request_decline(*, actor: Actor, request_id: object, reason: str = "
     return request
 
 
-@_log_refusals(Action.CREATE)
+@audit_refusals(Action.CREATE, object_type="consent_request", subject=_refused_request)
 def consent_request_refuse(
     *, actor: Actor, error: ApplicationError, child_id: object = None, request_id: object = None
 ) -> NoReturn:
     """An API's input serializer refused the request: logged like every other refusal."""
     raise error
+
+
+def child_shown(row: ConsentRequest) -> bool:
+    """May the reader see the request's child (``child_visible``, set by the selector)?"""
+    return bool(getattr(row, "child_visible", False))
+
+
+def consent_requests_shown(*, actor: Actor, rows: Iterable[ConsentRequest]) -> None:
+    """A list showed these requests. A row that named the child is an allowed read; a
+    stub (the asker's consent ended) disclosed nothing and is logged as a denied one, so
+    the family sees the attempt without it passing for a disclosure."""
+    audit_record_many(
+        actor=actor,
+        action=Action.VIEW,
+        entries=[
+            {
+                "child_id": r.child_id,
+                "object_type": "consent_request",
+                "object_id": r.pk,
+                "data_category": "demographics",
+                **(
+                    {}
+                    if child_shown(r)
+                    else {"outcome": Outcome.DENIED, "detail": "consent ended: stub shown"}
+                ),
+            }
+            for r in rows
+        ],
+    )

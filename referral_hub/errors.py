@@ -32,6 +32,17 @@ class ApplicationError(Exception):
         self.extra = extra or {}
 
 
+class FieldError(ApplicationError):
+    """A refusal of one field: the API's ``detail`` names the field the way a program
+    does (``"reason: ..."``) and carries ``field``; ``plain`` is the message a person reads
+    beside that field on a page."""
+
+    def __init__(self, code: str, field: str, message: str, status: int = 400) -> None:
+        super().__init__(code, f"{field}: {message}", status=status, extra={"field": field})
+        self.field = field
+        self.plain = message
+
+
 class NotFound(ApplicationError):
     """The same answer for "missing" and "forbidden" so ids leak nothing."""
 

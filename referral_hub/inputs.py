@@ -1,0 +1,77 @@
+"""One input per use case, bound by the API and the page alike.
+
+Each use case's input is a Django form that lives next to its service (``<app>/inputs.py``)
+and turns what a person typed, or what a client sent, into typed, validated values; the
+service takes those values and keeps only the business rules. The two doors differ only
+in how a refusal is shown:
+
+- the API answers with the envelope clients already handle: ``refusal(form, codes)`` is
+  the first field error as one ``ApplicationError`` (``{"detail": "<field>: <message>",
+  "code", "field"}``, the code the API documents for that field);
+- the page re-renders the bound form (everything typed is kept), each message beside its
+  field, in the reader's language: ``show_refusal(form, exc)`` puts a service's refusal
+  there too.
+
+Messages are plain words (``"Communication score must be between 0 and 60."``); only the
+API's ``detail`` and ``field`` name the field the way a program does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.utils.translation import gettext_lazy as _
+
+from referral_hub.errors import ApplicationError, FieldError
+from referral_hub.ids import parse_id
+
+Codes = Mapping[str, tuple[str, int]]
+
+
+class IdField(forms.Field):
+    """A database id, read by the one id parser (``referral_hub.ids``): a whole number in
+    range, given as a number or as text."""
+
+    default_error_messages = {"invalid": _("Choose one from the list.")}
+
+    def to_python(self, value: Any) -> int | None:
+        if value in self.empty_values:
+            return None
+        pk = parse_id(value)
+        if pk is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return pk
+
+
+def first_error(form: forms.Form) -> tuple[str | None, str]:
+    """The first refused field of a bound form (None for a form-wide error) and its
+    message."""
+    for field, errors in form.errors.items():
+        return (None if field == NON_FIELD_ERRORS else field), str(errors[0])
+    return None, str(_("Invalid input."))
+
+
+def refusal(form: forms.Form, codes: Codes, default: tuple[str, int] = ("invalid", 400)) -> ApplicationError:
+    """A refused form as the API's ``ApplicationError``: the first field's error, with the
+    code and status the API documents for that field."""
+    field, message = first_error(form)
+    if field is None:
+        return ApplicationError(default[0], message, status=default[1])
+    code, status = codes.get(field, default)
+    return FieldError(code, field, message, status=status)
+
+
+def plain(exc: ApplicationError) -> str:
+    """A refusal's message for a person: without the program's field name in front."""
+    return exc.plain if isinstance(exc, FieldError) else exc.message
+
+
+def show_refusal(form: forms.Form, exc: ApplicationError, fields: Mapping[str, str] | None = None) -> None:
+    """A service's refusal shown on the page beside its field (``fields`` maps the API's
+    field names to the form's where they differ), or at the top of the form."""
+    field = exc.extra.get("field")
+    field = (fields or {}).get(field, field) if isinstance(field, str) else None
+    form.add_error(field if field in form.fields else None, plain(exc))
