@@ -16,6 +16,7 @@ from audit import selectors as audit_selectors
 from audit.models import Action
 from consent import selectors, services
 from consent.fhir import consent_resource
+from consent.forms import RevokeForm
 from consent.models import (
     CATEGORY_FIELDS,
     PURPOSE_FIELDS,
@@ -29,6 +30,7 @@ from consent.texts import TEXT_VERSION, plain_summary
 from referral_hub.errors import ApplicationError, input_error
 from referral_hub.fhir import FhirJsonRenderer, FirstRenderer
 from referral_hub.ids import parse_id
+from referral_hub.inputs import api_data, refusal, schema_of
 
 # Set by the server, never by the client: sending one is refused (and logged).
 READ_ONLY_FIELDS = (
@@ -206,21 +208,16 @@ class ConsentsApi(GenericAPIView[Any]):
 
 
 class ConsentRevokeApi(APIView):
-    class ConsentRevokeInput(serializers.Serializer[Any]):
-        reason = serializers.CharField(required=False, allow_blank=True, max_length=1000)
-
     @extend_schema(
-        request=ConsentRevokeInput,
+        request=schema_of(RevokeForm),
         responses={200: ConsentOutput},
         summary="Revoke a consent (guardian); effective at once; 400 already_revoked the second time",
     )
     def post(self, request: Request, consent_id: int) -> Response:
-        data = self.ConsentRevokeInput(data=request.data)
-        if not data.is_valid():
-            raise input_error(data.errors, {"reason": ("invalid_reason", 400)})
-        services.consent_revoke(
-            actor=request.user, consent_id=consent_id, reason=data.validated_data.get("reason", "")
-        )
+        form = RevokeForm(api_data(request.data))
+        if not form.is_valid():
+            raise refusal(form, {"reason": ("invalid_reason", 400)})
+        services.consent_revoke(actor=request.user, consent_id=consent_id, reason=form.cleaned_data["reason"])
         consent = selectors.consent_list(actor=request.user).get(pk=consent_id)
         return Response(ConsentOutput(consent).data)
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consent.models import DataCategory, Purpose
 from consent.services import MAX_TERM_DAYS
+from referral_hub.inputs import TextField
 
 
 def default_expiry() -> datetime.date:
@@ -44,7 +45,10 @@ class SignForm(ScopeForm):
 
 
 class RevokeForm(forms.Form):
-    reason = forms.CharField(
+    """A guardian revokes a consent: the page and ``POST /api/v1/consents/{id}/revoke/``
+    bind it alike (a reason over 1,000 characters is refused by both, never cut)."""
+
+    reason = TextField(
         label=_("Reason (optional)"),
         required=False,
         max_length=1000,

@@ -453,7 +453,8 @@ def _notify_guardians_of_attestation(consent: Consent) -> None:
 @audit_refusals(Action.UPDATE, object_type="consent", subject=refused_consent)
 @transaction.atomic
 def consent_revoke(*, actor: Actor, consent_id: object, reason: str = "") -> Consent:
-    """A guardian with legal authority revokes a consent for their family's child.
+    """A guardian with legal authority revokes a consent for their family's child;
+    ``reason`` as ``consent.forms.RevokeForm`` cleaned it.
 
     Locks: the child's audit chain, then the consent row (the documented lock order).
     In one transaction: the row's ``revoked_*`` fields are set by a conditional UPDATE
@@ -483,7 +484,6 @@ def consent_revoke(*, actor: Actor, consent_id: object, reason: str = "") -> Con
     now = timezone.now()
     if consent.expires_on < now.date():
         raise ApplicationError("consent_expired", gettext("This consent has already expired."))
-    reason = (reason or "").strip()[:1000]
     updated = Consent.objects.filter(pk=consent.pk, revoked_at__isnull=True).update(
         revoked_at=now, revoked_by=signed_in(actor), revoke_reason=reason
     )

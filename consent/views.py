@@ -251,7 +251,9 @@ def consent_revoke(request: HttpRequest, consent_id: int) -> HttpResponse:
     services.portal_child_shown(
         actor=request.user, child_id=consent.child_id, object_type="consent", object_id=consent.pk
     )
-    return render(request, "consent/revoke.html", {"consent": consent, "form": form})
+    return render(
+        request, "consent/revoke.html", {"consent": consent, "form": form}, status=400 if form.errors else 200
+    )
 
 
 @login_required

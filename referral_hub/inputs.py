@@ -18,12 +18,14 @@ API's ``detail`` and ``field`` name the field the way a program does.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping
+from functools import cache
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
 
 from referral_hub.errors import ApplicationError, FieldError
 from referral_hub.ids import parse_id
@@ -44,6 +46,24 @@ class IdField(forms.Field):
         if pk is None:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return pk
+
+
+class TextField(forms.CharField):
+    """Text, and only text: a JSON number, list or object sent for it is refused rather
+    than turned into its string."""
+
+    default_error_messages = {"not_text": _("Enter text.")}
+
+    def to_python(self, value: Any) -> str:
+        if value is not None and not isinstance(value, str):
+            raise forms.ValidationError(self.error_messages["not_text"], code="not_text")
+        return str(super().to_python(value))
+
+
+def api_data(data: Any) -> Mapping[str, Any]:
+    """What an API request sent, for a form: a JSON object or form fields; anything else
+    (a JSON list, a bare string) is an empty form, refused field by field."""
+    return data if isinstance(data, Mapping) else {}
 
 
 def first_error(form: forms.Form) -> tuple[str | None, str]:
@@ -75,3 +95,34 @@ def show_refusal(form: forms.Form, exc: ApplicationError, fields: Mapping[str, s
     field = exc.extra.get("field")
     field = (fields or {}).get(field, field) if isinstance(field, str) else None
     form.add_error(field if field in form.fields else None, plain(exc))
+
+
+def _choices(field: forms.ChoiceField) -> list[Any]:
+    # A bound form field's choices are normalized to (value, label) pairs by Django.
+    return [value for value, _label in cast(Iterable[tuple[Any, Any]], field.choices)]
+
+
+def _schema_field(field: forms.Field) -> serializers.Field[Any, Any, Any, Any]:
+    common: dict[str, Any] = {"required": field.required, "help_text": str(field.help_text or "") or None}
+    if isinstance(field, forms.MultipleChoiceField):
+        return serializers.ListField(child=serializers.ChoiceField(_choices(field)), **common)
+    if isinstance(field, forms.ChoiceField):
+        return serializers.ChoiceField(_choices(field), **common)
+    if isinstance(field, IdField | forms.IntegerField):
+        return serializers.IntegerField(**common)
+    if isinstance(field, forms.DateTimeField):
+        return serializers.DateTimeField(**common)
+    if isinstance(field, forms.DateField):
+        return serializers.DateField(**common)
+    if isinstance(field, forms.CharField):
+        return serializers.CharField(max_length=field.max_length, allow_blank=not field.required, **common)
+    return serializers.JSONField(**common)
+
+
+@cache
+def schema_of(form_class: type[forms.Form]) -> type[serializers.Serializer[Any]]:
+    """The OpenAPI request body of an API that binds ``form_class``: derived from the form,
+    so the schema cannot drift from what is checked (names end in ``Input``)."""
+    fields = {name: _schema_field(field) for name, field in form_class.base_fields.items()}
+    name = form_class.__name__.removesuffix("Form") + "Input"
+    return type(name, (serializers.Serializer,), {**fields, "__doc__": form_class.__doc__})
