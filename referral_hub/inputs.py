@@ -81,7 +81,9 @@ def refusal(form: forms.Form, codes: Codes, default: tuple[str, int] = ("invalid
     if field is None:
         return ApplicationError(default[0], message, status=default[1])
     code, status = codes.get(field, default)
-    return FieldError(code, field, message, status=status)
+    # A form may name a field the API's way (``screenings[0].total`` for the page's ``total``).
+    api_fields: Mapping[str, str] = getattr(form, "api_fields", {})
+    return FieldError(code, api_fields.get(field, field), message, status=status)
 
 
 def plain(exc: ApplicationError) -> str:
