@@ -9,7 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from consent.models import DataCategory, Purpose
 from consent.services import MAX_TERM_DAYS
-from referral_hub.inputs import TextField
+from referral_hub.inputs import IdField, TextField
+
+# The longest note or reason a person writes on a consent request.
+MAX_NOTE = 1000
 
 
 def default_expiry() -> datetime.date:
@@ -53,4 +56,47 @@ class RevokeForm(forms.Form):
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ConsentRequestForm(forms.Form):
+    """A provider asks a child's family to share with another provider: the referral
+    form's "ask the family" panel and ``POST /api/v1/consent-requests/`` bind it alike.
+    Purposes and categories may come empty: the service says what is missing."""
+
+    child = IdField(label=_("Child"))
+    provider = IdField(
+        label=_("Share with"), help_text="The directory provider the family is asked to share with."
+    )
+    purposes = forms.MultipleChoiceField(choices=Purpose.choices, required=False, label=_("Why"))
+    data_categories = forms.MultipleChoiceField(choices=DataCategory.choices, required=False, label=_("What"))
+    note = TextField(required=False, max_length=MAX_NOTE, label=_("Note to the family (optional)"))
+
+
+class ConsentRequestSignForm(forms.Form):
+    """The guardian signs a consent request: the request's page and
+    ``POST /api/v1/consent-requests/{id}/sign/`` bind it alike."""
+
+    password = forms.CharField(
+        strip=False,
+        label=_("Your password (your signature)"),
+        help_text="Your password, re-entered: the portal e-signature.",
+    )
+    expires_on = forms.DateField(
+        required=False,
+        label=_("Until"),
+        help_text="Until when (at most one year ahead). Default: 180 days from today.",
+    )
+    text_version = forms.CharField(required=False, help_text="The authorization text version you read.")
+
+    def clean_expires_on(self) -> datetime.date:
+        return self.cleaned_data.get("expires_on") or default_expiry()
+
+
+class ConsentRequestDeclineForm(forms.Form):
+    """The guardian declines a consent request (the reason stays with the family): the
+    request's page and ``POST /api/v1/consent-requests/{id}/decline/`` bind it alike."""
+
+    reason = TextField(
+        required=False, max_length=MAX_NOTE, label=_("Reason (optional, kept with your family)")
     )

@@ -38,8 +38,6 @@ from referral_hub.ids import id_for_lookup
 if TYPE_CHECKING:
     from consent.policies import VisibleChild
 
-MAX_NOTE = 1000
-
 
 def _refused_request(kwargs: Mapping[str, Any]) -> tuple[int | None, object]:
     """What a refused request write was about (for ``audit_refusals``): its child (the
@@ -93,11 +91,6 @@ def _check_create(
         raise ApplicationError(
             "recipient_is_requester", "Ask for another provider, not yourself.", extra={"field": "provider"}
         )
-    note = (note or "").strip()
-    if len(note) > MAX_NOTE:
-        raise ApplicationError(
-            "invalid_note", f"The note is limited to {MAX_NOTE} characters.", extra={"field": "note"}
-        )
     if _covered_for_all(provider, child.pk, *scope):
         raise ApplicationError(
             "already_covered", "The family's consent already covers this provider for this.", status=409
@@ -125,8 +118,9 @@ def consent_request_create(
     note: str = "",
 ) -> ConsentRequest:
     """A provider a consent covers for the child asks its family to share with
-    ``provider``. Refusals: 403 ``provider_only``, 404 for a child the asker may not see,
-    400 for scope/recipient/note, 409 ``already_covered`` or ``consent_request_pending``."""
+    ``provider`` (values as ``consent.forms.ConsentRequestForm`` cleaned them). Refusals:
+    403 ``provider_only``, 404 for a child the asker may not see, 400 for scope or
+    recipient, 409 ``already_covered`` or ``consent_request_pending``."""
     asker, child, provider, purposes, categories, note = _check_create(
         actor=actor,
         child_id=child_id,
@@ -282,12 +276,13 @@ def consent_request_sign(
     actor: Actor,
     request_id: object,
     password: str | None,
-    expires_on: date | str | None = None,
+    expires_on: date | None = None,
     text_version: str | None = None,
 ) -> ConsentRequest:
-    """The guardian signs: a consent to the requested provider, for what was asked, is
-    granted through ``consent_grant`` (same rules: legal authority, expiry at most a
-    year, the password re-entered as the e-signature: 400 ``invalid_signature``)."""
+    """The guardian signs (values as ``consent.forms.ConsentRequestSignForm`` cleaned
+    them): a consent to the requested provider, for what was asked, is granted through
+    ``consent_grant`` (same rules: legal authority, expiry at most a year, the password
+    re-entered as the e-signature: 400 ``invalid_signature``)."""
     request = _pending_for_guardian(actor, request_id)
     consent = consent_grant(
         actor=actor,
@@ -329,11 +324,6 @@ def consent_request_decline(*, actor: Actor, request_id: object, reason: str = "
             "no_legal_authority",
             "Only a guardian with legal authority may answer this request.",
             status=403,
-        )
-    reason = (reason or "").strip()
-    if len(reason) > MAX_NOTE:
-        raise ApplicationError(
-            "invalid_reason", f"The reason is limited to {MAX_NOTE} characters.", extra={"field": "reason"}
         )
     request.status = ConsentRequestStatus.DECLINED
     request.answered_at = timezone.now()

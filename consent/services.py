@@ -81,39 +81,26 @@ def _int_or_none(value: object) -> int | None:
 
 
 def validate_scope(purposes: Iterable[str], data_categories: Iterable[str]) -> tuple[list[str], list[str]]:
+    """A consent covers at least one purpose and one kind of information (the codes were
+    checked by the input form: ``consent.forms``, or the API's serializer)."""
     purposes, data_categories = list(dict.fromkeys(purposes)), list(dict.fromkeys(data_categories))
     if not purposes:
-        raise ApplicationError("purposes_required", gettext("Choose at least one purpose."))
+        raise ApplicationError(
+            "purposes_required", gettext("Choose at least one purpose."), extra={"field": "purposes"}
+        )
     if not data_categories:
         raise ApplicationError(
-            "data_categories_required", gettext("Choose at least one kind of information.")
-        )
-    unknown = [p for p in purposes if p not in PURPOSE_FIELDS]
-    if unknown:
-        raise ApplicationError(
-            "unknown_purpose", f"Unknown purpose: {unknown[0]}.", extra={"field": "purposes"}
-        )
-    unknown = [c for c in data_categories if c not in CATEGORY_FIELDS]
-    if unknown:
-        raise ApplicationError(
-            "unknown_data_category",
-            f"Unknown data category: {unknown[0]}.",
+            "data_categories_required",
+            gettext("Choose at least one kind of information."),
             extra={"field": "data_categories"},
         )
     return purposes, data_categories
 
 
-def validate_expiry(expires_on: date | str | None, *, today: date | None = None) -> date:
+def validate_expiry(expires_on: date | None, *, today: date | None = None) -> date:
+    """A consent's last day: given, not past, at most ``MAX_TERM_DAYS`` ahead (the input
+    form parsed the date)."""
     today = today or timezone.now().date()
-    if isinstance(expires_on, datetime):
-        expires_on = expires_on.date()
-    if isinstance(expires_on, str) and expires_on:
-        try:
-            expires_on = date.fromisoformat(expires_on)
-        except ValueError:
-            raise ApplicationError(
-                "invalid_expiry", "expires_on must be a date (YYYY-MM-DD).", extra={"field": "expires_on"}
-            ) from None
     if not isinstance(expires_on, date):
         raise ApplicationError(
             "expiry_required", gettext("An expiry date is required."), extra={"field": "expires_on"}
@@ -281,7 +268,7 @@ def consent_grant(
     child_id: object,
     purposes: Iterable[str],
     data_categories: Iterable[str],
-    expires_on: date | str | None,
+    expires_on: date | None,
     password: str | None,
     recipient_provider_id: object = None,
     recipient_organization_id: object = None,
@@ -341,7 +328,7 @@ def consent_attest(
     signature_method: str,
     purposes: Iterable[str],
     data_categories: Iterable[str],
-    expires_on: date | str | None,
+    expires_on: date | None,
     paper_form_reference: str = "",
 ) -> Consent:
     """A provider records a consent the guardian gave on paper (scanned form reference
