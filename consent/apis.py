@@ -16,7 +16,7 @@ from audit import selectors as audit_selectors
 from audit.models import Action
 from consent import selectors, services
 from consent.fhir import consent_resource
-from consent.forms import RevokeForm
+from consent.forms import ConsentGrantForm, RevokeForm
 from consent.models import (
     CATEGORY_FIELDS,
     PURPOSE_FIELDS,
@@ -26,7 +26,7 @@ from consent.models import (
     DataCategory,
     SignatureMethod,
 )
-from consent.texts import TEXT_VERSION, plain_summary
+from consent.texts import plain_summary
 from referral_hub.errors import ApplicationError, input_error
 from referral_hub.fhir import FhirJsonRenderer, FirstRenderer
 from referral_hub.ids import parse_id
@@ -129,22 +129,6 @@ ATTEST_INPUT_CODES: dict[str, tuple[str, int]] = {
 class ConsentsApi(GenericAPIView[Any]):
     serializer_class = ConsentOutput
 
-    class ConsentGrantInput(serializers.Serializer[Any]):
-        child = serializers.IntegerField()
-        recipient_provider = serializers.IntegerField(required=False, allow_null=True)
-        recipient_organization = serializers.IntegerField(required=False, allow_null=True)
-        purposes = serializers.ListField(child=serializers.ChoiceField(list(PURPOSE_FIELDS)))
-        data_categories = serializers.ListField(
-            child=serializers.ChoiceField(DataCategory.choices), help_text=CATEGORY_HELP
-        )
-        expires_on = serializers.DateField(help_text="At most one year ahead; not in the past.")
-        password = serializers.CharField(
-            write_only=True, help_text="Your password, re-entered: the portal e-signature."
-        )
-        text_version = serializers.CharField(
-            required=False, help_text=f"The authorization text version you read (current: {TEXT_VERSION})."
-        )
-
     @extend_schema(
         parameters=[OpenApiParameter("child", int, description="Only this child's consents.")],
         responses=ConsentOutput(many=True),
@@ -164,7 +148,7 @@ class ConsentsApi(GenericAPIView[Any]):
         return self.get_paginated_response(ConsentOutput(page, many=True).data)
 
     @extend_schema(
-        request=ConsentGrantInput,
+        request=schema_of(ConsentGrantForm),
         responses={
             201: ConsentOutput,
             400: OpenApiResponse(description="unknown_recipient, unknown_purpose, invalid_expiry, ..."),
@@ -174,7 +158,7 @@ class ConsentsApi(GenericAPIView[Any]):
         summary="Grant a consent (guardian; e-signature by re-entering the password)",
     )
     def post(self, request: Request) -> Response:
-        body = request.data if isinstance(request.data, dict) else {}
+        body = api_data(request.data)
         forbidden = [name for name in READ_ONLY_FIELDS if name in body]
         if forbidden:
             services.consent_input_refuse(
@@ -184,24 +168,22 @@ class ConsentsApi(GenericAPIView[Any]):
                 ),
                 child_id=body.get("child"),
             )
-        data = self.ConsentGrantInput(data=body)
-        if not data.is_valid():
+        form = ConsentGrantForm(body)
+        if not form.is_valid():
             services.consent_input_refuse(
-                actor=request.user,
-                error=input_error(data.errors, GRANT_INPUT_CODES),
-                child_id=body.get("child"),
+                actor=request.user, error=refusal(form, GRANT_INPUT_CODES), child_id=body.get("child")
             )
-        valid = data.validated_data
+        valid = form.cleaned_data
         consent = services.consent_grant(
             actor=request.user,
             child_id=valid["child"],
-            recipient_provider_id=valid.get("recipient_provider"),
-            recipient_organization_id=valid.get("recipient_organization"),
+            recipient_provider_id=valid["recipient_provider"],
+            recipient_organization_id=valid["recipient_organization"],
             purposes=valid["purposes"],
             data_categories=valid["data_categories"],
             expires_on=valid["expires_on"],
             password=valid["password"],
-            text_version=valid.get("text_version") or None,
+            text_version=valid["text_version"] or None,
         )
         consent = selectors.consent_list(actor=request.user).get(pk=consent.pk)
         return Response(ConsentOutput(consent).data, status=status.HTTP_201_CREATED)

@@ -22,7 +22,7 @@ def default_expiry() -> datetime.date:
 class ScopeForm(forms.Form):
     """Step 1: recipient (from the directory search), purposes, information, expiry."""
 
-    recipient_provider = forms.IntegerField(widget=forms.HiddenInput)
+    recipient_provider = IdField(widget=forms.HiddenInput)
     purposes = forms.MultipleChoiceField(
         choices=Purpose.choices, widget=forms.CheckboxSelectMultiple, label=_("Why may they see it?")
     )
@@ -99,4 +99,20 @@ class ConsentRequestDeclineForm(forms.Form):
 
     reason = TextField(
         required=False, max_length=MAX_NOTE, label=_("Reason (optional, kept with your family)")
+    )
+
+
+class ConsentGrantForm(SignForm):
+    """``POST /api/v1/consents/``: the portal's signing step (``SignForm``, which the page
+    binds) plus what the page takes from its address (the child) and the directory
+    search (the recipient: a provider or an organization). Empty purposes or categories
+    are the service's to name (``purposes_required``)."""
+
+    child = IdField()
+    recipient_provider = IdField(required=False)
+    recipient_organization = IdField(required=False)
+    purposes = forms.MultipleChoiceField(choices=Purpose.choices, required=False)
+    data_categories = forms.MultipleChoiceField(choices=DataCategory.choices, required=False)
+    text_version = forms.CharField(
+        required=False, help_text="The authorization text version you read (default: the current one)."
     )
