@@ -16,7 +16,7 @@ from audit import selectors as audit_selectors
 from audit.models import Action
 from consent import selectors, services
 from consent.fhir import consent_resource
-from consent.forms import ConsentGrantForm, RevokeForm
+from consent.forms import ConsentAttestForm, ConsentGrantForm, RevokeForm
 from consent.models import (
     CATEGORY_FIELDS,
     PURPOSE_FIELDS,
@@ -27,7 +27,7 @@ from consent.models import (
     SignatureMethod,
 )
 from consent.texts import plain_summary
-from referral_hub.errors import ApplicationError, input_error
+from referral_hub.errors import ApplicationError
 from referral_hub.fhir import FhirJsonRenderer, FirstRenderer
 from referral_hub.ids import parse_id
 from referral_hub.inputs import api_data, refusal, schema_of
@@ -218,28 +218,8 @@ class FhirConsentApi(APIView):
 
 
 class ConsentAttestApi(APIView):
-    class ConsentAttestInput(serializers.Serializer[Any]):
-        child = serializers.IntegerField()
-        guardian = serializers.IntegerField(help_text="The guardian who gave the consent (same family).")
-        signature_method = serializers.ChoiceField(
-            [SignatureMethod.PROVIDER_ATTESTED_PAPER, SignatureMethod.PROVIDER_ATTESTED_VERBAL]
-        )
-        # Checked by the service, after who may attest for which child (a stranger learns
-        # nothing about the form's rules): missing or blank is 400 form_reference_required.
-        paper_form_reference = serializers.CharField(
-            default="",
-            allow_blank=True,
-            help_text="Required: the reference of the signed paper form (verbal consents are written "
-            "up on it). Missing: 400 form_reference_required.",
-        )
-        purposes = serializers.ListField(child=serializers.ChoiceField(list(PURPOSE_FIELDS)))
-        data_categories = serializers.ListField(
-            child=serializers.ChoiceField(DataCategory.choices), help_text=CATEGORY_HELP
-        )
-        expires_on = serializers.DateField()
-
     @extend_schema(
-        request=ConsentAttestInput,
+        request=schema_of(ConsentAttestForm),
         responses={
             201: ConsentOutput,
             400: OpenApiResponse(description="form_reference_required, invalid_expiry, ..."),
@@ -252,21 +232,19 @@ class ConsentAttestApi(APIView):
         "the guardians are notified)",
     )
     def post(self, request: Request) -> Response:
-        body = request.data if isinstance(request.data, dict) else {}
-        data = self.ConsentAttestInput(data=body)
-        if not data.is_valid():
+        body = api_data(request.data)
+        form = ConsentAttestForm(body)
+        if not form.is_valid():
             services.consent_input_refuse(
-                actor=request.user,
-                error=input_error(data.errors, ATTEST_INPUT_CODES),
-                child_id=body.get("child"),
+                actor=request.user, error=refusal(form, ATTEST_INPUT_CODES), child_id=body.get("child")
             )
-        valid = data.validated_data
+        valid = form.cleaned_data
         consent = services.consent_attest(
             actor=request.user,
             child_id=valid["child"],
             guardian_id=valid["guardian"],
             signature_method=valid["signature_method"],
-            paper_form_reference=valid.get("paper_form_reference", ""),
+            paper_form_reference=valid["paper_form_reference"],
             purposes=valid["purposes"],
             data_categories=valid["data_categories"],
             expires_on=valid["expires_on"],

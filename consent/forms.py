@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from consent.models import DataCategory, Purpose
+from consent.models import DataCategory, Purpose, SignatureMethod
 from consent.services import MAX_TERM_DAYS
 from referral_hub.inputs import IdField, TextField
 
@@ -116,3 +116,26 @@ class ConsentGrantForm(SignForm):
     text_version = forms.CharField(
         required=False, help_text="The authorization text version you read (default: the current one)."
     )
+
+
+class ConsentAttestForm(forms.Form):
+    """A provider records a paper or verbal consent (``POST /api/v1/consents/attest/``).
+    The form reference is checked by the service, after who may attest for which child
+    (a stranger learns nothing about the form's rules): missing or blank is 400
+    ``form_reference_required``."""
+
+    child = IdField()
+    guardian = IdField(help_text="The guardian who gave the consent (same family).")
+    signature_method = forms.ChoiceField(
+        choices=[
+            (SignatureMethod.PROVIDER_ATTESTED_PAPER, SignatureMethod.PROVIDER_ATTESTED_PAPER.label),
+            (SignatureMethod.PROVIDER_ATTESTED_VERBAL, SignatureMethod.PROVIDER_ATTESTED_VERBAL.label),
+        ]
+    )
+    paper_form_reference = TextField(
+        required=False,
+        help_text="Required: the reference of the signed paper form (verbal consents are written up on it).",
+    )
+    purposes = forms.MultipleChoiceField(choices=Purpose.choices, required=False)
+    data_categories = forms.MultipleChoiceField(choices=DataCategory.choices, required=False)
+    expires_on = forms.DateField()
