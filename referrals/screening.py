@@ -3,7 +3,10 @@
 The client sends the scores it has (``inputs``); the server derives every
 interpretation (zones, bands, flags) so a referral never carries a hand-typed
 "positive". Out-of-range or unknown values raise ``ApplicationError`` (400,
-``invalid_screening``) naming the field, e.g. ``screenings[0].domain_scores.fine_motor``.
+``invalid_screening``) naming the field for programs, e.g.
+``screenings[0].domain_scores.fine_motor``, and in plain words for people ("Fine motor
+score must be between 0 and 60."); ``referrals.inputs.ReferralSendForm`` puts that
+beside the page's field.
 
 Sources (see docs/referrals.md for the full notes):
 
