@@ -98,8 +98,14 @@ class ReferralSendForm(forms.Form):
 
 # The API's codes for what the form refuses: the screening fields answer
 # ``invalid_screening`` (the field named as ``screenings[0]...``), the others ``invalid``.
-SEND_CODES = {name: ("invalid_screening", 400) for name in ("screenings", "screening_instrument")} | {
-    name: ("invalid_screening", 400) for name in (*SCREENING_KEYS, *(f"domain_{d}" for d in ASQ3_DOMAINS))
+SEND_CODES = {
+    name: ("invalid_screening", 400)
+    for name in (
+        "screenings",
+        "screening_instrument",
+        *SCREENING_KEYS,
+        *(f"domain_{d}" for d in ASQ3_DOMAINS),
+    )
 }
 
 
