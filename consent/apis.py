@@ -30,7 +30,7 @@ from consent.texts import plain_summary
 from referral_hub.errors import ApplicationError
 from referral_hub.fhir import FhirJsonRenderer, FirstRenderer
 from referral_hub.ids import parse_id
-from referral_hub.inputs import api_data, refusal, schema_of
+from referral_hub.inputs import api_data, bind, refusal, schema_of
 
 # Set by the server, never by the client: sending one is refused (and logged).
 READ_ONLY_FIELDS = (
@@ -168,7 +168,7 @@ class ConsentsApi(GenericAPIView[Any]):
                 ),
                 child_id=body.get("child"),
             )
-        form = ConsentGrantForm(body)
+        form = bind(ConsentGrantForm, body)
         if not form.is_valid():
             services.consent_input_refuse(
                 actor=request.user, error=refusal(form, GRANT_INPUT_CODES), child_id=body.get("child")
@@ -196,7 +196,7 @@ class ConsentRevokeApi(APIView):
         summary="Revoke a consent (guardian); effective at once; 400 already_revoked the second time",
     )
     def post(self, request: Request, consent_id: int) -> Response:
-        form = RevokeForm(api_data(request.data))
+        form = bind(RevokeForm, request.data)
         if not form.is_valid():
             raise refusal(form, {"reason": ("invalid_reason", 400)})
         services.consent_revoke(actor=request.user, consent_id=consent_id, reason=form.cleaned_data["reason"])
@@ -233,7 +233,7 @@ class ConsentAttestApi(APIView):
     )
     def post(self, request: Request) -> Response:
         body = api_data(request.data)
-        form = ConsentAttestForm(body)
+        form = bind(ConsentAttestForm, body)
         if not form.is_valid():
             services.consent_input_refuse(
                 actor=request.user, error=refusal(form, ATTEST_INPUT_CODES), child_id=body.get("child")

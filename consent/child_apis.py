@@ -19,7 +19,7 @@ from families import services
 from families.forms import LANGUAGE_CHOICES, ChildForm
 from families.models import Child
 from referral_hub.errors import ApplicationError
-from referral_hub.inputs import refusal
+from referral_hub.inputs import bind, refusal
 
 PURPOSE_PARAM = OpenApiParameter(
     "purpose",
@@ -88,7 +88,7 @@ class ChildrenApi(GenericAPIView[Any]):
         summary="Add a child to my family (guardian); 409 duplicate_child for the same name and birth date",
     )
     def post(self, request: Request) -> Response:
-        form = ChildForm(request.data if isinstance(request.data, dict) else {})
+        form = bind(ChildForm, request.data)
         if not form.is_valid():
             services.child_input_refuse(actor=request.user, error=refusal(form, {}))
         child = services.child_create(actor=request.user, **form.cleaned_data)

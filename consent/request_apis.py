@@ -17,7 +17,7 @@ from consent.apis import CATEGORY_HELP
 from consent.forms import ConsentRequestDeclineForm, ConsentRequestForm, ConsentRequestSignForm
 from consent.models import PURPOSE_FIELDS, ConsentRequest, ConsentRequestStatus, DataCategory
 from referral_hub.errors import ApplicationError
-from referral_hub.inputs import api_data, refusal, schema_of
+from referral_hub.inputs import api_data, bind, refusal, schema_of
 
 CREATE_INPUT_CODES: dict[str, tuple[str, int]] = {
     "child": ("not_found", 404),
@@ -118,7 +118,7 @@ class ConsentRequestsApi(GenericAPIView[Any]):
     )
     def post(self, request: Request) -> Response:
         body = api_data(request.data)
-        form = ConsentRequestForm(body)
+        form = bind(ConsentRequestForm, body)
         if not form.is_valid():
             error = refusal(form, CREATE_INPUT_CODES)
             requests.consent_request_refuse(actor=request.user, error=error, child_id=body.get("child"))
@@ -148,7 +148,7 @@ class ConsentRequestSignApi(APIView):
         summary="Sign a consent request (guardian): grants the consent asked for, like a portal consent",
     )
     def post(self, request: Request, request_id: int) -> Response:
-        form = ConsentRequestSignForm(api_data(request.data))
+        form = bind(ConsentRequestSignForm, request.data)
         if not form.is_valid():
             requests.consent_request_refuse(
                 actor=request.user, error=refusal(form, SIGN_INPUT_CODES), request_id=request_id
@@ -177,7 +177,7 @@ class ConsentRequestDeclineApi(APIView):
         summary="Decline a consent request (guardian): nothing is shared; the provider who asked is told",
     )
     def post(self, request: Request, request_id: int) -> Response:
-        form = ConsentRequestDeclineForm(api_data(request.data))
+        form = bind(ConsentRequestDeclineForm, request.data)
         if not form.is_valid():
             requests.consent_request_refuse(
                 actor=request.user,

@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from intake import selectors, services
 from intake.forms import FamilyRequestForm, RouteForm, SignForm
 from intake.models import ContactMethod, FamilyRequest, Stage
-from referral_hub.inputs import api_data, refusal, schema_of
+from referral_hub.inputs import bind, refusal, schema_of
 from referral_hub.pagination import Pagination
 from referrals.models import ReferralStatus
 
@@ -97,7 +97,7 @@ class RequestListCreateApi(APIView):
         "with source family) or, with provider null, to the care coordinators' queue",
     )
     def post(self, request: Request) -> Response:
-        v = _validated(FamilyRequestForm(api_data(request.data)))
+        v = _validated(bind(FamilyRequestForm, request.data))
         created = services.family_request_create(
             actor=request.user,
             child_id=v["child"],
@@ -119,7 +119,7 @@ class RequestSignApi(APIView):
         "creates the referral on the family's behalf",
     )
     def post(self, request: Request, request_id: int) -> Response:
-        v = _validated(SignForm(api_data(request.data)))
+        v = _validated(bind(SignForm, request.data))
         signed = services.family_request_sign(
             actor=request.user, request_id=request_id, password=v["password"]
         )
@@ -179,7 +179,7 @@ class CoordinationRouteApi(APIView):
         summary="Route a queued request to a provider; the family is asked to sign the consent",
     )
     def post(self, request: Request, request_id: int) -> Response:
-        v = _validated(RouteForm(api_data(request.data)))
+        v = _validated(bind(RouteForm, request.data))
         routed = services.family_request_route(
             actor=request.user, request_id=request_id, to_provider_id=v["to_provider"]
         )

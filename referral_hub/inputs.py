@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from functools import cache
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -64,6 +64,42 @@ def api_data(data: Any) -> Mapping[str, Any]:
     """What an API request sent, for a form: a JSON object or form fields; anything else
     (a JSON list, a bare string) is an empty form, refused field by field."""
     return data if isinstance(data, Mapping) else {}
+
+
+F = TypeVar("F", bound=forms.Form)
+
+
+def _fits(field: forms.Field, value: Any) -> bool:
+    """Can ``field`` read this JSON value? Lists and objects only where the field takes
+    them, numbers where it counts, text everywhere else (Django's fields expect a page's
+    text: a date field would crash on ``true``, a text field read ``["x"]`` as text)."""
+    if value is None or isinstance(field, forms.MultipleChoiceField | forms.JSONField):
+        return True
+    if isinstance(value, list | dict):
+        return False
+    if isinstance(field, forms.BooleanField):
+        return isinstance(value, bool | str)
+    if isinstance(field, forms.IntegerField | IdField):
+        return isinstance(value, int | float | str) and not isinstance(value, bool)
+    return isinstance(value, str)
+
+
+def bind(form_class: type[F], data: Any) -> F:
+    """``form_class`` bound to what an API client sent, and validated. A JSON value of a
+    kind the field cannot take (a list for a date, ``true`` for a password) is refused as
+    that field's error, never a 500."""
+    sent = api_data(data)
+    fields = form_class.base_fields
+    wrong = [name for name, value in sent.items() if name in fields and not _fits(fields[name], value)]
+    # Form fields (a QueryDict) hold text only: bound as they are, lists intact.
+    form = form_class({name: value for name, value in sent.items() if name not in wrong} if wrong else sent)
+    form.is_valid()
+    for name in wrong:
+        form.errors.pop(name, None)
+        form.add_error(
+            name, forms.ValidationError(_("This value is not of the expected kind."), code="invalid")
+        )
+    return form
 
 
 def first_error(form: forms.Form) -> tuple[str | None, str]:

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from cases.apis import ChildRef
 from consent.models import DataCategory
 from directory.roles import provider_of
-from referral_hub.inputs import api_data, refusal, schema_of
+from referral_hub.inputs import bind, refusal, schema_of
 from referral_hub.pagination import Pagination
 from referrals import policies, selectors, services
 from referrals.inputs import SEND_CODES, TRANSITION_FORMS, ReferralSendForm
@@ -261,7 +261,7 @@ class ReferralListCreateApi(APIView):
         summary="Send a referral (403 consent_required without a covering consent)",
     )
     def post(self, request: Request) -> Response:
-        form = ReferralSendForm(api_data(request.data))
+        form = bind(ReferralSendForm, request.data)
         if not form.is_valid():
             raise refusal(form, SEND_CODES)
         v = form.cleaned_data
@@ -302,7 +302,7 @@ class _TransitionApi(APIView):
     verb = ""
 
     def post(self, request: Request, pk: int) -> Response:
-        form = TRANSITION_FORMS[self.verb](api_data(request.data))
+        form = bind(TRANSITION_FORMS[self.verb], request.data)
         if not form.is_valid():
             raise refusal(form, {})
         referral = self.perform(request, pk, form.cleaned_data)
