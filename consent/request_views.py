@@ -52,6 +52,9 @@ def consent_request_new(request: HttpRequest) -> HttpResponse:
     if provider_of(request.user) is None:
         return _message(request, _("Not available"), _("Only providers can ask a family to share."), 403)
     form = ConsentRequestForm(request.POST)
+    if not form.is_valid() and "child" in form.errors:
+        # As the API answers (``not_found``): no child is a child this provider cannot see.
+        return _message(request, _("Not found"), _("There is nothing here for you."), 404)
     if not form.is_valid():
         # The panel lives on the referral form (another app's page): the refusal goes back
         # there as a message, naming the field in the reader's words.
