@@ -63,7 +63,12 @@ class ChildCreateInput(serializers.Serializer[Any]):
     first_name = serializers.CharField(max_length=100)
     last_name = serializers.CharField(max_length=100)
     date_of_birth = serializers.DateField()
-    preferred_language = serializers.ChoiceField(LANGUAGE_CHOICES, required=False, default="en")
+    preferred_language = serializers.CharField(
+        max_length=8,
+        required=False,
+        default="en",
+        help_text="ISO 639-1: " + ", ".join(code for code, _name in LANGUAGE_CHOICES) + ".",
+    )
     pronouns = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
 
 

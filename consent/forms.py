@@ -7,10 +7,13 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from consent.models import DataCategory, Purpose, SignatureMethod
+from consent.models import PURPOSE_FIELDS, DataCategory, Purpose, SignatureMethod
 from consent.services import MAX_TERM_DAYS
 from referral_hub.inputs import IdField, TextField
 
+# Purposes as the API names them (code = label), the same set its outputs publish; the
+# portal's ScopeForm shows them in words.
+PURPOSE_CODES = [(code, code) for code in PURPOSE_FIELDS]
 # The longest note or reason a person writes on a consent request.
 MAX_NOTE = 1000
 
@@ -68,7 +71,7 @@ class ConsentRequestForm(forms.Form):
     provider = IdField(
         label=_("Share with"), help_text="The directory provider the family is asked to share with."
     )
-    purposes = forms.MultipleChoiceField(choices=Purpose.choices, required=False, label=_("Why"))
+    purposes = forms.MultipleChoiceField(choices=PURPOSE_CODES, required=False, label=_("Why"))
     data_categories = forms.MultipleChoiceField(choices=DataCategory.choices, required=False, label=_("What"))
     note = TextField(required=False, max_length=MAX_NOTE, label=_("Note to the family (optional)"))
 
@@ -111,7 +114,7 @@ class ConsentGrantForm(SignForm):
     child = IdField()
     recipient_provider = IdField(required=False)
     recipient_organization = IdField(required=False)
-    purposes = forms.MultipleChoiceField(choices=Purpose.choices, required=False)
+    purposes = forms.MultipleChoiceField(choices=PURPOSE_CODES, required=False)
     data_categories = forms.MultipleChoiceField(choices=DataCategory.choices, required=False)
     text_version = forms.CharField(
         required=False, help_text="The authorization text version you read (default: the current one)."
@@ -136,6 +139,6 @@ class ConsentAttestForm(forms.Form):
         required=False,
         help_text="Required: the reference of the signed paper form (verbal consents are written up on it).",
     )
-    purposes = forms.MultipleChoiceField(choices=Purpose.choices, required=False)
+    purposes = forms.MultipleChoiceField(choices=PURPOSE_CODES, required=False)
     data_categories = forms.MultipleChoiceField(choices=DataCategory.choices, required=False)
     expires_on = forms.DateField()

@@ -135,9 +135,11 @@ def show_refusal(form: forms.Form, exc: ApplicationError, fields: Mapping[str, s
     form.add_error(field if field in form.fields else None, plain(exc))
 
 
-def _choices(field: forms.ChoiceField) -> list[Any]:
-    # A bound form field's choices are normalized to (value, label) pairs by Django.
-    return [value for value, _label in cast(Iterable[tuple[Any, Any]], field.choices)]
+def _choices(field: forms.ChoiceField) -> list[tuple[Any, Any]]:
+    # (value, label) pairs, as Django normalized them: the same pairs as a serializer's
+    # ChoiceField over the same choices, so the schema's enum names stay the ones settled
+    # in ``SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]``.
+    return list(cast(Iterable[tuple[Any, Any]], field.choices))
 
 
 def _schema_field(field: forms.Field) -> serializers.Field[Any, Any, Any, Any]:
