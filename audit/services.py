@@ -25,13 +25,14 @@ verifiers (chat messages and their revisions).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -357,6 +358,44 @@ def audit_denied(**kwargs: Any) -> AuditEvent:
     """Log a refused attempt so it survives the refusal's rollback: call it outside the
     failing transaction (or before raising from a non-atomic view)."""
     return audit_record(outcome=Outcome.DENIED, **kwargs)
+
+
+P = ParamSpec("P")
+T = TypeVar("T")
+# What a refused call was about, from its keyword arguments: (the child's id, when that
+# child exists, else None; the object's id, or "").
+RefusalSubject = Callable[[Mapping[str, Any]], tuple[int | None, object]]
+
+
+def audit_refusals(
+    action: str, *, object_type: str, subject: RefusalSubject
+) -> Callable[[Callable[P, T]], Callable[P, T]]:
+    """The one refusal-logging decorator for services: an ``ApplicationError`` raised by
+    the wrapped (keyword-only) service is logged as a denied ``action`` on
+    ``object_type`` after its transaction rolled back (put it outside
+    ``@transaction.atomic``), with ``detail`` ``"<code>: <message>"``, then re-raised.
+    ``subject`` is given by the app that owns the object (audit knows no app's tables)."""
+
+    def wrap(fn: Callable[P, T]) -> Callable[P, T]:
+        @functools.wraps(fn)
+        def inner(*args: P.args, **kwargs: P.kwargs) -> T:
+            try:
+                return fn(*args, **kwargs)
+            except ApplicationError as exc:
+                child_id, object_id = subject(kwargs)
+                audit_denied(
+                    actor=kwargs.get("actor"),
+                    action=action,
+                    child_id=child_id,
+                    object_type=object_type,
+                    object_id=object_id or "",
+                    detail=f"{exc.code}: {exc.message}",
+                )
+                raise
+
+        return inner
+
+    return wrap
 
 
 # --- seals and verification ------------------------------------------------------------

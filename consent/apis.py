@@ -14,9 +14,9 @@ from rest_framework.views import APIView
 
 from audit import selectors as audit_selectors
 from audit.models import Action
-from audit.services import audit_denied, audit_record, audit_record_many
-from consent import policies, selectors, services
+from consent import selectors, services
 from consent.fhir import consent_resource
+from consent.forms import ConsentAttestForm, ConsentGrantForm, RevokeForm
 from consent.models import (
     CATEGORY_FIELDS,
     PURPOSE_FIELDS,
@@ -26,10 +26,11 @@ from consent.models import (
     DataCategory,
     SignatureMethod,
 )
-from consent.texts import TEXT_VERSION, plain_summary
-from referral_hub.errors import ApplicationError, input_error
+from consent.texts import plain_summary
+from referral_hub.errors import ApplicationError
 from referral_hub.fhir import FhirJsonRenderer, FirstRenderer
-from referral_hub.ids import id_for_lookup, parse_id
+from referral_hub.ids import parse_id
+from referral_hub.inputs import api_data, bind, refusal, schema_of
 
 # Set by the server, never by the client: sending one is refused (and logged).
 READ_ONLY_FIELDS = (
@@ -107,13 +108,6 @@ class ConsentOutput(serializers.Serializer[Any]):
         return str(obj.granted_by)
 
 
-def _audit_entries(consents: list[Consent]) -> list[dict[str, Any]]:
-    return [
-        {"child_id": c.child_id, "consent_id": c.pk, "object_type": "consent", "object_id": c.pk}
-        for c in consents
-    ]
-
-
 # Input refusals keep the codes the API has always answered with (docs/API.md).
 GRANT_INPUT_CODES: dict[str, tuple[str, int]] = {
     "child": ("not_found", 404),
@@ -135,22 +129,6 @@ ATTEST_INPUT_CODES: dict[str, tuple[str, int]] = {
 class ConsentsApi(GenericAPIView[Any]):
     serializer_class = ConsentOutput
 
-    class ConsentGrantInput(serializers.Serializer[Any]):
-        child = serializers.IntegerField()
-        recipient_provider = serializers.IntegerField(required=False, allow_null=True)
-        recipient_organization = serializers.IntegerField(required=False, allow_null=True)
-        purposes = serializers.ListField(child=serializers.ChoiceField(list(PURPOSE_FIELDS)))
-        data_categories = serializers.ListField(
-            child=serializers.ChoiceField(DataCategory.choices), help_text=CATEGORY_HELP
-        )
-        expires_on = serializers.DateField(help_text="At most one year ahead; not in the past.")
-        password = serializers.CharField(
-            write_only=True, help_text="Your password, re-entered: the portal e-signature."
-        )
-        text_version = serializers.CharField(
-            required=False, help_text=f"The authorization text version you read (current: {TEXT_VERSION})."
-        )
-
     @extend_schema(
         parameters=[OpenApiParameter("child", int, description="Only this child's consents.")],
         responses=ConsentOutput(many=True),
@@ -166,11 +144,11 @@ class ConsentsApi(GenericAPIView[Any]):
                     "invalid_parameter", "child must be an integer id.", extra={"parameter": "child"}
                 )
         page = self.paginate_queryset(selectors.consent_list(actor=request.user, child_id=child_id)) or []
-        audit_record_many(actor=request.user, action=Action.VIEW, entries=_audit_entries(page))
+        services.consents_shown(actor=request.user, consents=page)
         return self.get_paginated_response(ConsentOutput(page, many=True).data)
 
     @extend_schema(
-        request=ConsentGrantInput,
+        request=schema_of(ConsentGrantForm),
         responses={
             201: ConsentOutput,
             400: OpenApiResponse(description="unknown_recipient, unknown_purpose, invalid_expiry, ..."),
@@ -180,7 +158,7 @@ class ConsentsApi(GenericAPIView[Any]):
         summary="Grant a consent (guardian; e-signature by re-entering the password)",
     )
     def post(self, request: Request) -> Response:
-        body = request.data if isinstance(request.data, dict) else {}
+        body = api_data(request.data)
         forbidden = [name for name in READ_ONLY_FIELDS if name in body]
         if forbidden:
             services.consent_input_refuse(
@@ -190,45 +168,38 @@ class ConsentsApi(GenericAPIView[Any]):
                 ),
                 child_id=body.get("child"),
             )
-        data = self.ConsentGrantInput(data=body)
-        if not data.is_valid():
+        form = bind(ConsentGrantForm, body)
+        if not form.is_valid():
             services.consent_input_refuse(
-                actor=request.user,
-                error=input_error(data.errors, GRANT_INPUT_CODES),
-                child_id=body.get("child"),
+                actor=request.user, error=refusal(form, GRANT_INPUT_CODES), child_id=body.get("child")
             )
-        valid = data.validated_data
+        valid = form.cleaned_data
         consent = services.consent_grant(
             actor=request.user,
             child_id=valid["child"],
-            recipient_provider_id=valid.get("recipient_provider"),
-            recipient_organization_id=valid.get("recipient_organization"),
+            recipient_provider_id=valid["recipient_provider"],
+            recipient_organization_id=valid["recipient_organization"],
             purposes=valid["purposes"],
             data_categories=valid["data_categories"],
             expires_on=valid["expires_on"],
             password=valid["password"],
-            text_version=valid.get("text_version") or None,
+            text_version=valid["text_version"] or None,
         )
         consent = selectors.consent_list(actor=request.user).get(pk=consent.pk)
         return Response(ConsentOutput(consent).data, status=status.HTTP_201_CREATED)
 
 
 class ConsentRevokeApi(APIView):
-    class ConsentRevokeInput(serializers.Serializer[Any]):
-        reason = serializers.CharField(required=False, allow_blank=True, max_length=1000)
-
     @extend_schema(
-        request=ConsentRevokeInput,
+        request=schema_of(RevokeForm),
         responses={200: ConsentOutput},
         summary="Revoke a consent (guardian); effective at once; 400 already_revoked the second time",
     )
     def post(self, request: Request, consent_id: int) -> Response:
-        data = self.ConsentRevokeInput(data=request.data)
-        if not data.is_valid():
-            raise input_error(data.errors, {"reason": ("invalid_reason", 400)})
-        services.consent_revoke(
-            actor=request.user, consent_id=consent_id, reason=data.validated_data.get("reason", "")
-        )
+        form = bind(RevokeForm, request.data)
+        if not form.is_valid():
+            raise refusal(form, {"reason": ("invalid_reason", 400)})
+        services.consent_revoke(actor=request.user, consent_id=consent_id, reason=form.cleaned_data["reason"])
         consent = selectors.consent_list(actor=request.user).get(pk=consent_id)
         return Response(ConsentOutput(consent).data)
 
@@ -242,56 +213,13 @@ class FhirConsentApi(APIView):
         summary="A consent as a FHIR R4 Consent (the guardian, or a provider it covers now)",
     )
     def get(self, request: Request, consent_id: int) -> Response:
-        try:
-            consent = policies.access_consent(request.user, consent_id)
-        except ApplicationError:
-            child_id = (
-                Consent.objects.filter(pk=id_for_lookup(consent_id))
-                .values_list("child_id", flat=True)
-                .first()
-            )
-            audit_denied(
-                actor=request.user,
-                action=Action.DISCLOSE,
-                child_id=child_id,
-                object_type="fhir_consent",
-                object_id=consent_id,
-            )
-            raise
-        audit_record(
-            actor=request.user,
-            action=Action.DISCLOSE,
-            child_id=consent.child_id,
-            consent=consent,
-            object_type="fhir_consent",
-            object_id=consent.pk,
-        )
+        consent = services.consent_fhir_open(actor=request.user, consent_id=consent_id)
         return Response(consent_resource(consent))
 
 
 class ConsentAttestApi(APIView):
-    class ConsentAttestInput(serializers.Serializer[Any]):
-        child = serializers.IntegerField()
-        guardian = serializers.IntegerField(help_text="The guardian who gave the consent (same family).")
-        signature_method = serializers.ChoiceField(
-            [SignatureMethod.PROVIDER_ATTESTED_PAPER, SignatureMethod.PROVIDER_ATTESTED_VERBAL]
-        )
-        # Checked by the service, after who may attest for which child (a stranger learns
-        # nothing about the form's rules): missing or blank is 400 form_reference_required.
-        paper_form_reference = serializers.CharField(
-            default="",
-            allow_blank=True,
-            help_text="Required: the reference of the signed paper form (verbal consents are written "
-            "up on it). Missing: 400 form_reference_required.",
-        )
-        purposes = serializers.ListField(child=serializers.ChoiceField(list(PURPOSE_FIELDS)))
-        data_categories = serializers.ListField(
-            child=serializers.ChoiceField(DataCategory.choices), help_text=CATEGORY_HELP
-        )
-        expires_on = serializers.DateField()
-
     @extend_schema(
-        request=ConsentAttestInput,
+        request=schema_of(ConsentAttestForm),
         responses={
             201: ConsentOutput,
             400: OpenApiResponse(description="form_reference_required, invalid_expiry, ..."),
@@ -304,21 +232,19 @@ class ConsentAttestApi(APIView):
         "the guardians are notified)",
     )
     def post(self, request: Request) -> Response:
-        body = request.data if isinstance(request.data, dict) else {}
-        data = self.ConsentAttestInput(data=body)
-        if not data.is_valid():
+        body = api_data(request.data)
+        form = bind(ConsentAttestForm, body)
+        if not form.is_valid():
             services.consent_input_refuse(
-                actor=request.user,
-                error=input_error(data.errors, ATTEST_INPUT_CODES),
-                child_id=body.get("child"),
+                actor=request.user, error=refusal(form, ATTEST_INPUT_CODES), child_id=body.get("child")
             )
-        valid = data.validated_data
+        valid = form.cleaned_data
         consent = services.consent_attest(
             actor=request.user,
             child_id=valid["child"],
             guardian_id=valid["guardian"],
             signature_method=valid["signature_method"],
-            paper_form_reference=valid.get("paper_form_reference", ""),
+            paper_form_reference=valid["paper_form_reference"],
             purposes=valid["purposes"],
             data_categories=valid["data_categories"],
             expires_on=valid["expires_on"],

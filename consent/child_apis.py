@@ -12,14 +12,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from audit.models import Action
-from audit.services import audit_denied, audit_record, audit_record_many
 from consent import policies
-from consent.models import PURPOSE_FIELDS, Consent
+from consent import services as consent_services
+from consent.models import PURPOSE_FIELDS
 from families import services
+from families.forms import LANGUAGE_CHOICES, ChildForm
 from families.models import Child
 from referral_hub.errors import ApplicationError
-from referral_hub.ids import id_for_lookup
+from referral_hub.inputs import bind, refusal
 
 PURPOSE_PARAM = OpenApiParameter(
     "purpose",
@@ -37,15 +37,6 @@ def parse_purpose(request: Request) -> str | None:
             "invalid_parameter", f"Unknown purpose: {purpose}.", extra={"parameter": "purpose"}
         )
     return purpose
-
-
-def access_purposes(child: policies.VisibleChild, purpose: str | None, consents: dict[int, Consent]) -> str:
-    """What the access log records as the purpose: the one asked for, else what the
-    consent that allowed it covers (empty for a guardian's own reads)."""
-    if purpose:
-        return purpose
-    consent = consents.get(child.access_consent_id) if child.access_consent_id is not None else None
-    return ",".join(consent.purposes) if consent else ""
 
 
 class ChildOutput(serializers.Serializer[Any]):
@@ -66,15 +57,23 @@ class ChildOutput(serializers.Serializer[Any]):
         return {"via": "consent", "consent": getattr(obj, "access_consent_id", None)}
 
 
+class ChildCreateInput(serializers.Serializer[Any]):
+    """The schema of ``families.forms.ChildForm``, which checks the request."""
+
+    first_name = serializers.CharField(max_length=100)
+    last_name = serializers.CharField(max_length=100)
+    date_of_birth = serializers.DateField()
+    preferred_language = serializers.CharField(
+        max_length=8,
+        required=False,
+        default="en",
+        help_text="ISO 639-1: " + ", ".join(code for code, _name in LANGUAGE_CHOICES) + ".",
+    )
+    pronouns = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+
+
 class ChildrenApi(GenericAPIView[Any]):
     serializer_class = ChildOutput
-
-    class ChildCreateInput(serializers.Serializer[Any]):
-        first_name = serializers.CharField(max_length=100)
-        last_name = serializers.CharField(max_length=100)
-        date_of_birth = serializers.DateField()
-        preferred_language = serializers.CharField(max_length=8, required=False, default="en")
-        pronouns = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
 
     @extend_schema(
         parameters=[PURPOSE_PARAM],
@@ -85,23 +84,7 @@ class ChildrenApi(GenericAPIView[Any]):
         purpose = parse_purpose(request)
         queryset = policies.visible_children(request.user, purpose=purpose, categories=["demographics"])
         page = self.paginate_queryset(queryset) or []
-        consents = Consent.objects.in_bulk([c.access_consent_id for c in page if c.access_consent_id])
-        audit_record_many(
-            actor=request.user,
-            action=Action.VIEW,
-            entries=[
-                {
-                    "child_id": child.pk,
-                    "data_category": "demographics",
-                    "purpose": access_purposes(child, purpose, consents),
-                    "consent_id": child.access_consent_id,
-                    "object_type": "child",
-                    "object_id": child.pk,
-                    "detail": "children list",
-                }
-                for child in page
-            ],
-        )
+        consent_services.children_shown(actor=request.user, children=page, purpose=purpose)
         return self.get_paginated_response(ChildOutput(page, many=True).data)
 
     @extend_schema(
@@ -110,22 +93,10 @@ class ChildrenApi(GenericAPIView[Any]):
         summary="Add a child to my family (guardian); 409 duplicate_child for the same name and birth date",
     )
     def post(self, request: Request) -> Response:
-        data = self.ChildCreateInput(data=request.data)
-        if not data.is_valid():
-            audit_denied(
-                actor=request.user, action=Action.CREATE, object_type="child", detail="invalid input"
-            )
-            data.is_valid(raise_exception=True)
-        try:
-            child = services.child_create(actor=request.user, **data.validated_data)
-        except ApplicationError as exc:
-            audit_denied(
-                actor=request.user,
-                action=Action.CREATE,
-                object_type="child",
-                detail=f"{exc.code}: {exc.message}",
-            )
-            raise
+        form = bind(ChildForm, request.data)
+        if not form.is_valid():
+            services.child_input_refuse(actor=request.user, error=refusal(form, {}))
+        child = services.child_create(actor=request.user, **form.cleaned_data)
         child.is_own = True  # type: ignore[attr-defined]  # a new child is its guardian's own, as visible_children annotates
         return Response(ChildOutput(child).data, status=status.HTTP_201_CREATED)
 
@@ -136,30 +107,5 @@ class ChildDetailApi(APIView):
     )
     def get(self, request: Request, child_id: int) -> Response:
         purpose = parse_purpose(request)
-        try:
-            child = policies.access_child(request.user, child_id, purpose, "demographics")
-        except ApplicationError:
-            audit_denied(
-                actor=request.user,
-                action=Action.VIEW,
-                child_id=Child.objects.filter(pk=id_for_lookup(child_id))
-                .values_list("pk", flat=True)
-                .first(),
-                data_category="demographics",
-                purpose=purpose or "",
-                object_type="child",
-                object_id=child_id,
-            )
-            raise
-        consents = Consent.objects.in_bulk([child.access_consent_id] if child.access_consent_id else [])
-        audit_record(
-            actor=request.user,
-            action=Action.VIEW,
-            child=child,
-            data_category="demographics",
-            purpose=access_purposes(child, purpose, consents),
-            consent_id=child.access_consent_id,
-            object_type="child",
-            object_id=child.pk,
-        )
+        child = consent_services.child_open(actor=request.user, child_id=child_id, purpose=purpose)
         return Response(ChildOutput(child).data)

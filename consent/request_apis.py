@@ -12,13 +12,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from audit.models import Action, Outcome
-from audit.services import audit_record_many
 from consent import requests, selectors
 from consent.apis import CATEGORY_HELP
+from consent.forms import ConsentRequestDeclineForm, ConsentRequestForm, ConsentRequestSignForm
 from consent.models import PURPOSE_FIELDS, ConsentRequest, ConsentRequestStatus, DataCategory
-from consent.texts import TEXT_VERSION
-from referral_hub.errors import ApplicationError, input_error
+from referral_hub.errors import ApplicationError
+from referral_hub.inputs import api_data, bind, refusal, schema_of
 
 CREATE_INPUT_CODES: dict[str, tuple[str, int]] = {
     "child": ("not_found", 404),
@@ -68,49 +67,18 @@ class ConsentRequestOutput(serializers.Serializer[Any]):
     )
 
     def get_restricted(self, row: ConsentRequest) -> bool:
-        return not _shown(row)
+        return not requests.child_shown(row)
 
     def to_representation(self, instance: Any) -> dict[str, Any]:
         data = super().to_representation(instance)
-        if not _shown(instance):
+        if not requests.child_shown(instance):
             for name in CHILD_FIELDS:
                 data[name] = [] if name in ("purposes", "data_categories") else None
         return data
 
 
-def _shown(row: ConsentRequest) -> bool:
-    return bool(getattr(row, "child_visible", False))
-
-
-def _audit_rows(rows: list[ConsentRequest]) -> list[dict[str, Any]]:
-    """A row that named the child is an allowed read; a stub (the asker's consent
-    ended) disclosed nothing and is logged as a denied one, so the family sees the
-    attempt without it passing for a disclosure."""
-    return [
-        {
-            "child_id": r.child_id,
-            "object_type": "consent_request",
-            "object_id": r.pk,
-            "data_category": "demographics",
-            **({} if _shown(r) else {"outcome": Outcome.DENIED, "detail": "consent ended: stub shown"}),
-        }
-        for r in rows
-    ]
-
-
 class ConsentRequestsApi(GenericAPIView[Any]):
     serializer_class = ConsentRequestOutput
-
-    class ConsentRequestInput(serializers.Serializer[Any]):
-        child = serializers.IntegerField()
-        provider = serializers.IntegerField(
-            help_text="The directory provider the family is asked to share with."
-        )
-        purposes = serializers.ListField(child=serializers.ChoiceField(list(PURPOSE_FIELDS)))
-        data_categories = serializers.ListField(
-            child=serializers.ChoiceField(DataCategory.choices), help_text=CATEGORY_HELP
-        )
-        note = serializers.CharField(required=False, allow_blank=True, max_length=requests.MAX_NOTE)
 
     @extend_schema(
         parameters=[
@@ -128,11 +96,11 @@ class ConsentRequestsApi(GenericAPIView[Any]):
                 extra={"parameter": "status"},
             )
         page = self.paginate_queryset(selectors.consent_request_list(actor=request.user, status=wanted)) or []
-        audit_record_many(actor=request.user, action=Action.VIEW, entries=_audit_rows(page))
+        requests.consent_requests_shown(actor=request.user, rows=page)
         return self.get_paginated_response(ConsentRequestOutput(page, many=True).data)
 
     @extend_schema(
-        request=ConsentRequestInput,
+        request=schema_of(ConsentRequestForm),
         responses={
             201: ConsentRequestOutput,
             400: OpenApiResponse(
@@ -149,38 +117,27 @@ class ConsentRequestsApi(GenericAPIView[Any]):
         summary="Ask a child's family to share with a provider (a provider a consent covers for the child)",
     )
     def post(self, request: Request) -> Response:
-        body = request.data if isinstance(request.data, dict) else {}
-        data = self.ConsentRequestInput(data=body)
-        if not data.is_valid():
-            error = input_error(data.errors, CREATE_INPUT_CODES)
+        body = api_data(request.data)
+        form = bind(ConsentRequestForm, body)
+        if not form.is_valid():
+            error = refusal(form, CREATE_INPUT_CODES)
             requests.consent_request_refuse(actor=request.user, error=error, child_id=body.get("child"))
-        valid = data.validated_data
+        valid = form.cleaned_data
         created = requests.consent_request_create(
             actor=request.user,
             child_id=valid["child"],
             provider_id=valid["provider"],
             purposes=valid["purposes"],
             data_categories=valid["data_categories"],
-            note=valid.get("note", ""),
+            note=valid["note"],
         )
         row = selectors.consent_request_list(actor=request.user).get(pk=created.pk)
         return Response(ConsentRequestOutput(row).data, status=status.HTTP_201_CREATED)
 
 
 class ConsentRequestSignApi(APIView):
-    class SignInput(serializers.Serializer[Any]):
-        password = serializers.CharField(
-            write_only=True, help_text="Your password, re-entered: the portal e-signature."
-        )
-        expires_on = serializers.DateField(
-            required=False, help_text="Until when (at most one year ahead). Default: 180 days from today."
-        )
-        text_version = serializers.CharField(
-            required=False, help_text=f"The authorization text version you read (current: {TEXT_VERSION})."
-        )
-
     @extend_schema(
-        request=SignInput,
+        request=schema_of(ConsentRequestSignForm),
         responses={
             200: ConsentRequestOutput,
             400: OpenApiResponse(description="invalid_signature (wrong password), invalid_expiry"),
@@ -191,31 +148,26 @@ class ConsentRequestSignApi(APIView):
         summary="Sign a consent request (guardian): grants the consent asked for, like a portal consent",
     )
     def post(self, request: Request, request_id: int) -> Response:
-        data = self.SignInput(data=request.data if isinstance(request.data, dict) else {})
-        if not data.is_valid():
+        form = bind(ConsentRequestSignForm, request.data)
+        if not form.is_valid():
             requests.consent_request_refuse(
-                actor=request.user, error=input_error(data.errors, SIGN_INPUT_CODES), request_id=request_id
+                actor=request.user, error=refusal(form, SIGN_INPUT_CODES), request_id=request_id
             )
-        valid = data.validated_data
+        valid = form.cleaned_data
         requests.consent_request_sign(
             actor=request.user,
             request_id=request_id,
             password=valid["password"],
-            expires_on=valid.get("expires_on"),
-            text_version=valid.get("text_version") or None,
+            expires_on=valid["expires_on"],
+            text_version=valid["text_version"] or None,
         )
         row = selectors.consent_request_list(actor=request.user).get(pk=request_id)
         return Response(ConsentRequestOutput(row).data)
 
 
 class ConsentRequestDeclineApi(APIView):
-    class DeclineInput(serializers.Serializer[Any]):
-        reason = serializers.CharField(
-            required=False, allow_blank=True, max_length=requests.MAX_NOTE, help_text="Kept with the family."
-        )
-
     @extend_schema(
-        request=DeclineInput,
+        request=schema_of(ConsentRequestDeclineForm),
         responses={
             200: ConsentRequestOutput,
             403: OpenApiResponse(description="guardian_only, no_legal_authority"),
@@ -225,15 +177,15 @@ class ConsentRequestDeclineApi(APIView):
         summary="Decline a consent request (guardian): nothing is shared; the provider who asked is told",
     )
     def post(self, request: Request, request_id: int) -> Response:
-        data = self.DeclineInput(data=request.data if isinstance(request.data, dict) else {})
-        if not data.is_valid():
+        form = bind(ConsentRequestDeclineForm, request.data)
+        if not form.is_valid():
             requests.consent_request_refuse(
                 actor=request.user,
-                error=input_error(data.errors, {"reason": ("invalid_reason", 400)}),
+                error=refusal(form, {"reason": ("invalid_reason", 400)}),
                 request_id=request_id,
             )
         requests.consent_request_decline(
-            actor=request.user, request_id=request_id, reason=data.validated_data.get("reason", "")
+            actor=request.user, request_id=request_id, reason=form.cleaned_data["reason"]
         )
         row = selectors.consent_request_list(actor=request.user).get(pk=request_id)
         return Response(ConsentRequestOutput(row).data)

@@ -10,71 +10,48 @@ the outbox in the same transaction, in the recipient's language.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from audit.models import Action
-from audit.services import audit_denied, audit_record
+from audit.models import Action, Outcome
+from audit.services import audit_denied, audit_record, audit_record_many, audit_refusals
 from consent import policies, selectors
 from consent.extensions import request_return_url
 from consent.forms import default_expiry
 from consent.models import ConsentRequest, ConsentRequestStatus
-from consent.services import consent_grant, resolve_recipient, validate_scope
+from consent.services import consent_grant, existing_child_id, resolve_recipient, validate_scope
 from directory.models import Provider
 from directory.roles import provider_of
-from families.models import Child, Guardian
+from families.models import Guardian
 from outbox.services import outbox_notice_and_email
 from people.preferences import language_of
 from people.roles import Actor, signed_in
 from referral_hub.errors import ApplicationError, NotFound
-from referral_hub.ids import id_for_lookup, parse_id
+from referral_hub.ids import id_for_lookup
 from referral_hub.sitelinks import absolute_url
 
 if TYPE_CHECKING:
     from consent.policies import VisibleChild
 
-MAX_NOTE = 1000
-T = TypeVar("T")
 
-
-def _log_refusals(action: str) -> Callable[[Callable[..., T]], Callable[..., T]]:
-    """Log an ``ApplicationError`` of the wrapped service as a denied attempt, outside
-    the rolled-back transaction (linked to the child when it exists), then re-raise."""
-
-    def wrap(fn: Callable[..., T]) -> Callable[..., T]:
-        @functools.wraps(fn)
-        def inner(**kwargs: Any) -> T:
-            try:
-                return fn(**kwargs)
-            except ApplicationError as exc:
-                request_id = kwargs.get("request_id")
-                child_pk = parse_id(kwargs.get("child_id"))
-                if request_id is not None:
-                    child_pk = (
-                        ConsentRequest.objects.filter(pk=id_for_lookup(request_id))
-                        .values_list("child_id", flat=True)
-                        .first()
-                    )
-                audit_denied(
-                    actor=kwargs.get("actor"),
-                    action=action,
-                    child_id=child_pk if child_pk and Child.objects.filter(pk=child_pk).exists() else None,
-                    object_type="consent_request",
-                    object_id=request_id or "",
-                    detail=f"{exc.code}: {exc.message}",
-                )
-                raise
-
-        return inner
-
-    return wrap
+def _refused_request(kwargs: Mapping[str, Any]) -> tuple[int | None, object]:
+    """What a refused request write was about (for ``audit_refusals``): its child (the
+    request's, or ``child_id``) and the request."""
+    request_id = kwargs.get("request_id")
+    child_id = kwargs.get("child_id")
+    if request_id is not None:
+        child_id = (
+            ConsentRequest.objects.filter(pk=id_for_lookup(request_id))
+            .values_list("child_id", flat=True)
+            .first()
+        )
+    return existing_child_id(child_id), request_id
 
 
 def _covered_for_all(provider: Provider, child_id: int, purposes: list[str], categories: list[str]) -> bool:
@@ -106,11 +83,6 @@ def _check_create(
         raise ApplicationError(
             "recipient_is_requester", "Ask for another provider, not yourself.", extra={"field": "provider"}
         )
-    note = (note or "").strip()
-    if len(note) > MAX_NOTE:
-        raise ApplicationError(
-            "invalid_note", f"The note is limited to {MAX_NOTE} characters.", extra={"field": "note"}
-        )
     if _covered_for_all(provider, child.pk, *scope):
         raise ApplicationError(
             "already_covered", "The family's consent already covers this provider for this.", status=409
@@ -126,7 +98,7 @@ def _pending_conflict() -> ApplicationError:
     )
 
 
-@_log_refusals(Action.CREATE)
+@audit_refusals(Action.CREATE, object_type="consent_request", subject=_refused_request)
 @transaction.atomic
 def consent_request_create(
     *,
@@ -138,8 +110,9 @@ def consent_request_create(
     note: str = "",
 ) -> ConsentRequest:
     """A provider a consent covers for the child asks its family to share with
-    ``provider``. Refusals: 403 ``provider_only``, 404 for a child the asker may not see,
-    400 for scope/recipient/note, 409 ``already_covered`` or ``consent_request_pending``."""
+    ``provider`` (values as ``consent.forms.ConsentRequestForm`` cleaned them). Refusals:
+    403 ``provider_only``, 404 for a child the asker may not see, 400 for scope or
+    recipient, 409 ``already_covered`` or ``consent_request_pending``."""
     asker, child, provider, purposes, categories, note = _check_create(
         actor=actor,
         child_id=child_id,
@@ -288,19 +261,20 @@ def _pending_for_guardian(actor: Actor, request_id: int) -> ConsentRequest:
     return request
 
 
-@_log_refusals(Action.CREATE)
+@audit_refusals(Action.CREATE, object_type="consent_request", subject=_refused_request)
 @transaction.atomic
 def consent_request_sign(
     *,
     actor: Actor,
     request_id: int,
     password: str | None,
-    expires_on: date | str | None = None,
+    expires_on: date | None = None,
     text_version: str | None = None,
 ) -> ConsentRequest:
-    """The guardian signs: a consent to the requested provider, for what was asked, is
-    granted through ``consent_grant`` (same rules: legal authority, expiry at most a
-    year, the password re-entered as the e-signature: 400 ``invalid_signature``)."""
+    """The guardian signs (values as ``consent.forms.ConsentRequestSignForm`` cleaned
+    them): a consent to the requested provider, for what was asked, is granted through
+    ``consent_grant`` (same rules: legal authority, expiry at most a year, the password
+    re-entered as the e-signature: 400 ``invalid_signature``)."""
     request = _pending_for_guardian(actor, request_id)
     consent = consent_grant(
         actor=actor,
@@ -330,7 +304,7 @@ def consent_request_sign(
     return request
 
 
-@_log_refusals(Action.UPDATE)
+@audit_refusals(Action.UPDATE, object_type="consent_request", subject=_refused_request)
 @transaction.atomic
 def consent_request_decline(*, actor: Actor, request_id: int, reason: str = "") -> ConsentRequest:
     """The guardian declines: nothing is shared; the asker is told (without the reason,
@@ -342,11 +316,6 @@ def consent_request_decline(*, actor: Actor, request_id: int, reason: str = "") 
             "no_legal_authority",
             "Only a guardian with legal authority may answer this request.",
             status=403,
-        )
-    reason = (reason or "").strip()
-    if len(reason) > MAX_NOTE:
-        raise ApplicationError(
-            "invalid_reason", f"The reason is limited to {MAX_NOTE} characters.", extra={"field": "reason"}
         )
     request.status = ConsentRequestStatus.DECLINED
     request.answered_at = timezone.now()
@@ -365,9 +334,38 @@ def consent_request_decline(*, actor: Actor, request_id: int, reason: str = "") 
     return request
 
 
-@_log_refusals(Action.CREATE)
+@audit_refusals(Action.CREATE, object_type="consent_request", subject=_refused_request)
 def consent_request_refuse(
     *, actor: Actor, error: ApplicationError, child_id: object = None, request_id: object = None
 ) -> NoReturn:
     """An API's input serializer refused the request: logged like every other refusal."""
     raise error
+
+
+def child_shown(row: ConsentRequest) -> bool:
+    """May the reader see the request's child (``child_visible``, set by the selector)?"""
+    return bool(getattr(row, "child_visible", False))
+
+
+def consent_requests_shown(*, actor: Actor, rows: Iterable[ConsentRequest]) -> None:
+    """A list showed these requests. A row that named the child is an allowed read; a
+    stub (the asker's consent ended) disclosed nothing and is logged as a denied one, so
+    the family sees the attempt without it passing for a disclosure."""
+    audit_record_many(
+        actor=actor,
+        action=Action.VIEW,
+        entries=[
+            {
+                "child_id": r.child_id,
+                "object_type": "consent_request",
+                "object_id": r.pk,
+                "data_category": "demographics",
+                **(
+                    {}
+                    if child_shown(r)
+                    else {"outcome": Outcome.DENIED, "detail": "consent ended: stub shown"}
+                ),
+            }
+            for r in rows
+        ],
+    )

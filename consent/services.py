@@ -8,10 +8,9 @@ rolled back, and re-raised as the ``ApplicationError`` the API renders.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
-from typing import Any, NoReturn, TypeVar
+from typing import Any, NoReturn
 
 from django.db import transaction
 from django.utils import timezone, translation
@@ -19,8 +18,14 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import Action
-from audit.services import audit_denied, audit_lock_chains_for, audit_record
-from consent import policies
+from audit.services import (
+    audit_denied,
+    audit_lock_chains_for,
+    audit_record,
+    audit_record_many,
+    audit_refusals,
+)
+from consent import policies, selectors
 from consent.hooks import access_ended
 from consent.models import (
     CATEGORY_FIELDS,
@@ -42,6 +47,7 @@ from directory.models import Organization, Provider
 from directory.roles import provider_of
 from families.mail import mail_family
 from families.models import Child, Guardian
+from families.roles import guardian_of
 from outbox.services import outbox_notify
 from people.preferences import language_of
 from people.roles import Actor, signed_in
@@ -52,39 +58,24 @@ from referral_hub.realtime import send_event_on_commit, user_group
 from referral_hub.sitelinks import absolute_url
 
 MAX_TERM_DAYS = 365
-T = TypeVar("T")
 
 
-def _log_refusals(action: str) -> Callable[[Callable[..., T]], Callable[..., T]]:
-    """Log an ``ApplicationError`` raised by the wrapped service as a denied attempt,
-    outside the rolled-back transaction, then re-raise it."""
+def existing_child_id(value: object) -> int | None:
+    """The id of a child that exists, else None: a refusal about a made-up id is still
+    logged, linked to no child."""
+    pk = parse_id(value)
+    return pk if pk and Child.objects.filter(pk=pk).exists() else None
 
-    def wrap(fn: Callable[..., T]) -> Callable[..., T]:
-        @functools.wraps(fn)
-        def inner(**kwargs: Any) -> T:
-            try:
-                return fn(**kwargs)
-            except ApplicationError as exc:
-                child_id = kwargs.get("child_id")
-                consent_id = kwargs.get("consent_id")
-                if consent_id is not None and child_id is None:
-                    child_id = Consent.objects.filter(pk=id_for_lookup(consent_id)).values("child_id")[:1]
-                    child_id = child_id[0]["child_id"] if child_id else None
-                child_pk = _int_or_none(child_id)
-                audit_denied(
-                    actor=kwargs.get("actor"),
-                    action=action,
-                    # Only link a child that exists: an attempt on a made-up id is still logged.
-                    child_id=child_pk if child_pk and Child.objects.filter(pk=child_pk).exists() else None,
-                    object_type="consent",
-                    object_id=consent_id or "",
-                    detail=f"{exc.code}: {exc.message}",
-                )
-                raise
 
-        return inner
-
-    return wrap
+def refused_consent(kwargs: Mapping[str, Any]) -> tuple[int | None, object]:
+    """What a refused consent write was about (for ``audit_refusals``): its child (from
+    ``child_id``, or the consent's) and the consent."""
+    child_id, consent_id = kwargs.get("child_id"), kwargs.get("consent_id")
+    if consent_id is not None and child_id is None:
+        child_id = (
+            Consent.objects.filter(pk=id_for_lookup(consent_id)).values_list("child_id", flat=True).first()
+        )
+    return existing_child_id(child_id), consent_id
 
 
 def _int_or_none(value: object) -> int | None:
@@ -92,39 +83,26 @@ def _int_or_none(value: object) -> int | None:
 
 
 def validate_scope(purposes: Iterable[str], data_categories: Iterable[str]) -> tuple[list[str], list[str]]:
+    """A consent covers at least one purpose and one kind of information (the codes were
+    checked by the input form: ``consent.forms``, or the API's serializer)."""
     purposes, data_categories = list(dict.fromkeys(purposes)), list(dict.fromkeys(data_categories))
     if not purposes:
-        raise ApplicationError("purposes_required", gettext("Choose at least one purpose."))
+        raise ApplicationError(
+            "purposes_required", gettext("Choose at least one purpose."), extra={"field": "purposes"}
+        )
     if not data_categories:
         raise ApplicationError(
-            "data_categories_required", gettext("Choose at least one kind of information.")
-        )
-    unknown = [p for p in purposes if p not in PURPOSE_FIELDS]
-    if unknown:
-        raise ApplicationError(
-            "unknown_purpose", f"Unknown purpose: {unknown[0]}.", extra={"field": "purposes"}
-        )
-    unknown = [c for c in data_categories if c not in CATEGORY_FIELDS]
-    if unknown:
-        raise ApplicationError(
-            "unknown_data_category",
-            f"Unknown data category: {unknown[0]}.",
+            "data_categories_required",
+            gettext("Choose at least one kind of information."),
             extra={"field": "data_categories"},
         )
     return purposes, data_categories
 
 
-def validate_expiry(expires_on: date | str | None, *, today: date | None = None) -> date:
+def validate_expiry(expires_on: date | None, *, today: date | None = None) -> date:
+    """A consent's last day: given, not past, at most ``MAX_TERM_DAYS`` ahead (the input
+    form parsed the date)."""
     today = today or timezone.now().date()
-    if isinstance(expires_on, datetime):
-        expires_on = expires_on.date()
-    if isinstance(expires_on, str) and expires_on:
-        try:
-            expires_on = date.fromisoformat(expires_on)
-        except ValueError:
-            raise ApplicationError(
-                "invalid_expiry", "expires_on must be a date (YYYY-MM-DD).", extra={"field": "expires_on"}
-            ) from None
     if not isinstance(expires_on, date):
         raise ApplicationError(
             "expiry_required", gettext("An expiry date is required."), extra={"field": "expires_on"}
@@ -277,14 +255,14 @@ def _create(
     return consent
 
 
-@_log_refusals(Action.CREATE)
+@audit_refusals(Action.CREATE, object_type="consent", subject=refused_consent)
 def consent_input_refuse(*, actor: Actor, error: ApplicationError, child_id: object = None) -> NoReturn:
     """An API's input serializer refused the request: logged as a denied attempt like
     every other refusal of a consent write (the child linked when it exists)."""
     raise error
 
 
-@_log_refusals(Action.CREATE)
+@audit_refusals(Action.CREATE, object_type="consent", subject=refused_consent)
 @transaction.atomic
 def consent_grant(
     *,
@@ -292,7 +270,7 @@ def consent_grant(
     child_id: int,
     purposes: Iterable[str],
     data_categories: Iterable[str],
-    expires_on: date | str | None,
+    expires_on: date | None,
     password: str | None,
     recipient_provider_id: int | None = None,
     recipient_organization_id: int | None = None,
@@ -342,7 +320,7 @@ def consent_grant(
     )
 
 
-@_log_refusals(Action.CREATE)
+@audit_refusals(Action.CREATE, object_type="consent", subject=refused_consent)
 @transaction.atomic
 def consent_attest(
     *,
@@ -352,7 +330,7 @@ def consent_attest(
     signature_method: str,
     purposes: Iterable[str],
     data_categories: Iterable[str],
-    expires_on: date | str | None,
+    expires_on: date | None,
     paper_form_reference: str = "",
 ) -> Consent:
     """A provider records a consent the guardian gave on paper (scanned form reference
@@ -461,10 +439,11 @@ def _notify_guardians_of_attestation(consent: Consent) -> None:
         )
 
 
-@_log_refusals(Action.UPDATE)
+@audit_refusals(Action.UPDATE, object_type="consent", subject=refused_consent)
 @transaction.atomic
 def consent_revoke(*, actor: Actor, consent_id: int, reason: str = "") -> Consent:
-    """A guardian with legal authority revokes a consent for their family's child.
+    """A guardian with legal authority revokes a consent for their family's child;
+    ``reason`` as ``consent.forms.RevokeForm`` cleaned it.
 
     Locks: the child's audit chain, then the consent row (the documented lock order).
     In one transaction: the row's ``revoked_*`` fields are set by a conditional UPDATE
@@ -494,7 +473,6 @@ def consent_revoke(*, actor: Actor, consent_id: int, reason: str = "") -> Consen
     now = timezone.now()
     if consent.expires_on < now.date():
         raise ApplicationError("consent_expired", gettext("This consent has already expired."))
-    reason = (reason or "").strip()[:1000]
     updated = Consent.objects.filter(pk=consent.pk, revoked_at__isnull=True).update(
         revoked_at=now, revoked_by=signed_in(actor), revoke_reason=reason
     )
@@ -559,11 +537,18 @@ def consents_record_expiry(*, now: datetime | None = None) -> list[Consent]:
     return due
 
 
-def portal_child_shown(*, actor: Actor, child_id: int, object_type: str, object_id: int) -> None:
-    """A guardian's portal page showed this child (the consent form, the revoke
-    confirmation): an audited read."""
+def portal_child_shown(
+    *, actor: Actor, child_id: int, object_type: str, object_id: int, data_category: str = ""
+) -> None:
+    """A guardian's portal page showed this child (the child's page, the consent form,
+    the revoke confirmation): an audited read."""
     audit_record(
-        actor=actor, action=Action.VIEW, child_id=child_id, object_type=object_type, object_id=object_id
+        actor=actor,
+        action=Action.VIEW,
+        child_id=child_id,
+        data_category=data_category,
+        object_type=object_type,
+        object_id=object_id,
     )
 
 
@@ -589,3 +574,177 @@ def access_log_open(*, actor: Actor, child_id: int) -> Child:
         raise
     audit_record(actor=actor, action=Action.VIEW, child=child, object_type="access_log", object_id=child.pk)
     return child
+
+
+# --- audited reads (pages and APIs show; the service writes the access-log rows) --------
+
+
+def consents_shown(*, actor: Actor, consents: Iterable[Consent]) -> None:
+    """A consent list (the API's page of results) showed these: one row per consent."""
+    audit_record_many(
+        actor=actor,
+        action=Action.VIEW,
+        entries=[
+            {"child_id": c.child_id, "consent_id": c.pk, "object_type": "consent", "object_id": c.pk}
+            for c in consents
+        ],
+    )
+
+
+def consent_fhir_open(*, actor: Actor, consent_id: int) -> Consent:
+    """The consent as FHIR (its guardian, or a provider it covers now): a disclosure.
+    Anyone else gets ``NotFound``, logged as a denied disclosure (linked to the child
+    when the consent exists)."""
+    try:
+        consent = policies.access_consent(actor, consent_id)
+    except ApplicationError:
+        audit_denied(
+            actor=actor,
+            action=Action.DISCLOSE,
+            child_id=Consent.objects.filter(pk=id_for_lookup(consent_id))
+            .values_list("child_id", flat=True)
+            .first(),
+            object_type="fhir_consent",
+            object_id=consent_id,
+        )
+        raise
+    audit_record(
+        actor=actor,
+        action=Action.DISCLOSE,
+        child_id=consent.child_id,
+        consent=consent,
+        object_type="fhir_consent",
+        object_id=consent.pk,
+    )
+    return consent
+
+
+def access_purposes(
+    child: policies.VisibleChild, purpose: str | None, consents: Mapping[int, Consent]
+) -> str:
+    """What the access log records as the purpose: the one asked for, else what the
+    consent that allowed it covers (empty for a guardian's own reads)."""
+    if purpose:
+        return purpose
+    consent = consents.get(child.access_consent_id) if child.access_consent_id is not None else None
+    return ",".join(consent.purposes) if consent else ""
+
+
+def children_shown(*, actor: Actor, children: list[policies.VisibleChild], purpose: str | None) -> None:
+    """The children API listed these: one row per child, with the purpose it was for."""
+    consents = Consent.objects.in_bulk([c.access_consent_id for c in children if c.access_consent_id])
+    audit_record_many(
+        actor=actor,
+        action=Action.VIEW,
+        entries=[
+            {
+                "child_id": child.pk,
+                "data_category": "demographics",
+                "purpose": access_purposes(child, purpose, consents),
+                "consent_id": child.access_consent_id,
+                "object_type": "child",
+                "object_id": child.pk,
+                "detail": "children list",
+            }
+            for child in children
+        ],
+    )
+
+
+def child_open(*, actor: Actor, child_id: int, purpose: str | None) -> policies.VisibleChild:
+    """One child (its guardian, or a provider a consent covers for ``purpose``): an
+    audited read; anyone else gets ``NotFound``, logged as a denied view."""
+    try:
+        child = policies.access_child(actor, child_id, purpose, "demographics")
+    except ApplicationError:
+        audit_denied(
+            actor=actor,
+            action=Action.VIEW,
+            child_id=Child.objects.filter(pk=id_for_lookup(child_id)).values_list("pk", flat=True).first(),
+            data_category="demographics",
+            purpose=purpose or "",
+            object_type="child",
+            object_id=child_id,
+        )
+        raise
+    consents = Consent.objects.in_bulk([child.access_consent_id] if child.access_consent_id else [])
+    audit_record(
+        actor=actor,
+        action=Action.VIEW,
+        child=child,
+        data_category="demographics",
+        purpose=access_purposes(child, purpose, consents),
+        consent_id=child.access_consent_id,
+        object_type="child",
+        object_id=child.pk,
+    )
+    return child
+
+
+def portal_children_shown(*, actor: Actor, children: Iterable[Child]) -> None:
+    """The guardian's portal listed their children: one row per child."""
+    audit_record_many(
+        actor=actor,
+        action=Action.VIEW,
+        entries=[
+            {"child_id": c.pk, "data_category": "demographics", "object_type": "portal", "object_id": c.pk}
+            for c in children
+        ],
+    )
+
+
+def portal_child_open(*, actor: Actor, child_id: int) -> policies.VisibleChild:
+    """A child of the guardian's own family, for a portal page; anything else is
+    ``NotFound``, logged as a denied view of the portal (linked to the child when it
+    exists)."""
+    pk = parse_id(child_id)
+    try:
+        child = policies.access_child(actor, pk)
+    except ApplicationError:
+        child = None
+    if child is None or not child.is_own:
+        audit_denied(
+            actor=actor,
+            action=Action.VIEW,
+            child_id=Child.objects.filter(pk=pk).values_list("pk", flat=True).first() if pk else None,
+            object_type="portal",
+            object_id=pk,
+        )
+        raise NotFound("Child")
+    return child
+
+
+def guardian_consent_open(*, actor: Actor, consent_id: int, action: str) -> Consent:
+    """A consent of the guardian's own family, for a portal page (``action``: view to
+    print it, update to revoke it); anything else is ``NotFound``, logged as a denied
+    ``action`` on that consent id."""
+    consent = (
+        selectors.consent_list(actor=actor)
+        .filter(policies.guardian_children_q(actor, "child__"), pk=id_for_lookup(consent_id))
+        .first()
+        if guardian_of(actor) is not None
+        else None
+    )
+    if consent is None:
+        audit_denied(actor=actor, action=action, object_type="consent", object_id=consent_id)
+        raise NotFound("Consent")
+    return consent
+
+
+def provider_children_shown(*, actor: Actor, consents: Iterable[Consent]) -> None:
+    """A provider's "my children" page listed these consents' children: one row each."""
+    audit_record_many(
+        actor=actor,
+        action=Action.VIEW,
+        entries=[
+            {
+                "child_id": c.child_id,
+                "data_category": "demographics",
+                "purpose": ",".join(c.purposes),
+                "consent_id": c.pk,
+                "object_type": "provider_children",
+                "object_id": c.child_id,
+            }
+            for c in consents
+        ],
+    )

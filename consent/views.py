@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from audit.models import Action
-from audit.services import audit_denied, audit_record, audit_record_many
 from consent import policies, selectors, services
 from consent.access_words import entry
 from consent.extensions import portal_panels
@@ -27,7 +26,7 @@ from directory.models import Provider
 from directory.roles import provider_of
 from families.models import Child
 from families.roles import guardian_of
-from referral_hub.errors import ApplicationError
+from referral_hub.errors import ApplicationError, NotFound
 from referral_hub.ids import id_for_lookup
 
 SEARCH_LIMIT = 20
@@ -64,36 +63,16 @@ def portal(request: HttpRequest) -> HttpResponse:
     for child in children:
         child.consent_rows = [c for c in consents if c.child_id == child.pk]  # type: ignore[attr-defined]  # for the template
         child.active_consents = [c for c in child.consent_rows if c.status == "active"]  # type: ignore[attr-defined]  # for the template
-    audit_record_many(
-        actor=request.user,
-        action=Action.VIEW,
-        entries=[
-            {"child_id": c.pk, "data_category": "demographics", "object_type": "portal", "object_id": c.pk}
-            for c in children
-        ],
-    )
+    services.portal_children_shown(actor=request.user, children=children)
     panels = [panel for panel in (make(request.user) for make in portal_panels) if panel is not None]
     return render(request, "consent/portal.html", {"children": children, "panels": panels})
 
 
-def _own_child(request: HttpRequest, child_id: object) -> Child | None:
-    child_id = services._int_or_none(child_id)
+def _own_child(request: HttpRequest, child_id: int) -> Child | None:
     try:
-        child = policies.access_child(request.user, child_id)
-    except ApplicationError:
-        child = None
-    if child is None or not child.is_own:
-        audit_denied(
-            actor=request.user,
-            action=Action.VIEW,
-            child_id=Child.objects.filter(pk=child_id).values_list("pk", flat=True).first()
-            if child_id
-            else None,
-            object_type="portal",
-            object_id=child_id,
-        )
+        return services.portal_child_open(actor=request.user, child_id=child_id)
+    except NotFound:
         return None
-    return child
 
 
 @login_required
@@ -103,10 +82,9 @@ def child_page(request: HttpRequest, child_id: int) -> HttpResponse:
     if child is None:
         return _not_found(request)
     consents = _with_summaries(list(selectors.consent_list(actor=request.user, child_id=child.pk)))
-    audit_record(
+    services.portal_child_shown(
         actor=request.user,
-        action=Action.VIEW,
-        child=child,
+        child_id=child.pk,
         data_category="demographics",
         object_type="portal",
         object_id=child.pk,
@@ -248,13 +226,11 @@ def consent_revoke(request: HttpRequest, consent_id: int) -> HttpResponse:
     """One click to the confirmation page, one more to revoke."""
     if guardian_of(request.user) is None:
         return _forbidden(request, _("Only a child's guardian may revoke a consent."))
-    consent = (
-        selectors.consent_list(actor=request.user)
-        .filter(policies.guardian_children_q(request.user, "child__"), pk=id_for_lookup(consent_id))
-        .first()
-    )
-    if consent is None:
-        audit_denied(actor=request.user, action=Action.UPDATE, object_type="consent", object_id=consent_id)
+    try:
+        consent = services.guardian_consent_open(
+            actor=request.user, consent_id=consent_id, action=Action.UPDATE
+        )
+    except NotFound:
         return _not_found(request)
     form = RevokeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -275,7 +251,9 @@ def consent_revoke(request: HttpRequest, consent_id: int) -> HttpResponse:
     services.portal_child_shown(
         actor=request.user, child_id=consent.child_id, object_type="consent", object_id=consent.pk
     )
-    return render(request, "consent/revoke.html", {"consent": consent, "form": form})
+    return render(
+        request, "consent/revoke.html", {"consent": consent, "form": form}, status=400 if form.errors else 200
+    )
 
 
 @login_required
@@ -291,21 +269,7 @@ def provider_children(request: HttpRequest) -> HttpResponse:
             .order_by("child__last_name", "child__first_name", "-expires_on")
         )
     )
-    audit_record_many(
-        actor=request.user,
-        action=Action.VIEW,
-        entries=[
-            {
-                "child_id": c.child_id,
-                "data_category": "demographics",
-                "purpose": ",".join(c.purposes),
-                "consent_id": c.pk,
-                "object_type": "provider_children",
-                "object_id": c.child_id,
-            }
-            for c in consents
-        ],
-    )
+    services.provider_children_shown(actor=request.user, consents=consents)
     return render(request, "consent/provider_children.html", {"consents": consents})
 
 
@@ -346,15 +310,11 @@ def access_log(request: HttpRequest, child_id: int) -> HttpResponse:
 def consent_print(request: HttpRequest, consent_id: int) -> HttpResponse:
     """One consent as a page to print or keep: the plain sentence, who signed and how,
     and the exact text signed (in the language it was signed in)."""
-    consent = (
-        selectors.consent_list(actor=request.user)
-        .filter(policies.guardian_children_q(request.user, "child__"), pk=id_for_lookup(consent_id))
-        .first()
-        if guardian_of(request.user) is not None
-        else None
-    )
-    if consent is None:
-        audit_denied(actor=request.user, action=Action.VIEW, object_type="consent", object_id=consent_id)
+    try:
+        consent = services.guardian_consent_open(
+            actor=request.user, consent_id=consent_id, action=Action.VIEW
+        )
+    except NotFound:
         return _not_found(request)
     consent.summary = plain_summary(consent)  # type: ignore[attr-defined]  # for the template
     services.portal_child_shown(

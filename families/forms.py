@@ -54,13 +54,18 @@ class AcceptInvitationForm(forms.Form):
 
 
 class ChildForm(forms.Form):
+    """A guardian adds a child: the page and ``POST /api/v1/children/`` bind it alike."""
+
     first_name = forms.CharField(max_length=100, label=_("Child's first name"))
     last_name = forms.CharField(max_length=100, label=_("Child's last name"))
     date_of_birth = forms.DateField(label=_("Date of birth"), widget=forms.DateInput(attrs={"type": "date"}))
     preferred_language = forms.ChoiceField(
-        choices=LANGUAGE_CHOICES, initial="en", label=_("Preferred language")
+        choices=LANGUAGE_CHOICES, initial="en", required=False, label=_("Preferred language")
     )
     pronouns = forms.CharField(max_length=40, required=False, label=_("Pronouns (optional)"))
+
+    def clean_preferred_language(self) -> str:
+        return str(self.cleaned_data.get("preferred_language") or "en")
 
 
 class InviteForm(forms.Form):

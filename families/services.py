@@ -6,7 +6,9 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
+from collections.abc import Mapping
 from datetime import date, timedelta
+from typing import Any, NoReturn
 
 from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import make_password
@@ -21,7 +23,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import Action
-from audit.services import audit_record
+from audit.services import audit_record, audit_refusals
 from families.mail import mail_family
 from families.models import Child, Family, Guardian, Invitation, Relationship
 from families.roles import guardian_of
@@ -225,6 +227,18 @@ def _new_child(
         raise duplicate from None
 
 
+def _no_child_yet(kwargs: Mapping[str, Any]) -> tuple[int | None, object]:
+    return None, ""
+
+
+@audit_refusals(Action.CREATE, object_type="child", subject=_no_child_yet)
+def child_input_refuse(*, actor: Actor, error: ApplicationError) -> NoReturn:
+    """The child form (``families.forms.ChildForm``) refused what an API client sent:
+    logged like every other refused attempt to add a child."""
+    raise error
+
+
+@audit_refusals(Action.CREATE, object_type="child", subject=_no_child_yet)
 @transaction.atomic
 def child_create(
     *,
@@ -235,8 +249,10 @@ def child_create(
     preferred_language: str = "en",
     pronouns: str = "",
 ) -> Child:
-    """A guardian adds a child to their own family. 403 ``guardian_only`` for others,
-    409 ``duplicate_child`` for the same name and birth date in the family."""
+    """A guardian adds a child to their own family (values from
+    ``families.forms.ChildForm``). 403 ``guardian_only`` for others, 409
+    ``duplicate_child`` for the same name and birth date in the family; a refusal is
+    logged as a denied attempt."""
     guardian = guardian_of(actor)
     if guardian is None:
         raise ApplicationError(
@@ -247,8 +263,8 @@ def child_create(
         first_name=first_name,
         last_name=last_name,
         date_of_birth=date_of_birth,  # type: ignore[arg-type]  # _validate_child refused None above
-        preferred_language=(preferred_language or "en")[:8],
-        pronouns=(pronouns or "")[:40],
+        preferred_language=preferred_language or "en",
+        pronouns=pronouns,
     )
     audit_record(
         actor=actor,

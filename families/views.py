@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -24,17 +23,13 @@ from families.roles import guardian_of
 from people.landing import home_url_for
 from people.roles import has_role
 from referral_hub.errors import ApplicationError
+from referral_hub.inputs import show_refusal
 from referral_hub.proxy import client_ip
 from referral_hub.ratelimit import allow
 from referral_hub.sitelinks import absolute_url
 
 BACKEND = "referral_hub.auth_backends.AccountBackend"
 DEAD_INVITATION = gettext_lazy("This invitation link is invalid, used or expired.")
-
-
-def _apply_error(form: forms.Form, exc: ApplicationError) -> None:
-    field = exc.extra.get("field")
-    form.add_error(field if field in form.fields else None, exc.message)
 
 
 def _dead_invitation(request: HttpRequest, text: str) -> HttpResponse:
@@ -75,7 +70,7 @@ def register(request: HttpRequest) -> HttpResponse:
         try:
             services.guardian_register(**form.cleaned_data)
         except ApplicationError as exc:
-            _apply_error(form, exc)
+            show_refusal(form, exc)
         else:
             _remember_next(request)
             return render(request, "families/register_done.html", {"email": form.cleaned_data["email"]})
@@ -107,7 +102,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         try:
             user = services.invitation_accept(token=token, **form.cleaned_data)
         except ApplicationError as exc:
-            _apply_error(form, exc)
+            show_refusal(form, exc)
         else:
             if user is None:  # the address has an account: told by e-mail, not here
                 return _dead_invitation(request, str(DEAD_INVITATION))
@@ -137,7 +132,7 @@ def add_child(request: HttpRequest) -> HttpResponse:
         try:
             child = services.child_create(actor=request.user, **form.cleaned_data)
         except ApplicationError as exc:
-            _apply_error(form, exc)
+            show_refusal(form, exc)
         else:
             messages.success(request, _("%(name)s was added to your family.") % {"name": child.name})
             return redirect(home_url_for(request.user))
@@ -164,7 +159,7 @@ def invite(request: HttpRequest) -> HttpResponse:
         try:
             invitation, token = services.invitation_create(actor=request.user, **form.cleaned_data)
         except ApplicationError as exc:
-            _apply_error(form, exc)
+            show_refusal(form, exc)
         else:
             link = absolute_url(reverse("families-invitation", kwargs={"token": token}))
             return render(request, "families/invite_done.html", {"invitation": invitation, "link": link})

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.forms import Form
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -12,8 +13,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from intake import selectors, services
+from intake.forms import FamilyRequestForm, RouteForm, SignForm
 from intake.models import ContactMethod, FamilyRequest, Stage
-from referral_hub.errors import input_error
+from referral_hub.inputs import bind, refusal, schema_of
 from referral_hub.pagination import Pagination
 from referrals.models import ReferralStatus
 
@@ -64,32 +66,10 @@ class RequestOutput(serializers.Serializer[Any]):
     updated_at = serializers.DateTimeField()
 
 
-class RequestCreateInput(serializers.Serializer[Any]):
-    child = serializers.IntegerField()
-    provider = serializers.IntegerField(
-        allow_null=True, required=False, default=None, help_text="null: the care coordinators' queue."
-    )
-    concern = serializers.CharField(max_length=5000)
-    preferred_language = serializers.ChoiceField([("en", "English"), ("es", "Español")])
-    contact_method = serializers.ChoiceField(ContactMethod.choices)
-    best_times = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
-    password = serializers.CharField(
-        write_only=True, trim_whitespace=False, help_text="The guardian's password: the e-signature."
-    )
-
-
-class SignInput(serializers.Serializer[Any]):
-    password = serializers.CharField(write_only=True, trim_whitespace=False)
-
-
-class RouteInput(serializers.Serializer[Any]):
-    to_provider = serializers.IntegerField(help_text="A directory provider id.")
-
-
-def _validated(serializer: serializers.Serializer[Any]) -> dict[str, Any]:
-    if not serializer.is_valid():
-        raise input_error(serializer.errors, INPUT_CODES)
-    return dict(serializer.validated_data)
+def _validated(form: Form) -> dict[str, Any]:
+    if not form.is_valid():
+        raise refusal(form, INPUT_CODES)
+    return dict(form.cleaned_data)
 
 
 def _page(view: APIView, request: Request, qs: Any) -> tuple[Pagination, list[FamilyRequest]]:
@@ -111,13 +91,13 @@ class RequestListCreateApi(APIView):
         return paginator.get_paginated_response(RequestOutput(rows, many=True).data)
 
     @extend_schema(
-        request=RequestCreateInput,
+        request=schema_of(FamilyRequestForm),
         responses={201: RequestOutput},
         summary="Ask for help (guardian): to a provider (signs the consent and sends a referral "
         "with source family) or, with provider null, to the care coordinators' queue",
     )
     def post(self, request: Request) -> Response:
-        v = _validated(RequestCreateInput(data=request.data))
+        v = _validated(bind(FamilyRequestForm, request.data))
         created = services.family_request_create(
             actor=request.user,
             child_id=v["child"],
@@ -133,13 +113,13 @@ class RequestListCreateApi(APIView):
 
 class RequestSignApi(APIView):
     @extend_schema(
-        request=SignInput,
+        request=schema_of(SignForm),
         responses={200: RequestOutput},
         summary="Sign the consent for the provider a care coordinator chose (guardian); "
         "creates the referral on the family's behalf",
     )
     def post(self, request: Request, request_id: int) -> Response:
-        v = _validated(SignInput(data=request.data))
+        v = _validated(bind(SignForm, request.data))
         signed = services.family_request_sign(
             actor=request.user, request_id=request_id, password=v["password"]
         )
@@ -194,12 +174,12 @@ class CoordinationQueueDetailApi(APIView):
 
 class CoordinationRouteApi(APIView):
     @extend_schema(
-        request=RouteInput,
+        request=schema_of(RouteForm),
         responses={200: QueueItemOutput},
         summary="Route a queued request to a provider; the family is asked to sign the consent",
     )
     def post(self, request: Request, request_id: int) -> Response:
-        v = _validated(RouteInput(data=request.data))
+        v = _validated(bind(RouteForm, request.data))
         routed = services.family_request_route(
             actor=request.user, request_id=request_id, to_provider_id=v["to_provider"]
         )

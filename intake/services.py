@@ -6,7 +6,6 @@ refusal (wrong password, duplicate, bad input) writes nothing."""
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -25,7 +24,7 @@ from directory.models import Provider
 from families.models import Child
 from families.services import child_create
 from intake import selectors
-from intake.models import OPEN_STAGES, ContactMethod, FamilyRequest, Stage
+from intake.models import OPEN_STAGES, FamilyRequest, Stage
 from outbox.services import outbox_notice_and_email, outbox_notify
 from people.preferences import language_codes, language_of
 from people.roles import COORDINATOR_GROUP, Actor, is_coordinator, signed_in
@@ -38,46 +37,14 @@ from referrals.services import check_family_recipient, referral_send_for_family
 CONSENT_PURPOSES = ["referral"]
 CONSENT_CATEGORIES = ["demographics"]
 CONSENT_TERM = timedelta(days=180)
-MAX_CONCERN = 5000
-MAX_BEST_TIMES = 300
 
 
 def consent_expiry(today: date | None = None) -> date:
     return (today or timezone.now().date()) + CONSENT_TERM
 
 
-@dataclass(frozen=True)
-class RequestInput:
-    concern: str
-    preferred_language: str
-    contact_method: str
-    best_times: str
-
-
 def _field_error(field: str, code: str, message: str) -> ApplicationError:
     return ApplicationError(code, message, status=400, extra={"field": field})
-
-
-def check_input(
-    *, concern: Any, preferred_language: Any, contact_method: Any, best_times: Any
-) -> RequestInput:
-    concern = (concern or "").strip() if isinstance(concern, str) else ""
-    if not concern:
-        raise _field_error("concern", "concern_required", gettext("Tell us in a few words what worries you."))
-    if len(concern) > MAX_CONCERN:
-        raise _field_error("concern", "concern_too_long", gettext("Please keep it under 5000 characters."))
-    if preferred_language not in language_codes():
-        raise _field_error("preferred_language", "invalid_language", gettext("Choose English or Spanish."))
-    if contact_method not in ContactMethod.values:
-        raise _field_error(
-            "contact_method", "invalid_contact_method", gettext("Choose how we may contact you.")
-        )
-    best_times = (best_times or "").strip() if isinstance(best_times, str) else ""
-    if len(best_times) > MAX_BEST_TIMES:
-        raise _field_error(
-            "best_times", "best_times_too_long", gettext("Please keep it under 300 characters.")
-        )
-    return RequestInput(concern, str(preferred_language), str(contact_method), best_times)
 
 
 def _check_signature(actor: Actor, password: Any) -> None:
@@ -191,11 +158,11 @@ def family_request_create(
     actor: Actor,
     child_id: int | None = None,
     provider_id: int | None = None,
-    concern: Any,
-    preferred_language: Any,
-    contact_method: Any,
-    best_times: Any = "",
-    password: Any,
+    concern: str,
+    preferred_language: str,
+    contact_method: str,
+    best_times: str = "",
+    password: str,
     new_child: dict[str, Any] | None = None,
 ) -> FamilyRequest:
     """A guardian asks for help. With a provider, in this one transaction: the consent
@@ -203,17 +170,12 @@ def family_request_create(
     referral (``source = family``) in its inbox, and the audit rows. Without one, the
     request waits in the care coordinators' queue.
 
-    Refusals (nothing written): 403 ``guardian_only`` / ``no_legal_authority``; 404 for a
-    child outside the family; 400 ``invalid_signature`` (password), ``concern_required``,
-    ``invalid_language``, ``invalid_contact_method``, ``unknown_provider``,
-    ``recipient_has_no_account``; 409 ``duplicate_request``."""
+    The values are ``intake.forms.RequestForm``'s (the page's ``AskForm``, the API's
+    ``FamilyRequestForm``). Refusals (nothing written): 403 ``guardian_only`` /
+    ``no_legal_authority``; 404 for a child outside the family; 400
+    ``invalid_signature`` (password), ``unknown_provider``, ``recipient_has_no_account``;
+    409 ``duplicate_request``."""
     _legal_authority(actor)
-    data = check_input(
-        concern=concern,
-        preferred_language=preferred_language,
-        contact_method=contact_method,
-        best_times=best_times,
-    )
     provider = check_family_recipient(to_provider_id=provider_id) if provider_id is not None else None
     _check_signature(actor, password)
     child = _resolve_child(actor=actor, child_id=child_id, new_child=new_child)
@@ -223,10 +185,10 @@ def family_request_create(
         requested_by=signed_in(actor),
         provider=None,
         via_coordinator=provider is None,
-        concern=data.concern,
-        preferred_language=data.preferred_language,
-        contact_method=data.contact_method,
-        best_times=data.best_times,
+        concern=concern,
+        preferred_language=preferred_language,
+        contact_method=contact_method,
+        best_times=best_times,
         stage=Stage.QUEUED,
     )
     audit_record(
@@ -245,8 +207,8 @@ def family_request_create(
             request=request,
             child=child,
             provider=provider,
-            password=str(password),
-            language=data.preferred_language,
+            password=password,
+            language=preferred_language,
         )
     _notify_coordinators(request)
     return request

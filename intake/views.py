@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -30,6 +29,7 @@ from intake.models import FamilyRequest
 from people.roles import Actor, is_coordinator
 from referral_hub.errors import ApplicationError, NotFound
 from referral_hub.ids import parse_id
+from referral_hub.inputs import show_refusal
 from referrals.services import children_shown
 
 QUEUE_PAGE_SIZE = 25
@@ -38,11 +38,6 @@ SEARCH_RESULTS = 10
 
 def _message(request: HttpRequest, title: str, text: str, status: int) -> HttpResponse:
     return render(request, "families/message.html", {"title": title, "text": text}, status=status)
-
-
-def _apply_error(form: forms.Form, exc: ApplicationError) -> None:
-    field = exc.extra.get("field")
-    form.add_error(field if field in form.fields else None, exc.message)
 
 
 def _asked_provider(request: HttpRequest) -> Provider | None:
@@ -100,7 +95,7 @@ def ask(request: HttpRequest) -> HttpResponse:
                 new_child=form.new_child(),
             )
         except ApplicationError as exc:
-            _apply_error(form, exc)
+            show_refusal(form, exc)
         else:
             return redirect("intake-request-done", request_id=created.pk)
     sections = (
@@ -166,7 +161,7 @@ def sign(request: HttpRequest, request_id: int) -> HttpResponse:
                 language=(translation.get_language() or "en")[:2],
             )
         except ApplicationError as exc:
-            _apply_error(form, exc)
+            show_refusal(form, exc)
         else:
             return redirect("intake-request-done", request_id=item.pk)
     sections: list[Any] = []

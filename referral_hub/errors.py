@@ -32,6 +32,17 @@ class ApplicationError(Exception):
         self.extra = extra or {}
 
 
+class FieldError(ApplicationError):
+    """A refusal of one field: the API's ``detail`` names the field the way a program
+    does (``"reason: ..."``) and carries ``field``; ``plain`` is the message a person reads
+    beside that field on a page."""
+
+    def __init__(self, code: str, field: str, message: str, status: int = 400) -> None:
+        super().__init__(code, f"{field}: {message}", status=status, extra={"field": field})
+        self.field = field
+        self.plain = message
+
+
 class NotFound(ApplicationError):
     """The same answer for "missing" and "forbidden" so ids leak nothing."""
 
@@ -157,15 +168,3 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         if isinstance(exc, exceptions.Throttled) and wait is not None:
             response.data["retry_after_seconds"] = int(wait)
     return response
-
-
-def input_error(
-    errors: dict[str, Any], codes: dict[str, tuple[str, int]], default: tuple[str, int] = ("invalid", 400)
-) -> ApplicationError:
-    """The first field error of a DRF input serializer as one ``ApplicationError``, with
-    the domain code the API documents for that field (``codes``: field -> (code,
-    status)), so a declared serializer can validate once without changing the answers
-    clients rely on."""
-    field, detail = next(iter(errors.items()))
-    code, status = codes.get(field, default)
-    return ApplicationError(code, f"{field}: {_first_message(detail)}", status=status, extra={"field": field})

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -16,12 +14,12 @@ from rest_framework.views import APIView
 from cases.apis import ChildRef
 from consent.models import DataCategory
 from directory.roles import provider_of
+from referral_hub.inputs import bind, refusal, schema_of
 from referral_hub.pagination import Pagination
 from referrals import policies, selectors, services
+from referrals.inputs import SEND_CODES, TRANSITION_FORMS, ReferralSendForm
 from referrals.models import (
     ConcernType,
-    DeclineReason,
-    Outcome,
     Referral,
     ReferralSource,
     ReferralStatus,
@@ -215,6 +213,9 @@ class ScreeningInput(serializers.Serializer[Any]):
 
 
 class ReferralCreateInput(serializers.Serializer[Any]):
+    """The request body as documented; ``referrals.inputs.ReferralSendForm`` checks it
+    (the page's form binds the same), so the API and the page refuse alike."""
+
     child = serializers.IntegerField()
     to_provider = serializers.IntegerField()
     reason = serializers.CharField(max_length=5000)
@@ -260,9 +261,10 @@ class ReferralListCreateApi(APIView):
         summary="Send a referral (403 consent_required without a covering consent)",
     )
     def post(self, request: Request) -> Response:
-        data = ReferralCreateInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
+        form = bind(ReferralSendForm, request.data)
+        if not form.is_valid():
+            raise refusal(form, SEND_CODES)
+        v = form.cleaned_data
         key = request.headers.get("Idempotency-Key", "").strip()
         result = services.referral_send(
             actor=request.user,
@@ -294,67 +296,37 @@ class ReferralDetailApi(APIView):
 
 
 class _TransitionApi(APIView):
+    """A lifecycle transition: the body is checked by the verb's form
+    (``referrals.inputs.TRANSITION_FORMS``, which the referral page binds too)."""
+
     verb = ""
-    input_class: type[serializers.Serializer[Any]] = serializers.Serializer[Any]
 
     def post(self, request: Request, pk: int) -> Response:
-        data = self.input_class(data=request.data)
-        data.is_valid(raise_exception=True)
-        referral = self.perform(request, pk, dict(data.validated_data))
+        form = bind(TRANSITION_FORMS[self.verb], request.data)
+        if not form.is_valid():
+            raise refusal(form, {})
+        referral = self.perform(request, pk, form.cleaned_data)
         return Response(referral_body(referral, policies.role_in(request.user, referral)))
 
     def perform(self, request: Request, pk: int, v: dict[str, Any]) -> Referral:
         raise NotImplementedError
 
 
-class NoteInput(serializers.Serializer[Any]):
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
-
-
-class DeclineInput(NoteInput):
-    decline_reason = serializers.ChoiceField(DeclineReason.choices)
-
-
-class AppointmentField(serializers.DateTimeField):
-    """A date-time kept in its own offset when UTC cannot hold it (year 9999 west of
-    UTC): the service then refuses it as ``appointment_too_far`` (or in the past)."""
-
-    def enforce_timezone(self, value: datetime.datetime) -> datetime.datetime:
-        try:
-            return super().enforce_timezone(value)
-        except serializers.ValidationError:
-            if timezone.is_aware(value):
-                return value
-            raise
-
-
-class ScheduleInput(NoteInput):
-    appointment_at = AppointmentField()
-
-
-class CompleteInput(NoteInput):
-    outcome = serializers.ChoiceField(Outcome.choices)
-
-
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class CancelInput(serializers.Serializer[Any]):
-    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
-
-
-def _transition_schema(verb: str, body: type[serializers.Serializer[Any]]) -> Callable[[F], F]:
+def _transition_schema(verb: str) -> Callable[[F], F]:
     return extend_schema(
-        request=body,
+        request=schema_of(TRANSITION_FORMS[verb]),
         responses={200: ReferralDetailOutput},
         summary=f"{verb.capitalize()} a referral (409 invalid_transition from the wrong status)",
     )
 
 
 class ReferralAcceptApi(_TransitionApi):
-    input_class = NoteInput
+    verb = "accept"
 
-    @_transition_schema("accept", NoteInput)
+    @_transition_schema("accept")
     def post(self, request: Request, pk: int) -> Response:
         return super().post(request, pk)
 
@@ -363,9 +335,9 @@ class ReferralAcceptApi(_TransitionApi):
 
 
 class ReferralDeclineApi(_TransitionApi):
-    input_class = DeclineInput
+    verb = "decline"
 
-    @_transition_schema("decline", DeclineInput)
+    @_transition_schema("decline")
     def post(self, request: Request, pk: int) -> Response:
         return super().post(request, pk)
 
@@ -376,9 +348,9 @@ class ReferralDeclineApi(_TransitionApi):
 
 
 class ReferralScheduleApi(_TransitionApi):
-    input_class = ScheduleInput
+    verb = "schedule"
 
-    @_transition_schema("schedule", ScheduleInput)
+    @_transition_schema("schedule")
     def post(self, request: Request, pk: int) -> Response:
         return super().post(request, pk)
 
@@ -389,9 +361,9 @@ class ReferralScheduleApi(_TransitionApi):
 
 
 class ReferralCompleteApi(_TransitionApi):
-    input_class = CompleteInput
+    verb = "complete"
 
-    @_transition_schema("complete", CompleteInput)
+    @_transition_schema("complete")
     def post(self, request: Request, pk: int) -> Response:
         return super().post(request, pk)
 
@@ -402,9 +374,9 @@ class ReferralCompleteApi(_TransitionApi):
 
 
 class ReferralCancelApi(_TransitionApi):
-    input_class = CancelInput
+    verb = "cancel"
 
-    @_transition_schema("cancel", CancelInput)
+    @_transition_schema("cancel")
     def post(self, request: Request, pk: int) -> Response:
         return super().post(request, pk)
 
@@ -412,27 +384,15 @@ class ReferralCancelApi(_TransitionApi):
         return services.referral_cancel(actor=request.user, referral_id=pk, reason=v["reason"])
 
 
-class RescheduleInput(serializers.Serializer[Any]):
-    appointment_at = AppointmentField(
-        help_text="ISO 8601 with an offset; must be in the future, and at most 5 years ahead."
-    )
-    reason = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        default="",
-        max_length=5000,
-        help_text="Why the appointment moved; shown on the timeline to the referrer and the family.",
-    )
-
-
 class ReferralRescheduleApi(_TransitionApi):
-    input_class = RescheduleInput
+    verb = "reschedule"
 
     @extend_schema(
-        request=RescheduleInput,
+        request=schema_of(TRANSITION_FORMS["reschedule"]),
         responses={200: ReferralDetailOutput},
         summary="Move a scheduled referral's appointment (recipient only)",
-        description="The status stays `scheduled`; a timeline entry records the old and new time and "
+        description="`appointment_at`: ISO 8601 with an offset; in the future, at most 5 years ahead. "
+        "The status stays `scheduled`; a timeline entry records the old and new time and "
         "the reason, and the referrer and the family are told (in-app notice and e-mail). "
         "400 `appointment_in_past`; 403 `not_allowed` for anyone but the recipient; "
         "409 `invalid_transition` unless the referral is `scheduled`.",

@@ -15,6 +15,7 @@ from cases.models import TeamRole
 from people.demo import Writer
 from referrals import services
 from referrals.models import Referral, ReferralStatus
+from referrals.screening import validate_screenings
 
 S = ReferralStatus
 
@@ -22,6 +23,8 @@ S = ReferralStatus
 def _send(world: dict[str, Any], key: str, sender: str, recipient: str, **fields: Any) -> Referral:
     # The fingerprint names the demo referral, not its body (the screening date moves daily).
     body = {"demo": key}
+    # Demo screenings are scored like any sent from the form.
+    fields["screenings"] = validate_screenings(fields.get("screenings", []))
     return services.referral_send(
         actor=world["users"][sender],
         child_id=world["children"]["mateo"].pk,

@@ -3,7 +3,10 @@
 The client sends the scores it has (``inputs``); the server derives every
 interpretation (zones, bands, flags) so a referral never carries a hand-typed
 "positive". Out-of-range or unknown values raise ``ApplicationError`` (400,
-``invalid_screening``) naming the field, e.g. ``screenings[0].domain_scores.fine_motor``.
+``invalid_screening``) naming the field for programs, e.g.
+``screenings[0].domain_scores.fine_motor``, and in plain words for people ("Fine motor
+score must be between 0 and 60."); ``referrals.inputs.ReferralSendForm`` puts that
+beside the page's field.
 
 Sources (see docs/referrals.md for the full notes):
 
@@ -31,9 +34,10 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from referral_hub.errors import ApplicationError
+from referral_hub.errors import FieldError
 
 ASQ3_DOMAINS = ("communication", "gross_motor", "fine_motor", "problem_solving", "personal_social")
 ASQ3_DOMAIN_LABELS = {
@@ -92,6 +96,7 @@ INSTRUMENTS = {
     "mchat_r_f": "M-CHAT-R/F",
     "epds": "EPDS",
 }
+MAX_SCREENINGS = 10
 CHILD_INSTRUMENTS = {"asq_3", "asq_se_2", "mchat_r_f"}
 CAREGIVER_INSTRUMENTS = {"epds"}
 
@@ -108,16 +113,48 @@ class ScreeningResult:
         return "caregiver_screening" if self.instrument in CAREGIVER_INSTRUMENTS else "screening_results"
 
 
-def _fail(field: str, message: str) -> ApplicationError:
-    return ApplicationError("invalid_screening", f"{field}: {message}", status=400, extra={"field": field})
+# What each screening field is called on the page (messages name it in plain words).
+FIELD_LABELS = {
+    "instrument": _("Instrument"),
+    "administered_on": _("Administered on"),
+    "interval_months": _("Questionnaire interval (months)"),
+    "total": _("Total score"),
+    "follow_up_total": _("Follow-up total"),
+    "item_10": _("Item 10 (self-harm) score"),
+}
+
+
+def _label(key: str) -> str:
+    """A field's name for a message: ``Total score``, ``Communication score``."""
+    if key in ASQ3_DOMAIN_LABELS:
+        return gettext("%(domain)s score") % {"domain": ASQ3_DOMAIN_LABELS[key]}
+    return str(FIELD_LABELS.get(key, key))
+
+
+def _fail(field: str, message: str) -> FieldError:
+    """A refusal naming the field for programs (``screenings[0].domain_scores.communication``,
+    the API's ``field``) and in plain words for people (``message``)."""
+    return FieldError("invalid_screening", field, message)
 
 
 def _int(data: dict[str, Any], key: str, prefix: str, lo: int, hi: int) -> int:
     """A required whole number in ``lo..hi``."""
     value = _optional_int(data, key, prefix, lo, hi)
     if value is None:
-        raise _fail(f"{prefix}.{key}", "is required.")
+        raise _fail(f"{prefix}.{key}", gettext("%(label)s is required.") % {"label": _label(key)})
     return value
+
+
+def _whole_number(value: Any) -> int | None:
+    """``value`` as a whole number (from a number or its text), or None."""
+    if isinstance(value, str):
+        try:
+            return int(value.strip())
+        except ValueError:
+            return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _optional_int(data: dict[str, Any], key: str, prefix: str, lo: int, hi: int) -> int | None:
@@ -125,27 +162,21 @@ def _optional_int(data: dict[str, Any], key: str, prefix: str, lo: int, hi: int)
     field = f"{prefix}.{key}"
     if key not in data or data[key] is None or data[key] == "":
         return None
-    value = data[key]
-    if isinstance(value, bool):
-        raise _fail(field, "must be an integer.")
-    if isinstance(value, str):
-        try:
-            value = int(value.strip())
-        except ValueError:
-            raise _fail(field, "must be an integer.") from None
-    if isinstance(value, float):
-        if not value.is_integer():
-            raise _fail(field, "must be a whole number.")
-        value = int(value)
-    if not isinstance(value, int):
-        raise _fail(field, "must be an integer.")
+    value = _whole_number(data[key])
+    if value is None:
+        raise _fail(field, gettext("%(label)s must be a whole number.") % {"label": _label(key)})
     if not lo <= value <= hi:
-        raise _fail(field, f"must be between {lo} and {hi}.")
+        raise _fail(
+            field,
+            gettext("%(label)s must be between %(lo)s and %(hi)s.")
+            % {"label": _label(key), "lo": lo, "hi": hi},
+        )
     return value
 
 
 def _date(data: dict[str, Any], prefix: str) -> datetime.date:
     field = f"{prefix}.administered_on"
+    label = _label("administered_on")
     raw = data.get("administered_on")
     if isinstance(raw, datetime.date):
         value = raw
@@ -153,27 +184,39 @@ def _date(data: dict[str, Any], prefix: str) -> datetime.date:
         try:
             value = datetime.date.fromisoformat(raw)
         except ValueError:
-            raise _fail(field, "must be a date (YYYY-MM-DD).") from None
+            raise _fail(field, gettext("%(label)s must be a date (YYYY-MM-DD).") % {"label": label}) from None
     else:
-        raise _fail(field, "is required.")
+        raise _fail(field, gettext("%(label)s is required.") % {"label": label})
     if value > datetime.date.today() + datetime.timedelta(days=1):
-        raise _fail(field, "cannot be in the future.")
+        raise _fail(field, gettext("%(label)s cannot be in the future.") % {"label": label})
     return value
+
+
+def _no_questionnaire(prefix: str, instrument: str, interval: int, known: Any) -> FieldError:
+    return _fail(
+        f"{prefix}.interval_months",
+        gettext("There is no %(instrument)s questionnaire for %(months)s months (there are: %(known)s).")
+        % {
+            "instrument": INSTRUMENTS[instrument],
+            "months": interval,
+            "known": ", ".join(str(i) for i in known),
+        },
+    )
 
 
 def _asq_3(data: dict[str, Any], prefix: str) -> tuple[dict[str, Any], dict[str, Any]]:
     interval = _int(data, "interval_months", prefix, 0, 1000)
     if interval not in ASQ3_CUTOFFS:
-        known = ", ".join(str(i) for i in ASQ3_CUTOFFS)
-        raise _fail(
-            f"{prefix}.interval_months", f"no ASQ-3 questionnaire for {interval} months (known: {known})."
-        )
+        raise _no_questionnaire(prefix, "asq_3", interval, ASQ3_CUTOFFS)
     raw_scores = data.get("domain_scores")
     if not isinstance(raw_scores, dict):
-        raise _fail(f"{prefix}.domain_scores", "must be an object with the five domain scores.")
-    unknown = set(raw_scores) - set(ASQ3_DOMAINS)
+        raise _fail(f"{prefix}.domain_scores", gettext("Give the five ASQ-3 domain scores."))
+    unknown = sorted(set(raw_scores) - set(ASQ3_DOMAINS))
     if unknown:
-        raise _fail(f"{prefix}.domain_scores.{sorted(unknown)[0]}", "is not an ASQ-3 domain.")
+        raise _fail(
+            f"{prefix}.domain_scores.{unknown[0]}",
+            gettext("%(name)s is not an ASQ-3 domain.") % {"name": unknown[0]},
+        )
     scores = {d: _int(raw_scores, d, f"{prefix}.domain_scores", 0, 60) for d in ASQ3_DOMAINS}
     cutoffs = dict(zip(ASQ3_DOMAINS, ASQ3_CUTOFFS[interval], strict=True))
     edges = ASQ3_MONITORING_EDGES.get(interval)
@@ -198,10 +241,7 @@ def _asq_3(data: dict[str, Any], prefix: str) -> tuple[dict[str, Any], dict[str,
 def _asq_se_2(data: dict[str, Any], prefix: str) -> tuple[dict[str, Any], dict[str, Any]]:
     interval = _int(data, "interval_months", prefix, 0, 1000)
     if interval not in ASQ_SE2_CUTOFFS:
-        known = ", ".join(str(i) for i in ASQ_SE2_CUTOFFS)
-        raise _fail(
-            f"{prefix}.interval_months", f"no ASQ:SE-2 questionnaire for {interval} months (known: {known})."
-        )
+        raise _no_questionnaire(prefix, "asq_se_2", interval, ASQ_SE2_CUTOFFS)
     total = _int(data, "total", prefix, 0, ASQ_SE2_MAX_TOTAL)
     cutoff = ASQ_SE2_CUTOFFS[interval]
     return {"interval_months": interval, "total": total}, {
@@ -227,7 +267,7 @@ def _epds(data: dict[str, Any], prefix: str) -> tuple[dict[str, Any], dict[str, 
     total = _int(data, "total", prefix, 0, 30)
     item_10 = _int(data, "item_10", prefix, 0, 3)
     if item_10 > total:
-        raise _fail(f"{prefix}.item_10", "cannot exceed the total score.")
+        raise _fail(f"{prefix}.item_10", gettext("Item 10 score cannot be more than the total score."))
     return {"total": total, "item_10": item_10}, {
         "probable_depression": total >= EPDS_PROBABLE_DEPRESSION,
         "threshold": EPDS_PROBABLE_DEPRESSION,
@@ -241,10 +281,13 @@ _SCORERS = {"asq_3": _asq_3, "asq_se_2": _asq_se_2, "mchat_r_f": _mchat, "epds":
 def validate_screening(data: Any, *, index: int = 0) -> ScreeningResult:
     prefix = f"screenings[{index}]"
     if not isinstance(data, dict):
-        raise _fail(prefix, "must be an object.")
+        raise _fail(prefix, gettext("Each screening must be an object."))
     instrument = data.get("instrument")
     if not isinstance(instrument, str) or instrument not in _SCORERS:
-        raise _fail(f"{prefix}.instrument", f"must be one of {', '.join(_SCORERS)}.")
+        raise _fail(
+            f"{prefix}.instrument",
+            gettext("Choose an instrument: %(choices)s.") % {"choices": ", ".join(INSTRUMENTS.values())},
+        )
     administered_on = _date(data, prefix)
     inputs, result = _SCORERS[instrument](data, prefix)
     return ScreeningResult(
@@ -256,9 +299,11 @@ def validate_screenings(items: Any) -> list[ScreeningResult]:
     if items is None:
         return []
     if not isinstance(items, list):
-        raise _fail("screenings", "must be a list.")
-    if len(items) > 10:
-        raise _fail("screenings", "at most 10 screenings per referral.")
+        raise _fail("screenings", gettext("Screenings must be a list."))
+    if len(items) > MAX_SCREENINGS:
+        raise _fail(
+            "screenings", gettext("At most %(count)s screenings per referral.") % {"count": MAX_SCREENINGS}
+        )
     return [validate_screening(item, index=i) for i, item in enumerate(items)]
 
 

@@ -16,14 +16,13 @@ import contextvars
 import datetime
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from audit.models import Action
@@ -43,15 +42,13 @@ from outbox.models import OutboxMessage
 from outbox.services import outbox_email, outbox_notify
 from people.preferences import language_of
 from people.roles import Actor, signed_in
-from referral_hub.errors import ApplicationError, NotFound
+from referral_hub.errors import ApplicationError, FieldError, NotFound
 from referral_hub.ids import parse_id
 from referral_hub.sitelinks import absolute_url
 from referrals import policies
 from referrals.family_notices import notify_family
 from referrals.models import (
     ConcernType,
-    DeclineReason,
-    Outcome,
     Referral,
     ReferralEvent,
     ReferralSource,
@@ -59,7 +56,7 @@ from referrals.models import (
     Screening,
     Urgency,
 )
-from referrals.screening import validate_screenings
+from referrals.screening import ScreeningResult
 from referrals.targets import target_for
 
 # Categories a sender may attach on top of the ones screenings imply.
@@ -68,16 +65,12 @@ ATTACHABLE_CATEGORIES = ("developmental_history", "family_history")
 S = ReferralStatus
 
 
-def _bad(field: str, message: str, code: str = "invalid") -> ApplicationError:
-    return ApplicationError(code, f"{field}: {message}", status=400, extra={"field": field})
+# The longest reason or note a person may write (``referrals.inputs`` refuses longer).
+MAX_TEXT = 5000
 
 
-def _choice(value: Any, choices: Iterable[str], field: str, *, default: str | None = None) -> str:
-    if (value is None or value == "") and default is not None:
-        return default
-    if not isinstance(value, str) or value not in set(choices):
-        raise _bad(field, f"must be one of {', '.join(choices)}.")
-    return value
+def _bad(field: str, message: str, code: str = "invalid") -> FieldError:
+    return FieldError(code, field, message)
 
 
 _emails_suppressed: contextvars.ContextVar[bool] = contextvars.ContextVar(
@@ -152,13 +145,6 @@ def _audit(
         audit_record(**kwargs)
 
 
-def _id(value: Any, field: str) -> int:
-    pk = parse_id(value)
-    if pk is None:
-        raise _bad(field, "must be an id.")
-    return pk
-
-
 def request_fingerprint(data: Any) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -195,14 +181,16 @@ def referral_send(
     reason: str,
     urgency: str = Urgency.ROUTINE,
     concern_type: str = ConcernType.OTHER,
-    screenings: list[dict[str, Any]] | None = None,
+    screenings: Sequence[ScreeningResult] = (),
     data_categories: Iterable[str] = (),
     idempotency_key: str = "",
     fingerprint: str = "",
 ) -> SendResult:
-    """Send a referral from the actor's provider listing.
+    """Send a referral from the actor's provider listing, with the values
+    ``referrals.inputs.ReferralSendForm`` checked (screenings already scored).
 
-    Refusals: 403 ``not_a_provider``; 400 for bad input (naming the field); 400
+    Refusals: 403 ``not_a_provider``; 400 naming ``to_provider`` (no such listing, or
+    yourself: ``invalid_recipient``); 400
     ``recipient_has_no_account``; 403 ``consent_required`` when the sender is not
     covered for ``referral`` about the child, or no active consent covers the recipient
     for ``referral`` and every attached category (the attempt is audited as denied and
@@ -242,21 +230,11 @@ def check_sender(*, actor: Actor, idempotency_key: str) -> Provider:
     return from_provider
 
 
-def _check_reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise _bad("reason", "is required.")
-    if len(reason) > 5000:
-        raise _bad("reason", "at most 5000 characters.")
-    return reason
-
-
-def _check_categories(data_categories: Iterable[str], results: list[Any]) -> list[str]:
+def _check_categories(data_categories: Iterable[str], results: Sequence[ScreeningResult]) -> list[str]:
     """Demographics always, plus what the sender attached and what the screenings carry,
     in the consent form's order."""
     categories = ["demographics"]
-    for extra in data_categories or ():
-        _choice(extra, ATTACHABLE_CATEGORIES, "data_categories")
+    for extra in data_categories:
         if extra not in categories:
             categories.append(extra)
     for result in results:
@@ -269,7 +247,7 @@ def _check_categories(data_categories: Iterable[str], results: list[Any]) -> lis
 def _check_recipient(to_pk: int, from_provider: Provider) -> Provider:
     to_provider = Provider.objects.select_related("organization").filter(pk=to_pk).first()
     if to_provider is None:
-        raise _bad("to_provider", "no such provider in the directory.")
+        raise _bad("to_provider", _("There is no such provider in the directory."))
     if to_provider.user_id is None:
         raise ApplicationError(
             "recipient_has_no_account",
@@ -278,7 +256,7 @@ def _check_recipient(to_pk: int, from_provider: Provider) -> Provider:
             extra={"field": "to_provider"},
         )
     if to_provider.pk == from_provider.pk:
-        raise _bad("to_provider", "you cannot refer to yourself.", code="invalid_recipient")
+        raise _bad("to_provider", _("You cannot refer to yourself."), code="invalid_recipient")
     return to_provider
 
 
@@ -328,19 +306,14 @@ def check_referral_send(
     reason: str,
     urgency: str,
     concern_type: str,
-    screenings: list[dict[str, Any]] | None,
+    screenings: Sequence[ScreeningResult],
     data_categories: Iterable[str],
 ) -> ReferralDraft:
     """Every refusal of ``referral_send``, in order; nothing is written but the audit
     row of a consent refusal."""
-    reason = _check_reason(reason)
-    urgency = _choice(urgency, Urgency.values, "urgency", default=Urgency.ROUTINE)
-    concern_type = _choice(concern_type, ConcernType.values, "concern_type", default=ConcernType.OTHER)
-    results = validate_screenings(screenings)
-    categories = _check_categories(data_categories, results)
-    to_pk = _id(to_provider_id, "to_provider")
-    child_pk = _id(child_id, "child")
-    to_provider = _check_recipient(to_pk, from_provider)
+    categories = _check_categories(data_categories, screenings)
+    child_pk = child_id
+    to_provider = _check_recipient(to_provider_id, from_provider)
     consent = _check_consents(
         actor=actor,
         from_provider=from_provider,
@@ -356,7 +329,7 @@ def check_referral_send(
         urgency=urgency,
         concern_type=concern_type,
         categories=categories,
-        results=results,
+        results=list(screenings),
         consent=consent,
     )
 
@@ -532,8 +505,8 @@ def referral_send_for_family(
         source=ReferralSource.FAMILY,
         to_provider=to_provider,
         created_by=signed_in(actor),
-        reason=_check_reason(reason),
-        concern_type=_choice(concern_type, ConcernType.values, "concern_type", default=ConcernType.OTHER),
+        reason=reason,
+        concern_type=concern_type,
         urgency=Urgency.ROUTINE,
         data_categories=["demographics"],
         status=S.SENT,
@@ -743,32 +716,37 @@ def _notify_referrer(referral: Referral) -> None:
         )
 
 
+# The lifecycle services take what ``referrals.inputs`` (``TRANSITION_FORMS``) checked:
+# choices as codes, notes as stripped text within ``MAX_TEXT``, appointments as aware
+# date-times.
+
+
 def referral_accept(*, actor: Actor, referral_id: int, note: str = "") -> Referral:
     """Recipient accepts (from sent/received). Joins the care team when consent covers
     ``care_coordination`` (recipient, and the referrer if covered too)."""
-    return _transition(actor=actor, referral_id=referral_id, verb="accept", changes={}, note=_note(note))
+    return _transition(actor=actor, referral_id=referral_id, verb="accept", changes={}, note=note)
 
 
 def referral_decline(*, actor: Actor, referral_id: int, decline_reason: str, note: str = "") -> Referral:
-    reason = _choice(decline_reason, DeclineReason.values, "decline_reason")
-    note = _note(note)
     return _transition(
         actor=actor,
         referral_id=referral_id,
         verb="decline",
-        changes={"decline_reason": reason, "decline_note": note},
+        changes={"decline_reason": decline_reason, "decline_note": note},
         note=note,
     )
 
 
-def referral_schedule(*, actor: Actor, referral_id: int, appointment_at: Any, note: str = "") -> Referral:
+def referral_schedule(
+    *, actor: Actor, referral_id: int, appointment_at: datetime.datetime, note: str = ""
+) -> Referral:
     when = _future_appointment(appointment_at)
     return _transition(
         actor=actor,
         referral_id=referral_id,
         verb="schedule",
         changes={"appointment_at": when},
-        note=_note(note),
+        note=note,
     )
 
 
@@ -782,25 +760,22 @@ def _years_after(moment: datetime.datetime, years: int) -> datetime.datetime:
         return moment.replace(year=moment.year + years, day=28)
 
 
-def _future_appointment(value: Any) -> datetime.datetime:
-    """An appointment time: ISO 8601 (a value without an offset is UTC), not in the past
-    and at most ``APPOINTMENT_MAX_YEARS`` ahead (a year-9999 date is a typo, and one no
-    reader's zone can show)."""
-    when = _datetime(value, "appointment_at")
+def _future_appointment(when: datetime.datetime) -> datetime.datetime:
+    """An appointment time not in the past and at most ``APPOINTMENT_MAX_YEARS`` ahead (a
+    year-9999 date is a typo, and one no reader's zone can show)."""
     now = timezone.now()
     if when < now:
-        raise ApplicationError(
+        raise FieldError(
             "appointment_in_past",
-            "appointment_at: the appointment is in the past; give a date and time still to come.",
-            status=400,
-            extra={"field": "appointment_at"},
+            "appointment_at",
+            _("The appointment is in the past; give a date and time still to come."),
         )
     if when > _years_after(now, APPOINTMENT_MAX_YEARS):
-        raise ApplicationError(
+        raise FieldError(
             "appointment_too_far",
-            f"appointment_at: the appointment is more than {APPOINTMENT_MAX_YEARS} years ahead; check the year.",
-            status=400,
-            extra={"field": "appointment_at"},
+            "appointment_at",
+            _("The appointment is more than %(years)s years ahead; check the year.")
+            % {"years": APPOINTMENT_MAX_YEARS},
         )
     return when
 
@@ -887,12 +862,13 @@ def _notify_rescheduled(referral: Referral, event: ReferralEvent) -> None:
             )
 
 
-def referral_reschedule(*, actor: Actor, referral_id: int, appointment_at: Any, reason: str = "") -> Referral:
+def referral_reschedule(
+    *, actor: Actor, referral_id: int, appointment_at: datetime.datetime, reason: str = ""
+) -> Referral:
     """The recipient moves a scheduled appointment (still ``scheduled``): a timeline entry
     with the reason, an audit row, and a notice to the referrer and the family. 400
     ``appointment_in_past``; 409 ``invalid_transition`` unless the referral is scheduled."""
     when = _future_appointment(appointment_at)
-    reason = _note(reason, field="reason")
     access = access_referral_logged(actor, referral_id, what="reschedule")
     if access.restricted or access.role != policies.ROLE_RECIPIENT:
         raise ApplicationError(
@@ -940,50 +916,19 @@ def referral_reschedule(*, actor: Actor, referral_id: int, appointment_at: Any, 
 
 
 def referral_complete(*, actor: Actor, referral_id: int, outcome: str, note: str = "") -> Referral:
-    value = _choice(outcome, Outcome.values, "outcome")
-    note = _note(note)
     return _transition(
         actor=actor,
         referral_id=referral_id,
         verb="complete",
-        changes={"outcome": value, "outcome_note": note},
+        changes={"outcome": outcome, "outcome_note": note},
         note=note,
     )
 
 
 def referral_cancel(*, actor: Actor, referral_id: int, reason: str = "") -> Referral:
-    reason = _note(reason, field="reason")
     return _transition(
         actor=actor, referral_id=referral_id, verb="cancel", changes={"cancel_reason": reason}, note=reason
     )
-
-
-def _note(value: Any, field: str = "note") -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise _bad(field, "must be text.")
-    if len(value) > 5000:
-        raise _bad(field, "at most 5000 characters.")
-    return value.strip()
-
-
-def _datetime(value: Any, field: str) -> datetime.datetime:
-    parsed: datetime.datetime | None
-    if isinstance(value, datetime.datetime):
-        parsed = value
-    elif isinstance(value, str) and value:
-        try:
-            parsed = parse_datetime(value.strip())
-        except ValueError:
-            parsed = None
-        if parsed is None:
-            raise _bad(field, "must be an ISO 8601 date-time, e.g. 2026-12-01T15:30:00Z.")
-    else:
-        raise _bad(field, "is required.")
-    if timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed, datetime.UTC)
-    return parsed
 
 
 def _join_care_team(referral: Referral) -> None:

@@ -11,11 +11,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -25,8 +25,10 @@ from consent.models import DataCategory, Purpose
 from directory.roles import provider_of
 from families.roles import guardian_of
 from referral_hub.errors import ApplicationError, NotFound
+from referral_hub.inputs import plain, show_refusal
 from referrals import picker, policies, selectors, services
-from referrals.models import ConcernType, DeclineReason, Outcome, Urgency
+from referrals.inputs import TRANSITION_FORMS, ReferralSendForm
+from referrals.models import ConcernType, DeclineReason, Outcome, Referral, Urgency
 from referrals.screening import ASQ3_DOMAIN_LABELS, ASQ3_DOMAINS, INSTRUMENTS, domain_rows, summary
 from referrals.targets import TARGETS
 
@@ -68,19 +70,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "referrals/dashboard.html", context)
 
 
-def _screening_from_post(post: Any) -> list[dict[str, Any]]:
-    instrument = post.get("screening_instrument", "")
-    if not instrument:
-        return []
-    item: dict[str, Any] = {"instrument": instrument, "administered_on": post.get("administered_on", "")}
-    for key in ("interval_months", "total", "follow_up_total", "item_10"):
-        if post.get(key, "") != "":
-            item[key] = post.get(key)
-    if instrument == "asq_3":
-        item["domain_scores"] = {d: post.get(f"domain_{d}", "") for d in ASQ3_DOMAINS}
-    return [item]
-
-
 def _submission_id(request: HttpRequest) -> str:
     """The form's idempotency token: a new one per form shown, the posted one when valid.
     A double-submitted form (two clicks, a resend after a timeout) posts the same token,
@@ -91,45 +80,82 @@ def _submission_id(request: HttpRequest) -> str:
         return str(uuid.uuid4())
 
 
+def _fingerprint(post: Any) -> str:
+    """The form as posted (not its token): a changed form sent again is a different body."""
+    return services.request_fingerprint(
+        {
+            key: post.getlist(key)
+            for key in sorted(post)
+            if key not in ("csrfmiddlewaretoken", "submission_id")
+        }
+    )
+
+
+def _send(request: HttpRequest, form: ReferralSendForm, submission_id: str) -> services.SendResult:
+    v = form.cleaned_data
+    return services.referral_send(
+        actor=request.user,
+        child_id=v["child"],
+        to_provider_id=v["to_provider"],
+        reason=v["reason"],
+        urgency=v["urgency"],
+        concern_type=v["concern_type"],
+        screenings=v["screenings"],
+        data_categories=v["data_categories"],
+        idempotency_key=f"web:{submission_id}",
+        fingerprint=_fingerprint(request.POST),
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def referral_new(request: HttpRequest) -> HttpResponse:
+    """The referral form. Bound to ``ReferralSendForm`` (the API's input too): a refusal
+    re-renders it with everything typed, each message beside its field."""
     provider = provider_of(request.user)
     if provider is None:
-        return _forbidden(request, "Only providers can send referrals.")
-    error = None
+        return _forbidden(request, _("Only providers can send referrals."))
+    error: ApplicationError | None = None
     status = 200
     submission_id = _submission_id(request)
-    if request.method == "POST":
-        post = request.POST
-        fields: dict[str, Any] = {
-            "child_id": post.get("child"),
-            "to_provider_id": post.get("to_provider"),
-            "reason": post.get("reason", ""),
-            "urgency": post.get("urgency", ""),
-            "concern_type": post.get("concern_type", ""),
-            "screenings": _screening_from_post(post),
-            "data_categories": post.getlist("data_categories"),
-        }
+    form = ReferralSendForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and not form.is_valid():
+        status = 400
+    elif request.method == "POST":
         try:
-            result = services.referral_send(
-                actor=request.user,
-                idempotency_key=f"web:{submission_id}",
-                fingerprint=services.request_fingerprint(fields),
-                **fields,
-            )
+            result = _send(request, form, submission_id)
         except ApplicationError as exc:
             error, status = exc, exc.status
+            if exc.extra.get("field"):
+                show_refusal(form, exc)
             if exc.code == "idempotency_key_reused":  # an old form sent again, changed
                 submission_id = str(uuid.uuid4())
         else:
-            sent = "was already sent" if result.replayed else "sent"
-            messages.success(request, f"Referral #{result.referral.pk} {sent}.")
+            if result.replayed:
+                done = _("Referral #%(pk)s was already sent.")
+            else:
+                done = _("Referral #%(pk)s sent.")
+            messages.success(request, done % {"pk": result.referral.pk})
             return redirect("referral-page", pk=result.referral.pk)
+    return render(
+        request,
+        "referrals/referral_new.html",
+        _form_context(request, provider, form, error, submission_id),
+        status=status,
+    )
+
+
+def _form_context(
+    request: HttpRequest,
+    provider: Any,
+    form: ReferralSendForm,
+    error: ApplicationError | None,
+    submission_id: str,
+) -> dict[str, Any]:
     children = list(selectors.consented_children(provider=provider))
     services.children_shown(actor=request.user, children=children, detail="referral form child picker")
     data = request.POST if request.method == "POST" else request.GET
-    context = {
+    return {
         "children": children,
         "picker": picker.build(
             actor=request.user,
@@ -145,18 +171,29 @@ def referral_new(request: HttpRequest) -> HttpResponse:
         "ask_categories": DataCategory.choices,
         "concern_types": ConcernType.choices,
         "instruments": INSTRUMENTS,
-        "asq3_domains": [(d, ASQ3_DOMAIN_LABELS[d]) for d in ASQ3_DOMAINS],
+        # Each ASQ-3 domain with what was typed and its message: a refused form keeps all five.
+        "asq3_domains": [
+            (d, ASQ3_DOMAIN_LABELS[d], data.get(f"domain_{d}", ""), form.errors.get(f"domain_{d}"))
+            for d in ASQ3_DOMAINS
+        ],
         "attachable": services.ATTACHABLE_CATEGORIES,
         "error": error,
+        "error_message": plain(error) if error is not None else "",
         "form": data,
+        "errors": form.errors,
         "submission_id": submission_id,
     }
-    return render(request, "referrals/referral_new.html", context, status=status)
 
 
 @login_required
 @_not_found_as_404
 def referral_page(request: HttpRequest, pk: int) -> HttpResponse:
+    return _referral_page(request, pk)
+
+
+def _referral_page(request: HttpRequest, pk: int, failed: tuple[str, Form] | None = None) -> HttpResponse:
+    """The page; after a refused action (``failed``: the verb and its bound form) with
+    that form's values and messages, and status 400."""
     access = services.referral_open(actor=request.user, referral_id=pk)
     if access.restricted:
         return render(
@@ -190,51 +227,29 @@ def referral_page(request: HttpRequest, pk: int) -> HttpResponse:
             "decline_reasons": DeclineReason.choices,
             "outcomes": Outcome.choices,
             "overdue": referral.overdue_flags(),
+            "failed": failed[0] if failed else "",
+            "typed": failed[1].data if failed else {},
+            "errors": failed[1].errors if failed else {},
         },
+        status=400 if failed else 200,
     )
 
 
-def _local_datetime(value: Any) -> Any:
-    """A ``datetime-local`` field's value (no offset) is a time in the reader's zone (the
-    one the page showed); anything unreadable goes on to the service, which explains."""
-    if not isinstance(value, str):
-        return value
-    try:
-        parsed = parse_datetime(value.strip())
-    except ValueError:
-        return value
-    if parsed is None:
-        return value
-    if timezone.is_naive(parsed):
-        return timezone.make_aware(parsed, timezone.get_current_timezone())
-    return parsed
-
-
-ACTIONS: dict[str, Callable[..., Any]] = {
-    "accept": lambda user, pk, post: services.referral_accept(
-        actor=user, referral_id=pk, note=post.get("note", "")
+ACTIONS: dict[str, Callable[..., Referral]] = {
+    "accept": lambda user, pk, v: services.referral_accept(actor=user, referral_id=pk, note=v["note"]),
+    "decline": lambda user, pk, v: services.referral_decline(
+        actor=user, referral_id=pk, decline_reason=v["decline_reason"], note=v["note"]
     ),
-    "decline": lambda user, pk, post: services.referral_decline(
-        actor=user, referral_id=pk, decline_reason=post.get("decline_reason", ""), note=post.get("note", "")
+    "schedule": lambda user, pk, v: services.referral_schedule(
+        actor=user, referral_id=pk, appointment_at=v["appointment_at"], note=v["note"]
     ),
-    "schedule": lambda user, pk, post: services.referral_schedule(
-        actor=user,
-        referral_id=pk,
-        appointment_at=_local_datetime(post.get("appointment_at", "")),
-        note=post.get("note", ""),
+    "reschedule": lambda user, pk, v: services.referral_reschedule(
+        actor=user, referral_id=pk, appointment_at=v["appointment_at"], reason=v["reason"]
     ),
-    "reschedule": lambda user, pk, post: services.referral_reschedule(
-        actor=user,
-        referral_id=pk,
-        appointment_at=_local_datetime(post.get("appointment_at", "")),
-        reason=post.get("reason", ""),
+    "complete": lambda user, pk, v: services.referral_complete(
+        actor=user, referral_id=pk, outcome=v["outcome"], note=v["note"]
     ),
-    "complete": lambda user, pk, post: services.referral_complete(
-        actor=user, referral_id=pk, outcome=post.get("outcome", ""), note=post.get("note", "")
-    ),
-    "cancel": lambda user, pk, post: services.referral_cancel(
-        actor=user, referral_id=pk, reason=post.get("reason", "")
-    ),
+    "cancel": lambda user, pk, v: services.referral_cancel(actor=user, referral_id=pk, reason=v["reason"]),
 }
 
 
@@ -242,14 +257,23 @@ ACTIONS: dict[str, Callable[..., Any]] = {
 @require_POST
 @_not_found_as_404
 def referral_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
+    """One transition from the referral's page, bound to the same form as the API's. A
+    refused field re-renders the page with what was typed and the message beside it; a
+    refused transition (wrong status, access ended) comes back as a message."""
     if verb not in ACTIONS:
         raise Http404
+    form = TRANSITION_FORMS[verb](request.POST)
+    if not form.is_valid():
+        return _referral_page(request, pk, failed=(verb, form))
     try:
-        referral = ACTIONS[verb](request.user, pk, request.POST)
+        referral = ACTIONS[verb](request.user, pk, form.cleaned_data)
     except NotFound:
         raise
     except ApplicationError as exc:
-        messages.error(request, exc.message)
+        if exc.extra.get("field") in form.fields:
+            show_refusal(form, exc)
+            return _referral_page(request, pk, failed=(verb, form))
+        messages.error(request, plain(exc))
     else:
         messages.success(request, _done_message(verb, referral))
         if referral.status == "declined":

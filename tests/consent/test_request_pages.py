@@ -107,3 +107,44 @@ def test_another_familys_guardian_is_refused_and_the_refusal_is_in_the_childs_lo
         (str(request.pk), child.pk, "view"),
         ("999999999", None, "view"),
     }
+
+
+# --- one input per answer: the page binds the API's forms ------------------------------
+
+
+def test_a_decline_reason_over_the_limit_is_refused_beside_it_and_kept(asked, client, api_client):
+    guardian, child, asker, target, request = asked
+    reason = "We would rather wait. " * 46 + "!"  # 1,013 characters
+    assert len(reason) > 1000
+    client.force_login(guardian.user)
+    page = client.post(f"/portal/consent-requests/{request.pk}/", {"action": "decline", "reason": reason})
+    html = page.content.decode()
+    assert page.status_code == 400
+    assert 'id="reason-error"' in html and "1000" in html
+    assert f">{reason}</textarea>" in html
+    api_client.force_authenticate(guardian.user)
+    answer = api_client.post(
+        f"/api/v1/consent-requests/{request.pk}/decline/", {"reason": reason}, format="json"
+    )
+    assert (answer.status_code, answer.json()["code"], answer.json()["field"]) == (
+        400,
+        "invalid_reason",
+        "reason",
+    )
+    assert ConsentRequest.objects.get(pk=request.pk).status == "pending"
+
+
+def test_a_spanish_speaking_guardian_reads_a_refused_date_in_spanish_beside_it(asked, client):
+    from people.preferences import update_preferences
+
+    guardian, child, asker, target, request = asked
+    update_preferences(guardian.user, preferred_language="es")
+    client.force_login(guardian.user)
+    page = client.post(
+        f"/portal/consent-requests/{request.pk}/",
+        {"action": "sign", "password": PASSWORD, "expires_on": "2026-02-30"},
+    )
+    html = page.content.decode()
+    assert page.status_code == 400
+    assert 'id="expires_on-error" role="alert">Introduzca una fecha válida.</span>' in html
+    assert ConsentRequest.objects.get(pk=request.pk).status == "pending"

@@ -47,7 +47,7 @@ def test_pediatrician_refers_and_the_clinician_closes_the_loop(live_server_facto
     maya.get_by_label("Administered on").fill(datetime.date.today().isoformat())
     maya.get_by_label("Questionnaire interval (months)").fill("18")
     maya.get_by_label("Total score").fill("500")
-    expect(maya.locator("#screening-feedback")).to_contain_text("total must be between 0 and 400")
+    expect(maya.locator("#screening-feedback")).to_have_text("Total score must be between 0 and 400.")
     maya.get_by_label("Total score").fill("70")
     expect(maya.locator("#screening-feedback")).to_have_text("Result: Above cutoff (refer)")
     maya.get_by_role("button", name="Send referral").click()

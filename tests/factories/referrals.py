@@ -61,6 +61,7 @@ def asq_se_2(total: int = 70, interval: int = 18) -> dict[str, Any]:
 
 def send(world: ReferralWorld, **overrides: Any):  # type: ignore[no-untyped-def]
     """Send a referral from ``world.referrer`` to ``world.recipient`` via the service."""
+    from referrals.screening import validate_screenings
     from referrals.services import referral_send
 
     kwargs: dict[str, Any] = {
@@ -73,4 +74,6 @@ def send(world: ReferralWorld, **overrides: Any):  # type: ignore[no-untyped-def
         "screenings": [asq_se_2()],
     }
     kwargs.update(overrides)
+    # The service takes scored screenings (``referrals.inputs`` scores what people type).
+    kwargs["screenings"] = validate_screenings(kwargs["screenings"])
     return referral_send(**kwargs).referral

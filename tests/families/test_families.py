@@ -202,3 +202,27 @@ def test_the_add_child_page_shows_the_duplicate_error(client):
     )
     assert response.status_code == 400
     assert "already in this family" in response.content.decode()
+
+
+def test_adding_a_child_is_one_input_for_the_page_and_the_api(api_client, client):
+    """``ChildForm`` checks both doors: a language the page does not offer is refused by
+    the API too (naming the field), and a refused attempt on either door is logged."""
+    guardian = GuardianFactory()
+    api_client.force_authenticate(guardian.user)
+    child = {"first_name": "Mateo", "last_name": "Rivera", "date_of_birth": "2025-03-14"}
+    answer = api_client.post("/api/v1/children/", {**child, "preferred_language": "xx"}, format="json")
+    assert (answer.status_code, answer.json()["field"]) == (400, "preferred_language")
+    client.force_login(guardian.user)
+    page = client.post(
+        "/portal/children/add/", {**child, "preferred_language": "es", "first_name": "M" * 101}
+    )
+    assert page.status_code == 400 and 'id="id_first_name-error"' in page.content.decode()
+    assert not Child.objects.filter(family=guardian.family).exists()
+    denied = AuditEvent.objects.filter(outcome="denied", object_type="child", actor=guardian.user)
+    assert denied.count() == 1  # the API's; the page's form refusal never reached the service
+    client.post("/portal/children/add/", {**child, "preferred_language": "es"})
+    again = client.post("/portal/children/add/", {**child, "preferred_language": "es"})
+    assert again.status_code == 400
+    assert denied.filter(detail__startswith="duplicate_child").count() == 1, (
+        "the page's refusal is logged too"
+    )

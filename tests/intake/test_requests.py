@@ -447,3 +447,29 @@ def test_the_familys_reads_of_its_own_requests_are_in_the_childs_access_log(demo
         assert page.status_code == 200, url
         assert queued.child.name in page.content.decode() or url.endswith("/sign/"), url
         assert reads() == shown + 1, url
+
+
+def test_asking_for_help_is_refused_in_the_same_words_by_the_page_and_the_api(demo, client):
+    """One input (``intake.forms.RequestForm``): a contact method nobody offered gets the
+    code clients know from the API and the same plain sentence on both doors."""
+    answer = ask(demo, contact_method="pigeon")
+    assert answer.json() == {
+        "detail": "contact_method: Choose how we may contact you.",
+        "code": "invalid_contact_method",
+        "field": "contact_method",
+    }
+    client.force_login(demo["users"]["guardian_es"])
+    page = client.post(
+        f"/help/ask/?provider={demo['providers']['imh_clinician'].pk}&lang=en",
+        {
+            "child": str(demo["children"]["sofia"].pk),
+            "concern": "No duerme y llora mucho.",
+            "contact_method": "pigeon",
+            "preferred_language": "es",
+            "password": demo["password"],
+        },
+    )
+    html = page.content.decode()
+    assert page.status_code == 400
+    assert '<p class="error" role="alert">Choose how we may contact you.</p>' in html
+    assert "No duerme y llora mucho." in html

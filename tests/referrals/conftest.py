@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -49,7 +51,9 @@ def advance(world, referral, status: str):
             services.referral_decline(actor=recipient, referral_id=referral.pk, decline_reason="no_capacity")
         elif step == "schedule":
             services.referral_schedule(
-                actor=recipient, referral_id=referral.pk, appointment_at="2030-12-01T15:00:00Z"
+                actor=recipient,
+                referral_id=referral.pk,
+                appointment_at=datetime.datetime(2030, 12, 1, 15, tzinfo=datetime.UTC),
             )
         elif step == "complete":
             services.referral_complete(actor=recipient, referral_id=referral.pk, outcome="connected")

@@ -5,6 +5,7 @@ makes it fail rather than skip when CI is set and PostgreSQL is unreachable."""
 
 from __future__ import annotations
 
+import datetime
 import threading
 
 import pytest
@@ -95,7 +96,9 @@ def test_cancel_racing_the_recipient_one_wins(on_postgres):
         else:
             calls.append(
                 lambda: services.referral_schedule(
-                    actor=world.recipient.user, referral_id=referral.pk, appointment_at="2030-12-01T10:00:00Z"
+                    actor=world.recipient.user,
+                    referral_id=referral.pk,
+                    appointment_at=datetime.datetime(2030, 12, 1, 10, tzinfo=datetime.UTC),
                 )
             )
     outcomes = race(calls)
@@ -116,7 +119,9 @@ def test_many_identical_transitions_only_one_is_recorded(on_postgres):
     calls = [
         (
             lambda: services.referral_schedule(
-                actor=world.recipient.user, referral_id=referral.pk, appointment_at="2030-12-01T10:00:00Z"
+                actor=world.recipient.user,
+                referral_id=referral.pk,
+                appointment_at=datetime.datetime(2030, 12, 1, 10, tzinfo=datetime.UTC),
             )
         )
         for _ in range(20)

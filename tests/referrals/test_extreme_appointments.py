@@ -52,8 +52,11 @@ def test_the_page_form_refuses_year_9999_in_the_readers_zone(world, client):
     response = client.post(
         f"/referrals/{referral.pk}/schedule/", {"appointment_at": "9999-12-31T23:30"}, follow=True
     )
-    assert response.status_code == 200
-    assert "more than 5 years ahead" in response.content.decode()
+    # Refused beside the field, with the date as typed still in it.
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert 'id="appointment_at-error"' in html and "more than 5 years ahead" in html
+    assert 'value="9999-12-31T23:30"' in html
     referral.refresh_from_db()
     assert (referral.status, referral.appointment_at) == ("accepted", None)
 

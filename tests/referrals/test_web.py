@@ -92,8 +92,14 @@ def test_the_form_names_an_out_of_range_score(world, client):
             "total": "25",
         },
     )
+    html = response.content.decode()
     assert response.status_code == 400
-    assert "screenings[0].total" in response.content.decode()
+    # In plain words, beside the total (the API's "screenings[0].total" is for programs).
+    assert (
+        '<span class="error" id="total-error" role="alert" data-field="total">'
+        "Total score must be between 0 and 20.</span>" in html
+    )
+    assert "screenings[0]" not in html
 
 
 def test_the_recipient_works_the_referral_from_its_page(world, client):

@@ -18,6 +18,7 @@ from rest_framework.test import APIClient
 from audit.models import AuditEvent, Outcome
 from consent.services import consent_revoke
 from referrals.models import Referral
+from referrals.screening import validate_screening
 from tests.factories.consent import ConsentFactory, scope
 from tests.factories.directory import ProviderFactory
 from tests.factories.families import ChildFactory, GuardianFactory
@@ -57,7 +58,7 @@ def story():
         child_id=child.pk,
         to_provider_id=clinician.pk,
         reason="Mother reports low mood; child not sleeping.",
-        screenings=[EPDS],
+        screenings=[validate_screening(EPDS)],
     ).referral
     services.referral_accept(actor=clinician.user, referral_id=done.pk)
     services.referral_complete(

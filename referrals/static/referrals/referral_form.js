@@ -1,16 +1,10 @@
 // New-referral form: directory search for the recipient and live screening validation.
-// The server stays the authority (it re-validates on submit); this only gives early feedback.
+// The server is the only judge: the live feedback asks it (the same rules and words as the
+// form's refusal on submit), nothing is checked twice here.
 (function () {
   "use strict";
   var form = document.getElementById("referral-form");
   if (!form) return;
-  var RANGES = {
-    asq_3: { interval_months: [2, 60] },
-    asq_se_2: { interval_months: [2, 60], total: [0, 400] },
-    mchat_r_f: { total: [0, 20], follow_up_total: [0, 20] },
-    epds: { total: [0, 30], item_10: [0, 3] }
-  };
-  var DOMAIN_RANGE = [0, 60];
   var instrument = document.getElementById("screening_instrument");
   var feedback = document.getElementById("screening-feedback");
 
@@ -42,21 +36,13 @@
     return data;
   }
 
-  function localErrors(data) {
-    var errors = [];
-    var ranges = RANGES[data.instrument] || {};
-    Object.keys(ranges).forEach(function (k) {
-      if (data[k] === undefined) return;
-      var r = ranges[k];
-      if (data[k] < r[0] || data[k] > r[1]) errors.push(k.replace(/_/g, " ") + " must be between " + r[0] + " and " + r[1]);
-    });
-    if (data.domain_scores) {
-      Object.keys(data.domain_scores).forEach(function (d) {
-        var v = data.domain_scores[d];
-        if (v < DOMAIN_RANGE[0] || v > DOMAIN_RANGE[1]) errors.push(d.replace(/_/g, " ") + " must be between 0 and 60");
-      });
-    }
-    return errors;
+  // The server's refusal names the field for programs (screenings[0].domain_scores.x):
+  // the input it is about, to tell "not typed yet" from "wrong".
+  function inputFor(field) {
+    var m = /^screenings\[\d+\]\.(?:domain_scores\.)?(\w+)$/.exec(field || "");
+    if (!m) return null;
+    if (m[1] === "instrument") return instrument;
+    return document.getElementById("domain_" + m[1]) || document.getElementById(m[1]);
   }
 
   var timer = null;
@@ -66,12 +52,6 @@
     feedback.className = "";
     if (!instrument.value) return;
     var data = collect();
-    var errors = localErrors(data);
-    if (errors.length) {
-      feedback.textContent = errors.join("; ");
-      feedback.className = "error";
-      return;
-    }
     clearTimeout(timer);
     timer = setTimeout(function () {
       fetch(feedback.dataset.url, {
@@ -86,9 +66,13 @@
           feedback.textContent = "Result: " + res.body.summary;
           feedback.className = "ok";
         } else {
-          // Incomplete entries are normal while typing: only show range/unknown errors.
-          if (/is required/.test(res.body.detail || "")) return;
-          feedback.textContent = res.body.detail || "Invalid screening.";
+          // Incomplete entries are normal while typing: only a typed value is refused.
+          var input = inputFor(res.body.field);
+          if (input && input.value === "") return;
+          // The same plain words (in the reader's language) the form shows beside the field.
+          var detail = res.body.detail || "";
+          var prefix = (res.body.field || "") + ": ";
+          feedback.textContent = detail.indexOf(prefix) === 0 ? detail.slice(prefix.length) : detail;
           feedback.className = "error";
         }
       }).catch(function () {});

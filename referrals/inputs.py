@@ -1,0 +1,167 @@
+"""What people and clients give to send and move referrals: one form per use case,
+bound alike by the API (``referrals.apis``) and the pages (``referrals.views``).
+
+Each form turns what was typed or sent into typed values (ids as ``int``, choices as
+codes, screenings scored as ``ScreeningResult``), and refuses in plain words beside the
+field; the services take those values and keep only the business rules (who may, which
+consent covers, which transition is allowed).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from referral_hub.errors import FieldError
+from referral_hub.inputs import IdField, TextField
+from referrals.models import ConcernType, DeclineReason, Outcome, Urgency
+from referrals.screening import ASQ3_DOMAINS, validate_screenings
+from referrals.services import ATTACHABLE_CATEGORIES, MAX_TEXT
+
+# The page's one screening, as flat fields (the API sends ``screenings[]`` objects).
+SCREENING_KEYS = ("administered_on", "interval_months", "total", "follow_up_total", "item_10")
+_SCREENING_PATH = re.compile(r"screenings\[\d+\]\.(?:domain_scores\.)?(?P<key>\w+)")
+
+
+class ReferralSendForm(forms.Form):
+    """Send a referral: ``POST /api/v1/referrals/`` (with ``screenings[]``) and the page's
+    form (with one screening's flat fields) bind it alike. ``cleaned_data["screenings"]``
+    holds the scored screenings; ``api_fields`` names each refused page field the way the
+    API's ``field`` does (``screenings[0].domain_scores.communication``)."""
+
+    child = IdField(label=_("Child"))
+    to_provider = IdField(label=_("Recipient"))
+    reason = TextField(max_length=MAX_TEXT, label=_("Reason for referral"))
+    urgency = forms.ChoiceField(choices=Urgency.choices, required=False, label=_("Urgency"))
+    concern_type = forms.ChoiceField(choices=ConcernType.choices, required=False, label=_("Concern"))
+    data_categories = forms.MultipleChoiceField(
+        choices=[(code, code) for code in ATTACHABLE_CATEGORIES],
+        required=False,
+        help_text="Extra categories to share; screenings add their own; demographics always.",
+    )
+    screenings = forms.JSONField(required=False, help_text="The API: a list of screening objects.")
+    screening_instrument = forms.CharField(required=False, label=_("Instrument"))
+    administered_on = forms.CharField(required=False)
+    interval_months = forms.CharField(required=False)
+    total = forms.CharField(required=False)
+    follow_up_total = forms.CharField(required=False)
+    item_10 = forms.CharField(required=False)
+    domain_communication = forms.CharField(required=False)
+    domain_gross_motor = forms.CharField(required=False)
+    domain_fine_motor = forms.CharField(required=False)
+    domain_problem_solving = forms.CharField(required=False)
+    domain_personal_social = forms.CharField(required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.api_fields: dict[str, str] = {}
+
+    def clean_urgency(self) -> str:
+        return str(self.cleaned_data.get("urgency") or Urgency.ROUTINE)
+
+    def clean_concern_type(self) -> str:
+        return str(self.cleaned_data.get("concern_type") or ConcernType.OTHER)
+
+    def _page_screening(self) -> list[dict[str, Any]]:
+        data = self.cleaned_data
+        instrument = data.get("screening_instrument", "")
+        if not instrument:
+            return []
+        item: dict[str, Any] = {"instrument": instrument}
+        item.update({key: data[key] for key in SCREENING_KEYS if data.get(key, "") != ""})
+        if instrument == "asq_3":
+            item["domain_scores"] = {d: data.get(f"domain_{d}", "") for d in ASQ3_DOMAINS}
+        return [item]
+
+    def _page_field(self, path: str) -> str:
+        match = _SCREENING_PATH.fullmatch(path)
+        key = match.group("key") if match else ""
+        name = {"instrument": "screening_instrument"}.get(
+            key, f"domain_{key}" if key in ASQ3_DOMAINS else key
+        )
+        return name if name in self.fields else "screenings"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        raw = self.data.get("screenings") if "screenings" in self.data else self._page_screening()
+        try:
+            data["screenings"] = validate_screenings(raw)
+        except FieldError as exc:
+            field = self._page_field(exc.field)
+            self.api_fields[field] = exc.field
+            self.add_error(field, exc.plain)
+        return data
+
+
+# The API's codes for what the form refuses: the screening fields answer
+# ``invalid_screening`` (the field named as ``screenings[0]...``), the others ``invalid``.
+SEND_CODES = {
+    name: ("invalid_screening", 400)
+    for name in (
+        "screenings",
+        "screening_instrument",
+        *SCREENING_KEYS,
+        *(f"domain_{d}" for d in ASQ3_DOMAINS),
+    )
+}
+
+
+class NoteForm(forms.Form):
+    """Accept a referral (an optional note)."""
+
+    note = TextField(required=False, max_length=MAX_TEXT, label=_("Note"))
+
+
+class DeclineForm(NoteForm):
+    """Decline a referral: why, and an optional note."""
+
+    decline_reason = forms.ChoiceField(choices=DeclineReason.choices, label=_("Reason"))
+
+
+class AppointmentField(forms.DateTimeField):
+    """ISO 8601 text; a time without an offset (the page's ``datetime-local``) is in the
+    reader's zone, the one the page shows; a time with one keeps it (so a year-9999 date
+    reaches the service, which refuses it in words: ``appointment_too_far``)."""
+
+    def to_python(self, value: Any) -> Any:
+        if value not in self.empty_values and not isinstance(value, str):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+class ScheduleForm(NoteForm):
+    """Schedule the first appointment."""
+
+    appointment_at = AppointmentField(label=_("Appointment"))
+
+
+class RescheduleForm(forms.Form):
+    """Move a scheduled appointment, and say why (shown on the timeline)."""
+
+    appointment_at = AppointmentField(label=_("New appointment"))
+    reason = TextField(required=False, max_length=MAX_TEXT, label=_("Reason"))
+
+
+class CompleteForm(NoteForm):
+    """Close the loop: the outcome, and an optional note."""
+
+    outcome = forms.ChoiceField(choices=Outcome.choices, label=_("Outcome"))
+
+
+class CancelForm(forms.Form):
+    """Cancel a referral (the referrer), with an optional reason."""
+
+    reason = TextField(required=False, max_length=MAX_TEXT, label=_("Reason"))
+
+
+TRANSITION_FORMS: dict[str, type[forms.Form]] = {
+    "accept": NoteForm,
+    "decline": DeclineForm,
+    "schedule": ScheduleForm,
+    "reschedule": RescheduleForm,
+    "complete": CompleteForm,
+    "cancel": CancelForm,
+}
