@@ -1,6 +1,6 @@
 """Web pages for providers (dashboard, new referral, referral detail) and the family
-portal's referral list (the case page is ``cases.views``). Thin: the same services and
-selectors as the API."""
+portal's referral list (the case page is ``cases.views``). Thin: the same inputs
+(``referrals.inputs``), services and selectors as the API."""
 
 from __future__ import annotations
 
