@@ -118,11 +118,16 @@ def test_sign_in_schedule_reschedule_in_local_time_and_the_outsiders_404(live_se
     assert "UTC" not in slp.locator("main").inner_text()
     _both_widths(slp, "referral rescheduled")
 
-    # A past time is refused on the page too, and the appointment stays.
-    slp.get_by_label("New appointment", exact=False).evaluate("el => el.removeAttribute('min')")
-    slp.get_by_label("New appointment", exact=False).fill("2020-01-01T10:00")
+    # A past time is refused on the page too, beside the field, which keeps what was
+    # typed; the appointment stays.
+    new_time = slp.get_by_label("New appointment", exact=False)
+    new_time.evaluate("el => el.removeAttribute('min')")
+    new_time.fill("2020-01-01T10:00")
     slp.get_by_role("button", name="Reschedule", exact=True).click()
-    expect(slp.locator(".messages")).to_contain_text("in the past")
+    expect(slp.locator("#reschedule_at-error")).to_contain_text("in the past")
+    expect(new_time).to_have_attribute("aria-invalid", "true")
+    expect(new_time).to_have_attribute("aria-describedby", "reschedule_at-error")
+    expect(new_time).to_have_value("2020-01-01T10:00")
     expect(slp.locator("#referral-appointment")).to_have_text(_label(moved))
     context.close()
 
