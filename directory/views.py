@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from directory import paging, policies, selectors, services
 from directory.counting import SearchPaginator
+from directory.forms import MAX_CURATION_NOTE, CurationNoteForm
 from directory.models import (
     CAPACITY_UNKNOWN,
     LANGUAGE_NAMES,
@@ -220,13 +221,19 @@ _DONE = {
 def _change(request: HttpRequest, endorsement_id: int, status: str, verb: str) -> HttpResponse:
     if not policies.can_curate(request.user):
         raise PermissionDenied
+    back = request.POST.get("next") or ""
+    back = back if back.startswith("/curate/") else "curate"
+    note = CurationNoteForm(request.POST)
+    if refusal := note.refusal():
+        messages.error(request, refusal)
+        return redirect(back)
     try:
         policies.access_endorsement_for_curation(request.user, endorsement_id)
         endorsement = services.endorsement_set_status(
             actor=request.user,
             endorsement_id=endorsement_id,
             status=status,
-            note=(request.POST.get("note") or "").replace("\x00", "").strip()[:2000],
+            note=note.cleaned_data["note"],
         )
     except NotFound:
         raise Http404("No such endorsement") from None
@@ -241,8 +248,7 @@ def _change(request: HttpRequest, endorsement_id: int, status: str, verb: str) -
                 "name": endorsement.provider.name,
             },
         )
-    back = request.POST.get("next") or ""
-    return redirect(back if back.startswith("/curate/") else "curate")
+    return redirect(back)
 
 
 @login_required
@@ -262,12 +268,14 @@ def endorsement_revoke(request: HttpRequest, endorsement_id: int) -> HttpRespons
         endorsement = policies.access_endorsement_for_curation(request.user, endorsement_id)
     except NotFound:
         raise Http404("No such endorsement") from None
-    reason = (request.POST.get("note") or "").replace("\x00", "").strip()[:2000]
+    note = CurationNoteForm(request.POST if request.method == "POST" else None)
+    reason = (request.POST.get("note") or "").strip()  # shown back as typed
     error = ""
     if request.method == "POST":
-        if reason and request.POST.get("confirm") == "revoke":
+        error = note.refusal()
+        if not error and reason and request.POST.get("confirm") == "revoke":
             return _change(request, endorsement_id, EndorsementStatus.REVOKED, "Revoked")
-        error = _("Give the reason for revoking: it is recorded in the endorsement's history.")
+        error = error or _("Give the reason for revoking: it is recorded in the endorsement's history.")
     back = request.GET.get("next") or request.POST.get("next") or ""
     return render(
         request,
@@ -275,6 +283,7 @@ def endorsement_revoke(request: HttpRequest, endorsement_id: int) -> HttpRespons
         {
             "endorsement": endorsement,
             "reason": reason,
+            "max_note": MAX_CURATION_NOTE,
             "error": error,
             "next": back if back.startswith("/curate/") else "",
         },

@@ -249,3 +249,32 @@ def test_renaming_an_organization_in_the_admin_keeps_text_search_right(client, a
     assert response.status_code == 302
     found = api_client.get("/api/v1/providers/", {"q": "Bluebird"}).json()["results"]
     assert [r["name"] for r in found] == ["Kim Park"]
+
+
+def test_a_curators_note_over_the_limit_is_refused_never_cut(client, curator):
+    """The reason is recorded whole in the history: one over the limit is refused beside
+    the field, with what was typed kept, and nothing changes (it used to be cut)."""
+    endorsement = EndorsementFactory()
+    client.force_login(curator)
+    url = f"/curate/endorsements/{endorsement.pk}/revoke/"
+    long_reason = "Membership lapsed; " + "x" * 1990  # 2,009 characters
+
+    refused = client.post(url, {"confirm": "revoke", "note": long_reason})
+
+    page = refused.content.decode()
+    assert refused.status_code == 400
+    assert "Keep the note to 2000 characters or fewer (it has 2009)." in page
+    assert long_reason in page  # the textarea keeps it
+    endorsement.refresh_from_db()
+    assert endorsement.status == "verified"
+    assert not EndorsementReview.objects.filter(endorsement=endorsement).exists()
+
+    pending = EndorsementFactory(status="pending")
+    verify = client.post(f"/curate/endorsements/{pending.pk}/verify/", {"note": "y" * 2001}, follow=True)
+    assert "Keep the note to 2000 characters or fewer (it has 2001)." in verify.content.decode()
+    pending.refresh_from_db()
+    assert pending.status == "pending"
+
+    done = client.post(url, {"confirm": "revoke", "note": long_reason[:2000]})
+    assert done.status_code == 302
+    assert EndorsementReview.objects.get(endorsement=endorsement).note == long_reason[:2000]
