@@ -17,7 +17,7 @@ from directory.roles import provider_of
 from referral_hub.inputs import bind, refusal, schema_of
 from referral_hub.pagination import Pagination
 from referrals import policies, selectors, services
-from referrals.inputs import SEND_CODES, TRANSITION_FORMS, ReferralSendForm
+from referrals.inputs import SEND_CODES, TRANSITION_FORMS, ReferralSendForm, send_from
 from referrals.models import (
     ConcernType,
     Referral,
@@ -264,17 +264,10 @@ class ReferralListCreateApi(APIView):
         form = bind(ReferralSendForm, request.data)
         if not form.is_valid():
             raise refusal(form, SEND_CODES)
-        v = form.cleaned_data
         key = request.headers.get("Idempotency-Key", "").strip()
-        result = services.referral_send(
+        result = send_from(
+            form,
             actor=request.user,
-            child_id=v["child"],
-            to_provider_id=v["to_provider"],
-            reason=v["reason"],
-            urgency=v["urgency"],
-            concern_type=v["concern_type"],
-            screenings=v["screenings"],
-            data_categories=v["data_categories"],
             idempotency_key=key,
             fingerprint=services.request_fingerprint(request.data) if key else "",
         )

@@ -15,11 +15,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from people.roles import Actor
 from referral_hub.errors import FieldError
 from referral_hub.inputs import IdField, TextField
 from referrals.models import ConcernType, DeclineReason, Outcome, Urgency
 from referrals.screening import ASQ3_DOMAINS, validate_screenings
-from referrals.services import ATTACHABLE_CATEGORIES, MAX_TEXT
+from referrals.services import ATTACHABLE_CATEGORIES, MAX_TEXT, SendResult, referral_send
 
 # The page's one screening, as flat fields (the API sends ``screenings[]`` objects).
 SCREENING_KEYS = ("administered_on", "interval_months", "total", "follow_up_total", "item_10")
@@ -165,3 +166,21 @@ TRANSITION_FORMS: dict[str, type[forms.Form]] = {
     "complete": CompleteForm,
     "cancel": CancelForm,
 }
+
+
+def send_from(form: ReferralSendForm, *, actor: Actor, idempotency_key: str, fingerprint: str) -> SendResult:
+    """Send what a bound, valid ``ReferralSendForm`` holds: the page and the API call this
+    alike (each with its own idempotency key and fingerprint)."""
+    v = form.cleaned_data
+    return referral_send(
+        actor=actor,
+        child_id=v["child"],
+        to_provider_id=v["to_provider"],
+        reason=v["reason"],
+        urgency=v["urgency"],
+        concern_type=v["concern_type"],
+        screenings=v["screenings"],
+        data_categories=v["data_categories"],
+        idempotency_key=idempotency_key,
+        fingerprint=fingerprint,
+    )

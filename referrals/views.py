@@ -27,7 +27,7 @@ from families.roles import guardian_of
 from referral_hub.errors import ApplicationError, NotFound
 from referral_hub.inputs import plain, show_refusal
 from referrals import picker, policies, selectors, services
-from referrals.inputs import TRANSITION_FORMS, ReferralSendForm
+from referrals.inputs import TRANSITION_FORMS, ReferralSendForm, send_from
 from referrals.models import ConcernType, DeclineReason, Outcome, Referral, Urgency
 from referrals.screening import ASQ3_DOMAIN_LABELS, ASQ3_DOMAINS, INSTRUMENTS, domain_rows, summary
 from referrals.targets import TARGETS
@@ -92,16 +92,9 @@ def _fingerprint(post: Any) -> str:
 
 
 def _send(request: HttpRequest, form: ReferralSendForm, submission_id: str) -> services.SendResult:
-    v = form.cleaned_data
-    return services.referral_send(
+    return send_from(
+        form,
         actor=request.user,
-        child_id=v["child"],
-        to_provider_id=v["to_provider"],
-        reason=v["reason"],
-        urgency=v["urgency"],
-        concern_type=v["concern_type"],
-        screenings=v["screenings"],
-        data_categories=v["data_categories"],
         idempotency_key=f"web:{submission_id}",
         fingerprint=_fingerprint(request.POST),
     )
