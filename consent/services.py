@@ -567,7 +567,7 @@ def access_log_open(*, actor: Actor, child_id: int) -> Child:
         audit_denied(
             actor=actor,
             action=Action.VIEW,
-            child_id=Child.objects.filter(pk=pk).values_list("pk", flat=True).first() if pk else None,
+            child_id=existing_child_id(pk),
             object_type="access_log",
             object_id=child_id,
         )
@@ -660,7 +660,7 @@ def child_open(*, actor: Actor, child_id: int, purpose: str | None) -> policies.
         audit_denied(
             actor=actor,
             action=Action.VIEW,
-            child_id=Child.objects.filter(pk=id_for_lookup(child_id)).values_list("pk", flat=True).first(),
+            child_id=existing_child_id(child_id),
             data_category="demographics",
             purpose=purpose or "",
             object_type="child",
@@ -706,7 +706,7 @@ def portal_child_open(*, actor: Actor, child_id: int) -> policies.VisibleChild:
         audit_denied(
             actor=actor,
             action=Action.VIEW,
-            child_id=Child.objects.filter(pk=pk).values_list("pk", flat=True).first() if pk else None,
+            child_id=existing_child_id(pk),
             object_type="portal",
             object_id=pk,
         )
