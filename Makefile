@@ -3,21 +3,36 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
-STAMP  := $(VENV)/.installed
+# Two stamps: `make run` installs the runtime requirements only (requirements.txt);
+# `make test` and the developer targets add the test toolchain (requirements-dev.txt) on
+# top. pip's own upgrade and its "newer version" check are skipped: no index is asked for
+# pip itself.
+STAMP  := $(VENV)/.installed-runtime
+DEV_STAMP := $(VENV)/.installed-dev
+PIP_QUIET := --quiet --disable-pip-version-check
 
-.PHONY: run dev test gates static-gates pytest test-services lint typecheck fmt migrate demo clean messages
+.PHONY: run dev test gates static-gates pytest test-services lint typecheck fmt migrate demo demo-reset clean messages
 
-$(STAMP): requirements.txt requirements-dev.txt
+$(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet -r requirements-dev.txt
+	$(PIP) install $(PIP_QUIET) -r requirements.txt
 	touch $(STAMP)
+
+$(DEV_STAMP): $(STAMP) requirements-dev.txt
+	$(PIP) install $(PIP_QUIET) -r requirements-dev.txt
+	touch $(DEV_STAMP)
 
 migrate: $(STAMP)
 	$(PY) manage.py migrate --noinput
 
+## Demo data goes into an empty database only: a restart never rewrites what people did
+## (a revocation, a message, a changed password). `make demo-reset` wipes every row and
+## loads the demo again (SQLite; it says what it wipes).
 demo: migrate
 	$(PY) manage.py seed_demo
+
+demo-reset: migrate
+	$(PY) manage.py seed_demo --reset
 
 ## The app on the embedded default (SQLite + in-memory channel layer), demo data loaded:
 ## daphne and a Celery worker with beat (filesystem broker), both under scripts/run.py.
@@ -37,7 +52,7 @@ dev: demo
 ## committed, so a fresh machine needs no gettext).
 # The one list of apps (referral_hub/apps_list.py), lowest layer first.
 APPS = $(shell $(PY) -m referral_hub.apps_list)
-messages: $(STAMP)
+messages: $(DEV_STAMP)
 	for app in $(APPS); do mkdir -p $$app/locale; done
 	$(PY) manage.py makemessages -l es --add-location=file --no-obsolete \
 	  --ignore=.venv --ignore=tests --ignore=bench --ignore=scripts --ignore=staticfiles
@@ -53,7 +68,7 @@ messages: $(STAMP)
 ## servers. Their output is printed after the tests'; either failing fails `make test`.
 TEST_WORKERS ?= 2
 GATES_LOG := .static-gates.log
-test: $(STAMP)
+test: $(DEV_STAMP)
 	@$(MAKE) --no-print-directory lint
 	@( $(MAKE) --no-print-directory static-gates > $(GATES_LOG) 2>&1; echo $$? > $(GATES_LOG).rc ) & \
 	$(MAKE) --no-print-directory pytest; tests=$$?; wait; \
@@ -64,7 +79,7 @@ test: $(STAMP)
 ## The static gates, each run once (CI runs them in its first pass only).
 gates: lint static-gates
 
-static-gates: $(STAMP)
+static-gates: $(DEV_STAMP)
 	# The layers of docs/architecture.md as import-linter contracts (pyproject.toml),
 	# written from the one list of apps (referral_hub/apps_list.py).
 	$(PY) manage.py sync_layers --check
@@ -83,7 +98,7 @@ static-gates: $(STAMP)
 ## about 13 s of CPU per process.
 PYTEST := PYTHONDONTWRITEBYTECODE= DB_CONN_MAX_AGE=0 $(VENV)/bin/pytest
 SERIAL_FILES = $(shell grep -rl --include='test_*.py' 'pytest.mark.serial' tests)
-pytest: $(STAMP)
+pytest: $(DEV_STAMP)
 ifeq ($(strip $(PYTEST_ARGS)),)
 	# loadscope: a module's tests go to one worker together (browser modules share a
 	# server, others a production server or a database copy). The modules are handed out
@@ -104,14 +119,14 @@ endif
 test-services: PYTEST_SELECT = --services-pass
 test-services: pytest
 
-typecheck: $(STAMP)
+typecheck: $(DEV_STAMP)
 	$(VENV)/bin/mypy
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-fmt: $(STAMP)
+fmt: $(DEV_STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 

@@ -11,9 +11,20 @@ from __future__ import annotations
 import os
 
 from celery import Celery
+from celery.signals import worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "referral_hub.settings")
 
 app = Celery("referral_hub")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@worker_ready.connect
+def _say_ready(**_kwargs: object) -> None:
+    """``make run`` (scripts/run.py) names a file to create once the worker takes jobs, so
+    its "ready" line is printed after the worker's start-up, as the last line."""
+    path = os.environ.get("RUN_WORKER_READY_FILE")
+    if path:
+        with open(path, "w", encoding="utf-8") as ready:
+            ready.write("ready\n")

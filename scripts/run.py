@@ -1,9 +1,12 @@
 """`make run`: start the app's processes, say when it is ready, stop them all on Ctrl-C.
 
 Each entry of PROCESSES is one long-running command (the ASGI server and the Celery
-worker with beat). The script waits until the web server answers,
-prints one line saying where to go, then waits: the first process to exit, or Ctrl-C,
-stops the others.
+worker with beat). The script waits until the web server answers and the worker has
+started (it creates the file named by ``RUN_WORKER_READY_FILE``: referral_hub/celery.py),
+then prints one line saying where to go: the last line of start-up (the worker's banner
+and start-up log are off; it still prints warnings and errors). Then it waits: the first
+process to exit, or Ctrl-C, stops the others. ``RUN_PORT`` (default 8000) and
+``RUN_HOST`` (default 127.0.0.1) choose where the app listens.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -29,24 +33,35 @@ PROCESSES: list[list[str]] = [
         str(VENV_BIN / "celery"),
         "-A",
         "referral_hub",
+        "--quiet",
         "worker",
         "--beat",
-        "--loglevel=INFO",
+        "--loglevel=WARNING",
         "--concurrency=1",
     ],
 ]
 
 
-def wait_for_port(procs: list[subprocess.Popen[bytes]], timeout: float = 60.0) -> bool:
+def _port_open() -> bool:
+    try:
+        with socket.create_connection((HOST, PORT), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def wait_until_ready(
+    procs: list[subprocess.Popen[bytes]], worker_ready: Path, timeout: float = 120.0
+) -> bool:
+    """True once the web server answers and the worker has started; False if a process
+    exits first or the timeout passes."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if any(p.poll() is not None for p in procs):
             return False
-        try:
-            with socket.create_connection((HOST, PORT), timeout=0.5):
-                return True
-        except OSError:
-            time.sleep(0.2)
+        if worker_ready.exists() and _port_open():
+            return True
+        time.sleep(0.2)
     return False
 
 
@@ -64,9 +79,15 @@ def stop(procs: list[subprocess.Popen[bytes]]) -> None:
 def main() -> int:
     # `docker stop`, `timeout` and process managers send SIGTERM: stop the children too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    procs = [subprocess.Popen(cmd, cwd=ROOT) for cmd in PROCESSES]
+    with tempfile.TemporaryDirectory(prefix="referral-hub-run-") as folder:
+        return run(Path(folder) / "worker-ready")
+
+
+def run(worker_ready: Path) -> int:
+    env = {**os.environ, "RUN_WORKER_READY_FILE": str(worker_ready)}
+    procs = [subprocess.Popen(cmd, cwd=ROOT, env=env) for cmd in PROCESSES]
     try:
-        if not wait_for_port(procs):
+        if not wait_until_ready(procs, worker_ready):
             print("Referral Hub did not start; see the messages above.", file=sys.stderr)
             stop(procs)
             return 1
