@@ -22,7 +22,7 @@ CONVERSATION = [
         "Hi team — at Mateo's 18-month visit the M-CHAT-R/F was low risk, but "
         "the ASQ-3 communication score was below the cutoff. I referred him for a speech evaluation.",
     ),
-    ("slp", "Thanks @pediatrician. I can see him next Tuesday; Rosa prefers sessions in Spanish."),
+    ("slp", "Thanks @Maya Chen. I can see him next Tuesday; Rosa prefers sessions in Spanish."),
     (
         "educator",
         "In the classroom he points and brings toys to show us, few words so far. "
@@ -31,7 +31,7 @@ CONVERSATION = [
     (
         "imh_clinician",
         "Rosa mentioned feeling overwhelmed since the move. I'll offer a home "
-        "visit this week; @social_worker could we look at housing supports together?",
+        "visit this week; @Priya Natarajan could we look at housing supports together?",
     ),
     ("social_worker", "Yes — I'll bring the rental assistance forms. Let's coordinate Thursday."),
 ]

@@ -86,17 +86,37 @@ def _audit(*, actor: Actor, access: ChatAccess, action: str, object_id: int, det
     )
 
 
-def _notify_mentions(*, message: Message, provider: Provider) -> None:
+def mention_names(name: str) -> list[str]:
+    """What a team member is mentioned by, after "@": the name the chat shows them
+    under (their listing's name, "Dr. Maya Chen") and the same without a title ("Maya
+    Chen"). Longest first, so "@Dr. Maya Chen" is read as one mention."""
+    names = [name.strip()]
+    bare = re.sub(r"^(dr|dra|mr|mrs|ms|mx)\.?\s+", "", name.strip(), flags=re.IGNORECASE)
+    if bare and bare != names[0]:
+        names.append(bare)
+    return [n for n in names if n]
+
+
+def _mentions(body: str, *, username: str, name: str) -> bool:
+    """Whether ``body`` mentions this member: "@" and a name they are shown under
+    (``mention_names``; case-insensitive, ended by a space, punctuation or the end), or
+    their login name (older messages and programs)."""
+    for shown in mention_names(name):
+        if re.search(r"(?<![\w@])@" + re.escape(shown) + r"(?!\w)", body, flags=re.IGNORECASE):
+            return True
     # "@slp." or "@slp," at the end of a sentence still mentions "slp".
-    usernames = {name.rstrip(".+-").lower() for name in MENTION.findall(message.body)}
-    if not usernames:
+    return username.lower() in {login.rstrip(".+-").lower() for login in MENTION.findall(body)}
+
+
+def _notify_mentions(*, message: Message, provider: Provider) -> None:
+    if "@" not in message.body:
         return
     # Only members the chat gate lets in now (current, and covered by consent at this
     # moment; a handful of rows): a mention never reaches an outsider or a member
     # whose consent expired or was revoked.
-    team = chat_members(case_id=message.case_id).values_list("user_id", "user__username")
-    for user_id, username in team:
-        if user_id != message.author_id and username.lower() in usernames:
+    team = chat_members(case_id=message.case_id).values_list("user_id", "user__username", "provider__name")
+    for user_id, username, name in team:
+        if user_id != message.author_id and _mentions(message.body, username=username, name=name):
             # An outbox row in the sending transaction (pushed to the user's sockets
             # after commit); one per message and person mentioned.
             outbox_notify(

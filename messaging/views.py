@@ -12,11 +12,14 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from cases.models import Case
-from cases.services import case_refused
+from cases.policies import access_case, former_case_access
+from cases.services import case_open, case_refused
+from families.models import Child
 from messaging.models import Message
 from messaging.policies import chat_access, chat_open_case_ids
 from messaging.selectors import last_messages
 from people.roles import Actor, signed_in
+from referral_hub.errors import NotFound
 
 EXCERPT_CHARS = 140
 
@@ -49,10 +52,34 @@ def case_rows(actor: Actor, cases: list[Case]) -> dict[int, dict[str, Any]]:
     return rows
 
 
+def _child_shown(actor: Actor, case_id: int) -> Child | None:
+    """The case's child, for the chat page's heading, when the consent lets the member
+    open the case itself (``cases.services.case_open``: the consent gate, and the read
+    logged); None otherwise (the chat alone names no child)."""
+    try:
+        access_case(actor, case_id)
+    except NotFound:
+        return None
+    return case_open(actor=actor, case_id=case_id).case.child
+
+
 @login_required
 def case_chat_page(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The chat on a page of its own. A former member (consent revoked or expired,
+    removed from the team) reloading it gets the access-ended page the case page shows,
+    with why and since when, as a 403 (the chat is refused; nothing about the child);
+    anyone never on the team the same 404 as for a missing case."""
     access = chat_access(request.user, case_id)
     if access is None:
         case_refused(actor=request.user, case_id=case_id, what="chat")
-        raise Http404("Case not found.")
-    return render(request, "messaging/case_chat.html", {"case": access.member.case})
+        former = former_case_access(request.user, case_id)
+        if former is None:
+            raise Http404("Case not found.")
+        case, ended = former
+        return render(request, "cases/case_restricted.html", {"case": case, "ended": ended}, status=403)
+    case = access.member.case
+    return render(
+        request,
+        "messaging/case_chat.html",
+        {"case": case, "child": _child_shown(request.user, case.pk)},
+    )

@@ -44,6 +44,7 @@
     this.lastTypingSent = 0;
     this.typingTimer = null;
     this.bind();
+    this.keepAtEnd();
     this.connect();
   }
 
@@ -57,6 +58,16 @@
       if (!body.trim() || self.over) return;
       self.input.value = "";
       self.send(body);
+    });
+    // Enter sends; Shift+Enter (or Alt/Ctrl/Cmd+Enter) starts a new line; Enter while an
+    // input method is composing (e.g. accents, Japanese) is left to it.
+    this.input.addEventListener("keydown", function (e) {
+      if (e.key !== "Enter" || e.shiftKey || e.altKey || e.ctrlKey || e.metaKey) return;
+      if (e.isComposing || e.keyCode === 229) return;
+      e.preventDefault();
+      if (self.over || !self.input.value.trim()) return;
+      if (self.form.requestSubmit) self.form.requestSubmit();
+      else self.form.dispatchEvent(new Event("submit", { cancelable: true }));
     });
     this.input.addEventListener("input", function () {
       var now = Date.now();
@@ -135,19 +146,36 @@
     return text;
   };
 
+  // Access ended (consent revoked or expired, removed from the team, signed out): the
+  // conversation leaves the page, not just the view (every message, read mark, name and
+  // the child's name in [data-case-private] are removed from the DOM), and the panel
+  // says why in plain words. What the member was typing stays theirs, in a disabled box.
   Chat.prototype.end = function () {
     this.over = true;
+    clearInterval(this.pollTimer);
+    clearTimeout(this.typingTimer);
+    clearTimeout(this.readTimer);
     if (this.ws) { try { this.ws.close(); } catch (err) { /* already closed */ } }
+    this.log.replaceChildren();
+    this.log.hidden = true;
+    this.names = {};
+    this.readBy = {};
+    this.pending = {};
+    this.typing.textContent = "";
+    this.presence.textContent = "";
+    document.querySelectorAll("[data-case-private], [data-chat-mention-names]").forEach(function (el) {
+      el.remove();
+    });
     this.endedText.textContent = this.endedSentence();
     this.ended.hidden = false;
     this.setStatus("Disconnected");
-    this.typing.textContent = "";
-    this.presence.textContent = "";
     this.input.disabled = true;
     this.form.querySelector("[data-chat-send]").disabled = true;
+    document.dispatchEvent(new CustomEvent("rh:access-ended", { detail: this.endReason || {} }));
   };
 
   Chat.prototype.handle = function (frame) {
+    if (this.over) return;  // nothing more reaches the page once access ended
     switch (frame.type) {
       case "message.new": this.addMessage(frame.message); break;
       case "message.updated": this.updateMessage(frame.message); break;
@@ -175,8 +203,25 @@
     when.textContent = this.moment(frame.at);
     li.appendChild(when);
     this.log.appendChild(li);
-    li.scrollIntoView({ block: "nearest" });
+    this.scrollToEnd();
     document.dispatchEvent(new CustomEvent("rh:team-changed", { detail: frame }));
+  };
+
+  // The newest line in view: the log scrolls, never the page (on a phone the page would
+  // jump past the header and the heading on every message).
+  Chat.prototype.scrollToEnd = function () {
+    this.log.scrollTop = this.log.scrollHeight;
+  };
+
+  // A reader at the newest line stays there when the log changes size (a phone turned,
+  // a window resized); one who scrolled back to read stays where they are.
+  Chat.prototype.keepAtEnd = function () {
+    var self = this;
+    var atEnd = true;
+    this.log.addEventListener("scroll", function () {
+      atEnd = self.log.scrollTop + self.log.clientHeight >= self.log.scrollHeight - 8;
+    });
+    window.addEventListener("resize", function () { if (atEnd) self.scrollToEnd(); });
   };
 
   Chat.prototype.name = function (userId) {
@@ -227,7 +272,7 @@
   };
 
   Chat.prototype.addMessage = function (m) {
-    if (m.id <= this.lastId) return;  // replay after a reconnect overlaps: keep each once
+    if (this.over || m.id <= this.lastId) return;  // replay after a reconnect overlaps: keep each once
     this.lastId = m.id;
     this.names[m.author.id] = m.author.name;
     delete this.pending[m.client_msg_id];
@@ -236,7 +281,7 @@
     li.dataset.messageId = m.id;
     this.fill(li, m);
     this.log.appendChild(li);
-    li.scrollIntoView({ block: "nearest" });
+    this.scrollToEnd();
     if (this.typing.dataset.userId === String(m.author.id)) this.typing.textContent = "";
     this.markRead(m.id);
     this.renderReads();
