@@ -37,6 +37,7 @@ from directory.models import (
     CAPACITY_FRESH_DAYS,
     CAPACITY_UNKNOWN,
     STALE_AFTER_DAYS,
+    Capacity,
     Discipline,
     Endorsement,
     EndorsementCategory,
@@ -56,6 +57,12 @@ MAX_RADIUS_MILES = 500.0
 ORDERINGS = ("distance", "name", "-endorsed_since")
 LANGUAGE_RE = re.compile(r"^[a-z]{2}$")
 LATLNG_RE = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
+# ``accepting=false``: the providers who said they cannot take a family right away.
+NOT_ACCEPTING_CODES = (
+    Capacity.WAITLIST.value,
+    Capacity.NO_CAPACITY.value,
+    Capacity.ASSESSMENT_REQUIRED.value,
+)
 TRUE_WORDS = {"true", "1", "yes", "on"}
 FALSE_WORDS = {"false", "0", "no", "off"}
 
@@ -371,7 +378,9 @@ def provider_matches(search: ProviderSearch, *, today: datetime.date | None = No
     if search.age_months is not None:
         qs = qs.filter(ages_min_months__lte=search.age_months, ages_max_months__gte=search.age_months)
     if search.accepting is not None:
-        qs = qs.filter(accepting_new_families=search.accepting)
+        # What the listing *shows*: an unknown capacity is neither accepting nor not.
+        codes = (Capacity.ACCEPTING.value,) if search.accepting else NOT_ACCEPTING_CODES
+        qs = qs.filter(capacity_filter(codes, directory_today()))
     if search.telehealth is not None:
         qs = qs.filter(telehealth=search.telehealth)
     if search.capacity:

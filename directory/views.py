@@ -37,7 +37,10 @@ PAGE_SIZE = 20
 FORM_LANGUAGES = ["en", "es", "zh", "vi", "ar", "fr", "ht", "ko", "ru", "pt", "so", "tl"]
 RADIUS_CHOICES = [5, 10, 25, 50, 100, 250, 500]
 # Filters counted as "on" in the folded filter panel's summary.
-FILTER_KEYS = ("discipline", "endorsement", "language", "age_months", "payment", "accepting", "telehealth")
+FILTER_KEYS = ("discipline", "endorsement", "language", "age_months", "payment", "capacity", "telehealth")
+# Cleared with the filters too: ``accepting=true`` is an older link's way of saying
+# ``capacity=accepting`` (the page shows it in the one "Openings" control).
+CLEARED_KEYS = (*FILTER_KEYS, "accepting", "ordering")
 BACK_KEY_RE = re.compile(r"^[a-z_]{1,30}$")
 
 
@@ -46,7 +49,8 @@ def _form_values(params: QueryDict, search: selectors.ProviderSearch | None) -> 
     ``radius_miles=500.0`` or ``accepting=yes`` show as chosen), else what was typed."""
     if search is None:
         values: dict[str, Any] = {k: (params.get(k) or "").strip() for k in (*FILTER_KEYS, "ordering")}
-        values["accepting"] = values["accepting"].lower() in selectors.TRUE_WORDS
+        if (params.get("accepting") or "").strip().lower() in selectors.TRUE_WORDS:
+            values["capacity"] = values["capacity"] or Capacity.ACCEPTING.value
         values["telehealth"] = values["telehealth"].lower() in selectors.TRUE_WORDS
         radius = params.get("radius_miles") or ""
         try:
@@ -60,11 +64,19 @@ def _form_values(params: QueryDict, search: selectors.ProviderSearch | None) -> 
         "language": search.language or "",
         "age_months": "" if search.age_months is None else str(search.age_months),
         "payment": search.payment or "",
-        "accepting": bool(search.accepting),
+        "capacity": _openings_value(search),
         "telehealth": bool(search.telehealth),
         "ordering": search.ordering or "",
         "radius": search.radius_miles,
     }
+
+
+def _openings_value(search: selectors.ProviderSearch) -> str:
+    """The "Openings" control's choice: one capacity code (``accepting=true`` is shown as
+    "Taking new families"; a comma list from the API shows as its first code)."""
+    if search.capacity:
+        return search.capacity[0]
+    return Capacity.ACCEPTING.value if search.accepting else ""
 
 
 def _radius_choices(current: float) -> list[tuple[str, float, bool]]:
@@ -137,7 +149,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "understood": _understood(search),
         "wider_radius": wider,
         "wider_query": _query(params, radius_miles=str(wider)) if wider else "",
-        "unfiltered_query": _query(params, **dict.fromkeys((*FILTER_KEYS, "ordering"))),
+        "unfiltered_query": _query(params, **dict.fromkeys(CLEARED_KEYS)),
         "disciplines": Discipline.choices,
         "endorsements": EndorsementCategory.choices,
         "payments": PaymentOption.choices,
