@@ -41,6 +41,13 @@ FILTER_KEYS = ("discipline", "endorsement", "language", "age_months", "payment",
 # Cleared with the filters too: ``accepting=true`` is an older link's way of saying
 # ``capacity=accepting`` (the page shows it in the one "Openings" control).
 CLEARED_KEYS = (*FILTER_KEYS, "accepting", "ordering")
+# Refusals shown beside their control in the filter panel (the others under the search box).
+FILTER_PARAMETERS = {*FILTER_KEYS, "radius_miles", "ordering", "accepting"}
+CONTROL_IDS = {
+    **{key: f"id_{key}" for key in (*FILTER_KEYS, "ordering")},
+    "radius_miles": "id_radius",
+    "accepting": "id_capacity",
+}
 BACK_KEY_RE = re.compile(r"^[a-z_]{1,30}$")
 
 
@@ -135,13 +142,16 @@ def search_page(request: HttpRequest) -> HttpResponse:
                 "invalid_page", _("That page does not exist."), extra={"parameter": "page"}
             )
     values = _form_values(params, search)
+    error_parameter = str(error.extra.get("parameter", "")) if error else ""
     wider = _wider_radius(search)
     context = {
         "params": params,
         "search": search,
         "page": page,
         "error": error,
-        "error_parameter": error.extra.get("parameter") if error else None,
+        "error_parameter": error_parameter or None,
+        "error_in_filters": error_parameter in FILTER_PARAMETERS,
+        "error_anchor": CONTROL_IDS.get(error_parameter, ""),
         "query_without_page": _query(params),
         "back_query": urlencode([(k, v) for k, v in params.items() if v and k != "lang"]),
         "values": values,
