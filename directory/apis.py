@@ -75,10 +75,9 @@ class ProviderOutput(serializers.Serializer[Any]):
     distance_miles = serializers.SerializerMethodField(
         help_text="Miles to the nearest location; present only when `near` is given."
     )
-    accepting_new_families = serializers.BooleanField(
-        help_text="The yes/no form of the last capacity answer (`true` only for `accepting`); "
-        "kept in step with `capacity` whenever the provider sets it. `capacity` says whether "
-        "that answer is still current."
+    accepting_new_families = serializers.SerializerMethodField(
+        help_text="The yes/no form of `capacity`: `true` for `accepting`, `false` for `waitlist`, "
+        "`no_capacity` and `assessment_required`, `null` when `unknown` (no answer in the last 30 days)."
     )
     capacity = serializers.ChoiceField(
         choices=CAPACITY_CODES,
@@ -102,6 +101,10 @@ class ProviderOutput(serializers.Serializer[Any]):
 
     def get_waitlist_weeks(self, obj: Provider) -> int | None:
         return obj.waitlist_weeks if obj.capacity_shown == Capacity.WAITLIST else None
+
+    def get_accepting_new_families(self, obj: Provider) -> bool | None:
+        shown = obj.capacity_shown
+        return None if shown == CAPACITY_UNKNOWN else shown == Capacity.ACCEPTING
 
     def get_capacity_note(self, obj: Provider) -> str:
         return obj.capacity_note if obj.capacity_shown != CAPACITY_UNKNOWN else ""
@@ -176,8 +179,9 @@ SEARCH_PARAMETERS = [
     OpenApiParameter(
         "accepting",
         bool,
-        description="Accepting new families, as last reported (`accepting_new_families`); "
-        "`capacity=accepting` also requires the answer to be at most 30 days old.",
+        description="`true`: the same as `capacity=accepting` (the provider said so in the last 30 "
+        "days); `false`: `capacity=waitlist,no_capacity,assessment_required`. A listing whose capacity "
+        "is `unknown` matches neither.",
     ),
     OpenApiParameter("telehealth", bool, description="Offers telehealth."),
     OpenApiParameter(

@@ -269,6 +269,9 @@ class Provider(models.Model):
             models.Index(fields=["-verified_since", "name", "id"], name="provider_endorsed_order"),
             # The other listings follow in name order.
             models.Index(fields=["name", "id"], name="provider_name_id"),
+            # "Openings" (``capacity=``, ``accepting=``): the answer and its date, so a
+            # rare answer is found from the index rather than by walking every listing.
+            models.Index(fields=["capacity", "capacity_as_of"], name="provider_capacity_as_of"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -37,6 +37,7 @@ from directory.models import (
     CAPACITY_FRESH_DAYS,
     CAPACITY_UNKNOWN,
     STALE_AFTER_DAYS,
+    Capacity,
     Discipline,
     Endorsement,
     EndorsementCategory,
@@ -56,6 +57,12 @@ MAX_RADIUS_MILES = 500.0
 ORDERINGS = ("distance", "name", "-endorsed_since")
 LANGUAGE_RE = re.compile(r"^[a-z]{2}$")
 LATLNG_RE = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
+# ``accepting=false``: the providers who said they cannot take a family right away.
+NOT_ACCEPTING_CODES = (
+    Capacity.WAITLIST.value,
+    Capacity.NO_CAPACITY.value,
+    Capacity.ASSESSMENT_REQUIRED.value,
+)
 TRUE_WORDS = {"true", "1", "yes", "on"}
 FALSE_WORDS = {"false", "0", "no", "off"}
 
@@ -98,7 +105,9 @@ def _code(params: Mapping[str, str], name: str, choices: list[str]) -> str | Non
     if not raw:
         return None
     if raw not in choices:
-        raise _bad(name, f"{name} must be one of: {', '.join(choices)}.")
+        raise _bad(
+            name, _("%(name)s must be one of: %(choices)s.") % {"name": name, "choices": ", ".join(choices)}
+        )
     return raw
 
 
@@ -110,7 +119,7 @@ def _flag(params: Mapping[str, str], name: str) -> bool | None:
         return True
     if raw in FALSE_WORDS:
         return False
-    raise _bad(name, f"{name} must be true or false.")
+    raise _bad(name, _("%(name)s must be true or false.") % {"name": name})
 
 
 def parse_place(raw: str) -> tuple[tuple[float, float], str]:
@@ -165,7 +174,7 @@ def _text(params: Mapping[str, str], name: str) -> str:
 def _parse_language(params: Mapping[str, str]) -> str | None:
     language = _text(params, "language").lower() or None
     if language is not None and not LANGUAGE_RE.match(language):
-        raise _bad("language", "language must be a two-letter ISO 639-1 code such as 'es'.")
+        raise _bad("language", _("Choose a language from the list (or a two-letter code such as “es”)."))
     return language
 
 
@@ -176,9 +185,9 @@ def _parse_radius(params: Mapping[str, str]) -> float:
     try:
         radius = float(radius_raw)
     except ValueError:
-        raise _bad("radius_miles", "radius_miles must be a number.") from None
+        raise _bad("radius_miles", _("Choose a distance from the list.")) from None
     if not (0 < radius <= MAX_RADIUS_MILES) or radius != radius:
-        raise _bad("radius_miles", "radius_miles must be greater than 0 and at most 500.")
+        raise _bad("radius_miles", _("The distance must be more than 0 and at most 500 miles."))
     return radius
 
 
@@ -189,18 +198,20 @@ def _parse_age(params: Mapping[str, str]) -> int | None:
     try:
         age = int(age_raw)
     except ValueError:
-        raise _bad("age_months", "age_months must be a whole number of months.") from None
+        raise _bad(
+            "age_months", _("Type the child's age as a whole number of months, for example 18.")
+        ) from None
     if age < 0:
-        raise _bad("age_months", "age_months cannot be negative.")
+        raise _bad("age_months", _("The child's age cannot be below 0 months."))
     return age
 
 
 def _parse_ordering(params: Mapping[str, str], near: tuple[float, float] | None) -> str | None:
     ordering = _text(params, "ordering") or None
     if ordering is not None and ordering not in ORDERINGS:
-        raise _bad("ordering", f"ordering must be one of: {', '.join(ORDERINGS)}.")
+        raise _bad("ordering", _("Choose a sort order from the list."))
     if ordering == "distance" and near is None:
-        raise _bad("ordering", "ordering=distance needs near (a ZIP or lat,lng).")
+        raise _bad("ordering", _("To sort nearest first, type a ZIP code or a city in “Near”."))
     return ordering
 
 
@@ -208,7 +219,7 @@ def _parse_q(params: Mapping[str, str]) -> str:
     # NUL cannot travel in a PostgreSQL string; it never means anything in a search.
     q = (params.get("q") or "").replace("\x00", "").strip()
     if len(q) > 200:
-        raise _bad("q", "q is limited to 200 characters.")
+        raise _bad("q", _("Use at most 200 characters (you typed %(count)d).") % {"count": len(q)})
     return q
 
 
@@ -222,7 +233,8 @@ def _parse_capacity(params: Mapping[str, str]) -> tuple[str, ...]:
     if wrong:
         raise _bad(
             "capacity",
-            f"capacity: {', '.join(wrong)} is not a capacity; use any of: {', '.join(CAPACITY_CODES)}.",
+            _("%(wrong)s is not an openings choice; use any of: %(codes)s.")
+            % {"wrong": ", ".join(wrong), "codes": ", ".join(CAPACITY_CODES)},
         )
     return codes
 
@@ -371,7 +383,9 @@ def provider_matches(search: ProviderSearch, *, today: datetime.date | None = No
     if search.age_months is not None:
         qs = qs.filter(ages_min_months__lte=search.age_months, ages_max_months__gte=search.age_months)
     if search.accepting is not None:
-        qs = qs.filter(accepting_new_families=search.accepting)
+        # What the listing *shows*: an unknown capacity is neither accepting nor not.
+        codes = (Capacity.ACCEPTING.value,) if search.accepting else NOT_ACCEPTING_CODES
+        qs = qs.filter(capacity_filter(codes, directory_today()))
     if search.telehealth is not None:
         qs = qs.filter(telehealth=search.telehealth)
     if search.capacity:

@@ -37,7 +37,17 @@ PAGE_SIZE = 20
 FORM_LANGUAGES = ["en", "es", "zh", "vi", "ar", "fr", "ht", "ko", "ru", "pt", "so", "tl"]
 RADIUS_CHOICES = [5, 10, 25, 50, 100, 250, 500]
 # Filters counted as "on" in the folded filter panel's summary.
-FILTER_KEYS = ("discipline", "endorsement", "language", "age_months", "payment", "accepting", "telehealth")
+FILTER_KEYS = ("discipline", "endorsement", "language", "age_months", "payment", "capacity", "telehealth")
+# Cleared with the filters too: ``accepting=true`` is an older link's way of saying
+# ``capacity=accepting`` (the page shows it in the one "Openings" control).
+CLEARED_KEYS = (*FILTER_KEYS, "accepting", "ordering")
+# Refusals shown beside their control in the filter panel (the others under the search box).
+FILTER_PARAMETERS = {*FILTER_KEYS, "radius_miles", "ordering", "accepting"}
+CONTROL_IDS = {
+    **{key: f"id_{key}" for key in (*FILTER_KEYS, "ordering")},
+    "radius_miles": "id_radius",
+    "accepting": "id_capacity",
+}
 BACK_KEY_RE = re.compile(r"^[a-z_]{1,30}$")
 
 
@@ -46,7 +56,8 @@ def _form_values(params: QueryDict, search: selectors.ProviderSearch | None) -> 
     ``radius_miles=500.0`` or ``accepting=yes`` show as chosen), else what was typed."""
     if search is None:
         values: dict[str, Any] = {k: (params.get(k) or "").strip() for k in (*FILTER_KEYS, "ordering")}
-        values["accepting"] = values["accepting"].lower() in selectors.TRUE_WORDS
+        if (params.get("accepting") or "").strip().lower() in selectors.TRUE_WORDS:
+            values["capacity"] = values["capacity"] or Capacity.ACCEPTING.value
         values["telehealth"] = values["telehealth"].lower() in selectors.TRUE_WORDS
         radius = params.get("radius_miles") or ""
         try:
@@ -60,11 +71,19 @@ def _form_values(params: QueryDict, search: selectors.ProviderSearch | None) -> 
         "language": search.language or "",
         "age_months": "" if search.age_months is None else str(search.age_months),
         "payment": search.payment or "",
-        "accepting": bool(search.accepting),
+        "capacity": _openings_value(search),
         "telehealth": bool(search.telehealth),
         "ordering": search.ordering or "",
         "radius": search.radius_miles,
     }
+
+
+def _openings_value(search: selectors.ProviderSearch) -> str:
+    """The "Openings" control's choice: one capacity code (``accepting=true`` is shown as
+    "Taking new families"; a comma list from the API shows as its first code)."""
+    if search.capacity:
+        return search.capacity[0]
+    return Capacity.ACCEPTING.value if search.accepting else ""
 
 
 def _radius_choices(current: float) -> list[tuple[str, float, bool]]:
@@ -123,13 +142,16 @@ def search_page(request: HttpRequest) -> HttpResponse:
                 "invalid_page", _("That page does not exist."), extra={"parameter": "page"}
             )
     values = _form_values(params, search)
+    error_parameter = str(error.extra.get("parameter", "")) if error else ""
     wider = _wider_radius(search)
     context = {
         "params": params,
         "search": search,
         "page": page,
         "error": error,
-        "error_parameter": error.extra.get("parameter") if error else None,
+        "error_parameter": error_parameter or None,
+        "error_in_filters": error_parameter in FILTER_PARAMETERS,
+        "error_anchor": CONTROL_IDS.get(error_parameter, ""),
         "query_without_page": _query(params),
         "back_query": urlencode([(k, v) for k, v in params.items() if v and k != "lang"]),
         "values": values,
@@ -137,7 +159,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "understood": _understood(search),
         "wider_radius": wider,
         "wider_query": _query(params, radius_miles=str(wider)) if wider else "",
-        "unfiltered_query": _query(params, **dict.fromkeys((*FILTER_KEYS, "ordering"))),
+        "unfiltered_query": _query(params, **dict.fromkeys(CLEARED_KEYS)),
         "disciplines": Discipline.choices,
         "endorsements": EndorsementCategory.choices,
         "payments": PaymentOption.choices,

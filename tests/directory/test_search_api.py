@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from directory.geo import haversine_miles, zip_centroid
-from directory.models import Endorsement, join_codes
+from directory.models import Endorsement, directory_today, join_codes
 from directory.services import endorsement_set_status, endorsements_delete
 from tests.directory.conftest import destination, names
 from tests.factories.directory import (
@@ -37,6 +37,8 @@ def test_anyone_can_search_without_signing_in_and_sees_the_contract_fields(searc
         ages_min_months=0,
         ages_max_months=60,
         telehealth=True,
+        capacity="accepting",
+        capacity_as_of=directory_today(),
     )
     LocationFactory(provider=provider, zip="48104")
     EndorsementFactory(provider=provider)
@@ -82,16 +84,24 @@ def test_discipline_language_payment_accepting_and_telehealth_filters(search):
         discipline="social_worker",
         languages="|en|",
         payment_options="|self_pay|",
-        accepting_new_families=False,
+        capacity="no_capacity",
+        capacity_as_of=directory_today(),
     )
-    listing("C", discipline="pediatrician", languages="|es|vi|", payment_options="|medicaid|sliding_scale|")
+    listing(
+        "C",
+        discipline="pediatrician",
+        languages="|es|vi|",
+        payment_options="|medicaid|sliding_scale|",
+        capacity="accepting",
+        capacity_as_of=directory_today(),
+    )
 
     assert names(search(discipline="pediatrician")) == ["A", "C"]
     assert names(search(language="es")) == ["A", "C"]
     assert names(search(language="vi")) == ["C"]
     assert names(search(payment="medicaid")) == ["A", "C"]
     assert names(search(payment="sliding_scale")) == ["C"]
-    assert names(search(accepting="true")) == ["A", "C"]
+    assert names(search(accepting="true")) == ["C"]  # A never said: unknown is not accepting
     assert names(search(accepting="false")) == ["B"]
     assert names(search(telehealth="true")) == ["A"]
     assert names(search(telehealth="false")) == ["B", "C"]
