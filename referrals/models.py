@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 
 from cases.models import Case
@@ -18,30 +19,30 @@ from cases.models import Case
 
 
 class Urgency(models.TextChoices):
-    ROUTINE = "routine", "Routine"
-    SOON = "soon", "Soon"
-    URGENT = "urgent", "Urgent"
+    ROUTINE = "routine", _("Routine")
+    SOON = "soon", _("Soon")
+    URGENT = "urgent", _("Urgent")
 
 
 class ConcernType(models.TextChoices):
-    SOCIAL_EMOTIONAL = "social_emotional", "Social-emotional / relationship"
-    DEVELOPMENTAL = "developmental", "Developmental"
-    SPEECH_LANGUAGE = "speech_language", "Speech and language"
-    BEHAVIORAL = "behavioral", "Behavior"
-    AUTISM_SCREENING = "autism_screening", "Autism screening follow-up"
-    CAREGIVER_WELLBEING = "caregiver_wellbeing", "Caregiver well-being"
-    FAMILY_SUPPORT = "family_support", "Family support / basic needs"
-    OTHER = "other", "Other"
+    SOCIAL_EMOTIONAL = "social_emotional", _("Social-emotional / relationship")
+    DEVELOPMENTAL = "developmental", _("Developmental")
+    SPEECH_LANGUAGE = "speech_language", _("Speech and language")
+    BEHAVIORAL = "behavioral", _("Behavior")
+    AUTISM_SCREENING = "autism_screening", _("Autism screening follow-up")
+    CAREGIVER_WELLBEING = "caregiver_wellbeing", _("Caregiver well-being")
+    FAMILY_SUPPORT = "family_support", _("Family support / basic needs")
+    OTHER = "other", _("Other")
 
 
 class ReferralStatus(models.TextChoices):
-    SENT = "sent", "Sent"
-    RECEIVED = "received", "Received"
-    ACCEPTED = "accepted", "Accepted"
-    DECLINED = "declined", "Declined"
-    SCHEDULED = "scheduled", "Scheduled"
-    COMPLETED = "completed", "Completed"
-    CANCELLED = "cancelled", "Cancelled"
+    SENT = "sent", _("Sent")
+    RECEIVED = "received", _("Received")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    SCHEDULED = "scheduled", _("Scheduled")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 OPEN_STATUSES = (
@@ -53,25 +54,25 @@ OPEN_STATUSES = (
 
 
 class DeclineReason(models.TextChoices):
-    NO_CAPACITY = "no_capacity", "No capacity"
-    NOT_ELIGIBLE = "not_eligible", "Not eligible"
-    OUT_OF_AREA = "out_of_area", "Out of area"
-    FAMILY_UNREACHABLE = "family_unreachable", "Family unreachable"
-    FAMILY_DECLINED = "family_declined", "Family declined"
-    OTHER = "other", "Other"
+    NO_CAPACITY = "no_capacity", _("No capacity")
+    NOT_ELIGIBLE = "not_eligible", _("Not eligible")
+    OUT_OF_AREA = "out_of_area", _("Out of area")
+    FAMILY_UNREACHABLE = "family_unreachable", _("Family unreachable")
+    FAMILY_DECLINED = "family_declined", _("Family declined")
+    OTHER = "other", _("Other")
 
 
 class Outcome(models.TextChoices):
-    CONNECTED = "connected", "Connected to services"
-    EVALUATED_NOT_ELIGIBLE = "evaluated_not_eligible", "Evaluated, not eligible"
-    FAMILY_DECLINED = "family_declined", "Family declined"
-    UNREACHABLE = "unreachable", "Family unreachable"
+    CONNECTED = "connected", _("Connected to services")
+    EVALUATED_NOT_ELIGIBLE = "evaluated_not_eligible", _("Evaluated, not eligible")
+    FAMILY_DECLINED = "family_declined", _("Family declined")
+    UNREACHABLE = "unreachable", _("Family unreachable")
 
 
 class ReferralSource(models.TextChoices):
-    PROVIDER = "provider", "Provider"
+    PROVIDER = "provider", _("Provider")
     # A family asked for help itself (``intake``): no referring provider.
-    FAMILY = "family", "Family"
+    FAMILY = "family", _("Family")
 
 
 class Referral(models.Model):

@@ -286,7 +286,10 @@ def _done_message(verb: str, referral: Any) -> str:
                 "when": when,
             }
         return _("Referral #%(pk)s is scheduled for %(when)s.") % {"pk": referral.pk, "when": when}
-    return f"Referral #{referral.pk} is now {referral.get_status_display().lower()}."
+    return _("Referral #%(number)s is now %(status)s.") % {
+        "number": referral.pk,
+        "status": str(referral.get_status_display()).lower(),
+    }
 
 
 @login_required
