@@ -231,3 +231,25 @@ def may_see(
     at: datetime | None = None,
 ) -> bool:
     return decide(viewer, child_id=child_id, purpose=purpose, categories=categories, at=at).allowed
+
+
+def covered_by(
+    viewer: Actor | None,
+    *,
+    consent_id: int | None,
+    purpose: str | None = None,
+    categories: Iterable[str] | str = (),
+    at: datetime | None = None,
+) -> bool:
+    """Does this very consent cover ``viewer`` for ``purpose``/``categories`` at ``at``
+    (now)? For an exit whose data that one consent alone authorizes (a family's request
+    for help: the contact details it named as shared with the recipient). One query;
+    the ``consent`` relation's rule."""
+    pk = parse_id(consent_id)
+    if pk is None or viewer is None or not _signed_in(viewer):
+        return False
+    return (
+        rule.consents_covering_user(viewer, purpose=purpose, categories=_categories(categories), at=at)
+        .filter(pk=pk)
+        .exists()
+    )

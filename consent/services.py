@@ -160,9 +160,11 @@ def authorization_for(
     data_categories: list[str],
     expires_on: date,
     language: str | None = None,
+    contact_details: bool = False,
 ) -> tuple[list[Any], str]:
     """The sections shown before signing and the exact text stored when signed, in
-    ``language`` (default: the active language; English or Spanish)."""
+    ``language`` (default: the active language; English or Spanish). ``contact_details``:
+    the authorization also shares how to reach the family (a request for help)."""
     language = text_language(language)
     sections = authorization_sections(
         child_name=child.name,
@@ -173,6 +175,7 @@ def authorization_for(
         expires_on=expires_on,
         educator=recipient_is_educator(provider=provider, organization=organization),
         language=language,
+        contact_details=contact_details,
     )
     return sections, render_text(sections, language)
 
@@ -191,6 +194,7 @@ def _create(
     attested_by: Any = None,
     paper_form_reference: str = "",
     language: str | None = None,
+    contact_details: bool = False,
 ) -> Consent:
     language = text_language(language)
     _, text = authorization_for(
@@ -202,6 +206,7 @@ def _create(
         data_categories=data_categories,
         expires_on=expires_on,
         language=language,
+        contact_details=contact_details,
     )
     now = timezone.now()
     flags = {field: code in purposes for code, field in PURPOSE_FIELDS.items()}
@@ -276,9 +281,11 @@ def consent_grant(
     recipient_organization_id: int | None = None,
     text_version: str | None = None,
     language: str | None = None,
+    contact_details: bool = False,
 ) -> Consent:
     """A guardian with legal authority signs in the portal, re-entering their password
-    (the e-signature). The text is signed in ``language`` (default: the language of
+    (the e-signature). ``contact_details``: the text also says the family's contact
+    details (a request for help's) go to the recipient. The text is signed in ``language`` (default: the language of
     ``text_version`` when given, else the active language). Refusals: 403 ``guardian_only`` / ``no_legal_authority``, 404 for a
     child outside the family, 400 for scope, recipient, expiry or signature problems,
     409 ``text_version_changed`` if the text shown is no longer current."""
@@ -304,7 +311,9 @@ def consent_grant(
         )
     if not password or not actor.check_password(password):
         raise ApplicationError(
-            "invalid_signature", gettext("Re-enter your password to sign."), extra={"field": "password"}
+            "invalid_signature",
+            gettext("That password is not right. Re-enter your password to sign."),
+            extra={"field": "password"},
         )
     return _create(
         actor=actor,
@@ -317,6 +326,7 @@ def consent_grant(
         expires_on=expires_on,
         signature_method=SignatureMethod.PORTAL_ESIGNATURE,
         language=language,
+        contact_details=contact_details,
     )
 
 

@@ -32,7 +32,8 @@ from consent.models import Consent, DataCategory, Purpose
 from directory.models import Organization, Provider
 
 TEXT_LANGUAGES = ("en", "es")
-TEXT_VERSIONS = {"en": "rh-authorization-2026-11", "es": "rh-autorizacion-es-2026-12"}
+# 2026-12: the "contact" element (a family's request for help shares how to reach it).
+TEXT_VERSIONS = {"en": "rh-authorization-2026-12", "es": "rh-autorizacion-es-2026-12b"}
 # The English version, kept under its old name for API clients that send it.
 TEXT_VERSION = TEXT_VERSIONS["en"]
 LANGUAGE_OF_VERSION = {version: language for language, version in TEXT_VERSIONS.items()}
@@ -69,6 +70,7 @@ ENGLISH = Wording(
     },
     headings={
         "information": "What will be shared",
+        "contact": "How to reach you",
         "discloser": "Who may share it",
         "recipient": "Who will receive it",
         "purpose": "Why",
@@ -81,6 +83,9 @@ ENGLISH = Wording(
     },
     bodies={
         "information": "About {child}: {what}.",
+        "contact": "Also shared with {recipient}: how to reach you, as you give it with this request "
+        "(your name, phone number, e-mail address, the language to contact you in and the best "
+        "times). They use it only to contact you about this request.",
         "discloser": "{guardian}, and the providers already caring for {child} through Referral Hub.",
         "recipient": "{recipient}.",
         "purpose": "Only {why}.",
@@ -119,6 +124,7 @@ SPANISH = Wording(
     },
     headings={
         "information": "Qué se compartirá",
+        "contact": "Cómo comunicarse con usted",
         "discloser": "Quién puede compartirlo",
         "recipient": "Quién lo recibirá",
         "purpose": "Para qué",
@@ -131,6 +137,10 @@ SPANISH = Wording(
     },
     bodies={
         "information": "Sobre {child}: {what}.",
+        "contact": "También se compartirá con {recipient} cómo comunicarse con usted, según lo que "
+        "indique en esta solicitud (su nombre, número de teléfono, correo electrónico, el idioma en "
+        "que prefiere que le hablen y los mejores horarios). Solo lo usarán para comunicarse con "
+        "usted sobre esta solicitud.",
         "discloser": "{guardian} y los proveedores que ya atienden a {child} por medio de Referral Hub.",
         "recipient": "{recipient}.",
         "purpose": "Solamente {why}.",
@@ -153,7 +163,8 @@ SPANISH = Wording(
 )
 
 WORDINGS = {"en": ENGLISH, "es": SPANISH}
-# The regulatory elements in order; "ferpa" only when the recipient is an educator.
+# The regulatory elements in order; "ferpa" only when the recipient is an educator,
+# "contact" (after "information") only when a family's request shares how to reach it.
 ELEMENTS = (
     "information",
     "discloser",
@@ -207,6 +218,7 @@ def authorization_sections(
     expires_on: date,
     educator: bool,
     language: str = "en",
+    contact_details: bool = False,
 ) -> list[Section]:
     wording = WORDINGS[text_language(language)]
     values = {
@@ -217,7 +229,10 @@ def authorization_sections(
         "why": _join([wording.purposes[Purpose(p)] for p in purposes], wording.joiner),
         "until": expires_on.isoformat(),
     }
-    keys = [*ELEMENTS, *(["ferpa"] if educator else []), "signature"]
+    elements = list(ELEMENTS)
+    if contact_details:
+        elements.insert(1, "contact")
+    keys = [*elements, *(["ferpa"] if educator else []), "signature"]
     return [Section(key, wording.headings[key], wording.bodies[key].format(**values)) for key in keys]
 
 

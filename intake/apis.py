@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from intake import selectors, services
 from intake.forms import FamilyRequestForm, RouteForm, SignForm
-from intake.models import ContactMethod, FamilyRequest, Stage
+from intake.models import BestTime, ContactMethod, FamilyRequest, Stage
 from referral_hub.inputs import bind, refusal, schema_of
 from referral_hub.pagination import Pagination
 from referrals.models import ReferralStatus
@@ -25,6 +25,9 @@ INPUT_CODES = {
     "concern": ("concern_required", 400),
     "preferred_language": ("invalid_language", 400),
     "contact_method": ("invalid_contact_method", 400),
+    "phone": ("invalid_phone", 400),
+    "email": ("invalid_email", 400),
+    "best_time_slots": ("invalid_best_times", 400),
     "password": ("invalid_signature", 400),
     "to_provider": ("unknown_provider", 400),
     "provider": ("unknown_provider", 400),
@@ -59,9 +62,22 @@ class RequestOutput(serializers.Serializer[Any]):
     consent_text_version = serializers.CharField(allow_blank=True)
     consent_language = serializers.CharField(allow_blank=True)
     concern = serializers.CharField()
-    preferred_language = serializers.CharField()
+    preferred_language = serializers.CharField(
+        help_text="ISO 639-1 code of the language to contact the family in."
+    )
+    preferred_language_label = serializers.CharField(
+        help_text="The language's name, in the reader's language."
+    )
     contact_method = serializers.ChoiceField(ContactMethod.choices)
+    phone = serializers.CharField(
+        allow_blank=True, help_text="E.164 (+13135550142); empty when none was given."
+    )
+    phone_display = serializers.CharField(allow_blank=True, help_text="The phone as a person reads it.")
+    email = serializers.CharField(
+        allow_blank=True, help_text="Where to write (the account's unless another was given)."
+    )
     best_times = serializers.CharField(allow_blank=True)
+    best_time_slots = serializers.ListField(child=serializers.ChoiceField(BestTime.choices))
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
 
@@ -107,6 +123,9 @@ class RequestListCreateApi(APIView):
             contact_method=v["contact_method"],
             best_times=v["best_times"],
             password=v["password"],
+            phone=v["phone"],
+            email=v["email"],
+            best_time_slots=v["best_time_slots"],
         )
         return Response(RequestOutput(created).data, status=status.HTTP_201_CREATED)
 

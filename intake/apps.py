@@ -9,11 +9,14 @@ class IntakeConfig(AppConfig):
     def ready(self) -> None:
         from consent.decision import register_relation
         from consent.extensions import portal_panels
-        from intake.selectors import coordinator_relation
+        from intake.selectors import contact_for_recipient, coordinator_relation
         from intake.views import portal_panel
+        from referrals.contact import register_family_contact
 
         # The decision point learns the coordinators' relation to a child from here.
         register_relation("coordinator", coordinator_relation)
+        # The recipient of a family's referral reads how to reach it (under its consent).
+        register_family_contact(contact_for_recipient)
         if portal_panel not in portal_panels:
             portal_panels.append(portal_panel)
 

@@ -55,7 +55,9 @@ def seed(world: dict[str, Any], stdout: Writer) -> None:
                 concern="Sofía casi no duerme y llora mucho; no sé a quién pedir ayuda.",
                 preferred_language="es",
                 contact_method=ContactMethod.TEXT,
-                best_times="Por las tardes",
+                phone="+13135550142",
+                best_time_slots=["afternoons"],
+                best_times="Por las tardes, después de las 4",
                 password=world["password"],
             )
         if not requests.filter(via_coordinator=False).exists():
@@ -66,6 +68,7 @@ def seed(world: dict[str, Any], stdout: Writer) -> None:
                 concern="Sofía todavía no dice palabras y nos preocupa su lenguaje.",
                 preferred_language="es",
                 contact_method=ContactMethod.NONE_BY_PHONE,
+                best_time_slots=["mornings", "weekends"],
                 best_times="",
                 password=world["password"],
             )

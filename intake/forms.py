@@ -6,14 +6,38 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from directory.models import LANGUAGE_NAMES
 from families.models import Child
-from intake.models import ContactMethod
+from intake import phones
+from intake.models import BestTime, ContactMethod
 from referral_hub.inputs import IdField, TextField
 
 NEW_CHILD = "new"
 MAX_CONCERN = 5000
 MAX_BEST_TIMES = 300
-LANGUAGE_CHOICES = [("en", "English"), ("es", "Español")]
+MAX_PHONE = 40
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """Every language a family may name, by its name in the page's language."""
+    return [(code, str(name)) for code, name in LANGUAGE_NAMES.items()]
+
+
+class PhoneField(forms.CharField):
+    """A phone number as typed, cleaned to E.164 (``intake.phones``); "" when empty."""
+
+    default_error_messages = {
+        "invalid_phone": _("This is not a phone number we can call or text. Check the digits."),
+    }
+
+    def clean(self, value: Any) -> str:
+        text = str(super().clean(value) or "").strip()
+        if not text:
+            return ""
+        try:
+            return phones.normalize(text)
+        except phones.InvalidPhone:
+            raise forms.ValidationError(self.error_messages["invalid_phone"], code="invalid_phone") from None
 
 
 class RequestForm(forms.Form):
@@ -39,13 +63,34 @@ class RequestForm(forms.Form):
             "invalid_choice": _("Choose how we may contact you."),
         },
     )
+    phone = PhoneField(
+        max_length=MAX_PHONE,
+        required=False,
+        label=_("Phone number (needed for a call or a text)"),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+        error_messages={"max_length": _("This is not a phone number we can call or text. Check the digits.")},
+    )
+    email = forms.EmailField(
+        required=False,
+        max_length=254,
+        label=_("E-mail address (your account's if you leave it empty)"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={"invalid": _("Enter an e-mail address like name@example.com.")},
+    )
     preferred_language = forms.ChoiceField(
-        choices=LANGUAGE_CHOICES,
-        label=_("Language"),
+        choices=language_choices,
+        label=_("Language to contact you in"),
         error_messages={
-            "required": _("Choose English or Spanish."),
-            "invalid_choice": _("Choose English or Spanish."),
+            "required": _("Choose the language to contact you in."),
+            "invalid_choice": _("Choose the language to contact you in."),
         },
+    )
+    best_time_slots = forms.MultipleChoiceField(
+        choices=BestTime.choices,
+        required=False,
+        label=_("When can they usually reach you? (optional)"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Choose mornings, afternoons, evenings or weekends.")},
     )
     best_times = TextField(
         max_length=MAX_BEST_TIMES,
@@ -64,7 +109,19 @@ class RequestForm(forms.Form):
 class AskForm(RequestForm):
     """Ask for help on the page: one of the family's children, or a new one."""
 
-    field_order = ["child", "first_name", "last_name", "date_of_birth", "concern", "contact_method"]
+    field_order = [
+        "child",
+        "first_name",
+        "last_name",
+        "date_of_birth",
+        "concern",
+        "contact_method",
+        "phone",
+        "email",
+        "preferred_language",
+        "best_time_slots",
+        "best_times",
+    ]
 
     child = forms.ChoiceField(label=_("Which child is this about?"), widget=forms.RadioSelect)
     first_name = forms.CharField(max_length=100, required=False, label=_("Child's first name"))
@@ -73,8 +130,12 @@ class AskForm(RequestForm):
         required=False, label=_("Date of birth"), widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args: Any, children: Sequence[Child], language: str, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, children: Sequence[Child], language: str, email: str = "", **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if email:
+            self.fields["email"].widget.attrs["placeholder"] = email
         choices = [(str(c.pk), c.name) for c in children]
         choices.append((NEW_CHILD, str(_("Another child (add them now)"))))
         child_field = self.fields["child"]

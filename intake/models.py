@@ -9,12 +9,24 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from directory.models import LANGUAGE_NAMES
+from intake import phones
+
 
 class ContactMethod(models.TextChoices):
     EMAIL = "email", _("E-mail")
     PHONE = "phone", _("Phone call")
     TEXT = "text", _("Text message")
     NONE_BY_PHONE = "none_by_phone", _("Do not call me (e-mail only)")
+
+
+class BestTime(models.TextChoices):
+    """When the family can usually be reached (beside the free text)."""
+
+    MORNINGS = "mornings", _("Mornings")
+    AFTERNOONS = "afternoons", _("Afternoons")
+    EVENINGS = "evenings", _("Evenings")
+    WEEKENDS = "weekends", _("Weekends")
 
 
 class Stage(models.TextChoices):
@@ -25,6 +37,14 @@ class Stage(models.TextChoices):
 
 
 OPEN_STAGES = (Stage.QUEUED, Stage.AWAITING_SIGNATURE)
+
+# The same stages in a care coordinator's words (the family reads ``Stage``'s labels).
+COORDINATOR_STAGE_LABELS = {
+    Stage.QUEUED: _("New: find a provider"),
+    Stage.AWAITING_SIGNATURE: _("Routed: waiting for the family to sign"),
+    Stage.REFERRED: _("Signed and sent to the provider"),
+    Stage.WITHDRAWN: _("Withdrawn by the family"),
+}
 
 
 class FamilyRequest(models.Model):
@@ -42,6 +62,14 @@ class FamilyRequest(models.Model):
     preferred_language = models.CharField(max_length=8, default="en")
     contact_method = models.CharField(max_length=20, choices=ContactMethod.choices)
     best_times = models.CharField(max_length=300, blank=True)
+    best_time_slots = models.JSONField(default=list, blank=True)
+    # How to reach the family (``intake.phones``: E.164), and the e-mail to write to
+    # (the account's unless the family gave another).
+    phone = models.CharField(max_length=20, blank=True)
+    email = models.EmailField(blank=True)
+    # True once the family signed an authorization that names these contact details as
+    # shared with the recipient: only then does the recipient read them.
+    contact_in_consent = models.BooleanField(default=False)
     stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.QUEUED, db_index=True)
     consent = models.ForeignKey(
         "consent.Consent", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -78,6 +106,24 @@ class FamilyRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Family request #{self.pk} ({self.stage})"
+
+    @property
+    def phone_display(self) -> str:
+        return phones.display(self.phone)
+
+    @property
+    def preferred_language_label(self) -> str:
+        """The language's name in the reader's language ("Spanish" / "español")."""
+        return str(LANGUAGE_NAMES.get(self.preferred_language, self.preferred_language))
+
+    @property
+    def best_time_labels(self) -> list[str]:
+        labels = dict(BestTime.choices)
+        return [str(labels.get(slot, slot)) for slot in self.best_time_slots or []]
+
+    @property
+    def coordinator_stage_label(self) -> str:
+        return str(COORDINATOR_STAGE_LABELS.get(Stage(self.stage), self.stage))
 
     @property
     def status(self) -> str:

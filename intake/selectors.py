@@ -7,13 +7,23 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from consent import decision, rule
 from consent.policies import guardian_children_q
 from intake.models import OPEN_STAGES, FamilyRequest, Stage
 from people.roles import Actor, is_coordinator
 from referral_hub.errors import ApplicationError
+from referrals.contact import FamilyContact
+from referrals.models import Referral
 
+# The queue's tabs, in a coordinator's words.
+QUEUE_FILTER_LABELS = {
+    "open": _("Open requests"),
+    "queued": _("New: find a provider"),
+    "awaiting_signature": _("Waiting for the family to sign"),
+    "referred": _("Sent to a provider"),
+}
 QUEUE_FILTERS = {
     "open": OPEN_STAGES,
     "queued": (Stage.QUEUED,),
@@ -71,3 +81,41 @@ def coordination_queue(*, actor: Actor, status: str | None = None) -> QuerySet[F
         .select_related("child", "provider", "referral", "routed_by")
         .order_by("created_at", "id")
     )
+
+
+def contact_of(request: FamilyRequest) -> FamilyContact:
+    """The request's contact details as the recipient reads them (labels in the active
+    language)."""
+    user = request.requested_by
+    return FamilyContact(
+        name=str(user.get_full_name() or user.get_username()),
+        method=request.contact_method,
+        method_label=str(request.get_contact_method_display()),
+        phone=request.phone,
+        phone_display=request.phone_display,
+        email=request.email,
+        language=request.preferred_language,
+        language_label=request.preferred_language_label,
+        best_times=request.best_times,
+        best_time_slots=list(request.best_time_slots or []),
+        best_time_labels=request.best_time_labels,
+    )
+
+
+def contact_for_recipient(viewer: Actor, referral: Referral) -> FamilyContact | None:
+    """How to reach the family that asked, for the provider the referral went to and
+    nobody else, while the consent the family signed with the request (whose text names
+    the contact details as shared: ``contact_in_consent``) covers them: the decision
+    point's answer for that consent (``decision.covered_by``). None otherwise."""
+    if not viewer.is_authenticated or referral.to_provider.user_id != viewer.pk:
+        return None
+    request = (
+        FamilyRequest.objects.filter(referral_id=referral.pk, contact_in_consent=True)
+        .select_related("requested_by")
+        .first()
+    )
+    if request is None or not decision.covered_by(
+        viewer, consent_id=request.consent_id, purpose="referral", categories=("demographics",)
+    ):
+        return None
+    return contact_of(request)

@@ -24,7 +24,7 @@ from directory.models import Provider
 from families.models import Child
 from families.services import child_create
 from intake import selectors
-from intake.models import OPEN_STAGES, FamilyRequest, Stage
+from intake.models import OPEN_STAGES, ContactMethod, FamilyRequest, Stage
 from outbox.services import outbox_notice_and_email, outbox_notify
 from people.preferences import language_codes, language_of
 from people.roles import COORDINATOR_GROUP, Actor, is_coordinator, signed_in
@@ -54,6 +54,26 @@ def _check_signature(actor: Actor, password: Any) -> None:
             "invalid_signature",
             gettext("That password is not right. Enter your password to sign."),
         )
+
+
+BY_PHONE = (ContactMethod.PHONE, ContactMethod.TEXT)
+
+
+def _contact(*, method: str, phone: str, email: str, account_email: str) -> tuple[str, str]:
+    """The phone and e-mail to store: a phone is needed to be called or texted, an
+    e-mail (the account's unless another was given) to be written to."""
+    if method in BY_PHONE and not phone:
+        raise _field_error(
+            "phone",
+            "phone_required",
+            gettext("Enter a phone number so they can call or text you, or choose e-mail."),
+        )
+    email = email or account_email
+    if method not in BY_PHONE and not email:
+        raise _field_error(
+            "email", "email_required", gettext("Enter an e-mail address so they can write to you.")
+        )
+    return phone, email
 
 
 def _open_duplicate(
@@ -115,6 +135,7 @@ def _send(
             expires_on=consent_expiry(),
             password=password,
             recipient_provider_id=provider.pk,
+            contact_details=True,
         )
     referral = referral_send_for_family(
         actor=actor,
@@ -128,6 +149,8 @@ def _send(
     request.consent = consent
     request.consent_text_version = consent.text_version
     request.consent_language = language
+    # The authorization just signed names the contact details as shared (``contact``).
+    request.contact_in_consent = True
     request.referral = referral
     request.stage = Stage.REFERRED
     request.save()
@@ -164,6 +187,9 @@ def family_request_create(
     best_times: str = "",
     password: str,
     new_child: dict[str, Any] | None = None,
+    phone: str = "",
+    email: str = "",
+    best_time_slots: Iterable[str] = (),
 ) -> FamilyRequest:
     """A guardian asks for help. With a provider, in this one transaction: the consent
     for ``referral`` (``demographics``) to that provider signed with the password, the
@@ -173,10 +199,15 @@ def family_request_create(
     The values are ``intake.forms.RequestForm``'s (the page's ``AskForm``, the API's
     ``FamilyRequestForm``). Refusals (nothing written): 403 ``guardian_only`` /
     ``no_legal_authority``; 404 for a child outside the family; 400
-    ``invalid_signature`` (password), ``unknown_provider``, ``recipient_has_no_account``;
-    409 ``duplicate_request``."""
+    ``invalid_signature`` (password), ``phone_required`` (to be called or texted),
+    ``email_required``, ``unknown_provider``, ``recipient_has_no_account``; 409
+    ``duplicate_request``. ``phone`` is E.164 (the form's ``PhoneField``); ``email``
+    defaults to the account's."""
     _legal_authority(actor)
     provider = check_family_recipient(to_provider_id=provider_id) if provider_id is not None else None
+    phone, email = _contact(
+        method=contact_method, phone=phone, email=email, account_email=signed_in(actor).email
+    )
     _check_signature(actor, password)
     child = _resolve_child(actor=actor, child_id=child_id, new_child=new_child)
     _refuse_duplicate(child, provider)
@@ -189,6 +220,9 @@ def family_request_create(
         preferred_language=preferred_language,
         contact_method=contact_method,
         best_times=best_times,
+        best_time_slots=list(best_time_slots),
+        phone=phone,
+        email=email,
         stage=Stage.QUEUED,
     )
     audit_record(

@@ -56,6 +56,7 @@ def _consent_sections(*, user: Actor, provider: Provider, child_name: str) -> li
         expires_on=services.consent_expiry(),
         educator=recipient_is_educator(provider=provider),
         language=text_language(),
+        contact_details=True,
     )
 
 
@@ -79,7 +80,7 @@ def ask(request: HttpRequest) -> HttpResponse:
         return _message(request, _("Not available"), _("Asking for help is for parents and guardians."), 403)
     children = list(visible_children(request.user).filter(is_own=True))
     language = translation.get_language() or "en"
-    form = AskForm(request.POST or None, children=children, language=language[:2])
+    form = AskForm(request.POST or None, children=children, language=language[:2], email=request.user.email)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -93,6 +94,9 @@ def ask(request: HttpRequest) -> HttpResponse:
                 best_times=data["best_times"],
                 password=data["password"],
                 new_child=form.new_child(),
+                phone=data["phone"],
+                email=data["email"],
+                best_time_slots=data["best_time_slots"],
             )
         except ApplicationError as exc:
             show_refusal(form, exc)
@@ -175,6 +179,7 @@ def sign(request: HttpRequest, request_id: int) -> HttpResponse:
             purposes=services.CONSENT_PURPOSES,
             data_categories=services.CONSENT_CATEGORIES,
             expires_on=services.consent_expiry(),
+            contact_details=True,
         )
     return render(
         request,
@@ -220,7 +225,12 @@ def queue_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "intake/queue.html",
-        {"page": page, "rows": rows, "status": status, "filters": list(selectors.QUEUE_FILTERS)},
+        {
+            "page": page,
+            "rows": rows,
+            "status": status,
+            "filters": [(key, selectors.QUEUE_FILTER_LABELS[key]) for key in selectors.QUEUE_FILTERS],
+        },
     )
 
 

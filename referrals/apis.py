@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,6 +17,7 @@ from directory.roles import provider_of
 from referral_hub.inputs import bind, refusal, schema_of
 from referral_hub.pagination import Pagination
 from referrals import policies, selectors, services
+from referrals.contact import family_contact
 from referrals.inputs import SEND_CODES, TRANSITION_FORMS, ReferralSendForm, send_from
 from referrals.models import (
     ConcernType,
@@ -138,6 +139,26 @@ class EventOutput(serializers.Serializer[Any]):
         return {"id": obj.actor.pk, "name": obj.actor.get_full_name() or obj.actor.get_username()}
 
 
+class FamilyContactOutput(serializers.Serializer[Any]):
+    """How to reach a family that asked for help itself: its recipient only, while the
+    consent the family signed (which names these details) covers them."""
+
+    name = serializers.CharField(help_text="Whom to ask for: the parent or guardian who asked.")
+    method = serializers.ChoiceField(
+        [("email", "email"), ("phone", "phone"), ("text", "text"), ("none_by_phone", "none_by_phone")],
+        help_text="email, phone (call), text, or none_by_phone (do not call: e-mail only).",
+    )
+    method_label = serializers.CharField()
+    phone = serializers.CharField(allow_blank=True, help_text="E.164; empty when none was given.")
+    phone_display = serializers.CharField(allow_blank=True)
+    email = serializers.CharField(allow_blank=True)
+    language = serializers.CharField(help_text="ISO 639-1 code of the language to contact them in.")
+    language_label = serializers.CharField()
+    best_times = serializers.CharField(allow_blank=True, help_text="In the family's own words.")
+    best_time_slots = serializers.ListField(child=serializers.CharField())
+    best_time_labels = serializers.ListField(child=serializers.CharField())
+
+
 class ReferralDetailOutput(ReferralListOutput):
     reason = serializers.CharField(allow_null=True, help_text="null in a stub (restricted)")
     data_categories = serializers.ListField(child=serializers.ChoiceField(DataCategory.choices))
@@ -152,6 +173,15 @@ class ReferralDetailOutput(ReferralListOutput):
     timeline = EventOutput(many=True, source="events.all")
     your_role = serializers.SerializerMethodField()
     actions = serializers.SerializerMethodField(help_text="Transitions the caller may attempt now.")
+    family_contact = serializers.SerializerMethodField(
+        help_text="A family's own request (source family), for its recipient: how and when to reach "
+        "the family. null for everyone else, and once the family's consent no longer covers you."
+    )
+
+    @extend_schema_field(FamilyContactOutput(allow_null=True))
+    def get_family_contact(self, obj: Referral) -> dict[str, Any] | None:
+        contact = self.context.get("family_contact")
+        return None if contact is None else dict(FamilyContactOutput(contact).data)
 
     def get_your_role(self, obj: Referral) -> str:
         return str(self.context.get("role", ""))
@@ -184,6 +214,7 @@ class ReferralDetailOutput(ReferralListOutput):
             ],
             your_role=self.get_your_role(instance),
             actions=[],
+            family_contact=None,
         )
         for name in ("received_at", "responded_at", "closed_at"):
             value = getattr(instance, name)
@@ -191,10 +222,13 @@ class ReferralDetailOutput(ReferralListOutput):
         return data
 
 
-def referral_body(referral: Referral, role: str, *, restricted: bool = False) -> dict[str, Any]:
+def referral_body(
+    referral: Referral, role: str, *, restricted: bool = False, viewer: Any = None
+) -> dict[str, Any]:
     detail = selectors.referral_detail(referral=referral)
     detail.child_visible = not restricted  # type: ignore[attr-defined]  # read by ReferralDetailOutput
-    return ReferralDetailOutput(detail, context={"role": role}).data
+    contact = family_contact(viewer, detail) if viewer is not None and not restricted else None
+    return ReferralDetailOutput(detail, context={"role": role, "family_contact": contact}).data
 
 
 # --- input ---------------------------------------------------------------------------------
@@ -285,7 +319,9 @@ class ReferralDetailApi(APIView):
     )
     def get(self, request: Request, pk: int) -> Response:
         access = services.referral_open(actor=request.user, referral_id=pk)
-        return Response(referral_body(access.referral, access.role, restricted=access.restricted))
+        return Response(
+            referral_body(access.referral, access.role, restricted=access.restricted, viewer=request.user)
+        )
 
 
 class _TransitionApi(APIView):
@@ -299,7 +335,9 @@ class _TransitionApi(APIView):
         if not form.is_valid():
             raise refusal(form, {})
         referral = self.perform(request, pk, form.cleaned_data)
-        return Response(referral_body(referral, policies.role_in(request.user, referral)))
+        return Response(
+            referral_body(referral, policies.role_in(request.user, referral), viewer=request.user)
+        )
 
     def perform(self, request: Request, pk: int, v: dict[str, Any]) -> Referral:
         raise NotImplementedError

@@ -19,6 +19,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cases import policies as case_policies
 from cases import selectors as case_selectors
 from cases import services as case_services
 from consent.models import DataCategory, Purpose
@@ -27,6 +28,7 @@ from families.roles import guardian_of
 from referral_hub.errors import ApplicationError, NotFound
 from referral_hub.inputs import plain, show_refusal
 from referrals import picker, policies, selectors, services
+from referrals.contact import family_contact
 from referrals.inputs import TRANSITION_FORMS, ReferralSendForm, send_from
 from referrals.models import ConcernType, DeclineReason, Outcome, Referral, Urgency
 from referrals.screening import ASQ3_DOMAIN_LABELS, ASQ3_DOMAINS, INSTRUMENTS, domain_rows, summary
@@ -220,6 +222,11 @@ def _referral_page(request: HttpRequest, pk: int, failed: tuple[str, Form] | Non
             "decline_reasons": DeclineReason.choices,
             "outcomes": Outcome.choices,
             "overdue": referral.overdue_flags(),
+            "family_contact": family_contact(request.user, referral),
+            # Linked only when it opens for this viewer (a family's own request's consent
+            # covers the referral, not the care team's case: issue 25).
+            "case_open": bool(referral.case_id)
+            and case_policies.visible_cases(request.user).filter(pk=referral.case_id).exists(),
             "failed": failed[0] if failed else "",
             "typed": failed[1].data if failed else {},
             "errors": failed[1].errors if failed else {},

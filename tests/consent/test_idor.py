@@ -10,6 +10,9 @@ from django.test import Client
 
 from consent.models import Consent, ConsentRequest
 from consent.services import consent_grant, consent_revoke
+from intake.models import FamilyRequest
+from intake.phones import normalize
+from intake.services import family_request_create
 from tests.factories.directory import ProviderFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +37,24 @@ def walk_world(demo):
     )
     consent_revoke(actor=guardian.user, consent_id=consent.pk, reason="walk")
     demo["revoked_provider_user"] = revoked.user
+    # Each family asked a provider for help, saying how to reach it (issue 25): the
+    # recipient (not a walker) is the only one who may read those details.
+    recipient = ProviderFactory(name="Quinn Recipient")
+    for username, child, phone in (
+        ("guardian", "mateo", "313-555-0131"),
+        ("guardian2", "ava", "313-555-0132"),
+    ):
+        family_request_create(
+            actor=User.objects.get(username=username),
+            child_id=demo["children"][child].pk,
+            provider_id=recipient.pk,
+            concern="Walk concern",
+            preferred_language="en",
+            contact_method="phone",
+            phone=normalize(phone),
+            email=f"{username}-walk@example.org",
+            password=demo["password"],
+        )
     return demo
 
 
@@ -52,6 +73,23 @@ def reads(world, keys):
             yield f"/portal/consents/{consent.pk}/revoke/"
         for request in ConsentRequest.objects.filter(child=child):
             yield f"/portal/consent-requests/{request.pk}/"
+        for asked in FamilyRequest.objects.filter(child=child):
+            yield f"/help/requests/{asked.pk}/"
+            yield f"/portal/requests/{asked.pk}/sign/"
+            yield f"/api/v1/coordination/queue/{asked.pk}/"
+            yield f"/coordination/{asked.pk}/"
+            if asked.referral_id:
+                yield f"/api/v1/referrals/{asked.referral_id}/"
+                yield f"/referrals/{asked.referral_id}/"
+
+
+def contact_details(world, keys):
+    """How each foreign family asked to be reached: its phone (both forms) and e-mail."""
+    for asked in FamilyRequest.objects.filter(child_id__in=[world["children"][k].pk for k in keys]):
+        if asked.phone:
+            yield from (asked.phone, asked.phone_display)
+        if asked.email.endswith("-walk@example.org"):
+            yield asked.email
 
 
 LISTS = [
@@ -99,6 +137,8 @@ def test_nobody_finds_another_familys_data(walk_world, who, foreign):
     elif who != "anonymous":
         client.force_login(User.objects.get(username=who))
     foreign_names = names(world, foreign)
+    foreign_contacts = list(contact_details(world, foreign))
+    assert len(foreign_contacts) >= 3
     foreign_ids = {world["children"][key].pk for key in foreign}
     before = list(Consent.objects.values_list("pk", "revoked_at").order_by("pk"))
     requests_before = list(ConsentRequest.objects.values_list("pk", "status").order_by("pk"))
@@ -115,6 +155,8 @@ def test_nobody_finds_another_familys_data(walk_world, who, foreign):
             continue  # curators only; covered by the route inventory
         for name in foreign_names:
             assert name not in text, f"{who} saw {name} at {url}"
+        for detail in foreign_contacts:
+            assert detail not in text, f"{who} saw a foreign family's contact details ({detail}) at {url}"
         if response.get("Content-Type", "").startswith("application/json") and response.status_code == 200:
             results = response.json().get("results", [])
             refs = [row.get("child", row.get("id")) for row in results]

@@ -145,6 +145,8 @@ def test_keyboard_only_search_profile_ask_portal(live_server_module, new_page):
     _tab_to(page, "el.name === 'contact_method' && el.value === 'email'")
     page.keyboard.press("ArrowDown")  # radio group: phone call
     page.keyboard.press("ArrowDown")  # text message
+    _tab_to(page, "el.name === 'phone'")
+    page.keyboard.type("734-555-0199")  # needed to be texted (issue 25)
     _tab_to(page, "el.name === 'password'")
     page.keyboard.type("demo-pass-2026")
     press_and_wait(page, "Enter")

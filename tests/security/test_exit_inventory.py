@@ -61,6 +61,10 @@ APPS = tuple(
 )
 MARKER_NOTE = "Zebrafinch note about Mateo's speech"
 MARKER_CONCERN = "Zebrafinch concern: he lines up his toy cars for hours"
+# How to reach Mateo's family (issue 25): the care coordinators hold it while Mateo is
+# in their queue; nobody the decision point denies Mateo may read it.
+MARKER_PHONE = "+13135550123"
+MARKER_BEST_TIMES = "Zebrafinch hours: before nine, never Tuesdays"
 
 
 # --- the world: Mateo's family revokes the pediatrician ---------------------------------
@@ -98,12 +102,19 @@ def _markers(child: Child) -> dict[str, re.Pattern[str]]:
             covered[f"timeline note {event.pk}"] = event.note
     for message in Message.objects.filter(case__child=child):
         covered[f"message {message.pk}"] = message.body
+    phones: dict[str, str] = {}
     for request in FamilyRequest.objects.filter(child=child):
         covered[f"family request {request.pk}"] = request.concern
+        covered[f"family request {request.pk} best times"] = request.best_times
+        if request.phone:
+            phones[f"family request {request.pk} phone"] = request.phone
+            phones[f"family request {request.pk} phone (shown)"] = request.phone_display
     covered["consent request note"] = MARKER_NOTE
     patterns = {label: re.compile(rf"\b{re.escape(value)}\b") for label, value in words.items()}
     # Long free texts only: a short note ("ok") would match by chance.
     patterns.update({label: re.compile(re.escape(v)) for label, v in covered.items() if len(v) >= 16})
+    # A phone number is specific however short it is.
+    patterns.update({label: re.compile(re.escape(v)) for label, v in phones.items()})
     return patterns
 
 
@@ -135,7 +146,9 @@ def ended(demo):
         provider_id=None,
         concern=MARKER_CONCERN,
         preferred_language="en",
-        contact_method="email",
+        contact_method="text",
+        phone=MARKER_PHONE,
+        best_times=MARKER_BEST_TIMES,
         password=demo["password"],
     )
     _revoke_all(mateo, viewer)

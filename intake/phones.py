@@ -1,0 +1,41 @@
+"""A family's phone number: read as typed (US numbers without the country code, others
+with ``+``), stored in E.164 (``+13135550142``), shown in the national format
+(``(313) 555-0142``) or, outside the US, the international one."""
+
+from __future__ import annotations
+
+import phonenumbers
+
+DEFAULT_REGION = "US"
+
+
+class InvalidPhone(ValueError):
+    """Not a phone number that can be called or texted."""
+
+
+def normalize(raw: str, region: str = DEFAULT_REGION) -> str:
+    """The number in E.164; ``InvalidPhone`` when it cannot be a real number."""
+    try:
+        number = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException as exc:
+        raise InvalidPhone(raw) from exc
+    if not phonenumbers.is_valid_number(number):
+        raise InvalidPhone(raw)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def display(e164: str, region: str = DEFAULT_REGION) -> str:
+    """How a person reads a stored number ("" for none)."""
+    if not e164:
+        return ""
+    try:
+        number = phonenumbers.parse(e164, region)
+    except phonenumbers.NumberParseException:
+        return e164
+    same_country = phonenumbers.region_code_for_number(number) == region
+    style = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if same_country
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(number, style)
