@@ -65,3 +65,14 @@ def test_someone_never_on_the_team_gets_the_usual_404(demo):
     response = _client(demo, "outsider").get(f"/cases/{_case(demo).pk}/chat/")
     assert response.status_code == 404
     assert "data-access-ended" not in response.content.decode()
+
+
+def test_the_panel_words_come_in_the_readers_language(demo):
+    html = (
+        _client(demo, "educator")
+        .get(f"/cases/{_case(demo).pk}/chat/", HTTP_ACCEPT_LANGUAGE="es")
+        .content.decode()
+    )
+    assert 'data-t-connected="Conectado"' in html
+    assert 'data-t-typing="{name} está escribiendo…"' in html
+    assert "Intro envía; Mayús+Intro empieza una línea nueva." in html

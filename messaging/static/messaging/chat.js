@@ -50,6 +50,11 @@
 
   Chat.prototype.setStatus = function (text) { this.status.textContent = text; };
 
+  // The panel's words in the page's language (data-t-<key>, translated by Django).
+  Chat.prototype.t = function (key, fallback) {
+    return this.panel.getAttribute("data-t-" + key) || fallback;
+  };
+
   Chat.prototype.bind = function () {
     var self = this;
     this.form.addEventListener("submit", function (e) {
@@ -89,7 +94,7 @@
       opened = true;
       self.delay = 500;
       self.failures = 0;
-      self.setStatus("Connected");
+      self.setStatus(self.t("connected", "Connected"));
       Object.keys(self.pending).forEach(function (id) { self.sendFrame(id, self.pending[id]); });
     };
     ws.onmessage = function (e) {
@@ -106,7 +111,7 @@
       }
       if (!opened) self.failures += 1;
       if (self.failures >= 3) { self.startFallback(); return; }
-      self.setStatus("Reconnecting…");
+      self.setStatus(self.t("reconnecting", "Reconnecting…"));
       setTimeout(function () { self.connect(); }, self.delay);
       self.delay = Math.min(self.delay * 2, 30000);
     };
@@ -168,7 +173,7 @@
     });
     this.endedText.textContent = this.endedSentence();
     this.ended.hidden = false;
-    this.setStatus("Disconnected");
+    this.setStatus(this.t("disconnected", "Disconnected"));
     this.input.disabled = true;
     this.form.querySelector("[data-chat-send]").disabled = true;
     document.dispatchEvent(new CustomEvent("rh:access-ended", { detail: this.endReason || {} }));
@@ -183,7 +188,7 @@
       case "typing": this.showTyping(frame.user_id); break;
       case "presence": this.showPresence(frame.online); break;
       case "read": this.readBy[frame.user_id] = frame.message_id; this.renderReads(); break;
-      case "error": this.setStatus("Error: " + frame.detail); break;
+      case "error": this.setStatus(this.t("error", "Error: {detail}").replace("{detail}", frame.detail)); break;
       case "access.ended": this.endReason = { reason: frame.reason, at: frame.at }; break;
       case "member.left": this.teamLine(frame, "data-member-left"); break;
       case "member.joined": this.teamLine(frame, "data-member-joined"); break;
@@ -225,7 +230,7 @@
   };
 
   Chat.prototype.name = function (userId) {
-    return this.names[userId] || "A team member";
+    return this.names[userId] || this.t("someone", "A team member");
   };
 
   // The account's zone (people.middleware, on <body data-time-zone>), labelled: "Dec 10, 2026, 4:03 PM CST".
@@ -256,14 +261,14 @@
     var body = document.createElement("p");
     body.className = "chat-body";
     if (m.deleted) {
-      body.textContent = "message removed";
+      body.textContent = this.t("removed", "message removed");
       body.classList.add("chat-removed");
     } else {
       body.textContent = m.body;  // textContent: plain text, always escaped
       if (m.edited_at) {
         var edited = document.createElement("span");
         edited.className = "chat-edited";
-        edited.textContent = " (edited)";
+        edited.textContent = " " + this.t("edited", "(edited)");
         body.appendChild(edited);
       }
     }
@@ -314,7 +319,7 @@
       if (!li) return;
       var mark = document.createElement("p");
       mark.className = "chat-read";
-      mark.textContent = "Seen by " + byMessage[mid].join(", ");
+      mark.textContent = self.t("seen", "Seen by {names}").replace("{names}", byMessage[mid].join(", "));
       li.appendChild(mark);
     });
   };
@@ -322,7 +327,7 @@
   Chat.prototype.showTyping = function (userId) {
     var self = this;
     this.typing.dataset.userId = String(userId);
-    this.typing.textContent = this.name(userId) + " is typing…";
+    this.typing.textContent = this.t("typing", "{name} is typing…").replace("{name}", this.name(userId));
     clearTimeout(this.typingTimer);
     this.typingTimer = setTimeout(function () { self.typing.textContent = ""; }, 4000);
   };
@@ -331,8 +336,8 @@
     var self = this;
     var others = online.filter(function (id) { return id !== self.userId; });
     this.presence.textContent = others.length
-      ? "Online now: " + others.map(function (id) { return self.name(id); }).join(", ")
-      : "No one else from the team is online.";
+      ? this.t("online", "Online now: {names}").replace("{names}", others.map(function (id) { return self.name(id); }).join(", "))
+      : this.t("alone", "No one else from the team is online.");
   };
 
   Chat.prototype.send = function (body) {
@@ -366,7 +371,7 @@
   Chat.prototype.startFallback = function () {
     var self = this;
     this.mode = "rest";
-    this.setStatus("Live updates unavailable; checking for new messages every few seconds.");
+    this.setStatus(this.t("fallback", "Live updates unavailable; checking for new messages every few seconds."));
     this.poll();
     this.pollTimer = setInterval(function () {
       if (self.over) { clearInterval(self.pollTimer); return; }
