@@ -58,7 +58,8 @@ class PlaceLookup:
 
     place: Place | None
     city: str = ""
-    states: tuple[str, ...] = ()
+    states: tuple[str, ...] = ()  # the biggest (most ZIP codes) first
+    city_as_spelled: str = ""
 
 
 @cache
@@ -252,7 +253,9 @@ def find_place(text: str) -> PlaceLookup:
     if state is not None:
         by_state = {state: by_state[state]} if state in by_state else {}
     if len(by_state) != 1:
-        return PlaceLookup(None, city=city, states=tuple(sorted(by_state)))
+        states = sorted(by_state, key=lambda code: (-len(by_state[code]), code))
+        spelled = by_state[states[0]][0][2].title() if states else ""
+        return PlaceLookup(None, city=city, states=tuple(states), city_as_spelled=spelled)
     ((code, points),) = by_state.items()
     # The city's delivery ZIPs; its PO-box or single-building ZIPs only when it has no other.
     standard = [p for p in points if p[3]] or points

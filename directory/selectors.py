@@ -13,7 +13,8 @@ from functools import reduce
 from operator import or_
 from typing import Any
 
-from django.db import connection
+from django.contrib.postgres.search import TrigramWordSimilarity
+from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
     Case,
@@ -90,6 +91,10 @@ class ProviderSearch:
     ordering: str | None = None
     capacity: tuple[str, ...] = ()
     terms: search_terms.SearchTerms = field(default_factory=search_terms.SearchTerms)
+    # A place named in ``q`` ("speech therapist in Detroit"): used as ``near`` when it is
+    # one place; the places it may be (best first) when several states share the name.
+    near_from_q: bool = False
+    place_choices: tuple[str, ...] = ()
 
     @property
     def effective_ordering(self) -> str:
@@ -149,7 +154,7 @@ def _parse_city(value: str) -> tuple[tuple[float, float], str]:
         return (found.place.lat, found.place.lng), found.place.label
     if len(found.states) > 1:
         states = ", ".join(found.states[:8]) + ("…" if len(found.states) > 8 else "")
-        raise _bad(
+        error = _bad(
             "near",
             _(
                 "There is a %(city)s in more than one state (%(states)s). Add the state, "
@@ -157,6 +162,8 @@ def _parse_city(value: str) -> tuple[tuple[float, float], str]:
             )
             % {"city": found.city, "states": states, "state": found.states[0]},
         )
+        error.extra["choices"] = list(place_choices(found))
+        raise error
     raise _bad(
         "near",
         _(
@@ -165,6 +172,48 @@ def _parse_city(value: str) -> tuple[tuple[float, float], str]:
         )
         % {"place": value},
     )
+
+
+def place_choices(lookup: geo.PlaceLookup) -> tuple[str, ...]:
+    """ "Detroit" -> ("Detroit, MI", "Detroit, TX", ...): the states sharing a city name,
+    the one with the most ZIP codes (the bigger city) first."""
+    return tuple(f"{lookup.city_as_spelled or lookup.city}, {state}" for state in lookup.states)
+
+
+def _names_a_place(text: str) -> bool:
+    if re.fullmatch(r"\d{5}", text):
+        return geo.zip_centroid(text) is not None
+    if len(text) > 100:
+        return False
+    found = geo.find_place(text)
+    return found.place is not None or len(found.states) > 1
+
+
+@dataclass(frozen=True)
+class _QueryPlace:
+    terms: search_terms.SearchTerms
+    near: tuple[float, float] | None = None
+    near_label: str = ""
+    choices: tuple[str, ...] = ()
+
+
+def _place_in_query(q: str) -> _QueryPlace:
+    """``q`` understood, with a place at its end taken as the search's place. A whole query
+    that is only a city name ("Sunrise") stays text when some listing's text has it."""
+    terms = search_terms.interpret(q, find_place=_names_a_place)
+    place = terms.place
+    if place is None:
+        return _QueryPlace(terms)
+    if not place.certain and Provider.objects.filter(_text_condition(place.text)).exists():
+        return _QueryPlace(search_terms.interpret(q))
+    if re.fullmatch(r"\d{5}", place.text):
+        point = geo.zip_centroid(place.text)
+        assert point is not None  # _names_a_place checked it
+        return _QueryPlace(terms, point, place.text)
+    found = geo.find_place(place.text)
+    if found.place is not None:
+        return _QueryPlace(terms, (found.place.lat, found.place.lng), found.place.label)
+    return _QueryPlace(terms, choices=place_choices(found))
 
 
 def _text(params: Mapping[str, str], name: str) -> str:
@@ -264,8 +313,13 @@ def parse_provider_search(params: Mapping[str, str]) -> ProviderSearch:
     near, near_label = parse_place(near_raw) if near_raw else (None, "")
     radius = _parse_radius(params)
     age = _parse_age(params)
-    ordering = _parse_ordering(params, near)
     q = _parse_q(params)
+    # A place in the words counts only when the place field is empty.
+    understood = _place_in_query(q) if q and near is None else _QueryPlace(search_terms.interpret(q))
+    near_from_q = near is None and understood.near is not None
+    if near_from_q:
+        near, near_label = understood.near, understood.near_label
+    ordering = _parse_ordering(params, near)
     return ProviderSearch(
         q=q,
         discipline=discipline,
@@ -280,7 +334,9 @@ def parse_provider_search(params: Mapping[str, str]) -> ProviderSearch:
         payment=payment,
         ordering=ordering,
         capacity=_parse_capacity(params),
-        terms=search_terms.interpret(q),
+        terms=understood.terms,
+        near_from_q=near_from_q,
+        place_choices=understood.choices,
     )
 
 
@@ -331,9 +387,15 @@ def _terms_filter(qs: QuerySet[Provider], terms: search_terms.SearchTerms) -> Qu
     """What ``q`` was understood as (``directory/search_terms.py``): recognized phrases
     become discipline / language filters, alternatives are ORed, the rest is text."""
     if terms.disciplines:
-        qs = qs.filter(discipline__in=terms.disciplines)
+        wanted = Q(discipline__in=terms.disciplines)
+        if terms.discipline_words:
+            wanted |= _text_condition(" ".join(terms.discipline_words))
+        qs = qs.filter(wanted)
     if terms.languages:
         qs = qs.filter(reduce(or_, (Q(languages__contains=f"|{code}|") for code in terms.languages)))
+    if terms.endorsements:
+        shown = Endorsement.objects.shown_as_endorsed(timezone.now().date())
+        qs = qs.filter(Exists(shown.filter(provider=OuterRef("pk"), category__in=terms.endorsements)))
     for group in terms.text_groups:
         qs = qs.filter(reduce(or_, (_text_condition(text) for text in group)))
     return qs
@@ -349,6 +411,30 @@ def provider_pick_condition(q: str) -> Q:
         return Q()
     found = _terms_filter(Provider.objects.all(), search_terms.interpret(q)).values("pk")
     return Q(name__icontains=q) | Q(organization__name__icontains=q) | Q(pk__in=found)
+
+
+CLOSE_NAMES = 5
+CLOSE_NAME_SIMILARITY = "0.45"
+
+
+def close_names(text: str) -> list[Provider]:
+    """PostgreSQL: listings whose name is closest to ``text`` ("okafur" -> "Samuel
+    Okafor"), by trigram word similarity from the GIN index of migration 0012 (one
+    query, for a search that found nothing). SQLite: none (no index to serve it)."""
+    if connection.vendor != "postgresql" or not text.strip():
+        return []
+    closest = (
+        Provider.objects.filter(name__trigram_word_similar=text)
+        .annotate(similarity=TrigramWordSimilarity(text, "name"))
+        .order_by("-similarity", "name", "id")[:CLOSE_NAMES]
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        # pg_trgm's default (0.6) misses one wrong letter in a short name ("okafur" is
+        # 0.57 from "Okafor"); the index reads this threshold, for this transaction only.
+        cursor.execute(
+            "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)", [CLOSE_NAME_SIMILARITY]
+        )
+        return list(closest)
 
 
 def near_locations(search: ProviderSearch, **lookups: Any) -> QuerySet[Location]:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from directory import paging, policies, selectors, services
+from directory import paging, policies, search_terms, selectors, services
 from directory.counting import SearchPaginator
 from directory.forms import MAX_CURATION_NOTE, CurationNoteForm
 from directory.models import (
@@ -97,14 +97,52 @@ def _language_choices(current: str) -> list[tuple[str, str]]:
 
 
 def _understood(search: selectors.ProviderSearch | None) -> list[str]:
-    """What the words in ``q`` were taken to mean, said back to the reader."""
-    if search is None:
+    """What the words in ``q`` were taken to mean, said back to the reader (with the words
+    searched as text and a place taken from them, so an empty result says what was tried)."""
+    if search is None or not search.terms.recognized and not search.near_from_q:
         return []
-    said = [str(Discipline(code).label) for code in search.terms.disciplines]
+    terms = search.terms
+    said = [str(Discipline(code).label) for code in terms.disciplines]
     said += [
-        _("Language: %(language)s") % {"language": LANGUAGE_NAMES.get(c, c)} for c in search.terms.languages
+        _("Endorsed: %(category)s") % {"category": EndorsementCategory(code).label}
+        for code in terms.endorsements
     ]
+    said += [_("Language: %(language)s") % {"language": LANGUAGE_NAMES.get(c, c)} for c in terms.languages]
+    said += [_("Words: “%(words)s”") % {"words": " / ".join(group)} for group in terms.text_groups]
+    if search.near_from_q:
+        said.append(_("Near %(place)s") % {"place": search.near_label})
     return said
+
+
+def _place_city(search: selectors.ProviderSearch | None, error: Any) -> str:
+    if search is not None and search.place_choices:
+        return search.place_choices[0].rpartition(",")[0]
+    choices = error.extra.get("choices", []) if error is not None else []
+    return str(choices[0]).rpartition(",")[0] if choices else ""
+
+
+def _search_link(params: QueryDict, **changes: str | None) -> str:
+    return f"{reverse('home')}?{_query(params, **changes)}#results"
+
+
+def _place_choices(
+    params: QueryDict, search: selectors.ProviderSearch | None, error: Any
+) -> list[tuple[str, str]]:
+    """Links that run the same search near each place an ambiguous name may be: typed in
+    the words ("speech therapist Detroit") or in the place field."""
+    if search is not None and search.place_choices and search.terms.place is not None:
+        words = search.terms.place.before
+        return [(label, _search_link(params, q=words or None, near=label)) for label in search.place_choices]
+    choices = error.extra.get("choices", []) if error is not None else []
+    return [(label, _search_link(params, near=label)) for label in choices]
+
+
+def _suggestions(params: QueryDict, search: selectors.ProviderSearch | None) -> list[tuple[str, str]]:
+    """For a search that found nothing: the vocabulary's phrases nearest the words typed."""
+    if search is None or not search.q:
+        return []
+    typed = search.terms.rest or search.q
+    return [(text, _search_link(params, q=text)) for text in search_terms.suggestions(typed)]
 
 
 def _wider_radius(search: selectors.ProviderSearch | None) -> int | None:
@@ -141,6 +179,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
             error = ApplicationError(
                 "invalid_page", _("That page does not exist."), extra={"parameter": "page"}
             )
+    empty = page is not None and not page.paginator.count
     values = _form_values(params, search)
     error_parameter = str(error.extra.get("parameter", "")) if error else ""
     wider = _wider_radius(search)
@@ -157,6 +196,11 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "values": values,
         "filters_on": sum(1 for key in FILTER_KEYS if values.get(key)),
         "understood": _understood(search),
+        "corrections": search.terms.corrections if search is not None else (),
+        "place_choices": _place_choices(params, search, error),
+        "place_city": _place_city(search, error),
+        "suggestions": _suggestions(params, search) if empty else [],
+        "close_names": selectors.close_names(search.q) if empty and search is not None else [],
         "wider_radius": wider,
         "wider_query": _query(params, radius_miles=str(wider)) if wider else "",
         "unfiltered_query": _query(params, **dict.fromkeys(CLEARED_KEYS)),

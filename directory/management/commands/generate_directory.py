@@ -17,6 +17,7 @@ from directory.models import Discipline, Endorsement, Location, Organization, Pr
 # One source for the index's SQL: the migration that creates it.
 fts_migration = import_module("directory.migrations.0006_provider_search_vector")
 knn_migration = import_module("directory.migrations.0009_location_earth_point")
+trgm_migration = import_module("directory.migrations.0012_provider_name_trigram")
 
 
 class Command(BaseCommand):
@@ -82,6 +83,7 @@ class Command(BaseCommand):
         with connection.cursor() as cursor:
             cursor.execute(fts_migration.DROP)
             cursor.execute(knn_migration.DROP)
+            cursor.execute(trgm_migration.DROP)
             for _model, index in self.DEFERRED_INDEXES:
                 cursor.execute(f'DROP INDEX IF EXISTS "{index.name}"')
         return True
@@ -94,6 +96,7 @@ class Command(BaseCommand):
         with connection.cursor() as cursor:
             cursor.execute(fts_migration.CREATE)
             cursor.execute(knn_migration.CREATE)
+            cursor.execute(trgm_migration.CREATE)
             # Neighbours on neighbouring pages: a "near" search then reads a few hundred
             # pages of locations instead of one page per location (docs/operations.md).
             cursor.execute("CLUSTER directory_location USING location_lat_lng")
