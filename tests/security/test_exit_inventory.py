@@ -214,6 +214,7 @@ CALL_SITES: dict[str, str] = {
     "intake.services._notify_family_to_sign": "family",
     "messaging.services._notify_mentions": "scenario",
     "referrals.family_notices.notify_family": "family",
+    "referrals.family_notices.notify_guardians": "family",
     "referrals.reminders._remind": "scenario",
     "referrals.services._email_on_commit": "scenario",
     "referrals.services._notify_referrer": "scenario",
