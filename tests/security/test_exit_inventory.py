@@ -197,6 +197,7 @@ PRODUCERS = {
 # an endorsement, never a child.
 CALL_SITES: dict[str, str] = {
     "consent.reminders._notice": "family",
+    "consent.reminders.consents_notify_refusals": "family",
     "consent.requests._notify_guardians": "family",
     "consent.requests._notify_requester": "scenario",
     "consent.services._notify_guardians_of_attestation": "family",
