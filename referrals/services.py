@@ -46,6 +46,7 @@ from referral_hub.errors import ApplicationError, FieldError, NotFound
 from referral_hub.ids import parse_id
 from referral_hub.sitelinks import absolute_url
 from referrals import policies
+from referrals.drafts import referral_draft_drop
 from referrals.family_notices import family_audience, notify_family, notify_guardians, portal_link
 from referrals.models import (
     ConcernType,
@@ -346,6 +347,9 @@ def do_referral_send(
             )
             notify_referral_sent(referral=referral, to_provider=draft.to_provider)
             notify_guardians(referral, suppress_email=_emails_suppressed.get())
+            referral_draft_drop(
+                sender=draft.from_provider, child_id=draft.child_id, to_provider_id=draft.to_provider.pk
+            )
     except IntegrityError:
         if idempotency_key:
             replay = _replay(actor, draft.from_provider, idempotency_key, fingerprint)
