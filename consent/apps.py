@@ -38,5 +38,12 @@ class ConsentConfig(AppConfig):
             task="consent.tasks.notify_expiring_consents",
             schedule=crontab(hour=14, minute=0),
         )
+        # Hourly: the family hears of refused attempts on a child's record within the
+        # hour, at most once per child and day (the notice's count follows while unread).
+        extensions.register_beat_entry(
+            "consent-refusal-notices",
+            task="consent.tasks.notify_refused_attempts",
+            schedule=crontab(minute=15),
+        )
         extensions.register_schema_enum_name("ConsentStatusEnum", "consent.models.ConsentStatus")
         extensions.register_schema_enum_name("DataCategoryEnum", "consent.models.DataCategory")

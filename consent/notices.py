@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from notices.kinds import NoticeKind, payload_url, register
 
@@ -21,5 +22,17 @@ def _expiring_url(payload: dict[str, Any]) -> str | None:
     return payload_url({"url": payload.get("renew")})
 
 
+def _refused_title(payload: dict[str, Any]) -> str:
+    attempts = int(payload["attempts"])
+    return ngettext(
+        "Someone without permission tried to see your child's information today and was refused: "
+        "nothing was shown. See who in the access log.",
+        "Someone without permission tried to see your child's information %(count)d times today and "
+        "was refused each time: nothing was shown. See who in the access log.",
+        attempts,
+    ) % {"count": attempts}
+
+
 def register_notice_kinds() -> None:
     register("consent.expiring", NoticeKind(category="reminder", title=_expiring_title, url=_expiring_url))
+    register("consent.refused_attempts", NoticeKind(category="consent", title=_refused_title))

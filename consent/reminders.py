@@ -1,20 +1,24 @@
 """Scheduled consent notices (run by consent.tasks). Idempotent: each notice has one
-outbox key per consent, expiry date and guardian, so a re-run sends nothing twice."""
+outbox key per consent, expiry date and guardian (or per child, day and guardian for
+the refused-attempts digest), so a re-run sends nothing twice."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
 
 from django.db import transaction
+from django.db.models import Count, Exists, F, OuterRef
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import AuditEvent, Outcome
 from consent.models import Consent
 from consent.texts import plain_date
 from families.mail import mail_family
 from families.models import Guardian
-from outbox.services import outbox_notify
+from outbox.services import outbox_in_app_update_by_key, outbox_notify
 from people.preferences import language_of
 from referral_hub.sitelinks import absolute_url
 
@@ -72,3 +76,52 @@ def _notice(consent: Consent, guardian: Guardian) -> int:
         link=absolute_url(path),
     )
     return int(created is not None)
+
+
+# --- refused attempts on a child's record: a daily digest to the family -----------------
+
+REFUSED_KIND = "consent.refused_attempts"
+
+
+def _refusals_today(now: datetime) -> list[dict[str, Any]]:
+    """Per child, today's (UTC) refused attempts by signed-in accounts that are not the
+    child's own family: ``child_id``, ``family_id``, ``attempts``, ``accounts``."""
+    start = datetime.combine(now.date(), time.min, tzinfo=UTC)
+    family_own = Guardian.objects.filter(user_id=OuterRef("actor_id"), family_id=OuterRef("child__family_id"))
+    rows = (
+        AuditEvent.objects.filter(
+            outcome=Outcome.DENIED, child__isnull=False, actor__isnull=False, at__gte=start, at__lte=now
+        )
+        .exclude(Exists(family_own))
+        .values("child_id", family_id=F("child__family_id"))
+        .annotate(attempts=Count("id"), accounts=Count("actor_id", distinct=True))
+        .order_by("child_id")
+    )
+    return [dict(row) for row in rows]
+
+
+@transaction.atomic
+def consents_notify_refusals(*, now: datetime | None = None) -> int:
+    """Tell each guardian, in the notice centre, that someone was refused their child's
+    record today (docs/consent.md, "Refused attempts"): at most one notice per child,
+    day and guardian, brought up to date (the count) while unread; no e-mail (the
+    access log says who, when and what). Returns the notices queued now."""
+    now = now or timezone.now()
+    queued = 0
+    for row in _refusals_today(now):
+        path = reverse("portal-access-log", kwargs={"child_id": row["child_id"]})
+        payload = {
+            "child_id": row["child_id"],
+            "attempts": row["attempts"],
+            "accounts": row["accounts"],
+            "day": now.date().isoformat(),
+            "url": path,
+        }
+        for guardian in Guardian.objects.filter(family_id=row["family_id"]).select_related("user"):
+            user = guardian.user
+            key = f"consent:refused:{row['child_id']}:{now.date().isoformat()}:guardian:{user.pk}"
+            if outbox_notify(user.pk, REFUSED_KIND, payload, key=key, language=language_of(user)) is None:
+                outbox_in_app_update_by_key(key=key, payload=payload)
+            else:
+                queued += 1
+    return queued

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from consent import policies, requests, services
-from consent.extensions import request_return_url
+from consent.extensions import request_asked, request_return_url
 from consent.forms import (
     ConsentRequestDeclineForm,
     ConsentRequestForm,
@@ -77,6 +77,7 @@ def consent_request_new(request: HttpRequest) -> HttpResponse:
     except ApplicationError as exc:
         messages.error(request, plain(exc))
     else:
+        request_asked(request.user, valid["child"], valid["provider"], request.POST)
         messages.success(
             request,
             _("We asked the family to share with %(provider)s. You will be told their answer.")

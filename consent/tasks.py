@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from consent.reminders import consents_notify_expiring
+from consent.reminders import consents_notify_expiring, consents_notify_refusals
 from consent.services import consents_record_expiry
 from outbox.jobs import tracked
 
@@ -19,3 +19,9 @@ def expire_consents() -> dict[str, int]:
 @tracked("notify_expiring_consents")
 def notify_expiring_consents() -> dict[str, int]:
     return {"notices": consents_notify_expiring()}
+
+
+@shared_task(name="consent.tasks.notify_refused_attempts")
+@tracked("notify_refused_attempts")
+def notify_refused_attempts() -> dict[str, int]:
+    return {"notices": consents_notify_refusals()}

@@ -322,6 +322,22 @@ def outbox_notify(
     )
 
 
+def outbox_in_app_update_payload(*, message_id: int, payload: dict[str, Any]) -> int:
+    """Replace the payload of an in-app row still unread (a coalesced notice brought up to
+    date, e.g. the appointment time now in force). Returns how many rows changed."""
+    return OutboxMessage.objects.filter(pk=message_id, channel=Channel.IN_APP, read_at__isnull=True).update(
+        payload=payload
+    )
+
+
+def outbox_in_app_update_by_key(*, key: str, payload: dict[str, Any]) -> int:
+    """``outbox_in_app_update_payload`` for the row queued with ``key`` (a daily digest
+    notice brought up to date while its reader has not seen it yet)."""
+    return OutboxMessage.objects.filter(key=key, channel=Channel.IN_APP, read_at__isnull=True).update(
+        payload=payload
+    )
+
+
 # --- the notice centre: in-app rows read back by their recipient ----------------------
 
 

@@ -33,10 +33,11 @@ from people.preferences import (
     known_time_zones,
     language_codes,
     language_of,
+    referral_emails_wanted,
     time_zone_of,
     update_preferences,
 )
-from people.roles import Actor, role_object, signed_in, user_roles
+from people.roles import Actor, has_role, role_object, signed_in, user_roles
 from referral_hub import events
 from referral_hub.auth_backends import issue_token, revoke_tokens, token_expires_at
 from referral_hub.errors import ApplicationError
@@ -70,8 +71,17 @@ class AccountSettingsForm(forms.Form):
         label=_("Language"), help_text=_("The language of the pages and of the e-mails we send you.")
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, family: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if family:
+            self.fields["referral_emails"] = forms.BooleanField(
+                required=False,
+                label=_("E-mail me when there is news about a referral for my child"),
+                help_text=_(
+                    "The e-mail only says there is news and links here: never your child's details. "
+                    "Without it, you still find every update under Notices."
+                ),
+            )
         zones = cast(forms.ChoiceField, self.fields["time_zone"])
         zones.choices = [(name, name.replace("_", " ")) for name in sorted(known_time_zones())]
         languages = cast(forms.ChoiceField, self.fields["preferred_language"])
@@ -95,13 +105,16 @@ def account_settings(request: HttpRequest) -> HttpResponse:
     initial = {
         "time_zone": time_zone_of(user) or request_time_zone(request),
         "preferred_language": language_of(user, translation.get_language()),
+        "referral_emails": referral_emails_wanted(user),
     }
-    form = AccountSettingsForm(request.POST or None, initial=initial)
+    family = has_role(user, "guardian")
+    form = AccountSettingsForm(request.POST or None, initial=initial, family=family)
     if request.method == "POST" and form.is_valid():
         update_preferences(
             user,
             time_zone=form.cleaned_data["time_zone"],
             preferred_language=form.cleaned_data["preferred_language"],
+            referral_emails=form.cleaned_data["referral_emails"] if family else None,
         )
         translation.activate(form.cleaned_data["preferred_language"])
         messages.success(request, _("Your settings are saved."))

@@ -20,6 +20,9 @@ class AccountSettings(models.Model):
     time_zone = models.CharField(max_length=64, blank=True, default="")
     # Empty: follow the browser (Accept-Language) or the language switcher.
     preferred_language = models.CharField(max_length=2, choices=Language.choices, blank=True, default="")
+    # A guardian's choice: an e-mail (a link only) when there is news about a referral for
+    # their child. Off: the notice centre still says it (docs/notices.md, "Families").
+    referral_emails = models.BooleanField(default=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

@@ -69,6 +69,14 @@ def language_of(user: Actor | None, fallback: str | None = None) -> str:
     return str(settings.LANGUAGE_CODE)[:2]
 
 
+def referral_emails_wanted(user: Actor) -> bool:
+    """Does this person want an e-mail when there is news about a referral for their
+    child? Yes unless they turned it off on the settings page (the notice centre tells
+    them either way)."""
+    row = settings_of(user)
+    return row.referral_emails if row is not None else True
+
+
 def chosen_language(user: Actor) -> str:
     """What the account itself holds (``/api/v1/me/``): a language, or empty when the
     person never chose one. To address someone, ask ``language_of``."""
@@ -98,9 +106,13 @@ def validate_language(value: str) -> str:
 
 @transaction.atomic
 def update_preferences(
-    user: User, *, time_zone: str | None = None, preferred_language: str | None = None
+    user: User,
+    *,
+    time_zone: str | None = None,
+    preferred_language: str | None = None,
+    referral_emails: bool | None = None,
 ) -> AccountSettings:
-    """Set either or both; values are validated before anything is written."""
+    """Set any of them; values are validated before anything is written."""
     if time_zone is not None:
         validate_time_zone(time_zone)
     if preferred_language is not None:
@@ -110,6 +122,8 @@ def update_preferences(
         row.time_zone = time_zone
     if preferred_language is not None:
         row.preferred_language = preferred_language
+    if referral_emails is not None:
+        row.referral_emails = referral_emails
     row.save()
     user._account_settings_cache = row  # type: ignore[attr-defined]  # per-request memo
     return row

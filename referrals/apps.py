@@ -23,7 +23,10 @@ class ReferralsConfig(AppConfig):
         # affected user once.
         register_access_end_hook("referrals.permissions", access_end_for_consent)
 
-        from consent.extensions import register_request_return
+        from consent.extensions import register_request_asked, register_request_return
+        from referrals.drafts import referral_draft_keep
+
+        register_request_asked(referral_draft_keep)
         from referral_hub import extensions
         from referrals import metrics
         from referrals.context_processors import nav_counts

@@ -1,17 +1,31 @@
-"""What a family hears about its own request for help (a referral with ``source =
-family``): every status change, in the app and by e-mail, in each guardian's language.
-Like every referral e-mail: a link only, nothing about the child."""
+"""What a family hears about referrals for its child, in each guardian's language.
+
+- Its own request for help (``source = family``): every status change
+  (``notify_family``, kind ``referral.status_changed``).
+- A referral a provider made (``source = provider``): the steps a family needs to know
+  (``notify_guardians``, kind ``referral.family_update``; the decision table is in
+  docs/notices.md, "Families"): made, accepted or declined, first appointment (with its
+  time), completed (with the outcome), cancelled. Not "received" (the recipient opened
+  it: nothing for the family to do or expect).
+
+In the app always; by e-mail unless the guardian turned referral e-mails off on the
+settings page (``people.preferences.referral_emails_wanted``). Like every referral
+e-mail: a link only, nothing about the child. Each guardian is asked of the decision
+point (``consent.decision.decide``, ``referral`` + ``demographics``) before anything is
+queued: a notice to a guardian is an exit of the child's data like any other."""
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
+from consent.decision import decide
 from families.models import Guardian
 from outbox.services import outbox_notice_and_email
-from people.preferences import language_of
+from people.preferences import language_of, referral_emails_wanted
 from referral_hub.sitelinks import absolute_url
 from referrals.models import Referral, ReferralStatus
 
@@ -39,10 +53,8 @@ def status_word(status: str) -> str:
 def notify_family(referral: Referral, *, suppress_email: bool = False) -> None:
     """Each guardian of the child: an in-app notice and an e-mail in their language,
     once per referral, status and guardian (the outbox key), after commit."""
-    guardians = Guardian.objects.filter(family__children=referral.child_id).select_related("user")
     link = absolute_url(PORTAL_PATH)
-    for guardian in guardians:
-        user = guardian.user
+    for user in family_audience(referral):
         language = language_of(user)
         with translation.override(language):
             word = status_word(referral.status)
@@ -60,5 +72,70 @@ def notify_family(referral: Referral, *, suppress_email: bool = False) -> None:
                     "For privacy, details are only shown after you sign in."
                 )
                 % {"status": word, "link": link},
-                email=not suppress_email,
+                email=not suppress_email and referral_emails_wanted(user),
+            )
+
+
+# The steps of a provider's referral a family is told of (docs/notices.md, "Families").
+FAMILY_STEPS = (S.SENT, S.ACCEPTED, S.DECLINED, S.SCHEDULED, S.COMPLETED, S.CANCELLED)
+FAMILY_KIND = "referral.family_update"
+
+
+def family_audience(referral: Referral) -> list[User]:
+    """The guardians of the child the decision point lets see the child for a referral
+    (its ``guardian`` relation): each one a person to tell."""
+    guardians = Guardian.objects.filter(family__children=referral.child_id).select_related("user")
+    return [
+        g.user
+        for g in guardians
+        if decide(g.user, child_id=referral.child_id, purpose="referral", categories="demographics")
+    ]
+
+
+def portal_link(referral: Referral) -> str:
+    return f"{PORTAL_PATH}#referral-{referral.pk}"
+
+
+def family_payload(referral: Referral) -> dict[str, object]:
+    """Ids, the status, and for the family's own eyes (in the app only) the appointment
+    time and the outcome code; the title is built when read (``referrals.notices``)."""
+    payload: dict[str, object] = {
+        "referral_id": referral.pk,
+        "status": referral.status,
+        "label": status_word(referral.status),
+        "url": portal_link(referral),
+    }
+    if referral.status == S.SCHEDULED and referral.appointment_at is not None:
+        payload["appointment_at"] = referral.appointment_at.isoformat()
+    if referral.status == S.COMPLETED and referral.outcome:
+        payload["outcome"] = referral.outcome
+    return payload
+
+
+def notify_guardians(referral: Referral, *, suppress_email: bool = False) -> None:
+    """A provider's referral reached a step the family should know (``FAMILY_STEPS``):
+    each guardian the decision point allows gets a notice in the app, and an e-mail
+    (news, a link, nothing about the child) unless they turned those off; in their
+    language, in the caller's transaction, once per referral, step and guardian."""
+    if referral.source != "provider" or referral.status not in FAMILY_STEPS:
+        return
+    for user in family_audience(referral):
+        language = language_of(user)
+        with translation.override(language):
+            outbox_notice_and_email(
+                user=user,
+                key=f"referral:{referral.pk}:{referral.status}:guardian:{user.pk}",
+                kind=FAMILY_KIND,
+                email_kind="referral",
+                language=language,
+                payload=family_payload(referral),
+                subject=_("News about a referral for your child"),
+                body=_(
+                    "There is news about a referral for your child.\n\n"
+                    "Sign in to read it: %(link)s\n\n"
+                    "For privacy, we never put details about your child in an e-mail. "
+                    "You can turn these e-mails off in your account settings."
+                )
+                % {"link": absolute_url(PORTAL_PATH)},
+                email=not suppress_email and referral_emails_wanted(user),
             )

@@ -219,3 +219,26 @@ class ReferralUserObjectPermission(UserObjectPermissionBase):
 
     class Meta(UserObjectPermissionBase.Meta):
         indexes = [models.Index(fields=["user", "content_object"], name="referral_perm_user_obj")]
+
+
+class ReferralDraft(models.Model):
+    """What a provider typed on the referral form before asking the family to share with
+    the chosen recipient (issue 25: the reason had to be typed again once the family
+    signed). One per sender, child and recipient; shown again on the form for that
+    child and recipient while the sender may see the child; gone once the referral is
+    sent."""
+
+    from_provider = models.ForeignKey("directory.Provider", on_delete=models.CASCADE, related_name="+")
+    child = models.ForeignKey("families.Child", on_delete=models.CASCADE, related_name="+")
+    to_provider = models.ForeignKey("directory.Provider", on_delete=models.CASCADE, related_name="+")
+    reason = models.TextField(blank=True)
+    concern_type = models.CharField(max_length=30, blank=True)
+    urgency = models.CharField(max_length=10, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_provider", "child", "to_provider"], name="referral_draft_one_per_pair"
+            )
+        ]

@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
-from notices.kinds import NoticeKind, register
-from referrals.models import ReferralStatus
+from notices.kinds import NoticeKind, payload_url, register
+from people.templatetags.preferences import when
+from referrals.models import Outcome, ReferralStatus
 
 Payload = dict[str, Any]
 
@@ -18,10 +21,17 @@ def _url(payload: Payload) -> str:
 
 
 def _status_label(status: str) -> str:
-    try:
-        return str(ReferralStatus(status).label).lower()
-    except ValueError:
-        return status
+    """The status as a word in a sentence, in the active language."""
+    words: dict[str, str] = {
+        ReferralStatus.SENT: pgettext("referral status in a sentence", "sent"),
+        ReferralStatus.RECEIVED: pgettext("referral status in a sentence", "received"),
+        ReferralStatus.ACCEPTED: pgettext("referral status in a sentence", "accepted"),
+        ReferralStatus.DECLINED: pgettext("referral status in a sentence", "declined"),
+        ReferralStatus.SCHEDULED: pgettext("referral status in a sentence", "scheduled"),
+        ReferralStatus.COMPLETED: pgettext("referral status in a sentence", "completed"),
+        ReferralStatus.CANCELLED: pgettext("referral status in a sentence", "cancelled"),
+    }
+    return words.get(status, status)
 
 
 def _status_category(payload: Payload) -> str:
@@ -64,6 +74,92 @@ def _clock_title(kind: str) -> NoticeKind:
     )
 
 
+# --- what a family reads (``referrals.family_notices``; docs/notices.md, "Families") -----
+
+
+def _local_time(payload: Payload) -> str:
+    """The appointment in the reader's zone (the page's active zone), labelled."""
+    return when(datetime.datetime.fromisoformat(str(payload["appointment_at"])))
+
+
+def _outcome_words(code: str) -> str:
+    words: dict[str, str] = {
+        Outcome.CONNECTED: _("your child is connected to the services"),
+        Outcome.EVALUATED_NOT_ELIGIBLE: _("your child was seen and does not qualify for this service"),
+        Outcome.FAMILY_DECLINED: _("you chose not to go ahead"),
+        Outcome.UNREACHABLE: _("the provider could not reach you"),
+    }
+    return words.get(code, _("see the outcome"))
+
+
+def _family_title(payload: Payload) -> str:
+    n = {"number": int(payload["referral_id"])}
+    status = str(payload.get("status", ""))
+    if status == ReferralStatus.SENT:
+        return (
+            _(
+                "Your child was referred for more support (referral #%(number)d). The provider it was "
+                "sent to will get in touch with you: see who it is and what happens next."
+            )
+            % n
+        )
+    if status == ReferralStatus.ACCEPTED:
+        return (
+            _(
+                "Referral #%(number)d was accepted. The provider will contact you to set up a first appointment."
+            )
+            % n
+        )
+    if status == ReferralStatus.DECLINED:
+        return (
+            _(
+                "The provider could not take referral #%(number)d. The provider who referred your child "
+                "will talk with you about other options; you can also ask a care coordinator for help."
+            )
+            % n
+        )
+    if status == ReferralStatus.SCHEDULED and payload.get("appointment_at"):
+        return _("A first appointment is set for referral #%(number)d: %(when)s.") % {
+            **n,
+            "when": _local_time(payload),
+        }
+    if status == ReferralStatus.COMPLETED:
+        return _("Referral #%(number)d is complete: %(outcome)s.") % {
+            **n,
+            "outcome": _outcome_words(str(payload.get("outcome", ""))),
+        }
+    if status == ReferralStatus.CANCELLED:
+        return (
+            _(
+                "Referral #%(number)d was cancelled by the provider who made it. Ask them if you have questions."
+            )
+            % n
+        )
+    return _("Referral #%(number)d is now %(status)s.") % {**n, "status": _status_label(status)}
+
+
+def _family_category(payload: Payload) -> str:
+    status = payload.get("status")
+    if status == ReferralStatus.SENT:
+        return "referral"
+    return "outcome" if status in (ReferralStatus.COMPLETED, ReferralStatus.DECLINED) else "referral_update"
+
+
+def _rescheduled_title(payload: Payload) -> str:
+    if payload.get("appointment_at"):
+        return _("The appointment for referral #%(number)d moved to %(when)s.") % {
+            "number": int(payload["referral_id"]),
+            "when": _local_time(payload),
+        }
+    return _("The appointment for referral #%(number)d moved: see the new time.") % {
+        "number": int(payload["referral_id"])
+    }
+
+
+def _family_url(payload: Payload) -> str | None:
+    return payload_url(payload) or _url(payload)
+
+
 def register_notice_kinds() -> None:
     register(
         "referral.received",
@@ -78,3 +174,10 @@ def register_notice_kinds() -> None:
     register("referral.status_changed", NoticeKind(category=_status_category, title=_status_title, url=_url))
     for kind in CLOCK_TITLES:
         register(kind, _clock_title(kind))
+    register(
+        "referral.family_update", NoticeKind(category=_family_category, title=_family_title, url=_family_url)
+    )
+    register(
+        "referral.rescheduled",
+        NoticeKind(category="referral_update", title=_rescheduled_title, url=_family_url),
+    )

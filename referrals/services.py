@@ -39,14 +39,15 @@ from directory.roles import provider_of
 from families.models import Child, Guardian
 from outbox.models import Channel as OutboxChannel
 from outbox.models import OutboxMessage
-from outbox.services import outbox_email, outbox_notify
-from people.preferences import language_of
+from outbox.services import outbox_email, outbox_in_app_update_payload, outbox_notify
+from people.preferences import language_of, referral_emails_wanted
 from people.roles import Actor, signed_in
 from referral_hub.errors import ApplicationError, FieldError, NotFound
 from referral_hub.ids import parse_id
 from referral_hub.sitelinks import absolute_url
 from referrals import policies
-from referrals.family_notices import notify_family
+from referrals.drafts import referral_draft_drop
+from referrals.family_notices import family_audience, notify_family, notify_guardians, portal_link
 from referrals.models import (
     ConcernType,
     Referral,
@@ -345,6 +346,10 @@ def do_referral_send(
                 actor=actor, draft=draft, idempotency_key=idempotency_key, fingerprint=fingerprint
             )
             notify_referral_sent(referral=referral, to_provider=draft.to_provider)
+            notify_guardians(referral, suppress_email=_emails_suppressed.get())
+            referral_draft_drop(
+                sender=draft.from_provider, child_id=draft.child_id, to_provider_id=draft.to_provider.pk
+            )
     except IntegrityError:
         if idempotency_key:
             replay = _replay(actor, draft.from_provider, idempotency_key, fingerprint)
@@ -688,6 +693,7 @@ def _transition(*, actor: Actor, referral_id: int, verb: str, changes: dict[str,
                     "label": f"Referral #{referral.pk} {to_status}",
                 },
             )
+        notify_guardians(referral, suppress_email=_emails_suppressed.get())
     return referral
 
 
@@ -786,10 +792,9 @@ def _future_appointment(when: datetime.datetime) -> datetime.datetime:
 RESCHEDULE_COALESCE = datetime.timedelta(minutes=30)
 
 
-def _recent_reschedule_notice(*, referral: Referral, user_id: int, channel: str) -> bool:
-    """Is there already a reschedule notice (``channel``) for this person and referral
-    from within the window, still waiting to be delivered or read? Then it covers this
-    reschedule too."""
+def _recent_reschedule_notice(*, referral: Referral, user_id: int, channel: str) -> OutboxMessage | None:
+    """The reschedule notice (``channel``) for this person and referral from within the
+    window still waiting to be delivered or read, if any: it covers this reschedule too."""
     rows = OutboxMessage.objects.filter(
         recipient_id=user_id,
         channel=channel,
@@ -798,24 +803,40 @@ def _recent_reschedule_notice(*, referral: Referral, user_id: int, channel: str)
     )
     if channel == OutboxChannel.IN_APP:
         rows = rows.filter(read_at__isnull=True)
-    return rows.exists()
+    return rows.order_by("-id").first()
 
 
-def _rescheduled_audience(referral: Referral) -> list[tuple[User, str]]:
-    """Who hears of a new time: the referrer while the decision point lets them see the
-    child for the referral (a referrer whose consent ended sees a stub and hears nothing:
-    issue 23, finding 3), and the family's guardians."""
-    people: list[tuple[User, str]] = []
+def _rescheduled_audience(referral: Referral) -> list[tuple[User, str, bool]]:
+    """Who hears of a new time (person, link, family?): the referrer while the decision
+    point lets them see the child for the referral (a referrer whose consent ended sees a
+    stub and hears nothing: issue 23, finding 3), and the family's guardians (the
+    decision point's guardian relation, ``family_audience``)."""
+    people: list[tuple[User, str, bool]] = []
     sender = referral.from_provider  # None for a family's own request
     if (
         sender is not None
         and sender.user is not None
         and decide(sender.user, child_id=referral.child_id, purpose="referral", categories="demographics")
     ):
-        people.append((sender.user, f"/referrals/{referral.pk}/"))
-    for guardian in Guardian.objects.filter(family_id=referral.child.family_id).select_related("user"):
-        people.append((guardian.user, "/portal/referrals/"))
+        people.append((sender.user, f"/referrals/{referral.pk}/", False))
+    for user in family_audience(referral):
+        people.append((user, portal_link(referral), True))
     return people
+
+
+def _rescheduled_payload(referral: Referral, path: str, family: bool) -> dict[str, Any]:
+    """Ids and a link; for the family (in the app only) the new time, read in their zone
+    when shown. A provider's notice carries no time: their access may end, the notice
+    stays."""
+    payload: dict[str, Any] = {
+        "referral_id": referral.pk,
+        "status": referral.status,
+        "label": _("Referral #%(id)s rescheduled") % {"id": referral.pk},
+        "url": path,
+    }
+    if family and referral.appointment_at is not None:
+        payload["appointment_at"] = referral.appointment_at.isoformat()
+    return payload
 
 
 def _notify_rescheduled(referral: Referral, event: ReferralEvent) -> None:
@@ -823,27 +844,25 @@ def _notify_rescheduled(referral: Referral, event: ReferralEvent) -> None:
     e-mail (a link only; no time, no child), each in the person's language, queued in the
     outbox in this transaction, at most one of each per person and referral within
     ``RESCHEDULE_COALESCE`` (while the earlier one is pending or unread)."""
-    for user, path in _rescheduled_audience(referral):
+    for user, path, family in _rescheduled_audience(referral):
         language = language_of(user)
         key = f"referral:{referral.pk}:rescheduled:{event.pk}:{user.pk}"
         with translation.override(language):
-            if not _recent_reschedule_notice(
+            payload = _rescheduled_payload(referral, path, family)
+            pending = _recent_reschedule_notice(
                 referral=referral, user_id=user.pk, channel=OutboxChannel.IN_APP
-            ):
+            )
+            if pending is None:
                 outbox_notify(
-                    user.pk,
-                    "referral.rescheduled",
-                    {
-                        "referral_id": referral.pk,
-                        "status": referral.status,
-                        "label": _("Referral #%(id)s rescheduled") % {"id": referral.pk},
-                        "url": path,
-                    },
-                    key=key + ":in_app",
-                    language=language,
+                    user.pk, "referral.rescheduled", payload, key=key + ":in_app", language=language
                 )
-            if _emails_suppressed.get() or _recent_reschedule_notice(
-                referral=referral, user_id=user.pk, channel=OutboxChannel.EMAIL
+            elif family:
+                # The unread notice covers this move too: it tells the time now in force.
+                outbox_in_app_update_payload(message_id=pending.pk, payload=payload)
+            if (
+                _emails_suppressed.get()
+                or (family and not referral_emails_wanted(user))
+                or _recent_reschedule_notice(referral=referral, user_id=user.pk, channel=OutboxChannel.EMAIL)
             ):
                 continue
             outbox_email(

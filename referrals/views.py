@@ -29,6 +29,7 @@ from referral_hub.errors import ApplicationError, NotFound
 from referral_hub.inputs import plain, show_refusal
 from referrals import picker, policies, selectors, services
 from referrals.contact import family_contact
+from referrals.drafts import referral_draft_for
 from referrals.inputs import TRANSITION_FORMS, ReferralSendForm, send_from
 from referrals.models import ConcernType, DeclineReason, Outcome, Referral, Urgency
 from referrals.screening import ASQ3_DOMAIN_LABELS, ASQ3_DOMAINS, INSTRUMENTS, domain_rows, summary
@@ -140,6 +141,23 @@ def referral_new(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _with_draft(request: HttpRequest, provider: Any) -> Any:
+    """The form's GET values, with the draft the sender left for this child and
+    recipient when they asked the family to share (``referrals.drafts``)."""
+    data = request.GET
+    draft = referral_draft_for(
+        sender=provider, child_id=data.get("child"), to_provider_id=data.get("to_provider")
+    )
+    if draft is None or data.get("reason"):
+        return data
+    data = data.copy()
+    data["reason"] = draft.reason
+    for field in ("concern_type", "urgency"):
+        if getattr(draft, field) and not data.get(field):
+            data[field] = getattr(draft, field)
+    return data
+
+
 def _form_context(
     request: HttpRequest,
     provider: Any,
@@ -149,7 +167,7 @@ def _form_context(
 ) -> dict[str, Any]:
     children = list(selectors.consented_children(provider=provider))
     services.children_shown(actor=request.user, children=children, detail="referral form child picker")
-    data = request.POST if request.method == "POST" else request.GET
+    data = request.POST if request.method == "POST" else _with_draft(request, provider)
     return {
         "children": children,
         "picker": picker.build(

@@ -256,6 +256,7 @@ def test_every_beat_entry_names_a_registered_task():
         "outbox.tasks.deliver_outbox",
         "consent.tasks.expire_consents",
         "consent.tasks.notify_expiring_consents",
+        "consent.tasks.notify_refused_attempts",
         "directory.tasks.remind_endorsement_expiry",
         "directory.tasks.request_listing_confirmation",
         "referrals.tasks.remind_part_c_clocks",

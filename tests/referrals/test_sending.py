@@ -49,10 +49,14 @@ def test_referrer_sends_a_referral_with_a_screening_and_due_dates(
     rows = AuditEvent.objects.filter(object_type="referral", object_id=str(referral.pk), action="disclose")
     assert {r.data_category for r in rows} == {"demographics", "screening_results"}
     assert {r.consent_id for r in rows} == {world.consents["recipient"].pk}
-    # The email is a link only: no child's name.
-    assert len(mail.outbox) == 1
-    assert f"/referrals/{referral.pk}/" in mail.outbox[0].body
-    assert world.child.first_name not in mail.outbox[0].body + mail.outbox[0].subject
+    # The emails are a link only: no child's name. One to the recipient, one to the
+    # family (issue 25: families hear of referrals made for their child).
+    by_address = {m.to[0]: m for m in mail.outbox}
+    assert set(by_address) == {world.recipient.user.email, world.guardian.user.email}
+    assert f"/referrals/{referral.pk}/" in by_address[world.recipient.user.email].body
+    assert "/portal/referrals/" in by_address[world.guardian.user.email].body
+    for sent in mail.outbox:
+        assert world.child.first_name not in sent.body + sent.subject
 
 
 def test_recipient_without_an_account_cannot_receive(world, as_user):

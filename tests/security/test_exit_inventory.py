@@ -210,6 +210,7 @@ PRODUCERS = {
 # an endorsement, never a child.
 CALL_SITES: dict[str, str] = {
     "consent.reminders._notice": "family",
+    "consent.reminders.consents_notify_refusals": "family",
     "consent.requests._notify_guardians": "family",
     "consent.requests._notify_requester": "scenario",
     "consent.services._notify_guardians_of_attestation": "family",
@@ -227,6 +228,7 @@ CALL_SITES: dict[str, str] = {
     "intake.services._notify_family_to_sign": "family",
     "messaging.services._notify_mentions": "scenario",
     "referrals.family_notices.notify_family": "family",
+    "referrals.family_notices.notify_guardians": "family",
     "referrals.reminders._remind": "scenario",
     "referrals.services._email_on_commit": "scenario",
     "referrals.services._notify_referrer": "scenario",

@@ -154,6 +154,18 @@
     }
   }
 
+  // Asking the family to share sends what is typed below along, kept as a draft for
+  // when the family has signed (referrals.drafts).
+  var askForm = document.getElementById("ask-form");
+  if (askForm) {
+    askForm.addEventListener("submit", function () {
+      document.querySelectorAll("[data-draft]").forEach(function (input) {
+        var field = document.getElementById(input.dataset.draft);
+        input.value = field ? field.value : "";
+      });
+    });
+  }
+
   if (select && childSelect) {
     select.addEventListener("change", update);
     childSelect.addEventListener("change", function () { place(allOptions(), null); });
