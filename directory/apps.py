@@ -23,8 +23,21 @@ class DirectoryConfig(AppConfig):
         # The public search is the site's front page.
         extensions.register_home_page("home")
         extensions.register_nav_item("directory.search", label=_("Find help"), url_name="home", order=10)
+        # Each curator queue is one nav item (issue 25, item 9: the listings queue was
+        # linked from nowhere); endorsement adds "Endorsement applications".
         extensions.register_nav_item(
-            "directory.curate", label=_("Curate"), url_name="curate", roles=("curator",), order=90
+            "directory.curate",
+            label=_("Verify endorsements"),
+            url_name="curate",
+            roles=("curator",),
+            order=90,
+        )
+        extensions.register_nav_item(
+            "directory.listings",
+            label=_("Listings queue"),
+            url_name="listing-queue",
+            roles=("curator",),
+            order=95,
         )
         extensions.register_start_page("curator", url_name="curate", order=30)
         extensions.register_beat_entry(

@@ -13,8 +13,9 @@ from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
-from directory import listings, policies, selectors
-from directory.models import Capacity, ListingClaim, ListingFlag, Provider
+from directory import listings, policies, selectors, services
+from directory.forms import MAX_CURATION_NOTE
+from directory.models import Capacity, EndorsementStatus, ListingClaim, ListingFlag, Provider
 
 
 class CapacityInput(serializers.Serializer[Any]):
@@ -228,3 +229,60 @@ class FlagResolveApi(_Decision):
         data = request.data if isinstance(request.data, dict) else {}
         flag = listings.flag_resolve(actor=request.user, flag_id=flag_id, note=data.get("note", ""))
         return Response(FlagOutput(flag).data)
+
+
+# --- endorsements: verifying (again) ---------------------------------------------------
+
+
+class EndorsementVerifyInput(serializers.Serializer[Any]):
+    note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=MAX_CURATION_NOTE,
+        help_text="Why (required when the endorsement was revoked; recorded in its history).",
+    )
+    confirm = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Must be true to verify a revoked endorsement again.",
+    )
+
+
+class EndorsementVerifyOutput(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    status_label = serializers.CharField(help_text="The status in words (your language).")
+
+
+class EndorsementVerifyApi(APIView):
+    """Curators: verify an endorsement. A revoked one needs ``note`` (400
+    ``reason_required``) and ``confirm: true`` (400 ``confirmation_required``); a lapsed
+    or expired one is 409."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=EndorsementVerifyInput,
+        responses=EndorsementVerifyOutput,
+        operation_id="curation_endorsements_verify",
+        summary="Verify an endorsement (a revoked one: with a reason and confirm: true)",
+    )
+    def post(self, request: Request, endorsement_id: int) -> Response:
+        policies.access_endorsement_for_curation(request.user, endorsement_id)
+        data = EndorsementVerifyInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        endorsement = services.endorsement_set_status(
+            actor=request.user,
+            endorsement_id=endorsement_id,
+            status=EndorsementStatus.VERIFIED,
+            note=data.validated_data["note"].strip(),
+            confirmed=data.validated_data["confirm"],
+        )
+        return Response(
+            {
+                "id": endorsement.pk,
+                "status": endorsement.status,
+                "status_label": str(EndorsementStatus(endorsement.status).label),
+            }
+        )

@@ -350,11 +350,11 @@ class Location(models.Model):
 
 
 class EndorsementStatus(models.TextChoices):
-    PENDING = "pending", "Pending verification"
-    VERIFIED = "verified", "Verified"
-    EXPIRED = "expired", "Expired"
-    REVOKED = "revoked", "Revoked"
-    LAPSED = "lapsed", "Lapsed (renewal not done)"
+    PENDING = "pending", _("Pending verification")
+    VERIFIED = "verified", _("Verified")
+    EXPIRED = "expired", _("Expired")
+    REVOKED = "revoked", _("Revoked")
+    LAPSED = "lapsed", _("Lapsed (renewal not done)")
 
 
 # What may be stored; ``expired`` is never stored, it is read from the date. ``lapsed`` is
@@ -422,6 +422,10 @@ class Endorsement(models.Model):
     @property
     def display_status(self) -> str:
         return self.effective_status()
+
+    def get_display_status_display(self) -> str:
+        """The shown status in words, in the active language."""
+        return str(EndorsementStatus(self.effective_status()).label)
 
     @property
     def is_shown_as_endorsed(self) -> bool:

@@ -12,6 +12,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Max, Min
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from directory.models import (
     Endorsement,
@@ -45,6 +46,23 @@ def _record(
     )
 
 
+def _check_reverify(*, note: str, confirmed: bool) -> None:
+    if not note.strip():
+        raise ApplicationError(
+            "reason_required",
+            _("Give the reason for verifying this revoked endorsement again: it is recorded in its history."),
+            400,
+            extra={"field": "note"},
+        )
+    if not confirmed:
+        raise ApplicationError(
+            "confirmation_required",
+            _("Confirm that this revoked endorsement should show as valid again."),
+            400,
+            extra={"field": "confirm"},
+        )
+
+
 @transaction.atomic
 def endorsement_set_status(
     *,
@@ -53,10 +71,15 @@ def endorsement_set_status(
     status: str,
     note: str = "",
     check_policy: bool = True,
+    confirmed: bool = False,
 ) -> Endorsement:
     """A curator verifies, revokes or returns an endorsement to pending. The row is locked
     so two curators acting at once are recorded in order. ``check_policy=False`` is for
-    the Django admin, which has already checked its own permissions."""
+    the Django admin, which has already checked its own permissions.
+
+    Verifying a *revoked* endorsement again undoes a recorded decision, so it needs a
+    reason (``note``: 400 ``reason_required``) and an explicit ``confirmed=True`` (400
+    ``confirmation_required``); the reason is kept in the history with who and when."""
     if check_policy:
         require_curator(actor)
     actions = {
@@ -76,6 +99,8 @@ def endorsement_set_status(
     previous = endorsement.status
     if previous == status:
         return endorsement
+    if previous == EndorsementStatus.REVOKED and status == EndorsementStatus.VERIFIED:
+        _check_reverify(note=note, confirmed=confirmed)
     if previous == EndorsementStatus.LAPSED and status == EndorsementStatus.VERIFIED:
         raise ApplicationError(
             "endorsement_lapsed",

@@ -33,6 +33,11 @@ urlpatterns = [
         name="curate-endorsement-verify",
     ),
     path(
+        "curate/endorsements/<int:endorsement_id>/reverify/",
+        views.endorsement_reverify,
+        name="curate-endorsement-reverify",
+    ),
+    path(
         "curate/endorsements/<int:endorsement_id>/revoke/",
         views.endorsement_revoke,
         name="curate-endorsement-revoke",
@@ -56,6 +61,11 @@ api_urlpatterns = [
         "providers/<int:provider_id>/flag/", listing_apis.ProviderFlagApi.as_view(), name="api-provider-flag"
     ),
     path("curation/listings/", listing_apis.ListingQueueApi.as_view(), name="api-listing-queue"),
+    path(
+        "curation/endorsements/<int:endorsement_id>/verify/",
+        listing_apis.EndorsementVerifyApi.as_view(),
+        name="api-curation-endorsement-verify",
+    ),
     path(
         "listing-claims/<int:claim_id>/approve/",
         listing_apis.ClaimApproveApi.as_view(),

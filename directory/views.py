@@ -320,7 +320,76 @@ def _change(request: HttpRequest, endorsement_id: int, status: str, verb: str) -
 @login_required
 @require_POST
 def endorsement_verify(request: HttpRequest, endorsement_id: int) -> HttpResponse:
+    """Verify a pending endorsement. A revoked one is not verified by one click: the
+    re-verification page (reason and confirmation) answers instead."""
+    if not policies.can_curate(request.user):
+        raise PermissionDenied
+    try:
+        endorsement = policies.access_endorsement_for_curation(request.user, endorsement_id)
+    except NotFound:
+        raise Http404("No such endorsement") from None
+    if endorsement.status == EndorsementStatus.REVOKED:
+        return endorsement_reverify(request, endorsement_id)
     return _change(request, endorsement_id, EndorsementStatus.VERIFIED, "Verified")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def endorsement_reverify(request: HttpRequest, endorsement_id: int) -> HttpResponse:
+    """Verifying a revoked endorsement again: a page of its own (what it undoes, the
+    revocation's reason, a required reason and an explicit confirmation). Without the
+    reason or the confirmation: 400, the reason beside its field, nothing changed."""
+    if not policies.can_curate(request.user):
+        raise PermissionDenied
+    try:
+        endorsement = policies.access_endorsement_for_curation(request.user, endorsement_id)
+    except NotFound:
+        raise Http404("No such endorsement") from None
+    note = CurationNoteForm(request.POST if request.method == "POST" else None)
+    reason = (request.POST.get("note") or "").strip()
+    error, code = "", ""
+    if request.method == "POST" and endorsement.status == EndorsementStatus.REVOKED:
+        error = note.refusal()
+        if not error:
+            try:
+                services.endorsement_set_status(
+                    actor=request.user,
+                    endorsement_id=endorsement_id,
+                    status=EndorsementStatus.VERIFIED,
+                    note=reason,
+                    confirmed=request.POST.get("confirm") == "reverify",
+                )
+            except ApplicationError as exc:
+                error, code = exc.message, exc.code
+            else:
+                messages.success(
+                    request,
+                    _("Verified again: %(category)s for %(name)s shows as endorsed; your reason is recorded.")
+                    % {"category": endorsement.get_category_display(), "name": endorsement.provider.name},
+                )
+                back = request.POST.get("next") or ""
+                return redirect(back if back.startswith("/curate/") else "curate")
+    back = request.GET.get("next") or request.POST.get("next") or ""
+    revoked = (
+        selectors.endorsement_history(endorsement_ids=[endorsement.pk])
+        .filter(action="revoked")
+        .order_by("created_at", "id")
+        .last()
+    )
+    return render(
+        request,
+        "directory/curate_reverify.html",
+        {
+            "endorsement": endorsement,
+            "revocation": revoked,
+            "reason": reason,
+            "max_note": MAX_CURATION_NOTE,
+            "error": error,
+            "code": code,
+            "next": back if back.startswith("/curate/") else "",
+        },
+        status=400 if error else 200,
+    )
 
 
 @login_required

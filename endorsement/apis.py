@@ -29,6 +29,7 @@ from endorsement.models import (
     Decision,
     DocumentKind,
     Domain,
+    Recommendation,
     RscFormat,
 )
 from endorsement.policies import access_application, is_owner, may_see_exam_code, require_provider
@@ -316,7 +317,22 @@ class EndorsementReferenceOutput(serializers.Serializer[Any]):
     ratings = serializers.DictField(
         child=serializers.IntegerField(), allow_null=True, help_text="null for the applicant under a waiver"
     )
-    recommend = serializers.BooleanField(allow_null=True)
+    recommend = serializers.BooleanField(
+        allow_null=True,
+        help_text="false only for a “No”; null until answered (and for the applicant under a waiver)",
+    )
+    recommendation = serializers.ChoiceField(
+        Recommendation.choices,
+        allow_null=True,
+        help_text="The full answer: yes, with_reservations or no (null as for recommend)",
+    )
+    recommendation_label = serializers.CharField(
+        allow_null=True, help_text="The answer in words (your language)"
+    )
+    comments = serializers.CharField(
+        allow_null=True, help_text="The reference's comments (null for the applicant under a waiver)"
+    )
+    does_not_recommend = serializers.BooleanField(help_text="true when the answer is “No” (flag it)")
 
 
 class EndorsementReviewOutput(serializers.Serializer[Any]):
@@ -326,6 +342,9 @@ class EndorsementReviewOutput(serializers.Serializer[Any]):
     round = serializers.IntegerField()
     decision = serializers.CharField()
     feedback = serializers.CharField()
+    justification = serializers.CharField(
+        help_text="Why a reviewer approved over a reference's “No” (empty for the applicant)"
+    )
     decided_at = serializers.DateTimeField(allow_null=True)
 
 
@@ -349,6 +368,7 @@ class ApplicationOutput(serializers.Serializer[Any]):
     association = serializers.CharField()
     rule_set_version = serializers.IntegerField()
     status = serializers.ChoiceField(ApplicationStatus.choices)
+    status_label = serializers.CharField(help_text="The status in words (your language)")
     provider = EndorsementProviderRef()
     exam_code = serializers.CharField(allow_null=True, help_text="null for reviewers (blind exam scoring)")
     created_at = serializers.DateTimeField()
@@ -382,6 +402,7 @@ def application_body(application: Application, actor: Actor) -> dict[str, Any]:
         "association": application.rule_set.association,
         "rule_set_version": application.rule_set.version,
         "status": application.status,
+        "status_label": str(application.get_status_display()),
         "provider": {"id": application.provider.pk, "name": application.provider.name},
         "exam_code": application.exam_code if may_see_exam_code(actor, application) else None,
         "created_at": application.created_at,
@@ -392,7 +413,10 @@ def application_body(application: Application, actor: Actor) -> dict[str, Any]:
 
 
 def _reference(reference: Any, *, applicant: bool) -> dict[str, Any]:
-    hidden = applicant and reference.waiver
+    """Reviewers and curators read every answer in full; the applicant too, unless a
+    waiver was signed (then only that the reference answered)."""
+    hidden = (applicant and reference.waiver) or reference.answered_at is None
+    recommendation = None if hidden else (reference.recommendation or None)
     return {
         "id": reference.pk,
         "name": reference.name,
@@ -400,8 +424,12 @@ def _reference(reference: Any, *, applicant: bool) -> dict[str, Any]:
         "waiver": reference.waiver,
         "answered": reference.answered_at is not None,
         "answered_at": reference.answered_at,
-        "ratings": None if hidden or reference.answered_at is None else reference.ratings,
+        "ratings": None if hidden else reference.ratings,
         "recommend": None if hidden else reference.recommend,
+        "recommendation": recommendation,
+        "recommendation_label": str(Recommendation(recommendation).label) if recommendation else None,
+        "comments": None if hidden else reference.comments,
+        "does_not_recommend": recommendation == Recommendation.NO,
     }
 
 
@@ -421,6 +449,7 @@ def application_detail_body(application: Application, actor: Actor) -> dict[str,
                 "round": a.round,
                 "decision": a.decision,
                 "feedback": a.feedback if not applicant or a.decision == Decision.DEFER else "",
+                "justification": "" if applicant else a.justification,
                 "decided_at": a.decided_at,
             }
             for a in application.assignments.all()
@@ -552,6 +581,13 @@ class ApplicationAssignApi(APIView):
 class EndorsementReviewInput(serializers.Serializer[Any]):
     decision = serializers.ChoiceField(Decision.choices)
     feedback = serializers.CharField(required=False, allow_blank=True, default="", max_length=10000)
+    justification = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=10000,
+        help_text="Required to approve while a reference answered “No” (400 justification_required).",
+    )
 
 
 class ApplicationReviewApi(APIView):

@@ -14,6 +14,10 @@ class EndorsementConfig(AppConfig):
 
         register_minter(REFERENCE_LINK, reference_link)
 
+        from endorsement.notices import register_notice_kinds
+
+        register_notice_kinds()
+
         from referral_hub import extensions
 
         nav = extensions.register_nav_item
@@ -44,6 +48,11 @@ class EndorsementConfig(AppConfig):
             "endorsement-lapse",
             task="endorsement.tasks.lapse_endorsements",
             schedule=crontab(hour=0, minute=15),
+        )
+        extensions.register_beat_entry(
+            "endorsement-renewal-due",
+            task="endorsement.tasks.tell_renewal_due",
+            schedule=crontab(hour=0, minute=20),
         )
         for enum, choices in (
             ("ApplicationStatusEnum", "endorsement.models.ApplicationStatus"),

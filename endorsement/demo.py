@@ -1,7 +1,8 @@
 """Demo endorsement process: two reviewer logins (``reviewer``, ``reviewer2``), the
 educator mid-application (Infant Family Specialist, submitted, two of three references
-answered) and ``renewing``, a home visitor whose endorsement is due for renewal in three
-weeks with part of the year's hours logged. Idempotent."""
+answered, one of them "No") and ``renewing``, a home visitor whose endorsement is due for renewal in three
+weeks with part of the year's hours logged; ``reviewer2``'s endorsement revoked by
+mistake and verified again with a reason. Idempotent."""
 
 from __future__ import annotations
 
@@ -17,12 +18,14 @@ from django.utils import timezone
 
 from directory.demo import DEMO_NS, MICHIGAN_AIMH
 from directory.models import Discipline, Endorsement, EndorsementCategory, EndorsementStatus, Provider
+from directory.services import endorsement_set_status
 from endorsement.models import (
     Application,
     ApplicationEvent,
     ApplicationStatus,
     EducationEntry,
     EndorsementTerm,
+    Recommendation,
     Reference,
     RscEntry,
     RuleSet,
@@ -151,7 +154,16 @@ def _mid_application(world: dict[str, Any]) -> Application:
         ApplicationEvent.objects.create(application=application, from_status="", to_status="draft")
         ApplicationEvent.objects.create(application=application, from_status="draft", to_status="submitted")
         expires = timezone.now() + datetime.timedelta(days=30)
-        for i, name in enumerate(["Pat Supervisor", "Robin Colleague"]):
+        # One reference says "No": reviewers see it flagged, and approving needs a justification.
+        answers = [
+            ("Pat Supervisor", Recommendation.YES, "Reflective, warm and steady with families."),
+            (
+                "Robin Colleague",
+                Recommendation.NO,
+                "Missed several reflective supervision sessions this year; not ready yet.",
+            ),
+        ]
+        for i, (name, recommendation, comments) in enumerate(answers):
             Reference.objects.create(
                 application=application,
                 name=name,
@@ -159,8 +171,10 @@ def _mid_application(world: dict[str, Any]) -> Application:
                 token_hash=token_hash(f"demo-answered-{i}"),
                 expires_at=expires,
                 answered_at=timezone.now(),
-                ratings={"reflection": 5, "working_with_others": 4},
-                recommend=True,
+                ratings={"reflection": 5 - 2 * i, "working_with_others": 4},
+                recommend=recommendation != Recommendation.NO,
+                recommendation=recommendation,
+                comments=comments,
             )
         Reference.objects.create(
             application=application,
@@ -210,9 +224,33 @@ def _due_for_renewal(world: dict[str, Any]) -> Endorsement:
     return endorsement
 
 
+def _reverified(world: dict[str, Any]) -> None:
+    """Dr. Omar Haddad's endorsement was revoked by mistake and verified again, with the
+    curator's reason in its history (the curation page's "revoked" and "verified" tabs).
+    Recorded once: never again over what a curator did since."""
+    endorsement = Endorsement.objects.filter(credential_number=REVIEWERS["reviewer2"][2]).first()
+    curator = world["users"].get("curator")
+    if endorsement is None or curator is None or endorsement.reviews.exists():
+        return  # done already, or a curator has acted on it: leave their record alone
+    endorsement_set_status(
+        actor=curator,
+        endorsement_id=endorsement.pk,
+        status=EndorsementStatus.REVOKED,
+        note="Membership lapsed in the association's records.",
+    )
+    endorsement_set_status(
+        actor=curator,
+        endorsement_id=endorsement.pk,
+        status=EndorsementStatus.VERIFIED,
+        note="The association confirmed the lapse was its clerical error (call with MI-AIMH).",
+        confirmed=True,
+    )
+
+
 def seed(world: dict[str, Any], stdout: Writer) -> None:
     rules_ensure_default()
     _reviewers(world)
+    _reverified(world)
     application = _mid_application(world)
     renewal = _due_for_renewal(world)
     world["endorsement"] = {
@@ -225,5 +263,6 @@ def seed(world: dict[str, Any], stdout: Writer) -> None:
         "rsc": RscEntry.objects.filter(provider=application.provider).first(),
     }
     stdout.write(
-        "endorsement: reviewers 'reviewer' and 'reviewer2', an application in progress, a renewal due"
+        "endorsement: reviewers 'reviewer' and 'reviewer2', an application in progress (a reference "
+        "said No), a renewal due, a revoked endorsement verified again with a reason"
     )

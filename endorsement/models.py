@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from directory.models import Endorsement, EndorsementCategory, Provider
 
@@ -37,24 +38,32 @@ class Domain(models.TextChoices):
 
 
 class ApplicationStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted"
-    IN_REVIEW = "in_review", "In review"
-    DEFERRED = "deferred", "Deferred"
-    ON_HOLD = "on_hold", "On hold"
-    APPROVED = "approved", "Approved"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    IN_REVIEW = "in_review", _("In review")
+    DEFERRED = "deferred", _("Deferred")
+    ON_HOLD = "on_hold", _("On hold")
+    APPROVED = "approved", _("Approved")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class ApplicationKind(models.TextChoices):
-    INITIAL = "initial", "New endorsement"
-    RENEWAL = "renewal", "Renewal"
+    INITIAL = "initial", _("New endorsement")
+    RENEWAL = "renewal", _("Renewal")
 
 
 class Decision(models.TextChoices):
-    APPROVE = "approve", "Approve"
-    DEFER = "defer", "Defer"
-    HOLD = "hold", "Hold"
+    APPROVE = "approve", _("Approve")
+    DEFER = "defer", _("Defer")
+    HOLD = "hold", _("Hold")
+
+
+class Recommendation(models.TextChoices):
+    """A reference's answer to "Do you recommend endorsement?"."""
+
+    YES = "yes", _("Yes, I recommend endorsement")
+    WITH_RESERVATIONS = "with_reservations", _("Yes, with reservations")
+    NO = "no", _("No, I do not recommend endorsement")
 
 
 class RscFormat(models.TextChoices):
@@ -317,6 +326,12 @@ class Reference(models.Model):
     answered_at = models.DateTimeField(null=True, blank=True)
     ratings = models.JSONField(default=dict, blank=True)
     recommend = models.BooleanField(null=True, blank=True)
+    recommendation = models.CharField(
+        max_length=20,
+        choices=Recommendation.choices,
+        blank=True,
+        help_text="The answer in full (blank until answered); ``recommend`` is false only for no.",
+    )
     comments = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -339,6 +354,9 @@ class ReviewerAssignment(models.Model):
     assigned_at = models.DateTimeField(default=timezone.now)
     decision = models.CharField(max_length=10, choices=Decision.choices, blank=True)
     feedback = models.TextField(blank=True)
+    justification = models.TextField(
+        blank=True, help_text="Why approve although a reference said no (required then)."
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

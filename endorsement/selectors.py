@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from directory.models import Endorsement, EndorsementStatus, Provider
 from endorsement import rules
@@ -321,6 +322,19 @@ class RenewalStatus:
     def missing(self) -> list[str]:
         return rules.missing(self.requirements)
 
+    @property
+    def status_label(self) -> str:
+        """The status in words, in the active language."""
+        return str(RENEWAL_STATUS_WORDS.get(self.status, self.status))
+
+
+RENEWAL_STATUS_WORDS = {
+    "current": gettext_lazy("Current"),
+    "due": gettext_lazy("Due for renewal (grace period)"),
+    "lapsed": gettext_lazy("Lapsed"),
+    "revoked": gettext_lazy("Revoked"),
+}
+
 
 def renewal_status(*, provider: Provider, today: datetime.date | None = None) -> list[RenewalStatus]:
     """For each endorsement this process granted the provider: the current period's
@@ -393,9 +407,18 @@ def lapsed_terms(limit: int = 100) -> list[EndorsementTerm]:
 def overdue_terms(*, today: datetime.date) -> list[EndorsementTerm]:
     """Terms past their due date plus grace that are not yet recorded as lapsed."""
     candidates = EndorsementTerm.objects.filter(lapsed_at__isnull=True, due_on__lt=today).select_related(
-        "rule_set", "endorsement"
+        "rule_set", "endorsement__provider__user"
     )
     return [term for term in candidates if today > term.lapses_on]
+
+
+def due_terms(*, today: datetime.date) -> list[EndorsementTerm]:
+    """Terms whose renewal is due (due date reached, grace not over, not lapsed): what
+    ``GET /api/v1/endorsement/renewal/`` calls ``due``."""
+    candidates = EndorsementTerm.objects.filter(lapsed_at__isnull=True, due_on__lte=today).select_related(
+        "rule_set", "endorsement__provider__user"
+    )
+    return [term for term in candidates if today <= term.lapses_on]
 
 
 # --- public verification ---------------------------------------------------------

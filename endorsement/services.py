@@ -42,11 +42,13 @@ from endorsement.models import (
     Exam,
     ExamScore,
     PortfolioKind,
+    Recommendation,
     Reference,
     ReviewerAssignment,
     RuleSet,
     TrainingEntry,
 )
+from endorsement.notices import tell_applicant, tell_holder, tell_reviewer
 from endorsement.policies import (
     access_application,
     access_document,
@@ -406,6 +408,7 @@ def application_submit(*, actor: Actor, application_id: int, attest_ethics: bool
         ethics_attested_at=timezone.now(),
         round=application.round + 1,
     )
+    tell_applicant(application, "endorsement.application.submitted", key=f"r{application.round}")
     if application.kind == ApplicationKind.RENEWAL and application.rule_set.rules.get("auto_approve_renewal"):
         requirements = selectors.application_requirements(application)
         if rules.all_met(requirements):
@@ -535,20 +538,39 @@ def _valid_ratings(ratings: Any) -> bool:
     )
 
 
+def recommendation_of(recommend: Any) -> str:
+    """The answer to "Do you recommend endorsement?": ``yes``, ``with_reservations`` or
+    ``no`` (JSON ``true``/``false`` read as yes/no). Anything else: 400
+    ``invalid_recommendation``."""
+    if recommend is True or recommend is False:
+        return Recommendation.YES if recommend else Recommendation.NO
+    if isinstance(recommend, str) and recommend in Recommendation.values:
+        return recommend
+    raise ApplicationError(
+        "invalid_recommendation",
+        gettext('Say whether you recommend endorsement: "yes", "with_reservations" or "no".'),
+        400,
+        extra={"field": "recommend"},
+    )
+
+
 @transaction.atomic
 def reference_answer(
-    *, token: str, ratings: Any, recommend: bool, comments: str = "", waiver: bool = False
+    *, token: str, ratings: Any, recommend: Any, comments: str = "", waiver: bool = False
 ) -> Reference:
     """A reference answers (no login). Single use: the conditional update lets exactly one
-    of two simultaneous answers through."""
+    of two simultaneous answers through. ``recommend``: yes, with_reservations or no
+    (or a boolean). The applicant is told that a reference answered, never what."""
     reference = reference_for_token(token=token)
     if not _valid_ratings(ratings):
         raise ApplicationError("invalid_ratings", "Rate one or more competency domains from 1 to 5.", 400)
+    recommendation = recommendation_of(recommend)
     now = timezone.now()
     updated = Reference.objects.filter(pk=reference.pk, answered_at__isnull=True, expires_at__gt=now).update(
         answered_at=now,
         ratings=ratings,
-        recommend=recommend,
+        recommend=recommendation != Recommendation.NO,
+        recommendation=recommendation,
         comments=comments,
         waiver=reference.waiver or waiver,
     )
@@ -562,6 +584,7 @@ def reference_answer(
         to_status=application.status,
         note=f"Reference from {reference.name} answered.",
     )
+    tell_applicant(application, "endorsement.reference.received", key=f"reference{reference.pk}")
     reference.refresh_from_db()
     return reference
 
@@ -593,9 +616,10 @@ def application_assign(*, actor: Actor, application_id: int, reviewer_ids: list[
     _check_reviewers(application, reviewer_ids)
     application = _transition(application, actor=actor, to=S.IN_REVIEW, allowed_from=[S.SUBMITTED])
     for reviewer_id in reviewer_ids:
-        ReviewerAssignment.objects.create(
+        assignment = ReviewerAssignment.objects.create(
             application=application, reviewer_id=reviewer_id, round=application.round, assigned_by_id=actor.pk
         )
+        tell_reviewer(assignment.reviewer, application, "endorsement.review.assigned")
     return application
 
 
@@ -668,6 +692,7 @@ def _approve(
         decision_snapshot=snapshot,
         endorsement=endorsement,
     )
+    tell_applicant(application, "endorsement.application.decided", key=f"r{application.round}")
 
 
 def _resolve(application: Application, *, actor: Actor, decisions: list[ReviewerAssignment]) -> None:
@@ -684,8 +709,10 @@ def _resolve(application: Application, *, actor: Actor, decisions: list[Reviewer
         _transition(
             application, actor=actor, to=S.DEFERRED, allowed_from=[S.IN_REVIEW], decided_at=timezone.now()
         )
+        tell_applicant(application, "endorsement.application.more_info", key=f"r{application.round}")
     else:
         _transition(application, actor=actor, to=S.ON_HOLD, allowed_from=[S.IN_REVIEW])
+        tell_applicant(application, "endorsement.application.more_info", key=f"r{application.round}")
 
 
 def _check_decision(decision: str, feedback: str) -> None:
@@ -697,12 +724,32 @@ def _check_decision(decision: str, feedback: str) -> None:
         )
 
 
+def _check_justification(application: Application, decision: str, justification: str) -> None:
+    """Approving over a reference's "No" needs a written justification (it is kept with
+    the decision, for the other reviewer and the curators)."""
+    said_no = application.references.filter(
+        answered_at__isnull=False, recommendation=Recommendation.NO
+    ).exists()
+    if decision == Decision.APPROVE and said_no and not justification.strip():
+        raise ApplicationError(
+            "justification_required",
+            gettext(
+                "A reference does not recommend endorsement: write why you approve nonetheless "
+                "(the other reviewer and the curators read it)."
+            ),
+            400,
+            extra={"field": "justification"},
+        )
+
+
 @transaction.atomic
 def application_review(
-    *, actor: Actor, application_id: int, decision: str, feedback: str = ""
+    *, actor: Actor, application_id: int, decision: str, feedback: str = "", justification: str = ""
 ) -> Application:
     """An assigned reviewer decides (or, for a renewal, a curator). The application row is
-    locked so the second of two simultaneous decisions sees the first."""
+    locked so the second of two simultaneous decisions sees the first. Approving while an
+    answered reference said "No" needs ``justification`` (400 ``justification_required``).
+    After the first of the two decisions, the other reviewer is told theirs is awaited."""
     _check_decision(decision, feedback)
     application = access_application(actor, application_id)
     Application.objects.select_for_update().filter(pk=application.pk).first()
@@ -716,6 +763,7 @@ def application_review(
         raise ApplicationError("forbidden", "Only the application's assigned reviewers decide.", 403)
     if application.status != S.IN_REVIEW or assignment.decision:
         raise ApplicationError("invalid_transition", "This review is already decided.", 409)
+    _check_justification(application, decision, justification)
     if decision == Decision.APPROVE:
         requirements = selectors.application_requirements(application)
         if not rules.all_met(requirements):
@@ -726,7 +774,8 @@ def application_review(
                 extra={"missing": rules.missing(requirements)},
             )
     assignment.decision, assignment.feedback, assignment.decided_at = decision, feedback, timezone.now()
-    assignment.save(update_fields=["decision", "feedback", "decided_at"])
+    assignment.justification = justification.strip() if decision == Decision.APPROVE else ""
+    assignment.save(update_fields=["decision", "feedback", "justification", "decided_at"])
     _event(
         application,
         actor=actor,
@@ -737,6 +786,10 @@ def application_review(
     decisions = list(ReviewerAssignment.objects.filter(application=application, round=application.round))
     if all(a.decision for a in decisions):
         _resolve(application, actor=actor, decisions=decisions)
+    else:
+        for waiting in decisions:
+            if not waiting.decision:
+                tell_reviewer(waiting.reviewer, application, "endorsement.review.second_needed")
     application.refresh_from_db()
     return application
 
@@ -762,6 +815,8 @@ def _renewal_decide(application: Application, *, actor: Actor, decision: str, fe
         )
     else:
         _transition(application, actor=actor, to=S.ON_HOLD, allowed_from=[S.SUBMITTED], note=feedback)
+    if decision != Decision.APPROVE:
+        tell_applicant(application, "endorsement.application.more_info", key=f"r{application.round}")
     application.refresh_from_db()
     return application
 
@@ -785,8 +840,22 @@ def terms_lapse_overdue(*, today: datetime.date | None = None) -> int:
                 endorsement_id=term.endorsement_id,
                 note=f"Lapsed: not renewed by {term.due_on.isoformat()} plus {term.rule_set.grace_days} days of grace.",
             )
+            tell_holder(
+                term.endorsement, "endorsement.renewal.lapsed", key=f"lapsed{term.due_on.isoformat()}"
+            )
         count += recorded
     return count
+
+
+@transaction.atomic
+def terms_tell_due(*, today: datetime.date | None = None) -> int:
+    """Tell each holder whose renewal is due (due date reached, grace not over, not
+    lapsed) once per due date: a notice and an e-mail. Idempotent (the outbox key)."""
+    today = today or timezone.now().date()
+    terms = selectors.due_terms(today=today)
+    for term in terms:
+        tell_holder(term.endorsement, "endorsement.renewal.due", key=f"due{term.due_on.isoformat()}")
+    return len(terms)
 
 
 @transaction.atomic

@@ -21,9 +21,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from rest_framework import serializers
 from rest_framework.request import Request
 
-from directory.models import EndorsementCategory
+from directory.models import EndorsementCategory, EndorsementStatus
 from endorsement import apis, letter, selectors, services
-from endorsement.models import PORTFOLIO_KINDS, Decision, DocumentKind, Domain, RscFormat
+from endorsement.models import PORTFOLIO_KINDS, Decision, DocumentKind, Domain, Recommendation, RscFormat
 from endorsement.policies import (
     access_application,
     access_endorsement_letter,
@@ -234,6 +234,14 @@ def application_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def application_page(request: HttpRequest, pk: int) -> HttpResponse:
+    return _application_response(request, pk)
+
+
+def _application_response(
+    request: HttpRequest, pk: int, *, review_error: ApplicationError | None = None
+) -> HttpResponse:
+    """The application page; after a refused decision, with the reason beside its field,
+    what was typed kept, and the refusal's status."""
     application = _application_or_404(request, pk)
     body = apis.application_detail_body(selectors.application_detail(application=application), request.user)
     curator = is_curator(request.user)
@@ -252,8 +260,16 @@ def application_page(request: HttpRequest, pk: int) -> HttpResponse:
             None,
         ),
         "decisions": Decision.choices,
+        "review_error": review_error,
+        "review_typed": request.POST if review_error is not None else {},
+        "said_no": any(r["does_not_recommend"] for r in body["references"]),
     }
-    return render(request, "endorsement/application.html", context)
+    return render(
+        request,
+        "endorsement/application.html",
+        context,
+        status=review_error.status if review_error is not None else 200,
+    )
 
 
 @login_required
@@ -302,15 +318,25 @@ def application_assign(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def application_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """A reviewer's (or, for a renewal, a curator's) decision. A refusal the reviewer can
+    fix (no feedback for a deferral, no justification over a reference's "No") shows the
+    page again with the reason beside the field and the text kept (400)."""
     _application_or_404(request, pk)
-    return _act(
-        request,
-        f"/endorsement/applications/{pk}/",
-        lambda: services.application_review(
+    try:
+        services.application_review(
             actor=request.user, application_id=pk, **_form(apis.EndorsementReviewInput, request)
-        ),
-        "Decision recorded.",
-    )
+        )
+    except ApplicationError as exc:
+        if exc.status == 404:
+            raise Http404 from None
+        if exc.status == 403:
+            raise PermissionDenied from None
+        if exc.status == 400:
+            return _application_response(request, pk, review_error=exc)
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, gettext("Decision recorded."))
+    return redirect(f"/endorsement/applications/{pk}/")
 
 
 def _curator_or_403(request: HttpRequest) -> None:
@@ -411,7 +437,7 @@ def _reference_input(request: HttpRequest) -> dict[str, Any]:
     ratings = {d: int(request.POST[d]) for d in Domain.values if request.POST.get(d, "").isdigit()}
     return {
         "ratings": ratings,
-        "recommend": request.POST.get("recommend") == "yes",
+        "recommend": request.POST.get("recommend", ""),
         "comments": request.POST.get("comments", ""),
         "waiver": request.POST.get("waiver") == "on",
     }
@@ -430,7 +456,7 @@ def reference_page(request: HttpRequest, token: str) -> HttpResponse:
             reference = services.reference_answer(
                 token=token,
                 ratings=v.get("ratings") or {},
-                recommend=bool(v.get("recommend")),
+                recommend=v.get("recommend"),
                 comments=str(v.get("comments", ""))[:10000],
                 waiver=bool(v.get("waiver")),
             )
@@ -441,7 +467,13 @@ def reference_page(request: HttpRequest, token: str) -> HttpResponse:
     answered = reference.answered_at is not None
     if wants_json:
         return JsonResponse({"applicant": reference.application.provider.name, "answered": answered})
-    context = {"reference": reference, "answered": answered, "domains": Domain.choices, "scale": range(1, 6)}
+    context = {
+        "reference": reference,
+        "answered": answered,
+        "domains": Domain.choices,
+        "scale": range(1, 6),
+        "recommendations": Recommendation.choices,
+    }
     return render(request, "endorsement/reference.html", context)
 
 
@@ -457,4 +489,12 @@ def verify_page(request: HttpRequest) -> HttpResponse:
             result = apis.verify_body(number)
         except ApplicationError:
             status = 404
-    return render(request, "endorsement/verify.html", {"number": number, "result": result}, status=status)
+    words = {}
+    if result is not None:
+        words = {
+            "category_label": EndorsementCategory(result["category"]).label,
+            "status_label": EndorsementStatus(result["status"]).label,
+        }
+    return render(
+        request, "endorsement/verify.html", {"number": number, "result": result, **words}, status=status
+    )

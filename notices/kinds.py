@@ -27,6 +27,7 @@ CATEGORIES: dict[str, Any] = {
     "consent": _("Consent"),
     "reminder": _("Reminder"),
     "message": _("Message"),
+    "endorsement": _("Endorsement"),
     "other": _("Notice"),
 }
 

@@ -44,12 +44,12 @@ def test_an_unrenewed_endorsement_lapses_and_a_curator_reinstates_it(live_server
     expect(family.get_by_role("heading", level=1)).to_have_text("Taylor Brooks")
     expect(family.get_by_text("Infant Family Specialist (IMH-E®)")).to_have_count(0)
     family.goto(base + "/verify/?credential=MI-IFS-E000900")
-    expect(family.locator("[data-status]")).to_have_text("expired")
+    expect(family.locator("[data-status]")).to_have_text("Expired")
 
     taylor = new_page()
     login(taylor, base, "renewing")
     taylor.goto(base + "/endorsement/")
-    expect(taylor.locator("[data-renewal-status]")).to_have_text("lapsed")
+    expect(taylor.locator("[data-renewal-status]")).to_have_text("Lapsed")
 
     curator = new_page()
     login(curator, base, "curator")

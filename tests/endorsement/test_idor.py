@@ -93,3 +93,85 @@ def test_an_assigned_reviewer_sees_the_application_and_the_applicant_does_not_se
     applicant = APIClient()
     applicant.force_login(world["users"]["educator"])
     assert all(r["reviewer"] is None for r in applicant.get(url).json()["reviews"])
+
+
+ENDORSEMENT_NOTICE_KINDS = {
+    "endorsement.application.submitted",
+    "endorsement.reference.received",
+    "endorsement.application.more_info",
+    "endorsement.application.decided",
+    "endorsement.renewal.due",
+    "endorsement.renewal.lapsed",
+    "endorsement.review.assigned",
+    "endorsement.review.second_needed",
+}
+
+
+def test_the_walk_knows_every_endorsement_notice_kind():
+    from endorsement.notices import STEPS
+
+    assert set(STEPS) == ENDORSEMENT_NOTICE_KINDS, "a new endorsement notice kind joins this walk"
+
+
+def test_nobody_opens_or_follows_another_persons_endorsement_notices(
+    walk_world, django_capture_on_commit_callbacks
+):
+    """The educator's application is assigned and decided once by a reviewer: the
+    educator and both reviewers hold notices. Strangers cannot open them, their links
+    lead strangers nowhere, and the notice list shows each person only their own."""
+    from outbox.models import OutboxMessage
+
+    world, apps = walk_world
+    users = world["users"]
+    pk = apps["educator"]
+    office = APIClient()
+    office.force_login(users["curator"])
+    with django_capture_on_commit_callbacks(execute=True):
+        office.post(
+            f"/api/v1/endorsement/applications/{pk}/assign/",
+            {"reviewers": [users["reviewer"].pk, users["reviewer2"].pk]},
+            format="json",
+        )
+        first = APIClient()
+        first.force_login(users["reviewer"])
+        first.post(f"/api/v1/endorsement/applications/{pk}/review/", {"decision": "hold"}, format="json")
+    notices = list(OutboxMessage.objects.filter(channel="in_app", kind__in=ENDORSEMENT_NOTICE_KINDS))
+    assert {n.kind for n in notices} == {"endorsement.review.assigned", "endorsement.review.second_needed"}
+    for who in ("guardian", "outsider", "pediatrician", "educator", "anonymous"):
+        client = APIClient()
+        if who != "anonymous":
+            client.force_login(users[who])
+        for notice in notices:
+            if notice.recipient_id == getattr(users.get(who), "pk", None):
+                continue
+            assert client.get(f"/notices/{notice.pk}/").status_code in (302, 404), (who, notice.kind)
+            link = notice.payload["url"]
+            if who != "educator":  # the applicant's own application
+                assert client.get(link).status_code in (302, 403, 404), (who, link)
+        listed = client.get("/api/v1/notices/")
+        if listed.status_code == 200:
+            assert not {r["id"] for r in listed.json()["results"]} & {n.pk for n in notices}
+
+
+def test_only_curators_verify_a_revoked_endorsement_again(walk_world):
+    from directory.models import Endorsement
+
+    world, _ = walk_world
+    revoked = Endorsement.objects.get(status="revoked", provider=world["providers"]["outsider"])
+    for who in ("guardian", "outsider", "pediatrician", "reviewer", "anonymous"):
+        client = APIClient()
+        if who != "anonymous":
+            client.force_login(world["users"][who])
+        body = {"note": "mine again", "confirm": True}
+        assert (
+            client.post(
+                f"/api/v1/curation/endorsements/{revoked.pk}/verify/", body, format="json"
+            ).status_code
+            == 403
+        )
+        page = client.post(
+            f"/curate/endorsements/{revoked.pk}/reverify/", {"note": "x", "confirm": "reverify"}
+        )
+        assert page.status_code in (302, 403), who
+    revoked.refresh_from_db()
+    assert revoked.status == "revoked"

@@ -44,7 +44,9 @@ def test_a_provider_logs_training_and_opens_an_application_from_the_portfolio(de
 def test_the_renewing_provider_sees_progress_bars_and_the_due_date(demo, client):
     login(client, "renewing")
     html = client.get("/endorsement/").content.decode()
-    assert "MI-IFS-E000900" in html and "<progress" in html and "data-renewal-status>current" in html
+    assert (
+        "MI-IFS-E000900" in html and "<progress" in html and 'data-renewal-status="current">Current' in html
+    )
 
 
 def test_the_curator_assigns_and_reviewers_approve_through_the_pages(demo, client):

@@ -54,7 +54,16 @@ def test_anonymous_visitors_see_the_public_links(client):
         ),
         (
             "curator",
-            ["home", "curate", "endorsement-curate", "audit-export", "notices", "verify", "swagger-ui"],
+            [
+                "home",
+                "curate",
+                "listing-queue",
+                "endorsement-curate",
+                "audit-export",
+                "notices",
+                "verify",
+                "swagger-ui",
+            ],
         ),
         ("network_lead", ["home", "indicators-dashboard", "notices", "verify", "swagger-ui"]),
         ("coordinator", ["home", "intake-queue", "notices", "verify", "swagger-ui"]),

@@ -253,6 +253,7 @@ def test_every_beat_entry_names_a_registered_task():
     assert {
         "audit.tasks.seal_audit",
         "endorsement.tasks.lapse_endorsements",
+        "endorsement.tasks.tell_renewal_due",
         "outbox.tasks.deliver_outbox",
         "consent.tasks.expire_consents",
         "consent.tasks.notify_expiring_consents",

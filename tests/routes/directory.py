@@ -13,6 +13,16 @@ def _pending_endorsement(world) -> dict:
     return {"endorsement_id": Endorsement.objects.get(provider=world["providers"]["educator"]).pk}
 
 
+def _revoked_endorsement(world) -> dict:
+    from directory.models import Endorsement
+
+    return {
+        "endorsement_id": Endorsement.objects.get(
+            status="revoked", provider=world["providers"]["outsider"]
+        ).pk
+    }
+
+
 CURATOR_ONLY_PAGE = {**everyone(403), "anonymous": 302, "curator": 200}
 CURATOR_ONLY_POST = {**everyone(403), "anonymous": 302, "curator": 302}
 
@@ -33,6 +43,31 @@ ROUTES = [
         method="post",
         kwargs=_pending_endorsement,
         label="POST-curate-endorsement-revoke",
+    ),
+    # Verifying a revoked endorsement again: a page with a reason and a confirmation.
+    Route("curate-endorsement-reverify", CURATOR_ONLY_PAGE, kwargs=_revoked_endorsement),
+    Route(
+        "curate-endorsement-reverify",
+        {**CURATOR_ONLY_POST, "curator": 400},
+        method="post",
+        kwargs=_revoked_endorsement,
+        label="POST-curate-endorsement-reverify-without-reason",
+    ),
+    Route(
+        "api-curation-endorsement-verify",
+        {**everyone(403), "curator": 400},
+        method="post",
+        kwargs=_revoked_endorsement,
+        data=lambda w: {"note": "Appeal upheld"},
+        label="post-api-reverify-unconfirmed",
+    ),
+    Route(
+        "api-curation-endorsement-verify",
+        {**everyone(403), "curator": 200},
+        method="post",
+        kwargs=_pending_endorsement,
+        data=lambda w: {},
+        label="post-api-verify-pending",
     ),
     Route("api-provider-list", everyone(200)),
     Route("api-provider-list", everyone(400), query="discipline=wizard", label="get-api-provider-list-bad"),

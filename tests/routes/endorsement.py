@@ -123,7 +123,8 @@ ROUTES = [
         kwargs=_app,
         data=lambda w: {},
     ),
-    Route("endorsement-review", {**PAGE_APP, "curator": 302}, method="post", kwargs=_app, data=lambda w: {}),
+    # No decision in the body: the page answers again with the reason beside the field (400).
+    Route("endorsement-review", {**PAGE_APP, "curator": 400}, method="post", kwargs=_app, data=lambda w: {}),
     Route("endorsement-curate", PAGE_CURATOR),
     Route(
         "endorsement-reinstate",

@@ -218,6 +218,7 @@ CALL_SITES: dict[str, str] = {
     "directory.listings.listings_request_confirmation": "no child",
     "directory.reminders._digest": "no child",
     "directory.reminders._remind_provider": "no child",
+    "endorsement.notices._tell": "no child",
     "endorsement.services.notify_reference_requested": "no child",
     "families.mail.mail_family": "family",
     "families.password_reset.send_mail": "no child",
