@@ -10,7 +10,9 @@ from typing import Any
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-WIDTH, BAR_AREA, LABEL_W = 640, 200, 190
+from indicators.words import word
+
+WIDTH, BAR_AREA, LABEL_W = 640, 200, 330
 
 
 @dataclass
@@ -113,11 +115,7 @@ def _hbars(title: str, labels: list[str], values: list[Any]) -> SafeString:
     ]
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):
         y = 5 + i * row_h
-        parts.append(
-            format_html(
-                '<text x="{}" y="{}" class="label">{}</text>', LABEL_W - 6, y + 16, label.replace("_", " ")
-            )
-        )
+        parts.append(format_html('<text x="{}" y="{}" class="label">{}</text>', LABEL_W - 6, y + 16, label))
         number = _number(value)
         w = (WIDTH - LABEL_W - 60) * number / top if number else 0
         if w:
@@ -176,9 +174,9 @@ def declines_chart(block: dict[str, Any], by: str) -> Chart:
         f"declines-{key}",
         title,
         "Where the network has gaps.",
-        _hbars(title, [i[key] for i in items], [i["count"] for i in items]),
+        _hbars(title, [word(i[key], key) for i in items], [i["count"] for i in items]),
         [label, "Declined"],
-        [[i[key], i["count"]] for i in items],
+        [[word(i[key], key), i["count"]] for i in items],
     )
 
 

@@ -52,10 +52,24 @@ class AccountBackend(ModelBackend):
         password: str | None = None,
         **kwargs: Any,
     ) -> User | None:
-        user = super().authenticate(request, username=username, password=password, **kwargs)
+        user = super().authenticate(request, username=account_name(username), password=password, **kwargs)
         if user is not None and not settings.DEMO_LOGINS_ALLOWED and password == settings.DEMO_PASSWORD:
             return None
         return user
+
+
+def account_name(typed: str | None) -> str | None:
+    """The login name behind what someone typed in the sign-in field: people type their
+    e-mail address, in any capitals (families' login names are their address, lowercased);
+    demo and staff accounts may type their login name. An address that names no single
+    account is passed on as typed (and then matches at most a login name)."""
+    if typed is None or "@" not in typed:
+        return typed
+    address = typed.strip()
+    matches = list(
+        User.objects.filter(username__iexact=address).values_list("username", flat=True)[:2]
+    ) or list(User.objects.filter(email__iexact=address).values_list("username", flat=True)[:2])
+    return matches[0] if len(matches) == 1 else typed
 
 
 def token_expires_at(token: Token) -> datetime:

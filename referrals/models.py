@@ -210,6 +210,19 @@ class ReferralEvent(models.Model):
     class Meta:
         ordering = ["at", "id"]
 
+    @property
+    def from_status_label(self) -> str:
+        """The status before, in words (the row keeps the code)."""
+        return _status_label(self.from_status)
+
+    @property
+    def to_status_label(self) -> str:
+        return _status_label(self.to_status)
+
+
+def _status_label(code: str) -> str:
+    return str(ReferralStatus(code).label) if code in ReferralStatus.values else code
+
 
 class ReferralUserObjectPermission(UserObjectPermissionBase):
     """django-guardian direct foreign-key table for ``Referral`` (integer FK, indexed),

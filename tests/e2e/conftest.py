@@ -250,7 +250,7 @@ def new_page(browser):
 
 def login(page, base_url: str, username: str, password: str = "demo-pass-2026") -> None:
     page.goto(f"{base_url}/accounts/login/")
-    page.get_by_label("Username").fill(username)
+    page.get_by_label("E-mail").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state("networkidle")

@@ -38,7 +38,7 @@ def _both_widths(page, where: str) -> None:
 
 def _sign_in(page, base: str, username: str) -> None:
     page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Username").fill(username)
+    page.get_by_label("E-mail").fill(username)
     page.get_by_label("Password").fill("demo-pass-2026")
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state("networkidle")
