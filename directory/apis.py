@@ -154,7 +154,9 @@ SEARCH_PARAMETERS = [
         "the directory's search terms become filters: a discipline (`speech therapist`, `SLP`, `late "
         "talker`, `terapia del habla` -> `speech_language_pathologist`) or a language (`Spanish`, "
         "`español` -> `es`); alternative words are searched together (`alimentación` or `feeding`). "
-        "The rest matches name, organization, services and specialties.",
+        "Category names (discipline and endorsement labels, English and Spanish) and broad words "
+        "(`therapist`, `terapia`) are understood; case, accents and plurals are ignored; a typo of a known word "
+        "is corrected (`speach therapy`). The rest matches name, organization, services and specialties.",
     ),
     OpenApiParameter("discipline", str, enum=Discipline.values, description=_choices(Discipline.values)),
     OpenApiParameter(
@@ -170,7 +172,9 @@ SEARCH_PARAMETERS = [
         description="Where the family is: a 5-digit US ZIP code (ZIP+4 accepted), `lat,lng` in decimal "
         "degrees, or a US city with or without its state (`Ann Arbor`, `Ann Arbor, MI`, `Ann Arbor, "
         "Michigan`), from offline ZIP data. A city name shared by several states without a state, or an "
-        "unknown place, is 400 `invalid_parameter` with `parameter: near` and a message saying what to add.",
+        "unknown place, is 400 `invalid_parameter` with `parameter: near` and a message saying what to add; "
+        'a shared name also gets `choices` (`["Detroit, MI", "Detroit, AL", ...]`, the biggest first). '
+        "Without `near`, a place at the end of `q` (`speech therapist in Ann Arbor`) is used as `near`.",
     ),
     OpenApiParameter(
         "radius_miles", OpenApiTypes.NUMBER, description="With `near`: miles, > 0 and <= 500 (default 25)."

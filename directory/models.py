@@ -15,6 +15,7 @@ column (see migration 0003).
 from __future__ import annotations
 
 import datetime
+import unicodedata
 import uuid
 from collections.abc import Iterable
 from typing import Any
@@ -25,6 +26,15 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
+
+
+def with_unaccented(text: str) -> str:
+    """``text`` followed by its accent-free spelling when that differs ("Tomás Tomas"),
+    so "Tomas" and "Tomás" both find it, on SQLite (``icontains``) and in both
+    PostgreSQL text-search configurations, without an ``unaccent`` index."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return text if plain == text else f"{text} {plain}"
 
 
 class Discipline(models.TextChoices):
@@ -295,7 +305,8 @@ class Provider(models.Model):
         if organization_name is None:
             organization_name = self.organization.name if self.organization is not None else ""
         parts = [self.name, organization_name or "", *self.services, *self.specialties]
-        return " ".join(p for p in parts if p)
+        text = " ".join(p for p in parts if p)
+        return with_unaccented(text)
 
     @property
     def last_verified_on(self) -> datetime.date | None:

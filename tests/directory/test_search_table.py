@@ -211,3 +211,15 @@ def test_postgresql_offers_the_listings_whose_name_is_close_to_a_typo(client, de
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "directory_provider_name_trgm" in plan, plan
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("Tomas Rivera", ["Tomás Rivera"]),  # typed without the accent
+        ("tomás", ["Tomás Rivera"]),
+        ("psicoterapia infantil Romero", ["Dr. Lucia Romero"]),
+    ],
+)
+def test_accents_are_ignored_on_both_sides_of_free_text(search, demo_directory, typed, expected):
+    assert names(search(q=typed)) == expected
