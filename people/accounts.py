@@ -211,6 +211,10 @@ class MeOutput(serializers.Serializer[Any]):
     preferred_language = serializers.ChoiceField(
         ["en", "es", ""], help_text="Language of pages and e-mails; empty follows the browser."
     )
+    referral_emails = serializers.BooleanField(
+        help_text="A guardian's choice: an e-mail (news and a link, never the child) when there is "
+        "news about a referral for their child. The notice centre tells them either way."
+    )
 
 
 class MeInput(serializers.Serializer[Any]):
@@ -218,6 +222,7 @@ class MeInput(serializers.Serializer[Any]):
         required=False, max_length=64, help_text="IANA name, e.g. America/Chicago."
     )
     preferred_language = serializers.CharField(required=False, max_length=2, help_text="`en` or `es`.")
+    referral_emails = serializers.BooleanField(required=False)
 
 
 class MeApi(APIView):
@@ -230,7 +235,7 @@ class MeApi(APIView):
     @extend_schema(
         request=MeInput,
         responses=MeOutput,
-        summary="Change the caller's time zone or preferred language",
+        summary="Change the caller's time zone, preferred language or referral e-mails",
         description="400 `invalid_time_zone` for a name that is not an IANA zone, "
         "400 `invalid_language` for a language other than `en` or `es`.",
     )
@@ -241,6 +246,7 @@ class MeApi(APIView):
             signed_in(request.user),
             time_zone=data.validated_data.get("time_zone"),
             preferred_language=data.validated_data.get("preferred_language"),
+            referral_emails=data.validated_data.get("referral_emails"),
         )
         return Response(_me(request.user))
 
@@ -257,6 +263,7 @@ def _me(user: Actor) -> dict[str, Any]:
                 "provider": provider.pk if provider else None,
                 "time_zone": time_zone_of(user),
                 "preferred_language": chosen_language(user),
+                "referral_emails": referral_emails_wanted(user),
             }
         ).data
     )

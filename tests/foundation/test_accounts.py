@@ -29,6 +29,7 @@ def test_token_for_good_credentials_then_me(api_client, alice):
         "provider": None,
         "time_zone": "",
         "preferred_language": "",
+        "referral_emails": True,
     }
 
 

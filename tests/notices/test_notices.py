@@ -191,8 +191,19 @@ def test_the_web_form_marks_all_read_and_says_so():
 def test_idor_walk_nobody_reads_opens_or_marks_another_users_notices(demo):
     from django.contrib.auth.models import User
 
+    from consent.reminders import consents_notify_refusals
+    from referrals.models import Referral
+
+    # Issue 25's kinds join the walk: the family's referral notices (demo data) and a
+    # refused-attempts digest (the outsider tries one of Mateo's referrals).
+    outsider = User.objects.get(username="outsider")
+    mateo = Referral.objects.filter(child__first_name="Mateo").first()
+    assert api(outsider).get(f"/api/v1/referrals/{mateo.pk}/").status_code == 404
+    consents_notify_refusals()
     rows = list(OutboxMessage.objects.filter(channel="in_app").select_related("recipient"))
     assert rows, "the demo world has notices"
+    guardian_kinds = {r.kind for r in rows if r.recipient and r.recipient.username == "guardian"}
+    assert {"referral.family_update", "consent.refused_attempts"} <= guardian_kinds, guardian_kinds
     users = list(User.objects.filter(username__in=["pediatrician", "guardian", "outsider", "curator", "slp"]))
     for user in users:
         client = Client()

@@ -131,3 +131,15 @@ def test_a_rescheduled_appointment_reads_the_time_in_force(world, client):
     assert moved.count() == 1  # coalesced, and brought up to date
     titles = _titles(client, world.guardian.user, referral)
     assert f"{second.day} {second:%b} {second.year}" in titles[-1], titles
+
+
+def test_a_program_turns_referral_emails_off_through_the_me_api(world):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(world.guardian.user)
+    assert api.get("/api/v1/me/").json()["referral_emails"] is True
+    body = api.patch("/api/v1/me/", {"referral_emails": False}, format="json").json()
+    assert body["referral_emails"] is False
+    advance(world, send(world), "accepted")
+    assert not _family_mails(world.guardian.user).exists()
