@@ -47,7 +47,10 @@ class RequestChildRef(serializers.Serializer[Any]):
 
 class RequestOutput(serializers.Serializer[Any]):
     id = serializers.IntegerField()
-    child = RequestChildRef()
+    child = RequestChildRef(allow_null=True, help_text="null: asked without an account (coordinators only).")
+    contact_name = serializers.CharField(
+        allow_blank=True, help_text="Whom to ask for, when the family asked without an account."
+    )
     provider = RequestProviderRef(
         allow_null=True, help_text="The provider asked, or chosen by a coordinator; null while queued."
     )
@@ -157,7 +160,7 @@ class RequestWithdrawApi(APIView):
 
 
 class QueueItemOutput(RequestOutput):
-    child_date_of_birth = serializers.DateField(source="child.date_of_birth")
+    child_date_of_birth = serializers.DateField(source="child.date_of_birth", allow_null=True)
     routed_at = serializers.DateTimeField(allow_null=True)
 
 

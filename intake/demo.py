@@ -1,6 +1,7 @@
 """Demo care coordination: the ``coordinator`` login, a Spanish-speaking family
-(``guardian_es``, one child), one open request in the coordinators' queue and one
-request already sent to a provider as a family referral. Idempotent."""
+(``guardian_es``, one child), one open request in the coordinators' queue (by text, with
+a phone number and best times) and one request already sent to a provider as a family
+referral, and one request from a family without an account (to call back). Idempotent."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.contrib.auth.models import Group
 
 from families.models import Child, Family, Guardian, Relationship
 from intake.models import ContactMethod, FamilyRequest
-from intake.services import family_request_create
+from intake.services import family_request_create, family_request_create_anonymous
 from people.demo import Writer, ensure_user
 from people.preferences import update_preferences
 from people.roles import COORDINATOR_GROUP
@@ -72,8 +73,23 @@ def seed(world: dict[str, Any], stdout: Writer) -> None:
                 best_times="",
                 password=world["password"],
             )
+        if not FamilyRequest.objects.filter(child__isnull=True, contact_name="Dana Brooks").exists():
+            # A family without an account asks the coordinators; they call back.
+            family_request_create_anonymous(
+                contact_name="Dana Brooks",
+                concern="My 10-month-old cries for hours and I am exhausted. Who can help?",
+                preferred_language="en",
+                contact_method=ContactMethod.PHONE,
+                phone="+17345550123",
+                best_time_slots=["mornings", "evenings"],
+                best_times="Not between 1 and 3 (nap time)",
+            )
     world["family_requests"] = {
         "queued": requests.filter(via_coordinator=True).first(),
         "referred": requests.filter(via_coordinator=False).first(),
+        "anonymous": FamilyRequest.objects.filter(child__isnull=True, contact_name="Dana Brooks").first(),
     }
-    stdout.write("intake: care coordinator login coordinator; guardian_es (Spanish) with two requests")
+    stdout.write(
+        "intake: care coordinator login coordinator; guardian_es (Spanish) with two requests; "
+        "one request without an account (Dana Brooks) to call back"
+    )

@@ -106,6 +106,43 @@ class RequestForm(forms.Form):
     )
 
 
+class AnonymousAskForm(forms.Form):
+    """Ask a care coordinator without an account: who to ask for, the concern, and how
+    and when to be reached. No child record, no signature: nothing goes to a provider
+    (docs/family-requests.md, "Without an account")."""
+
+    contact_name = TextField(
+        max_length=200,
+        label=_("Your name"),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={"required": _("Tell us your name so the coordinator knows whom to ask for.")},
+    )
+    concern = RequestForm.base_fields["concern"]
+    contact_method = RequestForm.base_fields["contact_method"]
+    phone = RequestForm.base_fields["phone"]
+    email = forms.EmailField(
+        required=False,
+        max_length=254,
+        label=_("E-mail address"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={"invalid": _("Enter an e-mail address like name@example.com.")},
+    )
+    preferred_language = RequestForm.base_fields["preferred_language"]
+    best_time_slots = RequestForm.base_fields["best_time_slots"]
+    best_times = RequestForm.base_fields["best_times"]
+    agree = forms.BooleanField(
+        label=_("A care coordinator may contact me the way I chose about this request."),
+        error_messages={"required": _("Tick this box so a care coordinator may contact you.")},
+    )
+    # Left empty by people; filled in by form-filling robots (never shown).
+    website = forms.CharField(required=False, label=_("Leave this empty"))
+
+    def __init__(self, *args: Any, language: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["preferred_language"].initial = language if language in ("en", "es") else "en"
+        self.fields["contact_method"].initial = ContactMethod.PHONE
+
+
 class AskForm(RequestForm):
     """Ask for help on the page: one of the family's children, or a new one."""
 

@@ -34,6 +34,8 @@ class Stage(models.TextChoices):
     AWAITING_SIGNATURE = "awaiting_signature", _("Waiting for your signature")
     REFERRED = "referred", _("Sent to the provider")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    # A request without an account, closed by a coordinator once they reached the family.
+    CLOSED = "closed", _("Closed by a care coordinator")
 
 
 OPEN_STAGES = (Stage.QUEUED, Stage.AWAITING_SIGNATURE)
@@ -44,6 +46,7 @@ COORDINATOR_STAGE_LABELS = {
     Stage.AWAITING_SIGNATURE: _("Routed: waiting for the family to sign"),
     Stage.REFERRED: _("Signed and sent to the provider"),
     Stage.WITHDRAWN: _("Withdrawn by the family"),
+    Stage.CLOSED: _("Closed after calling back"),
 }
 
 
@@ -52,8 +55,16 @@ class FamilyRequest(models.Model):
     ``via_coordinator`` marks requests that came through the coordinators' queue (the
     only children a coordinator may see). Once sent, ``referral`` carries the status."""
 
-    child = models.ForeignKey("families.Child", on_delete=models.PROTECT, related_name="help_requests")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Both null for a family that asked without an account (docs/family-requests.md): no
+    # child record, only how to reach the family, for the care coordinators alone.
+    child = models.ForeignKey(
+        "families.Child", on_delete=models.PROTECT, null=True, blank=True, related_name="help_requests"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Who to ask for when calling back a family without an account.
+    contact_name = models.CharField(max_length=200, blank=True)
     provider = models.ForeignKey(
         "directory.Provider", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -102,10 +113,34 @@ class FamilyRequest(models.Model):
                 condition=~models.Q(stage="awaiting_signature") | models.Q(provider__isnull=False),
                 name="intake_awaiting_has_provider",
             ),
+            # Without an account: the coordinators' queue only, never a provider.
+            models.CheckConstraint(
+                condition=models.Q(child__isnull=False, requested_by__isnull=False)
+                | models.Q(
+                    child__isnull=True,
+                    requested_by__isnull=True,
+                    via_coordinator=True,
+                    provider__isnull=True,
+                    stage__in=["queued", "closed"],
+                ),
+                name="intake_anonymous_to_coordinators_only",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"Family request #{self.pk} ({self.stage})"
+
+    @property
+    def anonymous(self) -> bool:
+        """Asked without an account: no child record, the coordinators only."""
+        return self.child_id is None
+
+    @property
+    def family_name(self) -> str:
+        """Whom to ask for when contacting the family."""
+        if self.requested_by is not None:
+            return str(self.requested_by.get_full_name() or self.requested_by.get_username())
+        return self.contact_name
 
     @property
     def phone_display(self) -> str:
@@ -123,6 +158,8 @@ class FamilyRequest(models.Model):
 
     @property
     def coordinator_stage_label(self) -> str:
+        if self.anonymous and self.stage == Stage.QUEUED:
+            return str(_("New: call them back"))
         return str(COORDINATOR_STAGE_LABELS.get(Stage(self.stage), self.stage))
 
     @property

@@ -63,6 +63,12 @@ def coordinator_relation(
     return Exists(FamilyRequest.objects.filter(in_queue(at), child_id=OuterRef(child_ref)))
 
 
+def coordinator_sees(actor: Actor) -> Q:
+    """The requests of the queue a coordinator reads: those whose child the decision
+    point lets them see, and those made without an account (no child at all)."""
+    return decision.visible(actor, child_ref="child_id") | Q(child__isnull=True)
+
+
 def coordination_queue(*, actor: Actor, status: str | None = None) -> QuerySet[FamilyRequest]:
     """The care coordinators' queue: requests that named no provider, oldest first.
     ``status``: ``open`` (default), ``queued``, ``awaiting_signature``, ``referred``."""
@@ -77,7 +83,7 @@ def coordination_queue(*, actor: Actor, status: str | None = None) -> QuerySet[F
         )
     return (
         FamilyRequest.objects.filter(in_queue(), stage__in=QUEUE_FILTERS[key])
-        .filter(decision.visible(actor, child_ref="child_id"))
+        .filter(coordinator_sees(actor))
         .select_related("child", "provider", "referral", "routed_by")
         .order_by("created_at", "id")
     )
@@ -86,9 +92,8 @@ def coordination_queue(*, actor: Actor, status: str | None = None) -> QuerySet[F
 def contact_of(request: FamilyRequest) -> FamilyContact:
     """The request's contact details as the recipient reads them (labels in the active
     language)."""
-    user = request.requested_by
     return FamilyContact(
-        name=str(user.get_full_name() or user.get_username()),
+        name=request.family_name,
         method=request.contact_method,
         method_label=str(request.get_contact_method_display()),
         phone=request.phone,

@@ -16,7 +16,6 @@ from django.utils.translation import gettext
 
 from audit.models import Action
 from audit.services import audit_list_read, audit_record, audit_record_many
-from consent import decision
 from consent import policies as consent_policies
 from consent.models import Consent
 from consent.services import consent_grant
@@ -248,6 +247,74 @@ def family_request_create(
     return request
 
 
+@transaction.atomic
+def family_request_create_anonymous(
+    *,
+    contact_name: str,
+    concern: str,
+    preferred_language: str,
+    contact_method: str,
+    phone: str = "",
+    email: str = "",
+    best_times: str = "",
+    best_time_slots: Iterable[str] = (),
+) -> FamilyRequest:
+    """A family without an account asks the care coordinators (docs/family-requests.md,
+    "Without an account"): no child record, no consent, nothing for any provider; a
+    coordinator calls or writes back. Refusals (nothing written): 400 ``phone_required``
+    / ``email_required``. The caller throttles it (``ANONYMOUS_ASK_RATE``)."""
+    phone, email = _contact(method=contact_method, phone=phone, email=email, account_email="")
+    request = FamilyRequest.objects.create(
+        child=None,
+        requested_by=None,
+        contact_name=contact_name,
+        provider=None,
+        via_coordinator=True,
+        concern=concern,
+        preferred_language=preferred_language,
+        contact_method=contact_method,
+        best_times=best_times,
+        best_time_slots=list(best_time_slots),
+        phone=phone,
+        email=email,
+        stage=Stage.QUEUED,
+    )
+    audit_record(
+        actor=None,
+        action=Action.CREATE,
+        object_type="family_request",
+        object_id=request.pk,
+        detail="without an account, to the care coordinators' queue",
+    )
+    _notify_coordinators(request)
+    return request
+
+
+@transaction.atomic
+def family_request_close(*, actor: Actor, request_id: int) -> FamilyRequest:
+    """A coordinator closes a request made without an account once they reached the
+    family (it holds no child: routing needs the family's account and signature).
+    409 ``invalid_transition`` for anything else."""
+    require_coordinator(actor)
+    request = queued_request(actor=actor, request_id=request_id)
+    if not request.anonymous:
+        raise ApplicationError(
+            "invalid_transition",
+            gettext("Only a request made without an account is closed here."),
+            status=409,
+            extra={"status": request.stage},
+        )
+    return _move(
+        actor=actor,
+        request=request,
+        allowed=(Stage.QUEUED,),
+        refusal="This request is {stage}: only a queued request can be closed.",
+        purpose="care_coordination",
+        detail="closed after calling back (no account)",
+        stage=Stage.CLOSED,
+    )
+
+
 def _notify_coordinators(request: FamilyRequest) -> None:
     """Each coordinator's bell (ids only)."""
     for user_id in User.objects.filter(groups__name=COORDINATOR_GROUP, is_active=True).values_list(
@@ -275,7 +342,7 @@ def queued_request(*, actor: Actor, request_id: int) -> FamilyRequest:
     pk = parse_id(request_id)
     request = (
         FamilyRequest.objects.filter(selectors.in_queue(), pk=pk)
-        .filter(decision.visible(actor, child_ref="child_id"))
+        .filter(selectors.coordinator_sees(actor))
         .select_related("child", "provider", "referral", "requested_by")
         .first()
         if pk is not None
@@ -367,6 +434,15 @@ def family_request_route(*, actor: Actor, request_id: int, to_provider_id: int) 
     ``recipient_has_no_account``."""
     coordinator = require_coordinator(actor)
     request = queued_request(actor=actor, request_id=request_id)
+    if request.anonymous:
+        raise ApplicationError(
+            "account_needed",
+            gettext(
+                "This family asked without an account: call them back. To send a request to a "
+                "provider, they create an account and sign the consent for that provider."
+            ),
+            status=409,
+        )
     provider = check_family_recipient(to_provider_id=to_provider_id)
     locked = _move(
         actor=actor,
@@ -472,7 +548,8 @@ def family_request_sign(*, actor: Actor, request_id: int, password: Any, languag
         .select_related("child", "provider")
         .get(pk=request.pk)
     )
-    if locked.stage != Stage.AWAITING_SIGNATURE or locked.provider is None:
+    child = locked.child
+    if locked.stage != Stage.AWAITING_SIGNATURE or locked.provider is None or child is None:
         raise ApplicationError(
             "invalid_transition",
             gettext("This request is not waiting for your signature."),
@@ -480,8 +557,8 @@ def family_request_sign(*, actor: Actor, request_id: int, password: Any, languag
             extra={"status": locked.stage},
         )
     provider = check_family_recipient(to_provider_id=locked.provider.pk)
-    _refuse_open_referral(locked.child, provider)
-    duplicate = _open_duplicate(locked.child, provider, exclude_pk=locked.pk)
+    _refuse_open_referral(child, provider)
+    duplicate = _open_duplicate(child, provider, exclude_pk=locked.pk)
     if duplicate is not None:
         raise ApplicationError(
             "duplicate_request",
@@ -492,7 +569,7 @@ def family_request_sign(*, actor: Actor, request_id: int, password: Any, languag
     return _send(
         actor=actor,
         request=locked,
-        child=locked.child,
+        child=child,
         provider=provider,
         password=str(password),
         language=language if language in language_codes() else locked.preferred_language,

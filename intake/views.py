@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -24,12 +25,14 @@ from directory import selectors as directory_selectors
 from directory.models import Provider
 from families.roles import guardian_of
 from intake import selectors, services
-from intake.forms import AskForm, RouteForm, SignForm
+from intake.forms import AnonymousAskForm, AskForm, RouteForm, SignForm
 from intake.models import FamilyRequest
 from people.roles import Actor, is_coordinator
 from referral_hub.errors import ApplicationError, NotFound
 from referral_hub.ids import parse_id
 from referral_hub.inputs import show_refusal
+from referral_hub.proxy import client_ip
+from referral_hub.ratelimit import allow
 from referrals.services import children_shown
 
 QUEUE_PAGE_SIZE = 25
@@ -66,16 +69,7 @@ def ask(request: HttpRequest) -> HttpResponse:
     care coordinators ("I don't know whom to ask")."""
     provider = _asked_provider(request)
     if not request.user.is_authenticated:
-        here = request.get_full_path()
-        return render(
-            request,
-            "intake/ask_signin.html",
-            {
-                "provider": provider,
-                "login_url": reverse("login") + "?" + urlencode({"next": here}),
-                "register_url": reverse("families-register") + "?" + urlencode({"next": here}),
-            },
-        )
+        return _ask_without_account(request, provider)
     if guardian_of(request.user) is None:
         return _message(request, _("Not available"), _("Asking for help is for parents and guardians."), 403)
     children = list(visible_children(request.user).filter(is_own=True))
@@ -119,6 +113,53 @@ def ask(request: HttpRequest) -> HttpResponse:
             "text_version": TEXT_VERSIONS[text_language()],
         },
         status=400 if form.errors else 200,
+    )
+
+
+def _ask_without_account(request: HttpRequest, provider: Provider | None) -> HttpResponse:
+    """Sign in, create an account, or ask a care coordinator without one (no child
+    record, nothing to a provider: docs/family-requests.md). Throttled per client
+    address at the sign-up rate (``REGISTRATION_RATE``); a robot filling the hidden
+    field is thanked and nothing is stored."""
+    here = request.get_full_path()
+    language = (translation.get_language() or "en")[:2]
+    form = AnonymousAskForm(request.POST or None, language=language)
+    status = 200
+    if request.method == "POST":
+        if not allow("anonymous-ask", client_ip(request), settings.REGISTRATION_RATE):
+            form.is_valid()
+            form.add_error(None, _("Too many requests from this connection. Please try again in an hour."))
+            status = 429
+        elif form.is_valid():
+            data = form.cleaned_data
+            if not data["website"]:
+                try:
+                    services.family_request_create_anonymous(
+                        contact_name=data["contact_name"],
+                        concern=data["concern"],
+                        preferred_language=data["preferred_language"],
+                        contact_method=data["contact_method"],
+                        phone=data["phone"],
+                        email=data["email"],
+                        best_times=data["best_times"],
+                        best_time_slots=data["best_time_slots"],
+                    )
+                except ApplicationError as exc:
+                    show_refusal(form, exc)
+            if not form.errors:
+                return render(request, "intake/asked_without_account.html", {"name": data["contact_name"]})
+        if form.errors and status == 200:
+            status = 400
+    return render(
+        request,
+        "intake/ask_signin.html",
+        {
+            "provider": provider,
+            "form": form,
+            "login_url": reverse("login") + "?" + urlencode({"next": here}),
+            "register_url": reverse("families-register") + "?" + urlencode({"next": here}),
+        },
+        status=status,
     )
 
 
@@ -169,7 +210,7 @@ def sign(request: HttpRequest, request_id: int) -> HttpResponse:
         else:
             return redirect("intake-request-done", request_id=item.pk)
     sections: list[Any] = []
-    if item.provider is not None and item.stage == "awaiting_signature":
+    if item.provider is not None and item.child is not None and item.stage == "awaiting_signature":
         guardian = guardian_of(request.user)
         sections, _text = authorization_for(
             child=item.child,
@@ -245,6 +286,14 @@ def queue_item_page(request: HttpRequest, request_id: int) -> HttpResponse:
         item = services.coordination_request_open(actor=request.user, request_id=request_id)
     except NotFound:
         return _message(request, _("Not found"), _("There is nothing here for you."), 404)
+    if request.method == "POST" and request.POST.get("action") == "close":
+        try:
+            services.family_request_close(actor=request.user, request_id=item.pk)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Closed. The request left the queue."))
+        return redirect("intake-queue")
     form = RouteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -12,6 +12,10 @@ def _queued(w):
     return {"request_id": w["family_requests"]["queued"].pk}
 
 
+def _anonymous(w):
+    return {"request_id": w["family_requests"]["anonymous"].pk}
+
+
 def _referred(w):
     return {"request_id": w["family_requests"]["referred"].pk}
 
@@ -40,8 +44,9 @@ ROUTES = [
     Route(
         "intake-ask",
         # The walk posts JSON, which is no form: the page is shown again (the form's
-        # own answers are pinned in tests/intake).
-        {**everyone(403), "anonymous": 200, "guardian": 200, "guardian2": 200},
+        # own answers are pinned in tests/intake); signed out, it is the form for asking
+        # without an account, every field missing (400, issue 25).
+        {**everyone(403), "anonymous": 400, "guardian": 200, "guardian2": 200},
         method="post",
         data=lambda w: {**_ask(w), "child": str(w["children"]["mateo"].pk)},
         query="",
@@ -59,6 +64,18 @@ ROUTES = [
     ),
     Route("intake-queue", COORDINATOR_PAGE),
     Route("intake-queue-item", COORDINATOR_PAGE, kwargs=_queued),
+    # A request made without an account (no child): the coordinators' alone.
+    Route("intake-queue-item", COORDINATOR_PAGE, kwargs=_anonymous, label="get-intake-queue-item-anonymous"),
+    Route(
+        "intake-queue-item",
+        # "Close: we reached the family" is the form field action=close; the walk's JSON
+        # body is no form, so the page is shown again (closing is pinned in tests/intake).
+        COORDINATOR_PAGE,
+        method="post",
+        kwargs=_anonymous,
+        data=lambda w: {"action": "close"},
+        label="post-intake-queue-item-close",
+    ),
     Route(
         "intake-queue-item",
         COORDINATOR_PAGE,
@@ -97,5 +114,20 @@ ROUTES = [
         method="post",
         kwargs=_queued,
         data=lambda w: {"to_provider": w["providers"]["slp"].pk},
+    ),
+    Route(
+        "api-coordination-queue-item",
+        COORDINATOR_ONLY,
+        kwargs=_anonymous,
+        label="get-api-coordination-anonymous",
+    ),
+    Route(
+        "api-coordination-route",
+        # Without an account there is nothing to route: 409 account_needed.
+        {**COORDINATOR_ONLY, "coordinator": 409},
+        method="post",
+        kwargs=_anonymous,
+        data=lambda w: {"to_provider": w["providers"]["slp"].pk},
+        label="post-api-coordination-route-anonymous",
     ),
 ]
