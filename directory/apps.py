@@ -18,7 +18,15 @@ class DirectoryConfig(AppConfig):
         # Endorsement expiry reminders carry their label (dates, category): shown as given.
         register("endorsement.expiring", NoticeKind(category="reminder"))
 
+        from directory.signup import SIGNUP_LINK, signup_link
+        from outbox.links import register_minter
         from referral_hub import extensions
+
+        register_minter(SIGNUP_LINK, signup_link)
+        # The sign-in page offers providers the way in: sign up, then claim a listing.
+        extensions.register_slot_template(
+            "login-links", "directory", template="directory/_login_links.html", order=120
+        )
 
         # The public search is the site's front page.
         extensions.register_home_page("home")

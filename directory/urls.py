@@ -1,6 +1,6 @@
 from django.urls import path
 
-from directory import apis, hsds_apis, listing_apis, listing_views, views
+from directory import apis, hsds_apis, listing_apis, listing_views, signup_views, views
 
 urlpatterns = [
     path("", views.search_page, name="home"),
@@ -9,6 +9,12 @@ urlpatterns = [
     path("providers/<int:provider_id>/confirm/", listing_views.listing_confirm, name="listing-confirm"),
     path("providers/<int:provider_id>/report/", listing_views.listing_report, name="listing-report"),
     path("providers/<int:provider_id>/claim/", listing_views.listing_claim, name="listing-claim"),
+    path("accounts/providers/signup/", signup_views.provider_signup, name="provider-signup"),
+    path(
+        "accounts/providers/confirm/<str:uid>/<str:token>/",
+        signup_views.provider_signup_confirm,
+        name="provider-signup-confirm",
+    ),
     path("my-listing/capacity/", listing_views.capacity_quick, name="directory-capacity-quick"),
     path("curate/listings/", listing_views.listing_queue, name="listing-queue"),
     path(

@@ -69,6 +69,15 @@ ROUTES = [
         data=lambda w: {},
         label="post-api-verify-pending",
     ),
+    # Provider sign-up (then claim a listing): open to anyone; a JSON post is an empty form.
+    Route("provider-signup", everyone(200)),
+    Route("provider-signup", everyone(400), method="post", label="post-provider-signup-empty"),
+    Route(
+        "provider-signup-confirm",
+        everyone(400),
+        kwargs=lambda w: {"uid": "MQ", "token": "not-a-token"},
+        label="get-provider-signup-confirm-bad-link",
+    ),
     Route("api-provider-list", everyone(200)),
     Route("api-provider-list", everyone(400), query="discipline=wizard", label="get-api-provider-list-bad"),
     Route("api-provider-detail", everyone(200), kwargs=_imh),

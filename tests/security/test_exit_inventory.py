@@ -217,6 +217,7 @@ CALL_SITES: dict[str, str] = {
     "directory.listings._tell_claimant": "no child",
     "directory.listings.listings_request_confirmation": "no child",
     "directory.reminders._digest": "no child",
+    "directory.signup.provider_signup": "no child",
     "directory.reminders._remind_provider": "no child",
     "endorsement.notices._tell": "no child",
     "endorsement.services.notify_reference_requested": "no child",
