@@ -30,16 +30,17 @@ from people.landing import home_url_for
 from people.middleware import ONE_YEAR_S, request_time_zone
 from people.preferences import (
     chosen_language,
-    known_time_zones,
     language_codes,
     language_of,
     time_zone_of,
     update_preferences,
 )
 from people.roles import Actor, role_object, signed_in, user_roles
+from people.zones import time_zone_choices
 from referral_hub import events
 from referral_hub.auth_backends import issue_token, revoke_tokens, token_expires_at
 from referral_hub.errors import ApplicationError
+from referral_hub.language import LanguageSelect, endonyms
 from referral_hub.realtime import send_event_now, user_group
 
 
@@ -67,15 +68,17 @@ class AccountSettingsForm(forms.Form):
         label=_("Time zone"), help_text=_("Every time on the pages is shown in this zone.")
     )
     preferred_language = forms.ChoiceField(
-        label=_("Language"), help_text=_("The language of the pages and of the e-mails we send you.")
+        label=_("Language"),
+        help_text=_("The language of the pages and of the e-mails we send you."),
+        widget=LanguageSelect,
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         zones = cast(forms.ChoiceField, self.fields["time_zone"])
-        zones.choices = [(name, name.replace("_", " ")) for name in sorted(known_time_zones())]
+        zones.choices = time_zone_choices()
         languages = cast(forms.ChoiceField, self.fields["preferred_language"])
-        languages.choices = list(settings.LANGUAGES)
+        languages.choices = endonyms()
 
 
 def save_chosen_language(request: HttpRequest, code: str) -> None:
