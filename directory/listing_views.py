@@ -65,7 +65,8 @@ def _save_listing(request: HttpRequest, provider: Provider) -> str:
         "website": _post_text(request, "website"),
         "hours": _post_text(request, "hours"),
         "services": _post_text(request, "services"),
-        "languages": _post_text(request, "languages"),
+        # Ticked by name on the page (several ``languages`` values); the service takes codes.
+        "languages": ", ".join(request.POST.getlist("languages")),
     }
     changed = listings.listing_update(actor=request.user, provider_id=provider.pk, data=data)
     said = (
@@ -81,6 +82,18 @@ def _save_listing(request: HttpRequest, provider: Provider) -> str:
         )
         said.append(change.message)
     return " ".join(said)
+
+
+def _language_options(chosen: list[str]) -> list[tuple[str, str, bool]]:
+    """(code, name in the reader's language, ticked) for every named language, by name;
+    a code the listing holds without a name is kept (shown as the code) so saving loses
+    nothing."""
+    codes = {c.strip().lower() for value in chosen for c in value.split(",") if c.strip()}
+    named = sorted(
+        ((code, str(name)) for code, name in LANGUAGE_NAMES.items()), key=lambda p: p[1].casefold()
+    )
+    extra = [(code, code) for code in sorted(codes - set(LANGUAGE_NAMES))]
+    return [(code, name, code in codes) for code, name in named + extra]
 
 
 @login_required
@@ -106,6 +119,9 @@ def listing_edit(request: HttpRequest, provider_id: int) -> HttpResponse:
         "error_field": error.extra.get("field") if error else None,
         "capacities": Capacity.choices,
         "language_names": LANGUAGE_NAMES,
+        "language_options": _language_options(
+            request.POST.getlist("languages") if error else provider.language_codes
+        ),
     }
     return render(request, "directory/listing_edit.html", context, status=400 if error else 200)
 

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from directory import policies
@@ -390,10 +390,10 @@ def no_capacity_warning(provider: Provider) -> str:
     provider currently says it is not taking new families."""
     if provider.capacity_shown != Capacity.NO_CAPACITY or provider.capacity_as_of is None:
         return ""
-    return (
-        f"Sent with a warning: {provider.name} said on {provider.capacity_as_of.isoformat()} "
-        "that they are not taking new families."
-    )
+    # Kept in the referral's timeline as written (in English): the date as people read it.
+    with translation.override("en"):
+        said_on = formats.date_format(provider.capacity_as_of, "DATE_FORMAT")
+    return f"Sent with a warning: {provider.name} said on {said_on} that they are not taking new families."
 
 
 # --- the 12-month confirmation request (run daily by directory.tasks) -----------------

@@ -30,7 +30,6 @@ from people.landing import home_url_for
 from people.middleware import ONE_YEAR_S, request_time_zone
 from people.preferences import (
     chosen_language,
-    known_time_zones,
     language_codes,
     language_of,
     referral_emails_wanted,
@@ -38,9 +37,11 @@ from people.preferences import (
     update_preferences,
 )
 from people.roles import Actor, has_role, role_object, signed_in, user_roles
+from people.zones import time_zone_choices
 from referral_hub import events
 from referral_hub.auth_backends import issue_token, revoke_tokens, token_expires_at
 from referral_hub.errors import ApplicationError
+from referral_hub.language import LanguageSelect, endonyms
 from referral_hub.realtime import send_event_now, user_group
 
 
@@ -68,7 +69,9 @@ class AccountSettingsForm(forms.Form):
         label=_("Time zone"), help_text=_("Every time on the pages is shown in this zone.")
     )
     preferred_language = forms.ChoiceField(
-        label=_("Language"), help_text=_("The language of the pages and of the e-mails we send you.")
+        label=_("Language"),
+        help_text=_("The language of the pages and of the e-mails we send you."),
+        widget=LanguageSelect,
     )
 
     def __init__(self, *args: Any, family: bool = False, **kwargs: Any) -> None:
@@ -83,9 +86,9 @@ class AccountSettingsForm(forms.Form):
                 ),
             )
         zones = cast(forms.ChoiceField, self.fields["time_zone"])
-        zones.choices = [(name, name.replace("_", " ")) for name in sorted(known_time_zones())]
+        zones.choices = time_zone_choices()
         languages = cast(forms.ChoiceField, self.fields["preferred_language"])
-        languages.choices = list(settings.LANGUAGES)
+        languages.choices = endonyms()
 
 
 def save_chosen_language(request: HttpRequest, code: str) -> None:

@@ -6,8 +6,12 @@ signed-in person's account language, so e-mails and notices follow it)."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import get_language_info
 from django.views import i18n
 from django.views.decorators.http import require_POST
 
@@ -30,3 +34,21 @@ def switch_next(request: HttpRequest) -> str:
     query = request.GET.copy()
     query.pop("lang", None)
     return f"{request.path}?{query.urlencode()}" if query else request.path
+
+
+def endonyms() -> list[tuple[str, str]]:
+    """Each language the site serves, named in itself ("English", "Español"), whatever the
+    page's language: a person looking for the language they read finds its own name. (A
+    language someone *speaks*, on a listing, is named in the reader's language.)"""
+    return [(code, str(get_language_info(code)["name_local"]).capitalize()) for code, _ in settings.LANGUAGES]
+
+
+class LanguageSelect(forms.Select):
+    """A choice among the site's languages: each option marked with its language, so a
+    screen reader says "Español" in Spanish on an English page."""
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option: dict[str, Any] = super().create_option(*args, **kwargs)
+        if option["value"]:
+            option["attrs"]["lang"] = option["value"]
+        return option

@@ -387,6 +387,8 @@ LANGUAGE_CODE = "en"
 # Families read Spanish as often as English: every family-facing page and e-mail exists
 # in both. Each app keeps its own catalogue in <app>/locale/es/ (`make messages`).
 LANGUAGES = [("en", "English"), ("es", "Español")]
+# One readable date format per language, everywhere a person reads a date.
+FORMAT_MODULE_PATH = ["referral_hub.formats"]
 LOCALE_PATHS: list[str] = []  # every catalogue lives in its app: <app>/locale/es/
 LANGUAGE_COOKIE_NAME = "rh_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"

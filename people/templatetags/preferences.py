@@ -1,5 +1,5 @@
 """Local times: ``{{ moment|when }}`` ("10 Dec 2026,
-4:03 PM CST" in the reader's zone), ``{{ moment|input_local }}`` and
+4:03 PM CST"; the language's ``DATETIME_FORMAT``: ``referral_hub/formats`` in the reader's zone), ``{{ moment|input_local }}`` and
 ``{% now_input_local %}`` for ``datetime-local`` inputs, ``{% time_zone_label %}``."""
 
 from __future__ import annotations
@@ -9,14 +9,12 @@ from datetime import datetime
 from django import template
 from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
+from django.utils.formats import get_format
 
 register = template.Library()
 
 
 # --- local times (the active zone is the reader's: people.middleware) ------------------
-
-_WHEN_FORMATS = {"es": "j M Y, H:i T"}
-_WHEN_DEFAULT = "j M Y, g:i A T"
 
 
 def _local(value: datetime) -> datetime:
@@ -35,7 +33,7 @@ def when(value: datetime | None) -> str:
     """A moment in the reader's zone, labelled: "10 Dec 2026, 4:03 PM CST"."""
     if not isinstance(value, datetime):
         return ""
-    return date_format(_local(value), _WHEN_FORMATS.get(translation.get_language() or "", _WHEN_DEFAULT))
+    return date_format(_local(value), get_format("DATETIME_FORMAT", translation.get_language()))
 
 
 @register.filter
