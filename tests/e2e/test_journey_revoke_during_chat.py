@@ -82,6 +82,7 @@ def test_a_guardian_revokes_during_a_live_chat(live_server_factory, new_page, la
     # The chat names the child; the demo conversation is on screen.
     expect(jordan.get_by_role("heading", level=1)).to_have_text(f"Mateo Rivera · Case #{ids['case']}")
     expect(jordan.locator(".chat-message").first).to_contain_text("18-month visit")
+    expect(maya.locator("[data-chat-mention-names]")).to_contain_text("@Jordan Ellis")
     # Enter sends (Shift+Enter would start a new line).
     box = maya.get_by_label("Message the care team")
     box.fill("Jordan, can you send your classroom notes?")
@@ -128,6 +129,7 @@ def test_a_guardian_revokes_during_a_live_chat(live_server_factory, new_page, la
 
     # The remaining team is told in the chat, and keeps chatting without Jordan.
     expect(maya.locator(".chat-system").last).to_contain_text("Jordan Ellis left the care team")
+    expect(maya.locator("[data-mention-name='Jordan Ellis']")).to_have_count(0)
     box.fill("Thanks, everyone.")
     box.press("Enter")
     expect(maya.locator(".chat-message").last).to_contain_text("Thanks, everyone.")

@@ -209,6 +209,7 @@
     li.appendChild(when);
     this.log.appendChild(li);
     this.scrollToEnd();
+    this.mentionable(frame);
     document.dispatchEvent(new CustomEvent("rh:team-changed", { detail: frame }));
   };
 
@@ -227,6 +228,24 @@
       atEnd = self.log.scrollTop + self.log.clientHeight >= self.log.scrollHeight - 8;
     });
     window.addEventListener("resize", function () { if (atEnd) self.scrollToEnd(); });
+  };
+
+  // The hint's names to mention follow the team: one who left is taken out, one who
+  // joined is added.
+  Chat.prototype.mentionable = function (frame) {
+    var names = this.panel.querySelector("[data-chat-mention-names]");
+    if (!names) return;
+    var name = frame.provider.name;
+    names.querySelectorAll("[data-mention-name]").forEach(function (el) {
+      if (el.getAttribute("data-mention-name") === name) el.remove();
+    });
+    if (frame.type === "member.joined") {
+      var span = document.createElement("span");
+      span.className = "chat-mention";
+      span.setAttribute("data-mention-name", name);
+      span.textContent = "@" + name;
+      names.appendChild(span);
+    }
   };
 
   Chat.prototype.name = function (userId) {
