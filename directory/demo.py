@@ -194,6 +194,22 @@ def _endorsement(
     services.provider_verified_summary_refresh(provider_ids=[provider.pk])
 
 
+def _extra_capacity(i: int, today: datetime.date) -> dict[str, Any]:
+    """Openings as families meet them: some listings said "taking new families" or
+    "waitlist" this month, one said so two months ago (reads "not confirmed recently"),
+    the rest never said (unknown, which the "Taking new families" filter never counts)."""
+    answers: dict[int, dict[str, Any]] = {
+        0: {"capacity": Capacity.ACCEPTING, "capacity_as_of": today - datetime.timedelta(days=2 + i % 7)},
+        1: {
+            "capacity": Capacity.WAITLIST,
+            "waitlist_weeks": 4,
+            "capacity_as_of": today - datetime.timedelta(days=5),
+        },
+        2: {"capacity": Capacity.ACCEPTING, "capacity_as_of": today - datetime.timedelta(days=60)},
+    }
+    return answers.get(i % 6, {})
+
+
 def _extra_listings(orgs: dict[str, Organization], curator: User) -> int:
     rng = random.Random(2026)  # the same listings every run
     today = timezone.now().date()
@@ -208,6 +224,7 @@ def _extra_listings(orgs: dict[str, Organization], curator: User) -> int:
         if i % 3 == 0:  # Spanish speakers are common in the demo area's families
             fields["languages"] = join_codes([*fields["languages"].strip("|").split("|"), "es"])
         hsds_id = uuid.uuid5(DEMO_NS, f"listing:{i}")
+        fields.update(_extra_capacity(i, today))
         provider, created = Provider.objects.get_or_create(
             hsds_id=hsds_id, defaults={"name": name, "organization": org, **fields}
         )
