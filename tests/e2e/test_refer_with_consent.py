@@ -28,14 +28,19 @@ def both_widths(page, where: str) -> None:
     page.set_viewport_size(DESKTOP)
 
 
+KEPT_REASON = "Developmental evaluation, as agreed with the family."
+
+
 def search_recipient(page, text: str) -> None:
     page.get_by_label("Search the directory").fill(text)
     expect(page.locator("#recipient-search-status")).to_contain_text("Providers found:")
 
 
-def send_referral(page, reason: str) -> None:
-    page.get_by_label("Reason for referral").fill(reason)
-    page.get_by_label("Urgency").select_option("soon")
+def send_referral(page, reason: str | None) -> None:
+    """Send the form; ``reason`` None: as it stands (a draft kept from asking the family)."""
+    if reason is not None:
+        page.get_by_label("Reason for referral").fill(reason)
+        page.get_by_label("Urgency").select_option("soon")
     page.get_by_role("button", name="Send referral").click()
     expect(page.locator("h1")).to_contain_text("Referral #", timeout=20_000)
     expect(page.locator("#referral-status")).to_have_text("Sent")
@@ -74,6 +79,11 @@ def test_pediatrician_asks_the_family_to_share_then_refers(live_server_factory, 
     )
     ask = maya.locator("#ask-family")
     expect(ask).to_be_visible()
+    # What is typed before asking is kept for when the family has signed (issue 25).
+    outsider_id = uncovered.get_attribute("value")
+    child_id = maya.get_by_label("Child").input_value()
+    maya.get_by_label("Reason for referral").fill(KEPT_REASON)
+    maya.get_by_label("Urgency").select_option("soon")
     both_widths(maya, "ask")
     ask.get_by_label("Note to the family (optional)").fill("A psychologist for a developmental evaluation.")
     ask.get_by_role("button", name="Ask the family to share with this provider").click()
@@ -98,10 +108,12 @@ def test_pediatrician_asks_the_family_to_share_then_refers(live_server_factory, 
     expect(rosa.locator(".messages")).to_contain_text("Signed. Alex Outsider may now see")
     expect(rosa.locator(".consent-requests")).to_have_count(0)
 
-    # 4. The pediatrician sees the answer and can now refer to that provider.
-    maya.goto(f"{group.url}/referrals/new/")
+    # 4. The pediatrician follows the family's answer back to the form: the provider is
+    # covered now, and what she typed before asking is there; she sends it as it stands.
+    maya.goto(f"{group.url}/referrals/new/?child={child_id}&to_provider={outsider_id}")
     expect(maya.locator("table.stack").last).to_contain_text("Signed by the family")
-    search_recipient(maya, "Outsider")
     expect(selected).to_contain_text("✓ Alex Outsider")
     expect(maya.locator("#ask-family")).to_be_hidden()
-    send_referral(maya, "Developmental evaluation, as agreed with the family.")
+    expect(maya.get_by_label("Reason for referral")).to_have_value(KEPT_REASON)
+    expect(maya.get_by_label("Urgency")).to_have_value("soon")
+    send_referral(maya, None)

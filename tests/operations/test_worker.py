@@ -60,8 +60,9 @@ def test_a_worker_delivers_the_referral_email_queued_by_the_request(worker, smtp
     smtp.up()
     world = referral_world()
     referral = send(world)
-    assert wait_for(lambda: len(smtp.mailbox.messages) == 1), "the worker delivered the e-mail"
-    message = smtp.mailbox.messages[0]
+    # The recipient's e-mail, and the family's (issue 25: families hear of referrals).
+    assert wait_for(lambda: len(smtp.mailbox.messages) == 2), "the worker delivered the e-mails"
+    message = next(m for m in smtp.mailbox.messages if m["To"] == world.recipient.user.email)
     assert f"/referrals/{referral.pk}/" in message.get_payload()
     assert message["To"] == world.recipient.user.email
     row = OutboxMessage.objects.get(kind="referral")
