@@ -44,9 +44,9 @@ ROUTES = [
     Route(
         "intake-ask",
         # The walk posts JSON, which is no form: the page is shown again (the form's
-        # own answers are pinned in tests/intake); signed out, it is the form for asking
-        # without an account, every field missing (400, issue 25).
-        {**everyone(403), "anonymous": 400, "guardian": 200, "guardian2": 200},
+        # own answers are pinned in tests/intake); signed out too (the form for asking
+        # without an account, issue 25: tests/intake/test_ask_without_account.py).
+        {**everyone(403), "anonymous": 200, "guardian": 200, "guardian2": 200},
         method="post",
         data=lambda w: {**_ask(w), "child": str(w["children"]["mateo"].pk)},
         query="",
