@@ -293,6 +293,14 @@ class Application(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.get_category_display()} · {self.provider.name}"
 
+    @property
+    def reference_said_no(self) -> bool:
+        """An answered reference does not recommend endorsement (uses the prefetched
+        references when there are). For reviewers' and curators' lists, not the applicant's."""
+        return any(
+            r.answered_at is not None and r.recommendation == Recommendation.NO for r in self.references.all()
+        )
+
 
 class ApplicationEvent(models.Model):
     """The timeline: one row per status change or notable step."""

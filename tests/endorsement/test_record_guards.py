@@ -147,6 +147,11 @@ def test_reviewers_and_curators_see_every_answer_and_a_no_is_flagged(
         page = client.get(f"/endorsement/applications/{said_no}/").content.decode()
         assert 'id="reference-said-no"' in page and "A reference does not recommend endorsement." in page
         assert "Breached confidentiality twice last year." in page and "Yes, with reservations" in page
+    # The lists flag it too: the curators' queue and each reviewer's assigned list.
+    client.force_login(curator)
+    assert "data-said-no" in client.get("/endorsement/curate/").content.decode()
+    client.force_login(reviewers[0])
+    assert "data-said-no" in client.get("/endorsement/reviews/").content.decode()
     # The applicant waived: they learn that references answered, not what they said.
     mine = as_user(applicant.user).get(f"/api/v1/endorsement/applications/{said_no}/").json()
     assert {(r["recommendation"], r["comments"]) for r in mine["references"]} == {(None, None)}
