@@ -19,8 +19,10 @@ from tests.e2e.pagecheck import DESKTOP, PHONE, check_page
 pytestmark = pytest.mark.e2e
 
 ARTIFACTS = Path(os.environ.get("E2E_ARTIFACTS", "/tmp/e2e-artifacts")) / "journeys"
-# The pediatrician's dashboard on a phone was about 5,300 px with each referral twice.
-PHONE_DASHBOARD_MAX_PX = 3600
+# The pediatrician's dashboard on a phone: about 5,300 px with each referral twice (issue 25);
+# 2,410 px in English and 2,611 px in Spanish now with the demo data (once each, compact
+# rows and counts).
+PHONE_DASHBOARD_MAX_PX = 2800
 
 
 def _both_widths(page, name: str) -> None:
