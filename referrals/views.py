@@ -70,7 +70,31 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     }
     services.referrals_shown(actor=request.user, referrals=shown.values(), detail="dashboard")
     context["provider"] = provider_of(request.user)
+    _each_once(context)
     return render(request, "referrals/dashboard.html", context)
+
+
+# The dashboard's lists, most pressing first: a referral is listed once, in the first that
+# holds it (an overdue referral in the inbox is not listed again under "Overdue", an
+# outcome back not again under "Recently sent"); each other list says how many of its
+# referrals are in another list.
+DASHBOARD_LISTS = (
+    "needs_action",
+    "overdue",
+    "awaiting_response",
+    "outcomes_back",
+    "recent_outbox",
+    "recent_inbox",
+)
+
+
+def _each_once(context: dict[str, Any]) -> None:
+    listed: set[int] = set()
+    for key in DASHBOARD_LISTS:
+        rows = list(context[key])
+        context[key] = [r for r in rows if r.pk not in listed]
+        context[f"{key}_above"] = len(rows) - len(context[key])
+        listed |= {r.pk for r in rows}
 
 
 def _submission_id(request: HttpRequest) -> str:

@@ -43,8 +43,8 @@ def test_network_lead_changes_the_period_and_exports_the_csv(live_server_module,
 
     assert "period=quarter" in page.url and "start=2025-01-01" in page.url
     summary = page.locator("#period-summary").inner_text()
-    assert "Quarter 2025-01-01 to 2025-03-31 (90 days)" in summary
-    assert "the quarter 2024-10-01 to 2024-12-31" in summary
+    assert "Quarter 1 Jan 2025 to 31 Mar 2025 (90 days)" in summary
+    assert "the quarter 1 Oct 2024 to 31 Dec 2024" in summary
     after = connected.inner_html()
     assert after != before
     months = page.get_by_role("table", name="Referrals connected to services (%) by month sent (data)")
