@@ -447,12 +447,12 @@ class EndorsementReview(models.Model):
     """Append-only history of every endorsement status change: who, when, what."""
 
     class Action(models.TextChoices):
-        CREATED = "created", "Created"
-        VERIFIED = "verified", "Verified"
-        REVOKED = "revoked", "Revoked"
-        RESET = "reset", "Returned to pending"
-        EDITED = "edited", "Edited"
-        LAPSED = "lapsed", "Lapsed"
+        CREATED = "created", _("Created")
+        VERIFIED = "verified", _("Verified")
+        REVOKED = "revoked", _("Revoked")
+        RESET = "reset", _("Returned to pending")
+        EDITED = "edited", _("Edited")
+        LAPSED = "lapsed", _("Lapsed")
 
     endorsement = models.ForeignKey(Endorsement, on_delete=models.CASCADE, related_name="reviews")
     actor = models.ForeignKey(
@@ -468,8 +468,20 @@ class EndorsementReview(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
 
+    @property
+    def from_status_label(self) -> str:
+        return _endorsement_status_words(self.from_status)
+
+    @property
+    def to_status_label(self) -> str:
+        return _endorsement_status_words(self.to_status)
+
     def __str__(self) -> str:
         return f"{self.actor_username or 'system'} {self.action} {self.endorsement_id} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+def _endorsement_status_words(code: str) -> str:
+    return str(EndorsementStatus(code).label) if code in EndorsementStatus.values else code
 
 
 class ListingClaim(models.Model):

@@ -351,6 +351,8 @@ class EndorsementReviewOutput(serializers.Serializer[Any]):
 class ApplicationEventOutput(serializers.Serializer[Any]):
     from_status = serializers.CharField()
     to_status = serializers.CharField()
+    from_status_label = serializers.CharField(help_text="The earlier status in words (your language)")
+    to_status_label = serializers.CharField(help_text="The new status in words (your language)")
     note = serializers.CharField()
     at = serializers.DateTimeField()
 
@@ -455,7 +457,14 @@ def application_detail_body(application: Application, actor: Actor) -> dict[str,
             for a in application.assignments.all()
         ],
         "timeline": [
-            {"from_status": e.from_status, "to_status": e.to_status, "note": e.note, "at": e.at}
+            {
+                "from_status": e.from_status,
+                "to_status": e.to_status,
+                "from_status_label": _status_words(e.from_status),
+                "to_status_label": _status_words(e.to_status),
+                "note": e.note,
+                "at": e.at,
+            }
             for e in application.events.all()
         ],
         "education": EducationOutput(application.provider.education_entries.all(), many=True).data,
@@ -855,3 +864,8 @@ class FhirVerificationResultApi(APIView):
         if endorsement is None:
             raise NotFound("VerificationResult")
         return Response(fhir.verification_result(endorsement))
+
+
+def _status_words(code: str) -> str:
+    """An application status in the reader's language ("" for none, the code if unknown)."""
+    return str(ApplicationStatus(code).label) if code in ApplicationStatus.values else code

@@ -27,14 +27,14 @@ MAX_HOURS_PER_DAY = Decimal("24")
 class Domain(models.TextChoices):
     """The eight domains of the Alliance competency guidelines."""
 
-    THEORETICAL_FOUNDATIONS = "theoretical_foundations", "Theoretical foundations"
-    LAW_REGULATION_AGENCY_POLICY = "law_regulation_agency_policy", "Law, regulation & agency policy"
-    SYSTEMS_EXPERTISE = "systems_expertise", "Systems expertise"
-    DIRECT_SERVICE_SKILLS = "direct_service_skills", "Direct service skills"
-    WORKING_WITH_OTHERS = "working_with_others", "Working with others"
-    COMMUNICATING = "communicating", "Communicating"
-    THINKING = "thinking", "Thinking"
-    REFLECTION = "reflection", "Reflection"
+    THEORETICAL_FOUNDATIONS = "theoretical_foundations", _("Theoretical foundations")
+    LAW_REGULATION_AGENCY_POLICY = "law_regulation_agency_policy", _("Law, regulation & agency policy")
+    SYSTEMS_EXPERTISE = "systems_expertise", _("Systems expertise")
+    DIRECT_SERVICE_SKILLS = "direct_service_skills", _("Direct service skills")
+    WORKING_WITH_OTHERS = "working_with_others", _("Working with others")
+    COMMUNICATING = "communicating", _("Communicating")
+    THINKING = "thinking", _("Thinking")
+    REFLECTION = "reflection", _("Reflection")
 
 
 class ApplicationStatus(models.TextChoices):

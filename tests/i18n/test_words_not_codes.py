@@ -59,21 +59,8 @@ LANGUAGES = ("en", "es")
 # Words that are a code somewhere and a plain word of the page's language too.
 PLAIN_WORDS = {"es": {"no", "total", "general", "local", "regional", "a", "de"}, "en": set()}
 
-# Codes another helper of issue 25 turns into words (item 10), on pages under a path
-# prefix: (prefix, code) -> owner. Their test is marked xfail(strict=True) until their
-# branch lands; the integrator then empties this table.
-INTAKE, ENDORSEMENT, NOTICES = "intake helper", "endorsement helper", "notices helper"
-OWNED_ELSEWHERE: dict[tuple[str, str], str] = {
-    # The coordination queue's tabs.
-    ("/coordination/", "*"): INTAKE,
-    # Public verification, the application's status and its references' answers, the
-    # curators' endorsement queue (which item 8 reworks).
-    ("/verify/", "*"): ENDORSEMENT,
-    ("/endorsement/", "*"): ENDORSEMENT,
-    ("/curate/", "*"): ENDORSEMENT,
-    # Referral status words in notices.
-    ("/notices/", "*"): NOTICES,
-}
+# Every page: no exceptions (issue 25's owners of the coordination tabs, public
+# verification, applications and notices turned theirs into words).
 
 
 # --- The codes ---------------------------------------------------------------------------
@@ -259,25 +246,17 @@ def walk_role(client, role: str, demo: dict) -> dict[str, dict[str, list[str]]]:
 _WALKS: dict[str, dict[str, dict[str, list[str]]]] = {}
 
 
-def problems_of(role: str, client, demo: dict, wanted: dict[str, set[str]]) -> dict[str | None, list[str]]:
-    """owner (None: this branch's) -> "path [language]: codes" for each page ``role``
-    reaches. The walk is done once per role (the pages only read)."""
+def problems_of(role: str, client, demo: dict, wanted: dict[str, set[str]]) -> list[str]:
+    """ "path [language]: code" for each raw code on a page ``role`` reaches. The walk is
+    done once per role (the pages only read)."""
     if role not in _WALKS:
         _WALKS[role] = walk_role(client, role, demo)
-    found: dict[str | None, list[str]] = {}
-    for path, texts in sorted(_WALKS[role].items()):
-        for language, text in texts.items():
-            for code in sorted(raw_codes(text, wanted[language])):
-                owner = next(
-                    (
-                        o
-                        for (prefix, c), o in OWNED_ELSEWHERE.items()
-                        if path.startswith(prefix) and c in (code, "*")
-                    ),
-                    None,
-                )
-                found.setdefault(owner, []).append(f"{role} {path} [{language}]: {code}")
-    return found
+    return [
+        f"{role} {path} [{language}]: {code}"
+        for path, texts in sorted(_WALKS[role].items())
+        for language, text in texts.items()
+        for code in sorted(raw_codes(text, wanted[language]))
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -287,26 +266,9 @@ def wanted() -> dict[str, set[str]]:
 
 @pytest.mark.parametrize("role", ROLES)
 def test_no_page_a_role_reaches_shows_a_raw_code(role, demo, client, wanted):
-    problems = problems_of(role, client, demo, wanted).get(None, [])
+    problems = problems_of(role, client, demo, wanted)
     assert len(_WALKS[role]) >= 2, f"{role} reached only {list(_WALKS[role])}"
     assert not problems, "raw codes where people read words:\n" + "\n".join(problems)
-
-
-def _owned_cases() -> list[object]:
-    return [
-        pytest.param(
-            owner,
-            id=owner,
-            marks=pytest.mark.xfail(strict=True, reason=f"issue 25 item 10: {owner} turns these into words"),
-        )
-        for owner in sorted(set(OWNED_ELSEWHERE.values()))
-    ]
-
-
-@pytest.mark.parametrize("owner", _owned_cases())
-def test_no_page_shows_a_raw_code_another_helper_fixes(owner, demo, client, wanted):
-    problems = [p for role in ROLES for p in problems_of(role, client, demo, wanted).get(owner, [])]
-    assert not problems, f"{owner}:\n" + "\n".join(problems)
 
 
 # The check itself must be able to fail.
