@@ -41,7 +41,9 @@ def referral_draft_keep(actor: Actor, child_id: int, provider_id: int, posted: M
         ReferralDraft.objects.filter(**key).delete()
         return
     ReferralDraft.objects.update_or_create(
-        **key,
+        from_provider=sender,
+        child_id=child_id,
+        to_provider_id=provider_id,
         defaults={
             "reason": reason,
             "concern_type": concern if concern in ConcernType.values else "",

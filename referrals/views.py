@@ -168,13 +168,13 @@ def referral_new(request: HttpRequest) -> HttpResponse:
 def _with_draft(request: HttpRequest, provider: Any) -> Any:
     """The form's GET values, with the draft the sender left for this child and
     recipient when they asked the family to share (``referrals.drafts``)."""
-    data = request.GET
+    query = request.GET
     draft = referral_draft_for(
-        sender=provider, child_id=data.get("child"), to_provider_id=data.get("to_provider")
+        sender=provider, child_id=query.get("child"), to_provider_id=query.get("to_provider")
     )
-    if draft is None or data.get("reason"):
-        return data
-    data = data.copy()
+    if draft is None or query.get("reason"):
+        return query
+    data = query.copy()
     data["reason"] = draft.reason
     for field in ("concern_type", "urgency"):
         if getattr(draft, field) and not data.get(field):

@@ -124,7 +124,7 @@ def test_curator_verifies_a_pending_endorsement_and_it_is_recorded(client, curat
     )
     assert review.created_at is not None
     history = client.get("/curate/?status=verified").content.decode()
-    assert "casey: verified (pending → verified)" in history
+    assert "casey: verified (Pending verification → Verified)" in history
 
 
 def test_curator_revokes_an_endorsement_and_the_listing_stops_showing_it(client, curator, api_client):

@@ -205,6 +205,6 @@ def test_an_applicant_is_endorsed_over_a_no_with_everyone_told_and_the_record_gu
     expect(curator.get_by_text("Verified again")).to_be_visible()
     curator.goto(base + "/curate/?status=verified")
     expect(curator.locator("tr").filter(has_text="MI-ECMH-0099")).to_contain_text(
-        "(revoked → verified): “Sanction lifted on appeal (letter of 2026-11-30).”"
+        "(Revoked → Verified): “Sanction lifted on appeal (letter of 2026-11-30).”"
     )
     shoot(curator, "reverified-history")

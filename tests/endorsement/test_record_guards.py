@@ -96,7 +96,7 @@ def test_the_page_asks_for_a_reason_and_a_confirmation_and_the_history_shows_the
     revoked.refresh_from_db()
     assert revoked.status == "verified"
     history = client.get("/curate/?status=verified").content.decode()
-    assert "(revoked → verified): “Sanction lifted on appeal”" in history
+    assert "(Revoked → Verified): “Sanction lifted on appeal”" in history
     assert "Verified again" in done.content.decode()
 
 
