@@ -210,19 +210,17 @@ def family_request_create(
     _check_signature(actor, password)
     child = _resolve_child(actor=actor, child_id=child_id, new_child=new_child)
     _refuse_duplicate(child, provider)
-    request = FamilyRequest.objects.create(
+    request = _queued_request(
         child=child,
         requested_by=signed_in(actor),
-        provider=None,
         via_coordinator=provider is None,
         concern=concern,
         preferred_language=preferred_language,
         contact_method=contact_method,
         best_times=best_times,
-        best_time_slots=list(best_time_slots),
+        best_time_slots=best_time_slots,
         phone=phone,
         email=email,
-        stage=Stage.QUEUED,
     )
     audit_record(
         actor=actor,
@@ -247,6 +245,14 @@ def family_request_create(
     return request
 
 
+def _queued_request(*, best_time_slots: Iterable[str], **fields: Any) -> FamilyRequest:
+    """A new request in the queue, not yet sent to any provider (with or without an
+    account: the callers name who asked and how to reach them)."""
+    return FamilyRequest.objects.create(
+        provider=None, stage=Stage.QUEUED, best_time_slots=list(best_time_slots), **fields
+    )
+
+
 @transaction.atomic
 def family_request_create_anonymous(
     *,
@@ -264,20 +270,18 @@ def family_request_create_anonymous(
     coordinator calls or writes back. Refusals (nothing written): 400 ``phone_required``
     / ``email_required``. The caller throttles it (``ANONYMOUS_ASK_RATE``)."""
     phone, email = _contact(method=contact_method, phone=phone, email=email, account_email="")
-    request = FamilyRequest.objects.create(
+    request = _queued_request(
         child=None,
         requested_by=None,
         contact_name=contact_name,
-        provider=None,
         via_coordinator=True,
         concern=concern,
         preferred_language=preferred_language,
         contact_method=contact_method,
         best_times=best_times,
-        best_time_slots=list(best_time_slots),
+        best_time_slots=best_time_slots,
         phone=phone,
         email=email,
-        stage=Stage.QUEUED,
     )
     audit_record(
         actor=None,
