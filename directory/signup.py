@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from outbox.links import LINK_MARK, LinkUnavailable
 from outbox.services import outbox_email
+from people.new_accounts import create_unconfirmed_account
 from people.preferences import language_of, update_preferences
 from referral_hub.errors import ApplicationError
 from referral_hub.sitelinks import absolute_url
@@ -96,15 +97,9 @@ def provider_signup(
             language=language,
         )
         return None
-    user = User.objects.create_user(
-        username=email,
-        email=email,
-        password=password,
-        first_name=first_name.strip(),
-        last_name=last_name.strip(),
+    user = create_unconfirmed_account(
+        email=email, password=password, first_name=first_name, last_name=last_name
     )
-    user.is_active = False
-    user.save(update_fields=["is_active"])
     update_preferences(user, preferred_language=language)
     with translation.override(language):
         subject = _("Confirm your Referral Hub provider account")

@@ -27,6 +27,7 @@ from audit.services import audit_record, audit_refusals
 from families.mail import mail_family
 from families.models import Child, Family, Guardian, Invitation, Relationship
 from families.roles import guardian_of
+from people.new_accounts import create_unconfirmed_account
 from people.preferences import language_of, update_preferences
 from people.roles import Actor, role_object
 from referral_hub.errors import ApplicationError
@@ -91,15 +92,9 @@ def guardian_register(
         make_password(password)
         _mail_already_registered(email)
         return None
-    user = User.objects.create_user(
-        username=email,
-        email=email,
-        password=password,
-        first_name=first_name.strip(),
-        last_name=last_name.strip(),
+    user = create_unconfirmed_account(
+        email=email, password=password, first_name=first_name, last_name=last_name
     )
-    user.is_active = False
-    user.save(update_fields=["is_active"])
     family = Family.objects.create(name=f"{last_name.strip() or email} family")
     Guardian.objects.create(user=user, family=family, relationship=relationship)
     language = language_of(None, translation.get_language())
