@@ -96,7 +96,7 @@ def visible_cases(actor: Actor) -> QuerySet[Case]:
     """Cases ``actor`` may open (same rule as ``access_case``), as one SQL filter."""
     if not actor.is_authenticated:
         return Case.objects.none()
-    guardian_q = consent_policies.guardian_exists(actor, "child__family_id")
+    guardian_q = consent_policies.guardian_exists(actor, "child_id")
     provider = provider_of(actor)
     if provider is None:
         return Case.objects.filter(guardian_q)

@@ -14,7 +14,8 @@ forms that answer the same rule:
 The answer comes from the viewer's relation to the child and the consent's state at
 this moment (``at``, now by default):
 
-- ``guardian``: a guardian of the child's family (``rule.guardian_exists``);
+- ``guardian``: a guardian of the child's family whom no court order's
+  ``no_information`` restriction keeps from the child (``rule.guardian_exists``);
 - ``consent``: a provider an active consent covers (named, or through the organization
   the provider belongs to now) for the purpose and every category
   (``rule.consents_covering_user``: the rule's SQL, written once);
@@ -86,16 +87,6 @@ def _consents(
     )
 
 
-def _family_ref(child_ref: str) -> str:
-    """The row's family, from its child reference: ``pk`` (a child) -> ``family_id``;
-    ``child_id`` -> ``child__family_id``; ``referral__child_id`` ->
-    ``referral__child__family_id``."""
-    if child_ref == "pk":
-        return "family_id"
-    base = child_ref.removesuffix("_id") if child_ref.endswith("_id") else child_ref
-    return f"{base}__family_id"
-
-
 def _conditions(
     viewer: Actor,
     purpose: str | None,
@@ -106,10 +97,9 @@ def _conditions(
 ) -> dict[str, Condition]:
     """The condition of each relation asked (``relations``: names; None: all of them)."""
     wanted = set(registered_relations() if relations is None else relations)
-    family_ref = _family_ref(child_ref)
     found: dict[str, Condition] = {}
     if GUARDIAN in wanted:
-        found[GUARDIAN] = rule.guardian_exists(viewer, family_ref)
+        found[GUARDIAN] = rule.guardian_exists(viewer, child_ref, at)
     if CONSENT in wanted:
         found[CONSENT] = Exists(_consents(viewer, purpose, categories, child_ref, at))
     for name, fn in _relations.items():

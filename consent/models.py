@@ -74,6 +74,11 @@ class Consent(models.Model):
         on_delete=models.PROTECT,
         related_name="consents",
     )
+    # The authority the signer gave it under (their basis); None on consents given
+    # before authority was kept as data (their signer's parent or guardian authority).
+    authority = models.ForeignKey(
+        "families.Authority", null=True, blank=True, on_delete=models.PROTECT, related_name="consents"
+    )
     purpose_referral = models.BooleanField(default=False)
     purpose_care_coordination = models.BooleanField(default=False)
     purpose_messaging = models.BooleanField(default=False)

@@ -177,7 +177,7 @@ def visible_children(
         .order_by("-expires_on", "-id")
         .values("id")[:1]
     )
-    own = Exists(Guardian.objects.filter(family_id=OuterRef("family_id"), user_id=user.pk))
+    own = guardian_exists(user, "pk")
     return (
         Child.objects.annotate(is_own=own, access_consent_id=Subquery(consent_sq))
         .filter(
@@ -218,7 +218,7 @@ def guardian_for_child(user: Actor, child_id: int) -> Guardian:
     guardian = Guardian.objects.filter(
         user_id=user.pk if isinstance(user, User) else 0, family__children__pk=id_for_lookup(child_id)
     ).first()
-    if guardian is None:
+    if guardian is None or not is_guardian_of(user, child_id):
         raise NotFound("Child")
     return guardian
 

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEvent, Outcome
+from consent.authority import holders
 from consent.models import Consent
 from consent.texts import plain_date
 from families.mail import mail_family
@@ -44,8 +45,7 @@ def consents_notify_expiring(*, now: datetime | None = None) -> int:
     )
     queued = 0
     for consent in consents:
-        guardians = Guardian.objects.filter(family_id=consent.child.family_id, has_legal_authority=True)
-        for guardian in guardians.select_related("user"):
+        for guardian in holders(consent.child_id):
             queued += _notice(consent, guardian)
     return queued
 

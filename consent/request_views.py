@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from consent import policies, requests, services
+from consent.authority import may_consent
 from consent.extensions import request_asked, request_return_url
 from consent.forms import (
     ConsentRequestDeclineForm,
@@ -171,6 +172,6 @@ def consent_request_page(request: HttpRequest, request_id: int) -> HttpResponse:
         "max_expiry": services.MAX_TERM_DAYS,
         "errors": errors,
         "reason": request.POST.get("reason", "") if form is not None else "",
-        "can_sign": guardian.has_legal_authority,
+        "can_sign": may_consent(guardian, row.child_id, row.purposes),
     }
     return render(request, "consent/request.html", context, status=400 if errors else 200)

@@ -21,14 +21,13 @@ from django.utils.translation import gettext as _
 
 from audit.models import Action, Outcome
 from audit.services import audit_denied, audit_record, audit_record_many, audit_refusals
-from consent import policies, selectors
+from consent import authority, policies, selectors
 from consent.extensions import request_return_url
 from consent.forms import default_expiry
 from consent.models import ConsentRequest, ConsentRequestStatus
 from consent.services import consent_grant, existing_child_id, resolve_recipient, validate_scope
 from directory.models import Provider
 from directory.roles import provider_of
-from families.models import Guardian
 from outbox.services import outbox_notice_and_email
 from people.preferences import language_of
 from people.roles import Actor, signed_in
@@ -152,10 +151,10 @@ def consent_request_create(
 
 
 def _notify_guardians(request: ConsentRequest) -> None:
-    """Each guardian with legal authority: a portal notice and an e-mail (a link only)."""
+    """Each person who may consent for the child now (``consent.authority.holders``: no
+    one a court order keeps out): a portal notice and an e-mail (a link only)."""
     path = reverse("portal-consent-request", kwargs={"request_id": request.pk})
-    guardians = Guardian.objects.filter(family__children=request.child_id, has_legal_authority=True)
-    for guardian in guardians.select_related("user"):
+    for guardian in authority.holders(request.child_id):
         user = guardian.user
         lang = language_of(user)
         key = f"consent_request:{request.pk}:asked:guardian:{user.pk}"
@@ -311,12 +310,7 @@ def consent_request_decline(*, actor: Actor, request_id: int, reason: str = "") 
     which stays with the family). Like signing and revoking, only a guardian with legal
     authority answers: 403 ``no_legal_authority`` for the others."""
     request = _pending_for_guardian(actor, request_id)
-    if not policies.guardian_for_child(actor, request.child_id).has_legal_authority:
-        raise ApplicationError(
-            "no_legal_authority",
-            "Only a guardian with legal authority may answer this request.",
-            status=403,
-        )
+    authority.acting_authority(policies.guardian_for_child(actor, request.child_id), request.child_id)
     request.status = ConsentRequestStatus.DECLINED
     request.answered_at = timezone.now()
     request.answered_by = signed_in(actor)

@@ -13,7 +13,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from consent.models import CATEGORY_FIELDS, PURPOSE_FIELDS, Consent
 from directory.models import Provider
-from families.models import Guardian
+from families.models import Child, Guardian, Restriction, RestrictionKind
 from people.roles import Actor
 from referral_hub.ids import id_for_lookup
 
@@ -80,27 +80,55 @@ def consents_covering_user(
     return Consent.objects.active(at).filter(_user_recipient_q(user.pk), _scope_filter(purpose, categories))
 
 
+def barred(user: Actor, child_ref: str, at: datetime | None = None) -> Exists:
+    """Row-wise: a court order's ``no_information`` restriction in force keeps ``user``
+    from the row's child (``child_ref``: ``"pk"`` on ``Child``, ``"child_id"``...)."""
+    return Exists(
+        Restriction.objects.in_force(at).filter(
+            person__user_id=user.pk if isinstance(user, User) else 0,
+            kind=RestrictionKind.NO_INFORMATION,
+            child_id=OuterRef(child_ref),
+        )
+    )
+
+
 def guardian_children_q(user: Actor, prefix: str = "") -> Q:
-    """Children whose family ``user`` is a guardian of (``prefix`` e.g. ``"child__"``)."""
-    return Q(**{f"{prefix}family__guardians__user_id": user.pk})
+    """Children whose family ``user`` is a guardian of (``prefix`` e.g. ``"child__"``),
+    except those a ``no_information`` restriction keeps from them."""
+    child_ref = prefix.removesuffix("__") if prefix else "pk"
+    return Q(**{f"{prefix}family__guardians__user_id": user.pk}) & ~Q(barred(user, child_ref))
 
 
 def is_guardian_of(user: Actor | None, child_id: int) -> bool:
     """THE OTHER RULE, written once: does ``user`` speak for this child as a guardian of
-    its family (now)? One indexed query."""
+    its family (now), with no ``no_information`` restriction on them? One indexed query."""
     if user is None or not user.is_authenticated:
         return False
-    return Guardian.objects.filter(user_id=user.pk, family__children__pk=id_for_lookup(child_id)).exists()
+    return (
+        Child.objects.filter(pk=id_for_lookup(child_id), family__guardians__user_id=user.pk)
+        .exclude(barred(user, "pk"))
+        .exists()
+    )
 
 
-def guardian_exists(user: Actor, family_ref: str) -> Exists:
-    """Row-wise ``is_guardian_of``: the row's family (``family_ref``, e.g.
-    ``"child__family_id"``) has ``user`` as a guardian."""
-    return Exists(
+def family_ref(child_ref: str) -> str:
+    """The row's family, from its child reference: ``pk`` (a child) -> ``family_id``;
+    ``child_id`` -> ``child__family_id``; ``referral__child_id`` ->
+    ``referral__child__family_id``."""
+    if child_ref == "pk":
+        return "family_id"
+    return f"{child_ref.removesuffix('_id')}__family_id"
+
+
+def guardian_exists(user: Actor, child_ref: str, at: datetime | None = None) -> Q:
+    """Row-wise ``is_guardian_of``: the row's child (``child_ref``) belongs to a family
+    ``user`` is a guardian of, and no ``no_information`` restriction keeps it from them."""
+    member = Exists(
         Guardian.objects.filter(
-            user_id=user.pk if isinstance(user, User) else 0, family_id=OuterRef(family_ref)
+            user_id=user.pk if isinstance(user, User) else 0, family_id=OuterRef(family_ref(child_ref))
         )
     )
+    return Q(member) & ~Q(barred(user, child_ref, at))
 
 
 def in_force(at: datetime | None = None) -> QuerySet[Consent]:

@@ -25,7 +25,7 @@ from audit.services import (
     audit_record_many,
     audit_refusals,
 )
-from consent import policies, selectors
+from consent import authority, policies, selectors
 from consent.hooks import access_ended
 from consent.models import (
     CATEGORY_FIELDS,
@@ -46,7 +46,7 @@ from consent.texts import (
 from directory.models import Organization, Provider
 from directory.roles import provider_of
 from families.mail import mail_family
-from families.models import Child, Guardian
+from families.models import Authority, Child, Guardian
 from families.roles import guardian_of
 from outbox.services import outbox_notify
 from people.preferences import language_of
@@ -195,6 +195,7 @@ def _create(
     paper_form_reference: str = "",
     language: str | None = None,
     contact_details: bool = False,
+    basis: Authority,
 ) -> Consent:
     language = text_language(language)
     _, text = authorization_for(
@@ -214,6 +215,7 @@ def _create(
     consent = Consent.objects.create(
         child=child,
         granted_by=guardian,
+        authority=basis,
         recipient_provider=provider,
         recipient_organization=organization,
         valid_from=now,
@@ -248,7 +250,8 @@ def _create(
         consent=consent,
         object_type="consent",
         object_id=consent.pk,
-        detail=f"granted to {provider or organization} until {expires_on.isoformat()}",
+        detail=f"granted to {provider or organization} until {expires_on.isoformat()} "
+        f"({authority.audit_basis(basis)})",
     )
     for user_id in policies.consent_user_ids(consent):
         send_event_on_commit(
@@ -289,14 +292,11 @@ def consent_grant(
     ``text_version`` when given, else the active language). Refusals: 403 ``guardian_only`` / ``no_legal_authority``, 404 for a
     child outside the family, 400 for scope, recipient, expiry or signature problems,
     409 ``text_version_changed`` if the text shown is no longer current."""
-    guardian = policies.require_guardian(actor)
-    policies.guardian_for_child(actor, child_id)
+    policies.require_guardian(actor)
+    guardian = policies.guardian_for_child(actor, child_id)
     child = Child.objects.get(pk=id_for_lookup(child_id))
-    if not guardian.has_legal_authority:
-        raise ApplicationError(
-            "no_legal_authority", gettext("Only a guardian with legal authority may consent."), status=403
-        )
     purposes, data_categories = validate_scope(purposes, data_categories)
+    basis = authority.consenting_authority(guardian, child.pk, purposes)
     provider, organization = resolve_recipient(
         recipient_provider_id=recipient_provider_id, recipient_organization_id=recipient_organization_id
     )
@@ -327,6 +327,7 @@ def consent_grant(
         signature_method=SignatureMethod.PORTAL_ESIGNATURE,
         language=language,
         contact_details=contact_details,
+        basis=basis,
     )
 
 
@@ -369,8 +370,6 @@ def consent_attest(
         raise ApplicationError(
             "unknown_guardian", "No such guardian in this family.", extra={"field": "guardian"}
         )
-    if not guardian.has_legal_authority:
-        raise ApplicationError("no_legal_authority", "This guardian may not consent.", status=403)
     if signature_method not in (
         SignatureMethod.PROVIDER_ATTESTED_PAPER,
         SignatureMethod.PROVIDER_ATTESTED_VERBAL,
@@ -391,6 +390,7 @@ def consent_attest(
             status=409,
         )
     purposes, data_categories = validate_scope(purposes, data_categories)
+    basis = authority.consenting_authority(guardian, child.pk, purposes)
     expires_on = validate_expiry(expires_on)
     consent = _create(
         actor=actor,
@@ -405,6 +405,7 @@ def consent_attest(
         attested_by=provider,
         paper_form_reference=paper_form_reference.strip(),
         language=language_of(guardian.user),
+        basis=basis,
     )
     _notify_guardians_of_attestation(consent)
     return consent
@@ -474,10 +475,7 @@ def consent_revoke(*, actor: Actor, consent_id: int, reason: str = "") -> Consen
     consent = mine.select_for_update(no_key=True).first()
     if consent is None:
         raise NotFound("Consent")
-    if not guardian.has_legal_authority:
-        raise ApplicationError(
-            "no_legal_authority", gettext("Only a guardian with legal authority may revoke."), status=403
-        )
+    basis = authority.acting_authority(guardian, consent.child_id)
     if consent.revoked_at is not None:
         raise ApplicationError("already_revoked", gettext("This consent was already revoked."))
     now = timezone.now()
@@ -496,7 +494,11 @@ def consent_revoke(*, actor: Actor, consent_id: int, reason: str = "") -> Consen
         at=now,
         detail={"reason": reason},
     )
-    user_ids = _end_access(consent, actor=actor, detail="revoked" + (f": {reason}" if reason else ""))
+    user_ids = _end_access(
+        consent,
+        actor=actor,
+        detail=f"revoked ({authority.audit_basis(basis)})" + (f": {reason}" if reason else ""),
+    )
     access_ended(consent=consent, reason="consent_revoked", user_ids=user_ids)
     return consent
 

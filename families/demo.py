@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from families.authority import parents_hold_authority
 from families.models import Child, Family, Guardian, Relationship
 from people.demo import Writer, ensure_user
 
@@ -52,4 +53,5 @@ def seed(world: dict[str, Any], stdout: Writer) -> None:
                 date_of_birth=dob,
                 defaults={"preferred_language": lang},
             )
+        parents_hold_authority(guardian.family_id)
     stdout.write(f"families: {len(families)} families, {len(children)} children")

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit import macs
@@ -31,7 +34,13 @@ class Relationship(models.TextChoices):
     GRANDPARENT = "grandparent", _("Grandparent")
     FOSTER_PARENT = "foster_parent", _("Foster parent")
     LEGAL_GUARDIAN = "legal_guardian", _("Legal guardian")
+    CASEWORKER = "caseworker", _("Caseworker (child-welfare agency)")
     OTHER = "other", _("Other caregiver")
+
+
+#: Relationships that are a parent's: a guardian recorded with one of them holds
+#: ``parent`` authority for each child of the household (``families.authority``).
+PARENT_RELATIONSHIPS = frozenset({Relationship.MOTHER, Relationship.FATHER, Relationship.PARENT})
 
 
 GUARDIAN_MAC_DOMAIN = "family-guardian"
@@ -44,13 +53,13 @@ def guardian_payload(guardian: Any) -> str:
 
 
 class Guardian(models.Model):
-    """A user who may act for the family's children. Only guardians with
-    ``has_legal_authority`` may grant or revoke consent."""
+    """A member of the household who may act for the family's children: sees them in
+    the portal unless a ``no_information`` restriction says otherwise. Who may consent,
+    and on what basis, is ``Authority`` (one row per holder and child), not this row."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="guardian")
     family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="guardians")
     relationship = models.CharField(max_length=20, choices=Relationship.choices)
-    has_legal_authority = models.BooleanField(default=True)
     phone = models.CharField(max_length=40, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     email_confirmed_at = models.DateTimeField(
@@ -126,3 +135,102 @@ class Invitation(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+
+class AuthorityBasis(models.TextChoices):
+    """On what basis a person may consent for a child (docs/consent.md, "Who may consent")."""
+
+    PARENT = "parent", _("Parent")
+    LEGAL_GUARDIAN = "legal_guardian", _("Legal guardian (court order)")
+    AGENCY_CUSTODY = "agency_custody", _("Caseworker for the child-welfare agency (custody order)")
+    MINOR_PARENT = "minor_parent", _("Parent under 18")
+    DELEGATED = "delegated", _("Caregiver with authority delegated by the agency")
+
+
+#: Bases that rest on a court order or an agency's written delegation: recorded only by
+#: staff or a coordinator, with the document.
+ORDERED_BASES = frozenset(
+    {AuthorityBasis.LEGAL_GUARDIAN, AuthorityBasis.AGENCY_CUSTODY, AuthorityBasis.DELEGATED}
+)
+
+
+class InForceQuerySet(models.QuerySet[Any]):
+    def in_force(self, at: datetime | None = None) -> models.QuerySet[Any]:
+        """Rows in force at ``at`` (now): started, and not yet at their end."""
+        at = at or timezone.now()
+        return self.filter(Q(ends_at__isnull=True) | Q(ends_at__gt=at), starts_at__lte=at)
+
+
+class Authority(models.Model):
+    """Who may consent for a child, why, from when and until when. A ``delegated``
+    holder may consent only for the purposes listed in ``purposes``; every other basis
+    covers every purpose (``purposes`` empty). Rows are never deleted: an authority
+    ends by its ``ends_at`` (an order's end, or custody moving), and the consents it
+    stood behind are re-checked (``consent.authority``)."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="authorities")
+    holder = models.ForeignKey(Guardian, on_delete=models.PROTECT, related_name="authorities")
+    basis = models.CharField(max_length=20, choices=AuthorityBasis.choices)
+    purposes = models.JSONField(default=list, blank=True, help_text="Empty: every purpose.")
+    starts_at = models.DateTimeField(default=timezone.now)
+    ends_at = models.DateTimeField(null=True, blank=True)
+    order_number = models.CharField(max_length=100, blank=True)
+    document = models.FileField(upload_to="authority/%Y/", blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    end_note = models.CharField(max_length=300, blank=True)
+    # When the consents this authority stood behind were re-checked after its end (the
+    # job's mark, so each end is acted on once).
+    rechecked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InForceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "authorities"
+        ordering = ["starts_at", "id"]
+        indexes = [
+            models.Index(fields=["child", "holder"], name="authority_child_holder"),
+            models.Index(fields=["ends_at", "rechecked_at"], name="authority_ends"),
+        ]
+
+    def covers(self, purpose: str) -> bool:
+        return not self.purposes or purpose in self.purposes
+
+    def __str__(self) -> str:
+        return f"{self.holder} for {self.child}: {self.basis}"
+
+
+class RestrictionKind(models.TextChoices):
+    NO_INFORMATION = "no_information", _("No information about the child")
+    NO_CONTACT = "no_contact", _("Never contacted about the child")
+    ADDRESS_CONFIDENTIAL = "address_confidential", _("Address and placement kept confidential")
+
+
+class Restriction(models.Model):
+    """A court order's restriction on one household member for one child: what they may
+    not see (``no_information``), that nobody contacts them (``no_contact``), or that
+    their own contact details and the child's placement reach nobody else
+    (``address_confidential``)."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="restrictions")
+    person = models.ForeignKey(Guardian, on_delete=models.PROTECT, related_name="restrictions")
+    kind = models.CharField(max_length=30, choices=RestrictionKind.choices)
+    starts_at = models.DateTimeField(default=timezone.now)
+    ends_at = models.DateTimeField(null=True, blank=True)
+    order_number = models.CharField(max_length=100, blank=True)
+    document = models.FileField(upload_to="restriction/%Y/", blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = InForceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        indexes = [models.Index(fields=["child", "person", "kind"], name="restriction_child_person")]
+
+    def __str__(self) -> str:
+        return f"{self.person} for {self.child}: {self.kind}"

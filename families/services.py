@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.models import Action
 from audit.services import audit_record, audit_refusals
+from families.authority import parents_hold_authority
 from families.mail import mail_family
 from families.models import Child, Family, Guardian, Invitation, Relationship
 from families.roles import guardian_of
@@ -97,6 +98,7 @@ def guardian_register(
     )
     family = Family.objects.create(name=f"{last_name.strip() or email} family")
     Guardian.objects.create(user=user, family=family, relationship=relationship)
+    parents_hold_authority(family.pk)
     language = language_of(None, translation.get_language())
     update_preferences(user, preferred_language=language)
     mail_family(
@@ -211,7 +213,7 @@ def _new_child(
         raise duplicate
     try:
         with transaction.atomic():
-            return Child.objects.create(
+            child = Child.objects.create(
                 family=family,
                 first_name=first_name,
                 last_name=last_name,
@@ -220,6 +222,8 @@ def _new_child(
             )
     except IntegrityError:  # a concurrent twin won the unique constraint
         raise duplicate from None
+    parents_hold_authority(family.pk)
+    return child
 
 
 def _no_child_yet(kwargs: Mapping[str, Any]) -> tuple[int | None, object]:
@@ -408,6 +412,7 @@ def invitation_accept(
         relationship=invitation.relationship,
         email_confirmed_at=timezone.now(),
     )
+    parents_hold_authority(invitation.family_id)
     invitation.used_at = timezone.now()
     invitation.used_by = user
     invitation.save(update_fields=["used_at", "used_by"])

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib.auth.models import Group
 
+from families.authority import parents_hold_authority
 from families.models import Child, Family, Guardian, Relationship
 from intake.models import ContactMethod, FamilyRequest
 from intake.services import family_request_create, family_request_create_anonymous
@@ -33,6 +34,7 @@ def _spanish_family(world: dict[str, Any]) -> Child:
         date_of_birth=date(2024, 6, 9),
         defaults={"preferred_language": "es"},
     )
+    parents_hold_authority(guardian.family_id)
     world.setdefault("users", {})["guardian_es"] = user
     world.setdefault("guardians", {})["guardian_es"] = guardian
     world.setdefault("children", {})["sofia"] = child

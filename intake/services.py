@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from audit.models import Action
 from audit.services import audit_list_read, audit_record, audit_record_many
 from consent import policies as consent_policies
+from consent.authority import consenting_authority
 from consent.models import Consent
 from consent.services import consent_grant
 from directory.models import Provider
@@ -166,12 +167,12 @@ def _resolve_child(*, actor: Actor, child_id: int | None, new_child: dict[str, A
     return Child.objects.get(pk=pk)
 
 
-def _legal_authority(actor: Actor) -> None:
+def _legal_authority(actor: Actor, child: Child) -> None:
+    """Asking for help is a consent action: the asker holds authority for the child now,
+    within its scope (``consent.authority``; 403 ``no_legal_authority`` or
+    ``outside_authority``)."""
     guardian = consent_policies.require_guardian(actor)
-    if not guardian.has_legal_authority:
-        raise ApplicationError(
-            "no_legal_authority", gettext("Only a parent or legal guardian may ask for help."), status=403
-        )
+    consenting_authority(guardian, child.pk, CONSENT_PURPOSES)
 
 
 @transaction.atomic
@@ -202,13 +203,14 @@ def family_request_create(
     ``email_required``, ``unknown_provider``, ``recipient_has_no_account``; 409
     ``duplicate_request``. ``phone`` is E.164 (the form's ``PhoneField``); ``email``
     defaults to the account's."""
-    _legal_authority(actor)
+    consent_policies.require_guardian(actor)
     provider = check_family_recipient(to_provider_id=provider_id) if provider_id is not None else None
     phone, email = _contact(
         method=contact_method, phone=phone, email=email, account_email=signed_in(actor).email
     )
     _check_signature(actor, password)
     child = _resolve_child(actor=actor, child_id=child_id, new_child=new_child)
+    _legal_authority(actor, child)
     _refuse_duplicate(child, provider)
     request = _queued_request(
         child=child,
@@ -544,7 +546,7 @@ def family_request_sign(*, actor: Actor, request_id: int, password: Any, languag
     """The family signs the consent for the provider a coordinator chose; only then is
     the referral created on its behalf. 409 ``invalid_transition`` unless waiting for
     the signature; 400 ``invalid_signature``; 409 ``duplicate_request``."""
-    _legal_authority(actor)
+    consent_policies.require_guardian(actor)
     request = own_request(actor=actor, request_id=request_id)
     _check_signature(actor, password)
     locked = (
@@ -560,6 +562,7 @@ def family_request_sign(*, actor: Actor, request_id: int, password: Any, languag
             status=409,
             extra={"status": locked.stage},
         )
+    _legal_authority(actor, child)
     provider = check_family_recipient(to_provider_id=locked.provider.pk)
     _refuse_open_referral(child, provider)
     duplicate = _open_duplicate(child, provider, exclude_pk=locked.pk)

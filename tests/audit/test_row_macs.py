@@ -137,7 +137,6 @@ def test_a_guardian_row_inserted_for_a_provider_folds_none_of_their_reads(client
             "user_id": provider.pk,
             "family_id": team.child.family_id,
             "relationship": "other",
-            "has_legal_authority": False,
             "phone": "",
             "created_at": timezone.now(),
             "mac": "0" * 64,

@@ -11,6 +11,7 @@ from django.utils import timezone
 from audit.models import AuditEvent, Outcome
 from consent.models import Consent, ConsentEvent
 from consent.texts import TEXT_VERSION
+from families.models import Relationship
 from tests.factories.base import PASSWORD
 from tests.factories.directory import ProviderFactory
 from tests.factories.families import ChildFactory, GuardianFactory
@@ -125,7 +126,7 @@ def test_a_provider_cannot_use_the_guardian_api(api_client, family, provider, gr
 
 def test_a_guardian_without_legal_authority_cannot_consent(api_client, family, provider):
     guardian, child = family
-    other = GuardianFactory(family=guardian.family, has_legal_authority=False)
+    other = GuardianFactory(family=guardian.family, relationship=Relationship.GRANDPARENT)
     api_client.force_authenticate(other.user)
     response = api_client.post("/api/v1/consents/", body(child, provider), format="json")
     assert (response.status_code, response.json()["code"]) == (403, "no_legal_authority")

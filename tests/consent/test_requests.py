@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 from audit.models import AuditEvent
 from consent.models import Consent, ConsentRequest
 from consent.policies import may_access
+from families.models import Relationship
 from outbox.models import OutboxMessage
 from people.models import AccountSettings
 from tests.factories.base import PASSWORD
@@ -248,7 +249,7 @@ def test_after_revocation_the_asker_sees_a_stub_of_their_request_and_the_read_is
 def test_a_guardian_without_legal_authority_can_neither_sign_nor_decline(world, client):
     guardian, child, asker, target = world
     request_id = _pending(world)
-    helper = GuardianFactory(family=guardian.family, has_legal_authority=False)
+    helper = GuardianFactory(family=guardian.family, relationship=Relationship.GRANDPARENT)
     api = client_for(helper.user)
     for verb, body in (("sign", {"password": PASSWORD}), ("decline", {"reason": "No"})):
         response = api.post(f"/api/v1/consent-requests/{request_id}/{verb}/", body, format="json")

@@ -196,7 +196,6 @@ def test_a_guardian_row_inserted_for_a_provider_folds_nothing_and_is_reported(ap
             "user_id": provider_id,
             "family_id": family_id,
             "relationship": "other",
-            "has_legal_authority": False,
             "phone": "",
             "created_at": parse_datetime("2026-01-01T00:00:00+00:00"),
             "mac": "0" * 64,

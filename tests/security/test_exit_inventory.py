@@ -73,7 +73,7 @@ MARKER_BEST_TIMES = "Zebrafinch hours: before nine, never Tuesdays"
 def _revoke_all(child: Child, user: User) -> None:
     from consent.services import consent_revoke
 
-    guardian = child.family.guardians.filter(has_legal_authority=True).first()
+    guardian = child.family.guardians.filter(authorities__child=child).first()
     assert guardian is not None
     for consent in Consent.objects.active().filter(child=child, recipient_provider__user=user):
         consent_revoke(actor=guardian.user, consent_id=consent.pk, reason="exit inventory")
