@@ -3,9 +3,19 @@ from __future__ import annotations
 import datetime
 
 import factory
+from django.utils import timezone
 
 from families.authority import parents_hold_authority
-from families.models import Child, Family, Guardian, Relationship
+from families.models import (
+    Authority,
+    AuthorityBasis,
+    Child,
+    Family,
+    Guardian,
+    Relationship,
+    Restriction,
+    RestrictionKind,
+)
 from tests.factories.base import UserFactory
 
 
@@ -51,3 +61,28 @@ class ChildFactory(factory.django.DjangoModelFactory):
         authority for the child."""
         if create:
             parents_hold_authority(self.family_id)
+
+
+class AuthorityFactory(factory.django.DjangoModelFactory):
+    """An order-based authority (a legal guardian by default): set ``basis``,
+    ``purposes`` (a delegation's scope), ``ends_at`` as the scenario needs."""
+
+    class Meta:
+        model = Authority
+
+    child = factory.SubFactory(ChildFactory)
+    holder = factory.SubFactory(GuardianFactory, family=factory.SelfAttribute("..child.family"))
+    basis = AuthorityBasis.LEGAL_GUARDIAN
+    order_number = factory.Sequence(lambda n: f"24-JV-{100 + n}")
+    starts_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
+
+
+class RestrictionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Restriction
+
+    child = factory.SubFactory(ChildFactory)
+    person = factory.SubFactory(GuardianFactory, family=factory.SelfAttribute("..child.family"))
+    kind = RestrictionKind.NO_INFORMATION
+    order_number = factory.Sequence(lambda n: f"24-PO-{100 + n}")
+    starts_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
