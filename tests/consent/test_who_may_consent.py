@@ -225,18 +225,6 @@ class Scenario:
     bug: str | None = None  # how main answers otherwise (strict xfail)
 
 
-NO_QUEUE_BASIS = (
-    "intake.services.family_request_create writes the queue request's audit row as "
-    "'to the care coordinators' queue' without consent.authority.audit_basis"
-)
-NO_DECLINE_BASIS = (
-    "consent.requests.consent_request_decline writes detail='declined' without "
-    "consent.authority.audit_basis (AUTHORITY.md: request decline carries the basis)"
-)
-INTAKE_REFUSAL_UNLOGGED = (
-    "intake.services.family_request_create / family_request_sign have no audit_refusals: "
-    "a refused ask or routed signature leaves no denied row in the access log"
-)
 ATTEST_NOTICE_TO_RESTRICTED = (
     "consent.services._notify_guardians_of_attestation tells every guardian of the family, "
     "a no_information person included (not consent.authority.holders)"
@@ -307,7 +295,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
         "a foster parent with delegation for referral declines a consent request",
         FOSTER_DELEGATED, "foster", DECLINE, 200, basis=AuthorityBasis.DELEGATED,
-        sees=((PROVIDER, None, None),), bug=NO_DECLINE_BASIS,
+        sees=((PROVIDER, None, None),),
     ),
     Scenario(
         "a foster parent with delegation for referral signs a request to share for referral",
@@ -327,12 +315,11 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
         "a foster parent without delegation cannot ask a provider for help",
         FOSTER_CARE, "foster", ASK, 403, "no_legal_authority", sees=((PROVIDER, None, None),),
-        bug=INTAKE_REFUSAL_UNLOGGED,
     ),
     Scenario(
         "a foster parent without delegation cannot sign the request a coordinator routed",
         FOSTER_CARE, "foster", SIGN_ROUTED, 403, "no_legal_authority", by="caseworker",
-        sees=((PROVIDER, None, None),), bug=INTAKE_REFUSAL_UNLOGGED,
+        sees=((PROVIDER, None, None),),
     ),
     Scenario(
         "the caseworker signs the request a coordinator routed",
@@ -351,7 +338,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     ),
     Scenario(
         "a kinship caregiver with delegation for care coordination cannot ask a provider for help",
-        KINSHIP, "grandma", ASK, 403, "outside_authority", bug=INTAKE_REFUSAL_UNLOGGED,
+        KINSHIP, "grandma", ASK, 403, "outside_authority",
     ),
     Scenario(
         "a kinship caregiver with delegation for care coordination cannot be named in a paper referral consent",
@@ -383,7 +370,6 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
         "a grandparent without authority cannot sign the request a coordinator routed",
         WITH_GRANDPARENT, "grandpa", SIGN_ROUTED, 403, "no_legal_authority", by="mother",
-        bug=INTAKE_REFUSAL_UNLOGGED,
     ),
     # A court-appointed legal guardian.
     Scenario(
@@ -403,7 +389,6 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
         "a legal guardian whose order ended yesterday cannot sign the request a coordinator routed",
         GUARDIANSHIP_ENDED, "guardian", SIGN_ROUTED, 403, "no_legal_authority", by="guardian",
-        bug=INTAKE_REFUSAL_UNLOGGED,
     ),
     Scenario(
         "a legal guardian whose order starts tomorrow cannot sign yet",
@@ -453,7 +438,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
         "a parent declines a consent request",
         JOINT_CUSTODY, "father", DECLINE, 200, basis=AuthorityBasis.PARENT, sees=((PROVIDER, None, None),),
-        bug=NO_DECLINE_BASIS,
+
     ),
     Scenario(
         "a parent signs a consent request",
@@ -467,7 +452,6 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
         "a parent asks the care coordinators for help",
         JOINT_CUSTODY, "mother", ASK_QUEUE, 201, basis=AuthorityBasis.PARENT, sees=((PROVIDER, None, None),),
-        bug=NO_QUEUE_BASIS,
     ),
     Scenario(
         "the other parent signs the request a coordinator routed",
@@ -523,7 +507,6 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
         "a parent under no_information cannot ask for help for the child",
         NO_INFORMATION, "father", ASK, 404, "not_found", sees=((PROVIDER, None, None),),
-        bug=INTAKE_REFUSAL_UNLOGGED,
     ),
     Scenario(
         "a parent under no_information gets no notice when a provider asks the family to share",
