@@ -463,3 +463,97 @@ def test_the_api_is_in_the_schema():
     assert {"get", "post"} <= set(paths["/api/v1/children/{child_id}/restrictions/"])
     post = paths["/api/v1/children/{child_id}/authority/"]["post"]
     assert "multipart/form-data" in post["requestBody"]["content"]
+
+
+# --- the recording pages ------------------------------------------------------------------
+
+
+def test_a_curator_finds_the_child_and_records_an_order_on_the_page(client, household, curator):
+    child = household["child"]
+    client.force_login(curator)
+    found = client.get("/authority/", {"q": child.last_name})
+    assert found.status_code == 200
+    assert f"/authority/children/{child.pk}/" in found.content.decode()
+    assert AuditEvent.objects.filter(object_type="authority_search", child_id=child.pk).exists()
+    page = client.get(f"/authority/children/{child.pk}/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert child.name in text and "as the child&#x27;s parent" in text
+    assert 'enctype="multipart/form-data"' in text
+    response = client.post(
+        f"/authority/children/{child.pk}/",
+        {
+            "action": "authority",
+            "authority-person": household["caseworker"].user_id,
+            "authority-basis": "agency_custody",
+            "authority-order_number": "24-JV-300",
+            "authority-starts_at": "2026-01-05",
+            "authority-document": pdf(),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    authority = Authority.objects.get(order_number="24-JV-300")
+    assert authority.holder == household["caseworker"] and authority.recorded_by == curator
+    assert "24-JV-300" in client.get(f"/authority/children/{child.pk}/").content.decode()
+
+
+def test_a_refusal_is_shown_beside_its_field_and_what_was_typed_is_kept(client, household, curator):
+    child = household["child"]
+    client.force_login(curator)
+    response = client.post(
+        f"/authority/children/{child.pk}/",
+        {
+            "action": "authority",
+            "authority-person": household["foster"].user_id,
+            "authority-basis": "delegated",
+            "authority-order_number": "DEL-77",
+        },
+    )
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert 'id="id_authority-scope-error"' in text
+    assert "Name what the agency delegated" in text
+    assert 'value="DEL-77"' in text
+    assert not Authority.objects.filter(order_number="DEL-77").exists()
+    response = client.post(
+        f"/authority/children/{child.pk}/",
+        {
+            "action": "restriction",
+            "restriction-person": household["mother"].user_id,
+            "restriction-kind": "no_contact",
+            "restriction-order_number": "PO-1",
+        },
+    )
+    assert response.status_code == 400
+    assert 'id="id_restriction-document-error"' in response.content.decode()
+
+
+def test_the_pages_speak_spanish(client, household, curator):
+    client.force_login(curator)
+    text = client.get(f"/authority/children/{household['child'].pk}/?lang=es").content.decode()
+    assert "Quién puede dar su consentimiento" in text
+    assert "Registrar una restricción" in text
+    assert "Court orders" not in text
+    assert "Órdenes judiciales" in client.get("/authority/?lang=es").content.decode()
+
+
+def test_a_coordinator_finds_only_the_children_of_the_queue(client, household, coordinator):
+    other = ChildFactory()
+    client.force_login(coordinator)
+    assert household["child"].name not in client.get("/authority/").content.decode()
+    assert client.get(f"/authority/children/{household['child'].pk}/").status_code == 404
+    queue(household)
+    text = client.get("/authority/").content.decode()
+    assert household["child"].name in text and other.name not in text
+    assert other.name not in client.get("/authority/", {"q": other.last_name}).content.decode()
+    assert client.get(f"/authority/children/{household['child'].pk}/").status_code == 200
+    assert client.get(f"/authority/children/{other.pk}/").status_code == 404
+
+
+def test_the_pages_are_for_recorders_and_the_navigation_says_so(client, household, curator):
+    client.force_login(household["mother"].user)
+    assert client.get("/authority/").status_code == 403
+    assert client.get(f"/authority/children/{household['child'].pk}/").status_code == 403
+    assert 'href="/authority/"' not in client.get("/portal/").content.decode()
+    client.force_login(curator)
+    assert 'href="/authority/"' in client.get("/authority/").content.decode()
