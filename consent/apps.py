@@ -55,3 +55,5 @@ class ConsentConfig(AppConfig):
         )
         extensions.register_schema_enum_name("ConsentStatusEnum", "consent.models.ConsentStatus")
         extensions.register_schema_enum_name("DataCategoryEnum", "consent.models.DataCategory")
+        extensions.register_schema_enum_name("RestrictionKindEnum", "families.models.RestrictionKind")
+        extensions.register_schema_enum_name("AuthorityBasisEnum", "families.models.AuthorityBasis")

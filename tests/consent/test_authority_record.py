@@ -557,3 +557,23 @@ def test_the_pages_are_for_recorders_and_the_navigation_says_so(client, househol
     assert 'href="/authority/"' not in client.get("/portal/").content.decode()
     client.force_login(curator)
     assert 'href="/authority/"' in client.get("/authority/").content.decode()
+
+
+@pytest.mark.parametrize("name", ["find.html", "child.html", "_field.html"])
+def test_every_word_of_the_recording_pages_is_in_spanish(name):
+    from tests.i18n.checks import ROOT, catalogues, literal_text, template_msgids, untranslated
+
+    source = (ROOT / "consent/templates/consent/authority" / name).read_text()
+    assert not untranslated(template_msgids(source), catalogues())
+    assert not literal_text(source)
+
+
+def test_the_family_reads_the_recording_in_its_access_log(api_client, household, curator):
+    from consent.access_words import entry
+
+    api_client.force_authenticate(curator)
+    row = post_authority(api_client, household).json()
+    event = AuditEvent.objects.get(object_type="authority", object_id=str(row["id"]))
+    shown = entry(event, viewer_id=household["mother"].user_id)
+    assert shown.what == "Created who may consent for the child"
+    assert shown.role == "directory staff"
