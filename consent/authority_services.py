@@ -106,10 +106,6 @@ class Reader:
     child: Child
     guardian: Guardian | None
 
-    @property
-    def is_household(self) -> bool:
-        return self.guardian is not None
-
 
 def access_authority_list(actor: Actor, child_id: int | None) -> Reader:
     """The child's household (``consent.rule.is_guardian_of``: not a ``no_information``
