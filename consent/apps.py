@@ -23,6 +23,14 @@ class ConsentConfig(AppConfig):
             roles=("provider",),
             order=60,
         )
+        # Network staff and care coordinators record court orders (issue 26).
+        nav(
+            "consent.authority",
+            label=_("Court orders"),
+            url_name="authority-find",
+            roles=("curator", "coordinator"),
+            order=135,
+        )
         extensions.register_start_page("guardian", url_name="portal", order=10)
         # After inviting a family, the provider goes back to their children.
         extensions.register_slot_template(
@@ -47,3 +55,5 @@ class ConsentConfig(AppConfig):
         )
         extensions.register_schema_enum_name("ConsentStatusEnum", "consent.models.ConsentStatus")
         extensions.register_schema_enum_name("DataCategoryEnum", "consent.models.DataCategory")
+        extensions.register_schema_enum_name("RestrictionKindEnum", "families.models.RestrictionKind")
+        extensions.register_schema_enum_name("AuthorityBasisEnum", "families.models.AuthorityBasis")
