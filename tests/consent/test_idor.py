@@ -68,6 +68,7 @@ def reads(world, keys):
         yield f"/portal/children/{child.pk}/"
         yield f"/portal/children/{child.pk}/access-log/"
         yield f"/portal/children/{child.pk}/share/"
+        yield f"/portal/children/{child.pk}/household/"
         for consent in Consent.objects.filter(child=child):
             yield f"/fhir/Consent/{consent.pk}"
             yield f"/portal/consents/{consent.pk}/revoke/"
@@ -98,6 +99,7 @@ LISTS = [
     "/api/v1/consent-requests/",
     "/portal/",
     "/portal/provider/",
+    "/portal/household/",
     "/api/v1/audit/export/",
     "/audit/export/",
     "/api/v1/indicators/",
