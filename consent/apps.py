@@ -17,6 +17,13 @@ class ConsentConfig(AppConfig):
         nav = extensions.register_nav_item
         nav("consent.portal", label=_("My family"), url_name="portal", roles=("guardian",), order=20)
         nav(
+            "consent.household",
+            label=_("Who may consent"),
+            url_name="portal-household",
+            roles=("guardian",),
+            order=25,
+        )
+        nav(
             "consent.provider",
             label=_("My children"),
             url_name="portal-provider",

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from consent import apis, authority_apis, authority_views, child_apis, request_apis, request_views, views
+from consent import (
+    apis,
+    authority_apis,
+    authority_views,
+    child_apis,
+    household_views,
+    request_apis,
+    request_views,
+    views,
+)
 
 urlpatterns = [
     path("portal/", views.portal, name="portal"),
@@ -10,6 +19,12 @@ urlpatterns = [
     path("portal/consents/<int:consent_id>/print/", views.consent_print, name="portal-consent-print"),
     path("portal/provider/", views.provider_children, name="portal-provider"),
     path("portal/children/<int:child_id>/access-log/", views.access_log, name="portal-access-log"),
+    path("portal/household/", household_views.household, name="portal-household"),
+    path(
+        "portal/children/<int:child_id>/household/",
+        household_views.child_household,
+        name="portal-child-household",
+    ),
     path(
         "portal/consent-requests/<int:request_id>/",
         request_views.consent_request_page,

@@ -71,6 +71,7 @@ def reads(world, keys):
         yield f"/api/v1/children/{child.pk}/authority/"
         yield f"/api/v1/children/{child.pk}/restrictions/"
         yield f"/authority/children/{child.pk}/"
+        yield f"/portal/children/{child.pk}/household/"
         for consent in Consent.objects.filter(child=child):
             yield f"/fhir/Consent/{consent.pk}"
             yield f"/portal/consents/{consent.pk}/revoke/"
@@ -107,6 +108,7 @@ LISTS = [
     "/api/v1/consent-requests/",
     "/portal/",
     "/portal/provider/",
+    "/portal/household/",
     "/api/v1/audit/export/",
     "/audit/export/",
     "/api/v1/indicators/",
