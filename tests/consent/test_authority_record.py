@@ -531,7 +531,7 @@ def test_a_refusal_is_shown_beside_its_field_and_what_was_typed_is_kept(client, 
 def test_the_pages_speak_spanish(client, household, curator):
     client.force_login(curator)
     text = client.get(f"/authority/children/{household['child'].pk}/?lang=es").content.decode()
-    assert "Quién puede dar su consentimiento" in text
+    assert "Quién puede dar consentimiento" in text
     assert "Registrar una restricción" in text
     assert "Court orders" not in text
     assert "Órdenes judiciales" in client.get("/authority/?lang=es").content.decode()

@@ -63,13 +63,14 @@ def test_anonymous_visitors_see_the_public_links(client):
                 "listing-queue",
                 "endorsement-curate",
                 "audit-export",
+                "authority-find",
                 "notices",
                 "verify",
                 "swagger-ui",
             ],
         ),
         ("network_lead", ["home", "indicators-dashboard", "notices", "verify", "swagger-ui"]),
-        ("coordinator", ["home", "intake-queue", "notices", "verify", "swagger-ui"]),
+        ("coordinator", ["home", "intake-queue", "authority-find", "notices", "verify", "swagger-ui"]),
     ],
 )
 def test_each_role_sees_its_links_in_order(client, demo, username, names):
