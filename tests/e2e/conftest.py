@@ -16,8 +16,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 
@@ -29,6 +32,7 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # suite runs two workers on two cores, each with its own servers and browser: a page
 # that answers in 100 ms alone can take seconds when both are busy.
 STEP_TIMEOUT_MS = 30_000
+T = TypeVar("T")
 
 
 def free_port() -> int:
@@ -56,6 +60,8 @@ class ServerGroup:
     tmpdir: Path
     procs: list[tuple[subprocess.Popen, int]] = field(default_factory=list)
     database: Copy | None = None
+    # pytest-django's ``django_db_blocker``: ``read`` unblocks it for its own connection.
+    blocker: Any = None
 
     @property
     def urls(self) -> list[str]:
@@ -109,7 +115,37 @@ class ServerGroup:
             raise RuntimeError(f"manage.py {args[0]} failed ({out.returncode}):\n{out.stderr[-3000:]}")
         return out.stdout
 
+    def read(self, query: Callable[[str], T]) -> T:
+        """``query(alias)`` in this process, against the group's own database: what the
+        servers stored, read through the ORM (``Model.objects.using(alias)``) instead of
+        a ``manage.py shell`` subprocess (each one imports Django again: seconds of CPU).
+        It runs in a thread of its own, on a connection closed after each read: sync
+        Playwright keeps an event loop running in the test's thread, where Django refuses
+        database calls."""
+        from django.db import connections
+
+        alias = self._alias()
+        if alias not in connections.settings:
+            connections.settings[alias] = connections.configure_settings(
+                {"default": _database_settings(self.env)}
+            )["default"]
+
+        def run() -> T:
+            try:
+                return query(alias)
+            finally:
+                connections[alias].close()
+
+        with self.blocker.unblock(), ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(run).result()
+
+    def _alias(self) -> str:
+        return f"e2e_server_{id(self)}"
+
     def stop(self) -> None:
+        from django.db import connections
+
+        connections.settings.pop(self._alias(), None)
         for proc, _ in self.procs:
             if proc.poll() is None:
                 proc.terminate()
@@ -118,6 +154,21 @@ class ServerGroup:
                 except subprocess.TimeoutExpired:
                     proc.kill()
         self.procs.clear()
+
+
+def _database_settings(env: dict[str, str]) -> dict[str, Any]:
+    """The ``DATABASES`` entry a server started with ``env`` uses (as in the settings)."""
+    from django.conf import settings
+
+    if env.get("DATABASE_URL"):
+        import dj_database_url
+
+        return dj_database_url.parse(env["DATABASE_URL"], conn_max_age=0)
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": env["SQLITE_PATH"],
+        "OPTIONS": dict(settings.SQLITE_OPTIONS),
+    }
 
 
 @pytest.fixture(scope="session")
@@ -163,14 +214,14 @@ def _fresh_redis(url: str) -> None:
 
 
 @pytest.fixture
-def live_server_factory(demo_databases):
+def live_server_factory(demo_databases, django_db_blocker):
     """``start(processes=1, redis=False) -> ServerGroup`` with demo data loaded."""
     groups: list[ServerGroup] = []
 
     def start(processes: int = 1, redis: bool = False) -> ServerGroup:
         tmpdir = Path(tempfile.mkdtemp(prefix="rh-e2e-"))
         env, database = _server_env(tmpdir, demo_databases, redis=redis)
-        group = ServerGroup(env=env, tmpdir=tmpdir, database=database)
+        group = ServerGroup(env=env, tmpdir=tmpdir, database=database, blocker=django_db_blocker)
         groups.append(group)
         _LIVE_GROUPS.add(id(group))
         for _ in range(processes):
@@ -187,11 +238,11 @@ def live_server_factory(demo_databases):
 
 
 @pytest.fixture(scope="module")
-def live_server_module(demo_databases):
+def live_server_module(demo_databases, django_db_blocker):
     """One demo server shared by a module's read-mostly browser tests."""
     tmpdir = Path(tempfile.mkdtemp(prefix="rh-e2e-"))
     env, database = _server_env(tmpdir, demo_databases, redis=False)
-    group = ServerGroup(env=env, tmpdir=tmpdir, database=database)
+    group = ServerGroup(env=env, tmpdir=tmpdir, database=database, blocker=django_db_blocker)
     _LIVE_GROUPS.add(id(group))
     group.start_process()
     yield group

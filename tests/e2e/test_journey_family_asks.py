@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -27,7 +25,6 @@ from tests.e2e.conftest import login
 from tests.e2e.pagecheck import DESKTOP, PHONE, check_page
 
 pytestmark = pytest.mark.e2e
-ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(os.environ.get("E2E_ARTIFACTS", "/tmp/e2e-artifacts")) / "journeys"
 
 WORDS = {
@@ -118,34 +115,29 @@ def shots(page, where: str) -> None:
     page.set_viewport_size(DESKTOP)
 
 
-def server_python(server, code: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code],
-        cwd=ROOT,
-        env=server.env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    return result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
-
-
 def provider_id(server, username: str) -> int:
-    return int(
-        server_python(
-            server,
-            f"from directory.models import Provider; print(Provider.objects.get(user__username='{username}').pk)",
-        )
-    )
+    from directory.models import Provider
+
+    return server.read(lambda db: Provider.objects.using(db).get(user__username=username).pk)
 
 
 def referral_of(server, first_name: str) -> int:
-    return int(
-        server_python(
-            server,
-            "from referrals.models import Referral; "
-            f"print(Referral.objects.filter(child__first_name='{first_name}').latest('id').pk)",
+    from referrals.models import Referral
+
+    return server.read(
+        lambda db: Referral.objects.using(db).filter(child__first_name=first_name).latest("id").pk
+    )
+
+
+def family_emails(server, address: str):
+    """The e-mails the server's outbox holds for ``address``: (language, subject) pairs."""
+    from outbox.models import OutboxMessage
+
+    return server.read(
+        lambda db: list(
+            OutboxMessage.objects.using(db)
+            .filter(channel="email", to_address=address)
+            .values_list("language", "subject")
         )
     )
 
@@ -303,20 +295,10 @@ def test_a_family_asks_is_reached_and_is_told(live_server_module, new_page, lang
     for referral in referrals:  # the words themselves are the notices' own (referrals.family_notices)
         assert re.search(rf"#{referral}\b", notices), (referral, notices)
     shots(family, f"{lang} family notices")
-    subjects = server_python(
-        server,
-        "from outbox.models import OutboxMessage as M; "
-        f"print(sorted(set(M.objects.filter(channel='email', to_address='{w['guardian']}@demo.invalid')"
-        ".values_list('language', flat=True))))",
-    )
-    assert f"'{lang}'" in subjects
-    completed = server_python(
-        server,
-        "from outbox.models import OutboxMessage as M; "
-        f"print(M.objects.filter(channel='email', to_address='{w['guardian']}@demo.invalid', "
-        f"subject__startswith='{w['email_subject']}').count())",
-    )
-    assert int(completed) >= 2
+    emails = family_emails(server, f"{w['guardian']}@demo.invalid")
+    assert lang in {language for language, _ in emails}, emails
+    completed = [subject for _, subject in emails if subject.startswith(w["email_subject"])]
+    assert len(completed) >= 2, emails
 
 
 NO_ACCOUNT = {
