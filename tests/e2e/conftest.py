@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 
 import pytest
 
-from tests.databases import Copy, DemoDatabases, base_env
+from tests.databases import SERVER_SETTINGS, Copy, DemoDatabases, base_env
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -179,7 +179,7 @@ def demo_template(demo_databases):
 
 
 def _server_env(tmpdir: Path, demo_databases: DemoDatabases, *, redis: bool) -> tuple[dict[str, str], Copy]:
-    env = base_env()
+    env = {**base_env(), "DJANGO_SETTINGS_MODULE": SERVER_SETTINGS}
     copy = demo_databases.copy(os.environ.get("DATABASE_URL", ""), folder=tmpdir)
     env.update(copy.env)
     redis_url = os.environ.get("REDIS_URL")
