@@ -252,35 +252,77 @@ def live_server_module(demo_databases, django_db_blocker):
     shutil.rmtree(tmpdir, ignore_errors=True)
 
 
+class _Chromium:
+    """One Playwright driver and one Chromium for a process's run of browser modules.
+
+    Starting the driver (a Node process) and Chromium costs about 3.5 s (load 11); each
+    browser module started its own. Every test still works in contexts of its own (own
+    cookies, storage and cache), and each module's leftovers are closed when it ends.
+    The sync API keeps an event loop running in this thread while the driver is open,
+    which would break asyncio-based tests: the suite runs the browser modules first
+    (``_run_order`` in tests/conftest.py), and the driver is stopped as soon as the
+    next test is not a browser test (``pytest_runtest_teardown`` below)."""
+
+    playwright: Any = None
+    browser: Any = None
+
+    @classmethod
+    def get(cls) -> Any:
+        if cls.browser is not None and not cls.browser.is_connected():
+            cls.close()
+        if cls.browser is None:
+            from playwright.sync_api import sync_playwright
+
+            cls.playwright = sync_playwright().start()
+            cls.browser = cls.playwright.chromium.launch(
+                executable_path=CHROMIUM,
+                headless=True,
+                args=[
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-quic",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                ],
+            )
+        return cls.browser
+
+    @classmethod
+    def close(cls) -> None:
+        try:
+            if cls.browser is not None and cls.browser.is_connected():
+                cls.browser.close()
+        finally:
+            if cls.playwright is not None:
+                cls.playwright.stop()
+            cls.browser = cls.playwright = None
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    yield
+    if nextitem is None or nextitem.get_closest_marker("e2e") is None:
+        _Chromium.close()
+
+
 @pytest.fixture(scope="module")
 def browser():
-    # Module scope: Playwright's sync API keeps an event loop running in this thread
-    # while open, which would break asyncio-based tests in later modules.
+    """The process's Chromium (``_Chromium``); the module's contexts closed after it."""
     if not Path(CHROMIUM).exists():
         message = f"chromium not found at {CHROMIUM} (apt-get install chromium)"
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     expect.set_options(timeout=STEP_TIMEOUT_MS)
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        yield b
-        b.close()
+    b = _Chromium.get()
+    yield b
+    if b.is_connected():
+        for context in list(b.contexts):
+            context.close()
 
 
 @pytest.fixture
