@@ -60,6 +60,10 @@ def base_env() -> dict[str, str]:
     return env
 
 
+# The servers' and templates' settings: the app's own, passwords hashed at a test's cost.
+SERVER_SETTINGS = "tests.e2e.server_settings"
+
+
 def manage(env: dict[str, str], *args: str) -> str:
     out = subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
@@ -111,7 +115,7 @@ class DemoDatabases:
         return self.templates[database_url]
 
     def _build(self, database_url: str, key: str) -> dict[str, str]:
-        env = base_env()
+        env = {**base_env(), "DJANGO_SETTINGS_MODULE": SERVER_SETTINGS}
         if database_url:
             name = f"rh_tpl_{self.run}_{key}"
             pg_execute(database_url, f'DROP DATABASE IF EXISTS "{name}"')

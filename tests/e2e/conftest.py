@@ -16,12 +16,15 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 
-from tests.databases import Copy, DemoDatabases, base_env
+from tests.databases import SERVER_SETTINGS, Copy, DemoDatabases, base_env
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -29,6 +32,7 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # suite runs two workers on two cores, each with its own servers and browser: a page
 # that answers in 100 ms alone can take seconds when both are busy.
 STEP_TIMEOUT_MS = 30_000
+T = TypeVar("T")
 
 
 def free_port() -> int:
@@ -56,6 +60,8 @@ class ServerGroup:
     tmpdir: Path
     procs: list[tuple[subprocess.Popen, int]] = field(default_factory=list)
     database: Copy | None = None
+    # pytest-django's ``django_db_blocker``: ``read`` unblocks it for its own connection.
+    blocker: Any = None
 
     @property
     def urls(self) -> list[str]:
@@ -109,15 +115,62 @@ class ServerGroup:
             raise RuntimeError(f"manage.py {args[0]} failed ({out.returncode}):\n{out.stderr[-3000:]}")
         return out.stdout
 
+    def read(self, query: Callable[[str], T]) -> T:
+        """``query(alias)`` in this process, against the group's own database: what the
+        servers stored, read through the ORM (``Model.objects.using(alias)``) instead of
+        a ``manage.py shell`` subprocess (each one imports Django again: seconds of CPU).
+        It runs in a thread of its own, on a connection closed after each read: sync
+        Playwright keeps an event loop running in the test's thread, where Django refuses
+        database calls."""
+        from django.db import connections
+
+        alias = self._alias()
+        if alias not in connections.settings:
+            connections.settings[alias] = connections.configure_settings(
+                {"default": _database_settings(self.env)}
+            )["default"]
+
+        def run() -> T:
+            try:
+                return query(alias)
+            finally:
+                connections[alias].close()
+
+        with self.blocker.unblock(), ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(run).result()
+
+    def _alias(self) -> str:
+        return f"e2e_server_{id(self)}"
+
     def stop(self) -> None:
+        """The servers are thrown away with their copy of the database: killed, all at
+        once, not asked to finish (daphne's orderly exit took 3.3-3.9 s a process at
+        load 7-9, one process after the other). Nothing is checked after it: a test
+        that needs a server's exit or restart does it itself (``kill``, ``restart``)."""
+        from django.db import connections
+
+        connections.settings.pop(self._alias(), None)
         for proc, _ in self.procs:
             if proc.poll() is None:
-                proc.terminate()
-                try:
-                    proc.wait(timeout=5)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
+                proc.kill()
+        for proc, _ in self.procs:
+            proc.wait(timeout=10)
         self.procs.clear()
+
+
+def _database_settings(env: dict[str, str]) -> dict[str, Any]:
+    """The ``DATABASES`` entry a server started with ``env`` uses (as in the settings)."""
+    from django.conf import settings
+
+    if env.get("DATABASE_URL"):
+        import dj_database_url
+
+        return dj_database_url.parse(env["DATABASE_URL"], conn_max_age=0)
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": env["SQLITE_PATH"],
+        "OPTIONS": dict(settings.SQLITE_OPTIONS),
+    }
 
 
 @pytest.fixture(scope="session")
@@ -128,7 +181,7 @@ def demo_template(demo_databases):
 
 
 def _server_env(tmpdir: Path, demo_databases: DemoDatabases, *, redis: bool) -> tuple[dict[str, str], Copy]:
-    env = base_env()
+    env = {**base_env(), "DJANGO_SETTINGS_MODULE": SERVER_SETTINGS}
     copy = demo_databases.copy(os.environ.get("DATABASE_URL", ""), folder=tmpdir)
     env.update(copy.env)
     redis_url = os.environ.get("REDIS_URL")
@@ -163,14 +216,14 @@ def _fresh_redis(url: str) -> None:
 
 
 @pytest.fixture
-def live_server_factory(demo_databases):
+def live_server_factory(demo_databases, django_db_blocker):
     """``start(processes=1, redis=False) -> ServerGroup`` with demo data loaded."""
     groups: list[ServerGroup] = []
 
     def start(processes: int = 1, redis: bool = False) -> ServerGroup:
         tmpdir = Path(tempfile.mkdtemp(prefix="rh-e2e-"))
         env, database = _server_env(tmpdir, demo_databases, redis=redis)
-        group = ServerGroup(env=env, tmpdir=tmpdir, database=database)
+        group = ServerGroup(env=env, tmpdir=tmpdir, database=database, blocker=django_db_blocker)
         groups.append(group)
         _LIVE_GROUPS.add(id(group))
         for _ in range(processes):
@@ -187,11 +240,11 @@ def live_server_factory(demo_databases):
 
 
 @pytest.fixture(scope="module")
-def live_server_module(demo_databases):
+def live_server_module(demo_databases, django_db_blocker):
     """One demo server shared by a module's read-mostly browser tests."""
     tmpdir = Path(tempfile.mkdtemp(prefix="rh-e2e-"))
     env, database = _server_env(tmpdir, demo_databases, redis=False)
-    group = ServerGroup(env=env, tmpdir=tmpdir, database=database)
+    group = ServerGroup(env=env, tmpdir=tmpdir, database=database, blocker=django_db_blocker)
     _LIVE_GROUPS.add(id(group))
     group.start_process()
     yield group
@@ -201,35 +254,77 @@ def live_server_module(demo_databases):
     shutil.rmtree(tmpdir, ignore_errors=True)
 
 
+class _Chromium:
+    """One Playwright driver and one Chromium for a process's run of browser modules.
+
+    Starting the driver (a Node process) and Chromium costs about 3.5 s (load 11); each
+    browser module started its own. Every test still works in contexts of its own (own
+    cookies, storage and cache), and each module's leftovers are closed when it ends.
+    The sync API keeps an event loop running in this thread while the driver is open,
+    which would break asyncio-based tests: the suite runs the browser modules first
+    (``_run_order`` in tests/conftest.py), and the driver is stopped as soon as the
+    next test is not a browser test (``pytest_runtest_teardown`` below)."""
+
+    playwright: Any = None
+    browser: Any = None
+
+    @classmethod
+    def get(cls) -> Any:
+        if cls.browser is not None and not cls.browser.is_connected():
+            cls.close()
+        if cls.browser is None:
+            from playwright.sync_api import sync_playwright
+
+            cls.playwright = sync_playwright().start()
+            cls.browser = cls.playwright.chromium.launch(
+                executable_path=CHROMIUM,
+                headless=True,
+                args=[
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-quic",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                ],
+            )
+        return cls.browser
+
+    @classmethod
+    def close(cls) -> None:
+        try:
+            if cls.browser is not None and cls.browser.is_connected():
+                cls.browser.close()
+        finally:
+            if cls.playwright is not None:
+                cls.playwright.stop()
+            cls.browser = cls.playwright = None
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    yield
+    if nextitem is None or nextitem.get_closest_marker("e2e") is None:
+        _Chromium.close()
+
+
 @pytest.fixture(scope="module")
 def browser():
-    # Module scope: Playwright's sync API keeps an event loop running in this thread
-    # while open, which would break asyncio-based tests in later modules.
+    """The process's Chromium (``_Chromium``); the module's contexts closed after it."""
     if not Path(CHROMIUM).exists():
         message = f"chromium not found at {CHROMIUM} (apt-get install chromium)"
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     expect.set_options(timeout=STEP_TIMEOUT_MS)
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        yield b
-        b.close()
+    b = _Chromium.get()
+    yield b
+    if b.is_connected():
+        for context in list(b.contexts):
+            context.close()
 
 
 @pytest.fixture

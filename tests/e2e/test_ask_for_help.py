@@ -5,17 +5,15 @@ named no provider and the family signs for it; and the whole family path by keyb
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import login
 from tests.e2e.pagecheck import DESKTOP, PHONE, check_page
 
 pytestmark = pytest.mark.e2e
-ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(os.environ.get("E2E_ARTIFACTS", "/tmp/e2e-artifacts"))
 
 
@@ -26,20 +24,6 @@ def both_widths(page, where: str) -> None:
         check_page(page, f"{where} ({name})")
         page.screenshot(path=str(ARTIFACTS / f"ask-{where.replace(' ', '-')}-{name}.png"), full_page=True)
     page.set_viewport_size(DESKTOP)
-
-
-def server_python(server, code: str) -> str:
-    """Run ``code`` in the server's own database (what the worker or the provider did)."""
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code],
-        cwd=ROOT,
-        env=server.env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    return result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
 
 
 def test_spanish_guardian_asks_a_provider_found_by_zip_and_follows_it_in_spanish(
@@ -63,24 +47,36 @@ def test_spanish_guardian_asks_a_provider_found_by_zip_and_follows_it_in_spanish
     assert "Su solicitud se envió a Dr. Lucia Romero" in page.get_by_role("status").inner_text()
     both_widths(page, "done es")
 
-    # The provider accepts it from the inbox.
-    server_python(
-        live_server_module,
-        "from referrals.models import Referral; from referrals.services import referral_accept; "
-        "r = Referral.objects.filter(source='family', to_provider__user__username='imh_clinician').latest('id'); "
-        "referral_accept(actor=r.to_provider.user, referral_id=r.pk)",
+    # The provider opens it and accepts it.
+    from outbox.models import OutboxMessage
+    from referrals.models import Referral
+
+    referral = live_server_module.read(
+        lambda db: (
+            Referral.objects.using(db)
+            .filter(source="family", to_provider__user__username="imh_clinician")
+            .latest("id")
+            .pk
+        )
     )
+    provider = new_page()
+    login(provider, base, "imh_clinician")
+    provider.goto(f"{base}/referrals/{referral}/")
+    provider.get_by_role("button", name="Accept").click()
+    expect(provider.locator("#referral-status")).to_have_text("Accepted")
     page.goto(f"{base}/portal/")
     panel = page.get_by_role("region", name="Solicitudes de ayuda")
     assert "Aceptada" in panel.inner_text()
     both_widths(page, "portal es")
-    subject = server_python(
-        live_server_module,
-        "from outbox.models import OutboxMessage as M; "
-        "m = M.objects.filter(channel='email', to_address='guardian_es@demo.invalid', subject__contains='Aceptada').get(); "
-        "print(m.language, m.subject, sep='|')",
+    sent = live_server_module.read(
+        lambda db: (
+            OutboxMessage.objects.using(db)
+            .filter(channel="email", to_address="guardian_es@demo.invalid", subject__contains="Aceptada")
+            .values_list("language", "subject")
+            .get()
+        )
     )
-    assert subject == "es|Novedades de su remisión: Aceptada"
+    assert sent == ("es", "Novedades de su remisión: Aceptada")
 
 
 def test_coordinator_routes_a_request_and_the_family_signs_for_the_provider(live_server_module, new_page):

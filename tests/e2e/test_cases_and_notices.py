@@ -5,7 +5,6 @@ reload gives Jordan the case's stub page, not a 404."""
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from pathlib import Path
@@ -35,14 +34,10 @@ def check_both(page, name: str) -> None:
 
 
 def _ids(group) -> dict:
-    out = group.manage(
-        "shell",
-        "-c",
-        "import json; from cases.models import Case; "
-        "case = Case.objects.get(child__first_name='Mateo'); "
-        "print(json.dumps({'case': case.pk, 'child': case.child_id}))",
-    )
-    return json.loads(out.strip().splitlines()[-1])
+    from cases.models import Case
+
+    case = group.read(lambda db: Case.objects.using(db).get(child__first_name="Mateo"))
+    return {"case": case.pk, "child": case.child_id}
 
 
 def badge_count(page, name: str) -> int:

@@ -3,7 +3,6 @@ provider's consent and that provider's chat ends with a clear notice."""
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
@@ -16,15 +15,19 @@ pytestmark = [pytest.mark.e2e, pytest.mark.services]
 
 
 def _case_and_consent(group, username: str) -> dict:
-    out = group.manage(
-        "shell",
-        "-c",
-        "import json; from cases.models import Case; from consent.models import Consent; "
-        "case = Case.objects.get(child__first_name='Mateo'); "
-        f"consent = Consent.objects.active().get(child=case.child, recipient_provider__user__username='{username}'); "
-        "print(json.dumps({'case': case.pk, 'child': case.child_id, 'consent': consent.pk}))",
-    )
-    return json.loads(out.strip().splitlines()[-1])
+    from cases.models import Case
+    from consent.models import Consent
+
+    def ids(db: str) -> dict:
+        case = Case.objects.using(db).get(child__first_name="Mateo")
+        consent = (
+            Consent.objects.using(db)
+            .active()
+            .get(child_id=case.child_id, recipient_provider__user__username=username)
+        )
+        return {"case": case.pk, "child": case.child_id, "consent": consent.pk}
+
+    return group.read(ids)
 
 
 def test_two_providers_chat_live_and_revocation_ends_the_chat_with_a_notice(live_server_factory, new_page):

@@ -175,16 +175,20 @@ def run_async(scenario) -> None:
 
 
 def demo_ids(group) -> dict:
-    out = group.manage(
-        "shell",
-        "-c",
-        "import json; from cases.models import Case; from consent.models import Consent; "
-        "case = Case.objects.get(child__first_name='Mateo'); "
-        "consents = {c.recipient_provider.user.username: c.pk for c in "
-        "Consent.objects.active().filter(child=case.child).select_related('recipient_provider__user')}; "
-        "print(json.dumps({'case': case.pk, 'consents': consents}))",
-    )
-    return json.loads(out.strip().splitlines()[-1])
+    from cases.models import Case
+    from consent.models import Consent
+
+    def ids(db: str) -> dict:
+        case = Case.objects.using(db).get(child__first_name="Mateo")
+        active = (
+            Consent.objects.using(db)
+            .active()
+            .filter(child_id=case.child_id)
+            .select_related("recipient_provider__user")
+        )
+        return {"case": case.pk, "consents": {c.recipient_provider.user.username: c.pk for c in active}}
+
+    return group.read(ids)
 
 
 @pytest.fixture

@@ -175,18 +175,15 @@ def test_two_people_chatting_while_a_third_reads_pages_see_no_error(live_server_
     (social worker) keeps reading pages, each page view an audited read. Nobody sees an
     error: every message arrives, every page answers 200."""
     server = live_server_factory()
-    ids = json.loads(
-        server.manage(
-            "shell",
-            "-c",
-            "import json; from cases.models import Case; from referrals.models import Referral; "
-            "case = Case.objects.get(child__first_name='Mateo'); "
-            "referral = Referral.objects.get(case=case, from_provider__user__username='social_worker'); "
-            "print(json.dumps({'case': case.pk, 'referral': referral.pk}))",
-        )
-        .strip()
-        .splitlines()[-1]
-    )
+    from cases.models import Case
+    from referrals.models import Referral
+
+    def demo_ids(db: str) -> dict:
+        case = Case.objects.using(db).get(child__first_name="Mateo")
+        referral = Referral.objects.using(db).get(case=case, from_provider__user__username="social_worker")
+        return {"case": case.pk, "referral": referral.pk}
+
+    ids = server.read(demo_ids)
     pages = [path.format(**ids) for path in READER_PAGES]
     maya, jordan, sam = new_page(), new_page(), new_page()
     failures: list[str] = []

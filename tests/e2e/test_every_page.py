@@ -12,7 +12,12 @@ accessibility checks are per *distinct* page: one route in one language is check
 once, with the first role that reached it (Spanish words are longer: a layout that holds
 in English may not, so a route met in Spanish is checked in Spanish too), and every
 role's landing page is checked with that role, for its own navigation. Screenshots of
-every checked page at both widths are kept."""
+every checked page at both widths are kept.
+
+The checks run during the walk, on the page the walk has just loaded, in the role's own
+signed-in browser (not a second sign-in and load per role and page), and only when the
+checks' test is selected (CI's services pass leaves it out: templates and CSS do not
+depend on the database)."""
 
 from __future__ import annotations
 
@@ -55,6 +60,10 @@ class Walk:
     pages: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     # (route, language) -> (role, path) of the first visit; each role's landing page too
     distinct: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+    # Whether each distinct page is checked (axe, the phone layout) when first reached.
+    check: bool = False
+    checked: int = 0
+    problems: list[str] = field(default_factory=list)
 
 
 def _links(page, base: str, selector: str) -> list[str]:
@@ -82,6 +91,29 @@ def _route(path: str) -> str:
     return match.route or match.view_name
 
 
+def _check(page, base: str, role: str, path: str, walk: Walk) -> None:
+    """axe at 1280 and 390 px and the phone layout at 390 px, on the page as loaded."""
+    # Loaded at 1280 px, then narrowed to 390 px (media queries apply on resize); a page
+    # that sets itself up by screen width when it loads (the search's filters open on
+    # wide screens: `data-open-wide`) is loaded again at 390 px, as a phone would load it.
+    page.wait_for_load_state("networkidle")
+    for name, size in (("desktop", DESKTOP), ("phone", PHONE)):
+        page.set_viewport_size(size)
+        if name == "phone" and page.locator("[data-open-wide]").count():
+            page.reload()
+            page.wait_for_load_state("networkidle")
+        for v in axe_violations(page):
+            walk.problems.append(f"{role} {path} [{name}]: axe {v['id']} ({v['impact']}) at {v['nodes']}")
+        if name == "phone":
+            walk.problems += [f"{role} {path} [phone]: {p}" for p in phone_problems(page)]
+        page.screenshot(
+            path=str(ARTIFACTS / f"{_slug(_route(path))}-{role}-{walk.checked:03d}-{name}.png"),
+            full_page=False,
+        )
+    page.set_viewport_size(DESKTOP)
+    walk.checked += 1
+
+
 def _walk_role(page, base: str, role: str, walk: Walk) -> None:
     if role != "anonymous":
         login(page, base, role)
@@ -96,29 +128,45 @@ def _walk_role(page, base: str, role: str, walk: Walk) -> None:
         language = page.evaluate("document.documentElement.lang") if status < 500 else ""
         answers[path] = (status, language)
 
+    def reached(path: str) -> None:
+        """The page just loaded is one the role reaches: the first of its route and
+        language is a distinct page, checked now (the role's pages are visited in the
+        order of ``queue``); the landing page carries the role's own navigation."""
+        status, language = answers[path]
+        key = (_route(path), language) if status < 500 else None
+        if path == landing and (key is None or key in walk.distinct):
+            key = (f"landing of {role}", "")
+        if key is None or key in walk.distinct:
+            return
+        walk.distinct[key] = (role, path)
+        if walk.check:
+            _check(page, base, role, path, walk)
+
     queue = [landing, *_links(page, base, "header nav a")]
     for path in list(queue):
         visit(path)
         queue += [p for p in _links(page, base, "main a") if p not in queue]
-    reached = []
+        if queue.index(path) < MAX_PAGES:
+            reached(path)
+    pages = []
     for path in queue[:MAX_PAGES]:
         if path not in answers:
             visit(path)
-        status, language = answers[path]
-        reached.append((path, status))
-        if status < 500:
-            walk.distinct.setdefault((_route(path), language), (role, path))
-    # The landing page carries the role's own navigation: checked for every role.
-    if (role, landing) not in walk.distinct.values():
-        walk.distinct[(f"landing of {role}", "")] = (role, landing)
-    walk.pages[role] = reached
+            reached(path)
+        pages.append((path, answers[path][0]))
+    walk.pages[role] = pages
+
+
+CHECKS = "test_every_distinct_page_is_accessible_and_fits_a_phone"
 
 
 @pytest.fixture(scope="module")
-def walk(live_server_module, browser) -> Walk:
-    """Every role's walk, done once for the module (one browser context per role)."""
+def walk(request, live_server_module, browser) -> Walk:
+    """Every role's walk, done once for the module (one browser context per role), with
+    each distinct page's checks when their test is selected."""
     base = live_server_module.url
-    result = Walk()
+    result = Walk(check=any(item.originalname == CHECKS for item in request.session.items))
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for role in ROLES:
         context = browser.new_context()
         context.set_default_timeout(STEP_TIMEOUT_MS)
@@ -151,46 +199,12 @@ def test_every_role_reaches_its_pages_and_none_answers_5xx(walk):
     assert not role_problems, "\n".join(role_problems)
 
 
-def test_every_distinct_page_is_accessible_and_fits_a_phone(walk, live_server_module, browser):
+def test_every_distinct_page_is_accessible_and_fits_a_phone(walk):
     """The module's tests share one walk: `make test` hands a module to one worker
     (`--dist loadscope`)."""
-    base = live_server_module.url
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    problems: list[str] = []
-    by_role: dict[str, list[str]] = {}
-    for role, path in walk.distinct.values():
-        by_role.setdefault(role, []).append(path)
-    checked = 0
-    for role, paths in by_role.items():
-        context = browser.new_context()
-        context.set_default_timeout(STEP_TIMEOUT_MS)
-        page = context.new_page()
-        page.set_viewport_size(DESKTOP)
-        if role != "anonymous":
-            login(page, base, role)
-        for path in paths:
-            # Loaded once at 1280 px, then narrowed to 390 px (media queries apply on
-            # resize); a page that sets itself up by screen width when it loads (the
-            # search's filters open on wide screens: `data-open-wide`) is loaded again at
-            # 390 px, as a phone would load it.
-            page.set_viewport_size(DESKTOP)
-            page.goto(base + path)
-            page.wait_for_load_state("networkidle")
-            for name, size in (("desktop", DESKTOP), ("phone", PHONE)):
-                page.set_viewport_size(size)
-                if name == "phone" and page.locator("[data-open-wide]").count():
-                    page.reload()
-                    page.wait_for_load_state("networkidle")
-                for v in axe_violations(page):
-                    problems.append(f"{role} {path} [{name}]: axe {v['id']} ({v['impact']}) at {v['nodes']}")
-                if name == "phone":
-                    problems += [f"{role} {path} [phone]: {p}" for p in phone_problems(page)]
-                page.screenshot(
-                    path=str(ARTIFACTS / f"{_slug(_route(path))}-{role}-{checked:03d}-{name}.png"),
-                    full_page=False,
-                )
-            checked += 1
-        context.close()
+    assert walk.check
     # Every role's pages are covered: each reached page maps to a checked page.
-    assert checked == len(walk.distinct) and checked >= 20, checked
-    assert not problems, f"{len(problems)} problems on {checked} distinct pages:\n" + "\n".join(problems)
+    assert walk.checked == len(walk.distinct) and walk.checked >= 20, walk.checked
+    assert not walk.problems, (
+        f"{len(walk.problems)} problems on {walk.checked} distinct pages:\n" + "\n".join(walk.problems)
+    )
