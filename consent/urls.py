@@ -1,6 +1,7 @@
 from django.urls import path
 
 from consent import apis, child_apis, request_apis, request_views, views
+from consent.authority_end_apis import AuthorityEndApi
 
 urlpatterns = [
     path("portal/", views.portal, name="portal"),
@@ -25,6 +26,7 @@ api_urlpatterns = [
     path("consents/attested/", apis.ConsentAttestApi.as_view(), name="api-consent-attest"),
     path("consents/<int:consent_id>/revoke/", apis.ConsentRevokeApi.as_view(), name="api-consent-revoke"),
     path("children/<int:child_id>/access-log/", apis.AccessLogApi.as_view(), name="api-child-access-log"),
+    path("authorities/<int:authority_id>/end/", AuthorityEndApi.as_view(), name="api-authority-end"),
     path("consent-requests/", request_apis.ConsentRequestsApi.as_view(), name="api-consent-requests"),
     path(
         "consent-requests/<int:request_id>/sign/",

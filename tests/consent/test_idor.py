@@ -10,6 +10,7 @@ from django.test import Client
 
 from consent.models import Consent, ConsentRequest
 from consent.services import consent_grant, consent_revoke
+from families.models import Authority
 from intake.models import FamilyRequest
 from intake.phones import normalize
 from intake.services import family_request_create
@@ -142,6 +143,7 @@ def test_nobody_finds_another_familys_data(walk_world, who, foreign):
     foreign_ids = {world["children"][key].pk for key in foreign}
     before = list(Consent.objects.values_list("pk", "revoked_at").order_by("pk"))
     requests_before = list(ConsentRequest.objects.values_list("pk", "status").order_by("pk"))
+    authorities_before = list(Authority.objects.values_list("pk", "ends_at").order_by("pk"))
 
     for url in [*reads(world, foreign), *LISTS]:
         response = client.get(url)
@@ -205,5 +207,11 @@ def test_nobody_finds_another_familys_data(walk_world, who, foreign):
         content_type="application/json",
     )
     assert asked.status_code in (403, 404)
+    if who not in ("curator", "coordinator"):  # staff and coordinators may end one (route inventory)
+        for held in Authority.objects.filter(child_id__in=foreign_ids):
+            url = f"/api/v1/authorities/{held.pk}/end/"
+            response = client.post(url, {"note": "idor"}, content_type="application/json")
+            assert response.status_code in (403, 404), f"{who} POST {url} -> {response.status_code}"
+        assert list(Authority.objects.values_list("pk", "ends_at").order_by("pk")) == authorities_before
     assert list(ConsentRequest.objects.values_list("pk", "status").order_by("pk")) == requests_before
     assert list(Consent.objects.values_list("pk", "revoked_at").order_by("pk")) == before, "nothing changed"
