@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, NoReturn
 
 from django import forms
 from django.db import transaction
@@ -46,8 +46,10 @@ class AuthorityEndForm(forms.Form):
     """Ending an authority early: ``POST /api/v1/authorities/{id}/end/`` binds it (the
     input of ``authority_end``, next to it)."""
 
+    # Required by the service (400 ``note_required``); here only its kind and length.
     note = TextField(
         label=_("Why it ends"),
+        required=False,
         max_length=MAX_NOTE,
         help_text="Why the authority ends now, e.g. custody moved to the agency (order no.).",
     )
@@ -89,6 +91,15 @@ def _check_end(authority: Authority, ends_at: datetime, note: str, now: datetime
         raise _invalid_end(gettext("An authority can only be ended earlier than recorded."))
     if ends_at < authority.starts_at:
         raise _invalid_end(gettext("The end cannot come before the authority starts."))
+
+
+@audit_refusals(Action.UPDATE, object_type="authority", subject=_refused_end)
+def authority_end_refuse(*, actor: Actor, authority_id: object, error: ApplicationError) -> NoReturn:
+    """The API's input form refused the request: logged like every refusal of an end,
+    and someone who may not end authorities hears the same 404 as for valid input."""
+    if not may_end(actor):
+        raise NotFound("Authority")
+    raise error
 
 
 @audit_refusals(Action.UPDATE, object_type="authority", subject=_refused_end)

@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from consent.authority_end import AuthorityEndForm, authority_end
+from consent.authority_end import AuthorityEndForm, authority_end, authority_end_refuse
 from families.models import AuthorityBasis
 from referral_hub.inputs import bind, refusal, schema_of
 
@@ -38,7 +38,9 @@ class AuthorityEndApi(APIView):
         request=schema_of(AuthorityEndForm),
         responses={
             200: EndedAuthorityOutput,
-            400: OpenApiResponse(description="note_required, invalid_end"),
+            400: OpenApiResponse(
+                description="note_required, invalid_note (over 300 characters), invalid_end"
+            ),
             404: OpenApiResponse(description="No such authority, or not staff or a coordinator"),
             409: OpenApiResponse(description="authority_ended: it has already ended"),
         },
@@ -49,7 +51,11 @@ class AuthorityEndApi(APIView):
     def post(self, request: Request, authority_id: int) -> Response:
         form = bind(AuthorityEndForm, request.data)
         if not form.is_valid():
-            raise refusal(form, {"note": ("note_required", 400), "ends_at": ("invalid_end", 400)})
+            authority_end_refuse(
+                actor=request.user,
+                authority_id=authority_id,
+                error=refusal(form, {"note": ("invalid_note", 400), "ends_at": ("invalid_end", 400)}),
+            )
         authority = authority_end(
             actor=request.user,
             authority_id=authority_id,

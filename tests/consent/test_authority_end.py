@@ -311,6 +311,8 @@ def test_an_end_set_for_later_is_left_to_the_job():
     [
         ({}, "note_required"),
         ({"note": "  "}, "note_required"),
+        ({"note": "x" * 301}, "invalid_note"),
+        ({"note": ["x"]}, "invalid_note"),
         ({"note": "x", "ends_at": "2001-01-01T00:00:00Z"}, "invalid_end"),
         ({"note": "x", "ends_at": "soon"}, "invalid_end"),
     ],
@@ -320,6 +322,12 @@ def test_an_end_needs_a_note_and_a_time_not_past(api_client, body, code):
     api_client.force_authenticate(coordinator())
     response = api_client.post(f"/api/v1/authorities/{world['order'].pk}/end/", body, format="json")
     assert (response.status_code, response.json()["code"]) == (400, code)
+    assert AuditEvent.objects.filter(
+        object_type="authority", outcome="denied", detail__startswith=code
+    ).exists()
+    api_client.force_authenticate(world["stays"].user)  # a provider: the same 404 as for valid input
+    response = api_client.post(f"/api/v1/authorities/{world['order'].pk}/end/", body, format="json")
+    assert response.status_code == 404
     assert Authority.objects.get(pk=world["order"].pk).ends_at == world["order"].ends_at
 
 
@@ -367,3 +375,65 @@ def test_the_recheck_runs_every_minute():
     assert len(entries) == 1
     schedule = entries[0]["schedule"]
     assert schedule.minute == set(range(60)) and schedule.hour == set(range(24))
+
+
+@pytest.fixture
+def on_postgres(postgres_url):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are exercised in the PostgreSQL pass (DATABASE_URL set)")
+
+
+def race(calls):
+    """Run the callables at the same instant, one thread each; their results."""
+    import threading
+
+    barrier = threading.Barrier(len(calls))
+    outcomes: list = [None] * len(calls)
+
+    def run(i, call):
+        from django.db import connection as thread_connection
+
+        try:
+            barrier.wait()
+            outcomes[i] = call()
+        except ApplicationError as exc:
+            outcomes[i] = exc.code
+        finally:
+            thread_connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return outcomes
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_jobs_running_at_once_end_each_consent_once_and_ask_once(on_postgres):
+    world = custody_world(order_ends_in=datetime.timedelta(seconds=1))
+    actor = coordinator()
+    with after_the_order(world):
+        outcomes = race([recheck_ended_authorities] * 4)
+        assert sorted(outcomes) == [0, 0, 0, 1]
+    consent = world["consents"]["leaves"]
+    assert ConsentEvent.objects.filter(consent=consent, kind=ConsentEventKind.REVOKED).count() == 1
+    assert ConsentRequest.objects.filter(provider=world["leaves"]).count() == 1
+    assert AuditEvent.objects.filter(object_type="authority", object_id=str(world["order"].pk)).count() == 1
+
+    # The caseworker's custody: a coordinator ends it while two jobs run.
+    custody = world["custody"]
+    outcomes = race(
+        [
+            lambda: authority_end(actor=actor, authority_id=custody.pk, note="Custody ended.").pk,
+            recheck_ended_authorities,
+            recheck_ended_authorities,
+        ]
+    )
+    assert outcomes[0] == custody.pk
+    stays = world["consents"]["stays"]
+    assert ConsentEvent.objects.filter(consent=stays, kind=ConsentEventKind.REVOKED).count() == 1
+    assert AuditEvent.objects.filter(object_type="authority", object_id=str(custody.pk)).count() == 2
