@@ -30,11 +30,12 @@ from django.utils.translation import gettext_lazy as _
 from audit.models import Action
 from audit.services import audit_lock_chains_for, audit_record, audit_refusals
 from consent import authority as rule
+from consent.authority_services import is_recorder, recorder_may_see
 from consent.models import Consent
 from consent.requests import consent_request_ask_again
 from consent.services import consent_end, existing_child_id
 from families.models import Authority
-from people.roles import Actor, is_coordinator
+from people.roles import Actor
 from referral_hub.errors import ApplicationError, NotFound
 from referral_hub.ids import id_for_lookup, parse_id
 from referral_hub.inputs import TextField
@@ -57,13 +58,6 @@ class AuthorityEndForm(forms.Form):
         label=_("Ends at"),
         required=False,
         help_text="When it ends (ISO 8601; default now). Not in the past, not later than recorded.",
-    )
-
-
-def may_end(actor: Actor) -> bool:
-    """Staff or a care coordinator (who record authority with its document)."""
-    return bool(getattr(actor, "is_active", False) and getattr(actor, "is_staff", False)) or is_coordinator(
-        actor
     )
 
 
@@ -97,7 +91,7 @@ def _check_end(authority: Authority, ends_at: datetime, note: str, now: datetime
 def authority_end_refuse(*, actor: Actor, authority_id: object, error: ApplicationError) -> NoReturn:
     """The API's input form refused the request: logged like every refusal of an end,
     and someone who may not end authorities hears the same 404 as for valid input."""
-    if not may_end(actor):
+    if not is_recorder(actor):
         raise NotFound("Authority")
     raise error
 
@@ -107,18 +101,19 @@ def authority_end_refuse(*, actor: Actor, authority_id: object, error: Applicati
 def authority_end(
     *, actor: Actor, authority_id: int, ends_at: datetime | None = None, note: str
 ) -> Authority:
-    """Staff or a coordinator end an authority early (custody moved, an order set aside),
-    saying why (``note``). ``ends_at`` (default now) may not be past, nor later than the
+    """Those who record orders end one early (custody moved, an order set aside), saying
+    why (``note``): network staff for any child, a coordinator for a child in their
+    queue (``consent.authority_services.recorder_may_see``). ``ends_at`` (default now) may not be past, nor later than the
     end already recorded. An end that is now re-checks the consents at once, in the
     actor's name; a later end is left to the job. Anyone else, and a missing id, get
     the same 404; 409 ``authority_ended`` when it already ended; 400 ``note_required`` /
     ``invalid_end``. Locks: the child's audit chain, then the authority row."""
-    if not may_end(actor):
-        raise NotFound("Authority")
     child_id = (
         Authority.objects.filter(pk=id_for_lookup(authority_id)).values_list("child_id", flat=True).first()
+        if is_recorder(actor)
+        else None
     )
-    if child_id is None:
+    if child_id is None or not recorder_may_see(actor, child_id):
         raise NotFound("Authority")
     audit_lock_chains_for(child_ids=[child_id])
     authority: Authority = Authority.objects.select_for_update().get(pk=id_for_lookup(authority_id))

@@ -30,7 +30,7 @@ from families.models import Authority, AuthorityBasis, Relationship
 from outbox.models import OutboxMessage
 from people.roles import COORDINATOR_GROUP
 from referral_hub.errors import ApplicationError
-from tests.factories.base import UserFactory
+from tests.factories.base import PASSWORD, UserFactory
 from tests.factories.consent import ConsentFactory, scope
 from tests.factories.directory import ProviderFactory
 from tests.factories.families import AuthorityFactory, ChildFactory, GuardianFactory
@@ -264,9 +264,29 @@ def coordinator():
     return user
 
 
+def staff():
+    return UserFactory(is_staff=True)
+
+
+def in_the_queue(world: dict) -> None:
+    """The caseworker asks the coordinators for help: the child is in their queue."""
+    from intake.services import family_request_create
+
+    family_request_create(
+        actor=world["custody"].holder.user,
+        child_id=world["child"].pk,
+        provider_id=None,
+        concern="She does not sleep.",
+        preferred_language="en",
+        contact_method="email",
+        password=PASSWORD,
+    )
+
+
 @pytest.mark.django_db
 def test_a_coordinator_ends_custody_early_and_the_consents_end_at_once_in_their_name(api_client):
     world = custody_world(order_ends_in=datetime.timedelta(days=90))
+    in_the_queue(world)
     actor = coordinator()
     api_client.force_authenticate(actor)
 
@@ -297,7 +317,7 @@ def test_a_coordinator_ends_custody_early_and_the_consents_end_at_once_in_their_
 def test_an_end_set_for_later_is_left_to_the_job():
     world = custody_world(order_ends_in=datetime.timedelta(days=90))
     later = timezone.now() + datetime.timedelta(days=2)
-    authority_end(actor=coordinator(), authority_id=world["order"].pk, ends_at=later, note="Order shortened.")
+    authority_end(actor=staff(), authority_id=world["order"].pk, ends_at=later, note="Order shortened.")
     assert Consent.objects.active().filter(pk=world["consents"]["leaves"].pk).exists()
     with time_machine.travel(later + datetime.timedelta(seconds=30)):
         assert recheck_ended_authorities() == 1
@@ -319,7 +339,7 @@ def test_an_end_set_for_later_is_left_to_the_job():
 )
 def test_an_end_needs_a_note_and_a_time_not_past(api_client, body, code):
     world = custody_world()
-    api_client.force_authenticate(coordinator())
+    api_client.force_authenticate(staff())
     response = api_client.post(f"/api/v1/authorities/{world['order'].pk}/end/", body, format="json")
     assert (response.status_code, response.json()["code"]) == (400, code)
     assert AuditEvent.objects.filter(
@@ -336,7 +356,7 @@ def test_an_end_may_not_come_later_than_the_order_says():
     world = custody_world(order_ends_in=datetime.timedelta(days=1))
     with pytest.raises(ApplicationError) as refused:
         authority_end(
-            actor=coordinator(),
+            actor=staff(),
             authority_id=world["order"].pk,
             ends_at=timezone.now() + datetime.timedelta(days=3),
             note="Extend?",
@@ -347,7 +367,9 @@ def test_an_end_may_not_come_later_than_the_order_says():
 @pytest.mark.django_db
 def test_only_staff_or_a_coordinator_may_end_an_authority_and_the_refusal_is_logged(api_client):
     world = custody_world()
-    for user in (world["order"].holder.user, world["stays"].user, UserFactory()):
+    # The grandmother, a provider on the team, an account, a coordinator whose queue
+    # does not hold the child.
+    for user in (world["order"].holder.user, world["stays"].user, UserFactory(), coordinator()):
         api_client.force_authenticate(user)
         response = api_client.post(
             f"/api/v1/authorities/{world['order'].pk}/end/", {"note": "x"}, format="json"
@@ -358,10 +380,9 @@ def test_only_staff_or_a_coordinator_may_end_an_authority_and_the_refusal_is_log
         AuditEvent.objects.filter(
             object_type="authority", outcome="denied", child_id=world["child"].pk
         ).count()
-        == 3
+        == 4
     )
-    staff = UserFactory(is_staff=True)
-    api_client.force_authenticate(staff)
+    api_client.force_authenticate(staff())
     response = api_client.post(f"/api/v1/authorities/{world['order'].pk}/end/", {"note": "x"}, format="json")
     assert response.status_code == 200
 
@@ -415,7 +436,7 @@ def race(calls):
 @pytest.mark.django_db(transaction=True)
 def test_jobs_running_at_once_end_each_consent_once_and_ask_once(on_postgres):
     world = custody_world(order_ends_in=datetime.timedelta(seconds=1))
-    actor = coordinator()
+    actor = staff()
     with after_the_order(world):
         outcomes = race([recheck_ended_authorities] * 4)
         assert sorted(outcomes) == [0, 0, 0, 1]

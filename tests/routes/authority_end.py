@@ -11,10 +11,10 @@ def _mateos_parent_authority(w):
 
 ROUTES = [
     Route(
-        # Staff (the demo curator is staff) and coordinators end an authority early;
-        # everyone else gets the same 404 as for a missing id.
+        # Staff (the demo curator) end any authority early, a coordinator one of a child in
+        # their queue (Mateo is not); everyone else gets the same 404 as for a missing id.
         "api-authority-end",
-        {**everyone(404), "anonymous": 403, "curator": 200, "coordinator": 200},
+        {**everyone(404), "anonymous": 403, "curator": 200},
         method="post",
         kwargs=_mateos_parent_authority,
         data=lambda w: {"note": "Route inventory: custody moved to the agency."},
