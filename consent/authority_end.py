@@ -103,11 +103,12 @@ def authority_end(
 ) -> Authority:
     """Those who record orders end one early (custody moved, an order set aside), saying
     why (``note``): network staff for any child, a coordinator for a child in their
-    queue (``consent.authority_services.recorder_may_see``). ``ends_at`` (default now) may not be past, nor later than the
-    end already recorded. An end that is now re-checks the consents at once, in the
-    actor's name; a later end is left to the job. Anyone else, and a missing id, get
-    the same 404; 409 ``authority_ended`` when it already ended; 400 ``note_required`` /
-    ``invalid_end``. Locks: the child's audit chain, then the authority row."""
+    queue (``consent.authority_services.recorder_may_see``). ``ends_at`` (default now)
+    may not be past, nor later than the end already recorded. An end that is now
+    re-checks the consents at once, in the actor's name; a later end is left to the
+    job. Anyone else, and a missing id, get the same 404; 409 ``authority_ended`` when
+    it already ended; 400 ``note_required`` / ``invalid_end``. Locks: the child's audit
+    chain, then the authority row."""
     child_id = (
         Authority.objects.filter(pk=id_for_lookup(authority_id)).values_list("child_id", flat=True).first()
         if is_recorder(actor)
