@@ -60,6 +60,13 @@ class ConsentConfig(AppConfig):
             task="consent.tasks.notify_refused_attempts",
             schedule=crontab(minute=15),
         )
+        # Every minute: an order that reached its end time has the consents resting on
+        # it re-checked within the minute (consent.authority_end; idempotent).
+        extensions.register_beat_entry(
+            "consent-recheck-ended-authorities",
+            task="consent.tasks.recheck_ended_authorities",
+            schedule=crontab(),
+        )
         extensions.register_schema_enum_name("ConsentStatusEnum", "consent.models.ConsentStatus")
         extensions.register_schema_enum_name("DataCategoryEnum", "consent.models.DataCategory")
         extensions.register_schema_enum_name("RestrictionKindEnum", "families.models.RestrictionKind")

@@ -24,7 +24,7 @@ from audit.services import audit_denied, audit_record, audit_record_many, audit_
 from consent import authority, policies, selectors
 from consent.extensions import request_return_url
 from consent.forms import default_expiry
-from consent.models import ConsentRequest, ConsentRequestStatus
+from consent.models import Consent, ConsentRequest, ConsentRequestStatus
 from consent.services import consent_grant, existing_child_id, resolve_recipient, validate_scope
 from directory.models import Provider
 from directory.roles import provider_of
@@ -145,6 +145,59 @@ def consent_request_create(
         object_type="consent_request",
         object_id=request.pk,
         detail=f"asked the family to share with provider {provider.pk}",
+    )
+    _notify_guardians(request)
+    return request
+
+
+def consent_request_ask_again(*, actor: Actor | None, consent: Consent) -> ConsentRequest | None:
+    """A consent ended because the authority it was given under ended: the people who
+    hold authority now are asked to sign again, for the same provider and the same scope
+    (``_notify_guardians``: a notice and an e-mail each). The request is the provider's
+    own (they lost access; they hear the answer). Runs inside the caller's transaction.
+
+    Nothing is asked (None) when the recipient is an organization or a listing without
+    an account (a request names one provider and the account that asked), when another
+    consent still covers the provider for all of it, or when a request to share with that
+    provider is already pending (never two open questions)."""
+    provider = consent.recipient_provider
+    if provider is None or provider.user_id is None:
+        return None
+    purposes, categories = consent.purposes, consent.data_categories
+    if _covered_for_all(provider, consent.child_id, purposes, categories):
+        return None
+    pending = ConsentRequest.objects.filter(
+        child_id=consent.child_id, provider=provider, status=ConsentRequestStatus.PENDING
+    )
+    if pending.exists():
+        return None
+    holders = authority.holders(consent.child_id)
+    with translation.override(language_of(holders[0].user) if holders else None):
+        note = _(
+            "The consent that let this provider see the child's information ended, because "
+            "the authority it was given under ended. Sign to let them continue."
+        )
+    try:
+        with transaction.atomic():
+            request = ConsentRequest.objects.create(
+                child_id=consent.child_id,
+                requested_by=provider,
+                requested_by_user_id=provider.user_id,
+                provider=provider,
+                purposes=purposes,
+                data_categories=categories,
+                note=note,
+            )
+    except IntegrityError:  # a concurrent request for this provider won
+        return None
+    audit_record(
+        actor=actor,
+        action=Action.CREATE,
+        child_id=consent.child_id,
+        consent=consent,
+        object_type="consent_request",
+        object_id=request.pk,
+        detail=f"asked the authority holders to renew consent {consent.pk} with provider {provider.pk}",
     )
     _notify_guardians(request)
     return request

@@ -488,26 +488,53 @@ def consent_revoke(*, actor: Actor, consent_id: int, reason: str = "") -> Consen
     now = timezone.now()
     if consent.expires_on < now.date():
         raise ApplicationError("consent_expired", gettext("This consent has already expired."))
+    if not consent_end(
+        consent,
+        actor=actor,
+        at=now,
+        reason=reason,
+        audit_detail=f"revoked ({authority.audit_basis(basis)})" + (f": {reason}" if reason else ""),
+    ):
+        raise ApplicationError("already_revoked", gettext("This consent was already revoked."))
+    return consent
+
+
+def consent_end(
+    consent: Consent,
+    *,
+    actor: Actor | None,
+    at: datetime,
+    reason: str,
+    audit_detail: str,
+    event_detail: Mapping[str, Any] | None = None,
+) -> bool:
+    """End a consent as a revocation does: what ``consent_revoke`` and the re-check after
+    an authority ends (``consent.authority_end``) share. ``actor`` None: the system.
+
+    The caller holds the child's audit chain lock and then the consent's row lock (the
+    documented lock order) inside its transaction. The ``revoked_*`` fields are set by a
+    conditional UPDATE, so of two concurrent ends exactly one wins: False for the loser,
+    who changes nothing. The winner adds the ``revoked`` history row, the audit row
+    (``audit_detail``: why, on what basis), runs the access-end hooks (memberships and
+    chats end in this transaction; sockets close with 4403 and the team hears who left
+    after commit) and returns True."""
+    by = signed_in(actor) if actor is not None else None
     updated = Consent.objects.filter(pk=consent.pk, revoked_at__isnull=True).update(
-        revoked_at=now, revoked_by=signed_in(actor), revoke_reason=reason
+        revoked_at=at, revoked_by=by, revoke_reason=reason
     )
     if not updated:
-        raise ApplicationError("already_revoked", gettext("This consent was already revoked."))
-    consent.revoked_at, consent.revoked_by, consent.revoke_reason = now, signed_in(actor), reason
+        return False
+    consent.revoked_at, consent.revoked_by, consent.revoke_reason = at, by, reason
     ConsentEvent.objects.create(
         consent=consent,
         kind=ConsentEventKind.REVOKED,
-        actor=signed_in(actor),
-        at=now,
-        detail={"reason": reason},
+        actor=by,
+        at=at,
+        detail={"reason": reason, **(event_detail or {})},
     )
-    user_ids = _end_access(
-        consent,
-        actor=actor,
-        detail=f"revoked ({authority.audit_basis(basis)})" + (f": {reason}" if reason else ""),
-    )
+    user_ids = _end_access(consent, actor=actor, detail=audit_detail)
     access_ended(consent=consent, reason="consent_revoked", user_ids=user_ids)
-    return consent
+    return True
 
 
 def _end_access(consent: Consent, *, actor: Actor | None, detail: str) -> list[int]:

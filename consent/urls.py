@@ -10,6 +10,7 @@ from consent import (
     request_views,
     views,
 )
+from consent.authority_end_apis import AuthorityEndApi
 
 urlpatterns = [
     path("portal/", views.portal, name="portal"),
@@ -52,6 +53,7 @@ api_urlpatterns = [
         authority_apis.RestrictionsApi.as_view(),
         name="api-child-restrictions",
     ),
+    path("authorities/<int:authority_id>/end/", AuthorityEndApi.as_view(), name="api-authority-end"),
     path("consent-requests/", request_apis.ConsentRequestsApi.as_view(), name="api-consent-requests"),
     path(
         "consent-requests/<int:request_id>/sign/",

@@ -9,6 +9,9 @@ from tests.factories.base import PASSWORD
 from tests.factories.directory import OrganizationFactory, ProviderFactory
 from tests.factories.families import ChildFactory, GuardianFactory
 
+# The chat's sockets on a fresh in-memory layer, for stories that watch access end.
+from tests.messaging.conftest import in_memory_layer, sockets  # noqa: F401
+
 
 @pytest.fixture
 def family(db):

@@ -10,6 +10,7 @@ from django.test import Client
 
 from consent.models import Consent, ConsentRequest
 from consent.services import consent_grant, consent_revoke
+from families.models import Authority
 from intake.models import FamilyRequest
 from intake.phones import normalize
 from intake.services import family_request_create
@@ -153,6 +154,7 @@ def test_nobody_finds_another_familys_data(walk_world, who, foreign):
     foreign_ids = {world["children"][key].pk for key in foreign}
     before = list(Consent.objects.values_list("pk", "revoked_at").order_by("pk"))
     requests_before = list(ConsentRequest.objects.values_list("pk", "status").order_by("pk"))
+    authorities_before = list(Authority.objects.values_list("pk", "ends_at").order_by("pk"))
 
     for url in [*reads(world, foreign), *LISTS]:
         if who == "curator" and any(part in url for part in RECORDER_READS):
@@ -227,5 +229,11 @@ def test_nobody_finds_another_familys_data(walk_world, who, foreign):
             ):
                 response = client.post(url, body)
                 assert response.status_code in (302, 403, 404), f"{who} POST {url} -> {response.status_code}"
+    if who != "curator":  # staff may end any authority (route inventory); a coordinator only in the queue
+        for held in Authority.objects.filter(child_id__in=foreign_ids):
+            url = f"/api/v1/authorities/{held.pk}/end/"
+            response = client.post(url, {"note": "idor"}, content_type="application/json")
+            assert response.status_code in (403, 404), f"{who} POST {url} -> {response.status_code}"
+        assert list(Authority.objects.values_list("pk", "ends_at").order_by("pk")) == authorities_before
     assert list(ConsentRequest.objects.values_list("pk", "status").order_by("pk")) == requests_before
     assert list(Consent.objects.values_list("pk", "revoked_at").order_by("pk")) == before, "nothing changed"

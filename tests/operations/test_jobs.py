@@ -258,6 +258,7 @@ def test_every_beat_entry_names_a_registered_task():
         "consent.tasks.expire_consents",
         "consent.tasks.notify_expiring_consents",
         "consent.tasks.notify_refused_attempts",
+        "consent.tasks.recheck_ended_authorities",
         "directory.tasks.remind_endorsement_expiry",
         "directory.tasks.request_listing_confirmation",
         "referrals.tasks.remind_part_c_clocks",
