@@ -24,7 +24,12 @@ class FamiliesConfig(AppConfig):
         # ... and verify_audit reports a guardian row the app did not write.
         register_verifier("guardians", verify_guardians)
 
-        from referral_hub.extensions import register_slot_template
+        from referral_hub.extensions import register_schema_enum_name, register_slot_template
+
+        # Who a household member is to the child: every relationship (the authority lists),
+        # and the ones a family or a provider may give (registration, invitation).
+        register_schema_enum_name("RelationshipEnum", "families.models.Relationship")
+        register_schema_enum_name("HouseholdRelationshipEnum", "families.models.HOUSEHOLD_RELATIONSHIPS")
 
         # The sign-in page and the account settings link to the family's password reset
         # (and the sign-in page to the family sign-up).
