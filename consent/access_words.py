@@ -53,6 +53,9 @@ THINGS: dict[str, Promise] = {
     "fhir_consent": gettext_lazy("a consent (electronic copy)"),
     "invitation": gettext_lazy("the family's invitation"),
     "provider_children": gettext_lazy("their list of children"),
+    "authority": gettext_lazy("who may consent for the child"),
+    "restriction": gettext_lazy("a court order about the household"),
+    "authority_search": gettext_lazy("a search for the child, to record a court order"),
 }
 INFORMATION = gettext_lazy("information")
 

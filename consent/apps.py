@@ -17,11 +17,26 @@ class ConsentConfig(AppConfig):
         nav = extensions.register_nav_item
         nav("consent.portal", label=_("My family"), url_name="portal", roles=("guardian",), order=20)
         nav(
+            "consent.household",
+            label=_("Who may consent"),
+            url_name="portal-household",
+            roles=("guardian",),
+            order=25,
+        )
+        nav(
             "consent.provider",
             label=_("My children"),
             url_name="portal-provider",
             roles=("provider",),
             order=60,
+        )
+        # Network staff and care coordinators record court orders (issue 26).
+        nav(
+            "consent.authority",
+            label=_("Court orders"),
+            url_name="authority-find",
+            roles=("curator", "coordinator"),
+            order=135,
         )
         extensions.register_start_page("guardian", url_name="portal", order=10)
         # After inviting a family, the provider goes back to their children.
@@ -47,3 +62,5 @@ class ConsentConfig(AppConfig):
         )
         extensions.register_schema_enum_name("ConsentStatusEnum", "consent.models.ConsentStatus")
         extensions.register_schema_enum_name("DataCategoryEnum", "consent.models.DataCategory")
+        extensions.register_schema_enum_name("RestrictionKindEnum", "families.models.RestrictionKind")
+        extensions.register_schema_enum_name("AuthorityBasisEnum", "families.models.AuthorityBasis")

@@ -37,6 +37,14 @@ def restricted(guardian: Guardian, child_id: int, kind: str, at: datetime | None
     )
 
 
+def preference(authority: Authority) -> tuple[bool, bool, int]:
+    """Which of a person's authorities an action names, first to last: an unscoped one
+    before a delegation, and a basis recorded for the person (a minor parent, a legal
+    guardian) before the ``parent`` one every mother, father or parent of the household
+    holds from their relationship, which says less about them; then the oldest."""
+    return (bool(authority.purposes), authority.basis == AuthorityBasis.PARENT, authority.pk)
+
+
 NO_AUTHORITY = "no_legal_authority"
 OUTSIDE_SCOPE = "outside_authority"
 
@@ -45,7 +53,7 @@ def consenting_authority(
     guardian: Guardian, child_id: int, purposes: Iterable[str], at: datetime | None = None
 ) -> Authority:
     """The authority under which ``guardian`` may give consent for ``purposes`` now:
-    the widest in force (an unscoped basis before a delegated one). 403
+    the widest in force (``preference``: an unscoped basis before a delegated one). 403
     ``no_legal_authority`` when they hold none; 403 ``outside_authority`` when what
     they hold (a delegation) does not reach every purpose asked."""
     held = list(in_force_for(guardian, child_id, at))
@@ -54,7 +62,7 @@ def consenting_authority(
             NO_AUTHORITY, gettext("Only someone with legal authority for this child may consent."), status=403
         )
     wanted = list(purposes)
-    for authority in sorted(held, key=lambda a: (bool(a.purposes), a.pk)):
+    for authority in sorted(held, key=preference):
         if all(authority.covers(purpose) for purpose in wanted):
             return authority
     raise ApplicationError(
@@ -68,7 +76,7 @@ def consenting_authority(
 def acting_authority(guardian: Guardian, child_id: int, at: datetime | None = None) -> Authority:
     """Any authority ``guardian`` holds for the child now (revoking, declining): 403
     ``no_legal_authority`` when none."""
-    held = in_force_for(guardian, child_id, at).order_by("purposes", "pk").first()
+    held = min(in_force_for(guardian, child_id, at), key=preference, default=None)
     if held is None:
         raise ApplicationError(
             NO_AUTHORITY, gettext("Only someone with legal authority for this child may do this."), status=403

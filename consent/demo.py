@@ -11,6 +11,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from consent.authority import in_force_for
 from consent.models import (
     CATEGORY_FIELDS,
     PURPOSE_FIELDS,
@@ -59,6 +60,7 @@ def _ensure(
     flags = _flags(caregiver)
     start = timezone.now() - timedelta(days=start_days_ago)
     expires_on = start.date() + timedelta(days=term_days)
+    basis = in_force_for(guardian, child.pk).order_by("purposes", "pk").first()
     _, text = authorization_for(
         child=child,
         guardian=guardian,
@@ -67,10 +69,12 @@ def _ensure(
         purposes=[code for code, field in PURPOSE_FIELDS.items() if flags[field]],
         data_categories=[code for code, field in CATEGORY_FIELDS.items() if flags[field]],
         expires_on=expires_on,
+        basis=basis,
     )
     consent = Consent.objects.create(
         child=child,
         granted_by=guardian,
+        authority=basis,
         recipient_provider=provider,
         valid_from=start,
         signed_at=start,

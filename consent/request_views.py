@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from consent import policies, requests, services
-from consent.authority import may_consent
+from consent.authority import consenting_authority
 from consent.extensions import request_asked, request_return_url
 from consent.forms import (
     ConsentRequestDeclineForm,
@@ -29,6 +29,7 @@ from consent.forms import (
 from consent.models import ConsentRequest, ConsentRequestStatus
 from consent.texts import TEXT_VERSION
 from directory.roles import provider_of
+from families.models import Authority
 from families.roles import guardian_of
 from referral_hub.errors import ApplicationError, NotFound
 from referral_hub.inputs import first_error, plain, show_refusal
@@ -155,15 +156,23 @@ def consent_request_page(request: HttpRequest, request_id: int) -> HttpResponse:
     )
     expires_on = request.POST.get("expires_on") or default_expiry().isoformat()
     shown_expiry = _shown_expiry(form)
-    sections, _text = services.authorization_for(
-        child=row.child,
-        guardian=policies.guardian_for_child(request.user, row.child_id),
-        provider=row.provider,
-        organization=None,
-        purposes=row.purposes,
-        data_categories=row.data_categories,
-        expires_on=shown_expiry,
-    )
+    signer = policies.guardian_for_child(request.user, row.child_id)
+    try:
+        basis: Authority | None = consenting_authority(signer, row.child_id, row.purposes)
+    except ApplicationError:
+        basis = None  # the page says who can sign instead of showing a text
+    sections: list[Any] = []
+    if basis is not None:
+        sections, _text = services.authorization_for(
+            child=row.child,
+            guardian=signer,
+            provider=row.provider,
+            organization=None,
+            purposes=row.purposes,
+            data_categories=row.data_categories,
+            expires_on=shown_expiry,
+            basis=basis,
+        )
     context: dict[str, Any] = {
         "req": row,
         "sections": sections,
@@ -172,6 +181,6 @@ def consent_request_page(request: HttpRequest, request_id: int) -> HttpResponse:
         "max_expiry": services.MAX_TERM_DAYS,
         "errors": errors,
         "reason": request.POST.get("reason", "") if form is not None else "",
-        "can_sign": may_consent(guardian, row.child_id, row.purposes),
+        "can_sign": basis is not None,
     }
     return render(request, "consent/request.html", context, status=400 if errors else 200)

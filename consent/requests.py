@@ -311,7 +311,7 @@ def consent_request_decline(*, actor: Actor, request_id: int, reason: str = "") 
     which stays with the family). Like signing and revoking, only a guardian with legal
     authority answers: 403 ``no_legal_authority`` for the others."""
     request = _pending_for_guardian(actor, request_id)
-    authority.acting_authority(policies.guardian_for_child(actor, request.child_id), request.child_id)
+    basis = authority.acting_authority(policies.guardian_for_child(actor, request.child_id), request.child_id)
     request.status = ConsentRequestStatus.DECLINED
     request.answered_at = timezone.now()
     request.answered_by = signed_in(actor)
@@ -323,7 +323,7 @@ def consent_request_decline(*, actor: Actor, request_id: int, reason: str = "") 
         child_id=request.child_id,
         object_type="consent_request",
         object_id=request.pk,
-        detail="declined",
+        detail=f"declined ({authority.audit_basis(basis)})",
     )
     _notify_requester(request)
     return request

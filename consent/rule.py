@@ -94,9 +94,10 @@ def barred(user: Actor, child_ref: str, at: datetime | None = None) -> Exists:
 
 def guardian_children_q(user: Actor, prefix: str = "") -> Q:
     """Children whose family ``user`` is a guardian of (``prefix`` e.g. ``"child__"``),
-    except those a ``no_information`` restriction keeps from them."""
-    child_ref = prefix.removesuffix("__") if prefix else "pk"
-    return Q(**{f"{prefix}family__guardians__user_id": user.pk}) & ~Q(barred(user, child_ref))
+    except those a ``no_information`` restriction keeps from them. A subquery, not a
+    join through the family's guardians: OR-ed with another condition (a provider's
+    covering consents) a join would repeat each row once per guardian."""
+    return guardian_exists(user, prefix.removesuffix("__") if prefix else "pk")
 
 
 def is_guardian_of(user: Actor | None, child_id: int) -> bool:

@@ -162,14 +162,20 @@ def authorization_for(
     expires_on: date,
     language: str | None = None,
     contact_details: bool = False,
+    basis: Authority | None,
 ) -> tuple[list[Any], str]:
     """The sections shown before signing and the exact text stored when signed, in
     ``language`` (default: the active language; English or Spanish). ``contact_details``:
-    the authorization also shares how to reach the family (a request for help)."""
+    the authorization also shares how to reach the family (a request for help).
+    ``basis``: the authority the guardian signs under (``consent.authority``), named in
+    the signature ("I, Rosa Rivera, as the child's parent, ..."); None only where no
+    signer is known yet."""
     language = text_language(language)
     sections = authorization_sections(
         child_name=child.name,
         guardian_name=str(guardian),
+        basis=basis.basis if basis is not None else None,
+        order_number=basis.order_number if basis is not None else "",
         recipient_name=str(provider or organization),
         purposes=purposes,
         data_categories=data_categories,
@@ -209,6 +215,7 @@ def _create(
         expires_on=expires_on,
         language=language,
         contact_details=contact_details,
+        basis=basis,
     )
     now = timezone.now()
     flags = {field: code in purposes for code, field in PURPOSE_FIELDS.items()}

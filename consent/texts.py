@@ -30,10 +30,12 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from consent.models import Consent, DataCategory, Purpose
 from directory.models import Organization, Provider
+from families.models import AuthorityBasis
 
 TEXT_LANGUAGES = ("en", "es")
 # 2026-12: the "contact" element (a family's request for help shares how to reach it).
-TEXT_VERSIONS = {"en": "rh-authorization-2026-12", "es": "rh-autorizacion-es-2026-12b"}
+# 2026-12b (en) / 2026-12c (es): the signature names the signer's basis (issue 26).
+TEXT_VERSIONS = {"en": "rh-authorization-2026-12b", "es": "rh-autorizacion-es-2026-12c"}
 # The English version, kept under its old name for API clients that send it.
 TEXT_VERSION = TEXT_VERSIONS["en"]
 LANGUAGE_OF_VERSION = {version: language for language, version in TEXT_VERSIONS.items()}
@@ -51,6 +53,11 @@ class Wording:
     headings: dict[str, str]
     bodies: dict[str, str]
     joiner: str
+    # The signer's basis, as ``consent.authority.basis_words`` words it, but kept here:
+    # the words are part of the versioned text, not of a catalogue that may change.
+    bases: dict[str, str]
+    order: str
+    any_basis: str
 
 
 ENGLISH = Wording(
@@ -100,10 +107,18 @@ ENGLISH = Wording(
         "ferpa": "This includes education records about {child}: {what}. They may be "
         "disclosed to {recipient} {why}. You have the right to a copy of any "
         "records disclosed (34 CFR 99.30).",
-        "signature": "Signed by {guardian}, the child's parent or legal guardian, on the date recorded "
-        "with this authorization.",
+        "signature": "I, {guardian}, {basis}, sign this authorization on the date recorded with it.",
     },
     joiner=" and ",
+    bases={
+        AuthorityBasis.PARENT: "as the child's parent",
+        AuthorityBasis.MINOR_PARENT: "as the child's parent (a parent under 18)",
+        AuthorityBasis.LEGAL_GUARDIAN: "as the child's legal guardian",
+        AuthorityBasis.AGENCY_CUSTODY: "as the caseworker for the agency that has custody of the child",
+        AuthorityBasis.DELEGATED: "as a caregiver with authority delegated by the agency",
+    },
+    order="under order no. {number}",
+    any_basis="as the child's parent or legal guardian",
 )
 
 SPANISH = Wording(
@@ -156,10 +171,18 @@ SPANISH = Wording(
         "ferpa": "Esto incluye registros educativos sobre {child}: {what}. Pueden divulgarse a "
         "{recipient} {why}. Usted tiene derecho a recibir una copia de todo registro divulgado "
         "(34 CFR 99.30).",
-        "signature": "Firmado por {guardian}, madre, padre o tutor legal del niño o la niña, en la "
-        "fecha registrada con esta autorización.",
+        "signature": "Yo, {guardian}, {basis}, firmo esta autorización en la fecha registrada con ella.",
     },
     joiner=" y ",
+    bases={
+        AuthorityBasis.PARENT: "como madre o padre del niño o la niña",
+        AuthorityBasis.MINOR_PARENT: "como madre o padre del niño o la niña (menor de 18 años)",
+        AuthorityBasis.LEGAL_GUARDIAN: "como tutor legal del niño o la niña",
+        AuthorityBasis.AGENCY_CUSTODY: "como trabajador social de la agencia que tiene la custodia del niño o la niña",
+        AuthorityBasis.DELEGATED: "como cuidador con autoridad delegada por la agencia",
+    },
+    order="según la orden n.º {number}",
+    any_basis="como madre, padre o tutor legal del niño o la niña",
 )
 
 WORDINGS = {"en": ENGLISH, "es": SPANISH}
@@ -208,10 +231,24 @@ def recipient_is_educator(
     return False
 
 
+def signer_basis(wording: Wording, basis: str | None, order_number: str = "") -> str:
+    """The signer's basis in ``wording``'s language ("as the child's legal guardian under
+    order no. 24-JV-118"); without a basis (a text shown before the child is chosen),
+    the general "as the child's parent or legal guardian"."""
+    if not basis:
+        return wording.any_basis
+    words = wording.bases[AuthorityBasis(basis)]
+    if order_number and basis != AuthorityBasis.PARENT:
+        words += " " + wording.order.format(number=order_number)
+    return words
+
+
 def authorization_sections(
     *,
     child_name: str,
     guardian_name: str,
+    basis: str | None,
+    order_number: str = "",
     recipient_name: str,
     purposes: Iterable[str],
     data_categories: Iterable[str],
@@ -224,6 +261,7 @@ def authorization_sections(
     values = {
         "child": child_name,
         "guardian": guardian_name,
+        "basis": signer_basis(wording, basis, order_number),
         "recipient": recipient_name,
         "what": _join([wording.categories[DataCategory(c)] for c in data_categories], wording.joiner),
         "why": _join([wording.purposes[Purpose(p)] for p in purposes], wording.joiner),

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from consent import apis, child_apis, request_apis, request_views, views
+from consent import (
+    apis,
+    authority_apis,
+    authority_views,
+    child_apis,
+    household_views,
+    request_apis,
+    request_views,
+    views,
+)
 
 urlpatterns = [
     path("portal/", views.portal, name="portal"),
@@ -10,12 +19,20 @@ urlpatterns = [
     path("portal/consents/<int:consent_id>/print/", views.consent_print, name="portal-consent-print"),
     path("portal/provider/", views.provider_children, name="portal-provider"),
     path("portal/children/<int:child_id>/access-log/", views.access_log, name="portal-access-log"),
+    path("portal/household/", household_views.household, name="portal-household"),
+    path(
+        "portal/children/<int:child_id>/household/",
+        household_views.child_household,
+        name="portal-child-household",
+    ),
     path(
         "portal/consent-requests/<int:request_id>/",
         request_views.consent_request_page,
         name="portal-consent-request",
     ),
     path("consent-requests/new/", request_views.consent_request_new, name="consent-request-new"),
+    path("authority/", authority_views.find_child, name="authority-find"),
+    path("authority/children/<int:child_id>/", authority_views.child_orders, name="authority-child"),
 ]
 
 api_urlpatterns = [
@@ -25,6 +42,16 @@ api_urlpatterns = [
     path("consents/attested/", apis.ConsentAttestApi.as_view(), name="api-consent-attest"),
     path("consents/<int:consent_id>/revoke/", apis.ConsentRevokeApi.as_view(), name="api-consent-revoke"),
     path("children/<int:child_id>/access-log/", apis.AccessLogApi.as_view(), name="api-child-access-log"),
+    path(
+        "children/<int:child_id>/authority/",
+        authority_apis.AuthorityApi.as_view(),
+        name="api-child-authority",
+    ),
+    path(
+        "children/<int:child_id>/restrictions/",
+        authority_apis.RestrictionsApi.as_view(),
+        name="api-child-restrictions",
+    ),
     path("consent-requests/", request_apis.ConsentRequestsApi.as_view(), name="api-consent-requests"),
     path(
         "consent-requests/<int:request_id>/sign/",

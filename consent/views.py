@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from audit.models import Action
-from consent import policies, selectors, services
+from consent import authority, policies, selectors, services
 from consent.access_words import entry
 from consent.extensions import portal_panels
 from consent.forms import RevokeForm, ScopeForm, SignForm
@@ -197,15 +197,27 @@ def consent_new(request: HttpRequest, child_id: int) -> HttpResponse:
 def _review(
     request: HttpRequest, context: dict[str, Any], scope: dict[str, Any], form: SignForm, status: int = 200
 ) -> HttpResponse:
-    sections, _ = services.authorization_for(
+    guardian = policies.guardian_for_child(request.user, context["child"].pk)
+    try:
+        basis = authority.consenting_authority(guardian, context["child"].pk, scope["purposes"])
+    except ApplicationError as exc:
+        # No text to sign for someone who may not sign it: say so, and whom to ask.
+        return render(
+            request,
+            "families/message.html",
+            {"title": _("You cannot sign this consent"), "text": exc.message},
+            status=exc.status,
+        )
+    sections, _text = services.authorization_for(
         child=context["child"],
-        guardian=policies.guardian_for_child(request.user, context["child"].pk),
+        guardian=guardian,
         provider=context["provider"],
         organization=None,
         purposes=scope["purposes"],
         data_categories=scope["data_categories"],
         expires_on=scope["expires_on"],
         language=text_language(),
+        basis=basis,
     )
     return render(
         request,

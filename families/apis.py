@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from families import services
-from families.models import Relationship
+from families.models import HOUSEHOLD_RELATIONSHIPS, Relationship
 from referral_hub.sitelinks import absolute_url
 
 
@@ -20,7 +20,7 @@ class InvitationApi(APIView):
     class InvitationInput(serializers.Serializer[Any]):
         family_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
         guardian_email = serializers.EmailField()
-        relationship = serializers.ChoiceField(Relationship.choices, default=Relationship.PARENT)
+        relationship = serializers.ChoiceField(HOUSEHOLD_RELATIONSHIPS, default=Relationship.PARENT)
         child_first_name = serializers.CharField(max_length=100)
         child_last_name = serializers.CharField(max_length=100)
         child_date_of_birth = serializers.DateField()

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from families.models import Relationship
+from families.models import HOUSEHOLD_RELATIONSHIPS
 
 # The languages families in US early-intervention programs most often speak, each named
 # in itself (a reader finds their own language whatever the page's language).
@@ -29,7 +29,9 @@ class RegisterForm(forms.Form):
     email = forms.EmailField(
         label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
-    relationship = forms.ChoiceField(choices=Relationship.choices, label=_("Your relationship to the child"))
+    relationship = forms.ChoiceField(
+        choices=HOUSEHOLD_RELATIONSHIPS, label=_("Your relationship to the child")
+    )
     password = forms.CharField(
         label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
@@ -72,7 +74,7 @@ class InviteForm(forms.Form):
     family_name = forms.CharField(max_length=200, required=False, label=_("Household name (optional)"))
     guardian_email = forms.EmailField(label=_("Guardian's e-mail address"))
     relationship = forms.ChoiceField(
-        choices=Relationship.choices, label=_("Guardian's relationship to the child")
+        choices=HOUSEHOLD_RELATIONSHIPS, label=_("Guardian's relationship to the child")
     )
     child_first_name = forms.CharField(max_length=100, label=_("Child's first name"))
     child_last_name = forms.CharField(max_length=100, label=_("Child's last name"))

@@ -38,6 +38,10 @@ class Relationship(models.TextChoices):
     OTHER = "other", _("Other caregiver")
 
 
+#: What a family (registering) or a provider (inviting) may say of a household member. A
+#: caseworker joins a household only through a coordinator recording the agency's order.
+HOUSEHOLD_RELATIONSHIPS = [choice for choice in Relationship.choices if choice[0] != Relationship.CASEWORKER]
+
 #: Relationships that are a parent's: a guardian recorded with one of them holds
 #: ``parent`` authority for each child of the household (``families.authority``).
 PARENT_RELATIONSHIPS = frozenset({Relationship.MOTHER, Relationship.FATHER, Relationship.PARENT})

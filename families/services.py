@@ -26,7 +26,7 @@ from audit.models import Action
 from audit.services import audit_record, audit_refusals
 from families.authority import parents_hold_authority
 from families.mail import mail_family
-from families.models import Child, Family, Guardian, Invitation, Relationship
+from families.models import HOUSEHOLD_RELATIONSHIPS, Child, Family, Guardian, Invitation, Relationship
 from families.roles import guardian_of
 from people.new_accounts import create_unconfirmed_account
 from people.preferences import language_of, update_preferences
@@ -82,7 +82,7 @@ def guardian_register(
         raise ApplicationError(
             "invalid_email", gettext("Enter a valid e-mail address."), extra={"field": "email"}
         )
-    if relationship not in Relationship.values:
+    if relationship not in dict(HOUSEHOLD_RELATIONSHIPS):
         raise ApplicationError(
             "invalid_relationship", gettext("Choose a relationship."), extra={"field": "relationship"}
         )
@@ -302,7 +302,7 @@ def invitation_create(
             gettext("Enter the guardian's e-mail address."),
             extra={"field": "guardian_email"},
         )
-    if relationship not in Relationship.values:
+    if relationship not in dict(HOUSEHOLD_RELATIONSHIPS):
         raise ApplicationError(
             "invalid_relationship", gettext("Choose a relationship."), extra={"field": "relationship"}
         )

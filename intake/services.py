@@ -5,7 +5,7 @@ refusal (wrong password, duplicate, bad input) writes nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from datetime import date, timedelta
 from typing import Any
 
@@ -15,14 +15,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from audit.models import Action
-from audit.services import audit_list_read, audit_record, audit_record_many
+from audit.services import audit_list_read, audit_record, audit_record_many, audit_refusals
 from consent import policies as consent_policies
-from consent.authority import consenting_authority
+from consent.authority import audit_basis, consenting_authority
 from consent.models import Consent
 from consent.recipients import may_contact
-from consent.services import consent_grant
+from consent.services import consent_grant, existing_child_id
 from directory.models import Provider
-from families.models import Child
+from families.models import Authority, Child
 from families.services import child_create
 from intake import selectors
 from intake.models import OPEN_STAGES, ContactMethod, FamilyRequest, Stage
@@ -30,7 +30,7 @@ from outbox.services import outbox_notice_and_email, outbox_notify
 from people.preferences import language_codes, language_of
 from people.roles import COORDINATOR_GROUP, Actor, is_coordinator, signed_in
 from referral_hub.errors import ApplicationError, NotFound
-from referral_hub.ids import parse_id
+from referral_hub.ids import id_for_lookup, parse_id
 from referral_hub.sitelinks import absolute_url
 from referrals.models import OPEN_STATUSES, Referral
 from referrals.services import check_family_recipient, referral_send_for_family
@@ -168,14 +168,29 @@ def _resolve_child(*, actor: Actor, child_id: int | None, new_child: dict[str, A
     return Child.objects.get(pk=pk)
 
 
-def _legal_authority(actor: Actor, child: Child) -> None:
+def _legal_authority(actor: Actor, child: Child) -> Authority:
     """Asking for help is a consent action: the asker holds authority for the child now,
     within its scope (``consent.authority``; 403 ``no_legal_authority`` or
-    ``outside_authority``)."""
+    ``outside_authority``). The authority it rests on, for the audit row."""
     guardian = consent_policies.require_guardian(actor)
-    consenting_authority(guardian, child.pk, CONSENT_PURPOSES)
+    return consenting_authority(guardian, child.pk, CONSENT_PURPOSES)
 
 
+def _refused_ask(kwargs: Mapping[str, Any]) -> tuple[int | None, object]:
+    """What a refused request for help was about (``audit_refusals``): the child named,
+    when it exists, or the request's."""
+    request_id = kwargs.get("request_id")
+    if request_id is not None:
+        child_id = (
+            FamilyRequest.objects.filter(pk=id_for_lookup(request_id))
+            .values_list("child_id", flat=True)
+            .first()
+        )
+        return existing_child_id(child_id), request_id
+    return existing_child_id(kwargs.get("child_id")), None
+
+
+@audit_refusals(Action.CREATE, object_type="family_request", subject=_refused_ask)
 @transaction.atomic
 def family_request_create(
     *,
@@ -211,7 +226,7 @@ def family_request_create(
     )
     _check_signature(actor, password)
     child = _resolve_child(actor=actor, child_id=child_id, new_child=new_child)
-    _legal_authority(actor, child)
+    basis = _legal_authority(actor, child)
     _refuse_duplicate(child, provider)
     request = _queued_request(
         child=child,
@@ -233,7 +248,8 @@ def family_request_create(
         purpose="referral",
         object_type="family_request",
         object_id=request.pk,
-        detail="to provider" if provider else "to the care coordinators' queue",
+        detail=("to provider" if provider else "to the care coordinators' queue")
+        + f" ({audit_basis(basis)})",
     )
     if provider is not None:
         return _send(
@@ -547,6 +563,7 @@ def own_requests_shown(*, actor: Actor, requests: Iterable[FamilyRequest], detai
     )
 
 
+@audit_refusals(Action.UPDATE, object_type="family_request", subject=_refused_ask)
 @transaction.atomic
 def family_request_sign(*, actor: Actor, request_id: int, password: Any, language: str = "") -> FamilyRequest:
     """The family signs the consent for the provider a coordinator chose; only then is

@@ -17,6 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from consent.authority import consenting_authority
 from consent.policies import visible_children
 from consent.services import authorization_for
 from consent.texts import TEXT_VERSIONS, authorization_sections, recipient_is_educator, text_language
@@ -53,6 +54,9 @@ def _consent_sections(*, user: Actor, provider: Provider, child_name: str) -> li
     return authorization_sections(
         child_name=child_name,
         guardian_name=str(user.get_full_name() or user.get_username()),  # type: ignore[union-attr]  # signed in
+        # The child is chosen on this form: the text names the basis in general words
+        # here; the text signed names the signer's own (``consent_grant``).
+        basis=None,
         recipient_name=str(provider),
         purposes=services.CONSENT_PURPOSES,
         data_categories=services.CONSENT_CATEGORIES,
@@ -210,22 +214,35 @@ def sign(request: HttpRequest, request_id: int) -> HttpResponse:
         else:
             return redirect("intake-request-done", request_id=item.pk)
     sections: list[Any] = []
+    cannot_sign = ""
     if item.provider is not None and item.child is not None and item.stage == "awaiting_signature":
         guardian = guardian_of(request.user)
-        sections, _text = authorization_for(
-            child=item.child,
-            guardian=guardian,  # type: ignore[arg-type]  # own_request_open only answers guardians
-            provider=item.provider,
-            organization=None,
-            purposes=services.CONSENT_PURPOSES,
-            data_categories=services.CONSENT_CATEGORIES,
-            expires_on=services.consent_expiry(),
-            contact_details=True,
-        )
+        try:
+            basis = consenting_authority(guardian, item.child.pk, services.CONSENT_PURPOSES)  # type: ignore[arg-type]  # own_request_open only answers guardians
+        except ApplicationError as exc:
+            cannot_sign = exc.message  # no text to sign for someone who may not sign it
+        else:
+            sections, _text = authorization_for(
+                child=item.child,
+                guardian=guardian,  # type: ignore[arg-type]  # own_request_open only answers guardians
+                provider=item.provider,
+                organization=None,
+                purposes=services.CONSENT_PURPOSES,
+                data_categories=services.CONSENT_CATEGORIES,
+                expires_on=services.consent_expiry(),
+                contact_details=True,
+                basis=basis,
+            )
     return render(
         request,
         "intake/sign.html",
-        {"item": item, "form": form, "sections": sections, "text_version": TEXT_VERSIONS[text_language()]},
+        {
+            "item": item,
+            "form": form,
+            "sections": sections,
+            "cannot_sign": cannot_sign,
+            "text_version": TEXT_VERSIONS[text_language()],
+        },
         status=400 if form.errors else 200,
     )
 

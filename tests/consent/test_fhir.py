@@ -8,7 +8,7 @@ from fhir.resources.R4B.consent import Consent as FhirConsent
 
 from consent.services import consent_revoke
 from tests.factories.directory import ProviderFactory
-from tests.factories.families import GuardianFactory
+from tests.factories.families import ChildFactory, GuardianFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -54,3 +54,92 @@ def test_strangers_get_404(client, family, provider, grant):
         assert response.status_code == 404
         assert response.json()["code"] == "not_found"
     assert client.get("/fhir/Consent/999999").status_code == 404
+
+
+# --- the grantor and the basis (issue 26) ------------------------------------------------
+
+ROLE_CODE = "http://terminology.hl7.org/CodeSystem/v3-RoleCode"
+
+
+def _grantor(resource: FhirConsent):
+    """The RelatedPerson the performer (the grantor, R5's ``Consent.grantor``) points at."""
+    (performer,) = resource.performer
+    assert performer.reference.startswith("#")
+    (person,) = [c for c in resource.contained if c.id == performer.reference[1:]]
+    assert person.get_resource_type() == "RelatedPerson"
+    return person
+
+
+def _codes(person) -> set[tuple[str, str]]:
+    return {(coding.system, coding.code) for concept in person.relationship for coding in concept.coding}
+
+
+def test_the_grantor_is_a_related_person_with_her_relationship_and_basis(client, provider, grant):
+    from families.models import Relationship
+
+    mother = GuardianFactory(relationship=Relationship.MOTHER, phone="313-555-0101")
+    child = ChildFactory(family=mother.family)
+    consent = grant(mother, child, provider=provider)
+    client.force_login(mother.user)
+    body = client.get(f"/fhir/Consent/{consent.pk}").json()
+    resource = FhirConsent.model_validate(body)
+    person = _grantor(resource)
+    assert person.patient.reference == f"Patient/{child.pk}"
+    assert (ROLE_CODE, "MTH") in _codes(person)
+    assert ("https://referral-hub.example.org/fhir/CodeSystem/authority-basis", "parent") in _codes(person)
+    assert person.name[0].text == str(mother)
+    assert resource.verification[0].verifiedWith.reference == resource.performer[0].reference
+    # Contact details never leave in the export (an address_confidential parent's least of all).
+    assert "313-555-0101" not in str(body) and mother.user.email not in str(body)
+    assert "telecom" not in body["contained"][0] and "address" not in body["contained"][0]
+
+
+def test_a_legal_guardians_consent_carries_her_order_and_its_period(client, provider, grant):
+    import datetime
+
+    from django.utils import timezone
+
+    from families.models import AuthorityBasis, Relationship
+    from tests.factories.families import AuthorityFactory
+
+    child = ChildFactory()
+    ends = timezone.now() + datetime.timedelta(days=200)
+    gloria = AuthorityFactory(
+        child=child,
+        holder__relationship=Relationship.LEGAL_GUARDIAN,
+        basis=AuthorityBasis.LEGAL_GUARDIAN,
+        order_number="24-JV-118",
+        ends_at=ends,
+    ).holder
+    consent = grant(gloria, child, provider=provider)
+    client.force_login(gloria.user)
+    resource = FhirConsent.model_validate(client.get(f"/fhir/Consent/{consent.pk}").json())
+    person = _grantor(resource)
+    assert (ROLE_CODE, "GUARD") in _codes(person)
+    assert ("https://referral-hub.example.org/fhir/CodeSystem/authority-basis", "legal_guardian") in _codes(
+        person
+    )
+    (order,) = [e for e in person.extension if e.url.endswith("/authority-order")]
+    assert order.valueIdentifier.value == "24-JV-118"
+    assert person.period.end is not None and person.period.start is not None
+
+
+def test_a_delegated_foster_parent_is_a_foster_parent_with_the_delegation(client, provider, grant):
+    from families.models import AuthorityBasis, Relationship
+    from tests.factories.families import AuthorityFactory
+
+    child = ChildFactory()
+    dana = AuthorityFactory(
+        child=child,
+        holder__relationship=Relationship.FOSTER_PARENT,
+        basis=AuthorityBasis.DELEGATED,
+        purposes=["referral"],
+        order_number="",
+    ).holder
+    consent = grant(dana, child, provider=provider, purposes=["referral"])
+    client.force_login(dana.user)
+    resource = FhirConsent.model_validate(client.get(f"/fhir/Consent/{consent.pk}").json())
+    person = _grantor(resource)
+    assert (ROLE_CODE, "PRNFOST") in _codes(person)
+    assert ("https://referral-hub.example.org/fhir/CodeSystem/authority-basis", "delegated") in _codes(person)
+    assert not [e for e in person.extension or [] if e.url.endswith("/authority-order")]

@@ -38,7 +38,10 @@ def test_anonymous_visitors_see_the_public_links(client):
 @pytest.mark.parametrize(
     ("username", "names"),
     [
-        ("guardian", ["home", "portal", "portal-referrals", "notices", "verify", "swagger-ui"]),
+        (
+            "guardian",
+            ["home", "portal", "portal-household", "portal-referrals", "notices", "verify", "swagger-ui"],
+        ),
         (
             "pediatrician",
             [
@@ -77,8 +80,11 @@ def test_each_role_sees_its_links_in_order(client, demo, username, names):
 def test_the_navigation_reads_in_spanish(client, demo):
     labels = [label for _, label in _nav(client, User.objects.get(username="guardian"), "es")]
     with translation.override("es"):
-        expected = [translation.gettext(text) for text in ("Find help", "My family", "Referrals", "Notices")]
-    assert labels[:4] == expected
+        expected = [
+            translation.gettext(text)
+            for text in ("Find help", "My family", "Who may consent", "Referrals", "Notices")
+        ]
+    assert labels[:5] == expected
     assert expected[0] != "Find help"
 
 

@@ -32,6 +32,7 @@ def _pages(demo) -> list[tuple[str, str]]:
         ("pediatrician", detail),
         ("pediatrician", "/referrals/new/"),
         ("guardian", "/portal/referrals/"),
+        ("guardian", "/portal/household/"),
         ("curator", "/curate/"),
         ("curator", "/curate/listings/"),
         ("network_lead", "/indicators/"),

@@ -173,20 +173,26 @@ class Browser:
         return frames, False
 
     async def settle(self, state: ClientState, quiet: float = 0.4) -> list[str]:
-        """Apply every frame that arrives until all sockets are quiet; their types."""
+        """Apply every frame that arrives until all sockets are quiet; their types. A
+        frame on one socket can follow one on another (a read on the chat socket, then
+        the new unread total on the notifications socket, later on a loaded machine):
+        the sockets are drained again until one whole round brings nothing."""
         seen: list[str] = []
         assert self.notifications is not None
-        for frame in (await self._frames(self.notifications, quiet))[0]:
-            seen.append(frame["type"])
-            state.apply_notification(frame)
-        for case_id, communicator in list(self.chats.items()):
-            frames, closed = await self._frames(communicator, quiet)
-            for frame in frames:
+        while True:
+            before = len(seen)
+            for frame in (await self._frames(self.notifications, quiet))[0]:
                 seen.append(frame["type"])
-                state.apply_chat(case_id, frame)
-            if closed:
-                del self.chats[case_id]
-        return seen
+                state.apply_notification(frame)
+            for case_id, communicator in list(self.chats.items()):
+                frames, closed = await self._frames(communicator, quiet)
+                for frame in frames:
+                    seen.append(frame["type"])
+                    state.apply_chat(case_id, frame)
+                if closed:
+                    del self.chats[case_id]
+            if len(seen) == before:
+                return seen
 
     async def send(self, case_id: int, frame: dict[str, Any]) -> None:
         await self.chats[case_id].send_json_to(frame)

@@ -40,6 +40,22 @@ ROUTES = [
         kwargs=lambda w: {"child_id": _mateo(w)},
     ),
     Route(
+        "portal-household",
+        {
+            "anonymous": 302,
+            "guardian": 200,
+            "guardian2": 200,
+            "team_provider": 403,
+            "outsider": 403,
+            "curator": 403,
+        },
+    ),
+    Route(
+        "portal-child-household",
+        {**everyone(404), "anonymous": 302, "guardian": 200},
+        kwargs=lambda w: {"child_id": _mateo(w)},
+    ),
+    Route(
         "portal-consent-new",
         {
             "anonymous": 302,

@@ -165,6 +165,13 @@ def _body(response: Any) -> str:
     return response.content.decode(errors="replace")
 
 
+# The one deliberate exception (issue 26): network staff record court orders for any
+# child, so the recording pages name the child to a curator (to match the order to the
+# child); every such read is audited (``consent.authority_services``). Any other role
+# on these routes, and curators everywhere else, are held to the rule.
+RECORDING_PAGES = {"authority-find", "authority-child"}
+
+
 @pytest.mark.parametrize("route", ROUTES, ids=[r.label or f"{r.method}-{r.name}" for r in ROUTES])
 def test_no_route_names_the_child_to_a_role_the_decision_point_denies(route, ended, client):
     world, child, markers = ended["world"], ended["child"], ended["markers"]
@@ -177,6 +184,8 @@ def test_no_route_names_the_child_to_a_role_the_decision_point_denies(route, end
             user = User.objects.get(username=ROLE_USERNAMES[role])
             if decide(user, child_id=child.pk):
                 continue  # the family itself; a coordinator while Mateo is in the queue
+            if role == "curator" and route.name in RECORDING_PAGES:
+                continue
             client.force_login(user)
         with transaction.atomic():
             data = route.data(world) if route.data else None

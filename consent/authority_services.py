@@ -1,0 +1,457 @@
+"""Recording who may consent for a child, and a court order's restrictions on a
+household member (docs/consent.md, "Who may consent").
+
+Who may record: network staff (a curator) for any child, or a care coordinator for a
+child the decision point lets them see (a request for it in their queue). Anyone else
+is refused with 403 ``recorder_only`` before anything about the child is looked at; a
+coordinator asking about a child outside their queue, and everyone about a missing
+child, get the same 404.
+
+An authority that rests on an order or a written delegation (``ORDERED_BASES``) and
+every restriction need the order's number and its document (a PDF, PNG or JPEG, by
+content, at most 10 MB): the recorder has read it, and the access log says so (the
+"checked by a curator or coordinator, audited" of issue 26).
+
+Who may read the list: the child's household (a guardian of its family whom no
+``no_information`` order keeps from the child) and the recorders. A guardian never sees
+another person's ``address_confidential`` order (that it exists says where to look),
+nor the number or document of another person's order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from audit.models import Action
+from audit.services import audit_record, audit_record_many
+from consent import authority as rules
+from consent import decision, rule
+from consent.models import Purpose
+from families.models import (
+    ORDERED_BASES,
+    Authority,
+    AuthorityBasis,
+    Child,
+    Guardian,
+    Restriction,
+    RestrictionKind,
+)
+from people.roles import Actor, is_coordinator, is_curator, signed_in
+from referral_hub.errors import ApplicationError, FieldError, NotFound
+from referral_hub.ids import parse_id
+
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+# What the file's first bytes must be; its name and the browser's claimed type count for
+# nothing (the endorsement portfolio's rule).
+DOCUMENT_MAGIC = (b"%PDF-", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
+RECORDER_ONLY = "recorder_only"
+# The decision point's relation through which a coordinator sees a child (registered by
+# ``intake``: a request for it in their queue); no other relation makes a recorder.
+COORDINATOR = ("coordinator",)
+
+
+# --- who may record, who may read ---------------------------------------------------------
+
+
+def is_recorder(actor: Actor) -> bool:
+    """Network staff or a care coordinator: the people who record orders."""
+    return is_curator(actor) or is_coordinator(actor)
+
+
+def _child(pk: int | None) -> Child:
+    child = Child.objects.filter(pk=pk).select_related("family").first() if pk is not None else None
+    if child is None:
+        raise NotFound("Child")
+    return child
+
+
+def recorder_may_see(actor: Actor, child_id: int) -> bool:
+    """A curator sees any child's orders; a coordinator those of a child the decision
+    point lets them see (their queue's)."""
+    if is_curator(actor):
+        return True
+    return is_coordinator(actor) and bool(decision.decide(actor, child_id=child_id, relations=COORDINATOR))
+
+
+def access_recording(actor: Actor, child_id: int | None) -> Child:
+    """The child ``actor`` may record an order for: 403 ``recorder_only`` for anyone but
+    staff and coordinators (asked first: the child's existence is not disclosed), 404
+    for a missing child or one outside a coordinator's queue."""
+    if not is_recorder(actor):
+        raise ApplicationError(
+            RECORDER_ONLY,
+            gettext("Only network staff or a care coordinator may record a court order."),
+            status=403,
+        )
+    pk = parse_id(child_id)
+    if pk is None or not recorder_may_see(actor, pk):
+        raise NotFound("Child")
+    return _child(pk)
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Who reads a child's authority list: a recorder (everything), or a household
+    member (``guardian``: what the household may know)."""
+
+    child: Child
+    guardian: Guardian | None
+
+
+def access_authority_list(actor: Actor, child_id: int | None) -> Reader:
+    """The child's household (``consent.rule.is_guardian_of``: not a ``no_information``
+    person) and the recorders read the list; anyone else gets 404."""
+    pk = parse_id(child_id)
+    if pk is None or actor is None or not actor.is_authenticated:
+        raise NotFound("Child")
+    if rule.is_guardian_of(actor, pk):
+        child = _child(pk)
+        return Reader(child=child, guardian=Guardian.objects.get(user_id=actor.pk, family_id=child.family_id))
+    if recorder_may_see(actor, pk):
+        return Reader(child=_child(pk), guardian=None)
+    raise NotFound("Child")
+
+
+# --- the list ------------------------------------------------------------------------------
+
+
+def household_members(child: Child) -> QuerySet[Guardian]:
+    return Guardian.objects.filter(family_id=child.family_id).select_related("user").order_by("pk")
+
+
+@dataclass(frozen=True)
+class RestrictionRow:
+    id: int
+    person: int
+    holder: int
+    name: str
+    relationship: str
+    relationship_words: str
+    kind: str
+    kind_words: str
+    starts_at: datetime
+    ends_at: datetime | None
+    in_force: bool
+    order_number: str
+    has_document: bool
+
+
+@dataclass(frozen=True)
+class AuthorityRow:
+    id: int
+    person: int
+    holder: int
+    name: str
+    relationship: str
+    relationship_words: str
+    basis: str
+    basis_words: str
+    scope: list[str]
+    scope_words: list[str]
+    starts_at: datetime
+    ends_at: datetime | None
+    in_force: bool
+    order_number: str
+    has_document: bool
+    restrictions: list[str]
+
+
+def in_force(row: Authority | Restriction, at: datetime | None = None) -> bool:
+    at = at or timezone.now()
+    return row.starts_at <= at and (row.ends_at is None or row.ends_at > at)
+
+
+def restriction_rows(reader: Reader) -> list[RestrictionRow]:
+    """The child's restrictions as ``reader`` may see them: everything for a recorder; a
+    household member's own in full, another's without its number or document, and never
+    another's ``address_confidential``. One query."""
+    own = reader.guardian.pk if reader.guardian is not None else None
+    rows = []
+    for row in (
+        Restriction.objects.filter(child=reader.child)
+        .select_related("person__user")
+        .order_by("starts_at", "pk")
+    ):
+        full = own is None or row.person_id == own
+        if not full and row.kind == RestrictionKind.ADDRESS_CONFIDENTIAL:
+            continue
+        rows.append(
+            RestrictionRow(
+                id=row.pk,
+                person=row.person.user_id,
+                holder=row.person_id,
+                name=str(row.person),
+                relationship=row.person.relationship,
+                relationship_words=str(row.person.get_relationship_display()),
+                kind=row.kind,
+                kind_words=str(row.get_kind_display()),
+                starts_at=row.starts_at,
+                ends_at=row.ends_at,
+                in_force=in_force(row),
+                order_number=row.order_number if full else "",
+                has_document=bool(row.document) if full else False,
+            )
+        )
+    return rows
+
+
+def authority_rows(reader: Reader, restrictions: Iterable[RestrictionRow]) -> list[AuthorityRow]:
+    """Who may (and who no longer may) consent for the child, newest first, each with
+    the restrictions in force on the holder that ``reader`` may see (``restrictions``:
+    ``restriction_rows(reader)``). One query."""
+    kinds: dict[int, list[str]] = {}
+    for restriction in restrictions:
+        if restriction.in_force:
+            kinds.setdefault(restriction.holder, []).append(restriction.kind)
+    return [
+        AuthorityRow(
+            id=row.pk,
+            person=row.holder.user_id,
+            holder=row.holder_id,
+            name=str(row.holder),
+            relationship=row.holder.relationship,
+            relationship_words=str(row.holder.get_relationship_display()),
+            basis=row.basis,
+            basis_words=rules.basis_words(row),
+            scope=list(row.purposes),
+            scope_words=[str(Purpose(p).label) for p in row.purposes if p in Purpose.values],
+            starts_at=row.starts_at,
+            ends_at=row.ends_at,
+            in_force=in_force(row),
+            order_number=row.order_number,
+            has_document=bool(row.document),
+            restrictions=kinds.get(row.holder_id, []),
+        )
+        for row in Authority.objects.filter(child=reader.child)
+        .select_related("holder__user")
+        .order_by("-starts_at", "-pk")
+    ]
+
+
+@transaction.atomic
+def authority_list_shown(*, actor: Actor, child: Child, what: str = "authority") -> None:
+    """The list was shown (API or page): one access-log row."""
+    audit_record(actor=actor, action=Action.VIEW, child=child, object_type=what, object_id=child.pk)
+
+
+SEARCH_LIMIT = 20
+
+
+def children_to_find(actor: Actor, query: str) -> list[Child]:
+    """The recording page's search: a coordinator's queue children (all of them, or
+    those whose name or id matches ``query``); for staff, the children whose name or id
+    matches (nothing before a query is typed). At most ``SEARCH_LIMIT``."""
+    query = query.strip()
+    if is_curator(actor):
+        if not query:
+            return []
+        children = Child.objects.all()
+    elif is_coordinator(actor):
+        children = Child.objects.filter(decision.visible(actor, child_ref="pk", relations=COORDINATOR))
+    else:
+        return []
+    pk = parse_id(query) if query.isdigit() else None
+    if pk is not None:
+        children = children.filter(pk=pk)
+    elif query:
+        for word in query.split()[:4]:
+            children = children.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+    return list(children.order_by("last_name", "first_name", "pk")[:SEARCH_LIMIT])
+
+
+@transaction.atomic
+def children_found_shown(*, actor: Actor, children: Iterable[Child]) -> None:
+    """The search showed these children (their names and birth dates): a row each."""
+    audit_record_many(
+        actor=actor,
+        action=Action.VIEW,
+        entries=[
+            {"child_id": child.pk, "object_type": "authority_search", "object_id": child.pk}
+            for child in children
+        ],
+    )
+
+
+# --- checks -----------------------------------------------------------------------------
+
+
+def check_document(document: UploadedFile[Any] | None, required: bool) -> None:
+    if document is None:
+        if required:
+            raise FieldError(
+                "document_required", "document", gettext("Upload the order (a PDF or a photo of it).")
+            )
+        return
+    if document.size is None or document.size > MAX_DOCUMENT_BYTES:
+        raise FieldError("invalid_document", "document", gettext("The document may be at most 10 MB."))
+    document.seek(0)
+    head = document.read(16)
+    document.seek(0)
+    if not head.startswith(DOCUMENT_MAGIC):
+        raise FieldError("invalid_document", "document", gettext("Upload a PDF, PNG or JPEG file."))
+
+
+def _check_order_number(order_number: str, required: bool) -> str:
+    number = (order_number or "").strip()
+    if required and not number:
+        raise FieldError("order_number_required", "order_number", gettext("Enter the order's number."))
+    return number
+
+
+def _check_period(starts_at: datetime | None, ends_at: datetime | None) -> datetime:
+    start = starts_at or timezone.now()
+    if ends_at is not None and ends_at <= start:
+        raise FieldError("invalid_period", "ends_at", gettext("The end must come after the start."))
+    return start
+
+
+def _member(child: Child, guardian_id: int | None) -> Guardian:
+    guardian = (
+        Guardian.objects.filter(pk=guardian_id, family_id=child.family_id).select_related("user").first()
+        if guardian_id is not None
+        else None
+    )
+    if guardian is None:
+        raise FieldError("unknown_person", "person", gettext("Choose a member of the child's household."))
+    return guardian
+
+
+def _check_scope(basis: str, purposes: Sequence[str]) -> list[str]:
+    scope = list(dict.fromkeys(purposes))
+    if any(purpose not in Purpose.values for purpose in scope):
+        raise FieldError("invalid_scope", "scope", gettext("Choose purposes from the list."))
+    if basis == AuthorityBasis.DELEGATED and not scope:
+        raise FieldError(
+            "scope_required", "scope", gettext("Name what the agency delegated: at least one purpose.")
+        )
+    if basis != AuthorityBasis.DELEGATED and scope:
+        raise FieldError(
+            "invalid_scope",
+            "scope",
+            gettext("Only a delegation has a scope: this basis covers every purpose."),
+        )
+    return scope
+
+
+# --- writes ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def authority_record(
+    *,
+    actor: Actor,
+    child_id: int,
+    holder_id: int | None,
+    basis: str,
+    purposes: Sequence[str],
+    starts_at: datetime | None,
+    ends_at: datetime | None,
+    order_number: str,
+    document: UploadedFile[Any] | None,
+) -> Authority:
+    """A recorder records that ``holder_id`` (a ``Guardian`` of the child's household)
+    may consent for the child on ``basis``, from ``starts_at`` (now) until ``ends_at``
+    (open). ``ORDERED_BASES`` need the order number and its document; a ``delegated``
+    authority names its purposes, no other basis has any. Refusals: see the module.
+    Audited with the basis (``consent.authority.audit_basis``)."""
+    child = access_recording(actor, child_id)
+    if basis not in AuthorityBasis.values:
+        raise FieldError("invalid_basis", "basis", gettext("Choose a basis from the list."))
+    ordered = basis in ORDERED_BASES
+    holder = _member(child, holder_id)
+    scope = _check_scope(basis, purposes)
+    number = _check_order_number(order_number, ordered)
+    start = _check_period(starts_at, ends_at)
+    check_document(document, ordered)
+    authority = Authority(
+        child=child,
+        holder=holder,
+        basis=basis,
+        purposes=scope,
+        starts_at=start,
+        ends_at=ends_at,
+        order_number=number,
+        recorded_by=signed_in(actor),
+    )
+    if document is not None:
+        authority.document.save(document.name or "order", document, save=False)
+    authority.save()
+    audit_record(
+        actor=actor,
+        action=Action.CREATE,
+        child=child,
+        object_type="authority",
+        object_id=authority.pk,
+        detail=f"recorded {rules.audit_basis(authority)} holder={holder.pk}"
+        f" scope={','.join(scope) or 'all'} from={start.isoformat()}"
+        f" until={ends_at.isoformat() if ends_at else 'open'}"
+        f"{' document checked' if document is not None else ''}",
+    )
+    return authority
+
+
+@transaction.atomic
+def restriction_record(
+    *,
+    actor: Actor,
+    child_id: int,
+    person_id: int | None,
+    kind: str,
+    starts_at: datetime | None,
+    ends_at: datetime | None,
+    order_number: str,
+    document: UploadedFile[Any] | None,
+) -> Restriction:
+    """A recorder records a court order's restriction on ``person_id`` (a ``Guardian`` of
+    the child's household): the order number and its document are required. Takes
+    effect at once (``consent.rule``: a ``no_information`` person no longer finds the
+    child; ``consent.authority.holders`` never names a ``no_contact`` one). Audited."""
+    child = access_recording(actor, child_id)
+    if kind not in RestrictionKind.values:
+        raise FieldError("invalid_kind", "kind", gettext("Choose a restriction from the list."))
+    person = _member(child, person_id)
+    number = _check_order_number(order_number, True)
+    start = _check_period(starts_at, ends_at)
+    check_document(document, True)
+    assert document is not None  # checked just above
+    restriction = Restriction(
+        child=child,
+        person=person,
+        kind=kind,
+        starts_at=start,
+        ends_at=ends_at,
+        order_number=number,
+        recorded_by=signed_in(actor),
+    )
+    restriction.document.save(document.name or "order", document, save=False)
+    restriction.save()
+    audit_record(
+        actor=actor,
+        action=Action.CREATE,
+        child=child,
+        object_type="restriction",
+        object_id=restriction.pk,
+        detail=f"recorded restriction={kind} person={person.pk} order={number}"
+        f" from={start.isoformat()} until={ends_at.isoformat() if ends_at else 'open'} document checked",
+    )
+    return restriction
+
+
+def guardian_for_person(child: Child, user_id: int | None) -> int | None:
+    """The household member's guardian id for the API's ``person`` (a user id), or None."""
+    if user_id is None:
+        return None
+    return (
+        Guardian.objects.filter(user_id=user_id, family_id=child.family_id)
+        .values_list("pk", flat=True)
+        .first()
+    )
