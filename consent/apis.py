@@ -26,6 +26,7 @@ from consent.models import (
     DataCategory,
     SignatureMethod,
 )
+from consent.recipients import mask_confidential_actors
 from consent.texts import plain_summary
 from referral_hub.errors import ApplicationError
 from referral_hub.fhir import FhirJsonRenderer, FirstRenderer
@@ -278,5 +279,6 @@ class AccessLogApi(GenericAPIView[Any]):
     )
     def get(self, request: Request, child_id: int) -> Response:
         child = services.access_log_open(actor=request.user, child_id=child_id)
-        page = self.paginate_queryset(audit_selectors.child_access_log(child_id=child.pk))
-        return self.get_paginated_response(AccessLogEntryOutput(page, many=True).data)
+        page = self.paginate_queryset(audit_selectors.child_access_log(child_id=child.pk)) or []
+        shown = mask_confidential_actors(list(page), child_id=child.pk, viewer_id=request.user.pk)
+        return self.get_paginated_response(AccessLogEntryOutput(shown, many=True).data)

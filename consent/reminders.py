@@ -14,8 +14,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEvent, Outcome
-from consent.authority import holders
 from consent.models import Consent
+from consent.recipients import family_recipients
 from consent.texts import plain_date
 from families.mail import mail_family
 from families.models import Guardian
@@ -45,7 +45,7 @@ def consents_notify_expiring(*, now: datetime | None = None) -> int:
     )
     queued = 0
     for consent in consents:
-        for guardian in holders(consent.child_id):
+        for guardian in family_recipients(consent.child_id, consenting=True):
             queued += _notice(consent, guardian)
     return queued
 
@@ -117,7 +117,7 @@ def consents_notify_refusals(*, now: datetime | None = None) -> int:
             "day": now.date().isoformat(),
             "url": path,
         }
-        for guardian in Guardian.objects.filter(family_id=row["family_id"]).select_related("user"):
+        for guardian in family_recipients(row["child_id"]):
             user = guardian.user
             key = f"consent:refused:{row['child_id']}:{now.date().isoformat()}:guardian:{user.pk}"
             if outbox_notify(user.pk, REFUSED_KIND, payload, key=key, language=language_of(user)) is None:

@@ -25,6 +25,7 @@ from consent import authority, policies, selectors
 from consent.extensions import request_return_url
 from consent.forms import default_expiry
 from consent.models import Consent, ConsentRequest, ConsentRequestStatus
+from consent.recipients import family_recipients
 from consent.services import consent_grant, existing_child_id, resolve_recipient, validate_scope
 from directory.models import Provider
 from directory.roles import provider_of
@@ -204,10 +205,10 @@ def consent_request_ask_again(*, actor: Actor | None, consent: Consent) -> Conse
 
 
 def _notify_guardians(request: ConsentRequest) -> None:
-    """Each person who may consent for the child now (``consent.authority.holders``: no
-    one a court order keeps out): a portal notice and an e-mail (a link only)."""
+    """Each person who may consent for the child now (``consent.recipients``, consenting:
+    no one a court order keeps out): a portal notice and an e-mail (a link only)."""
     path = reverse("portal-consent-request", kwargs={"request_id": request.pk})
-    for guardian in authority.holders(request.child_id):
+    for guardian in family_recipients(request.child_id, consenting=True):
         user = guardian.user
         lang = language_of(user)
         key = f"consent_request:{request.pk}:asked:guardian:{user.pk}"

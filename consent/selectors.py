@@ -16,7 +16,9 @@ def consent_list(*, actor: Actor, child_id: int | None = None) -> QuerySet[Conse
     active consents that cover them now. Constant queries: joins + one prefetch."""
     if actor is None or not actor.is_authenticated:
         return Consent.objects.none()
-    own = policies.guardian_children_q(actor, "child__")
+    # Both as subqueries: a join through the family's guardians would repeat each row
+    # once per guardian (two parents) wherever the other side of the OR matched.
+    own = Q(pk__in=Consent.objects.filter(policies.guardian_children_q(actor, "child__")).values("pk"))
     covering = Q(pk__in=policies.consents_covering_user(actor).values("pk"))
     queryset = Consent.objects.filter(own | covering)
     if child_id is not None:

@@ -35,6 +35,7 @@ from consent.models import (
     ConsentEventKind,
     SignatureMethod,
 )
+from consent.recipients import family_recipients
 from consent.texts import (
     LANGUAGE_OF_VERSION,
     TEXT_VERSIONS,
@@ -427,15 +428,13 @@ ATTESTED_BODY = _(
 
 
 def _notify_guardians_of_attestation(consent: Consent) -> None:
-    """Every guardian of the family hears, in the app and by e-mail, that a provider
+    """Every guardian of the family (``consent.recipients``: not one a court order keeps
+    from hearing about the child) hears, in the app and by e-mail, that a provider
     recorded a consent in their name, with the way to revoke it (ids and a link only:
     nothing about the child leaves in mail). Outbox rows in this transaction, one key
     per consent and guardian, in the guardian's language."""
     path = f"/portal/children/{consent.child_id}/"
-    guardians = Guardian.objects.filter(family__children=consent.child_id).select_related(
-        "user__account_settings"
-    )
-    for guardian in guardians:
+    for guardian in family_recipients(consent.child_id):
         with translation.override(language_of(guardian.user)):
             label = str(ATTESTED_LABEL)
         outbox_notify(

@@ -20,6 +20,7 @@ from consent.access_words import entry
 from consent.extensions import portal_panels
 from consent.forms import RevokeForm, ScopeForm, SignForm
 from consent.models import Consent, DataCategory, Purpose
+from consent.recipients import mask_confidential_actors
 from consent.texts import TEXT_VERSIONS, plain_summary, text_language
 from directory import selectors as directory_selectors
 from directory.models import Provider
@@ -301,7 +302,8 @@ def access_log(request: HttpRequest, child_id: int) -> HttpResponse:
     viewer = request.user.pk
 
     def words(rows: Any) -> list[Any]:
-        return [entry(row, viewer_id=viewer) for row in rows]
+        shown = mask_confidential_actors(list(rows), child_id=child.pk, viewer_id=viewer)
+        return [entry(row, viewer_id=viewer) for row in shown]
 
     return render(
         request,

@@ -1,4 +1,6 @@
-"""Demo families: family 1 (guardian, two children) and family 2 (guardian2, one child)."""
+"""Demo families: family 1 (guardian, two children) and family 2 (guardian2, one child);
+then the households of issue 26 (``families.demo_households``: foster care, a teen parent,
+a protective order)."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from families.authority import parents_hold_authority
+from families.demo_households import seed_households
 from families.models import Child, Family, Guardian, Relationship
 from people.demo import Writer, ensure_user
 
@@ -55,3 +58,4 @@ def seed(world: dict[str, Any], stdout: Writer) -> None:
             )
         parents_hold_authority(guardian.family_id)
     stdout.write(f"families: {len(families)} families, {len(children)} children")
+    seed_households(world, stdout)

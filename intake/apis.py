@@ -107,6 +107,7 @@ class RequestListCreateApi(APIView):
     def get(self, request: Request) -> Response:
         paginator, rows = _page(self, request, selectors.own_requests(actor=request.user))
         services.own_requests_shown(actor=request.user, requests=rows, detail="request list")
+        rows = selectors.own_requests_for_output(rows, actor=request.user)
         return paginator.get_paginated_response(RequestOutput(rows, many=True).data)
 
     @extend_schema(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consent import decision, rule
 from consent.policies import guardian_children_q
+from consent.recipients import confidential_contacts, contact_confidential
 from intake.models import OPEN_STAGES, FamilyRequest, Stage
 from people.roles import Actor, is_coordinator
 from referral_hub.errors import ApplicationError
@@ -123,4 +124,22 @@ def contact_for_recipient(viewer: Actor, referral: Referral) -> FamilyContact | 
         viewer, consent_id=request.consent_id, purpose="referral", categories=("demographics",)
     ):
         return None
+    if contact_confidential(request.requested_by_id, request.child_id):
+        # A court order keeps the asker's phone and e-mail with them: the provider
+        # reaches the family through the portal (docs/consent.md, "Restrictions").
+        return None
     return contact_of(request)
+
+
+def own_requests_for_output(rows: list[FamilyRequest], *, actor: Actor) -> list[FamilyRequest]:
+    """The family's requests as ``actor`` may read them: the phone and e-mail another
+    member of the household gave stay with that member while an
+    ``address_confidential`` restriction covers them for the child (blanked on these
+    in-memory rows, which are for output only; never saved)."""
+    hidden = confidential_contacts(
+        (r.requested_by_id, r.child_id) for r in rows if r.requested_by_id != actor.pk
+    )
+    for row in rows:
+        if (row.requested_by_id, row.child_id) in hidden:
+            row.phone = row.email = ""
+    return rows

@@ -19,6 +19,7 @@ from audit.services import audit_list_read, audit_record, audit_record_many, aud
 from consent import policies as consent_policies
 from consent.authority import audit_basis, consenting_authority
 from consent.models import Consent
+from consent.recipients import may_contact
 from consent.services import consent_grant, existing_child_id
 from directory.models import Provider
 from families.models import Authority, Child
@@ -487,7 +488,12 @@ def sign_path(request: FamilyRequest) -> str:
 
 
 def _notify_family_to_sign(request: FamilyRequest) -> None:
+    """The guardian who asked hears that a provider was chosen, unless a court order keeps
+    them from being contacted about the child (``consent.recipients``): then the request
+    waits on their portal page, where they see it when they sign in."""
     user = request.requested_by
+    if user is None or request.child_id is None or not may_contact(user.pk, request.child_id):
+        return
     language = language_of(None, request.preferred_language)
     link = absolute_url(sign_path(request))
     with translation.override(language):

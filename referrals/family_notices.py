@@ -10,9 +10,10 @@
 
 In the app always; by e-mail unless the guardian turned referral e-mails off on the
 settings page (``people.preferences.referral_emails_wanted``). Like every referral
-e-mail: a link only, nothing about the child. Each guardian is asked of the decision
-point (``consent.decision.decide``, ``referral`` + ``demographics``) before anything is
-queued: a notice to a guardian is an exit of the child's data like any other."""
+e-mail: a link only, nothing about the child. The people are the child's household,
+less anyone a court order keeps from hearing about the child
+(``consent.recipients.family_recipients``): a notice to a guardian is an exit of the
+child's data like any other."""
 
 from __future__ import annotations
 
@@ -22,8 +23,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from consent.decision import decide
-from families.models import Guardian
+from consent.recipients import family_recipients
 from outbox.services import outbox_notice_and_email
 from people.preferences import language_of, referral_emails_wanted
 from referral_hub.sitelinks import absolute_url
@@ -82,14 +82,10 @@ FAMILY_KIND = "referral.family_update"
 
 
 def family_audience(referral: Referral) -> list[User]:
-    """The guardians of the child the decision point lets see the child for a referral
-    (its ``guardian`` relation): each one a person to tell."""
-    guardians = Guardian.objects.filter(family__children=referral.child_id).select_related("user")
-    return [
-        g.user
-        for g in guardians
-        if decide(g.user, child_id=referral.child_id, purpose="referral", categories="demographics")
-    ]
+    """The members of the child's household to tell (``consent.recipients``: never a
+    person a court order's ``no_contact`` or ``no_information`` restriction covers, so
+    always within the decision point's ``guardian`` relation)."""
+    return [g.user for g in family_recipients(referral.child_id)]
 
 
 def portal_link(referral: Referral) -> str:

@@ -10,7 +10,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from cases.models import Case
-from consent.policies import covered_child_ids
+from consent.policies import covered_child_ids, guardian_children_q
 from directory import selectors as directory_selectors
 from directory.models import Provider
 from directory.roles import provider_of
@@ -227,8 +227,11 @@ def covered_recipients(
 
 
 def portal_referrals(*, actor: Actor) -> QuerySet[Referral]:
-    """A guardian's children's referrals (through the permission rows granted at sending)."""
-    return referral_list(actor=actor).prefetch_related("events")
+    """A guardian's children's referrals (through the permission rows granted at sending),
+    of the children the guardian may see now: the permission rows were granted to the
+    household at sending, and a court order's ``no_information`` restriction recorded
+    since keeps the child, and so its referrals, from that person."""
+    return referral_list(actor=actor).filter(guardian_children_q(actor, "child__")).prefetch_related("events")
 
 
 def case_page_referrals(actor: Actor, case: Case) -> dict[str, Any]:

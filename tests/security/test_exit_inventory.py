@@ -554,3 +554,120 @@ async def test_no_socket_frame_names_the_child_once_consent_ended(in_memory_laye
         for communicator in (chat, bell):
             with contextlib.suppress(Exception, asyncio.CancelledError):
                 await communicator.disconnect(timeout=2)
+
+
+# --- 4. issue 26: a court order's restriction holds at every exit -------------------------
+
+# Every "family" call site above picks its people in one place,
+# ``consent.recipients`` (``family_recipients`` / ``may_contact``), so a ``no_contact``
+# or ``no_information`` person hears nothing about the child. Each names the function
+# where its people are chosen, or why it has none to choose.
+FAMILY_PICKED_IN: dict[str, str] = {
+    "consent.reminders._notice": "consent.reminders.consents_notify_expiring",
+    "consent.reminders.consents_notify_refusals": "consent.reminders.consents_notify_refusals",
+    "consent.requests._notify_guardians": "consent.requests._notify_guardians",
+    "consent.services._notify_guardians_of_attestation": "consent.services._notify_guardians_of_attestation",
+    "intake.services._notify_family_to_sign": "intake.services._notify_family_to_sign",
+    "referrals.family_notices.notify_family": "referrals.family_notices.family_audience",
+    "referrals.family_notices.notify_guardians": "referrals.family_notices.family_audience",
+    "referrals.services.referral_send_for_family": "referrals.family_notices.family_audience",
+    # The family's _rescheduled_ notice is a "scenario" site that also tells the family:
+    "referrals.services._notify_rescheduled": "referrals.services._rescheduled_audience",
+    # The sender every family e-mail goes through: its callers (above) pick.
+    "families.mail.mail_family": "",
+    # An invitation goes to an address not yet in the household: no restriction can
+    # name a person who is not there.
+    "families.services.invitation_create": "",
+}
+PICKERS = {"family_recipients", "may_contact", "family_audience"}
+
+
+def _function_names(dotted: str) -> set[str]:
+    module, _, name = dotted.rpartition(".")
+    tree = ast.parse((ROOT / (module.replace(".", "/") + ".py")).read_text())
+    for fn in ast.walk(tree):
+        if isinstance(fn, ast.FunctionDef) and fn.name == name:
+            return {
+                node.id if isinstance(node, ast.Name) else node.attr
+                for node in ast.walk(fn)
+                if isinstance(node, ast.Name | ast.Attribute)
+            }
+    raise AssertionError(f"{dotted} not found")
+
+
+def test_every_family_notice_picks_its_people_through_consent_recipients():
+    family_sites = {site for site, how in CALL_SITES.items() if how == "family"}
+    assert family_sites <= set(FAMILY_PICKED_IN), "classify the new family call site in FAMILY_PICKED_IN"
+    problems = []
+    for site, picker in FAMILY_PICKED_IN.items():
+        if picker and not (_function_names(picker) & PICKERS):
+            problems.append(f"{site}: {picker} picks its people without consent.recipients")
+    assert not _function_names("referrals.family_notices.family_audience") & {"decide", "Guardian"}
+    assert not problems, "\n".join(problems)
+
+
+CONFIDENTIAL_PHONE = "+13135550188"
+
+
+@pytest.fixture
+def confidential(demo):
+    """Mateo's mother (``guardian``) is under an ``address_confidential`` order for him,
+    and asked the pediatrician (the route walk's team provider) for help herself, with her
+    phone number: the referral routes walk her request's referral."""
+    from families.models import Restriction, RestrictionKind
+    from intake.services import family_request_create
+
+    mateo, rosa = demo["children"]["mateo"], demo["guardians"]["guardian"]
+    Restriction.objects.create(child=mateo, person=rosa, kind=RestrictionKind.ADDRESS_CONFIDENTIAL)
+    request = family_request_create(
+        actor=rosa.user,
+        child_id=mateo.pk,
+        provider_id=demo["providers"]["pediatrician"].pk,
+        concern="Zebrafinch: he bites at daycare",
+        preferred_language="en",
+        contact_method="text",
+        phone=CONFIDENTIAL_PHONE,
+        password=demo["password"],
+    )
+    secrets = {"phone": CONFIDENTIAL_PHONE, "phone (shown)": "(313) 555-0188", "e-mail": rosa.user.email}
+    # The routes that take a referral take hers (the pediatrician is its recipient).
+    world = {**demo, "referrals": {**demo["referrals"], "scheduled": request.referral}}
+    return {"world": world, "markers": {k: re.compile(re.escape(v)) for k, v in secrets.items()}}
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=[r.label or f"{r.method}-{r.name}" for r in ROUTES])
+def test_no_route_shows_a_confidential_parents_contact_details_to_anyone_else(route, confidential, client):
+    world, markers = confidential["world"], confidential["markers"]
+    url = reverse(route.name, kwargs=route.kwargs(world)) + (f"?{route.query}" if route.query else "")
+    problems = []
+    for role in ROLES:
+        if role == "guardian":
+            continue  # her own details, on her own pages
+        client.logout()
+        if role != "anonymous":
+            client.force_login(User.objects.get(username=ROLE_USERNAMES[role]))
+        with transaction.atomic():
+            data = route.data(world) if route.data else None
+            response = (
+                getattr(client, route.method)(url, data=data, content_type="application/json")
+                if route.method != "get"
+                else client.get(url)
+            )
+            found = _found(_body(response), markers)
+            transaction.set_rollback(True)
+        if found:
+            problems.append(f"{route.method.upper()} {url} as {role} ({response.status_code}): {found}")
+    assert not problems, "\n".join(problems)
+
+
+def test_no_notice_or_e_mail_carries_a_confidential_parents_contact_details_to_anyone_else(confidential):
+    world, markers = confidential["world"], confidential["markers"]
+    rosa = world["users"]["guardian"]
+    rows = OutboxMessage.objects.exclude(recipient=rosa).exclude(to_address=rosa.email)
+    assert rows.exists()
+    problems = [
+        f"{row.channel} {row.kind} to {row.recipient or row.to_address}: {found}"
+        for row in rows
+        if (found := _found(" ".join([row.subject, row.body, json.dumps(row.payload)]), markers))
+    ]
+    assert not problems, "\n".join(problems)

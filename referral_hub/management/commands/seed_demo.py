@@ -49,6 +49,12 @@ LOGINS = [
     ("network_lead", "network indicators (aggregates only)"),
     ("coordinator", "care coordinator: routes families' requests for help"),
     ("guardian_es", "Spanish-speaking guardian (family 3) with a request for help"),
+    ("caseworker", "agency caseworker: custody of Eli (foster care), order 2026-JV-0042"),
+    ("foster_parent", "Eli's foster parent: authority delegated for referral only"),
+    ("birth_parent", "Eli's birth parent: no_information order (sees nothing about Eli)"),
+    ("teen_parent", "a parent under 18 (minor_parent) for her infant Leo"),
+    ("confidential", "a mother under an address_confidential order (Ivy Hayes)"),
+    ("coparent", "Ivy's father (joint custody with confidential)"),
 ]
 
 
