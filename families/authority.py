@@ -18,9 +18,10 @@ def since_birth(child: Child) -> datetime:
 
 def parents_hold_authority(family_id: int) -> int:
     """Each guardian of the family recorded as a parent (mother, father, parent) holds
-    ``parent`` authority for each of its children, from now: the rows missing are
-    written, from the child's birth. Idempotent, and an ended parent authority is never written again (custody
-    that moved to an agency does not come back by adding a child or a guardian). Called
+    ``parent`` authority for each of its children: the rows missing are written, from
+    the child's birth. Idempotent; an ended parent authority is never written again
+    (custody that moved to an agency does not come back by adding a child or a
+    guardian), nor one beside a recorded ``minor_parent`` basis. Called
     wherever a guardian or a child joins a household. Returns the rows written."""
     parents = Guardian.objects.filter(family_id=family_id, relationship__in=PARENT_RELATIONSHIPS)
     children = Child.objects.filter(family_id=family_id)
@@ -29,7 +30,11 @@ def parents_hold_authority(family_id: int) -> int:
         for parent in parents
         for child in children.exclude(
             Exists(
-                Authority.objects.filter(child_id=OuterRef("pk"), holder=parent, basis=AuthorityBasis.PARENT)
+                Authority.objects.filter(
+                    child_id=OuterRef("pk"),
+                    holder=parent,
+                    basis__in=(AuthorityBasis.PARENT, AuthorityBasis.MINOR_PARENT),
+                )
             )
         )
     ]
