@@ -16,6 +16,7 @@ from django.contrib.auth.models import User
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -26,7 +27,16 @@ from audit.models import Action
 from audit.services import audit_record, audit_refusals
 from families.authority import parents_hold_authority
 from families.mail import mail_family
-from families.models import HOUSEHOLD_RELATIONSHIPS, Child, Family, Guardian, Invitation, Relationship
+from families.models import (
+    HOUSEHOLD_RELATIONSHIPS,
+    Child,
+    Family,
+    Guardian,
+    Invitation,
+    Relationship,
+    Restriction,
+    RestrictionKind,
+)
 from families.roles import guardian_of
 from people.new_accounts import create_unconfirmed_account
 from people.preferences import language_of, update_preferences
@@ -181,12 +191,37 @@ def invitation_mail_link(invitation_id: int) -> str:
     return absolute_url(reverse("families-invitation", kwargs={"token": token}))
 
 
-def _child_exists(family_id: int, first_name: str, last_name: str, date_of_birth: date) -> bool:
-    return (
-        Child.objects.annotate(f=Lower("first_name"), l=Lower("last_name"))
-        .filter(family_id=family_id, f=first_name.lower(), l=last_name.lower(), date_of_birth=date_of_birth)
-        .exists()
+def _twins(family_id: int, first_name: str, last_name: str, date_of_birth: date) -> QuerySet[Child]:
+    return Child.objects.annotate(f=Lower("first_name"), l=Lower("last_name")).filter(
+        family_id=family_id,
+        f=first_name.strip().lower(),
+        l=last_name.strip().lower(),
+        date_of_birth=date_of_birth,
     )
+
+
+def _child_exists(family_id: int, first_name: str, last_name: str, date_of_birth: date) -> bool:
+    return _twins(family_id, first_name, last_name, date_of_birth).exists()
+
+
+def _refuse_barred_twin(
+    guardian: Guardian, first_name: str, last_name: str, date_of_birth: date | None
+) -> None:
+    """A court order's ``no_information`` keeps a child from this guardian: adding the
+    same child again must not tell them it is there (the duplicate message would name
+    it and its birth date). The refusal says only that it cannot be added here."""
+    if date_of_birth is None:
+        return
+    twins = _twins(guardian.family_id, first_name, last_name, date_of_birth)
+    barred = Restriction.objects.in_force().filter(
+        person=guardian, kind=RestrictionKind.NO_INFORMATION, child__in=twins
+    )
+    if barred.exists():
+        raise ApplicationError(
+            "child_not_added",
+            gettext("This child can't be added to your family here. A care coordinator can help."),
+            status=409,
+        )
 
 
 def _validate_child(first_name: str, last_name: str, date_of_birth: date | None) -> None:
@@ -257,6 +292,7 @@ def child_create(
         raise ApplicationError(
             "guardian_only", gettext("Only a guardian may add a child to their family."), status=403
         )
+    _refuse_barred_twin(guardian, first_name, last_name, date_of_birth)
     child = _new_child(
         family=guardian.family,
         first_name=first_name,

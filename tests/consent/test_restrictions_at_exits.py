@@ -232,6 +232,22 @@ def test_a_no_information_parent_gets_404_on_the_child_everywhere(two_parents, c
     assert api(world.guardian.user).get(f"/api/v1/children/{child}/").status_code == 200
 
 
+def test_adding_the_child_again_does_not_tell_a_no_information_parent_it_is_there(two_parents):
+    world, dad = two_parents
+    RestrictionFactory(child=world.child, person=dad, kind=NO_INFORMATION)
+    body = {
+        "first_name": world.child.first_name,
+        "last_name": world.child.last_name,
+        "date_of_birth": world.child.date_of_birth.isoformat(),
+    }
+    response = api(dad.user).post("/api/v1/children/", body, format="json")
+    assert (response.status_code, response.json()["code"]) == (409, "child_not_added")
+    assert world.child.date_of_birth.isoformat() not in response.json()["detail"]
+    # Anyone else in the household adding the same child hears it is already there.
+    again = api(world.guardian.user).post("/api/v1/children/", body, format="json")
+    assert (again.status_code, again.json()["code"]) == (409, "duplicate_child")
+
+
 # --- address_confidential ----------------------------------------------------------------
 
 
