@@ -37,6 +37,7 @@ api_urlpatterns = [
         authority_apis.RestrictionsApi.as_view(),
         name="api-child-restrictions",
     ),
+    path("documents/", authority_apis.OrderDocumentsApi.as_view(), name="api-order-documents"),
     path("consent-requests/", request_apis.ConsentRequestsApi.as_view(), name="api-consent-requests"),
     path(
         "consent-requests/<int:request_id>/sign/",
