@@ -378,6 +378,8 @@ def test_the_household_reads_who_may_consent_and_why(api_client, household, cura
     assert rows["foster_parent"]["basis"] == "delegated"
     assert rows["foster_parent"]["scope"] == ["referral"]
     assert rows["foster_parent"]["basis_words"].startswith("as a caregiver")
+    assert rows["foster_parent"]["has_document"] is True
+    assert rows["foster_parent"]["document"] is None  # the id is the recorders'
     assert set(rows["foster_parent"]) >= {
         "id", "person", "holder", "name", "relationship", "basis", "basis_words", "scope",
         "starts_at", "ends_at", "in_force", "order_number", "has_document", "restrictions",
@@ -774,3 +776,16 @@ def test_the_page_upload_is_an_order_document_of_its_recorder(client, household,
     document = Restriction.objects.get(order_number="PO-77").document
     assert document.uploaded_by == curator and document.content_type == "image/jpeg"
     assert AuditEvent.objects.filter(object_type="order_document", object_id=str(document.pk)).exists()
+
+
+def test_a_multipart_body_carries_the_file_and_the_restrictions(api_client, household, curator):
+    api_client.force_authenticate(curator)
+    response = post_authority(api_client, household, restrictions=["no_contact", "address_confidential"])
+    assert response.status_code == 201, response.json()
+    row = response.json()
+    assert sorted(row["restrictions"]) == ["address_confidential", "no_contact"]
+    authority = Authority.objects.get(pk=row["id"])
+    assert row["document"] == authority.document_id
+    kinds = Restriction.objects.filter(person=household["caseworker"], document=authority.document)
+    assert sorted(kinds.values_list("kind", flat=True)) == ["address_confidential", "no_contact"]
+    assert OrderDocument.objects.count() == 1
