@@ -5,6 +5,7 @@ call the service, serialize."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -86,36 +87,41 @@ class OrderDocumentOutput(serializers.Serializer[Any]):
     sha256 = serializers.CharField()
 
 
-DOCUMENT_IN_JSON = serializers.IntegerField(
-    required=False,
-    help_text="The id of the order's document you uploaded (POST /api/v1/documents/): required for "
-    "legal_guardian, agency_custody, delegated, with restrictions, and for every restriction.",
-)
-DOCUMENT_IN_MULTIPART = serializers.FileField(
-    required=False,
-    help_text="The order itself (PDF, PNG or JPEG by content, at most 10 MB), or the id of one you uploaded.",
-)
-
-
-def _input(form_class: type[forms.Form], suffix: str, document: serializers.Field[Any, Any, Any, Any]) -> Any:
-    """The request body a form binds, for the schema (``referral_hub.inputs.schema_of``),
-    with ``document`` as the body carries it (an id in JSON, a file or an id in multipart)."""
-    base = schema_of(form_class)
-    fields = {name: field for name, field in base().get_fields().items() if name != "document"}
-    return type(
-        base.__name__ + suffix,
-        (serializers.Serializer,),
-        {**fields, "document": document, "__doc__": base.__doc__},
+def _document_id() -> serializers.Field[Any, Any, Any, Any]:
+    return serializers.IntegerField(
+        required=False,
+        help_text="The id of the order's document you uploaded (POST /api/v1/documents/): required for "
+        "legal_guardian, agency_custody, delegated, with restrictions, and for every restriction.",
     )
 
 
+def _document_file() -> serializers.Field[Any, Any, Any, Any]:
+    return serializers.FileField(
+        required=False,
+        help_text="The order itself (PDF, PNG or JPEG by content, at most 10 MB), or the id of one you uploaded.",
+    )
+
+
+def _input(
+    form_class: type[forms.Form], suffix: str, document: Callable[[], serializers.Field[Any, Any, Any, Any]]
+) -> Any:
+    """The request body a form binds, for the schema (``referral_hub.inputs.schema_of``),
+    with ``document`` as the body carries it (an id in JSON, a file or an id in multipart)."""
+    base = schema_of(form_class)
+    # A serializer orders its fields by when they were made: ``document`` made in its place.
+    fields = {
+        name: document() if name == "document" else field for name, field in base().get_fields().items()
+    }
+    return type(base.__name__ + suffix, (serializers.Serializer,), {**fields, "__doc__": base.__doc__})
+
+
 AUTHORITY_BODY = {
-    "application/json": _input(AuthorityRecordApiForm, "", DOCUMENT_IN_JSON),
-    "multipart/form-data": _input(AuthorityRecordApiForm, "Multipart", DOCUMENT_IN_MULTIPART),
+    "application/json": _input(AuthorityRecordApiForm, "", _document_id),
+    "multipart/form-data": _input(AuthorityRecordApiForm, "Multipart", _document_file),
 }
 RESTRICTION_BODY = {
-    "application/json": _input(RestrictionRecordForm, "", DOCUMENT_IN_JSON),
-    "multipart/form-data": _input(RestrictionRecordForm, "Multipart", DOCUMENT_IN_MULTIPART),
+    "application/json": _input(RestrictionRecordForm, "", _document_id),
+    "multipart/form-data": _input(RestrictionRecordForm, "Multipart", _document_file),
 }
 
 REFUSALS = (
