@@ -25,7 +25,6 @@ nor the number or document of another person's order.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -42,6 +41,7 @@ from audit.services import audit_record, audit_record_many
 from consent import authority as rules
 from consent import decision, rule
 from consent.models import Purpose
+from families.documents import content_type_of, order_document_store
 from families.models import (
     ORDERED_BASES,
     Authority,
@@ -57,13 +57,6 @@ from referral_hub.errors import ApplicationError, FieldError, NotFound
 from referral_hub.ids import parse_id
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
-# What the file's first bytes must be, and the type they make it; its name and the
-# browser's claimed type count for nothing (the endorsement portfolio's rule).
-DOCUMENT_TYPES = (
-    (b"%PDF-", "application/pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-)
 # What names an order's document when recording: a stored document's id (its uploader's),
 # or a file to store now.
 DocumentRef = int | UploadedFile[Any] | None
@@ -307,24 +300,14 @@ def children_found_shown(*, actor: Actor, children: Iterable[Child]) -> None:
 
 
 def _sniffed(upload: UploadedFile[Any], field: str) -> str:
-    """The upload's type by content, or 400 ``invalid_document`` beside ``field``."""
+    """The upload's type by content (``families.documents``), or 400 ``invalid_document``
+    beside ``field``."""
     if upload.size is None or upload.size > MAX_DOCUMENT_BYTES:
         raise FieldError("invalid_document", field, gettext("The document may be at most 10 MB."))
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    content_type = next((kind for magic, kind in DOCUMENT_TYPES if head.startswith(magic)), None)
+    content_type = content_type_of(upload)
     if content_type is None:
         raise FieldError("invalid_document", field, gettext("Upload a PDF, PNG or JPEG file."))
     return content_type
-
-
-def _sha256(upload: UploadedFile[Any]) -> str:
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    return digest.hexdigest()
 
 
 @transaction.atomic
@@ -340,15 +323,7 @@ def order_document_upload(
     if upload is None:
         raise FieldError("document_required", field, gettext("Upload the order (a PDF or a photo of it)."))
     content_type = _sniffed(upload, field)
-    document = OrderDocument(
-        name=(upload.name or "order")[:255],
-        content_type=content_type,
-        size=upload.size or 0,
-        sha256=_sha256(upload),
-        uploaded_by=signed_in(actor),
-    )
-    document.file.save(document.name, upload, save=False)
-    document.save()
+    document = order_document_store(content=upload, uploaded_by=signed_in(actor), name=upload.name or "")
     audit_record(
         actor=actor,
         action=Action.CREATE,
