@@ -1,9 +1,11 @@
 """Who may consent for a child, over HTTP: ``/api/v1/children/{id}/authority/`` and
-``/api/v1/children/{id}/restrictions/``. Thin: ask the service who may read or record,
-bind the form, call the service, serialize."""
+``/api/v1/children/{id}/restrictions/``, and the orders' documents they name
+(``/api/v1/documents/``). Thin: ask the service who may read or record, bind the form,
+call the service, serialize."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -14,10 +16,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from consent import authority_services as services
-from consent.authority_forms import INPUT_CODES, AuthorityRecordForm, RestrictionRecordForm
+from consent.authority_forms import (
+    INPUT_CODES,
+    AuthorityRecordApiForm,
+    RestrictionRecordForm,
+)
 from consent.models import Purpose
 from families.models import AuthorityBasis, Relationship, RestrictionKind
-from referral_hub.inputs import api_data, bind, refusal
+from referral_hub.inputs import api_data, bind, refusal, schema_of
 
 
 class RestrictionOutput(serializers.Serializer[Any]):
@@ -35,6 +41,9 @@ class RestrictionOutput(serializers.Serializer[Any]):
         allow_blank=True, help_text="Empty for a household member reading another person's order."
     )
     has_document = serializers.BooleanField()
+    document = serializers.IntegerField(
+        allow_null=True, help_text="The order's document id (recorders only; null for anyone else)."
+    )
 
 
 class AuthorityOutput(serializers.Serializer[Any]):
@@ -55,53 +64,71 @@ class AuthorityOutput(serializers.Serializer[Any]):
     in_force = serializers.BooleanField()
     order_number = serializers.CharField(allow_blank=True)
     has_document = serializers.BooleanField(help_text="The order's document is on file.")
+    document = serializers.IntegerField(
+        allow_null=True, help_text="The order's document id (recorders only; null for anyone else)."
+    )
     restrictions = serializers.ListField(
         child=serializers.ChoiceField(RestrictionKind.choices),
         help_text="Restrictions in force on the holder that the reader may see.",
     )
 
 
-def _order_fields(document_help: str) -> dict[str, Any]:
-    return {
-        "person": serializers.IntegerField(help_text="The household member's user id."),
-        "starts_at": serializers.DateTimeField(required=False, help_text="Default: now."),
-        "ends_at": serializers.DateTimeField(required=False, help_text="After starts_at; empty: open."),
-        "order_number": serializers.CharField(required=False, max_length=100),
-        "document": serializers.FileField(required=False, help_text=document_help),
+class OrderDocumentInput(serializers.Serializer[Any]):
+    file = serializers.FileField(
+        help_text="The order: a PDF, PNG or JPEG (checked by content), at most 10 MB."
+    )
+
+
+class OrderDocumentOutput(serializers.Serializer[Any]):
+    id = serializers.IntegerField(help_text="Name it as `document` when recording.")
+    name = serializers.CharField(help_text="The uploaded file's name.")
+    content_type = serializers.CharField(help_text="As read from the content.")
+    size = serializers.IntegerField(help_text="Bytes.")
+    sha256 = serializers.CharField()
+
+
+def _document_id() -> serializers.Field[Any, Any, Any, Any]:
+    return serializers.IntegerField(
+        required=False,
+        help_text="The id of the order's document you uploaded (POST /api/v1/documents/): required for "
+        "legal_guardian, agency_custody, delegated, with restrictions, and for every restriction.",
+    )
+
+
+def _document_file() -> serializers.Field[Any, Any, Any, Any]:
+    return serializers.FileField(
+        required=False,
+        help_text="The order itself (PDF, PNG or JPEG by content, at most 10 MB), or the id of one you uploaded.",
+    )
+
+
+def _input(
+    form_class: type[forms.Form], suffix: str, document: Callable[[], serializers.Field[Any, Any, Any, Any]]
+) -> Any:
+    """The request body a form binds, for the schema (``referral_hub.inputs.schema_of``),
+    with ``document`` as the body carries it (an id in JSON, a file or an id in multipart)."""
+    base = schema_of(form_class)
+    # A serializer orders its fields by when they were made: ``document`` made in its place.
+    fields = {
+        name: document() if name == "document" else field for name, field in base().get_fields().items()
     }
+    return type(base.__name__ + suffix, (serializers.Serializer,), {**fields, "__doc__": base.__doc__})
 
 
-AuthorityRecordInput = type(
-    "AuthorityRecordInput",
-    (serializers.Serializer,),
-    {
-        **_order_fields(
-            "PDF, PNG or JPEG (by content), at most 10 MB: required for legal_guardian, "
-            "agency_custody and delegated."
-        ),
-        "basis": serializers.ChoiceField(AuthorityBasis.choices),
-        "scope": serializers.ListField(
-            child=serializers.ChoiceField(Purpose.choices),
-            required=False,
-            help_text="delegated: at least one purpose; every other basis: none.",
-        ),
-        "__doc__": AuthorityRecordForm.__doc__,
-    },
-)
-RestrictionRecordInput = type(
-    "RestrictionRecordInput",
-    (serializers.Serializer,),
-    {
-        **_order_fields("PDF, PNG or JPEG (by content), at most 10 MB: required."),
-        "kind": serializers.ChoiceField(RestrictionKind.choices),
-        "__doc__": RestrictionRecordForm.__doc__,
-    },
-)
+AUTHORITY_BODY = {
+    "application/json": _input(AuthorityRecordApiForm, "", _document_id),
+    "multipart/form-data": _input(AuthorityRecordApiForm, "Multipart", _document_file),
+}
+RESTRICTION_BODY = {
+    "application/json": _input(RestrictionRecordForm, "", _document_id),
+    "multipart/form-data": _input(RestrictionRecordForm, "Multipart", _document_file),
+}
 
 REFUSALS = (
     "403 recorder_only (not staff or a coordinator); 404 (no such child, or not in the "
-    "coordinator's queue); 400 with field: document_required, invalid_document, "
-    "order_number_required, unknown_person, invalid_period"
+    "coordinator's queue); 400 with field: document_required, unknown_document (an id "
+    "that does not exist or that someone else uploaded), invalid_document (an uploaded "
+    "file), order_number_required, unknown_person, invalid_period"
 )
 
 
@@ -132,6 +159,21 @@ def _order(values: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+class OrderDocumentsApi(APIView):
+    @extend_schema(
+        request={"multipart/form-data": OrderDocumentInput},
+        responses={201: OrderDocumentOutput},
+        summary="Upload a court order's or delegation's document (staff or a coordinator), "
+        "to name by its id when recording",
+        description="403 recorder_only (not staff or a coordinator); 400 with field `file`: "
+        "document_required (no file), invalid_document (not a PDF, PNG or JPEG by content, "
+        "or over 10 MB). Only its uploader may name the document afterwards.",
+    )
+    def post(self, request: Request) -> Response:
+        document = services.order_document_upload(actor=request.user, upload=request.FILES.get("file"))
+        return Response(OrderDocumentOutput(document).data, status=status.HTTP_201_CREATED)
+
+
 class AuthorityApi(APIView):
     @extend_schema(
         responses=AuthorityOutput(many=True),
@@ -144,20 +186,23 @@ class AuthorityApi(APIView):
         return Response(AuthorityOutput(rows, many=True).data)
 
     @extend_schema(
-        request={"multipart/form-data": AuthorityRecordInput},
+        request=AUTHORITY_BODY,
         responses={201: AuthorityOutput},
         summary="Record who may consent for the child (staff or a coordinator, with the order)",
-        description=REFUSALS + ", scope_required (delegated), invalid_scope, invalid_basis.",
+        description=REFUSALS + ", scope_required (delegated), invalid_scope, invalid_basis, "
+        "invalid_kind (restrictions). `restrictions`: what the same order puts on the holder, "
+        "recorded with the authority in one transaction.",
     )
     def post(self, request: Request, child_id: int) -> Response:
         child = services.access_recording(request.user, child_id)
-        values = _bound(AuthorityRecordForm, request)
+        values = _bound(AuthorityRecordApiForm, request)
         authority = services.authority_record(
             actor=request.user,
             child_id=child.pk,
             holder_id=services.guardian_for_person(child, values["person"]),
             basis=values["basis"],
             purposes=values["scope"],
+            restrictions=values["restrictions"],
             **_order(values),
         )
         reader = services.Reader(child=child, guardian=None)
@@ -179,7 +224,7 @@ class RestrictionsApi(APIView):
         return Response(RestrictionOutput(services.restriction_rows(reader), many=True).data)
 
     @extend_schema(
-        request={"multipart/form-data": RestrictionRecordInput},
+        request=RESTRICTION_BODY,
         responses={201: RestrictionOutput},
         summary="Record a court order's restriction on a household member (staff or a coordinator)",
         description=REFUSALS + ", invalid_kind.",

@@ -5,7 +5,11 @@ the service's to say (``consent.authority_services``), once."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from consent.models import Purpose
@@ -24,8 +28,30 @@ INPUT_CODES = {
     "starts_at": ("invalid_period", 400),
     "ends_at": ("invalid_period", 400),
     "order_number": ("invalid_order_number", 400),
-    "document": ("invalid_document", 400),
+    "document": ("unknown_document", 400),
+    "restrictions": ("invalid_kind", 400),
 }
+
+
+class DocumentInput(forms.FileInput):
+    """The page's file input; an API client may send a stored document's id instead."""
+
+    def value_from_datadict(self, data: Mapping[str, Any], files: Mapping[str, Any], name: str) -> Any:
+        upload = files.get(name)
+        return upload if upload is not None else data.get(name)
+
+
+class DocumentField(IdField):
+    """The order's document: a file (the page, a multipart call) or the id of one the
+    recorder uploaded (``POST /api/v1/documents/``). Which, and whose, the service checks."""
+
+    widget = DocumentInput
+    default_error_messages = {"invalid": _("Choose a document you uploaded.")}
+
+    def to_python(self, value: Any) -> UploadedFile[Any] | int | None:  # type: ignore[override]
+        if isinstance(value, UploadedFile):
+            return value
+        return super().to_python(value)
 
 
 class OrderForm(forms.Form):
@@ -54,11 +80,12 @@ class OrderForm(forms.Form):
         label=_("Order number"),
         help_text="The court order's or delegation's number (required for an order).",
     )
-    document = forms.FileField(
+    document = DocumentField(
         required=False,
         label=_("The order (PDF, PNG or JPEG, at most 10 MB)"),
-        help_text="The order itself: a PDF, PNG or JPEG (checked by content), at most 10 MB. "
-        "Required for legal_guardian, agency_custody, delegated and every restriction.",
+        help_text="The id of the order's document you uploaded (POST /api/v1/documents/), or, "
+        "in a multipart body, the file itself: a PDF, PNG or JPEG (checked by content), at most "
+        "10 MB. Required for legal_guardian, agency_custody, delegated and every restriction.",
     )
 
 
@@ -83,3 +110,16 @@ class RestrictionRecordForm(OrderForm):
     kind = forms.ChoiceField(choices=RestrictionKind.choices, label=_("What the order says"))
 
     field_order = ["person", "kind", "order_number", "starts_at", "ends_at", "document"]
+
+
+class AuthorityRecordApiForm(AuthorityRecordForm):
+    """The API records, with the authority, the restrictions the same order puts on the
+    holder (the contract's ``restrictions``); the page records them one by one."""
+
+    restrictions = forms.MultipleChoiceField(
+        choices=RestrictionKind.choices,
+        required=False,
+        label=_("Restrictions the same order puts on this person"),
+        help_text="Restrictions the same order puts on the holder: recorded with it, under the "
+        "same number, document and period (which they then require).",
+    )

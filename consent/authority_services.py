@@ -10,7 +10,12 @@ child, get the same 404.
 An authority that rests on an order or a written delegation (``ORDERED_BASES``) and
 every restriction need the order's number and its document (a PDF, PNG or JPEG, by
 content, at most 10 MB): the recorder has read it, and the access log says so (the
-"checked by a curator or coordinator, audited" of issue 26).
+"checked by a curator or coordinator, audited" of issue 26). The document is uploaded
+on its own (``order_document_upload``: ``POST /api/v1/documents/``) and named by its id
+when recording, or uploaded with the recording (the page, a multipart API call): both
+go through ``order_document_upload``, so every file has one home (``OrderDocument``).
+Only its uploader may name a document: anyone else's id, like a missing one, is 400
+``unknown_document``.
 
 Who may read the list: the child's household (a guardian of its family whom no
 ``no_information`` order keeps from the child) and the recorders. A guardian never sees
@@ -36,12 +41,14 @@ from audit.services import audit_record, audit_record_many
 from consent import authority as rules
 from consent import decision, rule
 from consent.models import Purpose
+from families.documents import content_type_of, order_document_store
 from families.models import (
     ORDERED_BASES,
     Authority,
     AuthorityBasis,
     Child,
     Guardian,
+    OrderDocument,
     Restriction,
     RestrictionKind,
 )
@@ -50,9 +57,9 @@ from referral_hub.errors import ApplicationError, FieldError, NotFound
 from referral_hub.ids import parse_id
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
-# What the file's first bytes must be; its name and the browser's claimed type count for
-# nothing (the endorsement portfolio's rule).
-DOCUMENT_MAGIC = (b"%PDF-", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
+# What names an order's document when recording: a stored document's id (its uploader's),
+# or a file to store now.
+DocumentRef = int | UploadedFile[Any] | None
 RECORDER_ONLY = "recorder_only"
 # The decision point's relation through which a coordinator sees a child (registered by
 # ``intake``: a request for it in their queue); no other relation makes a recorder.
@@ -82,16 +89,20 @@ def recorder_may_see(actor: Actor, child_id: int) -> bool:
     return is_coordinator(actor) and bool(decision.decide(actor, child_id=child_id, relations=COORDINATOR))
 
 
-def access_recording(actor: Actor, child_id: int | None) -> Child:
-    """The child ``actor`` may record an order for: 403 ``recorder_only`` for anyone but
-    staff and coordinators (asked first: the child's existence is not disclosed), 404
-    for a missing child or one outside a coordinator's queue."""
+def _require_recorder(actor: Actor) -> None:
     if not is_recorder(actor):
         raise ApplicationError(
             RECORDER_ONLY,
             gettext("Only network staff or a care coordinator may record a court order."),
             status=403,
         )
+
+
+def access_recording(actor: Actor, child_id: int | None) -> Child:
+    """The child ``actor`` may record an order for: 403 ``recorder_only`` for anyone but
+    staff and coordinators (asked first: the child's existence is not disclosed), 404
+    for a missing child or one outside a coordinator's queue."""
+    _require_recorder(actor)
     pk = parse_id(child_id)
     if pk is None or not recorder_may_see(actor, pk):
         raise NotFound("Child")
@@ -143,6 +154,7 @@ class RestrictionRow:
     in_force: bool
     order_number: str
     has_document: bool
+    document: int | None
 
 
 @dataclass(frozen=True)
@@ -162,6 +174,7 @@ class AuthorityRow:
     in_force: bool
     order_number: str
     has_document: bool
+    document: int | None
     restrictions: list[str]
 
 
@@ -198,7 +211,8 @@ def restriction_rows(reader: Reader) -> list[RestrictionRow]:
                 ends_at=row.ends_at,
                 in_force=in_force(row),
                 order_number=row.order_number if full else "",
-                has_document=bool(row.document) if full else False,
+                has_document=row.document_id is not None if full else False,
+                document=row.document_id if own is None else None,
             )
         )
     return rows
@@ -228,7 +242,8 @@ def authority_rows(reader: Reader, restrictions: Iterable[RestrictionRow]) -> li
             ends_at=row.ends_at,
             in_force=in_force(row),
             order_number=row.order_number,
-            has_document=bool(row.document),
+            has_document=row.document_id is not None,
+            document=row.document_id if reader.guardian is None else None,
             restrictions=kinds.get(row.holder_id, []),
         )
         for row in Authority.objects.filter(child=reader.child)
@@ -284,20 +299,56 @@ def children_found_shown(*, actor: Actor, children: Iterable[Child]) -> None:
 # --- checks -----------------------------------------------------------------------------
 
 
-def check_document(document: UploadedFile[Any] | None, required: bool) -> None:
-    if document is None:
+def _sniffed(upload: UploadedFile[Any], field: str) -> str:
+    """The upload's type by content (``families.documents``), or 400 ``invalid_document``
+    beside ``field``."""
+    if upload.size is None or upload.size > MAX_DOCUMENT_BYTES:
+        raise FieldError("invalid_document", field, gettext("The document may be at most 10 MB."))
+    content_type = content_type_of(upload)
+    if content_type is None:
+        raise FieldError("invalid_document", field, gettext("Upload a PDF, PNG or JPEG file."))
+    return content_type
+
+
+@transaction.atomic
+def order_document_upload(
+    *, actor: Actor, upload: UploadedFile[Any] | None, field: str = "file"
+) -> OrderDocument:
+    """A recorder (staff or a coordinator; anyone else 403 ``recorder_only``) stores an
+    order's document: a PDF, PNG or JPEG by content, at most 10 MB (400
+    ``invalid_document``; none at all: ``document_required``; both beside ``field``).
+    Stored under a random name, with its SHA-256; audited (no child yet: the recording
+    that names it says which)."""
+    _require_recorder(actor)
+    if upload is None:
+        raise FieldError("document_required", field, gettext("Upload the order (a PDF or a photo of it)."))
+    content_type = _sniffed(upload, field)
+    document = order_document_store(content=upload, uploaded_by=signed_in(actor), name=upload.name or "")
+    audit_record(
+        actor=actor,
+        action=Action.CREATE,
+        object_type="order_document",
+        object_id=document.pk,
+        detail=f"uploaded {content_type} size={document.size} sha256={document.sha256}",
+    )
+    return document
+
+
+def order_document(actor: Actor, ref: DocumentRef, required: bool) -> OrderDocument | None:
+    """The document a recording names: the actor's own stored one (another's or a
+    missing id: 400 ``unknown_document``), or the file uploaded with it, stored now."""
+    if ref is None:
         if required:
             raise FieldError(
                 "document_required", "document", gettext("Upload the order (a PDF or a photo of it).")
             )
-        return
-    if document.size is None or document.size > MAX_DOCUMENT_BYTES:
-        raise FieldError("invalid_document", "document", gettext("The document may be at most 10 MB."))
-    document.seek(0)
-    head = document.read(16)
-    document.seek(0)
-    if not head.startswith(DOCUMENT_MAGIC):
-        raise FieldError("invalid_document", "document", gettext("Upload a PDF, PNG or JPEG file."))
+        return None
+    if isinstance(ref, int):
+        document = OrderDocument.objects.filter(pk=ref, uploaded_by_id=signed_in(actor).pk).first()
+        if document is None:
+            raise FieldError("unknown_document", "document", gettext("Choose a document you uploaded."))
+        return document
+    return order_document_upload(actor=actor, upload=ref, field="document")
 
 
 def _check_order_number(order_number: str, required: bool) -> str:
@@ -345,6 +396,21 @@ def _check_scope(basis: str, purposes: Sequence[str]) -> list[str]:
 # --- writes ---------------------------------------------------------------------------------
 
 
+def _check_kinds(kinds: Sequence[str], field: str) -> list[str]:
+    chosen = list(dict.fromkeys(kinds))
+    if any(kind not in RestrictionKind.values for kind in chosen):
+        raise FieldError("invalid_kind", field, gettext("Choose a restriction from the list."))
+    return chosen
+
+
+def _period_words(start: datetime, ends_at: datetime | None) -> str:
+    return f"from={start.isoformat()} until={ends_at.isoformat() if ends_at else 'open'}"
+
+
+def _document_words(document: OrderDocument | None) -> str:
+    return f" document checked (order document {document.pk})" if document is not None else ""
+
+
 @transaction.atomic
 def authority_record(
     *,
@@ -356,23 +422,29 @@ def authority_record(
     starts_at: datetime | None,
     ends_at: datetime | None,
     order_number: str,
-    document: UploadedFile[Any] | None,
+    document: DocumentRef,
+    restrictions: Sequence[str] = (),
 ) -> Authority:
     """A recorder records that ``holder_id`` (a ``Guardian`` of the child's household)
     may consent for the child on ``basis``, from ``starts_at`` (now) until ``ends_at``
-    (open). ``ORDERED_BASES`` need the order number and its document; a ``delegated``
-    authority names its purposes, no other basis has any. Refusals: see the module.
-    Audited with the basis (``consent.authority.audit_basis``)."""
+    (open). ``ORDERED_BASES`` need the order number and its document (``document``: the
+    recorder's uploaded document's id, or a file to store); a ``delegated`` authority
+    names its purposes, no other basis has any. ``restrictions`` (kinds) the same order
+    puts on the holder are recorded with it, in the same transaction, under the same
+    number, document and period (then the number and document are required whatever
+    the basis). Refusals: see the module. Audited with the basis
+    (``consent.authority.audit_basis``)."""
     child = access_recording(actor, child_id)
     if basis not in AuthorityBasis.values:
         raise FieldError("invalid_basis", "basis", gettext("Choose a basis from the list."))
-    ordered = basis in ORDERED_BASES
+    kinds = _check_kinds(restrictions, "restrictions")
+    ordered = basis in ORDERED_BASES or bool(kinds)
     holder = _member(child, holder_id)
     scope = _check_scope(basis, purposes)
     number = _check_order_number(order_number, ordered)
     start = _check_period(starts_at, ends_at)
-    check_document(document, ordered)
-    authority = Authority(
+    stored = order_document(actor, document, ordered)
+    authority = Authority.objects.create(
         child=child,
         holder=holder,
         basis=basis,
@@ -380,11 +452,9 @@ def authority_record(
         starts_at=start,
         ends_at=ends_at,
         order_number=number,
+        document=stored,
         recorded_by=signed_in(actor),
     )
-    if document is not None:
-        authority.document.save(document.name or "order", document, save=False)
-    authority.save()
     audit_record(
         actor=actor,
         action=Action.CREATE,
@@ -392,11 +462,36 @@ def authority_record(
         object_type="authority",
         object_id=authority.pk,
         detail=f"recorded {rules.audit_basis(authority)} holder={holder.pk}"
-        f" scope={','.join(scope) or 'all'} from={start.isoformat()}"
-        f" until={ends_at.isoformat() if ends_at else 'open'}"
-        f"{' document checked' if document is not None else ''}",
+        f" scope={','.join(scope) or 'all'} {_period_words(start, ends_at)}{_document_words(stored)}",
     )
+    for kind in kinds:
+        _restriction_write(
+            actor=actor,
+            restriction=Restriction(
+                child=child, person=holder, kind=kind, starts_at=start, ends_at=ends_at, order_number=number
+            ),
+            document=stored,
+        )
     return authority
+
+
+def _restriction_write(
+    *, actor: Actor, restriction: Restriction, document: OrderDocument | None
+) -> Restriction:
+    restriction.document = document
+    restriction.recorded_by = signed_in(actor)
+    restriction.save()
+    audit_record(
+        actor=actor,
+        action=Action.CREATE,
+        child=restriction.child,
+        object_type="restriction",
+        object_id=restriction.pk,
+        detail=f"recorded restriction={restriction.kind} person={restriction.person_id}"
+        f" order={restriction.order_number} {_period_words(restriction.starts_at, restriction.ends_at)}"
+        f"{_document_words(document)}",
+    )
+    return restriction
 
 
 @transaction.atomic
@@ -409,41 +504,26 @@ def restriction_record(
     starts_at: datetime | None,
     ends_at: datetime | None,
     order_number: str,
-    document: UploadedFile[Any] | None,
+    document: DocumentRef,
 ) -> Restriction:
     """A recorder records a court order's restriction on ``person_id`` (a ``Guardian`` of
-    the child's household): the order number and its document are required. Takes
-    effect at once (``consent.rule``: a ``no_information`` person no longer finds the
-    child; ``consent.authority.holders`` never names a ``no_contact`` one). Audited."""
+    the child's household): the order number and its document (an id or a file, as
+    ``authority_record``) are required. Takes effect at once (``consent.rule``: a
+    ``no_information`` person no longer finds the child; ``consent.authority.holders``
+    never names a ``no_contact`` one). Audited."""
     child = access_recording(actor, child_id)
-    if kind not in RestrictionKind.values:
-        raise FieldError("invalid_kind", "kind", gettext("Choose a restriction from the list."))
+    (kind,) = _check_kinds([kind], "kind")
     person = _member(child, person_id)
     number = _check_order_number(order_number, True)
     start = _check_period(starts_at, ends_at)
-    check_document(document, True)
-    assert document is not None  # checked just above
-    restriction = Restriction(
-        child=child,
-        person=person,
-        kind=kind,
-        starts_at=start,
-        ends_at=ends_at,
-        order_number=number,
-        recorded_by=signed_in(actor),
-    )
-    restriction.document.save(document.name or "order", document, save=False)
-    restriction.save()
-    audit_record(
+    stored = order_document(actor, document, True)
+    return _restriction_write(
         actor=actor,
-        action=Action.CREATE,
-        child=child,
-        object_type="restriction",
-        object_id=restriction.pk,
-        detail=f"recorded restriction={kind} person={person.pk} order={number}"
-        f" from={start.isoformat()} until={ends_at.isoformat() if ends_at else 'open'} document checked",
+        restriction=Restriction(
+            child=child, person=person, kind=kind, starts_at=start, ends_at=ends_at, order_number=number
+        ),
+        document=stored,
     )
-    return restriction
 
 
 def guardian_for_person(child: Child, user_id: int | None) -> int | None:

@@ -54,6 +54,7 @@ api_urlpatterns = [
         name="api-child-restrictions",
     ),
     path("authorities/<int:authority_id>/end/", AuthorityEndApi.as_view(), name="api-authority-end"),
+    path("documents/", authority_apis.OrderDocumentsApi.as_view(), name="api-order-documents"),
     path("consent-requests/", request_apis.ConsentRequestsApi.as_view(), name="api-consent-requests"),
     path(
         "consent-requests/<int:request_id>/sign/",

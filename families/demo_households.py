@@ -28,6 +28,7 @@ from django.core.files.base import ContentFile
 from fpdf import FPDF
 
 from families.authority import parents_hold_authority
+from families.documents import order_document_store
 from families.models import (
     Authority,
     AuthorityBasis,
@@ -94,7 +95,9 @@ def _authority(child: Child, holder: Guardian, basis: str, recorder: User, **fie
     document: ContentFile[bytes] | None = fields.pop("document", None)
     authority = Authority(child=child, holder=holder, basis=basis, recorded_by=recorder, **fields)
     if document is not None:
-        authority.document.save(document.name or "order.pdf", document, save=False)
+        authority.document = order_document_store(
+            content=document, uploaded_by=recorder, name=document.name or "order.pdf"
+        )
     authority.save()
     return authority
 
@@ -111,7 +114,7 @@ def _restriction(child: Child, person: Guardian, kind: str, recorder: User, numb
         starts_at=CUSTODY_FROM,
     )
     document = order_pdf(title, number, [f"Concerning {child.name} and {person}."])
-    restriction.document.save(f"{number}.pdf", document, save=False)
+    restriction.document = order_document_store(content=document, uploaded_by=recorder, name=f"{number}.pdf")
     restriction.save()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import datetime
 from typing import Any
 
@@ -165,6 +166,37 @@ class InForceQuerySet(models.QuerySet[Any]):
         return self.filter(Q(ends_at__isnull=True) | Q(ends_at__gt=at), starts_at__lte=at)
 
 
+def order_document_path(instance: OrderDocument, filename: str) -> str:
+    # Never the uploader's file name on disk: it is kept in ``name`` only.
+    return f"orders/{timezone.now():%Y}/{uuid.uuid4().hex}"
+
+
+class OrderDocument(models.Model):
+    """A court order or an agency's written delegation, as uploaded by the recorder who
+    checked it (``consent.authority_services.order_document_upload``: a PDF, PNG or
+    JPEG by content, at most 10 MB, audited). The one home of the file: the authorities
+    and restrictions it rests on point here. Only its uploader may name it when
+    recording."""
+
+    file = models.FileField(upload_to=order_document_path, max_length=255)
+    name = models.CharField(max_length=255, help_text="The uploader's file name (shown, never used on disk).")
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    # Null only for a file recorded before documents were uploaded on their own and
+    # whose recorder was not known (migration families 0007): nobody may reuse it.
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Authority(models.Model):
     """Who may consent for a child, why, from when and until when. A ``delegated``
     holder may consent only for the purposes listed in ``purposes``; every other basis
@@ -179,7 +211,9 @@ class Authority(models.Model):
     starts_at = models.DateTimeField(default=timezone.now)
     ends_at = models.DateTimeField(null=True, blank=True)
     order_number = models.CharField(max_length=100, blank=True)
-    document = models.FileField(upload_to="authority/%Y/", blank=True)
+    document = models.ForeignKey(
+        OrderDocument, null=True, blank=True, on_delete=models.PROTECT, related_name="authorities"
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -224,7 +258,9 @@ class Restriction(models.Model):
     starts_at = models.DateTimeField(default=timezone.now)
     ends_at = models.DateTimeField(null=True, blank=True)
     order_number = models.CharField(max_length=100, blank=True)
-    document = models.FileField(upload_to="restriction/%Y/", blank=True)
+    document = models.ForeignKey(
+        OrderDocument, null=True, blank=True, on_delete=models.PROTECT, related_name="restrictions"
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

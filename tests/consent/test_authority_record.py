@@ -9,6 +9,7 @@ household and the recorders read the list at ``/api/v1/children/{id}/authority/`
 from __future__ import annotations
 
 import datetime
+import hashlib
 
 import pytest
 from django.contrib.auth.models import Group
@@ -18,7 +19,7 @@ from django.utils import timezone
 from audit.models import Action, AuditEvent
 from consent.authority import consenting_authority
 from consent.authority_services import authority_record, restriction_record
-from families.models import Authority, Relationship, Restriction, RestrictionKind
+from families.models import Authority, OrderDocument, Relationship, Restriction, RestrictionKind
 from intake.services import family_request_create
 from people.roles import COORDINATOR_GROUP
 from referral_hub.errors import ApplicationError
@@ -111,7 +112,8 @@ def test_a_curator_records_agency_custody_and_the_caseworker_may_consent(api_cli
     assert "24-JV-118" in row["basis_words"]
     authority = Authority.objects.get(pk=row["id"])
     assert authority.recorded_by == curator
-    assert authority.document.read().startswith(b"%PDF-")
+    assert authority.document.file.read().startswith(b"%PDF-")
+    assert authority.document.uploaded_by == curator
     assert consenting_authority(household["caseworker"], household["child"].pk, ["referral"]) == authority
 
 
@@ -376,6 +378,8 @@ def test_the_household_reads_who_may_consent_and_why(api_client, household, cura
     assert rows["foster_parent"]["basis"] == "delegated"
     assert rows["foster_parent"]["scope"] == ["referral"]
     assert rows["foster_parent"]["basis_words"].startswith("as a caregiver")
+    assert rows["foster_parent"]["has_document"] is True
+    assert rows["foster_parent"]["document"] is None  # the id is the recorders'
     assert set(rows["foster_parent"]) >= {
         "id", "person", "holder", "name", "relationship", "basis", "basis_words", "scope",
         "starts_at", "ends_at", "in_force", "order_number", "has_document", "restrictions",
@@ -462,7 +466,14 @@ def test_the_api_is_in_the_schema():
     assert {"get", "post"} <= set(paths["/api/v1/children/{child_id}/authority/"])
     assert {"get", "post"} <= set(paths["/api/v1/children/{child_id}/restrictions/"])
     post = paths["/api/v1/children/{child_id}/authority/"]["post"]
-    assert "multipart/form-data" in post["requestBody"]["content"]
+    assert {"multipart/form-data", "application/json"} <= set(post["requestBody"]["content"])
+    json_body = post["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    fields = schema["components"]["schemas"][json_body]["properties"]
+    assert fields["document"]["type"] == "integer"
+    assert fields["restrictions"]["type"] == "array"
+    upload = paths["/api/v1/documents/"]["post"]
+    assert "multipart/form-data" in upload["requestBody"]["content"]
+    assert "201" in upload["responses"]
 
 
 # --- the recording pages ------------------------------------------------------------------
@@ -577,3 +588,204 @@ def test_the_family_reads_the_recording_in_its_access_log(api_client, household,
     shown = entry(event, viewer_id=household["mother"].user_id)
     assert shown.what == "Created who may consent for the child"
     assert shown.role == "directory staff"
+
+
+# --- the order's document, uploaded first and named by its id (the contract) -------------
+
+
+def upload(client, document=None):
+    return client.post("/api/v1/documents/", {"file": document or pdf()}, format="multipart")
+
+
+def test_a_recorder_uploads_the_order_and_records_with_its_id_as_the_contract_shows(
+    api_client, household, curator
+):
+    api_client.force_authenticate(curator)
+    uploaded = upload(api_client, pdf("custody order.pdf"))
+    assert uploaded.status_code == 201, uploaded.json()
+    document = uploaded.json()
+    assert document == {
+        "id": document["id"],
+        "name": "custody order.pdf",
+        "content_type": "application/pdf",
+        "size": len(PDF),
+        "sha256": hashlib.sha256(PDF).hexdigest(),
+    }
+    stored = OrderDocument.objects.get(pk=document["id"])
+    assert stored.uploaded_by == curator and stored.file.read() == PDF
+    assert "custody order" not in stored.file.name  # never the uploader's name on disk
+    event = AuditEvent.objects.get(object_type="order_document", object_id=str(stored.pk))
+    assert event.actor == curator and event.action == Action.CREATE
+    assert stored.sha256 in event.detail
+
+    caseworker, child = household["caseworker"], household["child"]
+    response = api_client.post(
+        f"/api/v1/children/{child.pk}/authority/",
+        {
+            "person": caseworker.user_id,
+            "basis": "agency_custody",
+            "scope": [],
+            "starts_at": "2026-01-05T00:00:00Z",
+            "ends_at": None,
+            "order_number": "24-JV-118",
+            "document": document["id"],
+            "restrictions": ["address_confidential"],
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    row = response.json()
+    assert row["person"] == caseworker.user_id
+    assert row["document"] == document["id"]
+    assert row["restrictions"] == ["address_confidential"]
+    authority = Authority.objects.get(pk=row["id"])
+    assert authority.document_id == document["id"]
+    restriction = Restriction.objects.get(child=child, person=caseworker)
+    assert (restriction.kind, restriction.order_number, restriction.document_id) == (
+        "address_confidential",
+        "24-JV-118",
+        document["id"],
+    )
+    assert AuditEvent.objects.filter(object_type="restriction", object_id=str(restriction.pk)).exists()
+    assert consenting_authority(caseworker, child.pk, ["referral"]) == authority
+
+    listed = {r["id"]: r for r in listing(api_client, household).json()}[authority.pk]
+    assert listed["person"] == caseworker.user_id
+    assert listed["restrictions"] == ["address_confidential"]
+    assert {"id", "person", "name", "basis", "scope", "starts_at", "ends_at", "restrictions"} <= set(listed)
+
+
+def test_a_document_uploaded_by_another_recorder_is_refused(api_client, household, curator, coordinator):
+    api_client.force_authenticate(coordinator)
+    theirs = upload(api_client).json()["id"]
+    api_client.force_authenticate(curator)
+    for document in (theirs, theirs + 1000):
+        response = api_client.post(
+            f"/api/v1/children/{household['child'].pk}/authority/",
+            {
+                "person": household["caseworker"].user_id,
+                "basis": "legal_guardian",
+                "order_number": "A-1",
+                "document": document,
+            },
+            format="json",
+        )
+        assert response.status_code == 400, response.json()
+        assert (response.json()["code"], response.json()["field"]) == ("unknown_document", "document")
+    response = api_client.post(
+        f"/api/v1/children/{household['child'].pk}/restrictions/",
+        {
+            "person": household["mother"].user_id,
+            "kind": "no_contact",
+            "order_number": "P",
+            "document": theirs,
+        },
+        format="json",
+    )
+    assert (response.status_code, response.json()["code"]) == (400, "unknown_document")
+    assert not Authority.objects.filter(basis="legal_guardian").exists()
+    assert not Restriction.objects.exists()
+
+
+def test_restrictions_in_the_body_need_the_order_and_go_in_one_transaction(api_client, household, curator):
+    api_client.force_authenticate(curator)
+    document = upload(api_client).json()["id"]
+    url = f"/api/v1/children/{household['child'].pk}/authority/"
+    father = GuardianFactory(family=household["mother"].family, relationship=Relationship.FATHER)
+    body = {"person": father.user_id, "basis": "parent", "order_number": "PO-3"}
+    response = api_client.post(url, {**body, "restrictions": ["no_contact"]}, format="json")
+    assert (response.status_code, response.json()["code"]) == (400, "document_required")
+    response = api_client.post(
+        url, {**body, "document": document, "restrictions": ["silence"]}, format="json"
+    )
+    assert (response.status_code, response.json()["code"], response.json()["field"]) == (
+        400,
+        "invalid_kind",
+        "restrictions",
+    )
+    assert not Restriction.objects.exists()
+    assert not Authority.objects.filter(order_number="PO-3").exists()
+
+
+def test_the_json_restriction_names_its_document(api_client, household, curator):
+    api_client.force_authenticate(curator)
+    document = upload(api_client).json()["id"]
+    response = api_client.post(
+        f"/api/v1/children/{household['child'].pk}/restrictions/",
+        {
+            "person": household["mother"].user_id,
+            "kind": "no_contact",
+            "order_number": "P-9",
+            "document": document,
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    assert Restriction.objects.get(pk=response.json()["id"]).document_id == document
+
+
+@pytest.mark.parametrize("who", ["mother", "provider", "anonymous"])
+def test_only_recorders_upload_documents(api_client, household, who):
+    users = {"mother": household["mother"].user, "provider": ProviderFactory().user, "anonymous": None}
+    api_client.force_authenticate(users[who])
+    response = upload(api_client)
+    assert response.status_code == 403
+    assert not OrderDocument.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "document, code",
+    [
+        (pdf("order.gif", b"GIF89a...."), "invalid_document"),
+        (pdf("order.pdf", b"plain words"), "invalid_document"),
+        (pdf("big.pdf", PDF + b"0" * (10 * 1024 * 1024)), "invalid_document"),
+    ],
+)
+def test_an_upload_is_checked_by_content_and_size(api_client, coordinator, document, code):
+    api_client.force_authenticate(coordinator)
+    response = upload(api_client, document)
+    assert response.status_code == 400
+    assert (response.json()["code"], response.json()["field"]) == (code, "file")
+    assert not OrderDocument.objects.exists()
+
+
+def test_an_upload_without_a_file_is_refused(api_client, coordinator):
+    api_client.force_authenticate(coordinator)
+    response = api_client.post("/api/v1/documents/", {}, format="json")
+    assert (response.status_code, response.json()["code"], response.json()["field"]) == (
+        400,
+        "document_required",
+        "file",
+    )
+
+
+def test_the_page_upload_is_an_order_document_of_its_recorder(client, household, curator):
+    child = household["child"]
+    client.force_login(curator)
+    response = client.post(
+        f"/authority/children/{child.pk}/",
+        {
+            "action": "restriction",
+            "restriction-person": household["mother"].user_id,
+            "restriction-kind": "no_contact",
+            "restriction-order_number": "PO-77",
+            "restriction-document": pdf("photo.jpg", b"\xff\xd8\xff\xe0 jpeg"),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    document = Restriction.objects.get(order_number="PO-77").document
+    assert document.uploaded_by == curator and document.content_type == "image/jpeg"
+    assert AuditEvent.objects.filter(object_type="order_document", object_id=str(document.pk)).exists()
+
+
+def test_a_multipart_body_carries_the_file_and_the_restrictions(api_client, household, curator):
+    api_client.force_authenticate(curator)
+    response = post_authority(api_client, household, restrictions=["no_contact", "address_confidential"])
+    assert response.status_code == 201, response.json()
+    row = response.json()
+    assert sorted(row["restrictions"]) == ["address_confidential", "no_contact"]
+    authority = Authority.objects.get(pk=row["id"])
+    assert row["document"] == authority.document_id
+    kinds = Restriction.objects.filter(person=household["caseworker"], document=authority.document)
+    assert sorted(kinds.values_list("kind", flat=True)) == ["address_confidential", "no_contact"]
+    assert OrderDocument.objects.count() == 1

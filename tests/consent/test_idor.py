@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from consent.authority_services import order_document_upload
 from consent.models import Consent, ConsentRequest
 from consent.services import consent_grant, consent_revoke
-from families.models import Authority
+from families.models import Authority, OrderDocument
 from intake.models import FamilyRequest
 from intake.phones import normalize
 from intake.services import family_request_create
@@ -23,8 +25,9 @@ FAMILY_2 = {"ava"}
 
 
 @pytest.fixture
-def walk_world(demo):
+def walk_world(demo, settings, tmp_path):
     """The demo world plus a provider who was covered for Mateo until revoked."""
+    settings.MEDIA_ROOT = str(tmp_path)
     revoked = ProviderFactory(name="Riley Revoked")
     guardian = demo["guardians"]["guardian"]
     consent = consent_grant(
@@ -38,6 +41,11 @@ def walk_world(demo):
     )
     consent_revoke(actor=guardian.user, consent_id=consent.pk, reason="walk")
     demo["revoked_provider_user"] = revoked.user
+    # A court order's document the curator uploaded (issue 26): nobody else may name it.
+    demo["order_document"] = order_document_upload(
+        actor=User.objects.get(username="curator"),
+        upload=SimpleUploadedFile("order.pdf", b"%PDF-1.7 walk", content_type="application/pdf"),
+    )
     # Each family asked a provider for help, saying how to reach it (issue 25): the
     # recipient (not a walker) is the only one who may read those details.
     recipient = ProviderFactory(name="Quinn Recipient")
@@ -224,6 +232,10 @@ def test_nobody_finds_another_familys_data(walk_world, who, foreign):
         for child_id in foreign_ids:
             for url, body in (
                 (f"/api/v1/children/{child_id}/authority/", {"basis": "legal_guardian", "order_number": "X"}),
+                (
+                    f"/api/v1/children/{child_id}/authority/",
+                    {"basis": "legal_guardian", "order_number": "X", "document": world["order_document"].pk},
+                ),
                 (f"/api/v1/children/{child_id}/restrictions/", {"kind": "no_contact", "order_number": "X"}),
                 (f"/authority/children/{child_id}/", {"action": "restriction"}),
             ):
@@ -235,5 +247,11 @@ def test_nobody_finds_another_familys_data(walk_world, who, foreign):
             response = client.post(url, {"note": "idor"}, content_type="application/json")
             assert response.status_code in (403, 404), f"{who} POST {url} -> {response.status_code}"
         assert list(Authority.objects.values_list("pk", "ends_at").order_by("pk")) == authorities_before
+        # Nobody but a recorder (here: the coordinator) stores an order's document.
+        documents = OrderDocument.objects.count()
+        response = client.post("/api/v1/documents/", {"file": SimpleUploadedFile("o.pdf", b"%PDF-1.7 x")})
+        recorder = who == "coordinator"
+        assert response.status_code == (201 if recorder else 403), f"{who} POST /api/v1/documents/"
+        assert OrderDocument.objects.count() == documents + recorder
     assert list(ConsentRequest.objects.values_list("pk", "status").order_by("pk")) == requests_before
     assert list(Consent.objects.values_list("pk", "revoked_at").order_by("pk")) == before, "nothing changed"

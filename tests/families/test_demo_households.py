@@ -28,7 +28,7 @@ def test_the_foster_care_child_has_a_caseworker_a_delegated_foster_parent_and_a_
     custody = consenting_authority(g["caseworker"], eli.pk, ["referral", "care_coordination", "messaging"])
     assert (custody.basis, custody.order_number) == (AuthorityBasis.AGENCY_CUSTODY, "2026-JV-0042")
     assert custody.recorded_by == demo["users"]["coordinator"]
-    assert custody.document.read(5) == b"%PDF-"
+    assert custody.document.file.read(5) == b"%PDF-"
 
     assert may_consent(g["foster_parent"], eli.pk, ["referral"])
     with pytest.raises(ApplicationError) as wider:

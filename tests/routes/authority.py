@@ -4,7 +4,9 @@ record, anyone else is refused (403 ``recorder_only``) before the child is looke
 
 The walk posts JSON, which carries no document: a recorder's authority or restriction
 is refused with 400 ``document_required`` (the recording itself is pinned in
-tests/consent/test_authority_record.py); the page, sent no form, is shown again."""
+tests/consent/test_authority_record.py); the page, sent no form, is shown again. The
+order's document is uploaded first (``/api/v1/documents/``, recorders only): sent no
+file, a recorder is refused with 400 ``document_required``, anyone else 403."""
 
 from tests.routes import Route, everyone
 
@@ -105,5 +107,12 @@ ROUTES = [
         kwargs=_sofia,
         data=lambda w: {"action": "authority"},
         label="post-authority-child",
+    ),
+    Route(
+        "api-order-documents",
+        {**RECORDERS_REFUSED, "coordinator": 400},
+        method="post",
+        data=lambda w: {},
+        label="post-api-order-documents",
     ),
 ]
