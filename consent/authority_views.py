@@ -16,9 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from consent import authority_services as services
+from consent.authority_end import authority_end
 from consent.authority_forms import AuthorityRecordForm, RestrictionRecordForm
 from families.models import Child
 from referral_hub.errors import ApplicationError, NotFound
+from referral_hub.ids import parse_id
 from referral_hub.inputs import show_refusal
 
 FORMS: dict[str, type[forms.Form]] = {"authority": AuthorityRecordForm, "restriction": RestrictionRecordForm}
@@ -90,6 +92,20 @@ def _record(request: HttpRequest, child: Child, action: str, form: forms.Form) -
     return True
 
 
+def _end(request: HttpRequest) -> dict[str, Any]:
+    """End the authority the row's form names, now, with the note given (custody moved,
+    an order set aside). Empty when it ended; else the row, the note as typed and the
+    refusal, shown beside that row's note."""
+    note = request.POST.get("note", "")
+    try:
+        authority_end(
+            actor=request.user, authority_id=parse_id(request.POST.get("authority")) or 0, note=note
+        )
+    except ApplicationError as exc:
+        return {"authority": request.POST.get("authority", ""), "note": note, "error": exc.message}
+    return {}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def child_orders(request: HttpRequest, child_id: int) -> HttpResponse:
@@ -102,6 +118,12 @@ def child_orders(request: HttpRequest, child_id: int) -> HttpResponse:
         return _refused(request)
     bound = None
     action = request.POST.get("action", "")
+    ending: dict[str, Any] = {}
+    if request.method == "POST" and action == "end":
+        ending = _end(request)
+        if not ending:
+            messages.success(request, _("The authority ended. The consents it stood behind were re-checked."))
+            return redirect("authority-child", child_id=child.pk)
     if request.method == "POST" and action in FORMS:
         bound = FORMS[action](request.POST, request.FILES, prefix=action)
         if _record(request, child, action, bound):
@@ -118,6 +140,7 @@ def child_orders(request: HttpRequest, child_id: int) -> HttpResponse:
             "authorities": services.authority_rows(reader, restrictions),
             "restrictions": restrictions,
             "forms": _forms(child, bound),
+            "ending": ending,
         },
-        status=400 if bound is not None else 200,
+        status=400 if bound is not None or ending else 200,
     )

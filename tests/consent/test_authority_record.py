@@ -789,3 +789,35 @@ def test_a_multipart_body_carries_the_file_and_the_restrictions(api_client, hous
     kinds = Restriction.objects.filter(person=household["caseworker"], document=authority.document)
     assert sorted(kinds.values_list("kind", flat=True)) == ["address_confidential", "no_contact"]
     assert OrderDocument.objects.count() == 1
+
+
+def test_a_curator_ends_an_authority_on_the_page_and_a_missing_note_keeps_the_row_open(
+    client, household, curator
+):
+    """Custody moves to the agency: the curator ends the mother's parent authority from
+    the child's page, saying why. Without a reason the page says so beside that row's
+    note, the row's form open, and nothing ends."""
+    child, mother = household["child"], household["mother"]
+    held = Authority.objects.get(child=child, holder=mother)
+    client.force_login(curator)
+    page = client.get(f"/authority/children/{child.pk}/").content.decode()
+    assert f'name="authority" value="{held.pk}"' in page and "End it now" in page
+    refused = client.post(
+        f"/authority/children/{child.pk}/", {"action": "end", "authority": held.pk, "note": ""}
+    )
+    assert refused.status_code == 400
+    text = refused.content.decode()
+    assert f'id="end-error-{held.pk}"' in text and "<details open>" in text
+    held.refresh_from_db()
+    assert held.ends_at is None
+    ended = client.post(
+        f"/authority/children/{child.pk}/",
+        {"action": "end", "authority": held.pk, "note": "Custody moved to the agency, order 24-JV-301"},
+    )
+    assert ended.status_code == 302
+    held.refresh_from_db()
+    assert held.ends_at is not None and held.end_note.startswith("Custody moved")
+    with pytest.raises(ApplicationError) as refused_sign:
+        consenting_authority(mother, child.pk, ["referral"])
+    assert refused_sign.value.code == "no_legal_authority"
+    assert "Not in force" in client.get(f"/authority/children/{child.pk}/").content.decode()
