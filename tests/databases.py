@@ -118,8 +118,8 @@ class DemoDatabases:
         env = {**base_env(), "DJANGO_SETTINGS_MODULE": SERVER_SETTINGS}
         if database_url:
             name = f"rh_tpl_{self.run}_{key}"
-            # A copy of the run's migrated database: its ``migrate`` below finds nothing
-            # to apply (it stays, so the demo's settings have their say), then the seed.
+            # A copy of the run's migrated database (no migration reads the settings
+            # the demo's differ in, the password hashers), seeded.
             self.clone(database_url, self.migrated(database_url), name)
             env["DATABASE_URL"] = with_database(database_url, name)
             env["DB_CONN_MAX_AGE"] = "0"
@@ -127,7 +127,7 @@ class DemoDatabases:
         else:
             env["SQLITE_PATH"] = str(self.folder / f"template-{key}.sqlite3")
             template = {"sqlite": env["SQLITE_PATH"]}
-        manage(env, "migrate", "--noinput", "-v", "0")
+            manage(env, "migrate", "--noinput", "-v", "0")
         manage(env, "seed_demo")
         return template
 
