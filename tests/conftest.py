@@ -153,6 +153,41 @@ def demo_databases():
     return DemoDatabases(os.environ["RH_TEST_RUN"])
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix,
+    django_db_use_migrations,
+    django_db_keepdb,
+    django_db_createdb,
+    demo_databases,
+):
+    """On PostgreSQL, each worker's test database is a copy (``CREATE DATABASE ...
+    TEMPLATE``) of one database migrated once per run (``tests/databases.py``), not
+    migrated by each worker: Django's own test-database creation runs as before (its
+    ``migrate`` finds nothing to apply, the post-migrate steps and the teardown's drop run
+    as usual); only the step that makes the empty database makes a migrated copy instead.
+    SQLite, ``--reuse-db`` and ``--nomigrations`` are left as they were."""
+    from django.db import connections
+
+    connection = connections["default"]
+    database_url = os.environ.get("DATABASE_URL", "")
+    if (
+        connection.vendor != "postgresql"
+        or not database_url
+        or not django_db_use_migrations
+        or (django_db_keepdb and not django_db_createdb)
+    ):
+        return
+    creation = connection.creation
+
+    def create_from_template(verbosity=1, autoclobber=False, keepdb=False):
+        name = creation._get_test_db_name()
+        demo_databases.clone(database_url, demo_databases.migrated(database_url), name)
+        return name
+
+    creation._create_test_db = create_from_template
+
+
 @pytest.fixture
 def api_client():
     from rest_framework.test import APIClient

@@ -118,17 +118,46 @@ class DemoDatabases:
         env = {**base_env(), "DJANGO_SETTINGS_MODULE": SERVER_SETTINGS}
         if database_url:
             name = f"rh_tpl_{self.run}_{key}"
-            pg_execute(database_url, f'DROP DATABASE IF EXISTS "{name}"')
-            pg_execute(database_url, f'CREATE DATABASE "{name}"')
+            # A copy of the run's migrated database (no migration reads the settings
+            # the demo's differ in, the password hashers), seeded.
+            self.clone(database_url, self.migrated(database_url), name)
             env["DATABASE_URL"] = with_database(database_url, name)
             env["DB_CONN_MAX_AGE"] = "0"
             template = {"postgres": name, "url": database_url}
         else:
             env["SQLITE_PATH"] = str(self.folder / f"template-{key}.sqlite3")
             template = {"sqlite": env["SQLITE_PATH"]}
-        manage(env, "migrate", "--noinput", "-v", "0")
+            manage(env, "migrate", "--noinput", "-v", "0")
         manage(env, "seed_demo")
         return template
+
+    def migrated(self, database_url: str) -> str:
+        """A PostgreSQL database migrated once per test run, as pytest-django would migrate
+        a test database (``migrate --run-syncdb`` on the tests' own settings), built by the
+        first worker to need it under the run's file lock: each worker's test database is
+        copied from it (``clone``) instead of migrated again (13.8 s of CPU a migration)."""
+        key = hashlib.sha256(database_url.encode()).hexdigest()[:8]
+        record = self.folder / f"template-migrated-{key}.json"
+        with open(self.folder / f"template-migrated-{key}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not record.exists():
+                name = f"rh_mig_{self.run}_{key}"
+                pg_execute(database_url, f'DROP DATABASE IF EXISTS "{name}"')
+                pg_execute(database_url, f'CREATE DATABASE "{name}"')
+                env = {
+                    **os.environ,
+                    "DATABASE_URL": with_database(database_url, name),
+                    "DB_CONN_MAX_AGE": "0",
+                }
+                manage(env, "migrate", "--noinput", "--run-syncdb", "-v", "0")
+                record.write_text(json.dumps({"postgres": name, "url": database_url}))
+        return str(json.loads(record.read_text())["postgres"])
+
+    def clone(self, database_url: str, template: str, name: str) -> None:
+        """``name``, dropped if left over (as Django drops a stale test database), made a
+        copy of ``template`` (no connection is ever open on a template)."""
+        drop_pg_database(database_url, name)
+        pg_execute(database_url, f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
 
     def copy(self, database_url: str = "", folder: Path | None = None) -> Copy:
         """A fresh copy of the demo template for ``database_url`` (SQLite when empty)."""
