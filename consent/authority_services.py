@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -139,6 +139,26 @@ def household_members(child: Child) -> QuerySet[Guardian]:
     return Guardian.objects.filter(family_id=child.family_id).select_related("user").order_by("pk")
 
 
+class Who(TypedDict):
+    """Whom a row is about, as both lists show them."""
+
+    person: int
+    holder: int
+    name: str
+    relationship: str
+    relationship_words: str
+
+
+def _who(member: Guardian) -> Who:
+    return Who(
+        person=member.user_id,
+        holder=member.pk,
+        name=str(member),
+        relationship=member.relationship,
+        relationship_words=str(member.get_relationship_display()),
+    )
+
+
 @dataclass(frozen=True)
 class RestrictionRow:
     id: int
@@ -200,11 +220,7 @@ def restriction_rows(reader: Reader) -> list[RestrictionRow]:
         rows.append(
             RestrictionRow(
                 id=row.pk,
-                person=row.person.user_id,
-                holder=row.person_id,
-                name=str(row.person),
-                relationship=row.person.relationship,
-                relationship_words=str(row.person.get_relationship_display()),
+                **_who(row.person),
                 kind=row.kind,
                 kind_words=str(row.get_kind_display()),
                 starts_at=row.starts_at,
@@ -229,11 +245,7 @@ def authority_rows(reader: Reader, restrictions: Iterable[RestrictionRow]) -> li
     return [
         AuthorityRow(
             id=row.pk,
-            person=row.holder.user_id,
-            holder=row.holder_id,
-            name=str(row.holder),
-            relationship=row.holder.relationship,
-            relationship_words=str(row.holder.get_relationship_display()),
+            **_who(row.holder),
             basis=row.basis,
             basis_words=rules.basis_words(row),
             scope=list(row.purposes),

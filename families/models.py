@@ -197,7 +197,29 @@ class OrderDocument(models.Model):
         return self.name
 
 
-class Authority(models.Model):
+class CourtOrdered(models.Model):
+    """What an authority and a restriction share: the order they rest on (its number and
+    document), when they hold (from ``starts_at`` until ``ends_at``, open when None) and
+    who recorded them. ``objects.in_force(at)``."""
+
+    starts_at = models.DateTimeField(default=timezone.now)
+    ends_at = models.DateTimeField(null=True, blank=True)
+    order_number = models.CharField(max_length=100, blank=True)
+    document = models.ForeignKey(
+        OrderDocument, null=True, blank=True, on_delete=models.PROTECT, related_name="%(class)s_rows"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = InForceQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class Authority(CourtOrdered):
     """Who may consent for a child, why, from when and until when. A ``delegated``
     holder may consent only for the purposes listed in ``purposes``; every other basis
     covers every purpose (``purposes`` empty). Rows are never deleted: an authority
@@ -208,22 +230,10 @@ class Authority(models.Model):
     holder = models.ForeignKey(Guardian, on_delete=models.PROTECT, related_name="authorities")
     basis = models.CharField(max_length=20, choices=AuthorityBasis.choices)
     purposes = models.JSONField(default=list, blank=True, help_text="Empty: every purpose.")
-    starts_at = models.DateTimeField(default=timezone.now)
-    ends_at = models.DateTimeField(null=True, blank=True)
-    order_number = models.CharField(max_length=100, blank=True)
-    document = models.ForeignKey(
-        OrderDocument, null=True, blank=True, on_delete=models.PROTECT, related_name="authorities"
-    )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    recorded_at = models.DateTimeField(auto_now_add=True)
     end_note = models.CharField(max_length=300, blank=True)
     # When the consents this authority stood behind were re-checked after its end (the
     # job's mark, so each end is acted on once).
     rechecked_at = models.DateTimeField(null=True, blank=True)
-
-    objects = InForceQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "authorities"
@@ -246,7 +256,7 @@ class RestrictionKind(models.TextChoices):
     ADDRESS_CONFIDENTIAL = "address_confidential", _("Address and placement kept confidential")
 
 
-class Restriction(models.Model):
+class Restriction(CourtOrdered):
     """A court order's restriction on one household member for one child: what they may
     not see (``no_information``), that nobody contacts them (``no_contact``), or that
     their own contact details and the child's placement reach nobody else
@@ -255,18 +265,6 @@ class Restriction(models.Model):
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="restrictions")
     person = models.ForeignKey(Guardian, on_delete=models.PROTECT, related_name="restrictions")
     kind = models.CharField(max_length=30, choices=RestrictionKind.choices)
-    starts_at = models.DateTimeField(default=timezone.now)
-    ends_at = models.DateTimeField(null=True, blank=True)
-    order_number = models.CharField(max_length=100, blank=True)
-    document = models.ForeignKey(
-        OrderDocument, null=True, blank=True, on_delete=models.PROTECT, related_name="restrictions"
-    )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    recorded_at = models.DateTimeField(auto_now_add=True)
-
-    objects = InForceQuerySet.as_manager()
 
     class Meta:
         ordering = ["starts_at", "id"]

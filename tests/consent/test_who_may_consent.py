@@ -74,6 +74,7 @@ EVERY_PURPOSE = ("referral", "care_coordination", "messaging")
 
 # Who acts, besides household members.
 PROVIDER = "provider"  # the provider a consent names (attests, reads under a consent)
+RECORDER = "recorder"  # network staff who record and end court orders
 ASKER = "asker"  # a provider already covered, who asks the family to share with PROVIDER
 
 
@@ -149,6 +150,7 @@ class World:
     people: dict[str, Guardian]
     provider: Provider
     asker: Provider
+    recorder: User
     target: int | None = None  # the consent, consent request or family request acted on
 
     def user(self, who: str) -> User:
@@ -156,6 +158,8 @@ class World:
             return self.provider.user
         if who == ASKER:
             return self.asker.user
+        if who == RECORDER:
+            return self.recorder
         return self.people[who].user
 
 
@@ -186,7 +190,13 @@ def household(members: Mapping[str, Member]) -> World:
                 ends_at=None if member.restriction_ends is None else days(member.restriction_ends),
             )
         people[name] = guardian
-    return World(child=child, people=people, provider=ProviderFactory(), asker=ProviderFactory())
+    return World(
+        child=child,
+        people=people,
+        provider=ProviderFactory(),
+        asker=ProviderFactory(),
+        recorder=UserFactory(is_staff=True),
+    )
 
 
 # --- the scenarios ------------------------------------------------------------------
@@ -202,6 +212,7 @@ SIGN_REQUEST = "sign a consent request"
 ASK = "ask a provider for help"
 ASK_QUEUE = "ask the care coordinators for help"
 SIGN_ROUTED = "sign a routed request"
+END = "a recorder ends an authority now"
 
 Sight = tuple[str, tuple[str, ...] | None, str | None]  # (who, purposes or None: any, relation)
 
@@ -542,6 +553,27 @@ SCENARIOS: tuple[Scenario, ...] = (
         ADDRESS_CONFIDENTIAL, "mother", GRANT, 201, basis=AuthorityBasis.PARENT,
         sees=((PROVIDER, REFERRAL, CONSENT),),
     ),
+    # Authority ends now (custody moves): the consents no one with authority stands
+    # behind end like a revocation, and whoever holds authority now is asked.
+    Scenario(
+        "custody moves to the agency: the mother's authority ends and her consent with it; the caseworker is asked",
+        {"mother": MOTHER, "caseworker": CASEWORKER}, RECORDER, END, 200, by="mother",
+        sees=((PROVIDER, None, None), ("mother", None, GUARDIAN)), told=("caseworker",), quiet=("mother",),
+    ),
+    Scenario(
+        "the agency withdraws a foster parent's delegation: the referral consent she gave ends",
+        FOSTER_DELEGATED, RECORDER, END, 200, by="foster",
+        sees=((PROVIDER, None, None),), told=("caseworker",), quiet=("foster",),
+    ),
+    Scenario(
+        "a mother who is also the legal guardian: her guardianship ends, her consent stands on her parenthood",
+        {"mother": Member(Relationship.MOTHER, basis=AuthorityBasis.LEGAL_GUARDIAN)}, RECORDER, END, 200,
+        by="mother", sees=((PROVIDER, REFERRAL, CONSENT),), quiet=("mother",),
+    ),
+    Scenario(
+        "a parent cannot end another parent's authority (only a recorder can)",
+        JOINT_CUSTODY, "father", END, 404, "not_found", by="mother", sees=((PROVIDER, REFERRAL, CONSENT),),
+    ),
 )
 # fmt: on
 
@@ -607,6 +639,15 @@ def routed_request(s: Scenario, world: World) -> int:
     return request.pk
 
 
+def ended_authority(s: Scenario, world: World) -> int:
+    """``by`` gave a consent; the authority a recorder then ends is ``by``'s recorded one
+    (an order, a delegation) or, having none, their parent authority."""
+    given_consent(s, world)
+    held = Authority.objects.filter(holder=world.people[s.by or ""], child=world.child)
+    recorded = held.exclude(basis=AuthorityBasis.PARENT).first()
+    return (recorded or held.get()).pk
+
+
 def invited(s: Scenario, world: World) -> None:
     """The provider invited the family (only then may it record a paper consent)."""
     Invitation.objects.create(
@@ -631,6 +672,7 @@ SETUP: dict[str, Callable[[Scenario, World], int | None]] = {
     ASK: lambda s, w: None,
     ASK_QUEUE: lambda s, w: None,
     SIGN_ROUTED: routed_request,
+    END: lambda s, w: ended_authority(s, w),
 }
 
 
@@ -683,6 +725,9 @@ ACT: dict[str, Callable[[APIClient, Scenario, World], Response]] = {
     ASK_QUEUE: lambda c, s, w: c.post("/api/v1/requests/", ask_body(w, None), format="json"),
     SIGN_ROUTED: lambda c, s, w: c.post(
         f"/api/v1/requests/{w.target}/sign/", {"password": PASSWORD}, format="json"
+    ),
+    END: lambda c, s, w: c.post(
+        f"/api/v1/authorities/{w.target}/end/", {"note": "Custody moved to the agency"}, format="json"
     ),
 }
 
@@ -758,7 +803,7 @@ def implied_sights(s: Scenario) -> tuple[Sight, ...]:
         return ((s.actor, s.purposes if s.actor == PROVIDER else None, relation if done else None),)
     if s.action == LIST:
         return ((s.actor, None, GUARDIAN if s.listed else None),)
-    return ()
+    return ()  # END: each row says what the provider sees afterwards
 
 
 def check_notices(s: Scenario, world: World, before: dict[str, int]) -> None:
