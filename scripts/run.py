@@ -84,7 +84,11 @@ def main() -> int:
 
 
 def run(worker_ready: Path) -> int:
+    # The jobs' own lines ("Task ... received", "succeeded") are INFO in the settings'
+    # logging; on a newcomer's console only warnings and errors follow the ready line
+    # (beat sends a job every 15 s and every minute). LOG_LEVEL=INFO shows them again.
     env = {**os.environ, "RUN_WORKER_READY_FILE": str(worker_ready)}
+    env.setdefault("LOG_LEVEL", "WARNING")
     procs = [subprocess.Popen(cmd, cwd=ROOT, env=env) for cmd in PROCESSES]
     try:
         if not wait_until_ready(procs, worker_ready):

@@ -134,7 +134,10 @@ def test_the_access_log_costs_a_constant_number_of_queries(api_client, world, dj
     for n in range(30):
         audit_record(actor=provider.user, action="view", child=child, detail=f"read {n}")
     api_client.force_authenticate(guardian.user)
-    with django_assert_max_num_queries(12):
+    # 13 on PostgreSQL (its advisory chain lock and savepoint around the read's own
+    # row): one more since issue 26, the one query for the household's
+    # address_confidential people whose names the log withholds, whatever the row count.
+    with django_assert_max_num_queries(13):
         response = api_client.get(f"/api/v1/children/{child.pk}/access-log/?page_size=100")
     # The 30 reads, and this one: the read is logged before the rows are fetched (as the
     # page does), so the log a guardian reads always includes their own look at it.
