@@ -41,6 +41,11 @@ from audit.services import audit_record, audit_record_many
 from consent import authority as rules
 from consent import decision, rule
 from consent.models import Purpose
+from consent.policies import COORDINATOR, recorded_child, require_recorder
+from consent.policies import RECORDER_ONLY as RECORDER_ONLY
+from consent.policies import access_recording as access_recording
+from consent.policies import is_recorder as is_recorder
+from consent.policies import recorder_may_see as recorder_may_see
 from families.documents import content_type_of, order_document_store
 from families.models import (
     ORDERED_BASES,
@@ -53,60 +58,16 @@ from families.models import (
     RestrictionKind,
 )
 from people.roles import Actor, is_coordinator, is_curator, signed_in
-from referral_hub.errors import ApplicationError, FieldError, NotFound
+from referral_hub.errors import FieldError, NotFound
 from referral_hub.ids import parse_id
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 # What names an order's document when recording: a stored document's id (its uploader's),
 # or a file to store now.
 DocumentRef = int | UploadedFile[Any] | None
-RECORDER_ONLY = "recorder_only"
-# The decision point's relation through which a coordinator sees a child (registered by
-# ``intake``: a request for it in their queue); no other relation makes a recorder.
-COORDINATOR = ("coordinator",)
 
 
 # --- who may record, who may read ---------------------------------------------------------
-
-
-def is_recorder(actor: Actor) -> bool:
-    """Network staff or a care coordinator: the people who record orders."""
-    return is_curator(actor) or is_coordinator(actor)
-
-
-def _child(pk: int | None) -> Child:
-    child = Child.objects.filter(pk=pk).select_related("family").first() if pk is not None else None
-    if child is None:
-        raise NotFound("Child")
-    return child
-
-
-def recorder_may_see(actor: Actor, child_id: int) -> bool:
-    """A curator sees any child's orders; a coordinator those of a child the decision
-    point lets them see (their queue's)."""
-    if is_curator(actor):
-        return True
-    return is_coordinator(actor) and bool(decision.decide(actor, child_id=child_id, relations=COORDINATOR))
-
-
-def _require_recorder(actor: Actor) -> None:
-    if not is_recorder(actor):
-        raise ApplicationError(
-            RECORDER_ONLY,
-            gettext("Only network staff or a care coordinator may record a court order."),
-            status=403,
-        )
-
-
-def access_recording(actor: Actor, child_id: int | None) -> Child:
-    """The child ``actor`` may record an order for: 403 ``recorder_only`` for anyone but
-    staff and coordinators (asked first: the child's existence is not disclosed), 404
-    for a missing child or one outside a coordinator's queue."""
-    _require_recorder(actor)
-    pk = parse_id(child_id)
-    if pk is None or not recorder_may_see(actor, pk):
-        raise NotFound("Child")
-    return _child(pk)
 
 
 @dataclass(frozen=True)
@@ -125,10 +86,10 @@ def access_authority_list(actor: Actor, child_id: int | None) -> Reader:
     if pk is None or actor is None or not actor.is_authenticated:
         raise NotFound("Child")
     if rule.is_guardian_of(actor, pk):
-        child = _child(pk)
+        child = recorded_child(pk)
         return Reader(child=child, guardian=Guardian.objects.get(user_id=actor.pk, family_id=child.family_id))
     if recorder_may_see(actor, pk):
-        return Reader(child=_child(pk), guardian=None)
+        return Reader(child=recorded_child(pk), guardian=None)
     raise NotFound("Child")
 
 
@@ -331,7 +292,7 @@ def order_document_upload(
     ``invalid_document``; none at all: ``document_required``; both beside ``field``).
     Stored under a random name, with its SHA-256; audited (no child yet: the recording
     that names it says which)."""
-    _require_recorder(actor)
+    require_recorder(actor)
     if upload is None:
         raise FieldError("document_required", field, gettext("Upload the order (a PDF or a photo of it)."))
     content_type = _sniffed(upload, field)

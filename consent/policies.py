@@ -20,11 +20,12 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.contrib.auth.models import User
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import gettext
 from django_stubs_ext import WithAnnotations
 
 from consent import decision
 from consent.models import Consent, SignatureMethod
-from consent.rule import _categories, _recipient_q, _scope_filter
+from consent.rule import _categories, _recipient_q, _scope_filter, barred
 from consent.rule import consents_covering_user as consents_covering_user
 from consent.rule import covering_consents as covering_consents
 from consent.rule import guardian_children_q as guardian_children_q
@@ -33,7 +34,7 @@ from consent.rule import is_guardian_of as is_guardian_of
 from directory.models import Provider
 from families.models import Child, Guardian
 from families.roles import guardian_of
-from people.roles import Actor
+from people.roles import Actor, is_coordinator, is_curator
 from referral_hub.errors import ApplicationError, NotFound
 from referral_hub.ids import id_for_lookup, parse_id
 
@@ -215,10 +216,14 @@ def access_child(
 
 def guardian_for_child(user: Actor, child_id: int) -> Guardian:
     """The guardian row through which ``user`` speaks for the child, or ``NotFound``."""
-    guardian = Guardian.objects.filter(
-        user_id=user.pk if isinstance(user, User) else 0, family__children__pk=id_for_lookup(child_id)
-    ).first()
-    if guardian is None or not is_guardian_of(user, child_id):
+    guardian = (
+        Guardian.objects.filter(
+            user_id=user.pk if isinstance(user, User) else 0, family__children__pk=id_for_lookup(child_id)
+        )
+        .exclude(barred(user, "family__children__pk"))
+        .first()
+    )
+    if guardian is None:
         raise NotFound("Child")
     return guardian
 
@@ -314,3 +319,51 @@ def referral_cover_by_child(child_ids: Iterable[int]) -> dict[int, dict[str, set
         if organization_id is not None:
             cover[child_id]["organizations"].add(organization_id)
     return cover
+
+
+# --- who records court orders ----------------------------------------------------------
+
+RECORDER_ONLY = "recorder_only"
+# The decision point's relation through which a coordinator sees a child (registered by
+# ``intake``: a request for it in their queue); no other relation makes a recorder.
+COORDINATOR = ("coordinator",)
+
+
+def is_recorder(actor: Actor) -> bool:
+    """Network staff or a care coordinator: the people who record orders."""
+    return is_curator(actor) or is_coordinator(actor)
+
+
+def recorded_child(pk: int | None) -> Child:
+    child = Child.objects.filter(pk=pk).select_related("family").first() if pk is not None else None
+    if child is None:
+        raise NotFound("Child")
+    return child
+
+
+def recorder_may_see(actor: Actor, child_id: int) -> bool:
+    """A curator sees any child's orders; a coordinator those of a child the decision
+    point lets them see (their queue's)."""
+    if is_curator(actor):
+        return True
+    return is_coordinator(actor) and bool(decision.decide(actor, child_id=child_id, relations=COORDINATOR))
+
+
+def require_recorder(actor: Actor) -> None:
+    if not is_recorder(actor):
+        raise ApplicationError(
+            RECORDER_ONLY,
+            gettext("Only network staff or a care coordinator may record a court order."),
+            status=403,
+        )
+
+
+def access_recording(actor: Actor, child_id: int | None) -> Child:
+    """The child ``actor`` may record an order for: 403 ``recorder_only`` for anyone but
+    staff and coordinators (asked first: the child's existence is not disclosed), 404
+    for a missing child or one outside a coordinator's queue."""
+    require_recorder(actor)
+    pk = parse_id(child_id)
+    if pk is None or not recorder_may_see(actor, pk):
+        raise NotFound("Child")
+    return recorded_child(pk)
