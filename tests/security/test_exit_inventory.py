@@ -122,8 +122,7 @@ def _found(text: str, markers: dict[str, re.Pattern[str]]) -> list[str]:
     return [label for label, pattern in markers.items() if pattern.search(text)]
 
 
-@pytest.fixture
-def ended(demo):
+def _ended_world(demo):
     """The demo world just after Mateo's family revoked the pediatrician's consent; the
     pediatrician had asked the family to share Mateo with the outsider, and the family
     had asked the coordinators for help (so the queue holds Mateo too)."""
@@ -156,6 +155,15 @@ def ended(demo):
     return {"world": demo, "child": mateo, "viewer": viewer, "request": request, "markers": _markers(mateo)}
 
 
+# Built once, and each test rolls back to it (tests/conftest.py, ``demo_scenario``).
+after_revocation = pytest.mark.demo_scenario.with_args(_ended_world)
+
+
+@pytest.fixture
+def ended(demo):
+    return demo["scenario"]
+
+
 # --- 1. every route, every role ----------------------------------------------------------
 
 
@@ -172,6 +180,7 @@ def _body(response: Any) -> str:
 RECORDING_PAGES = {"authority-find", "authority-child"}
 
 
+@after_revocation
 @pytest.mark.parametrize("route", ROUTES, ids=[r.label or f"{r.method}-{r.name}" for r in ROUTES])
 def test_no_route_names_the_child_to_a_role_the_decision_point_denies(route, ended, client):
     world, child, markers = ended["world"], ended["child"], ended["markers"]
@@ -385,6 +394,7 @@ def in_memory_layer(settings):
     channel_layers.backends.clear()
 
 
+@after_revocation
 def test_no_notice_email_or_push_names_the_child_to_someone_the_decision_point_denies(
     ended, in_memory_layer, django_capture_on_commit_callbacks
 ):
@@ -609,8 +619,7 @@ def test_every_family_notice_picks_its_people_through_consent_recipients():
 CONFIDENTIAL_PHONE = "+13135550188"
 
 
-@pytest.fixture
-def confidential(demo):
+def _confidential_world(demo):
     """Mateo's mother (``guardian``) is under an ``address_confidential`` order for him,
     and asked the pediatrician (the route walk's team provider) for help herself, with her
     phone number: the referral routes walk her request's referral."""
@@ -635,6 +644,15 @@ def confidential(demo):
     return {"world": world, "markers": {k: re.compile(re.escape(v)) for k, v in secrets.items()}}
 
 
+under_confidentiality = pytest.mark.demo_scenario.with_args(_confidential_world)
+
+
+@pytest.fixture
+def confidential(demo):
+    return demo["scenario"]
+
+
+@under_confidentiality
 @pytest.mark.parametrize("route", ROUTES, ids=[r.label or f"{r.method}-{r.name}" for r in ROUTES])
 def test_no_route_shows_a_confidential_parents_contact_details_to_anyone_else(route, confidential, client):
     world, markers = confidential["world"], confidential["markers"]
@@ -660,6 +678,7 @@ def test_no_route_shows_a_confidential_parents_contact_details_to_anyone_else(ro
     assert not problems, "\n".join(problems)
 
 
+@under_confidentiality
 def test_no_notice_or_e_mail_carries_a_confidential_parents_contact_details_to_anyone_else(confidential):
     world, markers = confidential["world"], confidential["markers"]
     rosa = world["users"]["guardian"]
