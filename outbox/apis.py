@@ -4,7 +4,8 @@
 Not a person's endpoint: no session or token. The caller proves it is the provider with
 the shared secret (``Authorization: Bearer <SMS_INBOUND_SECRET>``) or, for Twilio's
 form-encoded webhook, a valid ``X-Twilio-Signature`` under ``TWILIO_AUTH_TOKEN`` (the
-URL signed is ``SITE_URL`` + the path). With neither configured every call is refused."""
+URL signed is the site's own link to this path, ``absolute_url``). With neither
+configured every call is refused."""
 
 from __future__ import annotations
 
