@@ -8,7 +8,7 @@ nothing more by text (the sender checks ``TextOptOut`` when each text is due).""
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -61,7 +61,11 @@ def text_reply_received(*, number: str, body: str) -> str:
     if row is None:
         if not stop:
             return UNCHANGED
-        row = TextOptOut.objects.create(number=number, stopped=True, keyword=word)
+        try:
+            with transaction.atomic():  # a savepoint: the provider may post the same STOP twice at once
+                row = TextOptOut.objects.create(number=number, stopped=True, keyword=word)
+        except IntegrityError:
+            return UNCHANGED  # the other delivery of this STOP stopped the number and confirms it
     elif row.stopped == stop:
         return UNCHANGED
     else:
