@@ -13,6 +13,7 @@ import hmac
 from typing import Any
 
 from django.conf import settings
+from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -27,6 +28,7 @@ from referral_hub.errors import ApplicationError
 from referral_hub.inputs import api_data, bind, refusal, schema_of
 from referral_hub.sitelinks import absolute_url
 
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 INPUT_CODES = {"from": ("invalid_number", 400), "body": ("invalid_body", 400)}
 ACTIONS = [texts.STOPPED, texts.RESUMED, texts.UNCHANGED, texts.IGNORED]
 
@@ -70,7 +72,8 @@ class SmsInboundApi(APIView):
         description="STOP, BAJA or ALTO (any case, spaces and punctuation around it) end "
         "every text to the sender's number and are confirmed by one text; START resumes. "
         "Authenticated by `Authorization: Bearer <SMS_INBOUND_SECRET>` or Twilio's "
-        "`X-Twilio-Signature`; refused with 403 `webhook_forbidden` otherwise.",
+        "`X-Twilio-Signature`; refused with 403 `webhook_forbidden` otherwise. A "
+        "Twilio-signed form post is answered with empty TwiML (`text/xml`) instead of JSON.",
         request=schema_of(InboundTextForm),
         responses={
             200: inline_serializer(
@@ -87,8 +90,9 @@ class SmsInboundApi(APIView):
         },
         auth=[],
     )
-    def post(self, request: Request) -> Response:
-        if not (_bearer_ok(request) or _twilio_ok(request)):
+    def post(self, request: Request) -> Response | HttpResponse:
+        twilio = _twilio_ok(request)
+        if not (_bearer_ok(request) or twilio):
             raise ApplicationError(
                 "webhook_forbidden", "This webhook needs the provider's secret or signature.", status=403
             )
@@ -96,4 +100,8 @@ class SmsInboundApi(APIView):
         if form.errors:
             raise refusal(form, INPUT_CODES)
         action = texts.text_reply_received(number=form.cleaned_data["from"], body=form.cleaned_data["body"])
+        if twilio:
+            # Twilio reads the answer as TwiML: an empty one (our confirmation goes
+            # through the outbox like every text).
+            return HttpResponse(EMPTY_TWIML, content_type="text/xml")
         return Response({"action": action})
