@@ -139,7 +139,8 @@ def save_chosen_language(request: HttpRequest, code: str) -> None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def account_settings(request: HttpRequest) -> HttpResponse:
-    """Time zone and language (the same service as ``PATCH /api/v1/me/``), and the way
+    """Time zone and language (the same service as ``PATCH /api/v1/me/``), for a family
+    referral e-mails and texts (off until ticked, with the number to text), and the way
     to a new password."""
     user = signed_in(request.user)
     initial = {
@@ -147,7 +148,8 @@ def account_settings(request: HttpRequest) -> HttpResponse:
         "preferred_language": language_of(user, translation.get_language()),
         "referral_emails": referral_emails_wanted(user),
     }
-    initial["text_number"], initial["text_updates"] = text_choice(user)
+    number, initial["text_updates"] = text_choice(user)
+    initial["text_number"] = phones.display(number)  # as a person reads it; saved as E.164
     family = has_role(user, "guardian")
     form = AccountSettingsForm(request.POST or None, initial=initial, family=family)
     if request.method == "POST" and form.is_valid() and family:
@@ -174,7 +176,6 @@ def account_settings(request: HttpRequest) -> HttpResponse:
             secure=settings.SESSION_COOKIE_SECURE,
         )
         return response
-    number = str(initial["text_number"])
     context = {"form": form, "texts_stopped": bool(number) and text_number_stopped(number)}
     return render(request, "registration/account_settings.html", context, status=400 if form.errors else 200)
 
