@@ -26,6 +26,7 @@ INPUT_CODES = {
     "preferred_language": ("invalid_language", 400),
     "contact_method": ("invalid_contact_method", 400),
     "phone": ("invalid_phone", 400),
+    "text_updates": ("invalid_text_updates", 400),
     "email": ("invalid_email", 400),
     "best_time_slots": ("invalid_best_times", 400),
     "password": ("invalid_signature", 400),
@@ -130,6 +131,7 @@ class RequestListCreateApi(APIView):
             phone=v["phone"],
             email=v["email"],
             best_time_slots=v["best_time_slots"],
+            text_updates=v["text_updates"],
         )
         return Response(RequestOutput(created).data, status=status.HTTP_201_CREATED)
 

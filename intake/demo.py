@@ -59,6 +59,9 @@ def seed(world: dict[str, Any], stdout: Writer) -> None:
                 preferred_language="es",
                 contact_method=ContactMethod.TEXT,
                 phone="+13135550142",
+                # Carmen ticked "text me updates": news of her requests comes by text
+                # too (printed by the console backend on `make run`).
+                text_updates=True,
                 best_time_slots=["afternoons"],
                 best_times="Por las tardes, después de las 4",
                 password=world["password"],

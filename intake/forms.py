@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from directory.models import LANGUAGE_NAMES
 from families.models import Child
-from intake import phones
 from intake.models import BestTime, ContactMethod
+from referral_hub import phones
 from referral_hub.inputs import IdField, TextField
 
 NEW_CHILD = "new"
@@ -24,7 +24,7 @@ def language_choices() -> list[tuple[str, str]]:
 
 
 class PhoneField(forms.CharField):
-    """A phone number as typed, cleaned to E.164 (``intake.phones``); "" when empty."""
+    """A phone number as typed, cleaned to E.164 (``referral_hub.phones``); "" when empty."""
 
     default_error_messages = {
         "invalid_phone": _("This is not a phone number we can call or text. Check the digits."),
@@ -69,6 +69,14 @@ class RequestForm(forms.Form):
         label=_("Phone number (needed for a call or a text)"),
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
         error_messages={"max_length": _("This is not a phone number we can call or text. Check the digits.")},
+    )
+    text_updates = forms.BooleanField(
+        required=False,
+        label=_("Text me updates at this number"),
+        help_text=_(
+            "Off unless you tick it. A short text when your request moves, with a link to sign in: "
+            "never your child's details. Reply STOP to end them."
+        ),
     )
     email = forms.EmailField(
         required=False,
@@ -154,6 +162,7 @@ class AskForm(RequestForm):
         "concern",
         "contact_method",
         "phone",
+        "text_updates",
         "email",
         "preferred_language",
         "best_time_slots",

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import LANGUAGE_NAMES
-from intake import phones
+from referral_hub import phones
 
 
 class ContactMethod(models.TextChoices):
@@ -74,7 +74,7 @@ class FamilyRequest(models.Model):
     contact_method = models.CharField(max_length=20, choices=ContactMethod.choices)
     best_times = models.CharField(max_length=300, blank=True)
     best_time_slots = models.JSONField(default=list, blank=True)
-    # How to reach the family (``intake.phones``: E.164), and the e-mail to write to
+    # How to reach the family (``referral_hub.phones``: E.164), and the e-mail to write to
     # (the account's unless the family gave another).
     phone = models.CharField(max_length=20, blank=True)
     email = models.EmailField(blank=True)

@@ -27,7 +27,7 @@ from families.services import child_create
 from intake import selectors
 from intake.models import OPEN_STAGES, ContactMethod, FamilyRequest, Stage
 from outbox.services import outbox_notice_and_email, outbox_notify
-from people.preferences import language_codes, language_of
+from people.preferences import language_codes, language_of, update_text_updates
 from people.roles import COORDINATOR_GROUP, Actor, is_coordinator, signed_in
 from referral_hub.errors import ApplicationError, NotFound
 from referral_hub.ids import id_for_lookup, parse_id
@@ -206,6 +206,7 @@ def family_request_create(
     phone: str = "",
     email: str = "",
     best_time_slots: Iterable[str] = (),
+    text_updates: bool = False,
 ) -> FamilyRequest:
     """A guardian asks for help. With a provider, in this one transaction: the consent
     for ``referral`` (``demographics``) to that provider signed with the password, the
@@ -218,12 +219,18 @@ def family_request_create(
     ``invalid_signature`` (password), ``phone_required`` (to be called or texted),
     ``email_required``, ``unknown_provider``, ``recipient_has_no_account``; 409
     ``duplicate_request``. ``phone`` is E.164 (the form's ``PhoneField``); ``email``
-    defaults to the account's."""
+    defaults to the account's. ``text_updates``: the family ticked "text me updates":
+    news of the request is texted to ``phone`` (the account's text choice,
+    ``people.preferences``; left as it was when unticked)."""
     consent_policies.require_guardian(actor)
     provider = check_family_recipient(to_provider_id=provider_id) if provider_id is not None else None
     phone, email = _contact(
         method=contact_method, phone=phone, email=email, account_email=signed_in(actor).email
     )
+    if text_updates and not phone:
+        raise _field_error(
+            "phone", "phone_required", gettext("Enter the number to text, or leave texts off.")
+        )
     _check_signature(actor, password)
     child = _resolve_child(actor=actor, child_id=child_id, new_child=new_child)
     basis = _legal_authority(actor, child)
@@ -240,6 +247,8 @@ def family_request_create(
         phone=phone,
         email=email,
     )
+    if text_updates:
+        update_text_updates(signed_in(actor), number=phone, wanted=True)
     audit_record(
         actor=actor,
         action=Action.CREATE,

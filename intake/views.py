@@ -95,6 +95,7 @@ def ask(request: HttpRequest) -> HttpResponse:
                 phone=data["phone"],
                 email=data["email"],
                 best_time_slots=data["best_time_slots"],
+                text_updates=data["text_updates"],
             )
         except ApplicationError as exc:
             show_refusal(form, exc)

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from outbox import services
-from outbox.models import JobRun, OutboxMessage
+from outbox.models import JobRun, OutboxMessage, TextOptOut
 
 
 @admin.register(OutboxMessage)
@@ -43,4 +43,23 @@ class JobRunAdmin(admin.ModelAdmin[JobRun]):
     readonly_fields = [f.name for f in JobRun._meta.fields]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(TextOptOut)
+class TextOptOutAdmin(admin.ModelAdmin[TextOptOut]):
+    """Numbers that replied STOP. Read-only: only the number's own START resumes texts."""
+
+    list_display = ("number", "stopped", "keyword", "changes", "changed_at")
+    list_filter = ("stopped",)
+    search_fields = ("number",)
+    readonly_fields = [f.name for f in TextOptOut._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: TextOptOut | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: TextOptOut | None = None) -> bool:
         return False

@@ -1,4 +1,4 @@
-"""Outbox rows: one notification (an e-mail or an in-app event) to one recipient.
+"""Outbox rows: one notification (an e-mail, a text or an in-app event) to one recipient.
 
 Written in the same transaction as the change that causes it, so a notification exists
 exactly when the change does. ``key`` is unique per notification: writing the same key
@@ -15,12 +15,15 @@ from django.utils import timezone
 class Channel(models.TextChoices):
     EMAIL = "email", "E-mail"
     IN_APP = "in_app", "In-app"
+    SMS = "sms", "Text message"
 
 
 class OutboxStatus(models.TextChoices):
     PENDING = "pending", "Pending"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed (needs staff)"
+    # A text that came due for a number that had replied STOP: never sent, never retried.
+    DROPPED = "dropped", "Dropped (the number replied STOP)"
 
 
 REDACTED_BODY = "[Removed after delivery: this e-mail carried a one-time link.]"
@@ -85,3 +88,23 @@ class JobRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} at {self.started_at:%Y-%m-%d %H:%M} ({'ok' if self.ok else 'failed'})"
+
+
+class TextOptOut(models.Model):
+    """A phone number that replied STOP (or BAJA, ALTO, ...): no text goes to it until it
+    replies START, whoever the text was for (every account with that number). The sender
+    reads this row when a text is due, so a text queued before the STOP is dropped.
+    ``changes`` counts the number's STOP/START turns: each turn is confirmed by one text
+    (its outbox key carries the count), a repeated STOP by none."""
+
+    number = models.CharField(max_length=20, unique=True)
+    stopped = models.BooleanField(default=True)
+    keyword = models.CharField(max_length=20)
+    changes = models.PositiveIntegerField(default=1)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "text opt-out"
+
+    def __str__(self) -> str:
+        return f"{self.number} ({'stopped' if self.stopped else 'resumed'})"

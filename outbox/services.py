@@ -1,7 +1,7 @@
 """Writing and delivering outbox rows.
 
-Write side (called by domain services inside their transaction): ``outbox_email`` and
-``outbox_in_app`` store a row keyed by ``key`` (a repeat of the key stores nothing new)
+Write side (called by domain services inside their transaction): ``outbox_email``,
+``outbox_text`` and ``outbox_in_app`` store a row keyed by ``key`` (a repeat of the key stores nothing new)
 and, once the transaction commits, ask for delivery: in-app rows are pushed from this
 process at once (the live push needs this process's channel layer on the embedded
 default), e-mail rows by kicking the Celery task. Beat sweeps every due row as well, so
@@ -13,7 +13,13 @@ success marks it ``sent`` (never picked up again), failure schedules the next at
 with exponential backoff capped at ``OUTBOX_MAX_BACKOFF_S``; after
 ``OUTBOX_MAX_ATTEMPTS`` the row is ``failed`` and waits for staff (admin, metric).
 A crash between the SMTP hand-off and the ``sent`` mark can resend after the lease;
-the Message-ID derived from the key lets mail systems drop such a duplicate."""
+the Message-ID derived from the key lets mail systems drop such a duplicate.
+
+Texts (``Channel.SMS``) follow the same path with two more checks when one is due: a
+number that replied STOP (``TextOptOut``) gets nothing (the row is ``dropped``), and a
+text due in the reader's quiet hours is held until their morning (``referral_hub.sms``),
+without counting an attempt. Only the STOP/START confirmations skip both: they answer
+the person's own reply, at once."""
 
 from __future__ import annotations
 
@@ -36,8 +42,8 @@ from django.db.models import Case, F, QuerySet, TextField, Value, When
 from django.utils import timezone
 
 from outbox.links import LINK_MARK, fill_link, link_reference
-from outbox.models import REDACTED_BODY, Channel, OutboxMessage, OutboxStatus
-from referral_hub import events
+from outbox.models import REDACTED_BODY, Channel, OutboxMessage, OutboxStatus, TextOptOut
+from referral_hub import events, sms
 from referral_hub.realtime import send_event_on_commit, user_group
 
 log = logging.getLogger(__name__)
@@ -50,6 +56,13 @@ LEASE = timedelta(seconds=120)
 class DeliveryReport:
     sent: int
     failed_attempts: int
+    # Texts not sent this time by design: held for the morning, or dropped after a STOP.
+    held: int = 0
+
+
+# The answers to a person's own STOP or START: sent to a stopped number, at any hour.
+TEXT_REPLY_KINDS = frozenset({"text.stopped", "text.resumed"})
+MAX_TEXT = 640
 
 
 def _store(*, key: str, defaults: dict[str, Any]) -> OutboxMessage | None:
@@ -90,6 +103,47 @@ def outbox_email(
             "language": language or "en",
             "one_time_link": link is not None,
             "payload": link_reference(*link) if link is not None else {},
+        },
+    )
+    if message is not None:
+        transaction.on_commit(kick_delivery)
+    return message
+
+
+def text_number_stopped(number: str) -> bool:
+    """Did this number reply STOP (and not START since)?"""
+    return TextOptOut.objects.filter(number=number, stopped=True).exists()
+
+
+@transaction.atomic
+def outbox_text(
+    *,
+    key: str,
+    to_number: str,
+    body: str,
+    kind: str,
+    recipient_id: int | None = None,
+    language: str = "en",
+    time_zone: str = "",
+) -> OutboxMessage | None:
+    """Queue one text to ``to_number`` (E.164). Returns the new row, or None when ``key``
+    was already queued, there is no number, or the number replied STOP. The body is a
+    status line and a link, never a child's details. ``time_zone`` is the reader's: a
+    text queued at night is due the next morning there (and checked again when due)."""
+    if not to_number or (kind not in TEXT_REPLY_KINDS and text_number_stopped(to_number)):
+        return None
+    now = timezone.now()
+    message = _store(
+        key=key,
+        defaults={
+            "channel": Channel.SMS,
+            "to_address": to_number,
+            "body": body[:MAX_TEXT],
+            "kind": kind,
+            "recipient_id": recipient_id,
+            "language": language or "en",
+            "payload": {"time_zone": time_zone},
+            "next_attempt_at": now if kind in TEXT_REPLY_KINDS else sms.not_before(now, time_zone),
         },
     )
     if message is not None:
@@ -147,6 +201,11 @@ def message_id_header(key: str) -> str:
 
 
 def _send(message: OutboxMessage, connection: Any) -> None:
+    if message.channel == Channel.SMS:
+        sms.get_backend().send(
+            to=message.to_address, body=message.body, reference=message_id_header(message.key)
+        )
+        return
     if message.channel == Channel.EMAIL:
         body = message.body
         if message.one_time_link and "link" in message.payload:
@@ -199,14 +258,36 @@ def _mark_failed(message: OutboxMessage, now: datetime, error: Exception) -> Non
     )
 
 
-def _deliver_claimed(message: OutboxMessage, connection: Any, now: datetime) -> bool:
+def _text_held(message: OutboxMessage, now: datetime) -> bool:
+    """A due text that must not go now: dropped (its number replied STOP) or held until
+    the reader's morning. Neither counts as an attempt."""
+    if message.channel != Channel.SMS or message.kind in TEXT_REPLY_KINDS:
+        return False
+    pending = OutboxMessage.objects.filter(pk=message.pk, status=OutboxStatus.PENDING)
+    if text_number_stopped(message.to_address):
+        pending.update(status=OutboxStatus.DROPPED, last_error="The number replied STOP: not sent.")
+        return True
+    zone = str(message.payload.get("time_zone", "")) if isinstance(message.payload, dict) else ""
+    wake = sms.not_before(now, zone)
+    if wake > now:
+        pending.update(next_attempt_at=wake)
+        return True
+    return False
+
+
+SENT, FAILED, HELD = "sent", "failed", "held"
+
+
+def _deliver_claimed(message: OutboxMessage, connection: Any, now: datetime) -> str:
+    if _text_held(message, now):
+        return HELD
     try:
         _send(message, connection)
     except Exception as exc:  # any transport error: retry later, never lose the row
         _mark_failed(message, now, exc)
-        return False
+        return FAILED
     _mark_sent(message, now)
-    return True
+    return SENT
 
 
 def outbox_deliver_one(*, message_id: int, connection: Any = None, now: datetime | None = None) -> bool:
@@ -215,7 +296,7 @@ def outbox_deliver_one(*, message_id: int, connection: Any = None, now: datetime
     message = _claim(message_id, now)
     if message is None:
         return False
-    return _deliver_claimed(message, connection, now)
+    return _deliver_claimed(message, connection, now) == SENT
 
 
 @transaction.atomic
@@ -253,20 +334,21 @@ def outbox_deliver_due(*, limit: int = 200) -> DeliveryReport:
         connection.open()
     except Exception:  # server down: each row's own attempt records the failure
         log.warning("outbox: mail server unreachable", exc_info=True)
-    started, sent, tried = time.monotonic(), 0, 0
+    started, tried = time.monotonic(), 0
+    outcomes = {SENT: 0, FAILED: 0, HELD: 0}
     try:
         for message in batch:
             if time.monotonic() - started > LEASE.total_seconds() / 2:
                 _release(batch[tried:], now)
                 break
-            sent += _deliver_claimed(message, connection, now)
+            outcomes[_deliver_claimed(message, connection, now)] += 1
             tried += 1
     finally:
         try:
             connection.close()
         except Exception:  # closing a broken SMTP session must not hide the report
             log.debug("outbox: SMTP close failed", exc_info=True)
-    return DeliveryReport(sent=sent, failed_attempts=tried - sent)
+    return DeliveryReport(sent=outcomes[SENT], failed_attempts=outcomes[FAILED], held=outcomes[HELD])
 
 
 @transaction.atomic

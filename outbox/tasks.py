@@ -12,4 +12,4 @@ from outbox.jobs import tracked
 @tracked("deliver_outbox")
 def deliver_outbox() -> dict[str, int]:
     report = services.outbox_deliver_due()
-    return {"sent": report.sent, "failed_attempts": report.failed_attempts}
+    return {"sent": report.sent, "failed_attempts": report.failed_attempts, "held": report.held}

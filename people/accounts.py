@@ -1,5 +1,5 @@
 """Sign-in for people (session) and programs (token), who-am-I, the account settings
-page (time zone, language) and password change."""
+page (time zone, language; for a family, referral e-mails and texts) and password change."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from outbox.services import text_number_stopped
 from people.landing import home_url_for
 from people.middleware import ONE_YEAR_S, request_time_zone
 from people.preferences import (
@@ -33,12 +34,14 @@ from people.preferences import (
     language_codes,
     language_of,
     referral_emails_wanted,
+    text_choice,
     time_zone_of,
     update_preferences,
+    update_text_updates,
 )
 from people.roles import Actor, has_role, role_object, signed_in, user_roles
 from people.zones import time_zone_choices
-from referral_hub import events
+from referral_hub import events, phones
 from referral_hub.auth_backends import issue_token, revoke_tokens, token_expires_at
 from referral_hub.errors import ApplicationError
 from referral_hub.language import LanguageSelect, endonyms
@@ -85,10 +88,44 @@ class AccountSettingsForm(forms.Form):
                     "Without it, you still find every update under Notices."
                 ),
             )
+            self.fields["text_updates"] = forms.BooleanField(
+                required=False,
+                label=_("Text me updates"),
+                help_text=_(
+                    "A short text when there is news, with a link to sign in: never your child's details. "
+                    "Message and data rates may apply. Reply STOP to end them at any time."
+                ),
+            )
+            self.fields["text_number"] = TextNumberField(
+                required=False,
+                max_length=40,
+                label=_("Mobile number for texts"),
+                widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+            )
         zones = cast(forms.ChoiceField, self.fields["time_zone"])
         zones.choices = time_zone_choices()
         languages = cast(forms.ChoiceField, self.fields["preferred_language"])
         languages.choices = endonyms()
+
+
+class TextNumberField(forms.CharField):
+    """A mobile number as typed, as E.164 (``referral_hub.phones``); "" when empty."""
+
+    def clean(self, value: Any) -> str:
+        text = str(super().clean(value) or "").strip()
+        if not text:
+            return ""
+        try:
+            return phones.normalize(text)
+        except phones.InvalidPhone:
+            raise forms.ValidationError(
+                _("This is not a number we can text. Check the digits."), code="invalid_phone"
+            ) from None
+
+
+def _clean_texts(form: AccountSettingsForm) -> None:
+    if form.cleaned_data.get("text_updates") and not form.cleaned_data.get("text_number"):
+        form.add_error("text_number", _("Enter the number to text, or leave texts off."))
 
 
 def save_chosen_language(request: HttpRequest, code: str) -> None:
@@ -102,7 +139,8 @@ def save_chosen_language(request: HttpRequest, code: str) -> None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def account_settings(request: HttpRequest) -> HttpResponse:
-    """Time zone and language (the same service as ``PATCH /api/v1/me/``), and the way
+    """Time zone and language (the same service as ``PATCH /api/v1/me/``), for a family
+    referral e-mails and texts (off until ticked, with the number to text), and the way
     to a new password."""
     user = signed_in(request.user)
     initial = {
@@ -110,8 +148,12 @@ def account_settings(request: HttpRequest) -> HttpResponse:
         "preferred_language": language_of(user, translation.get_language()),
         "referral_emails": referral_emails_wanted(user),
     }
+    number, initial["text_updates"] = text_choice(user)
+    initial["text_number"] = phones.display(number)  # as a person reads it; saved as E.164
     family = has_role(user, "guardian")
     form = AccountSettingsForm(request.POST or None, initial=initial, family=family)
+    if request.method == "POST" and form.is_valid() and family:
+        _clean_texts(form)
     if request.method == "POST" and form.is_valid():
         update_preferences(
             user,
@@ -119,6 +161,10 @@ def account_settings(request: HttpRequest) -> HttpResponse:
             preferred_language=form.cleaned_data["preferred_language"],
             referral_emails=form.cleaned_data["referral_emails"] if family else None,
         )
+        if family:
+            update_text_updates(
+                user, number=form.cleaned_data["text_number"], wanted=form.cleaned_data["text_updates"]
+            )
         translation.activate(form.cleaned_data["preferred_language"])
         messages.success(request, _("Your settings are saved."))
         response = redirect("account-settings")
@@ -130,9 +176,8 @@ def account_settings(request: HttpRequest) -> HttpResponse:
             secure=settings.SESSION_COOKIE_SECURE,
         )
         return response
-    return render(
-        request, "registration/account_settings.html", {"form": form}, status=400 if form.errors else 200
-    )
+    context = {"form": form, "texts_stopped": bool(number) and text_number_stopped(number)}
+    return render(request, "registration/account_settings.html", context, status=400 if form.errors else 200)
 
 
 class LogoutView(auth_views.LogoutView):

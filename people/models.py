@@ -23,6 +23,14 @@ class AccountSettings(models.Model):
     # A guardian's choice: an e-mail (a link only) when there is news about a referral for
     # their child. Off: the notice centre still says it (docs/notices.md, "Families").
     referral_emails = models.BooleanField(default=True)
+    # A guardian's choice, off until they tick it: a text (a status line and a link, never
+    # the child's details) to ``text_number`` (E.164) when there is such news. A STOP
+    # reply ends texts to the number for everyone (``outbox.models.TextOptOut``) without
+    # touching this choice, so START resumes them.
+    text_number = models.CharField(max_length=20, blank=True, default="")
+    text_updates = models.BooleanField(default=False)
+    # When the person last said yes to texts (what they agreed to, and when).
+    text_updates_since = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

@@ -13,6 +13,7 @@ from functools import lru_cache
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils import timezone
 
 from people.models import AccountSettings
 from people.roles import Actor
@@ -75,6 +76,35 @@ def referral_emails_wanted(user: Actor) -> bool:
     them either way)."""
     row = settings_of(user)
     return row.referral_emails if row is not None else True
+
+
+def text_number_for(user: Actor) -> str:
+    """The number to text this person news at (E.164), or "" unless they chose texts.
+    Whether the number replied STOP is the outbox's to check when a text is due."""
+    row = settings_of(user)
+    return row.text_number if row is not None and row.text_updates and row.text_number else ""
+
+
+def text_choice(user: Actor) -> tuple[str, bool]:
+    """What the account holds: the number given for texts and whether texts are on."""
+    row = settings_of(user)
+    return (row.text_number, row.text_updates) if row is not None else ("", False)
+
+
+@transaction.atomic
+def update_text_updates(user: User, *, number: str, wanted: bool) -> AccountSettings:
+    """Turn texts on (to ``number``, E.164) or off. On needs a number; turning them on
+    again records when the person agreed."""
+    if wanted and not number:
+        raise ApplicationError("phone_required", "Enter the number to text.", status=400)
+    row, _ = AccountSettings.objects.select_for_update().get_or_create(user=user)
+    if wanted and not (row.text_updates and row.text_number == number):
+        row.text_updates_since = timezone.now()
+    row.text_number = number
+    row.text_updates = wanted
+    row.save()
+    user._account_settings_cache = row  # type: ignore[attr-defined]  # per-request memo
+    return row
 
 
 def chosen_language(user: Actor) -> str:

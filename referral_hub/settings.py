@@ -410,6 +410,24 @@ EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "15"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@referral-hub.local")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
+# --- Text messages (referral_hub/sms.py; docs/notices.md, "Texts") ----------------------
+# Console by default (printed, nothing sent); referral_hub.sms.FileBackend writes one JSON
+# line per text to SMS_FILE_PATH; referral_hub.sms.TwilioBackend sends through Twilio.
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "referral_hub.sms.ConsoleBackend")
+SMS_FILE_PATH = os.environ.get("SMS_FILE_PATH", "")
+SMS_TIMEOUT_S = int(os.environ.get("SMS_TIMEOUT_S", "15"))
+# Held (never dropped) while it is night where the reader lives; "off" sends at any hour.
+SMS_QUIET_HOURS = os.environ.get("SMS_QUIET_HOURS", "21:00-08:00")
+# The inbound webhook (POST /api/v1/sms/inbound/) answers only a caller that proves it
+# knows this secret (Authorization: Bearer <secret>) or, with Twilio, a valid
+# X-Twilio-Signature. Unset: the webhook refuses everything (403).
+SMS_INBOUND_SECRET = os.environ.get("SMS_INBOUND_SECRET", "")
+TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")
+TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")
+TWILIO_FROM_NUMBER = os.environ.get("TWILIO_FROM_NUMBER", "")
+TWILIO_MESSAGING_SERVICE_SID = os.environ.get("TWILIO_MESSAGING_SERVICE_SID", "")
+TWILIO_API_BASE = os.environ.get("TWILIO_API_BASE", "https://api.twilio.com")
+
 # --- Security -----------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

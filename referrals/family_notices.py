@@ -9,7 +9,8 @@
   it: nothing for the family to do or expect).
 
 In the app always; by e-mail unless the guardian turned referral e-mails off on the
-settings page (``people.preferences.referral_emails_wanted``). Like every referral
+settings page (``people.preferences.referral_emails_wanted``); by text to a guardian who
+chose texts (``people.texts.text_person``: a status line and a sign-in link). Like every referral
 e-mail: a link only, nothing about the child. The people are the child's household,
 less anyone a court order keeps from hearing about the child
 (``consent.recipients.family_recipients``): a notice to a guardian is an exit of the
@@ -26,6 +27,7 @@ from django.utils.translation import pgettext_lazy
 from consent.recipients import family_recipients
 from outbox.services import outbox_notice_and_email
 from people.preferences import language_of, referral_emails_wanted
+from people.texts import text_person
 from referral_hub.sitelinks import absolute_url
 from referrals.models import Referral, ReferralStatus
 
@@ -74,6 +76,16 @@ def notify_family(referral: Referral, *, suppress_email: bool = False) -> None:
                 % {"status": word, "link": link},
                 email=not suppress_email and referral_emails_wanted(user),
             )
+            if not suppress_email:
+                text_person(
+                    user=user,
+                    key=f"referral:{referral.pk}:{referral.status}:family:{user.pk}:sms",
+                    kind="referral.status_changed",
+                    body=_(
+                        "Referral Hub: your request for help is now: %(status)s. Sign in to see it: %(link)s"
+                    )
+                    % {"status": word, "link": link},
+                )
 
 
 # The steps of a provider's referral a family is told of (docs/notices.md, "Families").
@@ -111,8 +123,9 @@ def family_payload(referral: Referral) -> dict[str, object]:
 def notify_guardians(referral: Referral, *, suppress_email: bool = False) -> None:
     """A provider's referral reached a step the family should know (``FAMILY_STEPS``):
     each guardian the decision point allows gets a notice in the app, and an e-mail
-    (news, a link, nothing about the child) unless they turned those off; in their
-    language, in the caller's transaction, once per referral, step and guardian."""
+    (news, a link, nothing about the child) unless they turned those off, and a text
+    (the status and a link) if they chose texts; in their language, in the caller's
+    transaction, once per referral, step and guardian."""
     if referral.source != "provider" or referral.status not in FAMILY_STEPS:
         return
     for user in family_audience(referral):
@@ -135,3 +148,13 @@ def notify_guardians(referral: Referral, *, suppress_email: bool = False) -> Non
                 % {"link": absolute_url(PORTAL_PATH)},
                 email=not suppress_email and referral_emails_wanted(user),
             )
+            if not suppress_email:
+                text_person(
+                    user=user,
+                    key=f"referral:{referral.pk}:{referral.status}:guardian:{user.pk}:sms",
+                    kind=FAMILY_KIND,
+                    body=_(
+                        "Referral Hub: news about a referral for your child: %(status)s. Sign in to see it: %(link)s"
+                    )
+                    % {"status": status_word(referral.status), "link": absolute_url(PORTAL_PATH)},
+                )

@@ -14,8 +14,8 @@ from consent.models import Consent, ConsentRequest
 from consent.services import consent_grant, consent_revoke
 from families.models import Authority, OrderDocument
 from intake.models import FamilyRequest
-from intake.phones import normalize
 from intake.services import family_request_create
+from referral_hub.phones import normalize
 from tests.factories.directory import ProviderFactory
 
 pytestmark = pytest.mark.django_db

@@ -213,6 +213,8 @@ def test_no_route_names_the_child_to_a_role_the_decision_point_denies(route, end
 # --- 2. every notice kind and every e-mail ----------------------------------------------
 
 PRODUCERS = {
+    "outbox_text",
+    "text_person",
     "outbox_notify",
     "outbox_notice_and_email",
     "outbox_email",
@@ -244,6 +246,7 @@ CALL_SITES: dict[str, str] = {
     "families.services._mail_already_registered": "no child",
     "families.services.guardian_register": "no child",
     "families.services.invitation_create": "family",
+    "people.texts.text_person": "family",
     "intake.services._notify_coordinators": "scenario",
     "intake.services._notify_family_to_sign": "family",
     "messaging.services._notify_mentions": "scenario",
@@ -297,6 +300,66 @@ def test_every_email_template_is_in_the_inventory():
         if path.is_file() and ("mail" in path.name or "subject" in path.name) and path.suffix == ".txt"
     }
     assert found == set(EMAIL_TEMPLATES)
+
+
+# Every kind of text (issue 27): each reaches the child's own family (the family notice
+# call sites above, through ``people.texts.text_person``) or no child at all (the
+# answers to a number's own STOP and START, which name nobody).
+TEXT_KINDS = {
+    "referral.family_update": "family",
+    "referral.status_changed": "family",
+    "text.stopped": "no child",
+    "text.resumed": "no child",
+}
+
+
+def _module_constants(tree: ast.Module) -> dict[str, str]:
+    return {
+        target.id: node.value.value
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        and isinstance(node.value, ast.Constant)
+        and isinstance(node.value.value, str)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+
+
+def _text_kinds() -> set[str]:
+    """The ``kind`` of every call that queues a text in the apps' sources (a literal or a
+    module constant), and the outbox's own answers to STOP and START."""
+    from outbox.services import TEXT_REPLY_KINDS
+
+    kinds: set[str] = set(TEXT_REPLY_KINDS)
+    for app in APPS:
+        for path in sorted((ROOT / app).rglob("*.py")):
+            if "migrations" in path.parts:
+                continue
+            tree = ast.parse(path.read_text())
+            constants = _module_constants(tree)
+            for node in ast.walk(tree):
+                if not (
+                    isinstance(node, ast.Call)
+                    and getattr(node.func, "id", None) in {"text_person", "outbox_text"}
+                ):
+                    continue
+                for keyword in node.keywords:
+                    if keyword.arg != "kind":
+                        continue
+                    value = keyword.value
+                    if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                        kinds.add(value.value)
+                    elif isinstance(value, ast.Name) and value.id in constants:
+                        kinds.add(constants[value.id])
+                    elif isinstance(value, ast.Name) and value.id == "kind":
+                        continue  # a sender (people.texts) passing its caller's kind on
+                    else:
+                        kinds.add(f"<unresolved kind in {path.relative_to(ROOT)}>")
+    return kinds
+
+
+def test_every_text_kind_is_in_the_inventory():
+    assert _text_kinds() == set(TEXT_KINDS), "classify the new text kind in TEXT_KINDS"
 
 
 def _scenarios(world: dict[str, Any], child: Child, request: Any) -> list[tuple[str, Callable[[], Any]]]:
@@ -585,6 +648,8 @@ FAMILY_PICKED_IN: dict[str, str] = {
     "referrals.services._notify_rescheduled": "referrals.services._rescheduled_audience",
     # The sender every family e-mail goes through: its callers (above) pick.
     "families.mail.mail_family": "",
+    # The sender every family text goes through: its callers (above) pick.
+    "people.texts.text_person": "",
     # An invitation goes to an address not yet in the household: no restriction can
     # name a person who is not there.
     "families.services.invitation_create": "",

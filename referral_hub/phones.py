@@ -1,6 +1,8 @@
-"""A family's phone number: read as typed (US numbers without the country code, others
-with ``+``), stored in E.164 (``+13135550142``), shown in the national format
-(``(313) 555-0142``) or, outside the US, the international one."""
+"""A phone number (a family's, for a call or a text): read as typed (US numbers without
+the country code, others with ``+``), stored in E.164 (``+13135550142``), shown in the
+national format (``(313) 555-0142``) or, outside the US, the international one. In the
+base because intake (the number to call back), people (the number to text) and the
+text webhook (``outbox``) all read numbers the same way."""
 
 from __future__ import annotations
 
