@@ -22,6 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cases.apis import ChildRef
 from directory.models import Provider
 from referral_hub.errors import ApplicationError
 from referral_hub.inputs import bind, refusal, schema_of
@@ -197,6 +198,7 @@ class StepTaskSearchApi(APIView):
 class StepOutput(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     referral = serializers.IntegerField(source="referral_id")
+    child = ChildRef(source="referral.child", help_text="The child the referral is for.")
     kind = serializers.ChoiceField(
         StepKind.choices, help_text="SDOH Clinical Care patient-task code (SDOHCC-ValueSetTaskCode)."
     )

@@ -114,7 +114,9 @@ def _readable(actor: Actor, referral_id: int, *, what: str) -> policies.Referral
 def steps_open(*, actor: Actor, referral_id: int) -> StepsAccess:
     """The referral's next steps, for whoever may read the referral now; audited."""
     access = _readable(actor, referral_id, what="view")
-    steps = list(NextStep.objects.filter(referral=access.referral).select_related("done_by"))
+    steps = list(
+        NextStep.objects.filter(referral=access.referral).select_related("done_by", "referral__child")
+    )
     _audit(
         actor=actor,
         referral=access.referral,
