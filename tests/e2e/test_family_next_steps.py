@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from referrals.models import NextStep
+from referrals.models import NextStep, Referral
 from tests.e2e.conftest import login
 from tests.e2e.pagecheck import PHONE, check_page
 
@@ -55,3 +55,31 @@ def test_family_marks_a_next_step_done_on_a_phone_in_spanish(new_page, live_serv
     # What the family recorded is what the providers read.
     done = live_server_module.read(lambda alias: NextStep.objects.using(alias).get(text_es=BRING).done_at)
     assert done is not None
+
+
+def test_recipient_asks_the_family_for_a_step_from_the_referral_page_on_a_phone(new_page, live_server_module):
+    """The IMH clinician adds "bring the ASQ booklet" from the referral page at 390 px; the
+    form is labelled, fits the phone, passes axe, and the step is listed as to do."""
+    base = live_server_module.url
+    referral_id = live_server_module.read(
+        lambda alias: (
+            Referral.objects.using(alias)
+            .get(to_provider__user__username="imh_clinician", status="scheduled")
+            .pk
+        )
+    )
+    page = new_page()
+    page.set_viewport_size(PHONE)
+    login(page, base, "imh_clinician")
+    page.goto(f"{base}/referrals/{referral_id}/")
+    form = page.get_by_role("form", name="Ask the family to do something")
+    expect(form).to_be_visible()
+    check_page(page, "referral page with next steps [phone, en]")
+    form.get_by_label("Kind of step").select_option("general-information")
+    form.get_by_label("What the family should do (English)").fill("Bring the ASQ booklet you filled in.")
+    form.get_by_label("The same in Spanish (optional)").fill("Traiga el cuadernillo ASQ que llenó.")
+    form.get_by_role("button", name="Add the step").click()
+    page.wait_for_load_state("networkidle")
+    expect(page.get_by_role("status")).to_contain_text("Next step added for the family")
+    expect(page.locator("#next-steps")).to_contain_text("Bring the ASQ booklet you filled in.")
+    page.screenshot(path=str(ARTIFACTS / "next-steps-provider-phone.png"), full_page=True)
