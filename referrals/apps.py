@@ -72,5 +72,6 @@ class ReferralsConfig(AppConfig):
             ("ReferralStatusEnum", "referrals.models.ReferralStatus"),
             ("AttachableDataCategoryEnum", "referrals.services.ATTACHABLE_CATEGORIES"),
             ("ReferralSourceEnum", "referrals.models.ReferralSource"),
+            ("NextStepKindEnum", "referrals.models.StepKind"),
         ):
             extensions.register_schema_enum_name(enum, choices)

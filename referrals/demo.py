@@ -13,8 +13,8 @@ from django.utils import timezone
 from cases import services as case_services
 from cases.models import TeamRole
 from people.demo import Writer
-from referrals import services
-from referrals.models import Referral, ReferralStatus
+from referrals import services, steps
+from referrals.models import NextStep, Referral, ReferralStatus
 from referrals.screening import validate_screenings
 
 S = ReferralStatus
@@ -76,6 +76,7 @@ def _seed(world: dict[str, Any], stdout: Writer) -> None:
             appointment_at=(timezone.now() + datetime.timedelta(days=10)).replace(microsecond=0),
         )
     referrals["scheduled"] = scheduled
+    _seed_steps(world, scheduled)
 
     referrals["sent"] = _send(
         world,
@@ -137,3 +138,48 @@ def _seed(world: dict[str, Any], stdout: Writer) -> None:
     stdout.write(
         f"referrals: {len(referrals)} referrals for Mateo, case #{case.pk} with {len(roles)} members"
     )
+
+
+# What the IMH clinician asks Mateo's family to do before the first visit (issue 27):
+# one step already done by the family, two to do (docs/referrals.md, "Family next steps").
+DEMO_STEPS = (
+    (
+        "make-contact",
+        "Call the clinic to confirm the first visit: (734) 555-0142.",
+        "Llame a la clínica para confirmar la primera cita: (734) 555-0142.",
+        "",
+    ),
+    (
+        "general-information",
+        "Bring your child's insurance card and vaccine record to the first visit.",
+        "Traiga la tarjeta del seguro y la cartilla de vacunas de su hijo a la primera cita.",
+        "",
+    ),
+    (
+        "complete-questionnaire",
+        "Fill in the family intake questionnaire before the visit.",
+        "Llene el cuestionario de admisión familiar antes de la cita.",
+        "https://forms.example.org/referral-hub/intake",
+    ),
+)
+
+
+def _seed_steps(world: dict[str, Any], referral: Referral) -> None:
+    imh = world["users"]["imh_clinician"]
+    made = world.setdefault("steps", {})
+    for kind, text_en, text_es, url in DEMO_STEPS:
+        step = NextStep.objects.filter(referral=referral, text_en=text_en).first()
+        if step is None:
+            step = steps.step_add(
+                actor=imh,
+                referral_id=referral.pk,
+                kind=kind,
+                text_en=text_en,
+                text_es=text_es,
+                url=url,
+                due_on=(timezone.now() + datetime.timedelta(days=7)).date(),
+            )
+        made[kind] = step
+    call = made["make-contact"]
+    if call.done_at is None:
+        steps.step_mark(actor=world["users"]["guardian"], step_id=call.pk, done=True)

@@ -29,7 +29,7 @@ from outbox.services import outbox_notice_and_email
 from people.preferences import language_of, referral_emails_wanted
 from people.texts import text_person
 from referral_hub.sitelinks import absolute_url
-from referrals.models import Referral, ReferralStatus
+from referrals.models import NextStep, Referral, ReferralStatus
 
 S = ReferralStatus
 
@@ -158,3 +158,38 @@ def notify_guardians(referral: Referral, *, suppress_email: bool = False) -> Non
                     )
                     % {"status": status_word(referral.status), "link": absolute_url(PORTAL_PATH)},
                 )
+
+
+STEP_KIND = "referral.step_added"
+
+
+def notify_step_added(step: NextStep, referral: Referral, *, suppress_email: bool = False) -> None:
+    """A provider asked the family to do something (``referrals.steps.step_add``): each
+    guardian ``family_audience`` allows gets a notice in the app (the step's kind code and
+    ids; the words are read on the referrals page) and an e-mail that says only that
+    there is something to do, with a link; in their language, once per step and person."""
+    for user in family_audience(referral):
+        language = language_of(user)
+        with translation.override(language):
+            outbox_notice_and_email(
+                user=user,
+                key=f"referral:{referral.pk}:step:{step.pk}:guardian:{user.pk}",
+                kind=STEP_KIND,
+                email_kind="referral.family",
+                language=language,
+                payload={
+                    "referral_id": referral.pk,
+                    "step_id": step.pk,
+                    "step_kind": step.kind,
+                    "url": f"{PORTAL_PATH}#step-{step.pk}",
+                },
+                subject=_("Something to do for a referral for your child"),
+                body=_(
+                    "A provider asked you to do something for a referral for your child.\n\n"
+                    "Sign in to see what it is: %(link)s\n\n"
+                    "For privacy, we never put details about your child in an e-mail. "
+                    "You can turn these e-mails off in your account settings."
+                )
+                % {"link": absolute_url(PORTAL_PATH)},
+                email=not suppress_email and referral_emails_wanted(user),
+            )

@@ -255,3 +255,65 @@ class ReferralDraft(models.Model):
                 fields=["from_provider", "child", "to_provider"], name="referral_draft_one_per_pair"
             )
         ]
+
+
+# --- Family next steps (issue 27) -------------------------------------------------------
+
+
+class StepKind(models.TextChoices):
+    """What a family is asked to do, coded as the SDOH Clinical Care IG's patient-task
+    codes (``SDOHCC-ValueSetTaskCode``; docs/referrals.md, "Family next steps"). The
+    value is the code itself; the label is the family's words."""
+
+    MAKE_CONTACT = "make-contact", _("Get in touch to make an appointment")
+    REVIEW_MATERIAL = "review-material", _("Read what the provider sent")
+    COMPLETE_QUESTIONNAIRE = "complete-questionnaire", _("Fill in a questionnaire")
+    GENERAL_INFORMATION = "general-information", _("Something to do or bring")
+
+
+class NextStep(models.Model):
+    """One thing the family is asked to do for a referral ("call to schedule", "bring the
+    insurance card", "fill in the intake form"), in the family's words in English and
+    Spanish. The recipient or the referrer adds it; a guardian of the child marks it
+    done (``referrals.steps``). Exported as a FHIR ``Task`` (SDOHCC Task For Patient)
+    part of the referral's ``Task``."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="next_steps")
+    kind = models.CharField(max_length=30, choices=StepKind.choices)
+    text_en = models.TextField()
+    text_es = models.TextField(blank=True)
+    # Where to do it (a questionnaire's address, required for ``complete-questionnaire``).
+    url = models.URLField(max_length=500, blank=True)
+    due_on = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["referral_id", "created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(done_at__isnull=True, done_by__isnull=True) | Q(done_at__isnull=False),
+                name="next_step_done_by_only_when_done",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="complete-questionnaire") | ~Q(url=""),
+                name="next_step_questionnaire_has_url",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Next step #{self.pk} ({self.kind}) of referral #{self.referral_id}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None
+
+    def text_in(self, language: str) -> str:
+        """The family's words in ``language`` (Spanish when given; English otherwise)."""
+        if language.startswith("es") and self.text_es:
+            return self.text_es
+        return self.text_en

@@ -11,7 +11,7 @@ from django.utils.translation import pgettext
 
 from notices.kinds import NoticeKind, payload_url, register
 from people.templatetags.preferences import when
-from referrals.models import Outcome, ReferralStatus
+from referrals.models import Outcome, ReferralStatus, StepKind
 
 Payload = dict[str, Any]
 
@@ -160,6 +160,17 @@ def _family_url(payload: Payload) -> str | None:
     return payload_url(payload) or _url(payload)
 
 
+def _step_title(payload: Payload) -> str:
+    """A new next step for the family: its kind in the reader's words (the step's own
+    words are on the referrals page)."""
+    kind = str(payload.get("step_kind", ""))
+    words = str(StepKind(kind).label) if kind in StepKind.values else _("a new step")
+    return _("Something to do for referral #%(number)d: %(step)s.") % {
+        "number": int(payload["referral_id"]),
+        "step": words,
+    }
+
+
 def register_notice_kinds() -> None:
     register(
         "referral.received",
@@ -180,4 +191,7 @@ def register_notice_kinds() -> None:
     register(
         "referral.rescheduled",
         NoticeKind(category="referral_update", title=_rescheduled_title, url=_family_url),
+    )
+    register(
+        "referral.step_added", NoticeKind(category="referral_update", title=_step_title, url=_family_url)
     )

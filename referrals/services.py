@@ -89,6 +89,11 @@ def emails_suppressed() -> Iterator[None]:
         _emails_suppressed.reset(token)
 
 
+def emails_are_suppressed() -> bool:
+    """Inside ``emails_suppressed()`` (other modules' writes ask it too)."""
+    return _emails_suppressed.get()
+
+
 def _email_on_commit(user: User | None, subject: str, path: str, *, key: str) -> None:
     """An outbox e-mail (sent after commit, retried until delivered) with a link only:
     no child's name or details ever leave in mail."""

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from referrals import apis, fhir, views
+from referrals import apis, fhir, step_apis, step_views, views
 
 api_urlpatterns = [
     path("referrals/", apis.ReferralListCreateApi.as_view(), name="api-referral-list"),
@@ -20,17 +20,28 @@ api_urlpatterns = [
     path(
         "referrals/<int:pk>/reschedule/", apis.ReferralRescheduleApi.as_view(), name="api-referral-reschedule"
     ),
+    # The family's next steps (issue 27; referrals/steps.py).
+    path("referrals/<int:pk>/steps/", step_apis.StepListAddApi.as_view(), name="api-referral-steps"),
+    path(
+        "referrals/<int:pk>/steps/<int:step_pk>/done/",
+        step_apis.StepMarkApi.as_view(),
+        name="api-referral-step-done",
+    ),
 ]
 
 fhir_urlpatterns = [
     path("ServiceRequest/<int:pk>", fhir.ServiceRequestApi.as_view(), name="fhir-servicerequest"),
     path("Task/<int:pk>", fhir.TaskApi.as_view(), name="fhir-task"),
+    path("Task/step-<int:pk>", step_apis.StepTaskApi.as_view(), name="fhir-task-step"),
+    path("Task", step_apis.StepTaskSearchApi.as_view(), name="fhir-task-search"),
 ]
 
 urlpatterns = [
     path("dashboard/", views.dashboard, name="referrals-dashboard"),
     path("referrals/new/", views.referral_new, name="referral-new"),
     path("referrals/<int:pk>/", views.referral_page, name="referral-page"),
+    path("referrals/<int:pk>/steps/new/", step_views.step_add, name="referral-step-add"),
     path("referrals/<int:pk>/<str:verb>/", views.referral_action, name="referral-action"),
     path("portal/referrals/", views.portal_referrals, name="portal-referrals"),
+    path("portal/referrals/steps/<int:pk>/done/", step_views.step_mark, name="portal-step-done"),
 ]

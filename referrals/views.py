@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -27,11 +28,11 @@ from directory.roles import provider_of
 from families.roles import guardian_of
 from referral_hub.errors import ApplicationError, NotFound
 from referral_hub.inputs import plain, show_refusal
-from referrals import picker, policies, selectors, services
+from referrals import picker, policies, selectors, services, steps
 from referrals.contact import family_contact
 from referrals.drafts import referral_draft_for
 from referrals.inputs import TRANSITION_FORMS, ReferralSendForm, send_from
-from referrals.models import ConcernType, DeclineReason, Outcome, Referral, Urgency
+from referrals.models import ConcernType, DeclineReason, Outcome, Referral, StepKind, Urgency
 from referrals.screening import ASQ3_DOMAIN_LABELS, ASQ3_DOMAINS, INSTRUMENTS, domain_rows, summary
 from referrals.targets import TARGETS
 
@@ -228,6 +229,12 @@ def referral_page(request: HttpRequest, pk: int) -> HttpResponse:
     return _referral_page(request, pk)
 
 
+def referral_page_refused(request: HttpRequest, pk: int, failed: tuple[str, Form]) -> HttpResponse:
+    """The referral page again after a refused form from another module's view (a next
+    step: ``referrals.step_views``), with what was typed and the messages."""
+    return _referral_page(request, pk, failed)
+
+
 def _referral_page(request: HttpRequest, pk: int, failed: tuple[str, Form] | None = None) -> HttpResponse:
     """The page; after a refused action (``failed``: the verb and its bound form) with
     that form's values and messages, and status 400."""
@@ -244,6 +251,7 @@ def _referral_page(request: HttpRequest, pk: int, failed: tuple[str, Form] | Non
         )
     referral = selectors.referral_detail(referral=access.referral)
     actions = services.available_actions(access.role, referral.status)
+    steps.attach_steps([referral], language=get_language())
     screenings = [
         (
             s,
@@ -269,6 +277,8 @@ def _referral_page(request: HttpRequest, pk: int, failed: tuple[str, Form] | Non
             # covers the referral, not the care team's case: issue 25).
             "case_open": bool(referral.case_id)
             and case_policies.visible_cases(request.user).filter(pk=referral.case_id).exists(),
+            "may_add_step": steps.may_add(access.role, referral),
+            "step_kinds": StepKind.choices,
             "failed": failed[0] if failed else "",
             "typed": failed[1].data if failed else {},
             "errors": failed[1].errors if failed else {},
@@ -346,6 +356,7 @@ def portal_referrals(request: HttpRequest) -> HttpResponse:
     if guardian_of(request.user) is None:
         return _forbidden(request, "This page is for families.")
     referrals = list(selectors.portal_referrals(actor=request.user))
+    steps.attach_steps(referrals, language=get_language())
     cases = list(case_selectors.case_list(actor=request.user))
     services.referrals_shown(actor=request.user, referrals=referrals, detail="family referrals page")
     case_services.cases_shown(actor=request.user, cases=cases, detail="family referrals page")

@@ -16,6 +16,7 @@ from families.models import Authority, OrderDocument
 from intake.models import FamilyRequest
 from intake.services import family_request_create
 from referral_hub.phones import normalize
+from referrals.models import NextStep
 from tests.factories.directory import ProviderFactory
 
 pytestmark = pytest.mark.django_db
@@ -94,6 +95,10 @@ def reads(world, keys):
             if asked.referral_id:
                 yield f"/api/v1/referrals/{asked.referral_id}/"
                 yield f"/referrals/{asked.referral_id}/"
+        # The family's next steps on its child's referrals (issue 27).
+        for step in NextStep.objects.filter(referral__child=child):
+            yield f"/api/v1/referrals/{step.referral_id}/steps/"
+            yield f"/fhir/Task/step-{step.pk}"
 
 
 def contact_details(world, keys):
@@ -163,6 +168,7 @@ def test_nobody_finds_another_familys_data(walk_world, who, foreign):
     before = list(Consent.objects.values_list("pk", "revoked_at").order_by("pk"))
     requests_before = list(ConsentRequest.objects.values_list("pk", "status").order_by("pk"))
     authorities_before = list(Authority.objects.values_list("pk", "ends_at").order_by("pk"))
+    steps_before = list(NextStep.objects.values_list("pk", "done_at").order_by("pk"))
 
     for url in [*reads(world, foreign), *LISTS]:
         if who == "curator" and any(part in url for part in RECORDER_READS):
@@ -188,6 +194,17 @@ def test_nobody_finds_another_familys_data(walk_world, who, foreign):
             if "?child=" in url:
                 assert results == [], f"{who} saw consents at {url}"
 
+    # Nobody marks another family's next step done, or adds one (issue 27).
+    for step in NextStep.objects.filter(referral__child_id__in=foreign_ids):
+        for url in (
+            f"/api/v1/referrals/{step.referral_id}/steps/{step.pk}/done/",
+            f"/portal/referrals/steps/{step.pk}/done/",
+            f"/api/v1/referrals/{step.referral_id}/steps/",
+        ):
+            response = client.post(url, {"done": "false", "kind": "make-contact", "text_en": "idor"})
+            assert response.status_code in (302, 403, 404), f"{who} POST {url} -> {response.status_code}"
+            if who != "anonymous":
+                assert response.status_code in (403, 404)
     for consent in Consent.objects.filter(child_id__in=foreign_ids):
         for url in (f"/api/v1/consents/{consent.pk}/revoke/", f"/portal/consents/{consent.pk}/revoke/"):
             response = client.post(url, {"reason": "idor"})
@@ -255,3 +272,4 @@ def test_nobody_finds_another_familys_data(walk_world, who, foreign):
         assert OrderDocument.objects.count() == documents + recorder
     assert list(ConsentRequest.objects.values_list("pk", "status").order_by("pk")) == requests_before
     assert list(Consent.objects.values_list("pk", "revoked_at").order_by("pk")) == before, "nothing changed"
+    assert list(NextStep.objects.values_list("pk", "done_at").order_by("pk")) == steps_before

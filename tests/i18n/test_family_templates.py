@@ -34,6 +34,7 @@ FAMILY_TEMPLATES = [
     "people/templates/registration/login.html",
     "people/templates/registration/locked_out.html",
     "referrals/templates/referrals/portal_referrals.html",
+    "referrals/templates/referrals/_next_steps_family.html",
     "directory/templates/directory/search.html",
     "directory/templates/directory/provider.html",
     "consent/templates/consent/request.html",

@@ -134,4 +134,46 @@ ROUTES = [
             "curator": 403,
         },
     ),
+    # The family's next steps (issue 27): the referrer (team_provider) and the guardian read
+    # them; the referrer adds; only the family marks one done; everyone else: the 404.
+    Route("api-referral-steps", DETAIL, kwargs=_scheduled),
+    Route(
+        "api-referral-steps",
+        {**DETAIL, "guardian": 403, "team_provider": 201},
+        method="post",
+        kwargs=_scheduled,
+        data=lambda w: {"kind": "general-information", "text_en": "Bring the insurance card."},
+        label="POST-api-referral-steps",
+    ),
+    Route(
+        "api-referral-step-done",
+        {**DETAIL, "team_provider": 403},
+        method="post",
+        kwargs=lambda w: {
+            "pk": w["referrals"]["scheduled"].pk,
+            "step_pk": w["steps"]["general-information"].pk,
+        },
+        data=lambda w: {},
+    ),
+    Route("fhir-task-step", DETAIL, kwargs=lambda w: {"pk": w["steps"]["complete-questionnaire"].pk}),
+    # A referral id no one has: 404 for everyone signed in (tests/referrals/test_next_steps.py
+    # reads a real one); a part-of that is not a Task: 400.
+    Route("fhir-task-search", _signed_in(404), query="part-of=Task/999999999"),
+    Route("fhir-task-search", _signed_in(400), query="part-of=Patient/1", label="GET-fhir-task-search-bad"),
+    # The walk posts JSON, which a page's form does not read: the referral page again, 400
+    # (tests/referrals/test_next_steps.py posts the form).
+    Route(
+        "referral-step-add",
+        {**PAGE_DETAIL, "guardian": 400, "team_provider": 400},
+        method="post",
+        kwargs=_scheduled,
+        data=lambda w: {"kind": "make-contact", "text_en": "Call the clinic."},
+    ),
+    Route(
+        "portal-step-done",
+        {**PAGE_DETAIL, "guardian": 302, "team_provider": 403},
+        method="post",
+        kwargs=lambda w: {"pk": w["steps"]["general-information"].pk},
+        data=lambda w: {"done": "true"},
+    ),
 ]

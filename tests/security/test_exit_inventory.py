@@ -100,6 +100,10 @@ def _markers(child: Child) -> dict[str, re.Pattern[str]]:
             covered[f"appointment of referral {referral.pk}"] = when.isoformat()[:16]
         for event in referral.events.exclude(note=""):
             covered[f"timeline note {event.pk}"] = event.note
+        # What the family is asked to do (issue 27), in both languages.
+        for step in referral.next_steps.all():
+            covered[f"next step {step.pk}"] = step.text_en
+            covered[f"next step {step.pk} (es)"] = step.text_es
     for message in Message.objects.filter(case__child=child):
         covered[f"message {message.pk}"] = message.body
     phones: dict[str, str] = {}
@@ -252,6 +256,7 @@ CALL_SITES: dict[str, str] = {
     "messaging.services._notify_mentions": "scenario",
     "referrals.family_notices.notify_family": "family",
     "referrals.family_notices.notify_guardians": "family",
+    "referrals.family_notices.notify_step_added": "family",
     "referrals.reminders._remind": "scenario",
     "referrals.services._email_on_commit": "scenario",
     "referrals.services._notify_referrer": "scenario",
@@ -643,6 +648,7 @@ FAMILY_PICKED_IN: dict[str, str] = {
     "intake.services._notify_family_to_sign": "intake.services._notify_family_to_sign",
     "referrals.family_notices.notify_family": "referrals.family_notices.family_audience",
     "referrals.family_notices.notify_guardians": "referrals.family_notices.family_audience",
+    "referrals.family_notices.notify_step_added": "referrals.family_notices.family_audience",
     "referrals.services.referral_send_for_family": "referrals.family_notices.family_audience",
     # The family's _rescheduled_ notice is a "scenario" site that also tells the family:
     "referrals.services._notify_rescheduled": "referrals.services._rescheduled_audience",
