@@ -14,6 +14,11 @@ class ReferralsConfig(AppConfig):
         from referrals.services import access_end_for_consent
 
         register_notice_kinds()
+        # A recipient without an account: its one-time links are made when mailed.
+        from outbox.links import register_minter
+        from referrals.partners import LINK_MINTER, mint_link
+
+        register_minter(LINK_MINTER, mint_link)
         # The case page (cases) lists the case's referrals the viewer may see.
         register_case_page_section(
             "referrals", template="referrals/_case_referrals.html", context=case_page_referrals, order=100
