@@ -27,6 +27,12 @@ class ReferralsConfig(AppConfig):
         # transaction (care-team memberships are cases' hook); consent tells each
         # affected user once.
         register_access_end_hook("referrals.permissions", access_end_for_consent)
+        # A partner without an account signs up and claims its listing: it sees the
+        # referrals sent to the listing (directory announces the claim).
+        from directory.extensions import register_claim_listener
+        from referrals.services import referrals_for_claimed_listing
+
+        register_claim_listener("referrals.recipient", referrals_for_claimed_listing)
 
         from consent.extensions import register_request_asked, register_request_return
         from referrals.drafts import referral_draft_keep

@@ -1076,6 +1076,28 @@ def _join_care_team(referral: Referral) -> None:
         care_team_member_add(case=referral.case, provider=provider, role=role)
 
 
+# --- a listing claimed (a ``directory.extensions`` claim listener) -----------------------
+
+
+def referrals_for_claimed_listing(*, provider_id: int, user_id: int) -> None:
+    """Registered with ``directory.extensions`` (``ReferralsConfig.ready``): called inside
+    the transaction that approves a claim. The account behind the listing now receives
+    the referrals sent to it while it had no account (answered by e-mailed link until
+    now): the same permission rows sending grants a recipient with an account (not for
+    declined ones: declining ends the recipient's access), and a place on the care team
+    of those it accepted where consent covers care coordination. The consent gate still
+    decides every read."""
+    referrals = list(
+        Referral.objects.filter(to_provider_id=provider_id)
+        .exclude(status=S.DECLINED)
+        .select_related("to_provider", "from_provider", "case")
+    )
+    for referral in referrals:
+        policies.grant_referral_access(referral=referral, user_ids=[user_id])
+        if referral.status in (S.ACCEPTED, S.SCHEDULED):
+            _join_care_team(referral)
+
+
 # --- consent revocation or expiry (an access-end hook, inside that transaction) ---------
 
 

@@ -287,3 +287,116 @@ def test_the_page_leaves_out_what_the_consent_does_not_cover(
     grant(world, listing, purposes=("referral",), categories=("demographics",))
     # The referral carries screening results: without them covered the link is refused.
     assert Client().get(links()[0]).status_code == 403
+
+
+def test_a_swapped_link_id_is_refused(world, early_on, as_user, django_capture_on_commit_callbacks):
+    """IDOR: a link names its row inside the signature; another id is not a link."""
+    refer(world, as_user, {"to_provider": early_on.pk}, django_capture_on_commit_callbacks)
+    link = links()[0]
+    token = link.split("/")[2]
+    link_id, rest = token.split(".", 1)
+    swapped = f"/r/{int(link_id) + 1}.{rest}/"
+    assert Client().get(swapped).status_code == 404
+    assert Client().post(swapped, {"action": "accept"}).status_code == 404
+    assert Referral.objects.get().status == "sent"
+
+
+# --- the partner signs up and claims its listing -------------------------------------------
+
+
+def test_a_partner_who_claims_its_listing_sees_the_same_referrals(
+    world, early_on, as_user, django_capture_on_commit_callbacks
+):
+    from tests.factories.base import UserFactory
+
+    refer(world, as_user, {"to_provider": early_on.pk}, django_capture_on_commit_callbacks)
+    post_step(links()[0], {"action": "accept"}, django_capture_on_commit_callbacks)
+    referral = Referral.objects.get()
+    account = UserFactory()
+    claim = as_user(account).post(
+        f"/api/v1/providers/{early_on.pk}/claim/", {"note": "Our office"}, format="json"
+    )
+    assert claim.status_code == 201
+    # Before a curator approves, the account sees nothing.
+    assert as_user(account).get(f"/api/v1/referrals/{referral.pk}/").status_code == 404
+    curator = UserFactory(is_staff=True)
+    approved = as_user(curator).post(
+        f"/api/v1/listing-claims/{claim.json()['id']}/approve/", {}, format="json"
+    )
+    assert approved.status_code == 200
+    account = type(account).objects.get(pk=account.pk)  # a new request: its listing read afresh
+    inbox = as_user(account).get("/api/v1/referrals/", {"box": "inbox"}).json()
+    assert [r["id"] for r in inbox["results"]] == [referral.pk]
+    detail = as_user(account).get(f"/api/v1/referrals/{referral.pk}/").json()
+    assert detail["child"]["name"] == world.child.name
+    assert detail["your_role"] == "recipient"
+    assert detail["partner"] is None  # it has an account now
+    assert "schedule" in detail["actions"]
+    # It goes on signed in.
+    scheduled = as_user(account).post(
+        f"/api/v1/referrals/{referral.pk}/schedule/", {"appointment_at": SOON.isoformat()}, format="json"
+    )
+    assert scheduled.status_code == 200 and scheduled.json()["status"] == "scheduled"
+
+
+# --- record-only referrals -------------------------------------------------------------------
+
+
+def test_a_referral_made_by_phone_is_recorded_and_its_outcome_entered_later(
+    world, as_user, django_capture_on_commit_callbacks
+):
+    by_phone = ProviderFactory(user=None, name="County Health Nurses", email="", phone="734-555-0111")
+    grant(world, by_phone, purposes=("referral",), categories=("demographics", "screening_results"))
+    without = refer(world, as_user, {"to_provider": by_phone.pk}, django_capture_on_commit_callbacks)
+    assert without.status_code == 400 and without.json()["code"] == "recipient_has_no_account"
+    mail.outbox.clear()
+    response = refer(
+        world, as_user, {"to_provider": by_phone.pk, "record_only": True}, django_capture_on_commit_callbacks
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["record_only"] is True and body["partner"] is None
+    # Nothing goes to the recipient: no link, no e-mail to it.
+    assert not PartnerLink.objects.exists()
+    assert links() == []
+    # The referrer enters the answer, the appointment and the outcome.
+    referrer = as_user(world.referrer.user)
+    assert set(body["actions"]) >= {"accept", "decline", "cancel"}
+    pk = body["id"]
+    assert referrer.post(f"/api/v1/referrals/{pk}/accept/", {}, format="json").status_code == 200
+    assert (
+        referrer.post(
+            f"/api/v1/referrals/{pk}/schedule/", {"appointment_at": SOON.isoformat()}, format="json"
+        ).status_code
+        == 200
+    )
+    done = referrer.post(f"/api/v1/referrals/{pk}/complete/", {"outcome": "connected"}, format="json")
+    assert done.status_code == 200 and done.json()["status"] == "completed"
+    timeline = referrer.get(f"/api/v1/referrals/{pk}/").json()["timeline"]
+    assert [e["actor"]["id"] for e in timeline] == [world.referrer.user.pk] * 4
+    # It counts in the loop: the referrer's outbox lists it, closed.
+    outbox = referrer.get("/api/v1/referrals/", {"box": "outbox", "status": "completed"}).json()
+    assert [r["id"] for r in outbox["results"]] == [pk]
+
+
+def test_record_only_does_not_let_a_referrer_answer_an_ordinary_referral(
+    world, as_user, django_capture_on_commit_callbacks
+):
+    response = refer(world, as_user, {"to_provider": world.recipient.pk}, django_capture_on_commit_callbacks)
+    pk = response.json()["id"]
+    assert "accept" not in response.json()["actions"]
+    refused = as_user(world.referrer.user).post(f"/api/v1/referrals/{pk}/accept/", {}, format="json")
+    assert refused.status_code == 403 and refused.json()["code"] == "not_allowed"
+
+
+def test_a_record_only_referral_to_a_partner_with_an_account_tells_nobody(
+    world, as_user, django_capture_on_commit_callbacks
+):
+    response = refer(
+        world,
+        as_user,
+        {"to_provider": world.recipient.pk, "record_only": True},
+        django_capture_on_commit_callbacks,
+    )
+    assert response.status_code == 201
+    assert not [m for m in mail.outbox if m.to == [world.recipient.user.email]]
