@@ -400,3 +400,55 @@ def test_a_record_only_referral_to_a_partner_with_an_account_tells_nobody(
     )
     assert response.status_code == 201
     assert not [m for m in mail.outbox if m.to == [world.recipient.user.email]]
+
+
+# --- the web form ------------------------------------------------------------------------------
+
+
+def test_the_form_names_a_partner_and_records_a_referral_made_by_phone(
+    world, django_capture_on_commit_callbacks
+):
+    page = Client()
+    page.force_login(world.referrer.user)
+    form = {
+        "child": world.child.pk,
+        "reason": "Family asked for parenting support.",
+        "concern_type": "family_support",
+        "urgency": "routine",
+        "partner_name": "Parents Together",
+        "partner_email": "hello@parents.example.test",
+    }
+    refused = page.post("/referrals/new/", form)
+    assert refused.status_code == 403
+    assert 'data-error-code="consent_required"' in refused.content.decode()
+    assert 'value="Parents Together"' in refused.content.decode()  # what was typed stays
+    listing = Provider.objects.get(name="Parents Together", unlisted=True)
+    grant(world, listing, purposes=("referral",), categories=("demographics",))
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = page.post("/referrals/new/", form)
+    assert sent.status_code == 302
+    referral = Referral.objects.get(to_provider=listing)
+    assert not referral.record_only and len(links()) == 1
+    shown = page.get(sent["Location"]).content.decode()
+    assert "no account: answers by e-mailed link" in shown
+
+    missing = page.post("/referrals/new/", {**form, "partner_email": ""})
+    assert missing.status_code == 400
+    assert 'id="partner_email-error"' in missing.content.decode()
+
+    by_phone = {
+        **form,
+        "partner_name": "Grandma's Daycare",
+        "partner_email": "",
+        "partner_phone": "734-555-0112",
+    }
+    by_phone["record_only"] = "on"
+    phoned = Provider.objects.create(
+        name="Grandma's Daycare", phone="734-555-0112", unlisted=True, discipline=""
+    )
+    grant(world, phoned, purposes=("referral",), categories=("demographics",))
+    recorded = page.post("/referrals/new/", by_phone)
+    assert recorded.status_code == 302, recorded.content.decode()[:2000]
+    referral = Referral.objects.get(to_provider=phoned)
+    assert referral.record_only
+    assert "recorded: made by phone or fax" in page.get(recorded["Location"]).content.decode()
