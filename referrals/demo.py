@@ -153,6 +153,11 @@ def _seed(world: dict[str, Any], stdout: Writer) -> None:
     stdout.write(
         f"referrals: {len(referrals)} referrals for Mateo, case #{case.pk} with {len(roles)} members"
     )
+    if "partner_link_token" in world:
+        stdout.write(
+            "referrals: Early On Washtenaw (no account) answers its referral from "
+            f"/r/{world['partner_link_token']}/"
+        )
 
 
 def _demo_partner_link(referral: Referral) -> str:
