@@ -18,7 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from consent.models import DataCategory
-from referral_hub.errors import ApplicationError
+from referral_hub.errors import ApplicationError, FieldError
 from referral_hub.inputs import plain
 from referrals.inputs import TRANSITION_FORMS
 from referrals.models import DeclineReason, Outcome
@@ -102,11 +102,17 @@ def partner_link_page(request: HttpRequest, token: str) -> HttpResponse:
             values["decline_note"] = note
         if verb == "complete":
             values["outcome_note"] = note
-        referral = partner_link_act(
-            token=token,
-            step=StepInput(verb=verb, changes=values, note=note),
-            language=getattr(request, "LANGUAGE_CODE", "en") or "en",
-        )
+        try:
+            referral = partner_link_act(
+                token=token,
+                step=StepInput(verb=verb, changes=values, note=note),
+                language=getattr(request, "LANGUAGE_CODE", "en") or "en",
+            )
+        except FieldError as exc:  # e.g. an appointment in the past: beside its field
+            if exc.field not in form.fields:
+                raise
+            form.add_error(exc.field, exc.plain)
+            return _page(request, token, failed=verb, form=form, status=exc.status)
     except ApplicationError as exc:
         return _refused(request, exc)
     if _wants_json(request):

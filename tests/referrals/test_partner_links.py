@@ -421,8 +421,10 @@ def test_the_form_names_a_partner_and_records_a_referral_made_by_phone(
     refused = page.post("/referrals/new/", form)
     assert refused.status_code == 403
     assert 'data-error-code="consent_required"' in refused.content.decode()
-    assert 'value="Parents Together"' in refused.content.decode()  # what was typed stays
     listing = Provider.objects.get(name="Parents Together", unlisted=True)
+    # The partner comes back chosen, so the family can be asked to share with it.
+    assert f'<option value="{listing.pk}"' in refused.content.decode()
+    assert re.search(rf'name="provider" value="{listing.pk}"', refused.content.decode())
     grant(world, listing, purposes=("referral",), categories=("demographics",))
     with django_capture_on_commit_callbacks(execute=True):
         sent = page.post("/referrals/new/", form)
@@ -452,3 +454,23 @@ def test_the_form_names_a_partner_and_records_a_referral_made_by_phone(
     referral = Referral.objects.get(to_provider=phoned)
     assert referral.record_only
     assert "recorded: made by phone or fax" in page.get(recorded["Location"]).content.decode()
+
+
+def test_an_appointment_in_the_past_is_refused_beside_its_field_and_the_link_stays_unused(
+    world, early_on, as_user, django_capture_on_commit_callbacks
+):
+    refer(world, as_user, {"to_provider": early_on.pk}, django_capture_on_commit_callbacks)
+    post_step(links()[0], {"action": "accept"}, django_capture_on_commit_callbacks)
+    second = links()[1]
+    response = Client().post(second, {"action": "schedule", "appointment_at": "2020-01-01T10:00"})
+    assert response.status_code == 400
+    assert 'id="appointment_at-error"' in response.content.decode()
+    assert PartnerLink.objects.get(step="schedule").used_at is None
+    assert (
+        post_step(
+            second,
+            {"action": "schedule", "appointment_at": SOON.strftime("%Y-%m-%dT%H:%M")},
+            django_capture_on_commit_callbacks,
+        ).status_code
+        == 200
+    )
