@@ -101,6 +101,8 @@ def test_the_partner_page_shows_only_what_the_consent_covers(
     assert "ASQ" in text  # screening results are covered
     assert "Early On Washtenaw" in text
     assert "expires on" in text.lower()
+    spanish = Client().get(links()[0] + "?lang=es").content.decode()
+    assert '<html lang="es">' in spanish and "Vence el" in spanish and "La familia comparte con usted" in spanish
     # Opening is a read: received, on the timeline and in the access log, by link.
     referral = Referral.objects.get()
     assert referral.status == "received"
@@ -474,3 +476,23 @@ def test_an_appointment_in_the_past_is_refused_beside_its_field_and_the_link_sta
         ).status_code
         == 200
     )
+
+
+def test_a_decline_by_link_ends_the_chain_and_the_referrer_is_told(
+    world, early_on, as_user, django_capture_on_commit_callbacks
+):
+    refer(world, as_user, {"to_provider": early_on.pk}, django_capture_on_commit_callbacks)
+    done = post_step(
+        links()[0],
+        {"action": "decline", "decline_reason": "out_of_area", "note": "Not our county."},
+        django_capture_on_commit_callbacks,
+    )
+    assert done.status_code == 200
+    assert "There is nothing more to do" in done.content.decode()
+    assert len(links()) == 1
+    referral = Referral.objects.get()
+    assert referral.status == "declined" and referral.decline_reason == "out_of_area"
+    told = [m for m in mail.outbox if m.to == [world.referrer.user.email]]
+    assert told and f"/referrals/{referral.pk}/" in told[-1].body
+    detail = as_user(world.referrer.user).get(f"/api/v1/referrals/{referral.pk}/").json()
+    assert detail["timeline"][-1]["actor"]["name"] == "Early On Washtenaw, by link"
