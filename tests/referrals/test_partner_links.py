@@ -102,7 +102,9 @@ def test_the_partner_page_shows_only_what_the_consent_covers(
     assert "Early On Washtenaw" in text
     assert "expires on" in text.lower()
     spanish = Client().get(links()[0] + "?lang=es").content.decode()
-    assert '<html lang="es">' in spanish and "Vence el" in spanish and "La familia comparte con usted" in spanish
+    assert (
+        '<html lang="es">' in spanish and "Vence el" in spanish and "La familia comparte con usted" in spanish
+    )
     # Opening is a read: received, on the timeline and in the access log, by link.
     referral = Referral.objects.get()
     assert referral.status == "received"
