@@ -182,8 +182,11 @@ def _event(
     object_type: str,
     object_id: int | str,
     detail: str,
+    actor_label: str = "",
 ) -> AuditEvent:
-    """The row ``audit_record`` writes, without ``prev_hash`` and ``hash`` yet."""
+    """The row ``audit_record`` writes, without ``prev_hash`` and ``hash`` yet.
+    ``actor_label``: who acted when nobody is signed in but we know who it was (a
+    partner from a link they were e-mailed: "<name> (partner_link)")."""
     if action not in Action.values:
         raise ValueError(f"unknown audit action {action!r}")
     user = actor if isinstance(actor, User) else None  # an AnonymousUser is recorded by label only
@@ -195,7 +198,7 @@ def _event(
         own_visit=outcome != Outcome.DENIED and is_own_visit(user, child_id),
         at=timezone.now(),
         actor=user,
-        actor_label=_actor_label(actor),
+        actor_label=actor_label[:255] if actor_label and user is None else _actor_label(actor),
         child_id=child_id,
         action=action,
         data_category=data_category,
@@ -225,6 +228,7 @@ def audit_record(
     object_type: str = "",
     object_id: int | str = "",
     detail: str = "",
+    actor_label: str = "",
 ) -> AuditEvent:
     user = actor if isinstance(actor, User) else None
     # The chain lock first: ``at`` is read under it, so it never goes back within a chain.
@@ -245,6 +249,7 @@ def audit_record(
         object_type=object_type,
         object_id=object_id,
         detail=detail,
+        actor_label=actor_label,
     )
     return _append(event, _heads([event.chain])[event.chain])
 

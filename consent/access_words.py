@@ -16,6 +16,9 @@ from audit.models import AuditEvent, Outcome
 from consent.models import DataCategory, Purpose
 from consent.texts import SHORT_PURPOSES
 
+# The role an audit row's label names for a partner acting from a link: "<name> (partner_link)".
+PARTNER_LINK_ROLE = "partner_link"
+
 ROLES: dict[str, Promise] = {
     "provider": gettext_lazy("care provider"),
     "guardian": gettext_lazy("parent or guardian"),
@@ -24,6 +27,8 @@ ROLES: dict[str, Promise] = {
     "reviewer": gettext_lazy("endorsement reviewer"),
     "network_lead": gettext_lazy("network staff"),
     "user": gettext_lazy("account holder"),
+    # A recipient without an account, acting from a link it was e-mailed (issue 27).
+    PARTNER_LINK_ROLE: gettext_lazy("partner without an account"),
 }
 # Past-tense verbs of the access log, in their own context: the same English word
 # elsewhere ("Sent" as a status) is translated differently.
@@ -49,6 +54,7 @@ THINGS: dict[str, Promise] = {
     "referral": gettext_lazy("a referral"),
     "screening": gettext_lazy("a screening"),
     "family_request": gettext_lazy("a request for help"),
+    "partner_link": gettext_lazy("a referral link sent to a partner"),
     "request": gettext_lazy("a request for help"),
     "fhir_consent": gettext_lazy("a consent (electronic copy)"),
     "invitation": gettext_lazy("the family's invitation"),
@@ -96,7 +102,9 @@ def plain_purposes(codes: str) -> str:
 
 def entry(row: AuditEvent, *, viewer_id: int | None) -> AccessEntry:
     name, roles = split_label(row.actor_label)
-    if row.actor_id is None:
+    if row.actor_id is None and roles == [PARTNER_LINK_ROLE]:
+        who, role = _("%(name)s, by link") % {"name": name}, plain_role(roles)
+    elif row.actor_id is None:
         who, role = _("Someone not signed in"), ""
     elif row.actor_id == viewer_id:
         who, role = _("You"), plain_role(roles)

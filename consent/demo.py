@@ -104,6 +104,12 @@ def seed(world: dict[str, Any], stdout: Writer) -> None:
         )
         consents[username] = consent
 
+    # A listing without an account (issue 27): Mateo's family shares with it for a
+    # referral the pediatrician sends by e-mailed link.
+    partner = world.get("partners", {}).get("early_on")
+    if partner is not None:
+        consents["early_on"], _created = _ensure(guardian=guardian, child=children["mateo"], provider=partner)
+
     # Family 2 shares with someone else entirely.
     consent, _created = _ensure(
         guardian=guardian2, child=children["ava"], provider=providers["social_worker"]

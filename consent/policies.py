@@ -24,7 +24,7 @@ from django.utils.translation import gettext
 from django_stubs_ext import WithAnnotations
 
 from consent import decision
-from consent.models import Consent, SignatureMethod
+from consent.models import CATEGORY_FIELDS, Consent, SignatureMethod
 from consent.rule import _categories, _recipient_q, _scope_filter, barred
 from consent.rule import consents_covering_user as consents_covering_user
 from consent.rule import covering_consents as covering_consents
@@ -56,6 +56,22 @@ def consent_for(
         .order_by("-expires_on", "-id")
         .first()
     )
+
+
+def categories_covered(
+    *, provider: Provider, child_id: int, purpose: str, categories: Iterable[str], at: datetime | None = None
+) -> list[str]:
+    """Which of ``categories`` an active consent covers ``provider`` for, about the child,
+    for ``purpose`` (the rule's ``covering_consents``, asked once per category in one
+    query). For an exit with no signed-in viewer: a recipient without an account reading
+    a referral from a link it was e-mailed sees only these (issue 27)."""
+    wanted = [c for c in categories if c in CATEGORY_FIELDS]
+    rows = list(
+        covering_consents(provider=provider, purpose=purpose, at=at)
+        .filter(child_id=child_id)
+        .values(*(CATEGORY_FIELDS[c] for c in wanted))
+    )
+    return [c for c in wanted if any(row[CATEGORY_FIELDS[c]] for row in rows)]
 
 
 def may_access(

@@ -297,6 +297,7 @@ def seed(world: dict[str, Any], stdout: Writer) -> None:
         providers[username] = provider
     extra = _extra_listings(orgs, curator)
     _listing_freshness(providers, orgs)
+    world.setdefault("partners", {})["early_on"] = _listing_without_account(orgs)
     stdout.write(
         f"directory: {len(orgs)} organizations, {len(providers)} provider logins, "
         f"{EXTRA_LISTINGS} more listings ({extra} new)"
@@ -367,3 +368,22 @@ def _listing_freshness(providers: dict[str, Provider], orgs: dict[str, Organizat
         reason=ListingFlag.Reason.PHONE_WRONG,
         defaults={"note": "The number rings a dentist's office."},
     )
+
+
+def _listing_without_account(orgs: dict[str, Organization]) -> Provider:
+    """A listing nobody claimed, with an intake e-mail (issue 27): referrals reach it by
+    e-mailed one-time links; referrals' demo sends it one."""
+    listing, _ = Provider.objects.get_or_create(
+        hsds_id=uuid.uuid5(DEMO_NS, "listing:early-on"),
+        defaults={
+            "name": "Early On Washtenaw",
+            "discipline": Discipline.EARLY_INTERVENTION_COORDINATOR,
+            "organization": orgs["county"],
+            "languages": join_codes(["en", "es"]),
+            "email": "intake@earlyon-washtenaw.example.test",
+            "phone": "(734) 555-0190",
+            "services": ["early intervention (Part C)", "developmental evaluation"],
+        },
+    )
+    _location(listing, "48197", "1819 S Wagner Rd")
+    return listing

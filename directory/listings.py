@@ -20,6 +20,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from directory import policies
+from directory.extensions import listing_claimed
 from directory.models import (
     STALE_AFTER_DAYS,
     Capacity,
@@ -323,6 +324,7 @@ def claim_approve(*, actor: Actor, claim_id: int, note: Any = "") -> ListingClai
         raise ApplicationError("already_has_listing", "That account already has a listing.", status=409)
     provider.user_id = claim.user_id
     provider.save(update_fields=["user", "updated_at"])
+    listing_claimed(provider_id=provider.pk, user_id=claim.user_id)
     _decide(claim, actor, ListingClaim.Status.APPROVED, _clean_text(note, "note", MAX_FLAG_NOTE))
     for other in ListingClaim.objects.select_for_update().filter(
         provider=provider, status=ListingClaim.Status.PENDING

@@ -211,6 +211,10 @@ class Provider(models.Model):
     )
     name = models.CharField(max_length=255, db_index=True)
     discipline = models.CharField(max_length=40, choices=Discipline.choices, db_index=True)
+    # A partner a provider named on a referral (issue 27: name, e-mail and/or phone)
+    # who is not in the directory: a listing without an account that consents can name
+    # like any recipient, never shown in the public search, its detail or the exports.
+    unlisted = models.BooleanField(default=False)
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
     bio = models.TextField(blank=True)

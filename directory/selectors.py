@@ -424,7 +424,7 @@ def close_names(text: str) -> list[Provider]:
     if connection.vendor != "postgresql" or not text.strip():
         return []
     closest = (
-        Provider.objects.filter(name__trigram_word_similar=text)
+        Provider.objects.filter(name__trigram_word_similar=text, unlisted=False)
         .annotate(similarity=TrigramWordSimilarity(text, "name"))
         .order_by("-similarity", "name", "id")[:CLOSE_NAMES]
     )
@@ -457,7 +457,7 @@ def provider_matches(search: ProviderSearch, *, today: datetime.date | None = No
     """The listings a search finds: filters only (no ordering, no joins for display),
     what counts and the page fetchers in ``directory/paging.py`` start from."""
     today = today or timezone.now().date()
-    qs = Provider.objects.all()
+    qs = Provider.objects.filter(unlisted=False)
     if search.q:
         qs = _terms_filter(qs, search.terms)
     if search.discipline:
@@ -533,7 +533,7 @@ def provider_get_public(*, provider_id: int, today: datetime.date | None = None)
     provider = (
         Provider.objects.select_related("organization")
         .prefetch_related(*_public_prefetches(today or timezone.now().date()))
-        .filter(pk=provider_id)
+        .filter(pk=provider_id, unlisted=False)
         .first()
     )
     if provider is None:
@@ -549,7 +549,7 @@ def provider_get_by_hsds_id(*, hsds_id: str) -> Provider:
     provider = (
         Provider.objects.select_related("organization")
         .prefetch_related(*_public_prefetches(timezone.now().date()))
-        .filter(hsds_id=key)
+        .filter(hsds_id=key, unlisted=False)
         .first()
     )
     if provider is None:
@@ -561,6 +561,7 @@ def providers_for_export() -> QuerySet[Provider]:
     return (
         Provider.objects.select_related("organization")
         .prefetch_related(*_public_prefetches(timezone.now().date()))
+        .filter(unlisted=False)
         .order_by("id")
     )
 

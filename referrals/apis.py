@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -49,6 +50,18 @@ STUB_DETAIL_NULL_FIELDS = (
 )
 
 
+class PartnerRef(serializers.Serializer[Any]):
+    name = serializers.CharField()
+    via_link = serializers.BooleanField()
+
+
+def partner_of(referral: Referral) -> dict[str, Any] | None:
+    recipient = referral.to_provider
+    if recipient.user_id is not None or referral.record_only:
+        return None
+    return {"name": recipient.name, "via_link": True}
+
+
 class ReferralListOutput(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     restricted = serializers.SerializerMethodField(
@@ -64,6 +77,15 @@ class ReferralListOutput(serializers.Serializer[Any]):
         allow_null=True, help_text="The referring provider; null for a family's own request."
     )
     to_provider = ProviderRef()
+    partner = serializers.SerializerMethodField(
+        help_text="A recipient without an account (a listing nobody claimed, or a partner named "
+        "on the referral): {name, via_link: true}, acting from one-time links it is e-mailed. "
+        "null for a recipient with an account."
+    )
+    record_only = serializers.BooleanField(
+        help_text="Recorded after the fact (made by phone or fax): nothing was sent; the "
+        "referrer enters the answer and the outcome."
+    )
     # The CONTRACT names this field "source"; DRF's serializer metaclass pops declared
     # fields off the class, so it never shadows ``Field.source`` at run time.
     source = serializers.ChoiceField(  # type: ignore[assignment]  # see the comment above
@@ -78,6 +100,10 @@ class ReferralListOutput(serializers.Serializer[Any]):
         help_text="Clocks run out: contact (7 days), appointment (45 days)."
     )
 
+    @extend_schema_field(PartnerRef(allow_null=True))
+    def get_partner(self, obj: Referral) -> dict[str, Any] | None:
+        return partner_of(obj)
+
     def get_overdue(self, obj: Referral) -> list[str]:
         return obj.overdue_flags()
 
@@ -90,7 +116,17 @@ class ReferralListOutput(serializers.Serializer[Any]):
         return dict(super().to_representation(instance))
 
     def stub(self, instance: Referral) -> dict[str, Any]:
-        keep = ("id", "status", "source", "from_provider", "to_provider", "sent_at", "contact_due_at")
+        keep = (
+            "id",
+            "status",
+            "source",
+            "from_provider",
+            "to_provider",
+            "partner",
+            "record_only",
+            "sent_at",
+            "contact_due_at",
+        )
         data: dict[str, Any] = {}
         for name in keep:
             value = self.fields[name].get_attribute(instance)
@@ -134,6 +170,9 @@ class EventOutput(serializers.Serializer[Any]):
     )
 
     def get_actor(self, obj: Any) -> dict[str, Any] | None:
+        if obj.actor is None and obj.partner_name:
+            # A recipient without an account, from a link it was e-mailed.
+            return {"id": None, "name": _("%(name)s, by link") % {"name": obj.partner_name}, "via_link": True}
         if obj.actor is None:
             return None
         return {"id": obj.actor.pk, "name": obj.actor.get_full_name() or obj.actor.get_username()}
@@ -190,7 +229,7 @@ class ReferralDetailOutput(ReferralListOutput):
         role = self.context.get("role")
         if is_restricted(obj):
             return []
-        return services.available_actions(str(role or ""), obj.status)
+        return services.available_actions(str(role or ""), obj.status, record_only=obj.record_only)
 
     def stub(self, instance: Referral) -> dict[str, Any]:
         data = super().stub(instance)
@@ -246,12 +285,26 @@ class ScreeningInput(serializers.Serializer[Any]):
     item_10 = serializers.IntegerField(required=False, help_text="epds 0-3")
 
 
+class PartnerInputSchema(serializers.Serializer[Any]):
+    name = serializers.CharField(max_length=200)
+    email = serializers.EmailField(required=False)
+    phone = serializers.CharField(required=False, max_length=40)
+
+
 class ReferralCreateInput(serializers.Serializer[Any]):
     """The request body as documented; ``referrals.inputs.ReferralSendForm`` checks it
     (the page's form binds the same), so the API and the page refuse alike."""
 
     child = serializers.IntegerField()
-    to_provider = serializers.IntegerField()
+    to_provider = serializers.IntegerField(
+        required=False, help_text="A directory listing (one without an account gets e-mailed links)."
+    )
+    to_partner = PartnerInputSchema(
+        required=False, help_text="Instead of to_provider: a partner not in the directory."
+    )
+    record_only = serializers.BooleanField(
+        required=False, default=False, help_text="A referral already made by phone or fax: nothing is sent."
+    )
     reason = serializers.CharField(max_length=5000)
     urgency = serializers.ChoiceField(Urgency.choices, default=Urgency.ROUTINE)
     concern_type = serializers.ChoiceField(ConcernType.choices, default=ConcernType.OTHER)

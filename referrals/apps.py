@@ -14,6 +14,11 @@ class ReferralsConfig(AppConfig):
         from referrals.services import access_end_for_consent
 
         register_notice_kinds()
+        # A recipient without an account: its one-time links are made when mailed.
+        from outbox.links import register_minter
+        from referrals.partners import LINK_MINTER, mint_link
+
+        register_minter(LINK_MINTER, mint_link)
         # The case page (cases) lists the case's referrals the viewer may see.
         register_case_page_section(
             "referrals", template="referrals/_case_referrals.html", context=case_page_referrals, order=100
@@ -22,6 +27,12 @@ class ReferralsConfig(AppConfig):
         # transaction (care-team memberships are cases' hook); consent tells each
         # affected user once.
         register_access_end_hook("referrals.permissions", access_end_for_consent)
+        # A partner without an account signs up and claims its listing: it sees the
+        # referrals sent to the listing (directory announces the claim).
+        from directory.extensions import register_claim_listener
+        from referrals.services import referrals_for_claimed_listing
+
+        register_claim_listener("referrals.recipient", referrals_for_claimed_listing)
 
         from consent.extensions import register_request_asked, register_request_return
         from referrals.drafts import referral_draft_keep

@@ -6,15 +6,19 @@ states they start from. Runs after consent (the services check the consents)."""
 from __future__ import annotations
 
 import datetime
+import hashlib
+import hmac
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 
 from cases import services as case_services
 from cases.models import TeamRole
 from people.demo import Writer
 from referrals import services, steps
-from referrals.models import NextStep, Referral, ReferralStatus
+from referrals.models import NextStep, PartnerLink, PartnerLinkStep, Referral, ReferralStatus
+from referrals.partners import LINK_LIFETIME, make_token, token_hash
 from referrals.screening import validate_screenings
 
 S = ReferralStatus
@@ -28,7 +32,7 @@ def _send(world: dict[str, Any], key: str, sender: str, recipient: str, **fields
     return services.referral_send(
         actor=world["users"][sender],
         child_id=world["children"]["mateo"].pk,
-        to_provider_id=world["providers"][recipient].pk,
+        to_provider_id={**world["providers"], **world.get("partners", {})}[recipient].pk,
         idempotency_key=f"demo-{key}",
         fingerprint=services.request_fingerprint(body),
         **fields,
@@ -124,6 +128,18 @@ def _seed(world: dict[str, Any], stdout: Writer) -> None:
         )
     referrals["declined"] = declined
 
+    partner = world.get("partners", {}).get("early_on")
+    if partner is not None:
+        referrals["to_partner"] = _send(
+            world,
+            "early-on",
+            "pediatrician",
+            "early_on",
+            reason="Few words and little pointing at 20 months; family asked for an Early On evaluation.",
+            concern_type="developmental",
+        )
+        world["partner_link_token"] = _demo_partner_link(referrals["to_partner"])
+
     case = case_services.case_get_or_create(child=world["children"]["mateo"])
     roles = {
         "pediatrician": TeamRole.REFERRER,
@@ -138,6 +154,11 @@ def _seed(world: dict[str, Any], stdout: Writer) -> None:
     stdout.write(
         f"referrals: {len(referrals)} referrals for Mateo, case #{case.pk} with {len(roles)} members"
     )
+    if "partner_link_token" in world:
+        stdout.write(
+            "referrals: Early On Washtenaw (no account) answers its referral from "
+            f"/r/{world['partner_link_token']}/"
+        )
 
 
 # What the IMH clinician asks Mateo's family to do before the first visit (issue 27):
@@ -183,3 +204,22 @@ def _seed_steps(world: dict[str, Any], referral: Referral) -> None:
     call = made["make-contact"]
     if call.done_at is None:
         steps.step_mark(actor=world["users"]["guardian"], step_id=call.pk, done=True)
+
+
+def _demo_partner_link(referral: Referral) -> str:
+    """The partner's first link for the demo referral to a listing without an account:
+    its token derived from the site's key (not stored: only its hash), so a demo user
+    and the tests can open ``/r/{token}/``; demo e-mails are not sent."""
+    link = PartnerLink.objects.filter(referral=referral, step=PartnerLinkStep.RESPOND).first()
+    if link is None:
+        link = PartnerLink.objects.create(
+            referral=referral,
+            step=PartnerLinkStep.RESPOND,
+            sent_to=referral.to_provider.email,
+            expires_at=timezone.now() + LINK_LIFETIME,
+        )
+    nonce = hmac.new(settings.SECRET_KEY.encode(), b"demo partner link", hashlib.sha256).hexdigest()[:32]
+    token = make_token(link.pk, nonce)
+    if link.used_at is None:
+        PartnerLink.objects.filter(pk=link.pk).update(token_hash=token_hash(token))
+    return token

@@ -19,6 +19,7 @@ from people.roles import Actor
 from referral_hub.errors import FieldError
 from referral_hub.inputs import IdField, TextField
 from referrals.models import ConcernType, DeclineReason, Outcome, Urgency
+from referrals.partners import PartnerInput, partner_listing
 from referrals.screening import ASQ3_DOMAINS, validate_screenings
 from referrals.services import ATTACHABLE_CATEGORIES, MAX_TEXT, SendResult, referral_send
 
@@ -34,7 +35,18 @@ class ReferralSendForm(forms.Form):
     API's ``field`` does (``screenings[0].domain_scores.communication``)."""
 
     child = IdField(label=_("Child"))
-    to_provider = IdField(label=_("Recipient"))
+    to_provider = IdField(required=False, label=_("Recipient"))
+    # A partner not in the directory (the API: ``to_partner`` {name, email, phone}; the
+    # page: the three fields below). Exactly one of ``to_provider`` and the partner.
+    to_partner = forms.JSONField(
+        required=False, help_text="{name, email, phone}: a partner not in the directory."
+    )
+    partner_name = TextField(required=False, max_length=200, label=_("Partner's name"))
+    partner_email = forms.EmailField(required=False, max_length=254, label=_("Partner's e-mail"))
+    partner_phone = TextField(required=False, max_length=40, label=_("Partner's phone"))
+    record_only = forms.BooleanField(
+        required=False, label=_("Record a referral I already made by phone or fax (nothing is sent)")
+    )
     reason = TextField(max_length=MAX_TEXT, label=_("Reason for referral"))
     urgency = forms.ChoiceField(choices=Urgency.choices, required=False, label=_("Urgency"))
     concern_type = forms.ChoiceField(choices=ConcernType.choices, required=False, label=_("Concern"))
@@ -85,8 +97,65 @@ class ReferralSendForm(forms.Form):
         )
         return name if name in self.fields else "screenings"
 
+    def _partner(self, data: dict[str, Any]) -> PartnerInput | None:
+        """The named partner, from the API's ``to_partner`` or the page's fields."""
+        raw = data.get("to_partner")
+        if raw is not None and not isinstance(raw, dict):
+            self.add_error("to_partner", _("Give the partner as {name, email, phone}."))
+            return None
+        if isinstance(raw, dict):
+            check = PartnerForm({k: raw.get(k) for k in ("name", "email", "phone") if raw.get(k) is not None})
+            if not check.is_valid():
+                field, message = next(iter(check.errors.items()))
+                self.api_fields["to_partner"] = f"to_partner.{field}"
+                self.add_error("to_partner", str(message[0]))
+                return None
+            given = check.cleaned_data
+        else:
+            given = {
+                "name": data.get("partner_name", ""),
+                "email": data.get("partner_email", ""),
+                "phone": data.get("partner_phone", ""),
+            }
+        if not any(given.values()):
+            return None
+        return PartnerInput(name=given["name"], email=given["email"], phone=given["phone"])
+
+    def _check_recipient(self, data: dict[str, Any]) -> None:
+        partner = self._partner(data)
+        data["partner"] = partner
+        if self.errors.get("to_partner"):
+            return
+        if partner is not None and data.get("to_provider") is not None:
+            self.add_error(
+                "to_provider", _("Choose a recipient from the directory, or name a partner: not both.")
+            )
+        elif partner is None and data.get("to_provider") is None:
+            self.add_error("to_provider", _("Choose a recipient."))
+        elif partner is not None and not partner.name:
+            self._partner_error("name", _("Give the partner's name."))
+        elif partner is not None and not (partner.email or partner.phone):
+            self._partner_error("email", _("Give the partner's e-mail address or phone number."))
+        elif partner is not None and not partner.email and not data.get("record_only"):
+            # TODO(sms): a text with the link once the outbox has its ``sms`` channel.
+            self._partner_error(
+                "email",
+                _(
+                    "The link goes by e-mail: give the partner's e-mail address, or record a referral "
+                    "you made by phone or fax."
+                ),
+            )
+
+    def _partner_error(self, key: str, message: Any) -> None:
+        if "to_partner" in self.data:
+            self.api_fields["to_partner"] = f"to_partner.{key}"
+            self.add_error("to_partner", message)
+        else:
+            self.add_error(f"partner_{key}", message)
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        self._check_recipient(data)
         raw = self.data.get("screenings") if "screenings" in self.data else self._page_screening()
         try:
             data["screenings"] = validate_screenings(raw)
@@ -108,6 +177,14 @@ SEND_CODES = {
         *(f"domain_{d}" for d in ASQ3_DOMAINS),
     )
 }
+
+
+class PartnerForm(forms.Form):
+    """A partner named on a referral (not in the directory): the API's ``to_partner``."""
+
+    name = TextField(required=False, max_length=200)
+    email = forms.EmailField(required=False, max_length=254)
+    phone = TextField(required=False, max_length=40)
 
 
 class NoteForm(forms.Form):
@@ -172,10 +249,14 @@ def send_from(form: ReferralSendForm, *, actor: Actor, idempotency_key: str, fin
     """Send what a bound, valid ``ReferralSendForm`` holds: the page and the API call this
     alike (each with its own idempotency key and fingerprint)."""
     v = form.cleaned_data
+    to_provider_id = v["to_provider"]
+    if v["partner"] is not None:
+        to_provider_id = partner_listing(actor=actor, partner=v["partner"]).pk
     return referral_send(
         actor=actor,
         child_id=v["child"],
-        to_provider_id=v["to_provider"],
+        to_provider_id=to_provider_id,
+        record_only=v["record_only"],
         reason=v["reason"],
         urgency=v["urgency"],
         concern_type=v["concern_type"],

@@ -115,6 +115,9 @@ class Referral(models.Model):
     outcome = models.CharField(max_length=30, choices=Outcome.choices, blank=True)
     outcome_note = models.TextField(blank=True)
     cancel_reason = models.TextField(blank=True)
+    # Recorded by the referrer after the fact (a referral made by phone or fax): nothing
+    # is sent to the recipient, the referrer enters the answer and the outcome later.
+    record_only = models.BooleanField(default=False)
 
     sent_at = models.DateTimeField()
     # Response clocks, set at sending from the urgency's targets (referrals/targets.py;
@@ -198,6 +201,9 @@ class ReferralEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # A partner without an account who acted from a link: their name (no ``actor``);
+    # the timeline reads "<name>, by link".
+    partner_name = models.CharField(max_length=255, blank=True)
     from_status = models.CharField(max_length=12, blank=True)
     to_status = models.CharField(max_length=12)
     at = models.DateTimeField()
@@ -317,3 +323,30 @@ class NextStep(models.Model):
         if language.startswith("es") and self.text_es:
             return self.text_es
         return self.text_en
+
+
+class PartnerLinkStep(models.TextChoices):
+    RESPOND = "respond", _("Accept or decline")
+    SCHEDULE = "schedule", _("Schedule")
+    COMPLETE = "complete", _("Record the outcome")
+
+
+class PartnerLink(models.Model):
+    """A signed, single-use, expiring link e-mailed to a recipient without an account
+    (``/r/{token}/``): one step of the referral per link (respond, schedule, complete),
+    each step sending the next. Only the sha256 of the token is stored, and the token is
+    made when the e-mail is sent (``outbox.links``), so no table holds a usable link."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="partner_links")
+    step = models.CharField(max_length=10, choices=PartnerLinkStep.choices)
+    token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    sent_to = models.CharField(max_length=254, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Partner link #{self.pk} ({self.step}) for referral {self.referral_id}"

@@ -59,7 +59,9 @@ def _chosen(wanted: int | None, me: Provider, picker: Picker) -> Provider | None
         return None
     chosen = next((p for p in [*picker.covered, *picker.others] if p.pk == wanted), None)
     if chosen is None:
-        chosen = Provider.objects.select_related("organization").filter(pk=wanted, user__isnull=False).first()
+        chosen = (
+            Provider.objects.select_related("organization").filter(selectors.can_receive(), pk=wanted).first()
+        )
         if chosen is not None:
             picker.others.insert(0, chosen)
     return chosen

@@ -202,10 +202,17 @@ def consented_children(*, provider: Provider) -> QuerySet[Any]:
     )
 
 
+def can_receive() -> Q:
+    """A listing a referral can reach: its account, or one-time links to its e-mail."""
+    return Q(user__isnull=False) | ~Q(email="")
+
+
 def recipient_search(*, q: str, exclude_provider_id: int | None = None, limit: int = 20) -> QuerySet[Any]:
-    """Directory providers who can receive referrals (they have an account), found with
-    the directory's words and by part of a name (``directory.selectors.provider_pick_condition``)."""
-    qs = Provider.objects.filter(user__isnull=False).select_related("organization")
+    """Directory providers who can receive referrals (an account, or an e-mail address
+    for one-time links: issue 27), found with the directory's words and by part of a
+    name (``directory.selectors.provider_pick_condition``). Unlisted partners are
+    private to the families who share with them: never found by search."""
+    qs = Provider.objects.filter(can_receive(), unlisted=False).select_related("organization")
     q = (q or "").strip()
     if q:
         qs = qs.filter(directory_selectors.provider_pick_condition(q))
@@ -217,9 +224,10 @@ def recipient_search(*, q: str, exclude_provider_id: int | None = None, limit: i
 def covered_recipients(
     *, cover: dict[str, set[int]], exclude_provider_id: int | None = None
 ) -> QuerySet[Provider]:
-    """The providers (with an account) a child's consents cover: always offered."""
+    """The providers (with an account, or an e-mail for links) a child's consents cover:
+    always offered."""
     qs = Provider.objects.filter(
-        Q(pk__in=cover["providers"]) | Q(organization_id__in=cover["organizations"]), user__isnull=False
+        Q(pk__in=cover["providers"]) | Q(organization_id__in=cover["organizations"]), can_receive()
     ).select_related("organization")
     if exclude_provider_id:
         qs = qs.exclude(pk=exclude_provider_id)

@@ -29,6 +29,7 @@ from audit.models import Action
 from audit.services import audit_denied, audit_list_read, audit_record
 from cases.models import TeamRole
 from cases.services import care_team_member_add, case_get_or_create, providers_of_consent
+from consent.access_words import PARTNER_LINK_ROLE
 from consent.decision import decide
 from consent.hooks import AccessEnd
 from consent.models import CATEGORY_FIELDS, Consent
@@ -50,6 +51,7 @@ from referrals.drafts import referral_draft_drop
 from referrals.family_notices import family_audience, notify_family, notify_guardians, portal_link
 from referrals.models import (
     ConcernType,
+    PartnerLinkStep,
     Referral,
     ReferralEvent,
     ReferralSource,
@@ -57,6 +59,7 @@ from referrals.models import (
     Screening,
     Urgency,
 )
+from referrals.partners import link_issue
 from referrals.screening import ScreeningResult
 from referrals.targets import target_for
 
@@ -119,6 +122,12 @@ def _email_on_commit(user: User | None, subject: str, path: str, *, key: str) ->
 NEW_REFERRAL_SUBJECT = {"en": "New referral on Referral Hub", "es": "Nueva remisión en Referral Hub"}
 
 
+def partner_label(name: str) -> str:
+    """The access log's label for a partner acting from a link: its name and the role
+    the family's page words as "<name>, by link" (``consent.access_words``)."""
+    return f"{name} ({PARTNER_LINK_ROLE})"
+
+
 def _known(user_ids: Iterable[int | None]) -> list[int]:
     """User ids that exist (a listing without an account has none)."""
     return [user_id for user_id in user_ids if user_id is not None]
@@ -126,17 +135,20 @@ def _known(user_ids: Iterable[int | None]) -> list[int]:
 
 def _audit(
     *,
-    actor: Actor,
+    actor: Actor | None,
     referral: Referral,
     action: str,
     consent: Consent | None = None,
     detail: str = "",
     outcome: str | None = None,
+    actor_label: str = "",
 ) -> None:
-    """One row per data category the referral carries (ASTM E2147: category + purpose)."""
+    """One row per data category the referral carries (ASTM E2147: category + purpose).
+    ``actor_label``: a partner acting from a link (no account), ``partner_label``."""
     for category in referral.data_categories or ["demographics"]:
         kwargs: dict[str, Any] = dict(
             actor=actor,
+            actor_label=actor_label,
             action=action,
             child_id=referral.child_id,
             data_category=category,
@@ -177,6 +189,7 @@ class ReferralDraft:
     categories: list[str]
     results: list[Any]
     consent: Any  # the Consent covering the recipient
+    record_only: bool = False
 
 
 def referral_send(
@@ -191,13 +204,19 @@ def referral_send(
     data_categories: Iterable[str] = (),
     idempotency_key: str = "",
     fingerprint: str = "",
+    record_only: bool = False,
 ) -> SendResult:
     """Send a referral from the actor's provider listing, with the values
     ``referrals.inputs.ReferralSendForm`` checked (screenings already scored).
 
+    A recipient without an account (a listing nobody claimed, or a partner named on the
+    referral) gets a one-time link by e-mail (``referrals.partners``). ``record_only``:
+    a referral the sender already made by phone or fax, recorded so it counts in the
+    loop; nothing is sent to the recipient and the sender enters its answer and outcome.
+
     Refusals: 403 ``not_a_provider``; 400 naming ``to_provider`` (no such listing, or
     yourself: ``invalid_recipient``); 400
-    ``recipient_has_no_account``; 403 ``consent_required`` when the sender is not
+    ``recipient_has_no_account`` (no account and no e-mail address, unless record-only); 403 ``consent_required`` when the sender is not
     covered for ``referral`` about the child, or no active consent covers the recipient
     for ``referral`` and every attached category (the attempt is audited as denied and
     nothing is stored); 422 ``idempotency_key_reused`` for a reused key with a different
@@ -221,6 +240,7 @@ def referral_send(
         concern_type=concern_type,
         screenings=screenings,
         data_categories=data_categories,
+        record_only=record_only,
     )
     return do_referral_send(
         actor=actor, draft=draft, idempotency_key=idempotency_key, fingerprint=fingerprint
@@ -250,14 +270,16 @@ def _check_categories(data_categories: Iterable[str], results: Sequence[Screenin
     return categories
 
 
-def _check_recipient(to_pk: int, from_provider: Provider) -> Provider:
+def _check_recipient(to_pk: int, from_provider: Provider, record_only: bool = False) -> Provider:
     to_provider = Provider.objects.select_related("organization").filter(pk=to_pk).first()
     if to_provider is None:
         raise _bad("to_provider", _("There is no such provider in the directory."))
-    if to_provider.user_id is None:
+    if to_provider.user_id is None and not to_provider.email and not record_only:
+        # TODO(sms): a listing with a phone only could get its link by text.
         raise ApplicationError(
             "recipient_has_no_account",
-            "This provider has no Referral Hub account and cannot receive referrals yet.",
+            "This provider has no Referral Hub account and no e-mail address for a link: record a "
+            "referral you made by phone or fax (record_only) instead.",
             status=400,
             extra={"field": "to_provider"},
         )
@@ -299,7 +321,9 @@ def _check_consents(
         if child_exists
         else "You are not covered by a consent for this child.",
         status=403,
-        extra={"data_categories": categories} if child_exists else {},
+        # The recipient's id, so the family can be asked to share with it (a partner
+        # named on the referral has just been given one).
+        extra={"data_categories": categories, "to_provider": to_provider.pk} if child_exists else {},
     )
 
 
@@ -314,12 +338,13 @@ def check_referral_send(
     concern_type: str,
     screenings: Sequence[ScreeningResult],
     data_categories: Iterable[str],
+    record_only: bool = False,
 ) -> ReferralDraft:
     """Every refusal of ``referral_send``, in order; nothing is written but the audit
     row of a consent refusal."""
     categories = _check_categories(data_categories, screenings)
     child_pk = child_id
-    to_provider = _check_recipient(to_provider_id, from_provider)
+    to_provider = _check_recipient(to_provider_id, from_provider, record_only)
     consent = _check_consents(
         actor=actor,
         from_provider=from_provider,
@@ -337,6 +362,7 @@ def check_referral_send(
         categories=categories,
         results=list(screenings),
         consent=consent,
+        record_only=record_only,
     )
 
 
@@ -366,9 +392,15 @@ def do_referral_send(
 
 
 def notify_referral_sent(*, referral: Referral, to_provider: Provider) -> None:
-    """Through the outbox, after commit: the recipient's bell and an e-mail."""
+    """Through the outbox, after commit: the recipient's bell and an e-mail; a recipient
+    without an account, the first of its one-time links. Nothing for a record-only
+    referral (it was made by phone or fax)."""
+    if referral.record_only:
+        return
     recipient = to_provider.user
-    if recipient is None:  # checked before sending; nothing to notify otherwise
+    if recipient is None:
+        if not _emails_suppressed.get():
+            link_issue(referral=referral, step=PartnerLinkStep.RESPOND)
         return
     outbox_notify(
         recipient.pk,
@@ -428,6 +460,7 @@ def _create(*, actor: Actor, draft: ReferralDraft, idempotency_key: str, fingerp
         appointment_due_at=now + target_for(draft.urgency).first_appointment,
         idempotency_key=idempotency_key,
         request_fingerprint=fingerprint if idempotency_key else "",
+        record_only=draft.record_only,
     )
     Screening.objects.bulk_create(
         [
@@ -613,10 +646,12 @@ TRANSITIONS: dict[str, tuple[str, tuple[str, ...], str]] = {
 }
 
 
-def available_actions(role: str, status: str) -> list[str]:
+def available_actions(role: str, status: str, *, record_only: bool = False) -> list[str]:
     """What ``role`` may do to a referral in ``status`` now: the transitions, and
-    ``reschedule`` for the recipient of a scheduled one."""
-    verbs = [verb for verb, (who, froms, _) in TRANSITIONS.items() if who == role and status in froms]
+    ``reschedule`` for the recipient of a scheduled one. The referrer of a record-only
+    referral also enters the recipient's steps."""
+    roles = {role, policies.ROLE_RECIPIENT} if record_only and role == policies.ROLE_REFERRER else {role}
+    verbs = [verb for verb, (who, froms, _) in TRANSITIONS.items() if who in roles and status in froms]
     if role == policies.ROLE_RECIPIENT and status == S.SCHEDULED:
         verbs.insert(0, "reschedule")
     return verbs
@@ -634,15 +669,51 @@ def _transition(*, actor: Actor, referral_id: int, verb: str, changes: dict[str,
             status=403,
             extra={"action": verb},
         )
-    if access.role != role:
+    if access.role != role and not _records_for_recipient(access, role):
         raise ApplicationError(
             "not_allowed", f"Only the referral's {role} can {verb} it.", status=403, extra={"action": verb}
         )
+    return _apply_transition(
+        actor=actor,
+        referral_pk=access.referral.pk,
+        verb=verb,
+        changes=changes,
+        note=note,
+        consent=access.consent,
+    )
+
+
+def _records_for_recipient(access: policies.ReferralAccess, role: str) -> bool:
+    """A record-only referral (made by phone or fax): its referrer enters the recipient's
+    answer, appointment and outcome."""
+    return (
+        access.referral.record_only
+        and access.role == policies.ROLE_REFERRER
+        and role == policies.ROLE_RECIPIENT
+    )
+
+
+def _apply_transition(
+    *,
+    actor: Actor | None,
+    referral_pk: int,
+    verb: str,
+    changes: dict[str, Any],
+    note: str,
+    consent: Consent | None,
+    partner_name: str = "",
+) -> Referral:
+    """The transition's write, once its actor was allowed: the row locked and its status
+    re-checked (409 ``invalid_transition``), the timeline row, the audit rows and the
+    notices. ``actor`` None with ``partner_name``: a recipient without an account acting
+    from a link (``referrals.partners``)."""
+    role, from_statuses, to_status = TRANSITIONS[verb]
+    user = actor if isinstance(actor, User) else None
     with transaction.atomic():
         referral = (
             Referral.objects.select_for_update(of=("self",))
             .select_related("child", "from_provider", "to_provider", "case")
-            .get(pk=access.referral.pk)
+            .get(pk=referral_pk)
         )
         if referral.status not in from_statuses:
             raise ApplicationError(
@@ -667,7 +738,8 @@ def _transition(*, actor: Actor, referral_id: int, verb: str, changes: dict[str,
         referral.save()
         ReferralEvent.objects.create(
             referral=referral,
-            actor=signed_in(actor),
+            actor=user,
+            partner_name=partner_name if user is None else "",
             from_status=previous,
             to_status=to_status,
             at=now,
@@ -678,17 +750,18 @@ def _transition(*, actor: Actor, referral_id: int, verb: str, changes: dict[str,
             actor=actor,
             referral=referral,
             action=Action.UPDATE,
-            consent=access.consent,
+            consent=consent,
             detail=f"{previous} -> {to_status}",
+            actor_label=partner_label(partner_name) if partner_name and user is None else "",
         )
         if verb == "accept":
             _join_care_team(referral)
         if verb == "decline" and referral.to_provider.user_id:
             # Need to know: a recipient who declined has no further use for the child's data.
             policies.revoke_referral_access(referral_ids=[referral.pk], user_id=referral.to_provider.user_id)
-        if role == policies.ROLE_RECIPIENT:
+        if role == policies.ROLE_RECIPIENT and not referral.record_only:
             _notify_referrer(referral)
-        elif referral.to_provider.user_id is not None:
+        elif role != policies.ROLE_RECIPIENT and referral.to_provider.user_id is not None:
             outbox_notify(
                 referral.to_provider.user_id,
                 "referral.status_changed",
@@ -789,6 +862,47 @@ def _future_appointment(when: datetime.datetime) -> datetime.datetime:
             % {"years": APPOINTMENT_MAX_YEARS},
         )
     return when
+
+
+def future_appointment(when: datetime.datetime) -> datetime.datetime:
+    """``_future_appointment`` for the link's page (``referrals.partner_steps``)."""
+    return _future_appointment(when)
+
+
+def apply_partner_transition(
+    *, referral_pk: int, verb: str, changes: dict[str, Any], note: str, consent: Consent, partner_name: str
+) -> Referral:
+    """A recipient without an account moves its referral from a link it was e-mailed
+    (``referrals.partner_steps`` checked the link and the consent): the same transition,
+    timeline, audit rows and notices as a signed-in recipient's, done as
+    "<partner>, by link"."""
+    return _apply_transition(
+        actor=None,
+        referral_pk=referral_pk,
+        verb=verb,
+        changes=changes,
+        note=note,
+        consent=consent,
+        partner_name=partner_name,
+    )
+
+
+def referral_read_by_link(*, referral: Referral, consent: Consent, categories: list[str]) -> None:
+    """The access log's rows for a partner reading a referral from its link: one per
+    data category shown, as "<partner>, by link"."""
+    for category in categories:
+        audit_record(
+            actor=None,
+            actor_label=partner_label(referral.to_provider.name),
+            action=Action.VIEW,
+            child_id=referral.child_id,
+            data_category=category,
+            purpose="referral",
+            consent=consent,
+            object_type="referral",
+            object_id=referral.pk,
+            detail="referral read by link",
+        )
 
 
 # Reschedules of one referral within this window reach each person once (issue 23,
@@ -965,6 +1079,28 @@ def _join_care_team(referral: Referral) -> None:
         if consent_for(provider=provider, child_id=referral.child_id, purpose="care_coordination") is None:
             continue
         care_team_member_add(case=referral.case, provider=provider, role=role)
+
+
+# --- a listing claimed (a ``directory.extensions`` claim listener) -----------------------
+
+
+def referrals_for_claimed_listing(*, provider_id: int, user_id: int) -> None:
+    """Registered with ``directory.extensions`` (``ReferralsConfig.ready``): called inside
+    the transaction that approves a claim. The account behind the listing now receives
+    the referrals sent to it while it had no account (answered by e-mailed link until
+    now): the same permission rows sending grants a recipient with an account (not for
+    declined ones: declining ends the recipient's access), and a place on the care team
+    of those it accepted where consent covers care coordination. The consent gate still
+    decides every read."""
+    referrals = list(
+        Referral.objects.filter(to_provider_id=provider_id)
+        .exclude(status=S.DECLINED)
+        .select_related("to_provider", "from_provider", "case")
+    )
+    for referral in referrals:
+        policies.grant_referral_access(referral=referral, user_ids=[user_id])
+        if referral.status in (S.ACCEPTED, S.SCHEDULED):
+            _join_care_team(referral)
 
 
 # --- consent revocation or expiry (an access-end hook, inside that transaction) ---------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from referrals import apis, fhir, step_apis, step_views, views
+from referrals import apis, fhir, partner_views, step_apis, step_views, views
 
 api_urlpatterns = [
     path("referrals/", apis.ReferralListCreateApi.as_view(), name="api-referral-list"),
@@ -44,4 +44,6 @@ urlpatterns = [
     path("referrals/<int:pk>/<str:verb>/", views.referral_action, name="referral-action"),
     path("portal/referrals/", views.portal_referrals, name="portal-referrals"),
     path("portal/referrals/steps/<int:pk>/done/", step_views.step_mark, name="portal-step-done"),
+    # A recipient without an account, from the one-time link it was e-mailed (no sign-in).
+    path("r/<str:token>/", partner_views.partner_link_page, name="partner-link"),
 ]

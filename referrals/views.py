@@ -183,6 +183,20 @@ def _with_draft(request: HttpRequest, provider: Any) -> Any:
     return data
 
 
+def _named_partner_chosen(data: Any, error: ApplicationError | None) -> Any:
+    """A partner named on the form that no consent names yet (403 ``consent_required``
+    with its new listing's id): the form comes back with it chosen as the recipient, so
+    the "ask the family to share" panel offers it, and its typed fields cleared."""
+    partner_id = error.extra.get("to_provider") if error is not None else None
+    if not partner_id or not data.get("partner_name"):
+        return data
+    data = data.copy()
+    data["to_provider"] = str(partner_id)
+    for key in ("partner_name", "partner_email", "partner_phone"):
+        data[key] = ""
+    return data
+
+
 def _form_context(
     request: HttpRequest,
     provider: Any,
@@ -193,6 +207,7 @@ def _form_context(
     children = list(selectors.consented_children(provider=provider))
     services.children_shown(actor=request.user, children=children, detail="referral form child picker")
     data = request.POST if request.method == "POST" else _with_draft(request, provider)
+    data = _named_partner_chosen(data, error)
     return {
         "children": children,
         "picker": picker.build(

@@ -46,6 +46,9 @@ FAMILY_TEMPLATES = [
     "families/templates/registration/reset_confirm.html",
     "families/templates/registration/reset_complete.html",
     "notices/templates/notices/notices.html",
+    # Not a family's page, but public and in both languages: a partner without an account
+    # answers a referral from its link (issue 27).
+    "referrals/templates/referrals/partner_link.html",
     # What the apps put in the base's slots and navigation on family pages.
     "people/templates/people/_account.html",
     "people/templates/people/_error_links.html",

@@ -176,4 +176,21 @@ ROUTES = [
         kwargs=lambda w: {"pk": w["steps"]["general-information"].pk},
         data=lambda w: {"done": "true"},
     ),
+    # A recipient without an account, from its e-mailed link (issue 27): no sign-in, the
+    # token is the credential, so every role gets the same answer.
+    Route("partner-link", everyone(200), kwargs=lambda w: {"token": w["partner_link_token"]}),
+    Route(
+        "partner-link",
+        everyone(404),
+        kwargs=lambda w: {"token": "not-a-token"},
+        label="get-partner-link-altered",
+    ),
+    Route(
+        "partner-link",
+        everyone(400),
+        method="post",
+        kwargs=lambda w: {"token": w["partner_link_token"]},
+        data=lambda w: {},
+        label="post-partner-link-no-action",
+    ),
 ]

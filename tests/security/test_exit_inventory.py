@@ -79,6 +79,15 @@ def _revoke_all(child: Child, user: User) -> None:
         consent_revoke(actor=guardian.user, consent_id=consent.pk, reason="exit inventory")
 
 
+def _revoke_partner(child: Child, listing: Any) -> None:
+    from consent.services import consent_revoke
+
+    guardian = child.family.guardians.filter(authorities__child=child).first()
+    assert guardian is not None
+    for consent in Consent.objects.active().filter(child=child, recipient_provider=listing):
+        consent_revoke(actor=guardian.user, consent_id=consent.pk, reason="exit inventory")
+
+
 def _markers(child: Child) -> dict[str, re.Pattern[str]]:
     """What names the child or carries a covered field about it, as found in any text."""
     from intake.models import FamilyRequest
@@ -156,6 +165,10 @@ def _ended_world(demo):
     )
     _revoke_all(mateo, viewer)
     assert not decide(viewer, child_id=mateo.pk), "the revoked viewer must be denied Mateo"
+    # The partner without an account (Early On, issue 27) reads Mateo from its link by
+    # the family's consent for it, whoever holds the link: the family revokes it too, and
+    # the link's page must then name nothing.
+    _revoke_partner(mateo, demo["partners"]["early_on"])
     return {"world": demo, "child": mateo, "viewer": viewer, "request": request, "markers": _markers(mateo)}
 
 
@@ -261,7 +274,9 @@ CALL_SITES: dict[str, str] = {
     "referrals.services._email_on_commit": "scenario",
     "referrals.services._notify_referrer": "scenario",
     "referrals.services._notify_rescheduled": "scenario",
-    "referrals.services._transition": "scenario",
+    "referrals.services._apply_transition": "scenario",
+    # A recipient without an account: a link and the date it expires, no child.
+    "referrals.partners.link_issue": "no child",
     "referrals.services.notify_referral_sent": "scenario",
     "referrals.services.referral_send_for_family": "family",
 }

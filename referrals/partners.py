@@ -1,0 +1,158 @@
+"""Recipients without an account (issue 27): a directory listing nobody claimed, or a
+partner a provider names on a referral (name, e-mail and/or phone; an *unlisted*
+listing, ``directory.Provider.unlisted``, which consents name like any recipient).
+
+Such a recipient gets a signed, single-use, expiring link by e-mail for each step of the
+referral (respond, schedule, complete): ``/r/{token}/``. The token is
+``<link id>.<random>`` signed with the site's key (``django.core.signing``): an altered
+token fails the signature (``link_invalid``) before any row is read. Only its sha256 is
+stored, and it is made when the e-mail is sent (the outbox's one-time links,
+``outbox.links``), so neither the link table nor the outbox holds a usable link. What
+the page shows and does: ``referrals.partner_steps``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from django.core import signing
+from django.db import transaction
+from django.db.models import Q
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from directory.models import Provider
+from outbox.links import LINK_MARK, LinkUnavailable
+from outbox.services import outbox_email
+from people.roles import Actor
+from referral_hub.sitelinks import absolute_url
+from referrals.models import PartnerLink, PartnerLinkStep, Referral
+
+LINK_MINTER = "referrals.partner_link"
+# How long a step's link works: long enough for a busy office to get to it, short
+# enough that a forwarded or forgotten mail stops working.
+LINK_LIFETIME = datetime.timedelta(days=14)
+_SALT = "referrals.partner_link"
+
+
+@dataclass(frozen=True)
+class PartnerInput:
+    name: str
+    email: str
+    phone: str
+
+
+def partner_listing(*, actor: Actor, partner: PartnerInput) -> Provider:
+    """The unlisted listing for a partner a provider names on a referral: the one already
+    made for the same e-mail (else phone), or a new one. Committed on its own, so the
+    family can be asked to share with it when no consent names it yet (the referral's
+    403 ``consent_required`` names it as ``to_provider``)."""
+    email = partner.email.strip().lower()
+    phone = partner.phone.strip()
+    match = Q(email__iexact=email) if email else Q(phone=phone)
+    with transaction.atomic():
+        found = Provider.objects.filter(match, unlisted=True, user__isnull=True).order_by("id").first()
+        if found is not None:
+            return found
+        return Provider.objects.create(
+            name=partner.name, email=email, phone=phone, unlisted=True, discipline=""
+        )
+
+
+# --- tokens ---------------------------------------------------------------------------------
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _signer() -> signing.Signer:
+    return signing.Signer(salt=_SALT)
+
+
+def make_token(link_id: int, nonce: str | None = None) -> str:
+    """``nonce``: the demo's fixed one (``referrals.demo``); a fresh random one otherwise."""
+    return _signer().sign(f"{link_id}.{nonce or secrets.token_urlsafe(24)}")
+
+
+def link_id_of(token: str) -> int | None:
+    """The link id a token names, or None when the signature does not hold (altered)."""
+    try:
+        value = _signer().unsign(token)
+    except signing.BadSignature:
+        return None
+    head = value.split(".", 1)[0]
+    return int(head) if head.isdigit() and len(head) < 19 else None
+
+
+def mint_link(link_id: int) -> str:
+    """The outbox's minter: a fresh token for a link still unused and unexpired (its hash
+    replaces the stored one), as an absolute URL."""
+    token = make_token(link_id)
+    updated = PartnerLink.objects.filter(
+        pk=link_id, used_at__isnull=True, expires_at__gt=timezone.now()
+    ).update(token_hash=token_hash(token))
+    if not updated:
+        raise LinkUnavailable(f"partner link {link_id} is used, expired or gone")
+    return absolute_url(f"/r/{token}/")
+
+
+# --- sending a step's link ------------------------------------------------------------------
+
+
+def _subject(step: str) -> str:
+    return {
+        PartnerLinkStep.RESPOND: _("New referral: please accept or decline"),
+        PartnerLinkStep.SCHEDULE: _("Referral accepted: please record the appointment"),
+        PartnerLinkStep.COMPLETE: _("Referral scheduled: please record the outcome"),
+    }[PartnerLinkStep(step)]
+
+
+def _body(referral: Referral, step: str, expires_at: datetime.datetime) -> str:
+    sender = referral.from_provider.name if referral.from_provider else _("A family")
+    when = formats.date_format(timezone.localtime(expires_at), "DATETIME_FORMAT")
+    return _(
+        "%(sender)s sent a referral to %(partner)s through Referral Hub.\n\n"
+        "Open this link to %(step)s (no account needed):\n%(link)s\n\n"
+        "The link works once and expires on %(when)s (%(zone)s). Each step sends you the next link.\n"
+        "For privacy, this e-mail carries no details about the child; the page shows only what "
+        "the family agreed to share with you."
+    ) % {
+        "sender": sender,
+        "partner": referral.to_provider.name,
+        "step": PartnerLinkStep(step).label.lower(),
+        "link": LINK_MARK,
+        "when": when,
+        "zone": timezone.get_current_timezone_name(),
+    }
+
+
+def link_issue(*, referral: Referral, step: str, language: str = "en") -> PartnerLink | None:
+    """Make the link for ``step`` and queue its e-mail (inside the caller's transaction:
+    nothing goes out if the step rolls back). None when the recipient has no e-mail
+    address. The link's token is made when the mail is sent."""
+    partner = referral.to_provider
+    # TODO(sms): where ``partner.phone`` is given and the outbox has its ``sms`` channel,
+    # queue a text with the same one-time link here (no child detail: a status line only).
+    if not partner.email:
+        return None
+    link = PartnerLink.objects.create(
+        referral=referral,
+        step=step,
+        sent_to=partner.email,
+        expires_at=timezone.now() + LINK_LIFETIME,
+    )
+    with translation.override(language):
+        outbox_email(
+            key=f"referral:{referral.pk}:partner_link:{link.pk}",
+            to_address=partner.email,
+            subject=_subject(step),
+            body=_body(referral, step, link.expires_at),
+            kind="referral",
+            language=language,
+            link=(LINK_MINTER, link.pk),
+        )
+    return link
