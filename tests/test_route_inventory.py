@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 import tests.routes as routes_pkg
 from tests.routes import ROLE_USERNAMES, ROLES, Route
+from tests.security import audit_walk
 from tests.ws import handshake
 
 SKIP_PREFIXES = ("admin/", "static/")
@@ -65,17 +66,23 @@ def test_every_role_is_pinned_for_every_route():
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=[r.label or f"{r.method}-{r.name}" for r in ROUTES])
-def test_route_answers_each_role_as_expected(route: Route, demo, client):
+def test_route_answers_each_role_as_expected_and_logs_each_child_it_names(route: Route, demo, client):
+    """One request per role: its status is the one pinned, and the access-log rows it
+    wrote name exactly the children its answer names (tests/security/audit_walk.py)."""
     from django.contrib.auth.models import User
 
     url = reverse(route.name, kwargs=route.kwargs(demo)) + (f"?{route.query}" if route.query else "")
-    got = {}
+    patterns = audit_walk.child_patterns()
+    got, unlogged = {}, []
     for role in ROLES:
         client.logout()
+        user = None
         if role != "anonymous":
-            client.force_login(User.objects.get(username=ROLE_USERNAMES[role]))
+            user = User.objects.get(username=ROLE_USERNAMES[role])
+            client.force_login(user)
         # Each role starts from the same world: writes are rolled back.
         with transaction.atomic():
+            since = audit_walk.last_event_id()
             data = route.data(demo) if route.data else None
             response = (
                 getattr(client, route.method)(url, data=data, content_type="application/json")
@@ -83,8 +90,13 @@ def test_route_answers_each_role_as_expected(route: Route, demo, client):
                 else client.get(url)
             )
             got[role] = response.status_code
+            body = audit_walk.body_of(response)
+            problem = audit_walk.logging_problem(route, url, role, user, response, body, since, patterns)
+            if problem:
+                unlogged.append(problem)
             transaction.set_rollback(True)
     assert got == route.expect, f"{route.method.upper()} {url}"
+    assert not unlogged, "\n".join(unlogged)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -3,7 +3,7 @@
 A provider's referral list (outbox and ``?box=inbox``), case list, dashboard and child
 picker, a guardian's referrals page, and an Idempotency-Key replay returning the full
 referral each log one ``view`` row per child shown, written in one batch. (The route
-walk in test_audit_route_walk.py checks every route; these pin the rows' shape.)"""
+walk in tests/test_route_inventory.py (tests/security/audit_walk.py) checks every route; these pin the rows' shape.)"""
 
 from __future__ import annotations
 
