@@ -72,5 +72,7 @@ class ReferralsConfig(AppConfig):
             ("ReferralStatusEnum", "referrals.models.ReferralStatus"),
             ("AttachableDataCategoryEnum", "referrals.services.ATTACHABLE_CATEGORIES"),
             ("ReferralSourceEnum", "referrals.models.ReferralSource"),
+            ("NeedsMetEnum", "referrals.models.NeedsMet"),
+            ("BarrierEnum", "referrals.models.Barrier"),
         ):
             extensions.register_schema_enum_name(enum, choices)

@@ -16,6 +16,11 @@ api_urlpatterns = [
     path("referrals/<int:pk>/decline/", apis.ReferralDeclineApi.as_view(), name="api-referral-decline"),
     path("referrals/<int:pk>/schedule/", apis.ReferralScheduleApi.as_view(), name="api-referral-schedule"),
     path("referrals/<int:pk>/complete/", apis.ReferralCompleteApi.as_view(), name="api-referral-complete"),
+    path(
+        "referrals/<int:pk>/family-needs-met/",
+        apis.ReferralFamilyNeedsMetApi.as_view(),
+        name="api-referral-family-needs-met",
+    ),
     path("referrals/<int:pk>/cancel/", apis.ReferralCancelApi.as_view(), name="api-referral-cancel"),
     path(
         "referrals/<int:pk>/reschedule/", apis.ReferralRescheduleApi.as_view(), name="api-referral-reschedule"
@@ -33,4 +38,9 @@ urlpatterns = [
     path("referrals/<int:pk>/", views.referral_page, name="referral-page"),
     path("referrals/<int:pk>/<str:verb>/", views.referral_action, name="referral-action"),
     path("portal/referrals/", views.portal_referrals, name="portal-referrals"),
+    path(
+        "portal/referrals/<int:pk>/needs-met/",
+        views.portal_needs_met,
+        name="portal-referral-needs-met",
+    ),
 ]
