@@ -176,3 +176,25 @@ def test_a_provider_cannot_use_the_familys_form(world):
     assert response.status_code == 403
     referral.refresh_from_db()
     assert referral.family_needs_met == ""
+
+
+def test_the_familys_completion_notice_asks_and_links_to_the_question(world, client):
+    from people.preferences import update_preferences
+
+    update_preferences(world.guardian.user, preferred_language="es")
+    referral = advance(world, send(world), "completed")
+    client.force_login(world.guardian.user)
+    notices = client.get("/api/v1/notices/").json()["results"]
+    done = [
+        n
+        for n in notices
+        if n["payload"].get("referral_id") == referral.pk and n["payload"]["status"] == "completed"
+    ]
+    assert len(done) == 1
+    assert "¿Le sirvió?" in done[0]["title"]
+    url = done[0]["payload"]["url"]
+    assert url == f"/portal/referrals/#referral-{referral.pk}"
+    # The card it links to holds the question.
+    page = client.get("/portal/referrals/").content.decode()
+    card = page[page.index(f'id="referral-{referral.pk}"') :]
+    assert f'id="needs-met-form-{referral.pk}"' in card[: card.index("</article>")]
