@@ -106,7 +106,7 @@ class PeriodIndicatorsOutput(serializers.Serializer[Any]):
     consents = serializers.DictField(help_text="granted_count, revoked_count")
     needs_met = serializers.DictField(
         allow_null=True,
-        help_text="Completed referrals: completed_count, by_answer[{needs_met, count}] (the "
+        help_text="Completed referrals: completed_count, by_answer[{answer, count}] (the "
         "recipient's answer; met, partly, not_met, unknown), family_answered_count, "
         "by_family_answer[] (the families' own answers). null for a period published before "
         "needs met were counted.",

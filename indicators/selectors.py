@@ -517,10 +517,10 @@ def needs_met(ledger: Ledger, p: str, rows: list[ReferralRow]) -> dict[str, Any]
     answered = ledger.count(f"{p}.needs.family", sum(family.values()))
     return {
         "completed_count": total,
-        "by_answer": _breakdown(ledger, f"{p}.needs.answer", "needs_met", NeedsMet.values, answers, total),
+        "by_answer": _breakdown(ledger, f"{p}.needs.answer", "answer", NeedsMet.values, answers, total),
         "family_answered_count": answered,
         "by_family_answer": _breakdown(
-            ledger, f"{p}.needs.family", "needs_met", NeedsMet.values, family, answered
+            ledger, f"{p}.needs.family", "answer", NeedsMet.values, family, answered
         ),
     }
 

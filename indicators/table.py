@@ -17,7 +17,7 @@ LABELS = (
     "band",
     "month",
     "reason",
-    "needs_met",
+    "answer",
     "barrier",
 )
 

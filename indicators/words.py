@@ -12,7 +12,7 @@ KINDS: dict[str, type[models.TextChoices]] = {
     "discipline": Discipline,
     "concern_type": ConcernType,
     "reason": DeclineReason,
-    "needs_met": NeedsMet,
+    "answer": NeedsMet,
     "barrier": Barrier,
 }
 

@@ -29,7 +29,7 @@ LABELS = (
     "band",
     "month",
     "reason",
-    "needs_met",
+    "answer",
     "barrier",
 )
 QUERY = {"period": "quarter", "start": "2026-01-01"}

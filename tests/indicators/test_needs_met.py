@@ -41,7 +41,7 @@ def test_the_needs_met_of_a_period_are_counted_and_shown_when_large_enough(netwo
     _answer(network.referrals, "met")  # the 12 completed referrals of Q1 2026
     block = lead_client.get("/api/v1/indicators/", QUERY).json()["current"]
     assert block["needs_met"]["completed_count"] == 12
-    assert _by(block["needs_met"]["by_answer"], "needs_met") == {
+    assert _by(block["needs_met"]["by_answer"], "answer") == {
         "met": 12,
         "partly": 0,
         "not_met": 0,
@@ -58,12 +58,12 @@ def test_small_counts_are_withheld_and_cannot_be_worked_out(network, lead_client
     _, true = build_report(filters=network.filters())
     assert true["current"]["needs_met"]["completed_count"].value == 12  # the truth, unpublished
     block = lead_client.get("/api/v1/indicators/", QUERY).json()["current"]
-    answers = _by(block["needs_met"]["by_answer"], "needs_met")
+    answers = _by(block["needs_met"]["by_answer"], "answer")
     assert answers["not_met"] == "<11"
     # 12 completed = 11 met + 1 not met: both shown would give the 1 away.
     assert not (isinstance(block["needs_met"]["completed_count"], int) and isinstance(answers["met"], int))
     assert block["needs_met"]["family_answered_count"] == "<11"
-    assert _by(block["needs_met"]["by_family_answer"], "needs_met")["not_met"] == "<11"
+    assert _by(block["needs_met"]["by_family_answer"], "answer")["not_met"] == "<11"
     barriers = _by(block["barriers"]["by_barrier"], "barrier")
     assert barriers["waitlist"] == barriers["cost"] == "<11" and barriers["language"] == 0
     assert block["barriers"]["referrals_count"] == "<11"
