@@ -104,6 +104,19 @@ class PeriodIndicatorsOutput(serializers.Serializer[Any]):
         help_text="count, by_reason[], by_discipline[], by_discipline_and_reason[]"
     )
     consents = serializers.DictField(help_text="granted_count, revoked_count")
+    needs_met = serializers.DictField(
+        allow_null=True,
+        help_text="Completed referrals: completed_count, by_answer[{answer, count}] (the "
+        "recipient's answer; met, partly, not_met, unknown), family_answered_count, "
+        "by_family_answer[] (the families' own answers). null for a period published before "
+        "needs met were counted.",
+    )
+    barriers = serializers.DictField(
+        allow_null=True,
+        help_text="Completed referrals naming a barrier: referrals_count, by_barrier[{barrier, "
+        "count}] (a referral may name several), family_referrals_count, by_family_barrier[]. "
+        "null as needs_met.",
+    )
 
 
 class IndicatorsOutput(serializers.Serializer[Any]):

@@ -33,6 +33,16 @@ def rollup_key(filters: Filters) -> str:
     return urlencode(sorted(filters.as_query().items()))
 
 
+# Blocks added after periods were first published (issue 27: needs met and barriers). A
+# period stored before has none: it answers null for them rather than being recomputed
+# (a published period never changes), and the page says so.
+LATER_BLOCKS = ("needs_met", "barriers")
+
+
+def _with_later_blocks(block: dict[str, Any]) -> dict[str, Any]:
+    return {**block, **{name: block.get(name) for name in LATER_BLOCKS}}
+
+
 def current_report(filters: Filters, now: datetime.datetime | None = None) -> dict[str, Any]:
     """The published report for ``filters``: its period and the previous one (as
     stored), and directory capacity as of today."""
@@ -45,8 +55,8 @@ def current_report(filters: Filters, now: datetime.datetime | None = None) -> di
         "filters": selectors.filters_json(filters),
         "area_rule": selectors.AREA_RULE,
         "suppression": {"threshold": THRESHOLD, "marker": SUPPRESSED, "method": METHOD},
-        "current": current,
-        "previous": previous,
+        "current": _with_later_blocks(current),
+        "previous": _with_later_blocks(previous),
         "capacity": selectors.capacity_report(filters),
         "source": "rollup" if stored else "live",
         "as_of": as_of.isoformat(),

@@ -7,6 +7,7 @@ the year's referrals, one for their screenings, one for consent events). Publish
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import math
 import statistics
@@ -22,7 +23,16 @@ from consent.models import ConsentEvent, ConsentEventKind
 from directory.models import Discipline, Location, Provider
 from indicators.ledger import Ledger, Ratio, Slot
 from indicators.params import Area, Filters, Period
-from referrals.models import ConcernType, DeclineReason, Outcome, Referral, ReferralStatus, Screening
+from referrals.models import (
+    Barrier,
+    ConcernType,
+    DeclineReason,
+    NeedsMet,
+    Outcome,
+    Referral,
+    ReferralStatus,
+    Screening,
+)
 
 MIN_CHILDREN_FOR_STATISTICS = 11
 CONTACT_DAYS = 7
@@ -69,6 +79,10 @@ class ReferralRow:
     responded_at: datetime.datetime | None
     appointment_at: datetime.datetime | None
     recipient_state: str | None
+    needs_met: str = ""
+    barriers: tuple[str, ...] = ()
+    family_needs_met: str = ""
+    family_barriers: tuple[str, ...] = ()
 
     @property
     def contact_days(self) -> float | None:
@@ -147,9 +161,24 @@ def _load_referrals(qs: QuerySet[Referral]) -> list[ReferralRow]:
         "responded_at",
         "appointment_at",
         "recipient_state",
+        "needs_met",
+        "barriers",
+        "family_needs_met",
+        "family_barriers",
     )
     qs = qs.annotate(recipient_state=_first_state("to_provider"))
-    return [ReferralRow(*row) for row in qs.order_by().values_list(*columns)]
+    return [_referral_row(row) for row in qs.order_by().values_list(*columns)]
+
+
+def _referral_row(values: tuple[Any, ...]) -> ReferralRow:
+    *head, answer, named, family_answer, family_named = values
+    return dataclasses.replace(
+        ReferralRow(*head),
+        needs_met=answer,
+        barriers=tuple(named or ()),
+        family_needs_met=family_answer,
+        family_barriers=tuple(family_named or ()),
+    )
 
 
 def screening_band(instrument: str, result: dict[str, Any]) -> str:
@@ -472,6 +501,53 @@ def declines(ledger: Ledger, p: str, rows: list[ReferralRow], disciplines: Seque
     }
 
 
+def needs_met(ledger: Ledger, p: str, rows: list[ReferralRow]) -> dict[str, Any]:
+    """Help Me Grow's "Needs Met", over the period's completed referrals: the
+    recipient's answer at completion (one per referral; a referral completed before the
+    question was asked counts as ``unknown``), and apart from it the families' own
+    answers (only where a family answered). docs/indicators.md, "Needs met"."""
+    done = [r for r in rows if r.status == ReferralStatus.COMPLETED]
+    answers: dict[str, int] = defaultdict(int)
+    family: dict[str, int] = defaultdict(int)
+    for row in done:
+        answers[row.needs_met or NeedsMet.UNKNOWN] += 1
+        if row.family_needs_met:
+            family[row.family_needs_met] += 1
+    total = ledger.count(f"{p}.needs.completed", len(done))
+    answered = ledger.count(f"{p}.needs.family", sum(family.values()))
+    return {
+        "completed_count": total,
+        "by_answer": _breakdown(ledger, f"{p}.needs.answer", "answer", NeedsMet.values, answers, total),
+        "family_answered_count": answered,
+        "by_family_answer": _breakdown(
+            ledger, f"{p}.needs.family", "answer", NeedsMet.values, family, answered
+        ),
+    }
+
+
+def barriers(ledger: Ledger, p: str, rows: list[ReferralRow]) -> dict[str, Any]:
+    """What got in the way, over the period's completed referrals: referrals naming at
+    least one barrier, and each barrier's referrals (a referral may name several, so
+    the barriers do not add up to the total), the recipients' and the families' apart."""
+    done = [r for r in rows if r.status == ReferralStatus.COMPLETED]
+    counts: dict[str, int] = defaultdict(int)
+    family: dict[str, int] = defaultdict(int)
+    for row in done:
+        for code in set(row.barriers):
+            counts[code] += 1
+        for code in set(row.family_barriers):
+            family[code] += 1
+    codes = Barrier.values
+    return {
+        "referrals_count": ledger.count(f"{p}.barriers", sum(1 for r in done if r.barriers)),
+        "by_barrier": _breakdown(ledger, f"{p}.barriers.of", "barrier", codes, counts, None),
+        "family_referrals_count": ledger.count(
+            f"{p}.barriers.family", sum(1 for r in done if r.family_barriers)
+        ),
+        "by_family_barrier": _breakdown(ledger, f"{p}.barriers.family.of", "barrier", codes, family, None),
+    }
+
+
 def consents(ledger: Ledger, p: str, events: list[ConsentRow]) -> dict[str, Any]:
     granted = sum(1 for e in events if e.kind == ConsentEventKind.GRANTED)
     revoked = sum(1 for e in events if e.kind == ConsentEventKind.REVOKED)
@@ -538,6 +614,8 @@ def period_block(
         "first_appointment": first_appointment(ledger, p, rows, now),
         "declines": declines(ledger, p, rows, disciplines),
         "consents": consents(ledger, p, events),
+        "needs_met": needs_met(ledger, p, rows),
+        "barriers": barriers(ledger, p, rows),
     }
 
 

@@ -9,7 +9,17 @@ from collections.abc import Iterator
 from typing import Any
 
 COLUMNS = ("period", "indicator", "breakdown", "group", "measure", "value")
-LABELS = ("age_band", "concern_type", "discipline", "instrument", "band", "month", "reason")
+LABELS = (
+    "age_band",
+    "concern_type",
+    "discipline",
+    "instrument",
+    "band",
+    "month",
+    "reason",
+    "answer",
+    "barrier",
+)
 
 
 def _items(
@@ -30,7 +40,8 @@ def _items(
 def rows(report: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
     for period in ("current", "previous"):
         for indicator, node in report[period].items():
-            yield from _items(period, indicator, "", "", node)
+            if node is not None:  # a block the period was published without (rollups.LATER_BLOCKS)
+                yield from _items(period, indicator, "", "", node)
     capacity = {k: v for k, v in report["capacity"].items() if k not in ("as_of", "rule")}
     yield from _items("snapshot", "capacity", "", "", capacity)
 

@@ -6,12 +6,14 @@ from __future__ import annotations
 from django.db import models
 
 from directory.models import Discipline
-from referrals.models import ConcernType, DeclineReason
+from referrals.models import Barrier, ConcernType, DeclineReason, NeedsMet
 
 KINDS: dict[str, type[models.TextChoices]] = {
     "discipline": Discipline,
     "concern_type": ConcernType,
     "reason": DeclineReason,
+    "answer": NeedsMet,
+    "barrier": Barrier,
 }
 
 

@@ -19,14 +19,17 @@ from referral_hub.inputs import bind, refusal, schema_of
 from referral_hub.pagination import Pagination
 from referrals import policies, selectors, services
 from referrals.contact import family_contact
-from referrals.inputs import SEND_CODES, TRANSITION_FORMS, ReferralSendForm, send_from
+from referrals.inputs import SEND_CODES, TRANSITION_FORMS, NeedsMetForm, ReferralSendForm, send_from
 from referrals.models import (
+    Barrier,
     ConcernType,
+    NeedsMet,
     Referral,
     ReferralSource,
     ReferralStatus,
     Urgency,
 )
+from referrals.needs_met import referral_family_answer
 from referrals.screening import summary, validate_screening
 
 # --- output --------------------------------------------------------------------------------
@@ -40,13 +43,29 @@ class ProviderRef(serializers.Serializer[Any]):
 
 # A stub (``restricted: true``, the caller's consent for the child ended) keeps the
 # referral's id, status, parties and dates; these say something about the child: null.
-STUB_NULL_FIELDS = ("case", "child", "urgency", "concern_type", "appointment_at", "outcome")
+STUB_NULL_FIELDS = (
+    "case",
+    "child",
+    "urgency",
+    "concern_type",
+    "appointment_at",
+    "outcome",
+    "needs_met",
+    "barriers",
+)
 STUB_DETAIL_NULL_FIELDS = (
     "reason",
     "decline_reason",
     "decline_note",
     "outcome_note",
     "cancel_reason",
+    "family_needs_met",
+    "family_barriers",
+    "family_answered_at",
+)
+NEEDS_MET_HELP = (
+    "Was the family's need met (Help Me Grow's Needs Met): met, partly, not_met or unknown; "
+    "null until the referral is completed."
 )
 
 
@@ -96,6 +115,12 @@ class ReferralListOutput(serializers.Serializer[Any]):
     appointment_due_at = serializers.DateTimeField()
     appointment_at = serializers.DateTimeField(allow_null=True)
     outcome = serializers.CharField(allow_blank=True, allow_null=True)
+    needs_met = serializers.SerializerMethodField(help_text=NEEDS_MET_HELP)
+    barriers = serializers.ListField(
+        child=serializers.ChoiceField(Barrier.choices),
+        allow_null=True,
+        help_text="Why the need was not (fully) met: barrier codes (the recipient's answer).",
+    )
     overdue = serializers.SerializerMethodField(
         help_text="Clocks run out: contact (7 days), appointment (45 days)."
     )
@@ -103,6 +128,10 @@ class ReferralListOutput(serializers.Serializer[Any]):
     @extend_schema_field(PartnerRef(allow_null=True))
     def get_partner(self, obj: Referral) -> dict[str, Any] | None:
         return partner_of(obj)
+
+    @extend_schema_field(serializers.ChoiceField(NeedsMet.choices, allow_null=True))
+    def get_needs_met(self, obj: Referral) -> str | None:
+        return obj.needs_met or None
 
     def get_overdue(self, obj: Referral) -> list[str]:
         return obj.overdue_flags()
@@ -168,6 +197,11 @@ class EventOutput(serializers.Serializer[Any]):
     previous_appointment_at = serializers.DateTimeField(
         allow_null=True, help_text="Rescheduling: the appointment it replaced."
     )
+    needs_met = serializers.CharField(
+        allow_blank=True, help_text="Completion or the family's answer: was the need met."
+    )
+    barriers = serializers.ListField(child=serializers.CharField())
+    by_family = serializers.BooleanField(help_text="The family's own answer (needs met).")
 
     def get_actor(self, obj: Any) -> dict[str, Any] | None:
         if obj.actor is None and obj.partner_name:
@@ -205,6 +239,11 @@ class ReferralDetailOutput(ReferralListOutput):
     decline_note = serializers.CharField(allow_blank=True, allow_null=True)
     outcome_note = serializers.CharField(allow_blank=True, allow_null=True)
     cancel_reason = serializers.CharField(allow_blank=True, allow_null=True)
+    family_needs_met = serializers.SerializerMethodField(
+        help_text="The family's own answer to the same question (null until they answer)."
+    )
+    family_barriers = serializers.ListField(child=serializers.ChoiceField(Barrier.choices), allow_null=True)
+    family_answered_at = serializers.DateTimeField(allow_null=True)
     received_at = serializers.DateTimeField(allow_null=True)
     responded_at = serializers.DateTimeField(allow_null=True)
     closed_at = serializers.DateTimeField(allow_null=True)
@@ -216,6 +255,10 @@ class ReferralDetailOutput(ReferralListOutput):
         help_text="A family's own request (source family), for its recipient: how and when to reach "
         "the family. null for everyone else, and once the family's consent no longer covers you."
     )
+
+    @extend_schema_field(serializers.ChoiceField(NeedsMet.choices, allow_null=True))
+    def get_family_needs_met(self, obj: Referral) -> str | None:
+        return obj.family_needs_met or None
 
     @extend_schema_field(FamilyContactOutput(allow_null=True))
     def get_family_contact(self, obj: Referral) -> dict[str, Any] | None:
@@ -248,6 +291,9 @@ class ReferralDetailOutput(ReferralListOutput):
                     "note": "",
                     "appointment_at": None,
                     "previous_appointment_at": None,
+                    "needs_met": "",
+                    "barriers": [],
+                    "by_family": e.by_family,
                 }
                 for e in instance.events.all()
             ],
@@ -386,7 +432,7 @@ class _TransitionApi(APIView):
     def post(self, request: Request, pk: int) -> Response:
         form = bind(TRANSITION_FORMS[self.verb], request.data)
         if not form.is_valid():
-            raise refusal(form, {})
+            raise refusal(form, getattr(form, "api_codes", {}))
         referral = self.perform(request, pk, form.cleaned_data)
         return Response(
             referral_body(referral, policies.role_in(request.user, referral), viewer=request.user)
@@ -453,8 +499,36 @@ class ReferralCompleteApi(_TransitionApi):
 
     def perform(self, request: Request, pk: int, v: dict[str, Any]) -> Referral:
         return services.referral_complete(
-            actor=request.user, referral_id=pk, outcome=v["outcome"], note=v["note"]
+            actor=request.user,
+            referral_id=pk,
+            outcome=v["outcome"],
+            note=v["note"],
+            needs_met=v["needs_met"],
+            barriers=v["barriers"],
         )
+
+
+class ReferralFamilyNeedsMetApi(APIView):
+    @extend_schema(
+        request=schema_of(NeedsMetForm),
+        responses={200: ReferralDetailOutput},
+        summary="The family answers whether their need was met (a guardian, on a completed referral)",
+        description="`needs_met`: met, partly, not_met or unknown; `barriers`: codes (at least one "
+        "for partly and not_met: 400 `barriers_required`; none for met: 400 "
+        "`barriers_not_allowed`; 400 `invalid_barrier` off the list). Stored apart from the "
+        "recipient's answer (`family_needs_met`, `family_barriers`). 403 `not_allowed` for the "
+        "referral's providers; 404 for anyone the decision point does not let see the child as "
+        "a guardian; 409 `invalid_transition` before completion.",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        form = bind(NeedsMetForm, request.data)
+        if not form.is_valid():
+            raise refusal(form, form.api_codes)
+        v = form.cleaned_data
+        referral = referral_family_answer(
+            actor=request.user, referral_id=pk, needs_met=v["needs_met"], barriers=v["barriers"]
+        )
+        return Response(referral_body(referral, policies.ROLE_GUARDIAN, viewer=request.user))
 
 
 class ReferralCancelApi(_TransitionApi):

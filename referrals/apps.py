@@ -84,5 +84,7 @@ class ReferralsConfig(AppConfig):
             ("AttachableDataCategoryEnum", "referrals.services.ATTACHABLE_CATEGORIES"),
             ("ReferralSourceEnum", "referrals.models.ReferralSource"),
             ("NextStepKindEnum", "referrals.models.StepKind"),
+            ("NeedsMetEnum", "referrals.models.NeedsMet"),
+            ("BarrierEnum", "referrals.models.Barrier"),
         ):
             extensions.register_schema_enum_name(enum, choices)

@@ -108,6 +108,10 @@ def _seed(world: dict[str, Any], stdout: Writer) -> None:
             referral_id=completed.pk,
             outcome="connected",
             note="Family enrolled in child-parent psychotherapy.",
+            # Needs met (issue 27): the clinician's answer; the family's question stays
+            # open on their referrals page.
+            needs_met="partly",
+            barriers=["waitlist", "transportation"],
         )
     referrals["completed"] = completed
 

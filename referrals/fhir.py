@@ -22,16 +22,61 @@ OUTCOME_SYSTEM = "https://referral-hub.org/fhir/CodeSystem/referral-outcome"
 DECLINE_SYSTEM = "https://referral-hub.org/fhir/CodeSystem/referral-decline-reason"
 CONCERN_SYSTEM = "https://referral-hub.org/fhir/CodeSystem/concern-type"
 
+NEEDS_MET_SYSTEM = "https://referral-hub.org/fhir/CodeSystem/needs-met"
+BARRIER_SYSTEM = "https://referral-hub.org/fhir/CodeSystem/needs-met-barrier"
+STATUS_SYSTEM = "https://referral-hub.org/fhir/CodeSystem/referral-status"
+
 S = ReferralStatus
+# Task.status per the SDOH Clinical Care IG's referral task (SDOHCC
+# TaskForReferralManagement; its ValueSet SDOHCCValueSetReferralTaskStatus leaves out
+# ``ready`` and ``received``): a referral opened by the recipient is still
+# ``requested``; our own status rides in ``businessStatus``.
 TASK_STATUS = {
     S.SENT: "requested",
-    S.RECEIVED: "received",
+    S.RECEIVED: "requested",
     S.ACCEPTED: "accepted",
     S.DECLINED: "rejected",
     S.SCHEDULED: "in-progress",
     S.COMPLETED: "completed",
     S.CANCELLED: "cancelled",
 }
+# The IG's allowed Task.status transitions (its state diagram and table, "Status
+# Management"), as (from, to). ``draft`` and ``entered-in-error`` are the requester's
+# and never ours; ``failed`` we never set. requested -> cancelled is the requester
+# withdrawing before an answer: the table lists the requester among who sets
+# ``cancelled``, and the base FHIR Task state machine allows it (the diagram draws no
+# arrow; docs/referrals.md, "FHIR").
+TASK_TRANSITIONS = frozenset(
+    {
+        ("draft", "requested"),
+        ("draft", "entered-in-error"),
+        ("requested", "accepted"),
+        ("requested", "rejected"),
+        ("requested", "cancelled"),
+        ("accepted", "in-progress"),
+        ("accepted", "on-hold"),
+        ("accepted", "completed"),
+        ("accepted", "failed"),
+        ("accepted", "cancelled"),
+        ("in-progress", "on-hold"),
+        ("on-hold", "in-progress"),
+        ("in-progress", "completed"),
+        ("in-progress", "failed"),
+        ("in-progress", "cancelled"),
+        ("on-hold", "completed"),
+        ("on-hold", "failed"),
+        ("on-hold", "cancelled"),
+    }
+)
+
+
+def task_transition_allowed(from_status: str, to_status: str) -> bool:
+    """May a referral move ``from_status`` -> ``to_status`` (ours) as far as its FHIR
+    Task goes: the same Task.status (nothing changes for FHIR), or an IG transition."""
+    before, after = TASK_STATUS[S(from_status)], TASK_STATUS[S(to_status)]
+    return before == after or (before, after) in TASK_TRANSITIONS
+
+
 SERVICE_REQUEST_STATUS = {
     S.SENT: "active",
     S.RECEIVED: "active",
@@ -104,6 +149,12 @@ def task(referral: Referral) -> dict[str, Any]:
         "resourceType": "Task",
         "id": str(referral.pk),
         "status": TASK_STATUS[S(referral.status)],
+        "businessStatus": {
+            "coding": [
+                {"system": STATUS_SYSTEM, "code": referral.status, "display": referral.get_status_display()}
+            ],
+            "text": referral.get_status_display(),
+        },
         "intent": "order",
         "priority": PRIORITY[referral.urgency],
         "focus": {"reference": f"ServiceRequest/{referral.pk}"},
@@ -139,7 +190,27 @@ def task(referral: Referral) -> dict[str, Any]:
                 },
             }
         ]
+    if referral.status == S.COMPLETED and referral.needs_met:
+        resource.setdefault("output", []).extend(_needs_met_outputs(referral))
     return resource
+
+
+def _coded(kind: str, system: str, code: str, word: str) -> dict[str, Any]:
+    return {
+        "type": {"text": kind},
+        "valueCodeableConcept": {"coding": [{"system": system, "code": code, "display": word}], "text": word},
+    }
+
+
+def _needs_met_outputs(referral: Referral) -> list[dict[str, Any]]:
+    """Was the family's need met (the recipient's answer), then one output per barrier."""
+    return [
+        _coded("Needs met", NEEDS_MET_SYSTEM, referral.needs_met, str(referral.get_needs_met_display())),
+        *(
+            _coded("Barrier", BARRIER_SYSTEM, code, word)
+            for code, word in zip(referral.barriers or [], referral.barrier_words, strict=True)
+        ),
+    ]
 
 
 class _FhirApi(APIView):

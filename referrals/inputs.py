@@ -18,7 +18,15 @@ from django.utils.translation import gettext_lazy as _
 from people.roles import Actor
 from referral_hub.errors import FieldError
 from referral_hub.inputs import IdField, TextField
-from referrals.models import ConcernType, DeclineReason, Outcome, Urgency
+from referrals.models import (
+    NEEDS_MET_WITH_BARRIERS,
+    Barrier,
+    ConcernType,
+    DeclineReason,
+    NeedsMet,
+    Outcome,
+    Urgency,
+)
 from referrals.partners import PartnerInput, partner_listing
 from referrals.screening import ASQ3_DOMAINS, validate_screenings
 from referrals.services import ATTACHABLE_CATEGORIES, MAX_TEXT, SendResult, referral_send
@@ -223,8 +231,55 @@ class RescheduleForm(forms.Form):
     reason = TextField(required=False, max_length=MAX_TEXT, label=_("Reason"))
 
 
-class CompleteForm(NoteForm):
-    """Close the loop: the outcome, and an optional note."""
+class NeedsMetForm(forms.Form):
+    """Was the family's need met (Help Me Grow's "Needs Met"), and if not, why not: the
+    recipient's answer at completion and the family's own answer bind it alike.
+
+    ``needs_met`` defaults to ``unknown``; ``partly`` and ``not_met`` need at least one
+    barrier (``barriers_required``); ``met`` takes none (``barriers_not_allowed``); a
+    code off the list is ``invalid_barrier``. ``api_codes`` holds each refused field's
+    code for the API's envelope."""
+
+    needs_met = forms.ChoiceField(
+        choices=NeedsMet.choices, required=False, label=_("Was the family's need met?")
+    )
+    barriers = forms.MultipleChoiceField(
+        choices=Barrier.choices,
+        required=False,
+        label=_("What got in the way?"),
+        help_text="Barrier codes; at least one when needs_met is partly or not_met, none when met.",
+        error_messages={"invalid_choice": _("Choose barriers from the list.")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.api_codes: dict[str, tuple[str, int]] = {
+            "needs_met": ("invalid_needs_met", 400),
+            "barriers": ("invalid_barrier", 400),
+        }
+
+    def clean_needs_met(self) -> str:
+        return str(self.cleaned_data.get("needs_met") or NeedsMet.UNKNOWN)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        answer, barriers = data.get("needs_met"), data.get("barriers")
+        if answer in NEEDS_MET_WITH_BARRIERS and not barriers and "barriers" not in self.errors:
+            self.api_codes["barriers"] = ("barriers_required", 400)
+            self.add_error("barriers", _("Say what got in the way: choose at least one barrier."))
+        elif answer == NeedsMet.MET and barriers:
+            self.api_codes["barriers"] = ("barriers_not_allowed", 400)
+            self.add_error(
+                "barriers", _("A need that was met has no barriers: clear them, or change the answer.")
+            )
+        # One code per barrier, in the list's order.
+        data["barriers"] = [code for code in Barrier.values if code in (barriers or [])]
+        return data
+
+
+class CompleteForm(NoteForm, NeedsMetForm):
+    """Close the loop: the outcome, whether the family's need was met (and the
+    barriers), and an optional note."""
 
     outcome = forms.ChoiceField(choices=Outcome.choices, label=_("Outcome"))
 

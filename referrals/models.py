@@ -69,6 +69,37 @@ class Outcome(models.TextChoices):
     UNREACHABLE = "unreachable", _("Family unreachable")
 
 
+class NeedsMet(models.TextChoices):
+    """Help Me Grow's "Needs Met" answer at the end of a referral: was the family's need
+    met? (docs/referrals.md, "Needs met")."""
+
+    MET = "met", _("Met")
+    PARTLY = "partly", _("Partly met")
+    NOT_MET = "not_met", _("Not met")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+# The answers that ask why not: at least one barrier.
+NEEDS_MET_WITH_BARRIERS = (NeedsMet.PARTLY, NeedsMet.NOT_MET)
+
+
+class Barrier(models.TextChoices):
+    """Why a need was not (fully) met: Help Me Grow's barrier codes."""
+
+    WAITLIST = "waitlist", _("Waitlist")
+    TRANSPORTATION = "transportation", _("Transportation")
+    LANGUAGE = "language", _("Language")
+    COST = "cost", _("Cost")
+    ELIGIBILITY = "eligibility", _("Eligibility")
+    FAMILY_DECLINED = "family_declined", _("Family declined")
+    COULD_NOT_REACH = "could_not_reach", _("Could not reach the family")
+
+
+def barrier_labels(codes: list[str]) -> list[str]:
+    """Barrier codes in words, in the active language (unknown codes as they are)."""
+    return [str(Barrier(code).label) if code in Barrier.values else code for code in codes]
+
+
 class ReferralSource(models.TextChoices):
     PROVIDER = "provider", _("Provider")
     # A family asked for help itself (``intake``): no referring provider.
@@ -118,6 +149,14 @@ class Referral(models.Model):
     # Recorded by the referrer after the fact (a referral made by phone or fax): nothing
     # is sent to the recipient, the referrer enters the answer and the outcome later.
     record_only = models.BooleanField(default=False)
+    # Needs met (Help Me Grow), recorded by the recipient at completion; empty before.
+    needs_met = models.CharField(max_length=10, choices=NeedsMet.choices, blank=True)
+    barriers = models.JSONField(default=list, blank=True)
+    # The family's own answer to the same question, kept apart from the recipient's
+    # (docs/referrals.md, "Needs met": the indicators count each on its own).
+    family_needs_met = models.CharField(max_length=10, choices=NeedsMet.choices, blank=True)
+    family_barriers = models.JSONField(default=list, blank=True)
+    family_answered_at = models.DateTimeField(null=True, blank=True)
 
     sent_at = models.DateTimeField()
     # Response clocks, set at sending from the urgency's targets (referrals/targets.py;
@@ -159,6 +198,14 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"Referral #{self.pk} ({self.status})"
+
+    @property
+    def barrier_words(self) -> list[str]:
+        return barrier_labels(self.barriers or [])
+
+    @property
+    def family_barrier_words(self) -> list[str]:
+        return barrier_labels(self.family_barriers or [])
 
     @property
     def is_open(self) -> bool:
@@ -212,9 +259,18 @@ class ReferralEvent(models.Model):
     # timeline shows both in each reader's zone.
     previous_appointment_at = models.DateTimeField(null=True, blank=True)
     appointment_at = models.DateTimeField(null=True, blank=True)
+    # Set on completion (the recipient's answer) and on the family's answer
+    # (``by_family``): whether the need was met, and the barriers.
+    needs_met = models.CharField(max_length=10, choices=NeedsMet.choices, blank=True)
+    barriers = models.JSONField(default=list, blank=True)
+    by_family = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["at", "id"]
+
+    @property
+    def barrier_labels(self) -> list[str]:
+        return barrier_labels(self.barriers or [])
 
     @property
     def from_status_label(self) -> str:

@@ -124,10 +124,12 @@ def _family_title(payload: Payload) -> str:
             "when": _local_time(payload),
         }
     if status == ReferralStatus.COMPLETED:
-        return _("Referral #%(number)d is complete: %(outcome)s.") % {
+        done = _("Referral #%(number)d is complete: %(outcome)s.") % {
             **n,
             "outcome": _outcome_words(str(payload.get("outcome", ""))),
         }
+        # The notice links to the referral's card, where the family answers (needs met).
+        return f"{done} {_('Did it help? Tell us on your referrals page.')}"
     if status == ReferralStatus.CANCELLED:
         return (
             _(

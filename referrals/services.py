@@ -51,6 +51,7 @@ from referrals.drafts import referral_draft_drop
 from referrals.family_notices import family_audience, notify_family, notify_guardians, portal_link
 from referrals.models import (
     ConcernType,
+    NeedsMet,
     PartnerLinkStep,
     Referral,
     ReferralEvent,
@@ -745,6 +746,8 @@ def _apply_transition(
             at=now,
             note=note,
             appointment_at=changes.get("appointment_at"),
+            needs_met=changes.get("needs_met", ""),
+            barriers=changes.get("barriers", []),
         )
         _audit(
             actor=actor,
@@ -1053,12 +1056,28 @@ def referral_reschedule(
     return referral
 
 
-def referral_complete(*, actor: Actor, referral_id: int, outcome: str, note: str = "") -> Referral:
+def referral_complete(
+    *,
+    actor: Actor,
+    referral_id: int,
+    outcome: str,
+    note: str = "",
+    needs_met: str = NeedsMet.UNKNOWN,
+    barriers: Sequence[str] = (),
+) -> Referral:
+    """The recipient closes the loop: the outcome, and whether the family's need was met
+    with the barriers (``referrals.inputs.NeedsMetForm`` checked them), both on the
+    timeline entry too."""
     return _transition(
         actor=actor,
         referral_id=referral_id,
         verb="complete",
-        changes={"outcome": outcome, "outcome_note": note},
+        changes={
+            "outcome": outcome,
+            "outcome_note": note,
+            "needs_met": needs_met,
+            "barriers": list(barriers),
+        },
         note=note,
     )
 

@@ -16,6 +16,11 @@ api_urlpatterns = [
     path("referrals/<int:pk>/decline/", apis.ReferralDeclineApi.as_view(), name="api-referral-decline"),
     path("referrals/<int:pk>/schedule/", apis.ReferralScheduleApi.as_view(), name="api-referral-schedule"),
     path("referrals/<int:pk>/complete/", apis.ReferralCompleteApi.as_view(), name="api-referral-complete"),
+    path(
+        "referrals/<int:pk>/family-needs-met/",
+        apis.ReferralFamilyNeedsMetApi.as_view(),
+        name="api-referral-family-needs-met",
+    ),
     path("referrals/<int:pk>/cancel/", apis.ReferralCancelApi.as_view(), name="api-referral-cancel"),
     path(
         "referrals/<int:pk>/reschedule/", apis.ReferralRescheduleApi.as_view(), name="api-referral-reschedule"
@@ -46,4 +51,9 @@ urlpatterns = [
     path("portal/referrals/steps/<int:pk>/done/", step_views.step_mark, name="portal-step-done"),
     # A recipient without an account, from the one-time link it was e-mailed (no sign-in).
     path("r/<str:token>/", partner_views.partner_link_page, name="partner-link"),
+    path(
+        "portal/referrals/<int:pk>/needs-met/",
+        views.portal_needs_met,
+        name="portal-referral-needs-met",
+    ),
 ]

@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.translation import get_language
@@ -31,8 +32,18 @@ from referral_hub.inputs import plain, show_refusal
 from referrals import picker, policies, selectors, services, steps
 from referrals.contact import family_contact
 from referrals.drafts import referral_draft_for
-from referrals.inputs import TRANSITION_FORMS, ReferralSendForm, send_from
-from referrals.models import ConcernType, DeclineReason, Outcome, Referral, StepKind, Urgency
+from referrals.inputs import TRANSITION_FORMS, NeedsMetForm, ReferralSendForm, send_from
+from referrals.models import (
+    Barrier,
+    ConcernType,
+    DeclineReason,
+    NeedsMet,
+    Outcome,
+    Referral,
+    StepKind,
+    Urgency,
+)
+from referrals.needs_met import referral_family_answer
 from referrals.screening import ASQ3_DOMAIN_LABELS, ASQ3_DOMAINS, INSTRUMENTS, domain_rows, summary
 from referrals.targets import TARGETS
 
@@ -286,6 +297,8 @@ def _referral_page(request: HttpRequest, pk: int, failed: tuple[str, Form] | Non
             "screenings": screenings,
             "decline_reasons": DeclineReason.choices,
             "outcomes": Outcome.choices,
+            "needs_met_choices": NeedsMet.choices,
+            "barrier_choices": Barrier.choices,
             "overdue": referral.overdue_flags(),
             "family_contact": family_contact(request.user, referral),
             # Linked only when it opens for this viewer (a family's own request's consent
@@ -296,10 +309,17 @@ def _referral_page(request: HttpRequest, pk: int, failed: tuple[str, Form] | Non
             "step_kinds": StepKind.choices,
             "failed": failed[0] if failed else "",
             "typed": failed[1].data if failed else {},
+            "typed_barriers": _chosen(failed[1], "barriers") if failed else [],
             "errors": failed[1].errors if failed else {},
         },
         status=400 if failed else 200,
     )
+
+
+def _chosen(form: Form, name: str) -> list[str]:
+    """What a refused page form had ticked for a multiple choice (a ``QueryDict``'s list)."""
+    getlist = getattr(form.data, "getlist", None)
+    return list(getlist(name)) if getlist is not None else []
 
 
 ACTIONS: dict[str, Callable[..., Referral]] = {
@@ -314,7 +334,12 @@ ACTIONS: dict[str, Callable[..., Referral]] = {
         actor=user, referral_id=pk, appointment_at=v["appointment_at"], reason=v["reason"]
     ),
     "complete": lambda user, pk, v: services.referral_complete(
-        actor=user, referral_id=pk, outcome=v["outcome"], note=v["note"]
+        actor=user,
+        referral_id=pk,
+        outcome=v["outcome"],
+        note=v["note"],
+        needs_met=v["needs_met"],
+        barriers=v["barriers"],
     ),
     "cancel": lambda user, pk, v: services.referral_cancel(actor=user, referral_id=pk, reason=v["reason"]),
 }
@@ -368,11 +393,56 @@ def _done_message(verb: str, referral: Any) -> str:
 
 @login_required
 def portal_referrals(request: HttpRequest) -> HttpResponse:
+    return _portal_referrals(request)
+
+
+def _portal_referrals(request: HttpRequest, failed: tuple[int, Form] | None = None) -> HttpResponse:
+    """The family's referrals; after a refused needs-met answer (``failed``: the referral
+    and the bound form) with what was chosen and the message beside it, status 400."""
     if guardian_of(request.user) is None:
         return _forbidden(request, "This page is for families.")
     referrals = list(selectors.portal_referrals(actor=request.user))
     steps.attach_steps(referrals, language=get_language())
+    for referral in referrals:
+        referral.answer_prefix = f"family-{referral.pk}"  # type: ignore[attr-defined]  # the form's ids
     cases = list(case_selectors.case_list(actor=request.user))
     services.referrals_shown(actor=request.user, referrals=referrals, detail="family referrals page")
     case_services.cases_shown(actor=request.user, cases=cases, detail="family referrals page")
-    return render(request, "referrals/portal_referrals.html", {"referrals": referrals, "cases": cases})
+    context = {
+        "referrals": referrals,
+        "cases": cases,
+        "needs_met_choices": NeedsMet.choices,
+        "barrier_choices": Barrier.choices,
+        "failed": failed[0] if failed else None,
+        "typed_needs_met": failed[1].data.get("needs_met", "") if failed else "",
+        "typed_barriers": _chosen(failed[1], "barriers") if failed else [],
+        "errors": failed[1].errors if failed else {},
+    }
+    return render(request, "referrals/portal_referrals.html", context, status=400 if failed else 200)
+
+
+@login_required
+@require_POST
+@_not_found_as_404
+def portal_needs_met(request: HttpRequest, pk: int) -> HttpResponse:
+    """A guardian answers "was your need met?" for a completed referral, from the
+    family's referrals page (the same form and service as the API's)."""
+    form = NeedsMetForm(request.POST)
+    if not form.is_valid():
+        return _portal_referrals(request, failed=(pk, form))
+    try:
+        referral_family_answer(
+            actor=request.user,
+            referral_id=pk,
+            needs_met=form.cleaned_data["needs_met"],
+            barriers=form.cleaned_data["barriers"],
+        )
+    except NotFound:
+        raise
+    except ApplicationError as exc:
+        if exc.status == 403:
+            return _forbidden(request, plain(exc))
+        messages.error(request, plain(exc))
+    else:
+        messages.success(request, _("Thank you: your answer is saved."))
+    return redirect(f"{reverse('portal-referrals')}#referral-{pk}")

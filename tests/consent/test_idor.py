@@ -16,7 +16,7 @@ from families.models import Authority, OrderDocument
 from intake.models import FamilyRequest
 from intake.services import family_request_create
 from referral_hub.phones import normalize
-from referrals.models import NextStep
+from referrals.models import NextStep, Referral
 from tests.factories.directory import ProviderFactory
 
 pytestmark = pytest.mark.django_db
@@ -270,6 +270,17 @@ def test_nobody_finds_another_familys_data(walk_world, who, foreign):
         recorder = who == "coordinator"
         assert response.status_code == (201 if recorder else 403), f"{who} POST /api/v1/documents/"
         assert OrderDocument.objects.count() == documents + recorder
+    # The family's "was your need met?" (issue 27): nobody answers for another family.
+    for referral in Referral.objects.filter(child_id__in=foreign_ids):
+        for url in (
+            f"/api/v1/referrals/{referral.pk}/family-needs-met/",
+            f"/portal/referrals/{referral.pk}/needs-met/",
+        ):
+            response = client.post(url, {"needs_met": "not_met", "barriers": ["cost"]})
+            assert response.status_code in (302, 403, 404), f"{who} POST {url} -> {response.status_code}"
+            if who != "anonymous":
+                assert response.status_code in (403, 404)
+    assert not Referral.objects.filter(child_id__in=foreign_ids).exclude(family_needs_met="").exists()
     assert list(ConsentRequest.objects.values_list("pk", "status").order_by("pk")) == requests_before
     assert list(Consent.objects.values_list("pk", "revoked_at").order_by("pk")) == before, "nothing changed"
     assert list(NextStep.objects.values_list("pk", "done_at").order_by("pk")) == steps_before

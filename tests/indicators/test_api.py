@@ -21,7 +21,17 @@ from tests.factories.base import UserFactory
 from tests.factories.directory import ProviderFactory
 from tests.factories.families import GuardianFactory
 
-LABELS = ("age_band", "concern_type", "discipline", "instrument", "band", "month", "reason")
+LABELS = (
+    "age_band",
+    "concern_type",
+    "discipline",
+    "instrument",
+    "band",
+    "month",
+    "reason",
+    "answer",
+    "barrier",
+)
 QUERY = {"period": "quarter", "start": "2026-01-01"}
 
 

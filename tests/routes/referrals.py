@@ -35,6 +35,10 @@ def _scheduled(w):
     return {"pk": w["referrals"]["scheduled"].pk}
 
 
+def _completed(w):
+    return {"pk": w["referrals"]["completed"].pk}
+
+
 def _new_referral(w):
     return {
         "child": w["children"]["mateo"].pk,
@@ -108,6 +112,14 @@ ROUTES = [
         kwargs=_scheduled,
         data=lambda w: {"reason": "Family moved."},
     ),
+    # The family's own "was your need met?" on the demo's completed referral.
+    Route(
+        "api-referral-family-needs-met",
+        {**DETAIL, "team_provider": 404},
+        method="post",
+        kwargs=_completed,
+        data=lambda w: {"needs_met": "partly", "barriers": ["waitlist"]},
+    ),
     Route("api-case-list", _signed_in(200)),
     Route("api-case-detail", DETAIL, kwargs=lambda w: {"pk": w["cases"]["mateo"].pk}),
     Route("fhir-servicerequest", DETAIL, kwargs=_scheduled),
@@ -123,6 +135,13 @@ ROUTES = [
         data=lambda w: {},
     ),
     Route("case-page", PAGE_DETAIL, kwargs=lambda w: {"pk": w["cases"]["mateo"].pk}),
+    Route(
+        "portal-referral-needs-met",
+        {**PAGE_DETAIL, "guardian": 302, "team_provider": 404},
+        method="post",
+        kwargs=_completed,
+        data=lambda w: {"needs_met": "met"},
+    ),
     Route(
         "portal-referrals",
         {
