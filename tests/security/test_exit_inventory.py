@@ -329,6 +329,7 @@ def test_every_email_template_is_in_the_inventory():
 TEXT_KINDS = {
     "referral.partner_link": "no child",
     "referral.family_update": "family",
+    "referral.step_added": "family",
     "referral.status_changed": "family",
     "text.stopped": "no child",
     "text.resumed": "no child",
