@@ -105,7 +105,7 @@ def test_a_partner_without_an_account_answers_from_three_links(live_server_facto
     expect(partner.locator("#link-expires")).to_contain_text("expires on")
     shoot(partner, "partner-by-link-1-respond")
     partner.get_by_role("button", name="Accept").click()
-    expect(partner.locator("#partner-done")).to_contain_text("We e-mailed the link for the next step")
+    expect(partner.locator("#partner-done")).to_contain_text("We sent the link for the next step")
 
     # The used link is refused, and says so.
     partner.goto(base + first)
@@ -118,7 +118,7 @@ def test_a_partner_without_an_account_answers_from_three_links(live_server_facto
     partner.get_by_label("First appointment").fill(f"{appointment.isoformat()}T10:30")
     shoot(partner, "partner-by-link-2-schedule")
     partner.get_by_role("button", name="Schedule").click()
-    expect(partner.locator("#partner-done")).to_contain_text("We e-mailed the link for the next step")
+    expect(partner.locator("#partner-done")).to_contain_text("We sent the link for the next step")
 
     # 4. The third link: the outcome.
     third = partner_links(smtp, 3)[2][1]
