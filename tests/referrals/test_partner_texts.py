@@ -163,3 +163,40 @@ def test_stop_from_a_partners_number_stops_its_texts(
     assert OutboxMessage.objects.filter(kind="referral.partner_link").count() == 1, (
         "nothing queued after STOP"
     )
+
+
+def test_the_form_names_a_partner_by_phone_only_and_the_page_says_where_links_go(
+    world,
+    texts,  # noqa: F811
+    clock,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    page = Client()
+    page.force_login(world.referrer.user)
+    form = {
+        "child": world.child.pk,
+        "reason": "Family asked for parenting support.",
+        "concern_type": "family_support",
+        "urgency": "routine",
+        "partner_name": PARTNER["name"],
+        "partner_email": "",
+        "partner_phone": "not a number",
+    }
+    refused = page.post("/referrals/new/", form)
+    assert refused.status_code == 400
+    assert 'id="partner_phone-error"' in refused.content.decode()
+    assert "mobile number" in refused.content.decode()
+    form["partner_phone"] = PARTNER["phone"]
+    assert page.post("/referrals/new/", form).status_code == 403  # the family must share first
+    from directory.models import Provider
+
+    grant(world, Provider.objects.get(unlisted=True), purposes=("referral",), categories=("demographics",))
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = page.post("/referrals/new/", form)
+    deliver()
+    assert sent.status_code == 302, sent.content.decode()[:1500]
+    assert "no account: answers by texted link" in page.get(sent["Location"]).content.decode()
+    first = partner_links(texts)[0]
+    done = step(first, {"action": "accept"}, django_capture_on_commit_callbacks)
+    assert "We sent the link for the next step to (734) 555-0123" in done.content.decode()
+    assert len(partner_links(texts)) == 2
