@@ -125,13 +125,20 @@ def outbox_text(
     recipient_id: int | None = None,
     language: str = "en",
     time_zone: str = "",
+    link: tuple[str, int] | None = None,
 ) -> OutboxMessage | None:
     """Queue one text to ``to_number`` (E.164). Returns the new row, or None when ``key``
     was already queued, there is no number, or the number replied STOP. The body is a
     status line and a link, never a child's details. ``time_zone`` is the reader's: a
-    text queued at night is due the next morning there (and checked again when due)."""
+    text queued at night is due the next morning there (and checked again when due).
+    ``link``: a one-time link made when the text is sent, as for ``outbox_email``."""
     if not to_number or (kind not in TEXT_REPLY_KINDS and text_number_stopped(to_number)):
         return None
+    if link is not None and LINK_MARK not in body:
+        raise ValueError("a one-time text's body must hold LINK_MARK where the link goes")
+    payload: dict[str, Any] = {"time_zone": time_zone}
+    if link is not None:
+        payload.update(link_reference(*link))
     now = timezone.now()
     message = _store(
         key=key,
@@ -142,7 +149,8 @@ def outbox_text(
             "kind": kind,
             "recipient_id": recipient_id,
             "language": language or "en",
-            "payload": {"time_zone": time_zone},
+            "one_time_link": link is not None,
+            "payload": payload,
             "next_attempt_at": now if kind in TEXT_REPLY_KINDS else sms.not_before(now, time_zone),
         },
     )
@@ -200,16 +208,20 @@ def message_id_header(key: str) -> str:
     return f"<{hashlib.sha256(key.encode()).hexdigest()[:40]}@referral-hub.outbox>"
 
 
+def _body_to_send(message: OutboxMessage) -> str:
+    if message.one_time_link and "link" in message.payload:
+        return fill_link(message.body, message.payload)  # minted now; never written back
+    return message.body
+
+
 def _send(message: OutboxMessage, connection: Any) -> None:
     if message.channel == Channel.SMS:
         sms.get_backend().send(
-            to=message.to_address, body=message.body, reference=message_id_header(message.key)
+            to=message.to_address, body=_body_to_send(message), reference=message_id_header(message.key)
         )
         return
     if message.channel == Channel.EMAIL:
-        body = message.body
-        if message.one_time_link and "link" in message.payload:
-            body = fill_link(body, message.payload)  # minted now; never written back
+        body = _body_to_send(message)
         EmailMessage(
             message.subject,
             body,

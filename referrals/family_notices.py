@@ -166,8 +166,10 @@ STEP_KIND = "referral.step_added"
 def notify_step_added(step: NextStep, referral: Referral, *, suppress_email: bool = False) -> None:
     """A provider asked the family to do something (``referrals.steps.step_add``): each
     guardian ``family_audience`` allows gets a notice in the app (the step's kind code and
-    ids; the words are read on the referrals page) and an e-mail that says only that
-    there is something to do, with a link; in their language, once per step and person."""
+    ids; the words are read on the referrals page), an e-mail that says only that there
+    is something to do, with a link, and a text saying the same to a guardian who chose
+    texts (never the step's words: a provider writes them, and they may name the child);
+    in their language, once per step and person."""
     for user in family_audience(referral):
         language = language_of(user)
         with translation.override(language):
@@ -193,3 +195,14 @@ def notify_step_added(step: NextStep, referral: Referral, *, suppress_email: boo
                 % {"link": absolute_url(PORTAL_PATH)},
                 email=not suppress_email and referral_emails_wanted(user),
             )
+            if not suppress_email:
+                text_person(
+                    user=user,
+                    key=f"referral:{referral.pk}:step:{step.pk}:guardian:{user.pk}:sms",
+                    kind=STEP_KIND,
+                    body=_(
+                        "Referral Hub: a provider asked you to do something for a referral for your "
+                        "child. Sign in to see it: %(link)s"
+                    )
+                    % {"link": absolute_url(PORTAL_PATH)},
+                )

@@ -16,6 +16,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from people.roles import Actor
+from referral_hub import phones
 from referral_hub.errors import FieldError
 from referral_hub.inputs import IdField, TextField
 from referrals.models import (
@@ -145,12 +146,18 @@ class ReferralSendForm(forms.Form):
         elif partner is not None and not (partner.email or partner.phone):
             self._partner_error("email", _("Give the partner's e-mail address or phone number."))
         elif partner is not None and not partner.email and not data.get("record_only"):
-            # TODO(sms): a text with the link once the outbox has its ``sms`` channel.
+            self._check_partner_phone(partner)
+
+    def _check_partner_phone(self, partner: PartnerInput) -> None:
+        """Without an e-mail address the links go by text: the phone must take one."""
+        try:
+            phones.normalize(partner.phone)
+        except phones.InvalidPhone:
             self._partner_error(
-                "email",
+                "phone",
                 _(
-                    "The link goes by e-mail: give the partner's e-mail address, or record a referral "
-                    "you made by phone or fax."
+                    "The link goes by e-mail or text: give the partner's e-mail address or a mobile "
+                    "number, or record a referral you made by phone or fax."
                 ),
             )
 

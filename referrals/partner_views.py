@@ -18,11 +18,13 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from consent.models import DataCategory
+from referral_hub import phones
 from referral_hub.errors import ApplicationError, FieldError
 from referral_hub.inputs import plain
 from referrals.inputs import TRANSITION_FORMS
-from referrals.models import DeclineReason, Outcome
+from referrals.models import DeclineReason, Outcome, Referral
 from referrals.partner_steps import StepInput, partner_link_act, partner_link_open
+from referrals.partners import text_number_of
 from referrals.screening import INSTRUMENTS, summary
 
 TEMPLATE = "referrals/partner_link.html"
@@ -120,5 +122,11 @@ def partner_link_page(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request,
         TEMPLATE,
-        {"done": referral, "next_link": verb in ("accept", "schedule"), "email": referral.to_provider.email},
+        {"done": referral, "next_link": verb in ("accept", "schedule"), "email": _sent_to(referral)},
     )
+
+
+def _sent_to(referral: Referral) -> str:
+    """Where the next link goes: the partner's e-mail address, else its number for texts."""
+    partner = referral.to_provider
+    return partner.email or phones.display(text_number_of(partner))

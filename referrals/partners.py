@@ -26,12 +26,16 @@ from django.utils.translation import gettext as _
 
 from directory.models import Provider
 from outbox.links import LINK_MARK, LinkUnavailable
-from outbox.services import outbox_email
+from outbox.services import outbox_email, outbox_text
+from people.preferences import DEFAULT_TIME_ZONE
 from people.roles import Actor
+from people.texts import stop_footer
+from referral_hub import phones
 from referral_hub.sitelinks import absolute_url
 from referrals.models import PartnerLink, PartnerLinkStep, Referral
 
 LINK_MINTER = "referrals.partner_link"
+TEXT_KIND = "referral.partner_link"
 # How long a step's link works: long enough for a busy office to get to it, short
 # enough that a forwarded or forgotten mail stops working.
 LINK_LIFETIME = datetime.timedelta(days=14)
@@ -130,24 +134,69 @@ def _body(referral: Referral, step: str, expires_at: datetime.datetime) -> str:
     }
 
 
+def text_number_of(partner: Provider) -> str:
+    """The partner's phone as E.164 when it can take a text; "" otherwise."""
+    try:
+        return phones.normalize(partner.phone) if partner.phone else ""
+    except phones.InvalidPhone:
+        return ""
+
+
+def can_get_link(partner: Provider) -> bool:
+    """A recipient without an account can be sent its links: by e-mail, or by text."""
+    return bool(partner.email or text_number_of(partner))
+
+
+def partner_time_zone(partner: Provider) -> str:
+    """The zone a partner's text keeps quiet hours in and states the expiry in. Listings
+    carry no zone of their own yet: the network's default reader's zone."""
+    return DEFAULT_TIME_ZONE
+
+
+def _text_body(step: str, expires_at: datetime.datetime, zone: str) -> str:
+    """A status line, the link, when it expires and how to stop: no child, no sender."""
+    with timezone.override(zone):
+        when = formats.date_format(timezone.localtime(expires_at), "SHORT_DATETIME_FORMAT")
+    line = _(
+        "Referral Hub: A referral is waiting for you. %(step)s (no account needed): %(link)s "
+        "Works once; expires %(when)s (%(zone)s)."
+    ) % {"step": PartnerLinkStep(step).label, "link": LINK_MARK, "when": when, "zone": zone}
+    return f"{line} {stop_footer()}"
+
+
 def link_issue(*, referral: Referral, step: str, language: str = "en") -> PartnerLink | None:
-    """Make the link for ``step`` and queue its e-mail (inside the caller's transaction:
-    nothing goes out if the step rolls back). None when the recipient has no e-mail
-    address. The link's token is made when the mail is sent."""
+    """Make the link for ``step`` and queue it (inside the caller's transaction: nothing
+    goes out if the step rolls back): by e-mail to a partner with an address, else by text
+    to a partner with a phone that takes texts. One channel per step, so the one link is
+    made once (minting a second copy would supersede the first). None when there is
+    neither, or the number replied STOP (a STOP stops a number, whoever holds it). The
+    link's token is made when the message is sent."""
     partner = referral.to_provider
-    # TODO(sms): where ``partner.phone`` is given and the outbox has its ``sms`` channel,
-    # queue a text with the same one-time link here (no child detail: a status line only).
-    if not partner.email:
+    number = "" if partner.email else text_number_of(partner)
+    if not partner.email and not number:
         return None
     link = PartnerLink.objects.create(
         referral=referral,
         step=step,
-        sent_to=partner.email,
+        sent_to=partner.email or number,
         expires_at=timezone.now() + LINK_LIFETIME,
     )
+    key = f"referral:{referral.pk}:partner_link:{link.pk}"
     with translation.override(language):
+        if number:
+            zone = partner_time_zone(partner)
+            queued = outbox_text(
+                key=key,
+                to_number=number,
+                body=_text_body(step, link.expires_at, zone),
+                kind=TEXT_KIND,
+                language=language,
+                time_zone=zone,
+                link=(LINK_MINTER, link.pk),
+            )
+            return link if queued is not None else None
         outbox_email(
-            key=f"referral:{referral.pk}:partner_link:{link.pk}",
+            key=key,
             to_address=partner.email,
             subject=_subject(step),
             body=_body(referral, step, link.expires_at),

@@ -60,7 +60,7 @@ from referrals.models import (
     Screening,
     Urgency,
 )
-from referrals.partners import link_issue
+from referrals.partners import can_get_link, link_issue
 from referrals.screening import ScreeningResult
 from referrals.targets import target_for
 
@@ -275,12 +275,11 @@ def _check_recipient(to_pk: int, from_provider: Provider, record_only: bool = Fa
     to_provider = Provider.objects.select_related("organization").filter(pk=to_pk).first()
     if to_provider is None:
         raise _bad("to_provider", _("There is no such provider in the directory."))
-    if to_provider.user_id is None and not to_provider.email and not record_only:
-        # TODO(sms): a listing with a phone only could get its link by text.
+    if to_provider.user_id is None and not can_get_link(to_provider) and not record_only:
         raise ApplicationError(
             "recipient_has_no_account",
-            "This provider has no Referral Hub account and no e-mail address for a link: record a "
-            "referral you made by phone or fax (record_only) instead.",
+            "This provider has no Referral Hub account, and no e-mail address or mobile number for a "
+            "link: record a referral you made by phone or fax (record_only) instead.",
             status=400,
             extra={"field": "to_provider"},
         )

@@ -1,17 +1,22 @@
 """Journey (issue 27): a pediatrician refers a child to a directory listing nobody claimed
 (Early On Washtenaw, demo) → the partner, with no account, accepts, schedules and records
 the outcome from three links it is e-mailed, one step per link → the pediatrician sees
-the outcome, and who gave it ("Early On Washtenaw, by link").
+the outcome, and who gave it ("Early On Washtenaw, by link") → Mateo's mother, who reads
+Spanish and chose texts, has had each step by text and by e-mail, in Spanish, with no
+child detail in either.
 
-Two browsers on one demo server: Dr. Maya Chen (``pediatrician``) signed in, and the
+Three browsers on one demo server: Mateo's mother (``guardian``), who first sets Spanish
+and texts on her settings page; Dr. Maya Chen (``pediatrician``) signed in; and the
 partner's, never signed in. The e-mails leave through the outbox to a real SMTP server
-in this process; the links are read from them. Each e-mail says when its link expires
-and carries no child detail. The partner's pages are checked (axe, 390 px) and kept in
+in this process; the links are read from them. The texts leave through the file
+backend (``SMS_FILE_PATH``), read here. Each e-mail says when its link expires and
+carries no child detail. The pages are checked (axe, 390 px) and kept in
 ``$E2E_ARTIFACTS/journeys/``."""
 
 from __future__ import annotations
 
 import datetime
+import json
 import os
 import re
 import time
@@ -28,6 +33,10 @@ pytestmark = pytest.mark.e2e
 ARTIFACTS = os.path.join(os.environ.get("E2E_ARTIFACTS", "/tmp/e2e-artifacts"), "journeys")
 os.makedirs(ARTIFACTS, exist_ok=True)
 PARTNER_ADDRESS = "intake@earlyon-washtenaw.example.test"
+FAMILY_ADDRESS = "guardian@demo.invalid"
+FAMILY_NUMBER = "+13135550188"
+# Nothing about the child in a family's text or e-mail: name, birth date, reason, outcome.
+CHILD_DETAIL = ("Mateo", "Rivera", "2025", "03/14", "Zebrafinch", "Connected", "Conectado", "Early On")
 REASON = "Zebrafinch: few words and little pointing at 20 months; family asked for Early On."
 
 
@@ -61,6 +70,39 @@ def partner_links(smtp: SmtpServer, count: int, timeout: float = 30) -> list[tup
     raise AssertionError(f"expected {count} e-mails to the partner, got {len(found)}")
 
 
+def family_texts(path: str, count: int, timeout: float = 30) -> list[str]:
+    """The bodies of the texts the file backend wrote to the family's number."""
+    deadline = time.monotonic() + timeout
+    bodies: list[str] = []
+    while time.monotonic() < deadline:
+        if os.path.exists(path):
+            with open(path, encoding="utf-8") as lines:
+                bodies = [
+                    text["body"]
+                    for text in map(json.loads, filter(None, lines.read().splitlines()))
+                    if text["to"] == FAMILY_NUMBER
+                ]
+        if len(bodies) >= count:
+            return bodies
+        time.sleep(0.2)
+    raise AssertionError(f"expected {count} texts to the family, got {bodies}")
+
+
+def family_mails(smtp: SmtpServer, count: int, timeout: float = 30) -> list[tuple[str, str]]:
+    deadline = time.monotonic() + timeout
+    found: list[tuple[str, str]] = []
+    while time.monotonic() < deadline:
+        found = [
+            (subject_of(mail), text_of(mail))
+            for mail in smtp.mailbox.messages
+            if FAMILY_ADDRESS in str(mail["To"])
+        ]
+        if len(found) >= count:
+            return found
+        time.sleep(0.2)
+    raise AssertionError(f"expected {count} e-mails to the family, got {len(found)}")
+
+
 def shoot(page, name: str) -> None:
     for size, label in ((DESKTOP, "1280"), (PHONE, "390")):
         page.set_viewport_size(size)
@@ -76,10 +118,27 @@ def test_a_partner_without_an_account_answers_from_three_links(live_server_facto
         EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
         EMAIL_HOST="127.0.0.1",
         EMAIL_PORT=str(smtp.port),
+        SMS_BACKEND="referral_hub.sms.FileBackend",
+        SMS_FILE_PATH=str(group.tmpdir / "texts.jsonl"),
+        SMS_QUIET_HOURS="off",  # the journey runs at any hour; quiet hours: tests/texts
     )
+    texts_path = str(group.tmpdir / "texts.jsonl")
     group.start_process()
     base = group.url
-    maya, partner = new_page(), new_page()
+    family, maya, partner = new_page(), new_page(), new_page()
+
+    # 0. Mateo's mother reads Spanish and chooses texts, on her phone.
+    family.set_viewport_size(PHONE)
+    login(family, base, "guardian")
+    family.goto(f"{base}/accounts/settings/")
+    family.get_by_role("combobox", name="Language").select_option("es")
+    family.get_by_label("Text me updates").check()
+    family.get_by_label("Mobile number for texts").fill("(313) 555-0188")
+    family.get_by_role("button", name="Save").click()
+    family.wait_for_load_state("networkidle")
+    expect(family.locator("html")).to_have_attribute("lang", "es")
+    expect(family.get_by_label("Enviarme novedades por mensaje de texto")).to_be_checked()
+
     login(maya, base, "pediatrician")
 
     # 1. Dr. Chen refers Mateo to Early On, a listing with no account (the family's
@@ -105,7 +164,7 @@ def test_a_partner_without_an_account_answers_from_three_links(live_server_facto
     expect(partner.locator("#link-expires")).to_contain_text("expires on")
     shoot(partner, "partner-by-link-1-respond")
     partner.get_by_role("button", name="Accept").click()
-    expect(partner.locator("#partner-done")).to_contain_text("We e-mailed the link for the next step")
+    expect(partner.locator("#partner-done")).to_contain_text("We sent the link for the next step")
 
     # The used link is refused, and says so.
     partner.goto(base + first)
@@ -118,7 +177,7 @@ def test_a_partner_without_an_account_answers_from_three_links(live_server_facto
     partner.get_by_label("First appointment").fill(f"{appointment.isoformat()}T10:30")
     shoot(partner, "partner-by-link-2-schedule")
     partner.get_by_role("button", name="Schedule").click()
-    expect(partner.locator("#partner-done")).to_contain_text("We e-mailed the link for the next step")
+    expect(partner.locator("#partner-done")).to_contain_text("We sent the link for the next step")
 
     # 4. The third link: the outcome.
     third = partner_links(smtp, 3)[2][1]
@@ -136,3 +195,25 @@ def test_a_partner_without_an_account_answers_from_three_links(live_server_facto
     expect(maya.locator("#referral-outcome")).to_contain_text("Connected to services")
     expect(maya.locator("#timeline")).to_contain_text("Early On Washtenaw, by link")
     assert len(partner_links(smtp, 3)) == 3  # nothing after the outcome
+
+    # 6. The family had each step (made, accepted, appointment, completed) by text and by
+    #    e-mail, in Spanish, with nothing about Mateo in either.
+    texts = family_texts(texts_path, 4)
+    assert len(texts) == 4, texts
+    for body in texts:
+        assert "hay novedades sobre una remisión para su hijo/a" in body, body
+        assert "/portal/referrals/" in body and ("BAJA" in body or "STOP" in body), body
+        leaked = [word for word in CHILD_DETAIL if word.lower() in body.lower()]
+        assert not leaked, (leaked, body)
+    assert "Completada" in texts[-1], texts[-1]
+    mails = family_mails(smtp, 4)
+    for subject, body in mails:
+        assert subject == "Novedades sobre una remisión para su hijo o hija", subject
+        assert "Inicie sesión" in body or "inicie sesión" in body, body
+        leaked = [word for word in CHILD_DETAIL if word.lower() in (subject + body).lower()]
+        assert not leaked, (leaked, subject, body)
+
+    # The mother signs in (Spanish) and reads the outcome on her referrals page.
+    family.goto(f"{base}/portal/referrals/")
+    expect(family.locator(f"#referral-{referral_id}")).to_contain_text("Completada")
+    shoot(family, "partner-by-link-5-family-es")

@@ -324,9 +324,12 @@ def test_every_email_template_is_in_the_inventory():
 
 # Every kind of text (issue 27): each reaches the child's own family (the family notice
 # call sites above, through ``people.texts.text_person``) or no child at all (the
-# answers to a number's own STOP and START, which name nobody).
+# answers to a number's own STOP and START, which name nobody; a partner's one-time
+# link, ``referrals.partners.link_issue``: a status line, the link and its expiry).
 TEXT_KINDS = {
+    "referral.partner_link": "no child",
     "referral.family_update": "family",
+    "referral.step_added": "family",
     "referral.status_changed": "family",
     "text.stopped": "no child",
     "text.resumed": "no child",

@@ -14,6 +14,7 @@ from intake.services import family_request_create
 from outbox.models import OutboxMessage
 from people.preferences import update_preferences, update_text_updates
 from referrals import services
+from referrals.steps import step_add
 from tests.factories.base import PASSWORD
 from tests.factories.families import GuardianFactory
 from tests.factories.referrals import send
@@ -88,6 +89,15 @@ def test_every_family_text_kind_goes_out_with_no_child_detail(world, texts, cloc
         password=PASSWORD,
         text_updates=True,
     )
+    # A next step the recipient asks of the family (its words name the child: never texted).
+    asked = send(world, reason="Fourth concern: a hearing follow-up.")
+    referrals.append(asked)
+    step_add(
+        actor=world.recipient.user,
+        referral_id=asked.pk,
+        kind="general-information",
+        text_en=f"Bring {world.child.first_name}'s vaccination card and the ASQ sheet.",
+    )
     deliver()
 
     sent = texts.to(NUMBER)
@@ -95,8 +105,9 @@ def test_every_family_text_kind_goes_out_with_no_child_detail(world, texts, cloc
     assert {(r.kind, r.status) for r in rows} == {
         ("referral.family_update", "sent"),
         ("referral.status_changed", "sent"),
+        ("referral.step_added", "sent"),
     }
-    statuses = [r.key.split(":")[2] for r in rows]
+    statuses = [r.key.split(":")[2] for r in rows if r.kind != "referral.step_added"]
     for step in ("sent", "accepted", "scheduled", "completed", "declined", "cancelled"):
         assert step in statuses, step
     assert len(sent) == rows.count() >= 9
@@ -111,6 +122,7 @@ def test_every_family_text_kind_goes_out_with_no_child_detail(world, texts, cloc
     bodies = [t["body"] for t in sent]
     assert any("news about a referral for your child: Accepted" in b for b in bodies)
     assert any("your request for help is now: Sent" in b for b in bodies)
+    assert any("asked you to do something" in b for b in bodies)
 
 
 def test_a_spanish_speaking_guardian_gets_texts_in_spanish(world, texts, clock):
