@@ -183,7 +183,8 @@ def demo_ids(group) -> dict:
         active = (
             Consent.objects.using(db)
             .active()
-            .filter(child_id=case.child_id)
+            # Providers with an account (the demo's partner without one answers by link).
+            .filter(child_id=case.child_id, recipient_provider__user__isnull=False)
             .select_related("recipient_provider__user")
         )
         return {"case": case.pk, "consents": {c.recipient_provider.user.username: c.pk for c in active}}
