@@ -18,10 +18,12 @@ child's data like any other."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 from django.contrib.auth.models import User
 from django.utils import translation
 from django.utils.functional import Promise
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import pgettext_lazy
 
 from consent.recipients import family_recipients
@@ -52,40 +54,64 @@ def status_word(status: str) -> str:
     return str(word) if word is not None else status
 
 
-def notify_family(referral: Referral, *, suppress_email: bool = False) -> None:
-    """Each guardian of the child: an in-app notice and an e-mail in their language,
-    once per referral, status and guardian (the outbox key), after commit."""
-    link = absolute_url(PORTAL_PATH)
+def _tell_household(
+    referral: Referral,
+    *,
+    key: str,
+    kind: str,
+    email_kind: str,
+    payload: Callable[[], dict[str, object]],
+    subject: Promise,
+    body: Promise,
+    text: Promise,
+    words: Mapping[str, object] | None = None,
+    suppress_email: bool = False,
+) -> None:
+    """Each person ``family_audience`` allows, in their language: a notice in the app,
+    an e-mail unless they turned those off, and a text if they chose texts (once per
+    ``key`` and person). ``subject``, ``body`` and ``text`` are lazy, translated for each
+    reader and filled with ``words`` (lazy words too) and the portal's ``link``;
+    ``payload`` is built in the reader's language."""
     for user in family_audience(referral):
         language = language_of(user)
         with translation.override(language):
-            word = status_word(referral.status)
+            filled = {name: str(word) for name, word in (words or {}).items()}
+            filled["link"] = absolute_url(PORTAL_PATH)
             outbox_notice_and_email(
                 user=user,
-                key=f"referral:{referral.pk}:{referral.status}:family:{user.pk}",
-                kind="referral.status_changed",
-                email_kind="referral",
+                key=f"{key}:{user.pk}",
+                kind=kind,
+                email_kind=email_kind,
                 language=language,
-                payload={"referral_id": referral.pk, "status": referral.status, "label": word},
-                subject=_("Update on your referral: %(status)s") % {"status": word},
-                body=_(
-                    "Your request for help has a new status: %(status)s.\n\n"
-                    "Sign in to see it: %(link)s\n\n"
-                    "For privacy, details are only shown after you sign in."
-                )
-                % {"status": word, "link": link},
+                payload=payload(),
+                subject=str(subject) % filled,
+                body=str(body) % filled,
                 email=not suppress_email and referral_emails_wanted(user),
             )
             if not suppress_email:
-                text_person(
-                    user=user,
-                    key=f"referral:{referral.pk}:{referral.status}:family:{user.pk}:sms",
-                    kind="referral.status_changed",
-                    body=_(
-                        "Referral Hub: your request for help is now: %(status)s. Sign in to see it: %(link)s"
-                    )
-                    % {"status": word, "link": link},
-                )
+                text_person(user=user, key=f"{key}:{user.pk}:sms", kind=kind, body=str(text) % filled)
+
+
+def notify_family(referral: Referral, *, suppress_email: bool = False) -> None:
+    """The family's own request for help: every status change, in the app, by e-mail and
+    by text as each guardian chose (``_tell_household``), after commit."""
+    status = referral.status
+    _tell_household(
+        referral,
+        key=f"referral:{referral.pk}:{status}:family",
+        kind="referral.status_changed",
+        email_kind="referral",
+        payload=lambda: {"referral_id": referral.pk, "status": status, "label": status_word(status)},
+        subject=_lazy("Update on your referral: %(status)s"),
+        body=_lazy(
+            "Your request for help has a new status: %(status)s.\n\n"
+            "Sign in to see it: %(link)s\n\n"
+            "For privacy, details are only shown after you sign in."
+        ),
+        text=_lazy("Referral Hub: your request for help is now: %(status)s. Sign in to see it: %(link)s"),
+        words={"status": STATUS_WORDS.get(status, status)},
+        suppress_email=suppress_email,
+    )
 
 
 # The steps of a provider's referral a family is told of (docs/notices.md, "Families").
@@ -128,36 +154,25 @@ def notify_guardians(referral: Referral, *, suppress_email: bool = False) -> Non
     transaction, once per referral, step and guardian."""
     if referral.source != "provider" or referral.status not in FAMILY_STEPS:
         return
-    for user in family_audience(referral):
-        language = language_of(user)
-        with translation.override(language):
-            outbox_notice_and_email(
-                user=user,
-                key=f"referral:{referral.pk}:{referral.status}:guardian:{user.pk}",
-                kind=FAMILY_KIND,
-                email_kind="referral.family",
-                language=language,
-                payload=family_payload(referral),
-                subject=_("News about a referral for your child"),
-                body=_(
-                    "There is news about a referral for your child.\n\n"
-                    "Sign in to read it: %(link)s\n\n"
-                    "For privacy, we never put details about your child in an e-mail. "
-                    "You can turn these e-mails off in your account settings."
-                )
-                % {"link": absolute_url(PORTAL_PATH)},
-                email=not suppress_email and referral_emails_wanted(user),
-            )
-            if not suppress_email:
-                text_person(
-                    user=user,
-                    key=f"referral:{referral.pk}:{referral.status}:guardian:{user.pk}:sms",
-                    kind=FAMILY_KIND,
-                    body=_(
-                        "Referral Hub: news about a referral for your child: %(status)s. Sign in to see it: %(link)s"
-                    )
-                    % {"status": status_word(referral.status), "link": absolute_url(PORTAL_PATH)},
-                )
+    _tell_household(
+        referral,
+        key=f"referral:{referral.pk}:{referral.status}:guardian",
+        kind=FAMILY_KIND,
+        email_kind="referral.family",
+        payload=lambda: family_payload(referral),
+        subject=_lazy("News about a referral for your child"),
+        body=_lazy(
+            "There is news about a referral for your child.\n\n"
+            "Sign in to read it: %(link)s\n\n"
+            "For privacy, we never put details about your child in an e-mail. "
+            "You can turn these e-mails off in your account settings."
+        ),
+        text=_lazy(
+            "Referral Hub: news about a referral for your child: %(status)s. Sign in to see it: %(link)s"
+        ),
+        words={"status": STATUS_WORDS.get(referral.status, referral.status)},
+        suppress_email=suppress_email,
+    )
 
 
 STEP_KIND = "referral.step_added"
@@ -170,39 +185,27 @@ def notify_step_added(step: NextStep, referral: Referral, *, suppress_email: boo
     is something to do, with a link, and a text saying the same to a guardian who chose
     texts (never the step's words: a provider writes them, and they may name the child);
     in their language, once per step and person."""
-    for user in family_audience(referral):
-        language = language_of(user)
-        with translation.override(language):
-            outbox_notice_and_email(
-                user=user,
-                key=f"referral:{referral.pk}:step:{step.pk}:guardian:{user.pk}",
-                kind=STEP_KIND,
-                email_kind="referral.family",
-                language=language,
-                payload={
-                    "referral_id": referral.pk,
-                    "step_id": step.pk,
-                    "step_kind": step.kind,
-                    "url": f"{PORTAL_PATH}#step-{step.pk}",
-                },
-                subject=_("Something to do for a referral for your child"),
-                body=_(
-                    "A provider asked you to do something for a referral for your child.\n\n"
-                    "Sign in to see what it is: %(link)s\n\n"
-                    "For privacy, we never put details about your child in an e-mail. "
-                    "You can turn these e-mails off in your account settings."
-                )
-                % {"link": absolute_url(PORTAL_PATH)},
-                email=not suppress_email and referral_emails_wanted(user),
-            )
-            if not suppress_email:
-                text_person(
-                    user=user,
-                    key=f"referral:{referral.pk}:step:{step.pk}:guardian:{user.pk}:sms",
-                    kind=STEP_KIND,
-                    body=_(
-                        "Referral Hub: a provider asked you to do something for a referral for your "
-                        "child. Sign in to see it: %(link)s"
-                    )
-                    % {"link": absolute_url(PORTAL_PATH)},
-                )
+    _tell_household(
+        referral,
+        key=f"referral:{referral.pk}:step:{step.pk}:guardian",
+        kind=STEP_KIND,
+        email_kind="referral.family",
+        payload=lambda: {
+            "referral_id": referral.pk,
+            "step_id": step.pk,
+            "step_kind": step.kind,
+            "url": f"{PORTAL_PATH}#step-{step.pk}",
+        },
+        subject=_lazy("Something to do for a referral for your child"),
+        body=_lazy(
+            "A provider asked you to do something for a referral for your child.\n\n"
+            "Sign in to see what it is: %(link)s\n\n"
+            "For privacy, we never put details about your child in an e-mail. "
+            "You can turn these e-mails off in your account settings."
+        ),
+        text=_lazy(
+            "Referral Hub: a provider asked you to do something for a referral for your "
+            "child. Sign in to see it: %(link)s"
+        ),
+        suppress_email=suppress_email,
+    )

@@ -267,9 +267,7 @@ CALL_SITES: dict[str, str] = {
     "intake.services._notify_coordinators": "scenario",
     "intake.services._notify_family_to_sign": "family",
     "messaging.services._notify_mentions": "scenario",
-    "referrals.family_notices.notify_family": "family",
-    "referrals.family_notices.notify_guardians": "family",
-    "referrals.family_notices.notify_step_added": "family",
+    "referrals.family_notices._tell_household": "family",
     "referrals.reminders._remind": "scenario",
     "referrals.services._email_on_commit": "scenario",
     "referrals.services._notify_referrer": "scenario",
@@ -363,7 +361,8 @@ def _text_kinds() -> set[str]:
             for node in ast.walk(tree):
                 if not (
                     isinstance(node, ast.Call)
-                    and getattr(node.func, "id", None) in {"text_person", "outbox_text"}
+                    # _tell_household: the family notices' one sender (notice, e-mail, text)
+                    and getattr(node.func, "id", None) in {"text_person", "outbox_text", "_tell_household"}
                 ):
                     continue
                 for keyword in node.keywords:
@@ -664,9 +663,7 @@ FAMILY_PICKED_IN: dict[str, str] = {
     "consent.requests._notify_guardians": "consent.requests._notify_guardians",
     "consent.services._notify_guardians_of_attestation": "consent.services._notify_guardians_of_attestation",
     "intake.services._notify_family_to_sign": "intake.services._notify_family_to_sign",
-    "referrals.family_notices.notify_family": "referrals.family_notices.family_audience",
-    "referrals.family_notices.notify_guardians": "referrals.family_notices.family_audience",
-    "referrals.family_notices.notify_step_added": "referrals.family_notices.family_audience",
+    "referrals.family_notices._tell_household": "referrals.family_notices.family_audience",
     "referrals.services.referral_send_for_family": "referrals.family_notices.family_audience",
     # The family's _rescheduled_ notice is a "scenario" site that also tells the family:
     "referrals.services._notify_rescheduled": "referrals.services._rescheduled_audience",
