@@ -23,21 +23,12 @@ def language_choices() -> list[tuple[str, str]]:
     return [(code, str(name)) for code, name in LANGUAGE_NAMES.items()]
 
 
-class PhoneField(forms.CharField):
-    """A phone number as typed, cleaned to E.164 (``referral_hub.phones``); "" when empty."""
+class PhoneField(phones.PhoneFormField):
+    """The number to call or text back (``referral_hub.phones``)."""
 
     default_error_messages = {
         "invalid_phone": _("This is not a phone number we can call or text. Check the digits."),
     }
-
-    def clean(self, value: Any) -> str:
-        text = str(super().clean(value) or "").strip()
-        if not text:
-            return ""
-        try:
-            return phones.normalize(text)
-        except phones.InvalidPhone:
-            raise forms.ValidationError(self.error_messages["invalid_phone"], code="invalid_phone") from None
 
 
 class RequestForm(forms.Form):

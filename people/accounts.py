@@ -108,19 +108,10 @@ class AccountSettingsForm(forms.Form):
         languages.choices = endonyms()
 
 
-class TextNumberField(forms.CharField):
-    """A mobile number as typed, as E.164 (``referral_hub.phones``); "" when empty."""
+class TextNumberField(phones.PhoneFormField):
+    """A mobile number to text (``referral_hub.phones``)."""
 
-    def clean(self, value: Any) -> str:
-        text = str(super().clean(value) or "").strip()
-        if not text:
-            return ""
-        try:
-            return phones.normalize(text)
-        except phones.InvalidPhone:
-            raise forms.ValidationError(
-                _("This is not a number we can text. Check the digits."), code="invalid_phone"
-            ) from None
+    default_error_messages = {"invalid_phone": _("This is not a number we can text. Check the digits.")}
 
 
 def _clean_texts(form: AccountSettingsForm) -> None:

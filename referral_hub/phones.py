@@ -6,7 +6,10 @@ text webhook (``outbox``) all read numbers the same way."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import phonenumbers
+from django import forms
 
 DEFAULT_REGION = "US"
 
@@ -41,3 +44,17 @@ def display(e164: str, region: str = DEFAULT_REGION) -> str:
         else phonenumbers.PhoneNumberFormat.INTERNATIONAL
     )
     return phonenumbers.format_number(number, style)
+
+
+class PhoneFormField(forms.CharField):
+    """A phone number as typed, cleaned to E.164; "" when empty. Each use words its own
+    refusal (``error_messages["invalid_phone"]``: a number to call, a number to text)."""
+
+    def clean(self, value: Any) -> str:
+        text = str(super().clean(value) or "").strip()
+        if not text:
+            return ""
+        try:
+            return normalize(text)
+        except InvalidPhone:
+            raise forms.ValidationError(self.error_messages["invalid_phone"], code="invalid_phone") from None
