@@ -226,7 +226,11 @@ class StepOutput(serializers.Serializer[Any]):
         return STEP_STATUS[obj.is_done]
 
     @extend_schema_field(
-        inline_serializer("StepDoneBy", {"id": serializers.IntegerField(), "name": serializers.CharField()})
+        inline_serializer(
+            "StepDoneBy",
+            {"id": serializers.IntegerField(), "name": serializers.CharField()},
+            allow_null=True,  # a step not done yet
+        )
     )
     def get_done_by(self, obj: NextStep) -> dict[str, Any] | None:
         user = obj.done_by

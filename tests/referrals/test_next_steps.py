@@ -64,6 +64,15 @@ def test_recipient_adds_a_step_and_the_family_lists_it_in_spanish(world, as_user
     assert body["results"][0]["fhir"] == f"/fhir/Task/step-{step['id']}"
 
 
+def test_a_step_not_done_yet_has_done_by_null_as_the_schema_documents(world, as_user, client):
+    """Found by the API fuzz: the schema promised an object where an open step has none."""
+    referral = advance(world, send(world), "accepted")
+    step = _add(as_user, world, referral).json()
+    assert step["done"] is False and step["done_by"] is None
+    schema = client.get("/api/schema/?format=json").json()
+    assert schema["components"]["schemas"]["StepOutput"]["properties"]["done_by"].get("nullable") is True
+
+
 def test_the_referrer_may_add_a_step_too(world, as_user):
     referral = send(world)
     assert _add(as_user, world, referral, who=world.referrer.user).status_code == 201
