@@ -22,7 +22,7 @@ from people.roles import Actor, signed_in
 from referral_hub.errors import ApplicationError, NotFound
 from referrals import policies
 from referrals.models import Referral, ReferralEvent, ReferralStatus
-from referrals.services import _audit, _refused, access_referral_logged
+from referrals.services import access_referral_logged, audit_referral, audit_refused
 
 WHAT = "family needs met"
 
@@ -45,7 +45,7 @@ def check_family_answer(*, actor: Actor, referral_id: int) -> policies.ReferralA
         relations=(decision.GUARDIAN,),
     )
     if not allowed:
-        _refused(actor=actor, model=Referral, object_id=referral_id, action=Action.UPDATE, what=WHAT)
+        audit_refused(actor=actor, model=Referral, object_id=referral_id, action=Action.UPDATE, what=WHAT)
         raise NotFound("Referral")
     return access
 
@@ -84,7 +84,7 @@ def referral_family_answer(
             barriers=list(barriers),
             by_family=True,
         )
-        _audit(
+        audit_referral(
             actor=actor,
             referral=referral,
             action=Action.UPDATE,

@@ -134,7 +134,7 @@ def _known(user_ids: Iterable[int | None]) -> list[int]:
     return [user_id for user_id in user_ids if user_id is not None]
 
 
-def _audit(
+def audit_referral(
     *,
     actor: Actor | None,
     referral: Referral,
@@ -436,7 +436,7 @@ def _replay(actor: Actor, from_provider: Provider, key: str, fingerprint: str) -
             "This Idempotency-Key was already used with a different request body.",
             status=422,
         )
-    _audit(actor=actor, referral=existing, action=Action.VIEW, detail="idempotent replay")
+    audit_referral(actor=actor, referral=existing, action=Action.VIEW, detail="idempotent replay")
     return SendResult(existing, replayed=True)
 
 
@@ -488,7 +488,7 @@ def _create(*, actor: Actor, draft: ReferralDraft, idempotency_key: str, fingerp
         referral=referral,
         user_ids=[signed_in(actor).pk, *_known([draft.to_provider.user_id, *guardian_user_ids])],
     )
-    _audit(
+    audit_referral(
         actor=actor, referral=referral, action=Action.DISCLOSE, consent=draft.consent, detail="referral sent"
     )
     return referral
@@ -564,7 +564,7 @@ def referral_send_for_family(
     policies.grant_referral_access(
         referral=referral, user_ids=_known([to_provider.user_id, *guardian_user_ids])
     )
-    _audit(
+    audit_referral(
         actor=actor, referral=referral, action=Action.DISCLOSE, consent=cover, detail="family request sent"
     )
     notify_referral_sent(referral=referral, to_provider=to_provider)
@@ -575,7 +575,7 @@ def referral_send_for_family(
 # --- opening (receipt) ------------------------------------------------------------------
 
 
-def _refused(*, actor: Actor, model: type[Referral], object_id: int, action: str, what: str) -> None:
+def audit_refused(*, actor: Actor, model: type[Referral], object_id: int, action: str, what: str) -> None:
     """A refused attempt on a referral or a case (missing, never shared, or no longer
     covered by consent) goes to the child's access log as ``denied``, like the portal's
     refusals: the family sees who tried. Written in its own transaction, before the
@@ -602,7 +602,7 @@ def access_referral_logged(actor: Actor, referral_id: int, *, what: str) -> poli
         return policies.access_referral(actor, referral_id)
     except NotFound:
         action = Action.VIEW if what == "view" else Action.UPDATE
-        _refused(actor=actor, model=Referral, object_id=referral_id, action=action, what=what)
+        audit_refused(actor=actor, model=Referral, object_id=referral_id, action=action, what=what)
         raise
 
 
@@ -629,7 +629,7 @@ def referral_open(*, actor: Actor, referral_id: int) -> policies.ReferralAccess:
                     at=now,
                 )
                 _notify_referrer(referral)
-        _audit(actor=actor, referral=referral, action=Action.VIEW, consent=access.consent)
+        audit_referral(actor=actor, referral=referral, action=Action.VIEW, consent=access.consent)
     return access
 
 
@@ -748,7 +748,7 @@ def _apply_transition(
             needs_met=changes.get("needs_met", ""),
             barriers=changes.get("barriers", []),
         )
-        _audit(
+        audit_referral(
             actor=actor,
             referral=referral,
             action=Action.UPDATE,
@@ -1044,7 +1044,7 @@ def referral_reschedule(
             previous_appointment_at=previous,
             appointment_at=when,
         )
-        _audit(
+        audit_referral(
             actor=actor,
             referral=referral,
             action=Action.UPDATE,
@@ -1156,7 +1156,9 @@ def referral_export(*, actor: Actor, referral_id: int) -> policies.ReferralAcces
         # A FHIR ServiceRequest/Task needs its subject: without consent there is none to give.
         _audit_stub(actor=actor, referral=access.referral, what="fhir export")
         raise NotFound("Referral")
-    _audit(actor=actor, referral=access.referral, action=Action.EXPORT, consent=access.consent, detail="fhir")
+    audit_referral(
+        actor=actor, referral=access.referral, action=Action.EXPORT, consent=access.consent, detail="fhir"
+    )
     return access
 
 
