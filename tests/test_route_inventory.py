@@ -7,11 +7,11 @@ import pkgutil
 from importlib import import_module
 
 import pytest
-from django.db import transaction
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver
 
 import tests.routes as routes_pkg
 from tests.routes import ROLE_USERNAMES, ROLES, Route
+from tests.routes.walk import url_of, walk
 from tests.security import audit_walk
 from tests.ws import handshake
 
@@ -69,33 +69,14 @@ def test_every_role_is_pinned_for_every_route():
 def test_route_answers_each_role_as_expected_and_logs_each_child_it_names(route: Route, demo, client):
     """One request per role: its status is the one pinned, and the access-log rows it
     wrote name exactly the children its answer names (tests/security/audit_walk.py)."""
-    from django.contrib.auth.models import User
-
-    url = reverse(route.name, kwargs=route.kwargs(demo)) + (f"?{route.query}" if route.query else "")
     patterns = audit_walk.child_patterns()
     got, unlogged = {}, []
-    for role in ROLES:
-        client.logout()
-        user = None
-        if role != "anonymous":
-            user = User.objects.get(username=ROLE_USERNAMES[role])
-            client.force_login(user)
-        # Each role starts from the same world: writes are rolled back.
-        with transaction.atomic():
-            since = audit_walk.last_event_id()
-            data = route.data(demo) if route.data else None
-            response = (
-                getattr(client, route.method)(url, data=data, content_type="application/json")
-                if route.method != "get"
-                else client.get(url)
-            )
-            got[role] = response.status_code
-            body = audit_walk.body_of(response)
-            problem = audit_walk.logging_problem(route, url, role, user, response, body, since, patterns)
-            if problem:
-                unlogged.append(problem)
-            transaction.set_rollback(True)
-    assert got == route.expect, f"{route.method.upper()} {url}"
+    for answer in walk(route, demo, client, before=audit_walk.last_event_id):
+        got[answer.role] = answer.response.status_code
+        problem = audit_walk.logging_problem(route, answer, patterns)
+        if problem:
+            unlogged.append(problem)
+    assert got == route.expect, f"{route.method.upper()} {url_of(route, demo)}"
     assert not unlogged, "\n".join(unlogged)
 
 

@@ -32,37 +32,30 @@ def child_patterns() -> dict[int, re.Pattern[str]]:
     }
 
 
-def body_of(response) -> str:  # type: ignore[no-untyped-def]
-    if getattr(response, "streaming", False):
-        return b"".join(response.streaming_content).decode(errors="replace")
-    return response.content.decode(errors="replace")
-
-
 def last_event_id() -> int:
     return AuditEvent.objects.order_by("-id").values_list("pk", flat=True).first() or 0
 
 
-def logging_problem(
-    route, url: str, role: str, user, response, body: str, since: int, patterns
-) -> str | None:  # type: ignore[no-untyped-def]
-    """The rule above for one answer (given inside the request's rolled-back transaction):
-    None when the rows the request added name exactly the children its answer names."""
-    if user is None or route.name in NAME_FREE:
+def logging_problem(route, answer, patterns) -> str | None:  # type: ignore[no-untyped-def]
+    """The rule above for one answer (``tests.routes.walk.Answer``, read inside its
+    request's rolled-back transaction; ``answer.before`` is ``last_event_id()``): None
+    when the rows the request added name exactly the children its answer names."""
+    if answer.user is None or route.name in NAME_FREE:
         return None
     named = {
         pk
         for pk, pattern in patterns.items()
-        if pattern.search(body)
-        or f"Patient/{pk}" in body
-        or (response.status_code < 300 and f"/children/{pk}/" in url)
+        if pattern.search(answer.body)
+        or f"Patient/{pk}" in answer.body
+        or (answer.response.status_code < 300 and f"/children/{pk}/" in answer.url)
     }
     logged = set(
-        AuditEvent.objects.filter(pk__gt=since, outcome=Outcome.ALLOWED, child__isnull=False)
-        .filter(actor=user)
+        AuditEvent.objects.filter(pk__gt=answer.before, outcome=Outcome.ALLOWED, child__isnull=False)
+        .filter(actor=answer.user)
         .values_list("child_id", flat=True)
     )
     missing = named - logged
     extra = logged - named if route.method == "get" else set()
     if missing or extra:
-        return f"{route.method.upper()} {url} as {role}: unlogged {missing}, not shown {extra}"
+        return f"{answer.where()}: unlogged {missing}, not shown {extra}"
     return None
