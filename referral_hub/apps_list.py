@@ -21,7 +21,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("audit", "notices"),
     ("directory", "families"),
     ("endorsement", "consent"),
-    ("cases",),
+    ("cases", "groups"),
     ("referrals",),
     ("messaging", "intake"),
     ("indicators",),
