@@ -57,3 +57,20 @@ def test_a_way_to_reach_the_family_is_required() -> None:
     with pytest.raises(RegistrationRefused) as refused:
         register(group_id=group.pk, registrant=Registrant(name="Ana"))
     assert refused.value.code == "contact_required"
+
+
+def test_find_groups_near_a_zip_by_language_and_age() -> None:
+    from directory import geo
+    from groups.selectors import GroupSearch, find_groups
+
+    near_spanish = GroupFactory(language="es", ages_min_months=0, ages_max_months=36)
+    GroupFactory(language="en")
+    far = GroupFactory(language="es")
+    far.location.zip, (far.location.lat, far.location.lng) = "49855", geo.zip_centroid("49855")  # Marquette
+    far.location.save()
+    video = GroupFactory(language="es", location=None, online=True)
+    found = find_groups(GroupSearch(language="es", age_months=14, near=geo.zip_centroid("48104")))
+    assert [item.group.pk for item in found] == sorted([near_spanish.pk, video.pk])
+    distances = {item.group.pk: item.distance_miles for item in found}
+    assert distances[video.pk] is None and distances[near_spanish.pk] is not None
+    assert all(len(item.next_starts) == 3 for item in found)
