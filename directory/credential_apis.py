@@ -51,7 +51,8 @@ class ProviderModelsApi(APIView):
     """A listing's model credentials, whatever their verification: for the provider
     behind it or a curator (others 403, a missing listing 404). ``POST`` adds one or
     changes the one in that model (201 new, 200 changed); either way it waits for a
-    curator (``verification: pending``). Bad input: 400 ``invalid`` naming ``field``."""
+    curator (``verification: pending``). Bad input: 400 ``invalid`` naming ``field``; the
+    same model added by another request at the same moment: 409 ``credential_exists``."""
 
     permission_classes = [IsAuthenticated]
 

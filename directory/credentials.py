@@ -13,7 +13,7 @@ import datetime
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -110,7 +110,16 @@ def model_credential_save(
     credential.reviewed_by = None
     credential.reviewed_at = None
     credential.review_note = ""
-    credential.save()
+    try:
+        with transaction.atomic():
+            credential.save()
+    except IntegrityError:
+        # Another request added this model to the listing a moment ago (one per model).
+        raise ApplicationError(
+            "credential_exists",
+            _("This model was just added to the listing; reload and change it there."),
+            status=409,
+        ) from None
     return credential, created
 
 
