@@ -13,6 +13,7 @@ from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from directory import selectors as directory_selectors
 from directory.models import Endorsement, EndorsementStatus, Provider
 from endorsement import rules
 from endorsement.models import (
@@ -447,7 +448,8 @@ def practitioner(*, provider_id: int) -> Provider | None:
                 "endorsements",
                 queryset=Endorsement.objects.shown_as_endorsed(),
                 to_attr="public_endorsements",
-            )
+            ),
+            directory_selectors.public_models_prefetch(),
         )
         .first()
     )
