@@ -27,6 +27,7 @@ from endorsement.models import (
     Reference,
     ReviewerAssignment,
     RscEntry,
+    RscFormat,
     RuleSet,
     TrainingEntry,
 )
@@ -151,7 +152,7 @@ def _facts(
         )
     ]
     rsc = [
-        rules.Rsc(r.consultant_id, r.ended_on, r.hours)
+        rules.Rsc(r.consultant_id, r.ended_on, r.hours, group=r.format == RscFormat.GROUP)
         for r in RscEntry.objects.filter(provider=provider, ended_on__range=(period.start, period.end))
     ]
     provides = RscEntry.objects.filter(
