@@ -297,12 +297,20 @@ def find_county(name: str, state: str) -> str | None:
     return _county_table().get(state.strip().upper(), {}).get(_county_key(name))
 
 
+@cache
+def _city_zip_table() -> dict[tuple[str, str], list[str]]:
+    """(folded city, state) -> its ZIP codes, delivery ZIPs first."""
+    table: dict[tuple[str, str], list[tuple[bool, str]]] = {}
+    for row in _zip_rows():
+        if row.get("city") and row.get("state"):
+            key = (_place_key(row["city"]), row["state"])
+            table.setdefault(key, []).append((row.get("zip_code_type") != "STANDARD", row["zip_code"]))
+    return {key: [code for _other, code in sorted(rows)] for key, rows in table.items()}
+
+
 def city_zips(city: str, state: str) -> list[str]:
     """The ZIP codes of a city (its delivery ZIPs first), as spelled by ``find_place``."""
-    key = _place_key(city)
-    rows = [r for r in _zip_rows() if r.get("state") == state and _place_key(r.get("city", "")) == key]
-    rows.sort(key=lambda r: (r.get("zip_code_type") != "STANDARD", r["zip_code"]))
-    return [r["zip_code"] for r in rows]
+    return list(_city_zip_table().get((_place_key(city), state), []))
 
 
 def nearest_zip(lat: float, lng: float, within_miles: float = 30.0) -> str | None:
