@@ -61,7 +61,14 @@ class ProviderAdmin(admin.ModelAdmin[Any]):
         "telehealth",
         "assured_date",
     ]
-    list_filter = ["discipline", "capacity", "accepting_new_families", "telehealth"]
+    list_filter = [
+        "discipline",
+        "capacity",
+        "accepting_new_families",
+        "at_site",
+        "home_visiting",
+        "telehealth",
+    ]
     search_fields = ["name", "organization__name"]
     list_select_related = ["organization"]
     raw_id_fields = ["user", "organization"]

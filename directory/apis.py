@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from directory import paging, selectors
+from directory import disclosure, paging, selectors, service_areas
 from directory.counting import SearchPaginator
 from directory.models import (
     CAPACITY_CODES,
@@ -23,6 +23,7 @@ from directory.models import (
     ModelStatus,
     PaymentOption,
     Provider,
+    ServiceDelivery,
 )
 from referral_hub.pagination import Pagination
 
@@ -45,17 +46,48 @@ class ModelOutput(serializers.Serializer[Any]):
 
 
 class LocationOutput(serializers.Serializer[Any]):
+    """A location as ``directory.disclosure.public_locations`` publishes it."""
+
+    address = serializers.CharField(
+        source="address_1",
+        allow_null=True,
+        help_text="The street line; null for a home-visiting-only listing (its base is not published).",
+    )
     city = serializers.CharField()
     state = serializers.CharField()
     zip = serializers.CharField()
-    lat = serializers.FloatField(allow_null=True)
-    lng = serializers.FloatField(allow_null=True)
+    lat = serializers.FloatField(allow_null=True, help_text="Null for a home-visiting-only listing.")
+    lng = serializers.FloatField(allow_null=True, help_text="Null for a home-visiting-only listing.")
 
 
 class LocationDetailOutput(LocationOutput):
     name = serializers.CharField()
-    address_1 = serializers.CharField()
+    address_1 = serializers.CharField(allow_null=True, help_text="Same as `address` (its HSDS name).")
     accessibility = serializers.CharField(help_text="Access for people with disabilities; may be empty.")
+
+
+class PublicLocationsOutput(serializers.ListSerializer[Any]):
+    """A listing's locations, read through the one disclosure rule."""
+
+    def to_representation(self, data: Any) -> list[Any]:
+        return super().to_representation(disclosure.public_locations(data))
+
+
+class ServiceAreaRadiusOutput(serializers.Serializer[Any]):
+    miles = serializers.FloatField()
+    center = serializers.CharField(help_text="The ZIP code or city the miles are counted from.")
+
+
+class CountyOutput(serializers.Serializer[Any]):
+    name = serializers.CharField(help_text='As the US ZIP data spells it, e.g. "Washtenaw County".')
+    state = serializers.CharField()
+
+
+class ServiceAreaOutput(serializers.Serializer[Any]):
+    zips = serializers.ListField(child=serializers.CharField())
+    counties = CountyOutput(many=True)
+    radius = ServiceAreaRadiusOutput(allow_null=True)
+    description = serializers.CharField(help_text="The area in words, in the reader's language.")
 
 
 class OrganizationOutput(serializers.Serializer[Any]):
@@ -72,7 +104,7 @@ class ProviderOutput(serializers.Serializer[Any]):
     """One listing. ``endorsements`` holds only verified, unexpired endorsements: nothing
     else is ever presented as endorsed."""
 
-    schema_optional_fields = ("distance_miles",)
+    schema_optional_fields = ("distance_miles", "visits_home_here")
 
     id = serializers.IntegerField()
     name = serializers.CharField()
@@ -88,9 +120,22 @@ class ProviderOutput(serializers.Serializer[Any]):
         help_text="Evidence-based model credentials a curator verified and that have not expired "
         "(`in_training` included); by code.",
     )
-    locations = LocationOutput(many=True)
+    locations = PublicLocationsOutput(child=LocationOutput(), source="*")
+    service_delivery = serializers.ListField(
+        child=serializers.ChoiceField(choices=ServiceDelivery.choices),
+        help_text="How care is given: `site` (families come to a location), `home_visiting` "
+        "(within `service_area`), `telehealth`.",
+    )
+    service_area = serializers.SerializerMethodField(
+        help_text="Where the provider visits families at home; null without `home_visiting`."
+    )
     distance_miles = serializers.SerializerMethodField(
-        help_text="Miles to the nearest location; present only when `near` is given."
+        help_text="Miles to the nearest location families visit; present only when `near` is given "
+        "(null for a home-visiting-only listing)."
+    )
+    visits_home_here = serializers.SerializerMethodField(
+        help_text="Present only when `near` is given: the place searched lies in the listing's "
+        "home-visiting area."
     )
     accepting_new_families = serializers.SerializerMethodField(
         help_text="The yes/no form of `capacity`: `true` for `accepting`, `false` for `waitlist`, "
@@ -135,13 +180,21 @@ class ProviderOutput(serializers.Serializer[Any]):
         return since.isoformat() if since else None
 
     def get_distance_miles(self, obj: Provider) -> float | None:
-        distance = getattr(obj, "distance_miles", None)
+        distance = disclosure.public_distance(obj)
         return round(distance, 2) if distance is not None else None
+
+    def get_visits_home_here(self, obj: Provider) -> bool:
+        return bool(getattr(obj, "visits_home_here", False))
+
+    @extend_schema_field(ServiceAreaOutput(allow_null=True))
+    def get_service_area(self, obj: Provider) -> dict[str, Any] | None:
+        return service_areas.area_public(obj)
 
     def to_representation(self, instance: Provider) -> dict[str, Any]:
         data = super().to_representation(instance)
         if not hasattr(instance, "distance_miles"):
             data.pop("distance_miles")
+            data.pop("visits_home_here")
         return data
 
 
@@ -156,7 +209,7 @@ class ProviderDetailOutput(ProviderOutput):
     assured_date = serializers.DateField(
         allow_null=True, help_text="Same as `last_verified_on` (its HSDS name)."
     )
-    locations = LocationDetailOutput(many=True)
+    locations = PublicLocationsOutput(child=LocationDetailOutput(), source="*")
 
 
 def _choices(values: list[str]) -> str:
@@ -191,7 +244,10 @@ SEARCH_PARAMETERS = [
         "Michigan`), from offline ZIP data. A city name shared by several states without a state, or an "
         "unknown place, is 400 `invalid_parameter` with `parameter: near` and a message saying what to add; "
         'a shared name also gets `choices` (`["Detroit, MI", "Detroit, AL", ...]`, the biggest first). '
-        "Without `near`, a place at the end of `q` (`speech therapist in Ann Arbor`) is used as `near`.",
+        "Without `near`, a place at the end of `q` (`speech therapist in Ann Arbor`) is used as `near`. "
+        "A listing matches when one of its sites is within `radius_miles`, or when the place lies in "
+        "its home-visiting `service_area` (its ZIPs, its counties, or its radius; `visits_home_here`), "
+        "which sorts as 0 miles away.",
     ),
     OpenApiParameter(
         "radius_miles", OpenApiTypes.NUMBER, description="With `near`: miles, > 0 and <= 500 (default 25)."

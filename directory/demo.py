@@ -345,6 +345,7 @@ def seed(world: dict[str, Any], stdout: Writer) -> None:
     extra = _extra_listings(orgs, curator)
     _listing_freshness(providers, orgs)
     world.setdefault("partners", {})["early_on"] = _listing_without_account(orgs)
+    _home_visiting_program(orgs, curator)
     stdout.write(
         f"directory: {len(orgs)} organizations, {len(providers)} provider logins, "
         f"{EXTRA_LISTINGS} more listings ({extra} new)"
@@ -434,3 +435,40 @@ def _listing_without_account(orgs: dict[str, Organization]) -> Provider:
     )
     _location(listing, "48197", "1819 S Wagner Rd")
     return listing
+
+
+def _home_visiting_program(orgs: dict[str, Organization], curator: User) -> Provider:
+    """A home-visiting-only program (issue 28): it visits families at home anywhere in
+    Washtenaw County or within 20 miles of Ypsilanti (48197), so a family in Ann Arbor,
+    Ypsilanti or Belleville finds it. Its base office's street is stored, never shown."""
+    program, _ = Provider.objects.get_or_create(
+        hsds_id=uuid.uuid5(DEMO_NS, "listing:home-visiting"),
+        defaults={
+            "name": "Healthy Roots Home Visiting",
+            "discipline": Discipline.HOME_VISITOR,
+            "organization": orgs["county"],
+            "languages": join_codes(["en", "es"]),
+            "phone": "(734) 555-0163",
+            "bio": "Infant mental health home visiting for families expecting a baby or with a "
+            "child under three: weekly visits at home, in English or Spanish.",
+            "services": ["infant mental health home visiting", "parent-infant relationship support"],
+            "payment_options": join_codes(["medicaid", "free"]),
+            "ages_min_months": 0,
+            "ages_max_months": 36,
+            "at_site": False,
+            "home_visiting": True,
+            "service_counties": "|MI:Washtenaw County|",
+            "service_radius_miles": 20.0,
+            "service_center_lat": (geo.zip_centroid("48197") or (None, None))[0],
+            "service_center_lng": (geo.zip_centroid("48197") or (None, None))[1],
+            "service_center_label": "48197",
+            "capacity": Capacity.ACCEPTING,
+            "capacity_as_of": timezone.now().date(),
+            "assured_date": timezone.now().date(),
+        },
+    )
+    _location(program, "48197", "2201 Hogback Rd, Suite 4")
+    _endorsement(
+        program, EndorsementCategory.INFANT_FAMILY_SPECIALIST, "verified", "MI-DEMO-HV-01", 400, curator
+    )
+    return program

@@ -262,3 +262,64 @@ def find_place(text: str) -> PlaceLookup:
     lat = sum(p[0] for p in standard) / len(standard)
     lng = sum(p[1] for p in standard) / len(standard)
     return PlaceLookup(Place(lat, lng, standard[0][2], code))
+
+
+# --- ZIPs, cities and counties: what a home-visiting service area is made of ----------
+
+
+@cache
+def _zip_counties() -> dict[str, tuple[str, str]]:
+    """ZIP -> (county as the ZIP data spells it, e.g. "Washtenaw County", state)."""
+    return {row["zip_code"]: (row["county"], row["state"]) for row in _zip_rows() if row.get("county")}
+
+
+def zip_county(code: str) -> tuple[str, str] | None:
+    """(county, state) of a 5-digit ZIP, or None."""
+    return _zip_counties().get(code[:5]) if code else None
+
+
+def _county_key(name: str) -> str:
+    return " ".join(_place_key(name).replace("county", " ").split())
+
+
+@cache
+def _county_table() -> dict[str, dict[str, str]]:
+    """state -> folded county name (without the word "county") -> county as spelled."""
+    table: dict[str, dict[str, str]] = {}
+    for county, state in _zip_counties().values():
+        table.setdefault(state, {})[_county_key(county)] = county
+    return table
+
+
+def find_county(name: str, state: str) -> str | None:
+    """A county of ``state`` as the ZIP data spells it ("washtenaw", "Washtenaw County"
+    -> "Washtenaw County"), or None."""
+    return _county_table().get(state.strip().upper(), {}).get(_county_key(name))
+
+
+@cache
+def _city_zip_table() -> dict[tuple[str, str], list[str]]:
+    """(folded city, state) -> its ZIP codes, delivery ZIPs first."""
+    table: dict[tuple[str, str], list[tuple[bool, str]]] = {}
+    for row in _zip_rows():
+        if row.get("city") and row.get("state"):
+            key = (_place_key(row["city"]), row["state"])
+            table.setdefault(key, []).append((row.get("zip_code_type") != "STANDARD", row["zip_code"]))
+    return {key: [code for _other, code in sorted(rows)] for key, rows in table.items()}
+
+
+def city_zips(city: str, state: str) -> list[str]:
+    """The ZIP codes of a city (its delivery ZIPs first), as spelled by ``find_place``."""
+    return list(_city_zip_table().get((_place_key(city), state), []))
+
+
+def nearest_zip(lat: float, lng: float, within_miles: float = 30.0) -> str | None:
+    """The ZIP whose centroid is nearest the point (within ``within_miles``), or None."""
+    min_lat, max_lat, min_lng, max_lng = bounding_box(lat, lng, within_miles)
+    best: tuple[float, str] | None = None
+    for code, (zlat, zlng, _city, _state) in _zip_table().items():
+        if min_lat <= zlat <= max_lat and min_lng <= zlng <= max_lng:
+            miles = haversine_miles(lat, lng, zlat, zlng)
+            if miles <= within_miles and (best is None or miles < best[0]):
+                best = (miles, code)
+    return best[1] if best else None

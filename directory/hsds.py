@@ -20,17 +20,20 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from directory import geo
+from django.utils import translation
+
+from directory import geo, service_areas
+from directory.disclosure import PublicLocation, public_locations
 from directory.models import (
     CAPACITY_UNKNOWN,
     LANGUAGE_NAMES,
     Capacity,
     Discipline,
     EndorsementCategory,
-    Location,
     Organization,
     PaymentOption,
     Provider,
+    ServiceDelivery,
     join_codes,
 )
 
@@ -40,6 +43,7 @@ TAXONOMIES = {
     "endorsement": "referral-hub:endorsement",
     "payment_option": "referral-hub:payment-option",
     "telehealth": "referral-hub:telehealth",
+    "service_delivery": "referral-hub:service-delivery",
     "accepting_new_families": "referral-hub:accepting-new-families",
     "capacity": "referral-hub:capacity",
 }
@@ -82,7 +86,7 @@ def organization_to_hsds(org: Organization) -> dict[str, Any]:
     return data
 
 
-def _location(provider: Provider, loc: Location) -> dict[str, Any]:
+def _location(provider: Provider, loc: PublicLocation) -> dict[str, Any]:
     location: dict[str, Any] = {
         "id": str(loc.hsds_id),
         "location_type": "physical",
@@ -163,7 +167,12 @@ def service_to_hsds(provider: Provider, *, full: bool = True) -> dict[str, Any]:
         }
         for code in provider.language_codes
     ]
-    data["service_at_locations"] = [_location(provider, loc) for loc in provider.locations.all()]
+    # Only places families visit: a home-visiting-only listing has no service_at_location
+    # (no address objects at all) and says where it goes in ``service_areas``.
+    data["service_at_locations"] = [
+        _location(provider, loc) for loc in public_locations(provider) if loc.families_visit
+    ]
+    data["service_areas"] = _service_areas(provider)
     data["phones"] = (
         [
             {
@@ -205,6 +214,10 @@ def service_to_hsds(provider: Provider, *, full: bool = True) -> dict[str, Any]:
     attributes.append(
         _attribute(provider, "telehealth", "telehealth", "Telehealth", str(provider.telehealth).lower())
     )
+    for code in provider.service_delivery:
+        attributes.append(
+            _attribute(provider, "service_delivery", code, str(ServiceDelivery(code).label), code)
+        )
     attributes.append(
         _attribute(
             provider,
@@ -220,6 +233,25 @@ def service_to_hsds(provider: Provider, *, full: bool = True) -> dict[str, Any]:
     data["attributes"] = attributes
     data.update(_schedule_and_capacity(provider))
     return data
+
+
+def _service_areas(provider: Provider) -> list[dict[str, Any]]:
+    """The home-visiting area as one HSDS ``service_area`` (text extent: ZIPs, counties,
+    the radius and its centre's ZIP or city; never the centre's coordinates)."""
+    with translation.override("en"):
+        sentence = service_areas.area_sentence(provider)
+    if not sentence:
+        return []
+    return [
+        {
+            "id": _uid(provider.hsds_id, "service_area:home_visiting"),
+            "service_id": str(provider.hsds_id),
+            "name": f"Home visits: {sentence}",
+            "description": f"{provider.name} visits families at home in {sentence}.",
+            "extent": sentence,
+            "extent_type": "text",
+        }
+    ]
 
 
 def _reach_fields(provider: Provider) -> dict[str, Any]:

@@ -13,9 +13,17 @@ from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
-from directory import listings, policies, selectors, services
+from directory import listings, policies, selectors, service_areas, services
+from directory.apis import ServiceAreaOutput
 from directory.forms import MAX_CURATION_NOTE
-from directory.models import Capacity, EndorsementStatus, ListingClaim, ListingFlag, Provider
+from directory.models import (
+    Capacity,
+    EndorsementStatus,
+    ListingClaim,
+    ListingFlag,
+    Provider,
+    ServiceDelivery,
+)
 
 
 class CapacityInput(serializers.Serializer[Any]):
@@ -62,6 +70,79 @@ class ProviderCapacityApi(APIView):
             as_of=data.get("capacity_as_of"),
         )
         return Response(CapacityOutput(change).data)
+
+
+class CountyInput(serializers.Serializer[Any]):
+    name = serializers.CharField(help_text='"Washtenaw" or "Washtenaw County".')
+    state = serializers.CharField(help_text="Two-letter code.")
+
+
+class ServiceAreaInput(serializers.Serializer[Any]):
+    zips = serializers.ListField(child=serializers.CharField(), required=False, help_text="5-digit US ZIPs.")
+    counties = CountyInput(many=True, required=False)
+    radius_miles = serializers.FloatField(
+        required=False, allow_null=True, help_text="How far you travel: more than 0, at most 100."
+    )
+    center_zip = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="Where the miles start; empty: the listing's base office (its city is shown, "
+        "never its street).",
+    )
+
+
+class DeliveryInput(serializers.Serializer[Any]):
+    service_delivery = serializers.ListField(
+        child=serializers.ChoiceField(choices=ServiceDelivery.choices),
+        help_text="`site`, `home_visiting`, `telehealth`: one or more.",
+    )
+    service_area = ServiceAreaInput(
+        required=False,
+        allow_null=True,
+        help_text="Required with `home_visiting`: ZIPs, counties or a radius.",
+    )
+
+
+class DeliveryOutput(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    service_delivery = serializers.ListField(child=serializers.CharField())
+    service_area = ServiceAreaOutput(allow_null=True)
+    changed = serializers.ListField(
+        child=serializers.CharField(), help_text="The fields this request changed."
+    )
+
+
+class ProviderDeliveryApi(APIView):
+    """How a listing gives care and where it visits families at home: the provider
+    behind it or a curator (others 403, a missing listing 404). Bad input is 400 with a
+    ``code``: ``unknown_service_delivery``, ``service_delivery_required``, ``unknown_zip``,
+    ``unknown_county``, ``radius_out_of_range``, ``service_center_required``,
+    ``service_area_required`` (home visiting without an area), ``invalid``."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=DeliveryInput,
+        responses=DeliveryOutput,
+        summary="Set how a provider gives care and its home-visiting area",
+        operation_id="providers_service_delivery_set",
+    )
+    def put(self, request: Request, provider_id: int) -> Response:
+        data = request.data if isinstance(request.data, dict) else {}
+        changed = listings.listing_delivery_set(
+            actor=request.user,
+            provider_id=provider_id,
+            service_delivery=data.get("service_delivery"),
+            service_area=data.get("service_area"),
+        )
+        provider = Provider.objects.get(pk=provider_id)
+        body = {
+            "id": provider.pk,
+            "service_delivery": provider.service_delivery,
+            "service_area": service_areas.area_public(provider),
+            "changed": changed,
+        }
+        return Response(DeliveryOutput(body).data)
 
 
 class ClaimOutput(serializers.Serializer[Any]):

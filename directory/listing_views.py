@@ -4,9 +4,12 @@ claiming a listing, and the curators' listing queue."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,9 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from rest_framework.request import Request
 
-from directory import listings, policies, selectors
+from directory import listings, policies, selectors, service_areas
 from directory.listing_apis import FlagThrottle
-from directory.models import LANGUAGE_NAMES, Capacity, ListingFlag, Provider
+from directory.models import LANGUAGE_NAMES, Capacity, ListingFlag, Provider, ServiceDelivery
 from directory.roles import provider_of
 from referral_hub.errors import ApplicationError, NotFound
 
@@ -69,6 +72,18 @@ def _save_listing(request: HttpRequest, provider: Provider) -> str:
         "languages": ", ".join(request.POST.getlist("languages")),
     }
     changed = listings.listing_update(actor=request.user, provider_id=provider.pk, data=data)
+    if _post_text(request, "delivery_form"):
+        changed += listings.listing_delivery_set(
+            actor=request.user,
+            provider_id=provider.pk,
+            service_delivery=request.POST.getlist("service_delivery"),
+            service_area={
+                "zips": _post_text(request, "service_zips"),
+                "counties": _post_text(request, "service_counties"),
+                "radius_miles": _post_text(request, "service_radius_miles"),
+                "center_zip": _post_text(request, "service_center_zip"),
+            },
+        )
     said = (
         [_("Saved: %(fields)s.") % {"fields": ", ".join(changed)}] if changed else [_("No details changed.")]
     )
@@ -96,6 +111,30 @@ def _language_options(chosen: list[str]) -> list[tuple[str, str, bool]]:
     return [(code, name, code in codes) for code, name in named + extra]
 
 
+def _delivery_values(
+    request: HttpRequest, provider: Provider, error: ApplicationError | None
+) -> dict[str, Any]:
+    """The delivery fieldset's values: as typed after a refusal, else as stored."""
+    if error:
+        return {
+            "codes": request.POST.getlist("service_delivery"),
+            "zips": _post_text(request, "service_zips"),
+            "counties": _post_text(request, "service_counties"),
+            "radius_miles": _post_text(request, "service_radius_miles"),
+            "center_zip": _post_text(request, "service_center_zip"),
+        }
+    area = service_areas.area_public(provider) or {}
+    radius = area.get("radius") or {}
+    center = str(radius.get("center", ""))
+    return {
+        "codes": provider.service_delivery,
+        "zips": " ".join(area.get("zips", [])),
+        "counties": "\n".join(f"{c['name']}, {c['state']}" for c in area.get("counties", [])),
+        "radius_miles": f"{radius['miles']:g}" if radius else "",
+        "center_zip": center if center.isdigit() else "",
+    }
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def listing_edit(request: HttpRequest, provider_id: int) -> HttpResponse:
@@ -105,7 +144,8 @@ def listing_edit(request: HttpRequest, provider_id: int) -> HttpResponse:
     error = None
     if request.method == "POST":
         try:
-            said = _save_listing(request, provider)
+            with transaction.atomic():  # a refusal anywhere on the page changes nothing
+                said = _save_listing(request, provider)
         except ApplicationError as exc:
             error = exc
         else:
@@ -118,6 +158,8 @@ def listing_edit(request: HttpRequest, provider_id: int) -> HttpResponse:
         "error": error,
         "error_field": error.extra.get("field") if error else None,
         "capacities": Capacity.choices,
+        "delivery": _delivery_values(request, provider, error),
+        "delivery_choices": ServiceDelivery.choices,
         "language_names": LANGUAGE_NAMES,
         "language_options": _language_options(
             request.POST.getlist("languages") if error else provider.language_codes

@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from directory import policies
+from directory import policies, service_areas
 from directory.extensions import listing_claimed
 from directory.models import (
     STALE_AFTER_DAYS,
@@ -221,6 +221,31 @@ def listing_update(*, actor: Actor, provider_id: int, data: dict[str, Any]) -> l
     policies.access_listing_for_edit(actor, provider_id)
     values = check_listing_edit(data)
     provider = Provider.objects.select_for_update().get(pk=provider_id)
+    changed = [k for k, v in values.items() if getattr(provider, k) != v]
+    for key in changed:
+        setattr(provider, key, values[key])
+    if changed:
+        provider.save(update_fields=[*changed, "updated_at"])
+    return changed
+
+
+@transaction.atomic
+def listing_delivery_set(
+    *, actor: Actor, provider_id: int, service_delivery: Any, service_area: Any
+) -> list[str]:
+    """The provider (or a curator) says how it gives care (``site``, ``home_visiting``,
+    ``telehealth``) and where it visits families at home. A radius without a centre ZIP
+    is counted from the listing's base office (whose street stays unpublished when the
+    listing is home-visiting only). Refusals: 404/403 from the policy, 400 with a
+    ``code`` naming what is wrong (``service_areas.check_delivery``). Returns the
+    changed field names."""
+    policies.access_listing_for_edit(actor, provider_id)
+    provider = Provider.objects.select_for_update().get(pk=provider_id)
+    values = service_areas.check_delivery(
+        service_delivery=service_delivery,
+        service_area=service_area,
+        locations=provider.locations.order_by("id"),
+    ).fields()
     changed = [k for k, v in values.items() if getattr(provider, k) != v]
     for key in changed:
         setattr(provider, key, values[key])

@@ -231,7 +231,29 @@ class Provider(models.Model):
     ages_min_months = models.PositiveSmallIntegerField(default=0)
     ages_max_months = models.PositiveSmallIntegerField(default=72)
     accepting_new_families = models.BooleanField(default=True)
+    # How care is given (``service_delivery``, derived from these three): families come
+    # to a site, the provider visits families at home within the service area below, or
+    # video visits. Each is stored once; ``telehealth`` keeps its name and index.
+    at_site = models.BooleanField(default=True)
+    home_visiting = models.BooleanField(default=False)
     telehealth = models.BooleanField(default=False)
+    # The home-visiting service area (``directory/service_areas.py`` checks and reads it):
+    # ZIP codes and counties stored as ``|code|`` strings like languages, so one ``LIKE``
+    # matches a family's ZIP or county on both databases; and/or a radius around a centre
+    # (a ZIP centroid, or the listing's base office, which is never published).
+    service_zips = models.CharField(max_length=2000, blank=True, default="", help_text='"|48104|48197|"')
+    service_counties = models.CharField(
+        max_length=2000, blank=True, default="", help_text='"|MI:Washtenaw County|" (state:county).'
+    )
+    service_radius_miles = models.FloatField(null=True, blank=True)
+    service_center_lat = models.FloatField(null=True, blank=True)
+    service_center_lng = models.FloatField(null=True, blank=True)
+    service_center_label = models.CharField(
+        max_length=120,
+        blank=True,
+        default="",
+        help_text="What the public reads for the centre (ZIP or city).",
+    )
     assured_date = models.DateField(
         null=True,
         blank=True,
@@ -288,16 +310,57 @@ class Provider(models.Model):
             # "Openings" (``capacity=``, ``accepting=``): the answer and its date, so a
             # rare answer is found from the index rather than by walking every listing.
             models.Index(fields=["capacity", "capacity_as_of"], name="provider_capacity_as_of"),
+            # The radius prefilter of home-visiting matches: centres inside a box around
+            # the family's place (``service_areas.covering``).
+            models.Index(fields=["service_center_lat", "service_center_lng"], name="provider_service_center"),
         ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(ages_min_months__lte=models.F("ages_max_months")),
                 name="provider_ages_in_order",
-            )
+            ),
+            # A radius needs its centre (and a centre its radius).
+            models.CheckConstraint(
+                condition=models.Q(
+                    service_radius_miles__isnull=True,
+                    service_center_lat__isnull=True,
+                    service_center_lng__isnull=True,
+                )
+                | models.Q(
+                    service_radius_miles__gt=0,
+                    service_center_lat__isnull=False,
+                    service_center_lng__isnull=False,
+                ),
+                name="provider_service_radius_whole",
+            ),
+            # Home visiting is always somewhere: ZIPs, counties or a radius.
+            models.CheckConstraint(
+                condition=models.Q(home_visiting=False)
+                | ~models.Q(service_zips="")
+                | ~models.Q(service_counties="")
+                | models.Q(service_radius_miles__isnull=False),
+                name="provider_home_visiting_has_area",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_discipline_display()})"
+
+    @property
+    def service_delivery(self) -> list[str]:
+        """``site``, ``home_visiting``, ``telehealth``: how this listing gives care."""
+        flags = (
+            ("site", self.at_site),
+            ("home_visiting", self.home_visiting),
+            ("telehealth", self.telehealth),
+        )
+        return [code for code, on in flags if on]
+
+    @property
+    def home_visiting_only(self) -> bool:
+        """No site families come to: its street address is never published
+        (``directory/disclosure.py``)."""
+        return not self.at_site
 
     @property
     def language_codes(self) -> list[str]:
@@ -341,9 +404,16 @@ class Provider(models.Model):
         super().save(*args, **kwargs)
 
 
+class ServiceDelivery(models.TextChoices):
+    SITE = "site", _("At a site")
+    HOME_VISITING = "home_visiting", _("Home visits")
+    TELEHEALTH = "telehealth", _("Video visits")
+
+
 class Location(models.Model):
-    """Where a provider sees families. lat/lng are indexed together for the bounding-box
-    prefilter of distance search."""
+    """Where a provider sees families (or, for a home-visiting-only listing, its base:
+    then only its city, state and ZIP are public). lat/lng are indexed together for the
+    bounding-box prefilter of distance search."""
 
     hsds_id = models.UUIDField(default=uuid.uuid4, editable=False, db_index=True)
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="locations")

@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from typing import overload
 
 from django.db import connection
-from django.db.models import Min, Q, QuerySet
+from django.db.models import FloatField, Min, Q, QuerySet, Value
 from django.utils import timezone
 
 from directory import counting, geo, selectors
@@ -128,9 +128,11 @@ def _matching_the_other_filters(
     """``locations`` of listings that match every filter but ``near`` (joined only when
     there is one: an unfiltered directory needs no semi-join)."""
     others = selectors.provider_matches(dataclasses.replace(search, near=None))
+    # Only sites families visit: a home-visiting-only listing's base is not where it sees
+    # families (it matches by its service area instead, ``_nearest_matches``).
     if others.query.has_filters():
-        return locations.filter(provider__in=others.values("pk"))
-    return locations
+        return locations.filter(provider__in=others.filter(at_site=True).values("pk"))
+    return locations.filter(provider__at_site=True)
 
 
 def knn_radius(search: selectors.ProviderSearch, listings: int) -> float:
@@ -169,13 +171,19 @@ def _nearest_matches(search: selectors.ProviderSearch) -> dict[int, float] | Non
     assert search.near is not None
     limit = counting.exact_count_limit()
     locations = _matching_the_other_filters(selectors.near_locations(search), search)
-    rows = list(
-        locations.values("provider_id")
-        .annotate(miles=Min("d"))
-        .values_list("provider_id", "miles")
-        .order_by()[: limit + 1]
+    at_sites = locations.values("provider_id").annotate(miles=Min("d")).values_list("provider_id", "miles")
+    # Listings that visit the family at home count as 0 miles away (the search's order).
+    at_home = (
+        selectors.provider_matches(dataclasses.replace(search, near=None))
+        .filter(selectors.home_visit_condition(search))
+        .annotate(miles=Value(0.0, output_field=FloatField()))
+        .values_list("pk", "miles")
     )
-    return dict(rows) if len(rows) <= limit else None
+    rows = list(at_sites.order_by().union(at_home.order_by(), all=True)[: limit + 1])
+    nearest: dict[int, float] = {}
+    for provider_id, miles in rows:
+        nearest[provider_id] = min(miles, nearest.get(provider_id, miles))
+    return nearest if len(rows) <= limit else None
 
 
 def _distance_page(

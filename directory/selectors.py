@@ -22,17 +22,19 @@ from django.db.models import (
     Exists,
     Expression,
     F,
+    FloatField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
+    Value,
     When,
 )
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from directory import geo, search_terms
+from directory import geo, search_terms, service_areas
 
 # The model catalogue, re-exported: the reads other apps (the groups API) reuse.
 from directory.model_catalogue import EvidenceModel as EvidenceModel
@@ -523,8 +525,17 @@ def provider_matches(search: ProviderSearch, *, today: datetime.date | None = No
     if search.model:
         qs = qs.filter(current_model_condition(search.model))
     if search.near:
-        qs = qs.filter(pk__in=near_locations(search).values("provider_id"))
+        # A site within the radius, or a home-visiting area that holds the family's place
+        # (whatever the radius: the provider travels to the family).
+        at_a_site = Q(at_site=True, pk__in=near_locations(search).values("provider_id"))
+        qs = qs.filter(at_a_site | home_visit_condition(search))
     return qs
+
+
+def home_visit_condition(search: ProviderSearch) -> Q:
+    """Listings that visit families at home where the searching family is (``near``)."""
+    assert search.near is not None
+    return service_areas.covering(service_areas.family_place(search.near, search.near_label))
 
 
 def endorsement_order_key(today: datetime.date) -> Case:
@@ -557,11 +568,20 @@ def order_search(
     )
     if search.near:
         nearest = near_locations(search, provider=OuterRef("pk")).order_by("d").values("d")[:1]  # type: ignore[misc]  # ``d`` is annotated inside; the plugin sees model fields only
-        qs = qs.annotate(distance_miles=Subquery(nearest))
+        home_here = Case(
+            When(home_visit_condition(search), then=True), default=False, output_field=BooleanField()
+        )
+        qs = qs.annotate(distance_miles=Subquery(nearest), visits_home_here=home_here)
 
     ordering = search.effective_ordering
     if ordering == "distance":
-        return qs.order_by("distance_miles", "name", "id")  # type: ignore[misc]  # annotated above when near is given; the plugin sees model fields only
+        # A listing that comes to the family's home is as near as can be (0 miles).
+        near_key = Case(
+            When(visits_home_here=True, then=Value(0.0)),
+            default=F("distance_miles"),
+            output_field=FloatField(),
+        )
+        return qs.order_by(near_key, "name", "id")
     if ordering == "-endorsed_since":
         return qs.annotate(endorsement_order=endorsement_order_key(today)).order_by(
             F("endorsement_order").desc(nulls_last=True), "name", "id"

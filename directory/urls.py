@@ -85,6 +85,11 @@ api_urlpatterns = [
         name="api-provider-capacity",
     ),
     path(
+        "providers/<int:provider_id>/service-delivery/",
+        listing_apis.ProviderDeliveryApi.as_view(),
+        name="api-provider-service-delivery",
+    ),
+    path(
         "providers/<int:provider_id>/claim/",
         listing_apis.ProviderClaimApi.as_view(),
         name="api-provider-claim",

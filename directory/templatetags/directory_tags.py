@@ -7,11 +7,11 @@ from urllib.parse import urlencode
 from django import template
 from django.utils.translation import gettext, ngettext
 
+from directory import disclosure, service_areas
 from directory.models import (
     CAPACITY_UNKNOWN,
     LANGUAGE_NAMES,
     Capacity,
-    Location,
     PaymentOption,
     Provider,
     directory_today,
@@ -105,8 +105,28 @@ def tel_href(phone: str) -> str:
 
 
 @register.filter
-def directions_url(location: Location) -> str:
-    """A map site's directions link by address (a plain link: nothing is loaded)."""
+def public_locations(provider: Provider) -> list[disclosure.PublicLocation]:
+    """The listing's locations as the public may read them (``directory.disclosure``)."""
+    return disclosure.public_locations(provider)
+
+
+@register.filter
+def public_distance(provider: Provider) -> float | None:
+    return disclosure.public_distance(provider)
+
+
+@register.filter
+def home_area(provider: Provider) -> str:
+    """Where the listing visits families at home, in words ("" without home visiting)."""
+    return service_areas.area_sentence(provider)
+
+
+@register.filter
+def directions_url(location: disclosure.PublicLocation) -> str:
+    """A map site's directions link by address (a plain link: nothing is loaded); only
+    for a place families visit."""
+    if not location.families_visit:
+        return ""
     parts = [location.address_1, location.city, f"{location.state} {location.zip}".strip()]
     return "https://www.google.com/maps/dir/?" + urlencode(
         {"api": "1", "destination": ", ".join(p for p in parts if p)}

@@ -28,6 +28,9 @@ def state(listing: Provider, claim: ListingClaim, flag: ListingFlag) -> tuple:
         listing.phone,
         listing.hours,
         listing.assured_date,
+        listing.at_site,
+        listing.home_visiting,
+        listing.service_zips,
         listing.user_id,
         claim.status,
         flag.status,
@@ -54,6 +57,11 @@ def test_nobody_changes_another_listing_or_decides_the_queue(walk):
     before = state(listing, claim, flag)
     api_writes = [
         ("put", f"/api/v1/providers/{listing.pk}/capacity/", {"capacity": "no_capacity"}),
+        (
+            "put",
+            f"/api/v1/providers/{listing.pk}/service-delivery/",
+            {"service_delivery": ["home_visiting"], "service_area": {"zips": ["48104"]}},
+        ),
         ("post", f"/api/v1/listing-claims/{claim.pk}/approve/", {}),
         ("post", f"/api/v1/listing-claims/{claim.pk}/reject/", {}),
         ("post", f"/api/v1/listing-flags/{flag.pk}/resolve/", {"note": "done"}),
@@ -64,6 +72,10 @@ def test_nobody_changes_another_listing_or_decides_the_queue(walk):
     ]
     web_writes = [
         (f"/providers/{listing.pk}/edit/", {"phone": "0", "hours": "never"}),
+        (
+            f"/providers/{listing.pk}/edit/",
+            {"delivery_form": "1", "service_delivery": ["home_visiting"], "service_zips": "48104"},
+        ),
         (f"/providers/{listing.pk}/confirm/", {}),
         (f"/curate/listings/claims/{claim.pk}/approve/", {}),
         (f"/curate/listings/claims/{claim.pk}/reject/", {}),

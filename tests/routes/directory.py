@@ -178,6 +178,38 @@ ROUTES += [
         label="put-capacity-bad-input",
     ),
     Route(
+        "api-provider-service-delivery",
+        API_CURATOR,
+        method="put",
+        kwargs=_imh,
+        data=lambda w: {"service_delivery": ["site", "home_visiting"], "service_area": {"zips": ["48104"]}},
+        label="put-service-delivery-someone-elses",
+    ),
+    Route(
+        "api-provider-service-delivery",
+        API_OWN,
+        method="put",
+        kwargs=_own,
+        data=lambda w: {"service_delivery": ["home_visiting"], "service_area": {"zips": ["48104"]}},
+        label="put-service-delivery-own",
+    ),
+    Route(
+        "api-provider-service-delivery",
+        {**everyone(404), "anonymous": 403},
+        method="put",
+        kwargs=lambda w: {"provider_id": 999_999_999},
+        data=lambda w: {"service_delivery": ["site"]},
+        label="put-service-delivery-missing",
+    ),
+    Route(
+        "api-provider-service-delivery",
+        {**everyone(403), "curator": 400},
+        method="put",
+        kwargs=_imh,
+        data=lambda w: {"service_delivery": ["home_visiting"]},
+        label="put-service-delivery-bad-input",
+    ),
+    Route(
         "api-provider-claim",
         {
             "anonymous": 403,
