@@ -207,10 +207,14 @@ def calendar(group: Group, *, extra_description: Sequence[str] = ()) -> str:
         "METHOD:PUBLISH",
         f"X-WR-CALNAME:{escape(group.name)}",
         *vtimezone(schedule.zone, first, last),
-        *_event(group, description=description, stamp=group.updated_at or group.created_at),
+        *_event(group, description=description, stamp=group.updated_at or group.created_at or _now()),
         "END:VCALENDAR",
     ]
     return "".join(fold(line) + "\r\n" for line in lines)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(UTC).replace(microsecond=0)
 
 
 def filename(group: Group) -> str:
