@@ -4,11 +4,16 @@
 - ``register_claim_listener(fn)``: ``fn(provider_id=, user_id=)`` runs inside the
   transaction that approves a listing claim, once the listing belongs to the account
   (referrals: the account now sees the referrals sent to the listing before it had one,
-  e.g. by e-mailed link to a partner without an account)."""
+  e.g. by e-mailed link to a partner without an account).
+- ``register_hsds_services(name, export=, lookup=)``: more HSDS ``service`` objects for
+  the HSDS export (``export_hsds``) and ``/hsds/services/{id}`` (groups: its groups and
+  events, with ``schedules``). ``export()`` yields whole services; ``lookup(id)`` gives
+  one by its id, or None when the id is not one of that app's."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 ClaimListener = Callable[..., None]
 
@@ -23,3 +28,42 @@ def register_claim_listener(name: str, fn: ClaimListener) -> None:
 def listing_claimed(*, provider_id: int, user_id: int) -> None:
     for fn in _claim_listeners.values():
         fn(provider_id=provider_id, user_id=user_id)
+
+
+HsdsService = dict[str, Any]
+
+
+class HsdsSource:
+    def __init__(
+        self, export: Callable[[], Iterable[HsdsService]], lookup: Callable[[str], HsdsService | None]
+    ) -> None:
+        self.export = export
+        self.lookup = lookup
+
+
+_hsds_sources: dict[str, HsdsSource] = {}
+
+
+def register_hsds_services(
+    name: str,
+    *,
+    export: Callable[[], Iterable[HsdsService]],
+    lookup: Callable[[str], HsdsService | None],
+) -> None:
+    """Register (or replace) a source of more HSDS services by name."""
+    _hsds_sources[name] = HsdsSource(export, lookup)
+
+
+def more_hsds_services() -> Iterable[HsdsService]:
+    """Every registered source's services, source by source."""
+    for source in _hsds_sources.values():
+        yield from source.export()
+
+
+def hsds_service_lookup(service_id: str) -> HsdsService | None:
+    """The service ``service_id`` from a registered source, or None."""
+    for source in _hsds_sources.values():
+        found = source.lookup(service_id)
+        if found is not None:
+            return found
+    return None

@@ -15,8 +15,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from directory import hsds, selectors
-from referral_hub.errors import ApplicationError
+from directory import extensions, hsds, selectors
+from referral_hub.errors import ApplicationError, NotFound
 
 PAGE_PARAMETERS = [
     OpenApiParameter("page", int, description="1-based page number."),
@@ -84,7 +84,14 @@ class HsdsServiceDetailApi(APIView):
         responses={200: OpenApiTypes.OBJECT}, summary="HSDS 3.0: one fully nested service", auth=[]
     )
     def get(self, request: Request, service_id: str) -> Response:
-        provider = selectors.provider_get_by_hsds_id(hsds_id=service_id)
+        try:
+            provider = selectors.provider_get_by_hsds_id(hsds_id=service_id)
+        except NotFound:
+            # Not a listing: perhaps a service an app above contributes (groups).
+            found = extensions.hsds_service_lookup(service_id)
+            if found is None:
+                raise
+            return Response(found)
         return Response(hsds.service_to_hsds(provider))
 
 

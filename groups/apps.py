@@ -9,3 +9,10 @@ class GroupsConfig(AppConfig):
         from referral_hub import extensions
 
         extensions.register_schema_enum_name("GroupKindEnum", "groups.models.Kind")
+
+        from directory.extensions import register_hsds_services
+        from groups import hsds
+
+        # The HSDS export carries groups as services with schedules (directory cannot
+        # import groups).
+        register_hsds_services("groups", export=hsds.services, lookup=hsds.lookup)
