@@ -222,7 +222,10 @@ class GroupRegisterApi(APIView):
     def post(self, request: Request, group_id: int) -> Response:
         body = self.Input(data=request.data)
         body.is_valid(raise_exception=True)
-        group = _group(group_id)
+        # Cancelled groups too: the service answers them 409 ``group_cancelled``.
+        group = Group.objects.filter(pk=group_id, published=True).first()
+        if group is None:
+            raise ApplicationError("group_not_found", "No such group.", status=404)
         registrant = _registrant(request.user, group, body.validated_data)
         already = group.registrations.filter(user=registrant.user, status__in=ACTIVE_STATUSES).exists()
         try:
