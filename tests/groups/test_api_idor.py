@@ -42,3 +42,19 @@ def test_my_registrations_list_only_mine(demo, client):
         ids = {r["id"] for r in client.get("/api/v1/groups/registrations/").json()["results"]}
         mine = {r.pk for r in demo["group_registrations"].values() if r.user_id == user.pk}
         assert ids == mine, username
+
+
+def test_demo_groups_are_seeded_once_and_found_by_families(demo, client):
+    from groups.demo import seed
+    from groups.models import Group, Registration
+
+    before = (Group.objects.count(), Registration.objects.count())
+    seed(demo, type("Quiet", (), {"write": lambda self, *a: None})())
+    assert (Group.objects.count(), Registration.objects.count()) == before
+    names = {
+        g["name"]
+        for g in client.get("/api/v1/groups/", {"near": "48197", "kind": "parent_group"}).json()["results"]
+    }
+    assert {"Círculo de Seguridad para Padres", "Baby and Me Playgroup"} <= names
+    baby = demo["groups"]["baby_and_me"]
+    assert baby.exdates and "EXDATE" in client.get(f"/api/v1/groups/{baby.pk}/calendar.ics").content.decode()
