@@ -17,9 +17,10 @@ from groups.schedule import Schedule, occurrences, parse_exdates
 
 PRODID = "-//Referral Hub//Groups//EN"
 UTC = dt.UTC
-# An open-ended series' VTIMEZONE covers this many years past its first session (its
-# sessions stop at MAX_EXPANSION anyway; calendar apps repeat the last rules).
-OPEN_ENDED_YEARS = 3
+# The VTIMEZONE lists each transition of the years the sessions cover (an open-ended
+# series: as far as ``groups.schedule`` expands it, MAX_EXPANSION sessions), at most this
+# many years: past its last transition a calendar app keeps the last offset.
+MAX_ZONE_YEARS = 25
 
 
 def escape(text: str) -> str:
@@ -146,14 +147,7 @@ def _years(schedule: Schedule) -> tuple[int, int]:
     sessions = occurrences(schedule)
     first = schedule.starts_on.year
     last = sessions[-1].year if sessions else first
-    if len(sessions) > 0 and not _ends(schedule):
-        last = min(last, first + OPEN_ENDED_YEARS)
-    return first, max(first, last)
-
-
-def _ends(schedule: Schedule) -> bool:
-    rule = schedule.rrule.upper()
-    return not rule or "COUNT=" in rule or "UNTIL=" in rule
+    return first, max(first, min(last, first + MAX_ZONE_YEARS))
 
 
 def place_words(group: Group) -> str:

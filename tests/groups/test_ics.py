@@ -96,3 +96,12 @@ def test_folding_never_splits_a_character():
     folded = ics.fold("DESCRIPTION:" + "ñ" * 100)
     assert all(len(part.encode()) <= 75 for part in folded.split("\r\n"))
     assert folded.replace("\r\n ", "") == "DESCRIPTION:" + "ñ" * 100
+
+
+def test_an_open_ended_weekly_group_has_every_transition_its_sessions_reach(client):
+    group = GroupFactory(starts_on=dt.date(2026, 12, 1), rrule="FREQ=WEEKLY;BYDAY=TU")
+    text = client.get(f"/api/v1/groups/{group.pk}/calendar.ics").content.decode()
+    # 1,000 weekly sessions reach January 2046: a spring change each year 2026-2046.
+    assert text.count("BEGIN:DAYLIGHT") == 21
+    assert "DTSTART:20450312T020000" in text  # the second Sunday of March 2045
+    assert from_ics(text)[:20] == occurrences(group.schedule)[:20]
