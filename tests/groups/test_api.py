@@ -163,3 +163,18 @@ def test_refusals_name_their_code(groups, client):
     spanish.save()
     full = client.post(f"/api/v1/groups/{spanish.pk}/register/", {}, content_type="application/json")
     assert (full.status_code, full.json()["code"]) == (409, "group_full")
+
+
+def test_a_group_and_my_registrations_cost_a_few_queries(client, django_assert_max_num_queries):
+    from groups.services import Registrant, register
+
+    user = User.objects.create_user("many", email="many@example.org")
+    made = [GroupFactory() for _ in range(6)]
+    for group in made:
+        register(group_id=group.pk, registrant=Registrant(name="Many", user=user))
+    with django_assert_max_num_queries(1):
+        assert client.get(f"/api/v1/groups/{made[0].pk}/").status_code == 200
+    client.force_login(user)
+    # Session, user and account settings (the reader's language), the count, the page.
+    with django_assert_max_num_queries(5):
+        assert client.get("/api/v1/groups/registrations/").json()["count"] == 6
