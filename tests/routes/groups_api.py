@@ -1,4 +1,4 @@
-"""Groups and events (issue 28): finding groups and their calendars is public;
+"""Groups and events, the API (issue 28): finding groups and their calendars is public;
 registering needs an account (a providers' group takes providers only); a registration,
 its cancelling and its calendar are its registrant's alone (404 to anyone else)."""
 
