@@ -8,7 +8,9 @@
 - ``register_hsds_services(name, export=, lookup=)``: more HSDS ``service`` objects for
   the HSDS export (``export_hsds``) and ``/hsds/services/{id}`` (groups: its groups and
   events, with ``schedules``). ``export()`` yields whole services; ``lookup(id)`` gives
-  one by its id, or None when the id is not one of that app's."""
+  one by its id, or None when the id is not one of that app's; ``count()`` and
+  ``page(start, stop)`` add them (list shape) after the listings on the unfiltered
+  ``/hsds/services`` pages."""
 
 from __future__ import annotations
 
@@ -35,10 +37,16 @@ HsdsService = dict[str, Any]
 
 class HsdsSource:
     def __init__(
-        self, export: Callable[[], Iterable[HsdsService]], lookup: Callable[[str], HsdsService | None]
+        self,
+        export: Callable[[], Iterable[HsdsService]],
+        lookup: Callable[[str], HsdsService | None],
+        count: Callable[[], int],
+        page: Callable[[int, int], list[HsdsService]],
     ) -> None:
         self.export = export
         self.lookup = lookup
+        self.count = count
+        self.page = page
 
 
 _hsds_sources: dict[str, HsdsSource] = {}
@@ -49,9 +57,34 @@ def register_hsds_services(
     *,
     export: Callable[[], Iterable[HsdsService]],
     lookup: Callable[[str], HsdsService | None],
+    count: Callable[[], int],
+    page: Callable[[int, int], list[HsdsService]],
 ) -> None:
-    """Register (or replace) a source of more HSDS services by name."""
-    _hsds_sources[name] = HsdsSource(export, lookup)
+    """Register (or replace) a source of more HSDS services by name: ``export()`` the
+    fully nested services, ``lookup(id)`` one of them, ``count()`` how many and
+    ``page(start, stop)`` a slice of them in the list shape (one-to-one fields)."""
+    _hsds_sources[name] = HsdsSource(export, lookup, count, page)
+
+
+class MoreHsdsServices:
+    """The registered sources' services in the list shape, as one countable, sliceable
+    sequence (source by source, in registration order) for the ``/hsds/services`` pages."""
+
+    def __init__(self) -> None:
+        self._counts = [(source, source.count()) for source in _hsds_sources.values()]
+
+    def count(self) -> int:
+        return sum(n for _, n in self._counts)
+
+    def slice(self, start: int, stop: int) -> list[HsdsService]:
+        out: list[HsdsService] = []
+        offset = 0
+        for source, n in self._counts:
+            low, high = max(start - offset, 0), min(stop - offset, n)
+            if low < high:
+                out += source.page(low, high)
+            offset += n
+        return out
 
 
 def more_hsds_services() -> Iterable[HsdsService]:

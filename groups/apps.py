@@ -15,4 +15,6 @@ class GroupsConfig(AppConfig):
 
         # The HSDS export carries groups as services with schedules (directory cannot
         # import groups).
-        register_hsds_services("groups", export=hsds.services, lookup=hsds.lookup)
+        register_hsds_services(
+            "groups", export=hsds.services, lookup=hsds.lookup, count=hsds.count, page=hsds.page
+        )

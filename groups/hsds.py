@@ -146,8 +146,9 @@ def _location(group: Group) -> list[dict[str, Any]]:
     ]
 
 
-def group_to_hsds(group: Group) -> dict[str, Any]:
-    """One group as a fully nested HSDS service."""
+def group_to_hsds(group: Group, *, full: bool = True) -> dict[str, Any]:
+    """One group as a fully nested HSDS service; ``full=False``: the one-to-one fields
+    of ``service_list.json`` (the API list shape)."""
     data: dict[str, Any] = {
         "id": str(group.hsds_id),
         "name": group.name,
@@ -155,6 +156,22 @@ def group_to_hsds(group: Group) -> dict[str, Any]:
         "description": group.description or f"{group.get_kind_display()} run by {group.host.name}.",
         "status": "active",
         "eligibility_description": f"For {group.get_audience_display().lower()}.",
+    }
+    if group.ages_min_months is not None:
+        data["minimum_age"] = round(group.ages_min_months / 12, 2)
+    if group.ages_max_months is not None:
+        data["maximum_age"] = round(group.ages_max_months / 12, 2)
+    if group.organization is not None:
+        data["organization_id"] = str(group.organization.hsds_id)
+    if group.updated_at:
+        data["last_modified"] = group.updated_at.isoformat()
+    if not full:
+        return data
+    return {**data, **_nested(group)}
+
+
+def _nested(group: Group) -> dict[str, Any]:
+    return {
         "languages": [
             {
                 "id": _uid(group.hsds_id, f"language:{group.language}"),
@@ -170,15 +187,6 @@ def group_to_hsds(group: Group) -> dict[str, Any]:
             _attribute(group, "audience", group.audience, str(group.get_audience_display())),
         ],
     }
-    if group.ages_min_months is not None:
-        data["minimum_age"] = round(group.ages_min_months / 12, 2)
-    if group.ages_max_months is not None:
-        data["maximum_age"] = round(group.ages_max_months / 12, 2)
-    if group.organization is not None:
-        data["organization_id"] = str(group.organization.hsds_id)
-    if group.updated_at:
-        data["last_modified"] = group.updated_at.isoformat()
-    return data
 
 
 def services() -> Iterator[dict[str, Any]]:
@@ -193,3 +201,12 @@ def lookup(service_id: str) -> dict[str, Any] | None:
         return None
     group = listed().filter(hsds_id=key).first()
     return group_to_hsds(group) if group is not None else None
+
+
+def count() -> int:
+    return listed().count()
+
+
+def page(start: int, stop: int) -> list[dict[str, Any]]:
+    """Groups ``start`` to ``stop`` (in id order) in the list shape."""
+    return [group_to_hsds(group, full=False) for group in listed().order_by("pk")[start:stop]]

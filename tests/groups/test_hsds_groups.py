@@ -68,3 +68,23 @@ def test_the_hsds_export_of_a_group_validates_against_the_hsds_3_schema(tmp_path
     one = client.get(f"/hsds/services/{group.hsds_id}")
     assert one.status_code == 200 and one.json() == weekly
     assert client.get("/hsds/services/00000000-0000-0000-0000-000000000000").status_code == 404
+
+
+def test_the_hsds_services_pages_list_groups_after_the_listings(client):
+    groups = [GroupFactory(), GroupFactory(location=None, online=True, video_url="https://v.example.org/r")]
+    listings = client.get("/hsds/services", {"per_page": 100}).json()["total_items"] - 2
+    assert listings >= 2  # the groups' hosts are listings too
+    seen = []
+    for number in range(1, 100):
+        page = client.get("/hsds/services", {"per_page": 3, "page": number}).json()
+        seen += page["contents"]
+        if page["last_page"]:
+            break
+    assert len(seen) == listings + 2 == page["total_items"]
+    for item in seen:
+        assert_valid("service_list.json", item)
+    assert [s["id"] for s in seen[-2:]] == [str(g.hsds_id) for g in groups]
+    assert "v.example.org" not in json.dumps(seen)
+    # A text search looks in the listings only.
+    found = client.get("/hsds/services", {"search": groups[0].name, "per_page": 100}).json()["contents"]
+    assert str(groups[0].hsds_id) not in {s["id"] for s in found}
