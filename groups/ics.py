@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from zoneinfo import ZoneInfo
 
 from groups.models import Group
-from groups.schedule import Schedule, occurrences, parse_exdates
+from groups.schedule import Schedule, occurrences, parse_exdates, parse_rule
 
 PRODID = "-//Referral Hub//Groups//EN"
 UTC = dt.UTC
@@ -150,6 +150,14 @@ def _years(schedule: Schedule) -> tuple[int, int]:
     return first, max(first, min(last, first + MAX_ZONE_YEARS))
 
 
+def first_start(schedule: Schedule) -> dt.datetime:
+    """The rule's first session (local). RFC 5545 counts DTSTART as a session even when
+    the rule does not match it; python-dateutil (and so the site) does not: a group
+    starting on a Monday with BYDAY=TU first meets on the Tuesday, and so does its file."""
+    first = next(iter(parse_rule(schedule.rrule, schedule.local_start)), None)
+    return first if first is not None else schedule.local_start
+
+
 def place_words(group: Group) -> str:
     """LOCATION: the city (public like the listing's), or "Video"."""
     location = group.location
@@ -165,7 +173,7 @@ def _event(group: Group, *, description: str, stamp: dt.datetime) -> list[str]:
         "BEGIN:VEVENT",
         f"UID:group-{group.hsds_id}@referral-hub",
         f"DTSTAMP:{_utc(stamp)}",
-        f"DTSTART;TZID={tzid}:{_local(schedule.local_start)}",
+        f"DTSTART;TZID={tzid}:{_local(first_start(schedule))}",
         f"DURATION:PT{schedule.duration_minutes}M",
     ]
     rule = ics_rrule(schedule)

@@ -105,3 +105,13 @@ def test_an_open_ended_weekly_group_has_every_transition_its_sessions_reach(clie
     assert text.count("BEGIN:DAYLIGHT") == 21
     assert "DTSTART:20450312T020000" in text  # the second Sunday of March 2045
     assert from_ics(text)[:20] == occurrences(group.schedule)[:20]
+
+
+def test_a_group_whose_first_date_does_not_match_its_rule_starts_on_its_first_session(client):
+    # Created on a Monday, meets on Tuesdays every other week: a calendar app would count
+    # the Monday as a session (RFC 5545 counts DTSTART); the site does not.
+    group = GroupFactory(starts_on=dt.date(2027, 3, 1), rrule="FREQ=WEEKLY;INTERVAL=2;BYDAY=TU;COUNT=4")
+    text = client.get(f"/api/v1/groups/{group.pk}/calendar.ics").content.decode()
+    assert "DTSTART;TZID=America/Detroit:20270302T100000" in lines(text)
+    assert from_ics(text) == occurrences(group.schedule)
+    assert len(occurrences(group.schedule)) == 4

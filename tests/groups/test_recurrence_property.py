@@ -51,13 +51,14 @@ def schedules(draw: st.DrawFn) -> Schedule:
     change = draw(st.sampled_from(CHANGES[zone]))
     monthly = draw(st.booleans())
     rule, per_period = draw(monthly_rules() if monthly else weekly_rules())
-    # The first session (DTSTART is itself a session, as calendars count it) falls 1 to
-    # 6 weeks (weekly) or 1 to 4 months (monthly) before the change, so 8 or more
-    # periods always cross it.
+    # The series starts 2 to 6 weeks (weekly) or 6 weeks to 4 months (monthly) before
+    # the change, so 8 or more periods always cross it.
     before = draw(st.integers(15, 42) if not monthly else st.integers(40, 120))
     start_time = dt.time(draw(st.integers(6, 21)), draw(st.sampled_from([0, 15, 30, 45])))
     drawn = dt.datetime.combine(change - dt.timedelta(days=before), start_time)
-    starts_on = rrulestr(rule, dtstart=drawn)[0].date()
+    # Either the first session's date, or a date the rule does not meet on (the first
+    # session follows it, within two weeks or a month, still before the change).
+    starts_on = rrulestr(rule, dtstart=drawn)[0].date() if draw(st.booleans()) else drawn.date()
     periods = draw(st.integers(8, 16))
     if draw(st.booleans()):
         rule += f";COUNT={periods * per_period}"
