@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 
 from directory.models import LANGUAGE_NAMES
+from groups.ics import first_start
 from groups.models import Group
 from groups.schedule import occurrences
 from groups.selectors import listed
@@ -62,8 +63,8 @@ def _recurrence(group: Group) -> dict[str, Any]:
 def schedule_to_hsds(group: Group) -> dict[str, Any]:
     schedule = group.schedule
     sessions = occurrences(schedule)
-    first = schedule.starts_at
-    offset = first.utcoffset() or dt.timedelta()
+    first = first_start(schedule)
+    offset = first.replace(tzinfo=schedule.zone).utcoffset() or dt.timedelta()
     ends = (schedule.local_start + schedule.duration).time()
     skipped = ", ".join(sorted(str(day)[:10] for day in group.exdates))
     words = f"Sessions start at {schedule.start_time:%H:%M} {group.time_zone} time and last {group.duration_minutes} minutes"
@@ -74,8 +75,8 @@ def schedule_to_hsds(group: Group) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": _uid(group.hsds_id, "schedule"),
         "service_id": str(group.hsds_id),
-        "dtstart": schedule.starts_on.isoformat(),
-        "valid_from": schedule.starts_on.isoformat(),
+        "dtstart": first.date().isoformat(),
+        "valid_from": first.date().isoformat(),
         "timezone": offset.total_seconds() / 3600,
         "opens_at": f"{schedule.start_time:%H:%M}",
         "closes_at": f"{ends:%H:%M}",
