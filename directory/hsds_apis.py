@@ -15,8 +15,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from directory import hsds, selectors
-from referral_hub.errors import ApplicationError
+from directory import extensions, hsds, selectors
+from referral_hub.errors import ApplicationError, NotFound
 
 PAGE_PARAMETERS = [
     OpenApiParameter("page", int, description="1-based page number."),
@@ -24,7 +24,7 @@ PAGE_PARAMETERS = [
 ]
 
 
-def _page(request: Request, qs: QuerySet[Any], render: Any) -> dict[str, Any]:
+def _page(request: Request, qs: Any, render: Any) -> dict[str, Any]:
     def number(name: str, default: int) -> int:
         raw = request.query_params.get(name) or ""
         if not raw:
@@ -59,6 +59,35 @@ def _page(request: Request, qs: QuerySet[Any], render: Any) -> dict[str, Any]:
     }
 
 
+def _render_list_item(item: Any) -> dict[str, Any]:
+    return item if isinstance(item, dict) else hsds.service_to_hsds(item, full=False)
+
+
+class _ListingsThenMore:
+    """``count()`` and ``[start:stop]`` over the listings followed by the services the
+    apps above contribute (``extensions.register_hsds_services``)."""
+
+    def __init__(self, listings: QuerySet[Any]) -> None:
+        self.listings = listings
+        self.more = extensions.MoreHsdsServices()
+        self._listed: int | None = None
+
+    def listed(self) -> int:
+        if self._listed is None:
+            self._listed = self.listings.count()
+        return self._listed
+
+    def count(self) -> int:
+        return self.listed() + self.more.count()
+
+    def __getitem__(self, window: slice) -> list[Any]:
+        start, stop, n = window.start or 0, window.stop, self.listed()
+        items: list[Any] = list(self.listings[start:stop]) if start < n else []
+        if stop > n:
+            items += self.more.slice(max(start - n, 0), stop - n)
+        return items
+
+
 class HsdsServiceListApi(APIView):
     permission_classes = [AllowAny]
 
@@ -74,7 +103,11 @@ class HsdsServiceListApi(APIView):
             q=(request.query_params.get("search") or "").replace("\x00", "").strip()[:200]
         )
         qs = selectors.provider_search(search)
-        return Response(_page(request, qs, lambda p: hsds.service_to_hsds(p, full=False)))
+        if search.q:
+            return Response(_page(request, qs, lambda p: hsds.service_to_hsds(p, full=False)))
+        # Unfiltered: the listings, then the services other apps contribute (groups).
+        rows = _ListingsThenMore(qs)
+        return Response(_page(request, rows, _render_list_item))
 
 
 class HsdsServiceDetailApi(APIView):
@@ -84,7 +117,14 @@ class HsdsServiceDetailApi(APIView):
         responses={200: OpenApiTypes.OBJECT}, summary="HSDS 3.0: one fully nested service", auth=[]
     )
     def get(self, request: Request, service_id: str) -> Response:
-        provider = selectors.provider_get_by_hsds_id(hsds_id=service_id)
+        try:
+            provider = selectors.provider_get_by_hsds_id(hsds_id=service_id)
+        except NotFound:
+            # Not a listing: perhaps a service an app above contributes (groups).
+            found = extensions.hsds_service_lookup(service_id)
+            if found is None:
+                raise
+            return Response(found)
         return Response(hsds.service_to_hsds(provider))
 
 

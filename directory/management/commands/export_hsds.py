@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from directory import hsds, selectors
+from directory import extensions, hsds, selectors
 
 
 class Command(BaseCommand):
@@ -32,6 +32,12 @@ class Command(BaseCommand):
                 if count:
                     handle.write(",\n")
                 handle.write(json.dumps(hsds.service_to_hsds(provider)))
+                count += 1
+            # Services other apps contribute (groups and events, with their schedules).
+            for service in extensions.more_hsds_services():
+                if count:
+                    handle.write(",\n")
+                handle.write(json.dumps(service))
                 count += 1
             handle.write("\n]\n")
         self.stdout.write(
