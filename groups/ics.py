@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from zoneinfo import ZoneInfo
 
 from groups.models import Group
-from groups.schedule import Schedule, occurrences, parse_exdates, parse_rule
+from groups.schedule import Schedule, occurrences, parse_exdates, parse_rule, until_local
 
 PRODID = "-//Referral Hub//Groups//EN"
 UTC = dt.UTC
@@ -78,16 +78,9 @@ def ics_rrule(schedule: Schedule) -> str:
             continue
         name, _, value = part.partition("=")
         if name.upper() == "UNTIL":
-            value = _utc(_until_local(value).replace(tzinfo=schedule.zone))
+            value = _utc(until_local(value).replace(tzinfo=schedule.zone))
         parts.append(f"{name.upper()}={value}")
     return ";".join(parts)
-
-
-def _until_local(value: str) -> dt.datetime:
-    # As python-dateutil reads it: a date means its midnight.
-    if "T" in value.upper():
-        return dt.datetime.strptime(value.upper()[:15], "%Y%m%dT%H%M%S")
-    return dt.datetime.strptime(value[:8], "%Y%m%d")
 
 
 def _transitions(tz: ZoneInfo, start: dt.datetime, end: dt.datetime) -> Iterator[dt.datetime]:

@@ -94,6 +94,11 @@ def parse_rule(text: str, local_start: dt.datetime) -> rrule:
     if fields.get("UNTIL", "").endswith("Z"):
         # UNTIL in UTC: compare in local wall-clock time like the rest of the rule.
         raise ScheduleError("rrule_until_utc", "Give UNTIL as a local date or date-time (no Z).")
+    if "UNTIL" in fields:
+        body = ";".join(
+            f"UNTIL={until_local(value):%Y%m%dT%H%M%S}" if key.upper() == "UNTIL" else f"{key}={value}"
+            for key, _, value in (part.partition("=") for part in body.split(";") if part)
+        )
     try:
         rule = rrulestr(body, dtstart=local_start, forceset=False)
     except (ValueError, TypeError) as error:
@@ -101,6 +106,19 @@ def parse_rule(text: str, local_start: dt.datetime) -> rrule:
     if not isinstance(rule, rrule):  # pragma: no cover - forceset=False
         raise ScheduleError("rrule_invalid", "Give one RRULE.")
     return rule
+
+
+def until_local(value: str) -> dt.datetime:
+    """A rule's UNTIL as a local wall-clock date-time. A bare date means the end of that
+    day, so a session on it is in the series (what a host writing "until November 24"
+    means; python-dateutil alone would read its midnight and leave that session out)."""
+    text = value.strip().upper()
+    try:
+        if "T" in text:
+            return dt.datetime.strptime(text[:15], "%Y%m%dT%H%M%S")
+        return dt.datetime.combine(dt.datetime.strptime(text[:8], "%Y%m%d").date(), dt.time(23, 59, 59))
+    except ValueError as error:
+        raise ScheduleError("rrule_invalid", f"UNTIL is not a date or date-time: {value!r}.") from error
 
 
 def parse_exdates(values: Sequence[str]) -> frozenset[dt.date]:

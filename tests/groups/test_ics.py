@@ -45,7 +45,7 @@ def test_the_public_calendar_expands_to_the_groups_sessions_across_the_november_
     assert "EXDATE;TZID=America/Detroit:20261027T180000" in unfolded
     assert "DURATION:PT90M" in unfolded
     # UNTIL (a local date in the rule) in UTC, as RFC 5545 wants with a zoned DTSTART.
-    assert "RRULE:FREQ=WEEKLY;BYDAY=TU;UNTIL=20261124T050000Z" in unfolded
+    assert "RRULE:FREQ=WEEKLY;BYDAY=TU;UNTIL=20261125T045959Z" in unfolded
     assert r"SUMMARY:Círculo de Seguridad\; padres\, madres y cuidadores" in unfolded
     assert r"DESCRIPTION:Trae a tu bebé.\nHay café." in unfolded
     assert f"UID:group-{group.hsds_id}@referral-hub" in unfolded
@@ -56,8 +56,9 @@ def test_the_public_calendar_expands_to_the_groups_sessions_across_the_november_
 
     sessions = from_ics(text)
     assert sessions == occurrences(group.schedule)
-    # UNTIL as a bare date means its midnight (python-dateutil): Nov 24 itself is out.
-    assert [s.astimezone(dt.UTC).hour for s in sessions] == [22, 22, 22, 23, 23, 23]
+    # UNTIL as a bare date includes its day: the Nov 24 session is the last.
+    assert [s.astimezone(dt.UTC).hour for s in sessions] == [22, 22, 22, 23, 23, 23, 23]
+    assert sessions[-1].date() == dt.date(2026, 11, 24)
 
 
 def test_the_calendar_says_where_a_group_meets_by_city_or_video(client):

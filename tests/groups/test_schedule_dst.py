@@ -69,3 +69,17 @@ def test_bad_schedules_say_which_part(changes: dict[str, object], code: str) -> 
     with pytest.raises(ScheduleError) as error:
         validate(Schedule(**{**base, **changes}))  # type: ignore[arg-type]
     assert error.value.code == code
+
+
+def test_until_a_date_keeps_the_session_on_that_date() -> None:
+    until_the_24th = Schedule(
+        starts_on=dt.date(2026, 11, 10),
+        start_time=dt.time(18, 0),
+        time_zone="America/Detroit",
+        rrule="FREQ=WEEKLY;UNTIL=20261124",
+    )
+    assert [s.date() for s in occurrences(until_the_24th)] == [
+        dt.date(2026, 11, 10),
+        dt.date(2026, 11, 17),
+        dt.date(2026, 11, 24),
+    ]
