@@ -4,3 +4,20 @@ from django.apps import AppConfig
 class GroupsConfig(AppConfig):
     name = "groups"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from celery.schedules import crontab
+
+        from consent.extensions import portal_panels
+        from groups.views import portal_panel
+        from referral_hub import extensions
+
+        # The family portal lists the family's groups (with cancel).
+        if portal_panel not in portal_panels:
+            portal_panels.append(portal_panel)
+        # The directory's search shows a "Groups" tab beside providers.
+        extensions.register_slot_template("search-tabs", "groups", template="groups/_search_tab.html")
+        # The day-before reminders: hourly, each session within the next 24 hours.
+        extensions.register_beat_entry(
+            "group-session-reminders", task="groups.tasks.remind_group_sessions", schedule=crontab(minute=5)
+        )
