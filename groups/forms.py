@@ -32,7 +32,23 @@ def _radii() -> list[tuple[str, str]]:
     return [(value, str(_("Within %(miles)d miles") % {"miles": miles})) for value, miles in RADIUS_CHOICES]
 
 
-class GroupSearchForm(forms.Form):
+class ErrorsDescribed(forms.Form):
+    """Each field with an error names its message (``<id>-error``, see ``_field.html``)
+    in ``aria-describedby``, so a screen reader reads it with the field."""
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name not in self.fields:
+                continue
+            bound = self[name]
+            ids = [f"{bound.auto_id}-error"]
+            if self.fields[name].help_text:
+                ids.append(f"{bound.auto_id}_helptext")
+            self.fields[name].widget.attrs["aria-describedby"] = " ".join(ids)
+
+
+class GroupSearchForm(ErrorsDescribed):
     """What a family searches groups by; every field optional."""
 
     kind = forms.ChoiceField(
@@ -64,7 +80,7 @@ class GroupSearchForm(forms.Form):
     language = forms.ChoiceField(
         choices=_languages,
         required=False,
-        label=_("Language"),
+        label=_("Language of the group"),
         error_messages={"invalid_choice": _("Choose a language from the list.")},
     )
     age_months = forms.IntegerField(
@@ -130,7 +146,7 @@ class PhoneField(phones.PhoneFormField):
     }
 
 
-class RegisterForm(forms.Form):
+class RegisterForm(ErrorsDescribed):
     """Registering without an account: a name and a way to reach the family."""
 
     name = forms.CharField(

@@ -33,6 +33,8 @@ from referral_hub.ratelimit import allow
 
 SESSION_KEY = "groups_registrations"
 MAX_RESULTS = 50
+# Counted as "on" in the folded filter panel's summary (so a family sees why few match).
+FILTER_KEYS = ("kind", "language", "age_months", "model", "radius_miles", "audience")
 
 
 def _reverse_or_empty(name: str, **kwargs: Any) -> str:
@@ -66,7 +68,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "found": found,
         "searched": bool(request.GET),
         "place": form.place_label,
-        "radius": form.cleaned_data.get("radius_miles") if form.is_bound and form.is_valid() else None,
+        "filters_on": sum(1 for key in FILTER_KEYS if request.GET.get(key)),
     }
     return render(request, "groups/search.html", context)
 

@@ -92,6 +92,7 @@ def test_without_an_account_bad_input_keeps_what_was_typed_then_registers(client
     assert page.status_code == 400
     assert "Enter an e-mail address like name@example.com." in body
     assert "Give the mobile number to text reminders to." in body
+    assert 'aria-describedby="id_email-error"' in body  # read with the field
     assert 'value="Ana Flores"' in body
     assert not Registration.objects.exists()
 
