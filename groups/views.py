@@ -66,7 +66,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "found": found,
-        "searched": bool(request.GET),
+        "searched": any(request.GET.get(key) for key in (*FILTER_KEYS, "near")),
         "place": form.place_label,
         "filters_on": sum(1 for key in FILTER_KEYS if request.GET.get(key)),
     }

@@ -186,3 +186,14 @@ def test_nobody_else_sees_or_cancels_a_registration(client):
         assert client.get(f"/groups/registrations/{registration.pk}/").status_code == 404
         assert client.post(f"/groups/registrations/{registration.pk}/cancel/").status_code == 404
     assert set(Registration.objects.values_list("status", flat=True)) == {RegistrationStatus.REGISTERED}
+
+
+def test_the_search_page_costs_the_same_queries_for_two_groups_or_ten(client, django_assert_max_num_queries):
+    for _ in range(2):
+        GroupFactory()
+    with django_assert_max_num_queries(8) as few:
+        client.get("/groups/")
+    for _ in range(8):
+        GroupFactory()
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get("/groups/").content.decode().count('class="card result group-card"') == 10
