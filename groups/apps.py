@@ -9,9 +9,13 @@ class GroupsConfig(AppConfig):
         from celery.schedules import crontab
 
         from consent.extensions import portal_panels
+        from groups.links import MINTER, registration_link
         from groups.views import portal_panel
+        from outbox.links import register_minter
         from referral_hub import extensions
 
+        # A family without an account gets back to its registration from its e-mails.
+        register_minter(MINTER, registration_link)
         # The family portal lists the family's groups (with cancel).
         if portal_panel not in portal_panels:
             portal_panels.append(portal_panel)

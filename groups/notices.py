@@ -18,9 +18,11 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from groups.links import MINTER
 from groups.models import Group, Registration, RegistrationStatus
 from groups.selectors import next_sessions
 from groups.words import session_when
+from outbox.links import LINK_MARK
 from outbox.services import outbox_email, outbox_text
 from people.texts import stop_footer
 from referral_hub.sitelinks import absolute_url
@@ -73,7 +75,12 @@ def _tell_registrant(
     override (the registrant's)."""
     group = registration.group
     greeting = _("Hello %(name)s,") % {"name": registration.name}
-    body = "\n\n".join([greeting, opening, "\n".join(_lines(registration, first)), _("Referral Hub")])
+    lines = _lines(registration, first)
+    # Without an account the e-mail is the way back to the registration (see, cancel).
+    link = (MINTER, registration.pk) if registration.user_id is None else None
+    if link is not None:
+        lines.append(_("See or cancel your registration: %(url)s") % {"url": LINK_MARK})
+    body = "\n\n".join([greeting, opening, "\n".join(lines), _("Referral Hub")])
     queued = outbox_email(
         key=f"{key}:email",
         to_address=registration.email,
@@ -82,15 +89,16 @@ def _tell_registrant(
         kind=kind,
         recipient_id=registration.user_id,
         language=registration.language,
+        link=link,
     )
     count = int(queued is not None)
     if registration.texts_ok and registration.phone:
-        link = absolute_url(reverse("group-page", args=[group.pk]))
+        page = absolute_url(reverse("group-page", args=[group.pk]))
         count += (
             outbox_text(
                 key=f"{key}:text",
                 to_number=registration.phone,
-                body=f"Referral Hub: {text} {link} {stop_footer()}",
+                body=f"Referral Hub: {text} {page} {stop_footer()}",
                 kind=kind,
                 recipient_id=registration.user_id,
                 language=registration.language,

@@ -14,5 +14,10 @@ urlpatterns = [
         views.cancel_page,
         name="group-registration-cancel",
     ),
+    path(
+        "groups/registrations/link/<str:token>/",
+        views.registration_link_page,
+        name="group-registration-link",
+    ),
     path("portal/groups/", views.my_registrations, name="group-my-registrations"),
 ]

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from directory.roles import provider_of
 from groups import selectors, services
 from groups.forms import GroupSearchForm, RegisterForm
+from groups.links import registration_of
 from groups.models import Audience, Group, Registration, RegistrationStatus
 from groups.words import schedule_words
 from people.preferences import language_of, text_number_for
@@ -241,6 +242,24 @@ def registration_page(request: HttpRequest, registration_id: int) -> HttpRespons
         or _reverse_or_empty("api-group-calendar", group_id=group.pk),
     }
     return render(request, "groups/registration.html", context)
+
+
+@require_GET
+def registration_link_page(request: HttpRequest, token: str) -> HttpResponse:
+    """The link of a registration's e-mails (a family without an account): this browser
+    may see and cancel that registration from now on."""
+    registration_id = registration_of(token)
+    registration = (
+        Registration.objects.filter(pk=registration_id, user__isnull=True).first()
+        if registration_id
+        else None
+    )
+    if registration is None:
+        raise Http404("No such registration")
+    _remember(request, registration)
+    # In the language of the e-mail it came from (a new browser has no choice yet).
+    language = registration.language if registration.language in {"en", "es"} else "en"
+    return redirect(reverse("group-registration", args=[registration.pk]) + f"?lang={language}")
 
 
 @require_POST

@@ -171,6 +171,12 @@ def test_a_spanish_family_joins_a_parent_group_and_is_reminded(live_server_facto
     assert subject == f"Tiene un lugar: {GROUP_NAME}"
     assert "Hola, Lucía Flores:" in body and "Cuándo:" in body and "10:00" in body
     assert f"/groups/{journey['group_id']}/" in body
+    # Without an account, the e-mail is the way back: its link opens the registration in
+    # another browser (minted when sent, never stored in the outbox).
+    link = body.split("Ver o cancelar su inscripción: ")[1].split()[0]
+    phone = new_page()
+    phone.goto(base + "/" + link.split("/", 3)[3])  # the path: the test server's SITE_URL has no port
+    expect(phone.locator("h1")).to_have_text("Tiene un lugar")
 
     # The day before the first session the hourly job sends the reminder.
     day_before = journey["first_session"] - datetime.timedelta(hours=20)

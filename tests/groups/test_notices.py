@@ -102,3 +102,33 @@ def test_no_child_in_any_notice():
         words = row.subject + row.body
         assert "child" not in words.lower() and "niñ" not in words.lower(), words
     assert {r.kind for r in _rows()} == {"group.registered", "group.reminder"}
+
+
+def test_without_an_account_the_email_links_back_to_the_registration(client):
+    """The link is minted when the e-mail is sent (the outbox row holds none); it lets a
+    browser see and cancel that registration, and a forged one finds nothing."""
+    group = GroupFactory()
+    registration = register(group_id=group.pk, registrant=_ana())
+    (row,) = _rows()
+    assert "/groups/registrations/link/" not in row.body
+    outbox_deliver_due()
+    (sent,) = mail.outbox
+    assert "Ver o cancelar su inscripción: http" in sent.body
+    path = "/" + sent.body.split("Ver o cancelar su inscripción: ")[1].split()[0].split("/", 3)[3]
+    assert client.get(f"/groups/registrations/{registration.pk}/").status_code == 404
+    landed = client.get(path, follow=True)
+    assert landed.redirect_chain[-1][0] == f"/groups/registrations/{registration.pk}/?lang=es"
+    assert "Tiene un lugar" in landed.content.decode()  # in the e-mail's language
+    client.post(f"/groups/registrations/{registration.pk}/cancel/")
+    registration.refresh_from_db()
+    assert registration.status == RegistrationStatus.CANCELLED
+    assert client.get(path[:-6] + "xxxxx/").status_code == 404
+
+
+def test_a_signed_in_registrant_gets_no_link_in_the_email():
+    group = GroupFactory()
+    user = UserFactory(email="maria@example.org")
+    register(group_id=group.pk, registrant=Registrant(name="María", email=user.email, user=user))
+    outbox_deliver_due()
+    (sent,) = mail.outbox
+    assert "/groups/registrations/link/" not in sent.body

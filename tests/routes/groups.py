@@ -35,6 +35,17 @@ def _guardians_registration(w: dict[str, Any]) -> dict[str, int]:
     return {"registration_id": registration.pk}
 
 
+def _link_of_anonymous(w: dict[str, Any]) -> dict[str, str]:
+    from django.core import signing
+
+    from groups.links import SALT
+
+    registration = Registration.objects.create(
+        group=_group(w), name="A family without an account", email="family@example.test"
+    )
+    return {"token": signing.dumps(registration.pk, salt=SALT, compress=True)}
+
+
 ROUTES = [
     Route("group-search", everyone(200)),
     Route(
@@ -58,6 +69,16 @@ ROUTES = [
         method="post",
         kwargs=_guardians_registration,
         data=lambda w: {},
+    ),
+    # The e-mailed link of a registration made without an account: anyone holding it may
+    # see and cancel that registration (a forged or altered token: 404, in
+    # tests/groups/test_notices.py).
+    Route("group-registration-link", everyone(302), kwargs=_link_of_anonymous),
+    Route(
+        "group-registration-link",
+        everyone(404),
+        kwargs=lambda w: {"token": "forged:token"},
+        label="get-group-registration-link-forged",
     ),
     Route("group-my-registrations", {**everyone(200), "anonymous": 302}),
 ]
