@@ -45,7 +45,9 @@ def _place(group: Group) -> str:
     location = group.location
     if location is None:
         return _("By video (the link is on your registration page)")
-    return f"{location.city}, {location.state}"
+    # As the group's page and the directory show the location: name, street, city.
+    parts = [location.name, location.address_1, f"{location.city}, {location.state} {location.zip}"]
+    return ", ".join(part for part in parts if part)
 
 
 def _lines(registration: Registration, first: dt.datetime | None) -> list[str]:
