@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from directory.models import Provider
 from groups.models import ACTIVE_STATUSES, Group, Registration, RegistrationStatus
+from groups.notices import notify_promoted, notify_registered
 
 
 class RegistrationRefused(Exception):
@@ -53,7 +54,8 @@ def registered_count(group: Group) -> int:
 
 def register(*, group_id: int, registrant: Registrant) -> Registration:
     """A place in the group, or a place on its waitlist when it is full. Registering
-    again with the same account returns the existing registration."""
+    again with the same account returns the existing registration. The confirmation
+    (e-mail, and text when chosen) is queued in the same transaction."""
     if not registrant.email and not registrant.phone and registrant.user is None:
         raise RegistrationRefused("contact_required", "Give an e-mail address or a phone number.")
     with transaction.atomic():
@@ -68,7 +70,7 @@ def register(*, group_id: int, registrant: Registrant) -> Registration:
             status = RegistrationStatus.WAITLISTED
         else:
             raise RegistrationRefused("group_full", "This group is full and has no waitlist.")
-        return Registration.objects.create(
+        registration = Registration.objects.create(
             group=group,
             user=registrant.user,
             provider=registrant.provider,
@@ -79,11 +81,14 @@ def register(*, group_id: int, registrant: Registrant) -> Registration:
             texts_ok=registrant.texts_ok,
             status=status,
         )
+        notify_registered(registration)
+        return registration
 
 
 def cancel(*, registration_id: int) -> list[Registration]:
-    """Cancel a registration; when it held a place, the head of the waitlist takes it.
-    Returns the registrations promoted (none or one)."""
+    """Cancel a registration; when it held a place, the head of the waitlist takes it
+    and is told ("a place opened for you"). Returns the registrations promoted (none or
+    one)."""
     with transaction.atomic():
         registration = Registration.objects.select_related("group").get(pk=registration_id)
         group = _locked(registration.group_id)
@@ -107,5 +112,6 @@ def _promote(group: Group) -> list[Registration]:
         waiting.status = RegistrationStatus.REGISTERED
         waiting.status_changed_at = timezone.now()
         waiting.save(update_fields=["status", "status_changed_at"])
+        notify_promoted(waiting)
         promoted.append(waiting)
     return promoted

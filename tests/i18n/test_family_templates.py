@@ -55,11 +55,24 @@ FAMILY_TEMPLATES = [
     "families/templates/families/_login_links.html",
     "families/templates/families/_account_password_links.html",
     "notices/templates/notices/_nav_badge_notices.html",
+    # Groups and events for families (issue 28): the Groups tab, a group, registering.
+    "groups/templates/groups/_search_tab.html",
+    "groups/templates/groups/_field.html",
+    "groups/templates/groups/_card.html",
+    "groups/templates/groups/search.html",
+    "groups/templates/groups/group.html",
+    "groups/templates/groups/registration.html",
+    "groups/templates/groups/_registration_row.html",
+    "groups/templates/groups/_portal_panel.html",
+    "groups/templates/groups/mine.html",
 ]
 # Family pages of apps still to come (ask for help, consent requests) join by glob.
 # The coordinators' queue pages are staff pages (wrapped, not required in Spanish).
 COORDINATOR_PAGES = ("queue",)
-FAMILY_GLOBS = ["intake/templates/**/*.html", "consent/templates/consent/_consent_request*.html"]
+FAMILY_GLOBS = [
+    "intake/templates/**/*.html",
+    "consent/templates/consent/_consent_request*.html",
+]
 
 
 def family_templates() -> list[str]:

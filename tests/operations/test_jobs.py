@@ -263,4 +263,5 @@ def test_every_beat_entry_names_a_registered_task():
         "directory.tasks.request_listing_confirmation",
         "referrals.tasks.remind_part_c_clocks",
         "indicators.tasks.refresh_indicator_rollups",
+        "groups.tasks.remind_group_sessions",
     } <= scheduled

@@ -257,6 +257,9 @@ CALL_SITES: dict[str, str] = {
     "referrals.partners.link_issue": "no child",
     "referrals.services.notify_referral_sent": "scenario",
     "referrals.services.referral_send_for_family": "family",
+    # A group's registrant (issue 28): the confirmation, a place opened, the reminders.
+    # A registration holds a name and a way to reach the person, never a child.
+    "groups.notices._tell_registrant": "no child",
 }
 # E-mail template files (most e-mails are built in code, and found above).
 EMAIL_TEMPLATES = {
@@ -311,6 +314,11 @@ TEXT_KINDS = {
     "referral.status_changed": "family",
     "text.stopped": "no child",
     "text.resumed": "no child",
+    # A group's registrant (groups.notices): the group, when, where and its page's link.
+    "group.registered": "no child",
+    "group.waitlisted": "no child",
+    "group.promoted": "no child",
+    "group.reminder": "no child",
 }
 
 
@@ -341,8 +349,10 @@ def _text_kinds() -> set[str]:
             for node in ast.walk(tree):
                 if not (
                     isinstance(node, ast.Call)
-                    # _tell_household: the family notices' one sender (notice, e-mail, text)
-                    and getattr(node.func, "id", None) in {"text_person", "outbox_text", "_tell_household"}
+                    # _tell_household: the family notices' one sender (notice, e-mail, text);
+                    # _tell_registrant: a group registrant's (groups.notices)
+                    and getattr(node.func, "id", None)
+                    in {"text_person", "outbox_text", "_tell_household", "_tell_registrant"}
                 ):
                     continue
                 for keyword in node.keywords:
