@@ -7,19 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from groups.models import Audience, Group, Registration, RegistrationStatus
+from groups.models import Group, Registration
 from tests.routes import Route, everyone
 
 
 def _group(w: dict[str, Any]) -> Group:
-    found = Group.objects.filter(
-        audience=Audience.FAMILIES, published=True, cancelled_at__isnull=True
-    ).first()
-    if found is not None:
-        return found
-    from tests.factories.groups import GroupFactory
-
-    return GroupFactory(host=w["providers"]["imh_clinician"], name="Route walk parent group")
+    group: Group = w["groups"]["spanish_parents"]
+    return group
 
 
 def _group_id(w: dict[str, Any]) -> dict[str, int]:
@@ -27,12 +21,7 @@ def _group_id(w: dict[str, Any]) -> dict[str, int]:
 
 
 def _guardians_registration(w: dict[str, Any]) -> dict[str, int]:
-    user = w["users"]["guardian"]
-    group = _group(w)
-    registration = Registration.objects.filter(group=group, user=user).first() or Registration.objects.create(
-        group=group, user=user, name="Guardian", email=user.email, status=RegistrationStatus.REGISTERED
-    )
-    return {"registration_id": registration.pk}
+    return {"registration_id": w["group_registrations"]["guardian"].pk}
 
 
 def _link_of_anonymous(w: dict[str, Any]) -> dict[str, str]:
