@@ -20,6 +20,7 @@ from directory.models import (
     Capacity,
     Discipline,
     EndorsementCategory,
+    ModelStatus,
     PaymentOption,
     Provider,
 )
@@ -31,6 +32,16 @@ class EndorsementOutput(serializers.Serializer[Any]):
     category = serializers.ChoiceField(choices=EndorsementCategory.choices)
     status = serializers.CharField(source="display_status", help_text="Always `verified` in public output.")
     expires_on = serializers.DateField()
+
+
+class ModelOutput(serializers.Serializer[Any]):
+    """A verified evidence-based model credential (issue 28)."""
+
+    code = serializers.CharField(help_text="The model's code, as in `model=` (e.g. `cpp`, `pcit`, `cos`).")
+    name = serializers.CharField(help_text="The model's name in the reader's language.")
+    status = serializers.ChoiceField(choices=ModelStatus.choices)
+    issuer = serializers.CharField()
+    expires_on = serializers.DateField(allow_null=True, help_text="Null only for `in_training`.")
 
 
 class LocationOutput(serializers.Serializer[Any]):
@@ -71,6 +82,12 @@ class ProviderOutput(serializers.Serializer[Any]):
     endorsed_since = serializers.SerializerMethodField()
     endorsements = EndorsementOutput(many=True, source="public_endorsements")
     languages = serializers.ListField(child=serializers.CharField(), source="language_codes")
+    models = ModelOutput(
+        many=True,
+        source="public_models",
+        help_text="Evidence-based model credentials a curator verified and that have not expired "
+        "(`in_training` included); by code.",
+    )
     locations = LocationOutput(many=True)
     distance_miles = serializers.SerializerMethodField(
         help_text="Miles to the nearest location; present only when `near` is given."
@@ -197,6 +214,14 @@ SEARCH_PARAMETERS = [
     ),
     OpenApiParameter("payment", str, enum=PaymentOption.values, description=_choices(PaymentOption.values)),
     OpenApiParameter(
+        "model",
+        str,
+        enum=selectors.model_codes(),
+        description="Evidence-based model code (`directory/data/evidence_models.json`): providers with a "
+        "verified `rostered` or `certified` credential in it whose `expires_on` is today or later (it "
+        "leaves the filter the day after). An unknown code is 400 `invalid_parameter`, `parameter: model`.",
+    ),
+    OpenApiParameter(
         "ordering",
         str,
         enum=list(selectors.ORDERINGS),
@@ -238,7 +263,7 @@ class SearchPagination(Pagination):
 
 class ProviderListApi(GenericAPIView[Any]):
     """Search the directory. Bad parameters get 400 ``invalid_parameter`` naming the
-    parameter; a page costs at most 4 SQL queries."""
+    parameter; a page costs at most 5 SQL queries."""
 
     permission_classes = [AllowAny]
     serializer_class = ProviderOutput

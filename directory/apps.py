@@ -47,6 +47,13 @@ class DirectoryConfig(AppConfig):
             roles=("curator",),
             order=95,
         )
+        extensions.register_nav_item(
+            "directory.models",
+            label=_("Model credentials"),
+            url_name="curate-models",
+            roles=("curator",),
+            order=96,
+        )
         extensions.register_start_page("curator", url_name="curate", order=30)
         extensions.register_beat_entry(
             "endorsement-expiry-reminders",
@@ -60,3 +67,7 @@ class DirectoryConfig(AppConfig):
         )
         extensions.register_schema_enum_name("CapacityEnum", "directory.models.Capacity")
         extensions.register_schema_enum_name("CapacityShownEnum", "directory.models.CAPACITY_CODES")
+        extensions.register_schema_enum_name("ModelStatusEnum", "directory.models.ModelStatus")
+        extensions.register_schema_enum_name(
+            "CredentialVerificationEnum", "directory.models.CredentialVerification"
+        )

@@ -14,6 +14,7 @@ from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
 from directory import geo, services, synthetic
+from directory.model_catalogue import evidence_model
 from directory.models import (
     Capacity,
     Discipline,
@@ -22,6 +23,7 @@ from directory.models import (
     EndorsementReview,
     ListingFlag,
     Location,
+    ModelCredential,
     Organization,
     Provider,
     join_codes,
@@ -125,6 +127,19 @@ LOGIN_ENDORSEMENTS = {
     ),
 }
 
+# username -> evidence-based model credentials (issue 28):
+# (code, status, verification, expires in days from today or None, credential number)
+LOGIN_MODELS: dict[str, list[tuple[str, str, str, int | None, str]]] = {
+    "imh_clinician": [
+        ("cpp", "rostered", "verified", 420, "CPP-MI-0117"),
+        ("cos", "certified", "verified", 600, ""),
+    ],
+    "outsider": [("pcit", "certified", "verified", 300, "PCIT-4410")],
+    "social_worker": [("abc", "in_training", "verified", None, "")],
+    # Waiting for the curator (the curators' queue at /curate/models/ has it).
+    "slp": [("hanen", "certified", "pending", 365, "HAN-2231")],
+}
+
 # More listings: ZIPs around Ann Arbor, Ypsilanti and Detroit.
 EXTRA_ZIPS = [
     "48104",
@@ -194,6 +209,34 @@ def _endorsement(
     services.provider_verified_summary_refresh(provider_ids=[provider.pk])
 
 
+def _model_credential(
+    provider: Provider,
+    code: str,
+    status: str,
+    verification: str,
+    expires_in: int | None,
+    number: str,
+    curator: User,
+) -> None:
+    today = timezone.now().date()
+    model = evidence_model(code)
+    assert model is not None, code
+    ModelCredential.objects.get_or_create(
+        provider=provider,
+        code=code,
+        defaults={
+            "status": status,
+            "issuer": model.issuer,
+            "credential_number": number,
+            "expires_on": None if expires_in is None else today + datetime.timedelta(days=expires_in),
+            "verification": verification,
+            "reviewed_by": curator if verification != "pending" else None,
+            "reviewed_at": timezone.now() if verification != "pending" else None,
+            "review_note": "Checked with the issuer's roster (demo)." if verification != "pending" else "",
+        },
+    )
+
+
 def _extra_capacity(i: int, today: datetime.date) -> dict[str, Any]:
     """Openings as families meet them: some listings said "taking new families" or
     "waitlist" this month, one said so two months ago (reads "not confirmed recently"),
@@ -232,6 +275,8 @@ def _extra_listings(orgs: dict[str, Organization], curator: User) -> int:
         _location(
             provider, zip_code, f"{100 + 17 * i} {rng.choice(['Main', 'Liberty', 'Washtenaw', 'Packard'])} St"
         )
+        if i % 7 == 3:  # a few Circle of Security facilitators among the listings
+            _model_credential(provider, "cos", "certified", "verified", 200 + i, "", curator)
         roll = i % 5
         if roll in (0, 1):
             category = (
@@ -294,6 +339,8 @@ def seed(world: dict[str, Any], stdout: Writer) -> None:
         if username in LOGIN_ENDORSEMENTS:
             category, status, credential, expires_in = LOGIN_ENDORSEMENTS[username]
             _endorsement(provider, category, status, credential, expires_in, curator)
+        for code, model_status, verification, model_expires_in, number in LOGIN_MODELS.get(username, []):
+            _model_credential(provider, code, model_status, verification, model_expires_in, number, curator)
         providers[username] = provider
     extra = _extra_listings(orgs, curator)
     _listing_freshness(providers, orgs)

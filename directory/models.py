@@ -27,6 +27,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
+from directory.model_catalogue import model_name
+
 
 def with_unaccented(text: str) -> str:
     """``text`` followed by its accent-free spelling when that differs ("Tomás Tomas"),
@@ -556,3 +558,90 @@ class ListingFlag(models.Model):
 
     def __str__(self) -> str:
         return f"flag {self.reason} on {self.provider_id} ({self.status})"
+
+
+class ModelStatus(models.TextChoices):
+    """Where a provider stands in an evidence-based model (issue 28)."""
+
+    IN_TRAINING = "in_training", _("In training")
+    ROSTERED = "rostered", _("Rostered")
+    CERTIFIED = "certified", _("Certified")
+
+
+# The statuses the ``model=`` filter and FHIR count as holding the model.
+CURRENT_MODEL_STATUSES = (ModelStatus.ROSTERED.value, ModelStatus.CERTIFIED.value)
+
+
+class CredentialVerification(models.TextChoices):
+    PENDING = "pending", _("Waiting for a curator")
+    VERIFIED = "verified", _("Verified")
+    REJECTED = "rejected", _("Not verified")
+
+
+class ModelCredentialQuerySet(models.QuerySet["ModelCredential"]):
+    def public(self, today: datetime.date) -> ModelCredentialQuerySet:
+        """What anyone may be shown: verified, and not past its expiry (an in-training
+        entry may have none)."""
+        return self.filter(verification=CredentialVerification.VERIFIED).filter(
+            models.Q(expires_on__isnull=True) | models.Q(expires_on__gte=today)
+        )
+
+    def current(self, today: datetime.date) -> ModelCredentialQuerySet:
+        """Holding the model today: verified, rostered or certified, ``expires_on`` today
+        or later (it leaves the ``model=`` filter the day after)."""
+        return self.filter(
+            verification=CredentialVerification.VERIFIED,
+            status__in=CURRENT_MODEL_STATUSES,
+            expires_on__gte=today,
+        )
+
+
+class ModelCredential(models.Model):
+    """A provider's credential in an evidence-based model (CPP, PCIT, COS... codes from
+    ``directory/data/evidence_models.json``). Claimed by the provider (``pending``), made
+    public only by a curator's ``verified``; any change by the provider is a new claim.
+    One per model per listing. Writes: ``directory.credentials``."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="model_credentials")
+    code = models.CharField(max_length=32, help_text="A model code from the catalogue, e.g. 'cpp'.")
+    status = models.CharField(max_length=12, choices=ModelStatus.choices)
+    issuer = models.CharField(max_length=255, blank=True)
+    credential_number = models.CharField(max_length=64, blank=True)
+    expires_on = models.DateField(null=True, blank=True, help_text="Required unless in training.")
+    verification = models.CharField(
+        max_length=10, choices=CredentialVerification.choices, default=CredentialVerification.PENDING
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ModelCredentialQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code", "id"]
+        indexes = [
+            # The ``model=`` filter's semi-join: code first, then what makes it current.
+            models.Index(
+                fields=["code", "verification", "status", "expires_on"], name="model_credential_filter"
+            ),
+            models.Index(fields=["verification", "created_at"], name="model_credential_queue"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "code"], name="model_credential_one_per_model"),
+            models.CheckConstraint(
+                condition=models.Q(status="in_training") | models.Q(expires_on__isnull=False),
+                name="model_credential_expiry_unless_training",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.status} — {self.provider_id} ({self.verification})"
+
+    @property
+    def name(self) -> str:
+        """The model's name in the active language."""
+        return model_name(self.code)

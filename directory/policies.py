@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import User
 
-from directory.models import Endorsement, Provider
+from directory.models import Endorsement, ModelCredential, Provider
 from directory.roles import provider_of
 from people.roles import Actor, has_role, is_coordinator, is_curator, signed_in
 from referral_hub.errors import ApplicationError, NotFound
@@ -89,3 +89,13 @@ def can_claim(actor: Actor, provider: Provider) -> bool:
     except ApplicationError:
         return False
     return True
+
+
+def access_model_credential_for_curation(actor: Actor, credential_id: int) -> ModelCredential:
+    """A model credential, for a curator (the endorsement verifiers' role). Non-curators
+    are refused before the id is looked up."""
+    require_curator(actor)
+    credential = ModelCredential.objects.select_related("provider").filter(pk=credential_id).first()
+    if credential is None:
+        raise NotFound("Model credential")
+    return credential

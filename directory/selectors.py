@@ -1,6 +1,6 @@
 """Every read of the directory. The public search is one queryset whatever its filters:
-``count`` + page + two prefetches (endorsements shown as endorsed, locations) = 4 queries
-per page, the organization comes in by join."""
+``count`` + page + three prefetches (endorsements shown as endorsed, locations, public
+model credentials) = 5 queries per page, the organization comes in by join."""
 
 from __future__ import annotations
 
@@ -33,6 +33,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from directory import geo, search_terms
+
+# The model catalogue, re-exported: the reads other apps (the groups API) reuse.
+from directory.model_catalogue import EvidenceModel as EvidenceModel
+from directory.model_catalogue import evidence_model as evidence_model
+from directory.model_catalogue import model_catalogue as model_catalogue
+from directory.model_catalogue import model_choices as model_choices
+from directory.model_catalogue import model_codes as model_codes
+from directory.model_catalogue import model_name as model_name
 from directory.models import (
     CAPACITY_CODES,
     CAPACITY_FRESH_DAYS,
@@ -46,6 +54,7 @@ from directory.models import (
     ListingClaim,
     ListingFlag,
     Location,
+    ModelCredential,
     Organization,
     PaymentOption,
     Provider,
@@ -90,6 +99,7 @@ class ProviderSearch:
     payment: str | None = None
     ordering: str | None = None
     capacity: tuple[str, ...] = ()
+    model: str | None = None
     terms: search_terms.SearchTerms = field(default_factory=search_terms.SearchTerms)
     # A place named in ``q`` ("speech therapist in Detroit"): used as ``near`` when it is
     # one place; the places it may be (best first) when several states share the name.
@@ -301,6 +311,20 @@ def capacity_filter(codes: tuple[str, ...], today: datetime.date) -> Q:
     return wanted
 
 
+def parse_model_code(params: Mapping[str, str]) -> str | None:
+    """``model=<code>`` from the catalogue (``model_codes()``), or None when not given;
+    anything else is 400 ``invalid_parameter`` naming ``model``. For every API that
+    filters by evidence-based model."""
+    return _code(params, "model", model_codes())
+
+
+def current_model_condition(code: str, today: datetime.date | None = None) -> Exists:
+    """Providers holding ``code`` today (verified, rostered or certified, not expired):
+    an ``Exists`` on the provider's ``pk`` for ``.filter()``."""
+    current = ModelCredential.objects.current(today or directory_today())
+    return Exists(current.filter(provider=OuterRef("pk"), code=code))
+
+
 def parse_provider_search(params: Mapping[str, str]) -> ProviderSearch:
     """Validate query parameters; every refusal is a 400 ``invalid_parameter`` naming the
     parameter. Empty values mean "not given" (an empty web form field). Parameters are
@@ -308,6 +332,7 @@ def parse_provider_search(params: Mapping[str, str]) -> ProviderSearch:
     discipline = _code(params, "discipline", Discipline.values)
     endorsement = _code(params, "endorsement", EndorsementCategory.values)
     payment = _code(params, "payment", PaymentOption.values)
+    model = parse_model_code(params)
     language = _parse_language(params)
     near_raw = _text(params, "near")
     near, near_label = parse_place(near_raw) if near_raw else (None, "")
@@ -334,6 +359,7 @@ def parse_provider_search(params: Mapping[str, str]) -> ProviderSearch:
         payment=payment,
         ordering=ordering,
         capacity=_parse_capacity(params),
+        model=model,
         terms=understood.terms,
         near_from_q=near_from_q,
         place_choices=understood.choices,
@@ -349,6 +375,16 @@ def _public_prefetches(today: datetime.date) -> list[Prefetch[Any]]:
         ),
         Prefetch("locations", queryset=Location.objects.order_by("id")),
     ]
+
+
+def public_models_prefetch() -> Prefetch[Any]:
+    """``public_models`` on each provider: its verified, unexpired model credentials (in
+    training included), by code."""
+    return Prefetch(
+        "model_credentials",
+        queryset=ModelCredential.objects.public(directory_today()).order_by("code", "id"),
+        to_attr="public_models",
+    )
 
 
 def full_text_sql(q: str, table: str = '"directory_provider"') -> tuple[str, list[str]]:
@@ -484,6 +520,8 @@ def provider_matches(search: ProviderSearch, *, today: datetime.date | None = No
                 )
             )
         )
+    if search.model:
+        qs = qs.filter(current_model_condition(search.model))
     if search.near:
         qs = qs.filter(pk__in=near_locations(search).values("provider_id"))
     return qs
@@ -514,7 +552,9 @@ def order_search(
 ) -> QuerySet[Provider]:
     """``qs`` (some of a search's matches) in the search's order, with what a result
     shows: the organization, the public endorsements, the locations, ``distance_miles``."""
-    qs = qs.select_related("organization").prefetch_related(*_public_prefetches(today))
+    qs = qs.select_related("organization").prefetch_related(
+        *_public_prefetches(today), public_models_prefetch()
+    )
     if search.near:
         nearest = near_locations(search, provider=OuterRef("pk")).order_by("d").values("d")[:1]  # type: ignore[misc]  # ``d`` is annotated inside; the plugin sees model fields only
         qs = qs.annotate(distance_miles=Subquery(nearest))
@@ -532,7 +572,7 @@ def order_search(
 def provider_get_public(*, provider_id: int, today: datetime.date | None = None) -> Provider:
     provider = (
         Provider.objects.select_related("organization")
-        .prefetch_related(*_public_prefetches(today or timezone.now().date()))
+        .prefetch_related(*_public_prefetches(today or timezone.now().date()), public_models_prefetch())
         .filter(pk=provider_id, unlisted=False)
         .first()
     )
@@ -633,3 +673,24 @@ def listing_queue(*, today: datetime.date | None = None) -> ListingQueue:
     return ListingQueue(
         claims=claims, flags=flags, stale=list(stale[:STALE_SHOWN]), stale_count=stale.count()
     )
+
+
+# --- evidence-based model credentials --------------------------------------------------
+
+
+def model_credentials_of(*, provider_id: int) -> QuerySet[ModelCredential]:
+    """Every credential of a listing, whatever its verification (for the listing's own
+    provider or a curator: the caller has asked ``policies.access_listing_for_edit``)."""
+    return (
+        ModelCredential.objects.filter(provider_id=provider_id)
+        .select_related("reviewed_by")
+        .order_by("code", "id")
+    )
+
+
+def model_credentials_for_curation(*, verification: str | None = "pending") -> QuerySet[ModelCredential]:
+    """The curators' worklist: oldest claim first (``None``: every credential)."""
+    qs = ModelCredential.objects.select_related("provider", "provider__organization", "reviewed_by")
+    if verification:
+        qs = qs.filter(verification=verification)
+    return qs.order_by("created_at", "id")

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from directory import apis, hsds_apis, listing_apis, listing_views, signup_views, views
+from directory import (
+    apis,
+    credential_apis,
+    credential_views,
+    hsds_apis,
+    listing_apis,
+    listing_views,
+    signup_views,
+    views,
+)
 
 urlpatterns = [
     path("", views.search_page, name="home"),
@@ -9,6 +18,23 @@ urlpatterns = [
     path("providers/<int:provider_id>/confirm/", listing_views.listing_confirm, name="listing-confirm"),
     path("providers/<int:provider_id>/report/", listing_views.listing_report, name="listing-report"),
     path("providers/<int:provider_id>/claim/", listing_views.listing_claim, name="listing-claim"),
+    path("providers/<int:provider_id>/models/", credential_views.provider_models, name="provider-models"),
+    path(
+        "providers/<int:provider_id>/models/<slug:code>/remove/",
+        credential_views.provider_model_remove,
+        name="provider-model-remove",
+    ),
+    path("curate/models/", credential_views.curate_models, name="curate-models"),
+    path(
+        "curate/models/<int:credential_id>/verify/",
+        credential_views.curate_model_verify,
+        name="curate-model-verify",
+    ),
+    path(
+        "curate/models/<int:credential_id>/reject/",
+        credential_views.curate_model_reject,
+        name="curate-model-reject",
+    ),
     path("accounts/providers/signup/", signup_views.provider_signup, name="provider-signup"),
     path(
         "accounts/providers/confirm/<str:uid>/<str:token>/",
@@ -66,7 +92,28 @@ api_urlpatterns = [
     path(
         "providers/<int:provider_id>/flag/", listing_apis.ProviderFlagApi.as_view(), name="api-provider-flag"
     ),
+    path(
+        "providers/<int:provider_id>/models/",
+        credential_apis.ProviderModelsApi.as_view(),
+        name="api-provider-models",
+    ),
+    path(
+        "providers/<int:provider_id>/models/<slug:code>/",
+        credential_apis.ProviderModelRemoveApi.as_view(),
+        name="api-provider-model-remove",
+    ),
     path("curation/listings/", listing_apis.ListingQueueApi.as_view(), name="api-listing-queue"),
+    path("curation/models/", credential_apis.CurationModelsApi.as_view(), name="api-curation-models"),
+    path(
+        "curation/models/<int:credential_id>/verify/",
+        credential_apis.CurationModelVerifyApi.as_view(),
+        name="api-curation-model-verify",
+    ),
+    path(
+        "curation/models/<int:credential_id>/reject/",
+        credential_apis.CurationModelRejectApi.as_view(),
+        name="api-curation-model-reject",
+    ),
     path(
         "curation/endorsements/<int:endorsement_id>/verify/",
         listing_apis.EndorsementVerifyApi.as_view(),

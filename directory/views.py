@@ -37,7 +37,16 @@ PAGE_SIZE = 20
 FORM_LANGUAGES = ["en", "es", "zh", "vi", "ar", "fr", "ht", "ko", "ru", "pt", "so", "tl"]
 RADIUS_CHOICES = [5, 10, 25, 50, 100, 250, 500]
 # Filters counted as "on" in the folded filter panel's summary.
-FILTER_KEYS = ("discipline", "endorsement", "language", "age_months", "payment", "capacity", "telehealth")
+FILTER_KEYS = (
+    "discipline",
+    "endorsement",
+    "model",
+    "language",
+    "age_months",
+    "payment",
+    "capacity",
+    "telehealth",
+)
 # Cleared with the filters too: ``accepting=true`` is an older link's way of saying
 # ``capacity=accepting`` (the page shows it in the one "Openings" control).
 CLEARED_KEYS = (*FILTER_KEYS, "accepting", "ordering")
@@ -68,6 +77,7 @@ def _form_values(params: QueryDict, search: selectors.ProviderSearch | None) -> 
     return {
         "discipline": search.discipline or "",
         "endorsement": search.endorsement or "",
+        "model": search.model or "",
         "language": search.language or "",
         "age_months": "" if search.age_months is None else str(search.age_months),
         "payment": search.payment or "",
@@ -206,6 +216,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "unfiltered_query": _query(params, **dict.fromkeys(CLEARED_KEYS)),
         "disciplines": Discipline.choices,
         "endorsements": EndorsementCategory.choices,
+        "models": selectors.model_choices(),
         "payments": PaymentOption.choices,
         "capacities": [*Capacity.choices, (CAPACITY_UNKNOWN, _("Availability not confirmed recently"))],
         "radius_choices": _radius_choices(values["radius"]),

@@ -29,6 +29,7 @@ from endorsement.models import (
     Decision,
     DocumentKind,
     Domain,
+    EntrySource,
     Recommendation,
     RscFormat,
 )
@@ -57,24 +58,39 @@ class TrainingInput(serializers.Serializer[Any]):
 
 
 class LockedField(serializers.BooleanField):
-    """``locked``: the entry counts toward a submitted or approved application and can no
-    longer be edited or deleted. Needs ``context["locked_periods"]``."""
+    """``locked``: the entry can no longer be edited or deleted: a submitted or approved
+    application counted it, or it comes from attendance. Needs ``context["locked_periods"]``."""
 
     def __init__(self) -> None:
         super().__init__(
             source="*",
             read_only=True,
-            help_text="true once a submitted or approved application counted this entry",
+            help_text="true once a submitted or approved application counted this entry, "
+            "and always for an entry from attendance (source `attendance`)",
         )
 
     def to_representation(self, value: Any) -> bool:
+        if value.from_attendance:
+            return True
         day = getattr(value, "completed_on", None) or value.ended_on
         return selectors.is_locked(day, self.context.get("locked_periods", []))
+
+
+def source_field() -> serializers.ChoiceField:
+    return serializers.ChoiceField(
+        EntrySource.choices,
+        read_only=True,
+        help_text="manual: logged by the provider; attendance: recorded from attendance at a "
+        "group or training (the provider cannot edit or delete it)",
+    )
 
 
 class TrainingOutput(TrainingInput):
     id = serializers.IntegerField()
     domains = serializers.ListField(child=serializers.ChoiceField(Domain.choices))
+    # DRF's serializer metaclass pops declared fields off the class, so this never
+    # shadows ``Field.source`` at run time (as referrals' ``source``).
+    source = source_field()  # type: ignore[assignment]  # see the comment above
     locked = LockedField()
 
 
@@ -98,6 +114,10 @@ class RscOutput(serializers.Serializer[Any]):
     ended_on = serializers.DateField()
     hours = serializers.DecimalField(max_digits=6, decimal_places=2)
     format = serializers.ChoiceField(RscFormat.choices)
+    source = source_field()  # type: ignore[assignment]  # as TrainingOutput's
+    source_title = serializers.CharField(
+        read_only=True, help_text="The group or event attended (entries from attendance), else empty."
+    )
     locked = LockedField()
 
 
@@ -139,7 +159,10 @@ class WorkOutput(WorkInput):
 
 # --- the portfolio API: one viewset for the four kinds -----------------------------------
 
-LOCKED = "409 `log_entry_locked` once a submitted or approved application counted the entry."
+LOCKED = (
+    "409 `log_entry_locked` once a submitted or approved application counted the entry; "
+    "409 `entry_from_attendance` for an entry recorded from attendance (source `attendance`)."
+)
 
 
 @dataclass(frozen=True)

@@ -58,5 +58,6 @@ class EndorsementConfig(AppConfig):
             ("ApplicationStatusEnum", "endorsement.models.ApplicationStatus"),
             ("ApplicationKindEnum", "endorsement.models.ApplicationKind"),
             ("DocumentKindEnum", "endorsement.models.DocumentKind"),
+            ("EntrySourceEnum", "endorsement.models.EntrySource"),
         ):
             extensions.register_schema_enum_name(enum, choices)

@@ -1,15 +1,21 @@
 """FHIR R4 views of endorsements (validated with fhir.resources' R4B models in tests):
-``Practitioner`` with one ``qualification`` per endorsement shown as endorsed, and
-``VerificationResult`` for the curator's (or this process's) verification."""
+``Practitioner`` with one ``qualification`` per endorsement shown as endorsed and per
+current evidence-based model credential (issue 28), and ``VerificationResult`` for the
+curator's (or this process's) verification."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from directory.models import Endorsement, EndorsementStatus, Provider
+from directory.model_catalogue import model_name
+from directory.models import CURRENT_MODEL_STATUSES, Endorsement, EndorsementStatus, ModelCredential, Provider
 from referral_hub.sitelinks import absolute_url
 
 CATEGORY_SYSTEM = "https://referral-hub.org/fhir/CodeSystem/endorsement-category"
+# The evidence-based model catalogue (directory/data/evidence_models.json) as a code system.
+MODEL_SYSTEM = "https://referral-hub.org/fhir/CodeSystem/evidence-based-model"
+# ``rostered`` or ``certified`` on a model qualification (FHIR has no element for it).
+MODEL_STATUS_EXTENSION = "https://referral-hub.org/fhir/StructureDefinition/model-credential-status"
 VALIDATION_TYPE = "http://terminology.hl7.org/CodeSystem/validation-type"
 VERIFICATION_STATUS = {
     EndorsementStatus.VERIFIED.value: "validated",
@@ -38,8 +44,28 @@ def _qualification(endorsement: Endorsement) -> dict[str, Any]:
     return item
 
 
+def _model_qualification(credential: ModelCredential) -> dict[str, Any]:
+    label = model_name(credential.code, "en")
+    item: dict[str, Any] = {
+        "extension": [{"url": MODEL_STATUS_EXTENSION, "valueCode": credential.status}],
+        "code": {
+            "coding": [{"system": MODEL_SYSTEM, "code": credential.code, "display": label}],
+            "text": label,
+        },
+    }
+    if credential.expires_on is not None:
+        item["period"] = {"end": credential.expires_on.isoformat()}
+    if credential.credential_number:
+        item["identifier"] = [{"value": credential.credential_number}]
+    if credential.issuer:
+        item["issuer"] = {"display": credential.issuer}
+    return item
+
+
 def practitioner(provider: Provider) -> dict[str, Any]:
-    """Only endorsements shown as endorsed (verified, unexpired) become qualifications."""
+    """Only endorsements shown as endorsed (verified, unexpired) and current model
+    credentials (verified, rostered or certified, unexpired: ``public_models``
+    prefetched, in training left out) become qualifications."""
     resource: dict[str, Any] = {
         "resourceType": "Practitioner",
         "id": str(provider.pk),
@@ -48,6 +74,11 @@ def practitioner(provider: Provider) -> dict[str, Any]:
         "name": [{"text": provider.name}],
     }
     qualifications = [_qualification(e) for e in getattr(provider, "public_endorsements", [])]
+    qualifications += [
+        _model_qualification(m)
+        for m in getattr(provider, "public_models", [])
+        if m.status in CURRENT_MODEL_STATUSES and m.expires_on is not None
+    ]
     if qualifications:
         resource["qualification"] = qualifications
     return resource

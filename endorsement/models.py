@@ -67,8 +67,42 @@ class Recommendation(models.TextChoices):
 
 
 class RscFormat(models.TextChoices):
-    INDIVIDUAL = "individual", "Individual"
-    GROUP = "group", "Group"
+    INDIVIDUAL = "individual", _("Individual")
+    GROUP = "group", _("Group")
+
+
+class EntrySource(models.TextChoices):
+    """Where a training or RSC entry comes from: typed by the provider, or recorded from
+    their attendance at a group or event (``services.record_attendance``)."""
+
+    MANUAL = "manual", _("Entered by you")
+    ATTENDANCE = "attendance", _("From attendance")
+
+
+def _source_fields(prefix: str) -> tuple[models.CheckConstraint, models.UniqueConstraint]:
+    """An entry from attendance carries the caller's reference, unique per table; a
+    manual one carries none."""
+    return (
+        models.CheckConstraint(
+            condition=models.Q(source=EntrySource.MANUAL, source_ref="")
+            | (models.Q(source=EntrySource.ATTENDANCE) & ~models.Q(source_ref="")),
+            name=f"{prefix}_source_ref_iff_attendance",
+        ),
+        models.UniqueConstraint(
+            fields=["source_ref"], condition=~models.Q(source_ref=""), name=f"{prefix}_source_ref_unique"
+        ),
+    )
+
+
+class FromAttendance:
+    """``source`` and ``source_ref`` of a log entry (training, RSC)."""
+
+    source: str
+
+    @property
+    def from_attendance(self) -> bool:
+        """Recorded from attendance: the provider cannot edit or delete it."""
+        return self.source == EntrySource.ATTENDANCE
 
 
 class RuleSet(models.Model):
@@ -103,7 +137,11 @@ class RuleSet(models.Model):
         return int(self.rules.get("term_days", 365))
 
 
-class TrainingEntry(models.Model):
+SOURCE_HELP = "manual: typed by the provider; attendance: recorded from attendance (locked)."
+SOURCE_REF_HELP = "The caller's key of the attendance (e.g. groups.attendance:42); blank for manual entries."
+
+
+class TrainingEntry(FromAttendance, models.Model):
     """One in-service training the provider attended."""
 
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="training_entries")
@@ -114,6 +152,10 @@ class TrainingEntry(models.Model):
     domains = models.JSONField(default=list, blank=True)
     dei = models.BooleanField(default=False, help_text="About diversity, equity and inclusion.")
     about_providing_rsc = models.BooleanField(default=False, help_text="About providing RSC.")
+    source = models.CharField(
+        max_length=10, choices=EntrySource.choices, default=EntrySource.MANUAL, help_text=SOURCE_HELP
+    )
+    source_ref = models.CharField(max_length=120, blank=True, default="", help_text=SOURCE_REF_HELP)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -122,7 +164,8 @@ class TrainingEntry(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(hours__gt=0, hours__lte=24), name="training_hours_in_a_day"
-            )
+            ),
+            *_source_fields("training"),
         ]
 
     def __str__(self) -> str:
@@ -136,8 +179,9 @@ class TrainingEntry(models.Model):
             raise ValidationError({"domains": f"Unknown competency domain(s): {', '.join(sorted(unknown))}."})
 
 
-class RscEntry(models.Model):
-    """Reflective supervision/consultation received from ``consultant`` over a span of days."""
+class RscEntry(FromAttendance, models.Model):
+    """Reflective supervision/consultation received from ``consultant`` over a span of days
+    (one session from attendance: ``started_on == ended_on``)."""
 
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="rsc_entries")
     consultant = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="rsc_given")
@@ -145,6 +189,16 @@ class RscEntry(models.Model):
     ended_on = models.DateField()
     hours = models.DecimalField(max_digits=6, decimal_places=2)
     format = models.CharField(max_length=10, choices=RscFormat.choices, default=RscFormat.INDIVIDUAL)
+    source = models.CharField(
+        max_length=10, choices=EntrySource.choices, default=EntrySource.MANUAL, help_text=SOURCE_HELP
+    )
+    source_ref = models.CharField(max_length=120, blank=True, default="", help_text=SOURCE_REF_HELP)
+    source_title = models.CharField(
+        max_length=255,
+        blank=True,
+        default="",
+        help_text="The group or event attended (entries from attendance).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -156,6 +210,7 @@ class RscEntry(models.Model):
                 condition=models.Q(ended_on__gte=models.F("started_on")), name="rsc_dates_in_order"
             ),
             models.CheckConstraint(condition=~models.Q(consultant=models.F("provider")), name="rsc_not_self"),
+            *_source_fields("rsc"),
         ]
 
     def __str__(self) -> str:

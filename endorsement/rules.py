@@ -6,7 +6,9 @@ Rule kinds (the JSON format is documented in docs/endorsement.md):
 - ``training_hours``: hours of training completed in the period; ``only`` narrows it to
   ``dei`` or ``about_providing_rsc`` trainings; ``only_if_provides_rsc`` makes the rule
   apply only to people who gave RSC in the period.
-- ``rsc_hours``: RSC hours received in the period (an entry counts by its end date).
+- ``rsc_hours``: RSC hours received in the period (an entry counts by its end date);
+  ``max_group_hours`` (optional) caps the group RSC hours that count toward it
+  (individual hours always count in full). Entries from attendance count like typed ones.
 - ``rsc_primary_consultant_share``: the share (0–1) of RSC hours from the one consultant
   who gave the most.
 - ``references``: references who answered.
@@ -74,6 +76,7 @@ class Rsc:
     consultant_id: int
     ended_on: datetime.date
     hours: Decimal
+    group: bool = False
 
 
 @dataclass(frozen=True)
@@ -135,7 +138,13 @@ def _rsc_in_period(facts: Facts) -> list[Rsc]:
 
 
 def _rsc_have(rule: dict[str, Any], facts: Facts) -> Decimal:
-    return sum((item.hours for item in _rsc_in_period(facts)), Decimal(0))
+    items = _rsc_in_period(facts)
+    individual = sum((item.hours for item in items if not item.group), Decimal(0))
+    group = sum((item.hours for item in items if item.group), Decimal(0))
+    cap = rule.get("max_group_hours")
+    if cap is not None:
+        group = min(group, Decimal(str(cap)))
+    return individual + group
 
 
 def _share_have(rule: dict[str, Any], facts: Facts) -> Decimal:

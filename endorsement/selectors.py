@@ -13,6 +13,7 @@ from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from directory import selectors as directory_selectors
 from directory.models import Endorsement, EndorsementStatus, Provider
 from endorsement import rules
 from endorsement.models import (
@@ -26,6 +27,7 @@ from endorsement.models import (
     Reference,
     ReviewerAssignment,
     RscEntry,
+    RscFormat,
     RuleSet,
     TrainingEntry,
 )
@@ -150,7 +152,7 @@ def _facts(
         )
     ]
     rsc = [
-        rules.Rsc(r.consultant_id, r.ended_on, r.hours)
+        rules.Rsc(r.consultant_id, r.ended_on, r.hours, group=r.format == RscFormat.GROUP)
         for r in RscEntry.objects.filter(provider=provider, ended_on__range=(period.start, period.end))
     ]
     provides = RscEntry.objects.filter(
@@ -447,7 +449,8 @@ def practitioner(*, provider_id: int) -> Provider | None:
                 "endorsements",
                 queryset=Endorsement.objects.shown_as_endorsed(),
                 to_attr="public_endorsements",
-            )
+            ),
+            directory_selectors.public_models_prefetch(),
         )
         .first()
     )

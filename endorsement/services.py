@@ -15,12 +15,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -39,12 +39,15 @@ from endorsement.models import (
     Document,
     Domain,
     EndorsementTerm,
+    EntrySource,
     Exam,
     ExamScore,
     PortfolioKind,
     Recommendation,
     Reference,
     ReviewerAssignment,
+    RscEntry,
+    RscFormat,
     RuleSet,
     TrainingEntry,
 )
@@ -83,15 +86,21 @@ def _fingerprint(entry: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(entry, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
 
+def _check_amount(rule: dict[str, Any], key: str, where: str) -> None:
+    try:
+        if Decimal(str(rule[key])) < 0:
+            raise ValueError
+    except (KeyError, ValueError, ArithmeticError):
+        raise ApplicationError("invalid_rules", f"{where}: {key!r} must be a number >= 0.")
+
+
 def _check_rules(entries: Iterable[dict[str, Any]], where: str) -> None:
     for rule in entries:
         if rule.get("kind") not in rules.RULE_KINDS:
             raise ApplicationError("invalid_rules", f"{where}: unknown rule kind {rule.get('kind')!r}.")
-        try:
-            if Decimal(str(rule["required"])) < 0:
-                raise ValueError
-        except (KeyError, ValueError, ArithmeticError):
-            raise ApplicationError("invalid_rules", f"{where}: 'required' must be a number >= 0.")
+        _check_amount(rule, "required", where)
+        if "max_group_hours" in rule:
+            _check_amount(rule, "max_group_hours", where)
 
 
 def _validate_rules_file(data: dict[str, Any]) -> None:
@@ -260,6 +269,19 @@ def _refuse_if_locked(provider: Provider, *days: datetime.date) -> None:
         )
 
 
+FROM_ATTENDANCE_MESSAGE = (
+    "This entry comes from attendance the facilitator recorded: it cannot be edited or deleted here. "
+    "Ask the facilitator to correct the attendance."
+)
+
+
+def _refuse_if_from_attendance(entry: Any) -> None:
+    """An entry from attendance is the facilitator's record, not the provider's: locked
+    like a counted entry (409), corrected only through ``withdraw_attendance``."""
+    if getattr(entry, "from_attendance", False):
+        raise ApplicationError("entry_from_attendance", gettext(FROM_ATTENDANCE_MESSAGE), 409)
+
+
 def _own_entry(model: type[Any], provider: Provider, entry_id: int) -> Any:
     """The provider's own entry, locked for the change; one not-found for missing and
     someone else's."""
@@ -287,11 +309,12 @@ def portfolio_entry_add(*, actor: Actor, kind: str, **values: Any) -> Any:
 def portfolio_entry_edit(*, actor: Actor, kind: str, entry_id: int, **changes: Any) -> Any:
     """The owner corrects an entry (the fields given; the others stay). A log entry
     changes only while its period is open: neither its old nor its new date inside a
-    period a submitted or approved application counted (409 ``log_entry_locked``).
-    Validated as at creation."""
+    period a submitted or approved application counted (409 ``log_entry_locked``); one
+    from attendance never (409 ``entry_from_attendance``). Validated as at creation."""
     spec, rules_ = _kind(kind)
     provider = require_provider(actor)
     entry = _own_entry(spec.model, provider, entry_id)
+    _refuse_if_from_attendance(entry)
     old_days = _lock_days(spec, entry)
     _apply(spec, rules_, provider, entry, changes)
     _refuse_if_locked(provider, *old_days, *_lock_days(spec, entry))
@@ -302,12 +325,174 @@ def portfolio_entry_edit(*, actor: Actor, kind: str, entry_id: int, **changes: A
 
 @transaction.atomic
 def portfolio_entry_delete(*, actor: Actor, kind: str, entry_id: int) -> None:
-    """The owner deletes an entry; a log entry only while its period is open."""
+    """The owner deletes an entry; a log entry only while its period is open, and never
+    one from attendance (409 ``entry_from_attendance``)."""
     spec, _ = _kind(kind)
     provider = require_provider(actor)
     entry = _own_entry(spec.model, provider, entry_id)
+    _refuse_if_from_attendance(entry)
     _refuse_if_locked(provider, *_lock_days(spec, entry))
     entry.delete()
+
+
+# --- attendance that feeds the logs -------------------------------------------------------
+#
+# The groups app (a higher layer) takes attendance at reflective supervision groups and
+# trainings and calls these two functions; nothing here knows about groups.
+
+ATTENDANCE_KINDS: dict[str, type[TrainingEntry] | type[RscEntry]] = {
+    "training": TrainingEntry,
+    "rsc": RscEntry,
+}
+
+
+def _attendance_entry(source_ref: str, *, for_update: bool = False) -> TrainingEntry | RscEntry | None:
+    for model in ATTENDANCE_KINDS.values():
+        found = model._default_manager.filter(source_ref=source_ref, source=EntrySource.ATTENDANCE)
+        entry = (found.select_for_update() if for_update else found).first()
+        if entry is not None:
+            return entry
+    return None
+
+
+def _attendance_rsc(
+    provider: Provider,
+    *,
+    on: datetime.date,
+    hours: Decimal,
+    title: str,
+    facilitator: Provider | None,
+    group: bool,
+) -> RscEntry:
+    """One session of RSC received from the facilitator, who must be eligible to give RSC
+    (400 ``consultant_not_eligible``), as for a typed entry."""
+    if facilitator is None:
+        raise ApplicationError(
+            "consultant_not_eligible", "RSC from attendance needs the consultant who facilitated it.", 400
+        )
+    consultant = _check_consultant(provider, facilitator.pk)
+    return RscEntry(
+        provider=provider,
+        consultant=consultant,
+        started_on=on,
+        ended_on=on,
+        hours=hours,
+        format=RscFormat.GROUP if group else RscFormat.INDIVIDUAL,
+        source_title=title[:255],
+    )
+
+
+def _attendance_training(
+    provider: Provider,
+    *,
+    on: datetime.date,
+    hours: Decimal,
+    title: str,
+    offered_by: str,
+    domains: Sequence[str],
+) -> TrainingEntry:
+    return TrainingEntry(
+        provider=provider,
+        title=title[:255],
+        provider_org=offered_by[:255],
+        completed_on=on,
+        hours=hours,
+        domains=list(domains),
+    )
+
+
+def record_attendance(
+    provider: Provider,
+    *,
+    kind: Literal["rsc", "training"],
+    source_ref: str,
+    on: datetime.date,
+    hours: Decimal,
+    title: str,
+    facilitator: Provider | None,
+    facilitator_name: str = "",
+    domains: Sequence[str] = (),
+    group: bool = True,
+) -> TrainingEntry | RscEntry:
+    """``provider`` attended a session on ``on``: create the matching log entry of their
+    portfolio, marked ``source="attendance"`` with the caller's ``source_ref`` (e.g.
+    ``"groups.attendance:42"``).
+
+    - ``kind="rsc"``: an RSC entry of one day (``started_on == ended_on == on``) from
+      ``facilitator`` (the consultant: required, and eligible to give RSC as for a typed
+      entry, else 400 ``consultant_not_eligible``), ``format`` group or individual by
+      ``group``, ``title`` kept as ``source_title``. ``domains`` do not apply to RSC.
+    - ``kind="training"``: a training entry titled ``title``, offered by the
+      facilitator's name (or ``facilitator_name`` when there is no facilitator), with
+      ``domains`` (``Domain`` codes). ``group`` does not apply to training.
+
+    Idempotent: a ``source_ref`` already recorded returns that entry unchanged (even
+    when the other arguments differ); one recorded for the other kind is refused (409
+    ``source_ref_conflict``). The entry passes the checks of a typed one (400
+    ``invalid``, ``too_many_hours``). The provider cannot edit or delete it (409
+    ``entry_from_attendance``); the rules count it like a typed entry. ``source_ref``:
+    1 to 120 characters (empty: ValueError). Runs inside the caller's transaction when
+    there is one (the insert in a savepoint of its own)."""
+    if kind not in ATTENDANCE_KINDS or not source_ref:
+        raise ValueError(f"kind must be 'rsc' or 'training' (not {kind!r}) and source_ref not empty")
+    existing = _recorded(source_ref, kind)
+    if existing is not None:
+        return existing
+    entry: TrainingEntry | RscEntry
+    if kind == "rsc":
+        entry = _attendance_rsc(
+            provider, on=on, hours=hours, title=title, facilitator=facilitator, group=group
+        )
+    else:
+        offered_by = facilitator.name if facilitator is not None else facilitator_name
+        entry = _attendance_training(
+            provider, on=on, hours=hours, title=title, offered_by=offered_by, domains=domains
+        )
+    entry.source, entry.source_ref = EntrySource.ATTENDANCE, source_ref
+    return _save_once(entry, kind, source_ref)
+
+
+def _recorded(source_ref: str, kind: str) -> TrainingEntry | RscEntry | None:
+    """The entry already recorded for ``source_ref``, if any (of the other kind: 409)."""
+    existing = _attendance_entry(source_ref)
+    if existing is not None and not isinstance(existing, ATTENDANCE_KINDS[kind]):
+        raise ApplicationError(
+            "source_ref_conflict", "This attendance was already recorded as another kind of entry.", 409
+        )
+    return existing
+
+
+def _save_once(entry: TrainingEntry | RscEntry, kind: str, source_ref: str) -> TrainingEntry | RscEntry:
+    """Check and save, or return the entry a concurrent call with the same ``source_ref``
+    saved first: the unique constraint decides, seen either by the model's validation
+    (the other call committed before it) or at the insert itself."""
+    try:
+        ENTRY_RULES[kind].check(entry)
+        with transaction.atomic():
+            entry.save()
+    except (ApplicationError, IntegrityError):
+        winner = _recorded(source_ref, kind)
+        if winner is None:
+            raise
+        return winner
+    return entry
+
+
+@transaction.atomic
+def withdraw_attendance(source_ref: str) -> bool:
+    """The facilitator corrected attendance (the provider was absent): delete the entry
+    recorded for ``source_ref`` and return True. Returns False when there is none, and
+    when the entry is locked because a submitted or decided (approved) application
+    already counted its date: a counted entry stays as it was judged (a curator
+    corrects the record if need be)."""
+    entry = _attendance_entry(source_ref, for_update=True)
+    if entry is None:
+        return False
+    day = entry.completed_on if isinstance(entry, TrainingEntry) else entry.ended_on
+    if selectors.is_locked(day, selectors.locked_periods(provider=entry.provider)):
+        return False
+    entry.delete()
+    return True
 
 
 # --- applications ------------------------------------------------------------------------

@@ -193,6 +193,7 @@ def entry_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         "kind": kind,
         "title": page.title,
         "entry": entry,
+        "from_attendance": getattr(entry, "from_attendance", False),
         "locked": lock_day is not None
         and selectors.is_locked(getattr(entry, lock_day), selectors.locked_periods(provider=provider)),
         "domains": Domain.choices,

@@ -241,7 +241,14 @@ def _seed(scenario) -> dict:
         world = seed_demo_world()
         if scenario is not None:
             world["scenario"] = scenario(world)
+        world["role_sessions"] = _role_sessions()
     return world
+
+
+def _role_sessions() -> dict[str, str]:
+    from tests.routes.walk import role_sessions
+
+    return role_sessions()
 
 
 class _DemoWorld:
@@ -401,4 +408,5 @@ def demo(request, _demo_world, db):
     world = seed_demo_world()
     if scenario is not None:
         world["scenario"] = scenario(world)
+    world["role_sessions"] = _role_sessions()
     return world

@@ -3,14 +3,10 @@ in tests/routes/<app>.py fails, and each entry pins the answer per role."""
 
 from __future__ import annotations
 
-import pkgutil
-from importlib import import_module
-
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-import tests.routes as routes_pkg
-from tests.routes import ROLE_USERNAMES, ROLES, Route
+from tests.routes import ROLE_USERNAMES, ROLES, Route, inventory
 from tests.routes.walk import url_of, walk
 from tests.security import audit_walk
 from tests.ws import handshake
@@ -26,16 +22,7 @@ def _walk(patterns, prefix=""):
             yield prefix + str(pattern.pattern), pattern.name
 
 
-def _expectations() -> tuple[list[Route], list]:
-    routes, ws_routes = [], []
-    for info in pkgutil.iter_modules(routes_pkg.__path__):
-        module = import_module(f"tests.routes.{info.name}")
-        routes += getattr(module, "ROUTES", [])
-        ws_routes += getattr(module, "WS_ROUTES", [])
-    return routes, ws_routes
-
-
-ROUTES, WS_ROUTES = _expectations()
+ROUTES, WS_ROUTES = inventory()
 
 
 def test_every_http_route_is_in_the_inventory():

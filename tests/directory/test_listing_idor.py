@@ -1,7 +1,7 @@
 """An IDOR walk over every listing endpoint that takes an id (capacity, edit, confirm,
-claims, flags, the curators' queue): as every signed-in stranger and anonymously.
-Nobody changes someone else's listing or decides a claim or a flag, and the queue is
-never shown."""
+claims, flags, model credentials, the curators' queues): as every signed-in stranger and
+anonymously. Nobody changes someone else's listing or its model credentials, decides a
+claim, a flag or a credential, and the queues are never shown."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from rest_framework.test import APIClient
 
-from directory.models import ListingClaim, ListingFlag, Provider
+from directory.models import ListingClaim, ListingFlag, ModelCredential, Provider
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +32,9 @@ def state(listing: Provider, claim: ListingClaim, flag: ListingFlag) -> tuple:
         claim.status,
         flag.status,
         ListingClaim.objects.count(),
+        sorted(
+            ModelCredential.objects.values_list("provider_id", "code", "status", "verification", "expires_on")
+        ),
     )
 
 
@@ -47,12 +50,17 @@ def walk(demo):
 
 def test_nobody_changes_another_listing_or_decides_the_queue(walk):
     listing, claim, flag = walk
+    hanen = ModelCredential.objects.get(code="hanen", verification="pending")
     before = state(listing, claim, flag)
     api_writes = [
         ("put", f"/api/v1/providers/{listing.pk}/capacity/", {"capacity": "no_capacity"}),
         ("post", f"/api/v1/listing-claims/{claim.pk}/approve/", {}),
         ("post", f"/api/v1/listing-claims/{claim.pk}/reject/", {}),
         ("post", f"/api/v1/listing-flags/{flag.pk}/resolve/", {"note": "done"}),
+        ("post", f"/api/v1/providers/{listing.pk}/models/", {"code": "cpp", "status": "in_training"}),
+        ("delete", f"/api/v1/providers/{listing.pk}/models/cos/", {}),
+        ("post", f"/api/v1/curation/models/{hanen.pk}/verify/", {}),
+        ("post", f"/api/v1/curation/models/{hanen.pk}/reject/", {"note": "no"}),
     ]
     web_writes = [
         (f"/providers/{listing.pk}/edit/", {"phone": "0", "hours": "never"}),
@@ -60,6 +68,10 @@ def test_nobody_changes_another_listing_or_decides_the_queue(walk):
         (f"/curate/listings/claims/{claim.pk}/approve/", {}),
         (f"/curate/listings/claims/{claim.pk}/reject/", {}),
         (f"/curate/listings/flags/{flag.pk}/resolve/", {"note": "done"}),
+        (f"/providers/{listing.pk}/models/", {"code": "cpp", "status": "in_training"}),
+        (f"/providers/{listing.pk}/models/cos/remove/", {}),
+        (f"/curate/models/{hanen.pk}/verify/", {}),
+        (f"/curate/models/{hanen.pk}/reject/", {"note": "no"}),
     ]
     for who in STRANGERS:
         api, web = APIClient(), Client()
@@ -81,4 +93,9 @@ def test_nobody_changes_another_listing_or_decides_the_queue(walk):
         assert page.status_code in (302, 403) and "Willow" not in page.content.decode()
         edit = web.get(f"/providers/{listing.pk}/edit/")
         assert edit.status_code in (302, 403)
+        assert api.get(f"/api/v1/providers/{listing.pk}/models/").status_code == 403
+        assert api.get("/api/v1/curation/models/").status_code == 403
+        for page_url in (f"/providers/{listing.pk}/models/", "/curate/models/"):
+            page = web.get(page_url)
+            assert page.status_code in (302, 403) and "Hanen" not in page.content.decode()
         assert state(listing, claim, flag) == before, who

@@ -15,6 +15,7 @@ pytestmark = pytest.mark.e2e
 QUEUES = {
     "Verify endorsements": ("/curate/", "Curate endorsements"),
     "Listings queue": ("/curate/listings/", "Listings to check"),
+    "Model credentials": ("/curate/models/", "Model credentials to verify"),
     "Endorsement applications": ("/endorsement/curate/", "Endorsement applications and renewals"),
 }
 

@@ -8,6 +8,7 @@ from fhir.resources.R4B.practitioner import Practitioner
 from fhir.resources.R4B.verificationresult import VerificationResult
 
 from directory.models import Endorsement
+from endorsement.fhir import CATEGORY_SYSTEM
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +60,13 @@ def test_the_practitioner_carries_a_qualification_per_shown_endorsement(demo, cl
     response = client.get(f"/fhir/Practitioner/{imh.pk}", HTTP_ACCEPT="application/json")
     assert response.status_code == 200 and response["Content-Type"].startswith("application/fhir+json")
     resource = Practitioner.model_validate(response.json())
-    assert [q.identifier[0].value for q in resource.qualification] == ["MI-IMH-2041"]
+    endorsements = [q for q in resource.qualification if q.code.coding[0].system == CATEGORY_SYSTEM]
+    assert [q.identifier[0].value for q in endorsements] == ["MI-IMH-2041"]
+    # Beside them, the demo clinician's current model credentials (CPP, Circle of Security).
+    assert sorted(q.code.coding[0].code for q in resource.qualification if q not in endorsements) == [
+        "cos",
+        "cpp",
+    ]
     lapsed = demo["providers"]["social_worker"]
     assert "qualification" not in client.get(f"/fhir/Practitioner/{lapsed.pk}").json()
     assert client.get("/fhir/Practitioner/999999").status_code == 404

@@ -62,6 +62,7 @@ def test_anonymous_visitors_see_the_public_links(client):
                 "home",
                 "curate",
                 "listing-queue",
+                "curate-models",
                 "endorsement-curate",
                 "audit-export",
                 "authority-find",

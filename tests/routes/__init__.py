@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib import import_module
 from typing import Any
 
 ROLES = (
@@ -78,3 +80,14 @@ class WsRoute:
         # pinned (the indicators and intake routes pin theirs).
         if "coordinator" not in self.expect and "network_lead" in self.expect:
             self.expect = {**self.expect, "coordinator": self.expect["network_lead"]}
+
+
+def inventory() -> tuple[list[Route], list[WsRoute]]:
+    """Every app's expectations: (HTTP routes, WebSocket routes)."""
+    routes: list[Route] = []
+    ws_routes: list[WsRoute] = []
+    for info in pkgutil.iter_modules(__path__):
+        module = import_module(f"{__name__}.{info.name}")
+        routes += getattr(module, "ROUTES", [])
+        ws_routes += getattr(module, "WS_ROUTES", [])
+    return routes, ws_routes

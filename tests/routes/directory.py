@@ -229,3 +229,59 @@ ROUTES += [
         data=lambda w: {"note": "Called them; number fixed."},
     ),
 ]
+
+
+# --- evidence-based model credentials (issue 28) ----------------------------------------
+
+
+def _pending_model(world) -> dict:
+    from directory.models import ModelCredential
+
+    return {"credential_id": ModelCredential.objects.get(provider=world["providers"]["slp"], code="hanen").pk}
+
+
+def _imh_model(world) -> dict:
+    return {"provider_id": world["providers"]["imh_clinician"].pk, "code": "cos"}
+
+
+OWN_POST_EMPTY = {**WEB_CURATOR_POST, "curator": 400, "team_provider": 400}
+
+ROUTES += [
+    Route("provider-models", EDITOR_PAGE, kwargs=_imh, label="get-provider-models-someone-elses"),
+    Route("provider-models", OWN_PAGE, kwargs=_own, label="get-provider-models-own"),
+    # The inventory posts JSON, so the form arrives empty: 400 naming the model, nothing saved.
+    Route("provider-models", OWN_POST_EMPTY, method="post", kwargs=_own, label="post-provider-models-empty"),
+    Route("provider-model-remove", WEB_CURATOR_POST, method="post", kwargs=_imh_model),
+    Route("curate-models", CURATOR_ONLY_PAGE),
+    Route("curate-model-verify", CURATOR_ONLY_POST, method="post", kwargs=_pending_model),
+    # Without a reason the curator is told so (a message) and nothing changes.
+    Route("curate-model-reject", CURATOR_ONLY_POST, method="post", kwargs=_pending_model),
+    Route("api-provider-models", API_CURATOR, kwargs=_imh, label="get-api-provider-models-someone-elses"),
+    Route("api-provider-models", API_OWN, kwargs=_own, label="get-api-provider-models-own"),
+    Route(
+        "api-provider-models",
+        {**everyone(403), "curator": 201, "team_provider": 201},
+        method="post",
+        kwargs=_own,
+        data=lambda w: {"code": "abc", "status": "in_training"},
+        label="post-api-provider-models-own",
+    ),
+    Route(
+        "api-provider-models",
+        {**everyone(403), "curator": 400},
+        method="post",
+        kwargs=_imh,
+        data=lambda w: {"code": "astrology", "status": "certified"},
+        label="post-api-provider-models-bad-code",
+    ),
+    Route("api-provider-model-remove", {**everyone(403), "curator": 204}, method="delete", kwargs=_imh_model),
+    Route("api-curation-models", API_CURATOR),
+    Route("api-curation-model-verify", API_CURATOR, method="post", kwargs=_pending_model, data=lambda w: {}),
+    Route(
+        "api-curation-model-reject",
+        API_CURATOR,
+        method="post",
+        kwargs=_pending_model,
+        data=lambda w: {"note": "Not on the Hanen Centre's list."},
+    ),
+]
