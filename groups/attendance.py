@@ -17,11 +17,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from endorsement.services import record_attendance, withdraw_attendance
 from groups.host_services import access_group_for_host
 from groups.models import (
     ACTIVE_STATUSES,
@@ -71,22 +73,62 @@ def _marks(raw: Mapping[Any, Any]) -> dict[int, bool]:
     return marks
 
 
-def _endorsement_entry(group: Group, attendance: Attendance, session: dt.datetime) -> None:
+@dataclass(frozen=True)
+class PortfolioRefusal:
+    """A provider's attendance that could not become a portfolio entry (the mark stands)."""
+
+    registration_id: int
+    code: str
+    detail: str
+
+
+def _endorsement_entry(group: Group, attendance: Attendance, session: dt.datetime) -> PortfolioRefusal | None:
     """Keep the attendee's portfolio entry in step with the mark (providers at RSC
-    groups and trainings only)."""
+    groups and trainings only): present records it, absent withdraws it. The entry is
+    checked like a typed one (e.g. ``consultant_not_eligible`` when the host may not
+    give RSC, ``too_many_hours``); a refusal leaves the attendance as marked."""
     kind = ENDORSEMENT_ENTRY_KIND.get(group.kind)
-    provider = attendance.registration.provider
+    registration = attendance.registration
+    provider = registration.provider
     if kind is None or provider is None:
-        return
-    _ = session  # the endorsement call lands with the merge of h-attend
+        return None
+    source_ref = f"groups.attendance:{attendance.pk}"
+    if not attendance.present:
+        withdraw_attendance(source_ref)
+        return None
+    try:
+        record_attendance(
+            provider,
+            kind="rsc" if kind == "rsc" else "training",
+            source_ref=source_ref,
+            on=session.astimezone(group.schedule.zone).date(),
+            hours=Decimal(group.duration_minutes) / 60,
+            title=group.name,
+            facilitator=group.host,
+            domains=group.domains,
+            group=True,
+        )
+    except ApplicationError as refusal:
+        return PortfolioRefusal(registration.pk, refusal.code, refusal.message)
+    return None
+
+
+@dataclass
+class SessionMarks:
+    """One session's attendance after a change, and the portfolio entries refused."""
+
+    start: dt.datetime
+    rows: list[Attendance]
+    refused: list[PortfolioRefusal]
 
 
 @transaction.atomic
 def session_attendance_set(
     *, actor: Actor, group_id: int, start: dt.datetime, marks: Mapping[Any, Any]
-) -> list[Attendance]:
+) -> SessionMarks:
     """Mark each registration present (True) or absent (False) at the session starting
-    at ``start``; marks not given stay as they were. Returns the session's attendance."""
+    at ``start``; marks not given stay as they were. Returns the session's attendance
+    and the portfolio entries that could not be made."""
     group = access_group_for_host(actor, group_id, for_update=True)
     session = session_of(group, start)
     wanted = _marks(marks)
@@ -100,18 +142,22 @@ def session_attendance_set(
     if missing:
         raise ApplicationError("not_registered", f"Not registered in this group: {missing}.")
     recorder = signed_in(actor)
+    refused: list[PortfolioRefusal] = []
     for registration_id, present in wanted.items():
         attendance, _created = Attendance.objects.update_or_create(
             registration=registrations[registration_id],
             session_start=session,
             defaults={"present": present, "recorded_by": recorder, "recorded_at": timezone.now()},
         )
-        _endorsement_entry(group, attendance, session)
-    return list(
+        refusal = _endorsement_entry(group, attendance, session)
+        if refusal is not None:
+            refused.append(refusal)
+    rows = list(
         Attendance.objects.filter(registration__group=group, session_start=session)
         .select_related("registration")
         .order_by("registration__created_at", "registration_id")
     )
+    return SessionMarks(start=session, rows=rows, refused=refused)
 
 
 # --- the roster ------------------------------------------------------------------------

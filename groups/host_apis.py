@@ -203,7 +203,10 @@ def _attendance_row(row: Attendance) -> dict[str, Any]:
 class SessionAttendanceApi(APIView):
     """Mark registrations present (true) or absent (false) at one session: the body maps
     registration ids to booleans. ``start`` is the session's start (ISO 8601 with its
-    offset), an occurrence of the schedule that has started."""
+    offset), an occurrence of the schedule that has started. A provider marked present
+    at an RSC group or a training gets the matching portfolio entry (marked absent later:
+    withdrawn); ``portfolio_refused`` lists the entries the endorsement rules refused
+    (the attendance stands)."""
 
     @extend_schema(
         parameters=[OpenApiParameter("start", OpenApiTypes.DATETIME, OpenApiParameter.PATH)],
@@ -212,15 +215,35 @@ class SessionAttendanceApi(APIView):
         ),
         responses=inline_serializer(
             "SessionAttendance",
-            {"start": serializers.DateTimeField(), "attendance": MarkOutput(many=True)},
+            {
+                "start": serializers.DateTimeField(),
+                "attendance": MarkOutput(many=True),
+                "portfolio_refused": inline_serializer(
+                    "PortfolioRefusal",
+                    {
+                        "registration_id": serializers.IntegerField(),
+                        "code": serializers.CharField(),
+                        "detail": serializers.CharField(),
+                    },
+                    many=True,
+                ),
+            },
         ),
         summary="Take attendance at a session (its host)",
         operation_id="groups_session_attendance",
     )
     def put(self, request: Request, group_id: int, start: str) -> Response:
         session = attendance_service.parse_start(start)
-        rows = attendance_service.session_attendance_set(
+        result = attendance_service.session_attendance_set(
             actor=request.user, group_id=group_id, start=session, marks=_body(request)
         )
-        begun = rows[0].session_start.isoformat() if rows else session.isoformat()
-        return Response({"start": begun, "attendance": [_attendance_row(row) for row in rows]})
+        return Response(
+            {
+                "start": result.start.isoformat(),
+                "attendance": [_attendance_row(row) for row in result.rows],
+                "portfolio_refused": [
+                    {"registration_id": r.registration_id, "code": r.code, "detail": r.detail}
+                    for r in result.refused
+                ],
+            }
+        )

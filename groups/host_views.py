@@ -159,10 +159,18 @@ def session_attendance(request: HttpRequest, group_id: int, start: str) -> HttpR
     marks = {pk: pk in present for pk in request.POST.getlist("people")}
     try:
         session = attendance.parse_start(start)
-        attendance.session_attendance_set(actor=request.user, group_id=group.pk, start=session, marks=marks)
+        result = attendance.session_attendance_set(
+            actor=request.user, group_id=group.pk, start=session, marks=marks
+        )
     except ApplicationError as error:
         messages.error(request, error.message)
         return redirect("group-host-roster", group_id=group.pk)
+    for refusal in result.refused:
+        messages.warning(
+            request,
+            _("Attendance kept, but no portfolio entry was made for one person: %(reason)s")
+            % {"reason": refusal.detail},
+        )
     came = sum(marks.values())
     messages.success(
         request,

@@ -4,9 +4,12 @@ rules count them.
 
 The facilitator (``reviewer``, an Infant Mental Health Mentor who may give RSC)
 publishes the group on the page, weekly, its first session five weeks ago; the clinician
-(``imh_clinician``) and a colleague (``educator``) hold places. The facilitator takes
-attendance on the roster page for four past sessions (the colleague misses two, and a
-wrong tick is corrected), then the clinician opens the endorsement portfolio.
+(``renewing``, Taylor Brooks, whose Infant Family Specialist endorsement is due for
+renewal: 12 RSC hours this year, 7 logged) and a colleague (``educator``) hold places.
+The facilitator takes attendance on the roster page for four past sessions (the
+colleague misses two, and a wrong tick is corrected), then the clinician opens the
+endorsement portfolio: four RSC entries from attendance (1.5 hours each, group, locked),
+and the renewal's "RSC hours this year" goes from 7 to 13 of 12: met.
 
 Screenshots of the roster page at 1280 and 390 px go to $E2E_ARTIFACTS/journeys/ and
 /tmp/; every page passes check_page (axe, and the phone layout at 390 px)."""
@@ -91,13 +94,19 @@ def test_a_clinician_attends_four_sessions_and_the_portfolio_counts_them(live_se
     expect(host.get_by_role("heading", level=1)).to_have_text(GROUP)
     expect(host.locator(".messages")).to_contain_text(f"Group published: {GROUP}.")
 
-    group_id = servers.read(lambda alias: _register(alias, GROUP, ["imh_clinician", "educator"]))
+    group_id = servers.read(lambda alias: _register(alias, GROUP, ["renewing", "educator"]))
+    portfolio = new_page()
+    portfolio.set_viewport_size(DESKTOP)
+    login(portfolio, base, "renewing")
+    portfolio.goto(base + "/endorsement/")
+    rsc_hours = portfolio.locator('tr[data-rule="rsc_hours"]').first
+    expect(rsc_hours).to_contain_text("7 / 12")
 
     # 2. Attendance for the four sessions so far before this week's.
     host.goto(f"{base}/groups/host/{group_id}/roster/")
     sessions = host.locator("form.session")
     expect(sessions).to_have_count(6)  # 36 days ago ... yesterday, newest first
-    clinician = servers.read(lambda alias: _name(alias, "imh_clinician"))
+    clinician = servers.read(lambda alias: _name(alias, "renewing"))
     colleague = servers.read(lambda alias: _name(alias, "educator"))
     for week in range(4):  # the four oldest sessions
         form = host.locator("form.session").nth(5 - week)
@@ -117,17 +126,20 @@ def test_a_clinician_attends_four_sessions_and_the_portfolio_counts_them(live_se
     shoot(host, "roster")
 
     # 3. The clinician's portfolio: four RSC entries from attendance, counted by the rules.
-    check_portfolio(new_page(), base)
+    portfolio.goto(base + "/endorsement/")
+    from_attendance = portfolio.locator('#rsc-h ~ table tr:has(td[data-source="attendance"])')
+    expect(from_attendance).to_have_count(4)
+    for row in from_attendance.all():
+        expect(row).to_contain_text(f"From attendance: {GROUP}")
+        expect(row).to_contain_text("1.50 (Group)")
+        expect(row).to_contain_text(servers.read(lambda alias: _name(alias, "reviewer")))
+        expect(row.get_by_role("button", name="Delete")).to_have_count(0)
+    expect(rsc_hours).to_contain_text("13 / 12")
+    expect(rsc_hours).to_contain_text("met")
+    shoot(portfolio, "portfolio")
 
 
 def _name(alias: str, username: str) -> str:
     from directory.models import Provider
 
     return Provider.objects.using(alias).get(user__username=username).name
-
-
-def check_portfolio(page: Page, base: str) -> None:
-    page.set_viewport_size(DESKTOP)
-    login(page, base, "imh_clinician")
-    page.goto(base + "/endorsement/")
-    check_page(page, "portfolio (desktop)")
