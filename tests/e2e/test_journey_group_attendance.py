@@ -75,7 +75,7 @@ def test_a_clinician_attends_four_sessions_and_the_portfolio_counts_them(live_se
     login(host, base, "reviewer")
     host.get_by_role("link", name="My groups").click()
     host.get_by_role("link", name="Publish a group or event").click()
-    check_page(host, "new group form (desktop)")
+    shoot(host, "new-group-form")
     host.get_by_label("Name", exact=True).fill(GROUP)
     host.get_by_label("Kind").select_option("reflective_supervision_group")
     host.get_by_label("Reflection", exact=True).check()

@@ -159,3 +159,23 @@ def test_other_accounts_get_not_found_and_families_cannot_publish(host):
     family = _web(UserFactory())
     assert family.get("/groups/host/new/").status_code == 403
     assert Client().get("/groups/host/").status_code == 302
+
+
+def test_the_roster_reads_in_spanish(host):
+    group = GroupFactory(
+        host=host, location=host.locations.get(), starts_on=timezone.localdate() - datetime.timedelta(days=7)
+    )
+    register(
+        group_id=group.pk, registrant=Registrant(name="Ana Ruiz", email="ana@example.org", language="es")
+    )
+    page = _web(host.user).get(f"/groups/host/{group.pk}/roster/?lang=es")
+    body = page.content.decode()
+    assert '<html lang="es">' in body
+    for words in (
+        "Quién se inscribió",
+        "Asistencia",
+        "Guardar asistencia",
+        "Idioma: Español",
+        "Cancelar el grupo",
+    ):
+        assert words in body, words
