@@ -22,7 +22,7 @@ from rest_framework.views import APIView
 
 from directory.roles import provider_of
 from directory.selectors import parse_place
-from groups import ics
+from groups import host_apis, ics
 from groups.models import ACTIVE_STATUSES, Audience, Group, Kind, Registration
 from groups.selectors import DEFAULT_RADIUS_MILES, GroupSearch, find_groups, listed, next_sessions
 from groups.serializers import (
@@ -323,3 +323,22 @@ class RegistrationCalendarApi(APIView):
         return _ics_response(
             ics.calendar(registration.group, extra_description=extra), ics.filename(registration.group)
         )
+
+
+class GroupCollectionApi(GroupListApi, host_apis.GroupCreateApi):
+    """``/groups/``: GET finds groups (anyone); POST publishes one (its host, signed in)."""
+
+    def get_permissions(self) -> list[Any]:
+        if self.request is not None and self.request.method == "POST":
+            return [IsAuthenticated()]
+        return [AllowAny()]
+
+
+class GroupItemApi(GroupDetailApi, host_apis.GroupEditApi):
+    """``/groups/{id}/``: GET reads a group (anyone); PATCH changes it (its host or a
+    curator; anyone else gets the 404 of a missing group)."""
+
+    def get_permissions(self) -> list[Any]:
+        if self.request is not None and self.request.method == "PATCH":
+            return [IsAuthenticated()]
+        return [AllowAny()]

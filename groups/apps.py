@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class GroupsConfig(AppConfig):
@@ -17,6 +18,11 @@ class GroupsConfig(AppConfig):
         from referral_hub import extensions
 
         extensions.register_schema_enum_name("GroupKindEnum", "groups.models.Kind")
+        extensions.register_schema_enum_name("GroupRegistrationStatusEnum", "groups.models.RegistrationStatus")
+        # The host's side (groups.host_views): the groups a provider runs.
+        extensions.register_nav_item(
+            "groups.host", label=_("My groups"), url_name="group-host-list", roles=("provider",), order=75
+        )
 
         # A family without an account gets back to its registration from its e-mails.
         register_minter(MINTER, registration_link)

@@ -50,6 +50,7 @@ def test_anonymous_visitors_see_the_public_links(client):
                 "cases",
                 "portal-provider",
                 "endorsement-portfolio",
+                "group-host-list",
                 "notices",
                 "verify",
                 "swagger-ui",
