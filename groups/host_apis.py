@@ -25,6 +25,16 @@ from groups.models import Attendance, Audience, Group, Kind, Registration, Regis
 from groups.selectors import next_sessions
 
 
+@extend_schema_field({"type": "string", "pattern": r"^\d{2}:\d{2}(:\d{2})?$", "example": "10:00"})
+class LocalTimeField(serializers.TimeField):
+    """A local wall-clock time, HH:MM (the zone is the group's ``time_zone``). Not an
+    OpenAPI ``time``: that is RFC 3339's, with an offset, which a time of day in a zone
+    with daylight saving does not have."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%H:%M", **kwargs)
+
+
 class GroupInput(serializers.Serializer[Any]):
     """What a host gives (all fields on create but those marked optional; any on edit)."""
 
@@ -50,7 +60,7 @@ class GroupInput(serializers.Serializer[Any]):
     waitlist_open = serializers.BooleanField(required=False)
     time_zone = serializers.CharField(required=False, help_text="IANA name, default America/Detroit.")
     starts_on = serializers.DateField(help_text="Local date of the first session.")
-    start_time = serializers.TimeField(help_text="Local time sessions start.")
+    start_time = LocalTimeField(help_text="Local wall-clock time sessions start in `time_zone`.")
     rrule = serializers.CharField(
         required=False, allow_blank=True, help_text="iCalendar RRULE without DTSTART; empty: one session."
     )
@@ -84,7 +94,7 @@ class HostGroupOutput(serializers.Serializer[Any]):
     capacity = serializers.IntegerField()
     waitlist_open = serializers.BooleanField()
     starts_on = serializers.DateField()
-    start_time = serializers.TimeField()
+    start_time = LocalTimeField()
     domains = serializers.ListField(child=serializers.CharField())
     schedule = ScheduleOutput(source="*")
     next_sessions = serializers.SerializerMethodField()
