@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from directory.roles import provider_of
+from directory.selectors import model_name
 from groups import selectors, services
 from groups.forms import GroupSearchForm, RegisterForm
 from groups.links import registration_of
@@ -52,8 +53,9 @@ def _language() -> str:
 
 
 def _model_choices() -> list[tuple[str, str]]:
+    """The models some listed group follows, named in the reader's language."""
     codes = selectors.listed().exclude(model_code="").values_list("model_code", flat=True).distinct()
-    return sorted((code, code) for code in codes)
+    return sorted(((code, model_name(code)) for code in set(codes)), key=lambda pair: pair[1].casefold())
 
 
 @require_GET
@@ -106,6 +108,7 @@ def _page(
     context = {
         "group": group,
         "schedule": schedule_words(group.schedule),
+        "model": model_name(group.model_code) if group.model_code else "",
         "sessions": selectors.next_sessions(group, limit=5),
         "places_left": max(group.capacity - group.registered, 0),  # type: ignore[attr-defined]  # annotated
         "own": _own(request, group),

@@ -197,3 +197,13 @@ def test_the_search_page_costs_the_same_queries_for_two_groups_or_ten(client, dj
         GroupFactory()
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get("/groups/").content.decode().count('class="card result group-card"') == 10
+
+
+def test_the_group_page_names_its_model_in_the_readers_language(client):
+    from tests.factories.groups import GroupFactory
+
+    group = GroupFactory(model_code="cos", name="Tuesday parents")
+    english = client.get(f"/groups/{group.pk}/").content.decode()
+    spanish = client.get(f"/groups/{group.pk}/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Circle of Security" in english
+    assert "Círculo de Seguridad" in spanish
