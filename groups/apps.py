@@ -18,7 +18,9 @@ class GroupsConfig(AppConfig):
         from referral_hub import extensions
 
         extensions.register_schema_enum_name("GroupKindEnum", "groups.models.Kind")
-        extensions.register_schema_enum_name("GroupRegistrationStatusEnum", "groups.models.RegistrationStatus")
+        extensions.register_schema_enum_name(
+            "GroupRegistrationStatusEnum", "groups.models.RegistrationStatus"
+        )
         # The host's side (groups.host_views): the groups a provider runs.
         extensions.register_nav_item(
             "groups.host", label=_("My groups"), url_name="group-host-list", roles=("provider",), order=75
