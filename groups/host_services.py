@@ -24,7 +24,8 @@ from django.utils import timezone
 from directory.models import Location, Provider
 from directory.roles import provider_of
 from endorsement.models import Domain
-from groups.models import ENDORSEMENT_ENTRY_KIND, Audience, Group, Kind
+from groups import notices
+from groups.models import ACTIVE_STATUSES, ENDORSEMENT_ENTRY_KIND, Audience, Group, Kind
 from groups.schedule import Schedule, ScheduleError, validate
 from people.roles import Actor, is_curator
 from referral_hub.errors import ApplicationError, NotFound
@@ -282,11 +283,13 @@ def group_update(*, actor: Actor, group_id: int, data: Mapping[str, Any]) -> Gro
 @transaction.atomic
 def group_cancel(*, actor: Actor, group_id: int) -> Group:
     """The group will not meet again: it leaves the listings and takes no registration
-    (``groups.services``). Its registrations and attendance are kept. Once only (409
-    ``group_cancelled``)."""
+    (``groups.services``). Its registrations and attendance are kept, and everyone still
+    registered or in line is told. Once only (409 ``group_cancelled``)."""
     group = access_group_for_host(actor, group_id, for_update=True)
     if group.cancelled_at is not None:
         raise ApplicationError("group_cancelled", "This group has already been cancelled.", status=409)
     group.cancelled_at = timezone.now()
     group.save(update_fields=["cancelled_at", "updated_at"])
+    for registration in group.registrations.filter(status__in=ACTIVE_STATUSES).select_related("group"):
+        notices.notify_cancelled(registration)
     return group

@@ -2,6 +2,8 @@
 (a place or a place in line), "a place opened for you" when the waitlist moves, and a
 reminder the day before each session.
 
+When the host cancels the group, everyone still registered or in line is told.
+
 E-mail whenever the registration has an address; a text as well when the registrant
 ticked text reminders and gave a number (quiet hours in the group's zone: the outbox
 holds a night text until morning). In the registrant's language. Every row is keyed by
@@ -31,6 +33,7 @@ KIND_REGISTERED = "group.registered"
 KIND_WAITLISTED = "group.waitlisted"
 KIND_PROMOTED = "group.promoted"
 KIND_REMINDER = "group.reminder"
+KIND_CANCELLED = "group.cancelled"
 
 
 def calendar_url(group: Group) -> str:
@@ -175,4 +178,22 @@ def notify_reminder(registration: Registration, session: dt.datetime) -> int:
             opening=_("A reminder: your group meets soon."),
             text=_("Reminder: %(name)s meets %(when)s.") % {"name": group.name, "when": when},
             first=session,
+        )
+
+
+def notify_cancelled(registration: Registration) -> None:
+    """The host cancelled the group: it will not meet again (inside the cancelling
+    transaction; sent after it commits)."""
+    group = registration.group
+    with translation.override(registration.language):
+        _tell_registrant(
+            registration,
+            key=f"group.cancelled:{registration.pk}",
+            kind=KIND_CANCELLED,
+            subject=_("Cancelled: %(name)s") % {"name": group.name},
+            opening=_(
+                "We are sorry: this group has been cancelled and will not meet. You do not need to do anything."
+            ),
+            text=_("%(name)s has been cancelled and will not meet.") % {"name": group.name},
+            first=None,
         )

@@ -132,3 +132,24 @@ def test_a_signed_in_registrant_gets_no_link_in_the_email():
     outbox_deliver_due()
     (sent,) = mail.outbox
     assert "/groups/registrations/link/" not in sent.body
+
+
+def test_cancelling_the_group_tells_everyone_still_registered_or_in_line():
+    from groups.host_services import group_cancel
+
+    group = GroupFactory(name="Círculo de Seguridad", capacity=1)
+    ana = register(group_id=group.pk, registrant=_ana(phone="+13135550142", texts_ok=True))
+    waiting = register(group_id=group.pk, registrant=Registrant(name="Bea", email="bea@example.org"))
+    gone = register(group_id=group.pk, registrant=Registrant(name="Cy", email="cy@example.org"))
+    cancel(registration_id=gone.pk)
+    group_cancel(actor=group.host.user, group_id=group.pk)
+
+    told = {(row.to_address, row.channel) for row in _rows("group.cancelled")}
+    assert told == {("ana@example.org", "email"), ("+13135550142", "sms"), ("bea@example.org", "email")}
+    outbox_deliver_due()
+    subjects = {m.to[0]: m.subject for m in mail.outbox if "Cancel" in m.subject}
+    assert subjects == {
+        "ana@example.org": "Cancelado: Círculo de Seguridad",
+        "bea@example.org": "Cancelled: Círculo de Seguridad",
+    }
+    assert waiting.status == RegistrationStatus.WAITLISTED and ana.status == RegistrationStatus.REGISTERED

@@ -319,6 +319,7 @@ TEXT_KINDS = {
     "group.waitlisted": "no child",
     "group.promoted": "no child",
     "group.reminder": "no child",
+    "group.cancelled": "no child",
 }
 
 
