@@ -25,8 +25,8 @@ from directory.models import Location, Provider
 from directory.roles import provider_of
 from endorsement.models import Domain
 from groups import notices
-from groups.models import ACTIVE_STATUSES, ENDORSEMENT_ENTRY_KIND, Audience, Group, Kind
-from groups.schedule import Schedule, ScheduleError, validate
+from groups.models import ACTIVE_STATUSES, ENDORSEMENT_ENTRY_KIND, Attendance, Audience, Group, Kind
+from groups.schedule import Schedule, ScheduleError, is_occurrence, validate
 from people.roles import Actor, is_curator
 from referral_hub.errors import ApplicationError, NotFound
 
@@ -268,16 +268,42 @@ def group_create(*, actor: Actor, data: Mapping[str, Any]) -> Group:
 def group_update(*, actor: Actor, group_id: int, data: Mapping[str, Any]) -> Group:
     """The host (or a curator) changes the fields given. A cancelled group is not
     edited (409 ``group_cancelled``). Attendance already taken stays keyed by the
-    sessions it was taken at."""
+    sessions it was taken at, so a new schedule must keep those sessions."""
     group = access_group_for_host(actor, group_id, for_update=True)
     if group.cancelled_at is not None:
         raise ApplicationError("group_cancelled", "This group has been cancelled.", status=409)
     values = check_group(data, host=group.host, current=group)
     for key, value in values.items():
         setattr(group, key, value)
+    if SCHEDULE_FIELDS & set(values):
+        _keep_attended_sessions(group)
     if values:
         group.save(update_fields=[*values, "updated_at"])
     return group
+
+
+SCHEDULE_FIELDS = frozenset({"starts_on", "start_time", "time_zone", "rrule", "exdates"})
+
+
+def _keep_attended_sessions(group: Group) -> None:
+    """A new schedule must keep every session attendance was taken at: the roster and
+    the endorsement entries made from it are keyed by those sessions (409
+    ``schedule_drops_attended_session``, naming the first one it would drop)."""
+    attended = (
+        Attendance.objects.filter(registration__group=group)
+        .order_by("session_start")
+        .values_list("session_start", flat=True)
+        .distinct()
+    )
+    schedule = group.schedule
+    for start in attended:
+        if not is_occurrence(schedule, start):
+            raise ApplicationError(
+                "schedule_drops_attended_session",
+                f"The new schedule has no session at {start.astimezone(schedule.zone):%Y-%m-%d %H:%M}, "
+                "where attendance was taken; keep that session (change only later ones).",
+                status=409,
+            )
 
 
 @transaction.atomic

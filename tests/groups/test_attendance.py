@@ -129,3 +129,21 @@ def test_the_roster_lists_the_adults_and_each_session_so_far(started):
         row["registration_id"]: row["present"] for row in sessions[first.date().isoformat()]["attendance"]
     }
     assert marks == {ana.pk: True, ben.pk: False}
+
+
+def test_a_new_schedule_must_keep_the_sessions_attendance_was_taken_at(started):
+    group, (ana, _ben, _cleo) = started
+    first = group.schedule.starts_at
+    client = _client(group.host.user)
+    assert client.put(_url(group, first), {str(ana.pk): True}, format="json").status_code == 200
+    edit = f"/api/v1/groups/{group.pk}/"
+
+    moved = client.patch(edit, {"start_time": "11:00"}, format="json")
+    assert moved.status_code == 409 and moved.json()["code"] == "schedule_drops_attended_session"
+    skipped = client.patch(edit, {"exdates": [first.date().isoformat()]}, format="json")
+    assert skipped.status_code == 409
+    group.refresh_from_db()
+    assert group.start_time == datetime.time(10, 0) and group.exdates == []
+    # Later sessions may change: skipping next week's is fine.
+    later = (first + datetime.timedelta(days=28)).date().isoformat()
+    assert client.patch(edit, {"exdates": [later]}, format="json").status_code == 200
