@@ -1,5 +1,6 @@
 """What of a listing's locations the public may see: the one decision every public
-output reads (profile and search pages, the directory API, the HSDS export and API).
+output reads (profile and search pages, the directory API, the HSDS export and API, and
+the groups and events that meet at a listing's location).
 
 A listing families visit at a site (``at_site``) publishes its locations whole. A
 home-visiting-only listing publishes only the city, state and ZIP of its base: no street,
@@ -11,7 +12,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from directory.models import Provider
+from directory.models import Location, Provider
 
 
 @dataclass(frozen=True)
@@ -28,24 +29,26 @@ class PublicLocation:
     families_visit: bool  # families come here (directions, HSDS service_at_location)
 
 
+def public_location(loc: Location, *, site: bool) -> PublicLocation:
+    """One location as anyone may read it; ``site``: its listing's ``at_site`` (also for
+    a group or event meeting there, which shows what the listing shows)."""
+    return PublicLocation(
+        hsds_id=loc.hsds_id,
+        name=loc.name if site else "",
+        address_1=loc.address_1 if site else None,
+        city=loc.city,
+        state=loc.state,
+        zip=loc.zip,
+        lat=loc.lat if site else None,
+        lng=loc.lng if site else None,
+        accessibility=loc.accessibility if site else "",
+        families_visit=site,
+    )
+
+
 def public_locations(provider: Provider) -> list[PublicLocation]:
     """The listing's locations as anyone may read them (from the prefetched rows)."""
-    site = provider.at_site
-    return [
-        PublicLocation(
-            hsds_id=loc.hsds_id,
-            name=loc.name if site else "",
-            address_1=loc.address_1 if site else None,
-            city=loc.city,
-            state=loc.state,
-            zip=loc.zip,
-            lat=loc.lat if site else None,
-            lng=loc.lng if site else None,
-            accessibility=loc.accessibility if site else "",
-            families_visit=site,
-        )
-        for loc in provider.locations.all()
-    ]
+    return [public_location(loc, site=provider.at_site) for loc in provider.locations.all()]
 
 
 def public_distance(provider: Provider) -> float | None:

@@ -21,7 +21,7 @@ from directory.models import LANGUAGE_NAMES
 from groups.ics import first_start
 from groups.models import Group
 from groups.schedule import occurrences
-from groups.selectors import listed
+from groups.selectors import listed, public_place
 
 NAMESPACE = uuid.UUID("0b7e3f5e-2b7a-4f0e-9d7c-6a4d1c3b9e21")
 HSDS_FREQUENCIES = {"WEEKLY", "MONTHLY"}
@@ -114,8 +114,10 @@ def _attribute(group: Group, kind: str, code: str, name: str) -> dict[str, Any]:
 
 
 def _location(group: Group) -> list[dict[str, Any]]:
-    location = group.location
-    if location is None:
+    # As the directory's export: a place its host's listing does not publish (a
+    # home-visiting-only host's base) is no service_at_location at all.
+    location = public_place(group)
+    if location is None or not location.families_visit:
         return []
     place: dict[str, Any] = {
         "id": str(location.hsds_id),

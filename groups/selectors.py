@@ -10,6 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from directory import geo
+from directory.disclosure import PublicLocation, public_location
 from groups.models import Group, RegistrationStatus
 from groups.schedule import occurrences
 
@@ -87,9 +88,21 @@ def find_groups(search: GroupSearch, *, now: dt.datetime | None = None) -> list[
             continue
         starts = next_sessions(group, now=now)
         if starts:
-            found.append(FoundGroup(group=group, distance_miles=distance, next_starts=starts))
+            # A distance to a place its host does not publish would point at it.
+            shown = distance if group.host.at_site else None
+            found.append(FoundGroup(group=group, distance_miles=shown, next_starts=starts))
     found.sort(key=lambda item: (item.next_starts[0], item.group.name))
     return found
+
+
+def public_place(group: Group) -> PublicLocation | None:
+    """Where the group meets as anyone may read it: what its host's listing publishes of
+    that location (``directory.disclosure``: no street, name or coordinates for a
+    home-visiting-only host). Registrants read the whole address on their registration
+    page and in their e-mails: they are coming."""
+    if group.location is None:
+        return None
+    return public_location(group.location, site=group.host.at_site)
 
 
 def _distance(group: Group, near: tuple[float, float] | None) -> float | None:

@@ -9,7 +9,7 @@ from typing import Any
 from rest_framework import serializers
 
 from groups.models import Audience, Group, Kind, Registration, RegistrationStatus
-from groups.selectors import FoundGroup, next_sessions
+from groups.selectors import FoundGroup, next_sessions, public_place
 
 
 class GroupHostOutput(serializers.Serializer[Any]):
@@ -32,7 +32,9 @@ class GroupPlaceOutput(serializers.Serializer[Any]):
 class GroupPlaceDetailOutput(GroupPlaceOutput):
     name = serializers.CharField(allow_null=True)
     address_1 = serializers.CharField(
-        allow_null=True, help_text="The site's street address, as the host's listing shows it."
+        allow_null=True,
+        help_text="The site's street address, as the host's listing shows it (null where the "
+        "listing publishes none: a home-visiting-only host).",
     )
 
 
@@ -45,7 +47,7 @@ class GroupScheduleOutput(serializers.Serializer[Any]):
 
 
 def _place(group: Group, *, detail: bool) -> dict[str, Any]:
-    location = group.location
+    location = public_place(group)
     place: dict[str, Any] = {
         "city": location.city if location else None,
         "state": location.state if location else None,

@@ -108,6 +108,7 @@ def _page(
     context = {
         "group": group,
         "schedule": schedule_words(group.schedule),
+        "place": selectors.public_place(group),
         "model": model_name(group.model_code) if group.model_code else "",
         "sessions": selectors.next_sessions(group, limit=5),
         "places_left": max(group.capacity - group.registered, 0),  # type: ignore[attr-defined]  # annotated
