@@ -6,6 +6,7 @@ second run (or a second worker) queues nothing new."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
@@ -16,6 +17,7 @@ from groups.notices import notify_reminder
 from groups.schedule import ScheduleError, occurrences
 
 AHEAD = dt.timedelta(hours=24)
+logger = logging.getLogger(__name__)
 
 
 def groups_send_reminders(*, now: dt.datetime | None = None) -> dict[str, int]:
@@ -27,7 +29,8 @@ def groups_send_reminders(*, now: dt.datetime | None = None) -> dict[str, int]:
     for group in groups.select_related("location"):
         try:
             starts = occurrences(group.schedule, after=now, before=now + AHEAD)
-        except ScheduleError:
+        except ScheduleError as error:  # a stored schedule is checked when saved: say so loudly
+            logger.error("group %s: schedule unusable (%s); no reminders sent", group.pk, error.code)
             continue
         people = list(
             group.registrations.filter(status=RegistrationStatus.REGISTERED).select_related("group")
