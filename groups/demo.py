@@ -120,7 +120,8 @@ def _registration(group: Group, user: Any, provider: Any = None) -> Registration
         return existing
     name = provider.name if provider is not None else (user.get_full_name() or user.username)
     registrant = Registrant(name=name, email=user.email, user=user, provider=provider)
-    return register(group_id=group.pk, registrant=registrant)
+    # Seeding tells nobody (as every app's demo seed): no confirmation is queued.
+    return register(group_id=group.pk, registrant=registrant, notify=False)
 
 
 def seed(world: dict[str, Any], stdout: Writer) -> None:

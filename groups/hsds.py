@@ -15,13 +15,14 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
-from django.conf import settings
+from django.urls import reverse
 
 from directory.models import LANGUAGE_NAMES
 from groups.ics import first_start
 from groups.models import Group
 from groups.schedule import occurrences
 from groups.selectors import listed, public_place
+from referral_hub.sitelinks import absolute_url
 
 NAMESPACE = uuid.UUID("0b7e3f5e-2b7a-4f0e-9d7c-6a4d1c3b9e21")
 HSDS_FREQUENCIES = {"WEEKLY", "MONTHLY"}
@@ -81,7 +82,7 @@ def schedule_to_hsds(group: Group) -> dict[str, Any]:
         "opens_at": f"{schedule.start_time:%H:%M}",
         "closes_at": f"{ends:%H:%M}",
         "description": words + ".",
-        "schedule_link": f"{settings.SITE_URL.rstrip('/')}/api/v1/groups/{group.pk}/calendar.ics",
+        "schedule_link": absolute_url(reverse("api-group-calendar", kwargs={"group_id": group.pk})),
         "attending_type": "Online (video link sent to registrants)"
         if group.location is None
         else f"In person in {group.location.city}, {group.location.state}",
