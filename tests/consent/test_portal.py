@@ -109,12 +109,13 @@ def test_the_family_portal_costs_a_constant_number_of_queries(
     for _ in range(5):
         grant(guardian, ChildFactory(family=guardian.family), provider=provider)
     client.force_login(guardian.user)
-    # 14, plus one for providers' open requests to share and one for the family's own
-    # requests for help (the two portal panels), plus one for the family's children when
+    # 14, plus one for providers' open requests to share, one for the family's own
+    # requests for help and one for its places in groups (the three portal panels), plus
+    # one for the family's children when
     # the audit rows decide "own visit" at write time (once per request); none grows with
     # the children. One more on PostgreSQL: the advisory lock on the audit chains (SQLite
     # locks the file instead).
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(19):
         assert client.get("/portal/").status_code == 200
 
 
