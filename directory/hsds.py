@@ -86,11 +86,13 @@ def organization_to_hsds(org: Organization) -> dict[str, Any]:
     return data
 
 
-def _location(provider: Provider, loc: PublicLocation) -> dict[str, Any]:
+def hsds_location(loc: PublicLocation, *, owner_name: str) -> dict[str, Any]:
+    """One public location as an HSDS ``location`` (with its address, coordinates and
+    access notes as published): a listing's, or that of a group meeting there."""
     location: dict[str, Any] = {
         "id": str(loc.hsds_id),
         "location_type": "physical",
-        "name": loc.name or f"{provider.name} — {loc.city}",
+        "name": loc.name or f"{owner_name} — {loc.city}",
         "addresses": [
             {
                 "id": _uid(loc.hsds_id, "address"),
@@ -115,6 +117,11 @@ def _location(provider: Provider, loc: PublicLocation) -> dict[str, Any]:
                 "description": loc.accessibility,
             }
         ]
+    return location
+
+
+def _location(provider: Provider, loc: PublicLocation) -> dict[str, Any]:
+    location = hsds_location(loc, owner_name=provider.name)
     return {
         "id": _uid(loc.hsds_id, "service_at_location"),
         "service_id": str(provider.hsds_id),

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.urls import reverse
 
+from directory.hsds import hsds_location
 from directory.models import LANGUAGE_NAMES
 from groups.ics import first_start
 from groups.models import Group
@@ -120,26 +121,7 @@ def _location(group: Group) -> list[dict[str, Any]]:
     location = public_place(group)
     if location is None or not location.families_visit:
         return []
-    place: dict[str, Any] = {
-        "id": str(location.hsds_id),
-        "location_type": "physical",
-        "name": location.name or f"{group.host.name} — {location.city}",
-        "addresses": [
-            {
-                "id": _uid(location.hsds_id, "address"),
-                "location_id": str(location.hsds_id),
-                "address_1": location.address_1 or "",
-                "city": location.city,
-                "state_province": location.state,
-                "postal_code": location.zip,
-                "country": "US",
-                "address_type": "physical",
-            }
-        ],
-    }
-    if location.lat is not None and location.lng is not None:
-        place["latitude"] = location.lat
-        place["longitude"] = location.lng
+    place = hsds_location(location, owner_name=group.host.name)
     return [
         {
             "id": _uid(group.hsds_id, "service_at_location"),
