@@ -24,6 +24,7 @@ from django.utils import translation
 
 from directory import geo, service_areas
 from directory.disclosure import PublicLocation, public_locations
+from directory.model_catalogue import model_name
 from directory.models import (
     CAPACITY_UNKNOWN,
     LANGUAGE_NAMES,
@@ -46,6 +47,7 @@ TAXONOMIES = {
     "service_delivery": "referral-hub:service-delivery",
     "accepting_new_families": "referral-hub:accepting-new-families",
     "capacity": "referral-hub:capacity",
+    "evidence_based_model": "referral-hub:evidence-based-model",
 }
 DEFAULT_IMPORT_DISCIPLINE = Discipline.MENTAL_HEALTH_CLINICIAN.value
 
@@ -237,6 +239,17 @@ def service_to_hsds(provider: Provider, *, full: bool = True) -> dict[str, Any]:
     attributes.append(
         _attribute(provider, "capacity", "capacity", "Capacity for new families", provider.capacity_shown)
     )
+    # Evidence-based models as the profile shows them: verified, not expired.
+    for credential in getattr(provider, "public_models", []):
+        value = json.dumps(
+            {
+                "status": credential.status,
+                "issuer": credential.issuer,
+                "expires_on": credential.expires_on.isoformat() if credential.expires_on else None,
+            }
+        )
+        name = model_name(credential.code, "en")
+        attributes.append(_attribute(provider, "evidence_based_model", credential.code, name, value))
     data["attributes"] = attributes
     data.update(_schedule_and_capacity(provider))
     return data

@@ -608,7 +608,7 @@ def provider_get_by_hsds_id(*, hsds_id: str) -> Provider:
         raise NotFound("Service") from None  # a malformed id is simply not found
     provider = (
         Provider.objects.select_related("organization")
-        .prefetch_related(*_public_prefetches(timezone.now().date()))
+        .prefetch_related(*_public_prefetches(timezone.now().date()), public_models_prefetch())
         .filter(hsds_id=key, unlisted=False)
         .first()
     )
@@ -620,7 +620,7 @@ def provider_get_by_hsds_id(*, hsds_id: str) -> Provider:
 def providers_for_export() -> QuerySet[Provider]:
     return (
         Provider.objects.select_related("organization")
-        .prefetch_related(*_public_prefetches(timezone.now().date()))
+        .prefetch_related(*_public_prefetches(timezone.now().date()), public_models_prefetch())
         .filter(unlisted=False)
         .order_by("id")
     )

@@ -380,3 +380,32 @@ def test_the_demo_has_model_credentials_on_several_providers(demo, search):
     assert by_model["pcit"] and by_model["cos"]
     assert ModelCredential.objects.filter(status="in_training", verification="verified").exists()
     assert ModelCredential.objects.filter(verification="pending").exists(), "something for the curator"
+
+
+def test_hsds_carries_the_current_verified_models_and_validates(tmp_path, client):
+    """The HSDS export and service carry what the profile shows: verified, unexpired
+    credentials as ``referral-hub:evidence-based-model`` attributes; pending ones never."""
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from tests.directory.test_hsds import assert_valid
+
+    provider = listing("Model Clinician")
+    credential(provider, code="cos", issuer="Circle of Security International")
+    credential(provider, code="pcit", verification="pending")
+    call_command("export_hsds", str(tmp_path), stdout=StringIO())
+    (service,) = [
+        s for s in json.loads((tmp_path / "services.json").read_text()) if s["name"] == "Model Clinician"
+    ]
+    assert_valid("service.json", service)
+    models = [a for a in service["attributes"] if a["link_type"] == "evidence_based_model"]
+    assert [(a["taxonomy_term"]["code"], a["taxonomy_term"]["name"]) for a in models] == [
+        ("cos", "Circle of Security")
+    ]
+    assert json.loads(models[0]["value"])["status"] == "certified"
+    one = client.get(f"/hsds/services/{provider.hsds_id}").json()
+    assert [
+        a["taxonomy_term"]["code"] for a in one["attributes"] if a["link_type"] == "evidence_based_model"
+    ] == ["cos"]
