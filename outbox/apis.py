@@ -30,7 +30,7 @@ from referral_hub.sitelinks import absolute_url
 
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 INPUT_CODES = {"from": ("invalid_number", 400), "body": ("invalid_body", 400)}
-ACTIONS = [texts.STOPPED, texts.RESUMED, texts.UNCHANGED, texts.IGNORED]
+ACTIONS = [texts.STOPPED, texts.RESUMED, texts.UNCHANGED, texts.IGNORED, texts.HELPED]
 
 
 def _bearer_ok(request: Request) -> bool:
@@ -70,7 +70,8 @@ class SmsInboundApi(APIView):
     @extend_schema(
         summary="A reply to our texts (the text provider's webhook)",
         description="STOP, BAJA or ALTO (any case, spaces and punctuation around it) end "
-        "every text to the sender's number and are confirmed by one text; START resumes. "
+        "every text to the sender's number and are confirmed by one text; START resumes; HELP, "
+        "INFO or AYUDA are answered with who we are and how to stop. "
         "Authenticated by `Authorization: Bearer <SMS_INBOUND_SECRET>` or Twilio's "
         "`X-Twilio-Signature`; refused with 403 `webhook_forbidden` otherwise. A "
         "Twilio-signed form post is answered with empty TwiML (`text/xml`) instead of JSON.",
@@ -81,7 +82,8 @@ class SmsInboundApi(APIView):
                 fields={
                     "action": serializers.ChoiceField(
                         ACTIONS,
-                        help_text="stopped, resumed, unchanged (already so) or ignored (no keyword).",
+                        help_text="stopped, resumed, unchanged (already so), helped (HELP answered) or ignored "
+                        "(no keyword).",
                     )
                 },
             ),

@@ -60,8 +60,8 @@ class DeliveryReport:
     held: int = 0
 
 
-# The answers to a person's own STOP or START: sent to a stopped number, at any hour.
-TEXT_REPLY_KINDS = frozenset({"text.stopped", "text.resumed"})
+# The answers to a person's own STOP, START or HELP: sent to a stopped number, at any hour.
+TEXT_REPLY_KINDS = frozenset({"text.stopped", "text.resumed", "text.help"})
 MAX_TEXT = 640
 
 

@@ -180,7 +180,9 @@ def not_before(now: datetime, time_zone: str) -> datetime:
 # CTIA's opt-out and opt-in words, and their Spanish forms (BAJA, ALTO).
 STOP_WORDS = frozenset({"STOP", "BAJA", "ALTO", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"})
 START_WORDS = frozenset({"START", "UNSTOP"})
-SPANISH_WORDS = frozenset({"BAJA", "ALTO"})
+# CTIA's help words: answered with who we are and how to stop.
+HELP_WORDS = frozenset({"HELP", "INFO", "AYUDA"})
+SPANISH_WORDS = frozenset({"BAJA", "ALTO", "AYUDA"})
 
 
 def keyword(body: str) -> str:
@@ -197,3 +199,7 @@ def is_stop(word: str) -> bool:
 
 def is_start(word: str) -> bool:
     return word in START_WORDS
+
+
+def is_help(word: str) -> bool:
+    return word in HELP_WORDS

@@ -314,6 +314,7 @@ TEXT_KINDS = {
     "referral.status_changed": "family",
     "text.stopped": "no child",
     "text.resumed": "no child",
+    "text.help": "no child",
     # A group's registrant (groups.notices): the group, when, where and its page's link.
     "group.registered": "no child",
     "group.waitlisted": "no child",

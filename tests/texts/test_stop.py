@@ -168,3 +168,18 @@ def test_a_text_that_comes_due_at_night_by_retry_is_held_not_dropped(world, text
     assert (row.status, row.attempts) == ("pending", 0)
     assert row.next_attempt_at == datetime.datetime(2027, 1, 13, 13, 0, tzinfo=datetime.UTC)
     assert texts.to(NUMBER) == []
+
+
+@pytest.mark.parametrize(
+    ("word", "opening"), [("HELP", "Referral Hub: texts about"), ("¡Ayuda!", "Referral Hub: mensajes sobre")]
+)
+def test_help_is_answered_with_who_we_are_and_how_to_stop_even_after_stop(
+    word, opening, world, texts, clock, client
+):
+    reply(client, "STOP")
+    response = reply(client, word)
+    assert response.json() == {"action": "helped"}
+    deliver()
+    answer = texts.to(NUMBER)[-1]["body"]
+    assert answer.startswith(opening) and "STOP" in answer and "http" in answer
+    assert TextOptOut.objects.get(number=NUMBER).stopped  # HELP changes nothing else
