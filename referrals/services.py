@@ -43,6 +43,7 @@ from outbox.models import OutboxMessage
 from outbox.services import outbox_email, outbox_in_app_update_payload, outbox_notify
 from people.preferences import language_of, referral_emails_wanted
 from people.roles import Actor, signed_in
+from people.texts import text_person
 from referral_hub.errors import ApplicationError, FieldError, NotFound
 from referral_hub.ids import parse_id
 from referral_hub.sitelinks import absolute_url
@@ -960,9 +961,28 @@ def _rescheduled_payload(referral: Referral, path: str, family: bool) -> dict[st
     return payload
 
 
+def _text_rescheduled(referral: Referral, user: User, *, key: str, path: str) -> None:
+    """A guardian who chose texts hears of the new time by text too (a link, no time, no
+    child), once per window like the e-mail."""
+    if _emails_suppressed.get() or _recent_reschedule_notice(
+        referral=referral, user_id=user.pk, channel=OutboxChannel.SMS
+    ):
+        return
+    text_person(
+        user=user,
+        key=key,
+        kind="referral.rescheduled",
+        body=_(
+            "Referral Hub: an appointment for your child's referral has a new date and time. Sign in to see it: %(link)s"
+        )
+        % {"link": absolute_url(path)},
+    )
+
+
 def _notify_rescheduled(referral: Referral, event: ReferralEvent) -> None:
     """The referrer (while covered) and the family's guardians: an in-app notice and an
-    e-mail (a link only; no time, no child), each in the person's language, queued in the
+    e-mail (a link only; no time, no child), and a text to a guardian who chose texts,
+    each in the person's language, queued in the
     outbox in this transaction, at most one of each per person and referral within
     ``RESCHEDULE_COALESCE`` (while the earlier one is pending or unread)."""
     for user, path, family in _rescheduled_audience(referral):
@@ -980,6 +1000,8 @@ def _notify_rescheduled(referral: Referral, event: ReferralEvent) -> None:
             elif family:
                 # The unread notice covers this move too: it tells the time now in force.
                 outbox_in_app_update_payload(message_id=pending.pk, payload=payload)
+            if family:
+                _text_rescheduled(referral, user, key=key + ":sms", path=path)
             if (
                 _emails_suppressed.get()
                 or (family and not referral_emails_wanted(user))

@@ -252,6 +252,8 @@ CALL_SITES: dict[str, str] = {
     "referrals.services._email_on_commit": "scenario",
     "referrals.services._notify_referrer": "scenario",
     "referrals.services._notify_rescheduled": "scenario",
+    # The text of a moved appointment, to a guardian _notify_rescheduled picked.
+    "referrals.services._text_rescheduled": "family",
     "referrals.services._apply_transition": "scenario",
     # A recipient without an account: a link and the date it expires, no child.
     "referrals.partners.link_issue": "no child",
@@ -312,6 +314,7 @@ TEXT_KINDS = {
     "referral.family_update": "family",
     "referral.step_added": "family",
     "referral.status_changed": "family",
+    "referral.rescheduled": "family",
     "text.stopped": "no child",
     "text.resumed": "no child",
     "text.help": "no child",
@@ -659,6 +662,7 @@ FAMILY_PICKED_IN: dict[str, str] = {
     "referrals.services.referral_send_for_family": "referrals.family_notices.family_audience",
     # The family's _rescheduled_ notice is a "scenario" site that also tells the family:
     "referrals.services._notify_rescheduled": "referrals.services._rescheduled_audience",
+    "referrals.services._text_rescheduled": "referrals.services._rescheduled_audience",
     # The sender every family e-mail goes through: its callers (above) pick.
     "families.mail.mail_family": "",
     # The sender every family text goes through: its callers (above) pick.

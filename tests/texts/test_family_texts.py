@@ -183,3 +183,23 @@ def test_a_failed_text_is_retried_like_an_e_mail(world, texts, clock, settings):
     row.refresh_from_db()
     assert (row.status, row.attempts) == ("sent", 2)
     assert len(texts.to(NUMBER)) == 1
+
+
+def test_a_moved_appointment_is_texted_once_a_window_without_the_time_or_the_child(world, texts, clock):
+    update_preferences(world.guardian.user, preferred_language="es")
+    update_text_updates(world.guardian.user, number=NUMBER, wanted=True)
+    referral = advance(world, send(world), "scheduled")
+    deliver()
+    before = len(texts.to(NUMBER))
+    for day in (2, 3):  # moved twice within the coalescing window: one text
+        services.referral_reschedule(
+            actor=world.recipient.user,
+            referral_id=referral.pk,
+            appointment_at=datetime.datetime(2030, 12, day, 15, tzinfo=datetime.UTC),
+        )
+    deliver()
+    (moved,) = texts.to(NUMBER)[before:]
+    assert "nueva fecha y hora" in moved["body"] and "/portal/referrals/" in moved["body"]
+    details = _child_details(world, [referral])
+    assert not [label for label, pattern in details.items() if pattern.search(moved["body"])]
+    assert "2030" not in moved["body"] and "15:00" not in moved["body"]
