@@ -132,6 +132,22 @@ def _location(provider: Provider, loc: PublicLocation) -> dict[str, Any]:
     }
 
 
+def _model_attributes(provider: Provider) -> list[dict[str, Any]]:
+    """Evidence-based models as the profile shows them: verified, not expired."""
+    attributes = []
+    for credential in getattr(provider, "public_models", []):
+        value = json.dumps(
+            {
+                "status": credential.status,
+                "issuer": credential.issuer,
+                "expires_on": credential.expires_on.isoformat() if credential.expires_on else None,
+            }
+        )
+        name = model_name(credential.code, "en")
+        attributes.append(_attribute(provider, "evidence_based_model", credential.code, name, value))
+    return attributes
+
+
 def service_to_hsds(provider: Provider, *, full: bool = True) -> dict[str, Any]:
     """One listing as an HSDS service; ``full=False`` gives the one-to-one fields of
     ``service_list.json`` (the API list shape). Needs ``public_endorsements`` prefetched."""
@@ -239,17 +255,7 @@ def service_to_hsds(provider: Provider, *, full: bool = True) -> dict[str, Any]:
     attributes.append(
         _attribute(provider, "capacity", "capacity", "Capacity for new families", provider.capacity_shown)
     )
-    # Evidence-based models as the profile shows them: verified, not expired.
-    for credential in getattr(provider, "public_models", []):
-        value = json.dumps(
-            {
-                "status": credential.status,
-                "issuer": credential.issuer,
-                "expires_on": credential.expires_on.isoformat() if credential.expires_on else None,
-            }
-        )
-        name = model_name(credential.code, "en")
-        attributes.append(_attribute(provider, "evidence_based_model", credential.code, name, value))
+    attributes += _model_attributes(provider)
     data["attributes"] = attributes
     data.update(_schedule_and_capacity(provider))
     return data
