@@ -24,7 +24,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from endorsement.services import record_attendance, withdraw_attendance
-from groups.host_services import access_group_for_host
 from groups.models import (
     ACTIVE_STATUSES,
     ENDORSEMENT_ENTRY_KIND,
@@ -33,6 +32,7 @@ from groups.models import (
     Registration,
     RegistrationStatus,
 )
+from groups.policies import access_group_for_host
 from groups.schedule import occurrences
 from people.roles import Actor, signed_in
 from referral_hub.errors import ApplicationError

@@ -1,7 +1,7 @@
 """The host's side of a group: create, edit and cancel it.
 
 Who may: the provider whose listing hosts the group (``host``), or a curator (staff);
-anyone else gets the same 404 as for a missing group (``access_group_for_host``). An
+anyone else gets the same 404 as for a missing group (``groups.policies.access_group_for_host``). An
 account without a listing cannot create one (403 ``not_a_provider``); a curator creates
 on behalf of a listing by naming it (``host``).
 
@@ -26,9 +26,10 @@ from directory.roles import provider_of
 from endorsement.models import Domain
 from groups import notices
 from groups.models import ACTIVE_STATUSES, ENDORSEMENT_ENTRY_KIND, Attendance, Audience, Group, Kind
+from groups.policies import access_group_for_host
 from groups.schedule import Schedule, ScheduleError, is_occurrence, validate
 from people.roles import Actor, is_curator
-from referral_hub.errors import ApplicationError, NotFound
+from referral_hub.errors import ApplicationError
 
 MAX_CAPACITY = 1000
 MAX_AGE_MONTHS = 216
@@ -47,23 +48,6 @@ def schedule_refused(error: ScheduleError) -> ApplicationError:
         "duration_invalid": "duration_minutes",
     }
     return ApplicationError(error.code, str(error), extra={"field": field.get(error.code, "rrule")})
-
-
-# --- who may ---------------------------------------------------------------------------
-
-
-def access_group_for_host(actor: Actor, group_id: int, *, for_update: bool = False) -> Group:
-    """The group, for its host or a curator; the same 404 for missing and for someone
-    else's. Anonymous callers are refused first (403 ``not_authenticated``)."""
-    if not actor.is_authenticated:
-        raise ApplicationError("not_authenticated", "Sign in to manage a group.", status=403)
-    rows = Group.objects.select_related("host", "location")
-    if for_update:
-        rows = rows.select_for_update(of=("self",))
-    group = rows.filter(pk=group_id).first()
-    if group is None or not (is_curator(actor) or group.host.user_id == actor.pk):
-        raise NotFound("Group")
-    return group
 
 
 def host_for_create(actor: Actor, host_id: Any = None) -> Provider:

@@ -1,6 +1,6 @@
 """The host's pages: my groups, a new group, edit, cancel, and the roster with one
 attendance form per session (checkboxes; phone-friendly). Only the host or a curator;
-anyone else gets the 404 of a missing group (``host_services.access_group_for_host``)."""
+anyone else gets the 404 of a missing group (``groups.policies.access_group_for_host``)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from directory.roles import provider_of
 from endorsement.models import Domain
 from groups import attendance, host_forms, host_services
 from groups.models import Audience, Group, Kind
+from groups.policies import access_group_for_host
 from people.roles import is_curator
 from referral_hub.errors import ApplicationError, NotFound
 
@@ -38,7 +39,7 @@ TIME_ZONES = (
 
 def _host_group(request: HttpRequest, group_id: int) -> Group:
     try:
-        return host_services.access_group_for_host(request.user, group_id)
+        return access_group_for_host(request.user, group_id)
     except NotFound:
         raise Http404("No such group") from None
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from directory import geo
 from directory.disclosure import PublicLocation, public_location
+from directory.selectors import model_name
 from groups.models import Group, RegistrationStatus
 from groups.schedule import occurrences
 
@@ -41,6 +42,18 @@ def listed() -> QuerySet[Group]:
             waitlisted=Count("registrations", filter=Q(registrations__status=RegistrationStatus.WAITLISTED)),
         )
     )
+
+
+def model_choices() -> list[tuple[str, str]]:
+    """The evidence-based models some listed group follows, as (code, name) in the
+    reader's language, sorted by name: the Groups tab's model filter offers only these."""
+    codes = (
+        Group.objects.filter(published=True, cancelled_at__isnull=True)
+        .exclude(model_code="")
+        .values_list("model_code", flat=True)
+        .distinct()
+    )
+    return sorted(((code, model_name(code)) for code in set(codes)), key=lambda pair: pair[1].casefold())
 
 
 def _filters(search: GroupSearch) -> Q:

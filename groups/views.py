@@ -52,16 +52,10 @@ def _language() -> str:
     return (translation.get_language() or "en")[:2]
 
 
-def _model_choices() -> list[tuple[str, str]]:
-    """The models some listed group follows, named in the reader's language."""
-    codes = selectors.listed().exclude(model_code="").values_list("model_code", flat=True).distinct()
-    return sorted(((code, model_name(code)) for code in set(codes)), key=lambda pair: pair[1].casefold())
-
-
 @require_GET
 def search_page(request: HttpRequest) -> HttpResponse:
     """The Groups tab: filters, then the groups with a session to come, soonest first."""
-    form = GroupSearchForm(request.GET or None, models=_model_choices())
+    form = GroupSearchForm(request.GET or None, models=selectors.model_choices())
     found: list[selectors.FoundGroup] = []
     if not request.GET or form.is_valid():
         search = form.search() if request.GET else selectors.GroupSearch(audience=Audience.FAMILIES)
