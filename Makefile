@@ -106,10 +106,18 @@ ifeq ($(strip $(PYTEST_ARGS)),)
 	# together; xdist's reorder by test count would leave the long one-test browser
 	# modules to the end. (loadgroup, with a group per module, would say the same, but
 	# pytest-xdist 3.8's loadgroup silently stops grouping on pytest 9.2, its issue 1386.)
-	$(PYTEST) -n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder -m "not serial" $(PYTEST_SELECT)
 	# Only the files that mark tests `serial` are collected (collecting all takes ~10 s).
 	# Exit status 5 is "no test selected": a selection without serial tests is fine.
-	$(PYTEST) -m serial $(PYTEST_SELECT) $(SERIAL_FILES) || test $$? -eq 5
+	# Both steps share one run name (RH_TEST_RUN), so the serial step copies the migrated
+	# and seeded templates the parallel step built (tests/databases.py) instead of
+	# migrating again; the last step drops them, whatever the tests' outcome.
+	@export RH_TEST_RUN=$$($(PY) -c 'import uuid; print(uuid.uuid4().hex[:10])'); \
+	echo "test run $$RH_TEST_RUN"; \
+	$(PYTEST) -n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder -m "not serial" $(PYTEST_SELECT); \
+	parallel=$$?; \
+	$(PYTEST) -m serial $(PYTEST_SELECT) $(SERIAL_FILES); serial=$$?; \
+	$(PY) -m tests.databases drop $$RH_TEST_RUN; \
+	test $$parallel -eq 0 && { test $$serial -eq 0 || test $$serial -eq 5; }
 else
 	$(PYTEST) $(PYTEST_ARGS)
 endif

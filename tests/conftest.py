@@ -132,13 +132,16 @@ def _fresh_caches():
 
 def pytest_configure(config):
     """The process that starts the run names it; pytest-xdist's workers inherit the name
-    (they start after this), so they share the run's demo database templates."""
-    if not hasattr(config, "workerinput"):
-        os.environ.setdefault("RH_TEST_RUN", uuid.uuid4().hex[:10])
+    (they start after this), so they share the run's database templates. A name given
+    from outside (``make pytest`` gives its two steps, parallel and serial, one name)
+    is kept, and whoever gave it drops the templates at the end."""
+    if not hasattr(config, "workerinput") and not os.environ.get("RH_TEST_RUN"):
+        os.environ["RH_TEST_RUN"] = uuid.uuid4().hex[:10]
+        config._rh_names_run = True
 
 
 def pytest_unconfigure(config):
-    if not hasattr(config, "workerinput") and os.environ.get("RH_TEST_RUN"):
+    if getattr(config, "_rh_names_run", False):
         from tests.databases import drop_run
 
         drop_run(os.environ["RH_TEST_RUN"])
@@ -161,28 +164,61 @@ def django_db_modify_db_settings(
     django_db_createdb,
     demo_databases,
 ):
-    """On PostgreSQL, each worker's test database is a copy (``CREATE DATABASE ...
-    TEMPLATE``) of one database migrated once per run (``tests/databases.py``), not
-    migrated by each worker: Django's own test-database creation runs as before (its
-    ``migrate`` finds nothing to apply, the post-migrate steps and the teardown's drop run
-    as usual); only the step that makes the empty database makes a migrated copy instead.
-    SQLite, ``--reuse-db`` and ``--nomigrations`` are left as they were."""
+    """Each worker's test database is a copy of one database migrated once per run
+    (``tests/databases.py``), not migrated by each worker: on PostgreSQL a ``CREATE
+    DATABASE ... TEMPLATE``, on SQLite the run's migrated file loaded into the worker's
+    in-memory database. Django's own test-database creation runs as before (its
+    ``migrate`` finds nothing to apply, the post-migrate steps and the teardown run as
+    usual); only the step that makes the empty database makes a migrated copy instead.
+    ``--reuse-db``, ``--nomigrations`` and a SQLite test database in a file are left as
+    they were."""
     from django.db import connections
 
     connection = connections["default"]
+    if not django_db_use_migrations or (django_db_keepdb and not django_db_createdb):
+        return
+    if connection.vendor == "sqlite":
+        _load_sqlite_from_template(connection, demo_databases)
+        return
     database_url = os.environ.get("DATABASE_URL", "")
-    if (
-        connection.vendor != "postgresql"
-        or not database_url
-        or not django_db_use_migrations
-        or (django_db_keepdb and not django_db_createdb)
-    ):
+    if connection.vendor != "postgresql" or not database_url:
         return
     creation = connection.creation
 
     def create_from_template(verbosity=1, autoclobber=False, keepdb=False):
         name = creation._get_test_db_name()
         demo_databases.clone(database_url, demo_databases.migrated(database_url), name)
+        return name
+
+    creation._create_test_db = create_from_template
+
+
+def _load_sqlite_from_template(connection, demo_databases) -> None:
+    """The in-memory test database starts as a copy of the run's migrated SQLite file:
+    the first connection Django opens to it (for its ``migrate``) is filled by SQLite's
+    backup from the file, before anything else reads it."""
+    import sqlite3
+    from contextlib import closing
+
+    from django.db.backends.signals import connection_created
+
+    creation = connection.creation
+    make_empty = creation._create_test_db
+
+    def create_from_template(verbosity=1, autoclobber=False, keepdb=False):
+        name = make_empty(verbosity, autoclobber, keepdb)
+        if not creation.is_in_memory_db(name):
+            return name
+        template = demo_databases.migrated_sqlite()
+
+        def fill(sender, connection, **kwargs):
+            if connection.alias != creation.connection.alias or connection.settings_dict["NAME"] != name:
+                return
+            connection_created.disconnect(fill)
+            with closing(sqlite3.connect(template)) as source:
+                source.backup(connection.connection)
+
+        connection_created.connect(fill, weak=False)
         return name
 
     creation._create_test_db = create_from_template
