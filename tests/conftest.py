@@ -135,6 +135,9 @@ def pytest_configure(config):
     (they start after this), so they share the run's database templates. A name given
     from outside (``make pytest`` gives its two steps, parallel and serial, one name)
     is kept, and whoever gave it drops the templates at the end."""
+    from tests import timing
+
+    timing.register(config)
     if not hasattr(config, "workerinput") and not os.environ.get("RH_TEST_RUN"):
         os.environ["RH_TEST_RUN"] = uuid.uuid4().hex[:10]
         config._rh_names_run = True
