@@ -173,6 +173,13 @@ def _step_title(payload: Payload) -> str:
     }
 
 
+def _partner_unreachable_title(payload: Payload) -> str:
+    return _(
+        "Referral #%(number)d: %(partner)s could not be sent the link for the next step "
+        "(their number replied STOP to our texts). Please call them."
+    ) % {"number": int(payload["referral_id"]), "partner": str(payload.get("partner", ""))}
+
+
 def register_notice_kinds() -> None:
     register(
         "referral.received",
@@ -196,4 +203,8 @@ def register_notice_kinds() -> None:
     )
     register(
         "referral.step_added", NoticeKind(category="referral_update", title=_step_title, url=_family_url)
+    )
+    register(
+        "referral.partner_unreachable",
+        NoticeKind(category="referral_update", title=_partner_unreachable_title, url=_url),
     )

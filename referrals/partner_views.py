@@ -24,7 +24,7 @@ from referral_hub.inputs import plain
 from referrals.inputs import TRANSITION_FORMS
 from referrals.models import DeclineReason, Outcome, Referral
 from referrals.partner_steps import StepInput, partner_link_act, partner_link_open
-from referrals.partners import text_number_of
+from referrals.partners import next_link_stopped, text_number_of
 from referrals.screening import INSTRUMENTS, summary
 
 TEMPLATE = "referrals/partner_link.html"
@@ -122,7 +122,12 @@ def partner_link_page(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request,
         TEMPLATE,
-        {"done": referral, "next_link": verb in ("accept", "schedule"), "email": _sent_to(referral)},
+        {
+            "done": referral,
+            "next_link": verb in ("accept", "schedule"),
+            "link_stopped": next_link_stopped(referral.to_provider),
+            "email": _sent_to(referral),
+        },
     )
 
 

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from directory.models import Provider
 from outbox.links import LINK_MARK, LinkUnavailable
-from outbox.services import outbox_email, outbox_text
+from outbox.services import outbox_email, outbox_notify, outbox_text, text_number_stopped
 from people.preferences import DEFAULT_TIME_ZONE
 from people.roles import Actor
 from people.texts import stop_footer
@@ -147,6 +147,27 @@ def can_get_link(partner: Provider) -> bool:
     return bool(partner.email or text_number_of(partner))
 
 
+def next_link_stopped(partner: Provider) -> bool:
+    """Is the partner reached by text only, from a number that replied STOP? Then no link
+    can reach it until the number sends START."""
+    number = "" if partner.email else text_number_of(partner)
+    return bool(number) and text_number_stopped(number)
+
+
+def _tell_sender_unreachable(referral: Referral, step: str) -> None:
+    """The referral's sender (the referring provider's account, else whoever sent it: a
+    coordinator or a guardian) is told the partner could not be sent a step's link, to
+    follow up by phone. The notice holds the referral's number, the partner listing's
+    name and the step: never the child."""
+    user_id = referral.from_provider.user_id if referral.from_provider else None
+    outbox_notify(
+        user_id or referral.created_by_id,
+        "referral.partner_unreachable",
+        {"referral_id": referral.pk, "partner": referral.to_provider.name, "step": step},
+        key=f"referral:{referral.pk}:partner_unreachable:{step}",
+    )
+
+
 def partner_time_zone(partner: Provider) -> str:
     """The zone a partner's text keeps quiet hours in and states the expiry in. Listings
     carry no zone of their own yet: the network's default reader's zone."""
@@ -169,8 +190,9 @@ def link_issue(*, referral: Referral, step: str, language: str = "en") -> Partne
     goes out if the step rolls back): by e-mail to a partner with an address, else by text
     to a partner with a phone that takes texts. One channel per step, so the one link is
     made once (minting a second copy would supersede the first). None when there is
-    neither, or the number replied STOP (a STOP stops a number, whoever holds it). The
-    link's token is made when the message is sent."""
+    neither, or the number replied STOP (a STOP stops a number, whoever holds it): then
+    the referral's sender is told (``_tell_sender_unreachable``), so the loop does not
+    stall unseen. The link's token is made when the message is sent."""
     partner = referral.to_provider
     number = "" if partner.email else text_number_of(partner)
     if not partner.email and not number:
@@ -194,7 +216,10 @@ def link_issue(*, referral: Referral, step: str, language: str = "en") -> Partne
                 time_zone=zone,
                 link=(LINK_MINTER, link.pk),
             )
-            return link if queued is not None else None
+            if queued is None:
+                _tell_sender_unreachable(referral, step)
+                return None
+            return link
         outbox_email(
             key=key,
             to_address=partner.email,

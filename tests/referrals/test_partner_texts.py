@@ -165,6 +165,59 @@ def test_stop_from_a_partners_number_stops_its_texts(
     )
 
 
+def test_after_a_partners_stop_the_page_and_the_referrer_say_the_next_link_could_not_go(
+    world,
+    as_user,
+    client,
+    texts,  # noqa: F811
+    clock,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    """The chain does not stall unseen: the partner's page says the next link was not
+    texted (and how to get texts again), and the referrer is told to follow up by phone."""
+    _shared(world, as_user, django_capture_on_commit_callbacks)
+    sent = refer(world, as_user, django_capture_on_commit_callbacks)
+    number = sent.json()["id"]
+    first = partner_links(texts)[0]
+    assert reply(client, "STOP", number=PARTNER_NUMBER).json() == {"action": "stopped"}
+    deliver()
+    done = step(first, {"action": "accept"}, django_capture_on_commit_callbacks).content.decode()
+    assert "We sent the link for the next step" not in done
+    assert "could not text you the link for the next step" in done
+    assert "Reply START" in done
+    told = OutboxMessage.objects.filter(
+        channel="in_app", kind="referral.partner_unreachable", recipient=world.referrer.user
+    )
+    assert told.count() == 1
+    bell = as_user(world.referrer.user).get("/api/v1/notices/").json()
+    titles = [item["title"] for item in bell["results"]]
+    expected = f"Referral #{number}: Little Steps Play Therapy could not be sent the link for the next step"
+    assert any(title.startswith(expected) for title in titles), titles
+    assert any("call them" in title for title in titles), titles
+    # Nothing about the child in what the referrer reads from it.
+    row = told.get()
+    assert world.child.first_name not in str(row.payload)
+
+
+def test_a_referral_to_a_number_that_replied_stop_tells_the_referrer_at_once(
+    world,
+    as_user,
+    client,
+    texts,  # noqa: F811
+    clock,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    assert reply(client, "STOP", number=PARTNER_NUMBER).json() == {"action": "stopped"}
+    deliver()
+    _shared(world, as_user, django_capture_on_commit_callbacks)
+    sent = refer(world, as_user, django_capture_on_commit_callbacks)
+    assert sent.status_code == 201
+    assert partner_links(texts) == []
+    notice = OutboxMessage.objects.get(channel="in_app", kind="referral.partner_unreachable")
+    assert notice.recipient == world.referrer.user
+    assert notice.payload["step"] == "respond"
+
+
 def test_the_form_names_a_partner_by_phone_only_and_the_page_says_where_links_go(
     world,
     texts,  # noqa: F811

@@ -257,6 +257,9 @@ CALL_SITES: dict[str, str] = {
     "referrals.services._apply_transition": "scenario",
     # A recipient without an account: a link and the date it expires, no child.
     "referrals.partners.link_issue": "no child",
+    # Its sender, when a partner reached only by text replied STOP: the referral's number,
+    # the partner listing's name and the step, never the child.
+    "referrals.partners._tell_sender_unreachable": "no child",
     "referrals.services.notify_referral_sent": "scenario",
     "referrals.services.referral_send_for_family": "family",
     # A group's registrant (issue 28): the confirmation, a place opened, the reminders.
