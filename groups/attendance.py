@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from endorsement.services import record_attendance, withdraw_attendance
+from groups import notices
 from groups.models import (
     ACTIVE_STATUSES,
     ENDORSEMENT_ENTRY_KIND,
@@ -152,6 +153,7 @@ def session_attendance_set(
         refusal = _endorsement_entry(group, attendance, session)
         if refusal is not None:
             refused.append(refusal)
+            notices.notify_hours_not_counted(registrations[registration_id], session, refusal.code)
     rows = list(
         Attendance.objects.filter(registration__group=group, session_start=session)
         .select_related("registration")

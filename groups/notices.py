@@ -19,6 +19,7 @@ import datetime as dt
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from groups.links import MINTER
 from groups.models import Group, Registration, RegistrationStatus
@@ -34,6 +35,15 @@ KIND_WAITLISTED = "group.waitlisted"
 KIND_PROMOTED = "group.promoted"
 KIND_REMINDER = "group.reminder"
 KIND_CANCELLED = "group.cancelled"
+KIND_HOURS_NOT_COUNTED = "group.hours_not_counted"
+
+# Why a provider's attendance could not become a portfolio entry, in their words.
+HOURS_REFUSED_BECAUSE = {
+    "consultant_not_eligible": gettext_lazy(
+        "the facilitator is not on record as eligible to give reflective supervision/consultation"
+    ),
+    "too_many_hours": gettext_lazy("it would go over the hours your portfolio can count for one entry"),
+}
 
 
 def calendar_url(group: Group) -> str:
@@ -195,5 +205,30 @@ def notify_cancelled(registration: Registration) -> None:
                 "We are sorry: this group has been cancelled and will not meet. You do not need to do anything."
             ),
             text=_("%(name)s has been cancelled and will not meet.") % {"name": group.name},
+            first=None,
+        )
+
+
+def notify_hours_not_counted(registration: Registration, session: dt.datetime, code: str) -> None:
+    """The attendee was marked present, but the hours could not be added to their
+    endorsement portfolio (``code``: the refusal's): why, and what to do. Once per
+    registration and session, however often the host saves the marks."""
+    group = registration.group
+    with translation.override(registration.language):
+        when = session_when(session, group.time_zone)
+        reason = HOURS_REFUSED_BECAUSE.get(code) or _("it did not meet the portfolio's rules")
+        _tell_registrant(
+            registration,
+            key=f"{KIND_HOURS_NOT_COUNTED}:{registration.pk}:{session.astimezone(dt.UTC):%Y%m%dT%H%M}",
+            kind=KIND_HOURS_NOT_COUNTED,
+            subject=_("Your hours were not added: %(name)s") % {"name": group.name},
+            opening=_(
+                "You were marked present on %(when)s, but the hours could not be added to your "
+                "endorsement portfolio: %(reason)s. You can add them yourself in your portfolio, "
+                "or ask the host."
+            )
+            % {"when": when, "reason": reason},
+            text=_("Your hours at %(name)s were not added to your portfolio: see your e-mail.")
+            % {"name": group.name},
             first=None,
         )

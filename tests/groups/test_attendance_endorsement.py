@@ -138,3 +138,31 @@ def test_a_host_who_may_not_give_rsc_keeps_the_attendance_and_is_told(facilitato
     assert response.json()["attendance"] == [{"registration_id": registration.pk, "present": True}]
     assert [r["code"] for r in response.json()["portfolio_refused"]] == ["consultant_not_eligible"]
     assert not RscEntry.objects.exists()
+
+
+def test_an_attendee_whose_hours_could_not_count_is_told_once_in_their_language(
+    facilitator, django_capture_on_commit_callbacks
+):
+    """The host sees the refusal on the roster; the attendee, who would otherwise count on
+    hours that are not in their portfolio, gets an e-mail saying why and what to do."""
+    from django.core import mail
+
+    from outbox.services import outbox_deliver_due
+
+    host = ProviderFactory(user=UserFactory())
+    group = _group(host)
+    registration = _attendee(group)
+    registration.language = "es"
+    registration.save(update_fields=["language"])
+    outbox_deliver_due()  # the confirmation of the place
+    mail.outbox.clear()
+    for _ in range(2):  # marked twice: told once
+        with django_capture_on_commit_callbacks(execute=True):
+            assert _mark(group, group.schedule.starts_at, {registration.pk: True}).status_code == 200
+    outbox_deliver_due()
+    told = [m for m in mail.outbox if m.to == ["p@example.org"]]
+    assert len(told) == 1, [m.subject for m in mail.outbox]
+    assert group.name in told[0].subject
+    assert "no se sumaron" in told[0].subject
+    assert "no consta como habilitada" in told[0].body
+    assert "portafolio" in told[0].body

@@ -327,6 +327,9 @@ TEXT_KINDS = {
     "group.promoted": "no child",
     "group.reminder": "no child",
     "group.cancelled": "no child",
+    # A provider marked present whose hours could not enter their portfolio: the group,
+    # the session and why (the refusal's code in words), never a child.
+    "group.hours_not_counted": "no child",
 }
 
 
