@@ -14,19 +14,22 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from directory import policies
-from directory.model_catalogue import evidence_model, model_codes
+from directory.model_catalogue import evidence_model, model_codes, model_name
 from directory.models import (
     CredentialVerification,
     ModelCredential,
     ModelStatus,
     directory_today,
 )
+from outbox.services import outbox_email
+from people.preferences import language_of
 from people.roles import Actor, signed_in
 from referral_hub.errors import ApplicationError, NotFound
+from referral_hub.sitelinks import absolute_url
 
 MAX_NOTE = 2000
 
@@ -144,7 +147,43 @@ def _decide(credential: ModelCredential, actor: Actor, verification: str, note: 
     credential.reviewed_at = timezone.now()
     credential.review_note = note
     credential.save(update_fields=["verification", "reviewed_by", "reviewed_at", "review_note", "updated_at"])
+    _tell_provider(credential)
     return credential
+
+
+def _tell_provider(credential: ModelCredential) -> None:
+    """The provider behind the listing hears the decision by e-mail (outbox, same
+    transaction), in their language: verified (it shows now) or not (the curator's
+    reason, and where to change it). Once per decision: the key carries its time."""
+    user = credential.provider.user
+    if user is None or not user.email:
+        return
+    language = language_of(user)
+    with translation.override(language):
+        name = model_name(credential.code)
+        page = absolute_url(f"/providers/{credential.provider_id}/models/")
+        if credential.verification == CredentialVerification.VERIFIED:
+            subject = _("Your %(model)s credential was verified") % {"model": name}
+            body = _(
+                "The network verified your %(model)s credential. It now shows on your listing, "
+                "and families searching for %(model)s find you.\n\nYour credentials: %(link)s\n"
+            ) % {"model": name, "link": page}
+        else:
+            subject = _("Your %(model)s credential could not be verified") % {"model": name}
+            body = _(
+                "The network could not verify your %(model)s credential: %(note)s\n\n"
+                "Correct it on your credentials page and it will be looked at again: %(link)s\n"
+            ) % {"model": name, "note": credential.review_note, "link": page}
+    assert credential.reviewed_at is not None
+    outbox_email(
+        key=f"model-credential:{credential.pk}:{credential.verification}:{credential.reviewed_at:%Y%m%dT%H%M%S%f}",
+        to_address=user.email,
+        subject=str(subject),
+        body=str(body),
+        kind="listing.credential",
+        recipient_id=user.pk,
+        language=language,
+    )
 
 
 @transaction.atomic

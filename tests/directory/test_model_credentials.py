@@ -409,3 +409,47 @@ def test_hsds_carries_the_current_verified_models_and_validates(tmp_path, client
     assert [
         a["taxonomy_term"]["code"] for a in one["attributes"] if a["link_type"] == "evidence_based_model"
     ] == ["cos"]
+
+
+def test_the_provider_hears_each_decision_on_a_credential_in_their_language(
+    curator, django_capture_on_commit_callbacks
+):
+    """Verified: it shows now. Not verified: the curator's reason and where to change
+    it. One e-mail per decision (a second review after a change is a new decision)."""
+    from django.core import mail
+
+    from outbox.services import outbox_deliver_due
+    from people.models import AccountSettings
+
+    provider = ProviderFactory(name="Lucia Romero")
+    provider.user.email = "lucia@example.org"
+    provider.user.save(update_fields=["email"])
+    AccountSettings.objects.update_or_create(user=provider.user, defaults={"preferred_language": "es"})
+    mine = as_user(provider.user)
+    url = f"/api/v1/providers/{provider.pk}/models/"
+    expires_on = (directory_today() + datetime.timedelta(days=400)).isoformat()
+    claim = {"code": "cpp", "status": "rostered", "issuer": "UCSF", "expires_on": expires_on}
+    credential = mine.post(url, claim, format="json").json()["id"]
+    review = as_user(curator)
+
+    def decisions() -> list:
+        outbox_deliver_due()
+        return [m for m in mail.outbox if m.to == ["lucia@example.org"]]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        review.post(
+            f"/api/v1/curation/models/{credential}/reject/", {"note": "No figura en la lista."}, format="json"
+        )
+    (rejected,) = decisions()
+    assert "no se pudo verificar" in rejected.subject
+    assert "Psicoterapia Niño-Padre (CPP)" in rejected.body
+    assert "No figura en la lista." in rejected.body
+    assert f"/providers/{provider.pk}/models/" in rejected.body
+
+    mine.post(url, {**claim, "status": "certified"}, format="json")  # changed: a new claim
+    with django_capture_on_commit_callbacks(execute=True):
+        review.post(f"/api/v1/curation/models/{credential}/verify/", {}, format="json")
+    sent = decisions()
+    assert len(sent) == 2
+    assert "verificada" in sent[1].subject
+    assert "No figura" not in sent[1].body

@@ -232,6 +232,7 @@ CALL_SITES: dict[str, str] = {
     "consent.requests._notify_requester": "scenario",
     "consent.services._notify_guardians_of_attestation": "family",
     "directory.listings._tell_claimant": "no child",
+    "directory.credentials._tell_provider": "no child",
     "directory.listings.listings_request_confirmation": "no child",
     "directory.reminders._digest": "no child",
     "directory.signup.provider_signup": "no child",
