@@ -165,16 +165,23 @@ def publish_year(
     return len(rows)
 
 
-def published_block(
-    period: Period, slice_: str, now: datetime.datetime | None = None
-) -> tuple[dict[str, Any], datetime.datetime, bool]:
-    """The published block of ``period`` for ``slice_``, its ``as_of`` and whether it was
-    stored before this call (``True``) or computed now."""
+def published_blocks(
+    periods: list[Period], slice_: str, now: datetime.datetime | None = None
+) -> list[tuple[dict[str, Any], datetime.datetime, bool]]:
+    """The published block of each of ``periods`` for ``slice_`` (one query for all of
+    them, reading only the blocks), with its ``as_of`` and whether it was stored before
+    this call (``True``) or published by it (its year, from the monthly tallies)."""
     now = now or timezone.now()
-    key = block_key(period, slice_)
-    row = IndicatorRollup.objects.filter(key=key).only("report", "computed_at").first()
-    fresh = row is None
-    if row is None:
-        publish_year(period.start.year, now, slice_)
-        row = IndicatorRollup.objects.only("report", "computed_at").get(key=key)
-    return row.report["block"], row.computed_at, not fresh
+    keys = [block_key(period, slice_) for period in periods]
+    found = _blocks(keys)
+    fresh = {key for key in keys if key not in found}
+    for year in sorted({p.start.year for p, key in zip(periods, keys, strict=True) if key in fresh}):
+        publish_year(year, now, slice_)
+    if fresh:
+        found |= _blocks(sorted(fresh))
+    return [(*found[key], key not in fresh) for key in keys]
+
+
+def _blocks(keys: list[str]) -> dict[str, tuple[dict[str, Any], datetime.datetime]]:
+    rows = IndicatorRollup.objects.filter(key__in=keys).values_list("key", "report__block", "computed_at")
+    return {key: (block, computed_at) for key, block, computed_at in rows}

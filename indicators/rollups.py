@@ -51,8 +51,9 @@ def current_report(filters: Filters, now: datetime.datetime | None = None) -> di
     """The published report for ``filters``: its period and the previous one (as
     stored), and directory capacity as of today."""
     now = now or timezone.now()
-    current, as_of, stored = publication.published_block(filters.period, filters.slice, now)
-    previous, _, _ = publication.published_block(filters.period.previous(), filters.slice, now)
+    (current, as_of, stored), (previous, _, _) = publication.published_blocks(
+        [filters.period, filters.period.previous()], filters.slice, now
+    )
     return {
         "period": selectors.period_json(filters.period),
         "previous_period": selectors.period_json(filters.period.previous()),
