@@ -2,17 +2,23 @@
 a test).
 
     .venv/bin/python bench/indicators.py [--db postgres://postgres@127.0.0.1:5432/rh_bench_ind]
-                                         [--referrals 100000] [--requests 40] [--keep]
+                                         [--referrals 100000] [--requests 20] [--keep]
                                          [--out docs/benchmarks/indicators.md]
 
 1. Recreates the database, migrates, loads ``seed_demo`` and the bulk world of
    ``bench/referrals.py`` (``--referrals`` referrals), then spreads them over two years
    with answers, appointments, outcomes, decline reasons and concern types (one UPDATE).
-2. Starts daphne (production settings, throttling off) and times, sequentially and in
-   the same run: ``GET /api/v1/indicators/`` (default period: 365 days, plus the
-   previous 365 for comparison) as ``network_lead``, a one-month period, and
-   ``GET /api/v1/providers/{id}/`` as the yardstick.
-3. Writes p50/p90 and the ratio to ``--out`` (markdown).
+2. Runs the hourly job (``refresh_rollups``: the monthly tallies of the running year,
+   then every closed period of every year with data), timed, and again (idempotent).
+3. Times the publication of a whole year (every period and population of it, suppressed
+   together) from the referrals (the old path) and from the monthly tallies, in process,
+   and a first read over HTTP that publishes a year from the tallies.
+4. Starts daphne (production settings, throttling off) and times, sequentially and in
+   the same run, ``GET /api/v1/providers/{id}/`` (the yardstick) and then a grid of
+   filter combinations of ``GET /api/v1/indicators/`` as ``network_lead`` (months,
+   quarters with each discipline and each state, years), then the yardstick again.
+5. Writes p50/p90 and each ratio to the yardstick's p50 to ``--out`` (markdown), with
+   ``uptime`` before and after.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ import importlib.util
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -82,7 +89,7 @@ def main() -> None:
     )
     parser.add_argument("--db", default="postgres://postgres@127.0.0.1:5432/rh_bench_ind")
     parser.add_argument("--referrals", type=int, default=100_000)
-    parser.add_argument("--requests", type=int, default=40)
+    parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--out", default=str(ROOT / "docs" / "benchmarks" / "indicators.md"))
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
@@ -103,65 +110,131 @@ def main() -> None:
 
     import requests
 
+    from directory.models import Discipline, Location
+    from indicators import publication, rollups, selectors
+    from indicators.models import IndicatorRollup
+    from indicators.params import last_closed
+
+    load_before = uptime()
+    today = datetime.datetime.now(datetime.UTC).date()
+    t1 = time.perf_counter()
+    job = rollups.refresh_rollups()
+    job_s = time.perf_counter() - t1
+    t1 = time.perf_counter()
+    job_again = rollups.refresh_rollups()
+    job_again_s = time.perf_counter() - t1
+    print(f"job: {job} in {job_s:.1f}s; again {job_again} in {job_again_s:.1f}s")
+
+    year = last_closed("year", today).start.year
+    publish = {"referrals": [], "tallies": []}
+    for _ in range(2):
+        for how in ("referrals", "tallies"):
+            IndicatorRollup.objects.filter(key__contains=f":{year}-").delete()
+            now = datetime.datetime.now(datetime.UTC)
+            t1 = time.perf_counter()
+            source = selectors.RowSource(selectors.load_year(year), now) if how == "referrals" else None
+            made = publication.publish_year(year, now, source=source)
+            publish[how].append(time.perf_counter() - t1)
+    print(f"publish {year} ({made} periods): {publish}")
+
     lead = requests.Session()
     lead.headers["Authorization"] = f"Token {base.token_for('network_lead')}"
     log = Path(tempfile.gettempdir()) / "rh-bench-indicators-daphne.log"
     proc, url = base.start_daphne(args.db, log)
+    detail = f"{url}/api/v1/providers/{world['imh'].pk}/"
     try:
         for _ in range(3):  # warm-up
             lead.get(f"{url}/api/v1/indicators/", timeout=120)
-            lead.get(f"{url}/api/v1/providers/{world['imh'].pk}/", timeout=30)
-        results = {
-            "indicators, the last closed quarter (published at the first warm-up read)": timed(
-                lambda: lead.get(f"{url}/api/v1/indicators/", timeout=120), args.requests
-            ),
-            "indicators, the last closed month (published with its year)": timed(
-                lambda: lead.get(f"{url}/api/v1/indicators/", params={"period": "month"}, timeout=120),
-                args.requests,
-            ),
-            "provider detail": timed(
-                lambda: lead.get(f"{url}/api/v1/providers/{world['imh'].pk}/", timeout=30), args.requests
-            ),
-        }
-        # The hourly job (publishes what has closed; here: nothing new), then the default
-        # request again.
-        from indicators.rollups import refresh_rollups
-
-        t1 = time.perf_counter()
-        refreshed = refresh_rollups()
-        refresh_s = time.perf_counter() - t1
-        print(f"rollup refresh: {refreshed} in {refresh_s:.1f}s")
-        source = lead.get(f"{url}/api/v1/indicators/", timeout=120).json()["source"]
-        assert source == "rollup", source
-        results["indicators, the last closed quarter after the job"] = timed(
-            lambda: lead.get(f"{url}/api/v1/indicators/", timeout=120), args.requests
-        )
-        results["provider detail (again, after the refresh)"] = timed(
-            lambda: lead.get(f"{url}/api/v1/providers/{world['imh'].pk}/", timeout=30), args.requests
+            lead.get(detail, timeout=30)
+        cold = []
+        for _ in range(3):
+            IndicatorRollup.objects.filter(key__contains=f":{year}-").delete()
+            t1 = time.perf_counter()
+            answer = lead.get(
+                f"{url}/api/v1/indicators/", params={"period": "year", "start": f"{year}-01-01"}
+            )
+            cold.append((time.perf_counter() - t1) * 1000)
+            assert answer.status_code == 200 and answer.json()["source"] == "live", answer.text[:300]
+        results = {"provider detail": timed(lambda: lead.get(detail, timeout=30), args.requests)}
+        states = sorted({s.strip().upper() for s in Location.objects.values_list("state", flat=True)})
+        for name, query in filter_grid(today, list(Discipline.values), [s for s in states if len(s) == 2]):
+            answer = lead.get(f"{url}/api/v1/indicators/", params=query, timeout=120)
+            assert answer.json()["source"] == "rollup", (name, answer.text[:300])
+            results[name] = timed(
+                lambda q=query: lead.get(f"{url}/api/v1/indicators/", params=q, timeout=120), args.requests
+            )
+        results["provider detail (again, after the grid)"] = timed(
+            lambda: lead.get(detail, timeout=30), args.requests
         )
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+    load_after = uptime()
     yard = results["provider detail"]["p50"]
+    grid_ratios = [m["p50"] / yard for name, m in results.items() if not name.startswith("provider")]
     lines = [
         "# Network indicators benchmark",
         "",
         f"- {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, {platform.platform()}, "
-        f"{os.cpu_count()} CPUs, load average at the end {os.getloadavg()[0]:.1f}",
-        f"- {world['made']:,} referrals over two years on PostgreSQL; {args.requests} sequential requests each",
-        f"- publication job (`refresh_rollups`: the latest closed month, quarter and year with "
-        f"their years): {refreshed['published']} periods published in {refresh_s:.1f} s",
+        f"{os.cpu_count()} CPUs, shared with other sessions",
+        f"- `uptime` before: {load_before}",
+        f"- `uptime` after: {load_after}",
+        f"- {world['made']:,} referrals over two years on PostgreSQL; {args.requests} sequential requests "
+        "per row, each filter read once before it is timed",
+        f"- the job (`refresh_rollups`), first run: {job['published']} periods of {job['years']} years "
+        f"published, tallies of {job['tallied']} year(s) recomputed, in {job_s:.1f} s; second run "
+        f"(tallies only, nothing left to publish): {job_again_s:.1f} s",
+        f"- publishing every period of {year} (in process): from the referrals "
+        f"{' / '.join(f'{t:.1f}' for t in publish['referrals'])} s, from the monthly tallies "
+        f"{' / '.join(f'{t:.1f}' for t in publish['tallies'])} s",
+        f"- a first read that publishes {year} from the tallies over HTTP: "
+        f"{' / '.join(f'{t:.0f}' for t in cold)} ms ({statistics.median(cold) / yard:.1f}x detail)",
+        f"- grid: {len(grid_ratios)} filter combinations, p50 / detail p50 from "
+        f"{min(grid_ratios):.2f}x to {max(grid_ratios):.2f}x",
         "",
         "| request | p50 ms | p90 ms | p50 / provider detail p50 |",
         "|---|---|---|---|",
     ]
     for name, m in results.items():
-        lines.append(f"| {name} | {m['p50']:.1f} | {m['p90']:.1f} | {m['p50'] / yard:.1f}x |")
+        lines.append(f"| {name} | {m['p50']:.1f} | {m['p90']:.1f} | {m['p50'] / yard:.2f}x |")
     text = "\n".join(lines) + "\n"
     print(text)
     Path(args.out).write_text(text)
     if not args.keep:
         base.recreate_database(args.db)
+
+
+def uptime() -> str:
+    return subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip()
+
+
+def filter_grid(
+    today: datetime.date, disciplines: list[str], states: list[str]
+) -> list[tuple[str, dict[str, str]]]:
+    """Every kind of question: the default, months, quarters (the network, each
+    discipline, each state, a year back), years."""
+    from indicators.params import Period, last_closed
+
+    quarter, month, year = (last_closed(kind, today) for kind in ("quarter", "month", "year"))
+    q = {"period": "quarter", "start": quarter.start.isoformat()}
+    back = {
+        "period": "quarter",
+        "start": quarter.previous().previous().previous().previous().start.isoformat(),
+    }
+    grid: list[tuple[str, dict[str, str]]] = [("default (the last closed quarter)", {})]
+    grid.append((f"quarter {q['start']}", q))
+    grid += [(f"quarter {q['start']}, discipline {d}", {**q, "discipline": d}) for d in disciplines]
+    grid += [(f"quarter {q['start']}, area {s}", {**q, "area": s}) for s in states]
+    grid.append((f"quarter {back['start']}", back))
+    grid += [
+        (f"quarter {back['start']}, discipline {disciplines[0]}", {**back, "discipline": disciplines[0]})
+    ]
+    grid += [(f"quarter {back['start']}, area {s}", {**back, "area": s}) for s in states[:1]]
+    for m in (month, month.previous(), Period("month", month.start.replace(year=month.start.year - 1))):
+        grid.append((f"month {m.start}", {"period": "month", "start": m.start.isoformat()}))
+    for y in (year, year.previous()):
+        grid.append((f"year {y.start}", {"period": "year", "start": y.start.isoformat()}))
+    return grid
 
 
 if __name__ == "__main__":

@@ -136,7 +136,11 @@ class IndicatorsOutput(serializers.Serializer[Any]):
         help_text="`rollup`: the period was published before this request (stored, never "
         "recomputed); `live`: published by this request (and stored).",
     )
-    as_of = serializers.DateTimeField(help_text="When this period's figures were computed (once).")
+    as_of = serializers.DateTimeField(
+        help_text="The time of the data this period's figures were published from (the monthly "
+        "tallies they were added up from: at most INDICATORS_TALLY_MAX_AGE_S before "
+        "publication, always after the period ended); published once, they never change."
+    )
 
     def get_fields(self) -> dict[str, Field[Any, Any, Any, Any]]:
         fields = super().get_fields()

@@ -9,6 +9,7 @@ published value, and each ``Ratio`` with a percentage only when both its counts 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,8 +47,18 @@ class Ledger:
         self.relations.append((total.key, [p.key for p in parts]))
 
     def publish(self, report: Any) -> Any:
-        hidden = suppress(self.values, self.relations)
-        return _resolve(report, hidden)
+        values = tuple(self.values.items())
+        relations = tuple((total, tuple(parts)) for total, parts in self.relations)
+        return _resolve(report, set(_suppressed(values, relations)))
+
+
+@functools.lru_cache(maxsize=256)
+def _suppressed(
+    values: tuple[tuple[str, int], ...], relations: tuple[tuple[str, tuple[str, ...]], ...]
+) -> frozenset[str]:
+    """``suppress`` is a pure function of the counts and relations: the same table (the
+    capacity snapshot between two changes of the directory) is solved once per process."""
+    return frozenset(suppress(dict(values), [(total, list(parts)) for total, parts in relations]))
 
 
 def _percent(ratio: Ratio, hidden: set[str]) -> float | None:

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from directory.models import Discipline, Location
-from indicators import selectors
+from indicators import monthly, selectors
 from indicators.ledger import Ledger, Slot, resolve
 from indicators.models import IndicatorRollup
 from indicators.params import Period
@@ -66,16 +66,15 @@ def _year_blocks(year: int, today: datetime.date, slices: list[str]) -> list[tup
 class _Year:
     """True counts of every block of a year in one ledger, with their relations."""
 
-    def __init__(self, year: int, blocks: list[tuple[Period, str]], now: datetime.datetime) -> None:
+    def __init__(self, source: selectors.TallySource, blocks: list[tuple[Period, str]]) -> None:
         self.ledger = Ledger()
         self.virtual: set[str] = set()
         self.reports: dict[str, dict[str, Any]] = {}
         self.slots: dict[str, dict[str, Slot]] = {}
-        data = selectors.load_year(year)
         for period, slice_ in blocks:
             key = block_key(period, slice_)
             before = len(self.ledger.values)
-            self.reports[key] = selectors.period_block(self.ledger, key, period, slice_, data, now)
+            self.reports[key] = selectors.period_block(self.ledger, key, period, slice_, source, source.as_of)
             added = list(self.ledger.values)[before:]
             self.slots[key] = {k[len(key) + 1 :]: Slot(k, self.ledger.values[k]) for k in added}
         present = {period.key for period, _ in blocks}
@@ -107,15 +106,23 @@ def _stored(keys: list[str]) -> dict[str, IndicatorRollup]:
     return {r.key: r for r in IndicatorRollup.objects.filter(key__in=keys)}
 
 
-def publish_year(year: int, now: datetime.datetime, slice_: str = NETWORK) -> int:
-    """Store every closed, not yet published block of ``year``; returns how many."""
+def publish_year(
+    year: int, now: datetime.datetime, slice_: str = NETWORK, source: selectors.TallySource | None = None
+) -> int:
+    """Store every closed, not yet published block of ``year``; returns how many. The
+    figures are added up from the year's monthly tallies (``indicators.monthly``;
+    recomputed first when older than the newest period's end or than their maximum age),
+    or from ``source`` when given; they are as of the source's time (``as_of``)."""
     blocks = _year_blocks(year, now.date(), _quarter_slices(slice_))
     keys = [block_key(p, s) for p, s in blocks]
     stored = _stored(keys)
     if len(stored) == len(keys):
         return 0
     started = time.perf_counter()
-    lattice = _Year(year, blocks, now)
+    if source is None:
+        ended = max(p.bounds()[1] for p, s in blocks if block_key(p, s) not in stored)
+        source = monthly.cube_for(year, ended, now)
+    lattice = _Year(source, blocks)
     # Stored cells keep their state. The attacker knows a shown one as it was published:
     # where today's true count differs (a referral cancelled since), every new cell of
     # its relations is withheld, or the new total minus the published parts would tell
@@ -148,7 +155,7 @@ def publish_year(year: int, now: datetime.datetime, slice_: str = NETWORK) -> in
                 period_from=period.start,
                 period_to=period.end,
                 report={"block": resolve(lattice.reports[key], hidden), "cells": cells},
-                computed_at=now,
+                computed_at=source.as_of,
                 compute_ms=elapsed,
             )
         )
@@ -158,16 +165,23 @@ def publish_year(year: int, now: datetime.datetime, slice_: str = NETWORK) -> in
     return len(rows)
 
 
-def published_block(
-    period: Period, slice_: str, now: datetime.datetime | None = None
-) -> tuple[dict[str, Any], datetime.datetime, bool]:
-    """The published block of ``period`` for ``slice_``, its ``as_of`` and whether it was
-    stored before this call (``True``) or computed now."""
+def published_blocks(
+    periods: list[Period], slice_: str, now: datetime.datetime | None = None
+) -> list[tuple[dict[str, Any], datetime.datetime, bool]]:
+    """The published block of each of ``periods`` for ``slice_`` (one query for all of
+    them, reading only the blocks), with its ``as_of`` and whether it was stored before
+    this call (``True``) or published by it (its year, from the monthly tallies)."""
     now = now or timezone.now()
-    key = block_key(period, slice_)
-    row = IndicatorRollup.objects.filter(key=key).only("report", "computed_at").first()
-    fresh = row is None
-    if row is None:
-        publish_year(period.start.year, now, slice_)
-        row = IndicatorRollup.objects.only("report", "computed_at").get(key=key)
-    return row.report["block"], row.computed_at, not fresh
+    keys = [block_key(period, slice_) for period in periods]
+    found = _blocks(keys)
+    fresh = {key for key in keys if key not in found}
+    for year in sorted({p.start.year for p, key in zip(periods, keys, strict=True) if key in fresh}):
+        publish_year(year, now, slice_)
+    if fresh:
+        found |= _blocks(sorted(fresh))
+    return [(*found[key], key not in fresh) for key in keys]
+
+
+def _blocks(keys: list[str]) -> dict[str, tuple[dict[str, Any], datetime.datetime]]:
+    rows = IndicatorRollup.objects.filter(key__in=keys).values_list("key", "report__block", "computed_at")
+    return {key: (block, computed_at) for key, block, computed_at in rows}

@@ -1,10 +1,11 @@
 """The report a network lead reads, assembled from published periods
-(``indicators.publication``), and the job that publishes the latest closed periods
-ahead of the first reader (``indicators.tasks``).
+(``indicators.publication``), and the job that publishes closed periods ahead of the
+first reader (``indicators.tasks``).
 
-A period is published once and then always read back as stored: the hourly job only
-publishes what has just closed (a new month, quarter or year), so after its run the
-dashboard's default view (the last closed quarter) is one stored row. Every answer says
+A period is published once and then always read back as stored: the hourly job keeps
+the monthly tallies (``indicators.monthly``) current and publishes every closed period
+not yet published, so after its run any period and filter a reader may ask for is one
+stored row. Every answer says
 ``source`` (``rollup``: published before this request; ``live``: published by it) and
 ``as_of`` (when the period's figures were computed).
 """
@@ -14,12 +15,15 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.db.models import Min
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from indicators import publication, selectors
-from indicators.params import Filters, last_closed
+from consent.models import ConsentEvent
+from indicators import monthly, publication, selectors
+from indicators.params import EARLIEST_YEAR, Filters, last_closed
 from indicators.suppression import SUPPRESSED, THRESHOLD
+from referrals.models import Referral
 
 METHOD = (
     "Aligned, closed periods only (months, quarters, years; a discipline or a state "
@@ -47,8 +51,9 @@ def current_report(filters: Filters, now: datetime.datetime | None = None) -> di
     """The published report for ``filters``: its period and the previous one (as
     stored), and directory capacity as of today."""
     now = now or timezone.now()
-    current, as_of, stored = publication.published_block(filters.period, filters.slice, now)
-    previous, _, _ = publication.published_block(filters.period.previous(), filters.slice, now)
+    (current, as_of, stored), (previous, _, _) = publication.published_blocks(
+        [filters.period, filters.period.previous()], filters.slice, now
+    )
     return {
         "period": selectors.period_json(filters.period),
         "previous_period": selectors.period_json(filters.period.previous()),
@@ -63,15 +68,32 @@ def current_report(filters: Filters, now: datetime.datetime | None = None) -> di
     }
 
 
+def _data_years(today: datetime.date) -> set[int]:
+    """Every calendar year from the first counted referral or consent event to today."""
+    firsts = [
+        Referral.objects.aggregate(first=Min("sent_at"))["first"],
+        ConsentEvent.objects.aggregate(first=Min("at"))["first"],
+    ]
+    earliest = min((f.year for f in firsts if f is not None), default=today.year)
+    return set(range(max(earliest, EARLIEST_YEAR), today.year + 1))
+
+
 def refresh_rollups(now: datetime.datetime | None = None) -> dict[str, int]:
-    """Publish the latest closed month, quarter and year (and the periods before them,
-    which their reports compare with). Idempotent: what is published stays; a second
-    run publishes nothing. Returns ``{"published", "years"}``."""
+    """The hourly job. First the monthly tallies of the year now running (and of the
+    year of the last closed month, in January) are recomputed, so they stay within
+    ``INDICATORS_TALLY_MAX_AGE_S``; then every closed, unpublished period of every year
+    with referrals or consent events is published from the tallies (the latest closed
+    month, quarter and year among them), so any period a reader asks for is already
+    stored. Idempotent: what is published stays; a second run publishes nothing.
+    Returns ``{"published", "years", "tallied"}``."""
     now = now or timezone.now()
     today = now.date()
-    years = set()
+    tallied = sorted({today.year, last_closed("month", today).start.year})
+    for year in tallied:
+        monthly.refresh_year(year, now)
+    years = set(_data_years(today))
     for kind in ("month", "quarter", "year"):
         period = last_closed(kind, today)
         years |= {period.start.year, period.previous().start.year}
     published = sum(publication.publish_year(year, now) for year in sorted(years))
-    return {"published": published, "years": len(years)}
+    return {"published": published, "years": len(years), "tallied": len(tallied)}

@@ -9,26 +9,25 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import math
-import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from consent.models import ConsentEvent, ConsentEventKind
 from directory.models import Discipline, Location, Provider
+from indicators import tally as tally_
 from indicators.ledger import Ledger, Ratio, Slot
 from indicators.params import Area, Filters, Period
+from indicators.tally import Tally
 from referrals.models import (
     Barrier,
     ConcernType,
     DeclineReason,
     NeedsMet,
-    Outcome,
     Referral,
     ReferralStatus,
     Screening,
@@ -270,31 +269,6 @@ def _days(start: datetime.datetime, end: datetime.datetime) -> float:
     return (end - start).total_seconds() / 86400
 
 
-def spread(days: Sequence[float], children: int) -> dict[str, Any]:
-    """Median and 90th percentile (nearest rank) in days, only for >= 11 children."""
-    if children < MIN_CHILDREN_FOR_STATISTICS:
-        return {
-            "median_days": None,
-            "p90_days": None,
-            "statistics_note": f"fewer than {MIN_CHILDREN_FOR_STATISTICS} children",
-        }
-    ordered = sorted(days)
-    p90 = ordered[max(math.ceil(0.9 * len(ordered)) - 1, 0)]
-    return {
-        "median_days": round(statistics.median(ordered), 1),
-        "p90_days": round(p90, 1),
-        "statistics_note": "",
-    }
-
-
-def by_month_sent(rows: list[ReferralRow]) -> dict[str, list[ReferralRow]]:
-    """Rows by the UTC month they were sent, ``YYYY-MM`` (one pass; strftime is slow)."""
-    months: dict[str, list[ReferralRow]] = defaultdict(list)
-    for row in rows:
-        months[f"{row.sent_at.year:04d}-{row.sent_at.month:02d}"].append(row)
-    return months
-
-
 def months_of(period: Period) -> list[str]:
     months, day = [], period.start.replace(day=1)
     while day <= period.end:
@@ -316,71 +290,67 @@ def _breakdown(
     return items
 
 
-# --- Indicators, one function each --------------------------------------------------
+# --- Indicators, one function each (from a ``Tally``: indicators.tally) -------------
 
 
-def children_referred(ledger: Ledger, p: str, rows: list[ReferralRow], first_ids: set[int]) -> dict[str, Any]:
-    """Children whose first counted referral of the calendar year is among ``rows``, by
-    their age and the concern of that referral: so months and quarters add up to the
+def _codes(tally: Tally, prefix: str, codes: Iterable[str]) -> dict[str, int]:
+    return {code: tally.counts[f"{prefix}.{code}"] for code in codes}
+
+
+def children_referred(ledger: Ledger, p: str, tally: Tally) -> dict[str, Any]:
+    """Children whose first counted referral of the calendar year is among the period's,
+    by their age and the concern of that referral: so months and quarters add up to the
     year, and populations to the network (nothing left over to difference)."""
-    first = [row for row in rows if row.id in first_ids]
-    bands: dict[str, int] = defaultdict(int)
-    concerns: dict[str, int] = defaultdict(int)
-    for row in first:
-        bands[age_band(age_months(row.date_of_birth, row.sent_at.date()))] += 1
-        concerns[row.concern_type] += 1
-    total = ledger.count(f"{p}.children", len(first))
+    total = ledger.count(f"{p}.children", tally.counts["children"])
+    bands = [b[0] for b in AGE_BANDS]
     return {
         "count": total,
         "by_age_band": _breakdown(
-            ledger, f"{p}.children.age", "age_band", [b[0] for b in AGE_BANDS], bands, total
+            ledger, f"{p}.children.age", "age_band", bands, _codes(tally, "children.age", bands), total
         ),
         "by_concern_type": _breakdown(
-            ledger, f"{p}.children.concern", "concern_type", ConcernType.values, concerns, total
+            ledger,
+            f"{p}.children.concern",
+            "concern_type",
+            ConcernType.values,
+            _codes(tally, "children.concern", ConcernType.values),
+            total,
         ),
     }
 
 
-FAMILY_SOURCE = "family"
+FAMILY_SOURCE = tally_.FAMILY_SOURCE
 
 
-def referral_sources(ledger: Ledger, p: str, rows: list[ReferralRow], total: Slot) -> dict[str, Any]:
-    counts: dict[str, int] = defaultdict(int)
-    for row in rows:
-        # A family's own request has no sending provider: its source is "family".
-        counts[row.from_discipline or FAMILY_SOURCE] += 1
+def referral_sources(ledger: Ledger, p: str, tally: Tally, total: Slot) -> dict[str, Any]:
+    # A family's own request has no sending provider: its source is "family".
     codes = [*Discipline.values, FAMILY_SOURCE]
     return {
         "count": total,
-        "by_discipline": _breakdown(ledger, f"{p}.sources", "discipline", codes, counts, total),
+        "by_discipline": _breakdown(
+            ledger, f"{p}.sources", "discipline", codes, _codes(tally, "sources", codes), total
+        ),
     }
 
 
-def screenings(ledger: Ledger, p: str, rows: list[ScreeningRow]) -> dict[str, Any]:
-    total = ledger.count(f"{p}.screenings", len(rows))
+def screenings(ledger: Ledger, p: str, tally: Tally) -> dict[str, Any]:
+    total = ledger.count(f"{p}.screenings", tally.counts["screenings"])
     instruments, slots = [], []
     for instrument, bands in SCREENING_BANDS.items():
-        mine = [r for r in rows if r.instrument == instrument]
-        slot = ledger.count(f"{p}.screenings.{instrument}", len(mine))
+        slot = ledger.count(f"{p}.screenings.{instrument}", tally.counts[f"screenings.{instrument}"])
         slots.append(slot)
-        counts: dict[str, int] = defaultdict(int)
-        for row in mine:
-            counts[row.band] += 1
+        counts = _codes(tally, f"screenings.{instrument}", bands)
         by_band = _breakdown(ledger, f"{p}.screenings.{instrument}", "band", bands, counts, slot)
         instruments.append({"instrument": instrument, "count": slot, "by_band": by_band})
     ledger.relate(total, slots)
     return {"count": total, "by_instrument": instruments}
 
 
-def _connected_cells(
-    ledger: Ledger, key: str, rows: list[ReferralRow], total: Slot | None = None
-) -> dict[str, Any]:
-    connected = sum(
-        1 for r in rows if r.status == ReferralStatus.COMPLETED and r.outcome == Outcome.CONNECTED
-    )
-    total = total or ledger.count(f"{key}.referrals", len(rows))
+def _connected_cells(ledger: Ledger, key: str, tally: Tally, total: Slot | None = None) -> dict[str, Any]:
+    referrals, connected = tally.counts["referrals"], tally.counts["connected"]
+    total = total or ledger.count(f"{key}.referrals", referrals)
     yes = ledger.count(f"{key}.connected", connected)
-    no = ledger.count(f"{key}.not_connected", len(rows) - connected)
+    no = ledger.count(f"{key}.not_connected", referrals - connected)
     ledger.relate(total, [yes, no])
     return {
         "referrals_count": total,
@@ -391,13 +361,12 @@ def _connected_cells(
 
 
 def connected(
-    ledger: Ledger, p: str, rows: list[ReferralRow], period: Period, total: Slot, monthly_too: bool
+    ledger: Ledger, p: str, source: TallySource, block: Tally, period: Period, total: Slot, slice_: str
 ) -> dict[str, Any]:
-    overall = _connected_cells(ledger, f"{p}.connected", rows, total)
-    monthly = by_month_sent(rows)
+    overall = _connected_cells(ledger, f"{p}.connected", block, total)
     by_month: list[dict[str, Any]] = []
-    for month in months_of(period) if monthly_too else []:
-        mine = monthly.get(month, [])
+    for month in months_of(period) if slice_ == "all" else []:
+        mine = source.month(month, slice_)
         by_month.append({"month": month, **_connected_cells(ledger, f"{p}.connected.{month}", mine)})
     for measure in ("referrals_count", "connected_count", "not_connected_count"):
         if by_month:
@@ -405,64 +374,72 @@ def connected(
     return {**overall, "by_month": by_month}
 
 
+def spread(tally: Tally, key: str) -> dict[str, Any]:
+    """Median and 90th percentile (nearest rank) in days of histogram ``key``, only for
+    >= 11 children."""
+    if tally.children(key) < MIN_CHILDREN_FOR_STATISTICS:
+        return {
+            "median_days": None,
+            "p90_days": None,
+            "statistics_note": f"fewer than {MIN_CHILDREN_FOR_STATISTICS} children",
+        }
+    median, p90 = tally_.spread_values(tally_.ordered_days(tally, key))
+    return {"median_days": round(median, 1), "p90_days": round(p90, 1), "statistics_note": ""}
+
+
 def first_contact(
-    ledger: Ledger, p: str, rows: list[ReferralRow], period: Period, now: datetime.datetime, monthly_too: bool
+    ledger: Ledger,
+    p: str,
+    source: TallySource,
+    block: Tally,
+    period: Period,
+    now: datetime.datetime,
+    slice_: str,
 ) -> dict[str, Any]:
     """First contact = the recipient's first answer (accept or decline: ``responded_at``).
     The 7-day clock runs to ``now`` (when the figures are computed; the period is closed),
     so each referral is due or not whatever period it is counted in."""
-    end = now
-    answered = [r for r in rows if r.responded_at is not None]
-    due = [r for r in rows if r.responded_at is not None or _days(r.sent_at, end) >= CONTACT_DAYS]
-    within = sum(1 for r in answered if (r.contact_days or 0.0) <= CONTACT_DAYS)
-    total = ledger.count(f"{p}.contact.due", len(due))
+    answered = block.counts["contact.answered"]
+    due = answered + tally_.due_open(block, "contact.open", now, CONTACT_DAYS)
+    within = tally_.within(block, "contact", CONTACT_DAYS)
+    total = ledger.count(f"{p}.contact.due", due)
     yes = ledger.count(f"{p}.contact.within", within)
-    no = ledger.count(f"{p}.contact.later", len(due) - within)
+    no = ledger.count(f"{p}.contact.later", due - within)
     ledger.relate(total, [yes, no])
     by_month = []
-    monthly = by_month_sent(answered)
-    for month in months_of(period) if monthly_too else []:
-        mine = monthly.get(month, [])
-        stats = spread([r.contact_days or 0.0 for r in mine], len({r.child_id for r in mine}))
-        by_month.append({"month": month, **stats})
+    for month in months_of(period) if slice_ == "all" else []:
+        by_month.append({"month": month, **spread(source.month(month, slice_), "contact")})
     return {
         "referrals_count": total,
         "within_7_days_count": yes,
         "after_7_days_count": no,
         "percent_within_7_days": Ratio(yes, total),
-        **spread([r.contact_days or 0.0 for r in answered], len({r.child_id for r in answered})),
+        **spread(block, "contact"),
         "by_month": by_month,
     }
 
 
-def first_appointment(
-    ledger: Ledger, p: str, rows: list[ReferralRow], now: datetime.datetime
-) -> dict[str, Any]:
-    end = now
-    live = [r for r in rows if r.status != ReferralStatus.DECLINED]
-    booked = [r for r in live if r.appointment_at is not None]
-    due = [r for r in live if r.appointment_at is not None or _days(r.sent_at, end) >= APPOINTMENT_DAYS]
-    within = sum(1 for r in booked if (r.appointment_days or 0.0) <= APPOINTMENT_DAYS)
-    total = ledger.count(f"{p}.appointment.due", len(due))
+def first_appointment(ledger: Ledger, p: str, block: Tally, now: datetime.datetime) -> dict[str, Any]:
+    booked = block.counts["appointment.booked"]
+    due = booked + tally_.due_open(block, "appointment.open", now, APPOINTMENT_DAYS)
+    within = tally_.within(block, "appointment", APPOINTMENT_DAYS)
+    total = ledger.count(f"{p}.appointment.due", due)
     yes = ledger.count(f"{p}.appointment.within", within)
-    no = ledger.count(f"{p}.appointment.later", len(due) - within)
+    no = ledger.count(f"{p}.appointment.later", due - within)
     ledger.relate(total, [yes, no])
     return {
         "referrals_count": total,
         "within_45_days_count": yes,
         "after_45_days_count": no,
         "percent_within_45_days": Ratio(yes, total),
-        **spread([r.appointment_days or 0.0 for r in booked], len({r.child_id for r in booked})),
+        **spread(block, "appointment"),
     }
 
 
-def declines(ledger: Ledger, p: str, rows: list[ReferralRow], disciplines: Sequence[str]) -> dict[str, Any]:
-    declined = [r for r in rows if r.status == ReferralStatus.DECLINED]
-    grid: dict[tuple[str, str], int] = defaultdict(int)
-    for row in declined:
-        grid[(row.to_discipline, row.decline_reason or DeclineReason.OTHER)] += 1
-    total = ledger.count(f"{p}.declines", len(declined))
+def declines(ledger: Ledger, p: str, tally: Tally, disciplines: Sequence[str]) -> dict[str, Any]:
     reasons = DeclineReason.values
+    grid = {(d, r): tally.counts[f"declines.{d}.{r}"] for d in disciplines for r in reasons}
+    total = ledger.count(f"{p}.declines", tally.counts["declines"])
     by_reason = _breakdown(
         ledger,
         f"{p}.declines.reason",
@@ -501,59 +478,52 @@ def declines(ledger: Ledger, p: str, rows: list[ReferralRow], disciplines: Seque
     }
 
 
-def needs_met(ledger: Ledger, p: str, rows: list[ReferralRow]) -> dict[str, Any]:
+def needs_met(ledger: Ledger, p: str, tally: Tally) -> dict[str, Any]:
     """Help Me Grow's "Needs Met", over the period's completed referrals: the
     recipient's answer at completion (one per referral; a referral completed before the
     question was asked counts as ``unknown``), and apart from it the families' own
     answers (only where a family answered). docs/indicators.md, "Needs met"."""
-    done = [r for r in rows if r.status == ReferralStatus.COMPLETED]
-    answers: dict[str, int] = defaultdict(int)
-    family: dict[str, int] = defaultdict(int)
-    for row in done:
-        answers[row.needs_met or NeedsMet.UNKNOWN] += 1
-        if row.family_needs_met:
-            family[row.family_needs_met] += 1
-    total = ledger.count(f"{p}.needs.completed", len(done))
-    answered = ledger.count(f"{p}.needs.family", sum(family.values()))
+    total = ledger.count(f"{p}.needs.completed", tally.counts["completed"])
+    answered = ledger.count(f"{p}.needs.family", tally.counts["needs.family"])
+    codes = NeedsMet.values
     return {
         "completed_count": total,
-        "by_answer": _breakdown(ledger, f"{p}.needs.answer", "answer", NeedsMet.values, answers, total),
+        "by_answer": _breakdown(
+            ledger, f"{p}.needs.answer", "answer", codes, _codes(tally, "needs", codes), total
+        ),
         "family_answered_count": answered,
         "by_family_answer": _breakdown(
-            ledger, f"{p}.needs.family", "answer", NeedsMet.values, family, answered
+            ledger, f"{p}.needs.family", "answer", codes, _codes(tally, "needs.family", codes), answered
         ),
     }
 
 
-def barriers(ledger: Ledger, p: str, rows: list[ReferralRow]) -> dict[str, Any]:
+def barriers(ledger: Ledger, p: str, tally: Tally) -> dict[str, Any]:
     """What got in the way, over the period's completed referrals: referrals naming at
     least one barrier, and each barrier's referrals (a referral may name several, so
     the barriers do not add up to the total), the recipients' and the families' apart."""
-    done = [r for r in rows if r.status == ReferralStatus.COMPLETED]
-    counts: dict[str, int] = defaultdict(int)
-    family: dict[str, int] = defaultdict(int)
-    for row in done:
-        for code in set(row.barriers):
-            counts[code] += 1
-        for code in set(row.family_barriers):
-            family[code] += 1
     codes = Barrier.values
     return {
-        "referrals_count": ledger.count(f"{p}.barriers", sum(1 for r in done if r.barriers)),
-        "by_barrier": _breakdown(ledger, f"{p}.barriers.of", "barrier", codes, counts, None),
-        "family_referrals_count": ledger.count(
-            f"{p}.barriers.family", sum(1 for r in done if r.family_barriers)
+        "referrals_count": ledger.count(f"{p}.barriers", tally.counts["barriers"]),
+        "by_barrier": _breakdown(
+            ledger, f"{p}.barriers.of", "barrier", codes, _codes(tally, "barriers.of", codes), None
         ),
-        "by_family_barrier": _breakdown(ledger, f"{p}.barriers.family.of", "barrier", codes, family, None),
+        "family_referrals_count": ledger.count(f"{p}.barriers.family", tally.counts["barriers.family"]),
+        "by_family_barrier": _breakdown(
+            ledger,
+            f"{p}.barriers.family.of",
+            "barrier",
+            codes,
+            _codes(tally, "barriers.family.of", codes),
+            None,
+        ),
     }
 
 
-def consents(ledger: Ledger, p: str, events: list[ConsentRow]) -> dict[str, Any]:
-    granted = sum(1 for e in events if e.kind == ConsentEventKind.GRANTED)
-    revoked = sum(1 for e in events if e.kind == ConsentEventKind.REVOKED)
+def consents(ledger: Ledger, p: str, tally: Tally) -> dict[str, Any]:
     return {
-        "granted_count": ledger.count(f"{p}.consents.granted", granted),
-        "revoked_count": ledger.count(f"{p}.consents.revoked", revoked),
+        "granted_count": ledger.count(f"{p}.consents.granted", tally.counts["consents.granted"]),
+        "revoked_count": ledger.count(f"{p}.consents.revoked", tally.counts["consents.revoked"]),
     }
 
 
@@ -586,36 +556,70 @@ def _connected_free_pair(ledger: Ledger, key: str, cells: dict[bool, int]) -> di
 # --- One period, one population ------------------------------------------------------
 
 
+class TallySource(Protocol):
+    """Where a block's tallies come from: a year's rows (``RowSource``, computed on
+    request) or the stored monthly tallies (``indicators.monthly.Cube``)."""
+
+    as_of: datetime.datetime
+
+    def block(self, period: Period, slice_: str) -> Tally: ...
+
+    def month(self, month: str, slice_: str) -> Tally: ...
+
+
+class RowSource:
+    """Tallies computed from a year's rows, one block at a time (the rows of the period
+    and population, then tallied)."""
+
+    def __init__(self, data: YearData, as_of: datetime.datetime) -> None:
+        self.data = data
+        self.as_of = as_of
+        self.by_referral: dict[int, list[ScreeningRow]] = defaultdict(list)
+        for screening in data.screenings:
+            self.by_referral[screening.referral_id].append(screening)
+
+    def _tally(self, start: datetime.datetime, after: datetime.datetime, slice_: str) -> Tally:
+        tally = Tally()
+        for r in self.data.rows:
+            if start <= r.sent_at < after and in_slice(slice_, r.to_discipline, r.recipient_state):
+                band = age_band(age_months(r.date_of_birth, r.sent_at.date()))
+                tally_.count_referral(tally, r, r.id in self.data.first_ids, band)
+                for s in self.by_referral.get(r.id, ()):
+                    tally_.count_screening(tally, s.instrument, s.band)
+        for e in self.data.consents:
+            if start <= e.at < after and in_slice(slice_, e.discipline, e.state):
+                tally_.count_consent(tally, e.kind)
+        return tally
+
+    def block(self, period: Period, slice_: str) -> Tally:
+        return self._tally(*period.bounds(), slice_)
+
+    def month(self, month: str, slice_: str) -> Tally:
+        first = datetime.date.fromisoformat(f"{month}-01")
+        return self._tally(*Period("month", first).bounds(), slice_)
+
+
 def period_block(
-    ledger: Ledger, p: str, period: Period, slice_: str, data: YearData, now: datetime.datetime
+    ledger: Ledger, p: str, period: Period, slice_: str, source: TallySource, now: datetime.datetime
 ) -> dict[str, Any]:
     """The true counts (``Slot``s) of ``period`` for the population ``slice_`` (``all``,
     ``discipline:<code>``, ``state:<XX>``), keys prefixed ``p``. Months appear inside a
     period (``by_month``) for the whole network only."""
-    start, after = period.bounds()
-    rows = [
-        r
-        for r in data.rows
-        if start <= r.sent_at < after and in_slice(slice_, r.to_discipline, r.recipient_state)
-    ]
-    ids = {r.id for r in rows}
-    screened = [s for s in data.screenings if s.referral_id in ids]
-    events = [e for e in data.consents if start <= e.at < after and in_slice(slice_, e.discipline, e.state)]
+    block = source.block(period, slice_)
     kind, _, value = slice_.partition(":")
     disciplines = [value] if kind == "discipline" else list(Discipline.values)
-    monthly = slice_ == "all"
-    referrals_total = ledger.count(f"{p}.referrals", len(rows))
+    referrals_total = ledger.count(f"{p}.referrals", block.counts["referrals"])
     return {
-        "children_referred": children_referred(ledger, p, rows, data.first_ids),
-        "referral_sources": referral_sources(ledger, p, rows, referrals_total),
-        "screenings": screenings(ledger, p, screened),
-        "connected": connected(ledger, p, rows, period, referrals_total, monthly),
-        "first_contact": first_contact(ledger, p, rows, period, now, monthly),
-        "first_appointment": first_appointment(ledger, p, rows, now),
-        "declines": declines(ledger, p, rows, disciplines),
-        "consents": consents(ledger, p, events),
-        "needs_met": needs_met(ledger, p, rows),
-        "barriers": barriers(ledger, p, rows),
+        "children_referred": children_referred(ledger, p, block),
+        "referral_sources": referral_sources(ledger, p, block, referrals_total),
+        "screenings": screenings(ledger, p, block),
+        "connected": connected(ledger, p, source, block, period, referrals_total, slice_),
+        "first_contact": first_contact(ledger, p, source, block, period, now, slice_),
+        "first_appointment": first_appointment(ledger, p, block, now),
+        "declines": declines(ledger, p, block, disciplines),
+        "consents": consents(ledger, p, block),
+        "needs_met": needs_met(ledger, p, block),
+        "barriers": barriers(ledger, p, block),
     }
 
 
@@ -653,8 +657,8 @@ def build_report(*, filters: Filters, now: datetime.datetime | None = None) -> t
     ledger = Ledger()
     blocks = {}
     for name, period in (("current", current), ("previous", previous)):
-        data = load_year(period.start.year)
-        blocks[name] = period_block(ledger, name, period, filters.slice, data, now)
+        source = RowSource(load_year(period.start.year), now)
+        blocks[name] = period_block(ledger, name, period, filters.slice, source, now)
     disciplines = [filters.discipline] if filters.discipline else list(Discipline.values)
     report = {
         "period": period_json(current),

@@ -520,8 +520,9 @@ CELERY_TIMEZONE = "UTC"
 # The beat schedule: each app registers its entries (referral_hub/extensions.py,
 # register_beat_entry); referral_hub/celery.py runs them.
 CELERY_BEAT_SCHEDULE = extensions.beat_schedule
-# A rollup older than this is not served; the request computes the figures instead.
-INDICATORS_ROLLUP_MAX_AGE_S = int(os.environ.get("INDICATORS_ROLLUP_MAX_AGE_S", str(2 * 3600)))
+# Monthly indicator tallies older than this are recomputed from the referrals before a
+# period is published from them (the hourly job keeps the recent years younger).
+INDICATORS_TALLY_MAX_AGE_S = int(os.environ.get("INDICATORS_TALLY_MAX_AGE_S", str(2 * 3600)))
 
 # --- Outbox -------------------------------------------------------------------------
 OUTBOX_MAX_BACKOFF_S = int(os.environ.get("OUTBOX_MAX_BACKOFF_S", "300"))
