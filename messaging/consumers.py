@@ -16,7 +16,7 @@ import random
 import time
 import uuid
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import datetime
 from typing import Any, ParamSpec, TypeVar, cast
 from urllib.parse import parse_qs
@@ -55,6 +55,12 @@ VIOLATIONS_BEFORE_CLOSE = 5
 VIOLATION_WINDOW_SECONDS = 10.0
 TYPING_MIN_INTERVAL_SECONDS = 2.0
 HEARTBEAT_SECONDS = 15.0
+# Each socket beats at its own random phase, each period +-10 %: sockets opened together
+# (a team's pages, a reconnect after a restart) must not re-ask the policy, touch presence
+# and read the gap all in the same instant. When they did, every message sent then waited
+# behind that burst of database work (bench/chat.py, issue 29: nearly every delivery over
+# 20 ms was sent 15 s after the sockets connected).
+HEARTBEAT_JITTER = 0.1
 # Deliveries re-ask the policy (in the background) when the last answer is older than
 # this: a lost `access.changed` event (the layer is at-most-once) cannot keep a socket
 # open for long while messages flow; the heartbeat covers quiet cases.
@@ -64,6 +70,19 @@ RECHECK_AFTER_SECONDS = 5.0
 # waits this long for it before the gap is filled from the database (an audited read
 # under the child's chain lock, which every send of the case also takes).
 GAP_GRACE_SECONDS = 0.15
+
+
+_beat_random = random.Random()  # noqa: S311 - spreading load, not a secret
+
+
+def heartbeat_delays(rng: random.Random = _beat_random) -> Iterator[float]:
+    """Seconds to wait before each heartbeat of one socket: a first wait uniform over the
+    period (a random phase), then the period +-``HEARTBEAT_JITTER``. Reads
+    ``HEARTBEAT_SECONDS`` when the socket starts beating."""
+    period = HEARTBEAT_SECONDS
+    yield rng.uniform(0.0, period)
+    while True:
+        yield period * rng.uniform(1.0 - HEARTBEAT_JITTER, 1.0 + HEARTBEAT_JITTER)
 
 
 P = ParamSpec("P")
@@ -254,8 +273,8 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # cha
             return Denial("consent_changed")
 
     async def _heartbeat(self) -> None:
-        while True:
-            await asyncio.sleep(HEARTBEAT_SECONDS)
+        for delay in heartbeat_delays():
+            await asyncio.sleep(delay)
             try:
                 if not await self._allowed():
                     return
