@@ -121,6 +121,11 @@ def _replay(user: Actor, case_id: int, after: int | None) -> tuple[list[dict[str
 
 
 @db
+def _newest_seq(case_id: int) -> int:
+    return selectors.newest_seq(case_id=case_id)
+
+
+@db
 def _gap(user: Actor, case_id: int, after_seq: int, through_seq: int) -> list[dict[str, Any]] | None:
     """Stored messages that live events missed, through the service (permission check
     and audit); None when the user may no longer chat here."""
@@ -579,9 +584,21 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # cha
     async def _catch_up(self) -> None:
         """Send stored messages this socket has not had. A lost live event is normally
         noticed at the next one (its seq jumps); this also covers the last messages of
-        a burst whose events were lost (layer overflow or expiry)."""
+        a burst whose events were lost (layer overflow or expiry).
+
+        First one index read of the case's last seq: the heartbeat has just asked the
+        policy, and a socket that has everything needs no second policy check and range
+        read (the profile of bench/chat.py, issue 29: these were about a tenth of the
+        process's samples). Messages stored but still on their way get the gap grace to
+        arrive live before the audited read fills what is still missing."""
+        newest = await _newest_seq(self.case_id)
+        if newest <= self.last_seq:
+            return
+        await asyncio.sleep(GAP_GRACE_SECONDS)
+        if newest <= self.last_seq or self.closing:
+            return
         async with self.delivery_lock:
-            await self._fill_gap(2**31)
+            await self._fill_gap(newest)
 
     async def chat_message(self, event: dict[str, Any]) -> None:
         async with self.delivery_lock:
