@@ -16,7 +16,7 @@ import random
 import time
 import uuid
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import datetime
 from typing import Any, ParamSpec, TypeVar, cast
 from urllib.parse import parse_qs
@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from cases.services import care_team_end_lapsed, case_refused
 from consent.policies import consent_ends_at
-from messaging import events, selectors, services
+from messaging import events, fanout, selectors, services
 from messaging.policies import ChatAccess, Denial, chat_access, chat_denial
 from people.roles import Actor
 from referral_hub import events as hub_events
@@ -55,6 +55,12 @@ VIOLATIONS_BEFORE_CLOSE = 5
 VIOLATION_WINDOW_SECONDS = 10.0
 TYPING_MIN_INTERVAL_SECONDS = 2.0
 HEARTBEAT_SECONDS = 15.0
+# Each socket beats at its own random phase, each period +-10 %: sockets opened together
+# (a team's pages, a reconnect after a restart) must not re-ask the policy, touch presence
+# and read the gap all in the same instant. When they did, every message sent then waited
+# behind that burst of database work (bench/chat.py, issue 29: nearly every delivery over
+# 20 ms was sent 15 s after the sockets connected).
+HEARTBEAT_JITTER = 0.1
 # Deliveries re-ask the policy (in the background) when the last answer is older than
 # this: a lost `access.changed` event (the layer is at-most-once) cannot keep a socket
 # open for long while messages flow; the heartbeat covers quiet cases.
@@ -64,6 +70,19 @@ RECHECK_AFTER_SECONDS = 5.0
 # waits this long for it before the gap is filled from the database (an audited read
 # under the child's chain lock, which every send of the case also takes).
 GAP_GRACE_SECONDS = 0.15
+
+
+_beat_random = random.Random()  # noqa: S311 - spreading load, not a secret
+
+
+def heartbeat_delays(rng: random.Random = _beat_random) -> Iterator[float]:
+    """Seconds to wait before each heartbeat of one socket: a first wait uniform over the
+    period (a random phase), then the period +-``HEARTBEAT_JITTER``. Reads
+    ``HEARTBEAT_SECONDS`` when the socket starts beating."""
+    period = HEARTBEAT_SECONDS
+    yield rng.uniform(0.0, period)
+    while True:
+        yield period * rng.uniform(1.0 - HEARTBEAT_JITTER, 1.0 + HEARTBEAT_JITTER)
 
 
 P = ParamSpec("P")
@@ -102,6 +121,11 @@ def _replay(user: Actor, case_id: int, after: int | None) -> tuple[list[dict[str
 
 
 @db
+def _newest_seq(case_id: int) -> int:
+    return selectors.newest_seq(case_id=case_id)
+
+
+@db
 def _gap(user: Actor, case_id: int, after_seq: int, through_seq: int) -> list[dict[str, Any]] | None:
     """Stored messages that live events missed, through the service (permission check
     and audit); None when the user may no longer chat here."""
@@ -126,6 +150,16 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # cha
     expiry_task: asyncio.Future[Any] | None = None
     gap_timer: asyncio.TimerHandle | None = None
     gap_task: asyncio.Future[Any] | None = None
+    drain_task: asyncio.Future[None] | None = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # One thing at a time per socket, as a Channels consumer handles its messages: a
+        # client frame, a user-group event, or a case event from the process's case feed
+        # (`messaging.fanout`). Case events that find the socket busy wait in its backlog.
+        self.serial = asyncio.Lock()
+        self.case_backlog: deque[fanout.SharedFrame] = deque()
+        self.feeds: list[str] = []  # groups this socket receives through the process's feeds
 
     # --- lifecycle -----------------------------------------------------------------
     async def connect(self) -> None:
@@ -141,7 +175,6 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # cha
             self.closing = True
             await refuse(self, CLOSE_BAD_REQUEST)
             return
-        self.groups_joined: list[str] = []
         self.message_times: deque[float] = deque()
         self.read_times: deque[float] = deque()
         self.violation_times: deque[float] = deque()
@@ -151,7 +184,9 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # cha
         self.early: dict[int, dict[str, Any]] = {}  # seq -> payload that overtook its predecessor
         # The user group first: a revocation racing this handshake is either seen by the
         # policy below or arrives as `access.changed` afterwards.
-        await self._join(user_group(user.pk))
+        await self._join(
+            user_group(user.pk), fanout.Member(deliver=self._user_event, lost=self._case_feed_lost)
+        )
         access = await _access(user, self.case_id)
         if access is None:
             self.closing = True
@@ -163,9 +198,12 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # cha
         # Sockets opened together would otherwise re-ask the policy together (every
         # RECHECK_AFTER_SECONDS): spread the first re-check, the bound stays the same.
         self.last_verified = time.monotonic() - random.uniform(0, RECHECK_AFTER_SECONDS)  # noqa: S311 - not a secret
-        # Join the case group BEFORE reading the replay: events queued meanwhile are
-        # de-duplicated by seq, so there is no gap and no duplicate.
-        await self._join(case_group(self.case_id))
+        # Join the case feed BEFORE reading the replay: events arriving meanwhile wait in
+        # this socket's backlog (connect holds `serial`) and are de-duplicated by seq, so
+        # there is no gap and no duplicate.
+        await self._join(
+            case_group(self.case_id), fanout.Member(deliver=self._case_event, lost=self._case_feed_lost)
+        )
         await self.accept()
         OPEN_CHAT_SOCKETS.inc()
         self.counted = True
@@ -205,9 +243,9 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # cha
         value = parse_id(raw[0], allow_zero=True)
         return False if value is None else value
 
-    async def _join(self, group: str) -> None:
-        await self.channel_layer.group_add(group, self.channel_name)
-        self.groups_joined.append(group)
+    async def _join(self, group: str, member: fanout.Member) -> None:
+        self.feeds.append(group)
+        await fanout.join(self.channel_layer, group, self, member)
 
     async def _leave(self) -> None:
         if self.left:
@@ -219,11 +257,13 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # cha
             self.expiry_timer.cancel()
         if self.gap_timer is not None:
             self.gap_timer.cancel()
-        for group in getattr(self, "groups_joined", []):
+        self.case_backlog.clear()
+        for group in reversed(self.feeds):  # the case first: no event of it after this
             try:
-                await self.channel_layer.group_discard(group, self.channel_name)
+                await fanout.leave(self.channel_layer, group, self)
             except Exception:  # the layer being down must not keep the socket alive
-                log.warning("group_discard %s failed", group, exc_info=True)
+                log.warning("leaving the feed of %s failed", group, exc_info=True)
+        self.feeds = []
         if hasattr(self, "last_seq"):
             try:
                 await db(services.presence_leave)(channel_name=self.channel_name)
@@ -254,8 +294,8 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # cha
             return Denial("consent_changed")
 
     async def _heartbeat(self) -> None:
-        while True:
-            await asyncio.sleep(HEARTBEAT_SECONDS)
+        for delay in heartbeat_delays():
+            await asyncio.sleep(delay)
             try:
                 if not await self._allowed():
                     return
@@ -330,7 +370,67 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # cha
         # Unlike the base class, no close_old_connections() thread hop per event: every
         # database touch here goes through `db()`, which does that itself. Per delivered
         # event this was the largest cost in bench/chat.py.
-        await handler(message)
+        async with self.serial:
+            await handler(message)
+        self._drain_soon()
+
+    # --- case events, from the process's case feed (messaging.fanout) ---------------
+    # Private names: Channels maps an event type to a method of that name, and a name
+    # with a leading underscore is one no event type can reach.
+    async def _case_event(self, shared: fanout.SharedFrame) -> None:
+        """Called by the case feed for every event of the case, socket after socket: it
+        must not wait. Handled at once when the socket is idle and nothing can wait on
+        the database (no expiry to act on, no catch-up or frame in progress); otherwise
+        queued, in order, for this socket's own task."""
+        if self.closing:
+            return
+        if self.case_backlog or self.serial.locked() or self.delivery_lock.locked() or self._past_expiry():
+            self.case_backlog.append(shared)
+            self._drain_soon()
+            return
+        async with self.serial:
+            await self._case_handle(shared)
+
+    async def _user_event(self, shared: fanout.SharedFrame) -> None:
+        """Of its user group a chat socket acts on access changes only (notices and case
+        activity are the notifications socket's): those wait on the database, so they
+        always go through the backlog, in order with the case events."""
+        if self.closing or shared.event.get("type") not in self.USER_EVENTS:
+            return
+        self.case_backlog.append(shared)
+        self._drain_soon()
+
+    async def _case_feed_lost(self) -> None:
+        """The process lost its subscription to the case: close like a crashed consumer
+        (1011); the client reconnects with ``after=`` and misses nothing."""
+        if self.closing:
+            return
+        self.closing = True
+        await self.close(code=1011)
+        await self._leave()
+
+    def _drain_soon(self) -> None:
+        if self.case_backlog and not self.closing and (self.drain_task is None or self.drain_task.done()):
+            self.drain_task = asyncio.ensure_future(self._drain_case_events())
+
+    async def _drain_case_events(self) -> None:
+        while self.case_backlog and not self.closing:
+            async with self.serial:
+                if self.case_backlog:
+                    await self._case_handle(self.case_backlog.popleft())
+
+    async def _case_handle(self, shared: fanout.SharedFrame) -> None:
+        event = shared.event
+        kind = event.get("type")
+        if kind == "chat.message":
+            async with self.delivery_lock:
+                await self._deliver(event, shared)
+            return
+        handler = (
+            (self.CASE_EVENTS.get(kind) or self.USER_EVENTS.get(kind)) if isinstance(kind, str) else None
+        )
+        if handler is not None:
+            await handler(self, event)
 
     # --- client frames -------------------------------------------------------------
     async def receive(
@@ -475,19 +575,36 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # cha
         ``CaseFrame``."""
         await self.send_json(frame)
 
+    async def _send_shared(self, shared: fanout.SharedFrame) -> None:
+        """A ``message.new`` frame encoded once per process (``fanout.SharedFrame``
+        builds it with ``events.message_new_frame``, so it is a ``CaseFrame`` too)."""
+        await self.send(text_data=shared.message_new_text())
+
     # --- group events --------------------------------------------------------------
     async def _catch_up(self) -> None:
         """Send stored messages this socket has not had. A lost live event is normally
         noticed at the next one (its seq jumps); this also covers the last messages of
-        a burst whose events were lost (layer overflow or expiry)."""
+        a burst whose events were lost (layer overflow or expiry).
+
+        First one index read of the case's last seq: the heartbeat has just asked the
+        policy, and a socket that has everything needs no second policy check and range
+        read (the profile of bench/chat.py, issue 29: these were about a tenth of the
+        process's samples). Messages stored but still on their way get the gap grace to
+        arrive live before the audited read fills what is still missing."""
+        newest = await _newest_seq(self.case_id)
+        if newest <= self.last_seq:
+            return
+        await asyncio.sleep(GAP_GRACE_SECONDS)
+        if newest <= self.last_seq or self.closing:
+            return
         async with self.delivery_lock:
-            await self._fill_gap(2**31)
+            await self._fill_gap(newest)
 
     async def chat_message(self, event: dict[str, Any]) -> None:
         async with self.delivery_lock:
             await self._deliver(event)
 
-    async def _deliver(self, event: dict[str, Any]) -> None:
+    async def _deliver(self, event: dict[str, Any], shared: fanout.SharedFrame | None = None) -> None:
         if not await self._may_send():
             return
         payload = event["message"]
@@ -504,7 +621,10 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # cha
                 self.gap_timer = asyncio.get_running_loop().call_later(GAP_GRACE_SECONDS, self._on_gap_grace)
             return
         if await self._may_send():
-            await self._send_frame(events.message_new_frame(message=payload))
+            if shared is not None:  # the same text, encoded once for the process's sockets
+                await self._send_shared(shared)
+            else:
+                await self._send_frame(events.message_new_frame(message=payload))
             self.last_seq = seq
             await self._send_early()
 
@@ -579,3 +699,15 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # cha
             await self._send_frame(
                 events.team_frame(change=event["change"], provider=event["provider"], at=event["at"])
             )
+
+    CASE_EVENTS = {
+        "chat.updated": chat_updated,
+        "chat.read": chat_read,
+        "chat.presence": chat_presence,
+        "chat.typing": chat_typing,
+        "team.changed": team_changed,
+    }
+    USER_EVENTS = {
+        "access.changed": access_changed,
+        "force.close": force_close,
+    }

@@ -57,6 +57,11 @@ def count_after(*, case_id: int, after: int) -> int:
     return Message.objects.filter(case_id=case_id, id__gt=after).count()
 
 
+def newest_seq(*, case_id: int) -> int:
+    """The case's last seq (0 without messages): one index read, no message content."""
+    return Message.objects.filter(case_id=case_id).order_by("-seq").values_list("seq", flat=True).first() or 0
+
+
 def seq_at(*, case_id: int, message_id: int) -> int:
     """The seq of the newest message with ``id <= message_id`` (0 when none): where a
     socket resuming from ``after=message_id`` stands."""

@@ -117,3 +117,14 @@ def test_every_frame_goes_out_through_the_typed_sender():
             if isinstance(node, ast.Attribute) and node.attr == "send_json"
         }
         assert senders == {"_send_frame"}, path
+        # The chat socket's one other way out: the message.new text its process encoded
+        # once for all its sockets (messaging.fanout.SharedFrame, built by
+        # events.message_new_frame).
+        raw = {
+            function.name
+            for function in ast.walk(tree)
+            if isinstance(function, ast.AsyncFunctionDef)
+            for node in ast.walk(function)
+            if isinstance(node, ast.Attribute) and node.attr in {"send", "base_send"}
+        }
+        assert raw <= {"_send_shared"}, path
