@@ -124,3 +124,20 @@ def test_an_estimate_is_shown_to_two_significant_figures():
         230_000,
         1_000_000,
     ]
+
+
+def test_the_hsds_services_search_counts_like_the_directory(on_postgres, settings, api_client):
+    """``/hsds/services?search=`` counts as the directory does: past the threshold the
+    planner's estimate, flagged ``total_items_is_estimate``; the page is real rows in name
+    order, the same as the directory API's."""
+    settings.DIRECTORY_EXACT_COUNT_LIMIT = 500
+    many_listings(3000)
+
+    page = api_client.get("/hsds/services", {"search": "Statewide", "per_page": 25}).json()
+
+    assert page["total_items_is_estimate"] is True
+    assert abs(page["total_items"] - 3000) <= 300, page["total_items"]
+    assert [item["name"] for item in page["contents"]] == [f"Listing {i:05d}" for i in range(25)]
+    few = api_client.get("/hsds/services", {"search": "Listing 00042"}).json()
+    assert few["total_items_is_estimate"] is False and few["total_items"] == 1
+    assert [item["name"] for item in few["contents"]] == ["Listing 00042"]
