@@ -166,24 +166,41 @@ def knn_radius(search: selectors.ProviderSearch, listings: int) -> float:
 
 def _nearest_matches(search: selectors.ProviderSearch) -> dict[int, float] | None:
     """PostgreSQL, ``near`` given: {listing id: miles to its nearest location} for every
-    match within the radius, from one pass over the neighbourhood (GiST box, exact miles,
-    other filters joined), or None past the exact-count threshold."""
+    match within the radius, or None past the exact-count threshold. One bounded read of
+    the neighbourhood (GiST box, exact miles, other filters joined) and the listings that
+    visit families at home, streamed without grouping: it stops after ``2 x (threshold + 1)``
+    rows, so a busy neighbourhood (a big city: ~20,000 locations at a million listings)
+    is not read to the end just to learn that it holds more than the threshold."""
     assert search.near is not None
     limit = counting.exact_count_limit()
     locations = _matching_the_other_filters(selectors.near_locations(search), search)
-    at_sites = locations.values("provider_id").annotate(miles=Min("d")).values_list("provider_id", "miles")
+    at_sites = locations.order_by().values_list("provider_id", "d")  # type: ignore[misc]  # ``d`` is annotated by near_locations
     # Listings that visit the family at home count as 0 miles away (the search's order).
     at_home = (
         selectors.provider_matches(dataclasses.replace(search, near=None))
         .filter(selectors.home_visit_condition(search))
         .annotate(miles=Value(0.0, output_field=FloatField()))
         .values_list("pk", "miles")
+        .order_by()
     )
-    rows = list(at_sites.order_by().union(at_home.order_by(), all=True)[: limit + 1])
+    read = 2 * (limit + 1)  # a listing may have several offices: rows, not listings
+    rows = list(at_sites.union(at_home, all=True)[:read])
+    nearest = _nearest_of(rows)
+    if len(rows) == read and len(nearest) <= limit:
+        # Cut short among listings with many offices each (rare): group by listing.
+        grouped = locations.values("provider_id").annotate(miles=Min("d")).values_list("provider_id", "miles")
+        rows = list(grouped.order_by().union(at_home, all=True)[: limit + 1])
+        nearest = _nearest_of(rows)
+        if len(rows) > limit:
+            return None
+    return nearest if len(nearest) <= limit else None
+
+
+def _nearest_of(rows: list[tuple[int, float]]) -> dict[int, float]:
     nearest: dict[int, float] = {}
     for provider_id, miles in rows:
         nearest[provider_id] = min(miles, nearest.get(provider_id, miles))
-    return nearest if len(rows) <= limit else None
+    return nearest
 
 
 def _distance_page(

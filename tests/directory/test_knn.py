@@ -194,3 +194,54 @@ def test_pages_after_counting_equal_the_full_sort(limit, settings):
             assert count == len(expected)
         got = [p.pk for start in range(0, len(expected), 20) for p in results[start : start + 20]]
         assert got == expected
+
+
+def explain(sql: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + sql)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def test_a_busy_neighbourhood_is_counted_from_a_bounded_read(
+    on_postgres, settings, django_assert_max_num_queries
+):
+    """Near a big city the radius holds thousands of listings: the count reads at most
+    2 x (threshold + 1) location rows, streamed (no grouping, no sort of the whole
+    neighbourhood), then says "estimate"; the pages are still the full sort's."""
+    settings.DIRECTORY_EXACT_COUNT_LIMIT = 50
+    scatter(400)
+    search = near(60)
+    results = paging.provider_search_results(search)
+
+    with django_assert_max_num_queries(2) as captured:
+        count, is_estimate = results.counted()
+
+    assert is_estimate and count > 50
+    read = captured.captured_queries[0]["sql"]
+    assert "LIMIT 102" in read, read
+    plan = explain(read)
+    assert plan.startswith("Limit"), plan
+    assert "Aggregate" not in plan and "Sort" not in plan, plan
+    expected = reference_ids(search)
+    assert [p.pk for start in range(0, 60, 20) for p in results[start : start + 20]] == expected[:60]
+
+
+def test_listings_with_many_offices_are_counted_exactly(settings):
+    """Rows are offices, not listings: when the bounded read is full of a few listings'
+    offices, the count groups by listing instead, still exact under the threshold."""
+    settings.DIRECTORY_EXACT_COUNT_LIMIT = 10
+    org = Organization.objects.create(name="Many Offices")
+    for n in range(8):
+        provider = Provider.objects.create(
+            name=f"Office Listing {n}", discipline=Discipline.PEDIATRICIAN, organization=org
+        )
+        for k in range(4):
+            lat, lng = destination(*CENTER, 90 * k, 1 + n + k)
+            Location.objects.create(
+                provider=provider, address_1="1 Main St", city="X", state="MI", zip="48104", lat=lat, lng=lng
+            )
+    search = near(25)
+    results = paging.provider_search_results(search)
+
+    assert results.counted() == (8, False)
+    assert [p.pk for p in results[0:20]] == reference_ids(search)
