@@ -141,12 +141,12 @@ def knn_radius(search: selectors.ProviderSearch, listings: int) -> float:
     index, joined to the other filters, and stops as soon as enough listings are seen."""
     assert search.near is not None
     lat, lng = search.near
-    stream = _matching_the_other_filters(
-        Location.objects.filter(
-            geo.within_cube(lat, lng, search.radius_miles), lat__isnull=False, lng__isnull=False
-        ),
-        search,
+    located = Location.objects.filter(
+        geo.within_cube(lat, lng, search.radius_miles), lat__isnull=False, lng__isnull=False
     )
+    if search.discipline:  # the GiST index over point and discipline serves both
+        located = located.filter(selectors.location_discipline(search.discipline))
+    stream = _matching_the_other_filters(located, search)
     stream = stream.annotate(d=geo.distance_expression(lat, lng)).order_by(geo.nearest_first(lat, lng).asc())
     read = max(KNN_MIN_READ, listings * KNN_READ_AHEAD)
     while True:

@@ -149,17 +149,29 @@ def test_name_order_pages_equal_the_full_sort():
 
 
 @postgres_only
-def test_the_nearest_first_read_is_a_knn_scan_of_the_gist_index(django_assert_max_num_queries):
+@pytest.mark.parametrize(
+    ("filters", "indexes"),
+    [
+        # Either GiST index starts with the point, so either serves the point alone.
+        ({}, ("directory_location_earth_point", "directory_location_place_discipline")),
+        # With a discipline, the index over point and discipline serves the KNN order too.
+        ({"discipline": Discipline.PEDIATRICIAN}, ("directory_location_place_discipline",)),
+    ],
+    ids=["alone", "discipline"],
+)
+def test_the_nearest_first_read_is_a_knn_scan_of_the_gist_index(
+    filters, indexes, django_assert_max_num_queries
+):
     scatter(400)
     with django_assert_max_num_queries(2) as captured:
-        paging.knn_radius(near(40, discipline=Discipline.PEDIATRICIAN), 20)
+        paging.knn_radius(near(40, **filters), 20)
     sql = captured.captured_queries[0]["sql"]
     with connection.cursor() as cursor:
         cursor.execute("SET enable_seqscan = off")  # a 400-row table is small enough to scan
         cursor.execute("EXPLAIN " + sql)
         plan = "\n".join(row[0] for row in cursor.fetchall())
         cursor.execute("RESET enable_seqscan")
-    assert "directory_location_earth_point" in plan, plan
+    assert any(f"Index Scan using {index} " in plan for index in indexes), plan
     assert "Order By: (" in plan and "<->" in plan, plan  # ordered by the index, not a sort
 
 
@@ -245,3 +257,54 @@ def test_listings_with_many_offices_are_counted_exactly(settings):
 
     assert results.counted() == (8, False)
     assert [p.pk for p in results[0:20]] == reference_ids(search)
+
+
+def test_a_near_search_with_a_discipline_reads_one_gist_index(on_postgres):
+    """Near a big city, "pediatricians within 25 miles" is one scan of the GiST index over
+    the location's point and its listing's discipline: the other disciplines' locations
+    are never read, nor their listings probed."""
+    scatter(400)
+    search = near(40, discipline=Discipline.SPEECH_LANGUAGE_PATHOLOGIST)
+    sql, params = paging._matching_the_other_filters(
+        selectors.near_locations(search), search
+    ).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")  # a 400-row table is small enough to scan
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("RESET enable_seqscan")
+    assert "directory_location_place_discipline" in plan, plan
+    assert "provider_discipline" in plan.split("directory_location_place_discipline", 1)[1], plan
+
+
+def test_a_listing_that_changes_discipline_is_found_under_the_new_one_near_by():
+    """The location's copy of the discipline (PostgreSQL) follows the listing: a search
+    near by with a discipline finds it as the full sort does, on both databases."""
+    org = Organization.objects.create(name="Changing Clinic")
+    provider = Provider.objects.create(
+        name="Changing Listing", discipline=Discipline.PEDIATRICIAN, organization=org
+    )
+    Location.objects.create(
+        provider=provider,
+        address_1="1 Main St",
+        city="X",
+        state="MI",
+        zip="48104",
+        lat=CENTER[0],
+        lng=CENTER[1],
+    )
+    as_speech = near(25, discipline=Discipline.SPEECH_LANGUAGE_PATHOLOGIST)
+    assert [p.pk for p in paging.provider_search_results(as_speech)[0:20]] == []
+
+    provider.discipline = Discipline.SPEECH_LANGUAGE_PATHOLOGIST
+    provider.save()
+    lat, lng = destination(*CENTER, 45, 3)
+    Location.objects.create(
+        provider=provider, address_1="2 Main St", city="X", state="MI", zip="48104", lat=lat, lng=lng
+    )
+
+    results = paging.provider_search_results(as_speech)
+    assert results.counted() == (1, False)
+    assert [p.pk for p in results[0:20]] == [provider.pk] == reference_ids(as_speech)
+    as_pediatrician = near(25, discipline=Discipline.PEDIATRICIAN)
+    assert [p.pk for p in paging.provider_search_results(as_pediatrician)[0:20]] == []
