@@ -208,7 +208,15 @@ def _distance_page(
 ) -> list[Provider]:
     radius = knn_radius(search, stop)
     shrunk = dataclasses.replace(search, radius_miles=radius)
-    return list(selectors.provider_search(shrunk, today=today)[start:stop])
+    # The few listings within D, by id (one bounded read, as the count's): the defining
+    # query's "a site near by OR a home visit here" over every listing cannot use an index.
+    nearest = _nearest_matches(shrunk)
+    matches = (
+        selectors.provider_matches(shrunk, today=today)
+        if nearest is None
+        else Provider.objects.filter(pk__in=list(nearest))
+    )
+    return list(selectors.order_search(matches, shrunk, today=today)[start:stop])
 
 
 def _endorsed_page(

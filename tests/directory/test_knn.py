@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import random
+import re
 
 import pytest
 from django.db import connection
@@ -308,3 +309,26 @@ def test_a_listing_that_changes_discipline_is_found_under_the_new_one_near_by():
     assert [p.pk for p in results[0:20]] == [provider.pk] == reference_ids(as_speech)
     as_pediatrician = near(25, discipline=Discipline.PEDIATRICIAN)
     assert [p.pk for p in paging.provider_search_results(as_pediatrician)[0:20]] == []
+
+
+def test_a_nearest_first_page_past_the_threshold_is_read_by_id(
+    on_postgres, settings, django_assert_max_num_queries
+):
+    """Past the threshold the page is the listings within the page's last distance, read
+    by id: the defining query ("a site near by OR a home visit here") cannot use an index
+    and would read every listing."""
+    settings.DIRECTORY_EXACT_COUNT_LIMIT = 50
+    scatter(400)
+    search = near(60)
+    results = paging.provider_search_results(search)
+    assert results.counted()[1] is True
+
+    with django_assert_max_num_queries(7) as captured:
+        page = results[20:40]
+
+    main = [
+        q["sql"] for q in captured.captured_queries if q["sql"].startswith('SELECT "directory_provider"."id"')
+    ]
+    # The page's own WHERE is the id list alone (its columns hold the distance subqueries).
+    assert main and re.search(r'WHERE "directory_provider"\."id" IN \(\d+(, \d+)*\) ORDER BY', main[-1]), main
+    assert [p.pk for p in page] == reference_ids(search)[20:40]
