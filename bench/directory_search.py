@@ -32,6 +32,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode, urlparse, urlunparse
 
+# ``--code-root`` runs another checkout's code (the "before" of a comparison) with this script.
 ROOT = Path(__file__).resolve().parents[1]
 DAPHNE_LOG = Path("/tmp/bench_directory_daphne.log")
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/rh_bench_dir"
@@ -85,7 +86,24 @@ def kinds(rng: random.Random) -> dict[str, object]:
         "telehealth=true": lambda: {"telehealth": "true"},
         "payment=medicaid": lambda: {"payment": "medicaid"},
         "ordering=-endorsed_since": lambda: {"ordering": "-endorsed_since"},
+        # The word whose matches sort late by name (pediatricians, "Dr. ..."), alone.
+        "q=screening (matches sort late)": lambda: {"q": "screening"},
+        HSDS_KIND: lambda: {"search": rng.choice(WORDS)},
     }
+
+
+# Not /api/v1/providers/: the HSDS services list (``total_items`` instead of ``count``).
+HSDS_KIND = "HSDS /hsds/services?search=word"
+
+
+def path_for(name: str, params: dict[str, object]) -> str:
+    return ("/hsds/services?" if name == HSDS_KIND else "/api/v1/providers/?") + urlencode(params)
+
+
+def matches_of(answer: dict[str, object]) -> tuple[int, bool]:
+    if "total_items" in answer:
+        return int(answer["total_items"]), bool(answer.get("total_items_is_estimate"))  # type: ignore[call-overload]
+    return int(answer["count"]), bool(answer.get("count_is_estimate"))  # type: ignore[call-overload]
 
 
 def admin_url(db_url: str) -> str:
@@ -222,7 +240,13 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300, help="measured requests per kind")
     parser.add_argument("--warmup", type=int, default=30, help="unmeasured requests per kind first")
     parser.add_argument("--markdown", type=Path, help="also write the result table here")
+    parser.add_argument(
+        "--code-root", type=Path, help="serve another checkout's code (e.g. main, for a before/after)"
+    )
     args = parser.parse_args()
+    if args.code_root:
+        global ROOT
+        ROOT = args.code_root.resolve()
 
     ensure_database(args.database_url, args.providers, args.seed)
     import psycopg
@@ -247,15 +271,15 @@ def main() -> None:
             measured = round_number >= args.warmup
             # Interleaved: every kind, then a detail read, each round.
             for name, make in query_kinds.items():
-                path = "/api/v1/providers/?" + urlencode(make())
+                path = path_for(name, make())
                 ms, status, body = timed_get(conn, path)
                 if status != 200:
                     raise SystemExit(f"{path} -> {status}: {body[:300]!r}; see {DAPHNE_LOG}")
                 if measured:
                     samples[name].append(ms)
-                    answer = json.loads(body)
-                    counts[name].append(answer["count"])
-                    if answer.get("count_is_estimate"):
+                    count, is_estimate = matches_of(json.loads(body))
+                    counts[name].append(count)
+                    if is_estimate:
                         estimated[name] = " (est.)"
                 ms, status, body = timed_get(conn, f"/api/v1/providers/{rng.choice(ids)}/")
                 if status != 200:
@@ -271,7 +295,7 @@ def main() -> None:
     p95_target = 100 if total >= 1_000_000 else 50
     lines = [
         f"Providers: {total:,} · PostgreSQL {pg_version} · one daphne process, sequential keep-alive requests, "
-        f"{args.requests} measured per kind after {args.warmup} warm-up.",
+        f"{args.requests} measured per kind after {args.warmup} warm-up; code: {ROOT}.",
         f"Machine: {machine()}",
         "",
         f"| query kind | median matches | p50 ms | p95 ms | p50 / detail p50 | p95 <= {p95_target} ms | p50 <= 3x detail |",

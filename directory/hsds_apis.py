@@ -1,6 +1,9 @@
 """HSDS 3.0 API shape (``/hsds/...``), public and throttled like the rest of the API.
 Pages follow the HSDS ``Page`` object: ``total_items, total_pages, page_number, size,
-first_page, last_page, empty, contents``; ``page`` and ``per_page`` (<= 100)."""
+first_page, last_page, empty, contents``; ``page`` and ``per_page`` (<= 100). One field is
+ours: ``total_items_is_estimate``, true when a text search (``/hsds/services?search=``)
+matched more than the exact-count threshold and ``total_items`` is PostgreSQL's estimate,
+as the directory API's ``count_is_estimate`` (``directory/counting.py``)."""
 
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from directory import extensions, hsds, selectors
+from directory import extensions, hsds, paging, search_terms, selectors
 from referral_hub.errors import ApplicationError, NotFound
 
 PAGE_PARAMETERS = [
@@ -42,19 +45,24 @@ def _page(request: Request, qs: Any, render: Any) -> dict[str, Any]:
         return value
 
     page, per_page = number("page", 1), min(number("per_page", 20), 100)
-    total = qs.count()
+    # A search (``paging.SearchResults``) counts its matches once, exactly up to the
+    # threshold and estimated past it; other lists count exactly.
+    counted = getattr(qs, "counted", None)
+    total, is_estimate = counted() if counted is not None else (qs.count(), False)
     pages = max(1, math.ceil(total / per_page))
     if page > pages:
         raise ApplicationError("invalid_page", "page is past the end.", extra={"parameter": "page"})
     items = list(qs[(page - 1) * per_page : page * per_page])
     return {
         "total_items": total,
+        "total_items_is_estimate": is_estimate,
         "total_pages": pages,
         "page_number": page,
         "size": len(items),
         "first_page": page == 1,
+        # An estimate may run past the real end: the page then says it is empty.
         "last_page": page == pages,
-        "empty": total == 0,
+        "empty": not items,
         "contents": [render(item) for item in items],
     }
 
@@ -92,21 +100,33 @@ class HsdsServiceListApi(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
-        parameters=[*PAGE_PARAMETERS, OpenApiParameter("search", str, description="Text search.")],
+        parameters=[
+            *PAGE_PARAMETERS,
+            OpenApiParameter(
+                "search",
+                str,
+                description="Text search, as the directory's `q`. Past 1,000 matches (PostgreSQL) "
+                "`total_items` is the planner's estimate and `total_items_is_estimate` is true.",
+            ),
+        ],
         responses={200: OpenApiTypes.OBJECT},
         summary="HSDS 3.0: services (one-to-one fields)",
         operation_id="hsds_services_list",
         auth=[],
     )
     def get(self, request: Request) -> Response:
-        search = selectors.ProviderSearch(
-            q=(request.query_params.get("search") or "").replace("\x00", "").strip()[:200]
-        )
-        qs = selectors.provider_search(search)
+        q = (request.query_params.get("search") or "").replace("\x00", "").strip()[:200]
+        # The words understood as the directory's ``q`` is (disciplines, languages, text);
+        # without ``terms`` a search would filter nothing.
+        search = selectors.ProviderSearch(q=q, terms=search_terms.interpret(q))
         if search.q:
-            return Response(_page(request, qs, lambda p: hsds.service_to_hsds(p, full=False)))
-        # Unfiltered: the listings, then the services other apps contribute (groups).
-        rows = _ListingsThenMore(qs)
+            # The directory search's pages and counts (``directory/paging.py``): the same
+            # rows in name order, a bounded count, ``total_items_is_estimate`` past it.
+            results = paging.provider_search_results(search)
+            return Response(_page(request, results, lambda p: hsds.service_to_hsds(p, full=False)))
+        # Unfiltered: the listings, then the services other apps contribute (groups), counted
+        # exactly (the groups follow the last listing).
+        rows = _ListingsThenMore(selectors.provider_search(search))
         return Response(_page(request, rows, _render_list_item))
 
 

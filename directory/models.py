@@ -313,6 +313,12 @@ class Provider(models.Model):
             # The radius prefilter of home-visiting matches: centres inside a box around
             # the family's place (``service_areas.covering``).
             models.Index(fields=["service_center_lat", "service_center_lng"], name="provider_service_center"),
+            # Every near search also asks "who visits families at home here?": only
+            # home-visiting listings can answer, read from this index, not by walking
+            # the listings that match the other filters (``service_areas.covering``).
+            models.Index(
+                fields=["id"], name="provider_home_visiting", condition=models.Q(home_visiting=True)
+            ),
         ]
         constraints = [
             models.CheckConstraint(

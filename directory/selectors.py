@@ -475,16 +475,41 @@ def close_names(text: str) -> list[Provider]:
         return list(closest)
 
 
+class _LocationDiscipline(Expression):
+    """PostgreSQL: the location's copy of its listing's discipline (migration 0017, kept
+    by triggers) equals ``discipline``; with the point it is one GiST index scan."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, discipline: str) -> None:
+        super().__init__()
+        self.discipline = discipline
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[str]]:  # type: ignore[override]
+        table = compiler.quote_name_unless_alias(compiler.query.base_table)
+        return f'{table}."provider_discipline" = %s', [self.discipline]
+
+
+def location_discipline(discipline: str) -> Q:
+    """PostgreSQL only: locations of listings in ``discipline``, from the copy on the
+    location (for the GiST index over point and discipline)."""
+    return Q(_LocationDiscipline(discipline))
+
+
 def near_locations(search: ProviderSearch, **lookups: Any) -> QuerySet[Location]:
     """Locations (with ``lookups``) within the search radius, exact great-circle miles
     annotated ``d``. The prefilter is an indexed box: on PostgreSQL the GiST cube around
-    the point, on SQLite the lat/lng range; either holds every point the exact distance
-    keeps."""
+    the point (with the discipline, when the search has one: the listing's discipline
+    copied onto its locations), on SQLite the lat/lng range; either holds every point the
+    exact distance keeps."""
     assert search.near is not None
     lat, lng = search.near
     locations = Location.objects.filter(lat__isnull=False, lng__isnull=False, **lookups)
     if connection.vendor == "postgresql":
         locations = locations.filter(geo.within_cube(lat, lng, search.radius_miles))
+        if search.discipline:
+            locations = locations.filter(location_discipline(search.discipline))
     else:
         min_lat, max_lat, min_lng, max_lng = geo.bounding_box(lat, lng, search.radius_miles)
         locations = locations.filter(lat__range=(min_lat, max_lat), lng__range=(min_lng, max_lng))

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import math
+import os
 
 import pytest
 
@@ -30,3 +31,17 @@ def search(api_client):
 def names(response) -> list[str]:
     assert response.status_code == 200, response.content
     return [r["name"] for r in response.json()["results"]]
+
+
+@pytest.fixture
+def on_postgres(request, postgres_url):
+    """For the tests of PostgreSQL's plans: they run in the services pass (``DATABASE_URL``
+    set). Unreachable PostgreSQL fails under ``CI`` (``postgres_url``), and so does a
+    services pass that is not on PostgreSQL; a local SQLite run skips them."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    if os.environ.get("CI") and request.config.getoption("--services-pass"):
+        pytest.fail("the services pass must run on PostgreSQL (CI is set): set DATABASE_URL")
+    pytest.skip("PostgreSQL's plans: run with DATABASE_URL set (the services pass)")

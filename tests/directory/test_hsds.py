@@ -229,3 +229,14 @@ def test_taxonomy_examples_are_skipped_not_failed(tmp_path):
     out, err = StringIO(), StringIO()
     call_command("import_directory", str(tmp_path), stdout=out, stderr=err)
     assert err.getvalue() == "" and "skipped" in out.getvalue()
+
+
+def test_hsds_services_search_finds_only_the_listings_with_the_words(listings, api_client):
+    rich, bare = listings
+
+    found = api_client.get("/hsds/services", {"search": "psychotherapy"}).json()
+
+    assert [item["name"] for item in found["contents"]] == ["Lucia Romero"]
+    assert found["total_items"] == 1 and found["total_items_is_estimate"] is False
+    nothing = api_client.get("/hsds/services", {"search": "zzqxnotaword"}).json()
+    assert nothing["total_items"] == 0 and nothing["empty"] and nothing["contents"] == []

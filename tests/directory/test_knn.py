@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import random
+import re
 
 import pytest
 from django.db import connection
@@ -149,17 +150,29 @@ def test_name_order_pages_equal_the_full_sort():
 
 
 @postgres_only
-def test_the_nearest_first_read_is_a_knn_scan_of_the_gist_index(django_assert_max_num_queries):
+@pytest.mark.parametrize(
+    ("filters", "indexes"),
+    [
+        # Either GiST index starts with the point, so either serves the point alone.
+        ({}, ("directory_location_earth_point", "directory_location_place_discipline")),
+        # With a discipline, the index over point and discipline serves the KNN order too.
+        ({"discipline": Discipline.PEDIATRICIAN}, ("directory_location_place_discipline",)),
+    ],
+    ids=["alone", "discipline"],
+)
+def test_the_nearest_first_read_is_a_knn_scan_of_the_gist_index(
+    filters, indexes, django_assert_max_num_queries
+):
     scatter(400)
     with django_assert_max_num_queries(2) as captured:
-        paging.knn_radius(near(40, discipline=Discipline.PEDIATRICIAN), 20)
+        paging.knn_radius(near(40, **filters), 20)
     sql = captured.captured_queries[0]["sql"]
     with connection.cursor() as cursor:
         cursor.execute("SET enable_seqscan = off")  # a 400-row table is small enough to scan
         cursor.execute("EXPLAIN " + sql)
         plan = "\n".join(row[0] for row in cursor.fetchall())
         cursor.execute("RESET enable_seqscan")
-    assert "directory_location_earth_point" in plan, plan
+    assert any(f"Index Scan using {index} " in plan for index in indexes), plan
     assert "Order By: (" in plan and "<->" in plan, plan  # ordered by the index, not a sort
 
 
@@ -194,3 +207,128 @@ def test_pages_after_counting_equal_the_full_sort(limit, settings):
             assert count == len(expected)
         got = [p.pk for start in range(0, len(expected), 20) for p in results[start : start + 20]]
         assert got == expected
+
+
+def explain(sql: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + sql)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def test_a_busy_neighbourhood_is_counted_from_a_bounded_read(
+    on_postgres, settings, django_assert_max_num_queries
+):
+    """Near a big city the radius holds thousands of listings: the count reads at most
+    2 x (threshold + 1) location rows, streamed (no grouping, no sort of the whole
+    neighbourhood), then says "estimate"; the pages are still the full sort's."""
+    settings.DIRECTORY_EXACT_COUNT_LIMIT = 50
+    scatter(400)
+    search = near(60)
+    results = paging.provider_search_results(search)
+
+    with django_assert_max_num_queries(2) as captured:
+        count, is_estimate = results.counted()
+
+    assert is_estimate and count > 50
+    read = captured.captured_queries[0]["sql"]
+    assert "LIMIT 102" in read, read
+    plan = explain(read)
+    assert plan.startswith("Limit"), plan
+    assert "Aggregate" not in plan and "Sort" not in plan, plan
+    expected = reference_ids(search)
+    assert [p.pk for start in range(0, 60, 20) for p in results[start : start + 20]] == expected[:60]
+
+
+def test_listings_with_many_offices_are_counted_exactly(settings):
+    """Rows are offices, not listings: when the bounded read is full of a few listings'
+    offices, the count groups by listing instead, still exact under the threshold."""
+    settings.DIRECTORY_EXACT_COUNT_LIMIT = 10
+    org = Organization.objects.create(name="Many Offices")
+    for n in range(8):
+        provider = Provider.objects.create(
+            name=f"Office Listing {n}", discipline=Discipline.PEDIATRICIAN, organization=org
+        )
+        for k in range(4):
+            lat, lng = destination(*CENTER, 90 * k, 1 + n + k)
+            Location.objects.create(
+                provider=provider, address_1="1 Main St", city="X", state="MI", zip="48104", lat=lat, lng=lng
+            )
+    search = near(25)
+    results = paging.provider_search_results(search)
+
+    assert results.counted() == (8, False)
+    assert [p.pk for p in results[0:20]] == reference_ids(search)
+
+
+def test_a_near_search_with_a_discipline_reads_one_gist_index(on_postgres):
+    """Near a big city, "pediatricians within 25 miles" is one scan of the GiST index over
+    the location's point and its listing's discipline: the other disciplines' locations
+    are never read, nor their listings probed."""
+    scatter(400)
+    search = near(40, discipline=Discipline.SPEECH_LANGUAGE_PATHOLOGIST)
+    sql, params = paging._matching_the_other_filters(
+        selectors.near_locations(search), search
+    ).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")  # a 400-row table is small enough to scan
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("RESET enable_seqscan")
+    assert "directory_location_place_discipline" in plan, plan
+    assert "provider_discipline" in plan.split("directory_location_place_discipline", 1)[1], plan
+
+
+def test_a_listing_that_changes_discipline_is_found_under_the_new_one_near_by():
+    """The location's copy of the discipline (PostgreSQL) follows the listing: a search
+    near by with a discipline finds it as the full sort does, on both databases."""
+    org = Organization.objects.create(name="Changing Clinic")
+    provider = Provider.objects.create(
+        name="Changing Listing", discipline=Discipline.PEDIATRICIAN, organization=org
+    )
+    Location.objects.create(
+        provider=provider,
+        address_1="1 Main St",
+        city="X",
+        state="MI",
+        zip="48104",
+        lat=CENTER[0],
+        lng=CENTER[1],
+    )
+    as_speech = near(25, discipline=Discipline.SPEECH_LANGUAGE_PATHOLOGIST)
+    assert [p.pk for p in paging.provider_search_results(as_speech)[0:20]] == []
+
+    provider.discipline = Discipline.SPEECH_LANGUAGE_PATHOLOGIST
+    provider.save()
+    lat, lng = destination(*CENTER, 45, 3)
+    Location.objects.create(
+        provider=provider, address_1="2 Main St", city="X", state="MI", zip="48104", lat=lat, lng=lng
+    )
+
+    results = paging.provider_search_results(as_speech)
+    assert results.counted() == (1, False)
+    assert [p.pk for p in results[0:20]] == [provider.pk] == reference_ids(as_speech)
+    as_pediatrician = near(25, discipline=Discipline.PEDIATRICIAN)
+    assert [p.pk for p in paging.provider_search_results(as_pediatrician)[0:20]] == []
+
+
+def test_a_nearest_first_page_past_the_threshold_is_read_by_id(
+    on_postgres, settings, django_assert_max_num_queries
+):
+    """Past the threshold the page is the listings within the page's last distance, read
+    by id: the defining query ("a site near by OR a home visit here") cannot use an index
+    and would read every listing."""
+    settings.DIRECTORY_EXACT_COUNT_LIMIT = 50
+    scatter(400)
+    search = near(60)
+    results = paging.provider_search_results(search)
+    assert results.counted()[1] is True
+
+    with django_assert_max_num_queries(7) as captured:
+        page = results[20:40]
+
+    main = [
+        q["sql"] for q in captured.captured_queries if q["sql"].startswith('SELECT "directory_provider"."id"')
+    ]
+    # The page's own WHERE is the id list alone (its columns hold the distance subqueries).
+    assert main and re.search(r'WHERE "directory_provider"\."id" IN \(\d+(, \d+)*\) ORDER BY', main[-1]), main
+    assert [p.pk for p in page] == reference_ids(search)[20:40]

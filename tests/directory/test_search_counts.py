@@ -124,3 +124,48 @@ def test_an_estimate_is_shown_to_two_significant_figures():
         230_000,
         1_000_000,
     ]
+
+
+def test_the_hsds_services_search_counts_like_the_directory(on_postgres, settings, api_client):
+    """``/hsds/services?search=`` counts as the directory does: past the threshold the
+    planner's estimate, flagged ``total_items_is_estimate``; the page is real rows in name
+    order, the same as the directory API's."""
+    settings.DIRECTORY_EXACT_COUNT_LIMIT = 500
+    many_listings(3000)
+
+    page = api_client.get("/hsds/services", {"search": "Statewide", "per_page": 25}).json()
+
+    assert page["total_items_is_estimate"] is True
+    assert abs(page["total_items"] - 3000) <= 300, page["total_items"]
+    assert [item["name"] for item in page["contents"]] == [f"Listing {i:05d}" for i in range(25)]
+    few = api_client.get("/hsds/services", {"search": "Listing 00042"}).json()
+    assert few["total_items_is_estimate"] is False and few["total_items"] == 1
+    assert [item["name"] for item in few["contents"]] == ["Listing 00042"]
+
+
+def test_a_near_estimate_counts_the_neighbourhood_not_half_the_directory(on_postgres, search, settings):
+    """Past the threshold a near search's estimate is the planner's for the locations
+    within the radius: never "about half of every listing" (the planner's guess for
+    "a site near by OR a home visit here")."""
+    settings.DIRECTORY_EXACT_COUNT_LIMIT = 500
+    many_listings(6000)
+    Location.objects.bulk_create(
+        Location(
+            provider=p,
+            address_1="1 Main St",
+            city="Ann Arbor" if i < 800 else "Seattle",
+            state="MI" if i < 800 else "WA",
+            zip="48104" if i < 800 else "98101",
+            lat=(42.28 + i * 1e-4) if i < 800 else 47.61,
+            lng=-83.74 if i < 800 else -122.33,
+        )
+        for i, p in enumerate(Provider.objects.order_by("id"))
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE directory_location")
+        cursor.execute("ANALYZE directory_provider")
+
+    body = search(near="48104").json()
+
+    assert body["count_is_estimate"] is True
+    assert 500 < body["count"] <= 1600, body["count"]  # 800 listings are near; 6,000 exist

@@ -18,6 +18,7 @@ from directory.models import Discipline, Endorsement, Location, Organization, Pr
 fts_migration = import_module("directory.migrations.0006_provider_search_vector")
 knn_migration = import_module("directory.migrations.0009_location_earth_point")
 trgm_migration = import_module("directory.migrations.0012_provider_name_trigram")
+place_migration = import_module("directory.migrations.0017_place_discipline")
 
 
 class Command(BaseCommand):
@@ -84,6 +85,7 @@ class Command(BaseCommand):
             cursor.execute(fts_migration.DROP)
             cursor.execute(knn_migration.DROP)
             cursor.execute(trgm_migration.DROP)
+            cursor.execute(place_migration.DROP)
             for _model, index in self.DEFERRED_INDEXES:
                 cursor.execute(f'DROP INDEX IF EXISTS "{index.name}"')
         return True
@@ -97,6 +99,7 @@ class Command(BaseCommand):
             cursor.execute(fts_migration.CREATE)
             cursor.execute(knn_migration.CREATE)
             cursor.execute(trgm_migration.CREATE)
+            cursor.execute(place_migration.CREATE)
             # Neighbours on neighbouring pages: a "near" search then reads a few hundred
             # pages of locations instead of one page per location (docs/operations.md).
             cursor.execute("CLUSTER directory_location USING location_lat_lng")
