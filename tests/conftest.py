@@ -400,7 +400,14 @@ def pytest_collection_modifyitems(config, items):
     the demo world, then transactional ones, then the rest (pytest-django's order, with
     the demo world's tests kept together and after the plain ones). The
     shared world is set up before the test's own transaction: its fixture goes first.
-    With ``--services-pass``, the tests that cannot touch a service are deselected."""
+    With ``--services-pass``, the tests that cannot touch a service are deselected.
+
+    Every test keeps its own id: schemathesis names each generated test
+    ``test_x[GET /path]`` but leaves its node id ``test_x``, and pytest-xdist keys tests
+    by node id, so it ran ONE test per fuzz function and dropped the rest without a
+    word (10 of 509 API fuzz tests ran in parallel runs). The id is completed from the
+    name, and two tests still sharing an id stop the run."""
+    _unique_node_ids(items)
     if config.getoption("--services-pass"):
         kept = [item for item in items if touches_services(item)]
         config.hook.pytest_deselected(items=[item for item in items if not touches_services(item)])
@@ -411,6 +418,23 @@ def pytest_collection_modifyitems(config, items):
             names = item.fixturenames
             names.remove("_demo_world")
             names.insert(0, "_demo_world")
+
+
+def _unique_node_ids(items) -> None:
+    for item in items:
+        module, _, last = item.nodeid.rpartition("::")
+        if module and last != item.name and item.name.startswith(f"{last}["):
+            # pytest 9 builds a node id from the original name and a callspec's params;
+            # schemathesis gives no callspec, so the operation becomes the params here.
+            item._id = item.parent.id.child(last).with_params(item.name[len(last) + 1 : -1])
+    seen: dict[str, int] = {}
+    for item in items:
+        seen[item.nodeid] = seen.get(item.nodeid, 0) + 1
+    shared = sorted(nodeid for nodeid, count in seen.items() if count > 1)
+    if shared:
+        raise pytest.UsageError(
+            "tests sharing a node id (pytest-xdist would run one of each): " + ", ".join(shared[:10])
+        )
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -1,7 +1,11 @@
-"""Property-based API check (schemathesis): whatever a client sends to any operation in
-our OpenAPI schema, as anonymous, guardian, provider or curator (and as the network lead
-or the care coordinator where only they are let in), the server answers without a 5xx and exactly as the schema documents it (status code, content type, body),
-and every error body is ``{"detail", "code"}``."""
+"""The property-based API check (schemathesis), shared by the ``test_api_fuzz_*`` modules:
+whatever a client sends to any operation in our OpenAPI schema, as anonymous, guardian,
+provider or curator (and as the network lead or the care coordinator where only they
+are let in), the server answers without a 5xx and exactly as the schema documents it
+(status code, content type, body), and every error body is ``{"detail", "code"}``.
+
+One module per role or two, so pytest-xdist (which hands out a module's tests to one
+worker) spreads the ~500 generated tests over the workers."""
 
 from __future__ import annotations
 
@@ -180,29 +184,3 @@ def _as(role: str, *, coverage: bool):
 
     test.__doc__ = f"As {role}: {'both phases' if coverage else 'fuzzing only'}."
     return test
-
-
-test_every_answer_is_as_documented_for_the_guardian = _as("guardian", coverage=True)
-test_every_answer_is_as_documented_for_the_guardian_refused = _as("guardian", coverage=False)
-test_every_answer_is_as_documented_for_the_provider = _as("provider", coverage=True)
-test_every_answer_is_as_documented_for_the_provider_refused = _as("provider", coverage=False)
-test_every_answer_is_as_documented_for_the_curator = _as("curator", coverage=True)
-test_every_answer_is_as_documented_for_the_curator_refused = _as("curator", coverage=False)
-test_every_answer_is_as_documented_for_the_network_lead = _as("network_lead", coverage=True)
-test_every_answer_is_as_documented_for_the_coordinator = _as("coordinator", coverage=True)
-
-
-@pytest.mark.django_db
-@schema.include(_open_to_the_signed_out).parametrize()
-@FUZZ
-def test_every_answer_is_as_documented_signed_out(case, demo):
-    response = case.call_and_validate(checks=CHECKS)
-    _error_body_has_code(response)
-
-
-@pytest.mark.django_db
-@without_coverage.exclude(_open_to_the_signed_out).parametrize()
-@FUZZ
-def test_every_answer_is_as_documented_signed_out_fuzzing_only(case, demo):
-    response = case.call_and_validate(checks=CHECKS)
-    _error_body_has_code(response)
