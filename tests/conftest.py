@@ -138,6 +138,14 @@ def pytest_configure(config):
     from tests import timing
 
     timing.register(config)
+    services_pass = config.getoption("--services-pass", default=False)
+    if (
+        services_pass
+        and os.environ.get("CI")
+        and not (os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL"))
+    ):
+        # The services pass on SQLite would pass while testing nothing of PostgreSQL.
+        raise pytest.UsageError("--services-pass under CI needs DATABASE_URL and REDIS_URL set")
     if not hasattr(config, "workerinput") and not os.environ.get("RH_TEST_RUN"):
         os.environ["RH_TEST_RUN"] = uuid.uuid4().hex[:10]
         config._rh_names_run = True
