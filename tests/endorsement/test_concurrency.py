@@ -5,8 +5,6 @@ at once is used once."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from django.db import connection
 
@@ -14,6 +12,7 @@ from directory.models import Endorsement
 from endorsement import services
 from endorsement.models import Application, ApplicationEvent, Reference
 from referral_hub.errors import ApplicationError
+from tests.concurrency import race as shared_race
 from tests.endorsement.conftest import RATINGS, as_user, log_enough_for_family_specialist
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
@@ -26,27 +25,10 @@ def on_postgres(postgres_url):
 
 
 def race(calls):
-    barrier = threading.Barrier(len(calls))
-    outcomes: list = [None] * len(calls)
-
-    def run(i, call):
-        from django.db import connection as thread_connection
-
-        try:
-            barrier.wait()
-            call()
-            outcomes[i] = "ok"
-        except ApplicationError as exc:
-            outcomes[i] = exc.code
-        finally:
-            thread_connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return outcomes
+    """Run the callables at the same instant, one thread each: "ok" or the refusal's code."""
+    return shared_race(
+        calls, outcome=lambda _: "ok", refused=(ApplicationError,), refusal=lambda exc: exc.code
+    )
 
 
 @pytest.fixture

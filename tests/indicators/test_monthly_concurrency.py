@@ -6,7 +6,6 @@ than skip when CI is set and PostgreSQL is unreachable."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -15,6 +14,7 @@ from django.db import connection
 
 from indicators import monthly, selectors
 from indicators.models import MonthlyTally, TallyYear
+from tests.concurrency import race as shared_race
 from tests.indicators.test_monthly import make_world
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
@@ -27,27 +27,8 @@ def on_postgres(postgres_url):  # type: ignore[no-untyped-def]
 
 
 def race(calls: list[Callable[[], Any]]) -> list[str]:
-    barrier = threading.Barrier(len(calls))
-    outcomes = [""] * len(calls)
-
-    def run(i: int, call: Callable[[], Any]) -> None:
-        from django.db import connection as thread_connection
-
-        try:
-            barrier.wait()
-            call()
-            outcomes[i] = "ok"
-        except Exception as exc:  # noqa: BLE001  (the outcome is what the test reads)
-            outcomes[i] = repr(exc)
-        finally:
-            thread_connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return outcomes
+    """Run the callables at the same instant, one thread each: "ok" or what was raised."""
+    return shared_race(calls, outcome=lambda _: "ok", refused=(Exception,), refusal=repr, timeout=120)
 
 
 def test_refreshes_of_a_year_at_once_all_succeed_and_leave_one_set_of_tallies(on_postgres):

@@ -6,7 +6,6 @@ makes it fail rather than skip when CI is set and PostgreSQL is unreachable."""
 from __future__ import annotations
 
 import datetime
-import threading
 
 import pytest
 from django.db import connection
@@ -14,6 +13,7 @@ from django.db import connection
 from referral_hub.errors import ApplicationError
 from referrals import services
 from referrals.models import Referral, ReferralEvent
+from tests.concurrency import race as shared_race
 from tests.factories.referrals import referral_world, send
 from tests.referrals.conftest import advance
 
@@ -27,27 +27,14 @@ def on_postgres(postgres_url):
 
 
 def race(calls):
-    """Run the callables at the same instant, one thread each; return outcomes."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list = [None] * len(calls)
-
-    def run(i, call):
-        from django.db import connection as thread_connection
-
-        try:
-            barrier.wait()
-            outcomes[i] = ("ok", call().status)
-        except ApplicationError as exc:
-            outcomes[i] = ("refused", exc.code)
-        finally:
-            thread_connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return outcomes
+    """Run the callables at the same instant, one thread each: ("ok", the new status) or
+    ("refused", the refusal's code)."""
+    return shared_race(
+        calls,
+        outcome=lambda referral: ("ok", referral.status),
+        refused=(ApplicationError,),
+        refusal=lambda exc: ("refused", exc.code),
+    )
 
 
 def test_accept_and_decline_racing_exactly_one_wins(on_postgres):
