@@ -8,7 +8,9 @@ or sent. At delivery the sender asks the minter registered for that kind for a f
 link and puts it into the body it hands to the mail server.
 
 Minters are registered by the apps that own the links (in their ``AppConfig.ready``),
-since the outbox imports no app."""
+since the outbox imports no app. A minter may come with ``on_dropped(ref)``: called when a
+text carrying its link is dropped unsent because the number replied STOP after it was
+queued (held for the morning, say), so the app can tell whoever waits on the link."""
 
 from __future__ import annotations
 
@@ -19,18 +21,33 @@ from typing import Any
 LINK_MARK = "{{one-time-link}}"
 
 Minter = Callable[[int], str]
+DropHandler = Callable[[int], None]
 
 _minters: dict[str, Minter] = {}
+_drop_handlers: dict[str, DropHandler] = {}
 
 
 class LinkUnavailable(Exception):
     """The minter cannot make a link (its object is gone): the delivery attempt fails."""
 
 
-def register_minter(name: str, minter: Minter) -> None:
+def register_minter(name: str, minter: Minter, on_dropped: DropHandler | None = None) -> None:
     """``minter(ref)`` returns a fresh absolute URL for object ``ref``, or raises
-    ``LinkUnavailable``."""
+    ``LinkUnavailable``; ``on_dropped(ref)``, if given, hears that the link's text was
+    dropped unsent (its number replied STOP)."""
     _minters[name] = minter
+    if on_dropped is not None:
+        _drop_handlers[name] = on_dropped
+
+
+def link_dropped(payload: dict[str, Any]) -> None:
+    """A message carrying ``payload`` was dropped unsent: tell its minter's app, if it
+    asked to hear it (inside the caller's transaction)."""
+    reference = payload.get("link") if isinstance(payload, dict) else None
+    if isinstance(reference, dict):
+        handler = _drop_handlers.get(str(reference.get("minter")))
+        if handler is not None:
+            handler(int(reference["ref"]))
 
 
 def link_reference(minter: str, ref: int) -> dict[str, Any]:

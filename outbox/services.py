@@ -41,7 +41,7 @@ from django.db import transaction
 from django.db.models import Case, F, QuerySet, TextField, Value, When
 from django.utils import timezone
 
-from outbox.links import LINK_MARK, fill_link, link_reference
+from outbox.links import LINK_MARK, fill_link, link_dropped, link_reference
 from outbox.models import REDACTED_BODY, Channel, OutboxMessage, OutboxStatus, TextOptOut
 from referral_hub import events, sms
 from referral_hub.realtime import send_event_on_commit, user_group
@@ -277,7 +277,9 @@ def _text_held(message: OutboxMessage, now: datetime) -> bool:
         return False
     pending = OutboxMessage.objects.filter(pk=message.pk, status=OutboxStatus.PENDING)
     if text_number_stopped(message.to_address):
-        pending.update(status=OutboxStatus.DROPPED, last_error="The number replied STOP: not sent.")
+        with transaction.atomic():
+            if pending.update(status=OutboxStatus.DROPPED, last_error="The number replied STOP: not sent."):
+                link_dropped(message.payload)
         return True
     zone = str(message.payload.get("time_zone", "")) if isinstance(message.payload, dict) else ""
     wake = sms.not_before(now, zone)

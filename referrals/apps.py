@@ -16,9 +16,9 @@ class ReferralsConfig(AppConfig):
         register_notice_kinds()
         # A recipient without an account: its one-time links are made when mailed.
         from outbox.links import register_minter
-        from referrals.partners import LINK_MINTER, mint_link
+        from referrals.partners import LINK_MINTER, link_text_dropped, mint_link
 
-        register_minter(LINK_MINTER, mint_link)
+        register_minter(LINK_MINTER, mint_link, on_dropped=link_text_dropped)
         # The case page (cases) lists the case's referrals the viewer may see.
         register_case_page_section(
             "referrals", template="referrals/_case_referrals.html", context=case_page_referrals, order=100

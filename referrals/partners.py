@@ -168,6 +168,19 @@ def _tell_sender_unreachable(referral: Referral, step: str) -> None:
     )
 
 
+def link_text_dropped(link_id: int) -> None:
+    """The outbox's drop handler: a step's link text, queued before the partner's number
+    replied STOP (held for the morning, say), was dropped unsent. The sender is told as
+    when the STOP came first (one notice per referral and step)."""
+    link = (
+        PartnerLink.objects.select_related("referral__from_provider", "referral__to_provider")
+        .filter(pk=link_id)
+        .first()
+    )
+    if link is not None:
+        _tell_sender_unreachable(link.referral, link.step)
+
+
 def partner_time_zone(partner: Provider) -> str:
     """The zone a partner's text keeps quiet hours in and states the expiry in. Listings
     carry no zone of their own yet: the network's default reader's zone."""

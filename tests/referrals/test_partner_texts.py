@@ -20,6 +20,7 @@ from tests.texts.conftest import clock, deliver, reply, texts  # noqa: F401  # f
 
 PARTNER_NUMBER = "+17345550123"
 LINK = re.compile(r"https?://[^\s]+(/r/[^\s/]+/)")
+PARTNER_LINK_KIND = "referral.partner_link"
 PARTNER = {"name": "Little Steps Play Therapy", "phone": "(734) 555-0123"}
 
 
@@ -139,6 +140,39 @@ def test_partner_texts_keep_quiet_hours_in_the_network_zone(
     clock.shift(datetime.timedelta(hours=10))  # 09:00 the next morning
     deliver()
     assert len(partner_links(texts)) == 1
+
+
+def test_a_link_text_held_for_the_morning_and_dropped_after_a_stop_tells_the_referrer(
+    world,
+    as_user,
+    client,
+    texts,  # noqa: F811
+    clock,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    """The link was queued at night (quiet hours), the number replied STOP before morning:
+    the text is dropped when it comes due, and the referrer hears it could not go, as when
+    the STOP came first."""
+    _shared(world, as_user, django_capture_on_commit_callbacks)
+    clock.shift(datetime.timedelta(hours=13))  # 23:00 in New York: the link text waits
+    sent = refer(world, as_user, django_capture_on_commit_callbacks)
+    assert sent.status_code == 201 and partner_links(texts) == []
+    assert not OutboxMessage.objects.filter(kind="referral.partner_unreachable").exists()
+    assert reply(client, "STOP", number=PARTNER_NUMBER).json() == {"action": "stopped"}
+    clock.shift(datetime.timedelta(hours=10))  # 09:00: the held link comes due
+    deliver()
+    assert partner_links(texts) == []
+    assert OutboxMessage.objects.get(kind=PARTNER_LINK_KIND).status == "dropped"
+    told = OutboxMessage.objects.filter(
+        channel="in_app", kind="referral.partner_unreachable", recipient=world.referrer.user
+    )
+    assert told.count() == 1
+    bell = as_user(world.referrer.user).get("/api/v1/notices/").json()
+    number = sent.json()["id"]
+    expected = f"Referral #{number}: Little Steps Play Therapy could not be sent the link for the next step"
+    assert any(item["title"].startswith(expected) for item in bell["results"]), bell
+    deliver()  # due again: told once
+    assert told.count() == 1
 
 
 def test_stop_from_a_partners_number_stops_its_texts(
