@@ -125,21 +125,39 @@ class IndicatorsOutput(serializers.Serializer[Any]):
     filters = serializers.DictField()
     area_rule = serializers.CharField()
     suppression = serializers.DictField()
-    current = PeriodIndicatorsOutput()
-    previous = PeriodIndicatorsOutput()
+    state = serializers.ChoiceField(
+        ["published", "pending", "unavailable"],
+        help_text="`published`: the period's figures are in `current`. `pending`: the period has "
+        "closed but the job has not published it yet (in the minutes after it closes): `current` "
+        "is null and `next_publication_at` says when the job next runs. `unavailable`: the job "
+        "does not publish it (a year before any referral or consent event, a state with no "
+        "provider listed); `current` is null. A read never computes figures.",
+    )
+    next_publication_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text="With `state: pending`: when the job that publishes closed periods next starts "
+        "(it runs at 00:00 UTC on each month's first day and hourly at minute 7); null otherwise.",
+    )
+    current = PeriodIndicatorsOutput(allow_null=True, help_text="null unless `state` is `published`.")
+    previous = PeriodIndicatorsOutput(
+        allow_null=True, help_text="The previous period as published; null if it is not published."
+    )
     capacity = serializers.DictField(
         help_text="as_of, rule, count, accepting_count, not_accepting_count, by_discipline[]"
     )
     # "source" is also an attribute of every DRF field: declared as ``source_``, renamed.
     source_ = serializers.ChoiceField(
-        ["rollup", "live"],
-        help_text="`rollup`: the period was published before this request (stored, never "
-        "recomputed); `live`: published by this request (and stored).",
+        ["rollup"],
+        allow_null=True,
+        help_text="`rollup`: the period was published by the job before this request (stored, "
+        "never recomputed); null when it is not published. (`live`, a period published by the "
+        "request itself, is gone: a read never publishes.)",
     )
     as_of = serializers.DateTimeField(
+        allow_null=True,
         help_text="The time of the data this period's figures were published from (the monthly "
-        "tallies they were added up from: at most INDICATORS_TALLY_MAX_AGE_S before "
-        "publication, always after the period ended); published once, they never change."
+        "tallies they were added up from, computed by the job after the period ended); published "
+        "once, they never change. null when the period is not published.",
     )
 
     def get_fields(self) -> dict[str, Field[Any, Any, Any, Any]]:

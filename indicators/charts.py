@@ -195,6 +195,8 @@ def screenings_chart(block: dict[str, Any]) -> Chart:
 
 def dashboard_charts(report: dict[str, Any]) -> list[Chart]:
     block = report["current"]
+    if block is None:  # not published yet: no charts, the page says why
+        return []
     return [
         first_contact_chart(block),
         connected_chart(block),

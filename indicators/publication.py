@@ -5,8 +5,9 @@ one calendar year — the year, its closed quarters (the network, each recipient
 discipline, each state) and its closed months (the network) — are suppressed together
 (``suppression.suppress_linked``) with the relations between them: months add up to
 their quarter, quarters to their year, disciplines and states (plus what is left over,
-never published) to the network. A period is computed once, when it is first asked for
-(or by the hourly job), and **stored as published** (``IndicatorRollup``): every later
+never published) to the network. A period is computed once, by the job
+(``rollups.refresh_rollups``: at each month's boundary and hourly), and **stored as
+published** (``IndicatorRollup``): every later
 answer for it — API, CSV, page, the previous period of the next one — is that stored
 block, so two answers for the same period never differ. A period computed later (the
 year, once it closes) is suppressed with the stored ones held as they were published.
@@ -19,7 +20,6 @@ import time
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from directory.models import Discipline, Location
 from indicators import monthly, selectors
@@ -166,20 +166,21 @@ def publish_year(
 
 
 def published_blocks(
-    periods: list[Period], slice_: str, now: datetime.datetime | None = None
-) -> list[tuple[dict[str, Any], datetime.datetime, bool]]:
-    """The published block of each of ``periods`` for ``slice_`` (one query for all of
-    them, reading only the blocks), with its ``as_of`` and whether it was stored before
-    this call (``True``) or published by it (its year, from the monthly tallies)."""
-    now = now or timezone.now()
+    periods: list[Period], slice_: str
+) -> list[tuple[dict[str, Any], datetime.datetime] | None]:
+    """The published block of each of ``periods`` for ``slice_`` with its ``as_of``, or
+    ``None`` where it is not published yet: one query for all of them, reading only the
+    blocks. A read never publishes (the job does: ``rollups.refresh_rollups``), so it
+    never runs the year's suppression nor shows a figure suppressed apart from its year."""
     keys = [block_key(period, slice_) for period in periods]
     found = _blocks(keys)
-    fresh = {key for key in keys if key not in found}
-    for year in sorted({p.start.year for p, key in zip(periods, keys, strict=True) if key in fresh}):
-        publish_year(year, now, slice_)
-    if fresh:
-        found |= _blocks(sorted(fresh))
-    return [(*found[key], key not in fresh) for key in keys]
+    return [found.get(key) for key in keys]
+
+
+def job_slices() -> list[str]:
+    """The populations the job publishes for a quarter besides the network: each
+    discipline and each state with a listed provider (one query)."""
+    return _quarter_slices(None)
 
 
 def _blocks(keys: list[str]) -> dict[str, tuple[dict[str, Any], datetime.datetime]]:

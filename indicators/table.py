@@ -38,8 +38,11 @@ def _items(
 
 
 def rows(report: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
+    if report["state"] != "published":  # no figures yet: say so in the table's own terms
+        yield ("current", "publication", "", "", "state", report["state"])
+        yield ("current", "publication", "", "", "next_publication_at", report["next_publication_at"])
     for period in ("current", "previous"):
-        for indicator, node in report[period].items():
+        for indicator, node in (report[period] or {}).items():
             if node is not None:  # a block the period was published without (rollups.LATER_BLOCKS)
                 yield from _items(period, indicator, "", "", node)
     capacity = {k: v for k, v in report["capacity"].items() if k not in ("as_of", "rule")}

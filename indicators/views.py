@@ -12,8 +12,18 @@ from django.utils.http import urlencode
 
 from directory.models import Discipline
 from indicators import charts, services
-from indicators.params import KINDS
+from indicators.params import KINDS, Filters
 from referral_hub.errors import ApplicationError
+
+
+def _moment(iso: str | None) -> datetime.datetime | None:
+    return datetime.datetime.fromisoformat(iso) if iso else None
+
+
+def _previous_url(filters: Filters) -> str:
+    """The same question for the period before (published while this one is pending)."""
+    previous = Filters(filters.period.previous(), filters.area, filters.discipline)
+    return f"{reverse('indicators-dashboard')}?{urlencode(previous.as_query())}"
 
 
 @login_required
@@ -33,7 +43,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         report=report,
         charts=charts.dashboard_charts(report),
         filters=filters,
-        as_of=datetime.datetime.fromisoformat(report["as_of"]),
+        as_of=_moment(report["as_of"]),
+        next_publication_at=_moment(report["next_publication_at"]),
         csv_url=f"{reverse('api-indicators-csv')}?{urlencode(filters.as_query())}",
+        previous_url=_previous_url(filters) if report["current"] is None and report["previous"] else None,
     )
     return render(request, "indicators/dashboard.html", context)

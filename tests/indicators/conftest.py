@@ -26,6 +26,7 @@ import pytest
 
 from cases.models import Case
 from consent.models import ConsentEvent
+from indicators import rollups
 from indicators.params import Filters, Period
 from referrals.models import Referral
 from referrals.screening import validate_screening
@@ -55,6 +56,12 @@ class Network:
 
     def filters(self, **kwargs: Any) -> Filters:
         return Filters(period=kwargs.pop("period", PERIOD), **kwargs)
+
+
+def published_report(filters: Filters, now: datetime.datetime = NOW) -> dict[str, Any]:
+    """What a network lead reads once the job has run at ``now`` (a read never publishes)."""
+    rollups.refresh_rollups(now)
+    return rollups.current_report(filters, now=now)
 
 
 def referral(child, sender, recipient, sent, **fields) -> Referral:  # type: ignore[no-untyped-def]

@@ -26,4 +26,18 @@ ROUTES = [
         label="get-api-indicators-free-dates",
     ),
     Route("api-indicators-csv", {**everyone(403), "network_lead": 200, "coordinator": 403}),
+    # A period the job does not (or not yet) publish: a 200 with its state, never a 500
+    # and never figures computed for the request (docs/indicators.md, "Publication state").
+    Route(
+        "api-indicators",
+        {**everyone(403), "network_lead": 200, "coordinator": 403},
+        query="period=year&start=2010-01-01",
+        label="get-api-indicators-unpublished",
+    ),
+    Route(
+        "indicators-dashboard",
+        {**everyone(403), "anonymous": 302, "network_lead": 200, "coordinator": 403},
+        query="period=year&start=2010-01-01",
+        label="get-indicators-dashboard-unpublished",
+    ),
 ]
