@@ -414,6 +414,27 @@ class _FullTextMatch(Expression):
         return full_text_sql(self.q, compiler.quote_name_unless_alias(compiler.query.base_table))
 
 
+class _EndorsedCopy(Expression):
+    """PostgreSQL: the listing's copy of its verified endorsements' categories (migration
+    0019, kept by a trigger on the endorsements) names ``category``. The category is one
+    of the choices (checked, then written into the SQL) so that the condition is the
+    partial index's own predicate and the planner can walk that index in name order."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, category: str) -> None:
+        super().__init__()
+        if category not in EndorsementCategory.values:
+            raise ValueError(f"not an endorsement category: {category!r}")
+        self.category = category
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[str]]:  # type: ignore[override]
+        table = compiler.quote_name_unless_alias(compiler.query.base_table)
+        # Bound client-side (Django's default for psycopg): the planner sees the literal.
+        return f'{table}."endorsed_categories" LIKE %s', [f"%|{self.category}|%"]
+
+
 def _text_condition(q: str) -> Q:
     if connection.vendor == "postgresql":
         return Q(_FullTextMatch(q))
@@ -540,6 +561,10 @@ def provider_matches(search: ProviderSearch, *, today: datetime.date | None = No
     if search.capacity:
         qs = qs.filter(capacity_filter(search.capacity, directory_today()))
     if search.endorsement:
+        if connection.vendor == "postgresql":
+            # Which listings to look at, from the per-category index (migration 0019);
+            # the ``EXISTS`` below alone decides whether the endorsement is shown.
+            qs = qs.filter(_EndorsedCopy(search.endorsement))
         qs = qs.filter(
             Exists(
                 Endorsement.objects.shown_as_endorsed(today).filter(
