@@ -12,14 +12,9 @@ page is fetched so the cost follows the page, not the number of matches:
 - **-endorsed_since**: listings whose verified endorsement is current come first, newest
   first, from the index ``provider_endorsed_order``; the rest follow in name order from
   ``provider_name_id``. Two index-ordered reads stop at the page's end.
-- **name** (the default): ``ORDER BY name, id LIMIT`` over the index ``provider_name_id``;
-  PostgreSQL walks it and stops after a page of matches, or, for a rare word, reads its
-  few matches from the text index and sorts them.
-- **name, with words and no discipline**: a merge of name-ordered walks, one per
-  discipline that has a match (``_name_page_by_discipline``). A word whose matches sort
-  late ("screening": pediatricians only, all named "Dr. ...") no longer walks the ~20% of
-  the directory before them; each discipline's walk on ``provider_discipline_name`` stops
-  after a page, and a discipline with few matches is read by id.
+- **name** (the default, text search included): ``ORDER BY name, id LIMIT`` over the
+  index ``provider_name_id``; PostgreSQL walks it and stops after a page of matches, or,
+  for a rare word, reads its few matches from the text index and sorts them.
 
 Counts come from ``SearchResults.counted`` over the filters alone: up to the threshold
 they keep the matching ids (and, with ``near``, each one's distance), so a page is then
@@ -30,10 +25,10 @@ from __future__ import annotations
 import dataclasses
 import datetime
 from collections.abc import Iterator
-from typing import Any, overload
+from typing import overload
 
 from django.db import connection
-from django.db.models import BooleanField, Expression, FloatField, Min, Q, QuerySet, Value
+from django.db.models import FloatField, Min, Q, QuerySet, Value
 from django.utils import timezone
 
 from directory import counting, geo, selectors
@@ -118,8 +113,6 @@ class SearchResults:
             return _distance_page(self.search, start, stop, self.today)
         if ordering == "-endorsed_since":
             return _endorsed_page(self.search, start, stop, self.today)
-        if self.search.q and not self.search.discipline:
-            return _name_page_by_discipline(self.search, start, stop, self.today)
         return list(self.in_order[start:stop])
 
 
@@ -247,102 +240,3 @@ def _endorsed_page(
     rest_start = max(0, start - before)
     rest = ordered.exclude(current).order_by("name", "id")
     return page + list(rest[rest_start : rest_start + (stop - start - len(page))])
-
-
-# Up to this many matches of one discipline are read by id (then sorted); a discipline
-# with more is walked in name order (``provider_discipline_name``), a page at most.
-DISCIPLINE_PROBE = 500
-
-# Each discipline present, one index probe each (a skip scan of ``provider_discipline_name``).
-_DISCIPLINES_SQL = """
-WITH RECURSIVE present(discipline) AS (
-    SELECT min(discipline) FROM directory_provider
-    UNION ALL
-    SELECT (SELECT min(p.discipline) FROM directory_provider AS p WHERE p.discipline > present.discipline)
-    FROM present WHERE present.discipline IS NOT NULL
-)
-SELECT discipline FROM present WHERE discipline IS NOT NULL
-"""
-
-
-class _DisciplineKey(Expression):
-    """``discipline || '' = %s``: the listing's discipline, as the GIN index of migration
-    0018 holds it (an expression no b-tree has, so the probe cannot become a walk of
-    every listing of the discipline)."""
-
-    output_field = BooleanField()
-    conditional = True
-
-    def __init__(self, discipline: str) -> None:
-        super().__init__()
-        self.discipline = discipline
-
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[str]]:  # type: ignore[override]
-        table = compiler.quote_name_unless_alias(compiler.query.base_table)
-        return f"({table}.\"discipline\" || '') = %s", [self.discipline]
-
-
-def discipline_probe(matches: QuerySet[Provider]) -> dict[str, list[int]]:
-    """PostgreSQL: {discipline: up to ``DISCIPLINE_PROBE`` ids of ``matches`` in it} for
-    every discipline that has a match. One statement; each discipline's matches are a
-    ``MATERIALIZED`` CTE, planned for all its rows (a bitmap of the GIN index over the
-    discipline and the text, migration 0018: no listing row is read for a discipline
-    without a match) and read only as far as the ``LIMIT`` asks. Without the fence the
-    ``LIMIT`` would make the planner walk the discipline's listings in name order,
-    all ~111,000 of them at a million when none matches."""
-    with connection.cursor() as cursor:
-        cursor.execute(_DISCIPLINES_SQL)
-        disciplines = [row[0] for row in cursor.fetchall()]
-        ctes: list[str] = []
-        reads: list[str] = []
-        params: list[Any] = []
-        for i, discipline in enumerate(disciplines):
-            in_discipline = matches.filter(_DisciplineKey(discipline))
-            sql, part = in_discipline.order_by().values("pk").query.sql_with_params()
-            ctes.append(f"m{i}(id) AS MATERIALIZED ({sql})")  # our compiled SQL; values bound
-            params.extend(part)
-            reads.append(f"(SELECT {i}, m{i}.id FROM m{i} LIMIT {DISCIPLINE_PROBE})")  # noqa: S608  # integers only
-        found: dict[str, list[int]] = {}
-        if not disciplines:
-            return found
-        cursor.execute("WITH " + ", ".join(ctes) + " " + " UNION ALL ".join(reads), params)
-        for i, pk in cursor.fetchall():
-            found.setdefault(disciplines[i], []).append(pk)
-    return found
-
-
-def _name_page_by_discipline(
-    search: selectors.ProviderSearch, start: int, stop: int, today: datetime.date
-) -> list[Provider]:
-    """The page [start:stop] of a name-ordered search, as the merge of one name-ordered
-    read per discipline with a match: the same rows in the same order as sorting them
-    all, since every match has exactly one discipline and each read is in (name, id)
-    order. A discipline with fewer than ``DISCIPLINE_PROBE`` matches is read by id; each
-    other one walks ``provider_discipline_name`` and stops after ``stop`` matches."""
-    matches = selectors.provider_matches(search, today=today)
-    known: list[int] = []
-    parts: list[tuple[str, list[Any]]] = []
-    for discipline, ids in discipline_probe(matches).items():
-        if len(ids) < DISCIPLINE_PROBE:
-            known.extend(ids)
-        else:
-            parts.append(_in_name_order(matches.filter(discipline=discipline), stop))
-    if known:
-        parts.append(_in_name_order(Provider.objects.filter(pk__in=known), stop))
-    if not parts:
-        return []
-    merged = " UNION ALL ".join(f"({sql})" for sql, _ in parts)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT u.id FROM ({merged}) AS u(name, id) ORDER BY u.name, u.id LIMIT %s OFFSET %s",  # noqa: S608  # Django-compiled SQL; values bound
-            [value for _, params in parts for value in params] + [stop - start, start],
-        )
-        page = [row[0] for row in cursor.fetchall()]
-    if not page:
-        return []
-    return list(selectors.order_search(Provider.objects.filter(pk__in=page), search, today=today))
-
-
-def _in_name_order(qs: QuerySet[Provider], stop: int) -> tuple[str, list[Any]]:
-    sql, params = qs.order_by("name", "pk").values("name", "pk")[:stop].query.sql_with_params()
-    return sql, list(params)

@@ -416,7 +416,7 @@ class _FullTextMatch(Expression):
 
 class _EndorsedCopy(Expression):
     """PostgreSQL: the listing's copy of its verified endorsements' categories (migration
-    0019, kept by a trigger on the endorsements) names ``category``. The category is one
+    0018, kept by a trigger on the endorsements) names ``category``. The category is one
     of the choices (checked, then written into the SQL) so that the condition is the
     partial index's own predicate and the planner can walk that index in name order."""
 
@@ -433,6 +433,16 @@ class _EndorsedCopy(Expression):
         table = compiler.quote_name_unless_alias(compiler.query.base_table)
         # Bound client-side (Django's default for psycopg): the planner sees the literal.
         return f'{table}."endorsed_categories" LIKE %s', [f"%|{self.category}|%"]
+
+
+class _ExistsPerRow(Exists):
+    """PostgreSQL: ``EXISTS (... OFFSET 0)``, the same condition, which the planner keeps
+    as a check of each listing it reads (an index probe) instead of turning it into a
+    join: as a join it hashed every current endorsement of the category (~35,000 at a
+    million listings, ~50 ms) before returning the first of a page or of the bounded count,
+    since it guessed the two conditions independent (1,578 matches for 34,000)."""
+
+    template = "EXISTS(%(subquery)s OFFSET 0)"
 
 
 def _text_condition(q: str) -> Q:
@@ -561,17 +571,16 @@ def provider_matches(search: ProviderSearch, *, today: datetime.date | None = No
     if search.capacity:
         qs = qs.filter(capacity_filter(search.capacity, directory_today()))
     if search.endorsement:
-        if connection.vendor == "postgresql":
-            # Which listings to look at, from the per-category index (migration 0019);
-            # the ``EXISTS`` below alone decides whether the endorsement is shown.
-            qs = qs.filter(_EndorsedCopy(search.endorsement))
-        qs = qs.filter(
-            Exists(
-                Endorsement.objects.shown_as_endorsed(today).filter(
-                    provider=OuterRef("pk"), category=search.endorsement
-                )
-            )
+        shown = Endorsement.objects.shown_as_endorsed(today).filter(
+            provider=OuterRef("pk"), category=search.endorsement
         )
+        if connection.vendor == "postgresql":
+            # Which listings to look at, from the per-category index (migration 0018);
+            # the ``EXISTS`` alone decides whether the endorsement is shown, checked per
+            # listing read (see ``_ExistsPerRow``).
+            qs = qs.filter(_EndorsedCopy(search.endorsement), _ExistsPerRow(shown))
+        else:
+            qs = qs.filter(Exists(shown))
     if search.model:
         qs = qs.filter(current_model_condition(search.model))
     if search.near:

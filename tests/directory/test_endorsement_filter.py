@@ -1,5 +1,5 @@
 """``endorsement=`` (issue 29): on PostgreSQL a walk of a per-category index in name order
-(migration 0019), the listing's copy of its verified categories kept by a trigger; the
+(migration 0018), the listing's copy of its verified categories kept by a trigger; the
 ``EXISTS`` over what is shown as endorsed still decides every row. A lapse, a revocation
 or an expiry drops the listing from the filter at once, on both databases."""
 
@@ -109,7 +109,7 @@ def test_endorsement_pages_equal_the_full_sort(limit, settings):
 
 
 def test_every_category_has_its_index():
-    migration = importlib.import_module("directory.migrations.0019_provider_endorsed_categories")
+    migration = importlib.import_module("directory.migrations.0018_provider_endorsed_categories")
     assert migration.CATEGORIES == EndorsementCategory.values
 
 

@@ -19,8 +19,7 @@ fts_migration = import_module("directory.migrations.0006_provider_search_vector"
 knn_migration = import_module("directory.migrations.0009_location_earth_point")
 trgm_migration = import_module("directory.migrations.0012_provider_name_trigram")
 place_migration = import_module("directory.migrations.0017_place_discipline")
-text_migration = import_module("directory.migrations.0018_provider_discipline_text")
-endorsed_migration = import_module("directory.migrations.0019_provider_endorsed_categories")
+endorsed_migration = import_module("directory.migrations.0018_provider_endorsed_categories")
 
 
 class Command(BaseCommand):
@@ -88,8 +87,6 @@ class Command(BaseCommand):
             cursor.execute(knn_migration.DROP)
             cursor.execute(trgm_migration.DROP)
             cursor.execute(place_migration.DROP)
-            for statement in text_migration.DROP:
-                cursor.execute(statement)
             for category in endorsed_migration.CATEGORIES:
                 cursor.execute(f"DROP INDEX IF EXISTS {endorsed_migration.index_name(category)}")
             for _model, index in self.DEFERRED_INDEXES:
@@ -106,8 +103,6 @@ class Command(BaseCommand):
             cursor.execute(knn_migration.CREATE)
             cursor.execute(trgm_migration.CREATE)
             cursor.execute(place_migration.CREATE)
-            for statement in text_migration.CREATE:
-                cursor.execute(statement)
             for category in endorsed_migration.CATEGORIES:
                 cursor.execute(endorsed_migration.create_index(category), None)
             # Neighbours on neighbouring pages: a "near" search then reads a few hundred

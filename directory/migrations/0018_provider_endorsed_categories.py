@@ -112,6 +112,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("directory", "0018_provider_discipline_text")]
+    dependencies = [("directory", "0017_place_discipline")]
 
     operations = [migrations.RunPython(forwards, backwards, elidable=False)]
