@@ -547,9 +547,12 @@ def near_locations(search: ProviderSearch, **lookups: Any) -> QuerySet[Location]
     return locations.annotate(d=geo.distance_expression(lat, lng)).filter(d__lte=search.radius_miles)
 
 
-def provider_matches(search: ProviderSearch, *, today: datetime.date | None = None) -> QuerySet[Provider]:
+def provider_matches(
+    search: ProviderSearch, *, today: datetime.date | None = None, for_estimate: bool = False
+) -> QuerySet[Provider]:
     """The listings a search finds: filters only (no ordering, no joins for display),
-    what counts and the page fetchers in ``directory/paging.py`` start from."""
+    what counts and the page fetchers in ``directory/paging.py`` start from.
+    ``for_estimate``: the same listings, written for the planner's row estimate."""
     today = today or timezone.now().date()
     qs = Provider.objects.filter(unlisted=False)
     if search.q:
@@ -574,7 +577,7 @@ def provider_matches(search: ProviderSearch, *, today: datetime.date | None = No
         shown = Endorsement.objects.shown_as_endorsed(today).filter(
             provider=OuterRef("pk"), category=search.endorsement
         )
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and not for_estimate:
             # Which listings to look at, from the per-category index (migration 0018);
             # the ``EXISTS`` alone decides whether the endorsement is shown, checked per
             # listing read (see ``_ExistsPerRow``).
