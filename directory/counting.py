@@ -47,15 +47,18 @@ def search_count(qs: QuerySet[Any]) -> tuple[int, bool]:
     return estimate(qs)
 
 
-def search_ids(qs: QuerySet[Any]) -> tuple[list[int] | None, int, bool]:
+def search_ids(
+    qs: QuerySet[Any], *, estimate_from: QuerySet[Any] | None = None
+) -> tuple[list[int] | None, int, bool]:
     """PostgreSQL: (the matching ids, count, False) when at most the threshold match, read
     in one bounded query so a page can then be fetched by id without finding the matches
-    again; (None, estimate, True) past it."""
+    again; (None, estimate, True) past it. ``estimate_from``: the same matches written
+    for the planner's estimate, when ``qs`` is written for reading (``paging``)."""
     limit = exact_count_limit()
     ids = list(qs.order_by().values_list("pk", flat=True)[: limit + 1])
     if len(ids) <= limit:
         return ids, len(ids), False
-    return None, *estimate(qs)
+    return None, *estimate(qs if estimate_from is None else estimate_from)
 
 
 def estimate(qs: QuerySet[Any]) -> tuple[int, bool]:

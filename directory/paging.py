@@ -66,7 +66,14 @@ class SearchResults:
             self._ids = None if self._near is None else list(self._near)
             counted = (len(self._near), False) if self._near is not None else _near_estimate(self.search)
         elif connection.vendor == "postgresql":
-            self._ids, count, is_estimate = counting.search_ids(self.matches)
+            # The estimate from the plain ``EXISTS`` for ``endorsement=``: the planner
+            # knows its selectivity, not that of the per-row check (``selectors``).
+            estimate_from = (
+                selectors.provider_matches(self.search, today=self.today, for_estimate=True)
+                if self.search.endorsement
+                else None
+            )
+            self._ids, count, is_estimate = counting.search_ids(self.matches, estimate_from=estimate_from)
             counted = (count, is_estimate)
         else:
             counted = counting.search_count(self.matches)

@@ -19,6 +19,7 @@ fts_migration = import_module("directory.migrations.0006_provider_search_vector"
 knn_migration = import_module("directory.migrations.0009_location_earth_point")
 trgm_migration = import_module("directory.migrations.0012_provider_name_trigram")
 place_migration = import_module("directory.migrations.0017_place_discipline")
+endorsed_migration = import_module("directory.migrations.0018_provider_endorsed_categories")
 
 
 class Command(BaseCommand):
@@ -86,6 +87,8 @@ class Command(BaseCommand):
             cursor.execute(knn_migration.DROP)
             cursor.execute(trgm_migration.DROP)
             cursor.execute(place_migration.DROP)
+            for category in endorsed_migration.CATEGORIES:
+                cursor.execute(f"DROP INDEX IF EXISTS {endorsed_migration.index_name(category)}")
             for _model, index in self.DEFERRED_INDEXES:
                 cursor.execute(f'DROP INDEX IF EXISTS "{index.name}"')
         return True
@@ -100,6 +103,8 @@ class Command(BaseCommand):
             cursor.execute(knn_migration.CREATE)
             cursor.execute(trgm_migration.CREATE)
             cursor.execute(place_migration.CREATE)
+            for category in endorsed_migration.CATEGORIES:
+                cursor.execute(endorsed_migration.create_index(category), None)
             # Neighbours on neighbouring pages: a "near" search then reads a few hundred
             # pages of locations instead of one page per location (docs/operations.md).
             cursor.execute("CLUSTER directory_location USING location_lat_lng")
