@@ -661,9 +661,16 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # cha
         to arrive live before the audited read fills what is still missing."""
         if newest <= self.last_seq:
             return
+        before = self.last_seq
         try:
             await asyncio.sleep(GAP_GRACE_SECONDS)
             if newest <= self.last_seq or self.closing:
+                return
+            if self.last_seq > before:
+                # Live events arrived meanwhile: delivery is flowing, and a lost one shows
+                # as a seq jump (filled then). The tail of a burst is the next beat's.
+                # Without this, the process's sockets of a busy case all made the audited
+                # read at once after every case beat, under the chain lock sends take.
                 return
             async with self.delivery_lock:
                 await self._fill_gap(newest)
