@@ -109,10 +109,7 @@ def _passes(case_id: int, user_ids: list[int]) -> dict[int, ChatPass]:
 
 
 @db
-def _beat(case_id: int, channel_names: list[str]) -> int:
-    """The heartbeat's database work for a process's sockets of a case: touch their
-    presence, read the case's last seq (one thread hop for all of them)."""
-    services.presence_touch_many(channel_names=channel_names)
+def _newest_seq(case_id: int) -> int:
     return selectors.newest_seq(case_id=case_id)
 
 
@@ -158,9 +155,6 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # cha
     gap_timer: asyncio.TimerHandle | None = None
     gap_task: asyncio.Future[Any] | None = None
     drain_task: asyncio.Future[None] | None = None
-    catch_up_task: asyncio.Future[None] | None = None
-    present = False  # counted online (presence_join done): the case's beat touches it
-    last_beat = 0.0  # monotonic time of the last presence touch / newest-seq read
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -225,8 +219,6 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # cha
         for payload in replay:
             await self._send_frame(events.message_new_frame(message=payload))
         await db(services.presence_join)(actor=user, case_id=self.case_id, channel_name=self.channel_name)
-        self.present = True
-        self.last_beat = time.monotonic()
         self.heartbeat = asyncio.ensure_future(self._heartbeat())
 
     async def _refuse_with_reason(self) -> None:
@@ -311,7 +303,8 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # cha
             try:
                 if not await self._verified():
                     return
-                await self._beat_once()
+                await db(services.presence_touch)(channel_name=self.channel_name)
+                await self._catch_up(await _newest_seq(self.case_id))
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -343,30 +336,7 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # cha
             return await self._allowed()
         return not self.closing
 
-    async def _beat_once(self) -> None:
-        """Presence and catch-up: nothing when the case's beat on this process covered
-        this socket less than half a period ago; otherwise that beat (for all of the
-        process's sockets of the case), or this socket's own if it joined after that
-        beat began."""
-        if time.monotonic() - self.last_beat < HEARTBEAT_SECONDS / 2:
-            return
-        answered = await asyncio.shield(recheck.beat(self.channel_layer, self.case_id, _beat))
-        if id(self) not in answered and not self.closing:
-            asked_at = time.monotonic()
-            self._beat_answer(await _beat(self.case_id, [self.channel_name]), asked_at)
-
-    # --- the batched re-check and beat (messaging.recheck) ---------------------------
-    def _beat_channel(self) -> str | None:
-        return str(self.channel_name) if self.present and not self.closing else None
-
-    def _beat_answer(self, newest_seq: int, asked_at: float) -> None:
-        """The case's last seq from the beat: catch up (in this socket's own task) if
-        this socket is behind it."""
-        self.last_beat = max(self.last_beat, asked_at)
-        if newest_seq > self.last_seq and not self.closing:
-            if self.catch_up_task is None or self.catch_up_task.done():
-                self.catch_up_task = asyncio.ensure_future(self._catch_up(newest_seq))
-
+    # --- the batched re-check (messaging.recheck) ------------------------------------
     def _recheck_user_id(self) -> int:
         return int(self.user.pk)
 
@@ -654,9 +624,8 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # cha
         noticed at the next one (its seq jumps); this also covers the last messages of
         a burst whose events were lost (layer overflow or expiry).
 
-        ``newest``: the case's last seq, read once by the case's beat on this process
-        for all its sockets; a socket that has everything needs no policy check and
-        range read (the profile of bench/chat.py, issue 29: these were about a tenth of
+        ``newest``: the case's last seq (one index read); a socket that has everything
+        needs no policy check and range read (the profile of bench/chat.py, issue 29: these were about a tenth of
         the process's samples). Messages stored but still on their way get the gap grace
         to arrive live before the audited read fills what is still missing."""
         if newest <= self.last_seq:
@@ -668,9 +637,8 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # cha
                 return
             if self.last_seq > before:
                 # Live events arrived meanwhile: delivery is flowing, and a lost one shows
-                # as a seq jump (filled then). The tail of a burst is the next beat's.
-                # Without this, the process's sockets of a busy case all made the audited
-                # read at once after every case beat, under the chain lock sends take.
+                # as a seq jump (filled then); the tail of a burst is the next beat's. No
+                # audited read under the child's chain lock (which every send takes) then.
                 return
             async with self.delivery_lock:
                 await self._fill_gap(newest)

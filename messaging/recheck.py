@@ -1,5 +1,4 @@
-"""The periodic work of a process's chat sockets, done once per case: the policy
-re-check, and the heartbeat's presence touch and newest-seq read.
+"""The periodic policy re-check of a process's chat sockets, one query per case.
 
 While messages flow, every chat socket re-asks the policy when its last answer is older
 than ``RECHECK_AFTER_SECONDS`` (a lost ``access.changed`` event must not keep a socket
@@ -13,12 +12,6 @@ answer from it: a denied socket closes 4403, an allowed one re-arms its consent-
 timer and counts as verified now. One check in flight per case per process: a socket
 that asks while one runs is answered by it (or, if it joined after the query started,
 by the next one).
-
-The heartbeat goes the same way (``beat``): the first socket of a case whose last beat
-is older than half a period touches the presence of ALL the process's sockets of the
-case in one statement and reads the case's last seq once; each socket compares that seq
-with its own and fills its gap itself (the audited read, as before). Before, each socket
-did both, each in its own thread hop with its own health-check ``SELECT 1``.
 
 Only this background work is batched. The check at connect, on client frames, at a
 consent's expiry instant and on ``access.changed`` (revocation, on the user's group,
@@ -51,15 +44,9 @@ class Rechecked(Protocol):
 
     async def _recheck_answer(self, chat_pass: ChatPass | None, asked_at: float) -> None: ...
 
-    def _beat_channel(self) -> str | None: ...
-
-    def _beat_answer(self, newest_seq: int, asked_at: float) -> None: ...
-
 
 # (case_id, user ids) -> user id -> pass; the policy query, run off the event loop.
 Query = Callable[[int, list[int]], Awaitable[dict[int, ChatPass]]]
-# (case_id, channel names) -> the case's last seq, after touching their presence.
-BeatQuery = Callable[[int, list[str]], Awaitable[int]]
 
 _checks: weakref.WeakKeyDictionary[
     asyncio.AbstractEventLoop, dict[tuple[Any, int, str], asyncio.Task[set[int]]]
@@ -79,12 +66,6 @@ def request(layer: Any, case_id: int, query: Query) -> asyncio.Task[set[int]]:
     result: the ids (``id()``) of the sockets it answered. Await it through
     ``asyncio.shield``: it is shared."""
     return _once((layer, case_id, "recheck"), lambda: _check(layer, case_id, query))
-
-
-def beat(layer: Any, case_id: int, query: BeatQuery) -> asyncio.Task[set[int]]:
-    """The case's heartbeat work in flight on this process, started now if there is
-    none; its result as ``request``'s."""
-    return _once((layer, case_id, "beat"), lambda: _beat(layer, case_id, query))
 
 
 def _once(
@@ -129,18 +110,4 @@ async def _check(layer: Any, case_id: int, query: Query) -> set[int]:
     for result in results:
         if isinstance(result, Exception):
             log.warning("applying a chat re-check failed", exc_info=result)
-    return {id(socket) for socket in sockets}
-
-
-async def _beat(layer: Any, case_id: int, query: BeatQuery) -> set[int]:
-    sockets = [socket for socket in _local(layer, case_id) if socket._beat_channel() is not None]
-    if not sockets:
-        return set()
-    asked_at = time.monotonic()
-    newest = await query(case_id, sorted({str(socket._beat_channel()) for socket in sockets}))
-    for socket in sockets:
-        try:
-            socket._beat_answer(newest, asked_at)
-        except Exception:
-            log.warning("applying a chat heartbeat failed", exc_info=True)
     return {id(socket) for socket in sockets}

@@ -541,11 +541,6 @@ def presence_touch(*, channel_name: str) -> None:
     ChatConnection.objects.filter(channel_name=channel_name).update(last_seen=timezone.now())
 
 
-def presence_touch_many(*, channel_names: list[str]) -> None:
-    """``presence_touch`` for several sockets (a process's sockets of a case) at once."""
-    ChatConnection.objects.filter(channel_name__in=channel_names).update(last_seen=timezone.now())
-
-
 def chats_for_ended_consent(end: AccessEnd) -> set[int]:
     """Registered with ``consent.hooks`` (``MessagingConfig.ready``): called inside the
     revoking (or expiry-recording) transaction. The users who were chatting on the
