@@ -29,8 +29,8 @@ from django.utils import timezone
 
 from cases.services import care_team_end_lapsed, case_refused
 from consent.policies import consent_ends_at
-from messaging import events, fanout, selectors, services
-from messaging.policies import ChatAccess, Denial, chat_access, chat_denial
+from messaging import events, fanout, recheck, selectors, services
+from messaging.policies import ChatAccess, ChatPass, Denial, chat_access, chat_access_many, chat_denial
 from people.roles import Actor
 from referral_hub import events as hub_events
 from referral_hub.consumers import refuse
@@ -104,6 +104,16 @@ def _access(user: Actor, case_id: int) -> ChatAccess | None:
 
 
 @db
+def _passes(case_id: int, user_ids: list[int]) -> dict[int, ChatPass]:
+    return chat_access_many(case_id, user_ids)
+
+
+@db
+def _newest_seq(case_id: int) -> int:
+    return selectors.newest_seq(case_id=case_id)
+
+
+@db
 def _denial(user: Actor, case_id: int) -> Denial:
     return chat_denial(user, case_id)
 
@@ -118,11 +128,6 @@ def _replay(user: Actor, case_id: int, after: int | None) -> tuple[list[dict[str
     if messages:
         return [selectors.message_payload(m) for m in messages], messages[-1].seq
     return [], selectors.seq_at(case_id=case_id, message_id=after)
-
-
-@db
-def _newest_seq(case_id: int) -> int:
-    return selectors.newest_seq(case_id=case_id)
 
 
 @db
@@ -142,7 +147,6 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # cha
     closing = False
     left = False
     heartbeat: asyncio.Task[None] | None = None
-    recheck: asyncio.Future[bool] | None = None
     # When the consent that lets this socket in stops covering (expiry day over, UTC):
     # every frame in or out compares against it, and a timer closes an idle socket then.
     access_until: datetime | None = None
@@ -297,10 +301,10 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # cha
         for delay in heartbeat_delays():
             await asyncio.sleep(delay)
             try:
-                if not await self._allowed():
+                if not await self._verified():
                     return
                 await db(services.presence_touch)(channel_name=self.channel_name)
-                await self._catch_up()
+                await self._catch_up(await _newest_seq(self.case_id))
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -317,11 +321,45 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # cha
         self.last_verified = time.monotonic()
         return True
 
+    async def _verified(self) -> bool:
+        """The heartbeat's policy check: none when an answer younger than
+        ``RECHECK_AFTER_SECONDS`` stands (the case's batched re-check gave it while
+        messages flowed); otherwise the case's re-check on this process, which answers
+        this socket's neighbours in the case too (``messaging.recheck``). A socket that
+        joined after that check began asks alone."""
+        if self.closing:
+            return False
+        if time.monotonic() - self.last_verified <= RECHECK_AFTER_SECONDS:
+            return True
+        answered = await asyncio.shield(recheck.request(self.channel_layer, self.case_id, _passes))
+        if id(self) not in answered:
+            return await self._allowed()
+        return not self.closing
+
+    # --- the batched re-check (messaging.recheck) ------------------------------------
+    def _recheck_user_id(self) -> int:
+        return int(self.user.pk)
+
+    async def _recheck_answer(self, chat_pass: ChatPass | None, asked_at: float) -> None:
+        """This socket's answer from its case's re-check on this process, as
+        ``_allowed`` would act on it: no pass closes 4403 (with the reason); a pass
+        re-arms the consent-expiry timer and counts as verified when it was asked."""
+        if self.closing:
+            return
+        if chat_pass is None:
+            await self._deny()
+            return
+        self._watch_until(chat_pass.ends_at)
+        self.last_verified = max(self.last_verified, asked_at)
+
     # --- consent expiry: on time, not at the next heartbeat -------------------------
     def _watch_expiry(self, access: ChatAccess) -> None:
         """Cache when the covering consent ends and arm a timer for that instant (a new
         or longer consent re-arms it at the next check)."""
-        self.access_until = consent_ends_at(access.consent)
+        self._watch_until(consent_ends_at(access.consent))
+
+    def _watch_until(self, until: datetime) -> None:
+        self.access_until = until
         if self.expiry_timer is not None:
             self.expiry_timer.cancel()
         delay = max(0.0, (self.access_until - timezone.now()).total_seconds())
@@ -356,10 +394,10 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # cha
 
     def _recheck_soon(self) -> None:
         """Re-ask the policy in the background: deliveries do not wait for it, and a
-        denial closes the socket within one query's time."""
-        if self.recheck is None or self.recheck.done():
-            self.last_verified = time.monotonic()  # one check in flight at a time
-            self.recheck = asyncio.ensure_future(self._allowed())
+        denial closes the socket within one query's time. One query for all of this
+        process's sockets of the case, one in flight at a time (``messaging.recheck``)."""
+        self.last_verified = time.monotonic()  # asked: not again on every delivery
+        recheck.request(self.channel_layer, self.case_id, _passes)
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         # The user group also carries events meant for other sockets (notifications):
@@ -581,24 +619,31 @@ class CaseChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # cha
         await self.send(text_data=shared.message_new_text())
 
     # --- group events --------------------------------------------------------------
-    async def _catch_up(self) -> None:
+    async def _catch_up(self, newest: int) -> None:
         """Send stored messages this socket has not had. A lost live event is normally
         noticed at the next one (its seq jumps); this also covers the last messages of
         a burst whose events were lost (layer overflow or expiry).
 
-        First one index read of the case's last seq: the heartbeat has just asked the
-        policy, and a socket that has everything needs no second policy check and range
-        read (the profile of bench/chat.py, issue 29: these were about a tenth of the
-        process's samples). Messages stored but still on their way get the gap grace to
-        arrive live before the audited read fills what is still missing."""
-        newest = await _newest_seq(self.case_id)
+        ``newest``: the case's last seq (one index read); a socket that has everything
+        needs no policy check and range read (the profile of bench/chat.py, issue 29: these were about a tenth of
+        the process's samples). Messages stored but still on their way get the gap grace
+        to arrive live before the audited read fills what is still missing."""
         if newest <= self.last_seq:
             return
-        await asyncio.sleep(GAP_GRACE_SECONDS)
-        if newest <= self.last_seq or self.closing:
-            return
-        async with self.delivery_lock:
-            await self._fill_gap(newest)
+        before = self.last_seq
+        try:
+            await asyncio.sleep(GAP_GRACE_SECONDS)
+            if newest <= self.last_seq or self.closing:
+                return
+            if self.last_seq > before:
+                # Live events arrived meanwhile: delivery is flowing, and a lost one shows
+                # as a seq jump (filled then); the tail of a burst is the next beat's. No
+                # audited read under the child's chain lock (which every send takes) then.
+                return
+            async with self.delivery_lock:
+                await self._fill_gap(newest)
+        except Exception:
+            log.warning("chat catch-up failed", exc_info=True)
 
     async def chat_message(self, event: dict[str, Any]) -> None:
         async with self.delivery_lock:
