@@ -66,11 +66,7 @@ messages: $(DEV_STAMP)
 ## static gates (import contracts, complexity, mypy, migrations) run beside the parallel
 ## tests, whose workers leave most of a core idle while they wait on browsers and
 ## servers. Their output is printed after the tests'; either failing fails `make test`.
-# One worker more than the machine has cores: a worker spends part of its time waiting
-# (on its browser, its servers, the database), and over a whole pass two workers on two
-# cores left the CPUs ~18 % idle (docs/BENCHMARKS.md, "CI time"). Each worker has its own
-# Redis databases (tests/conftest.py), so this stays below 5.
-TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); echo $$(( n + 1 < 5 ? n + 1 : 4 )))
+TEST_WORKERS ?= 2
 GATES_LOG := .static-gates.log
 test: $(DEV_STAMP)
 	@$(MAKE) --no-print-directory lint
