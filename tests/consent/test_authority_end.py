@@ -30,6 +30,7 @@ from families.models import Authority, AuthorityBasis, Relationship
 from outbox.models import OutboxMessage
 from people.roles import COORDINATOR_GROUP
 from referral_hub.errors import ApplicationError
+from tests.concurrency import race as shared_race
 from tests.factories.base import PASSWORD, UserFactory
 from tests.factories.consent import ConsentFactory, scope
 from tests.factories.directory import ProviderFactory
@@ -407,29 +408,11 @@ def on_postgres(postgres_url):
 
 
 def race(calls):
-    """Run the callables at the same instant, one thread each; their results."""
-    import threading
-
-    barrier = threading.Barrier(len(calls))
-    outcomes: list = [None] * len(calls)
-
-    def run(i, call):
-        from django.db import connection as thread_connection
-
-        try:
-            barrier.wait()
-            outcomes[i] = call()
-        except ApplicationError as exc:
-            outcomes[i] = exc.code
-        finally:
-            thread_connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
+    """Run the callables at the same instant, one thread each: what each returned, or the
+    refusal's code."""
+    return shared_race(
+        calls, outcome=lambda value: value, refused=(ApplicationError,), refusal=lambda exc: exc.code
+    )
 
 
 @pytest.mark.services
